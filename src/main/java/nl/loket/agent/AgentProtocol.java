@@ -1,0 +1,135 @@
+package nl.loket.agent;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import nl.loket.conversation.Message;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The agent WebSocket, both directions, as in SPEC §4.2. Every client frame may carry a ref. */
+public final class AgentProtocol {
+
+    private AgentProtocol() {
+    }
+
+    /** agent → server */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = In.Status.class, name = "status"),
+            @JsonSubTypes.Type(value = In.Claim.class, name = "claim"),
+            @JsonSubTypes.Type(value = In.SendMessage.class, name = "message"),
+            @JsonSubTypes.Type(value = In.Note.class, name = "note"),
+            @JsonSubTypes.Type(value = In.Typing.class, name = "typing"),
+            @JsonSubTypes.Type(value = In.Transfer.class, name = "transfer"),
+            @JsonSubTypes.Type(value = In.Close.class, name = "close"),
+    })
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public sealed interface In {
+        String ref();
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Status(String ref, String status) implements In {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Claim(String ref, String topic, String conversationId) implements In {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record SendMessage(String ref, String conversationId, String clientMsgId, String text) implements In {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Note(String ref, String conversationId, String clientMsgId, String text) implements In {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Typing(String ref, String conversationId) implements In {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Transfer(String ref, String conversationId, String topic, String agentId) implements In {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Close(String ref, String conversationId, String outcome, String summary, Boolean confidential) implements In {
+        }
+    }
+
+    /** server → agent */
+    public sealed interface Out {
+        String type();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record MessageView(int seq, String from, String text, Instant sentAt, String clientMsgId, String agentName) {
+            static MessageView of(Message m) {
+                return new MessageView(m.seq(), m.from(), m.text(), m.sentAt(), m.clientMsgId(), m.agentName());
+            }
+        }
+
+        record ConversationView(String id, String topic, String state, String residentName, Instant queuedAt,
+                                Instant assignedAt, boolean residentOnline, boolean confidential, List<MessageView> messages) {
+        }
+
+        record AgentView(String id, String name, List<String> topics, int maxConcurrent, String status) {
+        }
+
+        record Hello(String type, AgentView agent, List<ConversationView> conversations) implements Out {
+            Hello(AgentView agent, List<ConversationView> conversations) {
+                this("hello", agent, conversations);
+            }
+        }
+
+        record TopicBoard(String id, int waiting, long longestWaitSeconds, Integer estimatedWaitSeconds, int agentsAvailable) {
+        }
+
+        record Queues(String type, List<TopicBoard> topics) implements Out {
+            Queues(List<TopicBoard> topics) {
+                this("queues", topics);
+            }
+        }
+
+        record Assigned(String type, ConversationView conversation) implements Out {
+            Assigned(ConversationView conversation) {
+                this("assigned", conversation);
+            }
+        }
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record MessageEvent(String type, String conversationId, int seq, String from, String text, Instant sentAt,
+                            String clientMsgId, String agentName) implements Out {
+            static MessageEvent of(Message m) {
+                return new MessageEvent("message", m.conversationId().toString(), m.seq(), m.from(), m.text(), m.sentAt(),
+                        m.clientMsgId(), m.agentName());
+            }
+        }
+
+        record Typing(String type, String conversationId, String from) implements Out {
+            Typing(String conversationId) {
+                this("typing", conversationId, "resident");
+            }
+        }
+
+        record Presence(String type, String conversationId, boolean residentOnline) implements Out {
+            Presence(String conversationId, boolean residentOnline) {
+                this("presence", conversationId, residentOnline);
+            }
+        }
+
+        record Ended(String type, String conversationId, String reason) implements Out {
+            Ended(String conversationId, String reason) {
+                this("ended", conversationId, reason);
+            }
+        }
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record Error(String type, String code, String message, String ref) implements Out {
+            Error(String code, String message, String ref) {
+                this("error", code, message, ref);
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package nl.loket.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import nl.loket.agent.AgentProtocol.Out;
+import nl.loket.cluster.Pump;
+import nl.loket.cluster.Subscriber;
+import nl.loket.common.Db;
+import nl.loket.conversation.ConversationService;
+import nl.loket.conversation.Message;
+import nl.loket.queue.QueueService;
+import nl.loket.queue.QueueSnapshot;
+import nl.loket.user.User;
+import nl.loket.user.UserRepository;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One agent connection on this node. It keeps what it has sent per conversation (last seq,
+ * resident presence) and, on every signal, compares that with the tables: new assignments
+ * become {@code assigned}, lost ones {@code ended}, new messages {@code message}. The first run
+ * sends {@code hello} with everything the agent holds, so a reconnect restores the console.
+ */
+final class AgentSession implements Subscriber {
+
+    private record Held(int lastSeq, boolean residentOnline) {
+    }
+
+    private record Live(UUID id, int lastSeq, boolean residentOnline) {
+    }
+
+    private final WebSocketConnection connection;
+    private final UUID agentId;
+    private final Db db;
+    private final ConversationService conversations;
+    private final QueueService queues;
+    private final UserRepository users;
+    private final ObjectMapper mapper;
+    private final Pump pump;
+    private final Map<UUID, Held> held = new ConcurrentHashMap<>();
+    private final AtomicBoolean conversationsDirty = new AtomicBoolean(true);
+    private final AtomicBoolean boardsDirty = new AtomicBoolean(true);
+    private volatile boolean greeted;
+    private volatile List<String> topics = List.of();
+    private volatile Out.Queues lastBoards;
+
+    AgentSession(WebSocketConnection connection, UUID agentId, Db db, ConversationService conversations,
+                 QueueService queues, UserRepository users, ObjectMapper mapper) {
+        this.connection = connection;
+        this.agentId = agentId;
+        this.db = db;
+        this.conversations = conversations;
+        this.queues = queues;
+        this.users = users;
+        this.mapper = mapper;
+        this.pump = new Pump("agent " + agentId, this::deliver);
+    }
+
+    UUID agentId() {
+        return agentId;
+    }
+
+    boolean holds(UUID conversationId) {
+        return held.containsKey(conversationId);
+    }
+
+    @Override
+    public boolean follows(UUID conversationId) {
+        return held.containsKey(conversationId);
+    }
+
+    @Override
+    public void refresh() {
+        conversationsDirty.set(true);
+        pump.trigger();
+    }
+
+    @Override
+    public void boardsChanged() {
+        boardsDirty.set(true);
+        pump.trigger();
+    }
+
+    @Override
+    public void typing(UUID conversationId, String from) {
+        send(new Out.Typing(conversationId.toString())).subscribe().with(ok -> { }, e -> { });
+    }
+
+    @Override
+    public void revoke() {
+        connection.close(new CloseReason(1008, "account disabled")).subscribe().with(ok -> { }, e -> { });
+    }
+
+    Uni<Void> send(Out frame) {
+        if (!connection.isOpen()) {
+            return Uni.createFrom().voidItem();
+        }
+        try {
+            return connection.sendText(mapper.writeValueAsString(frame));
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    private Uni<Void> deliver() {
+        if (!connection.isOpen()) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> work = Uni.createFrom().voidItem();
+        if (!greeted) {
+            conversationsDirty.set(false);
+            work = work.chain(this::hello);
+        } else if (conversationsDirty.getAndSet(false)) {
+            work = work.chain(this::syncConversations);
+        }
+        return work.chain(() -> boardsDirty.getAndSet(false) ? boards() : Uni.createFrom().voidItem());
+    }
+
+    private Uni<Void> hello() {
+        return Uni.combine().all().unis(users.find(agentId), live()).asTuple().chain(t -> {
+            User user = t.getItem1().orElseThrow();
+            topics = user.topics();
+            List<Live> live = t.getItem2();
+            return Multi.createFrom().iterable(live).onItem().transformToUniAndConcatenate(this::view).collect().asList()
+                    .chain(views -> {
+                        Out.AgentView agent = new Out.AgentView(user.id().toString(), user.displayName(), user.topics(),
+                                user.maxConcurrent(), user.status());
+                        return send(new Out.Hello(agent, views)).invoke(() -> {
+                            for (int i = 0; i < live.size(); i++) {
+                                List<Out.MessageView> messages = views.get(i).messages();
+                                int seq = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).seq();
+                                held.put(live.get(i).id(), new Held(seq, views.get(i).residentOnline()));
+                            }
+                            greeted = true;
+                        });
+                    });
+        });
+    }
+
+    private Uni<Void> syncConversations() {
+        return Uni.combine().all().unis(users.find(agentId), live()).asTuple().chain(t -> {
+            t.getItem1().ifPresent(u -> topics = u.topics());
+            Map<UUID, Live> now = new HashMap<>();
+            t.getItem2().forEach(l -> now.put(l.id(), l));
+            List<Uni<Void>> steps = new ArrayList<>();
+            for (UUID gone : List.copyOf(held.keySet())) {
+                if (!now.containsKey(gone)) {
+                    steps.add(ended(gone));
+                }
+            }
+            for (Live l : now.values()) {
+                Held h = held.get(l.id());
+                if (h == null) {
+                    steps.add(view(l).chain(v -> send(new Out.Assigned(v)).invoke(() -> {
+                        List<Out.MessageView> m = v.messages();
+                        held.put(l.id(), new Held(m.isEmpty() ? 0 : m.get(m.size() - 1).seq(), v.residentOnline()));
+                    })));
+                } else {
+                    if (l.lastSeq() > h.lastSeq()) {
+                        steps.add(newMessages(l.id()));
+                    }
+                    if (l.residentOnline() != h.residentOnline()) {
+                        steps.add(send(new Out.Presence(l.id().toString(), l.residentOnline())).invoke(() ->
+                                held.computeIfPresent(l.id(), (k, old) -> new Held(old.lastSeq(), l.residentOnline()))));
+                    }
+                }
+            }
+            return Multi.createFrom().iterable(steps).onItem().transformToUniAndConcatenate(u -> u).collect().last().replaceWithVoid();
+        });
+    }
+
+    private Uni<Void> newMessages(UUID conversationId) {
+        Held h = held.get(conversationId);
+        if (h == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return conversations.messagesAfter(conversationId, h.lastSeq(), true).chain(messages -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Message m : messages) {
+                chain = chain.chain(() -> send(Out.MessageEvent.of(m)).invoke(() ->
+                        held.computeIfPresent(conversationId, (k, old) -> new Held(m.seq(), old.residentOnline()))));
+            }
+            return chain;
+        });
+    }
+
+    /** A conversation left this agent: deliver what it said last, then why it went. */
+    private Uni<Void> ended(UUID conversationId) {
+        return newMessages(conversationId)
+                .chain(() -> db.query("select end_reason from assignment where conversation_id = $1 and agent_id = $2 "
+                        + "order by id desc limit 1", Tuple.of(conversationId, agentId)))
+                .chain(rows -> {
+                    String reason = rows.size() == 0 ? "closed" : rows.iterator().next().getString("end_reason");
+                    held.remove(conversationId);
+                    return send(new Out.Ended(conversationId.toString(), wireReason(reason)));
+                });
+    }
+
+    static String wireReason(String stored) {
+        if (stored == null) {
+            return "closed";
+        }
+        return switch (stored) {
+            case "resident_left", "callback", "transferred", "timeout" -> stored;
+            case "agent_gone" -> "transferred";
+            default -> "closed";
+        };
+    }
+
+    private Uni<List<Live>> live() {
+        return db.query("select c.id, c.last_seq, exists (select 1 from presence p where p.kind = 'resident' "
+                        + "and p.subject = c.id) as online from conversation c where c.assigned_agent = $1 and c.state = 'active' "
+                        + "order by c.assigned_at", Tuple.of(agentId))
+                .map(rows -> {
+                    List<Live> list = new ArrayList<>();
+                    for (Row r : rows) {
+                        list.add(new Live(r.getUUID("id"), r.getInteger("last_seq"), r.getBoolean("online")));
+                    }
+                    return list;
+                });
+    }
+
+    /** The whole conversation as the console shows it: state, resident, every message and note. */
+    private Uni<Out.ConversationView> view(Live live) {
+        return Uni.combine().all().unis(conversations.find(live.id()), conversations.messagesAfter(live.id(), 0, true))
+                .asTuple().map(t -> {
+                    var c = t.getItem1().orElseThrow();
+                    return new Out.ConversationView(c.id().toString(), c.topic(), c.state(), c.residentName(), c.queuedAt(),
+                            c.assignedAt(), live.residentOnline(), c.confidential(),
+                            t.getItem2().stream().map(Out.MessageView::of).toList());
+                });
+    }
+
+    private Uni<Void> boards() {
+        return queues.snapshot().chain(snapshot -> {
+            List<Out.TopicBoard> boards = topics.stream().map(id -> {
+                QueueSnapshot.TopicLoad load = snapshot.topic(id);
+                return new Out.TopicBoard(id, load.waiting(), load.longestWaitSeconds(snapshot.at()),
+                        load.estimate(load.waiting() + 1), load.agents().size());
+            }).toList();
+            Out.Queues frame = new Out.Queues(boards);
+            if (sameBoards(frame, lastBoards)) {
+                return Uni.createFrom().voidItem();
+            }
+            return send(frame).invoke(() -> lastBoards = frame);
+        });
+    }
+
+    /** Equal apart from the ever-growing longest wait: that alone is no reason to push. */
+    private static boolean sameBoards(Out.Queues a, Out.Queues b) {
+        if (b == null || a.topics().size() != b.topics().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.topics().size(); i++) {
+            Out.TopicBoard x = a.topics().get(i);
+            Out.TopicBoard y = b.topics().get(i);
+            if (!x.id().equals(y.id()) || x.waiting() != y.waiting() || x.agentsAvailable() != y.agentsAvailable()
+                    || !java.util.Objects.equals(x.estimatedWaitSeconds(), y.estimatedWaitSeconds())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

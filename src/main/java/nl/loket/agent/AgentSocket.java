@@ -1,0 +1,209 @@
+package nl.loket.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.UserData;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import nl.loket.agent.AgentProtocol.In;
+import nl.loket.agent.AgentProtocol.Out;
+import nl.loket.cluster.Fanout;
+import nl.loket.cluster.Presence;
+import nl.loket.cluster.Signal;
+import nl.loket.common.Db;
+import nl.loket.common.FrameLimiter;
+import nl.loket.common.LoketException;
+import nl.loket.config.LoketConfig;
+import nl.loket.conversation.ConversationService;
+import nl.loket.conversation.Moves;
+import nl.loket.conversation.Sender;
+import nl.loket.queue.QueueService;
+import nl.loket.security.Roles;
+import nl.loket.security.UpgradeChecks;
+import nl.loket.user.UserRepository;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.util.Set;
+import java.util.UUID;
+
+/** {@code WS /ws/agent}, SPEC §4.2. Every frame is checked against the conversation's assignment. */
+@WebSocket(path = "/ws/agent", endpointId = UpgradeChecks.AGENT_ENDPOINT)
+@RolesAllowed(Roles.AGENT)
+public class AgentSocket {
+
+    private static final UserData.TypedKey<AgentSession> SESSION = new UserData.TypedKey<>("loket.agent.session");
+    private static final UserData.TypedKey<FrameLimiter> LIMITER = new UserData.TypedKey<>("loket.agent.limiter");
+    private static final UserData.TypedKey<String> NAME = new UserData.TypedKey<>("loket.agent.name");
+    private static final Set<String> OUTCOMES = Set.of("answered", "referred", "no_response", "other");
+
+    private final SecurityIdentity identity;
+    private final ConversationService conversations;
+    private final Moves moves;
+    private final QueueService queues;
+    private final UserRepository users;
+    private final Presence presence;
+    private final Fanout fanout;
+    private final Db db;
+    private final ObjectMapper mapper;
+    private final LoketConfig config;
+
+    public AgentSocket(SecurityIdentity identity, ConversationService conversations, Moves moves, QueueService queues,
+                       UserRepository users, Presence presence, Fanout fanout, Db db, ObjectMapper mapper, LoketConfig config) {
+        this.identity = identity;
+        this.conversations = conversations;
+        this.moves = moves;
+        this.queues = queues;
+        this.users = users;
+        this.presence = presence;
+        this.fanout = fanout;
+        this.db = db;
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    @OnOpen
+    public Uni<Void> open(WebSocketConnection connection) {
+        JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
+        UUID agentId = UUID.fromString(jwt.getSubject());
+        AgentSession session = new AgentSession(connection, agentId, db, conversations, queues, users, mapper);
+        connection.userData().put(SESSION, session);
+        connection.userData().put(NAME, jwt.getClaim("name") == null ? jwt.getName() : jwt.<String>getClaim("name"));
+        connection.userData().put(LIMITER, new FrameLimiter(config.limits().agentFrames(), config.limits().frameWindow()));
+        fanout.addAgent(agentId, session);
+        return presence.agentConnected(connection.id(), agentId).invoke(session::refresh);
+    }
+
+    @OnClose
+    public Uni<Void> close(WebSocketConnection connection) {
+        AgentSession session = connection.userData().get(SESSION);
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        fanout.removeAgent(session.agentId(), session);
+        return presence.agentDisconnected(connection.id(), session.agentId());
+    }
+
+    @OnTextMessage
+    public Uni<Void> message(WebSocketConnection connection, String text) {
+        AgentSession session = connection.userData().get(SESSION);
+        if (!connection.userData().get(LIMITER).allow()) {
+            return connection.close(new CloseReason(1008, "too many frames"));
+        }
+        In frame;
+        try {
+            frame = mapper.readValue(text, In.class);
+        } catch (JsonProcessingException e) {
+            return session.send(new Out.Error("bad_request", "Onbekend of ongeldig bericht. / Unknown or malformed frame.", refOf(text)));
+        }
+        Uni<Void> work;
+        try {
+            work = handle(session, connection.userData().get(NAME), frame);
+        } catch (LoketException e) {
+            work = Uni.createFrom().failure(e);
+        }
+        return work.onFailure(LoketException.class).recoverWithUni(e ->
+                session.send(new Out.Error(((LoketException) e).code(), e.getMessage(), frame.ref())));
+    }
+
+    private Uni<Void> handle(AgentSession session, String name, In frame) {
+        UUID agent = session.agentId();
+        if (frame instanceof In.Status s) {
+            if (!"available".equals(s.status()) && !"away".equals(s.status())) {
+                throw bad("status moet available of away zijn / status must be available or away");
+            }
+            return users.setStatus(agent, s.status());
+        }
+        if (frame instanceof In.Claim c) {
+            UUID specific = c.conversationId() == null ? null : uuid(c.conversationId());
+            return moves.claim(agent, new Moves.ClaimTarget(specific, c.topic())).replaceWithVoid();
+        }
+        if (frame instanceof In.SendMessage m) {
+            return post(session, uuid(m.conversationId()), Sender.agent(agent, name), m.clientMsgId(), m.text());
+        }
+        if (frame instanceof In.Note n) {
+            return post(session, uuid(n.conversationId()), Sender.note(agent, name), n.clientMsgId(), n.text());
+        }
+        if (frame instanceof In.Typing t) {
+            UUID id = uuid(t.conversationId());
+            if (!session.holds(id)) {
+                throw notAssigned();
+            }
+            return db.signal(new Signal.Typing(id, "agent"));
+        }
+        if (frame instanceof In.Transfer t) {
+            UUID id = uuid(t.conversationId());
+            if ((t.topic() == null) == (t.agentId() == null)) {
+                throw bad("geef topic of agentId / give topic or agentId");
+            }
+            return t.topic() != null ? moves.transferToTopic(agent, id, t.topic())
+                    : moves.transferToAgent(agent, id, uuid(t.agentId()));
+        }
+        if (frame instanceof In.Close c) {
+            if (c.outcome() == null || !OUTCOMES.contains(c.outcome())) {
+                throw bad("outcome moet answered, referred, no_response of other zijn / outcome must be answered, referred, no_response or other");
+            }
+            if (c.summary() != null && c.summary().length() > 4000) {
+                throw bad("samenvatting te lang / summary too long");
+            }
+            return moves.close(agent, uuid(c.conversationId()), c.outcome(),
+                    c.summary() == null || c.summary().isBlank() ? null : c.summary().strip(), c.confidential());
+        }
+        throw bad("onbekend type / unknown type");
+    }
+
+    private Uni<Void> post(AgentSession session, UUID conversationId, Sender sender, String clientMsgId, String text) {
+        if (clientMsgId == null || clientMsgId.isBlank() || clientMsgId.length() > 100) {
+            throw bad("clientMsgId ontbreekt / clientMsgId is missing");
+        }
+        return conversations.post(conversationId, sender, clientMsgId, text)
+                // a repeat is answered directly: the original was delivered already
+                .chain(p -> p.duplicate() ? session.send(Out.MessageEvent.of(p.message())) : Uni.createFrom().voidItem());
+    }
+
+    @OnError
+    public Uni<Void> error(WebSocketConnection connection, Throwable failure) {
+        AgentSession session = connection.userData().get(SESSION);
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return session.send(new Out.Error("internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", null));
+    }
+
+    private static UUID uuid(String value) {
+        if (value == null) {
+            throw bad("conversationId ontbreekt / conversationId is missing");
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new LoketException("not_found", 404, "Onbekend gesprek. / Unknown conversation.");
+        }
+    }
+
+    private static LoketException bad(String message) {
+        return new LoketException("bad_request", 400, message);
+    }
+
+    private static LoketException notAssigned() {
+        return LoketException.of("not_assigned", "Dit gesprek is niet aan u toegewezen. / This conversation is not assigned to you.");
+    }
+
+    /** The ref of a frame that could not be parsed as a whole, if it is JSON at all. */
+    private String refOf(String text) {
+        try {
+            JsonNode node = mapper.readTree(text);
+            return node != null && node.hasNonNull("ref") ? node.get("ref").asText() : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package nl.loket.cluster;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import nl.loket.queue.QueueService;
+import nl.loket.security.ActiveAccounts;
+
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * This node's open connections, and the routing of signals to them. Queue changes are
+ * coalesced: positions and boards are recomputed at most a few times per second, however
+ * many claims and arrivals happened in between.
+ */
+@ApplicationScoped
+public class Fanout {
+
+    /** How often coalesced queue changes are pushed. */
+    static final long TICK_MILLIS = 200;
+    /** Every connection re-reads its due on this period, in case a signal was lost. */
+    static final long SAFETY_MILLIS = 15_000;
+
+    private final Vertx vertx;
+    private final QueueService queues;
+    private final ActiveAccounts accounts;
+    private final Set<Subscriber> residents = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<UUID, Set<Subscriber>> residentsByConversation = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, Set<Subscriber>> agentsById = new ConcurrentHashMap<>();
+    private final Set<String> dirtyTopics = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean boardsDirty = new AtomicBoolean();
+    private long tickTimer = -1;
+    private long safetyTimer = -1;
+
+    public Fanout(Vertx vertx, QueueService queues, ActiveAccounts accounts) {
+        this.vertx = vertx;
+        this.queues = queues;
+        this.accounts = accounts;
+    }
+
+    void start(@Observes StartupEvent event) {
+        tickTimer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+        safetyTimer = vertx.setPeriodic(SAFETY_MILLIS, id -> refreshAll());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(tickTimer);
+        vertx.cancelTimer(safetyTimer);
+    }
+
+    public void addResident(UUID conversationId, Subscriber s) {
+        residents.add(s);
+        residentsByConversation.computeIfAbsent(conversationId, k -> ConcurrentHashMap.newKeySet()).add(s);
+    }
+
+    public void removeResident(UUID conversationId, Subscriber s) {
+        residents.remove(s);
+        residentsByConversation.computeIfPresent(conversationId, (k, set) -> {
+            set.remove(s);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    public void addAgent(UUID agentId, Subscriber s) {
+        agentsById.computeIfAbsent(agentId, k -> ConcurrentHashMap.newKeySet()).add(s);
+    }
+
+    public void removeAgent(UUID agentId, Subscriber s) {
+        agentsById.computeIfPresent(agentId, (k, set) -> {
+            set.remove(s);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    public int residentConnections() {
+        return residents.size();
+    }
+
+    public int agentConnections() {
+        return agentsById.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Routes one signal, from this node or another, to the connections it concerns. */
+    public void dispatch(Signal signal) {
+        if (signal instanceof Signal.Conversation c) {
+            residentsByConversation.getOrDefault(c.id(), Set.of()).forEach(Subscriber::refresh);
+            agentsById.forEach((agentId, set) -> set.forEach(s -> {
+                if (agentId.equals(c.agentId()) || s.follows(c.id())) {
+                    s.refresh();
+                }
+            }));
+        } else if (signal instanceof Signal.Queue q) {
+            dirtyTopics.add(q.topic());
+            boardsDirty.set(true);
+        } else if (signal instanceof Signal.Agent a) {
+            agentsById.getOrDefault(a.id(), Set.of()).forEach(Subscriber::refresh);
+            boardsDirty.set(true);
+        } else if (signal instanceof Signal.Typing t) {
+            if ("resident".equals(t.from())) {
+                agentsById.values().forEach(set -> set.forEach(s -> {
+                    if (s.follows(t.conversationId())) {
+                        s.typing(t.conversationId(), t.from());
+                    }
+                }));
+            } else {
+                residentsByConversation.getOrDefault(t.conversationId(), Set.of())
+                        .forEach(s -> s.typing(t.conversationId(), t.from()));
+            }
+        } else if (signal instanceof Signal.Revoke r) {
+            accounts.forget(r.userId());
+            agentsById.getOrDefault(r.userId(), Set.of()).forEach(Subscriber::revoke);
+        }
+    }
+
+    /** After the listener was down: nobody knows what was missed, so everybody re-reads. */
+    public void refreshAll() {
+        residents.forEach(Subscriber::refresh);
+        agentsById.values().forEach(set -> set.forEach(Subscriber::refresh));
+        boardsDirty.set(true);
+        queues.invalidate();
+    }
+
+    private void tick() {
+        if (dirtyTopics.isEmpty() && !boardsDirty.get()) {
+            return;
+        }
+        queues.invalidate();
+        for (String topic : Set.copyOf(dirtyTopics)) {
+            dirtyTopics.remove(topic);
+            residents.forEach(s -> {
+                if (s.waitsIn(topic)) {
+                    s.refresh();
+                }
+            });
+        }
+        if (boardsDirty.getAndSet(false)) {
+            try {
+                agentsById.values().forEach(set -> set.forEach(Subscriber::boardsChanged));
+            } catch (RuntimeException e) {
+                Log.warn("Pushing queue boards failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package nl.loket.cluster;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.common.Db;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Who is connected where, in the database: one row per open WebSocket, tagged with the node
+ * that holds it. "Gone since" timestamps start the grace periods; a dead node's rows are
+ * removed by whichever node notices first, with the dead node's last heartbeat as the time
+ * its clients went away.
+ */
+@ApplicationScoped
+public class Presence {
+
+    private final Db db;
+    private final NodeId node;
+
+    public Presence(Db db, NodeId node) {
+        this.db = db;
+        this.node = node;
+    }
+
+    public Uni<Void> residentConnected(String connectionId, UUID conversationId) {
+        return db.tx(tx -> {
+            tx.signal(new Signal.Conversation(conversationId, null));
+            return tx.query("insert into presence (connection_id, node_id, kind, subject) values ($1, $2, 'resident', $3)",
+                            Tuple.of(connectionId, node.id(), conversationId))
+                    .chain(() -> tx.query("update conversation set resident_gone_at = null where id = $1", Tuple.of(conversationId)))
+                    .replaceWithVoid();
+        });
+    }
+
+    public Uni<Void> residentDisconnected(String connectionId, UUID conversationId) {
+        return db.tx(tx -> {
+            tx.signal(new Signal.Conversation(conversationId, null));
+            return tx.query("delete from presence where connection_id = $1", Tuple.of(connectionId))
+                    .chain(() -> tx.query("update conversation set resident_gone_at = now() where id = $1 "
+                            + "and not exists (select 1 from presence where subject = $1)", Tuple.of(conversationId)))
+                    .replaceWithVoid();
+        });
+    }
+
+    public Uni<Void> agentConnected(String connectionId, UUID agentId) {
+        return db.tx(tx -> {
+            tx.signal(new Signal.Agent(agentId));
+            return tx.query("insert into presence (connection_id, node_id, kind, subject) values ($1, $2, 'agent', $3)",
+                            Tuple.of(connectionId, node.id(), agentId))
+                    .chain(() -> tx.query("update app_user set gone_at = null where id = $1", Tuple.of(agentId)))
+                    .replaceWithVoid();
+        });
+    }
+
+    public Uni<Void> agentDisconnected(String connectionId, UUID agentId) {
+        return db.tx(tx -> {
+            tx.signal(new Signal.Agent(agentId));
+            return tx.query("delete from presence where connection_id = $1", Tuple.of(connectionId))
+                    .chain(() -> tx.query("update app_user set gone_at = now() where id = $1 "
+                            + "and not exists (select 1 from presence where subject = $1)", Tuple.of(agentId)))
+                    .replaceWithVoid();
+        });
+    }
+
+    /** Whether the resident of a conversation has an open connection on any node. */
+    public Uni<Boolean> residentOnline(UUID conversationId) {
+        return db.query("select exists (select 1 from presence where kind = 'resident' and subject = $1) as online",
+                Tuple.of(conversationId)).map(rows -> rows.iterator().next().getBoolean("online"));
+    }
+
+    /**
+     * Removes the nodes that stopped beating and everything they held. Their clients count as
+     * gone from the node's last heartbeat, so grace periods run from when they really vanished.
+     */
+    public Uni<Integer> removeDeadNodes(Duration deadAfter) {
+        return db.tx(tx -> tx.query("""
+                        with dead as (
+                            delete from node where heartbeat_at < now() - make_interval(secs => $1) returning id, heartbeat_at
+                        ), gone as (
+                            delete from presence p using dead d where p.node_id = d.id
+                            returning p.kind, p.subject, d.heartbeat_at
+                        ), residents as (
+                            update conversation c set resident_gone_at = g.heartbeat_at
+                            from gone g where g.kind = 'resident' and c.id = g.subject and c.resident_gone_at is null
+                              and not exists (select 1 from presence p where p.subject = g.subject
+                                              and p.node_id not in (select id from dead))
+                            returning c.id, 'resident' as kind
+                        ), agents as (
+                            update app_user u set gone_at = g.heartbeat_at
+                            from gone g where g.kind = 'agent' and u.id = g.subject and u.gone_at is null
+                              and not exists (select 1 from presence p where p.subject = g.subject
+                                              and p.node_id not in (select id from dead))
+                            returning u.id, 'agent' as kind
+                        )
+                        select id, kind from residents union all select id, kind from agents
+                        union all select id, 'node' from dead""",
+                        Tuple.of((double) deadAfter.toMillis() / 1000))
+                .map(rows -> {
+                    int nodes = 0;
+                    for (Row r : rows) {
+                        switch (r.getString("kind")) {
+                            case "resident" -> tx.signal(new Signal.Conversation(r.getUUID("id"), null));
+                            case "agent" -> tx.signal(new Signal.Agent(r.getUUID("id")));
+                            default -> nodes++;
+                        }
+                    }
+                    return nodes;
+                }));
+    }
+}

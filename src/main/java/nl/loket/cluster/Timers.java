@@ -1,0 +1,70 @@
+package nl.loket.cluster;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import nl.loket.common.Db;
+import nl.loket.config.LoketConfig;
+import nl.loket.conversation.Moves;
+
+import java.time.Duration;
+
+/**
+ * The node's heartbeat and the sweeps that enforce grace periods and inactivity. Every node
+ * runs them; each sweep is a guarded update, so a move happens once whichever node gets there
+ * first, and keeps happening while any node is alive.
+ */
+@ApplicationScoped
+public class Timers {
+
+    private final Db db;
+    private final NodeId node;
+    private final Presence presence;
+    private final Moves moves;
+    private final LoketConfig config;
+
+    public Timers(Db db, NodeId node, Presence presence, Moves moves, LoketConfig config) {
+        this.db = db;
+        this.node = node;
+        this.presence = presence;
+        this.moves = moves;
+        this.config = config;
+    }
+
+    void register(@Observes StartupEvent event) {
+        db.query("insert into node (id) values ($1) on conflict (id) do nothing", Tuple.of(node.id())).await().atMost(Duration.ofSeconds(30));
+    }
+
+    /** A clean stop: this node's connections end now, so their grace periods start now. */
+    void deregister(@Observes ShutdownEvent event) {
+        try {
+            db.query("update node set heartbeat_at = '-infinity' where id = $1", Tuple.of(node.id()))
+                    .chain(() -> presence.removeDeadNodes(Duration.ZERO))
+                    .await().atMost(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            Log.warn("Could not deregister this node; others will notice it is gone", e);
+        }
+    }
+
+    @Scheduled(every = "${loket.cluster.heartbeat:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> heartbeat() {
+        return db.query("insert into node (id) values ($1) on conflict (id) do update set heartbeat_at = now()",
+                Tuple.of(node.id())).replaceWithVoid();
+    }
+
+    @Scheduled(every = "${loket.cluster.sweep:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return presence.removeDeadNodes(config.cluster().deadAfter())
+                .chain(() -> moves.abandonGoneResidents(config.grace().resident()))
+                .chain(() -> moves.requeueFromGoneAgents(config.grace().agent()))
+                .chain(() -> moves.closeInactive(config.grace().inactivity()))
+                .onFailure().invoke(e -> Log.warn("Timer sweep failed; the next one retries", e))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,28 @@
+package nl.loket.common;
+
+/**
+ * Counts a connection's frames in fixed windows. Over the limit the connection is closed with
+ * 1008 (policy violation); a chat client needs a fraction of it.
+ */
+public final class FrameLimiter {
+
+    private final int limit;
+    private final long windowNanos;
+    private long windowStart = System.nanoTime();
+    private int count;
+
+    public FrameLimiter(int limit, java.time.Duration window) {
+        this.limit = limit;
+        this.windowNanos = window.toNanos();
+    }
+
+    /** Counts one frame; false when the connection has gone over the limit. */
+    public synchronized boolean allow() {
+        long now = System.nanoTime();
+        if (now - windowStart > windowNanos) {
+            windowStart = now;
+            count = 0;
+        }
+        return ++count <= limit;
+    }
+}

@@ -1,0 +1,97 @@
+package nl.loket.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every Loket setting, with its default. Environment variables map as LOKET_SECTION_KEY. */
+@ConfigMapping(prefix = "loket")
+public interface LoketConfig {
+
+    /** Browser origins allowed for CORS and the WebSocket Origin check; empty = same origin only. */
+    Optional<List<String>> allowedOrigins();
+
+    /** Opens every topic around the clock (demos and tests). */
+    @WithDefault("false")
+    boolean alwaysOpen();
+
+    /** Password of the "admin" user created when no user exists yet; none = no bootstrap user. */
+    Optional<String> bootstrapAdminPassword();
+
+    Tokens tokens();
+
+    Grace grace();
+
+    Limits limits();
+
+    Cluster cluster();
+
+    interface Tokens {
+        /** Issuer of the built-in tokens (and of resident tokens). */
+        @WithDefault("loket")
+        String issuer();
+
+        /** Lifetime of a staff token: a shift. */
+        @WithDefault("8h")
+        Duration staffLifetime();
+
+        /** Lifetime of a resident token. */
+        @WithDefault("24h")
+        Duration residentLifetime();
+    }
+
+    interface Grace {
+        /** How long a queued resident may be disconnected before the conversation is abandoned. */
+        @WithDefault("60s")
+        Duration resident();
+
+        /** How long an agent may be disconnected before their conversations go back to the queue. */
+        @WithDefault("30s")
+        Duration agent();
+
+        /** An active conversation with no message for this long is closed with reason timeout. */
+        @WithDefault("30m")
+        Duration inactivity();
+    }
+
+    interface Limits {
+        /** Frames a resident connection may send per window before it is closed with 1008. */
+        @WithDefault("20")
+        int residentFrames();
+
+        /** Frames an agent connection may send per window before it is closed with 1008. */
+        @WithDefault("100")
+        int agentFrames();
+
+        @WithDefault("10s")
+        Duration frameWindow();
+
+        /** Requests per minute per client address on the public POST endpoints. */
+        @WithDefault("60")
+        int publicRatePerMinute();
+
+        /** Failed logins per username and address within the window before 429. */
+        @WithDefault("5")
+        int loginFailures();
+
+        @WithDefault("5m")
+        Duration loginWindow();
+    }
+
+    interface Cluster {
+        /** How often a node proves it is alive. */
+        @WithDefault("2s")
+        Duration heartbeat();
+
+        /** A node silent for this long is dead: its connections count as gone. */
+        @WithDefault("10s")
+        Duration deadAfter();
+
+        /** How often the timers (grace periods, inactivity) are swept. */
+        @WithDefault("1s")
+        Duration sweep();
+    }
+}

@@ -1,0 +1,25 @@
+package nl.loket.conversation;
+
+/** What Loket tells a resident in its own words; Dutch first, English for locale "en". */
+public enum SystemText {
+    AGENT_GONE("Uw medewerker is niet meer bereikbaar. U staat weer vooraan in de wachtrij.",
+            "Your agent is no longer reachable. You are back at the front of the queue."),
+    TRANSFERRED_TOPIC("U wordt doorverbonden met een medewerker voor %s. U houdt uw plek in de wachtrij.",
+            "You are being transferred to an agent for %s. You keep your place in the queue."),
+    TRANSFERRED_AGENT("U wordt doorverbonden met %s.", "You are being transferred to %s."),
+    CLOSED("Het gesprek is afgesloten. Bedankt voor uw vraag.", "The conversation has ended. Thank you for your question."),
+    TIMEOUT("Het gesprek is gesloten omdat er 30 minuten geen bericht is gestuurd.",
+            "The conversation was closed because no message was sent for 30 minutes.");
+
+    private final String nl;
+    private final String en;
+
+    SystemText(String nl, String en) {
+        this.nl = nl;
+        this.en = en;
+    }
+
+    public String in(String locale, Object... args) {
+        return String.format("en".equals(locale) ? en : nl, args);
+    }
+}

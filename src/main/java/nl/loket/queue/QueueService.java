@@ -1,0 +1,110 @@
+package nl.loket.queue;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.common.Db;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Reads queue lengths, positions and agent capacity; the basis of boards and wait estimates. */
+@ApplicationScoped
+public class QueueService {
+
+    /** Average handle time assumed before a topic has any closed conversation in the last week. */
+    public static final double DEFAULT_HANDLE_SECONDS = 300;
+
+    /** How many recent conversations per topic make up the average handle time. */
+    static final int HANDLE_TIME_SAMPLE = 50;
+
+    private static final String SNAPSHOT = """
+            with live_agents as (
+                select u.id, u.max_concurrent, u.topics,
+                       (select count(*) from conversation c where c.assigned_agent = u.id and c.state = 'active') as active
+                from app_user u
+                where u.active and u.chosen_status = 'available'
+                  and exists (select 1 from presence p where p.kind = 'agent' and p.subject = u.id)
+            ),
+            recent as (
+                select topic, extract(epoch from closed_at - assigned_at) as handle,
+                       row_number() over (partition by topic order by closed_at desc) as rn
+                from conversation
+                where state = 'closed' and assigned_at is not null and closed_at > now() - interval '7 days'
+            )
+            select t.id,
+                   (select count(*) from conversation c where c.topic = t.id and c.state = 'queued') as waiting,
+                   (select min(queued_at) from conversation c where c.topic = t.id and c.state = 'queued') as oldest,
+                   (select avg(handle) from recent r where r.topic = t.id and r.rn <= $1) as aht,
+                   coalesce((select array_agg(a.max_concurrent) from live_agents a where t.id = any(a.topics)), '{}') as slots,
+                   coalesce((select array_agg(a.active) from live_agents a where t.id = any(a.topics)), '{}') as actives,
+                   now() as at
+            from topic t
+            """;
+
+    private final Db db;
+    private volatile Uni<QueueSnapshot> cached;
+    private volatile long cachedAtNanos;
+
+    public QueueService(Db db) {
+        this.db = db;
+    }
+
+    /**
+     * The current snapshot. Many residents refresh at once after a queue change; they share one
+     * read made within the last quarter second.
+     */
+    public Uni<QueueSnapshot> snapshot() {
+        long now = System.nanoTime();
+        Uni<QueueSnapshot> c = cached;
+        if (c != null && now - cachedAtNanos < 250_000_000L) {
+            return c;
+        }
+        Uni<QueueSnapshot> fresh = read().memoize().indefinitely();
+        cached = fresh;
+        cachedAtNanos = now;
+        return fresh;
+    }
+
+    /** Forget the shared snapshot: something changed that the next reader must see. */
+    public void invalidate() {
+        cached = null;
+    }
+
+    private Uni<QueueSnapshot> read() {
+        return db.query(SNAPSHOT, Tuple.of(HANDLE_TIME_SAMPLE)).map(rows -> {
+            Map<String, QueueSnapshot.TopicLoad> topics = new HashMap<>();
+            Instant at = Instant.now();
+            for (Row r : rows) {
+                at = r.getOffsetDateTime("at").toInstant();
+                Integer[] slots = r.getArrayOfIntegers("slots");
+                Long[] actives = r.getArrayOfLongs("actives");
+                List<WaitEstimate.Agent> agents = new ArrayList<>();
+                for (int i = 0; i < slots.length; i++) {
+                    agents.add(new WaitEstimate.Agent(slots[i], actives[i].intValue()));
+                }
+                Double aht = r.getDouble("aht");
+                OffsetDateTime oldest = r.getOffsetDateTime("oldest");
+                topics.put(r.getString("id"), new QueueSnapshot.TopicLoad(r.getString("id"), r.getLong("waiting").intValue(),
+                        oldest == null ? null : oldest.toInstant(), List.copyOf(agents),
+                        aht == null ? DEFAULT_HANDLE_SECONDS : aht));
+            }
+            return new QueueSnapshot(at, Map.copyOf(topics));
+        });
+    }
+
+    /** 1-based place of a queued conversation in its topic's queue (earlier queuedAt first). */
+    public Uni<Integer> position(UUID conversationId) {
+        return db.query("""
+                        select count(*) as pos from conversation q, conversation me
+                        where me.id = $1 and me.state = 'queued' and q.state = 'queued' and q.topic = me.topic
+                          and (q.queued_at, q.id) <= (me.queued_at, me.id)""", Tuple.of(conversationId))
+                .map(rows -> rows.iterator().next().getLong("pos").intValue());
+    }
+}

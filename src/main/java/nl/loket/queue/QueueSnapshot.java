@@ -1,0 +1,25 @@
+package nl.loket.queue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Every topic's queue and the agents able to serve it, read in one go. */
+public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics) {
+
+    public record TopicLoad(String topic, int waiting, Instant oldestQueuedAt, List<WaitEstimate.Agent> agents,
+                            double averageHandleSeconds) {
+
+        public Integer estimate(int position) {
+            return WaitEstimate.seconds(position, agents, averageHandleSeconds);
+        }
+
+        public long longestWaitSeconds(Instant now) {
+            return oldestQueuedAt == null ? 0 : Math.max(0, now.getEpochSecond() - oldestQueuedAt.getEpochSecond());
+        }
+    }
+
+    public TopicLoad topic(String id) {
+        return topics.getOrDefault(id, new TopicLoad(id, 0, null, List.of(), QueueService.DEFAULT_HANDLE_SECONDS));
+    }
+}

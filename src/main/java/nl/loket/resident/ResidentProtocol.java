@@ -1,0 +1,71 @@
+package nl.loket.resident;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import nl.loket.conversation.Message;
+
+import java.time.Instant;
+
+/** The resident WebSocket, both directions, as in SPEC §4.1. */
+public final class ResidentProtocol {
+
+    private ResidentProtocol() {
+    }
+
+    /** resident → server */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = In.SendMessage.class, name = "message"),
+            @JsonSubTypes.Type(value = In.Typing.class, name = "typing"),
+            @JsonSubTypes.Type(value = In.Leave.class, name = "leave"),
+    })
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public sealed interface In {
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record SendMessage(String clientMsgId, String text) implements In {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Typing() implements In {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Leave() implements In {
+        }
+    }
+
+    /** server → resident */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public sealed interface Out {
+        String type();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record State(String type, String state, Integer position, Integer estimatedWaitSeconds, String agentName,
+                     String reason) implements Out {
+            State(String state, Integer position, Integer estimatedWaitSeconds, String agentName, String reason) {
+                this("state", state, position, estimatedWaitSeconds, agentName, reason);
+            }
+        }
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record MessageEvent(String type, int seq, String from, String text, Instant sentAt, String clientMsgId,
+                            String agentName) implements Out {
+            static MessageEvent of(Message m) {
+                return new MessageEvent("message", m.seq(), m.from(), m.text(), m.sentAt(), m.clientMsgId(), m.agentName());
+            }
+        }
+
+        record Typing(String type, String from) implements Out {
+            static final Typing AGENT = new Typing("typing", "agent");
+        }
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record Error(String type, String code, String message, String clientMsgId) implements Out {
+            Error(String code, String message, String clientMsgId) {
+                this("error", code, message, clientMsgId);
+            }
+        }
+    }
+}

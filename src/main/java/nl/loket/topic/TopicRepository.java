@@ -1,0 +1,81 @@
+package nl.loket.topic;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.common.Db;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+@ApplicationScoped
+public class TopicRepository {
+
+    private static final String COLUMNS = "id, name_nl, name_en, sort_order, opening_hours, closed_dates, "
+            + "callback_threshold_seconds, digital_alternatives, notice";
+
+    private final Db db;
+
+    public TopicRepository(Db db) {
+        this.db = db;
+    }
+
+    public Uni<List<Topic>> all() {
+        return db.query("select " + COLUMNS + " from topic order by sort_order, id")
+                .map(rows -> {
+                    List<Topic> topics = new ArrayList<>();
+                    rows.forEach(r -> topics.add(map(r)));
+                    return topics;
+                });
+    }
+
+    public Uni<Optional<Topic>> find(String id) {
+        return db.query("select " + COLUMNS + " from topic where id = $1", Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+    }
+
+    static Topic map(Row r) {
+        return new Topic(r.getString("id"), r.getString("name_nl"), r.getString("name_en"), r.getInteger("sort_order"),
+                hours(r.getJsonObject("opening_hours"), r.getArrayOfLocalDates("closed_dates")),
+                r.getInteger("callback_threshold_seconds"), alternatives(r.getJsonArray("digital_alternatives")),
+                r.getString("notice"));
+    }
+
+    private static OpeningHours hours(JsonObject json, LocalDate[] closed) {
+        Map<DayOfWeek, List<OpeningHours.Period>> week = new EnumMap<>(DayOfWeek.class);
+        for (DayOfWeek day : DayOfWeek.values()) {
+            JsonArray periods = json.getJsonArray(day.name().substring(0, 3).toLowerCase());
+            if (periods == null) {
+                continue;
+            }
+            List<OpeningHours.Period> list = new ArrayList<>();
+            for (int i = 0; i < periods.size(); i++) {
+                JsonArray p = periods.getJsonArray(i);
+                list.add(new OpeningHours.Period(LocalTime.parse(p.getString(0)), LocalTime.parse(p.getString(1))));
+            }
+            week.put(day, list);
+        }
+        Set<LocalDate> dates = new HashSet<>(closed == null ? List.of() : List.of(closed));
+        return new OpeningHours(week, dates);
+    }
+
+    private static List<Topic.DigitalAlternative> alternatives(JsonArray json) {
+        List<Topic.DigitalAlternative> list = new ArrayList<>();
+        for (int i = 0; json != null && i < json.size(); i++) {
+            JsonObject a = json.getJsonObject(i);
+            list.add(new Topic.DigitalAlternative(a.getString("title"), a.getString("url")));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,112 @@
+package nl.loket.user;
+
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import nl.loket.common.LoketException;
+import nl.loket.common.Problem;
+import nl.loket.common.ValidationException;
+import nl.loket.security.Roles;
+import nl.loket.topic.Topic;
+import nl.loket.topic.TopicRepository;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Staff accounts of the built-in issuer (admin only). */
+@Path("/api/v1/admin/users")
+@RolesAllowed(Roles.ADMIN)
+@Tag(name = "admin")
+@Blocking
+public class UserResource {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final UserRepository users;
+    private final TopicRepository topics;
+
+    public UserResource(UserRepository users, TopicRepository topics) {
+        this.users = users;
+        this.topics = topics;
+    }
+
+    /** What an admin sends; on PUT, a missing password keeps the current one. */
+    public record UserRequest(
+            @NotBlank @Size(max = 64) @Pattern(regexp = "[a-zA-Z0-9._@-]+", message = "alleen letters, cijfers en . _ @ - / only letters, digits and . _ @ -") String username,
+            @NotBlank @Size(max = 100) String displayName,
+            @Size(min = 10, max = 200, message = "minstens 10 tekens / at least 10 characters") String password,
+            @NotNull @Size(min = 1, message = "minstens één rol / at least one role") Set<String> roles,
+            List<String> topics,
+            @Min(1) @Max(20) Integer maxConcurrent,
+            Boolean active) {
+    }
+
+    @GET
+    public List<User> list() {
+        return users.all().await().atMost(TIMEOUT);
+    }
+
+    @GET
+    @Path("{id}")
+    public User get(@PathParam("id") UUID id) {
+        return users.find(id).await().atMost(TIMEOUT).orElseThrow(UserResource::unknown);
+    }
+
+    @POST
+    public Response create(@NotNull @Valid UserRequest request) {
+        if (request.password() == null) {
+            throw ValidationException.of("password", "verplicht / required");
+        }
+        User user = check(UUID.randomUUID(), request);
+        User created = users.insert(user, Passwords.hash(request.password())).await().atMost(TIMEOUT)
+                .orElseThrow(() -> ValidationException.of("username", "bestaat al / already exists"));
+        return Response.status(201).entity(created).build();
+    }
+
+    @PUT
+    @Path("{id}")
+    public User update(@PathParam("id") UUID id, @NotNull @Valid UserRequest request) {
+        User current = get(id);
+        if (!current.username().equals(request.username())) {
+            throw ValidationException.of("username", "kan niet worden gewijzigd / cannot be changed");
+        }
+        User user = check(id, request);
+        String hash = request.password() == null ? null : Passwords.hash(request.password());
+        return users.update(user, hash).await().atMost(TIMEOUT).orElseThrow(UserResource::unknown);
+    }
+
+    private User check(UUID id, UserRequest r) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        r.roles().stream().filter(role -> !Roles.STAFF.contains(role)).forEach(role ->
+                errors.add(new Problem.FieldError("roles", "onbekende rol / unknown role: " + role)));
+        List<String> wanted = r.topics() == null ? List.of() : r.topics();
+        Set<String> known = Set.copyOf(topics.all().await().atMost(TIMEOUT).stream().map(Topic::id).toList());
+        wanted.stream().filter(t -> !known.contains(t)).forEach(t ->
+                errors.add(new Problem.FieldError("topics", "onbekend onderwerp / unknown topic: " + t)));
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return new User(id, r.username(), r.displayName(), r.roles(), List.copyOf(wanted),
+                r.maxConcurrent() == null ? 3 : r.maxConcurrent(), r.active() == null || r.active(), "available");
+    }
+
+    private static LoketException unknown() {
+        return new LoketException("not_found", 404, "Onbekende gebruiker. / Unknown user.");
+    }
+}

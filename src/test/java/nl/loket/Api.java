@@ -1,0 +1,60 @@
+package nl.loket;
+
+import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+
+/** REST steps the tests share: log in, create agents, start conversations. */
+public final class Api {
+
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+
+    private Api() {
+    }
+
+    public static String login(String username, String password) {
+        return given().contentType(ContentType.JSON).body(Map.of("username", username, "password", password))
+                .post("/api/v1/auth/token").then().statusCode(200).extract().path("accessToken");
+    }
+
+    public static String adminToken() {
+        return login("admin", ADMIN_PASSWORD);
+    }
+
+    /** A new agent with a unique username; returns {id, token}. */
+    public record Agent(String id, String username, String token) {
+    }
+
+    public static Agent agent(String displayName, List<String> topics, int maxConcurrent) {
+        return user(displayName, List.of("agent"), topics, maxConcurrent);
+    }
+
+    public static Agent user(String displayName, List<String> roles, List<String> topics, int maxConcurrent) {
+        String username = displayName.toLowerCase().replace(' ', '-') + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = given().auth().oauth2(adminToken()).contentType(ContentType.JSON)
+                .body(Map.of("username", username, "displayName", displayName, "password", "password-" + username,
+                        "roles", roles, "topics", topics, "maxConcurrent", maxConcurrent))
+                .post("/api/v1/admin/users").then().statusCode(201).extract().path("id");
+        return new Agent(id, username, login(username, "password-" + username));
+    }
+
+    /** A conversation the resident has started; {id, token, ...}. */
+    public static JsonObject start(String topic, String name) {
+        String body = given().contentType(ContentType.JSON).body(name == null ? Map.of("topic", topic) : Map.of("topic", topic, "name", name))
+                .post("/api/v1/conversations").then().statusCode(201).extract().asString();
+        return new JsonObject(body);
+    }
+
+    public static JsonObject frame(String type, Object... keyValues) {
+        JsonObject f = new JsonObject().put("type", type);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            f.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return f;
+    }
+}

@@ -1,0 +1,119 @@
+package nl.loket;
+
+import io.quarkus.websockets.next.BasicWebSocketConnector;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketClientConnection;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
+
+/** A real WebSocket client for tests: records every frame it receives, in order. */
+public final class WsClient implements AutoCloseable {
+
+    private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    private volatile WebSocketClientConnection connection;
+    private volatile CloseReason closeReason;
+    private int cursor;
+
+    private WsClient() {
+    }
+
+    public static WsClient connect(URI base, String path, String token) {
+        WsClient client = new WsClient();
+        BasicWebSocketConnector connector = BasicWebSocketConnector.create().baseUri(base).path(path)
+                .executionModel(BasicWebSocketConnector.ExecutionModel.NON_BLOCKING)
+                .onTextMessage((c, text) -> client.frames.add(new JsonObject(text)))
+                .onClose((c, reason) -> client.closeReason = reason);
+        if (token != null) {
+            connector.addHeader("Authorization", "Bearer " + token);
+        }
+        client.connection = connector.connectAndAwait();
+        return client;
+    }
+
+    /** The HTTP status the upgrade was refused with, or 101 when it was accepted. */
+    public static int upgradeStatus(URI base, String path, String token, String origin) {
+        BasicWebSocketConnector connector = BasicWebSocketConnector.create().baseUri(base).path(path);
+        if (token != null) {
+            connector.addHeader("Authorization", "Bearer " + token);
+        }
+        if (origin != null) {
+            connector.addHeader("Origin", origin);
+        }
+        try {
+            connector.connectAndAwait().closeAndAwait();
+            return 101;
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof UpgradeRejectedException rejected) {
+                    return rejected.getStatus();
+                }
+            }
+            throw e;
+        }
+    }
+
+    public void send(JsonObject frame) {
+        connection.sendTextAndAwait(frame.encode());
+    }
+
+    public void sendRaw(String text) {
+        connection.sendTextAndAwait(text);
+    }
+
+    /** Waits for the next frame (after the ones already taken) that matches, and takes it. */
+    public JsonObject next(Predicate<JsonObject> matching) {
+        JsonObject[] found = new JsonObject[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (int i = cursor; i < frames.size(); i++) {
+                if (matching.test(frames.get(i))) {
+                    found[0] = frames.get(i);
+                    cursor = i + 1;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    public JsonObject next(String type) {
+        return next(f -> type.equals(f.getString("type")));
+    }
+
+    public static Predicate<JsonObject> type(String type) {
+        return f -> type.equals(f.getString("type"));
+    }
+
+    /** Every frame received so far. */
+    public List<JsonObject> frames() {
+        return List.copyOf(frames);
+    }
+
+    public List<JsonObject> frames(String type) {
+        return frames.stream().filter(type(type)).toList();
+    }
+
+    public CloseReason awaitClosed() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> closeReason != null);
+        return closeReason;
+    }
+
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    @Override
+    public void close() {
+        if (connection != null && connection.isOpen()) {
+            connection.closeAndAwait();
+        }
+    }
+}
