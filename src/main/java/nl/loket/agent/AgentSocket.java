@@ -98,6 +98,9 @@ public class AgentSocket {
         if (!connection.userData().get(LIMITER).allow()) {
             return connection.close(new CloseReason(1008, "too many frames"));
         }
+        if (FrameLimiter.tooLarge(text)) {
+            return connection.close(new CloseReason(1009, "frame larger than 16 KiB"));
+        }
         In frame;
         try {
             frame = mapper.readValue(text, In.class);

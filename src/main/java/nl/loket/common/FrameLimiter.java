@@ -16,6 +16,14 @@ public final class FrameLimiter {
         this.windowNanos = window.toNanos();
     }
 
+    /** Text frames larger than this are refused (SPEC §4): the connection is closed with 1009. */
+    public static final int MAX_FRAME_BYTES = 16 * 1024;
+
+    public static boolean tooLarge(String text) {
+        return text.length() > MAX_FRAME_BYTES
+                || (text.length() > MAX_FRAME_BYTES / 4 && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_FRAME_BYTES);
+    }
+
     /** Counts one frame; false when the connection has gone over the limit. */
     public synchronized boolean allow() {
         long now = System.nanoTime();

@@ -1,5 +1,7 @@
 package nl.loket.conversation;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -26,9 +28,11 @@ public class ConversationService {
     public static final int MAX_TEXT = 2000;
 
     private final Db db;
+    private final Counter stored;
 
-    public ConversationService(Db db) {
+    public ConversationService(Db db, MeterRegistry registry) {
         this.db = db;
+        this.stored = Counter.builder("loket.messages.stored").description("Messages stored by this node").register(registry);
     }
 
     /** A new conversation, queued on its topic. The resident is "gone" until they connect. */
@@ -78,7 +82,12 @@ public class ConversationService {
      * same sender stores nothing and returns the original.
      */
     public Uni<Posted> post(UUID conversationId, Sender sender, String clientMsgId, String rawText) {
-        String text = validText(rawText);
+        String text;
+        try {
+            text = validText(rawText);
+        } catch (LoketException e) {
+            return Uni.createFrom().failure(e);
+        }
         return db.tx(tx -> lock(tx, conversationId).chain(conv -> existing(tx, conversationId, sender.key(), clientMsgId)
                 .chain(found -> {
                     if (found.isPresent()) {
@@ -88,7 +97,11 @@ public class ConversationService {
                     tx.signal(new Signal.Conversation(conversationId, conv.assignedAgent()));
                     boolean activity = !sender.from().equals("note");
                     return append(tx, conversationId, sender, text, clientMsgId, activity).map(m -> new Posted(m, false));
-                })));
+                }))).invoke(posted -> {
+                    if (!posted.duplicate()) {
+                        stored.increment();
+                    }
+                });
     }
 
     public static String validText(String raw) {
