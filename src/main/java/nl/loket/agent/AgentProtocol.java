@@ -25,6 +25,7 @@ public final class AgentProtocol {
             @JsonSubTypes.Type(value = In.Typing.class, name = "typing"),
             @JsonSubTypes.Type(value = In.Transfer.class, name = "transfer"),
             @JsonSubTypes.Type(value = In.Close.class, name = "close"),
+            @JsonSubTypes.Type(value = In.Callback.class, name = "callback"),
     })
     @JsonIgnoreProperties(ignoreUnknown = true)
     public sealed interface In {
@@ -52,6 +53,10 @@ public final class AgentProtocol {
 
         @JsonIgnoreProperties(ignoreUnknown = true)
         record Transfer(String ref, String conversationId, String topic, String agentId) implements In {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Callback(String ref, String conversationId, String phone, String window, String note) implements In {
         }
 
         @JsonIgnoreProperties(ignoreUnknown = true)
@@ -83,7 +88,17 @@ public final class AgentProtocol {
             }
         }
 
-        record TopicBoard(String id, int waiting, long longestWaitSeconds, Integer estimatedWaitSeconds, int agentsAvailable) {
+        record TopicBoard(String id, int waiting, long longestWaitSeconds, Integer estimatedWaitSeconds, int agentsAvailable,
+                          int callbacksOpen) {
+        }
+
+        record TopicCallbacks(String id, int open) {
+        }
+
+        record Callbacks(String type, List<TopicCallbacks> topics) implements Out {
+            Callbacks(List<TopicCallbacks> topics) {
+                this("callbacks", topics);
+            }
         }
 
         record Queues(String type, List<TopicBoard> topics) implements Out {
@@ -126,9 +141,10 @@ public final class AgentProtocol {
         }
 
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        record Error(String type, String code, String message, String ref) implements Out {
+        record Error(String type, String code, String message, String ref, List<nl.loket.common.Problem.FieldError> errors)
+                implements Out {
             Error(String code, String message, String ref) {
-                this("error", code, message, ref);
+                this("error", code, message, ref, null);
             }
         }
     }

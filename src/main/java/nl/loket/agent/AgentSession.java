@@ -55,6 +55,7 @@ final class AgentSession implements Subscriber {
     private volatile boolean greeted;
     private volatile List<String> topics = List.of();
     private volatile Out.Queues lastBoards;
+    private volatile Out.Callbacks lastCallbacks;
 
     AgentSession(WebSocketConnection connection, UUID agentId, Db db, ConversationService conversations,
                  QueueService queues, UserRepository users, ObjectMapper mapper) {
@@ -248,13 +249,15 @@ final class AgentSession implements Subscriber {
             List<Out.TopicBoard> boards = topics.stream().map(id -> {
                 QueueSnapshot.TopicLoad load = snapshot.topic(id);
                 return new Out.TopicBoard(id, load.waiting(), load.longestWaitSeconds(snapshot.at()),
-                        load.estimate(load.waiting() + 1), load.agents().size());
+                        load.estimate(load.waiting() + 1), load.agents().size(), load.callbacksOpen());
             }).toList();
             Out.Queues frame = new Out.Queues(boards);
-            if (sameBoards(frame, lastBoards)) {
-                return Uni.createFrom().voidItem();
-            }
-            return send(frame).invoke(() -> lastBoards = frame);
+            Out.Callbacks callbacks = new Out.Callbacks(topics.stream()
+                    .map(id -> new Out.TopicCallbacks(id, snapshot.topic(id).callbacksOpen())).toList());
+            Uni<Void> sendBoards = sameBoards(frame, lastBoards) ? Uni.createFrom().voidItem()
+                    : send(frame).invoke(() -> lastBoards = frame);
+            return sendBoards.chain(() -> callbacks.equals(lastCallbacks) ? Uni.createFrom().voidItem()
+                    : send(callbacks).invoke(() -> lastCallbacks = callbacks));
         });
     }
 
@@ -267,6 +270,7 @@ final class AgentSession implements Subscriber {
             Out.TopicBoard x = a.topics().get(i);
             Out.TopicBoard y = b.topics().get(i);
             if (!x.id().equals(y.id()) || x.waiting() != y.waiting() || x.agentsAvailable() != y.agentsAvailable()
+                    || x.callbacksOpen() != y.callbacksOpen()
                     || !java.util.Objects.equals(x.estimatedWaitSeconds(), y.estimatedWaitSeconds())) {
                 return false;
             }

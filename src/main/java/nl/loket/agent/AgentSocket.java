@@ -16,7 +16,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import nl.loket.agent.AgentProtocol.In;
 import nl.loket.agent.AgentProtocol.Out;
+import nl.loket.callback.CallbackInput;
+import nl.loket.callback.CallbackService;
 import nl.loket.cluster.Fanout;
+import nl.loket.common.ValidationException;
 import nl.loket.cluster.Presence;
 import nl.loket.cluster.Signal;
 import nl.loket.common.Db;
@@ -48,6 +51,7 @@ public class AgentSocket {
     private final SecurityIdentity identity;
     private final ConversationService conversations;
     private final Moves moves;
+    private final CallbackService callbacks;
     private final QueueService queues;
     private final UserRepository users;
     private final Presence presence;
@@ -56,11 +60,13 @@ public class AgentSocket {
     private final ObjectMapper mapper;
     private final LoketConfig config;
 
-    public AgentSocket(SecurityIdentity identity, ConversationService conversations, Moves moves, QueueService queues,
+    public AgentSocket(SecurityIdentity identity, ConversationService conversations, Moves moves, CallbackService callbacks,
+                       QueueService queues,
                        UserRepository users, Presence presence, Fanout fanout, Db db, ObjectMapper mapper, LoketConfig config) {
         this.identity = identity;
         this.conversations = conversations;
         this.moves = moves;
+        this.callbacks = callbacks;
         this.queues = queues;
         this.users = users;
         this.presence = presence;
@@ -149,6 +155,16 @@ public class AgentSocket {
             }
             return t.topic() != null ? moves.transferToTopic(agent, id, t.topic())
                     : moves.transferToAgent(agent, id, uuid(t.agentId()));
+        }
+        if (frame instanceof In.Callback c) {
+            UUID id = uuid(c.conversationId());
+            CallbackInput input;
+            try {
+                input = CallbackInput.of(c.phone(), null, c.window(), c.note());
+            } catch (ValidationException e) {
+                return session.send(new Out.Error("error", "invalid_callback", "Controleer de gegevens. / Check the details.", c.ref(), e.errors()));
+            }
+            return callbacks.fromConversation(id, input, agent).replaceWithVoid();
         }
         if (frame instanceof In.Close c) {
             if (c.outcome() == null || !OUTCOMES.contains(c.outcome())) {

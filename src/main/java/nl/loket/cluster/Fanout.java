@@ -35,6 +35,7 @@ public class Fanout {
     private final ConcurrentHashMap<UUID, Set<Subscriber>> agentsById = new ConcurrentHashMap<>();
     private final Set<String> dirtyTopics = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean boardsDirty = new AtomicBoolean();
+    private final AtomicBoolean allTopicsDirty = new AtomicBoolean();
     private long tickTimer = -1;
     private long safetyTimer = -1;
 
@@ -100,6 +101,10 @@ public class Fanout {
             boardsDirty.set(true);
         } else if (signal instanceof Signal.Agent a) {
             agentsById.getOrDefault(a.id(), Set.of()).forEach(Subscriber::refresh);
+            // an agent coming, going or filling up changes the wait (and offers) of their topics' residents
+            allTopicsDirty.set(true);
+            boardsDirty.set(true);
+        } else if (signal instanceof Signal.Callbacks) {
             boardsDirty.set(true);
         } else if (signal instanceof Signal.Typing t) {
             if ("resident".equals(t.from())) {
@@ -127,10 +132,18 @@ public class Fanout {
     }
 
     private void tick() {
-        if (dirtyTopics.isEmpty() && !boardsDirty.get()) {
+        if (dirtyTopics.isEmpty() && !boardsDirty.get() && !allTopicsDirty.get()) {
             return;
         }
         queues.invalidate();
+        if (allTopicsDirty.getAndSet(false)) {
+            dirtyTopics.clear();
+            residents.forEach(s -> {
+                if (s.waiting()) {
+                    s.refresh();
+                }
+            });
+        }
         for (String topic : Set.copyOf(dirtyTopics)) {
             dirtyTopics.remove(topic);
             residents.forEach(s -> {

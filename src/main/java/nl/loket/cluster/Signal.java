@@ -38,6 +38,13 @@ public sealed interface Signal {
         }
     }
 
+    /** The callback list of a topic changed. */
+    record Callbacks(String topic) implements Signal {
+        public String encode() {
+            return "b|" + topic;
+        }
+    }
+
     /** A user was disabled: their open connections must close. */
     record Revoke(UUID userId) implements Signal {
         public String encode() {
@@ -53,6 +60,7 @@ public sealed interface Signal {
             case "a" -> new Agent(UUID.fromString(p[1]));
             case "t" -> new Typing(UUID.fromString(p[1]), p[2]);
             case "r" -> new Revoke(UUID.fromString(p[1]));
+            case "b" -> new Callbacks(p[1]);
             default -> throw new IllegalArgumentException("unknown signal " + payload);
         };
     }

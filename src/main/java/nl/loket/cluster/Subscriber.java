@@ -21,6 +21,11 @@ public interface Subscriber {
         return false;
     }
 
+    /** Whether this is a resident waiting in any queue. */
+    default boolean waiting() {
+        return false;
+    }
+
     /** The queue boards changed (agent connections only). */
     default void boardsChanged() {
     }

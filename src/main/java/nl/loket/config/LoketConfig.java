@@ -29,6 +29,18 @@ public interface LoketConfig {
 
     Cluster cluster();
 
+    Callbacks callbacks();
+
+    interface Callbacks {
+        /** After "no answer", the request can be claimed again this much later. */
+        @WithDefault("30m")
+        Duration retryDelay();
+
+        /** After this many attempts without reaching the resident, the request has failed. */
+        @WithDefault("3")
+        int maxAttempts();
+    }
+
     interface Tokens {
         /** Issuer of the built-in tokens (and of resident tokens). */
         @WithDefault("loket")

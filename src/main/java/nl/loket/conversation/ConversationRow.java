@@ -10,11 +10,11 @@ import java.util.UUID;
 public record ConversationRow(UUID id, String topic, String residentName, String locale, String state,
                               Instant createdAt, Instant queuedAt, Instant assignedAt, UUID assignedAgent,
                               String agentName, Instant closedAt, String closeReason, String outcome, String summary,
-                              boolean confidential, int lastSeq, Instant updatedAt) {
+                              boolean confidential, int lastSeq, Instant updatedAt, UUID callbackId) {
 
     public static final String SELECT = "select c.id, c.topic, c.resident_name, c.locale, c.state, c.created_at, "
             + "c.queued_at, c.assigned_at, c.assigned_agent, u.display_name as agent_name, c.closed_at, c.close_reason, "
-            + "c.outcome, c.summary, c.confidential, c.last_seq, c.updated_at "
+            + "c.outcome, c.summary, c.confidential, c.last_seq, c.updated_at, c.callback_id "
             + "from conversation c left join app_user u on u.id = c.assigned_agent ";
 
     public static ConversationRow map(Row r) {
@@ -22,7 +22,7 @@ public record ConversationRow(UUID id, String topic, String residentName, String
                 r.getString("locale"), r.getString("state"), instant(r, "created_at"), instant(r, "queued_at"),
                 instant(r, "assigned_at"), r.getUUID("assigned_agent"), r.getString("agent_name"),
                 instant(r, "closed_at"), r.getString("close_reason"), r.getString("outcome"), r.getString("summary"),
-                r.getBoolean("confidential"), r.getInteger("last_seq"), instant(r, "updated_at"));
+                r.getBoolean("confidential"), r.getInteger("last_seq"), instant(r, "updated_at"), r.getUUID("callback_id"));
     }
 
     static Instant instant(Row r, String column) {

@@ -128,6 +128,16 @@ public class Moves {
 
     // ---- moves by the agent who holds the conversation ------------------------------------
 
+    /** Locks a conversation row for the rest of the transaction (for moves made elsewhere). */
+    public static Uni<ConversationRow> lock(Db.Tx tx, UUID conversationId) {
+        return ConversationService.lock(tx, conversationId);
+    }
+
+    /** Appends a system message in the transaction. */
+    public static Uni<Message> system(Db.Tx tx, UUID conversationId, String text) {
+        return ConversationService.system(tx, conversationId, text);
+    }
+
     private static Uni<ConversationRow> lockAssigned(Db.Tx tx, UUID conversationId, UUID agentId) {
         return ConversationService.lock(tx, conversationId).map(conv -> {
             if (!"active".equals(conv.state()) || !agentId.equals(conv.assignedAgent())) {
@@ -137,7 +147,7 @@ public class Moves {
         });
     }
 
-    private static Uni<Void> endAssignment(Db.Tx tx, UUID conversationId, UUID agentId, String reason) {
+    public static Uni<Void> endAssignment(Db.Tx tx, UUID conversationId, UUID agentId, String reason) {
         return tx.query("update assignment set ended_at = now(), end_reason = $3 "
                         + "where conversation_id = $1 and agent_id = $2 and ended_at is null",
                 Tuple.of(conversationId, agentId, reason)).replaceWithVoid();

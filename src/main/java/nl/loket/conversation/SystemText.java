@@ -7,6 +7,8 @@ public enum SystemText {
     TRANSFERRED_TOPIC("U wordt doorverbonden met een medewerker voor %s. U houdt uw plek in de wachtrij.",
             "You are being transferred to an agent for %s. You keep your place in the queue."),
     TRANSFERRED_AGENT("U wordt doorverbonden met %s.", "You are being transferred to %s."),
+    CALLBACK_MADE("Er is een terugbelverzoek gemaakt. Een medewerker belt u terug op het nummer dat u heeft gegeven.",
+            "A callback request has been made. An agent will call you back on the number you gave."),
     CLOSED("Het gesprek is afgesloten. Bedankt voor uw vraag.", "The conversation has ended. Thank you for your question."),
     TIMEOUT("Het gesprek is gesloten omdat er 30 minuten geen bericht is gestuurd.",
             "The conversation was closed because no message was sent for 30 minutes.");

@@ -44,6 +44,10 @@ public class QueueService {
                    (select avg(handle) from recent r where r.topic = t.id and r.rn <= $1) as aht,
                    coalesce((select array_agg(a.max_concurrent) from live_agents a where t.id = any(a.topics)), '{}') as slots,
                    coalesce((select array_agg(a.active) from live_agents a where t.id = any(a.topics)), '{}') as actives,
+                   exists (select 1 from capacity_flag f where f.topic = t.id and f.short
+                           and (f.until is null or f.until > now())) as capacity_short,
+                   (select count(*) from callback_request r where r.topic = t.id and r.state = 'open'
+                    and (r.next_attempt_at is null or r.next_attempt_at <= now())) as callbacks_open,
                    now() as at
             from topic t
             """;
@@ -93,7 +97,8 @@ public class QueueService {
                 OffsetDateTime oldest = r.getOffsetDateTime("oldest");
                 topics.put(r.getString("id"), new QueueSnapshot.TopicLoad(r.getString("id"), r.getLong("waiting").intValue(),
                         oldest == null ? null : oldest.toInstant(), List.copyOf(agents),
-                        aht == null ? DEFAULT_HANDLE_SECONDS : aht));
+                        aht == null ? DEFAULT_HANDLE_SECONDS : aht, r.getBoolean("capacity_short"),
+                        r.getLong("callbacks_open").intValue()));
             }
             return new QueueSnapshot(at, Map.copyOf(topics));
         });

@@ -8,7 +8,7 @@ import java.util.Map;
 public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics) {
 
     public record TopicLoad(String topic, int waiting, Instant oldestQueuedAt, List<WaitEstimate.Agent> agents,
-                            double averageHandleSeconds) {
+                            double averageHandleSeconds, boolean capacityShort, int callbacksOpen) {
 
         public Integer estimate(int position) {
             return WaitEstimate.seconds(position, agents, averageHandleSeconds);
@@ -20,6 +20,6 @@ public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics) {
     }
 
     public TopicLoad topic(String id) {
-        return topics.getOrDefault(id, new TopicLoad(id, 0, null, List.of(), QueueService.DEFAULT_HANDLE_SECONDS));
+        return topics.getOrDefault(id, new TopicLoad(id, 0, null, List.of(), QueueService.DEFAULT_HANDLE_SECONDS, false, 0));
     }
 }

@@ -27,8 +27,7 @@ import nl.loket.security.RateLimits;
 import nl.loket.security.Roles;
 import nl.loket.security.TokenService;
 import nl.loket.topic.Topic;
-import nl.loket.topic.TopicRepository;
-import nl.loket.topic.TopicResource;
+import nl.loket.topic.TopicCatalog;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -41,8 +40,7 @@ import java.util.UUID;
 @Tag(name = "resident")
 public class ConversationResource {
 
-    private final TopicRepository topics;
-    private final TopicResource topicView;
+    private final TopicCatalog topics;
     private final ConversationService conversations;
     private final QueueService queues;
     private final TokenService tokens;
@@ -50,10 +48,9 @@ public class ConversationResource {
     private final Db db;
     private final JsonWebToken jwt;
 
-    public ConversationResource(TopicRepository topics, TopicResource topicView, ConversationService conversations,
+    public ConversationResource(TopicCatalog topics, ConversationService conversations,
                                 QueueService queues, TokenService tokens, RateLimits rateLimits, Db db, JsonWebToken jwt) {
         this.topics = topics;
-        this.topicView = topicView;
         this.conversations = conversations;
         this.queues = queues;
         this.tokens = tokens;
@@ -79,7 +76,7 @@ public class ConversationResource {
         return topics.find(request.topic()).chain(found -> {
             Topic topic = found.orElseThrow(() -> ValidationException.of("topic", "onbekend onderwerp / unknown topic"));
             Instant now = Instant.now();
-            if (!topicView.isOpen(topic, now)) {
+            if (!topics.isOpen(topic, now)) {
                 Instant next = topic.hours().nextOpening(now).orElse(null);
                 return Uni.createFrom().item(Problem.of(409, "topic-closed", "Dit onderwerp is nu gesloten / This topic is closed now",
                         "U kunt een terugbelverzoek doen of terugkomen als we open zijn. / You can request a callback or come back when we are open.")

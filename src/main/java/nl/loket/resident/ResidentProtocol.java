@@ -20,6 +20,7 @@ public final class ResidentProtocol {
             @JsonSubTypes.Type(value = In.SendMessage.class, name = "message"),
             @JsonSubTypes.Type(value = In.Typing.class, name = "typing"),
             @JsonSubTypes.Type(value = In.Leave.class, name = "leave"),
+            @JsonSubTypes.Type(value = In.RequestCallback.class, name = "request_callback"),
     })
     @JsonIgnoreProperties(ignoreUnknown = true)
     public sealed interface In {
@@ -33,6 +34,10 @@ public final class ResidentProtocol {
 
         @JsonIgnoreProperties(ignoreUnknown = true)
         record Leave() implements In {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record RequestCallback(String phone, String name, String window, String note) implements In {
         }
     }
 
@@ -54,6 +59,27 @@ public final class ResidentProtocol {
                             String agentName) implements Out {
             static MessageEvent of(Message m) {
                 return new MessageEvent("message", m.seq(), m.from(), m.text(), m.sentAt(), m.clientMsgId(), m.agentName());
+            }
+        }
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record CallbackOffer(String type, String reason, Integer estimatedWaitSeconds) implements Out {
+            CallbackOffer(String reason, Integer estimatedWaitSeconds) {
+                this("callback_offer", reason, estimatedWaitSeconds);
+            }
+        }
+
+        record CallbackCreated(String type, String callbackId) implements Out {
+            CallbackCreated(String callbackId) {
+                this("callback_created", callbackId);
+            }
+        }
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record ValidationError(String type, String code, String message, java.util.List<nl.loket.common.Problem.FieldError> errors)
+                implements Out {
+            ValidationError(java.util.List<nl.loket.common.Problem.FieldError> errors) {
+                this("error", "invalid_callback", "Controleer de gegevens. / Check the details.", errors);
             }
         }
 

@@ -8,9 +8,9 @@ import nl.loket.cluster.Pump;
 import nl.loket.cluster.Subscriber;
 import nl.loket.conversation.ConversationRow;
 import nl.loket.conversation.ConversationService;
-import nl.loket.conversation.Message;
 import nl.loket.queue.QueueService;
 import nl.loket.resident.ResidentProtocol.Out;
+import nl.loket.topic.TopicCatalog;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,20 +27,25 @@ final class ResidentSession implements Subscriber {
     private final UUID conversationId;
     private final ConversationService conversations;
     private final QueueService queues;
+    private final TopicCatalog topics;
     private final ObjectMapper mapper;
     private final Pump pump;
 
     private volatile int lastSeq;
     private volatile Out.State lastState;
     private volatile String topic;
+    /** The offer reason this connection was last told, so an offer is not repeated on every queue tick. */
+    private volatile String offered;
+    private volatile boolean toldCallback;
 
     ResidentSession(WebSocketConnection connection, UUID conversationId, int after, ConversationService conversations,
-                    QueueService queues, ObjectMapper mapper) {
+                    QueueService queues, TopicCatalog topics, ObjectMapper mapper) {
         this.connection = connection;
         this.conversationId = conversationId;
         this.lastSeq = after;
         this.conversations = conversations;
         this.queues = queues;
+        this.topics = topics;
         this.mapper = mapper;
         this.pump = new Pump("resident " + conversationId, this::deliver);
     }
@@ -58,6 +63,12 @@ final class ResidentSession implements Subscriber {
     public boolean waitsIn(String topic) {
         Out.State s = lastState;
         return s != null && "queued".equals(s.state()) && topic.equals(this.topic);
+    }
+
+    @Override
+    public boolean waiting() {
+        Out.State s = lastState;
+        return s != null && "queued".equals(s.state());
     }
 
     @Override
@@ -86,10 +97,18 @@ final class ResidentSession implements Subscriber {
             }
             ConversationRow conv = found.get();
             topic = conv.topic();
-            return state(conv).chain(state -> conversations.messagesAfter(conversationId, lastSeq, false).chain(messages -> {
+            return state(conv).chain(state -> offer(conv, state)).chain(so -> conversations.messagesAfter(conversationId, lastSeq, false).chain(messages -> {
+                Out.State state = so.state();
                 List<Out> frames = new ArrayList<>();
                 if (!state.equals(lastState)) {
                     frames.add(state);
+                }
+                // an offer goes out when its reason first holds, and again after the state of every (re)connect
+                if (so.reason() != null && !so.reason().equals(offered)) {
+                    frames.add(new Out.CallbackOffer(so.reason(), state.estimatedWaitSeconds()));
+                }
+                if (conv.callbackId() != null && !toldCallback) {
+                    frames.add(new Out.CallbackCreated(conv.callbackId().toString()));
                 }
                 messages.forEach(m -> frames.add(Out.MessageEvent.of(m)));
                 Uni<Void> chain = Uni.createFrom().voidItem();
@@ -98,11 +117,31 @@ final class ResidentSession implements Subscriber {
                 }
                 return chain.invoke(() -> {
                     lastState = state;
+                    offered = so.reason();
+                    toldCallback = conv.callbackId() != null;
                     if (!messages.isEmpty()) {
                         lastSeq = messages.get(messages.size() - 1).seq();
                     }
                 });
             }));
+        });
+    }
+
+    private record StateAndOffer(Out.State state, String reason) {
+    }
+
+    /** While queued: whether to offer a callback, and why (SPEC §3). */
+    private Uni<StateAndOffer> offer(ConversationRow conv, Out.State state) {
+        if (!"queued".equals(conv.state())) {
+            return Uni.createFrom().item(new StateAndOffer(state, null));
+        }
+        return Uni.combine().all().unis(topics.find(conv.topic()), queues.snapshot()).asTuple().map(t -> {
+            if (t.getItem1().isEmpty()) {
+                return new StateAndOffer(state, null);
+            }
+            String reason = topics.offerReason(t.getItem1().get(), t.getItem2().topic(conv.topic()),
+                    state.estimatedWaitSeconds(), java.time.Instant.now());
+            return new StateAndOffer(state, reason);
         });
     }
 

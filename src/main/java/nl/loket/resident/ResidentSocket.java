@@ -12,7 +12,11 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import nl.loket.callback.CallbackInput;
+import nl.loket.callback.CallbackService;
 import nl.loket.cluster.Fanout;
+import nl.loket.common.ValidationException;
+import nl.loket.topic.TopicCatalog;
 import nl.loket.cluster.Presence;
 import nl.loket.common.Db;
 import nl.loket.common.FrameLimiter;
@@ -41,17 +45,22 @@ public class ResidentSocket {
     private final ConversationService conversations;
     private final Moves moves;
     private final QueueService queues;
+    private final TopicCatalog topics;
+    private final CallbackService callbacks;
     private final Presence presence;
     private final Fanout fanout;
     private final Db db;
     private final ObjectMapper mapper;
     private final LoketConfig config;
 
-    public ResidentSocket(ConversationService conversations, Moves moves, QueueService queues, Presence presence,
+    public ResidentSocket(ConversationService conversations, Moves moves, QueueService queues, TopicCatalog topics,
+                          CallbackService callbacks, Presence presence,
                           Fanout fanout, Db db, ObjectMapper mapper, LoketConfig config) {
         this.conversations = conversations;
         this.moves = moves;
         this.queues = queues;
+        this.topics = topics;
+        this.callbacks = callbacks;
         this.presence = presence;
         this.fanout = fanout;
         this.db = db;
@@ -64,7 +73,7 @@ public class ResidentSocket {
         UUID id = UUID.fromString(connection.pathParam("id"));
         String after = queryParam(connection.handshakeRequest().query(), "after");
         ResidentSession session = new ResidentSession(connection, id, after == null ? 0 : Integer.parseInt(after),
-                conversations, queues, mapper);
+                conversations, queues, topics, mapper);
         connection.userData().put(SESSION, session);
         connection.userData().put(LIMITER, new FrameLimiter(config.limits().residentFrames(), config.limits().frameWindow()));
         fanout.addResident(id, session);
@@ -108,6 +117,15 @@ public class ResidentSocket {
                     .chain(posted -> posted.duplicate() ? session.send(Out.MessageEvent.of(posted.message())) : Uni.createFrom().voidItem())
                     .onFailure(LoketException.class).recoverWithUni(e -> session.send(
                             new Out.Error(((LoketException) e).code(), e.getMessage(), m.clientMsgId())));
+        } else if (frame instanceof In.RequestCallback r) {
+            CallbackInput input;
+            try {
+                input = CallbackInput.of(r.phone(), r.name(), r.window(), r.note());
+            } catch (ValidationException e) {
+                return session.send(new Out.ValidationError(e.errors()));
+            }
+            // the resident hears callback_created and state "callback" from the tables, like any change
+            work = callbacks.fromConversation(id, input, null).replaceWithVoid();
         } else if (frame instanceof In.Typing) {
             work = db.signal(new Signal.Typing(id, "resident"));
         } else {

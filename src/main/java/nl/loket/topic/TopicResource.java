@@ -5,7 +5,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
-import nl.loket.config.LoketConfig;
 import nl.loket.queue.QueueService;
 import nl.loket.queue.QueueSnapshot;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -19,14 +18,12 @@ import java.util.List;
 @Tag(name = "resident")
 public class TopicResource {
 
-    private final TopicRepository topics;
+    private final TopicCatalog topics;
     private final QueueService queues;
-    private final LoketConfig config;
 
-    public TopicResource(TopicRepository topics, QueueService queues, LoketConfig config) {
+    public TopicResource(TopicCatalog topics, QueueService queues) {
         this.topics = topics;
         this.queues = queues;
-        this.config = config;
     }
 
     public record TopicView(String id, String name, boolean open, Instant nextOpenAt, int queueLength,
@@ -38,22 +35,19 @@ public class TopicResource {
     @Operation(summary = "Topics with open state, queue length and estimated wait for a new arrival")
     public Uni<List<TopicView>> list(@QueryParam("lang") String lang, @HeaderParam("Accept-Language") String acceptLanguage) {
         String locale = Locales.pick(lang, acceptLanguage);
-        return Uni.combine().all().unis(topics.all(), queues.snapshot()).asTuple().map(t -> {
+        return Uni.combine().all().unis(topics.ordered(), queues.snapshot()).asTuple().map(t -> {
             Instant now = Instant.now();
             QueueSnapshot snapshot = t.getItem2();
             return t.getItem1().stream().map(topic -> {
-                boolean open = isOpen(topic, now);
+                boolean open = topics.isOpen(topic, now);
                 QueueSnapshot.TopicLoad load = snapshot.topic(topic.id());
                 Integer ewt = open ? load.estimate(load.waiting() + 1) : null;
-                boolean offered = !open || ewt == null || ewt > topic.callbackThresholdSeconds();
+                // what a resident arriving now would be offered: the widget can go straight to the callback form
+                boolean offered = !open || topics.offerReason(topic, load, ewt, now) != null;
                 return new TopicView(topic.id(), topic.name(locale), open,
                         open ? null : topic.hours().nextOpening(now).orElse(null), load.waiting(), ewt, offered,
                         topic.notice(), topic.digitalAlternatives());
             }).toList();
         });
-    }
-
-    public boolean isOpen(Topic topic, Instant at) {
-        return config.alwaysOpen() || topic.hours().isOpen(at);
     }
 }

@@ -1,0 +1,146 @@
+package nl.loket.callback;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import nl.loket.common.LoketException;
+import nl.loket.security.ClientAddress;
+import nl.loket.security.RateLimits;
+import nl.loket.security.Roles;
+import nl.loket.security.TokenService;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Callback requests (SPEC §4.1, §4.3). */
+@Path("/api/v1/callbacks")
+@Tag(name = "callbacks")
+public class CallbackResource {
+
+    private static final Set<String> STATES = Set.of("open", "claimed", "done", "failed", "cancelled");
+    private static final Set<String> RESULTS = Set.of("reached", "no_answer", "wrong_number");
+
+    private final CallbackService callbacks;
+    private final TokenService tokens;
+    private final RateLimits rateLimits;
+    private final JsonWebToken jwt;
+
+    public CallbackResource(CallbackService callbacks, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt) {
+        this.callbacks = callbacks;
+        this.tokens = tokens;
+        this.rateLimits = rateLimits;
+        this.jwt = jwt;
+    }
+
+    public record NewCallback(@NotBlank String topic, String phone, String name, String window, String note) {
+    }
+
+    public record Created(String id, String token) {
+    }
+
+    @POST
+    @PermitAll
+    @Operation(summary = "Request a callback without chatting: 201 {id, token}; 200 with the same id when this number "
+            + "already has an open request on the topic; 400 with field errors")
+    public Uni<Response> create(@NotNull @Valid NewCallback request, @Context HttpServerRequest http) {
+        rateLimits.checkPublic(ClientAddress.of(http));
+        CallbackInput input = CallbackInput.of(request.phone(), request.name(), request.window(), request.note());
+        return callbacks.create(request.topic(), input).map(created -> Response.status(created.existing() ? 200 : 201)
+                .entity(new Created(created.id().toString(), tokens.resident(created.id()))).build());
+    }
+
+    public record Items(List<CallbackRequest> items) {
+    }
+
+    @GET
+    @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR})
+    @Operation(summary = "The callback list by priority (original queuedAt); state=open lists only requests claimable now")
+    public Uni<Items> list(@QueryParam("state") String state, @QueryParam("topic") String topic) {
+        if (state != null && !STATES.contains(state)) {
+            throw nl.loket.common.ValidationException.of("state", "open, claimed, done, failed of cancelled / open, claimed, done, failed or cancelled");
+        }
+        return callbacks.list(state, topic).map(Items::new);
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR, Roles.RESIDENT})
+    @Operation(summary = "One request; a resident sees only their own")
+    public Uni<CallbackRequest> get(@PathParam("id") UUID id) {
+        return mayAccess(id).chain(() -> callbacks.find(id))
+                .map(found -> found.orElseThrow(() -> new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.")));
+    }
+
+    @POST
+    @Path("{id}/claim")
+    @RolesAllowed(Roles.AGENT)
+    @Operation(summary = "Claim a request to call the resident; 409 when someone else has it or its next attempt lies ahead")
+    public Uni<CallbackRequest> claim(@PathParam("id") UUID id) {
+        return callbacks.claim(id, me()).chain(() -> callbacks.find(id)).map(o -> o.orElseThrow());
+    }
+
+    public record AttemptRequest(@NotNull @Pattern(regexp = "reached|no_answer|wrong_number",
+            message = "reached, no_answer of wrong_number / reached, no_answer or wrong_number") String result,
+                                 @Size(max = 1000) String note) {
+    }
+
+    @POST
+    @Path("{id}/attempts")
+    @RolesAllowed(Roles.AGENT)
+    @Operation(summary = "Record a call attempt: reached → done, wrong_number → failed, no_answer → open again later (failed after the last)")
+    public Uni<CallbackRequest> attempt(@PathParam("id") UUID id, @NotNull @Valid AttemptRequest request) {
+        String note = request.note() == null || request.note().isBlank() ? null : request.note().strip();
+        return callbacks.attempt(id, me(), request.result(), note).chain(() -> callbacks.find(id)).map(o -> o.orElseThrow());
+    }
+
+    public record CancelRequest(@Size(max = 500) String reason) {
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR, Roles.RESIDENT})
+    @Operation(summary = "Cancel an open or claimed request (the resident their own); 409 when it has ended")
+    public Uni<Response> cancel(@PathParam("id") UUID id, CancelRequest request) {
+        String reason = request == null || request.reason() == null || request.reason().isBlank()
+                ? (jwt.getGroups().contains(Roles.RESIDENT) ? "resident" : "cancelled") : request.reason().strip();
+        return mayAccess(id).chain(() -> callbacks.cancel(id, reason)).replaceWith(Response.noContent().build());
+    }
+
+    /** Staff may touch any request; a resident only their own (by request or by conversation token). */
+    private Uni<Void> mayAccess(UUID id) {
+        if (!jwt.getGroups().contains(Roles.RESIDENT)) {
+            return Uni.createFrom().voidItem();
+        }
+        if (id.toString().equals(jwt.getSubject())) {
+            return Uni.createFrom().voidItem();
+        }
+        return callbacks.conversationOf(id).map(conversation -> {
+            if (conversation.isEmpty() || !conversation.get().toString().equals(jwt.getSubject())) {
+                throw new LoketException("forbidden", 403, "Dit is niet uw terugbelverzoek. / This is not your callback request.");
+            }
+            return null;
+        }).replaceWithVoid();
+    }
+
+    private UUID me() {
+        return UUID.fromString(jwt.getSubject());
+    }
+}

@@ -1,0 +1,241 @@
+package nl.loket.callback;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.cluster.Signal;
+import nl.loket.common.Db;
+import nl.loket.common.LoketException;
+import nl.loket.common.ValidationException;
+import nl.loket.config.LoketConfig;
+import nl.loket.conversation.ConversationRow;
+import nl.loket.conversation.Moves;
+import nl.loket.events.DomainEvents;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Callback requests: made directly, from a waiting conversation, or by an agent on the
+ * resident's behalf; then claimed, attempted and ended by agents. The partial unique index on
+ * (topic, phone) makes "one open request per number and topic" hold across nodes.
+ */
+@ApplicationScoped
+public class CallbackService {
+
+    private final Db db;
+    private final LoketConfig config;
+
+    public CallbackService(Db db, LoketConfig config) {
+        this.db = db;
+        this.config = config;
+    }
+
+    /** The request, and whether it already existed (the same number, open, on the same topic). */
+    public record Created(UUID id, boolean existing) {
+    }
+
+    /** {@code POST /api/v1/callbacks}: a resident who does not want to, or cannot, chat. */
+    public Uni<Created> create(String topic, CallbackInput input) {
+        return db.tx(tx -> tx.query("select 1 from topic where id = $1", Tuple.of(topic)).chain(rows -> {
+            if (rows.size() == 0) {
+                throw ValidationException.of("topic", "onbekend onderwerp / unknown topic");
+            }
+            return insert(tx, topic, null, input, null);
+        }));
+    }
+
+    /**
+     * Hands a conversation off to a callback: by its resident while waiting (agentId null), or by
+     * the agent who holds it. The conversation ends in state {@code callback}; the request keeps
+     * the conversation's original queuedAt as its priority and the transcript stays attached.
+     */
+    public Uni<Created> fromConversation(UUID conversationId, CallbackInput input, UUID agentId) {
+        return db.tx(tx -> Moves.lock(tx, conversationId).chain(conv -> {
+            if (agentId == null && !"queued".equals(conv.state())) {
+                throw LoketException.of("invalid_state",
+                        "Een terugbelverzoek kan alleen terwijl u wacht. / A callback can only be requested while waiting.");
+            }
+            if (agentId != null && (!"active".equals(conv.state()) || !agentId.equals(conv.assignedAgent()))) {
+                throw LoketException.of("not_assigned", "Dit gesprek is niet aan u toegewezen. / This conversation is not assigned to you.");
+            }
+            return insert(tx, conv.topic(), conv, input, agentId).call(created -> handOff(tx, conv, created.id(), agentId));
+        }));
+    }
+
+    private Uni<Void> handOff(Db.Tx tx, ConversationRow conv, UUID callbackId, UUID agentId) {
+        tx.signal(new Signal.Conversation(conv.id(), conv.assignedAgent()));
+        if (agentId == null) {
+            tx.signal(new Signal.Queue(conv.topic()));
+        } else {
+            tx.signal(new Signal.Agent(agentId));
+        }
+        return tx.query("update conversation set state = 'callback', closed_at = now(), close_reason = 'callback', "
+                                + "callback_id = $2, updated_at = now() where id = $1", Tuple.of(conv.id(), callbackId))
+                .chain(() -> agentId == null ? Uni.createFrom().voidItem() : Moves.endAssignment(tx, conv.id(), agentId, "callback"))
+                .chain(() -> Moves.system(tx, conv.id(), nl.loket.conversation.SystemText.CALLBACK_MADE.in(conv.locale())))
+                .chain(() -> DomainEvents.record(tx, DomainEvents.CONVERSATION_CLOSED, new JsonObject()
+                        .put("conversationId", conv.id().toString()).put("topic", conv.topic()).put("state", "callback")
+                        .put("callbackId", callbackId.toString())));
+    }
+
+    private Uni<Created> insert(Db.Tx tx, String topic, ConversationRow conv, CallbackInput in, UUID agentId) {
+        UUID id = UUID.randomUUID();
+        return tx.query("insert into callback_request (id, topic, conversation_id, name, phone, preferred_window, note, state, "
+                                + "priority_at) values ($1, $2, $3, $4, $5, $6, $7, 'open', coalesce($8, now())) "
+                                + "on conflict (topic, phone) where state in ('open', 'claimed') do nothing returning id",
+                        Tuple.tuple(Arrays.asList(id, topic, conv == null ? null : conv.id(),
+                                in.name() != null ? in.name() : conv == null ? null : conv.residentName(),
+                                in.phone(), in.window(), in.note(), conv == null ? null : conv.queuedAt().atOffset(java.time.ZoneOffset.UTC))))
+                .chain(rows -> {
+                    if (rows.size() > 0) {
+                        tx.signal(new Signal.Callbacks(topic));
+                        return DomainEvents.record(tx, DomainEvents.CALLBACK_REQUESTED, new JsonObject()
+                                        .put("callbackId", id.toString()).put("topic", topic)
+                                        .put("conversationId", conv == null ? null : conv.id().toString()))
+                                .replaceWith(new Created(id, false));
+                    }
+                    return tx.query("select id from callback_request where topic = $1 and phone = $2 and state in ('open', 'claimed')",
+                            Tuple.of(topic, in.phone())).map(existing -> new Created(existing.iterator().next().getUUID("id"), true));
+                });
+    }
+
+    /** The list agents work from, by priority (original queuedAt), then creation. */
+    public Uni<List<CallbackRequest>> list(String state, String topic) {
+        StringBuilder where = new StringBuilder("where true");
+        List<Object> args = new ArrayList<>();
+        if (state == null) {
+            where.append(" and r.state in ('open', 'claimed')");
+        } else if ("open".equals(state)) {
+            // "open" means claimable now: a retry waits for its time
+            where.append(" and r.state = 'open' and (r.next_attempt_at is null or r.next_attempt_at <= now())");
+        } else {
+            args.add(state);
+            where.append(" and r.state = $").append(args.size());
+        }
+        if (topic != null) {
+            args.add(topic);
+            where.append(" and r.topic = $").append(args.size());
+        }
+        return db.query("select " + CallbackRequest.COLUMNS + CallbackRequest.FROM + where
+                        + " order by r.priority_at, r.created_at limit 500", Tuple.tuple(args))
+                .chain(this::withAttempts);
+    }
+
+    public Uni<Optional<CallbackRequest>> find(UUID id) {
+        return db.query("select " + CallbackRequest.COLUMNS + CallbackRequest.FROM + "where r.id = $1", Tuple.of(id))
+                .chain(this::withAttempts)
+                .map(list -> list.isEmpty() ? Optional.empty() : Optional.of(list.get(0)));
+    }
+
+    private Uni<List<CallbackRequest>> withAttempts(RowSet<Row> rows) {
+        List<Row> requests = new ArrayList<>();
+        rows.forEach(requests::add);
+        if (requests.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        UUID[] ids = requests.stream().map(r -> r.getUUID("id")).toArray(UUID[]::new);
+        return db.query("select a.callback_id, a.at, a.result, a.note, u.username from callback_attempt a "
+                        + "left join app_user u on u.id = a.by_user where a.callback_id = any($1) order by a.at, a.id", Tuple.of(ids))
+                .map(attemptRows -> {
+                    Map<UUID, List<CallbackRequest.Attempt>> byRequest = new HashMap<>();
+                    for (Row a : attemptRows) {
+                        byRequest.computeIfAbsent(a.getUUID("callback_id"), k -> new ArrayList<>()).add(new CallbackRequest.Attempt(
+                                a.getOffsetDateTime("at").toInstant(), a.getString("result"), a.getString("note"), a.getString("username")));
+                    }
+                    return requests.stream().map(r -> CallbackRequest.map(r, byRequest.getOrDefault(r.getUUID("id"), List.of()))).toList();
+                });
+    }
+
+    /** Atomic: of two agents claiming at once, one gets it and the other a 409. */
+    public Uni<Void> claim(UUID id, UUID agentId) {
+        return db.tx(tx -> tx.query("update callback_request set state = 'claimed', claimed_by = $2, claimed_at = now(), "
+                                + "updated_at = now() where id = $1 and state = 'open' "
+                                + "and (next_attempt_at is null or next_attempt_at <= now()) returning topic",
+                        Tuple.of(id, agentId))
+                .chain(rows -> {
+                    if (rows.size() > 0) {
+                        tx.signal(new Signal.Callbacks(rows.iterator().next().getString("topic")));
+                        return Uni.createFrom().voidItem();
+                    }
+                    return tx.query("select state, next_attempt_at from callback_request where id = $1", Tuple.of(id)).map(r -> {
+                        if (r.size() == 0) {
+                            throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
+                        }
+                        Row row = r.iterator().next();
+                        if ("open".equals(row.getString("state"))) {
+                            throw LoketException.of("not_yet", "Dit verzoek kan pas vanaf " + row.getOffsetDateTime("next_attempt_at")
+                                    + " opnieuw worden opgepakt. / This request can be claimed again from " + row.getOffsetDateTime("next_attempt_at") + ".");
+                        }
+                        throw LoketException.of("already_claimed", "Een collega heeft dit verzoek al, of het is afgerond. "
+                                + "/ A colleague has this request already, or it has ended.");
+                    });
+                }));
+    }
+
+    /** Records a call attempt by the agent holding the request, and moves it on. */
+    public Uni<Void> attempt(UUID id, UUID agentId, String result, String note) {
+        return db.tx(tx -> tx.query("select state, claimed_by, topic, (select count(*) from callback_attempt a where a.callback_id = r.id) "
+                        + "as attempts from callback_request r where id = $1 for update", Tuple.of(id))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
+                    }
+                    Row r = rows.iterator().next();
+                    if (!"claimed".equals(r.getString("state")) || !agentId.equals(r.getUUID("claimed_by"))) {
+                        throw LoketException.of("not_claimed", "Pak het verzoek eerst op. / Claim the request first.");
+                    }
+                    long attempts = r.getLong("attempts") + 1;
+                    String topic = r.getString("topic");
+                    String next = switch (result) {
+                        case "reached" -> "done";
+                        case "wrong_number" -> "failed";
+                        default -> attempts >= config.callbacks().maxAttempts() ? "failed" : "open";
+                    };
+                    tx.signal(new Signal.Callbacks(topic));
+                    return tx.query("insert into callback_attempt (callback_id, result, note, by_user) values ($1, $2, $3, $4)",
+                                    Tuple.of(id, result, note, agentId))
+                            .chain(() -> tx.query("update callback_request set state = $2, claimed_by = null, claimed_at = null, "
+                                            + "next_attempt_at = case when $2 = 'open' then now() + make_interval(secs => $3) else next_attempt_at end, "
+                                            + "ended_at = case when $2 in ('done', 'failed') then now() else null end, updated_at = now() where id = $1",
+                                    Tuple.of(id, next, (double) config.callbacks().retryDelay().toSeconds())))
+                            .chain(() -> "open".equals(next) ? Uni.createFrom().voidItem()
+                                    : DomainEvents.record(tx, "done".equals(next) ? DomainEvents.CALLBACK_COMPLETED : DomainEvents.CALLBACK_FAILED,
+                                    new JsonObject().put("callbackId", id.toString()).put("topic", topic).put("result", result)
+                                            .put("attempts", attempts)));
+                }));
+    }
+
+    /** Cancels an open or claimed request (the resident, or staff); ended ones answer 409. */
+    public Uni<Void> cancel(UUID id, String reason) {
+        return db.tx(tx -> tx.query("update callback_request set state = 'cancelled', cancel_reason = $2, ended_at = now(), "
+                                + "claimed_by = null, updated_at = now() where id = $1 and state in ('open', 'claimed') returning topic",
+                        Tuple.of(id, reason))
+                .chain(rows -> {
+                    if (rows.size() > 0) {
+                        tx.signal(new Signal.Callbacks(rows.iterator().next().getString("topic")));
+                        return Uni.createFrom().voidItem();
+                    }
+                    return tx.query("select 1 from callback_request where id = $1", Tuple.of(id)).map(r -> {
+                        if (r.size() == 0) {
+                            throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
+                        }
+                        throw LoketException.of("already_ended", "Dit verzoek is al afgerond. / This request has already ended.");
+                    });
+                }));
+    }
+
+    /** The conversation a resident token may also open this request with. */
+    public Uni<Optional<UUID>> conversationOf(UUID id) {
+        return db.query("select conversation_id from callback_request where id = $1", Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getUUID("conversation_id")));
+    }
+}

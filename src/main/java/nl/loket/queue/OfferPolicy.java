@@ -1,0 +1,48 @@
+package nl.loket.queue;
+
+import java.time.Instant;
+
+/**
+ * When a waiting resident is offered a callback (SPEC §3), and why. Pure. The most pressing
+ * reason wins: the topic closes before they would be served, capacity is flagged short, no
+ * agent is available, the wait is longer than the topic's threshold.
+ */
+public final class OfferPolicy {
+
+    public static final String CLOSING = "closing";
+    public static final String CAPACITY_SHORT = "capacity_short";
+    public static final String NO_AGENTS = "no_agents";
+    public static final String LONG_WAIT = "long_wait";
+
+    private OfferPolicy() {
+    }
+
+    /**
+     * @param openUntil when the topic's current opening ends; null when it is closed now
+     *                  (a resident can still be waiting then: queued before closing time)
+     * @param alwaysOpen the operator opened every topic around the clock
+     * @param ewtSeconds estimated wait, null when unknown (no agent available)
+     * @return the reason to offer a callback, or null when waiting is reasonable
+     */
+    public static String reason(Instant now, boolean alwaysOpen, Instant openUntil, boolean capacityShort,
+                                Integer ewtSeconds, int thresholdSeconds) {
+        if (!alwaysOpen) {
+            if (openUntil == null) {
+                return CLOSING;
+            }
+            if (ewtSeconds != null && now.plusSeconds(ewtSeconds).isAfter(openUntil)) {
+                return CLOSING;
+            }
+        }
+        if (capacityShort) {
+            return CAPACITY_SHORT;
+        }
+        if (ewtSeconds == null) {
+            return NO_AGENTS;
+        }
+        if (ewtSeconds > thresholdSeconds) {
+            return LONG_WAIT;
+        }
+        return null;
+    }
+}

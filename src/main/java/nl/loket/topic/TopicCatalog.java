@@ -1,0 +1,72 @@
+package nl.loket.topic;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.config.LoketConfig;
+import nl.loket.queue.OfferPolicy;
+import nl.loket.queue.QueueSnapshot;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The topics with their opening hours, read at most every few seconds (every waiting resident
+ * asks on every queue change), and the questions asked of them: open now? until when? offer a
+ * callback?
+ */
+@ApplicationScoped
+public class TopicCatalog {
+
+    private static final long TTL_NANOS = 5_000_000_000L;
+
+    private final TopicRepository repository;
+    private final LoketConfig config;
+    private volatile Uni<Map<String, Topic>> cached;
+    private volatile long cachedAt;
+
+    public TopicCatalog(TopicRepository repository, LoketConfig config) {
+        this.repository = repository;
+        this.config = config;
+    }
+
+    public Uni<Map<String, Topic>> topics() {
+        Uni<Map<String, Topic>> c = cached;
+        if (c != null && System.nanoTime() - cachedAt < TTL_NANOS) {
+            return c;
+        }
+        Uni<Map<String, Topic>> fresh = repository.all()
+                .map(list -> list.stream().collect(Collectors.toMap(Topic::id, Function.identity())))
+                .memoize().indefinitely();
+        cached = fresh;
+        cachedAt = System.nanoTime();
+        return fresh;
+    }
+
+    public Uni<Optional<Topic>> find(String id) {
+        return topics().map(all -> Optional.ofNullable(all.get(id)));
+    }
+
+    public Uni<List<Topic>> ordered() {
+        return topics().map(all -> all.values().stream()
+                .sorted((a, b) -> a.sortOrder() != b.sortOrder() ? Integer.compare(a.sortOrder(), b.sortOrder()) : a.id().compareTo(b.id()))
+                .toList());
+    }
+
+    public void invalidate() {
+        cached = null;
+    }
+
+    public boolean isOpen(Topic topic, Instant at) {
+        return config.alwaysOpen() || topic.hours().isOpen(at);
+    }
+
+    /** Why a resident waiting at {@code position} should be offered a callback now, or null. */
+    public String offerReason(Topic topic, QueueSnapshot.TopicLoad load, Integer ewt, Instant now) {
+        Instant openUntil = topic.hours().closingTime(now).orElse(null);
+        return OfferPolicy.reason(now, config.alwaysOpen(), openUntil, load.capacityShort(), ewt, topic.callbackThresholdSeconds());
+    }
+}
