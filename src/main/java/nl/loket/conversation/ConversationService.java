@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.cluster.Signal;
 import nl.loket.common.Db;
 import nl.loket.common.LoketException;
+import nl.loket.events.DomainEvents;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +45,7 @@ public class ConversationService {
             return tx.query("insert into conversation (id, topic, resident_name, locale, state, queued_at, resident_gone_at) "
                             + "values ($1, $2, $3, $4, 'queued', now(), now())",
                     Tuple.of(id, topic, residentName, locale))
+                    .chain(() -> Moves.event(tx, DomainEvents.CONVERSATION_QUEUED, id, topic, null))
                     .chain(() -> find(tx, id))
                     .map(Optional::orElseThrow);
         });

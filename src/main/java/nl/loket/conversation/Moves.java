@@ -3,7 +3,9 @@ package nl.loket.conversation;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.events.DomainEvents;
 import nl.loket.cluster.Signal;
 import nl.loket.common.Db;
 import nl.loket.common.LoketException;
@@ -123,6 +125,7 @@ public class Moves {
                                 + "where id = $1", Tuple.of(conv.id(), agentId))
                 .chain(() -> tx.query("insert into assignment (conversation_id, agent_id, assigned_at) values ($1, $2, now())",
                         Tuple.of(conv.id(), agentId)))
+                .chain(() -> event(tx, DomainEvents.CONVERSATION_ASSIGNED, conv.id(), conv.topic(), agentId))
                 .replaceWith(conv.id());
     }
 
@@ -170,7 +173,7 @@ public class Moves {
                             .chain(() -> endAssignment(tx, conversationId, agentId, "transferred"))
                             .chain(() -> ConversationService.system(tx, conversationId,
                                     SystemText.TRANSFERRED_TOPIC.in(conv.locale(), name)))
-                            .replaceWithVoid();
+                            .chain(() -> event(tx, DomainEvents.CONVERSATION_QUEUED, conversationId, topic, null));
                 })));
     }
 
@@ -201,7 +204,7 @@ public class Moves {
                                         + "values ($1, $2, now())", Tuple.of(conversationId, colleagueId)))
                                 .chain(() -> ConversationService.system(tx, conversationId,
                                         SystemText.TRANSFERRED_AGENT.in(conv.locale(), colleague.name())))
-                                .replaceWithVoid();
+                                .chain(() -> event(tx, DomainEvents.CONVERSATION_ASSIGNED, conversationId, conv.topic(), colleagueId));
                     });
         }));
     }
@@ -213,7 +216,8 @@ public class Moves {
             return tx.query("update conversation set state = 'closed', closed_at = now(), close_reason = 'closed', "
                                     + "outcome = $2, summary = $3, confidential = coalesce($4, confidential), updated_at = now() where id = $1",
                             Tuple.of(conversationId, outcome, summary, confidential))
-                    .chain(() -> endAssignment(tx, conversationId, agentId, "closed"));
+                    .chain(() -> endAssignment(tx, conversationId, agentId, "closed"))
+                    .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, conversationId, conv.topic(), agentId));
         }));
     }
 
@@ -225,12 +229,14 @@ public class Moves {
                 case "queued":
                     tx.signal(new Signal.Queue(conv.topic()));
                     return tx.query("update conversation set state = 'abandoned', closed_at = now(), "
-                            + "close_reason = 'resident_left', updated_at = now() where id = $1", Tuple.of(conversationId)).replaceWithVoid();
+                                    + "close_reason = 'resident_left', updated_at = now() where id = $1", Tuple.of(conversationId))
+                            .chain(() -> event(tx, DomainEvents.CONVERSATION_ABANDONED, conversationId, conv.topic(), null));
                 case "active":
                     tx.signal(new Signal.Agent(conv.assignedAgent()));
                     return tx.query("update conversation set state = 'closed', closed_at = now(), "
                                     + "close_reason = 'resident_left', updated_at = now() where id = $1", Tuple.of(conversationId))
-                            .chain(() -> endAssignment(tx, conversationId, conv.assignedAgent(), "resident_left"));
+                            .chain(() -> endAssignment(tx, conversationId, conv.assignedAgent(), "resident_left"))
+                            .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, conversationId, conv.topic(), conv.assignedAgent()));
                 default:
                     return Uni.createFrom().voidItem();
             }
@@ -244,13 +250,11 @@ public class Moves {
         return db.tx(tx -> tx.query("update conversation set state = 'abandoned', closed_at = now(), close_reason = 'resident_gone', "
                                 + "updated_at = now() where state = 'queued' and resident_gone_at < now() - make_interval(secs => $1) "
                                 + "returning id, topic", Tuple.of((double) grace.toMillis() / 1000))
-                .map(rows -> {
-                    for (Row r : rows) {
-                        tx.signal(new Signal.Conversation(r.getUUID("id"), null));
-                        tx.signal(new Signal.Queue(r.getString("topic")));
-                    }
-                    return rows.size();
-                }));
+                .chain(rows -> each(rows, r -> {
+                    tx.signal(new Signal.Conversation(r.getUUID("id"), null));
+                    tx.signal(new Signal.Queue(r.getString("topic")));
+                    return event(tx, DomainEvents.CONVERSATION_ABANDONED, r.getUUID("id"), r.getString("topic"), null);
+                }).replaceWith(rows.size())));
     }
 
     /** Conversations of agents gone longer than the grace period go back to the front of their queue. */
@@ -267,7 +271,7 @@ public class Moves {
                     tx.signal(new Signal.Agent(agent));
                     return endAssignment(tx, id, agent, "agent_gone")
                             .chain(() -> ConversationService.system(tx, id, SystemText.AGENT_GONE.in(r.getString("locale"))))
-                            .replaceWithVoid();
+                            .chain(() -> event(tx, DomainEvents.CONVERSATION_QUEUED, id, r.getString("topic"), null));
                 }).replaceWith(rows.size())));
     }
 
@@ -275,15 +279,24 @@ public class Moves {
     public Uni<Integer> closeInactive(Duration inactivity) {
         return db.tx(tx -> tx.query("update conversation set state = 'closed', closed_at = now(), close_reason = 'timeout', "
                                 + "updated_at = now() where state = 'active' and last_activity_at < now() - make_interval(secs => $1) "
-                                + "returning id, locale, assigned_agent", Tuple.of((double) inactivity.toMillis() / 1000))
+                                + "returning id, topic, locale, assigned_agent", Tuple.of((double) inactivity.toMillis() / 1000))
                 .chain(rows -> each(rows, r -> {
                     UUID id = r.getUUID("id");
                     UUID agent = r.getUUID("assigned_agent");
                     tx.signal(new Signal.Conversation(id, agent));
                     tx.signal(new Signal.Agent(agent));
                     return ConversationService.system(tx, id, SystemText.TIMEOUT.in(r.getString("locale")))
-                            .chain(() -> endAssignment(tx, id, agent, "timeout"));
+                            .chain(() -> endAssignment(tx, id, agent, "timeout"))
+                            .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, id, r.getString("topic"), agent));
                 }).replaceWith(rows.size())));
+    }
+
+    static Uni<Void> event(Db.Tx tx, String type, UUID conversationId, String topic, UUID agentId) {
+        JsonObject payload = new JsonObject().put("conversationId", conversationId.toString()).put("topic", topic);
+        if (agentId != null) {
+            payload.put("agentId", agentId.toString());
+        }
+        return DomainEvents.record(tx, type, payload);
     }
 
     /** Runs the steps one after another: a transaction's connection takes one query at a time. */

@@ -1,0 +1,53 @@
+package nl.loket.queue;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WaitEstimateTest {
+
+    private static final double AHT = 300;
+
+    @Test
+    void noAgentAvailableMeansUnknownNotZero() {
+        assertThat(WaitEstimate.seconds(1, List.of(), AHT)).isNull();
+    }
+
+    @Test
+    void aFreeSlotMeansNoWait() {
+        assertThat(WaitEstimate.seconds(1, List.of(new WaitEstimate.Agent(3, 0)), AHT)).isZero();
+        assertThat(WaitEstimate.seconds(3, List.of(new WaitEstimate.Agent(3, 0)), AHT)).isZero();
+    }
+
+    @Test
+    void oneAgentWithThreeSlotsServesThreeAtATime() {
+        List<WaitEstimate.Agent> one = List.of(new WaitEstimate.Agent(3, 0));
+        // positions 4, 5, 6 need one slot each to free up; three slots free one every AHT/3
+        assertThat(WaitEstimate.seconds(4, one, AHT)).isEqualTo(100);
+        assertThat(WaitEstimate.seconds(6, one, AHT)).isEqualTo(300);
+    }
+
+    @Test
+    void allAgentsFullMeansWaitingForTheFirstSlot() {
+        List<WaitEstimate.Agent> full = List.of(new WaitEstimate.Agent(3, 3), new WaitEstimate.Agent(2, 2));
+        assertThat(WaitEstimate.seconds(1, full, AHT)).isEqualTo(60);
+        assertThat(WaitEstimate.seconds(10, full, AHT)).isEqualTo(600);
+    }
+
+    @Test
+    void busySlotsOfAnAgentStillCountTowardsTheRate() {
+        List<WaitEstimate.Agent> mixed = List.of(new WaitEstimate.Agent(3, 1));
+        assertThat(WaitEstimate.seconds(2, mixed, AHT)).isZero();
+        assertThat(WaitEstimate.seconds(3, mixed, AHT)).isEqualTo(100);
+    }
+
+    @Test
+    void withoutHistoryTheDefaultHandleTimeIsUsed() {
+        assertThat(QueueService.DEFAULT_HANDLE_SECONDS).isEqualTo(300);
+        QueueSnapshot.TopicLoad empty = new QueueSnapshot(java.time.Instant.now(), java.util.Map.of()).topic("afval");
+        assertThat(empty.averageHandleSeconds()).isEqualTo(300);
+        assertThat(empty.estimate(1)).isNull();
+    }
+}

@@ -1,0 +1,63 @@
+package nl.loket.topic;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OpeningHoursTest {
+
+    private static OpeningHours weekdays(Set<LocalDate> closed) {
+        Map<DayOfWeek, List<OpeningHours.Period>> week = new EnumMap<>(DayOfWeek.class);
+        for (DayOfWeek d : List.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY)) {
+            week.put(d, List.of(new OpeningHours.Period(LocalTime.of(8, 30), LocalTime.of(17, 0))));
+        }
+        return new OpeningHours(week, closed);
+    }
+
+    @Test
+    void openOnWeekdaysInAmsterdamTime() {
+        OpeningHours hours = weekdays(Set.of());
+        // Monday 30 November 2026: CET = UTC+1
+        assertThat(hours.isOpen(Instant.parse("2026-11-30T07:29:59Z"))).isFalse();
+        assertThat(hours.isOpen(Instant.parse("2026-11-30T07:30:00Z"))).isTrue();
+        assertThat(hours.isOpen(Instant.parse("2026-11-30T15:59:59Z"))).isTrue();
+        assertThat(hours.isOpen(Instant.parse("2026-11-30T16:00:00Z"))).isFalse();
+        assertThat(hours.isOpen(Instant.parse("2026-11-28T10:00:00Z"))).as("Saturday").isFalse();
+    }
+
+    @Test
+    void summerTimeShiftsTheUtcHours() {
+        // Monday 29 June 2026: CEST = UTC+2
+        assertThat(weekdays(Set.of()).isOpen(Instant.parse("2026-06-29T06:30:00Z"))).isTrue();
+        assertThat(weekdays(Set.of()).isOpen(Instant.parse("2026-06-29T15:00:00Z"))).isFalse();
+    }
+
+    @Test
+    void nextOpeningSkipsWeekendsAndClosedDates() {
+        OpeningHours hours = weekdays(Set.of(LocalDate.of(2026, 11, 30)));
+        // Friday evening → Monday is closed → Tuesday 08:30 CET
+        assertThat(hours.nextOpening(Instant.parse("2026-11-27T18:00:00Z"))).contains(Instant.parse("2026-12-01T07:30:00Z"));
+        assertThat(hours.isOpen(Instant.parse("2026-11-30T10:00:00Z"))).isFalse();
+    }
+
+    @Test
+    void closingTimeIsTheEndOfTheCurrentPeriod() {
+        OpeningHours hours = weekdays(Set.of());
+        assertThat(hours.closingTime(Instant.parse("2026-11-30T10:00:00Z"))).contains(Instant.parse("2026-11-30T16:00:00Z"));
+        assertThat(hours.closingTime(Instant.parse("2026-11-30T20:00:00Z"))).isEmpty();
+    }
+
+    @Test
+    void neverOpenHasNoNextOpening() {
+        assertThat(new OpeningHours(Map.of(), Set.of()).nextOpening(Instant.parse("2026-11-30T10:00:00Z"))).isEmpty();
+    }
+}
