@@ -15,7 +15,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import nl.loket.common.ValidationException;
 import jakarta.ws.rs.core.Response;
 import nl.loket.common.LoketException;
 import nl.loket.security.ClientAddress;
@@ -42,8 +46,11 @@ public class CallbackResource {
     private final TokenService tokens;
     private final RateLimits rateLimits;
     private final JsonWebToken jwt;
+    private final ObjectMapper mapper;
 
-    public CallbackResource(CallbackService callbacks, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt) {
+    public CallbackResource(CallbackService callbacks, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt,
+                            ObjectMapper mapper) {
+        this.mapper = mapper;
         this.callbacks = callbacks;
         this.tokens = tokens;
         this.rateLimits = rateLimits;
@@ -111,17 +118,35 @@ public class CallbackResource {
         return callbacks.attempt(id, me(), request.result(), note).chain(() -> callbacks.find(id)).map(o -> o.orElseThrow());
     }
 
-    public record CancelRequest(@Size(max = 500) String reason) {
+    public record CancelRequest(String reason) {
     }
 
     @DELETE
     @Path("{id}")
     @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR, Roles.RESIDENT})
     @Operation(summary = "Cancel an open or claimed request (the resident their own); 409 when it has ended")
-    public Uni<Response> cancel(@PathParam("id") UUID id, CancelRequest request) {
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> cancel(@PathParam("id") UUID id, String body) {
+        CancelRequest request = parseCancel(body);
         String reason = request == null || request.reason() == null || request.reason().isBlank()
                 ? (jwt.getGroups().contains(Roles.RESIDENT) ? "resident" : "cancelled") : request.reason().strip();
         return mayAccess(id).chain(() -> callbacks.cancel(id, reason)).replaceWith(Response.noContent().build());
+    }
+
+    /** The body of a DELETE is optional; clients often send none, or no content type. */
+    private CancelRequest parseCancel(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            CancelRequest request = mapper.readValue(body, CancelRequest.class);
+            if (request.reason() != null && request.reason().length() > 500) {
+                throw ValidationException.of("reason", "hoogstens 500 tekens / at most 500 characters");
+            }
+            return request;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ValidationException.of("body", "is geen geldige JSON / is not valid JSON");
+        }
     }
 
     /** Staff may touch any request; a resident only their own (by request or by conversation token). */

@@ -46,8 +46,15 @@ public class TopicCatalog {
         return fresh;
     }
 
+    /** A topic created since the last read is found at once: a miss reads the table again. */
     public Uni<Optional<Topic>> find(String id) {
-        return topics().map(all -> Optional.ofNullable(all.get(id)));
+        return topics().chain(all -> {
+            if (all.containsKey(id)) {
+                return Uni.createFrom().item(Optional.of(all.get(id)));
+            }
+            invalidate();
+            return topics().map(fresh -> Optional.ofNullable(fresh.get(id)));
+        });
     }
 
     public Uni<List<Topic>> ordered() {
