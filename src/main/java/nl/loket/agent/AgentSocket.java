@@ -29,6 +29,7 @@ import nl.loket.config.LoketConfig;
 import nl.loket.conversation.ConversationService;
 import nl.loket.conversation.Moves;
 import nl.loket.conversation.Sender;
+import nl.loket.privacy.Privacy;
 import nl.loket.queue.QueueService;
 import nl.loket.security.Roles;
 import nl.loket.security.UpgradeChecks;
@@ -59,10 +60,13 @@ public class AgentSocket {
     private final Db db;
     private final ObjectMapper mapper;
     private final LoketConfig config;
+    private final Privacy privacy;
 
     public AgentSocket(SecurityIdentity identity, ConversationService conversations, Moves moves, CallbackService callbacks,
                        QueueService queues,
-                       UserRepository users, Presence presence, Fanout fanout, Db db, ObjectMapper mapper, LoketConfig config) {
+                       UserRepository users, Presence presence, Fanout fanout, Db db, ObjectMapper mapper, LoketConfig config,
+                       Privacy privacy) {
+        this.privacy = privacy;
         this.identity = identity;
         this.conversations = conversations;
         this.moves = moves;
@@ -174,7 +178,7 @@ public class AgentSocket {
                 throw bad("samenvatting te lang / summary too long");
             }
             return moves.close(agent, uuid(c.conversationId()), c.outcome(),
-                    c.summary() == null || c.summary().isBlank() ? null : c.summary().strip(), c.confidential());
+                    c.summary() == null || c.summary().isBlank() ? null : privacy.clean(c.summary().strip()), c.confidential());
         }
         throw bad("onbekend type / unknown type");
     }

@@ -14,6 +14,7 @@ import nl.loket.config.LoketConfig;
 import nl.loket.conversation.ConversationRow;
 import nl.loket.conversation.Moves;
 import nl.loket.events.DomainEvents;
+import nl.loket.privacy.Privacy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,10 +34,12 @@ public class CallbackService {
 
     private final Db db;
     private final LoketConfig config;
+    private final Privacy privacy;
 
-    public CallbackService(Db db, LoketConfig config) {
+    public CallbackService(Db db, LoketConfig config, Privacy privacy) {
         this.db = db;
         this.config = config;
+        this.privacy = privacy;
     }
 
     /** The request, and whether it already existed (the same number, open, on the same topic). */
@@ -94,7 +97,7 @@ public class CallbackService {
                                 + "on conflict (topic, phone) where state in ('open', 'claimed') do nothing returning id",
                         Tuple.tuple(Arrays.asList(id, topic, conv == null ? null : conv.id(),
                                 in.name() != null ? in.name() : conv == null ? null : conv.residentName(),
-                                in.phone(), in.window(), in.note(), conv == null ? null : conv.queuedAt().atOffset(java.time.ZoneOffset.UTC))))
+                                in.phone(), in.window(), privacy.clean(in.note()), conv == null ? null : conv.queuedAt().atOffset(java.time.ZoneOffset.UTC))))
                 .chain(rows -> {
                     if (rows.size() > 0) {
                         tx.signal(new Signal.Callbacks(topic));
@@ -202,7 +205,7 @@ public class CallbackService {
                     };
                     tx.signal(new Signal.Callbacks(topic));
                     return tx.query("insert into callback_attempt (callback_id, result, note, by_user) values ($1, $2, $3, $4)",
-                                    Tuple.of(id, result, note, agentId))
+                                    Tuple.of(id, result, privacy.clean(note), agentId))
                             .chain(() -> tx.query("update callback_request set state = $2, claimed_by = null, claimed_at = null, "
                                             + "next_attempt_at = case when $2 = 'open' then now() + make_interval(secs => $3) else next_attempt_at end, "
                                             + "ended_at = case when $2 in ('done', 'failed') then now() else null end, updated_at = now() where id = $1",

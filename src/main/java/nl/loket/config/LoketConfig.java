@@ -31,6 +31,22 @@ public interface LoketConfig {
 
     Callbacks callbacks();
 
+    Privacy privacy();
+
+    interface Privacy {
+        /** Remove BSNs and IBANs from messages, notes, summaries, callback notes and rating comments. */
+        @WithDefault("true")
+        boolean redaction();
+
+        /** Days after a conversation or callback request ended that its personal data is purged. */
+        @WithDefault("28")
+        int retentionDays();
+
+        /** Days the audit log is kept. */
+        @WithDefault("365")
+        int auditDays();
+    }
+
     interface Callbacks {
         /** After "no answer", the request can be claimed again this much later. */
         @WithDefault("30m")

@@ -11,6 +11,8 @@ import nl.loket.cluster.Signal;
 import nl.loket.common.Db;
 import nl.loket.common.LoketException;
 import nl.loket.events.DomainEvents;
+import nl.loket.privacy.Privacy;
+import nl.loket.privacy.Redactor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,10 +31,12 @@ public class ConversationService {
     public static final int MAX_TEXT = 2000;
 
     private final Db db;
+    private final Privacy privacy;
     private final Counter stored;
 
-    public ConversationService(Db db, MeterRegistry registry) {
+    public ConversationService(Db db, Privacy privacy, MeterRegistry registry) {
         this.db = db;
+        this.privacy = privacy;
         this.stored = Counter.builder("loket.messages.stored").description("Messages stored by this node").register(registry);
     }
 
@@ -98,7 +102,12 @@ public class ConversationService {
                     checkMayPost(conv, sender);
                     tx.signal(new Signal.Conversation(conversationId, conv.assignedAgent()));
                     boolean activity = !sender.from().equals("note");
-                    return append(tx, conversationId, sender, text, clientMsgId, activity).map(m -> new Posted(m, false));
+                    Redactor.Result clean = privacy.redact(text);
+                    return append(tx, conversationId, sender, clean.text(), clientMsgId, activity)
+                            // the resident hears why, unless it was an internal note they never see
+                            .call(m -> clean.redacted() && !m.isNote()
+                                    ? system(tx, conversationId, SystemText.REDACTED.in(conv.locale())) : Uni.createFrom().nullItem())
+                            .map(m -> new Posted(m, false));
                 }))).invoke(posted -> {
                     if (!posted.duplicate()) {
                         stored.increment();

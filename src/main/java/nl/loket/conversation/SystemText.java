@@ -9,6 +9,10 @@ public enum SystemText {
     TRANSFERRED_AGENT("U wordt doorverbonden met %s.", "You are being transferred to %s."),
     CALLBACK_MADE("Er is een terugbelverzoek gemaakt. Een medewerker belt u terug op het nummer dat u heeft gegeven.",
             "A callback request has been made. An agent will call you back on the number you gave."),
+    REDACTED("Wij hebben een burgerservicenummer of rekeningnummer uit een bericht verwijderd. Deel deze gegevens niet in de chat; "
+            + "een medewerker vraagt er zo nodig op een veilige manier naar.",
+            "We removed a citizen service number or bank account number from a message. Please do not share these in the chat; "
+            + "an agent will ask for them in a safe way if needed."),
     CLOSED("Het gesprek is afgesloten. Bedankt voor uw vraag.", "The conversation has ended. Thank you for your question."),
     TIMEOUT("Het gesprek is gesloten omdat er 30 minuten geen bericht is gestuurd.",
             "The conversation was closed because no message was sent for 30 minutes.");

@@ -21,6 +21,7 @@ import nl.loket.common.LoketException;
 import nl.loket.common.Problem;
 import nl.loket.common.ValidationException;
 import nl.loket.conversation.ConversationService;
+import nl.loket.privacy.Privacy;
 import nl.loket.queue.QueueService;
 import nl.loket.security.ClientAddress;
 import nl.loket.security.RateLimits;
@@ -47,9 +48,12 @@ public class ConversationResource {
     private final RateLimits rateLimits;
     private final Db db;
     private final JsonWebToken jwt;
+    private final Privacy privacy;
 
     public ConversationResource(TopicCatalog topics, ConversationService conversations,
-                                QueueService queues, TokenService tokens, RateLimits rateLimits, Db db, JsonWebToken jwt) {
+                                QueueService queues, TokenService tokens, RateLimits rateLimits, Db db, JsonWebToken jwt,
+                                Privacy privacy) {
+        this.privacy = privacy;
         this.topics = topics;
         this.conversations = conversations;
         this.queues = queues;
@@ -106,7 +110,7 @@ public class ConversationResource {
         if (!id.toString().equals(jwt.getSubject())) {
             throw new LoketException("forbidden", 403, "Dit is niet uw gesprek. / This is not your conversation.");
         }
-        String comment = rating.comment() == null || rating.comment().isBlank() ? null : rating.comment().strip();
+        String comment = rating.comment() == null || rating.comment().isBlank() ? null : privacy.clean(rating.comment().strip());
         return db.query("update conversation set rating = $2, rating_comment = $3, updated_at = now() "
                         + "where id = $1 and state = 'closed' and rating is null returning id", Tuple.of(id, rating.score(), comment))
                 .map(rows -> {

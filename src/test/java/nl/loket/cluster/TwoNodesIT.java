@@ -57,7 +57,10 @@ import static org.assertj.core.api.Assertions.fail;
  * claims stay atomic across nodes, and a node killed with SIGKILL loses nobody's conversation.
  * Prints "BENCH " lines with delivery latency (same node vs. cross node) and claim throughput.
  *
- * <p>Node logs: {@code target/two-nodes-<name>.log}.
+ * <p>Node logs: {@code target/two-nodes-<name>.log}. Run alone with
+ * {@code ./mvnw package -DskipTests && ./mvnw test-compile failsafe:integration-test failsafe:verify -Dit.test=TwoNodesIT};
+ * add {@code -Dloket.it.known-bugs=true} for the two tests of known, unfixed bugs (a graceful stop
+ * and a stalled node), which fail on the current code.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodesIT {
@@ -146,12 +149,14 @@ class TwoNodesIT {
         final int port;
         final Process process;
         final Path log;
+        final Path dataDir;
 
-        Node(String name, int port, Process process, Path log) {
+        Node(String name, int port, Process process, Path log, Path dataDir) {
             this.name = name;
             this.port = port;
             this.process = process;
             this.log = log;
+            this.dataDir = dataDir;
         }
 
         URI http(String path) {
@@ -179,18 +184,22 @@ class TwoNodesIT {
         }
 
         void stop() {
-            if (!process.isAlive()) {
-                return;
-            }
-            process.destroy();
-            try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (process.isAlive()) {
+                process.destroy();
+                try {
+                    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                        process.destroyForcibly();
+                        process.waitFor(10, TimeUnit.SECONDS);
+                    }
+                } catch (InterruptedException e) {
                     process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
+                    Thread.currentThread().interrupt();
                 }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
+            }
+            try (var paths = Files.walk(dataDir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | RuntimeException ignored) {
+                // a temp directory; the OS cleans up what is left
             }
         }
 
@@ -229,7 +238,7 @@ class TwoNodesIT {
         builder.redirectErrorStream(true);
         builder.redirectOutput(logFile.toFile());
         long t0 = System.nanoTime();
-        Node node = new Node(name, port, builder.start(), logFile);
+        Node node = new Node(name, port, builder.start(), logFile, dataDir);
         nodes.add(node);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {

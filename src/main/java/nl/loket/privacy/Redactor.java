@@ -1,0 +1,111 @@
+package nl.loket.privacy;
+
+import org.iban4j.IbanUtil;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes burgerservicenummers and IBANs from free text before it is stored or relayed (SPEC §6).
+ * Only numbers that pass their check are removed: a BSN must pass the 11-proef, an IBAN its
+ * mod-97 check (iban4j), so order numbers and phone numbers stay.
+ */
+public final class Redactor {
+
+    public static final String BSN_REPLACEMENT = "[BSN verwijderd]";
+    public static final String IBAN_REPLACEMENT = "[IBAN verwijderd]";
+
+    /** Nine digits, optionally split by single spaces, dots or dashes, not part of a longer number. */
+    private static final Pattern BSN = Pattern.compile("(?<![0-9])[0-9](?:[ .\\-]?[0-9]){8}(?![0-9])");
+
+    /** Country code, check digits, then 11–30 letters/digits, compact or in groups of four. */
+    private static final Pattern IBAN = Pattern.compile(
+            "(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])");
+
+    /** The redacted text and what was removed. */
+    public record Result(String text, int bsns, int ibans) {
+        public boolean redacted() {
+            return bsns + ibans > 0;
+        }
+    }
+
+    private Redactor() {
+    }
+
+    public static Result redact(String text) {
+        if (text == null || text.isEmpty()) {
+            return new Result(text, 0, 0);
+        }
+        int[] ibans = {0};
+        String withoutIbans = replace(IBAN, text, candidate -> {
+            String end = validIbanPrefix(candidate);
+            if (end == null) {
+                return null;
+            }
+            ibans[0]++;
+            return IBAN_REPLACEMENT + candidate.substring(end.length());
+        });
+        int[] bsns = {0};
+        String withoutBsns = replace(BSN, withoutIbans, candidate -> {
+            if (!isBsn(candidate.replaceAll("[ .\\-]", ""))) {
+                return null;
+            }
+            bsns[0]++;
+            return BSN_REPLACEMENT;
+        });
+        return new Result(withoutBsns, bsns[0], ibans[0]);
+    }
+
+    /**
+     * The longest start of the candidate that is a valid IBAN, ending at a group boundary
+     * ("NL91 ABNA 0417 1643 00 graag" must not take the next word along), or null.
+     */
+    private static String validIbanPrefix(String candidate) {
+        for (int end = candidate.length(); end >= 15; end--) {
+            if (end < candidate.length() && candidate.charAt(end) != ' ') {
+                continue;
+            }
+            String part = candidate.substring(0, end);
+            String compact = part.replace(" ", "").toUpperCase(Locale.ROOT);
+            try {
+                IbanUtil.validate(compact);
+                return part;
+            } catch (RuntimeException invalid) {
+                // not an IBAN as a whole; try a shorter start
+            }
+        }
+        return null;
+    }
+
+    /** The 11-proef: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is divisible by 11 (and the number is not all zeros). */
+    public static boolean isBsn(String nineDigits) {
+        if (nineDigits.length() != 9 || !nineDigits.chars().allMatch(Character::isDigit) || nineDigits.equals("000000000")) {
+            return false;
+        }
+        int sum = 0;
+        for (int i = 0; i < 8; i++) {
+            sum += (9 - i) * (nineDigits.charAt(i) - '0');
+        }
+        sum -= nineDigits.charAt(8) - '0';
+        return sum % 11 == 0;
+    }
+
+    private interface Replacement {
+        String apply(String match);
+    }
+
+    private static String replace(Pattern pattern, String text, Replacement replacement) {
+        Matcher m = pattern.matcher(text);
+        StringBuilder out = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            String r = replacement.apply(m.group());
+            if (r != null) {
+                out.append(text, last, m.start()).append(r);
+                last = m.end();
+            }
+        }
+        return last == 0 ? text : out.append(text.substring(last)).toString();
+    }
+}

@@ -1,0 +1,104 @@
+package nl.loket.privacy;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Example;
+import org.iban4j.CountryCode;
+import org.iban4j.Iban;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedactorTest {
+
+    @Example
+    void examples() {
+        assertThat(Redactor.redact("Mijn BSN is 111222333, toch?").text()).isEqualTo("Mijn BSN is [BSN verwijderd], toch?");
+        assertThat(Redactor.redact("bsn 1112.22.333").text()).isEqualTo("bsn [BSN verwijderd]");
+        assertThat(Redactor.redact("Rekening NL91 ABNA 0417 1643 00 graag").text()).isEqualTo("Rekening [IBAN verwijderd] graag");
+        assertThat(Redactor.redact("nl91abna0417164300").text()).isEqualTo("[IBAN verwijderd]");
+        // fails the 11-proef / mod-97, or is a phone number: left alone
+        assertThat(Redactor.redact("Order 123456789 en 0612345678").text()).isEqualTo("Order 123456789 en 0612345678");
+        assertThat(Redactor.redact("NL91 ABNA 0417 1643 01").redacted()).isFalse();
+        assertThat(Redactor.redact("").text()).isEmpty();
+    }
+
+    @Property
+    void everyValidBsnInAnyTextIsRemoved(@ForAll("bsns") String bsn, @ForAll("separated") String sep,
+                                         @ForAll("words") String before, @ForAll("words") String after) {
+        String written = bsn.substring(0, 4) + sep + bsn.substring(4, 6) + sep + bsn.substring(6);
+        Redactor.Result r = Redactor.redact(before + " " + written + " " + after);
+        assertThat(r.text()).doesNotContain(written).doesNotContain(bsn).contains(Redactor.BSN_REPLACEMENT);
+        assertThat(r.bsns()).isGreaterThanOrEqualTo(1);
+        assertThat(r.text()).startsWith(before).endsWith(after);
+    }
+
+    @Property
+    void everyValidIbanInAnyTextIsRemoved(@ForAll("ibans") Iban iban, @ForAll boolean printed,
+                                          @ForAll("words") String before, @ForAll("words") String after) {
+        String written = printed ? iban.toFormattedString() : iban.toString();
+        Redactor.Result r = Redactor.redact(before + " " + written + " " + after);
+        assertThat(r.text()).doesNotContain(written).contains(Redactor.IBAN_REPLACEMENT);
+        assertThat(r.ibans()).isEqualTo(1);
+        assertThat(r.text()).startsWith(before).endsWith(after);
+    }
+
+    @Property
+    void digitStringsThatFailTheCheckAreUntouched(@ForAll("nonBsnDigits") String digits,
+                                                 @ForAll("words") String before, @ForAll("words") String after) {
+        String text = before + " " + digits + " " + after;
+        assertThat(Redactor.redact(text).text()).isEqualTo(text);
+    }
+
+    @Property
+    void ibansWithAWrongCheckAreUntouched(@ForAll("ibans") Iban iban, @ForAll("words") String before) {
+        String s = iban.toString();
+        String broken = s.substring(0, 2) + (s.charAt(2) == '9' ? "8" : "9") + s.substring(3);
+        String text = before + " " + broken;
+        assertThat(Redactor.redact(text).text()).isEqualTo(text);
+    }
+
+    @Provide
+    Arbitrary<String> bsns() {
+        return Arbitraries.integers().between(10_000_000, 99_999_999).map(eight -> {
+            String first = String.valueOf(eight);
+            int sum = 0;
+            for (int i = 0; i < 8; i++) {
+                sum += (9 - i) * (first.charAt(i) - '0');
+            }
+            int check = sum % 11;
+            return check == 10 ? null : first + check;
+        }).filter(b -> b != null && Redactor.isBsn(b));
+    }
+
+    @Provide
+    Arbitrary<String> separated() {
+        return Arbitraries.of("", " ", ".", "-");
+    }
+
+    @Provide
+    Arbitrary<String> words() {
+        return Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz ,!?").ofMinLength(1).ofMaxLength(40)
+                .map(s -> "x" + s + "x");
+    }
+
+    @Provide
+    Arbitrary<String> nonBsnDigits() {
+        return Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(20)
+                .filter(d -> d.length() != 9 || !Redactor.isBsn(d));
+    }
+
+    @Provide
+    Arbitrary<Iban> ibans() {
+        Arbitrary<Iban> dutch = Combinators.combine(Arbitraries.strings().withCharRange('A', 'Z').ofLength(4),
+                        Arbitraries.strings().numeric().ofLength(10))
+                .as((bank, account) -> new Iban.Builder().countryCode(CountryCode.NL).bankCode(bank).accountNumber(account).build());
+        Arbitrary<Iban> german = Combinators.combine(Arbitraries.strings().numeric().ofLength(8),
+                        Arbitraries.strings().numeric().ofLength(10))
+                .as((bank, account) -> new Iban.Builder().countryCode(CountryCode.DE).bankCode(bank).accountNumber(account).build());
+        return Arbitraries.oneOf(dutch, german);
+    }
+}
