@@ -33,6 +33,14 @@ public interface LoketConfig {
 
     Privacy privacy();
 
+    Feed feed();
+
+    interface Feed {
+        /** Changes younger than this are held back from the change feed, so a late commit is never skipped. */
+        @WithDefault("5s")
+        Duration safetyLag();
+    }
+
     interface Privacy {
         /** Remove BSNs and IBANs from messages, notes, summaries, callback notes and rating comments. */
         @WithDefault("true")

@@ -1,0 +1,36 @@
+package nl.loket.audit;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.common.Db;
+
+import java.util.UUID;
+
+/** The audit log: who read or removed personal data, and each retention run (SPEC §4.4, §6). */
+@ApplicationScoped
+public class Audit {
+
+    public static final String READ_TRANSCRIPT = "read_transcript";
+    public static final String READ_KLANTCONTACT = "read_klantcontact";
+    public static final String FORGET_CONVERSATION = "forget_conversation";
+    public static final String FORGET_CALLBACKS = "forget_callbacks";
+    public static final String RETENTION_RUN = "retention_run";
+
+    private final Db db;
+
+    public Audit(Db db) {
+        this.db = db;
+    }
+
+    public Uni<Void> record(String actor, String role, String action, UUID conversationId, JsonObject detail) {
+        return db.query("insert into audit (actor, role, action, conversation_id, detail) values ($1, $2, $3, $4, $5)",
+                Tuple.of(actor, role, action, conversationId, detail)).replaceWithVoid();
+    }
+
+    public static Uni<Void> record(Db.Tx tx, String actor, String role, String action, UUID conversationId, JsonObject detail) {
+        return tx.query("insert into audit (actor, role, action, conversation_id, detail) values ($1, $2, $3, $4, $5)",
+                Tuple.of(actor, role, action, conversationId, detail)).replaceWithVoid();
+    }
+}

@@ -1,0 +1,141 @@
+package nl.loket.transcript;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import nl.loket.audit.Audit;
+import nl.loket.common.LoketException;
+import nl.loket.common.ValidationException;
+import nl.loket.security.Roles;
+import nl.loket.topic.TopicCatalog;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** What integrators (and staff, and a resident for their own conversation) read (SPEC §4.4). */
+@Path("/api/v1/conversations")
+@Tag(name = "integrator")
+public class ConversationReadResource {
+
+    private static final Set<String> STATES = Set.of("queued", "active", "closed", "callback", "abandoned");
+    public static final int MAX_LIMIT = 500;
+
+    private final TranscriptService transcripts;
+    private final TopicCatalog topics;
+    private final Audit audit;
+    private final JsonWebToken jwt;
+
+    public ConversationReadResource(TranscriptService transcripts, TopicCatalog topics, Audit audit, JsonWebToken jwt) {
+        this.transcripts = transcripts;
+        this.topics = topics;
+        this.audit = audit;
+        this.jwt = jwt;
+    }
+
+    @GET
+    @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT})
+    @Operation(summary = "Change feed of conversations by (updatedAt, id); follow nextCursor until it is null")
+    public Uni<TranscriptService.Page> feed(@QueryParam("updatedSince") String updatedSince, @QueryParam("state") String state,
+                                            @QueryParam("topic") String topic, @QueryParam("limit") Integer limit,
+                                            @QueryParam("cursor") String cursor) {
+        int n = limit == null ? 100 : limit;
+        if (n < 1 || n > MAX_LIMIT) {
+            throw ValidationException.of("limit", "1 tot en met 500 / 1 to 500");
+        }
+        if (state != null && !STATES.contains(state)) {
+            throw ValidationException.of("state", "queued, active, closed, callback of abandoned / queued, active, closed, callback or abandoned");
+        }
+        Instant since;
+        try {
+            since = updatedSince == null ? null : Instant.parse(updatedSince);
+        } catch (RuntimeException e) {
+            throw ValidationException.of("updatedSince", "geen ISO-8601-tijdstip / not an ISO-8601 instant");
+        }
+        return transcripts.feed(since, state, topic, n, cursor);
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.RESIDENT})
+    @Operation(summary = "One conversation; a resident only their own")
+    public Uni<ConversationItem> one(@PathParam("id") UUID id) {
+        checkResident(id);
+        return find(id, false);
+    }
+
+    public record Transcript(ConversationItem conversation, List<TranscriptService.TranscriptMessage> messages) {
+    }
+
+    @GET
+    @Path("{id}/transcript")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.RESIDENT})
+    @Operation(summary = "The transcript; notes are marked internal and only staff see them. Staff reads are audited.")
+    public Uni<Transcript> transcript(@PathParam("id") UUID id) {
+        boolean resident = checkResident(id);
+        return find(id, true).call(c -> resident ? Uni.createFrom().voidItem() : audited(Audit.READ_TRANSCRIPT, id))
+                .chain(c -> transcripts.messages(id, !resident).map(m -> new Transcript(c, m)));
+    }
+
+    @GET
+    @Path("{id}/transcript")
+    @Produces(MediaType.TEXT_PLAIN)
+    @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.RESIDENT})
+    @Operation(summary = "The transcript as readable text")
+    public Uni<String> transcriptText(@PathParam("id") UUID id) {
+        boolean resident = checkResident(id);
+        return find(id, true).call(c -> resident ? Uni.createFrom().voidItem() : audited(Audit.READ_TRANSCRIPT, id))
+                .chain(c -> Uni.combine().all().unis(transcripts.messages(id, !resident), topicName(c.topic())).asTuple()
+                        .map(t -> TranscriptText.render(c, t.getItem2(), t.getItem1())));
+    }
+
+    @GET
+    @Path("{id}/klantcontact")
+    @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT})
+    @Operation(summary = "The conversation as a VNG Klantinteracties Klantcontact, with the transcript as a bijlage")
+    public Uni<Klantcontact> klantcontact(@PathParam("id") UUID id, @Context UriInfo uri) {
+        String transcriptUrl = uri.getBaseUriBuilder().path("api/v1/conversations").path(id.toString()).path("transcript").build().toString();
+        return find(id, true).call(c -> audited(Audit.READ_KLANTCONTACT, id))
+                .chain(c -> Uni.combine().all().unis(transcripts.messages(id, false), topicName(c.topic())).asTuple()
+                        .map(t -> Klantcontact.of(c, t.getItem2(), t.getItem1().stream()
+                                .filter(m -> "resident".equals(m.from()) && m.text() != null).map(TranscriptService.TranscriptMessage::text)
+                                .findFirst().orElse(null), transcriptUrl)));
+    }
+
+    private Uni<ConversationItem> find(UUID id, boolean withDetails) {
+        return transcripts.find(id, withDetails).map(found -> found.orElseThrow(() ->
+                new LoketException("not_found", 404, "Onbekend gesprek. / Unknown conversation.")));
+    }
+
+    private Uni<String> topicName(String topic) {
+        return topics.find(topic).map(t -> t.map(x -> x.nameNl()).orElse(topic));
+    }
+
+    /** A resident may read only their own conversation; true when the caller is that resident. */
+    private boolean checkResident(UUID id) {
+        boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
+        if (resident && !id.toString().equals(jwt.getSubject())) {
+            throw new LoketException("forbidden", 403, "Dit is niet uw gesprek. / This is not your conversation.");
+        }
+        return resident;
+    }
+
+    private Uni<Void> audited(String action, UUID id) {
+        String role = jwt.getGroups().contains(Roles.INTEGRATOR) ? Roles.INTEGRATOR
+                : jwt.getGroups().contains(Roles.SUPERVISOR) ? Roles.SUPERVISOR : Roles.AGENT;
+        return audit.record(jwt.getName(), role, action, id, new JsonObject());
+    }
+}
