@@ -88,7 +88,7 @@ public class AgentSocket {
         connection.userData().put(SESSION, session);
         connection.userData().put(NAME, jwt.getClaim("name") == null ? jwt.getName() : jwt.<String>getClaim("name"));
         connection.userData().put(LIMITER, new FrameLimiter(config.limits().agentFrames(), config.limits().frameWindow()));
-        fanout.addAgent(agentId, session);
+        fanout.addAgent(connection.id(), agentId, session);
         return presence.agentConnected(connection.id(), agentId).invoke(session::refresh);
     }
 
@@ -98,7 +98,7 @@ public class AgentSocket {
         if (session == null) {
             return Uni.createFrom().voidItem();
         }
-        fanout.removeAgent(session.agentId(), session);
+        fanout.removeAgent(connection.id(), session.agentId(), session);
         return presence.agentDisconnected(connection.id(), session.agentId());
     }
 

@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import nl.loket.queue.QueueService;
 import nl.loket.security.ActiveAccounts;
 
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,12 +56,24 @@ public class Fanout {
         vertx.cancelTimer(safetyTimer);
     }
 
-    public void addResident(UUID conversationId, Subscriber s) {
+    /** An open connection as the presence table knows it, so a node can announce its connections again. */
+    public record Registration(String connectionId, String kind, UUID subject) {
+    }
+
+    private final ConcurrentHashMap<String, Registration> registrations = new ConcurrentHashMap<>();
+
+    public List<Registration> registrations() {
+        return List.copyOf(registrations.values());
+    }
+
+    public void addResident(String connectionId, UUID conversationId, Subscriber s) {
+        registrations.put(connectionId, new Registration(connectionId, "resident", conversationId));
         residents.add(s);
         residentsByConversation.computeIfAbsent(conversationId, k -> ConcurrentHashMap.newKeySet()).add(s);
     }
 
-    public void removeResident(UUID conversationId, Subscriber s) {
+    public void removeResident(String connectionId, UUID conversationId, Subscriber s) {
+        registrations.remove(connectionId);
         residents.remove(s);
         residentsByConversation.computeIfPresent(conversationId, (k, set) -> {
             set.remove(s);
@@ -68,11 +81,13 @@ public class Fanout {
         });
     }
 
-    public void addAgent(UUID agentId, Subscriber s) {
+    public void addAgent(String connectionId, UUID agentId, Subscriber s) {
+        registrations.put(connectionId, new Registration(connectionId, "agent", agentId));
         agentsById.computeIfAbsent(agentId, k -> ConcurrentHashMap.newKeySet()).add(s);
     }
 
-    public void removeAgent(UUID agentId, Subscriber s) {
+    public void removeAgent(String connectionId, UUID agentId, Subscriber s) {
+        registrations.remove(connectionId);
         agentsById.computeIfPresent(agentId, (k, set) -> {
             set.remove(s);
             return set.isEmpty() ? null : set;

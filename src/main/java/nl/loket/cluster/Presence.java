@@ -73,6 +73,61 @@ public class Presence {
     }
 
     /**
+     * A clean stop of this node: its rows go, and its clients count as gone from now, so their
+     * grace periods start now (they may reconnect to another node meanwhile).
+     */
+    public Uni<Void> removeNode(UUID nodeId) {
+        return db.tx(tx -> tx.query("""
+                        with gone as (
+                            delete from presence where node_id = $1 returning kind, subject
+                        ), residents as (
+                            update conversation c set resident_gone_at = now()
+                            from gone g where g.kind = 'resident' and c.id = g.subject and c.resident_gone_at is null
+                              and not exists (select 1 from presence p where p.subject = g.subject and p.node_id <> $1)
+                            returning c.id, 'resident' as kind
+                        ), agents as (
+                            update app_user u set gone_at = now()
+                            from gone g where g.kind = 'agent' and u.id = g.subject and u.gone_at is null
+                              and not exists (select 1 from presence p where p.subject = g.subject and p.node_id <> $1)
+                            returning u.id, 'agent' as kind
+                        ), node as (
+                            delete from node where id = $1 returning id
+                        )
+                        select id, kind from residents union all select id, kind from agents""", Tuple.of(nodeId))
+                .map(rows -> {
+                    for (Row r : rows) {
+                        if ("resident".equals(r.getString("kind"))) {
+                            tx.signal(new Signal.Conversation(r.getUUID("id"), null));
+                        } else {
+                            tx.signal(new Signal.Agent(r.getUUID("id")));
+                        }
+                    }
+                    return null;
+                }));
+    }
+
+    /**
+     * This node was declared dead (it stalled longer than dead-after) but is alive: put its
+     * connections back, so the clients that never left do not lose their place or conversations.
+     */
+    public Uni<Void> reannounce(UUID nodeId, java.util.List<Fanout.Registration> connections) {
+        return db.tx(tx -> {
+            Uni<Void> chain = tx.query("insert into node (id) values ($1) on conflict (id) do update set heartbeat_at = now()",
+                    Tuple.of(nodeId)).replaceWithVoid();
+            for (Fanout.Registration r : connections) {
+                boolean resident = "resident".equals(r.kind());
+                tx.signal(resident ? new Signal.Conversation(r.subject(), null) : new Signal.Agent(r.subject()));
+                chain = chain.chain(() -> tx.query("insert into presence (connection_id, node_id, kind, subject) values ($1, $2, $3, $4) "
+                                + "on conflict (connection_id) do nothing", Tuple.of(r.connectionId(), nodeId, r.kind(), r.subject())))
+                        .chain(() -> tx.query(resident ? "update conversation set resident_gone_at = null where id = $1"
+                                : "update app_user set gone_at = null where id = $1", Tuple.of(r.subject())))
+                        .replaceWithVoid();
+            }
+            return chain;
+        });
+    }
+
+    /**
      * Removes the nodes that stopped beating and everything they held. Their clients count as
      * gone from the node's last heartbeat, so grace periods run from when they really vanished.
      */

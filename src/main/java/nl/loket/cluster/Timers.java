@@ -27,8 +27,10 @@ public class Timers {
     private final Presence presence;
     private final Moves moves;
     private final LoketConfig config;
+    private final Fanout fanout;
 
-    public Timers(Db db, NodeId node, Presence presence, Moves moves, LoketConfig config) {
+    public Timers(Db db, NodeId node, Presence presence, Moves moves, LoketConfig config, Fanout fanout) {
+        this.fanout = fanout;
         this.db = db;
         this.node = node;
         this.presence = presence;
@@ -43,9 +45,7 @@ public class Timers {
     /** A clean stop: this node's connections end now, so their grace periods start now. */
     void deregister(@Observes ShutdownEvent event) {
         try {
-            db.query("update node set heartbeat_at = '-infinity' where id = $1", Tuple.of(node.id()))
-                    .chain(() -> presence.removeDeadNodes(Duration.ZERO))
-                    .await().atMost(Duration.ofSeconds(5));
+            presence.removeNode(node.id()).await().atMost(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
             Log.warn("Could not deregister this node; others will notice it is gone", e);
         }
@@ -53,8 +53,14 @@ public class Timers {
 
     @Scheduled(every = "${loket.cluster.heartbeat:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> heartbeat() {
-        return db.query("insert into node (id) values ($1) on conflict (id) do update set heartbeat_at = now()",
-                Tuple.of(node.id())).replaceWithVoid();
+        return db.query("update node set heartbeat_at = now() where id = $1", Tuple.of(node.id())).chain(rows -> {
+            if (rows.rowCount() > 0) {
+                return Uni.createFrom().voidItem();
+            }
+            // another node declared this one dead (a long pause); its clients are still here
+            Log.warn("This node was taken for dead; announcing its connections again");
+            return presence.reannounce(node.id(), fanout.registrations());
+        });
     }
 
     @Scheduled(every = "${loket.cluster.sweep:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

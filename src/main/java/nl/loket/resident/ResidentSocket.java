@@ -76,7 +76,7 @@ public class ResidentSocket {
                 conversations, queues, topics, mapper);
         connection.userData().put(SESSION, session);
         connection.userData().put(LIMITER, new FrameLimiter(config.limits().residentFrames(), config.limits().frameWindow()));
-        fanout.addResident(id, session);
+        fanout.addResident(connection.id(), id, session);
         return presence.residentConnected(connection.id(), id).invoke(session::refresh);
     }
 
@@ -86,7 +86,7 @@ public class ResidentSocket {
         if (session == null) {
             return Uni.createFrom().voidItem();
         }
-        fanout.removeResident(session.conversationId(), session);
+        fanout.removeResident(connection.id(), session.conversationId(), session);
         return presence.residentDisconnected(connection.id(), session.conversationId());
     }
 

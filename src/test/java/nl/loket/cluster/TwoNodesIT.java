@@ -10,7 +10,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -58,9 +57,9 @@ import static org.assertj.core.api.Assertions.fail;
  * Prints "BENCH " lines with delivery latency (same node vs. cross node) and claim throughput.
  *
  * <p>Node logs: {@code target/two-nodes-<name>.log}. Run alone with
- * {@code ./mvnw package -DskipTests && ./mvnw test-compile failsafe:integration-test failsafe:verify -Dit.test=TwoNodesIT};
- * add {@code -Dloket.it.known-bugs=true} for the two tests of known, unfixed bugs (a graceful stop
- * and a stalled node), which fail on the current code.
+ * {@code ./mvnw package -DskipTests && ./mvnw test-compile failsafe:integration-test failsafe:verify -Dit.test=TwoNodesIT}.
+ * Three tests cover what a graceful stop does to the other node and to its own agents, and a node
+ * that stalls longer than dead-after and comes back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodesIT {
@@ -635,9 +634,10 @@ class TwoNodesIT {
             requeuedAfter.add((queued.at() - killedAt) / 1_000_000);
         }
         log("Yara's conversations requeued %s ms after the kill (dead after %s, grace %s)", requeuedAfter, DEAD_AFTER, GRACE_AGENT);
-        // the grace runs from the dead node's last heartbeat, which was at most one beat before the kill
+        // the grace runs from the dead node's last heartbeat, normally at most one beat before the kill
+        // (two allowed, for a loaded machine); requeuing at death detection (dead-after) would be too early
         assertThat(requeuedAfter).allSatisfy(ms -> assertThat(ms)
-                .isGreaterThanOrEqualTo(GRACE_AGENT.minus(HEARTBEAT).toMillis() - 500)
+                .isGreaterThanOrEqualTo(GRACE_AGENT.minus(HEARTBEAT.multipliedBy(2)).toMillis())
                 .isLessThanOrEqualTo(DEAD_AFTER.plus(GRACE_AGENT).toMillis() + 4000));
         Thread.sleep(3000); // both nodes sweep meanwhile: a second requeue would show now
 
@@ -760,7 +760,7 @@ class TwoNodesIT {
 
     // ---- a node that stops or stalls must not take the live nodes' clients with it ------------
     //
-    // Both fail on the current code (see the comments); they run only with -Dloket.it.known-bugs=true
+    // These fail on the current code (see the comments); they run only with -Dloket.it.known-bugs=true
     // until the bugs are fixed, so that ./mvnw verify stays usable meanwhile. Remove the condition then.
 
     /**
@@ -771,7 +771,6 @@ class TwoNodesIT {
      */
     @Test
     @Order(7)
-    @EnabledIfSystemProperty(named = "loket.it.known-bugs", matches = "true")
     void stoppingNodeBGracefullyLeavesTheConversationsOnNodeAAlone() throws Exception {
         ensureNodeB();
         String topic = newTopic("graceful");
@@ -801,7 +800,6 @@ class TwoNodesIT {
      */
     @Test
     @Order(8)
-    @EnabledIfSystemProperty(named = "loket.it.known-bugs", matches = "true")
     void aNodeThatStallsLongerThanDeadAfterButComesBackDoesNotLoseItsConnectedAgents() throws Exception {
         ensureNodeB();
         String topic = newTopic("stall");
@@ -825,6 +823,46 @@ class TwoNodesIT {
         log("node b stalled %d ms and resumed", DEAD_AFTER.plusMillis(2500).toMillis());
         assertStaysWithTheAgent(id, stijn, console, resident);
         console.ws.close();
+        resident.close();
+    }
+
+    /**
+     * Known bug: Timers.deregister sets the stopping node's heartbeat to '-infinity' and removeDeadNodes
+     * takes the dead node's heartbeat as the moment its clients went: when the sweep gets there before
+     * the connections' own @OnClose, the agents count as gone since '-infinity' and the next sweep
+     * requeues their conversations at once, with no grace (racy: fails on most runs).
+     */
+    @Test
+    @Order(9)
+    void aRollingRestartOfNodeBGivesItsAgentsTheGraceToReconnectToA() throws Exception {
+        ensureNodeB();
+        String topic = newTopic("rolling");
+        Agent rolf = createAgent(a, "Rolf", List.of(topic), 3);
+        JsonNode started = startConversation(a, topic, "Noor");
+        String id = started.get("id").asText();
+        Ws resident = Ws.connect(a, "/ws/resident/" + id, started.get("token").asText(), "resident");
+        resident.next(type("state"));
+        Console console = new Console(b, rolf, "rolf");
+        console.claim(id);
+        resident.next(type("state").and(f -> "active".equals(f.path("state").asText())));
+
+        long stoppedAt = System.nanoTime();
+        b.stop(); // SIGTERM; the console finds its connection gone and tries the other node a little later
+        console.ws.awaitClosed(Duration.ofSeconds(5));
+        log("after node b stopped, the agent counts as gone since %s (database now %s)",
+                queryString("select gone_at::text from app_user where id = ?", UUID.fromString(rolf.id)),
+                queryString("select now()::text"));
+        Thread.sleep(3000);
+        Ws again = Ws.connect(a, "/ws/agent", rolf.token, "rolf-on-a");
+        JsonNode hello = again.next(type("hello"));
+        log("agent back on a %d ms after node b began to stop", millisSince(stoppedAt));
+        UUID uuid = UUID.fromString(id);
+        assertThat(queryLong("select count(*) from assignment where conversation_id = ? and end_reason = 'agent_gone'", uuid))
+                .as("agent_gone assignments %d ms after a graceful stop (grace %s)", millisSince(stoppedAt), GRACE_AGENT).isZero();
+        assertThat(list(hello.get("conversations")).stream().map(c -> c.get("id").asText()).toList())
+                .as("conversations in hello after reconnecting within the grace").containsExactly(id);
+        assertThat(resident.frames(type("message").and(f -> "system".equals(f.path("from").asText())))).isEmpty();
+        again.close();
         resident.close();
     }
 
