@@ -1,0 +1,109 @@
+// The resident's REST calls (SPEC §4.1). Errors carry the problem+json field errors when there are any.
+
+import type { FieldError } from './protocol';
+
+export interface DigitalAlternative {
+  title: string;
+  url: string;
+}
+
+export interface Topic {
+  id: string;
+  name: string;
+  open: boolean;
+  nextOpenAt: string | null;
+  queueLength: number;
+  estimatedWaitSeconds: number | null;
+  callbackOffered: boolean;
+  notice: string | null;
+  digitalAlternatives: DigitalAlternative[];
+}
+
+export interface Started {
+  id: string;
+  token: string;
+  topic: string;
+  state: string;
+  position: number;
+  estimatedWaitSeconds: number | null;
+}
+
+export interface CallbackCreated {
+  id: string;
+  token: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: FieldError[] = [],
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class Api {
+  constructor(private readonly base: string) {}
+
+  private async call<T>(method: string, path: string, opts: { body?: unknown; token?: string; accept?: string } = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json' };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        credentials: 'omit',
+      });
+    } catch (e) {
+      throw new ApiError(0, String(e));
+    }
+    if (!res.ok) {
+      let body: Record<string, unknown> = {};
+      try {
+        body = await res.json();
+      } catch {
+        /* not JSON */
+      }
+      const errors = Array.isArray(body.errors) ? (body.errors as FieldError[]) : [];
+      throw new ApiError(res.status, String(body.detail ?? body.title ?? res.statusText), errors, body);
+    }
+    if (res.status === 204) return undefined as T;
+    if (opts.accept === 'text/plain') return (await res.text()) as T;
+    return (await res.json()) as T;
+  }
+
+  topics(lang: string): Promise<Topic[]> {
+    return this.call('GET', `/api/v1/topics?lang=${encodeURIComponent(lang)}`);
+  }
+
+  start(topic: string, name: string | undefined, locale: string): Promise<Started> {
+    return this.call('POST', '/api/v1/conversations', { body: { topic, name: name || undefined, locale } });
+  }
+
+  requestCallback(body: { topic: string; phone: string; name?: string; window?: string; note?: string }): Promise<CallbackCreated> {
+    return this.call('POST', '/api/v1/callbacks', { body });
+  }
+
+  cancelCallback(id: string, token: string): Promise<void> {
+    return this.call('DELETE', `/api/v1/callbacks/${encodeURIComponent(id)}`, { token, body: { reason: 'resident' } });
+  }
+
+  rate(conversationId: string, token: string, score: number, comment?: string): Promise<void> {
+    return this.call('POST', `/api/v1/conversations/${encodeURIComponent(conversationId)}/rating`, {
+      token,
+      body: comment ? { score, comment } : { score },
+    });
+  }
+
+  transcript(conversationId: string, token: string): Promise<string> {
+    return this.call('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/transcript`, {
+      token,
+      accept: 'text/plain',
+    });
+  }
+}

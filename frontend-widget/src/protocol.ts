@@ -1,0 +1,448 @@
+// The resident side of WS /ws/resident/{id} (SPEC §4.1): connect with the token as a
+// subprotocol, resume with ?after=lastSeq, show every message once (by seq), keep what the
+// resident typed while offline and send it with its clientMsgId when the connection is back,
+// reconnect with back-off, and stay under the server's frame limit.
+
+export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'ended' | 'gone';
+export type ConversationState = 'queued' | 'active' | 'closed' | 'callback' | 'abandoned';
+
+export interface StateEvent {
+  type: 'state';
+  state: ConversationState;
+  position?: number;
+  estimatedWaitSeconds?: number | null;
+  agentName?: string;
+  reason?: string;
+}
+
+export interface ChatMessage {
+  seq: number;
+  from: 'resident' | 'agent' | 'system';
+  text: string;
+  sentAt: string;
+  clientMsgId?: string;
+  agentName?: string;
+}
+
+export interface OfferEvent {
+  reason: 'no_agents' | 'long_wait' | 'closing' | 'capacity_short' | string;
+  estimatedWaitSeconds?: number | null;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ServerError {
+  code: string;
+  message: string;
+  clientMsgId?: string;
+  errors?: FieldError[];
+}
+
+export interface PendingMessage {
+  clientMsgId: string;
+  text: string;
+  /** queued: not on the wire yet; sent: waiting for its echo; failed: the server refused it */
+  status: 'queued' | 'sent' | 'failed';
+  error?: string;
+}
+
+export interface CallbackForm {
+  phone: string;
+  name?: string;
+  window?: 'asap' | 'morning' | 'afternoon';
+  note?: string;
+}
+
+/** The part of a browser WebSocket the client uses, so tests can hand it a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason?: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type SocketFactory = (url: string, protocols: string[]) => SocketLike;
+
+export interface ClientListener {
+  status?(status: ConnectionStatus): void;
+  state?(event: StateEvent): void;
+  message?(message: ChatMessage): void;
+  pending?(pending: PendingMessage[]): void;
+  typing?(): void;
+  offer?(offer: OfferEvent): void;
+  callbackCreated?(callbackId: string): void;
+  callbackErrors?(errors: FieldError[]): void;
+  error?(error: ServerError): void;
+}
+
+export interface ClientOptions {
+  /** http(s) address of Loket, without a trailing slash */
+  baseUrl: string;
+  conversationId: string;
+  token: string;
+  listener: ClientListener;
+  /** messages up to this seq are already shown */
+  after?: number;
+  /** an outbox saved before a reload */
+  pending?: PendingMessage[];
+  socket?: SocketFactory;
+  random?: () => number;
+  newId?: () => string;
+  /** first and longest wait between reconnects, ms */
+  backoff?: { base: number; max: number };
+  /** frames per window; the server closes a resident connection above 20 per 10 s */
+  frameLimit?: { max: number; windowMs: number };
+  /** minimum ms between typing frames (the contract says at most one per 2 s) */
+  typingEveryMs?: number;
+  /** after this many failed connects in a row, ask `probe` whether the conversation still exists */
+  probeAfter?: number;
+  probe?: () => Promise<boolean>;
+}
+
+export const MAX_TEXT = 2000;
+const TERMINAL: ReadonlySet<string> = new Set(['closed', 'callback', 'abandoned']);
+const OPEN = 1;
+
+export function residentSocketUrl(baseUrl: string, conversationId: string, after: number): string {
+  const ws = baseUrl.replace(/^http/i, 'ws');
+  return `${ws}/ws/resident/${encodeURIComponent(conversationId)}?after=${after}`;
+}
+
+/** Browsers cannot set headers on a WebSocket; Quarkus reads the token from this subprotocol. */
+export function tokenProtocols(token: string): string[] {
+  return ['bearer-token-carrier', encodeURIComponent('quarkus-http-upgrade#Authorization#Bearer ' + token)];
+}
+
+/** Exponential back-off with jitter: attempt 1 waits about `base`, doubling up to `max`. */
+export function backoffDelay(attempt: number, base: number, max: number, random: () => number): number {
+  const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling * (0.5 + random() * 0.5));
+}
+
+function defaultId(): string {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  return 'm-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10);
+}
+
+export class ResidentClient {
+  private readonly opts: ClientOptions;
+  private readonly listener: ClientListener;
+  private readonly random: () => number;
+  private readonly newId: () => string;
+  private readonly backoff: { base: number; max: number };
+  private readonly frameLimit: { max: number; windowMs: number };
+  private readonly typingEveryMs: number;
+
+  private ws: SocketLike | null = null;
+  private statusValue: ConnectionStatus = 'offline';
+  private floor: number;
+  private last: number;
+  private readonly seen = new Set<number>();
+  private outbox: PendingMessage[];
+  private frames: number[] = [];
+  private lastTyping = -Infinity;
+  private attempts = 0;
+  private failuresInRow = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private ended = false;
+  private probing = false;
+
+  constructor(opts: ClientOptions) {
+    this.opts = opts;
+    this.listener = opts.listener;
+    this.random = opts.random ?? Math.random;
+    this.newId = opts.newId ?? defaultId;
+    this.backoff = opts.backoff ?? { base: 1000, max: 30000 };
+    this.frameLimit = opts.frameLimit ?? { max: 15, windowMs: 10000 };
+    this.typingEveryMs = opts.typingEveryMs ?? 2500;
+    this.floor = opts.after ?? 0;
+    this.last = this.floor;
+    this.outbox = (opts.pending ?? []).map((p) => ({ ...p, status: p.status === 'failed' ? 'failed' : 'queued' }));
+  }
+
+  get status(): ConnectionStatus {
+    return this.statusValue;
+  }
+
+  /** The highest seq shown so far: what a reconnect asks to resume after. */
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  get pending(): PendingMessage[] {
+    return this.outbox.map((p) => ({ ...p }));
+  }
+
+  connect(): void {
+    if (this.stopped || this.ws) return;
+    this.clearReconnect();
+    this.setStatus('connecting');
+    let sock: SocketLike;
+    const url = residentSocketUrl(this.opts.baseUrl, this.opts.conversationId, this.last);
+    const protocols = tokenProtocols(this.opts.token);
+    try {
+      sock = (this.opts.socket ?? ((u, p) => new WebSocket(u, p) as unknown as SocketLike))(url, protocols);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = sock;
+    let heard = false;
+    sock.onopen = () => {
+      if (this.ws !== sock) return;
+      this.setStatus('online');
+      this.flush();
+    };
+    sock.onmessage = (ev) => {
+      if (this.ws !== sock) return;
+      if (!heard) {
+        // the upgrade and the token worked: the next drop starts the back-off afresh
+        heard = true;
+        this.attempts = 0;
+        this.failuresInRow = 0;
+      }
+      this.receive(ev.data);
+    };
+    sock.onerror = () => {
+      /* a close follows */
+    };
+    sock.onclose = () => {
+      if (this.ws !== sock) return;
+      this.ws = null;
+      if (!heard) this.failuresInRow++;
+      if (this.stopped) return;
+      if (this.ended) {
+        this.setStatus('ended');
+        return;
+      }
+      this.setStatus('offline');
+      this.scheduleReconnect();
+    };
+  }
+
+  /** Reconnect at once (the browser says it is online again, or the resident asked). */
+  reconnectNow(): void {
+    if (this.stopped || this.ended || this.ws) return;
+    this.attempts = 0;
+    this.connect();
+  }
+
+  /** Stop for good: no reconnects, the socket closed. */
+  close(): void {
+    this.stopped = true;
+    this.clearReconnect();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const sock = this.ws;
+    this.ws = null;
+    if (sock) {
+      try {
+        sock.close(1000, 'done');
+      } catch {
+        /* already closing */
+      }
+    }
+  }
+
+  /** Queue a message; it goes out now when connected, else when the connection is back. */
+  send(text: string): PendingMessage | null {
+    const t = text.trim();
+    if (!t || t.length > MAX_TEXT || this.ended) return null;
+    const p: PendingMessage = { clientMsgId: this.newId(), text: t, status: 'queued' };
+    this.outbox.push(p);
+    this.flush();
+    this.emitPending();
+    return { ...p };
+  }
+
+  /** Drop a message the server refused. */
+  discard(clientMsgId: string): void {
+    this.outbox = this.outbox.filter((p) => p.clientMsgId !== clientMsgId);
+    this.emitPending();
+  }
+
+  typing(): void {
+    const now = Date.now();
+    if (now - this.lastTyping < this.typingEveryMs || !this.canSendNow()) return;
+    // typing is a courtesy: never spend the last frames of the window on it
+    if (this.framesInWindow(now) >= this.frameLimit.max - 3) return;
+    this.lastTyping = now;
+    this.write({ type: 'typing' });
+  }
+
+  requestCallback(form: CallbackForm): boolean {
+    if (!this.canSendNow()) return false;
+    const frame: Record<string, string> = { type: 'request_callback', phone: form.phone };
+    if (form.name) frame.name = form.name;
+    if (form.window) frame.window = form.window;
+    if (form.note) frame.note = form.note;
+    this.write(frame);
+    return true;
+  }
+
+  leave(): boolean {
+    if (!this.canSendNow()) return false;
+    this.write({ type: 'leave' });
+    return true;
+  }
+
+  private canSendNow(): boolean {
+    return !!this.ws && this.ws.readyState === OPEN && this.statusValue === 'online';
+  }
+
+  private framesInWindow(now: number): number {
+    this.frames = this.frames.filter((t) => now - t < this.frameLimit.windowMs);
+    return this.frames.length;
+  }
+
+  private write(frame: object): void {
+    this.frames.push(Date.now());
+    this.ws!.send(JSON.stringify(frame));
+  }
+
+  /** Send what waits in the outbox, as far as the frame limit allows; the rest a little later. */
+  private flush(): void {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    if (!this.canSendNow()) return;
+    let changed = false;
+    for (const p of this.outbox) {
+      if (p.status !== 'queued') continue;
+      const now = Date.now();
+      if (this.framesInWindow(now) >= this.frameLimit.max) {
+        const wait = this.frameLimit.windowMs - (now - this.frames[0]) + 10;
+        this.flushTimer = setTimeout(() => this.flush(), Math.max(10, wait));
+        break;
+      }
+      this.write({ type: 'message', clientMsgId: p.clientMsgId, text: p.text });
+      p.status = 'sent';
+      changed = true;
+    }
+    if (changed) this.emitPending();
+  }
+
+  private receive(data: unknown): void {
+    let frame: Record<string, unknown>;
+    try {
+      frame = JSON.parse(String(data));
+    } catch {
+      return;
+    }
+    switch (frame.type) {
+      case 'state': {
+        const ev = frame as unknown as StateEvent;
+        if (TERMINAL.has(ev.state)) {
+          // nothing more can be said in this conversation; keep the socket for what is in flight
+          this.ended = true;
+          this.outbox = this.outbox.filter((p) => p.status === 'failed');
+          this.emitPending();
+        }
+        this.listener.state?.(ev);
+        break;
+      }
+      case 'message':
+        this.onMessage(frame as unknown as ChatMessage);
+        break;
+      case 'typing':
+        this.listener.typing?.();
+        break;
+      case 'callback_offer':
+        this.listener.offer?.(frame as unknown as OfferEvent);
+        break;
+      case 'callback_created':
+        this.listener.callbackCreated?.(String(frame.callbackId));
+        break;
+      case 'error': {
+        const err = frame as unknown as ServerError;
+        if (err.code === 'invalid_callback' && Array.isArray(err.errors)) {
+          this.listener.callbackErrors?.(err.errors);
+          break;
+        }
+        if (err.clientMsgId) {
+          const p = this.outbox.find((x) => x.clientMsgId === err.clientMsgId);
+          if (p) {
+            p.status = 'failed';
+            p.error = err.message;
+            this.emitPending();
+          }
+        }
+        this.listener.error?.(err);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private onMessage(m: ChatMessage): void {
+    if (typeof m.seq !== 'number') return;
+    if (m.clientMsgId && m.from === 'resident') {
+      const before = this.outbox.length;
+      this.outbox = this.outbox.filter((p) => p.clientMsgId !== m.clientMsgId);
+      if (this.outbox.length !== before) this.emitPending();
+    }
+    if (m.seq <= this.floor || this.seen.has(m.seq)) return;
+    this.seen.add(m.seq);
+    if (m.seq > this.last) this.last = m.seq;
+    this.listener.message?.(m);
+  }
+
+  private emitPending(): void {
+    this.listener.pending?.(this.pending);
+  }
+
+  private setStatus(s: ConnectionStatus): void {
+    if (this.statusValue === s) return;
+    this.statusValue = s;
+    this.listener.status?.(s);
+  }
+
+  private clearReconnect(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+  }
+
+  private scheduleReconnect(): void {
+    this.clearReconnect();
+    if (this.stopped || this.ended) return;
+    const probeAfter = this.opts.probeAfter ?? 4;
+    if (this.opts.probe && this.failuresInRow >= probeAfter && !this.probing) {
+      this.probing = true;
+      this.opts.probe().then(
+        (alive) => {
+          this.probing = false;
+          if (!alive) {
+            this.stopped = true;
+            this.setStatus('gone');
+          } else {
+            this.failuresInRow = 0;
+            this.scheduleReconnect();
+          }
+        },
+        () => {
+          this.probing = false;
+          this.failuresInRow = 0;
+          this.scheduleReconnect();
+        },
+      );
+      return;
+    }
+    this.attempts++;
+    const delay = backoffDelay(this.attempts, this.backoff.base, this.backoff.max, this.random);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delay);
+  }
+}

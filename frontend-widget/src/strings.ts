@@ -1,0 +1,256 @@
+// Every word the widget shows, Dutch first. A new language is one more object of the same shape.
+
+export type Lang = 'nl' | 'en';
+
+const nl = {
+  launcher: 'Chat met de gemeente',
+  title: 'Chat met de gemeente',
+  closePanel: 'Chat sluiten',
+  back: 'Terug',
+  retry: 'Probeer opnieuw',
+  loading: 'Even geduld…',
+
+  topicsHeading: 'Waarover gaat uw vraag?',
+  topicsIntro: 'Kies een onderwerp. Wij helpen u via de chat of bellen u terug.',
+  topicsError: 'Het lukt nu niet om de onderwerpen op te halen.',
+  topicOpen: 'Nu open',
+  topicClosed: 'Nu gesloten',
+  topicNextOpen: (when: string) => `Weer open ${when}`,
+  topicCallback: 'Nu geen medewerker vrij: wij bellen u terug',
+  waitLabel: 'Wachttijd',
+  onlineHeading: 'Dit kunt u ook online regelen',
+  notice: 'Let op',
+
+  waitUnknown: 'wachttijd onbekend',
+  waitUnder: (max: number) => `minder dan ${max} minuten`,
+  waitMinutes: (lo: number, hi: number) => `ongeveer ${lo}–${hi} minuten`,
+  waitMinutesHours: (lo: number, hi: number) => `ongeveer ${lo} minuten tot ${hi} uur`,
+  waitHours: (lo: number, hi: number) => `ongeveer ${lo}–${hi} uur`,
+
+  rulesHeading: 'Voordat u begint',
+  rulesChat: 'U chat met een medewerker van het klantcontactcentrum. Wees vriendelijk; wij zijn het ook.',
+  rulesStored: 'Wij bewaren uw naam en berichten 28 dagen. Daarna verwijderen wij ze. Wij gebruiken ze alleen om uw vraag te beantwoorden.',
+  rulesBsn: 'Deel geen BSN of bankrekeningnummer in de chat. Wij verwijderen die uit uw bericht. Als het nodig is, vraagt de medewerker er op een veilige manier naar.',
+  nameLabel: 'Uw naam (niet verplicht)',
+  startChat: 'Start de chat',
+  starting: 'De chat wordt gestart…',
+  startError: 'Het lukt nu niet om de chat te starten.',
+  topicNowClosed: 'Dit onderwerp is net gesloten.',
+
+  queueNumber: (p: number) => (p <= 1 ? 'U bent de volgende in de wachtrij.' : `U bent nummer ${p} in de wachtrij.`),
+  queueWait: (range: string) => `Wachttijd: ${range}.`,
+  activeWith: (name: string) => `U chat met ${name}.`,
+  activeAnon: 'U chat met een medewerker.',
+  typing: (name: string) => `${name} typt…`,
+  agentFallback: 'Medewerker',
+  you: 'U',
+  system: 'Gemeente',
+  messagesLabel: 'Berichten',
+  messageLabel: 'Uw bericht',
+  send: 'Verstuur',
+  sending: 'wordt verstuurd',
+  waitingForConnection: 'wacht op verbinding',
+  notSent: 'niet verstuurd',
+  tooLong: (max: number) => `Uw bericht is te lang (hoogstens ${max} tekens).`,
+  leave: 'Gesprek beëindigen',
+  leaveConfirm: 'Wilt u het gesprek beëindigen?',
+  leaveYes: 'Ja, beëindigen',
+  leaveNo: 'Nee, doorgaan',
+
+  connOnline: 'Verbonden',
+  connConnecting: 'Verbinding maken…',
+  connOffline: 'Geen verbinding. Wij proberen het opnieuw. Berichten die u nu typt, versturen wij zodra er weer verbinding is.',
+  connGone: 'Dit gesprek is niet meer beschikbaar.',
+  connOfflineShort: 'Geen verbinding',
+  newMessage: (who: string) => `Nieuw bericht van ${who} in de chat.`,
+  removeMessage: 'Bericht verwijderen',
+
+  offerNoAgents: 'Er is nu geen medewerker beschikbaar. Wilt u dat wij u terugbellen? U houdt uw plek.',
+  offerLongWait: 'Het is nu druk. Wilt u dat wij u terugbellen? U houdt uw plek.',
+  offerClosing: 'Wij sluiten voordat u aan de beurt bent. Wilt u dat wij u terugbellen?',
+  offerCapacity: 'Het is nu erg druk. Wilt u dat wij u terugbellen? U houdt uw plek.',
+  offerAccept: 'Bel mij terug',
+  offerDismiss: 'Blijf wachten',
+
+  callbackHeading: 'Terugbelverzoek',
+  callbackIntroClosed: (when: string | null) =>
+    when ? `Dit onderwerp is nu gesloten. Wij zijn weer open ${when}. Laat uw telefoonnummer achter, dan bellen wij u terug.`
+      : 'Dit onderwerp is nu gesloten. Laat uw telefoonnummer achter, dan bellen wij u terug.',
+  callbackIntroBusy: 'Er is nu geen medewerker vrij voor de chat. Laat uw telefoonnummer achter, dan bellen wij u terug.',
+  callbackIntroChat: 'Laat uw telefoonnummer achter, dan bellen wij u terug. U houdt uw plek.',
+  callbackPrivacy: 'Wij gebruiken uw gegevens alleen om u terug te bellen en verwijderen ze 28 dagen nadat uw verzoek is afgehandeld.',
+  chatAnyway: 'Toch chatten en wachten',
+  backToChat: 'Terug naar de chat',
+  phoneLabel: 'Telefoonnummer',
+  phoneHint: 'Bijvoorbeeld 06 12345678',
+  cbNameLabel: 'Naam (niet verplicht)',
+  windowLegend: 'Wanneer mogen wij bellen?',
+  windowAsap: 'Zo snel mogelijk',
+  windowMorning: "'s Ochtends",
+  windowAfternoon: "'s Middags",
+  noteLabel: 'Waar gaat het over? (niet verplicht)',
+  callbackSubmit: 'Vraag terugbellen aan',
+  callbackSending: 'Het verzoek wordt verstuurd…',
+  callbackError: 'Het lukt nu niet om het verzoek te versturen.',
+  formErrors: 'Controleer de gegevens.',
+  phoneRequired: 'Vul een telefoonnummer in.',
+
+  callbackDoneHeading: 'Wij bellen u terug',
+  callbackDoneText: 'Uw terugbelverzoek is ontvangen. Een medewerker belt u zo snel mogelijk.',
+  callbackDoneWindow: (w: string) => `Voorkeur: ${w}.`,
+  callbackReference: 'Uw referentie',
+  callbackCancel: 'Terugbelverzoek intrekken',
+  callbackCancelled: 'Uw terugbelverzoek is ingetrokken.',
+  callbackCancelError: 'Intrekken lukt nu niet. Probeer het opnieuw.',
+
+  endedClosed: 'Het gesprek is beëindigd.',
+  endedLeft: 'U heeft het gesprek beëindigd.',
+  endedTimeout: 'Het gesprek is gesloten omdat er een tijd geen bericht is gestuurd.',
+  endedAbandoned: 'U staat niet meer in de wachtrij.',
+  ratingLegend: 'Hoe tevreden bent u over dit gesprek? (1 = zeer ontevreden, 5 = zeer tevreden)',
+  ratingComment: 'Toelichting (niet verplicht)',
+  ratingSubmit: 'Beoordeling versturen',
+  ratingChoose: 'Kies eerst een cijfer.',
+  ratingThanks: 'Bedankt voor uw beoordeling.',
+  ratingError: 'Versturen lukt nu niet. Probeer het opnieuw.',
+  transcript: 'Download het gesprek',
+  transcriptError: 'Downloaden lukt nu niet.',
+  transcriptFile: 'gesprek-gemeente',
+  newChat: 'Nieuwe vraag',
+};
+
+export type Strings = typeof nl;
+
+const en: Strings = {
+  launcher: 'Chat with the municipality',
+  title: 'Chat with the municipality',
+  closePanel: 'Close chat',
+  back: 'Back',
+  retry: 'Try again',
+  loading: 'One moment…',
+
+  topicsHeading: 'What is your question about?',
+  topicsIntro: 'Choose a topic. We help you in the chat or call you back.',
+  topicsError: 'We cannot load the topics right now.',
+  topicOpen: 'Open now',
+  topicClosed: 'Closed now',
+  topicNextOpen: (when) => `Open again ${when}`,
+  topicCallback: 'No agent free right now: we call you back',
+  waitLabel: 'Waiting time',
+  onlineHeading: 'You can also do this online',
+  notice: 'Please note',
+
+  waitUnknown: 'waiting time unknown',
+  waitUnder: (max) => `less than ${max} minutes`,
+  waitMinutes: (lo, hi) => `about ${lo}–${hi} minutes`,
+  waitMinutesHours: (lo, hi) => `about ${lo} minutes to ${hi} hours`,
+  waitHours: (lo, hi) => `about ${lo}–${hi} hours`,
+
+  rulesHeading: 'Before you start',
+  rulesChat: 'You chat with an agent of the contact centre. Please be kind; we will be too.',
+  rulesStored: 'We keep your name and messages for 28 days, then delete them. We use them only to answer your question.',
+  rulesBsn: 'Do not share your citizen service number (BSN) or bank account number in the chat. We remove them from your message. If needed, the agent asks for them in a safe way.',
+  nameLabel: 'Your name (optional)',
+  startChat: 'Start the chat',
+  starting: 'Starting the chat…',
+  startError: 'We cannot start the chat right now.',
+  topicNowClosed: 'This topic has just closed.',
+
+  queueNumber: (p) => (p <= 1 ? 'You are next in the queue.' : `You are number ${p} in the queue.`),
+  queueWait: (range) => `Waiting time: ${range}.`,
+  activeWith: (name) => `You are chatting with ${name}.`,
+  activeAnon: 'You are chatting with an agent.',
+  typing: (name) => `${name} is typing…`,
+  agentFallback: 'Agent',
+  you: 'You',
+  system: 'Municipality',
+  messagesLabel: 'Messages',
+  messageLabel: 'Your message',
+  send: 'Send',
+  sending: 'sending',
+  waitingForConnection: 'waiting for connection',
+  notSent: 'not sent',
+  tooLong: (max) => `Your message is too long (at most ${max} characters).`,
+  leave: 'End conversation',
+  leaveConfirm: 'Do you want to end the conversation?',
+  leaveYes: 'Yes, end it',
+  leaveNo: 'No, continue',
+
+  connOnline: 'Connected',
+  connConnecting: 'Connecting…',
+  connOffline: 'No connection. We keep trying. Messages you type now are sent as soon as the connection is back.',
+  connGone: 'This conversation is no longer available.',
+  connOfflineShort: 'No connection',
+  newMessage: (who) => `New message from ${who} in the chat.`,
+  removeMessage: 'Remove message',
+
+  offerNoAgents: 'No agent is available right now. Would you like us to call you back? You keep your place.',
+  offerLongWait: 'It is busy right now. Would you like us to call you back? You keep your place.',
+  offerClosing: 'We close before it is your turn. Would you like us to call you back?',
+  offerCapacity: 'It is very busy right now. Would you like us to call you back? You keep your place.',
+  offerAccept: 'Call me back',
+  offerDismiss: 'Keep waiting',
+
+  callbackHeading: 'Callback request',
+  callbackIntroClosed: (when) =>
+    when ? `This topic is closed now. We are open again ${when}. Leave your phone number and we will call you back.`
+      : 'This topic is closed now. Leave your phone number and we will call you back.',
+  callbackIntroBusy: 'No agent is free for the chat right now. Leave your phone number and we will call you back.',
+  callbackIntroChat: 'Leave your phone number and we will call you back. You keep your place.',
+  callbackPrivacy: 'We use your details only to call you back and delete them 28 days after your request has been handled.',
+  chatAnyway: 'Chat and wait anyway',
+  backToChat: 'Back to the chat',
+  phoneLabel: 'Phone number',
+  phoneHint: 'For example 06 12345678 or +44 20 7946 0958',
+  cbNameLabel: 'Name (optional)',
+  windowLegend: 'When may we call?',
+  windowAsap: 'As soon as possible',
+  windowMorning: 'In the morning',
+  windowAfternoon: 'In the afternoon',
+  noteLabel: 'What is it about? (optional)',
+  callbackSubmit: 'Request a callback',
+  callbackSending: 'Sending the request…',
+  callbackError: 'We cannot send the request right now.',
+  formErrors: 'Please check the details.',
+  phoneRequired: 'Enter a phone number.',
+
+  callbackDoneHeading: 'We will call you back',
+  callbackDoneText: 'We have received your callback request. An agent will call you as soon as possible.',
+  callbackDoneWindow: (w) => `Preference: ${w}.`,
+  callbackReference: 'Your reference',
+  callbackCancel: 'Cancel callback request',
+  callbackCancelled: 'Your callback request has been cancelled.',
+  callbackCancelError: 'Cancelling does not work right now. Please try again.',
+
+  endedClosed: 'The conversation has ended.',
+  endedLeft: 'You ended the conversation.',
+  endedTimeout: 'The conversation was closed because no message was sent for a while.',
+  endedAbandoned: 'You are no longer in the queue.',
+  ratingLegend: 'How satisfied are you with this conversation? (1 = very dissatisfied, 5 = very satisfied)',
+  ratingComment: 'Comment (optional)',
+  ratingSubmit: 'Send rating',
+  ratingChoose: 'Choose a score first.',
+  ratingThanks: 'Thank you for your rating.',
+  ratingError: 'Sending does not work right now. Please try again.',
+  transcript: 'Download the conversation',
+  transcriptError: 'Downloading does not work right now.',
+  transcriptFile: 'conversation-municipality',
+  newChat: 'New question',
+};
+
+export const STRINGS: Record<Lang, Strings> = { nl, en };
+
+export function pickLang(value: string | null | undefined): Lang {
+  return value && value.toLowerCase().startsWith('en') ? 'en' : 'nl';
+}
+
+/**
+ * The API writes its human messages as "Nederlands / English". Show the resident's half;
+ * a message without the separator is shown whole.
+ */
+export function serverText(message: string | null | undefined, lang: Lang): string {
+  if (!message) return '';
+  const parts = message.split(' / ');
+  if (parts.length === 2) return (lang === 'en' ? parts[1] : parts[0]).trim();
+  return message;
+}
