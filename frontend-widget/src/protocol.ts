@@ -219,6 +219,11 @@ export class ResidentClient {
       if (this.ws !== sock) return;
       this.ws = null;
       if (!heard) this.failuresInRow++;
+      // whatever was on the wire without an echo may be lost: send it again (same clientMsgId) next time
+      if (this.outbox.some((p) => p.status === 'sent')) {
+        for (const p of this.outbox) if (p.status === 'sent') p.status = 'queued';
+        this.emitPending();
+      }
       if (this.stopped) return;
       if (this.ended) {
         this.setStatus('ended');

@@ -1,0 +1,347 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { backoffDelay, ResidentClient, type ChatMessage, type ClientListener, type ConnectionStatus, type PendingMessage } from '../src/protocol';
+import { fakeSockets } from './fake-socket';
+
+function msg(seq: number, from: ChatMessage['from'] = 'agent', extra: Partial<ChatMessage> = {}): ChatMessage & { type: 'message' } {
+  return { type: 'message', seq, from, text: `bericht ${seq}`, sentAt: '2026-11-30T09:00:00Z', ...extra };
+}
+
+function setup(opts: { after?: number; pending?: PendingMessage[]; probe?: () => Promise<boolean> } = {}) {
+  const net = fakeSockets();
+  const shown: ChatMessage[] = [];
+  const statuses: ConnectionStatus[] = [];
+  const pendings: PendingMessage[][] = [];
+  const listener: ClientListener = {
+    message: (m) => shown.push(m),
+    status: (s) => statuses.push(s),
+    pending: (p) => pendings.push(p),
+  };
+  let n = 0;
+  const client = new ResidentClient({
+    baseUrl: 'https://loket.example',
+    conversationId: 'c1',
+    token: 'tok.en',
+    listener,
+    socket: net.factory,
+    random: () => 1, // no jitter: delays are the ceiling
+    newId: () => `m-${++n}`,
+    backoff: { base: 1000, max: 30000 },
+    ...opts,
+  });
+  return { net, client, shown, statuses, pendings, listener };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('connecting', () => {
+  it('passes the token as the bearer-token-carrier subprotocol and resumes after 0 on a fresh page', () => {
+    const { net, client } = setup();
+    client.connect();
+    expect(net.last().url).toBe('wss://loket.example/ws/resident/c1?after=0');
+    expect(net.last().protocols).toEqual([
+      'bearer-token-carrier',
+      encodeURIComponent('quarkus-http-upgrade#Authorization#Bearer tok.en'),
+    ]);
+  });
+
+  it('shows its connection state: connecting, online, offline', () => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    net.last().open();
+    net.last().drop();
+    expect(statuses).toEqual(['connecting', 'online', 'offline']);
+  });
+});
+
+describe('resume after a drop', () => {
+  it('reconnects with after = the last seq it showed, and shows only what it missed', () => {
+    const { net, client, shown } = setup();
+    client.connect();
+    const first = net.last();
+    first.open();
+    first.push({ type: 'state', state: 'active', agentName: 'Anne' });
+    first.push(msg(1, 'resident'));
+    first.push(msg(2));
+    first.drop();
+
+    vi.advanceTimersByTime(1000);
+    const second = net.last();
+    expect(second).not.toBe(first);
+    expect(second.url).toBe('wss://loket.example/ws/resident/c1?after=2');
+    second.open();
+    second.push({ type: 'state', state: 'active', agentName: 'Anne' });
+    second.push(msg(3));
+    expect(shown.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(client.lastSeq).toBe(3);
+  });
+
+  it('treats a skipped seq (an internal note) as no loss', () => {
+    const { net, client, shown } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push(msg(1));
+    net.last().push(msg(3));
+    net.last().drop();
+    vi.advanceTimersByTime(1000);
+    expect(net.last().url).toContain('after=3');
+    expect(shown.map((m) => m.seq)).toEqual([1, 3]);
+  });
+
+  it('ignores frames of a socket it has already replaced', () => {
+    const { net, client, shown } = setup();
+    client.connect();
+    const old = net.last();
+    old.open();
+    old.drop();
+    vi.advanceTimersByTime(1000);
+    net.last().open();
+    old.push(msg(7));
+    expect(shown).toEqual([]);
+  });
+
+  it('does not reconnect once the conversation has ended', () => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'state', state: 'closed', reason: 'closed' });
+    net.last().drop(1000);
+    vi.advanceTimersByTime(120000);
+    expect(net.sockets).toHaveLength(1);
+    expect(statuses.at(-1)).toBe('ended');
+  });
+});
+
+describe('de-duplication by seq', () => {
+  it('shows a message replayed after a reconnect only once', () => {
+    const { net, client, shown } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push(msg(1));
+    net.last().push(msg(2));
+    net.last().push(msg(2));
+    net.last().push(msg(1));
+    expect(shown.map((m) => m.seq)).toEqual([1, 2]);
+  });
+
+  it('drops what lies at or below the seq it was told is already shown', () => {
+    const { net, client, shown } = setup({ after: 5 });
+    client.connect();
+    expect(net.last().url).toContain('after=5');
+    net.last().open();
+    net.last().push(msg(4));
+    net.last().push(msg(5));
+    net.last().push(msg(6));
+    expect(shown.map((m) => m.seq)).toEqual([6]);
+  });
+
+  it('accepts the answer to a repeated clientMsgId as the ack without showing it twice', () => {
+    const { net, client, shown } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('Mijn paspoort is verlopen')!;
+    // the server stored it but the echo was lost with the connection
+    net.last().drop();
+    vi.advanceTimersByTime(1000);
+    const again = net.last();
+    again.open();
+    expect(again.sent).toEqual([{ type: 'message', clientMsgId: p.clientMsgId, text: 'Mijn paspoort is verlopen' }]);
+    // the replay (after=0) and the direct answer to the repeat carry the same seq
+    again.push(msg(1, 'resident', { clientMsgId: p.clientMsgId, text: 'Mijn paspoort is verlopen' }));
+    again.push(msg(1, 'resident', { clientMsgId: p.clientMsgId, text: 'Mijn paspoort is verlopen' }));
+    expect(shown.map((m) => m.seq)).toEqual([1]);
+    expect(client.pending).toEqual([]);
+  });
+});
+
+describe('offline queue', () => {
+  it('keeps messages typed while offline and sends them with their clientMsgId when connected', () => {
+    const { net, client, pendings } = setup();
+    client.connect();
+    const a = client.send('eerste')!;
+    const b = client.send('  tweede  ')!;
+    expect(client.pending.map((p) => p.status)).toEqual(['queued', 'queued']);
+    expect(net.last().sent).toEqual([]);
+
+    net.last().open();
+    expect(net.last().sent).toEqual([
+      { type: 'message', clientMsgId: a.clientMsgId, text: 'eerste' },
+      { type: 'message', clientMsgId: b.clientMsgId, text: 'tweede' },
+    ]);
+    expect(client.pending.map((p) => p.status)).toEqual(['sent', 'sent']);
+
+    net.last().push(msg(1, 'resident', { clientMsgId: a.clientMsgId }));
+    expect(client.pending.map((p) => p.clientMsgId)).toEqual([b.clientMsgId]);
+    net.last().push(msg(2, 'resident', { clientMsgId: b.clientMsgId }));
+    expect(client.pending).toEqual([]);
+    expect(pendings.at(-1)).toEqual([]);
+  });
+
+  it('sends again, with the same clientMsgId, what was sent but never acknowledged before a drop', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('hallo')!;
+    expect(client.pending[0].status).toBe('sent');
+    net.last().drop();
+    expect(client.pending[0].status).toBe('queued');
+    vi.advanceTimersByTime(1000);
+    net.last().open();
+    expect(net.last().sent).toEqual([{ type: 'message', clientMsgId: p.clientMsgId, text: 'hallo' }]);
+  });
+
+  it('picks up an outbox saved before a reload', () => {
+    const { net, client } = setup({ pending: [{ clientMsgId: 'old-1', text: 'van voor de reload', status: 'sent' }] });
+    client.connect();
+    net.last().open();
+    expect(net.last().sent).toEqual([{ type: 'message', clientMsgId: 'old-1', text: 'van voor de reload' }]);
+  });
+
+  it('marks a refused message as failed, and forgets it when asked', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('x')!;
+    net.last().push({ type: 'error', code: 'conversation_ended', message: 'Dit gesprek is beëindigd. / This conversation has ended.', clientMsgId: p.clientMsgId });
+    expect(client.pending[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('beëindigd') });
+    client.discard(p.clientMsgId);
+    expect(client.pending).toEqual([]);
+  });
+
+  it('refuses empty and over-long text', () => {
+    const { client } = setup();
+    expect(client.send('   ')).toBeNull();
+    expect(client.send('a'.repeat(2001))).toBeNull();
+    expect(client.send('a'.repeat(2000))).not.toBeNull();
+  });
+
+  it('spreads a long queue over time instead of tripping the server frame limit', () => {
+    const { net, client } = setup();
+    client.connect();
+    for (let i = 0; i < 25; i++) client.send(`bericht ${i}`);
+    net.last().open();
+    expect(net.last().sent).toHaveLength(15);
+    vi.advanceTimersByTime(10_100);
+    expect(net.last().sent).toHaveLength(25);
+    expect(new Set(net.last().sent.map((f) => f.clientMsgId)).size).toBe(25);
+  });
+});
+
+describe('typing', () => {
+  it('sends typing at most once every 2 s', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    for (let i = 0; i < 30; i++) {
+      client.typing();
+      vi.advanceTimersByTime(100);
+    }
+    // 3 s of keystrokes
+    const typing = net.last().sent.filter((f) => f.type === 'typing');
+    expect(typing.length).toBeGreaterThanOrEqual(1);
+    expect(typing.length).toBeLessThanOrEqual(2);
+  });
+
+  it('is not queued while offline', () => {
+    const { net, client } = setup();
+    client.connect();
+    client.typing();
+    net.last().open();
+    expect(net.last().sent).toEqual([]);
+  });
+});
+
+describe('back-off', () => {
+  it('doubles the wait between failed attempts up to the maximum, and starts afresh after a good connection', () => {
+    const { net, client } = setup();
+    client.connect();
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const before = net.sockets.length;
+      net.last().drop(); // the upgrade failed
+      let waited = 0;
+      while (net.sockets.length === before) {
+        vi.advanceTimersByTime(100);
+        waited += 100;
+      }
+      waits.push(waited);
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+
+    // a connection that the server answered resets the back-off
+    net.last().open();
+    net.last().push({ type: 'state', state: 'queued', position: 1 });
+    net.last().drop();
+    vi.advanceTimersByTime(999);
+    expect(net.sockets).toHaveLength(8);
+    vi.advanceTimersByTime(1);
+    expect(net.sockets).toHaveLength(9);
+  });
+
+  it('jitters between half and all of the ceiling', () => {
+    expect(backoffDelay(1, 1000, 30000, () => 0)).toBe(500);
+    expect(backoffDelay(1, 1000, 30000, () => 1)).toBe(1000);
+    expect(backoffDelay(4, 1000, 30000, () => 0.5)).toBe(6000);
+    expect(backoffDelay(20, 1000, 30000, () => 1)).toBe(30000);
+  });
+
+  it('reconnects at once when the browser comes back online', () => {
+    const { net, client } = setup();
+    client.connect();
+    for (let i = 0; i < 5; i++) {
+      net.last().drop();
+      vi.advanceTimersByTime(30000);
+    }
+    const count = net.sockets.length;
+    net.last().drop();
+    client.reconnectNow();
+    expect(net.sockets).toHaveLength(count + 1);
+  });
+
+  it('gives up when the conversation no longer exists', async () => {
+    const probe = vi.fn(async () => false);
+    const { net, client, statuses } = setup({ probe });
+    client.connect();
+    for (let i = 0; i < 4; i++) {
+      net.last().drop();
+      await vi.advanceTimersByTimeAsync(30000);
+    }
+    expect(probe).toHaveBeenCalledOnce();
+    expect(statuses.at(-1)).toBe('gone');
+    const count = net.sockets.length;
+    await vi.advanceTimersByTimeAsync(120000);
+    expect(net.sockets).toHaveLength(count);
+  });
+
+  it('stops for good on close()', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    client.close();
+    vi.advanceTimersByTime(120000);
+    expect(net.sockets).toHaveLength(1);
+  });
+});
+
+describe('callbacks and other events', () => {
+  it('sends request_callback and hands field errors and the created id to the listener', () => {
+    const { net, client, listener } = setup();
+    const errors = vi.fn();
+    const created = vi.fn();
+    listener.callbackErrors = errors;
+    listener.callbackCreated = created;
+    expect(client.requestCallback({ phone: '0612345678' })).toBe(false); // not connected
+    client.connect();
+    net.last().open();
+    expect(client.requestCallback({ phone: '0612345678', name: 'Jan', window: 'morning' })).toBe(true);
+    expect(net.last().sent.at(-1)).toEqual({ type: 'request_callback', phone: '0612345678', name: 'Jan', window: 'morning' });
+    net.last().push({ type: 'error', code: 'invalid_callback', message: 'x', errors: [{ field: 'phone', message: 'Ongeldig / Invalid' }] });
+    expect(errors).toHaveBeenCalledWith([{ field: 'phone', message: 'Ongeldig / Invalid' }]);
+    net.last().push({ type: 'callback_created', callbackId: 'cb-1' });
+    expect(created).toHaveBeenCalledWith('cb-1');
+  });
+});
