@@ -1,0 +1,153 @@
+// The agent WebSocket: connects with the token as a subprotocol (browsers cannot set headers),
+// reconnects with back-off, keeps under the frame limit, and queues frames while offline.
+
+import type { ClientFrame, ServerFrame } from './protocol';
+import { parseServerFrame } from './protocol';
+import { FrameBudget, backoffDelay } from './util';
+
+export interface ConnectionEvents {
+  onFrame(frame: ServerFrame): void;
+  onState(state: 'connecting' | 'open' | 'reconnecting' | 'offline', retryInMs?: number): void;
+  /** The socket closed before it ever opened: maybe the token is no longer accepted. */
+  onRefused(): void;
+}
+
+export function agentSocketUrl(location: { protocol: string; host: string }): string {
+  return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/agent';
+}
+
+export function tokenProtocols(token: string): string[] {
+  return ['bearer-token-carrier', encodeURIComponent('quarkus-http-upgrade#Authorization#Bearer ' + token)];
+}
+
+export class AgentConnection {
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private drainTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private readonly budget = new FrameBudget();
+  private readonly queue: ClientFrame[] = [];
+
+  constructor(
+    private readonly url: string,
+    private readonly token: () => string | null,
+    private readonly events: ConnectionEvents,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.drainTimer) clearTimeout(this.drainTimer);
+    this.timer = null;
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) ws.close(1000, 'logout');
+  }
+
+  /** Skip the wait and try now (the banner's button). */
+  retryNow(): void {
+    if (this.stopped || this.isOpen()) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.connect();
+  }
+
+  isOpen(): boolean {
+    return !!this.ws && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * Sends a frame if the socket is open: at once while the budget allows, else in order as soon
+   * as it does. Typing is only a hint and is dropped instead of waiting. Returns false when
+   * offline: nothing is kept then (unsent messages stay pending in the state and go out again
+   * after the next hello; other actions wait for the agent).
+   */
+  send(frame: ClientFrame): boolean {
+    if (!this.isOpen()) return false;
+    if (frame.type === 'typing') {
+      if (this.queue.length || !this.budget.allow(true)) return false;
+      this.write(frame);
+      return true;
+    }
+    this.queue.push(frame);
+    this.drain();
+    return true;
+  }
+
+  private write(frame: ClientFrame): void {
+    this.budget.record();
+    this.ws!.send(JSON.stringify(frame));
+  }
+
+  private drain(): void {
+    while (this.queue.length && this.isOpen()) {
+      if (!this.budget.allow()) {
+        if (!this.drainTimer) {
+          this.drainTimer = setTimeout(() => {
+            this.drainTimer = null;
+            this.drain();
+          }, this.budget.waitMs() + 50);
+        }
+        return;
+      }
+      this.write(this.queue.shift()!);
+    }
+  }
+
+  private connect(): void {
+    const token = this.token();
+    if (!token) return;
+    this.events.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    let opened = false;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.url, tokenProtocols(token));
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      opened = true;
+      this.attempt = 0;
+      this.events.onState('open');
+    };
+    ws.onmessage = (e) => {
+      const frame = parseServerFrame(e.data);
+      if (!frame) return;
+      this.events.onFrame(frame);
+    };
+    ws.onclose = (e) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.queue.length = 0;
+      if (this.stopped) return;
+      if (!opened) this.events.onRefused();
+      if (e.code === 1008 && /disabled/i.test(e.reason)) {
+        this.stopped = true;
+        this.events.onState('offline');
+        this.events.onRefused();
+        return;
+      }
+      this.scheduleReconnect();
+    };
+    ws.onerror = () => {
+      // onclose follows and schedules the retry
+    };
+  }
+
+  private scheduleReconnect(): void {
+    const delay = backoffDelay(this.attempt++);
+    this.events.onState('reconnecting', delay);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.stopped) this.connect();
+    }, delay);
+  }
+}

@@ -1,0 +1,341 @@
+// The console's state and every way it changes: server frames and the agent's own actions.
+// Pure (no DOM, no socket): the app keeps one State and feeds it through reduce().
+
+import type { AgentView, ConversationView, EndReason, Message, ServerFrame, TopicBoard } from './protocol';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline';
+
+/** A message or note sent by this console and not yet stored (no `message` event with its clientMsgId yet). */
+export interface Pending {
+  clientMsgId: string;
+  kind: 'message' | 'note';
+  text: string;
+  queuedAt: number;
+  error?: string;
+}
+
+export interface Conversation {
+  id: string;
+  topic: string;
+  state: string;
+  residentName: string | null;
+  queuedAt: string;
+  assignedAt: string | null;
+  residentOnline: boolean;
+  confidential: boolean;
+  messages: Message[];
+  pending: Pending[];
+  /** Highest resident seq the agent has looked at; everything above counts as unread. */
+  seenSeq: number;
+  /** Until when (epoch ms) the resident counts as typing. */
+  typingUntil: number;
+  /** Set when the conversation left this agent for a reason the agent did not cause. */
+  ended?: EndReason;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  code?: string;
+  text: string;
+  ref?: string;
+}
+
+export interface State {
+  connection: ConnectionState;
+  agent: AgentView | null;
+  boards: TopicBoard[];
+  boardsAt: number;
+  conversations: Conversation[];
+  selected: string | null;
+  /** Open callback requests per topic (from `callbacks` and `queues`). */
+  callbacksOpen: Record<string, number>;
+  /** Bumped on every `callbacks` event: the callback list refetches when it changes. */
+  callbacksVersion: number;
+  /** Bumped on every board change: the waiting list refetches when it changes. */
+  queueVersion: number;
+  /** Epoch ms of a claim this console sent and that has not been answered yet. */
+  claimPendingSince: number | null;
+  /** Conversations this console is closing, transferring or converting: their `ended` is expected. */
+  leaving: string[];
+  notices: Notice[];
+  /** Epoch ms of the last hello: after it, unsent messages go out again. */
+  helloAt: number;
+  nextNoticeId: number;
+}
+
+export const initialState: State = {
+  connection: 'connecting',
+  agent: null,
+  boards: [],
+  boardsAt: 0,
+  conversations: [],
+  selected: null,
+  callbacksOpen: {},
+  callbacksVersion: 0,
+  queueVersion: 0,
+  claimPendingSince: null,
+  leaving: [],
+  notices: [],
+  helloAt: 0,
+  nextNoticeId: 1,
+};
+
+export type Action =
+  | { type: 'frame'; frame: ServerFrame; now: number; visible?: boolean; seen?: Record<string, number>; quiet?: boolean }
+  | { type: 'connection'; state: ConnectionState }
+  | { type: 'select'; id: string | null }
+  | { type: 'seen'; id: string }
+  | { type: 'pending'; conversationId: string; pending: Pending }
+  | { type: 'pending-failed'; clientMsgId: string; error: string }
+  | { type: 'pending-drop'; conversationId: string; clientMsgId: string }
+  | { type: 'claim-sent'; now: number }
+  | { type: 'leaving'; id: string }
+  | { type: 'leaving-failed'; id: string }
+  | { type: 'dismiss'; id: string }
+  | { type: 'status'; status: string }
+  | { type: 'notice'; kind: Notice['kind']; text: string; code?: string }
+  | { type: 'notice-dismiss'; id: number };
+
+export const TYPING_SHOWN_MS = 5000;
+const MAX_NOTICES = 5;
+
+function highestResidentSeq(messages: Message[]): number {
+  let max = 0;
+  for (const m of messages) if (m.from === 'resident' && m.seq > max) max = m.seq;
+  return max;
+}
+
+/** Messages in seq order, one per seq (a repeat delivery replaces nothing). */
+export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
+  const bySeq = new Map<number, Message>();
+  for (const m of existing) bySeq.set(m.seq, m);
+  for (const m of incoming) if (!bySeq.has(m.seq)) bySeq.set(m.seq, m);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function stripMessage(frame: Message & { conversationId?: string; type?: string }): Message {
+  const m: Message = { seq: frame.seq, from: frame.from, text: frame.text, sentAt: frame.sentAt };
+  if (frame.clientMsgId !== undefined) m.clientMsgId = frame.clientMsgId;
+  if (frame.agentName !== undefined) m.agentName = frame.agentName;
+  return m;
+}
+
+/** Builds the console's view of a conversation from the server's, keeping what only this console knows. */
+function fromView(view: ConversationView, previous: Conversation | undefined, seenSeq: number | undefined): Conversation {
+  const messages = mergeMessages(previous?.messages ?? [], (view.messages ?? []).map(stripMessage));
+  const stored = new Set(messages.map((m) => m.clientMsgId).filter(Boolean));
+  return {
+    id: view.id,
+    topic: view.topic,
+    state: view.state,
+    residentName: view.residentName ?? null,
+    queuedAt: view.queuedAt,
+    assignedAt: view.assignedAt ?? null,
+    residentOnline: !!view.residentOnline,
+    confidential: !!view.confidential,
+    messages,
+    pending: (previous?.pending ?? []).filter((p) => !stored.has(p.clientMsgId)),
+    seenSeq: previous?.seenSeq ?? seenSeq ?? 0,
+    typingUntil: previous?.typingUntil ?? 0,
+  };
+}
+
+export function unreadCount(c: Conversation): number {
+  let n = 0;
+  for (const m of c.messages) if (m.from === 'resident' && m.seq > c.seenSeq) n++;
+  return n;
+}
+
+export function totalUnread(s: State): number {
+  return s.conversations.reduce((sum, c) => sum + unreadCount(c), 0);
+}
+
+export function residentTyping(c: Conversation, now: number): boolean {
+  return c.typingUntil > now;
+}
+
+function addNotice(s: State, kind: Notice['kind'], text: string, code?: string, ref?: string): State {
+  const notice: Notice = { id: s.nextNoticeId, kind, text, code, ref };
+  return { ...s, notices: [...s.notices, notice].slice(-MAX_NOTICES), nextNoticeId: s.nextNoticeId + 1 };
+}
+
+function updateConversation(s: State, id: string, f: (c: Conversation) => Conversation): State {
+  let changed = false;
+  const conversations = s.conversations.map((c) => {
+    if (c.id !== id) return c;
+    changed = true;
+    return f(c);
+  });
+  return changed ? { ...s, conversations } : s;
+}
+
+function markSeen(c: Conversation): Conversation {
+  const seq = highestResidentSeq(c.messages);
+  return seq > c.seenSeq ? { ...c, seenSeq: seq } : c;
+}
+
+const CLAIM_ERRORS = new Set(['nothing_waiting', 'already_claimed', 'at_capacity', 'agent_unavailable']);
+
+export function reduce(s: State, a: Action): State {
+  switch (a.type) {
+    case 'connection':
+      return { ...s, connection: a.state, claimPendingSince: a.state === 'open' ? s.claimPendingSince : null };
+    case 'select': {
+      const next = { ...s, selected: a.id };
+      return a.id ? updateConversation(next, a.id, markSeen) : next;
+    }
+    case 'seen':
+      return updateConversation(s, a.id, markSeen);
+    case 'pending':
+      return updateConversation(s, a.conversationId, (c) => ({ ...c, pending: [...c.pending, a.pending] }));
+    case 'pending-failed':
+      return {
+        ...s,
+        conversations: s.conversations.map((c) =>
+          c.pending.some((p) => p.clientMsgId === a.clientMsgId)
+            ? { ...c, pending: c.pending.map((p) => (p.clientMsgId === a.clientMsgId ? { ...p, error: a.error } : p)) }
+            : c,
+        ),
+      };
+    case 'pending-drop':
+      return updateConversation(s, a.conversationId, (c) => ({
+        ...c,
+        pending: c.pending.filter((p) => p.clientMsgId !== a.clientMsgId),
+      }));
+    case 'claim-sent':
+      return { ...s, claimPendingSince: a.now };
+    case 'leaving':
+      return s.leaving.includes(a.id) ? s : { ...s, leaving: [...s.leaving, a.id] };
+    case 'leaving-failed':
+      return { ...s, leaving: s.leaving.filter((id) => id !== a.id) };
+    case 'dismiss': {
+      const conversations = s.conversations.filter((c) => c.id !== a.id);
+      return { ...s, conversations, selected: s.selected === a.id ? (conversations[0]?.id ?? null) : s.selected };
+    }
+    case 'status':
+      return s.agent ? { ...s, agent: { ...s.agent, status: a.status } } : s;
+    case 'notice':
+      return addNotice(s, a.kind, a.text, a.code);
+    case 'notice-dismiss':
+      return { ...s, notices: s.notices.filter((n) => n.id !== a.id) };
+    case 'frame':
+      return onFrame(s, a.frame, a.now, a.visible ?? true, a.seen ?? {}, a.quiet ?? false);
+  }
+}
+
+function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, seen: Record<string, number>, quiet: boolean): State {
+  switch (f.type) {
+    case 'hello': {
+      // Everything the agent holds, after a (re)connect. What is not in it has left this agent
+      // while we were away; conversations already ended here stay until the agent dismisses them.
+      const previous = new Map(s.conversations.map((c) => [c.id, c]));
+      const held = f.conversations.map((v) => fromView(v, previous.get(v.id), seen[v.id]));
+      const heldIds = new Set(held.map((c) => c.id));
+      const keptEnded = s.conversations.filter((c) => c.ended && !heldIds.has(c.id));
+      const conversations = [...held, ...keptEnded];
+      const selected =
+        s.selected && conversations.some((c) => c.id === s.selected) ? s.selected : (conversations[0]?.id ?? null);
+      const next: State = {
+        ...s,
+        agent: f.agent,
+        helloAt: now,
+        conversations,
+        selected,
+        leaving: s.leaving.filter((id) => heldIds.has(id)),
+      };
+      return selected && visible ? updateConversation(next, selected, markSeen) : next;
+    }
+    case 'queues': {
+      const callbacksOpen = { ...s.callbacksOpen };
+      for (const t of f.topics) if (typeof t.callbacksOpen === 'number') callbacksOpen[t.id] = t.callbacksOpen;
+      return { ...s, boards: f.topics, boardsAt: now, callbacksOpen, queueVersion: s.queueVersion + 1 };
+    }
+    case 'callbacks': {
+      const callbacksOpen = { ...s.callbacksOpen };
+      for (const t of f.topics) callbacksOpen[t.id] = t.open;
+      return { ...s, callbacksOpen, callbacksVersion: s.callbacksVersion + 1 };
+    }
+    case 'assigned': {
+      const existing = s.conversations.find((c) => c.id === f.conversation.id);
+      const conversation = fromView(f.conversation, existing?.ended ? undefined : existing, seen[f.conversation.id]);
+      const conversations = existing
+        ? s.conversations.map((c) => (c.id === conversation.id ? conversation : c))
+        : [...s.conversations, conversation];
+      const mine = s.claimPendingSince !== null;
+      const selected = mine || !s.selected ? conversation.id : s.selected;
+      let next: State = {
+        ...s,
+        conversations,
+        selected,
+        claimPendingSince: null,
+      };
+      if (selected === conversation.id && visible) next = updateConversation(next, conversation.id, markSeen);
+      return next;
+    }
+    case 'message': {
+      const m = stripMessage(f);
+      return updateConversation(s, f.conversationId, (c) => {
+        let next: Conversation = {
+          ...c,
+          messages: mergeMessages(c.messages, [m]),
+          pending: m.clientMsgId ? c.pending.filter((p) => p.clientMsgId !== m.clientMsgId) : c.pending,
+          typingUntil: m.from === 'resident' ? 0 : c.typingUntil,
+        };
+        // what the agent is looking at is read; their own words are never unread
+        if (s.selected === c.id && visible) next = markSeen(next);
+        return next;
+      });
+    }
+    case 'typing':
+      return updateConversation(s, f.conversationId, (c) => ({ ...c, typingUntil: now + TYPING_SHOWN_MS }));
+    case 'presence':
+      return updateConversation(s, f.conversationId, (c) => ({ ...c, residentOnline: f.residentOnline }));
+    case 'ended': {
+      const expected = s.leaving.includes(f.conversationId);
+      const leaving = s.leaving.filter((id) => id !== f.conversationId);
+      if (expected) {
+        const conversations = s.conversations.filter((c) => c.id !== f.conversationId);
+        const selected = s.selected === f.conversationId ? (conversations.find((c) => !c.ended)?.id ?? conversations[0]?.id ?? null) : s.selected;
+        return { ...s, conversations, selected, leaving };
+      }
+      // not our doing (the resident left, a timeout, a callback request): keep it on screen, read-only
+      return {
+        ...updateConversation(s, f.conversationId, (c) => ({ ...c, ended: f.reason, pending: [], typingUntil: 0 })),
+        leaving,
+      };
+    }
+    case 'error': {
+      let next = s;
+      if (CLAIM_ERRORS.has(f.code)) next = { ...next, claimPendingSince: null };
+      if (f.ref) {
+        // a message or note that failed carries its clientMsgId as ref
+        next = reduce(next, { type: 'pending-failed', clientMsgId: f.ref, error: f.message });
+        const conv = next.leaving.find((id) => f.ref === 'leave:' + id);
+        if (conv) next = { ...next, leaving: next.leaving.filter((id) => id !== conv) };
+      }
+      return quiet ? next : addNotice(next, 'error', f.message, f.code, f.ref);
+    }
+  }
+}
+
+/** Longest wait as it stands now: the server pushes boards on change only, so the console counts on. */
+export function longestWaitNow(board: TopicBoard, boardsAt: number, now: number): number {
+  if (board.waiting <= 0) return 0;
+  return board.longestWaitSeconds + Math.max(0, Math.floor((now - boardsAt) / 1000));
+}
+
+/** Conversations this agent is still working (not ended), for capacity and shortcuts. */
+export function activeConversations(s: State): Conversation[] {
+  return s.conversations.filter((c) => !c.ended);
+}
+
+/** Messages and pending sends that must go out again after a reconnect, oldest first. */
+export function unsent(s: State): { conversationId: string; pending: Pending }[] {
+  const out: { conversationId: string; pending: Pending }[] = [];
+  for (const c of s.conversations) {
+    if (c.ended) continue;
+    for (const p of c.pending) if (!p.error) out.push({ conversationId: c.id, pending: p });
+  }
+  return out.sort((a, b) => a.pending.queuedAt - b.pending.queuedAt);
+}

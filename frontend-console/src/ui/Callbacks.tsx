@@ -1,0 +1,223 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api';
+import type { Key } from '../i18n';
+import type { AttemptResult, CallbackRequest } from '../protocol';
+import { formatDateTime } from '../util';
+import { useConsole } from './context';
+
+const RESULTS: AttemptResult[] = ['reached', 'no_answer', 'wrong_number'];
+
+export function CallbacksView(props: { version: number; agentTopics: string[] }) {
+  const { t, api, claims, topicName } = useConsole();
+  const [filter, setFilter] = useState<string>('mine');
+  const [open, setOpen] = useState<CallbackRequest[] | null>(null);
+  const [mine, setMine] = useState<CallbackRequest[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const me = claims.upn ?? claims.preferred_username ?? '';
+  const loading = useRef(0);
+
+  const load = async () => {
+    const n = ++loading.current;
+    try {
+      const [o, c] = await Promise.all([
+        api.get<{ items: CallbackRequest[] }>('/api/v1/callbacks?state=open'),
+        api.get<{ items: CallbackRequest[] }>('/api/v1/callbacks?state=claimed'),
+      ]);
+      if (n !== loading.current) return;
+      setOpen(o.items);
+      setMine(c.items.filter((x) => x.claimedBy === me));
+      setError(null);
+    } catch (e) {
+      if (n === loading.current) setError((e as Error).message);
+    }
+  };
+
+  // a `callbacks` event means the open list changed somewhere: read it again
+  useEffect(() => {
+    const id = setTimeout(load, 150);
+    return () => clearTimeout(id);
+  }, [props.version]);
+  // requests whose next attempt comes due become claimable without any event
+  useEffect(() => {
+    const id = setInterval(load, 30_000);
+    return () => clearInterval(id);
+  }, []);
+
+  const shown = (open ?? []).filter((r) =>
+    filter === 'all' ? true : filter === 'mine' ? props.agentTopics.length === 0 || props.agentTopics.includes(r.topic) : r.topic === filter,
+  );
+
+  const claim = async (r: CallbackRequest) => {
+    setMessage(null);
+    try {
+      await api.post(`/api/v1/callbacks/${r.id}/claim`);
+      setMessage(t('claimed'));
+    } catch (e) {
+      setMessage(e instanceof ApiError && e.status === 409 ? t('claimConflict') : (e as Error).message);
+    }
+    await load();
+  };
+
+  const topicsInList = [...new Set((open ?? []).map((r) => r.topic))];
+  return (
+    <div class="callbacks-view">
+      <h2>{t('callbacksTitle')}</h2>
+      <div class="status-line" role="status">
+        {message}
+      </div>
+      {error && <p class="error">{t('loadFailed', { error })}</p>}
+      <section aria-labelledby="mine-title" class="card">
+        <h3 id="mine-title">{t('myCallbacks')}</h3>
+        {mine && mine.length === 0 && <p class="hint">{t('noMyCallbacks')}</p>}
+        {mine && mine.length > 0 && (
+          <ul class="claimed-list">
+            {mine.map((r) => (
+              <ClaimedCallback key={r.id} request={r} onDone={(text) => {
+                setMessage(text);
+                load();
+              }} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="open-title" class="card">
+        <div class="section-head">
+          <h3 id="open-title">{t('openCallbacks')}</h3>
+          <div class="inline-field">
+            <label for="callback-filter">{t('filterTopic')}</label>
+            <select id="callback-filter" value={filter} onChange={(e) => setFilter((e.target as HTMLSelectElement).value)}>
+              <option value="mine">{t('topics')}: {props.agentTopics.map(topicName).join(', ') || '–'}</option>
+              <option value="all">{t('allTopics')}</option>
+              {topicsInList.map((id) => (
+                <option value={id}>{topicName(id)}</option>
+              ))}
+            </select>
+          </div>
+        </div>
+        {open && shown.length === 0 && <p class="hint">{t('noCallbacks')}</p>}
+        {shown.length > 0 && (
+          <table class="table">
+            <caption class="sr-only">{t('openCallbacks')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('name')}</th>
+                <th scope="col">{t('topic')}</th>
+                <th scope="col">{t('phone')}</th>
+                <th scope="col">{t('window')}</th>
+                <th scope="col">{t('priority')}</th>
+                <th scope="col">{t('attempts')}</th>
+                <th scope="col">
+                  <span class="sr-only">{t('claim')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((r) => {
+                const name = r.name || t('anonymous');
+                return (
+                  <tr data-callback={r.id}>
+                    <th scope="row">
+                      {name}
+                      {r.conversationId && <span class="muted small-text"> ({t('fromConversation')})</span>}
+                      {r.note && <div class="muted small-text">{r.note}</div>}
+                    </th>
+                    <td>{topicName(r.topic)}</td>
+                    <td>{r.phone}</td>
+                    <td>{r.window ? t(('window_' + r.window) as Key) : '–'}</td>
+                    <td>{formatDateTime(r.priorityAt)}</td>
+                    <td>{r.attempts.length}</td>
+                    <td>
+                      <button type="button" class="small" aria-label={t('claimCallbackLabel', { name })} onClick={() => claim(r)}>
+                        {t('claim')}
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function ClaimedCallback(props: { request: CallbackRequest; onDone(message: string): void }) {
+  const { t, api, topicName } = useConsole();
+  const r = props.request;
+  const [result, setResult] = useState<AttemptResult | null>(null);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const name = r.name || t('anonymous');
+  const base = 'cb-' + r.id;
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!result) {
+      setError(t('required'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post(`/api/v1/callbacks/${r.id}/attempts`, { result, note: note.trim() || undefined });
+      props.onDone(t('attemptSaved', { result: t(('result_' + result) as Key) }));
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  };
+  return (
+    <li class="claimed" data-callback={r.id}>
+      <h4>
+        {name} · {topicName(r.topic)}
+      </h4>
+      <p>
+        {r.phone && (
+          <a href={'tel:' + r.phone} class="phone">
+            {t('call', { phone: r.phone })}
+          </a>
+        )}{' '}
+        <span class="muted">
+          {r.window ? t(('window_' + r.window) as Key) : ''} · {formatDateTime(r.priorityAt)}
+        </span>
+      </p>
+      {r.note && <p class="callback-note">{r.note}</p>}
+      {r.attempts.length > 0 && (
+        <ul class="attempts">
+          {r.attempts.map((a) => (
+            <li>
+              {formatDateTime(a.at)} · {t(('result_' + a.result) as Key)}
+              {a.by ? ' · ' + a.by : ''}
+              {a.note ? ': ' + a.note : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      <form class="attempt-form" onSubmit={submit} aria-busy={busy}>
+        <fieldset>
+          <legend>
+            {t('result')} <span class="sr-only">({name})</span>
+          </legend>
+          {RESULTS.map((x) => (
+            <label class="choice">
+              <input type="radio" name={base + '-result'} value={x} checked={result === x} onChange={() => setResult(x)} />
+              {t(('result_' + x) as Key)}
+            </label>
+          ))}
+        </fieldset>
+        <label for={base + '-note'}>{t('attemptNote')}</label>
+        <textarea id={base + '-note'} rows={2} maxLength={1000} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {t('attempt')}
+        </button>
+      </form>
+    </li>
+  );
+}

@@ -1,0 +1,539 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { bilingual, createApi } from '../api';
+import { AgentConnection, agentSocketUrl } from '../connection';
+import type { Key, Lang, T } from '../i18n';
+import { type ShortcutAction, shortcutFor } from '../keys';
+import type { CannedReply, ClientFrame, ServerFrame, Status, Topic } from '../protocol';
+import { loadJson, saveJson } from '../session';
+import { totalUnread, unsent } from '../state';
+import { Store } from '../store';
+import { TypingThrottle, decodeJwt, hasRole, newClientMsgId } from '../util';
+import { CallbacksView } from './Callbacks';
+import { ConsoleContext, type ConsoleContextValue, useConsole, useNow } from './context';
+import { ConversationsArea } from './Conversations';
+import { CallbackDialog, CloseDialog, HelpDialog, TransferDialog } from './Dialogs';
+import { QueueSide } from './Queues';
+import { SupervisorView } from './Supervisor';
+
+export type View = 'conversations' | 'callbacks' | 'supervisor';
+export type DialogState = null | { kind: 'transfer' | 'close' | 'callback'; id: string } | { kind: 'help' };
+
+/** What the panels may ask of the console. */
+export interface Actions {
+  claim(target?: { topic?: string; conversationId?: string }): void;
+  setStatus(status: Status): void;
+  select(id: string): void;
+  sendText(conversationId: string, kind: 'message' | 'note', text: string): Promise<void>;
+  retry(conversationId: string, clientMsgId: string): void;
+  discard(conversationId: string, clientMsgId: string): void;
+  typing(conversationId: string): void;
+  leave(conversationId: string, frame: ClientFrame): Promise<void>;
+  dismiss(conversationId: string): void;
+  openDialog(d: DialogState): void;
+  setDraft(conversationId: string, text: string): void;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(err: { message: string; errors?: { field: string; message: string }[]; code?: string }): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+function useStore(store: Store) {
+  const [, force] = useState(0);
+  useEffect(() => store.subscribe(() => force((n) => n + 1)), [store]);
+  return store.state;
+}
+
+export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: () => void; onLogout: (reason?: Key) => void }) {
+  const { token, t, lang } = props;
+  const claims = useMemo(() => decodeJwt(token)!, [token]);
+  const store = useMemo(() => new Store(), []);
+  const state = useStore(store);
+  const isSupervisor = hasRole(claims, 'supervisor');
+  const [view, setViewRaw] = useState<View>(() => {
+    const v = loadJson<View>('view', 'conversations');
+    return v === 'supervisor' && !isSupervisor ? 'conversations' : v;
+  });
+  const [drafts, setDrafts] = useState<Record<string, string>>(() => loadJson('drafts', {}));
+  const [topics, setTopics] = useState<Topic[]>([]);
+  const [canned, setCanned] = useState<CannedReply[] | 'error' | null>(null);
+  const [dialog, setDialog] = useState<DialogState>(null);
+  const [announce, setAnnounce] = useState('');
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const [restored, setRestored] = useState(false);
+  const seen = useRef<Record<string, number>>(loadJson('seen', {}));
+  const waiters = useRef(new Map<string, Waiter>());
+  const throttle = useRef(new TypingThrottle());
+  const langRef = useRef(lang);
+  langRef.current = lang;
+  const api = useMemo(() => createApi('', () => token, () => props.onLogout('sessionExpired'), () => langRef.current), [token]);
+
+  const setView = (v: View) => {
+    setViewRaw(v);
+    saveJson('view', v);
+  };
+
+  const topicName = (id: string) => topics.find((x) => x.id === id)?.name ?? id;
+  const topicNameRef = useRef(topicName);
+  topicNameRef.current = topicName;
+
+  // topics (names for the board) in the page language
+  useEffect(() => {
+    let stop = false;
+    api
+      .get<Topic[]>('/api/v1/topics?lang=' + lang)
+      .then((list) => !stop && setTopics(list))
+      .catch(() => undefined);
+    return () => {
+      stop = true;
+    };
+  }, [lang]);
+
+  // canned replies, refreshed now and then (admins may change them during the day)
+  useEffect(() => {
+    const load = () =>
+      api
+        .get<CannedReply[] | { items: CannedReply[] }>('/api/v1/canned-replies')
+        .then((r) => setCanned(Array.isArray(r) ? r : (r.items ?? [])))
+        .catch(() => setCanned((c) => (Array.isArray(c) ? c : 'error')));
+    load();
+    const id = setInterval(load, 5 * 60_000);
+    return () => clearInterval(id);
+  }, []);
+
+  // persist what a reload should keep
+  useEffect(
+    () =>
+      store.subscribe(() => {
+        const map: Record<string, number> = {};
+        for (const c of store.state.conversations) map[c.id] = c.seenSeq;
+        seen.current = map;
+        saveJson('seen', map);
+      }),
+    [],
+  );
+
+  const connection = useMemo(() => {
+    const settle = (key: string, error?: Parameters<Waiter['reject']>[0]) => {
+      const w = waiters.current.get(key);
+      if (!w) return false;
+      waiters.current.delete(key);
+      clearTimeout(w.timer);
+      if (error) w.reject(error);
+      else w.resolve();
+      return true;
+    };
+    const conn = new AgentConnection(agentSocketUrl(location), () => token, {
+      onFrame(frame: ServerFrame) {
+        const before = store.state;
+        let quiet = false;
+        if (frame.type === 'message' && frame.clientMsgId) settle(frame.clientMsgId);
+        if (frame.type === 'ended') settle('leave:' + frame.conversationId);
+        if (frame.type === 'error') {
+          const ref = frame.ref;
+          const message = bilingual(frame.message, langRef.current);
+          if (ref) {
+            const pendingRef = before.conversations.some((c) => c.pending.some((p) => p.clientMsgId === ref));
+            quiet = settle(ref, { message, errors: frame.errors, code: frame.code }) || pendingRef;
+          }
+          frame = { ...frame, message };
+        }
+        store.dispatch({
+          type: 'frame',
+          frame,
+          now: Date.now(),
+          visible: document.visibilityState === 'visible',
+          seen: seen.current,
+          quiet,
+        });
+        const after = store.state;
+        if (frame.type === 'hello') {
+          // what was typed but not stored before the connection dropped goes out again (same clientMsgId: stored once)
+          for (const { conversationId, pending } of unsent(after)) {
+            conn.send({ type: pending.kind, conversationId, clientMsgId: pending.clientMsgId, text: pending.text, ref: pending.clientMsgId });
+          }
+          setRestored(true);
+        } else if (frame.type === 'assigned') {
+          const c = frame.conversation;
+          setAnnounce(t('newAssigned', { name: c.residentName || t('anonymous'), topic: topicNameRef.current(c.topic) }));
+        } else if (frame.type === 'message' && frame.from === 'resident' && after.selected !== frame.conversationId) {
+          const c = after.conversations.find((x) => x.id === frame.conversationId);
+          if (c) setAnnounce(t('newMessageFrom', { name: c.residentName || t('anonymous') }));
+        }
+      },
+      onState(s, retryInMs) {
+        store.dispatch({ type: 'connection', state: s });
+        setRetryAt(s === 'reconnecting' && retryInMs ? Date.now() + retryInMs : null);
+      },
+      onRefused() {
+        // the upgrade failed: find out whether the token is still good
+        const c = decodeJwt(token);
+        if (!c || (c.exp && c.exp * 1000 < Date.now())) {
+          props.onLogout('sessionExpired');
+          return;
+        }
+        api.get('/api/v1/queue').catch((e) => {
+          if (e?.status === 403) props.onLogout('notAgent');
+        });
+      },
+    });
+    return conn;
+  }, []);
+
+  useEffect(() => {
+    connection.start();
+    return () => connection.stop();
+  }, []);
+
+  // unread in the tab title; read markers when the agent comes back to the tab
+  const unread = totalUnread(state);
+  useEffect(() => {
+    document.title = (unread ? `(${unread}) ` : '') + t('appTitle');
+  }, [unread, lang]);
+  useEffect(() => {
+    const onVisible = () => {
+      const sel = store.state.selected;
+      if (document.visibilityState === 'visible' && sel) store.dispatch({ type: 'seen', id: sel });
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, []);
+
+  useEffect(() => saveJson('drafts', drafts), [drafts]);
+  // drafts of conversations no longer held are dropped once the server has told us what we hold
+  useEffect(() => {
+    if (!state.helloAt) return;
+    const held = new Set(state.conversations.map((c) => c.id));
+    setDrafts((d) => {
+      const keys = Object.keys(d).filter((k) => held.has(k));
+      return keys.length === Object.keys(d).length ? d : Object.fromEntries(keys.map((k) => [k, d[k]]));
+    });
+  }, [state.helloAt, state.conversations.length]);
+
+  const wait = (key: string, ms = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.current.delete(key);
+        reject({ message: t('offline') });
+      }, ms);
+      waiters.current.set(key, { resolve, reject, timer });
+    });
+
+  const actions: Actions = {
+    claim(target) {
+      if (!connection.send({ type: 'claim', ...target, ref: newClientMsgId('claim') })) return;
+      store.dispatch({ type: 'claim-sent', now: Date.now() });
+    },
+    setStatus(status) {
+      if (connection.send({ type: 'status', status, ref: 'status' })) store.dispatch({ type: 'status', status });
+    },
+    select(id) {
+      store.dispatch({ type: 'select', id });
+    },
+    sendText(conversationId, kind, text) {
+      const clientMsgId = newClientMsgId(kind === 'note' ? 'n' : 'a');
+      store.dispatch({ type: 'pending', conversationId, pending: { clientMsgId, kind, text, queuedAt: Date.now() } });
+      throttle.current.reset(conversationId);
+      const acked = wait(clientMsgId, 15_000);
+      acked.catch(() => undefined);
+      // offline: it stays pending and goes out after the next hello
+      connection.send({ type: kind, conversationId, clientMsgId, text, ref: clientMsgId });
+      return acked;
+    },
+    retry(conversationId, clientMsgId) {
+      const c = store.state.conversations.find((x) => x.id === conversationId);
+      const p = c?.pending.find((x) => x.clientMsgId === clientMsgId);
+      if (!c || !p) return;
+      store.dispatch({ type: 'pending-drop', conversationId, clientMsgId });
+      store.dispatch({ type: 'pending', conversationId, pending: { ...p, error: undefined, queuedAt: Date.now() } });
+      connection.send({ type: p.kind, conversationId, clientMsgId, text: p.text, ref: clientMsgId });
+    },
+    discard(conversationId, clientMsgId) {
+      store.dispatch({ type: 'pending-drop', conversationId, clientMsgId });
+    },
+    typing(conversationId) {
+      if (throttle.current.take(conversationId)) connection.send({ type: 'typing', conversationId });
+    },
+    leave(conversationId, frame) {
+      const key = 'leave:' + conversationId;
+      const done = wait(key);
+      store.dispatch({ type: 'leaving', id: conversationId });
+      if (!connection.send({ ...frame, ref: key } as ClientFrame)) {
+        const w = waiters.current.get(key);
+        if (w) {
+          clearTimeout(w.timer);
+          waiters.current.delete(key);
+        }
+        store.dispatch({ type: 'leaving-failed', id: conversationId });
+        return Promise.reject({ message: t('offline') });
+      }
+      return done.catch((e) => {
+        store.dispatch({ type: 'leaving-failed', id: conversationId });
+        throw e;
+      });
+    },
+    dismiss(conversationId) {
+      store.dispatch({ type: 'dismiss', id: conversationId });
+    },
+    openDialog(d) {
+      setDialog(d);
+    },
+    setDraft(conversationId, text) {
+      setDrafts((d) => ({ ...d, [conversationId]: text }));
+    },
+  };
+
+  const runShortcut = (a: ShortcutAction) => {
+    const s = store.state;
+    const current = s.selected ? s.conversations.find((c) => c.id === s.selected && !c.ended) : undefined;
+    switch (a.kind) {
+      case 'next':
+        setView('conversations');
+        actions.claim();
+        break;
+      case 'status':
+        actions.setStatus(s.agent?.status === 'away' ? 'available' : 'away');
+        break;
+      case 'conversation': {
+        const c = s.conversations[a.index];
+        if (c) {
+          setView('conversations');
+          actions.select(c.id);
+          setTimeout(() => document.getElementById('tab-' + c.id)?.focus(), 0);
+        }
+        break;
+      }
+      case 'cycle': {
+        if (!s.conversations.length) break;
+        const i = s.conversations.findIndex((c) => c.id === s.selected);
+        const c = s.conversations[(i + a.delta + s.conversations.length) % s.conversations.length];
+        setView('conversations');
+        actions.select(c.id);
+        setTimeout(() => document.getElementById('tab-' + c.id)?.focus(), 0);
+        break;
+      }
+      case 'reply':
+        setView('conversations');
+        setTimeout(() => document.getElementById('reply-' + s.selected)?.focus(), 0);
+        break;
+      case 'canned':
+        setView('conversations');
+        setTimeout(() => document.getElementById('canned-' + s.selected)?.click(), 0);
+        break;
+      case 'transfer':
+      case 'close':
+      case 'callback':
+        if (current) setDialog({ kind: a.kind, id: current.id });
+        break;
+      case 'view':
+        if (a.view !== 'supervisor' || isSupervisor) setView(a.view);
+        break;
+      case 'help':
+        setDialog({ kind: 'help' });
+        break;
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const a = shortcutFor(e);
+      if (!a) return;
+      // inside a modal dialog only Escape (handled by the dialog) applies
+      if (document.querySelector('dialog[open]') && a.kind !== 'help') return;
+      e.preventDefault();
+      runShortcut(a);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const ctx: ConsoleContextValue = { t, lang, api, claims, topicName };
+  const dialogConversation =
+    dialog && dialog.kind !== 'help' ? state.conversations.find((c) => c.id === dialog.id) : undefined;
+
+  return (
+    <ConsoleContext.Provider value={ctx}>
+      <a class="skip-link" href="#main">
+        {t('skipToMain')}
+      </a>
+      <Header
+        name={state.agent?.name ?? claims.name ?? claims.upn ?? ''}
+        status={state.agent?.status === 'away' ? 'away' : 'available'}
+        online={state.connection === 'open'}
+        view={view}
+        setView={setView}
+        isSupervisor={isSupervisor}
+        unread={unread}
+        callbacksOpen={Object.values(state.callbacksOpen).reduce((a, b) => a + b, 0)}
+        onStatus={actions.setStatus}
+        onHelp={() => setDialog({ kind: 'help' })}
+        onToggleLang={props.onToggleLang}
+        onLogout={() => props.onLogout()}
+      />
+      <ConnectionBanner state={state.connection} retryAt={retryAt} restored={restored} onRetry={() => connection.retryNow()} />
+      <Notices notices={state.notices} onDismiss={(id) => store.dispatch({ type: 'notice-dismiss', id })} />
+      <div class="sr-only" aria-live="polite" aria-atomic="true">
+        {announce}
+      </div>
+      <main id="main" tabIndex={-1} class={'view-' + view}>
+        {view === 'conversations' && (
+          <div class="work">
+            <QueueSide state={state} actions={actions} />
+            <ConversationsArea state={state} actions={actions} drafts={drafts} canned={canned} />
+          </div>
+        )}
+        {view === 'callbacks' && <CallbacksView version={state.callbacksVersion} agentTopics={state.agent?.topics ?? []} />}
+        {view === 'supervisor' && isSupervisor && <SupervisorView state={state} />}
+      </main>
+      {dialog?.kind === 'help' && <HelpDialog onClose={() => setDialog(null)} />}
+      {dialog && dialog.kind !== 'help' && dialogConversation && !dialogConversation.ended && (
+        <>
+          {dialog.kind === 'transfer' && (
+            <TransferDialog conversation={dialogConversation} topics={topics} agentId={state.agent?.id ?? claims.sub} actions={actions} onClose={() => setDialog(null)} />
+          )}
+          {dialog.kind === 'close' && <CloseDialog conversation={dialogConversation} actions={actions} onClose={() => setDialog(null)} />}
+          {dialog.kind === 'callback' && <CallbackDialog conversation={dialogConversation} actions={actions} onClose={() => setDialog(null)} />}
+        </>
+      )}
+    </ConsoleContext.Provider>
+  );
+}
+
+function Header(props: {
+  name: string;
+  status: Status;
+  online: boolean;
+  view: View;
+  setView(v: View): void;
+  isSupervisor: boolean;
+  unread: number;
+  callbacksOpen: number;
+  onStatus(s: Status): void;
+  onHelp(): void;
+  onToggleLang(): void;
+  onLogout(): void;
+}) {
+  const { t, lang } = useConsole();
+  const tabs: { id: View; label: string; badge?: number; key: string }[] = [
+    { id: 'conversations', label: t('viewConversations'), badge: props.unread, key: 'Alt+G' },
+    { id: 'callbacks', label: t('viewCallbacks'), badge: props.callbacksOpen, key: 'Alt+L' },
+  ];
+  if (props.isSupervisor) tabs.push({ id: 'supervisor', label: t('viewSupervisor'), key: 'Alt+S' });
+  return (
+    <header class="top">
+      <div class="top-row">
+        <h1 class="brand">{t('appTitle')}</h1>
+        <p class="who">{t('loggedInAs', { name: props.name })}</p>
+        <fieldset class="status-toggle" disabled={!props.online}>
+          <legend>{t('statusLabel')}</legend>
+          {(['available', 'away'] as Status[]).map((s) => (
+            <label class={'status-option status-' + s + (props.status === s ? ' checked' : '')}>
+              <input
+                type="radio"
+                name="agent-status"
+                value={s}
+                checked={props.status === s}
+                aria-keyshortcuts="Alt+B"
+                onChange={() => props.onStatus(s)}
+              />
+              {t(s)}
+            </label>
+          ))}
+        </fieldset>
+        <div class="top-actions">
+          <button type="button" class="link-button" aria-keyshortcuts="Alt+H" onClick={props.onHelp}>
+            {t('shortcuts')}
+          </button>
+          <button type="button" class="link-button" lang={lang === 'nl' ? 'en' : 'nl'} aria-label={t('languageLabel')} onClick={props.onToggleLang}>
+            {t('language')}
+          </button>
+          <button type="button" class="link-button" onClick={props.onLogout}>
+            {t('logout')}
+          </button>
+        </div>
+      </div>
+      <nav aria-label={t('nav')}>
+        <ul class="views">
+          {tabs.map((v) => (
+            <li>
+              <button
+                type="button"
+                class={'view-button' + (props.view === v.id ? ' current' : '')}
+                aria-current={props.view === v.id ? 'page' : undefined}
+                aria-keyshortcuts={v.key}
+                onClick={() => props.setView(v.id)}
+              >
+                {v.label}
+                {v.badge ? (
+                  <span class="badge">
+                    <span class="sr-only">: </span>
+                    {v.badge}
+                  </span>
+                ) : null}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
+function ConnectionBanner(props: { state: string; retryAt: number | null; restored: boolean; onRetry(): void }) {
+  const { t } = useConsole();
+  const now = useNow(1000);
+  const [showRestored, setShowRestored] = useState(false);
+  const prev = useRef(props.state);
+  useEffect(() => {
+    if (prev.current === 'reconnecting' && props.state === 'open') {
+      setShowRestored(true);
+      const id = setTimeout(() => setShowRestored(false), 4000);
+      prev.current = props.state;
+      return () => clearTimeout(id);
+    }
+    prev.current = props.state;
+  }, [props.state]);
+  let text: string | null = null;
+  if (props.state === 'connecting' && !props.restored) text = t('connecting');
+  else if (props.state === 'reconnecting' || (props.state === 'connecting' && props.restored)) {
+    const seconds = props.retryAt ? Math.max(0, Math.ceil((props.retryAt - now) / 1000)) : 0;
+    text = seconds > 0 ? t('reconnectingIn', { seconds }) : t('reconnecting');
+  } else if (props.state === 'offline') text = t('offline');
+  return (
+    <div class="banner-slot" role="status" aria-live="polite">
+      {text && (
+        <div class={'banner ' + (props.state === 'connecting' && !props.restored ? 'banner-info' : 'banner-warn')}>
+          <span>{text}</span>
+          {props.state === 'reconnecting' && (
+            <button type="button" onClick={props.onRetry}>
+              {t('retryNow')}
+            </button>
+          )}
+        </div>
+      )}
+      {!text && showRestored && <div class="banner banner-ok">{t('reconnected')}</div>}
+    </div>
+  );
+}
+
+function Notices(props: { notices: { id: number; kind: string; text: string }[]; onDismiss(id: number): void }) {
+  const { t } = useConsole();
+  useEffect(() => {
+    // errors stay until read; information goes by itself
+    const timers = props.notices.map((n) => setTimeout(() => props.onDismiss(n.id), n.kind === 'error' ? 12_000 : 6_000));
+    return () => timers.forEach(clearTimeout);
+  }, [props.notices]);
+  return (
+    <div class="notices" role="alert" aria-live="assertive">
+      {props.notices.map((n) => (
+        <div class={'notice notice-' + n.kind}>
+          <span>{n.text}</span>
+          <button type="button" class="icon-button" aria-label={t('dismiss')} onClick={() => props.onDismiss(n.id)}>
+            <span aria-hidden="true">×</span>
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,464 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { fillCanned, insertCanned, matchCanned, slashQuery } from '../canned';
+import type { CannedReply, Message } from '../protocol';
+import { type Conversation, type Pending, type State, residentTyping, unreadCount } from '../state';
+import { MAX_MESSAGE, formatTime, messageProblem } from '../util';
+import type { Actions } from './Console';
+import { useConsole, useNow } from './context';
+
+export function ConversationsArea(props: {
+  state: State;
+  actions: Actions;
+  drafts: Record<string, string>;
+  canned: CannedReply[] | 'error' | null;
+}) {
+  const { t } = useConsole();
+  const { state, actions } = props;
+  const selected = state.conversations.find((c) => c.id === state.selected) ?? null;
+  return (
+    <section class="conversations" aria-labelledby="conversations-title">
+      <h2 id="conversations-title" class="sr-only">
+        {t('myConversations')}
+      </h2>
+      {state.conversations.length === 0 ? (
+        <p class="empty">{t('noConversations')}</p>
+      ) : (
+        <>
+          <Tabs state={state} actions={actions} />
+          {selected && (
+            <Panel
+              key={selected.id}
+              conversation={selected}
+              agentName={state.agent?.name ?? null}
+              online={state.connection === 'open'}
+              leaving={state.leaving.includes(selected.id)}
+              actions={actions}
+              draft={props.drafts[selected.id] ?? ''}
+              canned={props.canned}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Tabs(props: { state: State; actions: Actions }) {
+  const { t, topicName } = useConsole();
+  const now = useNow(1000);
+  const list = props.state.conversations;
+  const onKey = (e: KeyboardEvent, index: number) => {
+    let next = -1;
+    if (e.key === 'ArrowRight') next = (index + 1) % list.length;
+    else if (e.key === 'ArrowLeft') next = (index - 1 + list.length) % list.length;
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = list.length - 1;
+    if (next < 0) return;
+    e.preventDefault();
+    props.actions.select(list[next].id);
+    document.getElementById('tab-' + list[next].id)?.focus();
+  };
+  return (
+    <div class="tabs" role="tablist" aria-label={t('myConversations')}>
+      {list.map((c, i) => {
+        const selected = c.id === props.state.selected;
+        const unread = unreadCount(c);
+        const name = c.residentName || t('anonymous');
+        const typing = residentTyping(c, now);
+        return (
+          <button
+            type="button"
+            role="tab"
+            id={'tab-' + c.id}
+            aria-selected={selected}
+            aria-controls={'panel-' + c.id}
+            tabIndex={selected ? 0 : -1}
+            class={'tab' + (selected ? ' selected' : '') + (c.ended ? ' ended' : '') + (unread ? ' has-unread' : '')}
+            aria-keyshortcuts={i < 9 ? `Alt+${i + 1}` : undefined}
+            onClick={() => props.actions.select(c.id)}
+            onKeyDown={(e) => onKey(e, i)}
+          >
+            <span class={'presence ' + (c.residentOnline && !c.ended ? 'is-online' : 'is-offline')} aria-hidden="true" />
+            <span class="tab-name">{name}</span>
+            <span class="tab-topic">{topicName(c.topic)}</span>
+            <span class="sr-only">, {c.residentOnline && !c.ended ? t('online') : t('offlineResident')}</span>
+            {typing && (
+              <span class="tab-typing" aria-hidden="true">
+                …
+              </span>
+            )}
+            {unread > 0 && (
+              <span class="badge">
+                <span class="sr-only">, </span>
+                {t('unread', { count: unread })}
+              </span>
+            )}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+function endedText(t: ReturnType<typeof useConsole>['t'], reason: string): string {
+  switch (reason) {
+    case 'resident_left':
+      return t('endedResidentLeft');
+    case 'timeout':
+      return t('endedTimeout');
+    case 'callback':
+      return t('endedCallback');
+    case 'transferred':
+      return t('endedTransferred');
+    default:
+      return t('endedClosed');
+  }
+}
+
+function Panel(props: {
+  conversation: Conversation;
+  agentName: string | null;
+  online: boolean;
+  leaving: boolean;
+  actions: Actions;
+  draft: string;
+  canned: CannedReply[] | 'error' | null;
+}) {
+  const { t, topicName } = useConsole();
+  const c = props.conversation;
+  const name = c.residentName || t('anonymous');
+  const disabled = !!c.ended || props.leaving;
+  return (
+    <div class={'panel' + (c.ended ? ' is-ended' : '')} role="tabpanel" id={'panel-' + c.id} aria-labelledby={'tab-' + c.id}>
+      <div class="panel-head">
+        <div>
+          <h3 class="panel-title">{t('transcript', { name })}</h3>
+          <p class="panel-meta">
+            <span>{topicName(c.topic)}</span>
+            <span class={'presence-text ' + (c.residentOnline && !c.ended ? 'is-online' : 'is-offline')}>
+              <span class="presence" aria-hidden="true" />
+              {c.residentOnline && !c.ended ? t('residentOnline') : t('residentOffline')}
+            </span>
+            {c.confidential && <span class="tag">{t('confidentialBadge')}</span>}
+            <span class="muted">{t('queuedAtLabel', { time: formatTime(c.queuedAt) })}</span>
+            {c.assignedAt && <span class="muted">{t('assignedAtLabel', { time: formatTime(c.assignedAt) })}</span>}
+          </p>
+        </div>
+        <div class="panel-actions">
+          <button type="button" class="secondary" disabled={disabled || !props.online} aria-keyshortcuts="Alt+O" onClick={() => props.actions.openDialog({ kind: 'transfer', id: c.id })}>
+            {t('transfer')}
+          </button>
+          <button type="button" class="secondary" disabled={disabled || !props.online} aria-keyshortcuts="Alt+T" onClick={() => props.actions.openDialog({ kind: 'callback', id: c.id })}>
+            {t('toCallback')}
+          </button>
+          <button type="button" class="danger" disabled={disabled || !props.online} aria-keyshortcuts="Alt+A" onClick={() => props.actions.openDialog({ kind: 'close', id: c.id })}>
+            {t('close')}
+          </button>
+        </div>
+      </div>
+      <Transcript conversation={c} actions={props.actions} />
+      {c.ended ? (
+        <div class="ended-box" role="status">
+          <p>{endedText(t, c.ended)}</p>
+          <button type="button" class="secondary" onClick={() => props.actions.dismiss(c.id)}>
+            {t('removeFromView')}
+          </button>
+        </div>
+      ) : (
+        <Composer
+          conversation={c}
+          agentName={props.agentName}
+          actions={props.actions}
+          draft={props.draft}
+          canned={props.canned}
+          disabled={props.leaving}
+        />
+      )}
+    </div>
+  );
+}
+
+function Transcript(props: { conversation: Conversation; actions: Actions }) {
+  const { t } = useConsole();
+  const now = useNow(1000);
+  const c = props.conversation;
+  const ref = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const count = c.messages.length + c.pending.length;
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [count, c.id]);
+  const name = c.residentName || t('anonymous');
+  const typing = residentTyping(c, now);
+  return (
+    <div class="transcript-wrap">
+      <div
+        ref={ref}
+        class="transcript"
+        role="log"
+        aria-label={t('transcript', { name })}
+        tabIndex={0}
+        onScroll={(e) => {
+          const el = e.currentTarget as HTMLElement;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        }}
+      >
+        <ol class="transcript-list">
+        {c.messages.map((m) => (
+          <MessageItem key={m.seq} m={m} residentName={name} />
+        ))}
+        {c.pending.map((p) => (
+          <PendingItem key={p.clientMsgId} p={p} conversationId={c.id} actions={props.actions} />
+        ))}
+        </ol>
+      </div>
+      <p class="typing" aria-hidden={!typing}>
+        {typing ? t('typing', { name }) : ''}
+      </p>
+    </div>
+  );
+}
+
+function MessageItem(props: { m: Message; residentName: string }) {
+  const { t } = useConsole();
+  const { m } = props;
+  const who =
+    m.from === 'resident'
+      ? props.residentName
+      : m.from === 'system'
+        ? t('fromSystem')
+        : m.from === 'note'
+          ? t('noteLabel') + (m.agentName ? ' · ' + m.agentName : '')
+          : (m.agentName ?? '');
+  // text is rendered as a text node: never interpreted as HTML
+  return (
+    <li class={'msg msg-' + m.from} data-seq={m.seq}>
+      <div class="msg-meta">
+        <span class="msg-who">{who}</span>
+        {m.from === 'note' && <span class="note-hint"> ({t('noteHint')})</span>}
+        <time dateTime={m.sentAt}>{formatTime(m.sentAt)}</time>
+      </div>
+      <p class="msg-text">{m.text}</p>
+    </li>
+  );
+}
+
+function PendingItem(props: { p: Pending; conversationId: string; actions: Actions }) {
+  const { t } = useConsole();
+  const { p } = props;
+  return (
+    <li class={'msg msg-pending ' + (p.kind === 'note' ? 'msg-note' : 'msg-agent') + (p.error ? ' msg-failed' : '')}>
+      <div class="msg-meta">
+        <span class="msg-who">{p.kind === 'note' ? t('noteLabel') : ''}</span>
+        <span>{p.error ? t('sendFailed', { error: p.error }) : t('sending')}</span>
+      </div>
+      <p class="msg-text">{p.text}</p>
+      {p.error && (
+        <div class="msg-actions">
+          <button type="button" class="small" onClick={() => props.actions.retry(props.conversationId, p.clientMsgId)}>
+            {t('retry')}
+          </button>
+          <button type="button" class="small secondary" onClick={() => props.actions.discard(props.conversationId, p.clientMsgId)}>
+            {t('discard')}
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function Composer(props: {
+  conversation: Conversation;
+  agentName: string | null;
+  actions: Actions;
+  draft: string;
+  canned: CannedReply[] | 'error' | null;
+  disabled: boolean;
+}) {
+  const { t, lang } = useConsole();
+  const c = props.conversation;
+  const text = props.draft;
+  const area = useRef<HTMLTextAreaElement>(null);
+  const [caret, setCaret] = useState(text.length);
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const [problem, setProblem] = useState<string | null>(null);
+  const replies = Array.isArray(props.canned) ? props.canned : [];
+  const slash = slashQuery(text, caret);
+  const showList = pickerOpen || (!!slash && replies.length > 0);
+  const query = slash ? slash.query : '';
+  const matches = showList ? matchCanned(replies, query, c.topic, lang) : [];
+  const listId = 'canned-list-' + c.id;
+  const hintId = 'reply-hint-' + c.id;
+  const problemId = 'reply-problem-' + c.id;
+
+  useEffect(() => setActive(0), [query, pickerOpen]);
+
+  const setText = (value: string) => props.actions.setDraft(c.id, value);
+
+  const send = (kind: 'message' | 'note') => {
+    const p = messageProblem(text);
+    if (p === 'too_long') {
+      setProblem(t('tooLong'));
+      return;
+    }
+    if (p) return;
+    setProblem(null);
+    props.actions.sendText(c.id, kind, text.trim()).catch(() => undefined);
+    setText('');
+    setPickerOpen(false);
+    area.current?.focus();
+  };
+
+  const choose = (r: CannedReply) => {
+    const filled = fillCanned(r.text, c.residentName, props.agentName);
+    const next = insertCanned(text, caret, filled, pickerOpen && !slash ? null : slash);
+    setText(next.text);
+    setPickerOpen(false);
+    setCaret(next.caret);
+    requestAnimationFrame(() => {
+      const el = area.current;
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(next.caret, next.caret);
+    });
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (showList && matches.length) {
+      if (e.key === 'ArrowDown') {
+        e.preventDefault();
+        setActive((active + 1) % matches.length);
+        return;
+      }
+      if (e.key === 'ArrowUp') {
+        e.preventDefault();
+        setActive((active - 1 + matches.length) % matches.length);
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        choose(matches[active]);
+        return;
+      }
+    }
+    if (showList && e.key === 'Escape') {
+      e.preventDefault();
+      setPickerOpen(false);
+      // leave the "/" typed, but stop suggesting
+      if (slash) {
+        setText(text.slice(0, slash.start) + text.slice(slash.start + 1));
+      }
+      return;
+    }
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      send('note');
+      return;
+    }
+    if (e.key === 'Enter' && !e.shiftKey && !e.altKey) {
+      e.preventDefault();
+      send('message');
+    }
+  };
+
+  const length = text.trim().length;
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send('message');
+      }}
+    >
+      <label for={'reply-' + c.id}>{t('replyLabel')}</label>
+      <div class="composer-box">
+        <textarea
+          ref={area}
+          id={'reply-' + c.id}
+          rows={3}
+          maxLength={MAX_MESSAGE + 200}
+          value={text}
+          disabled={props.disabled}
+          aria-describedby={hintId + (problem ? ' ' + problemId : '')}
+          aria-invalid={problem ? true : undefined}
+          aria-keyshortcuts="Alt+R"
+          aria-controls={showList ? listId : undefined}
+          aria-autocomplete={showList ? 'list' : undefined}
+          aria-activedescendant={showList && matches.length ? `${listId}-${active}` : undefined}
+          onInput={(e) => {
+            const el = e.currentTarget as HTMLTextAreaElement;
+            setText(el.value);
+            setCaret(el.selectionStart ?? el.value.length);
+            if (problem && el.value.trim().length <= MAX_MESSAGE) setProblem(null);
+            if (el.value.trim() && !slashQuery(el.value, el.selectionStart ?? 0)) props.actions.typing(c.id);
+          }}
+          onKeyDown={onKeyDown}
+          onKeyUp={(e) => setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0)}
+          onClick={(e) => setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0)}
+        />
+        {showList && (
+          <div class="canned-popup">
+            {props.canned === 'error' ? (
+              <p class="hint">{t('cannedUnavailable')}</p>
+            ) : matches.length === 0 ? (
+              <p class="hint">{t('cannedNone')}</p>
+            ) : (
+              <ul id={listId} role="listbox" aria-label={t('canned')}>
+                {matches.map((r, i) => (
+                  <li
+                    id={`${listId}-${i}`}
+                    role="option"
+                    aria-selected={i === active}
+                    class={i === active ? 'active' : ''}
+                    onMouseDown={(e) => {
+                      e.preventDefault();
+                      choose(r);
+                    }}
+                  >
+                    <strong>{r.title}</strong>
+                    <span class="canned-text">{r.text}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <p class="sr-only" aria-live="polite">
+              {matches.length ? t('cannedCount', { count: matches.length }) : ''}
+            </p>
+          </div>
+        )}
+      </div>
+      <p id={hintId} class="hint small-text">
+        {t('replyHint')} <span aria-hidden="true">{t('chars', { count: length })}</span>
+      </p>
+      {problem && (
+        <p id={problemId} class="error" role="alert">
+          {problem}
+        </p>
+      )}
+      <div class="composer-actions">
+        <button type="submit" class="primary" disabled={props.disabled}>
+          {t('send')}
+        </button>
+        <button type="button" class="note-button" disabled={props.disabled} title={t('noteButtonHint')} aria-keyshortcuts="Control+Enter" onClick={() => send('note')}>
+          {t('note')}
+        </button>
+        <button
+          type="button"
+          class="secondary"
+          id={'canned-' + c.id}
+          aria-keyshortcuts="Alt+K"
+          aria-expanded={pickerOpen}
+          disabled={props.disabled}
+          onClick={() => {
+            setPickerOpen(!pickerOpen);
+            area.current?.focus();
+          }}
+        >
+          {t('canned')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,303 @@
+import { useEffect, useState } from 'preact/hooks';
+import { SHORTCUTS } from '../keys';
+import type { AgentOverview, CallbackWindow, FieldError, Outcome, Topic } from '../protocol';
+import type { Conversation } from '../state';
+import { normaliseAgents, transferCandidates } from '../supervision';
+import type { Actions } from './Console';
+import { useConsole } from './context';
+import { Modal } from './Modal';
+import type { Key } from '../i18n';
+
+interface Failure {
+  message: string;
+  errors?: FieldError[];
+}
+
+function FormError(props: { failure: Failure | null }) {
+  if (!props.failure) return null;
+  return (
+    <div class="error" role="alert">
+      <p>{props.failure.message}</p>
+      {props.failure.errors && props.failure.errors.length > 0 && (
+        <ul>
+          {props.failure.errors.map((e) => (
+            <li>
+              {e.field}: {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function TransferDialog(props: { conversation: Conversation; topics: Topic[]; agentId: string; actions: Actions; onClose(): void }) {
+  const { t, api } = useConsole();
+  const c = props.conversation;
+  const [mode, setMode] = useState<'topic' | 'agent'>('topic');
+  const [topic, setTopic] = useState(c.topic);
+  const [agents, setAgents] = useState<AgentOverview[] | 'unavailable' | null>(null);
+  const [agentId, setAgentId] = useState('');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+
+  useEffect(() => {
+    api
+      .get<unknown>('/api/v1/agents')
+      .then((json) => {
+        const list = transferCandidates(normaliseAgents(json), props.agentId);
+        setAgents(list);
+        if (list[0]) setAgentId(list[0].id);
+      })
+      .catch(() => setAgents('unavailable'));
+  }, []);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setFailure(null);
+    try {
+      if (note.trim()) await props.actions.sendText(c.id, 'note', note.trim());
+      await props.actions.leave(
+        c.id,
+        mode === 'topic' ? { type: 'transfer', conversationId: c.id, topic } : { type: 'transfer', conversationId: c.id, agentId },
+      );
+      props.onClose();
+    } catch (err) {
+      setFailure(err as Failure);
+      setBusy(false);
+    }
+  };
+
+  const topics = props.topics.length ? props.topics : [{ id: c.topic, name: c.topic } as Topic];
+  return (
+    <Modal title={t('transferTitle')} onClose={props.onClose}>
+      <form class="dialog-form" onSubmit={submit} aria-busy={busy}>
+        <fieldset>
+          <legend>{t('transferTo')}</legend>
+          <label class="choice">
+            <input type="radio" name="transfer-mode" checked={mode === 'topic'} onChange={() => setMode('topic')} />
+            {t('transferToTopic')}
+          </label>
+          <label class="choice">
+            <input
+              type="radio"
+              name="transfer-mode"
+              checked={mode === 'agent'}
+              disabled={agents === 'unavailable'}
+              onChange={() => setMode('agent')}
+            />
+            {t('transferToAgent')}
+          </label>
+        </fieldset>
+        {mode === 'topic' ? (
+          <>
+            <label for="transfer-topic">{t('chooseTopic')}</label>
+            <select id="transfer-topic" value={topic} onChange={(e) => setTopic((e.target as HTMLSelectElement).value)}>
+              {topics.map((x) => (
+                <option value={x.id}>{x.name}</option>
+              ))}
+            </select>
+            <p class="hint">{t('transferHint')}</p>
+          </>
+        ) : Array.isArray(agents) && agents.length ? (
+          <>
+            <label for="transfer-agent">{t('chooseAgent')}</label>
+            <select id="transfer-agent" value={agentId} onChange={(e) => setAgentId((e.target as HTMLSelectElement).value)}>
+              {agents.map((a) => (
+                <option value={a.id}>
+                  {a.name} ({a.openConversations}
+                  {a.maxConcurrent ? '/' + a.maxConcurrent : ''})
+                </option>
+              ))}
+            </select>
+          </>
+        ) : (
+          <p class="hint">{t('noColleagues')}</p>
+        )}
+        {agents === 'unavailable' && <p class="hint">{t('colleaguesUnavailable')}</p>}
+        <label for="transfer-note">{t('transferNote')}</label>
+        <textarea id="transfer-note" rows={3} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+        <FormError failure={failure} />
+        <div class="dialog-actions">
+          <button type="button" class="secondary" onClick={props.onClose}>
+            {t('cancel')}
+          </button>
+          <button type="submit" class="primary" disabled={busy || (mode === 'agent' && !agentId)}>
+            {t('transfer')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+const OUTCOMES: Outcome[] = ['answered', 'referred', 'no_response', 'other'];
+
+export function CloseDialog(props: { conversation: Conversation; actions: Actions; onClose(): void }) {
+  const { t } = useConsole();
+  const c = props.conversation;
+  const [outcome, setOutcome] = useState<Outcome>('answered');
+  const [summary, setSummary] = useState('');
+  const [confidential, setConfidential] = useState(c.confidential);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setFailure(null);
+    try {
+      await props.actions.leave(c.id, {
+        type: 'close',
+        conversationId: c.id,
+        outcome,
+        summary: summary.trim() || undefined,
+        confidential,
+      });
+      props.onClose();
+    } catch (err) {
+      setFailure(err as Failure);
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title={t('closeTitle')} onClose={props.onClose}>
+      <form class="dialog-form" onSubmit={submit} aria-busy={busy}>
+        <fieldset>
+          <legend>{t('outcome')}</legend>
+          {OUTCOMES.map((o) => (
+            <label class="choice">
+              <input type="radio" name="outcome" value={o} checked={outcome === o} onChange={() => setOutcome(o)} />
+              {t(('outcome_' + o) as Key)}
+            </label>
+          ))}
+        </fieldset>
+        <label for="close-summary">{t('summary')}</label>
+        <textarea id="close-summary" rows={4} maxLength={4000} value={summary} onInput={(e) => setSummary((e.target as HTMLTextAreaElement).value)} />
+        <label class="choice">
+          <input type="checkbox" checked={confidential} onChange={(e) => setConfidential((e.target as HTMLInputElement).checked)} />
+          {t('confidential')}
+        </label>
+        <FormError failure={failure} />
+        <div class="dialog-actions">
+          <button type="button" class="secondary" onClick={props.onClose}>
+            {t('cancel')}
+          </button>
+          <button type="submit" class="danger" disabled={busy}>
+            {t('close')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+const WINDOWS: CallbackWindow[] = ['asap', 'morning', 'afternoon'];
+
+export function CallbackDialog(props: { conversation: Conversation; actions: Actions; onClose(): void }) {
+  const { t } = useConsole();
+  const c = props.conversation;
+  const [phone, setPhone] = useState('');
+  const [window, setWindow] = useState<CallbackWindow>('asap');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const phoneError = failure?.errors?.find((e) => e.field === 'phone');
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!phone.trim()) {
+      setFailure({ message: t('required'), errors: [{ field: 'phone', message: t('required') }] });
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    try {
+      await props.actions.leave(c.id, {
+        type: 'callback',
+        conversationId: c.id,
+        phone: phone.trim(),
+        window,
+        note: note.trim() || undefined,
+      });
+      props.onClose();
+    } catch (err) {
+      setFailure(err as Failure);
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title={t('callbackTitle')} onClose={props.onClose}>
+      <form class="dialog-form" onSubmit={submit} aria-busy={busy} noValidate>
+        <label for="callback-phone">{t('phone')}</label>
+        <input
+          id="callback-phone"
+          type="tel"
+          autocomplete="off"
+          required
+          value={phone}
+          aria-invalid={phoneError ? true : undefined}
+          aria-describedby={phoneError ? 'callback-phone-error' : undefined}
+          onInput={(e) => setPhone((e.target as HTMLInputElement).value)}
+        />
+        {phoneError && (
+          <p id="callback-phone-error" class="error">
+            {phoneError.message}
+          </p>
+        )}
+        <label for="callback-window">{t('window')}</label>
+        <select id="callback-window" value={window} onChange={(e) => setWindow((e.target as HTMLSelectElement).value as CallbackWindow)}>
+          {WINDOWS.map((w) => (
+            <option value={w}>{t(('window_' + w) as Key)}</option>
+          ))}
+        </select>
+        <label for="callback-note">{t('callbackNote')}</label>
+        <textarea id="callback-note" rows={3} maxLength={1000} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+        <FormError failure={failure && !phoneError ? failure : null} />
+        <div class="dialog-actions">
+          <button type="button" class="secondary" onClick={props.onClose}>
+            {t('cancel')}
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {t('makeCallback')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export function HelpDialog(props: { onClose(): void }) {
+  const { t } = useConsole();
+  return (
+    <Modal title={t('helpTitle')} onClose={props.onClose}>
+      <dl class="shortcut-list">
+        {SHORTCUTS.map((s) => (
+          <div>
+            <dt>
+              <kbd>{s.keys}</kbd>
+            </dt>
+            <dd>{t(('key_' + s.action) as Key)}</dd>
+          </div>
+        ))}
+        <div>
+          <dt>
+            <kbd>Ctrl+Enter</kbd>
+          </dt>
+          <dd>{t('noteButtonHint')}</dd>
+        </div>
+        <div>
+          <dt>
+            <kbd>/</kbd>
+          </dt>
+          <dd>{t('canned')}</dd>
+        </div>
+      </dl>
+      <div class="dialog-actions">
+        <button type="button" class="primary" onClick={props.onClose}>
+          {t('closeDialog')}
+        </button>
+      </div>
+    </Modal>
+  );
+}

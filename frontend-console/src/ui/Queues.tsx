@@ -1,0 +1,165 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { WaitingConversation } from '../protocol';
+import { type State, activeConversations, longestWaitNow } from '../state';
+import { estimateMinutes, formatClock, formatTime } from '../util';
+import type { Actions } from './Console';
+import { useConsole, useId, useNow } from './context';
+
+export function QueueSide(props: { state: State; actions: Actions }) {
+  const { t } = useConsole();
+  const { state, actions } = props;
+  const agent = state.agent;
+  const open = state.connection === 'open';
+  const away = agent?.status === 'away';
+  const full = !!agent && activeConversations(state).length >= agent.maxConcurrent;
+  const blocked = !open || away || full;
+  const reasonId = useId('claim-reason');
+  const reason = away ? t('awayNoClaim') : full ? t('atCapacity', { max: agent!.maxConcurrent }) : null;
+  return (
+    <aside class="side" aria-label={t('queuesTitle')}>
+      <button
+        type="button"
+        class="primary next"
+        disabled={blocked}
+        aria-describedby={reason ? reasonId : undefined}
+        aria-keyshortcuts="Alt+N"
+        onClick={() => actions.claim()}
+      >
+        {t('nextConversation')}
+      </button>
+      {reason && (
+        <p id={reasonId} class="hint">
+          {reason}
+        </p>
+      )}
+      <Board state={state} actions={actions} blocked={blocked} />
+      <WaitingList version={state.queueVersion} actions={actions} blocked={blocked} />
+    </aside>
+  );
+}
+
+function ewtText(t: ReturnType<typeof useConsole>['t'], seconds: number | null | undefined): string {
+  const minutes = estimateMinutes(seconds);
+  if (minutes === null) return t('unknown');
+  if (minutes < 1) return t('lessThanMinute');
+  return t('aboutMinutes', { minutes });
+}
+
+function Board(props: { state: State; actions: Actions; blocked: boolean }) {
+  const { t, topicName } = useConsole();
+  const now = useNow(1000);
+  const { boards, boardsAt } = props.state;
+  return (
+    <section class="board" aria-labelledby="queues-title">
+      <h2 id="queues-title">{t('queuesTitle')}</h2>
+      {boards.length === 0 ? (
+        <p class="hint">{t('noQueues')}</p>
+      ) : (
+        <ul class="board-list">
+          {boards.map((b) => {
+            const name = topicName(b.id);
+            const longest = longestWaitNow(b, boardsAt, now);
+            return (
+              <li class={'board-card' + (b.waiting > 0 ? ' has-waiting' : '')} data-topic={b.id}>
+                <div class="board-head">
+                  <h3>{name}</h3>
+                  <button
+                    type="button"
+                    class="small"
+                    disabled={props.blocked || b.waiting === 0}
+                    aria-label={t('claimTopic', { topic: name })}
+                    onClick={() => props.actions.claim({ topic: b.id })}
+                  >
+                    {t('claimTopicShort')}
+                  </button>
+                </div>
+                <dl class="board-stats">
+                  <div>
+                    <dt>{t('waiting')}</dt>
+                    <dd class="waiting-count">{b.waiting}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('longestWait')}</dt>
+                    <dd>{b.waiting > 0 ? formatClock(longest) : '–'}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('ewt')}</dt>
+                    <dd>{ewtText(t, b.estimatedWaitSeconds)}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('agentsAvailable')}</dt>
+                    <dd>{b.agentsAvailable}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('callbacksOpen')}</dt>
+                    <dd>{props.state.callbacksOpen[b.id] ?? b.callbacksOpen ?? 0}</dd>
+                  </div>
+                </dl>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function WaitingList(props: { version: number; actions: Actions; blocked: boolean }) {
+  const { t, api, topicName } = useConsole();
+  const [items, setItems] = useState<WaitingConversation[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () =>
+    api
+      .get<WaitingConversation[]>('/api/v1/queue')
+      .then((list) => {
+        setItems(list);
+        setError(null);
+      })
+      .catch((e) => setError(e.message));
+  // the board changes whenever somebody joins or leaves a queue: read the list again then
+  useEffect(() => {
+    const id = setTimeout(load, 250);
+    return () => clearTimeout(id);
+  }, [props.version]);
+  useEffect(() => {
+    const id = setInterval(load, 20_000);
+    return () => clearInterval(id);
+  }, []);
+  return (
+    <section class="waiting" aria-labelledby="waiting-title">
+      <div class="section-head">
+        <h2 id="waiting-title">{t('waitingListTitle')}</h2>
+        <button type="button" class="small secondary" onClick={load}>
+          {t('refresh')}
+        </button>
+      </div>
+      {error && <p class="error">{t('loadFailed', { error })}</p>}
+      {items && items.length === 0 && <p class="hint">{t('waitingEmpty')}</p>}
+      {items && items.length > 0 && (
+        <ol class="waiting-list">
+          {items.map((w) => {
+            const name = w.residentName || t('anonymous');
+            return (
+              <li data-conversation={w.id}>
+                <div class="waiting-main">
+                  <strong>{name}</strong> <span class="muted">· {topicName(w.topic)}</span>
+                  <div class="muted small-text">{t('waitingSince', { time: formatTime(w.queuedAt) })}</div>
+                  {w.firstMessage && <p class="first-message">{w.firstMessage}</p>}
+                </div>
+                <button
+                  type="button"
+                  class="small"
+                  disabled={props.blocked}
+                  aria-label={t('pickLabel', { name })}
+                  onClick={() => props.actions.claim({ conversationId: w.id })}
+                >
+                  {t('pick')}
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
+  );
+}

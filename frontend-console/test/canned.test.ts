@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { fillCanned, insertCanned, matchCanned, slashQuery } from '../src/canned';
+import { dictionaries } from '../src/i18n';
+import { shortcutFor } from '../src/keys';
+import type { CannedReply } from '../src/protocol';
+import { normaliseAgents, normaliseStats, transferCandidates } from '../src/supervision';
+
+const replies: CannedReply[] = [
+  { id: '1', title: 'Afspraak maken', text: 'U kunt online een afspraak maken, {naam}.', topics: ['paspoort-id'], locale: 'nl' },
+  { id: '2', title: 'Openingstijden', text: 'Wij zijn open van 8.30 tot 17.00 uur.', topics: [], locale: 'nl' },
+  { id: '3', title: 'Opening hours', text: 'We are open 8.30–17.00.', topics: [], locale: 'en' },
+  { id: '4', title: 'Rijexamen', text: 'Het CBR neemt examens af.', topics: ['rijbewijs'], locale: 'nl' },
+  { id: '5', title: 'Afsluiten', text: 'Kan ik u nog ergens anders mee helpen? Een afspraak is ook mogelijk.', topics: null, locale: null },
+];
+
+describe('canned replies', () => {
+  it('finds the "/word" being typed at the caret', () => {
+    expect(slashQuery('/afs', 4)).toEqual({ start: 0, query: 'afs' });
+    expect(slashQuery('Goedemorgen /op', 15)).toEqual({ start: 12, query: 'op' });
+    expect(slashQuery('en/of', 5)).toBeNull();
+    expect(slashQuery('/afs en verder', 14)).toBeNull();
+    expect(slashQuery('/', 1)).toEqual({ start: 0, query: '' });
+  });
+
+  it('offers replies for the topic and language, title matches first', () => {
+    const titles = (q: string, topic = 'paspoort-id', locale = 'nl') => matchCanned(replies, q, topic, locale).map((r) => r.title);
+    expect(titles('af')).toEqual(['Afspraak maken', 'Afsluiten']);
+    expect(titles('afspraak')).toEqual(['Afspraak maken', 'Afsluiten']); // the second by its text
+    expect(titles('')).not.toContain('Rijexamen');
+    expect(titles('', 'rijbewijs')).toContain('Rijexamen');
+    expect(titles('open', 'rijbewijs', 'en')).toEqual(['Opening hours']);
+    expect(titles('ÓPEN')).toEqual(['Openingstijden']);
+  });
+
+  it('fills in the names and replaces the "/word"', () => {
+    const filled = fillCanned(replies[0].text, 'Jan', 'Anne');
+    expect(filled).toBe('U kunt online een afspraak maken, Jan.');
+    expect(insertCanned('Hallo /afs', 10, filled, { start: 6, query: 'afs' })).toEqual({
+      text: 'Hallo ' + filled,
+      caret: 6 + filled.length,
+    });
+    expect(insertCanned('ab', 1, 'X', null)).toEqual({ text: 'aXb', caret: 2 });
+  });
+});
+
+describe('shortcuts', () => {
+  const key = (k: string, code: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean; shiftKey: boolean; metaKey: boolean }> = {}) => ({
+    key: k,
+    code,
+    altKey: false,
+    ctrlKey: false,
+    shiftKey: false,
+    metaKey: false,
+    ...mods,
+  });
+
+  it('maps Alt+letter to actions by the physical key', () => {
+    expect(shortcutFor(key('n', 'KeyN', { altKey: true }))).toEqual({ kind: 'next' });
+    expect(shortcutFor(key('˜', 'KeyN', { altKey: true }))).toEqual({ kind: 'next' });
+    expect(shortcutFor(key('2', 'Digit2', { altKey: true }))).toEqual({ kind: 'conversation', index: 1 });
+    expect(shortcutFor(key('PageDown', 'PageDown', { altKey: true }))).toEqual({ kind: 'cycle', delta: 1 });
+    expect(shortcutFor(key('o', 'KeyO', { altKey: true }))).toEqual({ kind: 'transfer' });
+  });
+
+  it('leaves plain typing and browser combinations alone', () => {
+    expect(shortcutFor(key('n', 'KeyN'))).toBeNull();
+    expect(shortcutFor(key('n', 'KeyN', { altKey: true, ctrlKey: true }))).toBeNull();
+    expect(shortcutFor(key('z', 'KeyZ', { altKey: true }))).toBeNull();
+  });
+});
+
+describe('translations', () => {
+  it('has every Dutch text in English too', () => {
+    const nl = Object.keys(dictionaries.nl).sort();
+    expect(Object.keys(dictionaries.en).sort()).toEqual(nl);
+    for (const k of nl) expect((dictionaries.en as Record<string, string>)[k]).not.toBe('');
+  });
+
+  it('names the controls as the SPEC does', () => {
+    const nl = dictionaries.nl;
+    expect([nl.username, nl.password, nl.login, nl.nextConversation, nl.replyLabel, nl.note, nl.transfer, nl.close]).toEqual([
+      'Gebruikersnaam',
+      'Wachtwoord',
+      'Inloggen',
+      'Volgende gesprek',
+      'Uw bericht',
+      'Notitie',
+      'Overdragen',
+      'Afsluiten',
+    ]);
+  });
+});
+
+describe('supervisor data', () => {
+  it('reads agents in the likely shapes and picks colleagues to transfer to', () => {
+    const agents = normaliseAgents([
+      { id: 'a', displayName: 'Anne', status: 'available', topics: ['x'], openConversations: [{ id: 'c' }], maxConcurrent: 3 },
+      { id: 'b', name: 'Bert', status: 'available', topics: ['x'], openConversations: 3, maxConcurrent: 3 },
+      { id: 'c', username: 'carla', status: 'away', topics: [], openConversations: 0 },
+      { id: 'd', name: 'Dirk', status: 'available', topics: ['x'], conversations: 0, maxConcurrent: 2 },
+    ]);
+    expect(agents.map((a) => [a.name, a.openConversations])).toEqual([
+      ['Anne', 1],
+      ['Bert', 3],
+      ['carla', 0],
+      ['Dirk', 0],
+    ]);
+    expect(transferCandidates(agents, 'a').map((a) => a.id)).toEqual(['d']);
+    expect(normaliseAgents({ items: [{ id: 'z', name: 'Z', status: 'offline' }] })[0].topics).toEqual([]);
+    expect(normaliseAgents('nonsense')).toEqual([]);
+  });
+
+  it('reads statistics per topic', () => {
+    const stats = normaliseStats({
+      topics: [{ topic: 'afval', offered: 10, answered: 8, abandoned: 1, callbacks: 1, serviceLevel: 75, wait: { median: 30, p90: 90 }, averageHandleSeconds: 240, averageRating: 4.5 }],
+    });
+    expect(stats[0]).toMatchObject({ topic: 'afval', offered: 10, medianWaitSeconds: 30, p90WaitSeconds: 90, averageHandleSeconds: 240, averageRating: 4.5 });
+  });
+});

@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import type { ConversationView, ServerFrame } from '../src/protocol';
+import {
+  type Action,
+  type State,
+  initialState,
+  longestWaitNow,
+  mergeMessages,
+  reduce,
+  residentTyping,
+  totalUnread,
+  unreadCount,
+  unsent,
+} from '../src/state';
+
+const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id', 'rijbewijs'], maxConcurrent: 3, status: 'available' };
+
+function conv(id: string, extra: Partial<ConversationView> = {}): ConversationView {
+  return {
+    id,
+    topic: 'paspoort-id',
+    state: 'active',
+    residentName: 'Jan',
+    queuedAt: '2026-11-30T09:00:48Z',
+    assignedAt: '2026-11-30T09:01:05Z',
+    residentOnline: true,
+    confidential: false,
+    messages: [{ seq: 1, from: 'resident', text: 'Mijn paspoort is verlopen', sentAt: '2026-11-30T09:01:02Z', clientMsgId: 'm-1' }],
+    ...extra,
+  };
+}
+
+function frame(f: ServerFrame, now = 1000, extra: Partial<Extract<Action, { type: 'frame' }>> = {}): Action {
+  return { type: 'frame', frame: f, now, ...extra };
+}
+
+function run(...actions: Action[]): State {
+  return actions.reduce(reduce, initialState);
+}
+
+describe('hello', () => {
+  it('restores every conversation the agent holds and selects the first', () => {
+    const s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    expect(s.agent?.name).toBe('Anne');
+    expect(s.conversations.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(s.selected).toBe('c1');
+    expect(s.helloAt).toBe(1000);
+  });
+
+  it('keeps the selection, read markers and unsent messages across a reconnect', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }), { type: 'select', id: 'c2' });
+    s = reduce(s, { type: 'pending', conversationId: 'c2', pending: { clientMsgId: 'a-1', kind: 'message', text: 'Hallo', queuedAt: 5 } });
+    s = reduce(s, { type: 'pending', conversationId: 'c2', pending: { clientMsgId: 'a-2', kind: 'note', text: 'Let op', queuedAt: 6 } });
+    s = reduce(s, { type: 'connection', state: 'reconnecting' });
+    // a-1 reached the server before the drop: it is in the hello; a-2 did not
+    const c2 = conv('c2', {
+      messages: [...conv('c2').messages, { seq: 2, from: 'agent', text: 'Hallo', sentAt: 'x', clientMsgId: 'a-1', agentName: 'Anne' }],
+    });
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1'), c2] }, 2000));
+    expect(s.selected).toBe('c2');
+    const restored = s.conversations.find((c) => c.id === 'c2')!;
+    expect(restored.pending.map((p) => p.clientMsgId)).toEqual(['a-2']);
+    expect(unsent(s)).toEqual([{ conversationId: 'c2', pending: expect.objectContaining({ clientMsgId: 'a-2', kind: 'note' }) }]);
+  });
+
+  it('drops what the agent no longer holds and reads seen markers kept over a page reload', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    const c1 = conv('c1', {
+      messages: [
+        { seq: 1, from: 'resident', text: 'a', sentAt: 'x' },
+        { seq: 2, from: 'resident', text: 'b', sentAt: 'x' },
+        { seq: 3, from: 'resident', text: 'c', sentAt: 'x' },
+      ],
+    });
+    s = reduce(initialState, frame({ type: 'hello', agent, conversations: [c1] }, 1, { seen: { c1: 2 }, visible: false }));
+    expect(s.conversations).toHaveLength(1);
+    expect(unreadCount(s.conversations[0])).toBe(1);
+  });
+});
+
+describe('messages', () => {
+  const start = () => run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+
+  it('stores each seq once, in order, whatever order or how often they arrive', () => {
+    let s = start();
+    const m = (seq: number) => frame({ type: 'message', conversationId: 'c1', seq, from: 'resident', text: 't' + seq, sentAt: 'x' });
+    s = [m(3), m(2), m(3), m(2)].reduce(reduce, s);
+    expect(s.conversations[0].messages.map((x) => x.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('accepts a gap in seq (a note the resident side never sees) without waiting for it', () => {
+    expect(mergeMessages([{ seq: 1, from: 'resident', text: 'a', sentAt: 'x' }], [{ seq: 3, from: 'agent', text: 'c', sentAt: 'x' }]).map((m) => m.seq)).toEqual([1, 3]);
+  });
+
+  it('counts unread resident messages only in conversations not being looked at', () => {
+    let s = start();
+    s = reduce(s, frame({ type: 'message', conversationId: 'c2', seq: 2, from: 'resident', text: 'hallo?', sentAt: 'x' }));
+    s = reduce(s, frame({ type: 'message', conversationId: 'c2', seq: 3, from: 'agent', text: 'ja', sentAt: 'x' }));
+    s = reduce(s, frame({ type: 'message', conversationId: 'c1', seq: 2, from: 'resident', text: 'nog iets', sentAt: 'x' }));
+    expect(unreadCount(s.conversations[1])).toBe(2); // seq 1 and 2 from the resident, never opened
+    expect(unreadCount(s.conversations[0])).toBe(0);
+    s = reduce(s, { type: 'select', id: 'c2' });
+    expect(totalUnread(s)).toBe(0);
+  });
+
+  it('does not mark a message read while the page is hidden', () => {
+    let s = start();
+    s = reduce(s, frame({ type: 'message', conversationId: 'c1', seq: 2, from: 'resident', text: 'x', sentAt: 'x' }, 1, { visible: false }));
+    expect(unreadCount(s.conversations[0])).toBe(1);
+    s = reduce(s, { type: 'seen', id: 'c1' });
+    expect(unreadCount(s.conversations[0])).toBe(0);
+  });
+
+  it('settles a pending message when its clientMsgId comes back, and marks it failed on an error with that ref', () => {
+    let s = start();
+    s = reduce(s, { type: 'pending', conversationId: 'c1', pending: { clientMsgId: 'a-9', kind: 'message', text: 'x', queuedAt: 1 } });
+    s = reduce(s, { type: 'pending', conversationId: 'c1', pending: { clientMsgId: 'a-10', kind: 'message', text: 'y', queuedAt: 2 } });
+    s = reduce(s, frame({ type: 'message', conversationId: 'c1', seq: 2, from: 'agent', text: 'x', sentAt: 'x', clientMsgId: 'a-9' }));
+    s = reduce(s, frame({ type: 'error', code: 'invalid_message', message: 'Te lang', ref: 'a-10' }, 1, { quiet: true }));
+    const c = s.conversations[0];
+    expect(c.pending).toEqual([expect.objectContaining({ clientMsgId: 'a-10', error: 'Te lang' })]);
+    expect(s.notices).toHaveLength(0);
+    expect(unsent(s)).toHaveLength(0);
+  });
+
+  it('keeps notes apart from messages by their sender', () => {
+    let s = start();
+    s = reduce(s, frame({ type: 'message', conversationId: 'c1', seq: 2, from: 'note', text: 'klant is boos', sentAt: 'x', agentName: 'Anne' }));
+    expect(s.conversations[0].messages[1]).toEqual({ seq: 2, from: 'note', text: 'klant is boos', sentAt: 'x', agentName: 'Anne' });
+  });
+});
+
+describe('typing and presence', () => {
+  it('shows the resident typing for a few seconds, and stops when their message arrives', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
+    s = reduce(s, frame({ type: 'typing', conversationId: 'c1', from: 'resident' }, 10_000));
+    expect(residentTyping(s.conversations[0], 12_000)).toBe(true);
+    expect(residentTyping(s.conversations[0], 16_000)).toBe(false);
+    s = reduce(s, frame({ type: 'message', conversationId: 'c1', seq: 2, from: 'resident', text: 'x', sentAt: 'x' }, 11_000));
+    expect(residentTyping(s.conversations[0], 11_001)).toBe(false);
+  });
+
+  it('follows the resident going offline and online', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
+    s = reduce(s, frame({ type: 'presence', conversationId: 'c1', residentOnline: false }));
+    expect(s.conversations[0].residentOnline).toBe(false);
+  });
+});
+
+describe('claims and endings', () => {
+  it('switches to a conversation this console claimed, not to one that merely arrives', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }));
+    expect(s.selected).toBe('c1'); // a colleague's transfer: no jump
+    s = reduce(s, { type: 'claim-sent', now: 5 });
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c3') }));
+    expect(s.selected).toBe('c3');
+    expect(s.claimPendingSince).toBeNull();
+  });
+
+  it('ends a claim attempt on nothing_waiting and shows it', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [] }), { type: 'claim-sent', now: 5 });
+    s = reduce(s, frame({ type: 'error', code: 'nothing_waiting', message: 'Er wacht niemand' }));
+    expect(s.claimPendingSince).toBeNull();
+    expect(s.notices.map((n) => n.text)).toEqual(['Er wacht niemand']);
+  });
+
+  it('removes a conversation this console closed or transferred', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    s = reduce(s, { type: 'leaving', id: 'c1' });
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c1', reason: 'transferred' }));
+    expect(s.conversations.map((c) => c.id)).toEqual(['c2']);
+    expect(s.selected).toBe('c2');
+    expect(s.leaving).toEqual([]);
+  });
+
+  it('keeps a conversation the resident left on screen until dismissed, also over a reconnect', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c1', reason: 'resident_left' }));
+    expect(s.conversations[0].ended).toBe('resident_left');
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [] }));
+    expect(s.conversations[0].ended).toBe('resident_left');
+    s = reduce(s, { type: 'dismiss', id: 'c1' });
+    expect(s.conversations).toEqual([]);
+    expect(s.selected).toBeNull();
+  });
+
+  it('lets a refused transfer be tried again', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'leaving', id: 'c1' });
+    s = reduce(s, frame({ type: 'error', code: 'agent_unavailable', message: 'Niet beschikbaar', ref: 'leave:c1' }));
+    expect(s.leaving).toEqual([]);
+    expect(s.conversations).toHaveLength(1);
+  });
+});
+
+describe('queues and callbacks', () => {
+  it('keeps the board and counts the longest wait on between pushes', () => {
+    const board = { id: 'paspoort-id', waiting: 2, longestWaitSeconds: 30, estimatedWaitSeconds: 120, agentsAvailable: 1, callbacksOpen: 4 };
+    const s = run(frame({ type: 'queues', topics: [board] }, 10_000));
+    expect(s.callbacksOpen['paspoort-id']).toBe(4);
+    expect(longestWaitNow(s.boards[0], s.boardsAt, 25_500)).toBe(45);
+    expect(longestWaitNow({ ...board, waiting: 0 }, s.boardsAt, 25_500)).toBe(0);
+  });
+
+  it('bumps the callback version on every callbacks event so the list reads again', () => {
+    let s = run(frame({ type: 'callbacks', topics: [{ id: 'rijbewijs', open: 2 }] }));
+    s = reduce(s, frame({ type: 'callbacks', topics: [{ id: 'rijbewijs', open: 3 }] }));
+    expect(s.callbacksVersion).toBe(2);
+    expect(s.callbacksOpen).toEqual({ rijbewijs: 3 });
+  });
+});
