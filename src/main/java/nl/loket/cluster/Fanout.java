@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import nl.loket.queue.QueueService;
 import nl.loket.security.ActiveAccounts;
+import nl.loket.topic.TopicCatalog;
 
 import java.util.List;
 import java.util.Set;
@@ -31,6 +32,7 @@ public class Fanout {
     private final Vertx vertx;
     private final QueueService queues;
     private final ActiveAccounts accounts;
+    private final TopicCatalog catalog;
     private final Set<Subscriber> residents = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<UUID, Set<Subscriber>> residentsByConversation = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, Set<Subscriber>> agentsById = new ConcurrentHashMap<>();
@@ -40,7 +42,8 @@ public class Fanout {
     private long tickTimer = -1;
     private long safetyTimer = -1;
 
-    public Fanout(Vertx vertx, QueueService queues, ActiveAccounts accounts) {
+    public Fanout(Vertx vertx, QueueService queues, ActiveAccounts accounts, TopicCatalog catalog) {
+        this.catalog = catalog;
         this.vertx = vertx;
         this.queues = queues;
         this.accounts = accounts;
@@ -121,6 +124,9 @@ public class Fanout {
             boardsDirty.set(true);
         } else if (signal instanceof Signal.Callbacks) {
             boardsDirty.set(true);
+        } else if (signal instanceof Signal.Topics) {
+            catalog.invalidate();
+            allTopicsDirty.set(true);
         } else if (signal instanceof Signal.Typing t) {
             if ("resident".equals(t.from())) {
                 agentsById.values().forEach(set -> set.forEach(s -> {

@@ -45,6 +45,13 @@ public sealed interface Signal {
         }
     }
 
+    /** Topics were changed by an admin: cached topics are stale. */
+    record Topics() implements Signal {
+        public String encode() {
+            return "o|";
+        }
+    }
+
     /** A user was disabled: their open connections must close. */
     record Revoke(UUID userId) implements Signal {
         public String encode() {
@@ -61,6 +68,7 @@ public sealed interface Signal {
             case "t" -> new Typing(UUID.fromString(p[1]), p[2]);
             case "r" -> new Revoke(UUID.fromString(p[1]));
             case "b" -> new Callbacks(p[1]);
+            case "o" -> new Topics();
             default -> throw new IllegalArgumentException("unknown signal " + payload);
         };
     }

@@ -1,0 +1,116 @@
+package nl.loket.canned;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import nl.loket.common.Db;
+import nl.loket.common.LoketException;
+import nl.loket.security.Roles;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Canned replies: agents read them, admins manage them (SPEC §4.2, §4.5). */
+@Path("/api/v1")
+@Tag(name = "agent")
+public class CannedReplyResource {
+
+    private final Db db;
+
+    public CannedReplyResource(Db db) {
+        this.db = db;
+    }
+
+    public record CannedReply(String id, String title, String text, List<String> topics, String locale) {
+    }
+
+    public record CannedReplyRequest(@NotBlank @Size(max = 100) String title, @NotBlank @Size(max = 2000) String text,
+                                     List<@NotBlank String> topics,
+                                     @Pattern(regexp = "nl|en", message = "nl of en / nl or en") String locale) {
+    }
+
+    @GET
+    @Path("canned-replies")
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN})
+    @Operation(summary = "Canned replies, by title; an empty topic list means every topic")
+    public Uni<List<CannedReply>> list() {
+        return db.query("select id, title, text, topics, locale from canned_reply order by title").map(CannedReplyResource::map);
+    }
+
+    @GET
+    @Path("admin/canned-replies")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<List<CannedReply>> adminList() {
+        return list();
+    }
+
+    @POST
+    @Path("admin/canned-replies")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<Response> create(@NotNull @Valid CannedReplyRequest r) {
+        return db.query("insert into canned_reply (id, title, text, topics, locale) values ($1, $2, $3, $4, $5) "
+                                + "returning id, title, text, topics, locale",
+                        Tuple.of(UUID.randomUUID(), r.title().strip(), r.text().strip(), topics(r), locale(r)))
+                .map(rows -> Response.status(201).entity(map(rows).get(0)).build());
+    }
+
+    @PUT
+    @Path("admin/canned-replies/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<CannedReply> update(@PathParam("id") UUID id, @NotNull @Valid CannedReplyRequest r) {
+        return db.query("update canned_reply set title = $2, text = $3, topics = $4, locale = $5, updated_at = now() where id = $1 "
+                                + "returning id, title, text, topics, locale",
+                        Tuple.of(id, r.title().strip(), r.text().strip(), topics(r), locale(r)))
+                .map(rows -> map(rows).stream().findFirst().orElseThrow(CannedReplyResource::unknown));
+    }
+
+    @DELETE
+    @Path("admin/canned-replies/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<Response> delete(@PathParam("id") UUID id) {
+        return db.query("delete from canned_reply where id = $1", Tuple.of(id)).map(rows -> {
+            if (rows.rowCount() == 0) {
+                throw unknown();
+            }
+            return Response.noContent().build();
+        });
+    }
+
+    private static String[] topics(CannedReplyRequest r) {
+        return r.topics() == null ? new String[0] : r.topics().toArray(new String[0]);
+    }
+
+    private static String locale(CannedReplyRequest r) {
+        return r.locale() == null ? "nl" : r.locale();
+    }
+
+    private static List<CannedReply> map(RowSet<Row> rows) {
+        List<CannedReply> list = new ArrayList<>();
+        for (Row row : rows) {
+            list.add(new CannedReply(row.getUUID("id").toString(), row.getString("title"), row.getString("text"),
+                    List.of(row.getArrayOfStrings("topics")), row.getString("locale")));
+        }
+        return list;
+    }
+
+    private static LoketException unknown() {
+        return new LoketException("not_found", 404, "Onbekend standaardantwoord. / Unknown canned reply.");
+    }
+}

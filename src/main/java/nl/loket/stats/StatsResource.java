@@ -1,0 +1,116 @@
+package nl.loket.stats;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import nl.loket.common.Db;
+import nl.loket.common.Problem;
+import nl.loket.common.ValidationException;
+import nl.loket.security.Roles;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Statistics per topic for a range of days in Europe/Amsterdam (both inclusive), computed in
+ * SQL. A conversation counts on the local day it was started.
+ */
+@Path("/api/v1/stats")
+@RolesAllowed(Roles.SUPERVISOR)
+@Tag(name = "supervisor")
+public class StatsResource {
+
+    private static final String STATS = """
+            with bounds as (
+                select ($1::date)::timestamp at time zone 'Europe/Amsterdam' as lo,
+                       ($2::date + 1)::timestamp at time zone 'Europe/Amsterdam' as hi
+            ), c as (
+                select c.topic, c.state, c.rating, c.first_assigned_at,
+                       extract(epoch from c.first_assigned_at - c.created_at) as wait,
+                       extract(epoch from c.closed_at - c.first_assigned_at) as handle
+                from conversation c, bounds b
+                where c.created_at >= b.lo and c.created_at < b.hi
+            )
+            select t.id as topic,
+                   count(c.topic) as offered,
+                   count(c.first_assigned_at) as answered,
+                   count(*) filter (where c.state = 'abandoned') as abandoned,
+                   count(*) filter (where c.state = 'callback') as callbacks,
+                   count(*) filter (where c.wait <= $3) as in_time,
+                   percentile_cont(0.5) within group (order by c.wait) as median_wait,
+                   percentile_cont(0.9) within group (order by c.wait) as p90_wait,
+                   avg(c.handle) filter (where c.state = 'closed') as handle,
+                   avg(c.rating) as rating
+            from topic t left join c on c.topic = t.id
+            group by t.id, t.sort_order
+            order by t.sort_order, t.id
+            """;
+
+    private final Db db;
+    private final int serviceLevelSeconds;
+
+    public StatsResource(Db db, @ConfigProperty(name = "loket.stats.service-level-seconds", defaultValue = "60") int serviceLevelSeconds) {
+        this.db = db;
+        this.serviceLevelSeconds = serviceLevelSeconds;
+    }
+
+    public record TopicStats(String topic, long offered, long answered, long abandoned, long callbacks, Double serviceLevel,
+                             Double medianWaitSeconds, Double p90WaitSeconds, Double averageHandleSeconds, Double averageRating) {
+    }
+
+    public record Stats(LocalDate from, LocalDate to, int serviceLevelSeconds, List<TopicStats> topics) {
+    }
+
+    @GET
+    @Operation(summary = "Per topic: offered, answered, abandoned, callbacks, service level (% answered within the threshold), "
+            + "median and p90 wait, average handle time and rating; days in Europe/Amsterdam, both inclusive")
+    public Uni<Stats> stats(@QueryParam("from") String from, @QueryParam("to") String to) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        LocalDate start = date(from, "from", errors);
+        LocalDate end = date(to, "to", errors);
+        if (start != null && end != null && (end.isBefore(start) || ChronoUnit.DAYS.between(start, end) > 366)) {
+            errors.add(new Problem.FieldError("to", "op of na from, hoogstens een jaar later / on or after from, at most a year later"));
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return db.query(STATS, Tuple.of(start, end, serviceLevelSeconds)).map(rows -> {
+            List<TopicStats> topics = new ArrayList<>();
+            for (Row r : rows) {
+                long offered = r.getLong("offered");
+                topics.add(new TopicStats(r.getString("topic"), offered, r.getLong("answered"), r.getLong("abandoned"),
+                        r.getLong("callbacks"), offered == 0 ? null : round(100.0 * r.getLong("in_time") / offered),
+                        round(r.getDouble("median_wait")), round(r.getDouble("p90_wait")), round(r.getDouble("handle")),
+                        round(r.getDouble("rating"))));
+            }
+            return new Stats(start, end, serviceLevelSeconds, topics);
+        });
+    }
+
+    private static Double round(Double value) {
+        return value == null ? null : Math.round(value * 10) / 10.0;
+    }
+
+    private static LocalDate date(String value, String field, List<Problem.FieldError> errors) {
+        if (value == null) {
+            errors.add(new Problem.FieldError(field, "verplicht, bijvoorbeeld 2026-11-30 / required, for example 2026-11-30"));
+            return null;
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            errors.add(new Problem.FieldError(field, "geen datum als 2026-11-30 / not a date like 2026-11-30"));
+            return null;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package nl.loket.stats;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import nl.loket.Api;
+import nl.loket.TestTopics;
+import nl.loket.common.Db;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+
+/**
+ * A fixture day with known answers: Sunday 25 October 2026, when summer time ends in the
+ * Netherlands and the day lasts 25 hours (22:00 UTC on the 24th to 23:00 UTC on the 25th).
+ */
+@QuarkusTest
+class StatsTest {
+
+    @Inject
+    Db db;
+
+    @Test
+    void perTopicFiguresForADayInAmsterdamTime() {
+        String topic = TestTopics.create(db);
+        // created (UTC), seconds to answer (null: never), handle seconds, state, rating
+        conversation(topic, "2026-10-24T21:59:59Z", 5, 100, "closed", 5);     // 23:59:59 on the 24th: not counted
+        conversation(topic, "2026-10-24T22:00:00Z", 30, 300, "closed", 4);    // 00:00 on the 25th (CEST)
+        conversation(topic, "2026-10-25T10:00:00Z", 90, 600, "closed", 2);
+        conversation(topic, "2026-10-25T12:00:00Z", null, null, "abandoned", null);
+        conversation(topic, "2026-10-25T15:00:00Z", null, null, "callback", null);
+        conversation(topic, "2026-10-25T22:59:59Z", 10, null, "active", null);  // 23:59:59 on the 25th (CET)
+        conversation(topic, "2026-10-25T23:00:00Z", 5, 100, "closed", 1);     // the 26th: not counted
+
+        String supervisor = Api.user("Sofie", List.of("supervisor"), List.of(), 3).token();
+        String path = "topics.find { it.topic == '" + topic + "' }.";
+        given().auth().oauth2(supervisor).queryParam("from", "2026-10-25").queryParam("to", "2026-10-25").get("/api/v1/stats")
+                .then().statusCode(200)
+                .body("serviceLevelSeconds", equalTo(60))
+                .body(path + "offered", equalTo(5))
+                .body(path + "answered", equalTo(3))
+                .body(path + "abandoned", equalTo(1))
+                .body(path + "callbacks", equalTo(1))
+                .body(path + "serviceLevel", equalTo(40.0f))
+                .body(path + "medianWaitSeconds", equalTo(30.0f))
+                .body(path + "p90WaitSeconds", equalTo(78.0f))
+                .body(path + "averageHandleSeconds", equalTo(450.0f))
+                .body(path + "averageRating", equalTo(3.0f));
+        // the 24th through the 26th: all seven
+        given().auth().oauth2(supervisor).queryParam("from", "2026-10-24").queryParam("to", "2026-10-26").get("/api/v1/stats")
+                .then().statusCode(200).body(path + "offered", equalTo(7));
+        // an empty day
+        given().auth().oauth2(supervisor).queryParam("from", "2026-10-20").queryParam("to", "2026-10-20").get("/api/v1/stats")
+                .then().statusCode(200).body(path + "offered", equalTo(0)).body(path + "serviceLevel", nullValue());
+    }
+
+    @Test
+    void badRangesAreFieldErrors() {
+        String supervisor = Api.user("Siem", List.of("supervisor"), List.of(), 3).token();
+        given().auth().oauth2(supervisor).queryParam("from", "2026-10-25").queryParam("to", "2026-10-24").get("/api/v1/stats")
+                .then().statusCode(400).body("errors.field", hasItem("to"));
+        given().auth().oauth2(supervisor).queryParam("from", "gisteren").get("/api/v1/stats")
+                .then().statusCode(400).body("errors.field", hasItem("from")).body("errors.field", hasItem("to"));
+        given().auth().oauth2(Api.agent("Ab", List.of("afval"), 3).token()).queryParam("from", "2026-10-25").queryParam("to", "2026-10-25")
+                .get("/api/v1/stats").then().statusCode(403);
+    }
+
+    private void conversation(String topic, String created, Integer answerAfter, Integer handle, String state, Integer rating) {
+        db.query("""
+                insert into conversation (id, topic, state, created_at, queued_at, first_assigned_at, assigned_at, closed_at, rating, updated_at)
+                values (gen_random_uuid(), $1, $2, $3::timestamptz, $3::timestamptz,
+                        $3::timestamptz + make_interval(secs => $4), $3::timestamptz + make_interval(secs => $4),
+                        case when $2 = 'active' then null
+                             else $3::timestamptz + make_interval(secs => coalesce($4, 0) + coalesce($5, 0)) end,
+                        $6, now())""",
+                Tuple.tuple(java.util.Arrays.asList(topic, state, java.time.OffsetDateTime.parse(created), answerAfter == null ? null : (double) answerAfter,
+                        handle == null ? null : (double) handle, rating))).await().indefinitely();
+    }
+}
