@@ -27,9 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Canned replies: agents read them, admins manage them (SPEC §4.2, §4.5). */
-@Path("/api/v1")
-@Tag(name = "agent")
+/** Canned replies: admins manage them (SPEC §4.5), agents read them (SPEC §4.2). */
+@Path("/api/v1/admin/canned-replies")
+@RolesAllowed(Roles.ADMIN)
+@Tag(name = "admin")
 public class CannedReplyResource {
 
     private final Db db;
@@ -46,24 +47,34 @@ public class CannedReplyResource {
                                      @Pattern(regexp = "nl|en", message = "nl of en / nl or en") String locale) {
     }
 
-    @GET
-    @Path("canned-replies")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN})
-    @Operation(summary = "Canned replies, by title; an empty topic list means every topic")
-    public Uni<List<CannedReply>> list() {
+    /** Canned replies for agents (SPEC §4.2). */
+    @Path("/api/v1/canned-replies")
+    @Tag(name = "agent")
+    public static class ForAgents {
+        private final Db db;
+
+        public ForAgents(Db db) {
+            this.db = db;
+        }
+
+        @GET
+        @RolesAllowed({Roles.AGENT, Roles.ADMIN})
+        @Operation(summary = "Canned replies, by title; an empty topic list means every topic")
+        public Uni<List<CannedReply>> list() {
+            return all(db);
+        }
+    }
+
+    static Uni<List<CannedReply>> all(Db db) {
         return db.query("select id, title, text, topics, locale from canned_reply order by title").map(CannedReplyResource::map);
     }
 
     @GET
-    @Path("admin/canned-replies")
-    @RolesAllowed(Roles.ADMIN)
-    public Uni<List<CannedReply>> adminList() {
-        return list();
+    public Uni<List<CannedReply>> list() {
+        return all(db);
     }
 
     @POST
-    @Path("admin/canned-replies")
-    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> create(@NotNull @Valid CannedReplyRequest r) {
         return db.query("insert into canned_reply (id, title, text, topics, locale) values ($1, $2, $3, $4, $5) "
                                 + "returning id, title, text, topics, locale",
@@ -72,8 +83,7 @@ public class CannedReplyResource {
     }
 
     @PUT
-    @Path("admin/canned-replies/{id}")
-    @RolesAllowed(Roles.ADMIN)
+    @Path("{id}")
     public Uni<CannedReply> update(@PathParam("id") UUID id, @NotNull @Valid CannedReplyRequest r) {
         return db.query("update canned_reply set title = $2, text = $3, topics = $4, locale = $5, updated_at = now() where id = $1 "
                                 + "returning id, title, text, topics, locale",
@@ -82,8 +92,7 @@ public class CannedReplyResource {
     }
 
     @DELETE
-    @Path("admin/canned-replies/{id}")
-    @RolesAllowed(Roles.ADMIN)
+    @Path("{id}")
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return db.query("delete from canned_reply where id = $1", Tuple.of(id)).map(rows -> {
             if (rows.rowCount() == 0) {

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** A resident's request to be forgotten (AVG art. 17), carried out by an admin and audited. */
-@Path("/api/v1/admin")
+@Path("/api/v1/admin/conversations")
 @RolesAllowed(Roles.ADMIN)
 @Tag(name = "admin")
 public class PrivacyResource {
@@ -32,7 +32,7 @@ public class PrivacyResource {
     }
 
     @DELETE
-    @Path("conversations/{id}/personal-data")
+    @Path("{id}/personal-data")
     @Operation(summary = "Remove a conversation's personal data now (texts, name, summary, rating comment); counts and timings stay")
     public Uni<Response> forgetConversation(@PathParam("id") UUID id) {
         return retention.forgetConversation(id, jwt.getName()).map(found -> {
@@ -43,11 +43,24 @@ public class PrivacyResource {
         });
     }
 
-    @DELETE
-    @Path("callbacks")
-    @Operation(summary = "Remove every callback request of a phone number (open ones are cancelled); answers how many")
-    public Uni<Map<String, Integer>> forgetCallbacks(@QueryParam("phone") String phone) {
-        String e164 = PhoneNumbers.normalise(phone, "phone");
-        return retention.forgetCallbacks(e164, jwt.getName()).map(n -> Map.of("removed", n));
+    /** {@code DELETE /api/v1/admin/callbacks?phone=}. */
+    @Path("/api/v1/admin/callbacks")
+    @RolesAllowed(Roles.ADMIN)
+    @Tag(name = "admin")
+    public static class Callbacks {
+        private final Retention retention;
+        private final JsonWebToken jwt;
+
+        public Callbacks(Retention retention, JsonWebToken jwt) {
+            this.retention = retention;
+            this.jwt = jwt;
+        }
+
+        @DELETE
+        @Operation(summary = "Remove every callback request of a phone number (open ones are cancelled); answers how many")
+        public Uni<Map<String, Integer>> forgetCallbacks(@QueryParam("phone") String phone) {
+            String e164 = PhoneNumbers.normalise(phone, "phone");
+            return retention.forgetCallbacks(e164, jwt.getName()).map(n -> Map.of("removed", n));
+        }
     }
 }

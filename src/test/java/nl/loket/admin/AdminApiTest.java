@@ -1,0 +1,110 @@
+package nl.loket.admin;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
+import nl.loket.Api;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+
+@QuarkusTest
+class AdminApiTest {
+
+    @Test
+    void topicsAreManagedWithFieldErrors() {
+        String admin = Api.adminToken();
+        String id = "parkeren-" + UUID.randomUUID().toString().substring(0, 6);
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("id", "Bad Id", "nameNl", "", "nameEn", "Parking", "openingHours",
+                        Map.of("mon", List.of(List.of("17:00", "08:30")), "xyz", List.of()),
+                        "closedDates", List.of("morgen"), "callbackThresholdSeconds", -1,
+                        "digitalAlternatives", List.of(Map.of("title", "Vergunning", "url", "javascript:alert(1)"))))
+                .post("/api/v1/admin/topics").then().statusCode(400)
+                .body("errors.field", hasItems("id", "nameNl", "callbackThresholdSeconds"));
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("id", id, "nameNl", "Parkeren", "nameEn", "Parking", "openingHours",
+                        Map.of("mon", List.of(List.of("17:00", "08:30")), "xyz", List.of()),
+                        "closedDates", List.of("morgen"),
+                        "digitalAlternatives", List.of(Map.of("title", "Vergunning", "url", "javascript:alert(1)"))))
+                .post("/api/v1/admin/topics").then().statusCode(400)
+                .body("errors.field", hasItems("openingHours.mon", "openingHours.xyz", "closedDates", "digitalAlternatives.url"));
+
+        Map<String, Object> topic = Map.of("id", id, "nameNl", "Parkeren", "nameEn", "Parking", "sortOrder", 8,
+                "openingHours", Map.of("mon", List.of(List.of("09:00", "12:00"), List.of("13:00", "16:00"))),
+                "closedDates", List.of("2026-12-25"), "callbackThresholdSeconds", 300,
+                "digitalAlternatives", List.of(Map.of("title", "Parkeervergunning aanvragen", "url", "https://www.gemeente.example/parkeren")),
+                "notice", "Door een storing kunnen wij geen vergunningen uitgeven");
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).post("/api/v1/admin/topics")
+                .then().statusCode(201).body("openingHours.mon[1][0]", equalTo("13:00")).body("closedDates[0]", equalTo("2026-12-25"));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).post("/api/v1/admin/topics")
+                .then().statusCode(400).body("errors.field", hasItem("id"));
+        // residents see it at once, with its notice and alternative
+        given().get("/api/v1/topics").then().statusCode(200)
+                .body("find { it.id == '" + id + "' }.notice", equalTo("Door een storing kunnen wij geen vergunningen uitgeven"))
+                .body("find { it.id == '" + id + "' }.digitalAlternatives[0].url", equalTo("https://www.gemeente.example/parkeren"));
+
+        Map<String, Object> changed = new java.util.HashMap<>(topic);
+        changed.put("notice", "");
+        changed.put("nameEn", "Parking permits");
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(changed).put("/api/v1/admin/topics/" + id)
+                .then().statusCode(200).body("nameEn", equalTo("Parking permits")).body("notice", org.hamcrest.Matchers.nullValue());
+        given().header("Accept-Language", "en").get("/api/v1/topics").then()
+                .body("find { it.id == '" + id + "' }.name", equalTo("Parking permits"));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("id", "nope", "nameNl", "x", "nameEn", "x", "openingHours", Map.of()))
+                .put("/api/v1/admin/topics/nope").then().statusCode(404);
+        given().auth().oauth2(Api.agent("Ed", List.of("afval"), 3).token()).get("/api/v1/admin/topics").then().statusCode(403);
+    }
+
+    @Test
+    void cannedRepliesAreManagedByAdminsAndReadByAgents() {
+        String admin = Api.adminToken();
+        String agent = Api.agent("Fee", List.of("afval"), 3).token();
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("title", "", "text", "x"))
+                .post("/api/v1/admin/canned-replies").then().statusCode(400).body("errors.field", hasItem("title"));
+        String id = new JsonObject(given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("title", "Afspraak online", "text", "U kunt online een afspraak maken.", "topics", List.of("paspoort-id")))
+                .post("/api/v1/admin/canned-replies").then().statusCode(201).extract().asString()).getString("id");
+        given().auth().oauth2(agent).get("/api/v1/canned-replies").then().statusCode(200).body("title", hasItem("Afspraak online"));
+        given().auth().oauth2(agent).contentType(ContentType.JSON).body(Map.of("title", "x", "text", "y"))
+                .post("/api/v1/admin/canned-replies").then().statusCode(403);
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("title", "Afspraak maken", "text", "Maak een afspraak."))
+                .put("/api/v1/admin/canned-replies/" + id).then().statusCode(200).body("title", equalTo("Afspraak maken"));
+        given().auth().oauth2(admin).delete("/api/v1/admin/canned-replies/" + id).then().statusCode(204);
+        given().auth().oauth2(admin).delete("/api/v1/admin/canned-replies/" + id).then().statusCode(404);
+    }
+
+    @Test
+    void supervisorsSeeEveryAgentAndTheirStatus() {
+        Api.Agent agent = Api.agent("Gerrit", List.of("afval"), 2);
+        String supervisor = Api.user("Hilde", List.of("supervisor"), List.of("afval"), 3).token();
+        given().auth().oauth2(supervisor).get("/api/v1/agents").then().statusCode(200)
+                .body("find { it.id == '" + agent.id() + "' }.status", equalTo("offline"))
+                .body("find { it.id == '" + agent.id() + "' }.maxConcurrent", equalTo(2))
+                .body("find { it.id == '" + agent.id() + "' }.openConversations", equalTo(0));
+        given().auth().oauth2(agent.token()).get("/api/v1/agents").then().statusCode(403);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryEndpointWithItsSecurity() {
+        String doc = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().asString();
+        JsonObject openapi = new JsonObject(doc);
+        JsonObject paths = openapi.getJsonObject("paths");
+        for (String path : List.of("/api/v1/topics", "/api/v1/conversations", "/api/v1/conversations/{id}/transcript",
+                "/api/v1/conversations/{id}/klantcontact", "/api/v1/callbacks", "/api/v1/callbacks/{id}/claim",
+                "/api/v1/capacity/{topic}", "/api/v1/stats", "/api/v1/admin/topics", "/api/v1/admin/users", "/api/v1/admin/audit",
+                "/api/v1/auth/token", "/api/v1/queue", "/api/v1/agents", "/api/v1/canned-replies")) {
+            org.assertj.core.api.Assertions.assertThat(paths.containsKey(path)).as(path).isTrue();
+        }
+        JsonObject feed = paths.getJsonObject("/api/v1/conversations").getJsonObject("get");
+        org.assertj.core.api.Assertions.assertThat(feed.getJsonArray("security")).isNotNull();
+        org.assertj.core.api.Assertions.assertThat(feed.getJsonObject("responses").fieldNames()).contains("200", "400", "401", "403");
+    }
+}
