@@ -155,6 +155,7 @@ export class ResidentClient {
   private stopped = false;
   private ended = false;
   private probing = false;
+  private dropped = false;
 
   constructor(opts: ClientOptions) {
     this.opts = opts;
@@ -185,7 +186,8 @@ export class ResidentClient {
   connect(): void {
     if (this.stopped || this.ws) return;
     this.clearReconnect();
-    this.setStatus('connecting');
+    // after a drop the resident sees "no connection" until it is back, not a flicker on every attempt
+    if (!this.dropped) this.setStatus('connecting');
     let sock: SocketLike;
     const url = residentSocketUrl(this.opts.baseUrl, this.opts.conversationId, this.last);
     const protocols = tokenProtocols(this.opts.token);
@@ -199,6 +201,7 @@ export class ResidentClient {
     let heard = false;
     sock.onopen = () => {
       if (this.ws !== sock) return;
+      this.dropped = false;
       this.setStatus('online');
       this.flush();
     };
@@ -229,6 +232,7 @@ export class ResidentClient {
         this.setStatus('ended');
         return;
       }
+      this.dropped = true;
       this.setStatus('offline');
       this.scheduleReconnect();
     };

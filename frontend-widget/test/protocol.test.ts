@@ -49,12 +49,16 @@ describe('connecting', () => {
     ]);
   });
 
-  it('shows its connection state: connecting, online, offline', () => {
+  it('shows its connection state: connecting, online, offline until it is back', () => {
     const { net, client, statuses } = setup();
     client.connect();
     net.last().open();
     net.last().drop();
-    expect(statuses).toEqual(['connecting', 'online', 'offline']);
+    vi.advanceTimersByTime(1000);
+    net.last().drop();
+    vi.advanceTimersByTime(2000);
+    net.last().open();
+    expect(statuses).toEqual(['connecting', 'online', 'offline', 'online']);
   });
 });
 

@@ -1,0 +1,225 @@
+// Shared by the browser tests: the service's address, staff set-up over REST, an agent on a
+// WebSocket, Chromium, axe-core scans and screenshots.
+
+import AxeBuilder from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
+
+export const BASE = process.env.LOKET_E2E_URL;
+const ADMIN_PASSWORD = process.env.LOKET_E2E_ADMIN_PASSWORD;
+if (!BASE) throw new Error('LOKET_E2E_URL is not set: run the browser tests with `npm run e2e`');
+
+export const RESULTS = resolve(import.meta.dirname, '..', 'test-results');
+mkdirSync(RESULTS, { recursive: true });
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 360, height: 740 };
+
+export async function api(method, path, { token, body, accept } = {}) {
+  const headers = { Accept: accept ?? 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const res = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    /* text */
+  }
+  return { status: res.status, json, text };
+}
+
+async function login(username, password) {
+  const res = await api('POST', '/api/v1/auth/token', { body: { username, password } });
+  assert.equal(res.status, 200, `login ${username}: ${res.text}`);
+  return res.json.accessToken;
+}
+
+let adminToken = null;
+let agents = 0;
+
+/** A fresh agent account for these topics; returns its token and display name. */
+export async function createAgent(topics, displayName = 'Anne') {
+  adminToken ??= await login('admin', ADMIN_PASSWORD);
+  const username = `agent${Date.now().toString(36)}${++agents}`;
+  const password = 'agent-password-' + username;
+  const res = await api('POST', '/api/v1/admin/users', {
+    token: adminToken,
+    body: { username, displayName, password, roles: ['agent'], topics, maxConcurrent: 3 },
+  });
+  assert.ok(res.status === 201 || res.status === 200, `create agent: ${res.status} ${res.text}`);
+  return { token: await login(username, password), displayName };
+}
+
+/** An agent's console, reduced to a WebSocket and the frames it received. */
+export class AgentSocket {
+  static async connect(token) {
+    const ws = new WebSocket(BASE.replace(/^http/, 'ws') + '/ws/agent', { headers: { Authorization: 'Bearer ' + token } });
+    const agent = new AgentSocket(ws);
+    await new Promise((ok, fail) => {
+      ws.once('open', ok);
+      ws.once('error', fail);
+    });
+    await agent.next((f) => f.type === 'hello');
+    return agent;
+  }
+
+  constructor(ws) {
+    this.ws = ws;
+    this.frames = [];
+    this.waiters = [];
+    this.ids = 0;
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data));
+      this.frames.push(frame);
+      for (const w of [...this.waiters]) {
+        if (w.match(frame)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.ok(frame);
+        }
+      }
+    });
+  }
+
+  send(frame) {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  /** The first frame (already received or still to come) that matches. */
+  next(match, timeout = 15000) {
+    const seen = this.frames.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((ok, fail) => {
+      const w = { match, ok };
+      this.waiters.push(w);
+      setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+          fail(new Error('agent: no matching frame in time; got ' + JSON.stringify(this.frames.slice(-5))));
+        }
+      }, timeout);
+    });
+  }
+
+  /** Claim until the given conversation is ours (the claim takes the longest-waiting one). */
+  async claim(conversationId) {
+    this.send({ type: 'claim', conversationId, ref: 'claim-' + ++this.ids });
+    const assigned = await this.next((f) => f.type === 'assigned' && f.conversation.id === conversationId);
+    return assigned.conversation;
+  }
+
+  say(conversationId, text) {
+    const clientMsgId = 'a-' + ++this.ids + '-' + Date.now();
+    this.send({ type: 'message', conversationId, clientMsgId, text });
+    return this.next((f) => f.type === 'message' && f.clientMsgId === clientMsgId);
+  }
+
+  close() {
+    this.ws.close();
+  }
+}
+
+export async function launch(viewport = DESKTOP) {
+  const profile = mkdtempSync(join(tmpdir(), 'loket-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+    viewport,
+    acceptDownloads: true,
+    locale: 'nl-NL',
+    timezoneId: 'Europe/Amsterdam',
+  });
+  context.setDefaultTimeout(15000);
+  const browser = {
+    context,
+    page: context.pages()[0] ?? (await context.newPage()),
+    errors: [],
+    /** A new tab: its own sessionStorage, so nothing of an earlier test is resumed. */
+    async newPage() {
+      const old = browser.page;
+      browser.page = await context.newPage();
+      browser.errors = [];
+      browser.page.on('pageerror', (e) => browser.errors.push(String(e)));
+      await old?.close();
+      return browser.page;
+    },
+    /** A picture of the moment a test failed, for the report. */
+    async snap(name) {
+      await browser.page.screenshot({ path: join(RESULTS, `failed-${name}.png`) }).catch(() => {});
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+  browser.page.on('pageerror', (e) => browser.errors.push(String(e)));
+  return browser;
+}
+
+/** The widget's own elements, inside its shadow root (Playwright's locators pierce open roots). */
+export function widget(page) {
+  return page.locator('#loket-widget');
+}
+
+/** What has focus inside the widget: the accessible name-ish text of the active element. */
+export function focused(page) {
+  return page.evaluate(() => {
+    const host = document.getElementById('loket-widget');
+    const el = host?.shadowRoot?.activeElement ?? document.activeElement;
+    if (!el) return null;
+    return {
+      tag: el.tagName.toLowerCase(),
+      text: (el.getAttribute('aria-label') || el.textContent || '').trim(),
+      id: el.id,
+      inWidget: !!host?.shadowRoot?.activeElement,
+    };
+  });
+}
+
+/**
+ * The screen as it is now: axe-core finds no serious or critical violation (at desktop size and
+ * at 360 px), and a screenshot of each size goes to test-results/.
+ */
+export async function checkScreen(page, name) {
+  const t0 = Date.now();
+  const original = page.viewportSize();
+  for (const [label, size] of [['desktop', DESKTOP], ['360px', PHONE]]) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(100);
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(
+      bad.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      [],
+      `axe on "${name}" at ${label}`,
+    );
+    await page.screenshot({ path: join(RESULTS, `${name}-${label}.png`) });
+  }
+  await page.setViewportSize(original);
+  console.log(`# checkScreen ${name}: ${Date.now() - t0} ms`);
+}
+
+export async function openWidget(page) {
+  await page.getByRole('button', { name: 'Chat met de gemeente' }).click();
+  await page.getByRole('dialog', { name: 'Chat met de gemeente' }).waitFor();
+}
+
+/** Runs a test body; when it fails, a screenshot of that moment goes to test-results/failed-NAME.png. */
+export function withSnapshot(getBrowser, name, body) {
+  return async () => {
+    try {
+      await body();
+    } catch (e) {
+      await getBrowser()?.snap(name);
+      throw e;
+    }
+  };
+}
