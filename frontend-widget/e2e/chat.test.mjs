@@ -120,6 +120,7 @@ test('a resident chats with an agent both ways, survives a reload, rates the con
   await page.getByLabel('Uw bericht').fill('Getypt tijdens de storing');
   await page.getByRole('button', { name: 'Verstuur' }).click();
   await dialog.getByText('wacht op verbinding').waitFor();
+  await checkScreen(page, '05b-offline');
   await agent.say(id, 'Bent u er nog?');
   await page.evaluate(() => {
     window.__loketOffline = false;

@@ -329,7 +329,7 @@ export class Widget {
     const s = this.s;
     const text = st === 'online' ? s.connOnline : st === 'connecting' ? s.connConnecting : st === 'gone' ? s.connGone : st === 'offline' ? s.connOfflineShort : '';
     this.conn.hidden = !text;
-    this.conn.className = 'conn ' + st;
+    this.conn.className = 'conn is-' + st;
     this.conn.textContent = text;
     this.chat?.connection(st);
     if (st === 'gone') {
