@@ -38,7 +38,7 @@ export function QueueSide(props: { state: State; actions: Actions }) {
   );
 }
 
-function ewtText(t: ReturnType<typeof useConsole>['t'], seconds: number | null | undefined): string {
+export function ewtText(t: ReturnType<typeof useConsole>['t'], seconds: number | null | undefined): string {
   const minutes = estimateMinutes(seconds);
   if (minutes === null) return t('unknown');
   if (minutes < 1) return t('lessThanMinute');
@@ -122,7 +122,7 @@ function WaitingList(props: { version: number; actions: Actions; blocked: boolea
     return () => clearTimeout(id);
   }, [props.version]);
   useEffect(() => {
-    const id = setInterval(load, 20_000);
+    const id = setInterval(load, 5_000);
     return () => clearInterval(id);
   }, []);
   return (

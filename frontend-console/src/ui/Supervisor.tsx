@@ -3,7 +3,8 @@ import type { Key } from '../i18n';
 import type { AgentOverview, Topic, TopicStats } from '../protocol';
 import type { State } from '../state';
 import { normaliseAgents, normaliseStats } from '../supervision';
-import { amsterdamDate, estimateMinutes, formatClock } from '../util';
+import { amsterdamDate, formatClock } from '../util';
+import { ewtText } from './Queues';
 import { useConsole } from './context';
 
 export function SupervisorView(props: { state: State }) {
@@ -45,13 +46,12 @@ function AllQueues(props: { version: number }) {
           </thead>
           <tbody>
             {topics.map((x) => {
-              const m = estimateMinutes(x.estimatedWaitSeconds);
               return (
                 <tr>
                   <th scope="row">{x.name}</th>
                   <td>{x.open ? t('open') : t('closedTopic')}</td>
                   <td>{x.queueLength}</td>
-                  <td>{m === null ? t('unknown') : t('aboutMinutes', { minutes: m })}</td>
+                  <td>{x.open ? ewtText(t, x.estimatedWaitSeconds) : '–'}</td>
                 </tr>
               );
             })}
