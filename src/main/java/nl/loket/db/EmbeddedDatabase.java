@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  */
 final class EmbeddedDatabase {
 
-    private static final String RUNNING_PORT = "loket.embedded-postgres.port";
+    // outside the "loket." namespace, which the config mapping validates
+    private static final String RUNNING_PORT = "embedded-postgres.for-loket.port";
 
     private EmbeddedDatabase() {
     }
