@@ -15,6 +15,7 @@ let anne; // { context, page }
 let bert;
 let jan; // the resident
 let integrator;
+let keesClient;
 
 async function until(check, what, ms = 15_000) {
   const deadline = Date.now() + ms;
@@ -80,6 +81,8 @@ describe('agent console', { timeout: 200_000 }, () => {
     const res = await fetch(CONSOLE);
     assert.equal(res.status, 200);
     assert.match(await res.text(), /<div id="app">/);
+    const bare = await fetch(BASE + '/console', { redirect: 'manual' });
+    console.log(`    GET /console (no slash) → ${bare.status} ${bare.headers.get('location') ?? ''}`);
     const context = await chrome.browser.newContext();
     const page = await context.newPage();
     await page.goto(CONSOLE);
@@ -322,8 +325,8 @@ describe('agent console', { timeout: 200_000 }, () => {
 
   it('keyboard: Alt+N claims the next conversation, Alt+H lists the shortcuts', async () => {
     const { page } = anne;
-    const kees = await resident('paspoort-id', 'Kees');
-    kees.send('Hallo');
+    keesClient = await resident('paspoort-id', 'Kees');
+    keesClient.send('Hallo');
     const card = page.locator('.board-card[data-topic="paspoort-id"]');
     await until(async () => (await card.locator('.waiting-count').textContent()) === '1', 'board: Kees waiting');
     await page.locator('body').click();
@@ -335,8 +338,30 @@ describe('agent console', { timeout: 200_000 }, () => {
     await noSeriousA11yIssues(page, 'shortcuts-dialog');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
-    kees.close();
   });
+
+  it('several conversations at once, with unread counts per conversation', async () => {
+    const { page } = anne;
+    const lotte = await resident('paspoort-id', 'Lotte');
+    lotte.send('Vraag over mijn ID-kaart');
+    await page.getByRole('button', { name: 'Kies gesprek met Lotte' }).click();
+    await tab(page, 'Lotte').waitFor();
+    assert.equal(await tab(page, 'Lotte').getAttribute('aria-selected'), 'true');
+    const kees = tab(page, 'Kees');
+    assert.equal(await kees.getAttribute('aria-selected'), 'false');
+    keesClient.send('Hallo? Ik heb nog een vraag');
+    keesClient.send('Over mijn paspoort');
+    await kees.getByText('2 ongelezen').waitFor();
+    await until(async () => /^\(2\)/.test(await page.title()), 'unread count in the title');
+    await screenshot(page, '10-two-conversations');
+    await noSeriousA11yIssues(page, 'two-conversations');
+    await page.keyboard.press('Alt+1');
+    await transcript(page).getByText('Over mijn paspoort').waitFor();
+    await kees.getByText('ongelezen').waitFor({ state: 'detached' });
+    lotte.close();
+    keesClient.close();
+  });
+
 
   it('a dropped connection shows a banner, reconnects with back-off and loses nothing', async () => {
     const proxy = await dropProxy(Number(new URL(BASE).port));

@@ -35,12 +35,18 @@ export function createApi(base: string, token: TokenSource, onUnauthorized: () =
     const t = token();
     if (t) headers.Authorization = 'Bearer ' + t;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(base + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
-    });
+    let res: Response;
+    try {
+      res = await fetch(base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'omit',
+      });
+    } catch {
+      // the network, not the server: say so in the page language
+      throw new ApiError(0, lang() === 'en' ? 'No connection to Loket.' : 'Geen verbinding met Loket.', 'offline');
+    }
     const text = await res.text();
     let json: unknown = null;
     if (text) {
