@@ -358,6 +358,18 @@ describe('agent console', { timeout: 200_000 }, () => {
     await page.keyboard.press('Alt+1');
     await transcript(page).getByText('Over mijn paspoort').waitFor();
     await kees.getByText('ongelezen').waitFor({ state: 'detached' });
+    // side by side: every conversation in its own column, each with its own reply box
+    await page.getByRole('button', { name: 'Naast elkaar' }).click();
+    const keesColumn = page.getByRole('region', { name: /Gesprek met Kees/ });
+    const lotteColumn = page.getByRole('region', { name: /Gesprek met Lotte/ });
+    await keesColumn.waitFor();
+    await lotteColumn.getByLabel('Uw bericht').fill('Een moment, ik zoek het op.');
+    await lotteColumn.getByRole('button', { name: 'Verstuur' }).click();
+    await lotte.waitFor((f) => f.type === 'message' && f.text === 'Een moment, ik zoek het op.', 'reply from a column');
+    await screenshot(page, '11-side-by-side');
+    await noSeriousA11yIssues(page, 'side-by-side');
+    await page.getByRole('button', { name: 'Naast elkaar' }).click();
+    await tab(page, 'Lotte').waitFor();
     lotte.close();
     keesClient.close();
   });

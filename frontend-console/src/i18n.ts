@@ -62,6 +62,7 @@ const nl = {
   refresh: 'Vernieuwen',
   // conversations
   myConversations: 'Mijn gesprekken',
+  sideBySide: 'Naast elkaar',
   noConversations: 'U heeft geen open gesprekken. Neem het volgende gesprek uit de wachtrij.',
   unread: '{count} ongelezen',
   online: 'online',
@@ -265,6 +266,7 @@ const en: Record<Key, string> = {
   anonymous: 'Resident',
   refresh: 'Refresh',
   myConversations: 'My conversations',
+  sideBySide: 'Side by side',
   noConversations: 'You have no open conversations. Take the next one from the queue.',
   unread: '{count} unread',
   online: 'online',

@@ -300,7 +300,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         if (c) {
           setView('conversations');
           actions.select(c.id);
-          setTimeout(() => document.getElementById('tab-' + c.id)?.focus(), 0);
+          setTimeout(() => (document.getElementById('tab-' + c.id) ?? document.getElementById('reply-' + c.id))?.focus(), 0);
         }
         break;
       }
@@ -310,7 +310,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         const c = s.conversations[(i + a.delta + s.conversations.length) % s.conversations.length];
         setView('conversations');
         actions.select(c.id);
-        setTimeout(() => document.getElementById('tab-' + c.id)?.focus(), 0);
+        setTimeout(() => (document.getElementById('tab-' + c.id) ?? document.getElementById('reply-' + c.id))?.focus(), 0);
         break;
       }
       case 'reply':

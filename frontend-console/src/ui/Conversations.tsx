@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fillCanned, insertCanned, matchCanned, slashQuery } from '../canned';
 import type { CannedReply, Message } from '../protocol';
 import { type Conversation, type Pending, type State, residentTyping, unreadCount } from '../state';
+import { loadJson, saveJson } from '../session';
 import { MAX_MESSAGE, formatTime, messageProblem } from '../util';
 import type { Actions } from './Console';
 import { useConsole, useNow } from './context';
@@ -14,29 +15,50 @@ export function ConversationsArea(props: {
 }) {
   const { t } = useConsole();
   const { state, actions } = props;
+  const [columns, setColumns] = useState(() => loadJson('columns', false));
   const selected = state.conversations.find((c) => c.id === state.selected) ?? null;
+  const panel = (c: Conversation, mode: 'tab' | 'column') => (
+    <Panel
+      key={c.id}
+      mode={mode}
+      selected={c.id === state.selected}
+      conversation={c}
+      agentName={state.agent?.name ?? null}
+      online={state.connection === 'open'}
+      leaving={state.leaving.includes(c.id)}
+      actions={actions}
+      draft={props.drafts[c.id] ?? ''}
+      canned={props.canned}
+    />
+  );
   return (
     <section class="conversations" aria-labelledby="conversations-title">
-      <h2 id="conversations-title" class="sr-only">
-        {t('myConversations')}
-      </h2>
+      <div class="section-head">
+        <h2 id="conversations-title" class="sr-only">
+          {t('myConversations')}
+        </h2>
+        {state.conversations.length > 1 && (
+          <button
+            type="button"
+            class="small secondary layout-toggle"
+            aria-pressed={columns}
+            onClick={() => {
+              setColumns(!columns);
+              saveJson('columns', !columns);
+            }}
+          >
+            {t('sideBySide')}
+          </button>
+        )}
+      </div>
       {state.conversations.length === 0 ? (
         <p class="empty">{t('noConversations')}</p>
+      ) : columns && state.conversations.length > 1 ? (
+        <div class="columns">{state.conversations.map((c) => panel(c, 'column'))}</div>
       ) : (
         <>
           <Tabs state={state} actions={actions} />
-          {selected && (
-            <Panel
-              key={selected.id}
-              conversation={selected}
-              agentName={state.agent?.name ?? null}
-              online={state.connection === 'open'}
-              leaving={state.leaving.includes(selected.id)}
-              actions={actions}
-              draft={props.drafts[selected.id] ?? ''}
-              canned={props.canned}
-            />
-          )}
+          {selected && panel(selected, 'tab')}
         </>
       )}
     </section>
@@ -116,6 +138,8 @@ function endedText(t: ReturnType<typeof useConsole>['t'], reason: string): strin
 }
 
 function Panel(props: {
+  mode: 'tab' | 'column';
+  selected: boolean;
   conversation: Conversation;
   agentName: string | null;
   online: boolean;
@@ -128,11 +152,34 @@ function Panel(props: {
   const c = props.conversation;
   const name = c.residentName || t('anonymous');
   const disabled = !!c.ended || props.leaving;
+  const column = props.mode === 'column';
+  const unread = unreadCount(c);
+  const Wrapper = column ? 'section' : 'div';
+  const wrapperProps = column
+    ? {
+        'aria-labelledby': 'col-title-' + c.id,
+        onFocusIn: () => {
+          if (!props.selected) props.actions.select(c.id);
+        },
+      }
+    : { role: 'tabpanel' as const, 'aria-labelledby': 'tab-' + c.id };
   return (
-    <div class={'panel' + (c.ended ? ' is-ended' : '')} role="tabpanel" id={'panel-' + c.id} aria-labelledby={'tab-' + c.id}>
+    <Wrapper
+      class={'panel' + (c.ended ? ' is-ended' : '') + (column ? ' column' : '') + (column && props.selected ? ' selected' : '')}
+      id={'panel-' + c.id}
+      {...wrapperProps}
+    >
       <div class="panel-head">
         <div>
-          <h3 class="panel-title">{t('transcript', { name })}</h3>
+          <h3 class="panel-title" id={'col-title-' + c.id}>
+            {t('transcript', { name })}
+            {column && unread > 0 && (
+              <span class="badge">
+                <span class="sr-only">, </span>
+                {t('unread', { count: unread })}
+              </span>
+            )}
+          </h3>
           <p class="panel-meta">
             <span>{topicName(c.topic)}</span>
             <span class={'presence-text ' + (c.residentOnline && !c.ended ? 'is-online' : 'is-offline')}>
@@ -174,7 +221,7 @@ function Panel(props: {
           disabled={props.leaving}
         />
       )}
-    </div>
+    </Wrapper>
   );
 }
 
