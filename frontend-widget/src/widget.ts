@@ -536,6 +536,7 @@ class ChatView {
         class: 'secondary',
         onclick: () => {
           if (actions.leave()) confirm.hidden = true;
+          else this.notice(s.connOfflineShort);
         },
       }, s.leaveYes),
       h('button', {
