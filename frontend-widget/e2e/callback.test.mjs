@@ -77,6 +77,7 @@ test('a waiting resident accepts the callback offer without losing what they wer
   await page.getByRole('button', { name: 'Vraag terugbellen aan' }).click();
 
   await dialog.getByRole('heading', { name: 'Wij bellen u terug' }).waitFor();
+  await dialog.getByText("Voorkeur: 's Middags.").waitFor();
   const reference = (await dialog.locator('.ref code').textContent()).trim();
   const conversation = await saved(page);
   assert.equal(conversation.callbackId, reference);
@@ -96,13 +97,25 @@ test('a waiting resident accepts the callback offer without losing what they wer
   assert.deepEqual(browser.errors, []);
 }));
 
-test('with nobody free, a resident leaves a callback request straight from the topic list', withSnapshot(() => browser, 'callback-direct', async () => {
+test('for a closed topic, a resident leaves a callback request straight from the topic list', withSnapshot(() => browser, 'callback-direct', async () => {
   const page = await browser.newPage();
+  // every topic is open in this run (LOKET_ALWAYS_OPEN); the topic list is told one is closed
+  await page.route('**/api/v1/topics?*', async (route) => {
+    const res = await route.fetch();
+    const topics = await res.json();
+    for (const t of topics) {
+      if (t.id === 'belastingen') Object.assign(t, { open: false, nextOpenAt: '2026-11-30T07:30:00Z', callbackOffered: true, estimatedWaitSeconds: null });
+    }
+    await route.fulfill({ response: res, json: topics });
+  });
   await page.goto(BASE + '/');
   await openWidget(page);
   const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
+  await dialog.getByText(/Nu gesloten\. Weer open maandag 30 november/).waitFor();
   await page.getByRole('button', { name: 'Belastingen', exact: true }).click();
   await dialog.getByRole('heading', { name: 'Terugbelverzoek' }).waitFor();
+  await dialog.getByText(/Dit onderwerp is nu gesloten\. Wij zijn weer open maandag 30 november/).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Toch chatten en wachten' }).count(), 0, 'a closed topic offers no chat');
   await page.getByRole('button', { name: 'Vraag terugbellen aan' }).click();
   await dialog.getByText('Vul een telefoonnummer in.').first().waitFor();
   await page.getByLabel('Telefoonnummer').fill('+31 20 123 4567');

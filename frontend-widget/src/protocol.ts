@@ -358,6 +358,7 @@ export class ResidentClient {
           this.emitPending();
         }
         this.listener.state?.(ev);
+        if (this.ended) this.setStatus('ended');
         break;
       }
       case 'message':

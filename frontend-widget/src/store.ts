@@ -12,6 +12,7 @@ export interface ChatSession {
   topicName: string;
   pending?: PendingMessage[];
   callbackId?: string;
+  callbackWindow?: string;
   callbackCancelled?: boolean;
   rated?: boolean;
   open?: boolean;

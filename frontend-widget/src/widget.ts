@@ -358,6 +358,7 @@ export class Widget {
     const s = this.s;
     const form = new CallbackFormView(s, this.opts.lang, ctx.intro, async (data) => {
       if (ctx.mode === 'chat') {
+        this.remember({ callbackWindow: data.window });
         if (!this.client?.requestCallback(data)) form.fail(s.connOfflineShort);
         return; // the answer comes over the socket: callback_created, or field errors
       }
@@ -410,7 +411,7 @@ export class Widget {
       h('h3', { tabindex: -1 }, cancelled ? s.callbackCancelled : s.callbackDoneHeading),
       cancelled ? null : h('p', {}, s.callbackDoneText),
       h('p', { class: 'topic-name' }, saved.topicName),
-      saved.kind === 'callback' && saved.window ? h('p', {}, s.callbackDoneWindow(windowName(saved.window as Window3, s))) : null,
+      windowOf(saved) && !cancelled ? h('p', {}, s.callbackDoneWindow(windowName(windowOf(saved) as Window3, s))) : null,
       h('p', { class: 'ref' }, s.callbackReference + ': ', h('code', {}, callbackId)),
       result,
       error,
@@ -458,6 +459,10 @@ function waitSentence(ewt: number | null | undefined, s: Strings): string {
 
 function capital(t: string): string {
   return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+function windowOf(saved: Saved): string | undefined {
+  return saved.kind === 'callback' ? saved.window : saved.callbackWindow;
 }
 
 function windowName(w: Window3, s: Strings): string {
