@@ -80,6 +80,9 @@ test('a resident goes through the whole journey with the keyboard only', withSna
   assert.equal((await focused(page)).text, 'Chat met de gemeente');
   await assertVisibleFocus(page);
   await agent.say(id, 'Daarna kunt u een nieuw rijbewijs aanvragen.');
+  // with the panel closed, the launcher shows that something came in, and a screen reader hears it
+  await page.locator('#loket-widget .launcher .badge').waitFor();
+  assert.equal(await page.getByRole('status').filter({ hasText: 'Nieuw bericht van Karin in de chat.' }).count(), 1);
   await page.keyboard.press('Enter');
   await dialog.getByText('Daarna kunt u een nieuw rijbewijs aanvragen.').waitFor();
   assert.equal((await focused(page)).tag, 'textarea');

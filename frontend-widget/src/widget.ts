@@ -589,7 +589,15 @@ class ChatView {
   }
 
   connection(st: ConnectionStatus): void {
-    this.offline.textContent = st === 'offline' ? this.s.connOffline : st === 'gone' ? this.s.connGone : '';
+    this.offline.textContent = st === 'offline' ? this.s.connOffline : '';
+    if (st === 'gone') {
+      // the token or the conversation is no more (expired, or removed on request): start afresh
+      this.composer.hidden = true;
+      this.end.hidden = false;
+      clear(this.end);
+      append(this.end, h('p', { role: 'alert' }, this.s.connGone),
+        h('button', { type: 'button', class: 'secondary', onclick: () => this.actions.newQuestion() }, this.s.newChat));
+    }
   }
 
   notice(text: string): void {
@@ -719,8 +727,10 @@ class ChatView {
     if (!before) before = this.log.querySelector('.pending');
     el.dataset.seq = String(m.seq);
     this.bySeq.set(m.seq, el);
+    // follow the conversation, unless the resident has scrolled up to read
+    const follow = m.from === 'resident' || this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 80;
     this.log.insertBefore(el, before);
-    this.scroll();
+    if (follow) this.scroll();
   }
 
   pending(list: PendingMessage[]): void {
