@@ -1,6 +1,5 @@
 package nl.loket.agent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -10,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import nl.loket.agent.AgentProtocol.Out;
 import nl.loket.cluster.Pump;
+import nl.loket.common.Frames;
 import nl.loket.cluster.Subscriber;
 import nl.loket.common.Db;
 import nl.loket.conversation.ConversationService;
@@ -105,14 +105,7 @@ final class AgentSession implements Subscriber {
     }
 
     Uni<Void> send(Out frame) {
-        if (!connection.isOpen()) {
-            return Uni.createFrom().voidItem();
-        }
-        try {
-            return connection.sendText(mapper.writeValueAsString(frame));
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
+        return Frames.send(connection, mapper, frame);
     }
 
     private Uni<Void> deliver() {

@@ -24,6 +24,20 @@ public final class FrameLimiter {
                 || (text.length() > MAX_FRAME_BYTES / 4 && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_FRAME_BYTES);
     }
 
+    /**
+     * Counts one incoming frame and says whether the connection must be closed for it: 1008 for a
+     * flood, 1009 for a frame over 16 KiB; null when the frame may be handled.
+     */
+    public io.quarkus.websockets.next.CloseReason refuse(String text) {
+        if (!allow()) {
+            return new io.quarkus.websockets.next.CloseReason(1008, "too many frames");
+        }
+        if (tooLarge(text)) {
+            return new io.quarkus.websockets.next.CloseReason(1009, "frame larger than 16 KiB");
+        }
+        return null;
+    }
+
     /** Counts one frame; false when the connection has gone over the limit. */
     public synchronized boolean allow() {
         long now = System.nanoTime();

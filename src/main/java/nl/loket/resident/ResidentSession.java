@@ -1,10 +1,10 @@
 package nl.loket.resident;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import nl.loket.cluster.Pump;
+import nl.loket.common.Frames;
 import nl.loket.cluster.Subscriber;
 import nl.loket.conversation.ConversationRow;
 import nl.loket.conversation.ConversationService;
@@ -77,14 +77,7 @@ final class ResidentSession implements Subscriber {
     }
 
     Uni<Void> send(Out frame) {
-        if (!connection.isOpen()) {
-            return Uni.createFrom().voidItem();
-        }
-        try {
-            return connection.sendText(mapper.writeValueAsString(frame));
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
+        return Frames.send(connection, mapper, frame);
     }
 
     private Uni<Void> deliver() {

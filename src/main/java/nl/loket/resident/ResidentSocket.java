@@ -93,11 +93,9 @@ public class ResidentSocket {
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String text) {
         ResidentSession session = connection.userData().get(SESSION);
-        if (!connection.userData().get(LIMITER).allow()) {
-            return connection.close(new CloseReason(1008, "too many frames"));
-        }
-        if (FrameLimiter.tooLarge(text)) {
-            return connection.close(new CloseReason(1009, "frame larger than 16 KiB"));
+        CloseReason refused = connection.userData().get(LIMITER).refuse(text);
+        if (refused != null) {
+            return connection.close(refused);
         }
         In frame;
         try {

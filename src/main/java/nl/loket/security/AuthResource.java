@@ -1,6 +1,6 @@
 package nl.loket.security;
 
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.validation.Valid;
@@ -41,35 +41,34 @@ public class AuthResource {
     public record TokenResponse(String accessToken, String tokenType, long expiresIn) {
     }
 
-    /**
-     * Blocking on purpose: bcrypt takes tens of milliseconds of CPU, which belongs on a worker
-     * thread, not the event loop.
-     */
     @POST
-    @Blocking
     @Operation(summary = "Log in with the built-in issuer; 401 on a wrong password, 429 after repeated failures")
-    public TokenResponse login(@NotNull @Valid Login login, @Context HttpServerRequest request) {
+    public Uni<TokenResponse> login(@NotNull @Valid Login login, @Context HttpServerRequest request) {
         String address = ClientAddress.of(request);
         Duration window = config.limits().loginWindow();
-        long failures = db.query("select count(*) as n from login_failure where username = $1 and address = $2 "
+        return db.query("select count(*) as n from login_failure where username = $1 and address = $2 "
                                 + "and at > now() - make_interval(secs => $3)",
                         Tuple.of(login.username(), address, (double) window.toSeconds()))
-                .map(rows -> rows.iterator().next().getLong("n")).await().atMost(Duration.ofSeconds(10));
-        if (failures >= config.limits().loginFailures()) {
-            throw new LoketException("too_many_attempts", 429,
-                    "Te veel mislukte pogingen; probeer het over enkele minuten opnieuw. / Too many failed attempts; try again in a few minutes.");
-        }
-        var found = users.credentials(login.username()).await().atMost(Duration.ofSeconds(10));
-        boolean ok = Passwords.matches(login.password(), found.map(UserRepository.Credentials::passwordHash).orElse(null))
-                && found.isPresent() && found.get().user().active();
-        if (!ok) {
-            db.query("insert into login_failure (username, address) values ($1, $2)", Tuple.of(login.username(), address))
-                    .await().atMost(Duration.ofSeconds(10));
-            throw new LoketException("invalid_credentials", 401,
-                    "Gebruikersnaam of wachtwoord onjuist. / Wrong username or password.");
-        }
-        var user = found.get().user();
-        TokenService.Issued issued = tokens.staff(user.id(), user.username(), user.displayName(), user.roles());
-        return new TokenResponse(issued.token(), "Bearer", issued.expiresIn());
+                .map(rows -> rows.iterator().next().getLong("n"))
+                .chain(failures -> {
+                    if (failures >= config.limits().loginFailures()) {
+                        throw new LoketException("too_many_attempts", 429,
+                                "Te veel mislukte pogingen; probeer het over enkele minuten opnieuw. / Too many failed attempts; try again in a few minutes.");
+                    }
+                    return users.credentials(login.username());
+                })
+                .chain(found -> Passwords.matchesOffLoop(login.password(), found.map(UserRepository.Credentials::passwordHash).orElse(null))
+                        .chain(matches -> {
+                            if (!matches || found.isEmpty() || !found.get().user().active()) {
+                                return db.query("insert into login_failure (username, address) values ($1, $2)",
+                                        Tuple.of(login.username(), address)).map(r -> {
+                                    throw new LoketException("invalid_credentials", 401,
+                                            "Gebruikersnaam of wachtwoord onjuist. / Wrong username or password.");
+                                });
+                            }
+                            var user = found.get().user();
+                            TokenService.Issued issued = tokens.staff(user.id(), user.username(), user.displayName(), user.roles());
+                            return Uni.createFrom().item(new TokenResponse(issued.token(), "Bearer", issued.expiresIn()));
+                        }));
     }
 }

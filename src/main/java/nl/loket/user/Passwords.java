@@ -1,8 +1,13 @@
 package nl.loket.user;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
-/** bcrypt hashing. Deliberately slow: call it from a worker thread, never the event loop. */
+/**
+ * bcrypt hashing. Deliberately slow (tens of milliseconds of CPU), so the {@code Uni} forms run
+ * it on a worker thread, never on the event loop.
+ */
 public final class Passwords {
 
     private static final int COST = 10;
@@ -18,5 +23,13 @@ public final class Passwords {
 
     public static boolean matches(String password, String hash) {
         return BCrypt.verifyer().verify(password.toCharArray(), hash == null ? DUMMY : hash).verified;
+    }
+
+    public static Uni<String> hashOffLoop(String password) {
+        return Uni.createFrom().item(() -> hash(password)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    public static Uni<Boolean> matchesOffLoop(String password, String hash) {
+        return Uni.createFrom().item(() -> matches(password, hash)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -1,6 +1,6 @@
 package nl.loket.user;
 
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -23,7 +23,6 @@ import nl.loket.topic.Topic;
 import nl.loket.topic.TopicRepository;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,10 +32,7 @@ import java.util.UUID;
 @Path("/api/v1/admin/users")
 @RolesAllowed(Roles.ADMIN)
 @Tag(name = "admin")
-@Blocking
 public class UserResource {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final UserRepository users;
     private final TopicRepository topics;
@@ -58,52 +54,55 @@ public class UserResource {
     }
 
     @GET
-    public List<User> list() {
-        return users.all().await().atMost(TIMEOUT);
+    public Uni<List<User>> list() {
+        return users.all();
     }
 
     @GET
     @Path("{id}")
-    public User get(@PathParam("id") UUID id) {
-        return users.find(id).await().atMost(TIMEOUT).orElseThrow(UserResource::unknown);
+    public Uni<User> get(@PathParam("id") UUID id) {
+        return users.find(id).map(found -> found.orElseThrow(UserResource::unknown));
     }
 
     @POST
-    public Response create(@NotNull @Valid UserRequest request) {
+    public Uni<Response> create(@NotNull @Valid UserRequest request) {
         if (request.password() == null) {
             throw ValidationException.of("password", "verplicht / required");
         }
-        User user = check(UUID.randomUUID(), request);
-        User created = users.insert(user, Passwords.hash(request.password())).await().atMost(TIMEOUT)
-                .orElseThrow(() -> ValidationException.of("username", "bestaat al / already exists"));
-        return Response.status(201).entity(created).build();
+        return check(UUID.randomUUID(), request)
+                .chain(user -> Passwords.hashOffLoop(request.password()).chain(hash -> users.insert(user, hash)))
+                .map(created -> Response.status(201).entity(created.orElseThrow(() ->
+                        ValidationException.of("username", "bestaat al / already exists"))).build());
     }
 
     @PUT
     @Path("{id}")
-    public User update(@PathParam("id") UUID id, @NotNull @Valid UserRequest request) {
-        User current = get(id);
-        if (!current.username().equals(request.username())) {
-            throw ValidationException.of("username", "kan niet worden gewijzigd / cannot be changed");
-        }
-        User user = check(id, request);
-        String hash = request.password() == null ? null : Passwords.hash(request.password());
-        return users.update(user, hash).await().atMost(TIMEOUT).orElseThrow(UserResource::unknown);
+    public Uni<User> update(@PathParam("id") UUID id, @NotNull @Valid UserRequest request) {
+        return get(id).chain(current -> {
+            if (!current.username().equals(request.username())) {
+                throw ValidationException.of("username", "kan niet worden gewijzigd / cannot be changed");
+            }
+            return check(id, request);
+        }).chain(user -> (request.password() == null ? Uni.createFrom().<String>nullItem() : Passwords.hashOffLoop(request.password()))
+                .chain(hash -> users.update(user, hash)))
+                .map(updated -> updated.orElseThrow(UserResource::unknown));
     }
 
-    private User check(UUID id, UserRequest r) {
-        List<Problem.FieldError> errors = new ArrayList<>();
-        r.roles().stream().filter(role -> !Roles.STAFF.contains(role)).forEach(role ->
-                errors.add(new Problem.FieldError("roles", "onbekende rol / unknown role: " + role)));
-        List<String> wanted = r.topics() == null ? List.of() : r.topics();
-        Set<String> known = Set.copyOf(topics.all().await().atMost(TIMEOUT).stream().map(Topic::id).toList());
-        wanted.stream().filter(t -> !known.contains(t)).forEach(t ->
-                errors.add(new Problem.FieldError("topics", "onbekend onderwerp / unknown topic: " + t)));
-        if (!errors.isEmpty()) {
-            throw new ValidationException(errors);
-        }
-        return new User(id, r.username(), r.displayName(), r.roles(), List.copyOf(wanted),
-                r.maxConcurrent() == null ? 3 : r.maxConcurrent(), r.active() == null || r.active(), "available");
+    private Uni<User> check(UUID id, UserRequest r) {
+        return topics.all().map(all -> {
+            List<Problem.FieldError> errors = new ArrayList<>();
+            r.roles().stream().filter(role -> !Roles.STAFF.contains(role)).forEach(role ->
+                    errors.add(new Problem.FieldError("roles", "onbekende rol / unknown role: " + role)));
+            List<String> wanted = r.topics() == null ? List.of() : r.topics();
+            Set<String> known = Set.copyOf(all.stream().map(Topic::id).toList());
+            wanted.stream().filter(t -> !known.contains(t)).forEach(t ->
+                    errors.add(new Problem.FieldError("topics", "onbekend onderwerp / unknown topic: " + t)));
+            if (!errors.isEmpty()) {
+                throw new ValidationException(errors);
+            }
+            return new User(id, r.username(), r.displayName(), r.roles(), List.copyOf(wanted),
+                    r.maxConcurrent() == null ? 3 : r.maxConcurrent(), r.active() == null || r.active(), "available");
+        });
     }
 
     private static LoketException unknown() {
