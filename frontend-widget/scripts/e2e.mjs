@@ -28,9 +28,12 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+let startFailed = false;
+
 async function waitReady(base, service, deadline) {
   while (Date.now() < deadline) {
     if (service && service.exitCode !== null) throw new Error(`the service exited with ${service.exitCode} before it was ready`);
+    if (startFailed) throw new Error('the service failed to start (see test-results/service.log)');
     try {
       const res = await fetch(base + '/q/health/ready');
       if (res.status === 200) return;
@@ -119,6 +122,12 @@ try {
     });
     service.stdout.pipe(log);
     service.stderr.pipe(log);
+    // a Quarkus that failed at start-up may linger without exiting: do not wait the full time for it
+    for (const stream of [service.stdout, service.stderr]) {
+      stream.on('data', (chunk) => {
+        if (String(chunk).includes('Failed to start application')) startFailed = true;
+      });
+    }
     console.log(`starting Loket on ${base} (log: test-results/service.log)`);
     const started = Date.now();
     await waitReady(base, service, Date.now() + 120000);
