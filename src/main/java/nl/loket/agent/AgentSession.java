@@ -54,11 +54,14 @@ final class AgentSession implements Subscriber {
     private final AtomicBoolean boardsDirty = new AtomicBoolean(true);
     private volatile boolean greeted;
     private volatile List<String> topics = List.of();
+    /** A supervisor watches every topic's board, not only the ones they serve. */
+    private final boolean supervisor;
     private volatile Out.Queues lastBoards;
     private volatile Out.Callbacks lastCallbacks;
 
-    AgentSession(WebSocketConnection connection, UUID agentId, Db db, ConversationService conversations,
+    AgentSession(WebSocketConnection connection, UUID agentId, boolean supervisor, Db db, ConversationService conversations,
                  QueueService queues, UserRepository users, ObjectMapper mapper) {
+        this.supervisor = supervisor;
         this.connection = connection;
         this.agentId = agentId;
         this.db = db;
@@ -239,13 +242,14 @@ final class AgentSession implements Subscriber {
 
     private Uni<Void> boards() {
         return queues.snapshot().chain(snapshot -> {
-            List<Out.TopicBoard> boards = topics.stream().map(id -> {
+            List<String> watched = supervisor ? snapshot.topics().keySet().stream().sorted().toList() : topics;
+            List<Out.TopicBoard> boards = watched.stream().map(id -> {
                 QueueSnapshot.TopicLoad load = snapshot.topic(id);
                 return new Out.TopicBoard(id, load.waiting(), load.longestWaitSeconds(snapshot.at()),
                         load.estimate(load.waiting() + 1), load.agents().size(), load.callbacksOpen());
             }).toList();
             Out.Queues frame = new Out.Queues(boards);
-            Out.Callbacks callbacks = new Out.Callbacks(topics.stream()
+            Out.Callbacks callbacks = new Out.Callbacks(watched.stream()
                     .map(id -> new Out.TopicCallbacks(id, snapshot.topic(id).callbacksOpen())).toList());
             Uni<Void> sendBoards = sameBoards(frame, lastBoards) ? Uni.createFrom().voidItem()
                     : send(frame).invoke(() -> lastBoards = frame);

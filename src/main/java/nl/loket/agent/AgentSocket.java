@@ -84,7 +84,8 @@ public class AgentSocket {
     public Uni<Void> open(WebSocketConnection connection) {
         JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
         UUID agentId = UUID.fromString(jwt.getSubject());
-        AgentSession session = new AgentSession(connection, agentId, db, conversations, queues, users, mapper);
+        AgentSession session = new AgentSession(connection, agentId, identity.hasRole(Roles.SUPERVISOR), db, conversations,
+                queues, users, mapper);
         connection.userData().put(SESSION, session);
         connection.userData().put(NAME, jwt.getClaim("name") == null ? jwt.getName() : jwt.<String>getClaim("name"));
         connection.userData().put(LIMITER, new FrameLimiter(config.limits().agentFrames(), config.limits().frameWindow()));

@@ -13,9 +13,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Who is working: every agent with their status and load (SPEC §4.5). */
+/**
+ * Who is working: every agent with their status and load (SPEC §4.5). Agents may read it too:
+ * transferring a chat to a colleague means knowing who is available.
+ */
 @Path("/api/v1/agents")
-@RolesAllowed(Roles.SUPERVISOR)
+@RolesAllowed({Roles.SUPERVISOR, Roles.AGENT})
 @Tag(name = "supervisor")
 public class AgentsResource {
 

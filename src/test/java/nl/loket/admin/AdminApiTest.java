@@ -89,7 +89,24 @@ class AdminApiTest {
                 .body("find { it.id == '" + agent.id() + "' }.status", equalTo("offline"))
                 .body("find { it.id == '" + agent.id() + "' }.maxConcurrent", equalTo(2))
                 .body("find { it.id == '" + agent.id() + "' }.openConversations", equalTo(0));
-        given().auth().oauth2(agent.token()).get("/api/v1/agents").then().statusCode(403);
+        // agents read it too, to pick a colleague to transfer to; integrators do not
+        given().auth().oauth2(agent.token()).get("/api/v1/agents").then().statusCode(200);
+        given().auth().oauth2(Api.user("Ivo", List.of("integrator"), List.of(), 3).token()).get("/api/v1/agents").then().statusCode(403);
+        given().redirects().follow(false).get("/console").then().statusCode(302).header("Location", "/console/");
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URI base;
+
+    @Test
+    void aSupervisorWatchesEveryTopicsBoardLive() {
+        Api.Agent supervisor = Api.user("Jet", List.of("supervisor"), List.of("afval"), 3);
+        try (nl.loket.WsClient ws = nl.loket.WsClient.connect(base, "/ws/agent", supervisor.token())) {
+            ws.next("hello");
+            JsonObject board = ws.next("queues");
+            org.assertj.core.api.Assertions.assertThat(board.getJsonArray("topics").stream().map(t -> ((JsonObject) t).getString("id")))
+                    .contains("afval", "paspoort-id", "belastingen");
+        }
     }
 
     @Test
