@@ -158,6 +158,9 @@ class ChatFlowTest {
                     assertThat(agentB.next("ended").getString("reason")).isEqualTo("closed");
                     JsonObject closed = back.next(f -> "state".equals(f.getString("type")) && "closed".equals(f.getString("state")));
                     assertThat(closed.getString("reason")).isEqualTo("closed");
+                    JsonObject bye = back.next("message");
+                    assertThat(bye.getString("from")).isEqualTo("system");
+                    assertThat(bye.getString("text")).startsWith("Het gesprek is afgesloten");
                 }
             }
         }

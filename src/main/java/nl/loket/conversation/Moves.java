@@ -216,6 +216,7 @@ public class Moves {
             return tx.query("update conversation set state = 'closed', closed_at = now(), close_reason = 'closed', "
                                     + "outcome = $2, summary = $3, confidential = coalesce($4, confidential), updated_at = now() where id = $1",
                             Tuple.of(conversationId, outcome, summary, confidential))
+                    .chain(() -> ConversationService.system(tx, conversationId, SystemText.CLOSED.in(conv.locale())))
                     .chain(() -> endAssignment(tx, conversationId, agentId, "closed"))
                     .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, conversationId, conv.topic(), agentId));
         }));

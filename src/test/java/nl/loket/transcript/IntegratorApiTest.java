@@ -171,7 +171,8 @@ class IntegratorApiTest {
         assertThat(transcript.getJsonObject("conversation").getString("state")).isEqualTo("closed");
         assertThat(transcript.getJsonObject("conversation").getJsonObject("agent").getString("name")).isEqualTo("Anne");
         JsonArray messages = transcript.getJsonArray("messages");
-        assertThat(messages).hasSize(3);
+        assertThat(messages).hasSize(4);
+        assertThat(messages.getJsonObject(3).getString("from")).isEqualTo("system");
         assertThat(messages.getJsonObject(1).getString("from")).isEqualTo("note");
         assertThat(messages.getJsonObject(1).getBoolean("internal")).isTrue();
 
@@ -187,7 +188,7 @@ class IntegratorApiTest {
         // the resident reads their own, without the note, and not somebody else's
         JsonObject own = new JsonObject(given().auth().oauth2(started.getString("token")).accept(ContentType.JSON)
                 .get("/api/v1/conversations/" + id + "/transcript").then().statusCode(200).extract().asString());
-        assertThat(own.getJsonArray("messages")).hasSize(2).noneMatch(m -> "note".equals(((JsonObject) m).getString("from")));
+        assertThat(own.getJsonArray("messages")).hasSize(3).noneMatch(m -> "note".equals(((JsonObject) m).getString("from")));
         JsonObject other = Api.start(topic, null);
         given().auth().oauth2(other.getString("token")).get("/api/v1/conversations/" + id + "/transcript").then().statusCode(403);
         given().auth().oauth2(other.getString("token")).get("/api/v1/conversations/" + id).then().statusCode(403);
