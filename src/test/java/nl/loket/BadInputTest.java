@@ -90,6 +90,15 @@ class BadInputTest {
         assertThat(WsClient.upgradeStatus(base, path + "?after=abc", mine.getString("token"), null)).isEqualTo(400);
         assertThat(WsClient.upgradeStatus(base, path, mine.getString("token"), null)).isEqualTo(101);
 
+        // a callback request's token is a resident token, but for no conversation
+        String callback = given().contentType(ContentType.JSON).body(Map.of("topic", "afval", "phone", "0619191919"))
+                .post("/api/v1/callbacks").then().extract().path("token");
+        try (WsClient stray = WsClient.connect(base, "/ws/resident/" + new io.vertx.core.json.JsonObject(
+                new String(java.util.Base64.getUrlDecoder().decode(callback.split("\\.")[1]))).getString("sub"), callback)) {
+            assertThat(stray.next("error").getString("code")).isEqualTo("not_found");
+            assertThat(stray.awaitClosed().getCode()).isEqualTo(1008);
+        }
+
         // a resident token does not open the agent socket; nor does nothing
         assertThat(WsClient.upgradeStatus(base, "/ws/agent", mine.getString("token"), null)).isEqualTo(403);
         assertThat(WsClient.upgradeStatus(base, "/ws/agent", null, null)).isEqualTo(401);

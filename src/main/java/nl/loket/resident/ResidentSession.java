@@ -86,7 +86,9 @@ final class ResidentSession implements Subscriber {
         }
         return conversations.find(conversationId).chain(found -> {
             if (found.isEmpty()) {
-                return Uni.createFrom().voidItem();
+                // a valid resident token whose subject is no conversation (a callback request's, say)
+                return send(new Out.Error("not_found", "Onbekend gesprek. / Unknown conversation.", null))
+                        .chain(() -> connection.close(new io.quarkus.websockets.next.CloseReason(1008, "unknown conversation")));
             }
             ConversationRow conv = found.get();
             topic = conv.topic();
