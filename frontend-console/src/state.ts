@@ -14,16 +14,8 @@ export interface Pending {
   error?: string;
 }
 
-export interface Conversation {
-  id: string;
-  topic: string;
-  state: string;
-  residentName: string | null;
-  queuedAt: string;
-  assignedAt: string | null;
-  residentOnline: boolean;
-  confidential: boolean;
-  messages: Message[];
+/** A conversation as the server describes it, plus what only the console keeps. */
+export interface Conversation extends ConversationView {
   pending: Pending[];
   /** Highest resident seq the agent has looked at; everything above counts as unread. */
   seenSeq: number;

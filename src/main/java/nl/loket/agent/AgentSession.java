@@ -52,6 +52,8 @@ final class AgentSession implements Subscriber {
     private final Map<UUID, Held> held = new ConcurrentHashMap<>();
     private final AtomicBoolean conversationsDirty = new AtomicBoolean(true);
     private final AtomicBoolean boardsDirty = new AtomicBoolean(true);
+    /** The account's topics are re-read only when the account changed, not on every message. */
+    private final AtomicBoolean accountDirty = new AtomicBoolean(false);
     private volatile boolean greeted;
     private volatile List<String> topics = List.of();
     /** A supervisor watches every topic's board, not only the ones they serve. */
@@ -89,6 +91,13 @@ final class AgentSession implements Subscriber {
     public void refresh() {
         conversationsDirty.set(true);
         pump.trigger();
+    }
+
+    @Override
+    public void accountChanged() {
+        accountDirty.set(true);
+        boardsDirty.set(true);
+        refresh();
     }
 
     @Override
@@ -147,10 +156,12 @@ final class AgentSession implements Subscriber {
     }
 
     private Uni<Void> syncConversations() {
-        return Uni.combine().all().unis(users.find(agentId), live()).asTuple().chain(t -> {
-            t.getItem1().ifPresent(u -> topics = u.topics());
+        Uni<Void> account = accountDirty.getAndSet(false)
+                ? users.find(agentId).invoke(u -> u.ifPresent(user -> topics = user.topics())).replaceWithVoid()
+                : Uni.createFrom().voidItem();
+        return account.chain(this::live).chain(live -> {
             Map<UUID, Live> now = new HashMap<>();
-            t.getItem2().forEach(l -> now.put(l.id(), l));
+            live.forEach(l -> now.put(l.id(), l));
             List<Uni<Void>> steps = new ArrayList<>();
             for (UUID gone : List.copyOf(held.keySet())) {
                 if (!now.containsKey(gone)) {

@@ -118,7 +118,7 @@ public class Fanout {
             dirtyTopics.add(q.topic());
             boardsDirty.set(true);
         } else if (signal instanceof Signal.Agent a) {
-            agentsById.getOrDefault(a.id(), Set.of()).forEach(Subscriber::refresh);
+            agentsById.getOrDefault(a.id(), Set.of()).forEach(Subscriber::accountChanged);
             // an agent coming, going or filling up changes the wait (and offers) of their topics' residents
             allTopicsDirty.set(true);
             boardsDirty.set(true);

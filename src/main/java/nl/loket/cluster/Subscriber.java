@@ -8,6 +8,11 @@ public interface Subscriber {
     /** Re-read what this connection is owed and deliver it; safe to call at any time, any number of times. */
     void refresh();
 
+    /** The account behind this connection changed (topics, status, capacity); by default a plain refresh. */
+    default void accountChanged() {
+        refresh();
+    }
+
     /** Somebody else is typing in a conversation this connection follows. */
     void typing(UUID conversationId, String from);
 

@@ -96,10 +96,8 @@ public class ConversationReadResource {
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.RESIDENT})
     @Operation(summary = "The transcript as readable text")
     public Uni<String> transcriptText(@PathParam("id") UUID id) {
-        boolean resident = checkResident(id);
-        return find(id, true).call(c -> resident ? Uni.createFrom().voidItem() : audited(Audit.READ_TRANSCRIPT, id))
-                .chain(c -> Uni.combine().all().unis(transcripts.messages(id, !resident), topicName(c.topic())).asTuple()
-                        .map(t -> TranscriptText.render(c, t.getItem2(), t.getItem1())));
+        return transcript(id).chain(t -> topicName(t.conversation().topic())
+                .map(name -> TranscriptText.render(t.conversation(), name, t.messages())));
     }
 
     @GET
