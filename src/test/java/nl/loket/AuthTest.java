@@ -4,7 +4,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import nl.loket.common.Db;
+import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

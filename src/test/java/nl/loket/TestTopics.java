@@ -1,7 +1,7 @@
 package nl.loket;
 
 import io.vertx.mutiny.sqlclient.Tuple;
-import nl.loket.common.Db;
+import nl.loket.platform.Db;
 
 import java.time.Duration;
 import java.util.UUID;

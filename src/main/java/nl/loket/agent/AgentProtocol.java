@@ -141,7 +141,7 @@ public final class AgentProtocol {
         }
 
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        record Error(String type, String code, String message, String ref, List<nl.loket.common.Problem.FieldError> errors)
+        record Error(String type, String code, String message, String ref, List<nl.loket.platform.Problem.FieldError> errors)
                 implements Out {
             Error(String code, String message, String ref) {
                 this("error", code, message, ref, null);

@@ -8,11 +8,11 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import nl.loket.agent.AgentProtocol.Out;
-import nl.loket.cluster.Pump;
-import nl.loket.common.Frames;
-import nl.loket.cluster.Subscriber;
-import nl.loket.common.Db;
-import nl.loket.conversation.ConversationService;
+import nl.loket.platform.Pump;
+import nl.loket.platform.Frames;
+import nl.loket.platform.Subscriber;
+import nl.loket.platform.Db;
+import nl.loket.conversation.Conversations;
 import nl.loket.conversation.Message;
 import nl.loket.queue.QueueService;
 import nl.loket.queue.QueueSnapshot;
@@ -43,8 +43,7 @@ final class AgentSession implements Subscriber {
 
     private final WebSocketConnection connection;
     private final UUID agentId;
-    private final Db db;
-    private final ConversationService conversations;
+    private final Conversations conversations;
     private final QueueService queues;
     private final UserRepository users;
     private final ObjectMapper mapper;
@@ -61,12 +60,11 @@ final class AgentSession implements Subscriber {
     private volatile Out.Queues lastBoards;
     private volatile Out.Callbacks lastCallbacks;
 
-    AgentSession(WebSocketConnection connection, UUID agentId, boolean supervisor, Db db, ConversationService conversations,
+    AgentSession(WebSocketConnection connection, UUID agentId, boolean supervisor, Conversations conversations,
                  QueueService queues, UserRepository users, ObjectMapper mapper) {
         this.supervisor = supervisor;
         this.connection = connection;
         this.agentId = agentId;
-        this.db = db;
         this.conversations = conversations;
         this.queues = queues;
         this.users = users;
@@ -207,37 +205,16 @@ final class AgentSession implements Subscriber {
     /** A conversation left this agent: deliver what it said last, then why it went. */
     private Uni<Void> ended(UUID conversationId) {
         return newMessages(conversationId)
-                .chain(() -> db.query("select end_reason from assignment where conversation_id = $1 and agent_id = $2 "
-                        + "order by id desc limit 1", Tuple.of(conversationId, agentId)))
-                .chain(rows -> {
-                    String reason = rows.size() == 0 ? "closed" : rows.iterator().next().getString("end_reason");
+                .chain(() -> conversations.endReason(conversationId, agentId))
+                .chain(reason -> {
                     held.remove(conversationId);
-                    return send(new Out.Ended(conversationId.toString(), wireReason(reason)));
+                    return send(new Out.Ended(conversationId.toString(), reason.forAgent()));
                 });
-    }
-
-    static String wireReason(String stored) {
-        if (stored == null) {
-            return "closed";
-        }
-        return switch (stored) {
-            case "resident_left", "callback", "transferred", "timeout" -> stored;
-            case "agent_gone" -> "transferred";
-            default -> "closed";
-        };
     }
 
     private Uni<List<Live>> live() {
-        return db.query("select c.id, c.last_seq, exists (select 1 from presence p where p.kind = 'resident' "
-                        + "and p.subject = c.id) as online from conversation c where c.assigned_agent = $1 and c.state = 'active' "
-                        + "order by c.assigned_at", Tuple.of(agentId))
-                .map(rows -> {
-                    List<Live> list = new ArrayList<>();
-                    for (Row r : rows) {
-                        list.add(new Live(r.getUUID("id"), r.getInteger("last_seq"), r.getBoolean("online")));
-                    }
-                    return list;
-                });
+        return conversations.heldBy(agentId).map(list -> list.stream()
+                .map(h -> new Live(h.id(), h.lastSeq(), h.residentOnline())).toList());
     }
 
     /** The whole conversation as the console shows it: state, resident, every message and note. */
@@ -245,7 +222,7 @@ final class AgentSession implements Subscriber {
         return Uni.combine().all().unis(conversations.find(live.id()), conversations.messagesAfter(live.id(), 0, true))
                 .asTuple().map(t -> {
                     var c = t.getItem1().orElseThrow();
-                    return new Out.ConversationView(c.id().toString(), c.topic(), c.state(), c.residentName(), c.queuedAt(),
+                    return new Out.ConversationView(c.id().toString(), c.topic(), c.state().wire(), c.residentName(), c.queuedAt(),
                             c.assignedAt(), live.residentOnline(), c.confidential(),
                             t.getItem2().stream().map(Out.MessageView::of).toList());
                 });

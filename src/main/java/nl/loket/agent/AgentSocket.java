@@ -19,15 +19,14 @@ import nl.loket.agent.AgentProtocol.Out;
 import nl.loket.callback.CallbackInput;
 import nl.loket.callback.CallbackService;
 import nl.loket.cluster.Fanout;
-import nl.loket.common.ValidationException;
+import nl.loket.platform.ValidationException;
 import nl.loket.cluster.Presence;
-import nl.loket.cluster.Signal;
-import nl.loket.common.Db;
-import nl.loket.common.FrameLimiter;
-import nl.loket.common.LoketException;
+import nl.loket.platform.Signal;
+import nl.loket.platform.Db;
+import nl.loket.platform.FrameLimiter;
+import nl.loket.platform.LoketException;
 import nl.loket.config.LoketConfig;
-import nl.loket.conversation.ConversationService;
-import nl.loket.conversation.Moves;
+import nl.loket.conversation.Conversations;
 import nl.loket.conversation.Sender;
 import nl.loket.privacy.Privacy;
 import nl.loket.queue.QueueService;
@@ -50,8 +49,7 @@ public class AgentSocket {
     private static final Set<String> OUTCOMES = Set.of("answered", "referred", "no_response", "other");
 
     private final SecurityIdentity identity;
-    private final ConversationService conversations;
-    private final Moves moves;
+    private final Conversations conversations;
     private final CallbackService callbacks;
     private final QueueService queues;
     private final UserRepository users;
@@ -62,14 +60,13 @@ public class AgentSocket {
     private final LoketConfig config;
     private final Privacy privacy;
 
-    public AgentSocket(SecurityIdentity identity, ConversationService conversations, Moves moves, CallbackService callbacks,
+    public AgentSocket(SecurityIdentity identity, Conversations conversations, CallbackService callbacks,
                        QueueService queues,
                        UserRepository users, Presence presence, Fanout fanout, Db db, ObjectMapper mapper, LoketConfig config,
                        Privacy privacy) {
         this.privacy = privacy;
         this.identity = identity;
         this.conversations = conversations;
-        this.moves = moves;
         this.callbacks = callbacks;
         this.queues = queues;
         this.users = users;
@@ -84,7 +81,7 @@ public class AgentSocket {
     public Uni<Void> open(WebSocketConnection connection) {
         JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
         UUID agentId = UUID.fromString(jwt.getSubject());
-        AgentSession session = new AgentSession(connection, agentId, identity.hasRole(Roles.SUPERVISOR), db, conversations,
+        AgentSession session = new AgentSession(connection, agentId, identity.hasRole(Roles.SUPERVISOR), conversations,
                 queues, users, mapper);
         connection.userData().put(SESSION, session);
         connection.userData().put(NAME, jwt.getClaim("name") == null ? jwt.getName() : jwt.<String>getClaim("name"));
@@ -136,7 +133,7 @@ public class AgentSocket {
         }
         if (frame instanceof In.Claim c) {
             UUID specific = c.conversationId() == null ? null : uuid(c.conversationId());
-            return moves.claim(agent, new Moves.ClaimTarget(specific, c.topic())).replaceWithVoid();
+            return conversations.claim(agent, new Conversations.ClaimTarget(specific, c.topic())).replaceWithVoid();
         }
         if (frame instanceof In.SendMessage m) {
             return post(session, uuid(m.conversationId()), Sender.agent(agent, name), m.clientMsgId(), m.text());
@@ -156,8 +153,8 @@ public class AgentSocket {
             if ((t.topic() == null) == (t.agentId() == null)) {
                 throw bad("geef topic of agentId / give topic or agentId");
             }
-            return t.topic() != null ? moves.transferToTopic(agent, id, t.topic())
-                    : moves.transferToAgent(agent, id, uuid(t.agentId()));
+            return t.topic() != null ? conversations.transferToTopic(agent, id, t.topic())
+                    : conversations.transferToAgent(agent, id, uuid(t.agentId()));
         }
         if (frame instanceof In.Callback c) {
             UUID id = uuid(c.conversationId());
@@ -176,7 +173,7 @@ public class AgentSocket {
             if (c.summary() != null && c.summary().length() > 4000) {
                 throw bad("samenvatting te lang / summary too long");
             }
-            return moves.close(agent, uuid(c.conversationId()), c.outcome(),
+            return conversations.close(agent, uuid(c.conversationId()), c.outcome(),
                     c.summary() == null || c.summary().isBlank() ? null : privacy.clean(c.summary().strip()), c.confidential());
         }
         throw bad("onbekend type / unknown type");

@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import nl.loket.common.Db;
+import nl.loket.platform.Db;
 
 import java.util.UUID;
 
@@ -27,6 +27,11 @@ public class Audit {
     public Uni<Void> record(String actor, String role, String action, UUID conversationId, JsonObject detail) {
         return db.query("insert into audit (actor, role, action, conversation_id, detail) values ($1, $2, $3, $4, $5)",
                 Tuple.of(actor, role, action, conversationId, detail)).replaceWithVoid();
+    }
+
+    /** Removes entries older than the cutoff; how many. */
+    public static Uni<Integer> purgeBefore(Db.Tx tx, java.time.OffsetDateTime cutoff) {
+        return tx.query("delete from audit where at < $1", Tuple.of(cutoff)).map(rows -> rows.rowCount());
     }
 
     public static Uni<Void> record(Db.Tx tx, String actor, String role, String action, UUID conversationId, JsonObject detail) {

@@ -1,7 +1,8 @@
 package nl.loket.callback;
 
-import nl.loket.common.Problem;
-import nl.loket.common.ValidationException;
+import nl.loket.platform.PhoneNumbers;
+import nl.loket.platform.Problem;
+import nl.loket.platform.ValidationException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -19,9 +19,9 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import nl.loket.common.ValidationException;
+import nl.loket.platform.ValidationException;
 import jakarta.ws.rs.core.Response;
-import nl.loket.common.LoketException;
+import nl.loket.platform.LoketException;
 import nl.loket.security.ClientAddress;
 import nl.loket.security.RateLimits;
 import nl.loket.security.Roles;
@@ -82,7 +82,7 @@ public class CallbackResource {
     @Operation(summary = "The callback list by priority (original queuedAt); state=open lists only requests claimable now")
     public Uni<Items> list(@QueryParam("state") String state, @QueryParam("topic") String topic) {
         if (state != null && !STATES.contains(state)) {
-            throw nl.loket.common.ValidationException.of("state", "open, claimed, done, failed of cancelled / open, claimed, done, failed or cancelled");
+            throw nl.loket.platform.ValidationException.of("state", "open, claimed, done, failed of cancelled / open, claimed, done, failed or cancelled");
         }
         return callbacks.list(state, topic).map(Items::new);
     }

@@ -6,13 +6,13 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import nl.loket.cluster.Signal;
-import nl.loket.common.Db;
-import nl.loket.common.LoketException;
-import nl.loket.common.ValidationException;
+import nl.loket.platform.Signal;
+import nl.loket.platform.Db;
+import nl.loket.platform.LoketException;
+import nl.loket.platform.ValidationException;
 import nl.loket.config.LoketConfig;
 import nl.loket.conversation.ConversationRow;
-import nl.loket.conversation.Moves;
+import nl.loket.conversation.Conversations;
 import nl.loket.events.DomainEvents;
 import nl.loket.privacy.Privacy;
 
@@ -35,8 +35,10 @@ public class CallbackService {
     private final Db db;
     private final LoketConfig config;
     private final Privacy privacy;
+    private final Conversations conversations;
 
-    public CallbackService(Db db, LoketConfig config, Privacy privacy) {
+    public CallbackService(Db db, LoketConfig config, Privacy privacy, Conversations conversations) {
+        this.conversations = conversations;
         this.db = db;
         this.config = config;
         this.privacy = privacy;
@@ -62,32 +64,9 @@ public class CallbackService {
      * the conversation's original queuedAt as its priority and the transcript stays attached.
      */
     public Uni<Created> fromConversation(UUID conversationId, CallbackInput input, UUID agentId) {
-        return db.tx(tx -> Moves.lock(tx, conversationId).chain(conv -> {
-            if (agentId == null && !"queued".equals(conv.state())) {
-                throw LoketException.of("invalid_state",
-                        "Een terugbelverzoek kan alleen terwijl u wacht. / A callback can only be requested while waiting.");
-            }
-            if (agentId != null && (!"active".equals(conv.state()) || !agentId.equals(conv.assignedAgent()))) {
-                throw LoketException.of("not_assigned", "Dit gesprek is niet aan u toegewezen. / This conversation is not assigned to you.");
-            }
-            return insert(tx, conv.topic(), conv, input, agentId).call(created -> handOff(tx, conv, created.id(), agentId));
-        }));
-    }
-
-    private Uni<Void> handOff(Db.Tx tx, ConversationRow conv, UUID callbackId, UUID agentId) {
-        tx.signal(new Signal.Conversation(conv.id(), conv.assignedAgent()));
-        if (agentId == null) {
-            tx.signal(new Signal.Queue(conv.topic()));
-        } else {
-            tx.signal(new Signal.Agent(agentId));
-        }
-        return tx.query("update conversation set state = 'callback', closed_at = now(), close_reason = 'callback', "
-                                + "callback_id = $2, updated_at = now() where id = $1", Tuple.of(conv.id(), callbackId))
-                .chain(() -> agentId == null ? Uni.createFrom().voidItem() : Moves.endAssignment(tx, conv.id(), agentId, "callback"))
-                .chain(() -> Moves.system(tx, conv.id(), nl.loket.conversation.SystemText.CALLBACK_MADE.in(conv.locale())))
-                .chain(() -> DomainEvents.record(tx, DomainEvents.CONVERSATION_CLOSED, new JsonObject()
-                        .put("conversationId", conv.id().toString()).put("topic", conv.topic()).put("state", "callback")
-                        .put("callbackId", callbackId.toString())));
+        return db.tx(tx -> conversations.lockForCallback(tx, conversationId, agentId).chain(conv ->
+                insert(tx, conv.topic(), conv, input, agentId)
+                        .call(created -> conversations.handOffToCallback(tx, conv, created.id(), agentId))));
     }
 
     private Uni<Created> insert(Db.Tx tx, String topic, ConversationRow conv, CallbackInput in, UUID agentId) {
@@ -240,5 +219,41 @@ public class CallbackService {
     public Uni<Optional<UUID>> conversationOf(UUID id) {
         return db.query("select conversation_id from callback_request where id = $1", Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getUUID("conversation_id")));
+    }
+
+    // ---- personal data, for retention and requests to be forgotten ------------------------------
+
+    /** Purges phone numbers, names and notes of requests that ended before the cutoff; how many. */
+    public Uni<Integer> purgeEndedBefore(Db.Tx tx, java.time.Instant cutoff, java.time.Instant now) {
+        return tx.query("""
+                        with purged as (
+                            update callback_request set phone = null, name = null, note = null, purged_at = $2, updated_at = $2
+                            where ended_at < $1 and purged_at is null and state in ('done', 'failed', 'cancelled')
+                            returning id
+                        ), notes as (
+                            update callback_attempt a set note = null from purged p where a.callback_id = p.id returning 1
+                        )
+                        select count(*) as n from purged""",
+                        Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC)))
+                .map(rows -> rows.iterator().next().getLong("n").intValue());
+    }
+
+    /** Every request of a phone number: open ones are cancelled, all lose their personal data; how many. */
+    public Uni<Integer> forgetPhone(Db.Tx tx, String e164) {
+        return tx.query("""
+                        with purged as (
+                            update callback_request set state = case when state in ('open', 'claimed') then 'cancelled' else state end,
+                                   cancel_reason = case when state in ('open', 'claimed') then 'forgotten' else cancel_reason end,
+                                   ended_at = coalesce(ended_at, now()), claimed_by = null,
+                                   phone = null, name = null, note = null, purged_at = now(), updated_at = now()
+                            where phone = $1 returning id, topic
+                        ), notes as (
+                            update callback_attempt a set note = null from purged p where a.callback_id = p.id returning 1
+                        )
+                        select id, topic from purged""", Tuple.of(e164))
+                .map(rows -> {
+                    rows.forEach(r -> tx.signal(new Signal.Callbacks(r.getString("topic"))));
+                    return rows.size();
+                });
     }
 }

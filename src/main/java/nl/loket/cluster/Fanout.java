@@ -1,14 +1,13 @@
 package nl.loket.cluster;
 
+import nl.loket.platform.Subscriber;
+import nl.loket.platform.Signal;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import nl.loket.queue.QueueService;
-import nl.loket.security.ActiveAccounts;
-import nl.loket.topic.TopicCatalog;
 
 import java.util.List;
 import java.util.Set;
@@ -30,9 +29,6 @@ public class Fanout {
     static final long SAFETY_MILLIS = 15_000;
 
     private final Vertx vertx;
-    private final QueueService queues;
-    private final ActiveAccounts accounts;
-    private final TopicCatalog catalog;
     private final Set<Subscriber> residents = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<UUID, Set<Subscriber>> residentsByConversation = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, Set<Subscriber>> agentsById = new ConcurrentHashMap<>();
@@ -42,11 +38,8 @@ public class Fanout {
     private long tickTimer = -1;
     private long safetyTimer = -1;
 
-    public Fanout(Vertx vertx, QueueService queues, ActiveAccounts accounts, TopicCatalog catalog) {
-        this.catalog = catalog;
+    public Fanout(Vertx vertx) {
         this.vertx = vertx;
-        this.queues = queues;
-        this.accounts = accounts;
     }
 
     void start(@Observes StartupEvent event) {
@@ -106,7 +99,11 @@ public class Fanout {
     }
 
     /** Routes one signal, from this node or another, to the connections it concerns. */
-    public void dispatch(Signal signal) {
+    void dispatch(@Observes Signal signal) {
+        if (signal instanceof Signal.Resync) {
+            refreshAll();
+            return;
+        }
         if (signal instanceof Signal.Conversation c) {
             residentsByConversation.getOrDefault(c.id(), Set.of()).forEach(Subscriber::refresh);
             agentsById.forEach((agentId, set) -> set.forEach(s -> {
@@ -125,7 +122,6 @@ public class Fanout {
         } else if (signal instanceof Signal.Callbacks) {
             boardsDirty.set(true);
         } else if (signal instanceof Signal.Topics) {
-            catalog.invalidate();
             allTopicsDirty.set(true);
         } else if (signal instanceof Signal.Typing t) {
             if ("resident".equals(t.from())) {
@@ -139,7 +135,6 @@ public class Fanout {
                         .forEach(s -> s.typing(t.conversationId(), t.from()));
             }
         } else if (signal instanceof Signal.Revoke r) {
-            accounts.forget(r.userId());
             agentsById.getOrDefault(r.userId(), Set.of()).forEach(Subscriber::revoke);
         }
     }
@@ -149,14 +144,12 @@ public class Fanout {
         residents.forEach(Subscriber::refresh);
         agentsById.values().forEach(set -> set.forEach(Subscriber::refresh));
         boardsDirty.set(true);
-        queues.invalidate();
     }
 
     private void tick() {
         if (dirtyTopics.isEmpty() && !boardsDirty.get() && !allTopicsDirty.get()) {
             return;
         }
-        queues.invalidate();
         if (allTopicsDirty.getAndSet(false)) {
             dirtyTopics.clear();
             residents.forEach(s -> {

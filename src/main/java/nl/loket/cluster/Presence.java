@@ -2,74 +2,73 @@ package nl.loket.cluster;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import nl.loket.common.Db;
+import nl.loket.conversation.Conversations;
+import nl.loket.platform.Db;
+import nl.loket.platform.NodeId;
+import nl.loket.user.UserRepository;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * Who is connected where, in the database: one row per open WebSocket, tagged with the node
- * that holds it. "Gone since" timestamps start the grace periods; a dead node's rows are
- * removed by whichever node notices first, with the dead node's last heartbeat as the time
- * its clients went away.
+ * Who is connected where, in the tables {@code node} and {@code presence} (this class owns
+ * them): one row per open WebSocket, tagged with the node that holds it. When a subject's last
+ * connection goes, the owner of the subject records since when it is gone (the conversation for
+ * a resident, the account for an agent), which starts its grace period. A dead node's rows are
+ * removed by whichever node notices first, with the dead node's last heartbeat as the time its
+ * clients went away.
  */
 @ApplicationScoped
 public class Presence {
 
+    static final String RESIDENT = "resident";
+    static final String AGENT = "agent";
+
     private final Db db;
     private final NodeId node;
+    private final Conversations conversations;
+    private final UserRepository users;
 
-    public Presence(Db db, NodeId node) {
+    public Presence(Db db, NodeId node, Conversations conversations, UserRepository users) {
         this.db = db;
         this.node = node;
+        this.conversations = conversations;
+        this.users = users;
     }
 
     public Uni<Void> residentConnected(String connectionId, UUID conversationId) {
-        return db.tx(tx -> {
-            tx.signal(new Signal.Conversation(conversationId, null));
-            return tx.query("insert into presence (connection_id, node_id, kind, subject) values ($1, $2, 'resident', $3)",
-                            Tuple.of(connectionId, node.id(), conversationId))
-                    .chain(() -> tx.query("update conversation set resident_gone_at = null where id = $1", Tuple.of(conversationId)))
-                    .replaceWithVoid();
-        });
+        return db.tx(tx -> insert(tx, connectionId, node.id(), RESIDENT, conversationId)
+                .chain(() -> conversations.residentBack(tx, conversationId)));
     }
 
     public Uni<Void> residentDisconnected(String connectionId, UUID conversationId) {
-        return db.tx(tx -> {
-            tx.signal(new Signal.Conversation(conversationId, null));
-            return tx.query("delete from presence where connection_id = $1", Tuple.of(connectionId))
-                    .chain(() -> tx.query("update conversation set resident_gone_at = now() where id = $1 "
-                            + "and not exists (select 1 from presence where subject = $1)", Tuple.of(conversationId)))
-                    .replaceWithVoid();
-        });
+        return db.tx(tx -> delete(tx, connectionId).chain(() -> conversations.residentsGone(tx, List.of(conversationId), null)));
     }
 
     public Uni<Void> agentConnected(String connectionId, UUID agentId) {
-        return db.tx(tx -> {
-            tx.signal(new Signal.Agent(agentId));
-            return tx.query("insert into presence (connection_id, node_id, kind, subject) values ($1, $2, 'agent', $3)",
-                            Tuple.of(connectionId, node.id(), agentId))
-                    .chain(() -> tx.query("update app_user set gone_at = null where id = $1", Tuple.of(agentId)))
-                    .replaceWithVoid();
-        });
+        return db.tx(tx -> insert(tx, connectionId, node.id(), AGENT, agentId).chain(() -> users.agentBack(tx, agentId)));
     }
 
     public Uni<Void> agentDisconnected(String connectionId, UUID agentId) {
-        return db.tx(tx -> {
-            tx.signal(new Signal.Agent(agentId));
-            return tx.query("delete from presence where connection_id = $1", Tuple.of(connectionId))
-                    .chain(() -> tx.query("update app_user set gone_at = now() where id = $1 "
-                            + "and not exists (select 1 from presence where subject = $1)", Tuple.of(agentId)))
-                    .replaceWithVoid();
-        });
+        return db.tx(tx -> delete(tx, connectionId).chain(() -> users.agentsGone(tx, List.of(agentId), null)));
     }
 
-    /** Whether the resident of a conversation has an open connection on any node. */
-    public Uni<Boolean> residentOnline(UUID conversationId) {
-        return db.query("select exists (select 1 from presence where kind = 'resident' and subject = $1) as online",
-                Tuple.of(conversationId)).map(rows -> rows.iterator().next().getBoolean("online"));
+    /** This node's existence, so the others can tell when it stops beating. */
+    Uni<Void> register(UUID nodeId) {
+        return db.query("insert into node (id) values ($1) on conflict (id) do nothing", Tuple.of(nodeId)).replaceWithVoid();
+    }
+
+    /** The heartbeat; false when another node has meanwhile declared this one dead. */
+    Uni<Boolean> beat(UUID nodeId) {
+        return db.query("update node set heartbeat_at = now() where id = $1", Tuple.of(nodeId)).map(rows -> rows.rowCount() > 0);
     }
 
     /**
@@ -77,51 +76,24 @@ public class Presence {
      * grace periods start now (they may reconnect to another node meanwhile).
      */
     public Uni<Void> removeNode(UUID nodeId) {
-        return db.tx(tx -> tx.query("""
-                        with gone as (
-                            delete from presence where node_id = $1 returning kind, subject
-                        ), residents as (
-                            update conversation c set resident_gone_at = now()
-                            from gone g where g.kind = 'resident' and c.id = g.subject and c.resident_gone_at is null
-                              and not exists (select 1 from presence p where p.subject = g.subject and p.node_id <> $1)
-                            returning c.id, 'resident' as kind
-                        ), agents as (
-                            update app_user u set gone_at = now()
-                            from gone g where g.kind = 'agent' and u.id = g.subject and u.gone_at is null
-                              and not exists (select 1 from presence p where p.subject = g.subject and p.node_id <> $1)
-                            returning u.id, 'agent' as kind
-                        ), node as (
-                            delete from node where id = $1 returning id
-                        )
-                        select id, kind from residents union all select id, kind from agents""", Tuple.of(nodeId))
-                .map(rows -> {
-                    for (Row r : rows) {
-                        if ("resident".equals(r.getString("kind"))) {
-                            tx.signal(new Signal.Conversation(r.getUUID("id"), null));
-                        } else {
-                            tx.signal(new Signal.Agent(r.getUUID("id")));
-                        }
-                    }
-                    return null;
-                }));
+        return db.tx(tx -> tx.query("delete from presence where node_id = $1 returning kind, subject", Tuple.of(nodeId))
+                .chain(rows -> gone(tx, rows, null))
+                .chain(() -> tx.query("delete from node where id = $1", Tuple.of(nodeId)))
+                .replaceWithVoid());
     }
 
     /**
      * This node was declared dead (it stalled longer than dead-after) but is alive: put its
      * connections back, so the clients that never left do not lose their place or conversations.
      */
-    public Uni<Void> reannounce(UUID nodeId, java.util.List<Fanout.Registration> connections) {
+    public Uni<Void> reannounce(UUID nodeId, List<Fanout.Registration> connections) {
         return db.tx(tx -> {
             Uni<Void> chain = tx.query("insert into node (id) values ($1) on conflict (id) do update set heartbeat_at = now()",
                     Tuple.of(nodeId)).replaceWithVoid();
             for (Fanout.Registration r : connections) {
-                boolean resident = "resident".equals(r.kind());
-                tx.signal(resident ? new Signal.Conversation(r.subject(), null) : new Signal.Agent(r.subject()));
                 chain = chain.chain(() -> tx.query("insert into presence (connection_id, node_id, kind, subject) values ($1, $2, $3, $4) "
                                 + "on conflict (connection_id) do nothing", Tuple.of(r.connectionId(), nodeId, r.kind(), r.subject())))
-                        .chain(() -> tx.query(resident ? "update conversation set resident_gone_at = null where id = $1"
-                                : "update app_user set gone_at = null where id = $1", Tuple.of(r.subject())))
-                        .replaceWithVoid();
+                        .chain(() -> RESIDENT.equals(r.kind()) ? conversations.residentBack(tx, r.subject()) : users.agentBack(tx, r.subject()));
             }
             return chain;
         });
@@ -138,32 +110,44 @@ public class Presence {
                         ), gone as (
                             delete from presence p using dead d where p.node_id = d.id
                             returning p.kind, p.subject, d.heartbeat_at
-                        ), residents as (
-                            update conversation c set resident_gone_at = g.heartbeat_at
-                            from gone g where g.kind = 'resident' and c.id = g.subject and c.resident_gone_at is null
-                              and not exists (select 1 from presence p where p.subject = g.subject
-                                              and p.node_id not in (select id from dead))
-                            returning c.id, 'resident' as kind
-                        ), agents as (
-                            update app_user u set gone_at = g.heartbeat_at
-                            from gone g where g.kind = 'agent' and u.id = g.subject and u.gone_at is null
-                              and not exists (select 1 from presence p where p.subject = g.subject
-                                              and p.node_id not in (select id from dead))
-                            returning u.id, 'agent' as kind
                         )
-                        select id, kind from residents union all select id, kind from agents
-                        union all select id, 'node' from dead""",
+                        select kind, subject, heartbeat_at from gone
+                        union all select 'node', id, heartbeat_at from dead""",
                         Tuple.of((double) deadAfter.toMillis() / 1000))
-                .map(rows -> {
+                .chain(rows -> {
+                    // grouped by the dead node's last beat: that is when its clients went away
+                    Map<Instant, List<Row>> byBeat = new LinkedHashMap<>();
                     int nodes = 0;
                     for (Row r : rows) {
-                        switch (r.getString("kind")) {
-                            case "resident" -> tx.signal(new Signal.Conversation(r.getUUID("id"), null));
-                            case "agent" -> tx.signal(new Signal.Agent(r.getUUID("id")));
-                            default -> nodes++;
+                        if ("node".equals(r.getString("kind"))) {
+                            nodes++;
+                        } else {
+                            byBeat.computeIfAbsent(r.getOffsetDateTime("heartbeat_at").toInstant(), k -> new ArrayList<>()).add(r);
                         }
                     }
-                    return nodes;
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Map.Entry<Instant, List<Row>> e : byBeat.entrySet()) {
+                        chain = chain.chain(() -> gone(tx, e.getValue(), e.getKey()));
+                    }
+                    return chain.replaceWith(nodes);
                 }));
+    }
+
+    private Uni<Void> gone(Db.Tx tx, Iterable<Row> rows, Instant at) {
+        List<UUID> residents = new ArrayList<>();
+        List<UUID> agents = new ArrayList<>();
+        for (Row r : rows) {
+            (RESIDENT.equals(r.getString("kind")) ? residents : agents).add(r.getUUID("subject"));
+        }
+        return conversations.residentsGone(tx, residents, at).chain(() -> users.agentsGone(tx, agents, at));
+    }
+
+    private static Uni<Void> insert(Db.Tx tx, String connectionId, UUID nodeId, String kind, UUID subject) {
+        return tx.query("insert into presence (connection_id, node_id, kind, subject) values ($1, $2, $3, $4)",
+                Tuple.of(connectionId, nodeId, kind, subject)).replaceWithVoid();
+    }
+
+    private static Uni<RowSet<Row>> delete(Db.Tx tx, String connectionId) {
+        return tx.query("delete from presence where connection_id = $1", Tuple.of(connectionId));
     }
 }

@@ -7,7 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** A conversation as stored, with the assigned agent's display name. */
-public record ConversationRow(UUID id, String topic, String residentName, String locale, String state,
+public record ConversationRow(UUID id, String topic, String residentName, String locale, ConversationState state,
                               Instant createdAt, Instant queuedAt, Instant assignedAt, UUID assignedAgent,
                               String agentName, Instant closedAt, String closeReason, String outcome, String summary,
                               boolean confidential, int lastSeq, Instant updatedAt, UUID callbackId) {
@@ -19,7 +19,7 @@ public record ConversationRow(UUID id, String topic, String residentName, String
 
     public static ConversationRow map(Row r) {
         return new ConversationRow(r.getUUID("id"), r.getString("topic"), r.getString("resident_name"),
-                r.getString("locale"), r.getString("state"), instant(r, "created_at"), instant(r, "queued_at"),
+                r.getString("locale"), ConversationState.of(r.getString("state")), instant(r, "created_at"), instant(r, "queued_at"),
                 instant(r, "assigned_at"), r.getUUID("assigned_agent"), r.getString("agent_name"),
                 instant(r, "closed_at"), r.getString("close_reason"), r.getString("outcome"), r.getString("summary"),
                 r.getBoolean("confidential"), r.getInteger("last_seq"), instant(r, "updated_at"), r.getUUID("callback_id"));
@@ -31,9 +31,7 @@ public record ConversationRow(UUID id, String topic, String residentName, String
     }
 
     public boolean ended() {
-        return switch (state) {
-            case "closed", "callback", "abandoned" -> true;
-            default -> false;
-        };
+        return state.ended();
     }
+
 }

@@ -15,4 +15,9 @@ public record Sender(String from, String key, UUID agentId, String agentName) {
     public static Sender note(UUID id, String name) {
         return new Sender("note", id.toString(), id, name);
     }
+
+    /** An internal note: never shown to the resident, and no sign of life in the chat. */
+    public boolean isNote() {
+        return "note".equals(from);
+    }
 }

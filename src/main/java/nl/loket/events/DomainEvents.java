@@ -3,7 +3,7 @@ package nl.loket.events;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
-import nl.loket.common.Db;
+import nl.loket.platform.Db;
 
 /**
  * Domain events (SPEC §5) go into the outbox in the transaction of the change they describe:

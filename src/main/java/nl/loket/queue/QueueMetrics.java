@@ -5,16 +5,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import nl.loket.cluster.Fanout;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/**
- * Gauges for /q/metrics: queue length per topic (the same on every node, read from the
- * database) and this node's open connections.
- */
+/** The gauge of queue length per topic (the same on every node, read from the database). */
 @ApplicationScoped
 public class QueueMetrics {
 
@@ -22,13 +18,9 @@ public class QueueMetrics {
     private final QueueService queues;
     private final Map<String, AtomicInteger> lengths = new ConcurrentHashMap<>();
 
-    public QueueMetrics(MeterRegistry registry, QueueService queues, Fanout fanout) {
+    public QueueMetrics(MeterRegistry registry, QueueService queues) {
         this.registry = registry;
         this.queues = queues;
-        Gauge.builder("loket.connections", fanout, Fanout::residentConnections).tag("kind", "resident")
-                .description("Open resident WebSocket connections on this node").register(registry);
-        Gauge.builder("loket.connections", fanout, Fanout::agentConnections).tag("kind", "agent")
-                .description("Open agent WebSocket connections on this node").register(registry);
     }
 
     @Scheduled(every = "5s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -4,7 +4,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import nl.loket.common.Db;
+import jakarta.enterprise.event.Observes;
+import nl.loket.platform.Signal;
+import nl.loket.platform.Db;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -26,11 +28,7 @@ public class QueueService {
 
     private static final String SNAPSHOT = """
             with live_agents as (
-                select u.id, u.max_concurrent, u.topics,
-                       (select count(*) from conversation c where c.assigned_agent = u.id and c.state = 'active') as active
-                from app_user u
-                where u.active and u.chosen_status = 'available'
-                  and exists (select 1 from presence p where p.kind = 'agent' and p.subject = u.id)
+                select id, max_concurrent, topics, held as active from agent_status where available
             ),
             recent as (
                 select topic, extract(epoch from closed_at - assigned_at) as handle,
@@ -81,6 +79,13 @@ public class QueueService {
         cached = null;
     }
 
+    void onSignal(@Observes Signal signal) {
+        if (signal instanceof Signal.Queue || signal instanceof Signal.Agent || signal instanceof Signal.Callbacks
+                || signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
+            invalidate();
+        }
+    }
+
     private Uni<QueueSnapshot> read() {
         return db.query(SNAPSHOT, Tuple.of(HANDLE_TIME_SAMPLE)).map(rows -> {
             Map<String, QueueSnapshot.TopicLoad> topics = new HashMap<>();
@@ -88,10 +93,10 @@ public class QueueService {
             for (Row r : rows) {
                 at = r.getOffsetDateTime("at").toInstant();
                 Integer[] slots = r.getArrayOfIntegers("slots");
-                Long[] actives = r.getArrayOfLongs("actives");
+                Integer[] actives = r.getArrayOfIntegers("actives");
                 List<WaitEstimate.Agent> agents = new ArrayList<>();
                 for (int i = 0; i < slots.length; i++) {
-                    agents.add(new WaitEstimate.Agent(slots[i], actives[i].intValue()));
+                    agents.add(new WaitEstimate.Agent(slots[i], actives[i]));
                 }
                 Double aht = r.getDouble("aht");
                 OffsetDateTime oldest = r.getOffsetDateTime("oldest");

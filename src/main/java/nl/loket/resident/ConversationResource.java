@@ -2,7 +2,6 @@ package nl.loket.resident;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -16,12 +15,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import nl.loket.common.Db;
-import nl.loket.common.LoketException;
-import nl.loket.common.Problem;
-import nl.loket.common.ValidationException;
-import nl.loket.conversation.ConversationService;
-import nl.loket.privacy.Privacy;
+import nl.loket.platform.LoketException;
+import nl.loket.platform.Problem;
+import nl.loket.platform.ValidationException;
+import nl.loket.conversation.Conversations;
 import nl.loket.queue.QueueService;
 import nl.loket.security.ClientAddress;
 import nl.loket.security.RateLimits;
@@ -42,24 +39,19 @@ import java.util.UUID;
 public class ConversationResource {
 
     private final TopicCatalog topics;
-    private final ConversationService conversations;
+    private final Conversations conversations;
     private final QueueService queues;
     private final TokenService tokens;
     private final RateLimits rateLimits;
-    private final Db db;
     private final JsonWebToken jwt;
-    private final Privacy privacy;
 
-    public ConversationResource(TopicCatalog topics, ConversationService conversations,
-                                QueueService queues, TokenService tokens, RateLimits rateLimits, Db db, JsonWebToken jwt,
-                                Privacy privacy) {
-        this.privacy = privacy;
+    public ConversationResource(TopicCatalog topics, Conversations conversations,
+                                QueueService queues, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt) {
         this.topics = topics;
         this.conversations = conversations;
         this.queues = queues;
         this.tokens = tokens;
         this.rateLimits = rateLimits;
-        this.db = db;
         this.jwt = jwt;
     }
 
@@ -110,15 +102,7 @@ public class ConversationResource {
         if (!id.toString().equals(jwt.getSubject())) {
             throw new LoketException("forbidden", 403, "Dit is niet uw gesprek. / This is not your conversation.");
         }
-        String comment = rating.comment() == null || rating.comment().isBlank() ? null : privacy.clean(rating.comment().strip());
-        return db.query("update conversation set rating = $2, rating_comment = $3, updated_at = now() "
-                        + "where id = $1 and state = 'closed' and rating is null returning id", Tuple.of(id, rating.score(), comment))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw LoketException.of("cannot_rate",
-                                "U kunt een gesprek één keer beoordelen, nadat het is afgesloten. / You can rate a conversation once, after it has ended.");
-                    }
-                    return Response.noContent().build();
-                });
+        String comment = rating.comment() == null || rating.comment().isBlank() ? null : rating.comment().strip();
+        return conversations.rate(id, rating.score(), comment).replaceWith(Response.noContent().build());
     }
 }

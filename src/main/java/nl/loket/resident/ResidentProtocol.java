@@ -76,9 +76,9 @@ public final class ResidentProtocol {
         }
 
         @JsonInclude(JsonInclude.Include.NON_NULL)
-        record ValidationError(String type, String code, String message, java.util.List<nl.loket.common.Problem.FieldError> errors)
+        record ValidationError(String type, String code, String message, java.util.List<nl.loket.platform.Problem.FieldError> errors)
                 implements Out {
-            ValidationError(java.util.List<nl.loket.common.Problem.FieldError> errors) {
+            ValidationError(java.util.List<nl.loket.platform.Problem.FieldError> errors) {
                 this("error", "invalid_callback", "Controleer de gegevens. / Check the details.", errors);
             }
         }

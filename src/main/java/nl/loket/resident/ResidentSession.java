@@ -3,11 +3,12 @@ package nl.loket.resident;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import nl.loket.cluster.Pump;
-import nl.loket.common.Frames;
-import nl.loket.cluster.Subscriber;
+import nl.loket.platform.Pump;
+import nl.loket.platform.Frames;
+import nl.loket.platform.Subscriber;
 import nl.loket.conversation.ConversationRow;
-import nl.loket.conversation.ConversationService;
+import nl.loket.conversation.ConversationState;
+import nl.loket.conversation.Conversations;
 import nl.loket.queue.QueueService;
 import nl.loket.resident.ResidentProtocol.Out;
 import nl.loket.topic.TopicCatalog;
@@ -25,7 +26,7 @@ final class ResidentSession implements Subscriber {
 
     private final WebSocketConnection connection;
     private final UUID conversationId;
-    private final ConversationService conversations;
+    private final Conversations conversations;
     private final QueueService queues;
     private final TopicCatalog topics;
     private final ObjectMapper mapper;
@@ -38,7 +39,7 @@ final class ResidentSession implements Subscriber {
     private volatile String offered;
     private volatile boolean toldCallback;
 
-    ResidentSession(WebSocketConnection connection, UUID conversationId, int after, ConversationService conversations,
+    ResidentSession(WebSocketConnection connection, UUID conversationId, int after, Conversations conversations,
                     QueueService queues, TopicCatalog topics, ObjectMapper mapper) {
         this.connection = connection;
         this.conversationId = conversationId;
@@ -127,7 +128,7 @@ final class ResidentSession implements Subscriber {
 
     /** While queued: whether to offer a callback, and why (SPEC §3). */
     private Uni<StateAndOffer> offer(ConversationRow conv, Out.State state) {
-        if (!"queued".equals(conv.state())) {
+        if (conv.state() != ConversationState.QUEUED) {
             return Uni.createFrom().item(new StateAndOffer(state, null));
         }
         return Uni.combine().all().unis(topics.find(conv.topic()), queues.snapshot()).asTuple().map(t -> {
@@ -142,10 +143,10 @@ final class ResidentSession implements Subscriber {
 
     private Uni<Out.State> state(ConversationRow conv) {
         return switch (conv.state()) {
-            case "queued" -> Uni.combine().all().unis(queues.position(conversationId), queues.snapshot()).asTuple()
+            case QUEUED -> Uni.combine().all().unis(queues.position(conversationId), queues.snapshot()).asTuple()
                     .map(t -> new Out.State("queued", t.getItem1(), t.getItem2().topic(conv.topic()).estimate(t.getItem1()), null, null));
-            case "active" -> Uni.createFrom().item(new Out.State("active", null, null, conv.agentName(), null));
-            default -> Uni.createFrom().item(new Out.State(conv.state(), null, null, null, conv.closeReason()));
+            case ACTIVE -> Uni.createFrom().item(new Out.State("active", null, null, conv.agentName(), null));
+            default -> Uni.createFrom().item(new Out.State(conv.state().wire(), null, null, null, conv.closeReason()));
         };
     }
 

@@ -15,17 +15,16 @@ import jakarta.annotation.security.RolesAllowed;
 import nl.loket.callback.CallbackInput;
 import nl.loket.callback.CallbackService;
 import nl.loket.cluster.Fanout;
-import nl.loket.common.ValidationException;
+import nl.loket.platform.ValidationException;
 import nl.loket.topic.TopicCatalog;
 import nl.loket.cluster.Presence;
-import nl.loket.common.Db;
-import nl.loket.common.FrameLimiter;
-import nl.loket.common.LoketException;
+import nl.loket.platform.Db;
+import nl.loket.platform.FrameLimiter;
+import nl.loket.platform.LoketException;
 import nl.loket.config.LoketConfig;
-import nl.loket.conversation.ConversationService;
-import nl.loket.conversation.Moves;
+import nl.loket.conversation.Conversations;
 import nl.loket.conversation.Sender;
-import nl.loket.cluster.Signal;
+import nl.loket.platform.Signal;
 import nl.loket.queue.QueueService;
 import nl.loket.resident.ResidentProtocol.In;
 import nl.loket.resident.ResidentProtocol.Out;
@@ -42,8 +41,7 @@ public class ResidentSocket {
     private static final UserData.TypedKey<ResidentSession> SESSION = new UserData.TypedKey<>("loket.resident.session");
     private static final UserData.TypedKey<FrameLimiter> LIMITER = new UserData.TypedKey<>("loket.resident.limiter");
 
-    private final ConversationService conversations;
-    private final Moves moves;
+    private final Conversations conversations;
     private final QueueService queues;
     private final TopicCatalog topics;
     private final CallbackService callbacks;
@@ -53,11 +51,10 @@ public class ResidentSocket {
     private final ObjectMapper mapper;
     private final LoketConfig config;
 
-    public ResidentSocket(ConversationService conversations, Moves moves, QueueService queues, TopicCatalog topics,
+    public ResidentSocket(Conversations conversations, QueueService queues, TopicCatalog topics,
                           CallbackService callbacks, Presence presence,
                           Fanout fanout, Db db, ObjectMapper mapper, LoketConfig config) {
         this.conversations = conversations;
-        this.moves = moves;
         this.queues = queues;
         this.topics = topics;
         this.callbacks = callbacks;
@@ -127,7 +124,7 @@ public class ResidentSocket {
         } else if (frame instanceof In.Typing) {
             work = db.signal(new Signal.Typing(id, "resident"));
         } else {
-            work = moves.leave(id);
+            work = conversations.leave(id);
         }
         return work.onFailure(LoketException.class).recoverWithUni(e ->
                 session.send(new Out.Error(((LoketException) e).code(), e.getMessage(), null)));

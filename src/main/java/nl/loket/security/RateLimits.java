@@ -3,7 +3,7 @@ package nl.loket.security;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import jakarta.enterprise.context.ApplicationScoped;
-import nl.loket.common.LoketException;
+import nl.loket.platform.LoketException;
 import nl.loket.config.LoketConfig;
 
 import java.time.Duration;

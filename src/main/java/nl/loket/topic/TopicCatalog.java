@@ -2,6 +2,8 @@ package nl.loket.topic;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import nl.loket.platform.Signal;
 import nl.loket.config.LoketConfig;
 import nl.loket.queue.OfferPolicy;
 import nl.loket.queue.QueueSnapshot;
@@ -65,6 +67,10 @@ public class TopicCatalog {
 
     public void invalidate() {
         cached = null;
+    }
+
+    void onTopicsChanged(@Observes Signal.Topics changed) {
+        invalidate();
     }
 
     public boolean isOpen(Topic topic, Instant at) {

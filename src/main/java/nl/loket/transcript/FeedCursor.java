@@ -1,6 +1,6 @@
 package nl.loket.transcript;
 
-import nl.loket.common.ValidationException;
+import nl.loket.platform.ValidationException;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import nl.loket.common.Db;
+import nl.loket.platform.Db;
 import nl.loket.config.LoketConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 

@@ -5,7 +5,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import nl.loket.common.Db;
+import nl.loket.platform.Db;
 import nl.loket.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -36,17 +36,15 @@ public class AgentsResource {
     @Operation(summary = "Every active agent: available, away or offline, their topics and open conversations")
     public Uni<List<AgentStatus>> list() {
         return db.query("""
-                select u.id, u.username, u.display_name, u.topics, u.max_concurrent, u.chosen_status,
-                       exists (select 1 from presence p where p.kind = 'agent' and p.subject = u.id) as online,
-                       (select count(*) from conversation c where c.assigned_agent = u.id and c.state = 'active') as open
-                from app_user u
-                where u.active and (u.roles && array['agent', 'supervisor'])
-                order by u.display_name""").map(rows -> {
+                select id, username, display_name, topics, max_concurrent, status, held
+                from agent_status
+                where active and (roles && array['agent', 'supervisor'])
+                order by display_name""").map(rows -> {
             List<AgentStatus> list = new ArrayList<>();
             for (Row r : rows) {
                 list.add(new AgentStatus(r.getUUID("id").toString(), r.getString("username"), r.getString("display_name"),
-                        r.getBoolean("online") ? r.getString("chosen_status") : "offline", List.of(r.getArrayOfStrings("topics")),
-                        r.getInteger("max_concurrent"), r.getLong("open").intValue()));
+                        r.getString("status"), List.of(r.getArrayOfStrings("topics")),
+                        r.getInteger("max_concurrent"), r.getInteger("held")));
             }
             return list;
         });

@@ -4,8 +4,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import nl.loket.cluster.Signal;
-import nl.loket.common.Db;
+import nl.loket.platform.Signal;
+import nl.loket.platform.Db;
+import nl.loket.platform.LoketException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+/**
+ * The one owner of staff accounts ({@code app_user}): settings, the agent's chosen status and
+ * presence-derived "gone since", and the locks claims and transfers take on an agent. What
+ * "available" means is defined once, in the {@code agent_status} view.
+ */
 @ApplicationScoped
 public class UserRepository {
 
@@ -74,6 +80,75 @@ public class UserRepository {
             return tx.query("update app_user set chosen_status = $2, updated_at = now() where id = $1", Tuple.of(id, status))
                     .replaceWithVoid();
         });
+    }
+
+    /** An agent as a claim or transfer sees them: name, topics, capacity. */
+    public record AgentSlot(UUID id, String name, List<String> topics, int maxConcurrent) {
+    }
+
+    /**
+     * Locks the agent's account row for the rest of the transaction, so one agent's claims (two
+     * tabs) are serialised and maxConcurrent holds; refuses an agent who is away, disabled or full.
+     */
+    public Uni<AgentSlot> lockForClaim(Db.Tx tx, UUID agentId) {
+        return lockStatus(tx, agentId).map(r -> {
+            if (r == null) {
+                throw LoketException.of("agent_unavailable", "Onbekende medewerker. / Unknown agent.");
+            }
+            if (!r.getBoolean("active") || "away".equals(r.getString("chosen_status"))) {
+                throw LoketException.of("agent_unavailable",
+                        "Zet uw status op beschikbaar om gesprekken aan te nemen. / Set your status to available to take conversations.");
+            }
+            if (r.getInteger("held") >= r.getInteger("max_concurrent")) {
+                throw LoketException.of("at_capacity", "U voert al het maximale aantal gesprekken. / You are at your maximum number of conversations.");
+            }
+            return slot(r);
+        });
+    }
+
+    /** Locks a colleague who is to receive a conversation: online, available and with a free slot. */
+    public Uni<AgentSlot> lockForTransfer(Db.Tx tx, UUID colleagueId) {
+        return lockStatus(tx, colleagueId).map(r -> {
+            if (r == null || !r.getBoolean("active") || "away".equals(r.getString("chosen_status"))
+                    || r.getInteger("held") >= r.getInteger("max_concurrent")) {
+                throw LoketException.of("agent_unavailable",
+                        "Deze collega is niet beschikbaar of heeft geen plek. / This colleague is not available or has no free slot.");
+            }
+            if (!r.getBoolean("online")) {
+                throw LoketException.of("agent_unavailable", "Deze collega is niet online. / This colleague is not online.");
+            }
+            return slot(r);
+        });
+    }
+
+    private static Uni<Row> lockStatus(Db.Tx tx, UUID agentId) {
+        return tx.query("select s.* from app_user u join agent_status s on s.id = u.id where u.id = $1 for update of u",
+                Tuple.of(agentId)).map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+    }
+
+    private static AgentSlot slot(Row r) {
+        return new AgentSlot(r.getUUID("id"), r.getString("display_name"), List.of(r.getArrayOfStrings("topics")),
+                r.getInteger("max_concurrent"));
+    }
+
+    /** The agent has a connection again: no grace period runs. */
+    public Uni<Void> agentBack(Db.Tx tx, UUID agentId) {
+        tx.signal(new Signal.Agent(agentId));
+        return tx.query("update app_user set gone_at = null where id = $1", Tuple.of(agentId)).replaceWithVoid();
+    }
+
+    /**
+     * These agents lost a connection at {@code at} (null: now); those without another connection
+     * anywhere count as gone from then, so the grace period for their conversations runs.
+     */
+    public Uni<Void> agentsGone(Db.Tx tx, List<UUID> agentIds, java.time.Instant at) {
+        if (agentIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        agentIds.forEach(id -> tx.signal(new Signal.Agent(id)));
+        return tx.query("update app_user u set gone_at = coalesce($2, now()) where u.id = any($1) and u.gone_at is null "
+                        + "and not exists (select 1 from presence p where p.subject = u.id)",
+                Tuple.of(agentIds.toArray(new UUID[0]), at == null ? null : at.atOffset(java.time.ZoneOffset.UTC))).replaceWithVoid();
     }
 
     public Uni<Boolean> isActive(UUID id) {

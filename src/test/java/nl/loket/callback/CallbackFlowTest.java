@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
-import nl.loket.common.Db;
+import nl.loket.platform.Db;
 import nl.loket.events.EventDrainer;
 import nl.loket.events.EventLog;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import io.restassured.http.ContentType;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import nl.loket.TestTopics;
-import nl.loket.common.Db;
+import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 

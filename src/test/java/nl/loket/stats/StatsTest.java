@@ -5,7 +5,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
-import nl.loket.common.Db;
+import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
-import nl.loket.common.Db;
+import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

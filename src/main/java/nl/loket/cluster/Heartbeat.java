@@ -1,0 +1,70 @@
+package nl.loket.cluster;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import nl.loket.config.LoketConfig;
+import nl.loket.platform.Failures;
+import nl.loket.platform.NodeId;
+
+import java.time.Duration;
+
+/**
+ * The node's heartbeat, and the sweep that declares silent nodes dead. Every node runs both;
+ * removing a dead node is one guarded delete, so it happens once whichever node gets there first.
+ */
+@ApplicationScoped
+public class Heartbeat {
+
+    private final NodeId node;
+    private final Presence presence;
+    private final Fanout fanout;
+    private final LoketConfig config;
+    private final Failures failures;
+
+    public Heartbeat(NodeId node, Presence presence, Fanout fanout, LoketConfig config, Failures failures) {
+        this.node = node;
+        this.presence = presence;
+        this.fanout = fanout;
+        this.config = config;
+        this.failures = failures;
+    }
+
+    void register(@Observes StartupEvent event) {
+        presence.register(node.id()).await().atMost(Duration.ofSeconds(30));
+    }
+
+    /** A clean stop: this node's connections end now, so their grace periods start now. */
+    void deregister(@Observes ShutdownEvent event) {
+        try {
+            presence.removeNode(node.id()).await().atMost(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            Log.warn("Could not deregister this node; others will notice it is gone", e);
+        }
+    }
+
+    @Scheduled(every = "${loket.cluster.heartbeat:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> beat() {
+        return presence.beat(node.id()).chain(alive -> {
+            if (alive) {
+                return Uni.createFrom().voidItem();
+            }
+            // another node declared this one dead (a long pause); its clients are still here
+            Log.warn("This node was taken for dead; announcing its connections again");
+            return presence.reannounce(node.id(), fanout.registrations());
+        }).onFailure().invoke(e -> failures.record("heartbeat", e, "Heartbeat of node %s failed; the next one retries", node.id()))
+                .onFailure().recoverWithNull();
+    }
+
+    @Scheduled(every = "${loket.cluster.sweep:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> removeDeadNodes() {
+        return presence.removeDeadNodes(config.cluster().deadAfter())
+                .onFailure().invoke(e -> failures.record("sweep", e, "Removing dead nodes failed; the next sweep retries"))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,36 @@
+package nl.loket.conversation;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.config.LoketConfig;
+import nl.loket.platform.Failures;
+
+/**
+ * The timed moves: grace periods of residents and agents who went away, and inactivity. Every
+ * node sweeps; each sweep is a guarded update, so a move happens once whichever node gets there
+ * first, and keeps happening while any node is alive.
+ */
+@ApplicationScoped
+public class Sweeps {
+
+    private final Conversations conversations;
+    private final LoketConfig config;
+    private final Failures failures;
+
+    public Sweeps(Conversations conversations, LoketConfig config, Failures failures) {
+        this.conversations = conversations;
+        this.config = config;
+        this.failures = failures;
+    }
+
+    @Scheduled(every = "${loket.cluster.sweep:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return conversations.abandonGoneResidents(config.grace().resident())
+                .chain(() -> conversations.requeueFromGoneAgents(config.grace().agent()))
+                .chain(() -> conversations.closeInactive(config.grace().inactivity()))
+                .onFailure().invoke(e -> failures.record("sweep", e, "Conversation sweep failed; the next one retries"))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}

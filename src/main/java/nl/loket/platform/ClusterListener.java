@@ -1,0 +1,71 @@
+package nl.loket.platform;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Listens on the PostgreSQL channel every node notifies, and hands each signal to
+ * {@link Signals}. When the listening connection drops it reconnects, and on every (re)subscribe
+ * it delivers {@link Signal.Resync}: whatever was notified meanwhile is read from the tables.
+ */
+@ApplicationScoped
+public class ClusterListener {
+
+    private final Vertx vertx;
+    private final Signals signals;
+    private final String url;
+    private final String user;
+    private final Optional<String> password;
+    private PgSubscriber subscriber;
+
+    public ClusterListener(Vertx vertx, Signals signals,
+                           @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+                           @ConfigProperty(name = "quarkus.datasource.username") String user,
+                           @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+        this.vertx = vertx;
+        this.signals = signals;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    void start(@Observes StartupEvent event) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user);
+        password.ifPresent(options::setPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options)
+                // keep trying for as long as the node lives: a database restart must not end fan-out
+                .reconnectPolicy(retries -> Math.min(5_000L, 100L * (1L << Math.min(retries, 6))));
+        subscriber.channel(Db.CHANNEL)
+                .handler(this::onPayload)
+                .subscribeHandler(() -> {
+                    Log.debug("Listening for cluster signals");
+                    signals.deliver(new Signal.Resync());
+                });
+        subscriber.closeHandler(() -> Log.warn("Cluster signal connection closed; reconnecting"));
+        subscriber.connect().await().atMost(Duration.ofSeconds(30));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+    }
+
+    private void onPayload(String payload) {
+        try {
+            signals.deliver(Signal.decode(payload));
+        } catch (RuntimeException e) {
+            Log.warnf(e, "Ignoring cluster signal %s", payload);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package nl.loket.platform;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.Components;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Documents the error responses every endpoint can give, as problem+json, so a generated
+ * client knows them: 400 with field errors where there is input, 404 where a path names a
+ * resource, 409 for refused state changes, 429 on the rate-limited public POSTs.
+ */
+public class OpenApiProblems implements OASFilter {
+
+    private static final String PROBLEM = "#/components/schemas/Problem";
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        Components components = openAPI.getComponents() == null ? OASFactory.createComponents() : openAPI.getComponents();
+        components.addSchema("Problem", OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
+                .description("RFC 9457 problem; type ends in a stable code, errors lists field errors")
+                .addProperty("type", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                .addProperty("title", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                .addProperty("status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)))
+                .addProperty("detail", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                .addProperty("errors", OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY))
+                        .items(OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
+                                .addProperty("field", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                                .addProperty("message", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))))));
+        openAPI.setComponents(components);
+        if (openAPI.getPaths() == null) {
+            return;
+        }
+        openAPI.getPaths().getPathItems().forEach((path, item) -> {
+            for (Map.Entry<PathItem.HttpMethod, Operation> e : item.getOperations().entrySet()) {
+                Operation op = e.getValue();
+                boolean input = op.getRequestBody() != null || (op.getParameters() != null && !op.getParameters().isEmpty())
+                        || (item.getParameters() != null && !item.getParameters().isEmpty());
+                if (input) {
+                    add(op, "400", "Invalid input: the problem lists every field that is wrong");
+                }
+                if (path.contains("{")) {
+                    add(op, "404", "Not found");
+                }
+                if (e.getKey() != PathItem.HttpMethod.GET) {
+                    add(op, "409", "Refused in the current state");
+                }
+                if (e.getKey() == PathItem.HttpMethod.POST && (path.equals("/api/v1/conversations") || path.equals("/api/v1/callbacks")
+                        || path.equals("/api/v1/auth/token"))) {
+                    add(op, "429", "Too many requests from this address");
+                }
+            }
+        });
+    }
+
+    private static void add(Operation op, String status, String description) {
+        if (op.getResponses() == null || op.getResponses().hasAPIResponse(status)) {
+            return;
+        }
+        op.getResponses().addAPIResponse(status, OASFactory.createAPIResponse().description(description)
+                .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                        OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM)))));
+    }
+}

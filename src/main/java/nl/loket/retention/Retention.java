@@ -1,0 +1,89 @@
+package nl.loket.retention;
+
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.audit.Audit;
+import nl.loket.platform.Db;
+import nl.loket.callback.CallbackService;
+import nl.loket.config.LoketConfig;
+import nl.loket.conversation.Conversations;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Purges personal data when its time is up: message texts, resident names, notes, summaries and
+ * rating comments of conversations ended more than the retention period ago; phone numbers,
+ * names and notes of ended callback requests; audit entries older than a year. Counts and
+ * timings stay for statistics. The owners of the tables do the purging; this class decides
+ * when. Every node schedules it; a transaction-level advisory lock lets one run at a time, and
+ * each run is itself audited.
+ */
+@ApplicationScoped
+public class Retention {
+
+    /** Advisory lock key: "LOKETRET" as a number, shared by every node. */
+    static final long LOCK = 0x4c4f4b4554524554L;
+
+    public record Run(boolean ran, int conversations, int callbacks, int auditEntries) {
+    }
+
+    private final Db db;
+    private final LoketConfig config;
+    private final Conversations conversations;
+    private final CallbackService callbacks;
+
+    public Retention(Db db, LoketConfig config, Conversations conversations, CallbackService callbacks) {
+        this.db = db;
+        this.config = config;
+        this.conversations = conversations;
+        this.callbacks = callbacks;
+    }
+
+    @Scheduled(every = "${loket.privacy.retention-every:1h}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return purge(Instant.now()).invoke(run -> {
+            if (run.ran() && run.conversations() + run.callbacks() > 0) {
+                Log.infof("Retention purged %d conversations and %d callback requests", run.conversations(), run.callbacks());
+            }
+        }).onFailure().invoke(e -> Log.warn("Retention run failed; the next one retries", e)).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** One purge as of {@code now} (a parameter, so tests can move the clock). */
+    public Uni<Run> purge(Instant now) {
+        Instant cutoff = now.minus(java.time.Duration.ofDays(config.privacy().retentionDays()));
+        var auditCutoff = now.minus(java.time.Duration.ofDays(config.privacy().auditDays())).atOffset(ZoneOffset.UTC);
+        return db.tx(tx -> tx.query("select pg_try_advisory_xact_lock($1) as locked", Tuple.of(LOCK)).chain(lock -> {
+            if (!lock.iterator().next().getBoolean("locked")) {
+                return Uni.createFrom().item(new Run(false, 0, 0, 0));
+            }
+            return conversations.purgeEndedBefore(tx, cutoff, now)
+                    .chain(c -> callbacks.purgeEndedBefore(tx, cutoff, now)
+                            .chain(b -> Audit.purgeBefore(tx, auditCutoff).chain(a -> {
+                                Run run = new Run(true, c, b, a);
+                                return Audit.record(tx, "loket", "system", Audit.RETENTION_RUN, null, new JsonObject()
+                                                .put("asOf", now.toString()).put("retentionDays", config.privacy().retentionDays())
+                                                .put("conversations", run.conversations()).put("callbacks", run.callbacks())
+                                                .put("auditEntries", run.auditEntries()))
+                                        .replaceWith(run);
+                            })));
+        }));
+    }
+
+    /** A resident's request to be forgotten: one conversation's personal data, now. */
+    public Uni<Boolean> forgetConversation(UUID id, String actor) {
+        return db.tx(tx -> conversations.forget(tx, id).chain(found -> !found ? Uni.createFrom().item(false)
+                : Audit.record(tx, actor, "admin", Audit.FORGET_CONVERSATION, id, new JsonObject()).replaceWith(true)));
+    }
+
+    /** Every callback request of a phone number: open ones are cancelled, all lose their personal data. */
+    public Uni<Integer> forgetCallbacks(String e164, String actor) {
+        return db.tx(tx -> callbacks.forgetPhone(tx, e164).chain(n ->
+                Audit.record(tx, actor, "admin", Audit.FORGET_CALLBACKS, null, new JsonObject().put("requests", n)).replaceWith(n)));
+    }
+}

@@ -1,0 +1,178 @@
+package nl.loket.retention;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import nl.loket.Api;
+import nl.loket.TestTopics;
+import nl.loket.WsClient;
+import nl.loket.platform.Db;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static nl.loket.Api.frame;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+@QuarkusTest
+class PrivacyFlowTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    Db db;
+
+    @Inject
+    Retention retention;
+
+    @Test
+    void aBsnInTheChatIsNeverStoredNorRelayedAndTheResidentHearsWhy() {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Bea", List.of(topic), 3);
+        JsonObject started = Api.start(topic, null);
+        String id = started.getString("id");
+        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
+             WsClient ws = WsClient.connect(base, "/ws/agent", agent.token())) {
+            resident.next("state");
+            ws.next("hello");
+            ws.send(frame("claim"));
+            ws.next("assigned");
+            resident.send(frame("message", "clientMsgId", "b1", "text", "Mijn BSN is 111222333 en IBAN NL91ABNA0417164300"));
+            JsonObject own = resident.next("message");
+            assertThat(own.getString("text")).isEqualTo("Mijn BSN is [BSN verwijderd] en IBAN [IBAN verwijderd]");
+            JsonObject why = resident.next("message");
+            assertThat(why.getString("from")).isEqualTo("system");
+            assertThat(why.getString("text")).contains("burgerservicenummer");
+            assertThat(ws.next("message").getString("text")).doesNotContain("111222333").doesNotContain("NL91");
+            ws.send(frame("note", "conversationId", id, "clientMsgId", "n1", "text", "bsn 111 222 333 genoteerd"));
+            assertThat(ws.next(f -> "note".equals(f.getString("from"))).getString("text")).isEqualTo("bsn [BSN verwijderd] genoteerd");
+            ws.send(frame("close", "conversationId", id, "outcome", "answered", "summary", "BSN 111222333 gecontroleerd"));
+            ws.next("ended");
+        }
+        assertThat(texts(id)).noneMatch(t -> t.contains("111222333") || t.contains("111 222 333") || t.contains("NL91"));
+        assertThat(db.query("select summary from conversation where id = $1::uuid", Tuple.of(id))
+                .map(r -> r.iterator().next().getString("summary")).await().indefinitely()).isEqualTo("BSN [BSN verwijderd] gecontroleerd");
+        // the note was redacted, and the resident got one explanation (for their own message), not one for the note
+        assertThat(db.query("select count(*) as n from message where conversation_id = $1::uuid and sender = 'system' "
+                        + "and text like '%burgerservicenummer%'", Tuple.of(id))
+                .map(r -> r.iterator().next().getLong("n")).await().indefinitely()).isEqualTo(1);
+    }
+
+    @Test
+    void retentionPurgesPersonalDataAfter28DaysAndKeepsCountsAndTimings() {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Cas", List.of(topic), 3);
+        JsonObject started = Api.start(topic, "Dina");
+        String id = started.getString("id");
+        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
+             WsClient ws = WsClient.connect(base, "/ws/agent", agent.token())) {
+            resident.next("state");
+            ws.next("hello");
+            resident.send(frame("message", "clientMsgId", "r1", "text", "Ik wil verhuizen"));
+            resident.next("message");
+            ws.send(frame("claim"));
+            ws.next("assigned");
+            ws.send(frame("close", "conversationId", id, "outcome", "answered", "summary", "Verhuizing uitgelegd"));
+            ws.next("ended");
+        }
+        given().auth().oauth2(started.getString("token")).contentType(ContentType.JSON).body(Map.of("score", 4, "comment", "Snel geholpen"))
+                .post("/api/v1/conversations/" + id + "/rating").then().statusCode(204);
+        String callback = new JsonObject(given().contentType(ContentType.JSON).body(Map.of("topic", topic, "phone", "0617171717", "name", "Dina"))
+                .post("/api/v1/callbacks").then().statusCode(201).extract().asString()).getString("id");
+        given().auth().oauth2(agent.token()).post("/api/v1/callbacks/" + callback + "/claim").then().statusCode(200);
+        given().auth().oauth2(agent.token()).contentType(ContentType.JSON).body(Map.of("result", "reached", "note", "Teruggebeld"))
+                .post("/api/v1/callbacks/" + callback + "/attempts").then().statusCode(200);
+
+        // 27 days on: nothing yet
+        Retention.Run early = retention.purge(Instant.now().plus(Duration.ofDays(27))).await().indefinitely();
+        assertThat(early.ran()).isTrue();
+        assertThat(resident(id).getString("resident_name")).isEqualTo("Dina");
+        // 29 days on: gone, but the numbers stay
+        Retention.Run run = retention.purge(Instant.now().plus(Duration.ofDays(29))).await().indefinitely();
+        assertThat(run.conversations()).isGreaterThanOrEqualTo(1);
+        assertThat(run.callbacks()).isGreaterThanOrEqualTo(1);
+        JsonObject after = resident(id);
+        assertThat(after.getString("resident_name")).isNull();
+        assertThat(after.getString("summary")).isNull();
+        assertThat(after.getString("rating_comment")).isNull();
+        assertThat(after.getInteger("rating")).isEqualTo(4);
+        assertThat(after.getString("outcome")).isEqualTo("answered");
+        assertThat(after.getValue("closed_at")).isNotNull();
+        assertThat(texts(id)).allMatch(t -> t == null || t.isEmpty());
+        // the resident's message and the closing system message: rows stay, texts go
+        assertThat(db.query("select count(*) as n from message where conversation_id = $1::uuid", Tuple.of(id))
+                .map(r -> r.iterator().next().getLong("n")).await().indefinitely()).isEqualTo(2);
+        JsonObject cb = new JsonObject(given().auth().oauth2(agent.token()).get("/api/v1/callbacks/" + callback).asString());
+        assertThat(cb.getValue("phone")).isNull();
+        assertThat(cb.getValue("name")).isNull();
+        assertThat(cb.getJsonArray("attempts").getJsonObject(0).getString("result")).isEqualTo("reached");
+        assertThat(cb.getJsonArray("attempts").getJsonObject(0).getValue("note")).isNull();
+        // the transcript still reads, with the texts marked removed
+        assertThat(given().auth().oauth2(agent.token()).accept(ContentType.TEXT).get("/api/v1/conversations/" + id + "/transcript")
+                .asString()).contains("(verwijderd)");
+        // each run is audited
+        given().auth().oauth2(Api.adminToken()).queryParam("action", "retention_run").get("/api/v1/admin/audit")
+                .then().statusCode(200).body("items[0].detail.retentionDays", equalTo(28));
+    }
+
+    @Test
+    void whileOneNodePurgesAnotherSkips() {
+        var other = db.pool().getConnection().await().indefinitely();
+        try {
+            // another node is in the middle of a run: it holds the lock
+            other.preparedQuery("select pg_advisory_lock($1)").execute(Tuple.of(Retention.LOCK)).await().indefinitely();
+            assertThat(retention.purge(Instant.now()).await().indefinitely().ran()).isFalse();
+            other.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(Retention.LOCK)).await().indefinitely();
+            assertThat(retention.purge(Instant.now()).await().indefinitely().ran()).isTrue();
+        } finally {
+            other.close().await().indefinitely();
+        }
+    }
+
+    @Test
+    void anAdminForgetsAResidentOnRequestAndItIsAudited() {
+        String topic = TestTopics.create(db);
+        JsonObject started = Api.start(topic, "Eva");
+        String admin = Api.adminToken();
+        given().auth().oauth2(admin).delete("/api/v1/admin/conversations/" + started.getString("id") + "/personal-data")
+                .then().statusCode(204);
+        assertThat(resident(started.getString("id")).getString("resident_name")).isNull();
+        given().auth().oauth2(admin).delete("/api/v1/admin/conversations/00000000-0000-4000-8000-000000000000/personal-data")
+                .then().statusCode(404);
+
+        given().contentType(ContentType.JSON).body(Map.of("topic", topic, "phone", "0618181818", "name", "Eva"))
+                .post("/api/v1/callbacks").then().statusCode(201);
+        given().auth().oauth2(admin).queryParam("phone", "06 18181818").delete("/api/v1/admin/callbacks")
+                .then().statusCode(200).body("removed", equalTo(1));
+        given().auth().oauth2(admin).queryParam("phone", "nonsense").delete("/api/v1/admin/callbacks").then().statusCode(400);
+        given().auth().oauth2(admin).queryParam("conversationId", started.getString("id")).get("/api/v1/admin/audit")
+                .then().statusCode(200).body("items[0].action", equalTo("forget_conversation"));
+    }
+
+    private List<String> texts(String id) {
+        return db.query("select text from message where conversation_id = $1::uuid order by seq", Tuple.of(id))
+                .map(rows -> {
+                    List<String> list = new java.util.ArrayList<>();
+                    for (Row r : rows) {
+                        list.add(r.getString("text"));
+                    }
+                    return list;
+                }).await().indefinitely();
+    }
+
+    private JsonObject resident(String id) {
+        return db.query("select resident_name, summary, rating, rating_comment, outcome, closed_at from conversation where id = $1::uuid",
+                Tuple.of(id)).map(r -> r.iterator().next().toJson()).await().indefinitely();
+    }
+}
