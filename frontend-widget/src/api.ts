@@ -1,4 +1,4 @@
-// The resident's REST calls (SPEC §4.1). Errors carry the problem+json field errors when there are any.
+// The resident's REST calls. Errors carry the problem+json field errors when there are any.
 
 import type { FieldError } from './protocol';
 

@@ -1,4 +1,4 @@
-// The resident side of WS /ws/resident/{id} (SPEC §4.1): connect with the token as a
+// The resident side of WS /ws/resident/{id}: connect with the token as a
 // subprotocol, resume with ?after=lastSeq, show every message once (by seq), keep what the
 // resident typed while offline and send it with its clientMsgId when the connection is back,
 // reconnect with back-off, and stay under the server's frame limit.
