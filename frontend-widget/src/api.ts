@@ -81,6 +81,20 @@ export class Api {
     return this.call('GET', `/api/v1/topics?lang=${encodeURIComponent(lang)}`);
   }
 
+  /**
+   * How many days personal data is kept, from `GET /api/v1/settings`; null when the request
+   * fails or the answer has no sensible number, so the widget never states a wrong one.
+   */
+  async retentionDays(): Promise<number | null> {
+    try {
+      const settings = await this.call<{ retentionDays?: unknown }>('GET', '/api/v1/settings');
+      const days = settings?.retentionDays;
+      return typeof days === 'number' && Number.isInteger(days) && days > 0 ? days : null;
+    } catch {
+      return null;
+    }
+  }
+
   start(topic: string, name: string | undefined, locale: string): Promise<Started> {
     return this.call('POST', '/api/v1/conversations', { body: { topic, name: name || undefined, locale } });
   }

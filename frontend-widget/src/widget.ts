@@ -29,6 +29,7 @@ export class Widget {
   private client: ResidentClient | null = null;
   private chat: ChatView | null = null;
   private callbackForm: CallbackFormView | null = null;
+  private retention: Promise<number | null> | null = null;
 
   constructor(private readonly opts: WidgetOptions, host: HTMLElement) {
     this.s = STRINGS[opts.lang];
@@ -36,6 +37,7 @@ export class Widget {
     this.api = new Api(opts.baseUrl);
     this.shell = new Shell(this.s, opts.lang, host, {
       opened: () => {
+        this.retentionDays(); // asked now, so the house rules have it by the time they show
         this.remember({ open: true });
         if (this.shell.isEmpty) this.showStart();
       },
@@ -94,6 +96,12 @@ export class Widget {
     return formatWhen(iso, this.lang);
   }
 
+  /** The configured retention, asked once per page; null when the service does not say. */
+  private retentionDays(): Promise<number | null> {
+    this.retention ??= this.api.retentionDays();
+    return this.retention;
+  }
+
   // ---- topics, house rules, start ------------------------------------------------------
 
   private showTopics(): void {
@@ -117,6 +125,7 @@ export class Widget {
       s: this.s,
       lang: this.lang,
       topic: t,
+      retentionDays: this.retentionDays(),
       start: (name) => this.startChat(t, name),
       back: () => this.showTopics(),
     }));
@@ -222,7 +231,7 @@ export class Widget {
 
   private showCallbackForm(ctx: { mode: 'direct' | 'chat'; topic: Topic; intro: string; chatAnyway?: boolean }): void {
     const s = this.s;
-    const form = new CallbackFormView(s, this.lang, ctx.intro, async (data) => {
+    const form = new CallbackFormView(s, this.lang, ctx.intro, this.retentionDays(), async (data) => {
       if (ctx.mode === 'chat') {
         this.remember({ callbackWindow: data.window });
         if (!this.client?.requestCallback(data)) form.fail(s.connOfflineShort);

@@ -25,6 +25,7 @@ export class CallbackFormView {
     private readonly s: Strings,
     private readonly lang: Lang,
     intro: string,
+    retentionDays: Promise<number | null>,
     onSubmit: (data: CallbackData) => void | Promise<void>,
   ) {
     const phone = this.field('phone', s.phoneLabel, h('input', { type: 'tel', autocomplete: 'tel', required: true, 'aria-required': 'true' }), s.phoneHint);
@@ -41,6 +42,8 @@ export class CallbackFormView {
     this.fieldErrors.window = h('p', { class: 'error', id: uid('err') });
     windows.append(this.fieldErrors.window);
     this.summary = h('p', { class: 'error', role: 'alert' });
+    const privacy = h('p', { class: 'muted' }, s.callbackPrivacy(null));
+    retentionDays.then((days) => (privacy.textContent = s.callbackPrivacy(days)), () => {});
     this.submitBtn = h('button', { type: 'submit', class: 'primary' }, s.callbackSubmit);
     this.actions = h('div', { class: 'actions' }, this.submitBtn);
     this.el = h(
@@ -48,7 +51,7 @@ export class CallbackFormView {
       { class: 'view callback', novalidate: true },
       h('h3', { tabindex: -1 }, s.callbackHeading),
       h('p', {}, intro),
-      h('p', { class: 'muted' }, s.callbackPrivacy),
+      privacy,
       phone, name, windows, note,
       this.summary,
       this.actions,

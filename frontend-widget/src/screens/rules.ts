@@ -1,4 +1,5 @@
-// House rules and privacy before a chat starts, with an optional name.
+// House rules and privacy before a chat starts (how long we keep what is said, as configured;
+// no BSN), with an optional name.
 
 import { ApiError, type Topic } from '../api';
 import { h, uid } from '../dom';
@@ -8,6 +9,8 @@ export interface RulesContext {
   s: Strings;
   lang: Lang;
   topic: Topic;
+  /** Days personal data is kept (`GET /api/v1/settings`); null when unknown. */
+  retentionDays: Promise<number | null>;
   /** Starts the conversation and moves on; a failure it leaves to this screen rejects. */
   start(name: string | undefined): Promise<void>;
   back(): void;
@@ -19,12 +22,15 @@ export function rulesView(ctx: RulesContext): HTMLElement {
   const name = h('input', { id: nameId, type: 'text', autocomplete: 'name', maxlength: 100 });
   const error = h('p', { class: 'error', role: 'alert' });
   const start = h('button', { type: 'submit', class: 'primary' }, s.startChat);
+  // wording without a number until the service has said how long (usually known already: asked on opening)
+  const stored = h('li', {}, s.rulesStored(null));
+  ctx.retentionDays.then((days) => (stored.textContent = s.rulesStored(days)), () => {});
   const form = h(
     'form',
     { class: 'view', novalidate: true },
     h('h3', { tabindex: -1 }, s.rulesHeading),
     h('p', { class: 'topic-name' }, ctx.topic.name),
-    h('ul', { class: 'rules' }, h('li', {}, s.rulesChat), h('li', {}, s.rulesStored), h('li', { class: 'strong' }, s.rulesBsn)),
+    h('ul', { class: 'rules' }, h('li', {}, s.rulesChat), stored, h('li', { class: 'strong' }, s.rulesBsn)),
     h('div', { class: 'field' }, h('label', { for: nameId }, s.nameLabel), name),
     error,
     h('div', { class: 'actions' }, start, h('button', { type: 'button', class: 'secondary', onclick: () => ctx.back() }, s.back)),
