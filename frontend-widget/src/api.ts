@@ -7,6 +7,15 @@ export interface DigitalAlternative {
   url: string;
 }
 
+/** A department's current reachability notice, as residents read it (issue 12). */
+export interface DepartmentNotice {
+  department: string;
+  /** normal, reduced, appointment_only or unreachable; a kind the widget does not know is shown without a label */
+  kind: string;
+  text: string;
+  until?: string | null;
+}
+
 export interface Topic {
   id: string;
   name: string;
@@ -17,6 +26,8 @@ export interface Topic {
   callbackOffered: boolean;
   notice: string | null;
   digitalAlternatives: DigitalAlternative[];
+  /** absent from a service without departments */
+  departmentNotices?: DepartmentNotice[];
 }
 
 export interface Started {

@@ -43,3 +43,24 @@ export function safeUrl(url: string): string {
     return '#';
   }
 }
+
+/**
+ * The end of a period: "zondag 1 maart" when it ends at midnight in Amsterdam (the usual case:
+ * "until a date"), with the time otherwise, and with the year when it is not this year's.
+ */
+export function formatUntil(iso: string, lang: Lang, now = new Date()): string | null {
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return null;
+  const zone = 'Europe/Amsterdam';
+  const part = (date: Date, opts: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, ...opts }).format(date);
+  const midnight = part(d, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) === '00:00';
+  const sameYear = part(d, { year: 'numeric' }) === part(now, { year: 'numeric' });
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    ...(sameYear ? {} : { year: 'numeric' }),
+    ...(midnight ? {} : { hour: '2-digit', minute: '2-digit' }),
+    timeZone: zone,
+  }).format(d);
+}

@@ -20,6 +20,12 @@ const nl = {
   waitLabel: 'Wachttijd',
   onlineHeading: 'Dit kunt u ook online regelen',
   notice: 'Let op',
+  departmentKinds: {
+    reduced: 'Beperkt bereikbaar',
+    appointment_only: 'Alleen op afspraak',
+    unreachable: 'Niet bereikbaar',
+  } as Record<string, string>,
+  noticeUntil: (when: string) => `tot ${when}`,
 
   waitUnknown: 'wachttijd onbekend',
   waitUnder: (max: number) => `minder dan ${max} minuten`,
@@ -144,6 +150,12 @@ const en: Strings = {
   waitLabel: 'Waiting time',
   onlineHeading: 'You can also do this online',
   notice: 'Please note',
+  departmentKinds: {
+    reduced: 'Limited availability',
+    appointment_only: 'By appointment only',
+    unreachable: 'Not reachable',
+  },
+  noticeUntil: (when) => `until ${when}`,
 
   waitUnknown: 'waiting time unknown',
   waitUnder: (max) => `less than ${max} minutes`,

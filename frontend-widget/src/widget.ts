@@ -2,7 +2,7 @@
 // the callback form reachable from the topic list and from a callback offer. This file decides
 // which screen comes next and keeps the session; the screens themselves live in screens/.
 
-import { Api, ApiError, type Topic } from './api';
+import { Api, ApiError, type DepartmentNotice, type Topic } from './api';
 import { formatWhen } from './format';
 import { ResidentClient, type ConnectionStatus } from './protocol';
 import { CallbackFormView } from './screens/callback-form';
@@ -29,6 +29,7 @@ export class Widget {
   private client: ResidentClient | null = null;
   private chat: ChatView | null = null;
   private callbackForm: CallbackFormView | null = null;
+  private topics: Topic[] | null = null;
   private retention: Promise<number | null> | null = null;
 
   constructor(private readonly opts: WidgetOptions, host: HTMLElement) {
@@ -102,13 +103,25 @@ export class Widget {
     return this.retention;
   }
 
+  private async loadTopics(): Promise<Topic[]> {
+    this.topics = await this.api.topics(this.lang);
+    return this.topics;
+  }
+
+  /** Departments' notices of a topic: from the list the resident chose from, or asked afresh after a reload. */
+  private async noticesOf(topicId: string): Promise<DepartmentNotice[]> {
+    const known = this.topics?.find((t) => t.id === topicId);
+    const topic = known ?? (await this.loadTopics().catch(() => [] as Topic[])).find((t) => t.id === topicId);
+    return topic?.departmentNotices ?? [];
+  }
+
   // ---- topics, house rules, start ------------------------------------------------------
 
   private showTopics(): void {
     this.show(topicsView({
       s: this.s,
       lang: this.lang,
-      load: () => this.api.topics(this.lang),
+      load: () => this.loadTopics(),
       choose: (t) => this.chooseTopic(t),
       retry: () => this.showTopics(),
     }));
@@ -165,6 +178,14 @@ export class Widget {
     this.shell.show(chat.el, false);
     if (started) chat.state({ type: 'state', state: 'queued', position: started.position, estimatedWaitSeconds: started.estimatedWaitSeconds });
     if (focus && this.shell.isOpen) this.shell.focusView();
+    // while the resident waits, what the topic's departments say about their reachability
+    let noticesAsked = false;
+    const showNotices = () => {
+      if (noticesAsked) return;
+      noticesAsked = true;
+      this.noticesOf(session.topic).then((list) => this.chatFor(session)?.departmentNotices(list));
+    };
+    if (started) showNotices();
 
     this.client = new ResidentClient({
       baseUrl: this.opts.baseUrl,
@@ -177,7 +198,10 @@ export class Widget {
       ),
       listener: {
         status: (st) => this.connectionStatus(st),
-        state: (ev) => this.chatFor(session)?.state(ev),
+        state: (ev) => {
+          this.chatFor(session)?.state(ev);
+          if (ev.state === 'queued') showNotices();
+        },
         message: (m) => {
           this.chatFor(session)?.message(m);
           if (!this.shell.isOpen && m.from !== 'resident') {

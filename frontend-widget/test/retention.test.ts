@@ -5,7 +5,7 @@ import { CallbackFormView } from '../src/screens/callback-form';
 import { rulesView } from '../src/screens/rules';
 import { STRINGS } from '../src/strings';
 import { Widget } from '../src/widget';
-import { settle, text } from './dom-helpers';
+import { settle, stubFetch, text, type Answer } from './dom-helpers';
 
 // The house rules say how long personal data is kept, as configured (GET /api/v1/settings);
 // when the service does not say, they say it without a number, never a guessed one (issue 12).
@@ -21,25 +21,6 @@ const topic: Topic = {
   notice: null,
   digitalAlternatives: [],
 };
-
-type Answer = { status: number; body?: unknown } | 'network-down';
-
-/** A fetch that answers by path; what was asked is kept. */
-function stubFetch(answers: Record<string, Answer>) {
-  const asked: string[] = [];
-  const fetch = vi.fn(async (url: string) => {
-    const path = new URL(url).pathname;
-    asked.push(path);
-    const a = answers[path] ?? { status: 404, body: { title: 'Not Found' } };
-    if (a === 'network-down') throw new TypeError('Failed to fetch');
-    return new Response(a.body === undefined ? null : JSON.stringify(a.body), {
-      status: a.status,
-      headers: { 'Content-Type': a.status < 400 ? 'application/json' : 'application/problem+json' },
-    });
-  });
-  vi.stubGlobal('fetch', fetch);
-  return asked;
-}
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -1,9 +1,12 @@
-// The conversation: the queue position and wait while queued, then the chat with the agent's
-// name, typing indicator and system messages; messages typed offline wait in place until the
-// server echoes them. A callback offer appears above the log without taking focus or the draft.
+// The conversation: the queue position, the wait and departments' notices while queued, then
+// the chat with the agent's name, typing indicator and system messages; messages typed offline
+// wait in place until the server echoes them. A callback offer appears above the log without
+// taking focus or the draft.
 
 import { append, clear, h, uid } from '../dom';
+import type { DepartmentNotice } from '../api';
 import { waitSentence } from '../format';
+import { departmentNotices } from '../notices';
 import {
   MAX_TEXT,
   type ChatMessage,
@@ -35,6 +38,8 @@ export class ChatView {
   private readonly input: HTMLTextAreaElement;
   private readonly inputError: HTMLElement;
   private readonly end: HTMLElement;
+  private readonly noticeBox: HTMLElement;
+  private noticeId: string | null = null;
   private readonly bySeq = new Map<number, HTMLElement>();
   private readonly pendingEls = new Map<string, HTMLElement>();
   private readonly ackedIds = new Set<string>();
@@ -48,6 +53,7 @@ export class ChatView {
     this.statusLine = h('p', { class: 'queue', role: 'status' }, s.connConnecting);
     this.offline = h('p', { class: 'offline', role: 'status' });
     this.offerBox = h('div', { class: 'offer-wrap', 'aria-live': 'polite' });
+    this.noticeBox = h('div', { class: 'queue-notices', hidden: true });
     this.log = h('div', { class: 'log', role: 'log', 'aria-label': s.messagesLabel, tabindex: 0 });
     this.typingLine = h('p', { class: 'typing', hidden: true });
     this.input = h('textarea', { id: inputId, rows: 2, maxlength: MAX_TEXT, 'data-autofocus': true, 'aria-describedby': errId }) as HTMLTextAreaElement;
@@ -102,7 +108,26 @@ export class ChatView {
       this.submit();
     });
     this.end = h('div', { class: 'end', hidden: true });
-    this.el = h('div', { class: 'chat' }, this.statusLine, this.offline, this.offerBox, this.log, this.typingLine, this.composer, this.end);
+    this.el = h('div', { class: 'chat' }, this.statusLine, this.noticeBox, this.offline, this.offerBox, this.log, this.typingLine, this.composer, this.end);
+  }
+
+  /**
+   * Departments' notices for this topic, shown while the resident waits. The message box (which
+   * has the focus then) is described by them, so a screen reader says them too.
+   */
+  departmentNotices(list: DepartmentNotice[]): void {
+    clear(this.noticeBox);
+    const block = departmentNotices(list, this.s, this.lang);
+    this.noticeId = block?.id ?? null;
+    if (block) this.noticeBox.append(block);
+    this.showNotices();
+  }
+
+  private showNotices(): void {
+    const waiting = !this.current || this.current.state === 'queued';
+    this.noticeBox.hidden = !waiting || !this.noticeId;
+    const ids = [waiting ? this.noticeId : null, this.inputError.id].filter(Boolean);
+    this.input.setAttribute('aria-describedby', ids.join(' '));
   }
 
   focusComposer(): void {
@@ -139,6 +164,7 @@ export class ChatView {
     const s = this.s;
     const prev = this.current;
     this.current = ev;
+    this.showNotices();
     if (ev.state === 'queued') {
       const text = `${s.queueNumber(ev.position ?? 1)} ${waitSentence(ev.estimatedWaitSeconds, s)}`;
       if (this.statusLine.textContent !== text) this.statusLine.textContent = text;

@@ -1,9 +1,11 @@
 // The first screen: which topics there are, open or closed and when they open again, the wait
-// as a range, the admin's notice and what the resident can also do online.
+// as a range, the admin's notice, departments' reachability notices and what the resident can
+// also do online.
 
 import type { Topic } from '../api';
 import { append, clear, h, uid } from '../dom';
 import { formatWhen, safeUrl, waitSentence } from '../format';
+import { departmentNotices } from '../notices';
 import type { Lang, Strings } from '../strings';
 
 export interface TopicsContext {
@@ -43,12 +45,16 @@ function topicItem(t: Topic, ctx: TopicsContext): HTMLElement {
   const described = [metaId];
   const notice = t.notice ? h('p', { class: 'notice', id: uid('notice') }, h('strong', {}, s.notice + ': '), t.notice) : null;
   if (notice) described.push(notice.id);
+  // what a department says about its reachability is part of the choice, so part of the button's description
+  const departments = departmentNotices(t.departmentNotices, s, ctx.lang);
+  if (departments) described.push(departments.id);
   const item = h(
     'li',
     { class: 'topic' },
     h('button', { type: 'button', class: 'topic-btn', 'aria-describedby': described.join(' '), onclick: () => ctx.choose(t) }, t.name),
     h('p', { class: 'meta', id: metaId }, h('span', { class: t.open ? 'dot open' : 'dot shut', 'aria-hidden': 'true' }), state),
     notice,
+    departments,
   );
   if (t.digitalAlternatives?.length) {
     const alts = h('ul', { class: 'alts' });
