@@ -52,7 +52,14 @@ test('a resident chats with an agent both ways, survives a reload, rates the con
 
   await topic.click();
   await dialog.getByText('deel geen BSN', { exact: false }).or(dialog.getByText('Deel geen BSN', { exact: false })).first().waitFor();
-  await dialog.getByText('28 dagen', { exact: false }).first().waitFor();
+  // the retention the service is configured with (GET /api/v1/settings), or wording without a number
+  const settings = await api('GET', '/api/v1/settings');
+  if (settings.status === 200 && Number.isInteger(settings.json?.retentionDays)) {
+    await dialog.getByText(`Wij bewaren uw naam en berichten ${settings.json.retentionDays} dagen.`, { exact: false }).waitFor();
+  } else {
+    await dialog.getByText('Wij bewaren uw naam en berichten niet langer dan nodig', { exact: false }).waitFor();
+    assert.equal(await dialog.getByText(/\d+ dagen/).count(), 0, 'no number of days the service did not give');
+  }
   await checkScreen(page, '03-house-rules');
   await page.getByLabel('Uw naam (niet verplicht)').fill('Jan');
   await page.getByRole('button', { name: 'Start de chat' }).click();

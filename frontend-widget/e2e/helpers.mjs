@@ -54,6 +54,17 @@ async function login(username, password) {
 let adminToken = null;
 let agents = 0;
 
+/** The bootstrap administrator's token. */
+export async function admin() {
+  adminToken ??= await login('admin', ADMIN_PASSWORD);
+  return adminToken;
+}
+
+/** Log in as a user created by a test. */
+export function loginAs(username, password) {
+  return login(username, password);
+}
+
 /** A fresh agent account for these topics; returns its token and display name. */
 export async function createAgent(topics, displayName = 'Anne') {
   adminToken ??= await login('admin', ADMIN_PASSWORD);

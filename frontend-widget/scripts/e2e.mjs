@@ -4,12 +4,15 @@
 //
 //   LOKET_APP_DIR   the Quarkus app to start (default ../target/quarkus-app)
 //   LOKET_E2E_URL   test an already running service instead (nothing is started then)
+//
+// With file arguments (`npm run e2e -- e2e/departments.pending.mjs`) it runs those files
+// instead of e2e/*.test.mjs; that is how a test waiting for its backend (*.pending.mjs) runs.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const here = resolve(import.meta.dirname, '..');
 const results = join(here, 'test-results');
@@ -94,8 +97,20 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+/** The test files to run: the ones named on the command line, or every e2e/*.test.mjs. */
+function testFiles() {
+  const named = process.argv.slice(2);
+  if (!named.length) return readdirSync(join(here, 'e2e')).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join('e2e', f));
+  return named.map((f) => {
+    const file = resolve(process.cwd(), f);
+    if (!existsSync(file)) throw new Error(`${f} not found`);
+    return relative(here, file);
+  });
+}
+
 let code = 1;
 try {
+  const tests = testFiles();
   let base = process.env.LOKET_E2E_URL;
   const adminPassword = process.env.LOKET_E2E_ADMIN_PASSWORD || 'e2e-admin-' + Math.random().toString(36).slice(2);
   if (!base) {
@@ -133,7 +148,6 @@ try {
     await waitReady(base, service, Date.now() + 120000);
     console.log(`Loket ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  const tests = readdirSync(join(here, 'e2e')).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join('e2e', f));
   const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', ...tests], {
     cwd: here,
     env: { ...process.env, LOKET_E2E_URL: base, LOKET_E2E_ADMIN_PASSWORD: adminPassword },

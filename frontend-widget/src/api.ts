@@ -1,10 +1,19 @@
-// The resident's REST calls (SPEC §4.1). Errors carry the problem+json field errors when there are any.
+// The resident's REST calls. Errors carry the problem+json field errors when there are any.
 
 import type { FieldError } from './protocol';
 
 export interface DigitalAlternative {
   title: string;
   url: string;
+}
+
+/** A department's current reachability notice, as residents read it (issue 12). */
+export interface DepartmentNotice {
+  department: string;
+  /** normal, reduced, appointment_only or unreachable; a kind the widget does not know is shown without a label */
+  kind: string;
+  text: string;
+  until?: string | null;
 }
 
 export interface Topic {
@@ -17,6 +26,8 @@ export interface Topic {
   callbackOffered: boolean;
   notice: string | null;
   digitalAlternatives: DigitalAlternative[];
+  /** absent from a service without departments */
+  departmentNotices?: DepartmentNotice[];
 }
 
 export interface Started {
@@ -79,6 +90,20 @@ export class Api {
 
   topics(lang: string): Promise<Topic[]> {
     return this.call('GET', `/api/v1/topics?lang=${encodeURIComponent(lang)}`);
+  }
+
+  /**
+   * How many days personal data is kept, from `GET /api/v1/settings`; null when the request
+   * fails or the answer has no sensible number, so the widget never states a wrong one.
+   */
+  async retentionDays(): Promise<number | null> {
+    try {
+      const settings = await this.call<{ retentionDays?: unknown }>('GET', '/api/v1/settings');
+      const days = settings?.retentionDays;
+      return typeof days === 'number' && Number.isInteger(days) && days > 0 ? days : null;
+    } catch {
+      return null;
+    }
   }
 
   start(topic: string, name: string | undefined, locale: string): Promise<Started> {

@@ -1,7 +1,8 @@
-// The resident side of WS /ws/resident/{id} (SPEC §4.1): connect with the token as a
+// The resident side of WS /ws/resident/{id}: connect with the token as a
 // subprotocol, resume with ?after=lastSeq, show every message once (by seq), keep what the
 // resident typed while offline and send it with its clientMsgId when the connection is back,
-// reconnect with back-off, and stay under the server's frame limit.
+// reconnect with back-off (at once when a node closes with 1012, "service restart"), and stay
+// under the server's frame limit.
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'ended' | 'gone';
 export type ConversationState = 'queued' | 'active' | 'closed' | 'callback' | 'abandoned';
@@ -106,6 +107,10 @@ export interface ClientOptions {
 }
 
 export const MAX_TEXT = 2000;
+/** Close code a node sends when it shuts down for a restart: come back at once, to any node. */
+export const SERVICE_RESTART = 1012;
+/** A second restart close within this time waits the usual back-off: no reconnect storm. */
+const RESTART_GRACE_MS = 10000;
 const TERMINAL: ReadonlySet<string> = new Set(['closed', 'callback', 'abandoned']);
 const OPEN = 1;
 
@@ -156,6 +161,7 @@ export class ResidentClient {
   private ended = false;
   private probing = false;
   private dropped = false;
+  private lastRestartAt = -Infinity;
 
   constructor(opts: ClientOptions) {
     this.opts = opts;
@@ -218,7 +224,7 @@ export class ResidentClient {
     sock.onerror = () => {
       /* a close follows */
     };
-    sock.onclose = () => {
+    sock.onclose = (ev) => {
       if (this.ws !== sock) return;
       this.ws = null;
       if (!heard) this.failuresInRow++;
@@ -230,6 +236,15 @@ export class ResidentClient {
       if (this.stopped) return;
       if (this.ended) {
         this.setStatus('ended');
+        return;
+      }
+      // a node going down for a restart: the same URL reaches a node that is up, resume there now
+      // (only after a working connection, and once in a while, so a node that keeps closing is backed off)
+      const now = Date.now();
+      if (ev?.code === SERVICE_RESTART && heard && now - this.lastRestartAt >= RESTART_GRACE_MS) {
+        this.lastRestartAt = now;
+        this.attempts = 0;
+        this.connect();
         return;
       }
       this.dropped = true;

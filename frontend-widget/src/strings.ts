@@ -20,6 +20,12 @@ const nl = {
   waitLabel: 'Wachttijd',
   onlineHeading: 'Dit kunt u ook online regelen',
   notice: 'Let op',
+  departmentKinds: {
+    reduced: 'Beperkt bereikbaar',
+    appointment_only: 'Alleen op afspraak',
+    unreachable: 'Niet bereikbaar',
+  } as Record<string, string>,
+  noticeUntil: (when: string) => `tot ${when}`,
 
   waitUnknown: 'wachttijd onbekend',
   waitUnder: (max: number) => `minder dan ${max} minuten`,
@@ -29,7 +35,10 @@ const nl = {
 
   rulesHeading: 'Voordat u begint',
   rulesChat: 'U chat met een medewerker van het klantcontactcentrum. Wees vriendelijk; wij zijn het ook.',
-  rulesStored: 'Wij bewaren uw naam en berichten 28 dagen. Daarna verwijderen wij ze. Wij gebruiken ze alleen om uw vraag te beantwoorden.',
+  /** `days` is the configured retention; null when the service did not say (never a guessed number). */
+  rulesStored: (days: number | null) => days
+    ? `Wij bewaren uw naam en berichten ${days} ${days === 1 ? 'dag' : 'dagen'}. Daarna verwijderen wij ze. Wij gebruiken ze alleen om uw vraag te beantwoorden.`
+    : 'Wij bewaren uw naam en berichten niet langer dan nodig en verwijderen ze daarna. Wij gebruiken ze alleen om uw vraag te beantwoorden.',
   rulesBsn: 'Deel geen BSN of bankrekeningnummer in de chat. Wij verwijderen die uit uw bericht. Als het nodig is, vraagt de medewerker er op een veilige manier naar.',
   nameLabel: 'Uw naam (niet verplicht)',
   startChat: 'Start de chat',
@@ -78,7 +87,9 @@ const nl = {
       : 'Dit onderwerp is nu gesloten. Laat uw telefoonnummer achter, dan bellen wij u terug.',
   callbackIntroBusy: 'Er is nu geen medewerker vrij voor de chat. Laat uw telefoonnummer achter, dan bellen wij u terug.',
   callbackIntroChat: 'Laat uw telefoonnummer achter, dan bellen wij u terug. U houdt uw plek.',
-  callbackPrivacy: 'Wij gebruiken uw gegevens alleen om u terug te bellen en verwijderen ze 28 dagen nadat uw verzoek is afgehandeld.',
+  callbackPrivacy: (days: number | null) => days
+    ? `Wij gebruiken uw gegevens alleen om u terug te bellen en verwijderen ze ${days} ${days === 1 ? 'dag' : 'dagen'} nadat uw verzoek is afgehandeld.`
+    : 'Wij gebruiken uw gegevens alleen om u terug te bellen en bewaren ze niet langer dan nodig nadat uw verzoek is afgehandeld.',
   chatAnyway: 'Toch chatten en wachten',
   backToChat: 'Terug naar de chat',
   phoneLabel: 'Telefoonnummer',
@@ -139,6 +150,12 @@ const en: Strings = {
   waitLabel: 'Waiting time',
   onlineHeading: 'You can also do this online',
   notice: 'Please note',
+  departmentKinds: {
+    reduced: 'Limited availability',
+    appointment_only: 'By appointment only',
+    unreachable: 'Not reachable',
+  },
+  noticeUntil: (when) => `until ${when}`,
 
   waitUnknown: 'waiting time unknown',
   waitUnder: (max) => `less than ${max} minutes`,
@@ -148,7 +165,9 @@ const en: Strings = {
 
   rulesHeading: 'Before you start',
   rulesChat: 'You chat with an agent of the contact centre. Please be kind; we will be too.',
-  rulesStored: 'We keep your name and messages for 28 days, then delete them. We use them only to answer your question.',
+  rulesStored: (days) => days
+    ? `We keep your name and messages for ${days} ${days === 1 ? 'day' : 'days'}, then delete them. We use them only to answer your question.`
+    : 'We keep your name and messages no longer than needed, then delete them. We use them only to answer your question.',
   rulesBsn: 'Do not share your citizen service number (BSN) or bank account number in the chat. We remove them from your message. If needed, the agent asks for them in a safe way.',
   nameLabel: 'Your name (optional)',
   startChat: 'Start the chat',
@@ -197,7 +216,9 @@ const en: Strings = {
       : 'This topic is closed now. Leave your phone number and we will call you back.',
   callbackIntroBusy: 'No agent is free for the chat right now. Leave your phone number and we will call you back.',
   callbackIntroChat: 'Leave your phone number and we will call you back. You keep your place.',
-  callbackPrivacy: 'We use your details only to call you back and delete them 28 days after your request has been handled.',
+  callbackPrivacy: (days) => days
+    ? `We use your details only to call you back and delete them ${days} ${days === 1 ? 'day' : 'days'} after your request has been handled.`
+    : 'We use your details only to call you back and keep them no longer than needed after your request has been handled.',
   chatAnyway: 'Chat and wait anyway',
   backToChat: 'Back to the chat',
   phoneLabel: 'Phone number',

@@ -120,6 +120,73 @@ describe('resume after a drop', () => {
   });
 });
 
+describe('a node restarting (close code 1012)', () => {
+  it('reconnects at once, with after = the last seq shown, and sends again what had no echo', () => {
+    const { net, client, shown, statuses } = setup();
+    client.connect();
+    const first = net.last();
+    first.open();
+    first.push({ type: 'state', state: 'active', agentName: 'Anne' });
+    first.push(msg(1, 'resident'));
+    first.push(msg(2));
+    const p = client.send('Bent u er nog?')!;
+    first.drop(1012);
+
+    // no timer has run: the new socket is there straight away
+    expect(net.sockets).toHaveLength(2);
+    const second = net.last();
+    expect(second.url).toBe('wss://loket.example/ws/resident/c1?after=2');
+    second.open();
+    expect(second.sent).toEqual([{ type: 'message', clientMsgId: p.clientMsgId, text: 'Bent u er nog?' }]);
+    second.push(msg(2));
+    second.push(msg(3));
+    expect(shown.map((m) => m.seq)).toEqual([1, 2, 3]);
+    // the resident sees "connecting", never "no connection"
+    expect(statuses).toEqual(['connecting', 'online', 'connecting', 'online']);
+  });
+
+  it('waits the back-off when the node closed with 1012 before it said anything', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    net.last().drop(1012);
+    expect(net.sockets).toHaveLength(1);
+    vi.advanceTimersByTime(999);
+    expect(net.sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(net.sockets).toHaveLength(2);
+  });
+
+  it('reconnects at once only once in 10 s, so a node that keeps restarting is backed off', () => {
+    const { net, client } = setup();
+    client.connect();
+    const restartAfterHello = () => {
+      net.last().open();
+      net.last().push({ type: 'state', state: 'queued', position: 1 });
+      net.last().drop(1012);
+    };
+    restartAfterHello();
+    expect(net.sockets).toHaveLength(2);
+    restartAfterHello();
+    expect(net.sockets).toHaveLength(2); // the second within 10 s: back-off
+    vi.advanceTimersByTime(1000);
+    expect(net.sockets).toHaveLength(3);
+    vi.advanceTimersByTime(10000);
+    restartAfterHello();
+    expect(net.sockets).toHaveLength(4);
+  });
+
+  it('does not come back after the conversation has ended', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'state', state: 'closed', reason: 'closed' });
+    net.last().drop(1012);
+    vi.advanceTimersByTime(60000);
+    expect(net.sockets).toHaveLength(1);
+  });
+});
+
 describe('de-duplication by seq', () => {
   it('shows a message replayed after a reconnect only once', () => {
     const { net, client, shown } = setup();

@@ -1,0 +1,79 @@
+// The confirmation of a callback request: its reference, the preferred window, and a button
+// to cancel it. Shown again after a reload for as long as the tab keeps the request.
+
+import { ApiError } from '../api';
+import { h } from '../dom';
+import { windowName, type CallbackWindow } from '../format';
+import type { Saved } from '../store';
+import type { Strings } from '../strings';
+
+export interface CallbackDoneContext {
+  s: Strings;
+  saved: Saved;
+  callbackId: string;
+  cancelled: boolean;
+  cancel(): Promise<void>;
+  /** The cancellation is done (or the request had ended already): remember it. */
+  markCancelled(): void;
+  /** Only when the request came out of a chat. */
+  transcript: (() => Promise<void>) | null;
+  newQuestion(): void;
+}
+
+export function callbackDoneView(ctx: CallbackDoneContext): HTMLElement {
+  const { s, saved, cancelled } = ctx;
+  const result = h('p', { role: 'status' });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const cancel = h('button', { type: 'button', class: 'secondary' }, s.callbackCancel);
+  const preferred = saved.kind === 'callback' ? saved.window : saved.callbackWindow;
+  const transcript = ctx.transcript;
+  const view = h(
+    'div',
+    { class: 'view' },
+    h('h3', { tabindex: -1 }, cancelled ? s.callbackCancelled : s.callbackDoneHeading),
+    cancelled ? null : h('p', {}, s.callbackDoneText),
+    h('p', { class: 'topic-name' }, saved.topicName),
+    preferred && !cancelled ? h('p', {}, s.callbackDoneWindow(windowName(preferred as CallbackWindow, s))) : null,
+    h('p', { class: 'ref' }, s.callbackReference + ': ', h('code', {}, ctx.callbackId)),
+    result,
+    error,
+    h(
+      'div',
+      { class: 'actions' },
+      cancelled ? null : cancel,
+      transcript
+        ? h('button', {
+          type: 'button',
+          class: 'secondary',
+          onclick: async () => {
+            error.textContent = '';
+            try {
+              await transcript();
+            } catch {
+              error.textContent = s.transcriptError;
+            }
+          },
+        }, s.transcript)
+        : null,
+      h('button', { type: 'button', class: 'secondary', onclick: () => ctx.newQuestion() }, s.newChat),
+    ),
+  );
+  cancel.addEventListener('click', async () => {
+    cancel.disabled = true;
+    error.textContent = '';
+    try {
+      await ctx.cancel();
+    } catch (err) {
+      // 409: it had ended already (done, failed or cancelled elsewhere): nothing left to cancel
+      if (!(err instanceof ApiError && err.status === 409)) {
+        cancel.disabled = false;
+        error.textContent = s.callbackCancelError;
+        return;
+      }
+    }
+    ctx.markCancelled();
+    cancel.remove();
+    result.textContent = s.callbackCancelled;
+  });
+  return view;
+}

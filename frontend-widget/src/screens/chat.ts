@@ -1,0 +1,302 @@
+// The conversation: the queue position, the wait and departments' notices while queued, then
+// the chat with the agent's name, typing indicator and system messages; messages typed offline
+// wait in place until the server echoes them. A callback offer appears above the log without
+// taking focus or the draft.
+
+import { append, clear, h, uid } from '../dom';
+import type { DepartmentNotice } from '../api';
+import { waitSentence } from '../format';
+import { departmentNotices } from '../notices';
+import {
+  MAX_TEXT,
+  type ChatMessage,
+  type ConnectionStatus,
+  type OfferEvent,
+  type PendingMessage,
+  type StateEvent,
+} from '../protocol';
+import { serverText, type Lang, type Strings } from '../strings';
+import { endedView, type EndedContext } from './ended';
+
+/** What the chat asks of the widget; the end of a conversation (rating, transcript) included. */
+export interface ChatActions extends Omit<EndedContext, 's'> {
+  send(text: string): PendingMessage | null | undefined;
+  typing(): void;
+  discard(clientMsgId: string): void;
+  leave(): boolean;
+  acceptOffer(): void;
+}
+
+export class ChatView {
+  readonly el: HTMLElement;
+  private readonly statusLine: HTMLElement;
+  private readonly offline: HTMLElement;
+  private readonly offerBox: HTMLElement;
+  private readonly log: HTMLElement;
+  private readonly typingLine: HTMLElement;
+  private readonly composer: HTMLFormElement;
+  private readonly input: HTMLTextAreaElement;
+  private readonly inputError: HTMLElement;
+  private readonly end: HTMLElement;
+  private readonly noticeBox: HTMLElement;
+  private noticeId: string | null = null;
+  private readonly bySeq = new Map<number, HTMLElement>();
+  private readonly pendingEls = new Map<string, HTMLElement>();
+  private readonly ackedIds = new Set<string>();
+  private agentName = '';
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private current: StateEvent | null = null;
+
+  constructor(private readonly s: Strings, private readonly lang: Lang, private readonly actions: ChatActions) {
+    const inputId = uid('msg');
+    const errId = uid('msgerr');
+    this.statusLine = h('p', { class: 'queue', role: 'status' }, s.connConnecting);
+    this.offline = h('p', { class: 'offline', role: 'status' });
+    this.offerBox = h('div', { class: 'offer-wrap', 'aria-live': 'polite' });
+    this.noticeBox = h('div', { class: 'queue-notices', hidden: true });
+    this.log = h('div', { class: 'log', role: 'log', 'aria-label': s.messagesLabel, tabindex: 0 });
+    this.typingLine = h('p', { class: 'typing', hidden: true });
+    this.input = h('textarea', { id: inputId, rows: 2, maxlength: MAX_TEXT, 'data-autofocus': true, 'aria-describedby': errId }) as HTMLTextAreaElement;
+    this.inputError = h('p', { class: 'error', id: errId });
+    this.input.addEventListener('input', () => {
+      if (this.input.value.trim()) actions.typing();
+      this.inputError.textContent = '';
+    });
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.submit();
+      }
+    });
+    const leaveBtn = h('button', { type: 'button', class: 'link leave' }, s.leave);
+    const confirm = h(
+      'div',
+      { class: 'confirm', hidden: true },
+      h('p', {}, s.leaveConfirm),
+      h('button', {
+        type: 'button',
+        class: 'secondary',
+        onclick: () => {
+          if (actions.leave()) confirm.hidden = true;
+          else this.notice(s.connOfflineShort);
+        },
+      }, s.leaveYes),
+      h('button', {
+        type: 'button',
+        class: 'secondary',
+        onclick: () => {
+          confirm.hidden = true;
+          leaveBtn.focus();
+        },
+      }, s.leaveNo),
+    );
+    leaveBtn.addEventListener('click', () => {
+      confirm.hidden = false;
+      (confirm.querySelector('button') as HTMLElement).focus();
+    });
+    this.composer = h(
+      'form',
+      { class: 'composer', novalidate: true },
+      h('label', { for: inputId }, s.messageLabel),
+      h('div', { class: 'row' }, this.input, h('button', { type: 'submit', class: 'primary' }, s.send)),
+      this.inputError,
+      leaveBtn,
+      confirm,
+    ) as HTMLFormElement;
+    this.composer.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.submit();
+    });
+    this.end = h('div', { class: 'end', hidden: true });
+    this.el = h('div', { class: 'chat' }, this.statusLine, this.noticeBox, this.offline, this.offerBox, this.log, this.typingLine, this.composer, this.end);
+  }
+
+  /**
+   * Departments' notices for this topic, shown while the resident waits. The message box (which
+   * has the focus then) is described by them, so a screen reader says them too.
+   */
+  departmentNotices(list: DepartmentNotice[]): void {
+    clear(this.noticeBox);
+    const block = departmentNotices(list, this.s, this.lang);
+    this.noticeId = block?.id ?? null;
+    if (block) this.noticeBox.append(block);
+    this.showNotices();
+  }
+
+  private showNotices(): void {
+    const waiting = !this.current || this.current.state === 'queued';
+    this.noticeBox.hidden = !waiting || !this.noticeId;
+    const ids = [waiting ? this.noticeId : null, this.inputError.id].filter(Boolean);
+    this.input.setAttribute('aria-describedby', ids.join(' '));
+  }
+
+  focusComposer(): void {
+    if (!this.composer.hidden) this.input.focus();
+  }
+
+  private submit(): void {
+    const text = this.input.value.trim();
+    if (!text) return;
+    if (text.length > MAX_TEXT) {
+      this.inputError.textContent = this.s.tooLong(MAX_TEXT);
+      return;
+    }
+    if (this.actions.send(text)) this.input.value = '';
+  }
+
+  connection(st: ConnectionStatus): void {
+    this.offline.textContent = st === 'offline' ? this.s.connOffline : '';
+    if (st === 'gone') {
+      // the token or the conversation is no more (expired, or removed on request): start afresh
+      this.composer.hidden = true;
+      this.end.hidden = false;
+      clear(this.end);
+      append(this.end, h('p', { role: 'alert' }, this.s.connGone),
+        h('button', { type: 'button', class: 'secondary', onclick: () => this.actions.newQuestion() }, this.s.newChat));
+    }
+  }
+
+  notice(text: string): void {
+    this.inputError.textContent = text;
+  }
+
+  state(ev: StateEvent): void {
+    const s = this.s;
+    const prev = this.current;
+    this.current = ev;
+    this.showNotices();
+    if (ev.state === 'queued') {
+      const text = `${s.queueNumber(ev.position ?? 1)} ${waitSentence(ev.estimatedWaitSeconds, s)}`;
+      if (this.statusLine.textContent !== text) this.statusLine.textContent = text;
+    } else if (ev.state === 'active') {
+      this.agentName = ev.agentName ?? '';
+      this.statusLine.textContent = ev.agentName ? s.activeWith(ev.agentName) : s.activeAnon;
+      clear(this.offerBox);
+    } else {
+      this.statusLine.textContent = '';
+      clear(this.offerBox);
+      this.typingLine.hidden = true;
+      if (prev?.state !== ev.state || prev?.reason !== ev.reason) this.showEnd(ev);
+    }
+  }
+
+  private showEnd(ev: StateEvent): void {
+    const hadFocus = this.el.contains((this.el.getRootNode() as ShadowRoot).activeElement);
+    this.composer.hidden = true;
+    this.end.hidden = false;
+    clear(this.end);
+    if (ev.state === 'callback') return; // the callback confirmation takes over
+    const { heading, nodes } = endedView(ev, { s: this.s, ...this.actions });
+    append(this.end, ...nodes);
+    if (hadFocus) heading.focus();
+  }
+
+  message(m: ChatMessage): void {
+    if (m.clientMsgId && m.from === 'resident') {
+      this.ackedIds.add(m.clientMsgId);
+      this.pendingEls.get(m.clientMsgId)?.remove();
+      this.pendingEls.delete(m.clientMsgId);
+    }
+    if (m.from === 'agent') this.typingLine.hidden = true;
+    const el = this.bubble(m.from, m.from === 'agent' ? m.agentName || this.agentName || this.s.agentFallback : null, m.text, m.sentAt);
+    // in seq order, ahead of anything still unconfirmed
+    let before: Element | null = null;
+    for (const [seq, other] of this.bySeq) {
+      if (seq > m.seq && (!before || Number((before as HTMLElement).dataset.seq) > seq)) before = other;
+    }
+    if (!before) before = this.log.querySelector('.pending');
+    el.dataset.seq = String(m.seq);
+    this.bySeq.set(m.seq, el);
+    // follow the conversation, unless the resident has scrolled up to read
+    const follow = m.from === 'resident' || this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 80;
+    this.log.insertBefore(el, before);
+    if (follow) this.scroll();
+  }
+
+  pending(list: PendingMessage[]): void {
+    const ids = new Set(list.map((p) => p.clientMsgId));
+    for (const [id, el] of this.pendingEls) {
+      if (!ids.has(id)) {
+        el.remove();
+        this.pendingEls.delete(id);
+      }
+    }
+    for (const p of list) {
+      if (this.ackedIds.has(p.clientMsgId)) continue;
+      let el = this.pendingEls.get(p.clientMsgId);
+      if (!el) {
+        el = this.bubble('resident', null, p.text, null);
+        el.classList.add('pending');
+        this.pendingEls.set(p.clientMsgId, el);
+        this.log.append(el);
+        this.scroll();
+      }
+      const note = el.querySelector('.note') as HTMLElement;
+      if (p.status === 'failed') {
+        el.classList.add('failed');
+        clear(note);
+        append(note, `${this.s.notSent}: ${serverText(p.error, this.lang)} `, h('button', {
+          type: 'button',
+          class: 'link',
+          onclick: () => this.actions.discard(p.clientMsgId),
+        }, '×'));
+        (note.querySelector('button') as HTMLElement).setAttribute('aria-label', this.s.removeMessage);
+      } else {
+        note.textContent = p.status === 'sent' ? this.s.sending : this.s.waitingForConnection;
+      }
+    }
+  }
+
+  private bubble(from: string, agentName: string | null, text: string, sentAt: string | null): HTMLElement {
+    const s = this.s;
+    const who = from === 'resident' ? s.you : from === 'system' ? s.system : agentName ?? s.agentFallback;
+    const time = sentAt ? new Date(sentAt) : null;
+    const el = h(
+      'div',
+      { class: 'msg ' + from },
+      h('p', { class: 'who' }, who, time && !isNaN(time.getTime())
+        ? h('span', { class: 'time' }, ' ' + time.toLocaleTimeString(this.lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' }))
+        : null),
+      h('p', { class: 'text' }, text),
+    );
+    if (!sentAt) el.append(h('p', { class: 'note' }));
+    return el;
+  }
+
+  private scroll(): void {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  typing(): void {
+    if (this.current?.state !== 'active' && this.current?.state !== 'queued') return;
+    this.typingLine.textContent = this.s.typing(this.agentName || this.s.agentFallback);
+    this.typingLine.hidden = false;
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => (this.typingLine.hidden = true), 5000);
+  }
+
+  offer(o: OfferEvent): void {
+    if (this.current && this.current.state !== 'queued') return;
+    const s = this.s;
+    const text = o.reason === 'no_agents' ? s.offerNoAgents
+      : o.reason === 'closing' ? s.offerClosing
+        : o.reason === 'capacity_short' ? s.offerCapacity : s.offerLongWait;
+    clear(this.offerBox);
+    // announced, never focused: the resident may be typing
+    this.offerBox.append(h(
+      'div',
+      { class: 'offer' },
+      h('p', {}, text),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', onclick: () => this.actions.acceptOffer() }, s.offerAccept),
+        h('button', {
+          type: 'button',
+          class: 'secondary',
+          onclick: () => {
+            clear(this.offerBox);
+            this.focusComposer();
+          },
+        }, s.offerDismiss)),
+    ));
+  }
+}

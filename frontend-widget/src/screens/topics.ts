@@ -1,0 +1,65 @@
+// The first screen: which topics there are, open or closed and when they open again, the wait
+// as a range, the admin's notice, departments' reachability notices and what the resident can
+// also do online.
+
+import type { Topic } from '../api';
+import { append, clear, h, uid } from '../dom';
+import { formatWhen, safeUrl, waitSentence } from '../format';
+import { departmentNotices } from '../notices';
+import type { Lang, Strings } from '../strings';
+
+export interface TopicsContext {
+  s: Strings;
+  lang: Lang;
+  load(): Promise<Topic[]>;
+  choose(topic: Topic): void;
+  retry(): void;
+}
+
+/** The topic list; it fills itself once `load` answers, or offers to try again. */
+export function topicsView(ctx: TopicsContext): HTMLElement {
+  const s = ctx.s;
+  const list = h('ul', { class: 'topics' });
+  const status = h('p', { class: 'muted' }, s.loading);
+  const view = h('div', { class: 'view' }, h('h3', { tabindex: -1 }, s.topicsHeading), h('p', {}, s.topicsIntro), status, list);
+  ctx.load().then(
+    (topics) => {
+      status.remove();
+      for (const t of topics) list.append(topicItem(t, ctx));
+    },
+    () => {
+      clear(status);
+      status.className = 'error';
+      append(status, s.topicsError, ' ', h('button', { type: 'button', class: 'link', onclick: () => ctx.retry() }, s.retry));
+    },
+  );
+  return view;
+}
+
+function topicItem(t: Topic, ctx: TopicsContext): HTMLElement {
+  const s = ctx.s;
+  const metaId = uid('meta');
+  const state = t.open
+    ? `${s.topicOpen}. ${waitSentence(t.estimatedWaitSeconds, s)}`
+    : `${s.topicClosed}.${t.nextOpenAt ? ' ' + s.topicNextOpen(formatWhen(t.nextOpenAt, ctx.lang)) + '.' : ''}`;
+  const described = [metaId];
+  const notice = t.notice ? h('p', { class: 'notice', id: uid('notice') }, h('strong', {}, s.notice + ': '), t.notice) : null;
+  if (notice) described.push(notice.id);
+  // what a department says about its reachability is part of the choice, so part of the button's description
+  const departments = departmentNotices(t.departmentNotices, s, ctx.lang);
+  if (departments) described.push(departments.id);
+  const item = h(
+    'li',
+    { class: 'topic' },
+    h('button', { type: 'button', class: 'topic-btn', 'aria-describedby': described.join(' '), onclick: () => ctx.choose(t) }, t.name),
+    h('p', { class: 'meta', id: metaId }, h('span', { class: t.open ? 'dot open' : 'dot shut', 'aria-hidden': 'true' }), state),
+    notice,
+    departments,
+  );
+  if (t.digitalAlternatives?.length) {
+    const alts = h('ul', { class: 'alts' });
+    for (const a of t.digitalAlternatives) alts.append(h('li', {}, h('a', { href: safeUrl(a.url) }, a.title)));
+    append(item, h('p', { class: 'alt-h' }, s.onlineHeading), alts);
+  }
+  return item;
+}

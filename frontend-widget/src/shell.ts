@@ -1,0 +1,134 @@
+// The frame every screen lives in: the launcher button, the non-modal dialog with its header
+// (title, connection state, close button), the body that holds one screen at a time, and a
+// status region for announcements while the panel is closed. All inside a shadow root, so the
+// municipal site's styles do not reach in and ours do not leak out.
+
+import { append, clear, h, uid } from './dom';
+import type { ConnectionStatus } from './protocol';
+import type { Lang, Strings } from './strings';
+import css from './widget.css?inline';
+
+const ICON =
+  '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+
+export interface ShellEvents {
+  /** The panel opened; the screen that belongs there is put in before focus moves into it. */
+  opened(): void;
+  closed(): void;
+}
+
+export class Shell {
+  private readonly root: ShadowRoot;
+  private readonly launcher: HTMLButtonElement;
+  private readonly panel: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly conn: HTMLElement;
+  private readonly announcer: HTMLElement;
+
+  constructor(private readonly s: Strings, lang: Lang, host: HTMLElement, private readonly events: ShellEvents) {
+    this.root = host.attachShadow({ mode: 'open' });
+    const style = h('style');
+    style.textContent = css;
+    this.launcher = h('button', { type: 'button', class: 'launcher', 'aria-haspopup': 'dialog', onclick: () => this.open() });
+    this.launcher.innerHTML = ICON; // a constant icon, no outside text
+    append(this.launcher, h('span', {}, s.launcher), h('span', { class: 'badge', hidden: true, 'aria-hidden': 'true' }));
+    const titleId = uid('title');
+    this.conn = h('p', { class: 'conn', hidden: true });
+    this.body = h('div', { class: 'body' });
+    this.panel = h(
+      'section',
+      { class: 'panel', role: 'dialog', 'aria-labelledby': titleId, hidden: true, lang },
+      h(
+        'header',
+        { class: 'head' },
+        h('h2', { id: titleId }, s.title),
+        this.conn,
+        h('button', { type: 'button', class: 'close', 'aria-label': s.closePanel, onclick: () => this.close() }, '×'),
+      ),
+      this.body,
+    );
+    this.announcer = h('div', { class: 'sr-only', role: 'status' });
+    this.panel.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        this.close();
+      }
+    });
+    const wrap = h('div', { class: 'loket', lang }, this.launcher, this.panel, this.announcer);
+    this.root.append(style, wrap);
+  }
+
+  get isOpen(): boolean {
+    return !this.panel.hidden;
+  }
+
+  /** Nothing on screen yet: the first opening of this page. */
+  get isEmpty(): boolean {
+    return !this.body.firstChild;
+  }
+
+  open(): void {
+    this.reveal();
+    this.setBadge(false);
+    this.events.opened();
+    this.focusView();
+  }
+
+  /** Open without moving focus: the panel was open before a reload. */
+  reveal(): void {
+    this.panel.hidden = false;
+    this.launcher.hidden = true;
+  }
+
+  close(): void {
+    this.panel.hidden = true;
+    this.launcher.hidden = false;
+    this.events.closed();
+    this.launcher.focus();
+  }
+
+  setBadge(on: boolean): void {
+    (this.launcher.querySelector('.badge') as HTMLElement).hidden = !on;
+  }
+
+  /** Said by a screen reader while the panel is closed. */
+  announce(text: string): void {
+    this.announcer.textContent = text;
+  }
+
+  /** The connection line in the header; nothing outside a conversation. */
+  connection(st: ConnectionStatus | null): void {
+    const s = this.s;
+    const text = st === 'online' ? s.connOnline : st === 'connecting' ? s.connConnecting : st === 'gone' ? s.connGone : st === 'offline' ? s.connOfflineShort : '';
+    this.conn.hidden = !text;
+    if (!st) return;
+    this.conn.className = 'conn is-' + st;
+    this.conn.textContent = text;
+  }
+
+  /** Replace the screen; focus moves to its start when the panel is open and `focus` is set. */
+  show(view: HTMLElement, focus = true): void {
+    clear(this.body);
+    this.body.append(view);
+    if (focus && this.isOpen) this.focusView();
+  }
+
+  /** Put a screen over the current one, which stays in place (hidden by the caller). */
+  cover(view: HTMLElement): void {
+    this.body.append(view);
+  }
+
+  /** Put focus at the start of the current screen: its heading, or the message box in a chat. */
+  focusView(): void {
+    const target = this.body.querySelector<HTMLElement>('[data-autofocus]:not([hidden])') ?? this.body.querySelector<HTMLElement>('h3');
+    target?.focus();
+  }
+
+  /** Save a file through a hidden link inside the shadow root. */
+  download(url: string, filename: string): void {
+    const a = h('a', { href: url, download: filename, hidden: true });
+    this.root.append(a);
+    a.click();
+    a.remove();
+  }
+}

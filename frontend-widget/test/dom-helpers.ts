@@ -1,0 +1,39 @@
+import { vi } from 'vitest';
+
+/** What assistive technology reads as an element's description: the text of its aria-describedby targets. */
+export function description(el: Element): string {
+  const root = el.getRootNode() as Document | ShadowRoot;
+  return (el.getAttribute('aria-describedby') ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((id) => root.getElementById(id)?.textContent?.trim() ?? '')
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** Visible text with runs of white space collapsed, as a reader sees it. */
+export function text(el: Element | null | undefined): string {
+  return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Let pending promise callbacks run. */
+export const settle = () => new Promise((r) => setTimeout(r, 0));
+
+export type Answer = { status: number; body?: unknown } | 'network-down';
+
+/** A fetch that answers by path; what was asked is kept. */
+export function stubFetch(answers: Record<string, Answer>) {
+  const asked: string[] = [];
+  const fetch = vi.fn(async (url: string) => {
+    const path = new URL(url).pathname;
+    asked.push(path);
+    const a = answers[path] ?? { status: 404, body: { title: 'Not Found' } };
+    if (a === 'network-down') throw new TypeError('Failed to fetch');
+    return new Response(a.body === undefined ? null : JSON.stringify(a.body), {
+      status: a.status,
+      headers: { 'Content-Type': a.status < 400 ? 'application/json' : 'application/problem+json' },
+    });
+  });
+  vi.stubGlobal('fetch', fetch);
+  return asked;
+}
