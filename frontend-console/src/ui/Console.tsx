@@ -4,34 +4,18 @@ import { AgentConnection, agentSocketUrl } from '../connection';
 import type { Key, Lang, T } from '../i18n';
 import { type ShortcutAction, shortcutFor } from '../keys';
 import type { CannedReply, ClientFrame, ServerFrame, Status, Topic } from '../protocol';
+import type { View } from '../roles';
 import { loadJson, saveJson } from '../session';
 import { totalUnread, unsent } from '../state';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, hasRole, newClientMsgId } from '../util';
+import type { Actions, DialogState } from './actions';
 import { CallbacksView } from './Callbacks';
 import { ConsoleContext, type ConsoleContextValue, useConsole, useNow } from './context';
 import { ConversationsArea } from './Conversations';
 import { CallbackDialog, CloseDialog, HelpDialog, TransferDialog } from './Dialogs';
 import { QueueSide } from './Queues';
 import { SupervisorView } from './Supervisor';
-
-export type View = 'conversations' | 'callbacks' | 'supervisor';
-export type DialogState = null | { kind: 'transfer' | 'close' | 'callback'; id: string } | { kind: 'help' };
-
-/** What the panels may ask of the console. */
-export interface Actions {
-  claim(target?: { topic?: string; conversationId?: string }): void;
-  setStatus(status: Status): void;
-  select(id: string): void;
-  sendText(conversationId: string, kind: 'message' | 'note', text: string): Promise<void>;
-  retry(conversationId: string, clientMsgId: string): void;
-  discard(conversationId: string, clientMsgId: string): void;
-  typing(conversationId: string): void;
-  leave(conversationId: string, frame: ClientFrame): Promise<void>;
-  dismiss(conversationId: string): void;
-  openDialog(d: DialogState): void;
-  setDraft(conversationId: string, text: string): void;
-}
 
 interface Waiter {
   resolve(): void;

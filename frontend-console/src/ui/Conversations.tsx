@@ -4,7 +4,7 @@ import type { CannedReply, Message } from '../protocol';
 import { type Conversation, type Pending, type State, residentTyping, unreadCount } from '../state';
 import { loadJson, saveJson } from '../session';
 import { MAX_MESSAGE, formatTime, messageProblem } from '../util';
-import type { Actions } from './Console';
+import type { Actions } from './actions';
 import { useConsole, useNow } from './context';
 
 export function ConversationsArea(props: {

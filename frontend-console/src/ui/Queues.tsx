@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { WaitingConversation } from '../protocol';
 import { type State, activeConversations, longestWaitNow } from '../state';
 import { estimateMinutes, formatClock, formatTime } from '../util';
-import type { Actions } from './Console';
+import type { Actions } from './actions';
 import { useConsole, useId, useNow } from './context';
 
 export function QueueSide(props: { state: State; actions: Actions }) {
