@@ -18,6 +18,8 @@ const nl = {
   idpInvalid: 'Dit token is ongeldig of verlopen.',
   notAgent: 'Dit account heeft geen toegang tot de console (rol medewerker ontbreekt).',
   sessionExpired: 'Uw sessie is verlopen. Log opnieuw in.',
+  sessionRevoked: 'Uw sessie is beëindigd: uw toegang is ingetrokken of gewijzigd. Log opnieuw in.',
+  accountDisabled: 'Uw account is uitgeschakeld. Neem contact op met de beheerder.',
   logout: 'Uitloggen',
   // header
   loggedInAs: 'Ingelogd als {name}',
@@ -226,6 +228,8 @@ const en: Record<Key, string> = {
   idpInvalid: 'This token is invalid or has expired.',
   notAgent: 'This account has no access to the console (agent role missing).',
   sessionExpired: 'Your session has expired. Please log in again.',
+  sessionRevoked: 'Your session was ended: your access was revoked or changed. Please log in again.',
+  accountDisabled: 'Your account has been disabled. Please contact the administrator.',
   logout: 'Log out',
   loggedInAs: 'Logged in as {name}',
   statusLabel: 'My status',

@@ -150,6 +150,9 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         store.dispatch({ type: 'connection', state: s });
         setRetryAt(s === 'reconnecting' && retryInMs ? Date.now() + retryInMs : null);
       },
+      onSessionEnded(reason) {
+        props.onLogout(reason === 'disabled' ? 'accountDisabled' : 'sessionRevoked');
+      },
       onRefused() {
         // the upgrade failed: find out whether the token is still good
         const c = decodeJwt(token);
