@@ -1,4 +1,4 @@
-// The agent console in a real browser against the running service (SPEC §4.2, §4.3, §8):
+// The agent console in a real browser against the running service (agent socket, callbacks, supervisor):
 // two agents in two browser contexts, a resident over WebSocket, a callback request, a
 // supervisor, a reload mid-chat, and an axe-core scan of every screen.
 

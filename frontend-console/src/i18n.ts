@@ -1,4 +1,4 @@
-// Dutch first, English second (SPEC §8). Every visible text and accessible name comes from here.
+// Dutch first, English second. Every visible text and accessible name comes from here.
 
 const nl = {
   appTitle: 'Loket — KCC-console',

@@ -1,4 +1,4 @@
-// The agent WebSocket as in SPEC §4.2, both directions, plus the REST shapes the console reads.
+// The agent WebSocket, both directions, plus the REST shapes the console reads.
 
 export type From = 'resident' | 'agent' | 'system' | 'note';
 export type Status = 'available' | 'away';
@@ -111,7 +111,7 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
   return value as ServerFrame;
 }
 
-// REST shapes (SPEC §4.1–4.5)
+// REST shapes
 
 export interface Topic {
   id: string;
@@ -156,7 +156,7 @@ export interface CallbackRequest {
   attempts: { at: string; result: AttemptResult; note: string | null; by: string | null }[];
 }
 
-/** GET /api/v1/agents (supervisor). The SPEC names the fields loosely; read them defensively. */
+/** GET /api/v1/agents (supervisor, agent); read defensively, older servers named fields differently. */
 export interface AgentOverview {
   id: string;
   name: string;
