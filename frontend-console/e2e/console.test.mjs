@@ -305,7 +305,7 @@ describe('agent console', { timeout: 200_000 }, () => {
   it('the supervisor sees agents, all queues and the statistics of the day', async () => {
     const sara = await login('sara');
     const { page } = sara;
-    await page.getByRole('button', { name: 'Supervisie' }).click();
+    await page.getByRole('button', { name: 'Teamleider' }).click();
     await page.getByRole('heading', { name: 'Medewerkers' }).waitFor();
     const agents = page.locator('section[aria-labelledby="agents-title"] table');
     await agents.getByRole('rowheader', { name: 'Anne' }).waitFor();

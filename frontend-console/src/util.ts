@@ -83,6 +83,8 @@ export interface TokenClaims {
   name?: string;
   groups: string[];
   exp?: number;
+  /** The department of a user with role `department`, when the issuer puts it in the token. */
+  department?: string;
 }
 
 /** Reads a JWT's payload (no verification: the server does that; the console only needs name, roles and expiry). */
