@@ -14,9 +14,15 @@ export function niceMax(value: number): number {
   return 10 * base;
 }
 
-/** Evenly spaced ticks from 0 to max (inclusive), `count` steps. */
-export function ticks(max: number, count = 4): number[] {
-  return Array.from({ length: count + 1 }, (_, i) => Math.round(((max * i) / count) * 100) / 100);
+/**
+ * Ticks from 0 to a niceMax() value in round steps (10 → 0, 2, 4 …; 2.5 → 0, 0.5, 1 …). For
+ * counts, `whole` keeps only whole numbers: half a conversation is not a thing.
+ */
+export function ticks(max: number, whole = false): number[] {
+  const lead = max / 10 ** Math.floor(Math.log10(max));
+  const count = Math.abs(lead - 2) < 1e-9 ? 4 : 5;
+  const all = Array.from({ length: count + 1 }, (_, i) => Math.round(((max * i) / count) * 1000) / 1000);
+  return whole ? all.filter((v) => Number.isInteger(v)) : all;
 }
 
 /** A bar's height in px for a value on a 0..max axis; a non-zero value is never invisible. */

@@ -18,7 +18,12 @@ describe('chart scales', () => {
     expect([0, 1, 3, 7, 10, 11, 23, 140, 251, 999].map(niceMax)).toEqual([1, 1, 5, 10, 10, 20, 25, 200, 500, 1000]);
     expect(niceMax(0.3)).toBe(0.5);
     expect(niceMax(Number.NaN)).toBe(1);
-    expect(ticks(25)).toEqual([0, 6.25, 12.5, 18.75, 25]);
+    expect(ticks(10)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(ticks(2)).toEqual([0, 0.5, 1, 1.5, 2]);
+    expect(ticks(25)).toEqual([0, 5, 10, 15, 20, 25]);
+    expect(ticks(5)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(ticks(0.5)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(ticks(1, true)).toEqual([0, 1]);
   });
 
   it('draws bars in proportion, never invisible for a value above zero, never over the top', () => {

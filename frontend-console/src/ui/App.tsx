@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type Key, type Lang, translate } from '../i18n';
+import { canUseConsole } from '../roles';
 import { clearSession, loadToken, saveToken } from '../session';
-import { decodeJwt, hasRole, tokenUsable } from '../util';
+import { decodeJwt, tokenUsable } from '../util';
 import { Console } from './Console';
 import { Login } from './Login';
 
@@ -18,7 +19,7 @@ function initialLang(): Lang {
 function usableToken(): string | null {
   const token = loadToken();
   const claims = decodeJwt(token ?? '');
-  if (token && tokenUsable(claims) && (hasRole(claims, 'agent') || hasRole(claims, 'supervisor'))) return token;
+  if (token && tokenUsable(claims) && canUseConsole(claims!.groups)) return token;
   if (token) clearSession();
   return null;
 }

@@ -3,7 +3,8 @@ import { ApiError, changePassword, login } from '../api';
 import { checkNewPassword, errorsFor, localise } from '../forms';
 import type { Key, Lang, T } from '../i18n';
 import type { FieldError } from '../protocol';
-import { decodeJwt, hasRole, tokenUsable } from '../util';
+import { canUseConsole } from '../roles';
+import { decodeJwt, tokenUsable } from '../util';
 import { focusFirstInvalid } from './fields';
 
 type Step = { kind: 'login' } | { kind: 'new-password'; username: string; current: string };
@@ -19,7 +20,7 @@ export function Login(props: { t: T; lang: Lang; message: Key | null; onToggleLa
       setError(t('idpInvalid'));
       return false;
     }
-    if (!hasRole(claims, 'agent') && !hasRole(claims, 'supervisor')) {
+    if (!canUseConsole(claims!.groups)) {
       setError(t('notAgent'));
       return false;
     }
