@@ -5,10 +5,17 @@ import type { Department, DepartmentNotice, NoticeKind } from './protocol';
 /** Worst first: what an agent must not miss comes on top. */
 const SEVERITY: Record<NoticeKind, number> = { unreachable: 0, appointment_only: 1, reduced: 2, normal: 3 };
 
-/** In force now: started, not ended, not past its end. The server lists only current ones, but a poll is 30 s old. */
+/** How far the browser's clock may be behind the server's before a just-started notice would hide. */
+export const CLOCK_SKEW_MS = 2 * 60_000;
+
+/**
+ * In force now: started, not ended, not past its end. The server lists only current ones, but a
+ * poll is up to 30 s old, so one that runs out in between goes at once; one that the server calls
+ * started is believed even when this browser's clock lags a little.
+ */
 export function isCurrent(n: DepartmentNotice, now: number): boolean {
   if (n.endedAt && Date.parse(n.endedAt) <= now) return false;
-  if (Date.parse(n.from) > now) return false;
+  if (Date.parse(n.from) > now + CLOCK_SKEW_MS) return false;
   return !n.until || Date.parse(n.until) > now;
 }
 

@@ -9,8 +9,9 @@ import { useConsole, useNow } from './context';
  */
 export function DepartmentNotices(props: { topic: string; compact?: boolean; headingLevel?: 3 | 4 }) {
   const { t, lang, departments } = useConsole();
-  const now = useNow(30_000);
-  const list = noticesForTopic(departments, props.topic, now);
+  // re-render every 30 s so that a notice that runs out goes; judge it by the clock of this render
+  useNow(30_000);
+  const list = noticesForTopic(departments, props.topic, Date.now());
   if (!list.length) return null;
   const Heading = props.headingLevel === 4 ? 'h4' : 'h3';
   return (

@@ -187,9 +187,15 @@ function DepartmentCard(props: {
           <p>{d.topics.length ? d.topics.map(topicName).join(', ') : '–'}</p>
         </div>
       </div>
-      <button type="button" class="small secondary" aria-expanded={showHistory} aria-controls={titleId + '-history'} onClick={() => setShowHistory(!showHistory)}>
+      <button
+        type="button"
+        class="small secondary"
+        aria-expanded={showHistory}
+        aria-controls={titleId + '-history'}
+        aria-label={(showHistory ? t('hideHistory') : t('showHistory')) + ': ' + d.name}
+        onClick={() => setShowHistory(!showHistory)}
+      >
         {showHistory ? t('hideHistory') : t('showHistory')}
-        <span class="sr-only">: {d.name}</span>
       </button>
       <div id={titleId + '-history'}>{showHistory && <NoticeHistory departmentId={d.id} version={props.historyVersion} lang={lang} />}</div>
     </section>
@@ -226,7 +232,8 @@ function NoticeBody(props: { notice: DepartmentNotice }) {
 
 function NoticeHistory(props: { departmentId: string; version: number; lang: 'nl' | 'en' }) {
   const { t, api } = useConsole();
-  const now = useNow(60_000);
+  useNow(60_000);
+  const now = Date.now();
   const r = useResource(
     () => api.get<DepartmentNotice[]>(`/api/v1/departments/${encodeURIComponent(props.departmentId)}/notices?all=true`),
     [props.departmentId, props.version],
