@@ -1,8 +1,7 @@
 // An in-memory stand-in for the parts of the Loket API that the console's new screens use, shaped
-// exactly as the agreed contract for issue 12 says (docs/ in the repository once merged). It exists
-// so that the screens can be looked at, walked with the keyboard and scanned with axe-core before
-// the service implements that contract; it proves nothing about the service. `npm run e2e` runs
-// the real thing.
+// as the API contract agreed for issue 12 describes them. It exists so that the screens can be
+// looked at, walked with the keyboard and scanned with axe-core before the service implements
+// that contract; it proves nothing about the service. `npm run e2e` runs the real thing.
 //
 //   node e2e/stand-in.mjs [port]      serves dist/ at /console/ and the API, until stopped
 
