@@ -113,8 +113,11 @@ export async function launchBrowser() {
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Runs axe-core on the page (WCAG 2.0/2.1 A and AA); returns the serious and critical violations. */
-export async function axeScan(page, name) {
+/**
+ * Runs axe-core on the page (WCAG 2.0/2.1 A and AA and best practices); returns the serious and
+ * critical violations, or every violation of any impact with `{ all: true }` (the new screens).
+ */
+export async function axeScan(page, name, { all = false } = {}) {
   const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
   if (!hasAxe) await page.addScriptTag({ content: AXE_SOURCE });
   const result = await page.evaluate(async () => {
@@ -130,6 +133,7 @@ export async function axeScan(page, name) {
   });
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(path.join(RESULTS, `axe-${name}.json`), JSON.stringify(result, null, 2));
+  if (all) return result;
   const minor = result.filter((v) => v.impact !== 'serious' && v.impact !== 'critical');
   if (minor.length) console.log(`  axe ${name}: ${minor.length} minor/moderate finding(s): ${minor.map((v) => v.id).join(', ')}`);
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');

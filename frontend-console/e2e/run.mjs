@@ -1,7 +1,13 @@
 // npm run e2e: starts the packaged service on a free port with a fresh data directory, waits
 // until it is ready, runs the browser tests against it, and always stops it and cleans up.
 //
-//   LOKET_APP_DIR   target/quarkus-app of the Maven build (default ../target/quarkus-app)
+//   LOKET_APP_DIR        target/quarkus-app of the Maven build (default ../target/quarkus-app)
+//   LOKET_E2E_PENDING=1  also run e2e/*.pending.mjs: tests written against an agreed API that the
+//                        service does not implement yet (issue 12); rename one to *.test.mjs once
+//                        it passes
+//   LOKET_E2E_LIMIT_MS   stop the tests after this long (default 4 minutes, 8 with pending ones)
+//
+//   node e2e/run.mjs e2e/some.pending.mjs   runs only the files named
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +20,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const project = path.resolve(here, '..');
 const appDir = path.resolve(process.env.LOKET_APP_DIR || path.join(project, '..', 'target', 'quarkus-app'));
 const results = path.join(project, 'test-results');
-const TOTAL_LIMIT_MS = 4 * 60_000;
+const named = process.argv.slice(2).map((f) => path.resolve(f));
+const withPending = process.env.LOKET_E2E_PENDING === '1' || named.some((f) => f.endsWith('.pending.mjs'));
+const TOTAL_LIMIT_MS = Number(process.env.LOKET_E2E_LIMIT_MS) || (withPending ? 8 : 4) * 60_000;
+
+/** The files to run: those named on the command line, else every *.test.mjs (and *.pending.mjs when asked). */
+function testFiles(dir, names, pending) {
+  if (names.length) return names;
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.test.mjs') || (pending && f.endsWith('.pending.mjs')))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -133,10 +151,9 @@ async function main() {
   await waitReady(base, Date.now() + 120_000);
   console.log(`service ready on port ${port} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  const files = fs
-    .readdirSync(here)
-    .filter((f) => f.endsWith('.test.mjs'))
-    .map((f) => path.join(here, f));
+  const files = testFiles(here, named, withPending);
+  for (const f of files) if (!fs.existsSync(f)) throw new Error(`${f} not found`);
+  console.log(`running ${files.map((f) => path.relative(project, f)).join(', ')}`);
   tests = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
     cwd: project,
     env: { ...process.env, LOKET_BASE_URL: base, LOKET_ADMIN_PASSWORD: adminPassword, LOKET_RESULTS: results },

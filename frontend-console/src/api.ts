@@ -1,4 +1,4 @@
-// REST calls with the agent's token. The token travels only in the Authorization header.
+// REST calls with the console user's token. The token travels only in the Authorization header.
 
 import type { FieldError } from './protocol';
 
@@ -29,9 +29,35 @@ export function bilingual(text: string, lang: 'nl' | 'en'): string {
   return lang === 'en' ? parts[1] : parts[0];
 }
 
+/** The stable code at the end of a problem's type: ".../problems/password-change-required" → "password-change-required". */
+export function problemCode(body: unknown): string | undefined {
+  const type = (body as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type.split('/').pop() : undefined;
+}
+
+function parse(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function offline(lang: 'nl' | 'en'): ApiError {
+  // the network, not the server: say so in the page language
+  return new ApiError(0, lang === 'en' ? 'No connection to Loket.' : 'Geen verbinding met Loket.', 'offline');
+}
+
+function failure(status: number, text: string, lang: 'nl' | 'en'): ApiError {
+  const json = parse(text);
+  const errors = ((json as { errors?: FieldError[] } | null)?.errors ?? []).filter((e) => e && typeof e.field === 'string');
+  return new ApiError(status, problemMessage(json, status, lang), problemCode(json), errors);
+}
+
 export function createApi(base: string, token: TokenSource, onUnauthorized: () => void, lang: () => 'nl' | 'en') {
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+  async function send(method: string, path: string, body: unknown, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { Accept: accept };
     const t = token();
     if (t) headers.Authorization = 'Bearer ' + t;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -44,46 +70,67 @@ export function createApi(base: string, token: TokenSource, onUnauthorized: () =
         credentials: 'omit',
       });
     } catch {
-      // the network, not the server: say so in the page language
-      throw new ApiError(0, lang() === 'en' ? 'No connection to Loket.' : 'Geen verbinding met Loket.', 'offline');
-    }
-    const text = await res.text();
-    let json: unknown = null;
-    if (text) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
-      }
+      throw offline(lang());
     }
     if (!res.ok) {
       if (res.status === 401 && t) onUnauthorized();
-      const p = (json ?? {}) as { type?: string; errors?: FieldError[] };
-      const code = typeof p.type === 'string' ? p.type.split('/').pop() : undefined;
-      throw new ApiError(res.status, problemMessage(json, res.status, lang()), code, p.errors ?? []);
+      throw failure(res.status, await res.text(), lang());
     }
-    return json as T;
+    return res;
   }
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await send(method, path, body, 'application/json');
+    return parse(await res.text()) as T;
+  }
+
   return {
     get: <T>(path: string) => request<T>('GET', path),
     post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
     put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
+    del: <T>(path: string) => request<T>('DELETE', path),
+    /** A non-JSON representation of a resource (text/csv, text/plain) as a Blob. */
+    async download(path: string, accept: string): Promise<Blob> {
+      const res = await send('GET', path, undefined, accept);
+      return res.blob();
+    },
   };
 }
 
 export type Api = ReturnType<typeof createApi>;
 
-/** POST /api/v1/auth/token; no token involved yet. */
-export async function login(base: string, username: string, password: string, lang: 'nl' | 'en'): Promise<string> {
-  const res = await fetch(base + '/api/v1/auth/token', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ username, password }),
-    credentials: 'omit',
-  });
-  const json = await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, problemMessage(json, res.status, lang));
-  const token = (json as { accessToken?: string })?.accessToken;
+async function anonymousPost(base: string, path: string, body: unknown, lang: 'nl' | 'en'): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(base + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'omit',
+    });
+  } catch {
+    throw offline(lang);
+  }
+  const text = await res.text();
+  if (!res.ok) throw failure(res.status, text, lang);
+  const token = (parse(text) as { accessToken?: string } | null)?.accessToken;
   if (!token) throw new ApiError(500, 'No accessToken');
   return token;
+}
+
+/**
+ * POST /api/v1/auth/token; no token involved yet. A 403 with code `password-change-required`
+ * means the password was right but must be replaced first (see changePassword).
+ */
+export function login(base: string, username: string, password: string, lang: 'nl' | 'en'): Promise<string> {
+  return anonymousPost(base, '/api/v1/auth/token', { username, password }, lang);
+}
+
+/** POST /api/v1/auth/password: the new password replaces the current (temporary) one and logs in. */
+export function changePassword(
+  base: string,
+  body: { username: string; currentPassword: string; newPassword: string },
+  lang: 'nl' | 'en',
+): Promise<string> {
+  return anonymousPost(base, '/api/v1/auth/password', body, lang);
 }

@@ -10,6 +10,35 @@ export interface ConnectionEvents {
   onState(state: 'connecting' | 'open' | 'reconnecting' | 'offline', retryInMs?: number): void;
   /** The socket closed before it ever opened: maybe the token is no longer accepted. */
   onRefused(): void;
+  /** The server ended this session for good (token revoked, account disabled): back to the login. */
+  onSessionEnded(reason: 'revoked' | 'disabled'): void;
+}
+
+export type CloseDecision =
+  | { kind: 'reconnect-now' }
+  | { kind: 'backoff' }
+  | { kind: 'session-ended'; reason: 'revoked' | 'disabled' };
+
+/** A restart close this soon after the previous one waits its turn: a node that keeps restarting must not be hammered. */
+export const RESTART_GRACE_MS = 2000;
+
+/**
+ * What a close from the server means for the console:
+ * - 1012 "service restart": a node is going down on purpose; the same URL reaches another
+ *   node, so reconnect at once (once: a second 1012 within 2 s falls back to the back-off);
+ * - 1008 "policy violation": the session is over (token revoked, account disabled), except
+ *   for the frame limit, after which a reconnect with back-off is fine;
+ * - anything else (network, 1001, 1006, 1011 …): reconnect with back-off.
+ */
+export function afterClose(code: number, reason: string, lastRestartAt: number | null, now: number): CloseDecision {
+  if (code === 1012) {
+    return lastRestartAt !== null && now - lastRestartAt < RESTART_GRACE_MS ? { kind: 'backoff' } : { kind: 'reconnect-now' };
+  }
+  if (code === 1008) {
+    if (/too many/i.test(reason)) return { kind: 'backoff' };
+    return { kind: 'session-ended', reason: /disabled/i.test(reason) ? 'disabled' : 'revoked' };
+  }
+  return { kind: 'backoff' };
 }
 
 export function agentSocketUrl(location: { protocol: string; host: string }): string {
@@ -26,6 +55,7 @@ export class AgentConnection {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private drainTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  private lastRestartAt: number | null = null;
   private readonly budget = new FrameBudget();
   private readonly queue: ClientFrame[] = [];
 
@@ -128,13 +158,22 @@ export class AgentConnection {
       this.ws = null;
       this.queue.length = 0;
       if (this.stopped) return;
-      if (!opened) this.events.onRefused();
-      if (e.code === 1008 && /disabled/i.test(e.reason)) {
+      const now = Date.now();
+      const decision = afterClose(e.code, e.reason, this.lastRestartAt, now);
+      if (decision.kind === 'session-ended') {
         this.stopped = true;
         this.events.onState('offline');
-        this.events.onRefused();
+        this.events.onSessionEnded(decision.reason);
         return;
       }
+      if (decision.kind === 'reconnect-now') {
+        this.lastRestartAt = now;
+        this.attempt = 0;
+        this.events.onState('reconnecting', 0);
+        this.connect();
+        return;
+      }
+      if (!opened) this.events.onRefused();
       this.scheduleReconnect();
     };
     ws.onerror = () => {

@@ -1,4 +1,4 @@
-// The agent WebSocket as in SPEC §4.2, both directions, plus the REST shapes the console reads.
+// The agent WebSocket, both directions, plus the REST shapes the console reads.
 
 export type From = 'resident' | 'agent' | 'system' | 'note';
 export type Status = 'available' | 'away';
@@ -42,6 +42,10 @@ export interface TopicBoard {
   estimatedWaitSeconds: number | null;
   agentsAvailable: number;
   callbacksOpen?: number;
+  /** Agents serving the topic who are online and away. */
+  agentsAway?: number;
+  /** Agents serving the topic who are online, available and full. */
+  agentsAtCapacity?: number;
 }
 
 export interface FieldError {
@@ -111,7 +115,7 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
   return value as ServerFrame;
 }
 
-// REST shapes (SPEC §4.1–4.5)
+// REST shapes
 
 export interface Topic {
   id: string;
@@ -156,7 +160,7 @@ export interface CallbackRequest {
   attempts: { at: string; result: AttemptResult; note: string | null; by: string | null }[];
 }
 
-/** GET /api/v1/agents (supervisor). The SPEC names the fields loosely; read them defensively. */
+/** GET /api/v1/agents (supervisor, agent); read defensively, older servers named fields differently. */
 export interface AgentOverview {
   id: string;
   name: string;
@@ -177,4 +181,169 @@ export interface TopicStats {
   p90WaitSeconds?: number | null;
   averageHandleSeconds?: number | null;
   averageRating?: number | null;
+}
+
+/** GET /api/v1/capacity, one per topic; a flag whose `until` has passed reads short: false. */
+export interface CapacityFlag {
+  topic: string;
+  short: boolean;
+  until: string | null;
+  reason: string | null;
+  setBy: string | null;
+  updatedAt: string | null;
+}
+
+export interface HourStats {
+  hour: number;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  callbacks: number;
+  medianWaitSeconds: number | null;
+  p90WaitSeconds: number | null;
+}
+
+/** GET /api/v1/stats/hourly: 24 entries, Europe/Amsterdam hours. */
+export interface HourlyStats {
+  date: string;
+  topic?: string | null;
+  hours: HourStats[];
+}
+
+export interface RatingItem {
+  conversationId: string;
+  topic: string;
+  score: number;
+  comment: string | null;
+  ratedAt: string;
+  agent?: { id: string; name: string } | null;
+}
+
+/** GET /api/v1/ratings (KCM). */
+export interface Ratings {
+  from: string;
+  to: string;
+  count: number;
+  average: number | null;
+  distribution: Record<string, number>;
+  items: RatingItem[];
+}
+
+/** A conversation as the integrator feed and the supervisor's search list it. */
+export interface ConversationItem {
+  id: string;
+  topic: string;
+  state: string;
+  residentName: string | null;
+  queuedAt: string;
+  assignedAt: string | null;
+  closedAt: string | null;
+  agent?: { id: string; name: string } | null;
+  outcome?: string | null;
+  rating?: number | null;
+  confidential: boolean;
+  messageCount: number;
+  updatedAt: string;
+  locale?: string | null;
+  summary?: string | null;
+  closeReason?: string | null;
+}
+
+export interface SearchPage {
+  items: ConversationItem[];
+  total: number;
+}
+
+export interface TranscriptMessage {
+  seq: number;
+  from: From;
+  text: string;
+  sentAt: string;
+  agentName?: string;
+  internal?: boolean;
+}
+
+/** GET /api/v1/conversations/{id}/transcript (audited). */
+export interface TranscriptResponse {
+  conversation: ConversationItem;
+  messages: TranscriptMessage[];
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export interface DigitalAlternative {
+  title: string;
+  url: string;
+}
+
+/** GET/POST/PUT /api/v1/admin/topics; openNow and nextOpenAt are read-only. */
+export interface AdminTopic {
+  id: string;
+  nameNl: string;
+  nameEn: string;
+  sortOrder: number;
+  openingHours: Partial<Record<Weekday, [string, string][]>>;
+  closedDates: string[];
+  callbackThresholdSeconds: number;
+  digitalAlternatives: DigitalAlternative[];
+  notice: string | null;
+  noticeEn: string | null;
+  openNow?: boolean;
+  nextOpenAt?: string | null;
+}
+
+export type StaffRole = 'agent' | 'supervisor' | 'admin' | 'integrator' | 'department';
+
+/** GET /api/v1/admin/users */
+export interface AdminUser {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: StaffRole[];
+  topics: string[];
+  maxConcurrent: number;
+  active: boolean;
+  department?: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  conversationId: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export type NoticeKind = 'normal' | 'reduced' | 'appointment_only' | 'unreachable';
+export type ContactKind = 'phone' | 'email' | 'web' | 'desk' | 'other';
+
+export interface ContactRoute {
+  kind: ContactKind;
+  label: string;
+  value: string;
+}
+
+/** A department's reachability notice; history keeps ended ones with `endedAt`. */
+export interface DepartmentNotice {
+  id: string;
+  departmentId: string;
+  kind: NoticeKind;
+  from: string;
+  until?: string | null;
+  agentText: string;
+  residentText?: string | null;
+  setBy: string;
+  setAt: string;
+  endedAt?: string | null;
+}
+
+/** GET /api/v1/departments: only the notices current now. */
+export interface Department {
+  id: string;
+  name: string;
+  contactRoutes: ContactRoute[];
+  topics: string[];
+  notices: DepartmentNotice[];
 }

@@ -1,5 +1,5 @@
-// Reading GET /api/v1/agents and GET /api/v1/stats. The SPEC names their contents but not every
-// field name, so these accept the likely spellings and never throw on a surprise.
+// Reading GET /api/v1/agents and GET /api/v1/stats. Older servers spelled some fields differently,
+// so these accept the likely spellings and never throw on a surprise.
 
 import type { AgentOverview, TopicStats } from './protocol';
 

@@ -7,7 +7,7 @@ export function newClientMsgId(prefix = 'c'): string {
   return prefix + '-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** SPEC §4: clients send `typing` at most once every 2 s (per conversation here). */
+/** Clients send `typing` at most once every 2 s (per conversation here). */
 export class TypingThrottle {
   private last = new Map<string, number>();
   constructor(
@@ -31,7 +31,7 @@ export class TypingThrottle {
 }
 
 /**
- * The server closes an agent connection after more than 100 frames in 10 s (SPEC §4). The
+ * The server closes an agent connection after more than 100 frames in 10 s. The
  * console keeps well under that: a sliding window with a lower limit, and a reserve that
  * typing signals may not use, so a burst of typing never delays a message or a close.
  */
@@ -83,6 +83,8 @@ export interface TokenClaims {
   name?: string;
   groups: string[];
   exp?: number;
+  /** The department of a user with role `department`, when the issuer puts it in the token. */
+  department?: string;
 }
 
 /** Reads a JWT's payload (no verification: the server does that; the console only needs name, roles and expiry). */
@@ -163,7 +165,7 @@ export function amsterdamDate(now = new Date()): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
-/** The accepted length of a message after trimming (SPEC §2: 1–2000 characters). */
+/** The accepted length of a message after trimming: 1–2000 characters, as the server checks. */
 export const MAX_MESSAGE = 2000;
 
 export function messageProblem(text: string): 'empty' | 'too_long' | null {

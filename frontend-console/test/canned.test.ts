@@ -76,7 +76,7 @@ describe('translations', () => {
     for (const k of nl) expect((dictionaries.en as Record<string, string>)[k]).not.toBe('');
   });
 
-  it('names the controls as the SPEC does', () => {
+  it('names the controls as outside browser tests rely on', () => {
     const nl = dictionaries.nl;
     expect([nl.username, nl.password, nl.login, nl.nextConversation, nl.replyLabel, nl.note, nl.transfer, nl.close]).toEqual([
       'Gebruikersnaam',

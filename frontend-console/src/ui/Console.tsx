@@ -3,35 +3,24 @@ import { bilingual, createApi } from '../api';
 import { AgentConnection, agentSocketUrl } from '../connection';
 import type { Key, Lang, T } from '../i18n';
 import { type ShortcutAction, shortcutFor } from '../keys';
-import type { CannedReply, ClientFrame, ServerFrame, Status, Topic } from '../protocol';
+import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic } from '../protocol';
+import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { loadJson, saveJson } from '../session';
 import { totalUnread, unsent } from '../state';
 import { Store } from '../store';
-import { TypingThrottle, decodeJwt, hasRole, newClientMsgId } from '../util';
+import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
+import type { Actions, DialogState } from './actions';
+import { AdminView } from './Admin';
 import { CallbacksView } from './Callbacks';
 import { ConsoleContext, type ConsoleContextValue, useConsole, useNow } from './context';
 import { ConversationsArea } from './Conversations';
+import { DepartmentsView } from './Departments';
 import { CallbackDialog, CloseDialog, HelpDialog, TransferDialog } from './Dialogs';
 import { QueueSide } from './Queues';
 import { SupervisorView } from './Supervisor';
 
-export type View = 'conversations' | 'callbacks' | 'supervisor';
-export type DialogState = null | { kind: 'transfer' | 'close' | 'callback'; id: string } | { kind: 'help' };
-
-/** What the panels may ask of the console. */
-export interface Actions {
-  claim(target?: { topic?: string; conversationId?: string }): void;
-  setStatus(status: Status): void;
-  select(id: string): void;
-  sendText(conversationId: string, kind: 'message' | 'note', text: string): Promise<void>;
-  retry(conversationId: string, clientMsgId: string): void;
-  discard(conversationId: string, clientMsgId: string): void;
-  typing(conversationId: string): void;
-  leave(conversationId: string, frame: ClientFrame): Promise<void>;
-  dismiss(conversationId: string): void;
-  openDialog(d: DialogState): void;
-  setDraft(conversationId: string, text: string): void;
-}
+/** Departments' notices change rarely; agents need them within half a minute. */
+const DEPARTMENTS_POLL_MS = 30_000;
 
 interface Waiter {
   resolve(): void;
@@ -50,11 +39,10 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   const claims = useMemo(() => decodeJwt(token)!, [token]);
   const store = useMemo(() => new Store(), []);
   const state = useStore(store);
-  const isSupervisor = hasRole(claims, 'supervisor');
-  const [view, setViewRaw] = useState<View>(() => {
-    const v = loadJson<View>('view', 'conversations');
-    return v === 'supervisor' && !isSupervisor ? 'conversations' : v;
-  });
+  const views = useMemo(() => viewsFor(claims.groups), [claims]);
+  const isAgent = usesAgentSocket(claims.groups);
+  const [view, setViewRaw] = useState<View>(() => initialView(claims.groups, loadJson<unknown>('view', null)) ?? 'conversations');
+  const [departments, setDepartments] = useState<Department[]>([]);
   const [drafts, setDrafts] = useState<Record<string, string>>(() => loadJson('drafts', {}));
   const [topics, setTopics] = useState<Topic[]>([]);
   const [canned, setCanned] = useState<CannedReply[] | 'error' | null>(null);
@@ -70,9 +58,22 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   const api = useMemo(() => createApi('', () => token, () => props.onLogout('sessionExpired'), () => langRef.current), [token]);
 
   const setView = (v: View) => {
+    if (!views.includes(v)) return;
     setViewRaw(v);
     saveJson('view', v);
   };
+
+  // departments and their current notices: for agents beside every conversation, for the rest on their board
+  const loadDepartments = () =>
+    api
+      .get<Department[]>('/api/v1/departments')
+      .then((list) => setDepartments(Array.isArray(list) ? list : []))
+      .catch(() => undefined);
+  useEffect(() => {
+    loadDepartments();
+    const id = setInterval(loadDepartments, DEPARTMENTS_POLL_MS);
+    return () => clearInterval(id);
+  }, []);
 
   const topicName = (id: string) => topics.find((x) => x.id === id)?.name ?? id;
   const topicNameRef = useRef(topicName);
@@ -92,6 +93,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
 
   // canned replies, refreshed now and then (admins may change them during the day)
   useEffect(() => {
+    if (!isAgent) return;
     const load = () =>
       api
         .get<CannedReply[] | { items: CannedReply[] }>('/api/v1/canned-replies')
@@ -115,6 +117,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   );
 
   const connection = useMemo(() => {
+    if (!isAgent) return null;
     const settle = (key: string, error?: Parameters<Waiter['reject']>[0]) => {
       const w = waiters.current.get(key);
       if (!w) return false;
@@ -166,6 +169,9 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         store.dispatch({ type: 'connection', state: s });
         setRetryAt(s === 'reconnecting' && retryInMs ? Date.now() + retryInMs : null);
       },
+      onSessionEnded(reason) {
+        props.onLogout(reason === 'disabled' ? 'accountDisabled' : 'sessionRevoked');
+      },
       onRefused() {
         // the upgrade failed: find out whether the token is still good
         const c = decodeJwt(token);
@@ -182,9 +188,13 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   }, []);
 
   useEffect(() => {
+    if (!connection) return;
     connection.start();
     return () => connection.stop();
   }, []);
+
+  // sends a frame when this console has a socket; admins and departments have none
+  const sendFrame = (frame: ClientFrame): boolean => connection?.send(frame) ?? false;
 
   // unread in the tab title; read markers when the agent comes back to the tab
   const unread = totalUnread(state);
@@ -222,11 +232,11 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
 
   const actions: Actions = {
     claim(target) {
-      if (!connection.send({ type: 'claim', ...target, ref: newClientMsgId('claim') })) return;
+      if (!sendFrame({ type: 'claim', ...target, ref: newClientMsgId('claim') })) return;
       store.dispatch({ type: 'claim-sent', now: Date.now() });
     },
     setStatus(status) {
-      if (connection.send({ type: 'status', status, ref: 'status' })) store.dispatch({ type: 'status', status });
+      if (sendFrame({ type: 'status', status, ref: 'status' })) store.dispatch({ type: 'status', status });
     },
     select(id) {
       store.dispatch({ type: 'select', id });
@@ -238,7 +248,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       const acked = wait(clientMsgId, 15_000);
       acked.catch(() => undefined);
       // offline: it stays pending and goes out after the next hello
-      connection.send({ type: kind, conversationId, clientMsgId, text, ref: clientMsgId });
+      sendFrame({ type: kind, conversationId, clientMsgId, text, ref: clientMsgId });
       return acked;
     },
     retry(conversationId, clientMsgId) {
@@ -247,19 +257,19 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       if (!c || !p) return;
       store.dispatch({ type: 'pending-drop', conversationId, clientMsgId });
       store.dispatch({ type: 'pending', conversationId, pending: { ...p, error: undefined, queuedAt: Date.now() } });
-      connection.send({ type: p.kind, conversationId, clientMsgId, text: p.text, ref: clientMsgId });
+      sendFrame({ type: p.kind, conversationId, clientMsgId, text: p.text, ref: clientMsgId });
     },
     discard(conversationId, clientMsgId) {
       store.dispatch({ type: 'pending-drop', conversationId, clientMsgId });
     },
     typing(conversationId) {
-      if (throttle.current.take(conversationId)) connection.send({ type: 'typing', conversationId });
+      if (throttle.current.take(conversationId)) sendFrame({ type: 'typing', conversationId });
     },
     leave(conversationId, frame) {
       const key = 'leave:' + conversationId;
       const done = wait(key);
       store.dispatch({ type: 'leaving', id: conversationId });
-      if (!connection.send({ ...frame, ref: key } as ClientFrame)) {
+      if (!sendFrame({ ...frame, ref: key } as ClientFrame)) {
         const w = waiters.current.get(key);
         if (w) {
           clearTimeout(w.timer);
@@ -327,7 +337,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         if (current) setDialog({ kind: a.kind, id: current.id });
         break;
       case 'view':
-        if (a.view !== 'supervisor' || isSupervisor) setView(a.view);
+        setView(a.view);
         break;
       case 'help':
         setDialog({ kind: 'help' });
@@ -337,6 +347,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // the shortcuts are the agent's; an administrator's Alt keys stay the browser's
+      if (!isAgent) return;
       const a = shortcutFor(e);
       if (!a) return;
       // inside a modal dialog only Escape (handled by the dialog) applies
@@ -348,7 +360,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const ctx: ConsoleContextValue = { t, lang, api, claims, topicName };
+  const ctx: ConsoleContextValue = { t, lang, api, claims, topicName, topics, departments, refreshDepartments: loadDepartments };
   const dialogConversation =
     dialog && dialog.kind !== 'help' ? state.conversations.find((c) => c.id === dialog.id) : undefined;
 
@@ -363,7 +375,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         online={state.connection === 'open'}
         view={view}
         setView={setView}
-        isSupervisor={isSupervisor}
+        views={views}
+        isAgent={isAgent}
         unread={unread}
         callbacksOpen={Object.values(state.callbacksOpen).reduce((a, b) => a + b, 0)}
         onStatus={actions.setStatus}
@@ -371,7 +384,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         onToggleLang={props.onToggleLang}
         onLogout={() => props.onLogout()}
       />
-      <ConnectionBanner state={state.connection} retryAt={retryAt} restored={restored} onRetry={() => connection.retryNow()} />
+      {connection && <ConnectionBanner state={state.connection} retryAt={retryAt} restored={restored} onRetry={() => connection.retryNow()} />}
       <Notices notices={state.notices} onDismiss={(id) => store.dispatch({ type: 'notice-dismiss', id })} />
       <div class="sr-only" aria-live="polite" aria-atomic="true">
         {announce}
@@ -384,7 +397,9 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
           </div>
         )}
         {view === 'callbacks' && <CallbacksView version={state.callbacksVersion} agentTopics={state.agent?.topics ?? []} />}
-        {view === 'supervisor' && isSupervisor && <SupervisorView state={state} />}
+        {view === 'supervisor' && <SupervisorView state={state} />}
+        {view === 'admin' && <AdminView />}
+        {view === 'departments' && <DepartmentsView />}
       </main>
       {dialog?.kind === 'help' && <HelpDialog onClose={() => setDialog(null)} />}
       {dialog && dialog.kind !== 'help' && dialogConversation && !dialogConversation.ended && (
@@ -406,7 +421,8 @@ function Header(props: {
   online: boolean;
   view: View;
   setView(v: View): void;
-  isSupervisor: boolean;
+  views: View[];
+  isAgent: boolean;
   unread: number;
   callbacksOpen: number;
   onStatus(s: Status): void;
@@ -415,36 +431,43 @@ function Header(props: {
   onLogout(): void;
 }) {
   const { t, lang } = useConsole();
-  const tabs: { id: View; label: string; badge?: number; key: string }[] = [
-    { id: 'conversations', label: t('viewConversations'), badge: props.unread, key: 'Alt+G' },
-    { id: 'callbacks', label: t('viewCallbacks'), badge: props.callbacksOpen, key: 'Alt+L' },
-  ];
-  if (props.isSupervisor) tabs.push({ id: 'supervisor', label: t('viewSupervisor'), key: 'Alt+S' });
+  const all: Record<View, { label: string; badge?: number; key?: string }> = {
+    conversations: { label: t('viewConversations'), badge: props.unread, key: 'Alt+G' },
+    callbacks: { label: t('viewCallbacks'), badge: props.callbacksOpen, key: 'Alt+L' },
+    supervisor: { label: t('viewSupervisor'), key: 'Alt+S' },
+    admin: { label: t('viewAdmin') },
+    departments: { label: t('viewDepartments') },
+  };
+  const tabs = props.views.map((id) => ({ id, ...all[id] }));
   return (
     <header class="top">
       <div class="top-row">
         <h1 class="brand">{t('appTitle')}</h1>
         <p class="who">{t('loggedInAs', { name: props.name })}</p>
-        <fieldset class="status-toggle" disabled={!props.online}>
-          <legend>{t('statusLabel')}</legend>
-          {(['available', 'away'] as Status[]).map((s) => (
-            <label class={'status-option status-' + s + (props.status === s ? ' checked' : '')}>
-              <input
-                type="radio"
-                name="agent-status"
-                value={s}
-                checked={props.status === s}
-                aria-keyshortcuts="Alt+B"
-                onChange={() => props.onStatus(s)}
-              />
-              {t(s)}
-            </label>
-          ))}
-        </fieldset>
+        {props.isAgent && (
+          <fieldset class="status-toggle" disabled={!props.online}>
+            <legend>{t('statusLabel')}</legend>
+            {(['available', 'away'] as Status[]).map((s) => (
+              <label class={'status-option status-' + s + (props.status === s ? ' checked' : '')}>
+                <input
+                  type="radio"
+                  name="agent-status"
+                  value={s}
+                  checked={props.status === s}
+                  aria-keyshortcuts="Alt+B"
+                  onChange={() => props.onStatus(s)}
+                />
+                {t(s)}
+              </label>
+            ))}
+          </fieldset>
+        )}
         <div class="top-actions">
-          <button type="button" class="link-button" aria-keyshortcuts="Alt+H" onClick={props.onHelp}>
-            {t('shortcuts')}
-          </button>
+          {props.isAgent && (
+            <button type="button" class="link-button" aria-keyshortcuts="Alt+H" onClick={props.onHelp}>
+              {t('shortcuts')}
+            </button>
+          )}
           <button type="button" class="link-button" lang={lang === 'nl' ? 'en' : 'nl'} aria-label={t('languageLabel')} onClick={props.onToggleLang}>
             {t('language')}
           </button>

@@ -4,8 +4,9 @@ import type { CannedReply, Message } from '../protocol';
 import { type Conversation, type Pending, type State, residentTyping, unreadCount } from '../state';
 import { loadJson, saveJson } from '../session';
 import { MAX_MESSAGE, formatTime, messageProblem } from '../util';
-import type { Actions } from './Console';
+import type { Actions } from './actions';
 import { useConsole, useNow } from './context';
+import { DepartmentNotices } from './DepartmentNotices';
 
 export function ConversationsArea(props: {
   state: State;
@@ -203,6 +204,7 @@ function Panel(props: {
           </button>
         </div>
       </div>
+      <DepartmentNotices topic={c.topic} headingLevel={4} />
       <Transcript conversation={c} actions={props.actions} />
       {c.ended ? (
         <div class="ended-box" role="status">

@@ -3,7 +3,7 @@ import { SHORTCUTS } from '../keys';
 import type { AgentOverview, CallbackWindow, FieldError, Outcome, Topic } from '../protocol';
 import type { Conversation } from '../state';
 import { normaliseAgents, transferCandidates } from '../supervision';
-import type { Actions } from './Console';
+import type { Actions } from './actions';
 import { useConsole } from './context';
 import { Modal } from './Modal';
 import type { Key } from '../i18n';

@@ -2,8 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import type { WaitingConversation } from '../protocol';
 import { type State, activeConversations, longestWaitNow } from '../state';
 import { estimateMinutes, formatClock, formatTime } from '../util';
-import type { Actions } from './Console';
+import type { Actions } from './actions';
 import { useConsole, useId, useNow } from './context';
+import { DepartmentNotices } from './DepartmentNotices';
 
 export function QueueSide(props: { state: State; actions: Actions }) {
   const { t } = useConsole();
@@ -95,6 +96,7 @@ function Board(props: { state: State; actions: Actions; blocked: boolean }) {
                     <dd>{props.state.callbacksOpen[b.id] ?? b.callbacksOpen ?? 0}</dd>
                   </div>
                 </dl>
+                <DepartmentNotices topic={b.id} compact headingLevel={4} />
               </li>
             );
           })}

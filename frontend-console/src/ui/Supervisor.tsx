@@ -1,201 +1,168 @@
-import { useEffect, useState } from 'preact/hooks';
 import type { Key } from '../i18n';
-import type { AgentOverview, Topic, TopicStats } from '../protocol';
-import type { State } from '../state';
-import { normaliseAgents, normaliseStats } from '../supervision';
-import { amsterdamDate, formatClock } from '../util';
+import type { AgentOverview, CapacityFlag, Topic, TopicBoard } from '../protocol';
+import { type State, longestWaitNow } from '../state';
+import { normaliseAgents } from '../supervision';
+import { formatInstant } from '../time';
+import { formatClock } from '../util';
+import { CapacityForm } from './Capacity';
+import { useConsole, useNow } from './context';
+import { DepartmentNotices } from './DepartmentNotices';
+import { Figures } from './Figures';
+import { HistorySearch } from './History';
+import { Kcm } from './Kcm';
 import { ewtText } from './Queues';
-import { useConsole } from './context';
+import { SubNav, useSection } from './SubNav';
+import { useResource } from './useResource';
 
+const SECTIONS = ['overview', 'figures', 'kcm', 'history'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** The team lead's view: the live floor and the capacity flag, the day's figures, satisfaction, past conversations. */
 export function SupervisorView(props: { state: State }) {
   const { t } = useConsole();
+  const [section, setSection] = useSection<Section>('supervisor', SECTIONS);
+  const names: Record<Section, string> = {
+    overview: t('supOverview'),
+    figures: t('supFigures'),
+    kcm: t('supKcm'),
+    history: t('supHistory'),
+  };
   return (
-    <div class="supervisor-view">
+    <div class="supervisor-view wide-view">
       <h2>{t('supervisorTitle')}</h2>
-      <AllQueues version={props.state.queueVersion} />
-      <Agents version={props.state.queueVersion} />
-      <Stats />
+      <SubNav label={t('supervisorTitle')} sections={SECTIONS} current={section} names={names} onChange={setSection} />
+      {section === 'overview' && <Overview state={props.state} />}
+      {section === 'figures' && <Figures />}
+      {section === 'kcm' && <Kcm />}
+      {section === 'history' && <HistorySearch />}
     </div>
   );
 }
 
-function AllQueues(props: { version: number }) {
-  const { t, api, lang } = useConsole();
-  const [topics, setTopics] = useState<Topic[] | null>(null);
-  useEffect(() => {
-    const load = () => api.get<Topic[]>('/api/v1/topics?lang=' + lang).then(setTopics).catch(() => undefined);
-    const first = setTimeout(load, 200);
-    const id = setInterval(load, 10_000);
-    return () => {
-      clearTimeout(first);
-      clearInterval(id);
-    };
-  }, [props.version, lang]);
+function Overview(props: { state: State }) {
+  const { api } = useConsole();
+  const capacity = useResource(() => api.get<CapacityFlag[]>('/api/v1/capacity'), [], 30_000);
   return (
-    <section class="card" aria-labelledby="all-queues-title">
-      <h3 id="all-queues-title">{t('allQueuesTitle')}</h3>
-      {topics && (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('topic')}</th>
-              <th scope="col">{t('status')}</th>
-              <th scope="col">{t('waiting')}</th>
-              <th scope="col">{t('ewt')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {topics.map((x) => {
-              return (
-                <tr>
-                  <th scope="row">{x.name}</th>
-                  <td>{x.open ? t('open') : t('closedTopic')}</td>
-                  <td>{x.queueLength}</td>
-                  <td>{x.open ? ewtText(t, x.estimatedWaitSeconds) : '–'}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+    <>
+      <LiveBoard state={props.state} capacity={capacity.data ?? []} />
+      <Agents />
+      <CapacityForm flags={capacity.data} error={capacity.error} onSaved={capacity.reload} />
+    </>
+  );
+}
+
+/** Rows for every topic: the pushed board where there is one, the public topic list for the rest. */
+function boardRows(boards: TopicBoard[], topics: Topic[]): { id: string; board: TopicBoard | null; topic: Topic | null }[] {
+  const ids = [...topics.map((x) => x.id), ...boards.map((b) => b.id).filter((id) => !topics.some((x) => x.id === id))];
+  return ids.map((id) => ({ id, board: boards.find((b) => b.id === id) ?? null, topic: topics.find((x) => x.id === id) ?? null }));
+}
+
+function LiveBoard(props: { state: State; capacity: CapacityFlag[] }) {
+  const { t, api, lang, topicName } = useConsole();
+  const now = useNow(1000);
+  // open/closed now changes with the clock, not with the board: read it every 30 s
+  const topics = useResource(() => api.get<Topic[]>('/api/v1/topics?lang=' + lang), [lang], 30_000);
+  const rows = boardRows(props.state.boards, topics.data ?? []);
+  const n = (v: number | undefined) => (v === undefined ? '–' : v);
+  return (
+    <section class="card" aria-labelledby="live-title">
+      <h3 id="live-title">{t('liveTitle')}</h3>
+      {rows.length === 0 ? (
+        <p class="hint">{t('noQueues')}</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="table live-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('topic')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('waiting')}</th>
+                <th scope="col">{t('longestWait')}</th>
+                <th scope="col">{t('ewt')}</th>
+                <th scope="col">{t('colAvailable')}</th>
+                <th scope="col">{t('colAway')}</th>
+                <th scope="col">{t('colAtCapacity')}</th>
+                <th scope="col">{t('callbacksOpen')}</th>
+                <th scope="col">{t('capacity')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ id, board, topic }) => {
+                const flag = props.capacity.find((c) => c.topic === id);
+                const waiting = board?.waiting ?? topic?.queueLength ?? 0;
+                return (
+                  <tr data-topic={id}>
+                    <th scope="row">
+                      {topic?.name ?? topicName(id)}
+                      <DepartmentNotices topic={id} compact headingLevel={4} />
+                    </th>
+                    <td>{topic ? (topic.open ? t('open') : t('closedTopic')) : '–'}</td>
+                    <td>{waiting}</td>
+                    <td>{board && board.waiting > 0 ? formatClock(longestWaitNow(board, props.state.boardsAt, now)) : '–'}</td>
+                    <td>{ewtText(t, board ? board.estimatedWaitSeconds : topic?.estimatedWaitSeconds)}</td>
+                    <td>{n(board?.agentsAvailable)}</td>
+                    <td>{n(board?.agentsAway)}</td>
+                    <td>{n(board?.agentsAtCapacity)}</td>
+                    <td>{props.state.callbacksOpen[id] ?? board?.callbacksOpen ?? '–'}</td>
+                    <td>{flag?.short ? <span class="tag tag-warn">{t('capacityShort')}</span> : t('capacityNormal')}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {topics.error && <p class="hint">{t('loadFailed', { error: topics.error })}</p>}
+      {props.state.boardsAt > 0 && (
+        <p class="hint small-text">{t('boardUpdated', { time: formatInstant(new Date(props.state.boardsAt).toISOString(), lang) })}</p>
       )}
     </section>
   );
 }
 
-function Agents(props: { version: number }) {
+function load(a: AgentOverview): string {
+  return a.maxConcurrent ? `${a.openConversations} / ${a.maxConcurrent}` : String(a.openConversations);
+}
+
+function Agents() {
   const { t, api, topicName } = useConsole();
-  const [agents, setAgents] = useState<AgentOverview[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const load = () =>
-      api
-        .get<unknown>('/api/v1/agents')
-        .then((json) => {
-          setAgents(normaliseAgents(json));
-          setError(null);
-        })
-        .catch((e) => setError(e.message));
-    const first = setTimeout(load, 200);
-    const id = setInterval(load, 10_000);
-    return () => {
-      clearTimeout(first);
-      clearInterval(id);
-    };
-  }, [props.version]);
+  const agents = useResource(() => api.get<unknown>('/api/v1/agents').then(normaliseAgents), [], 10_000);
   return (
     <section class="card" aria-labelledby="agents-title">
-      <h3 id="agents-title">{t('agentsTitle')}</h3>
-      {error && <p class="hint">{t('agentsUnavailable', { error })}</p>}
-      {agents && (
-        <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent')}</th>
-              <th scope="col">{t('status')}</th>
-              <th scope="col">{t('openConversations')}</th>
-              <th scope="col">{t('topics')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {agents.map((a) => (
-              <tr>
-                <th scope="row">{a.name}</th>
-                <td>
-                  <span class={'status-dot status-' + a.status} aria-hidden="true" />
-                  {t(('status_' + a.status) as Key) ?? a.status}
-                </td>
-                <td>
-                  {a.openConversations}
-                  {a.maxConcurrent ? ' / ' + a.maxConcurrent : ''}
-                </td>
-                <td>{a.topics.map(topicName).join(', ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-function pct(v: number | null | undefined): string {
-  return v === null || v === undefined ? '–' : `${Math.round(v)}%`;
-}
-function dur(v: number | null | undefined): string {
-  return v === null || v === undefined ? '–' : formatClock(v);
-}
-
-function Stats() {
-  const { t, api, topicName } = useConsole();
-  const today = amsterdamDate();
-  const [from, setFrom] = useState(today);
-  const [to, setTo] = useState(today);
-  const [rows, setRows] = useState<TopicStats[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = () =>
-    api
-      .get<unknown>(`/api/v1/stats?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)
-      .then((json) => {
-        setRows(normaliseStats(json));
-        setError(null);
-      })
-      .catch((e) => setError(e.message));
-  useEffect(() => {
-    load();
-  }, []);
-  return (
-    <section class="card" aria-labelledby="stats-title">
-      <h3 id="stats-title">{t('statsTitle')}</h3>
-      <form
-        class="stats-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          load();
-        }}
-      >
-        <div class="inline-field">
-          <label for="stats-from">{t('from')}</label>
-          <input id="stats-from" type="date" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
-        </div>
-        <div class="inline-field">
-          <label for="stats-to">{t('to')}</label>
-          <input id="stats-to" type="date" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
-        </div>
-        <button type="submit" class="secondary">
-          {t('show')}
+      <div class="section-head">
+        <h3 id="agents-title">{t('agentsTitle')}</h3>
+        <button type="button" class="small secondary" onClick={agents.reload}>
+          {t('refresh')}
         </button>
-      </form>
-      {error && <p class="hint">{t('statsUnavailable', { error })}</p>}
-      {rows && !error && (
+      </div>
+      {agents.error && <p class="hint">{t('agentsUnavailable', { error: agents.error })}</p>}
+      {agents.data && agents.data.length === 0 && <p class="hint">{t('noAgents')}</p>}
+      {agents.data && agents.data.length > 0 && (
         <div class="table-scroll">
           <table class="table">
             <thead>
               <tr>
-                <th scope="col">{t('topic')}</th>
-                <th scope="col">{t('offered')}</th>
-                <th scope="col">{t('answered')}</th>
-                <th scope="col">{t('abandoned')}</th>
-                <th scope="col">{t('callbacks')}</th>
-                <th scope="col">{t('serviceLevel')}</th>
-                <th scope="col">{t('medianWait')}</th>
-                <th scope="col">{t('p90Wait')}</th>
-                <th scope="col">{t('aht')}</th>
-                <th scope="col">{t('rating')}</th>
+                <th scope="col">{t('agent')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('load')}</th>
+                <th scope="col">{t('topics')}</th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
+              {agents.data.map((a) => (
                 <tr>
-                  <th scope="row">{topicName(r.topic)}</th>
-                  <td>{r.offered ?? '–'}</td>
-                  <td>{r.answered ?? '–'}</td>
-                  <td>{r.abandoned ?? '–'}</td>
-                  <td>{r.callbacks ?? '–'}</td>
-                  <td>{pct(r.serviceLevel)}</td>
-                  <td>{dur(r.medianWaitSeconds)}</td>
-                  <td>{dur(r.p90WaitSeconds)}</td>
-                  <td>{dur(r.averageHandleSeconds)}</td>
-                  <td>{r.averageRating === null || r.averageRating === undefined ? '–' : r.averageRating.toFixed(1)}</td>
+                  <th scope="row">{a.name}</th>
+                  <td>
+                    <span class={'status-dot status-' + a.status} aria-hidden="true" />
+                    {t(('status_' + a.status) as Key) ?? a.status}
+                  </td>
+                  <td>
+                    {load(a)}
+                    {a.maxConcurrent !== undefined && a.status !== 'offline' && a.openConversations >= a.maxConcurrent && (
+                      <span class="muted"> ({t('full')})</span>
+                    )}
+                  </td>
+                  <td>{a.topics.map(topicName).join(', ')}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,6 +2,7 @@ import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import type { Lang, T } from '../i18n';
+import type { Department, Topic } from '../protocol';
 import type { TokenClaims } from '../util';
 
 export interface ConsoleContextValue {
@@ -10,6 +11,12 @@ export interface ConsoleContextValue {
   api: Api;
   claims: TokenClaims;
   topicName(id: string): string;
+  /** Every topic (public list, in the page language). */
+  topics: Topic[];
+  /** Departments with their current notices, read on load and every 30 s. */
+  departments: Department[];
+  /** Read the departments again now (after writing a notice). */
+  refreshDepartments(): void;
 }
 
 export const ConsoleContext = createContext<ConsoleContextValue | null>(null);

@@ -1,0 +1,197 @@
+import { useRef, useState } from 'preact/hooks';
+import { checkCanned, errorsFor } from '../../forms';
+import type { CannedReply, FieldError } from '../../protocol';
+import { useConsole } from '../context';
+import { type Failure, FieldErrors, FormFailure, SavedNote, SelectField, TextField, describedBy, failureOf, focusFirstInvalid } from '../fields';
+import { ConfirmDialog, Modal } from '../Modal';
+import { useResource } from '../useResource';
+
+const FIELDS = ['title', 'text', 'topics', 'locale'];
+
+type Dialog = { kind: 'edit'; reply: CannedReply | null } | { kind: 'delete'; reply: CannedReply } | null;
+
+/** Canned replies for one or more topics, or general ones (no topic) that every agent gets. */
+export function CannedReplies() {
+  const { t, api, topicName, topics } = useConsole();
+  const list = useResource(() => api.get<CannedReply[]>('/api/v1/admin/canned-replies'), []);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [filter, setFilter] = useState('');
+  const [busy, setBusy] = useState(false);
+  const replies = (list.data ?? [])
+    .filter((r) => !filter || (filter === 'general' ? !r.topics?.length : r.topics?.includes(filter)))
+    .sort((a, b) => a.title.localeCompare(b.title, 'nl'));
+
+  const remove = async (r: CannedReply) => {
+    setBusy(true);
+    try {
+      await api.del('/api/v1/admin/canned-replies/' + encodeURIComponent(r.id));
+      setSaved(t('cannedDeleted', { title: r.title }));
+      list.reload();
+    } catch (e) {
+      setSaved(t('loadFailed', { error: (e as Error).message }));
+    } finally {
+      setBusy(false);
+      setDialog(null);
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="canned-title">
+      <div class="section-head">
+        <h3 id="canned-title">{t('adminCanned')}</h3>
+        <SelectField id="canned-filter" label={t('filterTopic')} value={filter} onChange={setFilter} class="inline-field">
+          <option value="">{t('allReplies')}</option>
+          <option value="general">{t('generalReplies')}</option>
+          {topics.map((x) => (
+            <option value={x.id}>{x.name}</option>
+          ))}
+        </SelectField>
+        <button type="button" class="primary" onClick={() => setDialog({ kind: 'edit', reply: null })}>
+          {t('newCanned')}
+        </button>
+      </div>
+      <SavedNote text={saved} />
+      {list.error && (
+        <p class="error" role="alert">
+          {t('loadFailed', { error: list.error })}
+        </p>
+      )}
+      {list.data && replies.length === 0 && <p class="hint">{t('cannedNone')}</p>}
+      {replies.length > 0 && (
+        <div class="table-scroll">
+          <table class="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('title')}</th>
+                <th scope="col">{t('language2')}</th>
+                <th scope="col">{t('topics')}</th>
+                <th scope="col">{t('text')}</th>
+                <th scope="col">
+                  <span class="sr-only">{t('actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {replies.map((r) => (
+                <tr>
+                  <th scope="row">{r.title}</th>
+                  <td>{r.locale === 'en' ? t('english') : t('dutch')}</td>
+                  <td>{r.topics?.length ? r.topics.map(topicName).join(', ') : t('generalReply')}</td>
+                  <td class="clip">{r.text}</td>
+                  <td class="row-actions">
+                    <button type="button" class="small" aria-label={t('editNamed', { name: r.title })} onClick={() => setDialog({ kind: 'edit', reply: r })}>
+                      {t('edit')}
+                    </button>
+                    <button type="button" class="small danger" aria-label={t('deleteNamed', { name: r.title })} onClick={() => setDialog({ kind: 'delete', reply: r })}>
+                      {t('delete')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {dialog?.kind === 'edit' && (
+        <CannedDialog
+          reply={dialog.reply}
+          onClose={() => setDialog(null)}
+          onSaved={(title) => {
+            setDialog(null);
+            setSaved(t('cannedSaved', { title }));
+            list.reload();
+          }}
+        />
+      )}
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog
+          title={t('deleteCannedTitle', { title: dialog.reply.title })}
+          confirmLabel={t('delete')}
+          busy={busy}
+          onConfirm={() => remove(dialog.reply)}
+          onClose={() => setDialog(null)}
+        >
+          <p>{t('deleteCannedText')}</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+function CannedDialog(props: { reply: CannedReply | null; onClose(): void; onSaved(title: string): void }) {
+  const { t, api, lang, topics } = useConsole();
+  const r = props.reply;
+  const [title, setTitle] = useState(r?.title ?? '');
+  const [text, setText] = useState(r?.text ?? '');
+  const [locale, setLocale] = useState(r?.locale === 'en' ? 'en' : 'nl');
+  const [chosen, setChosen] = useState<string[]>(r?.topics ?? []);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setFailure(null);
+    const found = checkCanned({ title, text }, t);
+    setErrors(found);
+    if (found.length) {
+      focusFirstInvalid(formRef.current);
+      return;
+    }
+    const body = { title: title.trim(), text: text.trim(), topics: chosen, locale };
+    setBusy(true);
+    try {
+      if (r) await api.put('/api/v1/admin/canned-replies/' + encodeURIComponent(r.id), body);
+      else await api.post('/api/v1/admin/canned-replies', body);
+      props.onSaved(body.title);
+    } catch (err) {
+      const f = failureOf(err, lang, FIELDS);
+      setErrors(f.errors);
+      setFailure(f.failure);
+      setBusy(false);
+      focusFirstInvalid(formRef.current);
+    }
+  };
+  const topicErrors = errorsFor(errors, 'topics');
+  return (
+    <Modal title={r ? t('editCanned', { title: r.title }) : t('newCanned')} onClose={props.onClose} wide>
+      <form ref={formRef} class="dialog-form" onSubmit={submit} aria-busy={busy} noValidate>
+        <TextField id="canned-title-input" label={t('title')} hint={t('cannedTitleHint')} value={title} maxLength={100} errors={errorsFor(errors, 'title')} onInput={setTitle} />
+        <TextField id="canned-text" multiline rows={5} label={t('text')} hint={t('cannedTextHint')} value={text} maxLength={2000} errors={errorsFor(errors, 'text')} onInput={setText} />
+        <SelectField id="canned-locale" label={t('language2')} value={locale} errors={errorsFor(errors, 'locale')} onChange={setLocale}>
+          <option value="nl">{t('dutch')}</option>
+          <option value="en">{t('english')}</option>
+        </SelectField>
+        <fieldset aria-describedby={describedBy('canned-topics-hint', topicErrors.length > 0 && 'canned-topics-error')}>
+          <legend>{t('topics')}</legend>
+          <p id="canned-topics-hint" class="hint small-text">
+            {t('cannedTopicsHint')}
+          </p>
+          <div class="checkbox-grid">
+            {topics.map((x) => (
+              <label class="choice">
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(x.id)}
+                  onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, x.id] : chosen.filter((c) => c !== x.id))}
+                />
+                {x.name}
+              </label>
+            ))}
+          </div>
+          <FieldErrors id="canned-topics-error" messages={topicErrors} />
+        </fieldset>
+        <FormFailure failure={failure} />
+        <div class="dialog-actions">
+          <button type="button" class="secondary" onClick={props.onClose}>
+            {t('cancel')}
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {t('save')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

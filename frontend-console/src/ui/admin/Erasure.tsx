@@ -1,0 +1,100 @@
+import { useRef, useState } from 'preact/hooks';
+import { ApiError } from '../../api';
+import { checkConversationId, checkPhone, errorsFor } from '../../forms';
+import type { FieldError } from '../../protocol';
+import { useConsole } from '../context';
+import { SavedNote, TextField, failureOf, focusFirstInvalid } from '../fields';
+import { ConfirmDialog } from '../Modal';
+
+type Pending = { kind: 'conversation'; id: string } | { kind: 'phone'; phone: string } | null;
+
+/** Requests to be forgotten: a conversation's personal data, or every callback request of a phone number. Both audited. */
+export function Erasure() {
+  const { t, api, lang } = useConsole();
+  const [conversationId, setConversationId] = useState('');
+  const [phone, setPhone] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [pending, setPending] = useState<Pending>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const convForm = useRef<HTMLFormElement>(null);
+  const phoneForm = useRef<HTMLFormElement>(null);
+
+  const ask = (e: Event, kind: 'conversation' | 'phone') => {
+    e.preventDefault();
+    setDone(null);
+    const found = kind === 'conversation' ? checkConversationId(conversationId, t) : checkPhone(phone, t);
+    setErrors(found);
+    if (found.length) {
+      focusFirstInvalid(kind === 'conversation' ? convForm.current : phoneForm.current);
+      return;
+    }
+    setPending(kind === 'conversation' ? { kind, id: conversationId.trim() } : { kind, phone: phone.trim() });
+  };
+
+  const confirm = async () => {
+    if (!pending) return;
+    setBusy(true);
+    try {
+      if (pending.kind === 'conversation') {
+        await api.del(`/api/v1/admin/conversations/${encodeURIComponent(pending.id)}/personal-data`);
+        setDone(t('erasedConversation', { id: pending.id }));
+        setConversationId('');
+      } else {
+        const r = await api.del<{ removed: number }>('/api/v1/admin/callbacks?phone=' + encodeURIComponent(pending.phone));
+        setDone(t('erasedCallbacks', { count: r?.removed ?? 0 }));
+        setPhone('');
+      }
+      setErrors([]);
+    } catch (err) {
+      const field = pending.kind === 'conversation' ? 'conversationId' : 'phone';
+      const f = failureOf(err, lang, [field]);
+      // a 404 or a field error belongs next to the field the admin typed
+      const message = err instanceof ApiError && err.status === 404 ? t('erasureNotFound') : f.failure.message;
+      setErrors(f.errors.length ? f.errors.map((e) => ({ ...e, field })) : [{ field, message }]);
+      focusFirstInvalid(pending.kind === 'conversation' ? convForm.current : phoneForm.current);
+    } finally {
+      setBusy(false);
+      setPending(null);
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="erasure-title">
+      <h3 id="erasure-title">{t('adminErasure')}</h3>
+      <p class="hint">{t('erasureIntro')}</p>
+      <SavedNote text={done} />
+      <div class="two-col">
+        <form ref={convForm} class="erasure-form" onSubmit={(e) => ask(e, 'conversation')} aria-labelledby="erase-conv-title" noValidate>
+          <h4 id="erase-conv-title">{t('eraseConversationTitle')}</h4>
+          <TextField
+            id="erase-conversation"
+            label={t('conversationId')}
+            hint={t('conversationIdHint')}
+            value={conversationId}
+            errors={errorsFor(errors, 'conversationId')}
+            onInput={setConversationId}
+          />
+          <button type="submit" class="danger">
+            {t('eraseEllipsis')}
+          </button>
+        </form>
+        <form ref={phoneForm} class="erasure-form" onSubmit={(e) => ask(e, 'phone')} aria-labelledby="erase-phone-title" noValidate>
+          <h4 id="erase-phone-title">{t('erasePhoneTitle')}</h4>
+          <TextField id="erase-phone" type="tel" label={t('phone')} hint={t('erasePhoneHint')} value={phone} errors={errorsFor(errors, 'phone')} onInput={setPhone} />
+          <button type="submit" class="danger">
+            {t('eraseEllipsis')}
+          </button>
+        </form>
+      </div>
+      {pending && (
+        <ConfirmDialog title={t('eraseConfirmTitle')} confirmLabel={t('eraseConfirm')} busy={busy} onConfirm={confirm} onClose={() => setPending(null)}>
+          <p>{pending.kind === 'conversation' ? t('eraseConversationText', { id: pending.id }) : t('erasePhoneText', { phone: pending.phone })}</p>
+          <p>
+            <strong>{t('cannotUndo')}</strong>
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,340 @@
+import { useReducer, useRef, useState } from 'preact/hooks';
+import { errorsFor, groupErrors } from '../../forms';
+import type { Key } from '../../i18n';
+import type { AdminTopic, FieldError, Weekday } from '../../protocol';
+import { formatDay, formatInstant } from '../../time';
+import { type TopicEdit, type TopicForm, WEEKDAYS, checkTopic, editTopic, emptyTopicForm, formToTopic, topicToForm } from '../../topicForm';
+import { amsterdamDate } from '../../util';
+import { useConsole } from '../context';
+import { type Failure, FieldErrors, FormFailure, SavedNote, TextField, describedBy, failureOf, focusFirstInvalid } from '../fields';
+import { Modal } from '../Modal';
+import { useResource } from '../useResource';
+
+const FIELDS = ['id', 'nameNl', 'nameEn', 'sortOrder', 'openingHours', 'closedDates', 'callbackThresholdSeconds', 'digitalAlternatives', 'notice', 'noticeEn'];
+
+export function Topics() {
+  const { t, api, lang } = useConsole();
+  const list = useResource(() => api.get<AdminTopic[]>('/api/v1/admin/topics'), [], 60_000);
+  const [editing, setEditing] = useState<AdminTopic | 'new' | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const topics = [...(list.data ?? [])].sort((a, b) => a.sortOrder - b.sortOrder || a.nameNl.localeCompare(b.nameNl, 'nl'));
+  return (
+    <section class="card" aria-labelledby="topics-title">
+      <div class="section-head">
+        <h3 id="topics-title">{t('adminTopics')}</h3>
+        <button type="button" class="primary" onClick={() => setEditing('new')}>
+          {t('newTopic')}
+        </button>
+      </div>
+      <SavedNote text={saved} />
+      {list.error && (
+        <p class="error" role="alert">
+          {t('loadFailed', { error: list.error })}
+        </p>
+      )}
+      {list.data && (
+        <div class="table-scroll">
+          <table class="table topics-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('sortOrder')}</th>
+                <th scope="col">{t('topic')}</th>
+                <th scope="col">{t('nowOpen')}</th>
+                <th scope="col">{t('closedDates')}</th>
+                <th scope="col">{t('noticeColumn')}</th>
+                <th scope="col">{t('callbackThreshold')}</th>
+                <th scope="col">
+                  <span class="sr-only">{t('edit')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {topics.map((x) => {
+                const name = lang === 'en' ? x.nameEn : x.nameNl;
+                const upcoming = x.closedDates.filter((d) => d >= amsterdamDate());
+                return (
+                  <tr data-topic={x.id}>
+                    <td>{x.sortOrder}</td>
+                    <th scope="row">
+                      {name}
+                      <div class="muted small-text">
+                        {lang === 'en' ? x.nameNl : x.nameEn} · {x.id}
+                      </div>
+                    </th>
+                    <td>
+                      {x.openNow === undefined ? '–' : x.openNow ? t('open') : t('closedTopic')}
+                      {x.openNow === false && x.nextOpenAt && <div class="muted small-text">{t('opensAt', { time: formatInstant(x.nextOpenAt, lang) })}</div>}
+                    </td>
+                    <td>{upcoming.length ? upcoming.slice(0, 3).map((d) => formatDay(d, lang)).join(', ') + (upcoming.length > 3 ? ' …' : '') : '–'}</td>
+                    <td class="clip">{(lang === 'en' ? x.noticeEn || x.notice : x.notice) || '–'}</td>
+                    <td>{x.callbackThresholdSeconds} s</td>
+                    <td>
+                      <button type="button" class="small" aria-label={t('editNamed', { name })} onClick={() => setEditing(x)}>
+                        {t('edit')}
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editing && (
+        <TopicDialog
+          topic={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(name) => {
+            setEditing(null);
+            setSaved(t('topicSaved', { name }));
+            list.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+const DAY_KEYS: Record<Weekday, Key> = { mon: 'mon', tue: 'tue', wed: 'wed', thu: 'thu', fri: 'fri', sat: 'sat', sun: 'sun' };
+
+function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved(name: string): void }) {
+  const { t, api, lang } = useConsole();
+  const creating = !props.topic;
+  const [form, dispatch] = useReducer<TopicForm, TopicEdit>(editTopic, props.topic ? topicToForm(props.topic) : emptyTopicForm());
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [newDate, setNewDate] = useState('');
+  const formRef = useRef<HTMLFormElement>(null);
+  const set = (field: Extract<TopicEdit, { type: 'set' }>['field']) => (value: string) => dispatch({ type: 'set', field, value });
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setFailure(null);
+    const found = checkTopic(form, creating, t);
+    setErrors(found);
+    if (found.length) {
+      setFailure({ message: t('checkFields') });
+      focusFirstInvalid(formRef.current);
+      return;
+    }
+    setBusy(true);
+    try {
+      const body = formToTopic(form);
+      if (creating) await api.post('/api/v1/admin/topics', body);
+      else await api.put('/api/v1/admin/topics/' + encodeURIComponent(form.id), body);
+      props.onSaved(lang === 'en' ? body.nameEn : body.nameNl);
+    } catch (err) {
+      const f = failureOf(err, lang, FIELDS);
+      setErrors(f.errors);
+      setFailure(f.failure);
+      setBusy(false);
+      focusFirstInvalid(formRef.current);
+    }
+  };
+
+  const addDate = () => {
+    if (!newDate) return;
+    dispatch({ type: 'add-closed', date: newDate });
+    setNewDate('');
+  };
+
+  const title = creating ? t('newTopic') : t('editTopic', { name: lang === 'en' ? props.topic!.nameEn : props.topic!.nameNl });
+  const closedErrors = groupErrors(errors, 'closedDates');
+  return (
+    <Modal title={title} onClose={props.onClose} wide>
+      <form ref={formRef} class="dialog-form topic-form" onSubmit={submit} aria-busy={busy} noValidate>
+        {creating ? (
+          <TextField id="topic-id" label={t('topicId')} hint={t('topicIdHint')} value={form.id} errors={errorsFor(errors, 'id')} onInput={set('id')} />
+        ) : (
+          <p class="muted">
+            {t('topicId')}: <code>{form.id}</code>
+          </p>
+        )}
+        <div class="two-col">
+          <TextField id="topic-name-nl" label={t('nameNl')} value={form.nameNl} maxLength={100} errors={errorsFor(errors, 'nameNl')} onInput={set('nameNl')} />
+          <TextField id="topic-name-en" label={t('nameEn')} lang="en" value={form.nameEn} maxLength={100} errors={errorsFor(errors, 'nameEn')} onInput={set('nameEn')} />
+        </div>
+        <TextField id="topic-order" type="number" inputMode="numeric" label={t('sortOrder')} hint={t('sortOrderHint')} value={form.sortOrder} errors={errorsFor(errors, 'sortOrder')} onInput={set('sortOrder')} class="narrow" />
+
+        <fieldset class="hours">
+          <legend>{t('openingHours')}</legend>
+          <p class="hint small-text">{t('openingHoursHint')}</p>
+          <FieldErrors id="hours-error" messages={errors.filter((e) => e.field === 'openingHours').map((e) => e.message)} />
+          {WEEKDAYS.map((day) => (
+            <DayHours key={day} day={day} periods={form.hours[day]} errors={errors} dispatch={dispatch} />
+          ))}
+          <button type="button" class="small secondary" onClick={() => dispatch({ type: 'copy-day', from: 'mon', to: ['tue', 'wed', 'thu', 'fri'] })}>
+            {t('copyMonday')}
+          </button>
+        </fieldset>
+
+        <fieldset class="closed-dates" aria-describedby={describedBy('closed-hint', closedErrors.length > 0 && 'closed-error')}>
+          <legend>{t('closedDates')}</legend>
+          <p id="closed-hint" class="hint small-text">
+            {t('closedDatesHint')}
+          </p>
+          {form.closedDates.length === 0 ? (
+            <p class="muted">{t('noClosedDates')}</p>
+          ) : (
+            <ul class="chip-list">
+              {form.closedDates.map((d, i) => (
+                <li class={errorsFor(errors, `closedDates[${i}]`).length ? 'invalid' : ''}>
+                  <span>{formatDay(d, lang)}</span>
+                  <button type="button" class="small secondary" aria-label={t('removeNamed', { name: formatDay(d, lang) })} onClick={() => dispatch({ type: 'remove-closed', date: d })}>
+                    {t('remove')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <div class="add-row">
+            <div class="field">
+              <label for="closed-new">{t('dateToClose')}</label>
+              <input
+                id="closed-new"
+                type="date"
+                value={newDate}
+                onInput={(e) => setNewDate((e.target as HTMLInputElement).value)}
+                onKeyDown={(e) => {
+                  // Enter adds the day instead of saving the whole form
+                  if (e.key === 'Enter') {
+                    e.preventDefault();
+                    addDate();
+                  }
+                }}
+              />
+            </div>
+            <button type="button" class="secondary" onClick={addDate}>
+              {t('addDay')}
+            </button>
+            <button type="button" class="secondary" onClick={() => dispatch({ type: 'add-closed', date: amsterdamDate() })}>
+              {t('closeToday')}
+            </button>
+          </div>
+          <FieldErrors id="closed-error" messages={closedErrors} />
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('noticeGroup')}</legend>
+          <TextField id="topic-notice" multiline rows={2} label={t('notice')} hint={t('noticeHint')} value={form.notice} maxLength={500} errors={errorsFor(errors, 'notice')} onInput={set('notice')} />
+          <TextField id="topic-notice-en" multiline rows={2} lang="en" label={t('noticeEn')} value={form.noticeEn} maxLength={500} errors={errorsFor(errors, 'noticeEn')} onInput={set('noticeEn')} />
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('alternatives')}</legend>
+          <p class="hint small-text">{t('alternativesHint')}</p>
+          <FieldErrors id="alternatives-error" messages={groupErrors(errors, 'digitalAlternatives')} />
+          {form.alternatives.map((a, i) => (
+            <div class="row-fields">
+              <TextField
+                id={`alt-title-${i}`}
+                label={t('altTitle', { n: i + 1 })}
+                value={a.title}
+                maxLength={200}
+                errors={errorsFor(errors, `digitalAlternatives[${i}].title`)}
+                onInput={(v) => dispatch({ type: 'set-alternative', index: i, part: 'title', value: v })}
+              />
+              <TextField
+                id={`alt-url-${i}`}
+                type="url"
+                label={t('altUrl', { n: i + 1 })}
+                value={a.url}
+                maxLength={500}
+                errors={errorsFor(errors, `digitalAlternatives[${i}].url`)}
+                onInput={(v) => dispatch({ type: 'set-alternative', index: i, part: 'url', value: v })}
+              />
+              <button type="button" class="small secondary" aria-label={t('removeAlternative', { n: i + 1 })} onClick={() => dispatch({ type: 'remove-alternative', index: i })}>
+                {t('remove')}
+              </button>
+            </div>
+          ))}
+          <button type="button" class="small secondary" onClick={() => dispatch({ type: 'add-alternative' })}>
+            {t('addAlternative')}
+          </button>
+        </fieldset>
+
+        <TextField
+          id="topic-threshold"
+          type="number"
+          inputMode="numeric"
+          label={t('callbackThreshold')}
+          hint={t('callbackThresholdHint')}
+          value={form.callbackThresholdSeconds}
+          min={0}
+          max={86400}
+          errors={errorsFor(errors, 'callbackThresholdSeconds')}
+          onInput={set('callbackThresholdSeconds')}
+          class="narrow"
+        />
+        <FormFailure failure={failure} />
+        <div class="dialog-actions">
+          <button type="button" class="secondary" onClick={props.onClose}>
+            {t('cancel')}
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {t('save')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function DayHours(props: { day: Weekday; periods: { from: string; to: string }[]; errors: FieldError[]; dispatch(e: TopicEdit): void }) {
+  const { t } = useConsole();
+  const { day } = props;
+  const dayName = t(DAY_KEYS[day]);
+  const field = 'openingHours.' + day;
+  const messages = errorsFor(props.errors, field);
+  const errorId = `hours-${day}-error`;
+  return (
+    <fieldset class="day" data-day={day}>
+      <legend>{dayName}</legend>
+      {props.periods.length === 0 && <p class="muted small-text">{t('closedAllDay')}</p>}
+      {props.periods.map((p, i) => {
+        const invalid = errorsFor(props.errors, `${field}[${i}]`).length > 0;
+        const ctx = t('periodOf', { day: dayName, n: i + 1 });
+        return (
+          <div class="period">
+            <div class="field">
+              <label for={`h-${day}-${i}-from`}>
+                {t('opensFrom')}
+                <span class="sr-only"> ({ctx})</span>
+              </label>
+              <input
+                id={`h-${day}-${i}-from`}
+                type="time"
+                value={p.from}
+                aria-invalid={invalid ? true : undefined}
+                aria-describedby={invalid ? errorId : undefined}
+                onInput={(e) => props.dispatch({ type: 'set-period', day, index: i, part: 'from', value: (e.target as HTMLInputElement).value })}
+              />
+            </div>
+            <div class="field">
+              <label for={`h-${day}-${i}-to`}>
+                {t('closesAt')}
+                <span class="sr-only"> ({ctx})</span>
+              </label>
+              <input
+                id={`h-${day}-${i}-to`}
+                type="time"
+                value={p.to}
+                aria-invalid={invalid ? true : undefined}
+                aria-describedby={invalid ? errorId : undefined}
+                onInput={(e) => props.dispatch({ type: 'set-period', day, index: i, part: 'to', value: (e.target as HTMLInputElement).value })}
+              />
+            </div>
+            <button type="button" class="small secondary" aria-label={t('removeNamed', { name: ctx })} onClick={() => props.dispatch({ type: 'remove-period', day, index: i })}>
+              {t('remove')}
+            </button>
+          </div>
+        );
+      })}
+      <button type="button" class="small secondary" aria-label={t('addPeriodOn', { day: dayName })} onClick={() => props.dispatch({ type: 'add-period', day })}>
+        {t('addPeriod')}
+      </button>
+      <FieldErrors id={errorId} messages={messages} />
+    </fieldset>
+  );
+}

@@ -1,0 +1,353 @@
+import { useRef, useState } from 'preact/hooks';
+import { checkResetPassword, checkUserBasics, errorsFor, temporaryPassword } from '../../forms';
+import type { Key } from '../../i18n';
+import type { AdminUser, Department, FieldError, StaffRole } from '../../protocol';
+import { useConsole } from '../context';
+import { CheckboxField, type Failure, FieldErrors, FormFailure, SavedNote, SelectField, TextField, describedBy, failureOf, focusFirstInvalid } from '../fields';
+import { ConfirmDialog, Modal } from '../Modal';
+import { useResource } from '../useResource';
+
+export const ROLES: StaffRole[] = ['agent', 'supervisor', 'admin', 'department', 'integrator'];
+const FIELDS = ['username', 'displayName', 'password', 'roles', 'topics', 'maxConcurrent', 'active', 'department'];
+
+type Dialog = { kind: 'edit'; user: AdminUser | null } | { kind: 'reset'; user: AdminUser } | { kind: 'toggle'; user: AdminUser } | null;
+
+export function Users() {
+  const { t, api, topicName, departments } = useConsole();
+  const list = useResource(() => api.get<AdminUser[]>('/api/v1/admin/users'), []);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const users = [...(list.data ?? [])].sort((a, b) => Number(b.active) - Number(a.active) || a.displayName.localeCompare(b.displayName, 'nl'));
+  const deptName = (id: string | null | undefined) => (id ? (departments.find((d) => d.id === id)?.name ?? id) : '');
+
+  const toggle = async (u: AdminUser) => {
+    setBusy(true);
+    try {
+      await api.put('/api/v1/admin/users/' + u.id, userBody(u, { active: !u.active }));
+      setSaved(u.active ? t('userDisabled', { name: u.displayName }) : t('userEnabled', { name: u.displayName }));
+      setDialog(null);
+      list.reload();
+    } catch (e) {
+      setSaved(t('loadFailed', { error: (e as Error).message }));
+      setDialog(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="users-title">
+      <div class="section-head">
+        <h3 id="users-title">{t('adminUsers')}</h3>
+        <button type="button" class="primary" onClick={() => setDialog({ kind: 'edit', user: null })}>
+          {t('newUser')}
+        </button>
+      </div>
+      <SavedNote text={saved} />
+      {list.error && (
+        <p class="error" role="alert">
+          {t('loadFailed', { error: list.error })}
+        </p>
+      )}
+      {list.data && (
+        <div class="table-scroll">
+          <table class="table users-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('name')}</th>
+                <th scope="col">{t('username')}</th>
+                <th scope="col">{t('roles')}</th>
+                <th scope="col">{t('topics')}</th>
+                <th scope="col">{t('maxConcurrentShort')}</th>
+                <th scope="col">{t('department')}</th>
+                <th scope="col">{t('active')}</th>
+                <th scope="col">
+                  <span class="sr-only">{t('actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((u) => (
+                <tr data-user={u.username} class={u.active ? '' : 'inactive'}>
+                  <th scope="row">{u.displayName}</th>
+                  <td>{u.username}</td>
+                  <td>{u.roles.map((r) => t(('role_' + r) as Key)).join(', ')}</td>
+                  <td>{u.topics.length ? u.topics.map(topicName).join(', ') : '–'}</td>
+                  <td>{u.maxConcurrent}</td>
+                  <td>{deptName(u.department) || '–'}</td>
+                  <td>{u.active ? t('yes') : t('no')}</td>
+                  <td class="row-actions">
+                    <button type="button" class="small" aria-label={t('editNamed', { name: u.displayName })} onClick={() => setDialog({ kind: 'edit', user: u })}>
+                      {t('edit')}
+                    </button>
+                    <button type="button" class="small secondary" aria-label={t('resetPasswordNamed', { name: u.displayName })} onClick={() => setDialog({ kind: 'reset', user: u })}>
+                      {t('resetPassword')}
+                    </button>
+                    <button
+                      type="button"
+                      class={'small ' + (u.active ? 'danger' : 'secondary')}
+                      aria-label={(u.active ? t('disable') : t('enable')) + ': ' + u.displayName}
+                      onClick={() => setDialog({ kind: 'toggle', user: u })}
+                    >
+                      {u.active ? t('disable') : t('enable')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {dialog?.kind === 'edit' && (
+        <UserDialog
+          user={dialog.user}
+          departments={departments}
+          onClose={() => setDialog(null)}
+          onSaved={(name) => {
+            setDialog(null);
+            setSaved(t('userSaved', { name }));
+            list.reload();
+          }}
+        />
+      )}
+      {dialog?.kind === 'reset' && (
+        <ResetDialog
+          user={dialog.user}
+          onClose={() => setDialog(null)}
+          onSaved={() => {
+            setSaved(t('passwordResetDone', { name: dialog.user.displayName }));
+            setDialog(null);
+          }}
+        />
+      )}
+      {dialog?.kind === 'toggle' && (
+        <ConfirmDialog
+          title={dialog.user.active ? t('disableTitle', { name: dialog.user.displayName }) : t('enableTitle', { name: dialog.user.displayName })}
+          confirmLabel={dialog.user.active ? t('disable') : t('enable')}
+          busy={busy}
+          onConfirm={() => toggle(dialog.user)}
+          onClose={() => setDialog(null)}
+        >
+          <p>{dialog.user.active ? t('disableText') : t('enableText')}</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+function userBody(u: AdminUser, change: Partial<AdminUser>): Record<string, unknown> {
+  const v = { ...u, ...change };
+  const body: Record<string, unknown> = {
+    username: v.username,
+    displayName: v.displayName,
+    roles: v.roles,
+    topics: v.topics,
+    maxConcurrent: v.maxConcurrent,
+    active: v.active,
+  };
+  if (v.roles.includes('department')) body.department = v.department;
+  return body;
+}
+
+function UserDialog(props: { user: AdminUser | null; departments: Department[]; onClose(): void; onSaved(name: string): void }) {
+  const { t, api, lang, topics } = useConsole();
+  const creating = !props.user;
+  const u = props.user;
+  const [username, setUsername] = useState(u?.username ?? '');
+  const [displayName, setDisplayName] = useState(u?.displayName ?? '');
+  const [password, setPassword] = useState('');
+  const [roles, setRoles] = useState<StaffRole[]>(u?.roles ?? ['agent']);
+  const [chosenTopics, setTopics] = useState<string[]>(u?.topics ?? []);
+  const [maxConcurrent, setMax] = useState(String(u?.maxConcurrent ?? 3));
+  const [active, setActive] = useState(u?.active ?? true);
+  const [department, setDepartment] = useState(u?.department ?? '');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const toggle = <X,>(list: X[], item: X, on: boolean) => (on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item));
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setFailure(null);
+    const found = checkUserBasics({ username, displayName, password, roles, department, maxConcurrent }, creating, t);
+    setErrors(found);
+    if (found.length) {
+      setFailure({ message: t('checkFields') });
+      focusFirstInvalid(formRef.current);
+      return;
+    }
+    const body: Record<string, unknown> = {
+      username: username.trim(),
+      displayName: displayName.trim(),
+      roles: ROLES.filter((r) => roles.includes(r)),
+      topics: chosenTopics,
+      maxConcurrent: Number(maxConcurrent),
+      active,
+    };
+    if (roles.includes('department')) body.department = department;
+    if (creating) body.password = password;
+    setBusy(true);
+    try {
+      if (creating) await api.post('/api/v1/admin/users', body);
+      else await api.put('/api/v1/admin/users/' + u!.id, body);
+      props.onSaved(displayName.trim());
+    } catch (err) {
+      const f = failureOf(err, lang, FIELDS);
+      setErrors(f.errors);
+      setFailure(f.failure);
+      setBusy(false);
+      focusFirstInvalid(formRef.current);
+    }
+  };
+
+  const roleErrors = errorsFor(errors, 'roles');
+  const topicErrors = errorsFor(errors, 'topics');
+  return (
+    <Modal title={creating ? t('newUser') : t('editUser', { name: u!.displayName })} onClose={props.onClose} wide>
+      <form ref={formRef} class="dialog-form" onSubmit={submit} aria-busy={busy} noValidate>
+        <div class="two-col">
+          {creating ? (
+            <TextField id="user-username" label={t('username')} value={username} maxLength={64} errors={errorsFor(errors, 'username')} onInput={setUsername} />
+          ) : (
+            <p class="muted">
+              {t('username')}: <strong>{u!.username}</strong>
+            </p>
+          )}
+          <TextField id="user-display" label={t('displayName')} value={displayName} maxLength={100} errors={errorsFor(errors, 'displayName')} onInput={setDisplayName} />
+        </div>
+        {creating && (
+          <TextField
+            id="user-password"
+            type="password"
+            autocomplete="new-password"
+            label={t('initialPassword')}
+            hint={t('initialPasswordHint')}
+            value={password}
+            errors={errorsFor(errors, 'password')}
+            onInput={setPassword}
+          />
+        )}
+        <fieldset aria-describedby={describedBy(roleErrors.length > 0 && 'user-roles-error')}>
+          <legend>{t('roles')}</legend>
+          {ROLES.map((r) => (
+            <label class="choice">
+              <input
+                type="checkbox"
+                checked={roles.includes(r)}
+                aria-invalid={roleErrors.length ? true : undefined}
+                onChange={(e) => setRoles(toggle(roles, r, (e.target as HTMLInputElement).checked))}
+              />
+              {t(('role_' + r) as Key)} <span class="muted small-text">— {t(('roleHint_' + r) as Key)}</span>
+            </label>
+          ))}
+          <FieldErrors id="user-roles-error" messages={roleErrors} />
+        </fieldset>
+        {roles.includes('department') && (
+          <SelectField id="user-department" label={t('department')} value={department} errors={errorsFor(errors, 'department')} onChange={setDepartment}>
+            <option value="">{t('chooseOne')}</option>
+            {props.departments.map((d) => (
+              <option value={d.id}>{d.name}</option>
+            ))}
+          </SelectField>
+        )}
+        <fieldset aria-describedby={describedBy('user-topics-hint', topicErrors.length > 0 && 'user-topics-error')}>
+          <legend>{t('topics')}</legend>
+          <p id="user-topics-hint" class="hint small-text">
+            {t('userTopicsHint')}
+          </p>
+          <div class="checkbox-grid">
+            {topics.map((x) => (
+              <label class="choice">
+                <input type="checkbox" checked={chosenTopics.includes(x.id)} onChange={(e) => setTopics(toggle(chosenTopics, x.id, (e.target as HTMLInputElement).checked))} />
+                {x.name}
+              </label>
+            ))}
+          </div>
+          <FieldErrors id="user-topics-error" messages={topicErrors} />
+        </fieldset>
+        <TextField
+          id="user-max"
+          type="number"
+          inputMode="numeric"
+          label={t('maxConcurrent')}
+          value={maxConcurrent}
+          min={1}
+          max={20}
+          errors={errorsFor(errors, 'maxConcurrent')}
+          onInput={setMax}
+          class="narrow"
+        />
+        <CheckboxField id="user-active" label={t('activeAccount')} hint={t('activeHint')} checked={active} errors={errorsFor(errors, 'active')} onChange={setActive} />
+        <FormFailure failure={failure} />
+        <div class="dialog-actions">
+          <button type="button" class="secondary" onClick={props.onClose}>
+            {t('cancel')}
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {t('save')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function ResetDialog(props: { user: AdminUser; onClose(): void; onSaved(): void }) {
+  const { t, api, lang } = useConsole();
+  const [value, setValue] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const found = checkResetPassword(value, t);
+    setErrors(found);
+    setFailure(null);
+    if (found.length) {
+      focusFirstInvalid(formRef.current);
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.post(`/api/v1/admin/users/${props.user.id}/reset-password`, { temporaryPassword: value });
+      props.onSaved();
+    } catch (err) {
+      const f = failureOf(err, lang, ['temporaryPassword']);
+      setErrors(f.errors);
+      setFailure(f.failure);
+      setBusy(false);
+      focusFirstInvalid(formRef.current);
+    }
+  };
+  return (
+    <Modal title={t('resetPasswordTitle', { name: props.user.displayName })} onClose={props.onClose}>
+      <form ref={formRef} class="dialog-form" onSubmit={submit} aria-busy={busy} noValidate>
+        <p>{t('resetPasswordText')}</p>
+        <TextField
+          id="reset-password"
+          label={t('temporaryPassword')}
+          hint={t('temporaryPasswordHint')}
+          value={value}
+          autocomplete="off"
+          errors={errorsFor(errors, 'temporaryPassword')}
+          onInput={setValue}
+        />
+        <button type="button" class="small secondary" onClick={() => setValue(temporaryPassword())}>
+          {t('generate')}
+        </button>
+        <FormFailure failure={failure} />
+        <div class="dialog-actions">
+          <button type="button" class="secondary" onClick={props.onClose}>
+            {t('cancel')}
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {t('resetPassword')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AgentConnection, afterClose } from '../src/connection';
+
+describe('what a close from the server means', () => {
+  it('reconnects at once after a service restart, but not twice within 2 s', () => {
+    expect(afterClose(1012, 'service restart', null, 10_000)).toEqual({ kind: 'reconnect-now' });
+    expect(afterClose(1012, '', 9_000, 10_000)).toEqual({ kind: 'backoff' });
+    expect(afterClose(1012, '', 7_000, 10_000)).toEqual({ kind: 'reconnect-now' });
+  });
+
+  it('ends the session on a policy close, except for the frame limit', () => {
+    expect(afterClose(1008, 'token revoked', null, 0)).toEqual({ kind: 'session-ended', reason: 'revoked' });
+    expect(afterClose(1008, 'account disabled', null, 0)).toEqual({ kind: 'session-ended', reason: 'disabled' });
+    expect(afterClose(1008, '', null, 0)).toEqual({ kind: 'session-ended', reason: 'revoked' });
+    expect(afterClose(1008, 'too many frames', null, 0)).toEqual({ kind: 'backoff' });
+  });
+
+  it('backs off after anything else', () => {
+    for (const code of [1000, 1001, 1006, 1011]) expect(afterClose(code, '', null, 0)).toEqual({ kind: 'backoff' });
+  });
+});
+
+/** Just enough of a browser WebSocket to drive AgentConnection. */
+class FakeSocket {
+  static OPEN = 1;
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: ((e: { code: number; reason: string }) => void) | null = null;
+  onerror: (() => void) | null = null;
+  sent: string[] = [];
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {
+    FakeSocket.all.push(this);
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close() {
+    this.readyState = 3;
+  }
+  serverCloses(code: number, reason = '') {
+    this.readyState = 3;
+    this.onclose?.({ code, reason });
+  }
+}
+
+describe('the agent connection', () => {
+  beforeEach(() => {
+    FakeSocket.all = [];
+    vi.useFakeTimers();
+    vi.stubGlobal('WebSocket', FakeSocket);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  function start() {
+    const states: string[] = [];
+    const ended: string[] = [];
+    const conn = new AgentConnection('ws://loket/ws/agent', () => 'a.b.c', {
+      onFrame() {},
+      onState: (s, ms) => states.push(ms === undefined ? s : `${s}:${ms}`),
+      onRefused() {},
+      onSessionEnded: (r) => ended.push(r),
+    });
+    conn.start();
+    return { conn, states, ended };
+  }
+
+  it('goes to a new node at once when its node restarts (1012), with the same URL', () => {
+    const { states } = start();
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].serverCloses(1012, 'service restart');
+    expect(FakeSocket.all).toHaveLength(2); // no timer needed
+    expect(FakeSocket.all[1].url).toBe('ws://loket/ws/agent');
+    expect(states).toContain('reconnecting:0');
+    FakeSocket.all[1].open();
+    expect(states[states.length - 1]).toBe('open');
+  });
+
+  it('waits with back-off after a network drop', () => {
+    start();
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].serverCloses(1006);
+    expect(FakeSocket.all).toHaveLength(1);
+    vi.advanceTimersByTime(1300);
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
+  it('stops and reports a revoked session (1008) instead of reconnecting', () => {
+    const { ended, states } = start();
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].serverCloses(1008, 'token revoked');
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(ended).toEqual(['revoked']);
+    expect(states[states.length - 1]).toBe('offline');
+  });
+});

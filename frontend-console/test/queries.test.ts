@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { auditPath, detailText, ratingsPath, searchPath } from '../src/queries';
+
+describe('search and filter URLs', () => {
+  it('asks for past conversations with only the filters that are set', () => {
+    const q = { from: '2026-11-01', to: '2026-11-30', topic: '', outcome: 'referred', agentId: 'u-7', state: '' };
+    expect(searchPath(q, 50)).toBe('/api/v1/conversations/search?from=2026-11-01&to=2026-11-30&outcome=referred&agentId=u-7&limit=50&offset=50');
+  });
+
+  it('asks for ratings of a period, for all topics or one', () => {
+    expect(ratingsPath('2026-11-01', '2026-11-30', '')).toBe('/api/v1/ratings?from=2026-11-01&to=2026-11-30');
+    expect(ratingsPath('2026-11-01', '2026-11-30', 'paspoort-id')).toBe('/api/v1/ratings?from=2026-11-01&to=2026-11-30&topic=paspoort-id');
+  });
+
+  it('filters the audit log on instants that cover whole Amsterdam days', () => {
+    expect(auditPath({ actor: ' sara ', action: 'read_ratings', from: '2026-11-01', to: '2026-11-30', conversationId: '', limit: '100' })).toBe(
+      '/api/v1/admin/audit?actor=sara&action=read_ratings&from=2026-10-31T23%3A00%3A00.000Z&to=2026-11-30T23%3A00%3A00.000Z&limit=100',
+    );
+    expect(auditPath({ actor: '', action: '', from: '', to: '', conversationId: '', limit: '' })).toBe('/api/v1/admin/audit');
+  });
+
+  it('shows audit details as readable pairs', () => {
+    expect(detailText({ topic: 'paspoort-id', count: 3, filter: { from: '2026-11-01' } })).toBe('topic: paspoort-id, count: 3, filter: {"from":"2026-11-01"}');
+    expect(detailText(null)).toBe('');
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { translate } from '../src/i18n';
+import type { AdminTopic } from '../src/protocol';
+import { checkTopic, editTopic, emptyTopicForm, formToTopic, topicToForm } from '../src/topicForm';
+
+const t = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('nl', k, p);
+
+const paspoort: AdminTopic = {
+  id: 'paspoort-id',
+  nameNl: 'Paspoort en ID-kaart',
+  nameEn: 'Passport and ID card',
+  sortOrder: 10,
+  openingHours: { mon: [['08:30', '12:00'], ['13:00', '17:00']], fri: [['08:30', '12:00']] },
+  closedDates: ['2026-12-25', '2026-04-27'],
+  callbackThresholdSeconds: 600,
+  digitalAlternatives: [{ title: 'Afspraak maken', url: 'https://www.gemeente.nl/afspraak' }],
+  notice: 'Storing bij de balie',
+  noticeEn: null,
+  openNow: false,
+  nextOpenAt: '2026-12-28T07:30:00Z',
+};
+
+describe('topic form', () => {
+  it('edits what the API gives and sends it back the same, every weekday spelled out', () => {
+    const form = topicToForm(paspoort);
+    expect(form.hours.tue).toEqual([]);
+    expect(form.closedDates).toEqual(['2026-04-27', '2026-12-25']);
+    const body = formToTopic(form);
+    expect(body).toEqual({
+      id: 'paspoort-id',
+      nameNl: 'Paspoort en ID-kaart',
+      nameEn: 'Passport and ID card',
+      sortOrder: 10,
+      openingHours: { mon: [['08:30', '12:00'], ['13:00', '17:00']], tue: [], wed: [], thu: [], fri: [['08:30', '12:00']], sat: [], sun: [] },
+      closedDates: ['2026-04-27', '2026-12-25'],
+      callbackThresholdSeconds: 600,
+      digitalAlternatives: [{ title: 'Afspraak maken', url: 'https://www.gemeente.nl/afspraak' }],
+      notice: 'Storing bij de balie',
+      noticeEn: null,
+    });
+    expect('openNow' in body).toBe(false);
+  });
+
+  it('closes a day, adds and removes periods and alternatives, copies Monday to the week', () => {
+    let f = topicToForm(paspoort);
+    f = editTopic(f, { type: 'add-closed', date: '2026-05-05' });
+    f = editTopic(f, { type: 'add-closed', date: '2026-05-05' });
+    f = editTopic(f, { type: 'add-closed', date: 'morgen' });
+    expect(f.closedDates).toEqual(['2026-04-27', '2026-05-05', '2026-12-25']);
+    f = editTopic(f, { type: 'remove-closed', date: '2026-04-27' });
+    expect(f.closedDates).toEqual(['2026-05-05', '2026-12-25']);
+
+    f = editTopic(f, { type: 'add-period', day: 'fri' });
+    expect(f.hours.fri).toEqual([{ from: '08:30', to: '12:00' }, { from: '12:00', to: '' }]);
+    f = editTopic(f, { type: 'set-period', day: 'fri', index: 1, part: 'to', value: '16:00' });
+    f = editTopic(f, { type: 'add-period', day: 'sat' });
+    expect(f.hours.sat).toEqual([{ from: '09:00', to: '17:00' }]);
+    f = editTopic(f, { type: 'remove-period', day: 'sat', index: 0 });
+    expect(f.hours.sat).toEqual([]);
+
+    f = editTopic(f, { type: 'copy-day', from: 'mon', to: ['tue', 'wed'] });
+    expect(f.hours.wed).toEqual(f.hours.mon);
+    f = editTopic(f, { type: 'set-period', day: 'wed', index: 0, part: 'from', value: '09:00' });
+    expect(f.hours.mon[0].from).toBe('08:30'); // a copy, not the same list
+
+    f = editTopic(f, { type: 'add-alternative' });
+    f = editTopic(f, { type: 'set-alternative', index: 1, part: 'title', value: 'Formulier' });
+    f = editTopic(f, { type: 'remove-alternative', index: 0 });
+    expect(f.alternatives).toEqual([{ title: 'Formulier', url: '' }]);
+    expect(checkTopic(f, false, t)).toEqual([{ field: 'digitalAlternatives[0].url', message: 'Vul een webadres in dat begint met https:// of http://.' }]);
+  });
+
+  it('names the same fields as the server so its errors land on them', () => {
+    const f = { ...emptyTopicForm(), id: 'Paspoort', nameEn: 'x'.repeat(101), sortOrder: 'tien', callbackThresholdSeconds: '90000' };
+    f.hours = { ...f.hours, mon: [{ from: '17:00', to: '09:00' }] };
+    expect(checkTopic(f, true, t).map((e) => e.field)).toEqual(['id', 'nameNl', 'nameEn', 'sortOrder', 'openingHours.mon[0]', 'callbackThresholdSeconds']);
+    // editing never checks the id: it cannot change
+    expect(checkTopic({ ...topicToForm(paspoort), id: 'WHATEVER' }, false, t)).toEqual([]);
+  });
+});
