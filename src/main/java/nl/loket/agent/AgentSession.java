@@ -5,15 +5,20 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.core.Vertx;
 import nl.loket.agent.AgentProtocol.Out;
-import nl.loket.platform.Pump;
-import nl.loket.platform.Frames;
-import nl.loket.platform.Subscriber;
-import nl.loket.platform.Db;
+import nl.loket.cluster.AgentFollower;
+import nl.loket.cluster.Fanout;
+import nl.loket.conversation.ConversationEvent;
+import nl.loket.conversation.ConversationRow;
+import nl.loket.conversation.ConversationState;
 import nl.loket.conversation.Conversations;
+import nl.loket.conversation.EndReason;
 import nl.loket.conversation.Message;
+import nl.loket.conversation.Move;
+import nl.loket.platform.Failures;
+import nl.loket.platform.Frames;
+import nl.loket.platform.Pump;
 import nl.loket.queue.QueueService;
 import nl.loket.queue.QueueSnapshot;
 import nl.loket.user.User;
@@ -21,229 +26,365 @@ import nl.loket.user.UserRepository;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * One agent connection on this node. It keeps what it has sent per conversation (last seq,
- * resident presence) and, on every signal, compares that with the tables: new assignments
- * become {@code assigned}, lost ones {@code ended}, new messages {@code message}. The first run
- * sends {@code hello} with everything the agent holds, so a reconnect restores the console.
+ * One agent connection on this node. It keeps in memory what it has sent of each conversation
+ * the agent holds (version, last seq, resident presence) and applies the changes the hub hands
+ * it in version order: new messages become {@code message}, presence {@code presence}, a move
+ * away {@code ended}, a conversation assigned to the agent {@code assigned} (the one read: its
+ * history). A version skip not filled within a moment, a change too big to be carried, or the
+ * listener coming back makes it read that conversation once. The first run sends {@code hello}
+ * with everything the agent holds, so a reconnect restores the console.
+ *
+ * <p>The fields without {@code volatile} are touched only inside the {@link Pump}'s runs.
  */
-final class AgentSession implements Subscriber {
+final class AgentSession implements AgentFollower {
 
-    private record Held(int lastSeq, boolean residentOnline) {
-    }
+    static final long GAP_WAIT_MILLIS = 100;
 
-    private record Live(UUID id, int lastSeq, boolean residentOnline) {
+    /** What this connection has sent of a held conversation. */
+    private record Held(long version, int lastSeq, boolean residentOnline) {
+        Held after(ConversationEvent e, int seq) {
+            return new Held(e.version(), seq, e.residentOnline());
+        }
     }
 
     private final WebSocketConnection connection;
     private final UUID agentId;
-    private final Conversations conversations;
-    private final QueueService queues;
-    private final UserRepository users;
-    private final ObjectMapper mapper;
-    private final Pump pump;
-    private final Map<UUID, Held> held = new ConcurrentHashMap<>();
-    private final AtomicBoolean conversationsDirty = new AtomicBoolean(true);
-    private final AtomicBoolean boardsDirty = new AtomicBoolean(true);
-    /** The account's topics are re-read only when the account changed, not on every message. */
-    private final AtomicBoolean accountDirty = new AtomicBoolean(false);
-    private volatile boolean greeted;
-    private volatile List<String> topics = List.of();
-    /** A supervisor watches every topic's board, not only the ones they serve. */
     private final boolean supervisor;
-    private volatile Out.Queues lastBoards;
-    private volatile Out.Callbacks lastCallbacks;
+    private final Conversations conversations;
+    private final UserRepository users;
+    private final QueueService queues;
+    private final Fanout fanout;
+    private final ObjectMapper mapper;
+    private final Vertx vertx;
+    private final Pump pump;
+
+    private final ConcurrentLinkedQueue<ConversationEvent> inbox = new ConcurrentLinkedQueue<>();
+    private volatile boolean syncNeeded;
+    private volatile boolean accountDirty;
+    private volatile QueueSnapshot boards;
+    private volatile boolean gapTimer;
+    private volatile boolean gapExpired;
+
+    private boolean greeted;
+    /** Read by the socket's thread too (may the agent type here?); written only in the pump's runs. */
+    private final Map<UUID, Held> held = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UUID, TreeMap<Long, ConversationEvent>> pending = new HashMap<>();
+    private final Set<UUID> toRead = new HashSet<>();
+    private List<String> topics = List.of();
+    private Out.Queues lastBoards;
+    private Out.Callbacks lastCallbacks;
 
     AgentSession(WebSocketConnection connection, UUID agentId, boolean supervisor, Conversations conversations,
-                 QueueService queues, UserRepository users, ObjectMapper mapper) {
-        this.supervisor = supervisor;
+                 UserRepository users, QueueService queues, Fanout fanout, ObjectMapper mapper, Vertx vertx, Failures failures) {
+        this.queues = queues;
         this.connection = connection;
         this.agentId = agentId;
+        this.supervisor = supervisor;
         this.conversations = conversations;
-        this.queues = queues;
         this.users = users;
+        this.fanout = fanout;
         this.mapper = mapper;
-        this.pump = new Pump("agent " + agentId, this::deliver);
+        this.vertx = vertx;
+        this.pump = new Pump(this::deliver, e -> failures.record("delivery", e,
+                "Delivery to agent connection %s (agent %s) failed; the next change retries", connection.id(), agentId));
     }
 
-    UUID agentId() {
+    @Override
+    public UUID agentId() {
         return agentId;
     }
 
+    WebSocketConnection connection() {
+        return connection;
+    }
+
+    /** Whether this connection holds the conversation (from memory). */
     boolean holds(UUID conversationId) {
         return held.containsKey(conversationId);
     }
 
-    @Override
-    public boolean follows(UUID conversationId) {
-        return held.containsKey(conversationId);
+    /** Sends hello: the account and everything the agent holds. */
+    void start() {
+        pump.trigger();
     }
 
     @Override
-    public void refresh() {
-        conversationsDirty.set(true);
+    public void onEvent(ConversationEvent event) {
+        inbox.add(event);
+        pump.trigger();
+    }
+
+    @Override
+    public void resync() {
+        syncNeeded = true;
         pump.trigger();
     }
 
     @Override
     public void accountChanged() {
-        accountDirty.set(true);
-        boardsDirty.set(true);
-        refresh();
+        accountDirty = true;
+        pump.trigger();
     }
 
-    @Override
-    public void boardsChanged() {
-        boardsDirty.set(true);
+    /** The boards changed: the latest snapshot, pushed when what this agent watches changed. */
+    void boards(QueueSnapshot snapshot) {
+        boards = snapshot;
         pump.trigger();
     }
 
     @Override
     public void typing(UUID conversationId, String from) {
-        send(new Out.Typing(conversationId.toString())).subscribe().with(ok -> { }, e -> { });
+        if ("resident".equals(from)) {
+            send(new Out.Typing(conversationId.toString())).subscribe().with(ok -> { }, e -> { });
+        }
     }
 
     @Override
     public void revoke() {
-        connection.close(new CloseReason(1008, "account disabled")).subscribe().with(ok -> { }, e -> { });
+        connection.close(new CloseReason(1008, "account disabled or changed")).subscribe().with(ok -> { }, e -> { });
     }
 
     Uni<Void> send(Out frame) {
         return Frames.send(connection, mapper, frame);
     }
 
+    void closed() {
+        held.keySet().forEach(id -> fanout.unfollow(id, this));
+    }
+
+    // ---- one run of the pump -------------------------------------------------------------------
+
     private Uni<Void> deliver() {
         if (!connection.isOpen()) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Void> work = Uni.createFrom().voidItem();
-        if (!greeted) {
-            conversationsDirty.set(false);
-            work = work.chain(this::hello);
-        } else if (conversationsDirty.getAndSet(false)) {
-            work = work.chain(this::syncConversations);
+        for (ConversationEvent e; (e = inbox.poll()) != null; ) {
+            pending.computeIfAbsent(e.id(), k -> new TreeMap<>()).put(e.version(), e);
         }
-        return work.chain(() -> boardsDirty.getAndSet(false) ? boards() : Uni.createFrom().voidItem());
+        if (!greeted) {
+            syncNeeded = false;
+            return hello().chain(this::deliver);
+        }
+        if (syncNeeded) {
+            syncNeeded = false;
+            return sync().chain(this::deliver);
+        }
+        if (accountDirty) {
+            accountDirty = false;
+            return users.find(agentId).invoke(u -> u.ifPresent(user -> topics = user.topics()))
+                    .chain(queues::snapshot).chain(snapshot -> sendAll(boardFrames(snapshot))).chain(this::deliver);
+        }
+        if (!toRead.isEmpty()) {
+            UUID id = toRead.iterator().next();
+            toRead.remove(id);
+            return read(id).chain(this::deliver);
+        }
+        List<Out> frames = new ArrayList<>();
+        boolean gap = false;
+        for (UUID id : List.copyOf(pending.keySet())) {
+            TreeMap<Long, ConversationEvent> queue = pending.get(id);
+            while (!queue.isEmpty()) {
+                ConversationEvent e = queue.firstEntry().getValue();
+                Held h = held.get(id);
+                if (h == null) {
+                    queue.pollFirstEntry();
+                    if (e.heldBy(agentId)) {
+                        // assigned to this agent (a claim, a transfer): its history is one read
+                        toRead.add(id);
+                    }
+                    continue;
+                }
+                if (e.version() <= h.version()) {
+                    queue.pollFirstEntry();
+                    continue;
+                }
+                if (e.version() > h.version() + 1 || e.elided()) {
+                    if (e.elided() || gapExpired) {
+                        toRead.add(id);
+                    } else {
+                        gap = true;
+                    }
+                    break;
+                }
+                queue.pollFirstEntry();
+                frames.addAll(apply(e, h));
+            }
+            if (queue.isEmpty()) {
+                pending.remove(id);
+            }
+        }
+        if (gap) {
+            waitForGap();
+        } else {
+            gapExpired = false;
+        }
+        QueueSnapshot snapshot = boards;
+        if (snapshot != null) {
+            boards = null;
+            frames.addAll(boardFrames(snapshot));
+        }
+        Uni<Void> sending = sendAll(frames);
+        return toRead.isEmpty() ? sending : sending.chain(this::deliver);
     }
 
+    /** What the console must hear about a change of a held conversation. */
+    private List<Out> apply(ConversationEvent e, Held h) {
+        List<Out> frames = new ArrayList<>();
+        int seq = h.lastSeq();
+        for (Message m : e.messages()) {
+            if (m.seq() > seq) {
+                frames.add(Out.MessageEvent.of(m));
+                seq = m.seq();
+            }
+        }
+        if (!e.heldBy(agentId)) {
+            // it left this agent: what it said last, then why it went
+            String reason = e.move().flatMap(Move::reason).map(EndReason::forAgent).orElse(EndReason.CLOSED.forAgent());
+            frames.add(new Out.Ended(e.id().toString(), reason));
+            held.remove(e.id());
+            fanout.unfollow(e.id(), this);
+            pending.remove(e.id());
+            return frames;
+        }
+        if (e.residentOnline() != h.residentOnline()) {
+            frames.add(new Out.Presence(e.id().toString(), e.residentOnline()));
+        }
+        held.put(e.id(), h.after(e, seq));
+        return frames;
+    }
+
+    private void waitForGap() {
+        if (gapTimer) {
+            return;
+        }
+        gapTimer = true;
+        vertx.setTimer(GAP_WAIT_MILLIS, t -> {
+            gapTimer = false;
+            gapExpired = true;
+            pump.trigger();
+        });
+    }
+
+    // ---- reads: hello, a conversation newly held or missed, the resync -------------------------
+
     private Uni<Void> hello() {
-        return Uni.combine().all().unis(users.find(agentId), live()).asTuple().chain(t -> {
+        return Uni.combine().all().unis(users.find(agentId), conversations.heldBy(agentId)).asTuple().chain(t -> {
             User user = t.getItem1().orElseThrow();
             topics = user.topics();
-            List<Live> live = t.getItem2();
-            return Multi.createFrom().iterable(live).onItem().transformToUniAndConcatenate(this::view).collect().asList()
+            return Multi.createFrom().iterable(t.getItem2()).onItem().transformToUniAndConcatenate(h -> view(h.id()))
+                    .filter(Objects::nonNull).collect().asList()
                     .chain(views -> {
                         Out.AgentView agent = new Out.AgentView(user.id().toString(), user.displayName(), user.topics(),
                                 user.maxConcurrent(), user.status());
-                        return send(new Out.Hello(agent, views)).invoke(() -> {
-                            for (int i = 0; i < live.size(); i++) {
-                                List<Out.MessageView> messages = views.get(i).messages();
-                                int seq = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).seq();
-                                held.put(live.get(i).id(), new Held(seq, views.get(i).residentOnline()));
-                            }
-                            greeted = true;
-                        });
+                        views.forEach(v -> hold(v));
+                        greeted = true;
+                        // the boards follow at once, then on every change
+                        return send(new Out.Hello(agent, views.stream().map(View::frame).toList()))
+                                .chain(queues::snapshot).chain(snapshot -> sendAll(boardFrames(snapshot)));
                     });
         });
     }
 
-    private Uni<Void> syncConversations() {
-        Uni<Void> account = accountDirty.getAndSet(false)
-                ? users.find(agentId).invoke(u -> u.ifPresent(user -> topics = user.topics())).replaceWithVoid()
-                : Uni.createFrom().voidItem();
-        return account.chain(this::live).chain(live -> {
-            Map<UUID, Live> now = new HashMap<>();
-            live.forEach(l -> now.put(l.id(), l));
-            List<Uni<Void>> steps = new ArrayList<>();
-            for (UUID gone : List.copyOf(held.keySet())) {
-                if (!now.containsKey(gone)) {
-                    steps.add(ended(gone));
-                }
-            }
-            for (Live l : now.values()) {
-                Held h = held.get(l.id());
-                if (h == null) {
-                    steps.add(view(l).chain(v -> send(new Out.Assigned(v)).invoke(() -> {
-                        List<Out.MessageView> m = v.messages();
-                        held.put(l.id(), new Held(m.isEmpty() ? 0 : m.get(m.size() - 1).seq(), v.residentOnline()));
-                    })));
-                } else {
-                    if (l.lastSeq() > h.lastSeq()) {
-                        steps.add(newMessages(l.id()));
-                    }
-                    if (l.residentOnline() != h.residentOnline()) {
-                        steps.add(send(new Out.Presence(l.id().toString(), l.residentOnline())).invoke(() ->
-                                held.computeIfPresent(l.id(), (k, old) -> new Held(old.lastSeq(), l.residentOnline()))));
-                    }
-                }
-            }
-            return Multi.createFrom().iterable(steps).onItem().transformToUniAndConcatenate(u -> u).collect().last().replaceWithVoid();
-        });
-    }
-
-    private Uni<Void> newMessages(UUID conversationId) {
-        Held h = held.get(conversationId);
+    /** A conversation that may have become this agent's, or whose changes this connection missed. */
+    private Uni<Void> read(UUID id) {
+        Held h = held.get(id);
         if (h == null) {
-            return Uni.createFrom().voidItem();
+            return view(id).chain(v -> {
+                if (v == null || v.row().state() != ConversationState.ACTIVE
+                        || !agentId.equals(v.row().assignedAgent())) {
+                    return Uni.createFrom().voidItem();
+                }
+                hold(v);
+                return send(new Out.Assigned(v.frame()));
+            });
         }
-        return conversations.messagesAfter(conversationId, h.lastSeq(), true).chain(messages -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (Message m : messages) {
-                chain = chain.chain(() -> send(Out.MessageEvent.of(m)).invoke(() ->
-                        held.computeIfPresent(conversationId, (k, old) -> new Held(m.seq(), old.residentOnline()))));
+        return conversations.find(id).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().voidItem();
             }
-            return chain;
+            ConversationRow row = found.get();
+            return conversations.messagesAfter(id, h.lastSeq(), true).chain(missed -> {
+                ConversationEvent now = ConversationEvent.read(row, missed);
+                if (now.heldBy(agentId)) {
+                    return sendAll(apply(now, h));
+                }
+                // it left this agent while the connection was not listening: why, is in the assignment
+                return conversations.endReason(id, agentId).chain(reason -> {
+                    List<Out> frames = new ArrayList<>();
+                    missed.forEach(m -> frames.add(Out.MessageEvent.of(m)));
+                    frames.add(new Out.Ended(id.toString(), reason.forAgent()));
+                    held.remove(id);
+                    fanout.unfollow(id, this);
+                    return sendAll(frames);
+                });
+            });
         });
     }
 
-    /** A conversation left this agent: deliver what it said last, then why it went. */
-    private Uni<Void> ended(UUID conversationId) {
-        return newMessages(conversationId)
-                .chain(() -> conversations.endReason(conversationId, agentId))
-                .chain(reason -> {
-                    held.remove(conversationId);
-                    return send(new Out.Ended(conversationId.toString(), reason.forAgent()));
-                });
+    /** After the listener was down: what the agent holds now, compared with what was sent. */
+    private Uni<Void> sync() {
+        return conversations.heldBy(agentId).invoke(now -> {
+            Set<UUID> ids = new HashSet<>(held.keySet());
+            now.forEach(h -> ids.add(h.id()));
+            toRead.addAll(ids);
+        }).replaceWithVoid();
     }
 
-    private Uni<List<Live>> live() {
-        return conversations.heldBy(agentId).map(list -> list.stream()
-                .map(h -> new Live(h.id(), h.lastSeq(), h.residentOnline())).toList());
+    /** A conversation as the console shows it: state, resident, every message and note. */
+    private record View(ConversationRow row, Out.ConversationView frame) {
     }
 
-    /** The whole conversation as the console shows it: state, resident, every message and note. */
-    private Uni<Out.ConversationView> view(Live live) {
-        return Uni.combine().all().unis(conversations.find(live.id()), conversations.messagesAfter(live.id(), 0, true))
-                .asTuple().map(t -> {
-                    var c = t.getItem1().orElseThrow();
-                    return new Out.ConversationView(c.id().toString(), c.topic(), c.state().wire(), c.residentName(), c.queuedAt(),
-                            c.assignedAt(), live.residentOnline(), c.confidential(),
-                            t.getItem2().stream().map(Out.MessageView::of).toList());
-                });
-    }
-
-    private Uni<Void> boards() {
-        return queues.snapshot().chain(snapshot -> {
-            List<String> watched = supervisor ? snapshot.topics().keySet().stream().sorted().toList() : topics;
-            List<Out.TopicBoard> boards = watched.stream().map(id -> {
-                QueueSnapshot.TopicLoad load = snapshot.topic(id);
-                return new Out.TopicBoard(id, load.waiting(), load.longestWaitSeconds(snapshot.at()),
-                        load.estimate(load.waiting() + 1), load.agents().size(), load.callbacksOpen());
-            }).toList();
-            Out.Queues frame = new Out.Queues(boards);
-            Out.Callbacks callbacks = new Out.Callbacks(watched.stream()
-                    .map(id -> new Out.TopicCallbacks(id, snapshot.topic(id).callbacksOpen())).toList());
-            Uni<Void> sendBoards = sameBoards(frame, lastBoards) ? Uni.createFrom().voidItem()
-                    : send(frame).invoke(() -> lastBoards = frame);
-            return sendBoards.chain(() -> callbacks.equals(lastCallbacks) ? Uni.createFrom().voidItem()
-                    : send(callbacks).invoke(() -> lastCallbacks = callbacks));
+    private Uni<View> view(UUID id) {
+        return Uni.combine().all().unis(conversations.find(id), conversations.messagesAfter(id, 0, true)).asTuple().map(t -> {
+            if (t.getItem1().isEmpty()) {
+                return null;
+            }
+            ConversationRow c = t.getItem1().get();
+            return new View(c, new Out.ConversationView(c.id().toString(), c.topic(), c.state().wire(), c.residentName(),
+                    c.queuedAt(), c.assignedAt(), c.residentOnline(), c.confidential(),
+                    t.getItem2().stream().map(Out.MessageView::of).toList()));
         });
+    }
+
+    private void hold(View v) {
+        List<Out.MessageView> messages = v.frame().messages();
+        int seq = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).seq();
+        held.put(v.row().id(), new Held(v.row().version(), seq, v.row().residentOnline()));
+        fanout.follow(v.row().id(), this);
+    }
+
+    // ---- boards --------------------------------------------------------------------------------
+
+    private List<Out> boardFrames(QueueSnapshot snapshot) {
+        List<String> watched = supervisor ? snapshot.topics().keySet().stream().sorted().toList() : topics;
+        List<Out.TopicBoard> list = watched.stream().map(id -> {
+            QueueSnapshot.TopicLoad load = snapshot.topic(id);
+            return new Out.TopicBoard(id, load.waiting(), load.longestWaitSeconds(snapshot.at()),
+                    load.estimate(load.waiting() + 1), load.agents().size(), load.callbacksOpen());
+        }).toList();
+        List<Out> frames = new ArrayList<>(2);
+        Out.Queues queues = new Out.Queues(list);
+        if (!sameBoards(queues, lastBoards)) {
+            frames.add(queues);
+            lastBoards = queues;
+        }
+        Out.Callbacks callbacks = new Out.Callbacks(watched.stream()
+                .map(id -> new Out.TopicCallbacks(id, snapshot.topic(id).callbacksOpen())).toList());
+        if (!callbacks.equals(lastCallbacks)) {
+            frames.add(callbacks);
+            lastCallbacks = callbacks;
+        }
+        return frames;
     }
 
     /** Equal apart from the ever-growing longest wait: that alone is no reason to push. */
@@ -256,10 +397,18 @@ final class AgentSession implements Subscriber {
             Out.TopicBoard y = b.topics().get(i);
             if (!x.id().equals(y.id()) || x.waiting() != y.waiting() || x.agentsAvailable() != y.agentsAvailable()
                     || x.callbacksOpen() != y.callbacksOpen()
-                    || !java.util.Objects.equals(x.estimatedWaitSeconds(), y.estimatedWaitSeconds())) {
+                    || !Objects.equals(x.estimatedWaitSeconds(), y.estimatedWaitSeconds())) {
                 return false;
             }
         }
         return true;
+    }
+
+    private Uni<Void> sendAll(List<Out> frames) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Out f : frames) {
+            chain = chain.chain(() -> send(f));
+        }
+        return chain;
     }
 }

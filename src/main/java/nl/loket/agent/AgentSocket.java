@@ -1,10 +1,7 @@
 package nl.loket.agent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -13,21 +10,24 @@ import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.annotation.security.RolesAllowed;
 import nl.loket.agent.AgentProtocol.In;
 import nl.loket.agent.AgentProtocol.Out;
 import nl.loket.callback.CallbackInput;
 import nl.loket.callback.CallbackService;
 import nl.loket.cluster.Fanout;
-import nl.loket.platform.ValidationException;
 import nl.loket.cluster.Presence;
-import nl.loket.platform.Signal;
-import nl.loket.platform.Db;
-import nl.loket.platform.FrameLimiter;
-import nl.loket.platform.LoketException;
 import nl.loket.config.LoketConfig;
 import nl.loket.conversation.Conversations;
 import nl.loket.conversation.Sender;
+import nl.loket.platform.Db;
+import nl.loket.platform.Failures;
+import nl.loket.platform.FrameLimiter;
+import nl.loket.platform.Inbound;
+import nl.loket.platform.LoketException;
+import nl.loket.platform.Signal;
+import nl.loket.platform.ValidationException;
 import nl.loket.privacy.Privacy;
 import nl.loket.queue.QueueService;
 import nl.loket.security.Roles;
@@ -38,7 +38,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import java.util.Set;
 import java.util.UUID;
 
-/** {@code WS /ws/agent}, SPEC §4.2. Every frame is checked against the conversation's assignment. */
+/** {@code WS /ws/agent}: docs/protocol.md, the agent socket. Every frame is checked against the conversation's assignment. */
 @WebSocket(path = "/ws/agent", endpointId = UpgradeChecks.AGENT_ENDPOINT)
 @RolesAllowed(Roles.AGENT)
 public class AgentSocket {
@@ -57,14 +57,15 @@ public class AgentSocket {
     private final Fanout fanout;
     private final Db db;
     private final ObjectMapper mapper;
+    private final Vertx vertx;
     private final LoketConfig config;
     private final Privacy privacy;
+    private final Inbound<In> inbound;
+    private final Failures failures;
 
-    public AgentSocket(SecurityIdentity identity, Conversations conversations, CallbackService callbacks,
-                       QueueService queues,
-                       UserRepository users, Presence presence, Fanout fanout, Db db, ObjectMapper mapper, LoketConfig config,
-                       Privacy privacy) {
-        this.privacy = privacy;
+    public AgentSocket(SecurityIdentity identity, Conversations conversations, CallbackService callbacks, QueueService queues,
+                       UserRepository users, Presence presence, Fanout fanout, Db db, ObjectMapper mapper, Vertx vertx,
+                       LoketConfig config, Privacy privacy, Failures failures) {
         this.identity = identity;
         this.conversations = conversations;
         this.callbacks = callbacks;
@@ -74,7 +75,12 @@ public class AgentSocket {
         this.fanout = fanout;
         this.db = db;
         this.mapper = mapper;
+        this.vertx = vertx;
         this.config = config;
+        this.privacy = privacy;
+        this.failures = failures;
+        this.inbound = new Inbound<>("agent-socket", In.class, "ref", mapper,
+                (code, message, ref) -> new Out.Error(code, message, ref), failures);
     }
 
     @OnOpen
@@ -82,12 +88,12 @@ public class AgentSocket {
         JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
         UUID agentId = UUID.fromString(jwt.getSubject());
         AgentSession session = new AgentSession(connection, agentId, identity.hasRole(Roles.SUPERVISOR), conversations,
-                queues, users, mapper);
+                users, queues, fanout, mapper, vertx, failures);
         connection.userData().put(SESSION, session);
         connection.userData().put(NAME, jwt.getClaim("name") == null ? jwt.getName() : jwt.<String>getClaim("name"));
         connection.userData().put(LIMITER, new FrameLimiter(config.limits().agentFrames(), config.limits().frameWindow()));
-        fanout.addAgent(connection.id(), agentId, session);
-        return presence.agentConnected(connection.id(), agentId).invoke(session::refresh);
+        fanout.addAgent(connection.id(), session);
+        return presence.agentConnected(connection.id(), agentId).invoke(session::start);
     }
 
     @OnClose
@@ -96,31 +102,16 @@ public class AgentSocket {
         if (session == null) {
             return Uni.createFrom().voidItem();
         }
-        fanout.removeAgent(connection.id(), session.agentId(), session);
+        fanout.removeAgent(connection.id(), session);
+        session.closed();
         return presence.agentDisconnected(connection.id(), session.agentId());
     }
 
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String text) {
         AgentSession session = connection.userData().get(SESSION);
-        CloseReason refused = connection.userData().get(LIMITER).refuse(text);
-        if (refused != null) {
-            return connection.close(refused);
-        }
-        In frame;
-        try {
-            frame = mapper.readValue(text, In.class);
-        } catch (JsonProcessingException e) {
-            return session.send(new Out.Error("bad_request", "Onbekend of ongeldig bericht. / Unknown or malformed frame.", refOf(text)));
-        }
-        Uni<Void> work;
-        try {
-            work = handle(session, connection.userData().get(NAME), frame);
-        } catch (LoketException e) {
-            work = Uni.createFrom().failure(e);
-        }
-        return work.onFailure(LoketException.class).recoverWithUni(e ->
-                session.send(new Out.Error(((LoketException) e).code(), e.getMessage(), frame.ref())));
+        return inbound.handle(connection, connection.userData().get(LIMITER), text,
+                frame -> handle(session, connection.userData().get(NAME), frame));
     }
 
     private Uni<Void> handle(AgentSession session, String name, In frame) {
@@ -176,7 +167,7 @@ public class AgentSocket {
             return conversations.close(agent, uuid(c.conversationId()), c.outcome(),
                     c.summary() == null || c.summary().isBlank() ? null : privacy.clean(c.summary().strip()), c.confidential());
         }
-        throw bad("onbekend type / unknown type");
+        throw new IllegalStateException("unhandled frame " + frame.getClass().getSimpleName());
     }
 
     private Uni<Void> post(AgentSession session, UUID conversationId, Sender sender, String clientMsgId, String text) {
@@ -191,10 +182,7 @@ public class AgentSocket {
     @OnError
     public Uni<Void> error(WebSocketConnection connection, Throwable failure) {
         AgentSession session = connection.userData().get(SESSION);
-        if (session == null) {
-            return Uni.createFrom().voidItem();
-        }
-        return session.send(new Out.Error("internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", null));
+        return inbound.failed(connection, failure, session == null ? "before open" : "agent " + session.agentId());
     }
 
     private static UUID uuid(String value) {
@@ -214,15 +202,5 @@ public class AgentSocket {
 
     private static LoketException notAssigned() {
         return LoketException.of("not_assigned", "Dit gesprek is niet aan u toegewezen. / This conversation is not assigned to you.");
-    }
-
-    /** The ref of a frame that could not be parsed as a whole, if it is JSON at all. */
-    private String refOf(String text) {
-        try {
-            JsonNode node = mapper.readTree(text);
-            return node != null && node.hasNonNull("ref") ? node.get("ref").asText() : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 }

@@ -1,93 +1,78 @@
 package nl.loket.cluster;
 
-import nl.loket.platform.Subscriber;
-import nl.loket.platform.Signal;
-import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import nl.loket.conversation.ConversationEvent;
+import nl.loket.platform.Signal;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * This node's open connections, and the routing of signals to them. Queue changes are
- * coalesced: positions and boards are recomputed at most a few times per second, however
- * many claims and arrivals happened in between.
+ * This node's open connections, and the routing of signals to them. Routing costs a map lookup
+ * per signal, whatever the number of connections: a conversation's change goes to the
+ * connections that follow that conversation and to the agents it was or is assigned to.
  */
 @ApplicationScoped
 public class Fanout {
-
-    /** How often coalesced queue changes are pushed. */
-    static final long TICK_MILLIS = 200;
-    /** Every connection re-reads its due on this period, in case a signal was lost. */
-    static final long SAFETY_MILLIS = 15_000;
-
-    private final Vertx vertx;
-    private final Set<Subscriber> residents = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<UUID, Set<Subscriber>> residentsByConversation = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<UUID, Set<Subscriber>> agentsById = new ConcurrentHashMap<>();
-    private final Set<String> dirtyTopics = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean boardsDirty = new AtomicBoolean();
-    private final AtomicBoolean allTopicsDirty = new AtomicBoolean();
-    private long tickTimer = -1;
-    private long safetyTimer = -1;
-
-    public Fanout(Vertx vertx) {
-        this.vertx = vertx;
-    }
-
-    void start(@Observes StartupEvent event) {
-        tickTimer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
-        safetyTimer = vertx.setPeriodic(SAFETY_MILLIS, id -> refreshAll());
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        vertx.cancelTimer(tickTimer);
-        vertx.cancelTimer(safetyTimer);
-    }
 
     /** An open connection as the presence table knows it, so a node can announce its connections again. */
     public record Registration(String connectionId, String kind, UUID subject) {
     }
 
     private final ConcurrentHashMap<String, Registration> registrations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, Set<Follower>> byConversation = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, Set<AgentFollower>> byAgent = new ConcurrentHashMap<>();
+    private final Set<Follower> residents = ConcurrentHashMap.newKeySet();
 
     public List<Registration> registrations() {
         return List.copyOf(registrations.values());
     }
 
-    public void addResident(String connectionId, UUID conversationId, Subscriber s) {
-        registrations.put(connectionId, new Registration(connectionId, "resident", conversationId));
-        residents.add(s);
-        residentsByConversation.computeIfAbsent(conversationId, k -> ConcurrentHashMap.newKeySet()).add(s);
+    public void addResident(String connectionId, UUID conversationId, Follower follower) {
+        registrations.put(connectionId, new Registration(connectionId, Presence.RESIDENT, conversationId));
+        residents.add(follower);
+        follow(conversationId, follower);
     }
 
-    public void removeResident(String connectionId, UUID conversationId, Subscriber s) {
+    public void removeResident(String connectionId, UUID conversationId, Follower follower) {
         registrations.remove(connectionId);
-        residents.remove(s);
-        residentsByConversation.computeIfPresent(conversationId, (k, set) -> {
-            set.remove(s);
+        residents.remove(follower);
+        unfollow(conversationId, follower);
+    }
+
+    public void addAgent(String connectionId, AgentFollower agent) {
+        registrations.put(connectionId, new Registration(connectionId, Presence.AGENT, agent.agentId()));
+        byAgent.computeIfAbsent(agent.agentId(), k -> ConcurrentHashMap.newKeySet()).add(agent);
+    }
+
+    public void removeAgent(String connectionId, AgentFollower agent) {
+        registrations.remove(connectionId);
+        byAgent.computeIfPresent(agent.agentId(), (k, set) -> {
+            set.remove(agent);
             return set.isEmpty() ? null : set;
         });
     }
 
-    public void addAgent(String connectionId, UUID agentId, Subscriber s) {
-        registrations.put(connectionId, new Registration(connectionId, "agent", agentId));
-        agentsById.computeIfAbsent(agentId, k -> ConcurrentHashMap.newKeySet()).add(s);
+    /** From now on the follower hears every change of the conversation. */
+    public void follow(UUID conversationId, Follower follower) {
+        byConversation.computeIfAbsent(conversationId, k -> ConcurrentHashMap.newKeySet()).add(follower);
     }
 
-    public void removeAgent(String connectionId, UUID agentId, Subscriber s) {
-        registrations.remove(connectionId);
-        agentsById.computeIfPresent(agentId, (k, set) -> {
-            set.remove(s);
+    public void unfollow(UUID conversationId, Follower follower) {
+        byConversation.computeIfPresent(conversationId, (k, set) -> {
+            set.remove(follower);
             return set.isEmpty() ? null : set;
         });
+    }
+
+    /** Whether any connection on this node follows the conversation as its resident. */
+    public boolean hasResident(UUID conversationId) {
+        return byConversation.getOrDefault(conversationId, Set.of()).stream().anyMatch(residents::contains);
     }
 
     public int residentConnections() {
@@ -95,83 +80,36 @@ public class Fanout {
     }
 
     public int agentConnections() {
-        return agentsById.values().stream().mapToInt(Set::size).sum();
+        return byAgent.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** The agents' connections on this node, for the boards. */
+    public Iterable<AgentFollower> agents() {
+        return () -> byAgent.values().stream().flatMap(Set::stream).iterator();
     }
 
     /** Routes one signal, from this node or another, to the connections it concerns. */
     void dispatch(@Observes Signal signal) {
-        if (signal instanceof Signal.Resync) {
-            refreshAll();
-            return;
-        }
         if (signal instanceof Signal.Conversation c) {
-            residentsByConversation.getOrDefault(c.id(), Set.of()).forEach(Subscriber::refresh);
-            agentsById.forEach((agentId, set) -> set.forEach(s -> {
-                if (agentId.equals(c.agentId()) || s.follows(c.id())) {
-                    s.refresh();
-                }
-            }));
-        } else if (signal instanceof Signal.Queue q) {
-            dirtyTopics.add(q.topic());
-            boardsDirty.set(true);
-        } else if (signal instanceof Signal.Agent a) {
-            agentsById.getOrDefault(a.id(), Set.of()).forEach(Subscriber::accountChanged);
-            // an agent coming, going or filling up changes the wait (and offers) of their topics' residents
-            allTopicsDirty.set(true);
-            boardsDirty.set(true);
-        } else if (signal instanceof Signal.Callbacks) {
-            boardsDirty.set(true);
-        } else if (signal instanceof Signal.Topics) {
-            allTopicsDirty.set(true);
+            ConversationEvent event = ConversationEvent.of(c);
+            Set<Follower> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+            targets.addAll(byConversation.getOrDefault(event.id(), Set.of()));
+            if (event.agentId() != null) {
+                targets.addAll(byAgent.getOrDefault(event.agentId(), Set.of()));
+            }
+            if (event.previousAgentId() != null) {
+                targets.addAll(byAgent.getOrDefault(event.previousAgentId(), Set.of()));
+            }
+            targets.forEach(f -> f.onEvent(event));
         } else if (signal instanceof Signal.Typing t) {
-            if ("resident".equals(t.from())) {
-                agentsById.values().forEach(set -> set.forEach(s -> {
-                    if (s.follows(t.conversationId())) {
-                        s.typing(t.conversationId(), t.from());
-                    }
-                }));
-            } else {
-                residentsByConversation.getOrDefault(t.conversationId(), Set.of())
-                        .forEach(s -> s.typing(t.conversationId(), t.from()));
-            }
+            byConversation.getOrDefault(t.conversationId(), Set.of()).forEach(f -> f.typing(t.conversationId(), t.from()));
+        } else if (signal instanceof Signal.Account a) {
+            byAgent.getOrDefault(a.id(), Set.of()).forEach(AgentFollower::accountChanged);
         } else if (signal instanceof Signal.Revoke r) {
-            agentsById.getOrDefault(r.userId(), Set.of()).forEach(Subscriber::revoke);
-        }
-    }
-
-    /** After the listener was down: nobody knows what was missed, so everybody re-reads. */
-    public void refreshAll() {
-        residents.forEach(Subscriber::refresh);
-        agentsById.values().forEach(set -> set.forEach(Subscriber::refresh));
-        boardsDirty.set(true);
-    }
-
-    private void tick() {
-        if (dirtyTopics.isEmpty() && !boardsDirty.get() && !allTopicsDirty.get()) {
-            return;
-        }
-        if (allTopicsDirty.getAndSet(false)) {
-            dirtyTopics.clear();
-            residents.forEach(s -> {
-                if (s.waiting()) {
-                    s.refresh();
-                }
-            });
-        }
-        for (String topic : Set.copyOf(dirtyTopics)) {
-            dirtyTopics.remove(topic);
-            residents.forEach(s -> {
-                if (s.waitsIn(topic)) {
-                    s.refresh();
-                }
-            });
-        }
-        if (boardsDirty.getAndSet(false)) {
-            try {
-                agentsById.values().forEach(set -> set.forEach(Subscriber::boardsChanged));
-            } catch (RuntimeException e) {
-                Log.warn("Pushing queue boards failed", e);
-            }
+            byAgent.getOrDefault(r.userId(), Set.of()).forEach(AgentFollower::revoke);
+        } else if (signal instanceof Signal.Resync) {
+            residents.forEach(Follower::resync);
+            byAgent.values().forEach(set -> set.forEach(Follower::resync));
         }
     }
 }

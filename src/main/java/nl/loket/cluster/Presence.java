@@ -44,21 +44,42 @@ public class Presence {
         this.users = users;
     }
 
-    public Uni<Void> residentConnected(String connectionId, UUID conversationId) {
-        return db.tx(tx -> insert(tx, connectionId, node.id(), RESIDENT, conversationId)
-                .chain(() -> conversations.residentBack(tx, conversationId)));
+    /**
+     * Records a resident's new connection, unless the conversation already has {@code max} open
+     * connections on any node (tabs, devices): then nothing is recorded and the answer is false.
+     */
+    public Uni<Boolean> residentConnected(String connectionId, UUID conversationId, int max) {
+        return db.tx(tx -> lockSubject(tx, conversationId)
+                .chain(() -> tx.query("select count(*) as n from presence where kind = 'resident' and subject = $1",
+                        Tuple.of(conversationId)))
+                .chain(rows -> rows.iterator().next().getLong("n") >= max ? Uni.createFrom().item(false)
+                        : insert(tx, connectionId, node.id(), RESIDENT, conversationId)
+                        .chain(() -> conversations.residentBack(tx, conversationId)).replaceWith(true)));
     }
 
     public Uni<Void> residentDisconnected(String connectionId, UUID conversationId) {
-        return db.tx(tx -> delete(tx, connectionId).chain(() -> conversations.residentsGone(tx, List.of(conversationId), null)));
+        return db.tx(tx -> lockSubject(tx, conversationId).chain(() -> delete(tx, connectionId))
+                .chain(() -> conversations.residentsGone(tx, List.of(conversationId), null)));
     }
 
     public Uni<Void> agentConnected(String connectionId, UUID agentId) {
-        return db.tx(tx -> insert(tx, connectionId, node.id(), AGENT, agentId).chain(() -> users.agentBack(tx, agentId)));
+        return db.tx(tx -> lockSubject(tx, agentId).chain(() -> insert(tx, connectionId, node.id(), AGENT, agentId))
+                .chain(() -> users.agentBack(tx, agentId)));
     }
 
     public Uni<Void> agentDisconnected(String connectionId, UUID agentId) {
-        return db.tx(tx -> delete(tx, connectionId).chain(() -> users.agentsGone(tx, List.of(agentId), null)));
+        return db.tx(tx -> lockSubject(tx, agentId).chain(() -> delete(tx, connectionId))
+                .chain(() -> users.agentsGone(tx, List.of(agentId), null)));
+    }
+
+    /**
+     * A connection and a disconnection of one subject (a reload, a reconnect to another node)
+     * take turns: each then sees the other's row, so "gone" is never recorded for a subject who
+     * is connected again.
+     */
+    private static Uni<Void> lockSubject(Db.Tx tx, UUID subject) {
+        return tx.query("select pg_advisory_xact_lock(hashtextextended('loket-presence:' || $1, 0))", Tuple.of(subject.toString()))
+                .replaceWithVoid();
     }
 
     /** This node's existence, so the others can tell when it stops beating. */

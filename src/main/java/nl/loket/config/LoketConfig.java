@@ -105,6 +105,14 @@ public interface LoketConfig {
         @WithDefault("10s")
         Duration frameWindow();
 
+        /** Open (queued or active) conversations one client address may have at once; 0 switches the limit off. */
+        @WithDefault("3")
+        int openConversationsPerAddress();
+
+        /** Open resident connections per conversation (tabs, devices); the next one is refused. */
+        @WithDefault("3")
+        int socketsPerConversation();
+
         /** Requests per minute per client address on the public POST endpoints. */
         @WithDefault("60")
         int publicRatePerMinute();

@@ -105,23 +105,82 @@ class ConversationRepository {
                 });
     }
 
+    /** 1-based places of the given waiting conversations in their topics' queues (earlier queuedAt first). */
+    Uni<java.util.Map<UUID, Integer>> positions(List<String> topics, List<UUID> among) {
+        return db.query("""
+                        select id, pos from (
+                            select id, row_number() over (partition by topic order by queued_at, id) as pos
+                            from conversation where state = $3 and topic = any($1)
+                        ) q where id = any($2)""",
+                        Tuple.of(topics.toArray(new String[0]), among.toArray(new UUID[0]), ConversationState.QUEUED.wire()))
+                .map(rows -> {
+                    java.util.Map<UUID, Integer> map = new java.util.HashMap<>();
+                    rows.forEach(r -> map.put(r.getUUID("id"), r.getLong("pos").intValue()));
+                    return map;
+                });
+    }
+
+    /** 1-based place of one waiting conversation in its topic's queue; 0 when it is not waiting. */
+    Uni<Integer> position(UUID conversationId) {
+        return db.query("""
+                        select count(*) as pos from conversation q, conversation me
+                        where me.id = $1 and me.state = $2 and q.state = $2 and q.topic = me.topic
+                          and (q.queued_at, q.id) <= (me.queued_at, me.id)""", Tuple.of(conversationId, ConversationState.QUEUED.wire()))
+                .map(rows -> rows.iterator().next().getLong("pos").intValue());
+    }
+
+    // ---- the hot moves, one statement each (V6__hot_path.sql) -----------------------------------
+
+    /** Outcome and event (or the original message, for a duplicate) of a stored function. */
+    record Outcome(String outcome, String payload) {
+    }
+
+    Uni<Outcome> post(UUID conversationId, Sender sender, String clientMsgId, String text, String noticeNl, String noticeEn) {
+        return db.query("select outcome, payload from loket_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        Tuple.tuple(Arrays.asList(conversationId, sender.from(), sender.key(), sender.agentId(), sender.agentName(),
+                                clientMsgId, text, noticeNl, noticeEn, db.node())))
+                .map(ConversationRepository::outcome);
+    }
+
+    Uni<Outcome> claim(UUID agentId, String topic, UUID conversationId) {
+        return db.query("select outcome, payload from loket_claim($1, $2, $3, $4)",
+                        Tuple.tuple(Arrays.asList(agentId, topic, conversationId, db.node())))
+                .map(ConversationRepository::outcome);
+    }
+
+    /** Where a new conversation stands: its queuedAt and 1-based position. */
+    record Created(Instant queuedAt, int position) {
+    }
+
+    /** Null when the client already has {@code limit} open conversations. */
+    Uni<Created> create(UUID id, String topic, String residentName, String locale, String clientKey, int limit) {
+        return db.query("select outcome, queued_at, conversation_position from loket_create_conversation($1, $2, $3, $4, $5, $6, $7)",
+                        Tuple.tuple(Arrays.asList(id, topic, residentName, locale, clientKey, limit, db.node())))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return "too_many".equals(r.getString("outcome")) ? null
+                            : new Created(r.getOffsetDateTime("queued_at").toInstant(), r.getLong("conversation_position").intValue());
+                });
+    }
+
+    private static Outcome outcome(RowSet<Row> rows) {
+        Row r = rows.iterator().next();
+        return new Outcome(r.getString("outcome"), r.getString("payload"));
+    }
+
+    /**
+     * Announces a change this transaction made (after its updates): bumps the version and
+     * notifies the change with the messages written after {@code fromSeq}; delivered on this node
+     * after the commit.
+     */
+    static Uni<Void> announce(Db.Tx tx, UUID conversationId, String kind, UUID previousAgent, Integer fromSeq) {
+        return tx.query("select loket_conversation_event($1, $2, $3, $4, $5) as e",
+                        Tuple.tuple(Arrays.asList(conversationId, kind, previousAgent, fromSeq, tx.node())))
+                .invoke(rows -> tx.announced(rows.iterator().next().getString("e")))
+                .replaceWithVoid();
+    }
+
     // ---- writes --------------------------------------------------------------------------------
-
-    /** A new conversation, queued on its topic; the resident counts as gone until they connect. */
-    static Uni<Void> insert(Db.Tx tx, UUID id, String topic, String residentName, String locale) {
-        return tx.query("insert into conversation (id, topic, resident_name, locale, state, queued_at, resident_gone_at) "
-                        + "values ($1, $2, $3, $4, $5, now(), now())",
-                Tuple.of(id, topic, residentName, locale, ConversationState.QUEUED.wire())).replaceWithVoid();
-    }
-
-    static Uni<Optional<Message>> existing(Db.Tx tx, UUID conversationId, String senderKey, String clientMsgId) {
-        if (clientMsgId == null) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        return tx.query("select " + Message.COLUMNS + " from message where conversation_id = $1 and sender_key = $2 "
-                        + "and client_msg_id = $3", Tuple.of(conversationId, senderKey, clientMsgId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Message.map(rows.iterator().next())));
-    }
 
     /** Appends a message with the next seq; the caller holds the conversation lock. */
     static Uni<Message> append(Db.Tx tx, UUID conversationId, Sender sender, String text, String clientMsgId,
@@ -137,22 +196,6 @@ class ConversationRepository {
                                     clientMsgId, sender.agentId(), sender.agentName())));
                 })
                 .map(rows -> Message.map(rows.iterator().next()));
-    }
-
-    /** The longest-waiting conversation of the topics, locked; null when none (or all are locked, with skipLocked). */
-    static Uni<ConversationRow> nextWaiting(Db.Tx tx, List<String> topics, boolean skipLocked) {
-        return tx.query("select id from conversation where state = any($2) and topic = any($1) "
-                                + "order by queued_at, id limit 1 for update" + (skipLocked ? " skip locked" : ""),
-                        Tuple.of(topics.toArray(new String[0]), Move.CLAIM.fromWire()))
-                .chain(rows -> rows.size() == 0 ? Uni.createFrom().nullItem()
-                        : find(tx, rows.iterator().next().getUUID("id")).map(Optional::orElseThrow));
-    }
-
-    static Uni<Void> assign(Db.Tx tx, UUID conversationId, UUID agentId) {
-        return tx.query("update conversation set state = $3, assigned_agent = $2, assigned_at = now(), "
-                                + "first_assigned_at = coalesce(first_assigned_at, now()), last_activity_at = now(), updated_at = now() "
-                                + "where id = $1", Tuple.of(conversationId, agentId, Move.CLAIM.to().wire()))
-                .chain(() -> startAssignment(tx, conversationId, agentId));
     }
 
     static Uni<Void> startAssignment(Db.Tx tx, UUID conversationId, UUID agentId) {
@@ -205,8 +248,10 @@ class ConversationRepository {
 
     // ---- the resident's presence -----------------------------------------------------------
 
-    static Uni<Void> residentBack(Db.Tx tx, UUID conversationId) {
-        return tx.query("update conversation set resident_gone_at = null where id = $1", Tuple.of(conversationId)).replaceWithVoid();
+    /** The resident is connected again; true when they had counted as gone. */
+    static Uni<Boolean> residentBack(Db.Tx tx, UUID conversationId) {
+        return tx.query("update conversation set resident_gone_at = null where id = $1 and resident_gone_at is not null returning id",
+                Tuple.of(conversationId)).map(rows -> rows.size() > 0);
     }
 
     /** Marks the resident gone from {@code at}, unless they still have a connection somewhere; the ids marked. */
@@ -221,13 +266,13 @@ class ConversationRepository {
     // ---- timed moves ---------------------------------------------------------------------------
 
     /** A row a sweep moved: enough to tell the parties and record the event. */
-    record Swept(UUID id, String topic, String locale, UUID agentId) {
+    record Swept(UUID id, String topic, String locale, UUID agentId, int lastSeq) {
     }
 
     static Uni<List<Swept>> abandonGone(Db.Tx tx, Duration grace) {
         return tx.query("update conversation set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
                                 + "where state = any($4) and resident_gone_at < now() - make_interval(secs => $1) "
-                                + "returning id, topic, locale, null::uuid as agent_id",
+                                + "returning id, topic, locale, null::uuid as agent_id, last_seq",
                         Tuple.of(seconds(grace), Move.ABANDON.to().wire(), Move.ABANDON.reason().orElseThrow().stored(),
                                 Move.ABANDON.fromWire()))
                 .map(ConversationRepository::swept);
@@ -237,7 +282,7 @@ class ConversationRepository {
         return tx.query("update conversation c set state = $2, assigned_agent = null, assigned_at = null, updated_at = now() "
                                 + "from app_user u where u.id = c.assigned_agent and c.state = any($3) "
                                 + "and u.gone_at < now() - make_interval(secs => $1) "
-                                + "returning c.id, c.topic, c.locale, u.id as agent_id",
+                                + "returning c.id, c.topic, c.locale, u.id as agent_id, c.last_seq",
                         Tuple.of(seconds(grace), Move.REQUEUE.to().wire(), Move.REQUEUE.fromWire()))
                 .map(ConversationRepository::swept);
     }
@@ -245,7 +290,7 @@ class ConversationRepository {
     static Uni<List<Swept>> closeInactive(Db.Tx tx, Duration inactivity) {
         return tx.query("update conversation set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
                                 + "where state = any($4) and last_activity_at < now() - make_interval(secs => $1) "
-                                + "returning id, topic, locale, assigned_agent as agent_id",
+                                + "returning id, topic, locale, assigned_agent as agent_id, last_seq",
                         Tuple.of(seconds(inactivity), Move.TIME_OUT.to().wire(), Move.TIME_OUT.reason().orElseThrow().stored(),
                                 Move.TIME_OUT.fromWire()))
                 .map(ConversationRepository::swept);
@@ -258,7 +303,7 @@ class ConversationRepository {
         return tx.query("""
                         with purged as (
                             update conversation set resident_name = null, summary = null, rating_comment = null,
-                                   purged_at = $2, updated_at = $2
+                                   client_key = null, purged_at = $2, updated_at = $2
                             where closed_at < $1 and purged_at is null and state = any($3)
                             returning id
                         ), texts as (
@@ -274,7 +319,7 @@ class ConversationRepository {
         return tx.query("""
                         with purged as (
                             update conversation set resident_name = null, summary = null, rating_comment = null,
-                                   purged_at = now(), updated_at = now()
+                                   client_key = null, purged_at = now(), updated_at = now()
                             where id = $1 returning id
                         ), texts as (
                             update message m set text = null from purged p where m.conversation_id = p.id returning 1
@@ -312,7 +357,8 @@ class ConversationRepository {
 
     private static List<Swept> swept(RowSet<Row> rows) {
         List<Swept> list = new ArrayList<>();
-        rows.forEach(r -> list.add(new Swept(r.getUUID("id"), r.getString("topic"), r.getString("locale"), r.getUUID("agent_id"))));
+        rows.forEach(r -> list.add(new Swept(r.getUUID("id"), r.getString("topic"), r.getString("locale"), r.getUUID("agent_id"),
+                r.getInteger("last_seq"))));
         return list;
     }
 }

@@ -3,7 +3,6 @@ package nl.loket.conversation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.events.DomainEvents;
 import nl.loket.platform.Db;
@@ -14,6 +13,7 @@ import nl.loket.privacy.Redactor;
 import nl.loket.topic.Topic;
 import nl.loket.topic.TopicCatalog;
 import nl.loket.user.UserRepository;
+import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -83,18 +83,37 @@ public class Conversations {
         return repository.waiting(topics, limit);
     }
 
+    /** The 1-based queue positions of those of {@code among} that wait in one of the topics: one query for all. */
+    public Uni<java.util.Map<UUID, Integer>> positions(List<String> topics, List<UUID> among) {
+        return repository.positions(topics, among);
+    }
+
+    /** The 1-based queue position of a waiting conversation; 0 when it is not waiting. */
+    public Uni<Integer> position(UUID conversationId) {
+        return repository.position(conversationId);
+    }
+
     // ---- a resident starts ---------------------------------------------------------------------
 
-    /** A new conversation, queued on its topic. The resident counts as gone until they connect. */
-    public Uni<ConversationRow> create(String topic, String residentName, String locale) {
+    /** A new conversation and where it stands in its queue. */
+    public record Started(UUID id, Instant queuedAt, int position) {
+    }
+
+    /**
+     * A new conversation, queued on its topic, in one statement. The resident counts as gone
+     * until they connect. A client (a keyed hash of its address) may have {@code limit} open
+     * conversations at once (0: no limit); beyond that, 429.
+     */
+    public Uni<Started> create(String topic, String residentName, String locale, String clientKey, int limit) {
         UUID id = UUID.randomUUID();
-        return db.tx(tx -> {
-            tx.signal(new Signal.Queue(topic));
-            tx.signal(new Signal.Conversation(id, null));
-            return ConversationRepository.insert(tx, id, topic, residentName, locale)
-                    .chain(() -> event(tx, DomainEvents.CONVERSATION_QUEUED, id, topic, null))
-                    .chain(() -> ConversationRepository.find(tx, id))
-                    .map(Optional::orElseThrow);
+        return repository.create(id, topic, residentName, locale, clientKey, limit).map(created -> {
+            if (created == null) {
+                throw new LoketException("too_many_conversations", 429,
+                        "Vanaf dit adres lopen al " + limit + " gesprekken. Sluit er een af of probeer het later opnieuw. "
+                                + "/ There are already " + limit + " open conversations from this address. Close one or try again later.");
+            }
+            db.delivered(new Signal.Queue(topic));
+            return new Started(id, created.queuedAt(), created.position());
         });
     }
 
@@ -116,23 +135,24 @@ public class Conversations {
         } catch (LoketException e) {
             return Uni.createFrom().failure(e);
         }
-        return db.tx(tx -> ConversationRepository.lock(tx, conversationId)
-                .chain(conv -> ConversationRepository.existing(tx, conversationId, sender.key(), clientMsgId).chain(found -> {
-                    if (found.isPresent()) {
-                        return Uni.createFrom().item(new Posted(found.get(), true));
-                    }
-                    checkMayPost(conv, sender);
-                    tx.signal(new Signal.Conversation(conversationId, conv.assignedAgent()));
-                    Redactor.Result clean = privacy.redact(text);
-                    return ConversationRepository.append(tx, conversationId, sender, clean.text(), clientMsgId, !sender.isNote())
-                            // the resident hears why, unless it was an internal note they never see
-                            .call(m -> clean.redacted() && !m.isNote()
-                                    ? system(tx, conversationId, SystemText.REDACTED.in(conv.locale())) : Uni.createFrom().nullItem())
-                            .map(m -> new Posted(m, false));
-                }))).invoke(posted -> {
-                    if (!posted.duplicate()) {
+        Redactor.Result clean = privacy.redact(text);
+        // the resident hears why, unless it was an internal note they never see
+        boolean tell = clean.redacted() && !sender.isNote();
+        return repository.post(conversationId, sender, clientMsgId, clean.text(),
+                        tell ? SystemText.REDACTED.nl() : null, tell ? SystemText.REDACTED.en() : null)
+                .map(result -> switch (result.outcome()) {
+                    case "stored" -> {
                         stored.increment();
+                        JsonObject event = new JsonObject(result.payload());
+                        db.delivered(new Signal.Conversation(event));
+                        yield new Posted(ConversationEvent.of(event).messages().get(0), false);
                     }
+                    case "duplicate" -> new Posted(ConversationEvent.message(conversationId, new JsonObject(result.payload())), true);
+                    case "not_found" -> throw notFound();
+                    case "not_assigned" -> throw notAssigned();
+                    case "conversation_ended" -> throw LoketException.of("conversation_ended",
+                            "Dit gesprek is beëindigd. / This conversation has ended.");
+                    default -> throw new IllegalStateException("loket_post answered " + result.outcome());
                 });
     }
 
@@ -145,16 +165,6 @@ public class Conversations {
         return text;
     }
 
-    private static void checkMayPost(ConversationRow conv, Sender sender) {
-        if (sender.agentId() != null) {
-            if (conv.state() != ConversationState.ACTIVE || !sender.agentId().equals(conv.assignedAgent())) {
-                throw notAssigned();
-            }
-        } else if (conv.state().ended()) {
-            throw LoketException.of("conversation_ended", "Dit gesprek is beëindigd. / This conversation has ended.");
-        }
-    }
-
     private static Uni<Message> system(Db.Tx tx, UUID conversationId, String text) {
         return ConversationRepository.append(tx, conversationId, Sender.SYSTEM, text, null, false);
     }
@@ -165,48 +175,27 @@ public class Conversations {
     public record ClaimTarget(UUID conversationId, String topic) {
     }
 
-    /** Claims a conversation for the agent and returns its id. */
+    /** Claims a conversation for the agent, in one statement, and returns its id. */
     public Uni<UUID> claim(UUID agentId, ClaimTarget target) {
-        return db.tx(tx -> users.lockForClaim(tx, agentId).chain(agent -> {
-            if (target.conversationId() != null) {
-                return ConversationRepository.lock(tx, target.conversationId()).chain(conv -> {
-                    if (!Move.CLAIM.allowedFrom(conv.state())) {
-                        throw LoketException.of("already_claimed", "Dit gesprek is al aangenomen. / This conversation was already taken.");
-                    }
-                    if (!agent.topics().contains(conv.topic())) {
-                        throw topicNotAllowed();
-                    }
-                    return assign(tx, conv, agentId);
-                });
+        return repository.claim(agentId, target.topic(), target.conversationId()).map(result -> switch (result.outcome()) {
+            case "claimed" -> {
+                ConversationEvent event = ConversationEvent.of(new JsonObject(result.payload()));
+                db.delivered(new Signal.Conversation(new JsonObject(result.payload())));
+                db.delivered(new Signal.Queue(event.topic()));
+                db.delivered(new Signal.Agent(agentId));
+                yield event.id();
             }
-            List<String> allowed = agent.topics();
-            if (target.topic() != null) {
-                if (!allowed.contains(target.topic())) {
-                    throw topicNotAllowed();
-                }
-                allowed = List.of(target.topic());
-            }
-            List<String> wanted = allowed;
-            // first skipping rows other claims hold; if that finds none, once more waiting for
-            // the locks, so a claim fails only when nothing the agent may take is waiting
-            return ConversationRepository.nextWaiting(tx, wanted, true)
-                    .chain(found -> found != null ? Uni.createFrom().item(found) : ConversationRepository.nextWaiting(tx, wanted, false))
-                    .chain(found -> {
-                        if (found == null) {
-                            throw LoketException.of("nothing_waiting", "Er wacht niemand. / Nobody is waiting.");
-                        }
-                        return assign(tx, found, agentId);
-                    });
-        }));
-    }
-
-    private Uni<UUID> assign(Db.Tx tx, ConversationRow conv, UUID agentId) {
-        tx.signal(new Signal.Conversation(conv.id(), agentId));
-        tx.signal(new Signal.Queue(conv.topic()));
-        tx.signal(new Signal.Agent(agentId));
-        return ConversationRepository.assign(tx, conv.id(), agentId)
-                .chain(() -> event(tx, DomainEvents.CONVERSATION_ASSIGNED, conv.id(), conv.topic(), agentId))
-                .replaceWith(conv.id());
+            case "agent_unavailable" -> throw LoketException.of("agent_unavailable",
+                    "Zet uw status op beschikbaar om gesprekken aan te nemen. / Set your status to available to take conversations.");
+            case "at_capacity" -> throw LoketException.of("at_capacity",
+                    "U voert al het maximale aantal gesprekken. / You are at your maximum number of conversations.");
+            case "topic_not_allowed" -> throw topicNotAllowed();
+            case "not_found" -> throw notFound();
+            case "already_claimed" -> throw LoketException.of("already_claimed",
+                    "Dit gesprek is al aangenomen. / This conversation was already taken.");
+            case "nothing_waiting" -> throw LoketException.of("nothing_waiting", "Er wacht niemand. / Nobody is waiting.");
+            default -> throw new IllegalStateException("loket_claim answered " + result.outcome());
+        });
     }
 
     // ---- moves by the agent who holds the conversation -----------------------------------------
@@ -225,13 +214,13 @@ public class Conversations {
         return topics.find(topicId).chain(found -> {
             Topic topic = found.orElseThrow(() -> LoketException.of("not_found", "Onbekend onderwerp. / Unknown topic."));
             return db.tx(tx -> lockAssigned(tx, conversationId, agentId, Move.TRANSFER_TO_TOPIC).chain(conv -> {
-                tx.signal(new Signal.Conversation(conversationId, agentId));
                 tx.signal(new Signal.Queue(topicId));
                 tx.signal(new Signal.Agent(agentId));
                 return ConversationRepository.requeue(tx, conversationId, topicId)
                         .chain(() -> ConversationRepository.endAssignment(tx, conversationId, agentId, EndReason.TRANSFERRED))
                         .chain(() -> system(tx, conversationId, SystemText.TRANSFERRED_TOPIC.in(conv.locale(), topic.name(conv.locale()))))
-                        .chain(() -> event(tx, DomainEvents.CONVERSATION_QUEUED, conversationId, topicId, null));
+                        .chain(() -> event(tx, DomainEvents.CONVERSATION_QUEUED, conversationId, topicId, null))
+                        .chain(() -> announce(tx, conv, Move.TRANSFER_TO_TOPIC, agentId));
             }));
         });
     }
@@ -243,25 +232,29 @@ public class Conversations {
                 throw LoketException.of("agent_unavailable", "U heeft dit gesprek al. / You already hold this conversation.");
             }
             return users.lockForTransfer(tx, colleagueId).chain(colleague -> {
-                tx.signal(new Signal.Conversation(conversationId, colleagueId));
+                if (!colleague.topics().contains(conv.topic())) {
+                    throw LoketException.of("topic_not_allowed",
+                            "Deze collega werkt niet voor dit onderwerp. / This colleague does not serve this topic.");
+                }
                 tx.signal(new Signal.Agent(agentId));
                 tx.signal(new Signal.Agent(colleagueId));
                 return ConversationRepository.endAssignment(tx, conversationId, agentId, EndReason.TRANSFERRED)
                         .chain(() -> ConversationRepository.reassign(tx, conversationId, colleagueId))
                         .chain(() -> system(tx, conversationId, SystemText.TRANSFERRED_AGENT.in(conv.locale(), colleague.name())))
-                        .chain(() -> event(tx, DomainEvents.CONVERSATION_ASSIGNED, conversationId, conv.topic(), colleagueId));
+                        .chain(() -> event(tx, DomainEvents.CONVERSATION_ASSIGNED, conversationId, conv.topic(), colleagueId))
+                        .chain(() -> announce(tx, conv, Move.TRANSFER_TO_AGENT, agentId));
             });
         }));
     }
 
     public Uni<Void> close(UUID agentId, UUID conversationId, String outcome, String summary, Boolean confidential) {
         return db.tx(tx -> lockAssigned(tx, conversationId, agentId, Move.CLOSE).chain(conv -> {
-            tx.signal(new Signal.Conversation(conversationId, agentId));
             tx.signal(new Signal.Agent(agentId));
             return ConversationRepository.end(tx, conversationId, Move.CLOSE, outcome, summary, confidential)
                     .chain(() -> system(tx, conversationId, SystemText.CLOSED.in(conv.locale())))
                     .chain(() -> ConversationRepository.endAssignment(tx, conversationId, agentId, EndReason.CLOSED))
-                    .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, conversationId, conv.topic(), agentId));
+                    .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, conversationId, conv.topic(), agentId))
+                    .chain(() -> announce(tx, conv, Move.CLOSE, agentId));
         }));
     }
 
@@ -272,15 +265,16 @@ public class Conversations {
             if (move.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            tx.signal(new Signal.Conversation(conversationId, conv.assignedAgent()));
             Uni<Void> ended = ConversationRepository.end(tx, conversationId, move.get(), null, null, null);
             if (move.get() == Move.LEAVE_QUEUE) {
                 tx.signal(new Signal.Queue(conv.topic()));
-                return ended.chain(() -> event(tx, DomainEvents.CONVERSATION_ABANDONED, conversationId, conv.topic(), null));
+                return ended.chain(() -> event(tx, DomainEvents.CONVERSATION_ABANDONED, conversationId, conv.topic(), null))
+                        .chain(() -> announce(tx, conv, move.get(), null));
             }
             tx.signal(new Signal.Agent(conv.assignedAgent()));
             return ended.chain(() -> ConversationRepository.endAssignment(tx, conversationId, conv.assignedAgent(), EndReason.RESIDENT_LEFT))
-                    .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, conversationId, conv.topic(), conv.assignedAgent()));
+                    .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, conversationId, conv.topic(), conv.assignedAgent()))
+                    .chain(() -> announce(tx, conv, move.get(), conv.assignedAgent()));
         }));
     }
 
@@ -306,7 +300,6 @@ public class Conversations {
     /** The conversation ends in state callback, keeps its transcript and tells the resident. */
     public Uni<Void> handOffToCallback(Db.Tx tx, ConversationRow conv, UUID callbackId, UUID agentId) {
         Move move = agentId == null ? Move.CALLBACK_FROM_QUEUE : Move.CALLBACK_FROM_CHAT;
-        tx.signal(new Signal.Conversation(conv.id(), conv.assignedAgent()));
         if (agentId == null) {
             tx.signal(new Signal.Queue(conv.topic()));
         } else {
@@ -318,7 +311,8 @@ public class Conversations {
                 .chain(() -> system(tx, conv.id(), SystemText.CALLBACK_MADE.in(conv.locale())))
                 .chain(() -> DomainEvents.record(tx, DomainEvents.CONVERSATION_CLOSED, new JsonObject()
                         .put("conversationId", conv.id().toString()).put("topic", conv.topic()).put("state", move.to().wire())
-                        .put("callbackId", callbackId.toString())));
+                        .put("callbackId", callbackId.toString())))
+                .chain(() -> announce(tx, conv, move, conv.assignedAgent()));
     }
 
     // ---- rating --------------------------------------------------------------------------------
@@ -338,8 +332,9 @@ public class Conversations {
 
     /** The resident has a connection again: no grace period runs. */
     public Uni<Void> residentBack(Db.Tx tx, UUID conversationId) {
-        tx.signal(new Signal.Conversation(conversationId, null));
-        return ConversationRepository.residentBack(tx, conversationId);
+        return ConversationRepository.residentBack(tx, conversationId).chain(changed -> changed
+                ? ConversationRepository.announce(tx, conversationId, ConversationEvent.PRESENCE, null, null)
+                : Uni.createFrom().voidItem());
     }
 
     /**
@@ -350,8 +345,8 @@ public class Conversations {
         if (conversationIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        conversationIds.forEach(id -> tx.signal(new Signal.Conversation(id, null)));
-        return ConversationRepository.residentsGone(tx, conversationIds, at).replaceWithVoid();
+        return ConversationRepository.residentsGone(tx, conversationIds, at)
+                .chain(gone -> each(gone, id -> ConversationRepository.announce(tx, id, ConversationEvent.PRESENCE, null, null)));
     }
 
     // ---- timed moves, run by whichever node sweeps first -----------------------------------------
@@ -359,32 +354,32 @@ public class Conversations {
     /** Queued conversations whose resident has been gone longer than the grace period. */
     public Uni<Integer> abandonGoneResidents(Duration grace) {
         return db.tx(tx -> ConversationRepository.abandonGone(tx, grace).chain(rows -> each(rows, r -> {
-            tx.signal(new Signal.Conversation(r.id(), null));
             tx.signal(new Signal.Queue(r.topic()));
-            return event(tx, DomainEvents.CONVERSATION_ABANDONED, r.id(), r.topic(), null);
+            return event(tx, DomainEvents.CONVERSATION_ABANDONED, r.id(), r.topic(), null)
+                    .chain(() -> ConversationRepository.announce(tx, r.id(), Move.ABANDON.name(), null, r.lastSeq()));
         }).replaceWith(rows.size())));
     }
 
     /** Conversations of agents gone longer than the grace period go back to the front of their queue. */
     public Uni<Integer> requeueFromGoneAgents(Duration grace) {
         return db.tx(tx -> ConversationRepository.requeueFromGoneAgents(tx, grace).chain(rows -> each(rows, r -> {
-            tx.signal(new Signal.Conversation(r.id(), r.agentId()));
             tx.signal(new Signal.Queue(r.topic()));
             tx.signal(new Signal.Agent(r.agentId()));
             return ConversationRepository.endAssignment(tx, r.id(), r.agentId(), EndReason.AGENT_GONE)
                     .chain(() -> system(tx, r.id(), SystemText.AGENT_GONE.in(r.locale())))
-                    .chain(() -> event(tx, DomainEvents.CONVERSATION_QUEUED, r.id(), r.topic(), null));
+                    .chain(() -> event(tx, DomainEvents.CONVERSATION_QUEUED, r.id(), r.topic(), null))
+                    .chain(() -> ConversationRepository.announce(tx, r.id(), Move.REQUEUE.name(), r.agentId(), r.lastSeq()));
         }).replaceWith(rows.size())));
     }
 
     /** Active conversations without a message from either side for the inactivity period. */
     public Uni<Integer> closeInactive(Duration inactivity) {
         return db.tx(tx -> ConversationRepository.closeInactive(tx, inactivity).chain(rows -> each(rows, r -> {
-            tx.signal(new Signal.Conversation(r.id(), r.agentId()));
             tx.signal(new Signal.Agent(r.agentId()));
             return system(tx, r.id(), SystemText.TIMEOUT.in(r.locale()))
                     .chain(() -> ConversationRepository.endAssignment(tx, r.id(), r.agentId(), EndReason.TIMEOUT))
-                    .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, r.id(), r.topic(), r.agentId()));
+                    .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, r.id(), r.topic(), r.agentId()))
+                    .chain(() -> ConversationRepository.announce(tx, r.id(), Move.TIME_OUT.name(), r.agentId(), r.lastSeq()));
         }).replaceWith(rows.size())));
     }
 
@@ -399,6 +394,11 @@ public class Conversations {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** Announces a move made in this transaction, with the messages it wrote since the conversation was locked. */
+    private static Uni<Void> announce(Db.Tx tx, ConversationRow before, Move move, UUID previousAgent) {
+        return ConversationRepository.announce(tx, before.id(), move.name(), previousAgent, before.lastSeq());
+    }
 
     private static Uni<Void> event(Db.Tx tx, String type, UUID conversationId, String topic, UUID agentId) {
         JsonObject payload = new JsonObject().put("conversationId", conversationId.toString()).put("topic", topic);
@@ -419,6 +419,10 @@ public class Conversations {
 
     private static LoketException notAssigned() {
         return LoketException.of("not_assigned", "Dit gesprek is niet aan u toegewezen. / This conversation is not assigned to you.");
+    }
+
+    private static LoketException notFound() {
+        return LoketException.of("not_found", "Onbekend gesprek. / Unknown conversation.");
     }
 
     private static LoketException topicNotAllowed() {

@@ -25,6 +25,14 @@ public enum SystemText {
         this.en = en;
     }
 
+    public String nl(Object... args) {
+        return String.format(nl, args);
+    }
+
+    public String en(Object... args) {
+        return String.format(en, args);
+    }
+
     public String in(String locale, Object... args) {
         return String.format("en".equals(locale) ? en : nl, args);
     }

@@ -23,17 +23,22 @@ public class ClusterListener {
 
     private final Vertx vertx;
     private final Signals signals;
+    private final Failures failures;
+    private final String node;
+    private volatile boolean listening;
     private final String url;
     private final String user;
     private final Optional<String> password;
     private PgSubscriber subscriber;
 
-    public ClusterListener(Vertx vertx, Signals signals,
+    public ClusterListener(Vertx vertx, Signals signals, Failures failures, NodeId nodeId,
                            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
                            @ConfigProperty(name = "quarkus.datasource.username") String user,
                            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
         this.signals = signals;
+        this.failures = failures;
+        this.node = nodeId.id().toString();
         this.url = url;
         this.user = user;
         this.password = password;
@@ -49,10 +54,19 @@ public class ClusterListener {
                 .handler(this::onPayload)
                 .subscribeHandler(() -> {
                     Log.debug("Listening for cluster signals");
+                    listening = true;
                     signals.deliver(new Signal.Resync());
                 });
-        subscriber.closeHandler(() -> Log.warn("Cluster signal connection closed; reconnecting"));
+        subscriber.closeHandler(() -> {
+            listening = false;
+            Log.warn("Cluster signal connection closed; reconnecting");
+        });
         subscriber.connect().await().atMost(Duration.ofSeconds(30));
+    }
+
+    /** Whether this node hears the other nodes now (readiness depends on it). */
+    public boolean listening() {
+        return listening;
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -62,10 +76,18 @@ public class ClusterListener {
     }
 
     private void onPayload(String payload) {
-        try {
-            signals.deliver(Signal.decode(payload));
-        } catch (RuntimeException e) {
-            Log.warnf(e, "Ignoring cluster signal %s", payload);
+        int bar = payload.indexOf('|');
+        if (bar < 0 || payload.startsWith(node)) {
+            return; // this node delivered its own signals from memory after the commit
         }
+        Signal signal;
+        try {
+            signal = Signal.decode(payload.substring(bar + 1));
+        } catch (RuntimeException e) {
+            // the payload may carry message text: never log it
+            failures.record("signal", e, "Ignoring a cluster signal that could not be read (%d bytes)", payload.length());
+            return;
+        }
+        signals.deliver(signal);
     }
 }

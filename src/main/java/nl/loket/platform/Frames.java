@@ -16,7 +16,8 @@ public final class Frames {
             return Uni.createFrom().voidItem();
         }
         try {
-            return connection.sendText(mapper.writeValueAsString(frame));
+            // a connection that closed meanwhile takes nothing: not a failure, its client resumes
+            return connection.sendText(mapper.writeValueAsString(frame)).onFailure(e -> !connection.isOpen()).recoverWithNull();
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }

@@ -1,24 +1,26 @@
 package nl.loket.platform;
 
-import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Runs a connection's delivery one at a time: triggers that arrive while a run is in progress
- * fold into one more run after it, so frames leave in order and nothing is read twice at once.
+ * fold into one more run after it, so frames leave in order and the connection's state is only
+ * touched by one run at a time. A failed run is reported (never silently dropped) and the next
+ * trigger runs again.
  */
 public final class Pump {
 
     private final AtomicInteger requests = new AtomicInteger();
     private final Supplier<Uni<Void>> run;
-    private final String name;
+    private final Consumer<Throwable> failed;
 
-    public Pump(String name, Supplier<Uni<Void>> run) {
-        this.name = name;
+    public Pump(Supplier<Uni<Void>> run, Consumer<Throwable> failed) {
         this.run = run;
+        this.failed = failed;
     }
 
     public void trigger() {
@@ -36,7 +38,7 @@ public final class Pump {
             work = Uni.createFrom().failure(e);
         }
         work.subscribe().with(ok -> done(seen), e -> {
-            Log.debugf(e, "Delivery to %s failed; the next trigger retries", name);
+            failed.accept(e);
             done(seen);
         });
     }

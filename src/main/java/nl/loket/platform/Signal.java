@@ -1,19 +1,32 @@
 package nl.loket.platform;
 
+import io.vertx.core.json.JsonObject;
+
 import java.util.UUID;
 
 /**
- * What a node tells the others after a commit. It carries ids only; every node reads what it
- * must deliver from the tables, so a lost or late signal costs latency, never a message.
+ * What a node tells every node (itself included) after a commit. The node that made a change
+ * delivers its signals from memory at once; the others hear them over PostgreSQL's
+ * {@code NOTIFY}, prefixed with the sender's node id so a node skips its own. A change of a
+ * conversation carries the change itself (state and new messages); the rest carry ids, and the
+ * receivers read what they need.
  */
 public sealed interface Signal {
 
+    /** The body as sent over NOTIFY (without the node prefix). */
     String encode();
 
-    /** Something about a conversation changed: a message, its state, its assignment, presence. */
-    record Conversation(UUID id, UUID agentId) implements Signal {
+    /**
+     * A conversation changed: a message, a move, the resident's presence. {@code event} is the
+     * change as {@code loket_event_json} builds it (see the conversation package's ConversationEvent).
+     */
+    record Conversation(JsonObject event) implements Signal {
+        public UUID id() {
+            return UUID.fromString(event.getString("id"));
+        }
+
         public String encode() {
-            return "c|" + id + "|" + (agentId == null ? "" : agentId);
+            return "e|" + event.encode();
         }
     }
 
@@ -24,10 +37,17 @@ public sealed interface Signal {
         }
     }
 
-    /** An agent changed: status, capacity, held conversations, or the account was disabled. */
+    /** An agent's availability changed: status, load, connected or not. Wait estimates and boards change. */
     record Agent(UUID id) implements Signal {
         public String encode() {
             return "a|" + id;
+        }
+    }
+
+    /** An account's settings changed (topics, capacity, roles): its connections re-read it. */
+    record Account(UUID id) implements Signal {
+        public String encode() {
+            return "u|" + id;
         }
     }
 
@@ -52,7 +72,7 @@ public sealed interface Signal {
         }
     }
 
-    /** A user was disabled: their open connections must close. */
+    /** A user's tokens were revoked (disabled, demoted, password changed): their open connections must close. */
     record Revoke(UUID userId) implements Signal {
         public String encode() {
             return "r|" + userId;
@@ -66,17 +86,23 @@ public sealed interface Signal {
         }
     }
 
-    static Signal decode(String payload) {
-        String[] p = payload.split("\\|", -1);
-        return switch (p[0]) {
-            case "c" -> new Conversation(UUID.fromString(p[1]), p[2].isEmpty() ? null : UUID.fromString(p[2]));
-            case "q" -> new Queue(p[1]);
-            case "a" -> new Agent(UUID.fromString(p[1]));
-            case "t" -> new Typing(UUID.fromString(p[1]), p[2]);
-            case "r" -> new Revoke(UUID.fromString(p[1]));
-            case "b" -> new Callbacks(p[1]);
+    static Signal decode(String body) {
+        int bar = body.indexOf('|');
+        String kind = body.substring(0, bar);
+        String rest = body.substring(bar + 1);
+        return switch (kind) {
+            case "e" -> new Conversation(new JsonObject(rest));
+            case "q" -> new Queue(rest);
+            case "a" -> new Agent(UUID.fromString(rest));
+            case "u" -> new Account(UUID.fromString(rest));
+            case "t" -> {
+                int cut = rest.indexOf('|');
+                yield new Typing(UUID.fromString(rest.substring(0, cut)), rest.substring(cut + 1));
+            }
+            case "r" -> new Revoke(UUID.fromString(rest));
+            case "b" -> new Callbacks(rest);
             case "o" -> new Topics();
-            default -> throw new IllegalArgumentException("unknown signal " + payload);
+            default -> throw new IllegalArgumentException("unknown signal kind " + kind);
         };
     }
 }

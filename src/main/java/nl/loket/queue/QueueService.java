@@ -50,33 +50,41 @@ public class QueueService {
             from topic t
             """;
 
+    /** A snapshot younger than this is shared even when something changed since: a surge must not read per arrival. */
+    static final long MIN_AGE_NANOS = 100_000_000L;
+    /** A snapshot older than this is read again even when no change was signalled (waits grow, flags expire). */
+    static final long MAX_AGE_NANOS = 1_000_000_000L;
+
     private final Db db;
     private volatile Uni<QueueSnapshot> cached;
     private volatile long cachedAtNanos;
+    private volatile boolean stale = true;
 
     public QueueService(Db db) {
         this.db = db;
     }
 
     /**
-     * The current snapshot. Many residents refresh at once after a queue change; they share one
-     * read made within the last quarter second.
+     * The current snapshot, shared by every reader: read again when a queue, agent or callback
+     * changed (at most every tenth of a second) or when it is a second old.
      */
     public Uni<QueueSnapshot> snapshot() {
         long now = System.nanoTime();
         Uni<QueueSnapshot> c = cached;
-        if (c != null && now - cachedAtNanos < 250_000_000L) {
+        long age = now - cachedAtNanos;
+        if (c != null && (age < MIN_AGE_NANOS || (!stale && age < MAX_AGE_NANOS))) {
             return c;
         }
-        Uni<QueueSnapshot> fresh = read().memoize().indefinitely();
+        stale = false;
+        Uni<QueueSnapshot> fresh = read().onFailure().invoke(() -> stale = true).memoize().indefinitely();
         cached = fresh;
         cachedAtNanos = now;
         return fresh;
     }
 
-    /** Forget the shared snapshot: something changed that the next reader must see. */
+    /** Something changed that the next reader must see. */
     public void invalidate() {
-        cached = null;
+        stale = true;
     }
 
     void onSignal(@Observes Signal signal) {
@@ -107,14 +115,5 @@ public class QueueService {
             }
             return new QueueSnapshot(at, Map.copyOf(topics));
         });
-    }
-
-    /** 1-based place of a queued conversation in its topic's queue (earlier queuedAt first). */
-    public Uni<Integer> position(UUID conversationId) {
-        return db.query("""
-                        select count(*) as pos from conversation q, conversation me
-                        where me.id = $1 and me.state = 'queued' and q.state = 'queued' and q.topic = me.topic
-                          and (q.queued_at, q.id) <= (me.queued_at, me.id)""", Tuple.of(conversationId))
-                .map(rows -> rows.iterator().next().getLong("pos").intValue());
     }
 }

@@ -21,6 +21,8 @@ import nl.loket.platform.ValidationException;
 import nl.loket.conversation.Conversations;
 import nl.loket.queue.QueueService;
 import nl.loket.security.ClientAddress;
+import nl.loket.security.ClientKeys;
+import nl.loket.config.LoketConfig;
 import nl.loket.security.RateLimits;
 import nl.loket.security.Roles;
 import nl.loket.security.TokenService;
@@ -44,15 +46,19 @@ public class ConversationResource {
     private final TokenService tokens;
     private final RateLimits rateLimits;
     private final JsonWebToken jwt;
+    private final ClientKeys clientKeys;
+    private final LoketConfig config;
 
     public ConversationResource(TopicCatalog topics, Conversations conversations,
-                                QueueService queues, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt) {
+                                QueueService queues, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt, ClientKeys clientKeys, LoketConfig config) {
         this.topics = topics;
         this.conversations = conversations;
         this.queues = queues;
         this.tokens = tokens;
         this.rateLimits = rateLimits;
         this.jwt = jwt;
+        this.clientKeys = clientKeys;
+        this.config = config;
     }
 
     public record StartRequest(@NotBlank String topic,
@@ -66,7 +72,8 @@ public class ConversationResource {
     @POST
     @Operation(summary = "Start a conversation: 201 with the resident token; 400 unknown topic; 409 topic closed (with nextOpenAt)")
     public Uni<Response> start(@NotNull @Valid StartRequest request, @Context HttpServerRequest http) {
-        rateLimits.checkPublic(ClientAddress.of(http));
+        String address = ClientAddress.of(http);
+        rateLimits.checkPublic(address);
         String name = request.name() == null || request.name().isBlank() ? null : request.name().strip();
         String locale = request.locale() == null ? "nl" : request.locale();
         return topics.find(request.topic()).chain(found -> {
@@ -78,14 +85,13 @@ public class ConversationResource {
                         "U kunt een terugbelverzoek doen of terugkomen als we open zijn. / You can request a callback or come back when we are open.")
                         .with("nextOpenAt", next == null ? null : next.toString()).response());
             }
-            return conversations.create(topic.id(), name, locale).chain(conv -> {
-                queues.invalidate();
-                return Uni.combine().all().unis(queues.position(conv.id()), queues.snapshot()).asTuple().map(t -> {
-                    int position = t.getItem1();
-                    Integer ewt = t.getItem2().topic(topic.id()).estimate(position);
-                    return Response.status(201).entity(new Started(conv.id().toString(), tokens.resident(conv.id()),
-                            topic.id(), "queued", position, ewt)).build();
-                });
+            // one statement stores it and says where it stands; the estimate comes from the shared snapshot
+            return Uni.combine().all().unis(conversations.create(topic.id(), name, locale, clientKeys.of(address),
+                    config.limits().openConversationsPerAddress()), queues.snapshot()).asTuple().map(t -> {
+                Conversations.Started conv = t.getItem1();
+                Integer ewt = t.getItem2().topic(topic.id()).estimate(conv.position());
+                return Response.status(201).entity(new Started(conv.id().toString(), tokens.resident(conv.id()),
+                        topic.id(), "queued", conv.position(), ewt)).build();
             });
         });
     }

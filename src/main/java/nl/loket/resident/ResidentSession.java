@@ -1,153 +1,274 @@
 package nl.loket.resident;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import nl.loket.platform.Pump;
-import nl.loket.platform.Frames;
-import nl.loket.platform.Subscriber;
+import io.vertx.core.Vertx;
+import nl.loket.cluster.Follower;
+import nl.loket.conversation.ConversationEvent;
 import nl.loket.conversation.ConversationRow;
 import nl.loket.conversation.ConversationState;
 import nl.loket.conversation.Conversations;
-import nl.loket.queue.QueueService;
+import nl.loket.conversation.Message;
+import nl.loket.platform.Failures;
+import nl.loket.platform.Frames;
+import nl.loket.platform.Pump;
 import nl.loket.resident.ResidentProtocol.Out;
-import nl.loket.topic.TopicCatalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * One resident connection on this node. Whatever signal arrives, it re-reads the conversation
- * and sends what the resident has not had yet: a {@code state} frame when anything they see
- * changed (position included), then the messages after the last {@code seq} sent.
+ * One resident connection on this node. Changes of its conversation arrive from memory (the
+ * hub) and are applied in version order: a {@code state} frame when what the resident sees
+ * changed, {@code callback_created} once, then the new messages (never notes). A version skip
+ * that is not filled within {@link #GAP_WAIT_MILLIS}, a change too big to be carried, or the
+ * listener coming back makes it read the conversation once. Queue positions, estimates and
+ * callback offers come from the {@link WaitingRoom}, computed once per topic.
+ *
+ * <p>The fields without {@code volatile} are touched only inside the {@link Pump}'s runs, which
+ * happen one at a time.
  */
-final class ResidentSession implements Subscriber {
+final class ResidentSession implements Follower {
+
+    /** How long a version skip may wait for the missing change before the conversation is read. */
+    static final long GAP_WAIT_MILLIS = 100;
 
     private final WebSocketConnection connection;
     private final UUID conversationId;
     private final Conversations conversations;
-    private final QueueService queues;
-    private final TopicCatalog topics;
+    private final WaitingRoom room;
     private final ObjectMapper mapper;
+    private final Vertx vertx;
     private final Pump pump;
 
-    private volatile int lastSeq;
-    private volatile Out.State lastState;
-    private volatile String topic;
-    /** The offer reason this connection was last told, so an offer is not repeated on every queue tick. */
-    private volatile String offered;
-    private volatile boolean toldCallback;
+    private final ConcurrentLinkedQueue<ConversationEvent> inbox = new ConcurrentLinkedQueue<>();
+    private volatile boolean readNeeded = true;
+    private volatile boolean gapTimer;
+    private volatile boolean gapExpired;
+    private volatile WaitingRoom.Place place;
+
+    private final TreeMap<Long, ConversationEvent> pending = new TreeMap<>();
+    private long version = -1;
+    private int lastSeq;
+    private ConversationState state;
+    private Out.State lastState;
+    /** The offer reason this connection was last told, so an offer is not repeated on every queue change. */
+    private String offered;
+    private boolean toldCallback;
 
     ResidentSession(WebSocketConnection connection, UUID conversationId, int after, Conversations conversations,
-                    QueueService queues, TopicCatalog topics, ObjectMapper mapper) {
+                    WaitingRoom room, ObjectMapper mapper, Vertx vertx, Failures failures) {
         this.connection = connection;
         this.conversationId = conversationId;
         this.lastSeq = after;
         this.conversations = conversations;
-        this.queues = queues;
-        this.topics = topics;
+        this.room = room;
         this.mapper = mapper;
-        this.pump = new Pump("resident " + conversationId, this::deliver);
+        this.vertx = vertx;
+        this.pump = new Pump(this::deliver, e -> failures.record("delivery", e,
+                "Delivery to resident connection %s (conversation %s) failed; the next change retries", connection.id(), conversationId));
     }
 
     UUID conversationId() {
         return conversationId;
     }
 
-    @Override
-    public void refresh() {
+    WebSocketConnection connection() {
+        return connection;
+    }
+
+    /** Reads the conversation and tells the resident where they stand and what they missed. */
+    void start() {
         pump.trigger();
     }
 
     @Override
-    public boolean waitsIn(String topic) {
-        Out.State s = lastState;
-        return s != null && "queued".equals(s.state()) && topic.equals(this.topic);
+    public void onEvent(ConversationEvent event) {
+        inbox.add(event);
+        pump.trigger();
     }
 
     @Override
-    public boolean waiting() {
-        Out.State s = lastState;
-        return s != null && "queued".equals(s.state());
+    public void resync() {
+        readNeeded = true;
+        pump.trigger();
+    }
+
+    /** The waiting room's latest word on this resident's place in the queue. */
+    void place(WaitingRoom.Place place) {
+        this.place = place;
+        pump.trigger();
     }
 
     @Override
     public void typing(UUID conversationId, String from) {
-        send(Out.Typing.AGENT).subscribe().with(ok -> { }, e -> { });
+        if ("agent".equals(from)) {
+            send(Out.Typing.AGENT).subscribe().with(ok -> { }, e -> { });
+        }
     }
 
     Uni<Void> send(Out frame) {
         return Frames.send(connection, mapper, frame);
     }
 
+    // ---- one run of the pump -------------------------------------------------------------------
+
     private Uni<Void> deliver() {
         if (!connection.isOpen()) {
             return Uni.createFrom().voidItem();
         }
+        for (ConversationEvent e; (e = inbox.poll()) != null; ) {
+            pending.put(e.version(), e);
+        }
+        if (readNeeded) {
+            readNeeded = false;
+            gapExpired = false;
+            return read().chain(this::deliver);
+        }
+        List<Out> frames = new ArrayList<>();
+        while (true) {
+            Map.Entry<Long, ConversationEvent> first = pending.firstEntry();
+            if (first == null) {
+                gapExpired = false;
+                break;
+            }
+            ConversationEvent e = first.getValue();
+            if (e.version() <= version) {
+                pending.pollFirstEntry();
+                continue;
+            }
+            if (e.version() > version + 1) {
+                if (gapExpired) {
+                    gapExpired = false;
+                    readNeeded = true;
+                    return sendAll(frames).chain(this::deliver);
+                }
+                waitForGap();
+                break;
+            }
+            pending.pollFirstEntry();
+            if (e.elided()) {
+                // too big to be carried in a notification: read it
+                readNeeded = true;
+                return sendAll(frames).chain(this::deliver);
+            }
+            if (e.state() == ConversationState.QUEUED && state != ConversationState.QUEUED) {
+                // back in a queue (a transfer, the agent gone): where, takes one read
+                return sendAll(frames).chain(() -> conversations.position(conversationId))
+                        .chain(position -> room.place(this, e.topic(), position))
+                        .chain(p -> sendAll(apply(e, p)))
+                        .chain(this::deliver);
+            }
+            frames.addAll(apply(e, null));
+        }
+        WaitingRoom.Place p = place;
+        if (p != null && state == ConversationState.QUEUED) {
+            place = null;
+            frames.addAll(queued(p));
+        }
+        return sendAll(frames);
+    }
+
+    /** A missing change usually arrives a moment later (another node's commit); if not, the conversation is read. */
+    private void waitForGap() {
+        if (gapTimer) {
+            return;
+        }
+        gapTimer = true;
+        vertx.setTimer(GAP_WAIT_MILLIS, id -> {
+            gapTimer = false;
+            gapExpired = true;
+            pump.trigger();
+        });
+    }
+
+    /** The conversation as stored now: state, place and everything after the last seq sent. */
+    private Uni<Void> read() {
         return conversations.find(conversationId).chain(found -> {
             if (found.isEmpty()) {
                 // a valid resident token whose subject is no conversation (a callback request's, say)
                 return send(new Out.Error("not_found", "Onbekend gesprek. / Unknown conversation.", null))
-                        .chain(() -> connection.close(new io.quarkus.websockets.next.CloseReason(1008, "unknown conversation")));
+                        .chain(() -> connection.close(new CloseReason(1008, "unknown conversation")));
             }
             ConversationRow conv = found.get();
-            topic = conv.topic();
-            return state(conv).chain(state -> offer(conv, state)).chain(so -> conversations.messagesAfter(conversationId, lastSeq, false).chain(messages -> {
-                Out.State state = so.state();
-                List<Out> frames = new ArrayList<>();
-                if (!state.equals(lastState)) {
-                    frames.add(state);
-                }
-                // an offer goes out when its reason first holds, and again after the state of every (re)connect
-                if (so.reason() != null && !so.reason().equals(offered)) {
-                    frames.add(new Out.CallbackOffer(so.reason(), state.estimatedWaitSeconds()));
-                }
-                if (conv.callbackId() != null && !toldCallback) {
-                    frames.add(new Out.CallbackCreated(conv.callbackId().toString()));
-                }
-                messages.forEach(m -> frames.add(Out.MessageEvent.of(m)));
-                Uni<Void> chain = Uni.createFrom().voidItem();
-                for (Out f : frames) {
-                    chain = chain.chain(() -> send(f));
-                }
-                return chain.invoke(() -> {
-                    lastState = state;
-                    offered = so.reason();
-                    toldCallback = conv.callbackId() != null;
-                    if (!messages.isEmpty()) {
-                        lastSeq = messages.get(messages.size() - 1).seq();
-                    }
-                });
-            }));
+            Uni<List<Message>> missed = conv.lastSeq() > lastSeq
+                    ? conversations.messagesAfter(conversationId, lastSeq, false) : Uni.createFrom().item(List.of());
+            Uni<WaitingRoom.Place> where = conv.state() == ConversationState.QUEUED
+                    ? conversations.position(conversationId).chain(position -> room.place(this, conv.topic(), position))
+                    : Uni.createFrom().nullItem();
+            return Uni.combine().all().unis(missed, where).with((messages, p) -> sendAll(apply(ConversationEvent.read(conv, messages), p)))
+                    .chain(sending -> sending);
         });
     }
 
-    private record StateAndOffer(Out.State state, String reason) {
-    }
-
-    /** While queued: whether to offer a callback, and why (SPEC §3). */
-    private Uni<StateAndOffer> offer(ConversationRow conv, Out.State state) {
-        if (conv.state() != ConversationState.QUEUED) {
-            return Uni.createFrom().item(new StateAndOffer(state, null));
-        }
-        return Uni.combine().all().unis(topics.find(conv.topic()), queues.snapshot()).asTuple().map(t -> {
-            if (t.getItem1().isEmpty()) {
-                return new StateAndOffer(state, null);
+    /**
+     * What the resident must hear about a change, in this order: the state (when it changed; with
+     * the place in the queue while waiting, and the standing callback offer), callback_created
+     * once, the new messages.
+     */
+    private List<Out> apply(ConversationEvent e, WaitingRoom.Place p) {
+        List<Out> frames = new ArrayList<>();
+        version = e.version();
+        ConversationState before = state;
+        state = e.state();
+        if (state == ConversationState.QUEUED) {
+            if (p != null) {
+                frames.addAll(queued(p));
             }
-            String reason = topics.offerReason(t.getItem1().get(), t.getItem2().topic(conv.topic()),
-                    state.estimatedWaitSeconds(), java.time.Instant.now());
-            return new StateAndOffer(state, reason);
-        });
+        } else {
+            if (before == ConversationState.QUEUED || before == null) {
+                room.left(this);
+            }
+            offered = null;
+            Out.State s = state == ConversationState.ACTIVE
+                    ? new Out.State(state.wire(), null, null, e.agentName(), null)
+                    : new Out.State(state.wire(), null, null, null, e.closeReason());
+            if (!s.equals(lastState)) {
+                frames.add(s);
+                lastState = s;
+            }
+        }
+        if (e.callbackId() != null && !toldCallback) {
+            frames.add(new Out.CallbackCreated(e.callbackId().toString()));
+            toldCallback = true;
+        }
+        for (Message m : e.messages()) {
+            if (m.seq() > lastSeq) {
+                if (!m.isNote()) {
+                    frames.add(Out.MessageEvent.of(m));
+                }
+                lastSeq = m.seq();
+            }
+        }
+        return frames;
     }
 
-    private Uni<Out.State> state(ConversationRow conv) {
-        return switch (conv.state()) {
-            case QUEUED -> Uni.combine().all().unis(queues.position(conversationId), queues.snapshot()).asTuple()
-                    .map(t -> new Out.State("queued", t.getItem1(), t.getItem2().topic(conv.topic()).estimate(t.getItem1()), null, null));
-            case ACTIVE -> Uni.createFrom().item(new Out.State("active", null, null, conv.agentName(), null));
-            default -> Uni.createFrom().item(new Out.State(conv.state().wire(), null, null, null, conv.closeReason()));
-        };
+    /** The state frame while waiting, and a callback offer when its reason first holds. */
+    private List<Out> queued(WaitingRoom.Place p) {
+        List<Out> frames = new ArrayList<>(2);
+        Out.State s = new Out.State(ConversationState.QUEUED.wire(), p.position(), p.estimatedWaitSeconds(), null, null);
+        if (!s.equals(lastState)) {
+            frames.add(s);
+            lastState = s;
+        }
+        if (p.offer() != null && !p.offer().equals(offered)) {
+            frames.add(new Out.CallbackOffer(p.offer(), p.estimatedWaitSeconds()));
+        }
+        offered = p.offer();
+        return frames;
     }
 
+    private Uni<Void> sendAll(List<Out> frames) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Out f : frames) {
+            chain = chain.chain(() -> send(f));
+        }
+        return chain;
+    }
 }

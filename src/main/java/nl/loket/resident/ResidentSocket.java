@@ -1,6 +1,5 @@
 package nl.loket.resident;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
@@ -11,70 +10,85 @@ import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.annotation.security.RolesAllowed;
 import nl.loket.callback.CallbackInput;
 import nl.loket.callback.CallbackService;
 import nl.loket.cluster.Fanout;
-import nl.loket.platform.ValidationException;
-import nl.loket.topic.TopicCatalog;
 import nl.loket.cluster.Presence;
-import nl.loket.platform.Db;
-import nl.loket.platform.FrameLimiter;
-import nl.loket.platform.LoketException;
 import nl.loket.config.LoketConfig;
 import nl.loket.conversation.Conversations;
 import nl.loket.conversation.Sender;
+import nl.loket.platform.Db;
+import nl.loket.platform.Failures;
+import nl.loket.platform.FrameLimiter;
+import nl.loket.platform.Inbound;
 import nl.loket.platform.Signal;
-import nl.loket.queue.QueueService;
+import nl.loket.platform.ValidationException;
 import nl.loket.resident.ResidentProtocol.In;
 import nl.loket.resident.ResidentProtocol.Out;
 import nl.loket.security.Roles;
 import nl.loket.security.UpgradeChecks;
 
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** {@code WS /ws/resident/{conversationId}[?after=SEQ]}, SPEC §4.1. */
+/** {@code WS /ws/resident/{conversationId}[?after=SEQ]}: docs/protocol.md, the resident socket. */
 @WebSocket(path = "/ws/resident/{id}", endpointId = UpgradeChecks.RESIDENT_ENDPOINT)
 @RolesAllowed(Roles.RESIDENT)
 public class ResidentSocket {
 
     private static final UserData.TypedKey<ResidentSession> SESSION = new UserData.TypedKey<>("loket.resident.session");
-    private static final UserData.TypedKey<FrameLimiter> LIMITER = new UserData.TypedKey<>("loket.resident.limiter");
 
     private final Conversations conversations;
-    private final QueueService queues;
-    private final TopicCatalog topics;
     private final CallbackService callbacks;
     private final Presence presence;
     private final Fanout fanout;
+    private final WaitingRoom room;
     private final Db db;
     private final ObjectMapper mapper;
+    private final Vertx vertx;
     private final LoketConfig config;
+    private final Inbound<In> inbound;
+    private final Failures failures;
+    /** One frame budget per conversation on this node, shared by its sockets: more tabs do not buy more frames. */
+    private final ConcurrentHashMap<UUID, FrameLimiter> budgets = new ConcurrentHashMap<>();
 
-    public ResidentSocket(Conversations conversations, QueueService queues, TopicCatalog topics,
-                          CallbackService callbacks, Presence presence,
-                          Fanout fanout, Db db, ObjectMapper mapper, LoketConfig config) {
+    public ResidentSocket(Conversations conversations, CallbackService callbacks, Presence presence, Fanout fanout,
+                          WaitingRoom room, Db db, ObjectMapper mapper, Vertx vertx, LoketConfig config, Failures failures) {
         this.conversations = conversations;
-        this.queues = queues;
-        this.topics = topics;
         this.callbacks = callbacks;
         this.presence = presence;
         this.fanout = fanout;
+        this.room = room;
         this.db = db;
         this.mapper = mapper;
+        this.vertx = vertx;
         this.config = config;
+        this.failures = failures;
+        this.inbound = new Inbound<>("resident-socket", In.class, "clientMsgId", mapper,
+                (code, message, ref) -> new Out.Error(code, message, ref), failures);
     }
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
         UUID id = UUID.fromString(connection.pathParam("id"));
-        String after = queryParam(connection.handshakeRequest().query(), "after");
-        ResidentSession session = new ResidentSession(connection, id, after == null ? 0 : Integer.parseInt(after),
-                conversations, queues, topics, mapper);
-        connection.userData().put(SESSION, session);
-        connection.userData().put(LIMITER, new FrameLimiter(config.limits().residentFrames(), config.limits().frameWindow()));
-        fanout.addResident(connection.id(), id, session);
-        return presence.residentConnected(connection.id(), id).invoke(session::refresh);
+        // the upgrade check refused anything else, with the same parser
+        int after = After.parse(connection.handshakeRequest().query()).orElse(0);
+        ResidentSession session = new ResidentSession(connection, id, after, conversations, room, mapper, vertx, failures);
+        return presence.residentConnected(connection.id(), id, config.limits().socketsPerConversation()).chain(accepted -> {
+            if (!accepted) {
+                return session.send(new Out.Error("too_many_connections", "Dit gesprek is al open in "
+                                + config.limits().socketsPerConversation() + " vensters; sluit er een. / This conversation is already open in "
+                                + config.limits().socketsPerConversation() + " windows; close one.", null))
+                        .chain(() -> connection.close(new CloseReason(1008, "too many connections to this conversation")));
+            }
+            // followed before the first read, so no change between the read and now is missed
+            connection.userData().put(SESSION, session);
+            fanout.addResident(connection.id(), id, session);
+            session.start();
+            return Uni.createFrom().voidItem();
+        });
     }
 
     @OnClose
@@ -84,34 +98,33 @@ public class ResidentSocket {
             return Uni.createFrom().voidItem();
         }
         fanout.removeResident(connection.id(), session.conversationId(), session);
+        room.left(session);
+        if (!fanout.hasResident(session.conversationId())) {
+            budgets.remove(session.conversationId());
+        }
         return presence.residentDisconnected(connection.id(), session.conversationId());
     }
 
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String text) {
         ResidentSession session = connection.userData().get(SESSION);
-        CloseReason refused = connection.userData().get(LIMITER).refuse(text);
-        if (refused != null) {
-            return connection.close(refused);
-        }
-        In frame;
-        try {
-            frame = mapper.readValue(text, In.class);
-        } catch (JsonProcessingException e) {
-            return session.send(new Out.Error("bad_request",
-                    "Onbekend of ongeldig bericht. / Unknown or malformed frame.", null));
+        if (session == null) {
+            return Uni.createFrom().voidItem(); // refused at open, closing
         }
         UUID id = session.conversationId();
-        Uni<Void> work;
+        FrameLimiter budget = budgets.computeIfAbsent(id,
+                k -> new FrameLimiter(config.limits().residentFrames(), config.limits().frameWindow()));
+        return inbound.handle(connection, budget, text, frame -> handle(session, id, frame));
+    }
+
+    private Uni<Void> handle(ResidentSession session, UUID id, In frame) {
         if (frame instanceof In.SendMessage m) {
             if (m.clientMsgId() == null || m.clientMsgId().isBlank() || m.clientMsgId().length() > 100) {
-                return session.send(new Out.Error("bad_request", "clientMsgId ontbreekt. / clientMsgId is missing.", m.clientMsgId()));
+                return inbound.error(session.connection(), "bad_request", "clientMsgId ontbreekt. / clientMsgId is missing.", m.clientMsgId());
             }
-            work = conversations.post(id, Sender.RESIDENT, m.clientMsgId(), m.text())
+            return conversations.post(id, Sender.RESIDENT, m.clientMsgId(), m.text())
                     // a repeat is answered directly: the original was delivered already
-                    .chain(posted -> posted.duplicate() ? session.send(Out.MessageEvent.of(posted.message())) : Uni.createFrom().voidItem())
-                    .onFailure(LoketException.class).recoverWithUni(e -> session.send(
-                            new Out.Error(((LoketException) e).code(), e.getMessage(), m.clientMsgId())));
+                    .chain(posted -> posted.duplicate() ? session.send(Out.MessageEvent.of(posted.message())) : Uni.createFrom().voidItem());
         } else if (frame instanceof In.RequestCallback r) {
             CallbackInput input;
             try {
@@ -119,36 +132,19 @@ public class ResidentSocket {
             } catch (ValidationException e) {
                 return session.send(new Out.ValidationError(e.errors()));
             }
-            // the resident hears callback_created and state "callback" from the tables, like any change
-            work = callbacks.fromConversation(id, input, null).replaceWithVoid();
+            // the resident hears callback_created and state "callback" with the change, like any other
+            return callbacks.fromConversation(id, input, null).replaceWithVoid();
         } else if (frame instanceof In.Typing) {
-            work = db.signal(new Signal.Typing(id, "resident"));
-        } else {
-            work = conversations.leave(id);
+            return db.signal(new Signal.Typing(id, "resident"));
+        } else if (frame instanceof In.Leave) {
+            return conversations.leave(id);
         }
-        return work.onFailure(LoketException.class).recoverWithUni(e ->
-                session.send(new Out.Error(((LoketException) e).code(), e.getMessage(), null)));
+        throw new IllegalStateException("unhandled frame " + frame.getClass().getSimpleName());
     }
 
     @OnError
     public Uni<Void> error(WebSocketConnection connection, Throwable failure) {
         ResidentSession session = connection.userData().get(SESSION);
-        if (session == null) {
-            return Uni.createFrom().voidItem();
-        }
-        return session.send(new Out.Error("internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", null));
-    }
-
-    static String queryParam(String query, String name) {
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                return pair.substring(eq + 1);
-            }
-        }
-        return null;
+        return inbound.failed(connection, failure, session == null ? "before open" : "conversation " + session.conversationId());
     }
 }

@@ -40,9 +40,6 @@ public class UpgradeChecks implements HttpUpgradeCheck {
             if (RESIDENT_ENDPOINT.equals(context.endpointId()) && !ownsConversation(identity, context.pathParam("id"))) {
                 return CheckResult.rejectUpgrade(403);
             }
-            if (RESIDENT_ENDPOINT.equals(context.endpointId()) && !validAfter(context.httpRequest().getParam("after"))) {
-                return CheckResult.rejectUpgrade(400);
-            }
             return CheckResult.permitUpgrade();
         });
     }
@@ -50,17 +47,6 @@ public class UpgradeChecks implements HttpUpgradeCheck {
     private static boolean ownsConversation(SecurityIdentity identity, String conversationId) {
         return identity.hasRole(Roles.RESIDENT) && identity.getPrincipal() instanceof JsonWebToken jwt
                 && conversationId != null && conversationId.equalsIgnoreCase(jwt.getSubject());
-    }
-
-    private static boolean validAfter(String after) {
-        if (after == null) {
-            return true;
-        }
-        try {
-            return Integer.parseInt(after) >= 0;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     /** Same origin always passes; other origins only when listed. */

@@ -63,6 +63,7 @@ public class UserRepository {
     public Uni<Optional<User>> update(User u, String passwordHash) {
         return db.tx(tx -> {
             tx.signal(new Signal.Agent(u.id()));
+            tx.signal(new Signal.Account(u.id()));
             if (!u.active()) {
                 tx.signal(new Signal.Revoke(u.id()));
             }
@@ -82,28 +83,8 @@ public class UserRepository {
         });
     }
 
-    /** An agent as a claim or transfer sees them: name, topics, capacity. */
+    /** An agent as a transfer sees them: name, topics, capacity. (A claim checks the same in loket_claim.) */
     public record AgentSlot(UUID id, String name, List<String> topics, int maxConcurrent) {
-    }
-
-    /**
-     * Locks the agent's account row for the rest of the transaction, so one agent's claims (two
-     * tabs) are serialised and maxConcurrent holds; refuses an agent who is away, disabled or full.
-     */
-    public Uni<AgentSlot> lockForClaim(Db.Tx tx, UUID agentId) {
-        return lockStatus(tx, agentId).map(r -> {
-            if (r == null) {
-                throw LoketException.of("agent_unavailable", "Onbekende medewerker. / Unknown agent.");
-            }
-            if (!r.getBoolean("active") || "away".equals(r.getString("chosen_status"))) {
-                throw LoketException.of("agent_unavailable",
-                        "Zet uw status op beschikbaar om gesprekken aan te nemen. / Set your status to available to take conversations.");
-            }
-            if (r.getInteger("held") >= r.getInteger("max_concurrent")) {
-                throw LoketException.of("at_capacity", "U voert al het maximale aantal gesprekken. / You are at your maximum number of conversations.");
-            }
-            return slot(r);
-        });
     }
 
     /** Locks a colleague who is to receive a conversation: online, available and with a free slot. */
@@ -121,9 +102,11 @@ public class UserRepository {
         });
     }
 
+    /** Locks the account, then reads its status in a fresh snapshot, so a claim that just committed is counted. */
     private static Uni<Row> lockStatus(Db.Tx tx, UUID agentId) {
-        return tx.query("select s.* from app_user u join agent_status s on s.id = u.id where u.id = $1 for update of u",
-                Tuple.of(agentId)).map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+        return tx.query("select 1 from app_user where id = $1 for update", Tuple.of(agentId))
+                .chain(() -> tx.query("select * from agent_status where id = $1", Tuple.of(agentId)))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
     }
 
     private static AgentSlot slot(Row r) {

@@ -1,0 +1,23 @@
+package nl.loket.cluster;
+
+import nl.loket.conversation.ConversationEvent;
+
+import java.util.UUID;
+
+/**
+ * A WebSocket connection on this node that follows conversations: a resident's (one
+ * conversation) or an agent's (those they hold). The hub hands it every change of a followed
+ * conversation from memory; the connection applies changes in version order and reads the
+ * conversation once when it sees a version skip.
+ */
+public interface Follower {
+
+    /** A change of a conversation this connection follows (or, for an agent, one assigned to them). */
+    void onEvent(ConversationEvent event);
+
+    /** Somebody typed in a followed conversation; {@code from} is resident or agent. */
+    void typing(UUID conversationId, String from);
+
+    /** The listener was down: whatever happened meanwhile must be read from the tables. */
+    void resync();
+}

@@ -1,0 +1,118 @@
+package nl.loket.platform;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+
+import java.util.function.Function;
+
+/**
+ * The one skeleton both sockets handle a client frame with: the frame budget and size limit
+ * (close 1008 / 1009), parsing into the socket's sealed {@code In} type (anything unknown,
+ * malformed or {@code null} gets a {@code bad_request} error frame and the connection stays
+ * open), the refusals a user must hear ({@link LoketException} → an {@code error} frame), and
+ * unexpected failures (logged at WARN with the connection id, counted, answered with
+ * {@code internal}). Never logs frame contents.
+ *
+ * @param <I> the socket's inbound frame type
+ */
+public final class Inbound<I> {
+
+    /** Builds the socket's own error frame: code, message and the client's reference (ref or clientMsgId). */
+    public interface ErrorFrame {
+        Object of(String code, String message, String ref);
+    }
+
+    private final String where;
+    private final Class<I> type;
+    private final ObjectMapper mapper;
+    private final ErrorFrame errors;
+    private final Failures failures;
+    private final String refField;
+
+    /**
+     * @param where    the socket's name in logs and the failure metric ("resident-socket")
+     * @param refField the field of a client frame that errors echo ("ref", "clientMsgId")
+     */
+    public Inbound(String where, Class<I> type, String refField, ObjectMapper mapper, ErrorFrame errors, Failures failures) {
+        this.where = where;
+        this.type = type;
+        this.refField = refField;
+        this.mapper = mapper;
+        this.errors = errors;
+        this.failures = failures;
+    }
+
+    /** Handles one text frame of a connection with the given budget; {@code handler} gets a parsed, non-null frame. */
+    public Uni<Void> handle(WebSocketConnection connection, FrameLimiter limiter, String text, Function<I, Uni<Void>> handler) {
+        CloseReason refused = limiter.refuse(text);
+        if (refused != null) {
+            return connection.close(refused);
+        }
+        // one parse: the tree gives the client's reference even when the frame is not a valid In
+        JsonNode node;
+        try {
+            node = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            node = null;
+        }
+        String ref = node != null && node.isObject() && node.hasNonNull(refField) ? node.get(refField).asText() : null;
+        I frame;
+        try {
+            frame = node == null || !node.isObject() ? null : mapper.treeToValue(node, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            frame = null;
+        }
+        if (frame == null) {
+            return error(connection, "bad_request", "Onbekend of ongeldig bericht. / Unknown or malformed frame.", ref);
+        }
+        Uni<Void> work;
+        try {
+            work = handler.apply(frame);
+        } catch (RuntimeException e) {
+            work = Uni.createFrom().failure(e);
+        }
+        return work.onFailure().recoverWithUni(e -> {
+            if (e instanceof LoketException refusal) {
+                return error(connection, refusal.code(), refusal.getMessage(), ref);
+            }
+            failures.record(where, e, "Handling a frame on %s connection %s failed", where, connection.id());
+            return error(connection, "internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", ref);
+        });
+    }
+
+    /**
+     * A failure the socket's {@code @OnError} received: logged and counted; a frame over the
+     * transport's size limit closes the connection with 1009, anything else gets {@code internal}.
+     */
+    public Uni<Void> failed(WebSocketConnection connection, Throwable failure, String subject) {
+        if (tooBig(failure)) {
+            return connection.close(new CloseReason(1009, "frame larger than " + FrameLimiter.MAX_FRAME_BYTES / 1024 + " KiB"));
+        }
+        failures.record(where, failure, "Unexpected failure on %s connection %s (%s)", where, connection.id(), subject);
+        return error(connection, "internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", null);
+    }
+
+    public Uni<Void> error(WebSocketConnection connection, String code, String message, String ref) {
+        return Frames.send(connection, mapper, errors.of(code, message, ref));
+    }
+
+    /**
+     * Vert.x reports a message over max-message-size as an IllegalStateException whose text says
+     * so ("… overflow max message size …"); there is no dedicated type.
+     */
+    private static boolean tooBig(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String name = t.getClass().getSimpleName();
+            String message = String.valueOf(t.getMessage()).toLowerCase();
+            if (name.contains("TooLongFrame") || name.contains("CorruptedWebSocketFrame")
+                    || message.contains("max message size") || message.contains("too long") || message.contains("too big")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

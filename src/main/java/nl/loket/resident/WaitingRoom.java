@@ -1,0 +1,167 @@
+package nl.loket.resident;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import nl.loket.conversation.Conversations;
+import nl.loket.platform.Failures;
+import nl.loket.platform.Signal;
+import nl.loket.queue.QueueService;
+import nl.loket.queue.QueueSnapshot;
+import nl.loket.topic.Topic;
+import nl.loket.topic.TopicCatalog;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The residents waiting on this node, by topic, and their places in the queue. When a queue
+ * changes (an arrival, a claim, an agent coming or going), the next tick reads the positions of
+ * every local waiting resident of the changed topics in one query, computes the estimate once
+ * per topic and hands each resident their place; a resident's connection sends a frame only when
+ * what they see changed. The cost of a tick is two queries and one comparison per waiting
+ * resident, whatever the number of changes.
+ */
+@ApplicationScoped
+public class WaitingRoom {
+
+    /** How often changed queues are pushed to the residents waiting in them. */
+    static final long TICK_MILLIS = 200;
+
+    /** Where a waiting resident stands: position, estimated wait (null: unknown) and the callback offer's reason (or null). */
+    public record Place(int position, Integer estimatedWaitSeconds, String offer) {
+    }
+
+    private final Conversations conversations;
+    private final QueueService queues;
+    private final TopicCatalog topics;
+    private final Failures failures;
+    private final Vertx vertx;
+    private final ConcurrentHashMap<String, Set<ResidentSession>> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ResidentSession, String> topicOf = new ConcurrentHashMap<>();
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean allDirty = new AtomicBoolean();
+    private final AtomicBoolean ticking = new AtomicBoolean();
+    private long timer = -1;
+
+    public WaitingRoom(Conversations conversations, QueueService queues, TopicCatalog topics, Failures failures, Vertx vertx) {
+        this.conversations = conversations;
+        this.queues = queues;
+        this.topics = topics;
+        this.failures = failures;
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(timer);
+    }
+
+    void onSignal(@Observes Signal signal) {
+        if (signal instanceof Signal.Queue q) {
+            dirty.add(q.topic());
+        } else if (signal instanceof Signal.Agent || signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
+            // agents coming, going or filling up change every topic's estimate and offers
+            allDirty.set(true);
+        }
+    }
+
+    /** The resident waits in the topic at the given position: their place now (estimate and offer included). */
+    Uni<Place> place(ResidentSession session, String topic, int position) {
+        enter(session, topic);
+        return Uni.combine().all().unis(queues.snapshot(), topics.find(topic)).asTuple()
+                .map(t -> place(t.getItem2(), t.getItem1(), position, Instant.now()));
+    }
+
+    /** The resident no longer waits here (served, gone, or disconnected). */
+    void left(ResidentSession session) {
+        String topic = topicOf.remove(session);
+        if (topic != null) {
+            waiting.computeIfPresent(topic, (k, set) -> {
+                set.remove(session);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+
+    int waitingHere() {
+        return topicOf.size();
+    }
+
+    private void enter(ResidentSession session, String topic) {
+        String before = topicOf.put(session, topic);
+        if (before != null && !before.equals(topic)) {
+            waiting.computeIfPresent(before, (k, set) -> {
+                set.remove(session);
+                return set.isEmpty() ? null : set;
+            });
+        }
+        waiting.computeIfAbsent(topic, k -> ConcurrentHashMap.newKeySet()).add(session);
+    }
+
+    private Place place(Optional<Topic> topic, QueueSnapshot snapshot, int position, Instant now) {
+        QueueSnapshot.TopicLoad load = snapshot.topic(topic.map(Topic::id).orElse(""));
+        Integer ewt = load.estimate(position);
+        String offer = topic.map(t -> topics.offerReason(t, load, ewt, now)).orElse(null);
+        return new Place(position, ewt, offer);
+    }
+
+    private void tick() {
+        if ((dirty.isEmpty() && !allDirty.get()) || waiting.isEmpty() || !ticking.compareAndSet(false, true)) {
+            return;
+        }
+        Set<String> changed = new HashSet<>();
+        if (allDirty.getAndSet(false)) {
+            dirty.clear();
+            changed.addAll(waiting.keySet());
+        } else {
+            for (String t : List.copyOf(dirty)) {
+                dirty.remove(t);
+                if (waiting.containsKey(t)) {
+                    changed.add(t);
+                }
+            }
+        }
+        List<ResidentSession> sessions = new ArrayList<>();
+        changed.forEach(t -> sessions.addAll(waiting.getOrDefault(t, Set.of())));
+        if (sessions.isEmpty()) {
+            ticking.set(false);
+            return;
+        }
+        List<UUID> ids = sessions.stream().map(ResidentSession::conversationId).toList();
+        Uni.combine().all().unis(conversations.positions(List.copyOf(changed), ids), queues.snapshot(), topics.topics()).asTuple()
+                .subscribe().with(t -> {
+                    try {
+                        Map<UUID, Integer> positions = t.getItem1();
+                        Instant now = Instant.now();
+                        for (ResidentSession s : sessions) {
+                            Integer position = positions.get(s.conversationId());
+                            String topic = topicOf.get(s);
+                            if (position != null && topic != null) {
+                                s.place(place(Optional.ofNullable(t.getItem3().get(topic)), t.getItem2(), position, now));
+                            }
+                        }
+                    } finally {
+                        ticking.set(false);
+                    }
+                }, e -> {
+                    ticking.set(false);
+                    changed.forEach(dirty::add);
+                    failures.record("queue-positions", e, "Pushing queue positions failed; the next tick retries");
+                });
+    }
+}
