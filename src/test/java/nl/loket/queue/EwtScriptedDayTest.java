@@ -134,12 +134,15 @@ class EwtScriptedDayTest {
         // README: over 1,000 such hours (seeds 0..999), how often the shown range holds
         for (int slots : List.of(1, 2)) {
             double within = 0, worst = 1, mae = 0;
-            int hours = 1000;
+            int hours = 1000, allInside = 0;
             for (long seed = 0; seed < hours; seed++) {
                 Result r = simulate(3, slots, 40, 1, seed);
                 within += r.withinRange();
                 worst = Math.min(worst, r.withinRange());
                 mae += r.meanAbsoluteError();
+                if (r.withinRange() == 1.0) {
+                    allInside++;
+                }
             }
             System.out.printf("BENCH EWT 1,000 scripted hours, 3 agents x %d slot(s): within range %.1f%%, worst hour %.1f%%, "
                     + "mean absolute error %.0f s%n", slots, 100 * within / hours, 100 * worst, mae / hours);
@@ -147,6 +150,7 @@ class EwtScriptedDayTest {
                 assertThat(within / hours).as("share of waits within range, 1 slot").isGreaterThanOrEqualTo(0.92);
                 assertThat(worst).as("worst hour, 1 slot").isGreaterThanOrEqualTo(0.67);
                 assertThat(mae / hours).as("mean absolute error, 1 slot").isLessThanOrEqualTo(71.5);
+                assertThat(Math.round(100.0 * allInside / hours)).as("% of hours with every wait inside, 1 slot").isEqualTo(12);
             } else {
                 assertThat(within / hours).as("share of waits within range, 2 slots").isGreaterThanOrEqualTo(0.96);
                 assertThat(worst).as("worst hour, 2 slots").isGreaterThanOrEqualTo(0.80);
