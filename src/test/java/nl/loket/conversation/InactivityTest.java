@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An active conversation in which neither side writes for {@code loket.grace.inactivity} is
- * closed with reason {@code timeout} (docs/protocol.md §4 and §5). Four seconds here instead of
+ * closed with reason {@code timeout} (docs/protocol.md §1, §4, §5). Four seconds here instead of
  * thirty minutes.
  */
 @QuarkusTest
