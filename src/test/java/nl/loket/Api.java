@@ -50,6 +50,13 @@ public final class Api {
         return new JsonObject(body);
     }
 
+    /** The conversation as its resident reads it with their own token: {conversation:{state, closeReason, …}, messages}. */
+    public static JsonObject transcript(JsonObject started) {
+        return new JsonObject(given().auth().oauth2(started.getString("token")).accept(ContentType.JSON)
+                .get("/api/v1/conversations/" + started.getString("id") + "/transcript")
+                .then().statusCode(200).extract().asString());
+    }
+
     public static JsonObject frame(String type, Object... keyValues) {
         JsonObject f = new JsonObject().put("type", type);
         for (int i = 0; i < keyValues.length; i += 2) {

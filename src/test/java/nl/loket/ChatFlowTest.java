@@ -13,7 +13,7 @@ import java.util.List;
 import static nl.loket.Api.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The whole loop of SPEC §9: start, queue, claim, chat both ways, resume, transfer, close. */
+/** The whole loop of docs/protocol.md §6: start, queue, claim, chat both ways, resume, transfer, close. */
 @QuarkusTest
 class ChatFlowTest {
 

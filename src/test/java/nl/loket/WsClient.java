@@ -70,8 +70,13 @@ public final class WsClient implements AutoCloseable {
 
     /** Waits for the next frame (after the ones already taken) that matches, and takes it. */
     public JsonObject next(Predicate<JsonObject> matching) {
+        return next(matching, Duration.ofSeconds(10));
+    }
+
+    /** As {@link #next(Predicate)}, for frames that come only after a timer (grace periods, inactivity). */
+    public JsonObject next(Predicate<JsonObject> matching, Duration atMost) {
         JsonObject[] found = new JsonObject[1];
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().atMost(atMost).until(() -> {
             for (int i = cursor; i < frames.size(); i++) {
                 if (matching.test(frames.get(i))) {
                     found[0] = frames.get(i);

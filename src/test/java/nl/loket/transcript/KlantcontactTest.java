@@ -10,7 +10,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.Set;
 
@@ -67,9 +67,25 @@ class KlantcontactTest {
         assertThat(callback.verdereActieOndernomen()).isTrue();
     }
 
+    @Test
+    void theSchemaRefusesAContactWithoutLanguageOrWithAnOverlongSubject() throws Exception {
+        // proves the validation above has teeth: the schema is read and applied, not skipped
+        com.fasterxml.jackson.databind.node.ObjectNode json = MAPPER.valueToTree(Klantcontact.of(
+                conversation("closed", "answered", "s", "nl", false), "Paspoort", null, "u"));
+        json.remove("taal");
+        json.put("onderwerp", "o".repeat(201));
+        assertThat(validate(json)).extracting(ValidationMessage::getMessage)
+                .anyMatch(m -> m.contains("taal")).anyMatch(m -> m.contains("onderwerp"));
+    }
+
+    /** The writable fields of Klantcontact, extracted from the Open Klant API 0.9.0 (see the schema's description). */
+    private static final String SCHEMA = "/klantinteracties-klantcontact.schema.json";
+
     static Set<ValidationMessage> validate(JsonNode json) throws Exception {
-        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                .getSchema(MAPPER.readTree(new File("../shared/reference/klantinteracties-klantcontact.schema.json")));
-        return schema.validate(json);
+        try (InputStream in = KlantcontactTest.class.getResourceAsStream(SCHEMA)) {
+            assertThat(in).as("test resource " + SCHEMA).isNotNull();
+            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(MAPPER.readTree(in));
+            return schema.validate(json);
+        }
     }
 }
