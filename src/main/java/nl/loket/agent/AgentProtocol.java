@@ -9,7 +9,7 @@ import nl.loket.conversation.Message;
 import java.time.Instant;
 import java.util.List;
 
-/** The agent WebSocket, both directions, as in SPEC §4.2. Every client frame may carry a ref. */
+/** The agent WebSocket, both directions, as in docs/protocol.md §5. Every client frame may carry a ref. */
 public final class AgentProtocol {
 
     private AgentProtocol() {

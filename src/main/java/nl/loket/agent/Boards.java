@@ -59,6 +59,9 @@ public class Boards {
         }
         dirty.set(false);
         queues.snapshot().subscribe().with(snapshot -> {
+            if (!queues.current(snapshot)) {
+                dirty.set(true); // a shared snapshot from before the last change: look again next tick
+            }
             ticking.set(false);
             for (AgentFollower agent : fanout.agents()) {
                 if (agent instanceof AgentSession session) {

@@ -8,7 +8,7 @@ import nl.loket.platform.Db;
 
 import java.util.UUID;
 
-/** The audit log: who read or removed personal data, and each retention run (SPEC §4.4, §6). */
+/** The audit log: who read or removed personal data, and each retention run (docs/protocol.md §8, §10). */
 @ApplicationScoped
 public class Audit {
 

@@ -7,7 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-/** A terugbelverzoek as the callback list shows it (SPEC §4.3). */
+/** A terugbelverzoek as the callback list shows it (docs/protocol.md §7). */
 public record CallbackRequest(String id, String topic, String state, String phone, String name, String window, String note,
                               String conversationId, Instant priorityAt, Instant createdAt, Instant nextAttemptAt,
                               String claimedBy, List<Attempt> attempts) {

@@ -34,7 +34,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** Callback requests (SPEC §4.1, §4.3). */
+/** Callback requests (docs/protocol.md §3, §7). */
 @Path("/api/v1/callbacks")
 @Tag(name = "callbacks")
 public class CallbackResource {

@@ -27,7 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Canned replies: admins manage them (SPEC §4.5), agents read them (SPEC §4.2). */
+/** Canned replies: admins manage them (docs/protocol.md §11), agents read them (§5). */
 @Path("/api/v1/admin/canned-replies")
 @RolesAllowed(Roles.ADMIN)
 @Tag(name = "admin")
@@ -47,7 +47,7 @@ public class CannedReplyResource {
                                      @Pattern(regexp = "nl|en", message = "nl of en / nl or en") String locale) {
     }
 
-    /** Canned replies for agents (SPEC §4.2). */
+    /** Canned replies for agents (docs/protocol.md §5). */
     @Path("/api/v1/canned-replies")
     @Tag(name = "agent")
     public static class ForAgents {

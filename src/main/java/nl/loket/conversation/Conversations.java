@@ -376,7 +376,7 @@ public class Conversations {
     public Uni<Integer> closeInactive(Duration inactivity) {
         return db.tx(tx -> ConversationRepository.closeInactive(tx, inactivity).chain(rows -> each(rows, r -> {
             tx.signal(new Signal.Agent(r.agentId()));
-            return system(tx, r.id(), SystemText.TIMEOUT.in(r.locale()))
+            return system(tx, r.id(), SystemText.TIMEOUT.in(r.locale(), SystemText.period(inactivity, r.locale())))
                     .chain(() -> ConversationRepository.endAssignment(tx, r.id(), r.agentId(), EndReason.TIMEOUT))
                     .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, r.id(), r.topic(), r.agentId()))
                     .chain(() -> ConversationRepository.announce(tx, r.id(), Move.TIME_OUT.name(), r.agentId(), r.lastSeq()));

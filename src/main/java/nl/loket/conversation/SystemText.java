@@ -14,8 +14,8 @@ public enum SystemText {
             "We removed a citizen service number or bank account number from a message. Please do not share these in the chat; "
             + "an agent will ask for them in a safe way if needed."),
     CLOSED("Het gesprek is afgesloten. Bedankt voor uw vraag.", "The conversation has ended. Thank you for your question."),
-    TIMEOUT("Het gesprek is gesloten omdat er 30 minuten geen bericht is gestuurd.",
-            "The conversation was closed because no message was sent for 30 minutes.");
+    TIMEOUT("Het gesprek is gesloten omdat er %s geen bericht is gestuurd.",
+            "The conversation was closed because no message was sent for %s.");
 
     private final String nl;
     private final String en;
@@ -31,6 +31,17 @@ public enum SystemText {
 
     public String en(Object... args) {
         return String.format(en, args);
+    }
+
+    /** A period as the resident reads it: "30 minuten" / "30 minutes", "45 seconden" / "45 seconds". */
+    public static String period(java.time.Duration d, String locale) {
+        boolean en = "en".equals(locale);
+        long minutes = d.toMinutes();
+        if (minutes > 0 && d.toSecondsPart() == 0) {
+            return minutes + (en ? (minutes == 1 ? " minute" : " minutes") : (minutes == 1 ? " minuut" : " minuten"));
+        }
+        long seconds = Math.max(1, d.toSeconds());
+        return seconds + (en ? (seconds == 1 ? " second" : " seconds") : (seconds == 1 ? " seconde" : " seconden"));
     }
 
     public String in(String locale, Object... args) {

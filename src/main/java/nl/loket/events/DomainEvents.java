@@ -6,7 +6,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import nl.loket.platform.Db;
 
 /**
- * Domain events (SPEC §5) go into the outbox in the transaction of the change they describe:
+ * Domain events (docs/protocol.md §9) go into the outbox in the transaction of the change they describe:
  * a rolled-back change leaves no event, a committed one leaves at least once.
  */
 public final class DomainEvents {

@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * Drains the outbox onto the events channel. Rows are taken with SKIP LOCKED, so several nodes
  * drain side by side without sending a row twice; a row is marked sent only after the channel
- * acknowledged it, so a crash in between sends it again (at least once, SPEC §5).
+ * acknowledged it, so a crash in between sends it again (at least once, docs/protocol.md §9).
  */
 @ApplicationScoped
 public class EventDrainer {

@@ -16,7 +16,7 @@ public final class FrameLimiter {
         this.windowNanos = window.toNanos();
     }
 
-    /** Text frames larger than this are refused (SPEC §4): the connection is closed with 1009. */
+    /** Text frames larger than this are refused (docs/protocol.md §1): the connection is closed with 1009. */
     public static final int MAX_FRAME_BYTES = 16 * 1024;
 
     public static boolean tooLarge(String text) {

@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Removes burgerservicenummers and IBANs from free text before it is stored or relayed (SPEC §6).
+ * Removes burgerservicenummers and IBANs from free text before it is stored or relayed (docs/protocol.md §10).
  * Only numbers that pass their check are removed: a BSN must pass the 11-proef, an IBAN its
  * mod-97 check (iban4j), so order numbers and phone numbers stay.
  */

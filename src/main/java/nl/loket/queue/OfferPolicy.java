@@ -3,7 +3,7 @@ package nl.loket.queue;
 import java.time.Instant;
 
 /**
- * When a waiting resident is offered a callback (SPEC §3), and why. Pure. The most pressing
+ * When a waiting resident is offered a callback (docs/protocol.md §4), and why. Pure. The most pressing
  * reason wins: the topic closes before they would be served, capacity is flagged short, no
  * agent is available, the wait is longer than the topic's threshold.
  */

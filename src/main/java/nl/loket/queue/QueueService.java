@@ -59,6 +59,7 @@ public class QueueService {
     private volatile Uni<QueueSnapshot> cached;
     private volatile long cachedAtNanos;
     private volatile boolean stale = true;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public QueueService(Db db) {
         this.db = db;
@@ -84,7 +85,16 @@ public class QueueService {
 
     /** Something changed that the next reader must see. */
     public void invalidate() {
+        generation.incrementAndGet();
         stale = true;
+    }
+
+    /**
+     * Whether no change was signalled since the snapshot was read. A reader that got a shared,
+     * older snapshot (see {@link #MIN_AGE_NANOS}) must look again on its next tick.
+     */
+    public boolean current(QueueSnapshot snapshot) {
+        return snapshot.generation() == generation.get();
     }
 
     void onSignal(@Observes Signal signal) {
@@ -95,6 +105,7 @@ public class QueueService {
     }
 
     private Uni<QueueSnapshot> read() {
+        long before = generation.get();
         return db.query(SNAPSHOT, Tuple.of(HANDLE_TIME_SAMPLE)).map(rows -> {
             Map<String, QueueSnapshot.TopicLoad> topics = new HashMap<>();
             Instant at = Instant.now();
@@ -113,7 +124,7 @@ public class QueueService {
                         aht == null ? DEFAULT_HANDLE_SECONDS : aht, r.getBoolean("capacity_short"),
                         r.getLong("callbacks_open").intValue()));
             }
-            return new QueueSnapshot(at, Map.copyOf(topics));
+            return new QueueSnapshot(at, Map.copyOf(topics), before);
         });
     }
 }

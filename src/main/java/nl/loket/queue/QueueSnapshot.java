@@ -4,8 +4,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Every topic's queue and the agents able to serve it, read in one go. */
-public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics) {
+/**
+ * Every topic's queue and the agents able to serve it, read in one go. {@code generation}: the
+ * number of changes signalled before it was read (see {@link QueueService#current}).
+ */
+public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long generation) {
 
     public record TopicLoad(String topic, int waiting, Instant oldestQueuedAt, List<WaitEstimate.Agent> agents,
                             double averageHandleSeconds, boolean capacityShort, int callbacksOpen) {

@@ -8,7 +8,7 @@ import nl.loket.conversation.Message;
 
 import java.time.Instant;
 
-/** The resident WebSocket, both directions, as in SPEC §4.1. */
+/** The resident WebSocket, both directions, as in docs/protocol.md §4. */
 public final class ResidentProtocol {
 
     private ResidentProtocol() {

@@ -146,6 +146,9 @@ public class WaitingRoom {
         Uni.combine().all().unis(conversations.positions(List.copyOf(changed), ids), queues.snapshot(), topics.topics()).asTuple()
                 .subscribe().with(t -> {
                     try {
+                        if (!queues.current(t.getItem2())) {
+                            changed.forEach(dirty::add); // the estimate came from before the last change: again next tick
+                        }
                         Map<UUID, Integer> positions = t.getItem1();
                         Instant now = Instant.now();
                         for (ResidentSession s : sessions) {

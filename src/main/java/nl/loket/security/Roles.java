@@ -2,7 +2,7 @@ package nl.loket.security;
 
 import java.util.Set;
 
-/** The roles of SPEC §1. */
+/** The roles of docs/protocol.md §2. */
 public final class Roles {
     public static final String RESIDENT = "resident";
     public static final String AGENT = "agent";

@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-/** A supervisor or the telephony system flags a topic's capacity as short (SPEC §4.5). */
+/** A supervisor or the telephony system flags a topic's capacity as short (docs/protocol.md §11). */
 @Path("/api/v1/capacity/{topic}")
 @RolesAllowed({Roles.SUPERVISOR, Roles.INTEGRATOR})
 @Tag(name = "supervisor")

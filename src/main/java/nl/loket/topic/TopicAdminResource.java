@@ -36,7 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Topics as admins manage them (SPEC §2, §4.5): names, hours, closed dates, thresholds, alternatives, notice. */
+/** Topics as admins manage them (docs/protocol.md §1, §11): names, hours, closed dates, thresholds, alternatives, notice. */
 @Path("/api/v1/admin/topics")
 @RolesAllowed(Roles.ADMIN)
 @Tag(name = "admin")

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A conversation as integrators list it (SPEC §4.4). */
+/** A conversation as integrators list it (docs/protocol.md §8). */
 public record ConversationItem(String id, String topic, String state, String residentName, Instant queuedAt,
                                Instant assignedAt, Instant closedAt,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Agent agent,

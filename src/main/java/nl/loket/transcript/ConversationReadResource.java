@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** What integrators (and staff, and a resident for their own conversation) read (SPEC §4.4). */
+/** What integrators (and staff, and a resident for their own conversation) read (docs/protocol.md §8). */
 @Path("/api/v1/conversations")
 @Tag(name = "integrator")
 public class ConversationReadResource {

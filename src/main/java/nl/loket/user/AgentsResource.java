@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Who is working: every agent with their status and load (SPEC §4.5). Agents may read it too:
+ * Who is working: every agent with their status and load (docs/protocol.md §11). Agents may read it too:
  * transferring a chat to a colleague means knowing who is available.
  */
 @Path("/api/v1/agents")

@@ -51,7 +51,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Two real Loket processes (the packaged {@code target/quarkus-app}) on one PostgreSQL, talked to
- * with nothing but the JDK's HTTP and WebSocket clients (SPEC §7): a resident on one node and an
+ * with nothing but the JDK's HTTP and WebSocket clients (docs/architecture.md §4): a resident on one node and an
  * agent on the other chat normally, a queue changed on one node shows on the other's boards,
  * claims stay atomic across nodes, and a node killed with SIGKILL loses nobody's conversation.
  * Prints "BENCH " lines with delivery latency (same node vs. cross node) and claim throughput.

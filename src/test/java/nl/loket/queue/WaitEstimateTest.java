@@ -46,7 +46,7 @@ class WaitEstimateTest {
     @Test
     void withoutHistoryTheDefaultHandleTimeIsUsed() {
         assertThat(QueueService.DEFAULT_HANDLE_SECONDS).isEqualTo(300);
-        QueueSnapshot.TopicLoad empty = new QueueSnapshot(java.time.Instant.now(), java.util.Map.of()).topic("afval");
+        QueueSnapshot.TopicLoad empty = new QueueSnapshot(java.time.Instant.now(), java.util.Map.of(), 0).topic("afval");
         assertThat(empty.averageHandleSeconds()).isEqualTo(300);
         assertThat(empty.estimate(1)).isNull();
     }

@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -42,9 +41,6 @@ class AllowedOriginsTest {
     URI base;
 
     @Test
-    @Disabled("Broken in main: application.properties takes the CORS origins from ${LOKET_ALLOWED_ORIGINS:} only, so "
-            + "loket.allowed-origins set as a property never reaches CORS, and the CORS filter refuses the allowed site with 403, "
-            + "WebSocket upgrade included. Passes once it reads quarkus.http.cors.origins=${loket.allowed-origins:}")
     void theAllowedOriginGetsCorsHeadersOnPreflightAndRequest() {
         String topic = TestTopics.create();
         Response preflight = preflight(SITE);
@@ -64,9 +60,6 @@ class AllowedOriginsTest {
     }
 
     @Test
-    @Disabled("Broken in main: application.properties takes the CORS origins from ${LOKET_ALLOWED_ORIGINS:} only, so "
-            + "loket.allowed-origins set as a property never reaches CORS, and the CORS filter refuses the allowed site with 403, "
-            + "WebSocket upgrade included. Passes once it reads quarkus.http.cors.origins=${loket.allowed-origins:}")
     void theAllowedOriginOpensTheResidentSocket() {
         JsonObject started = Api.start(TestTopics.create(), null);
         assertThat(WsClient.upgradeStatus(base, "/ws/resident/" + started.getString("id"), started.getString("token"), SITE))
