@@ -39,7 +39,11 @@ public class Timers {
     }
 
     void register(@Observes StartupEvent event) {
-        db.query("insert into node (id) values ($1) on conflict (id) do nothing", Tuple.of(node.id())).await().atMost(Duration.ofSeconds(30));
+        // a node id set with LOKET_NODE_ID survives a restart: what the previous process held is gone
+        presence.removeNode(node.id())
+                .chain(() -> db.query("insert into node (id) values ($1) on conflict (id) do nothing", Tuple.of(node.id())))
+                .await().atMost(Duration.ofSeconds(30));
+        Log.infof("Node %s (%s) registered", node.name(), node.id());
     }
 
     /** A clean stop: this node's connections end now, so their grace periods start now. */
