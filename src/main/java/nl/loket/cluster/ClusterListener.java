@@ -62,6 +62,15 @@ public class ClusterListener {
         }
     }
 
+    /**
+     * Whether the LISTEN connection is up now (read by the readiness check). The subscriber drops
+     * its connection while it reconnects.
+     */
+    public boolean listening() {
+        PgSubscriber s = subscriber;
+        return s != null && !s.closed() && s.getDelegate().actualConnection() != null;
+    }
+
     private void onPayload(String payload) {
         try {
             fanout.dispatch(Signal.decode(payload));
