@@ -316,11 +316,11 @@ class RollingRestartIT extends ClusterHarness {
                     }
                 }
                 List<JsonNode> liveFrames = ws.frames(type("message").and(conversation(ids.get(i))));
-                Set<Integer> once = new HashSet<>();
+                Set<Integer> liveOnce = new HashSet<>();
                 for (JsonNode m : liveFrames) {
                     int seq = m.get("seq").asInt();
                     boolean answerToResend = agent.resent.contains(m.get("clientMsgId").asText());
-                    if (!once.add(seq) || seq <= known) {
+                    if (!liveOnce.add(seq) || seq <= known) {
                         assertThat(answerToResend).as("seq %d of %s came again on %s (hello had up to %d)", seq, ids.get(i), ws.name, known).isTrue();
                     }
                 }
