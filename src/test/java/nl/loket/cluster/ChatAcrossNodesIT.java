@@ -230,13 +230,13 @@ class ChatAcrossNodesIT extends ClusterHarness {
                 conversations, consoles.size(), agentsPerNode, claimsPerAgent, seconds * 1000, conversations / seconds,
                 perNode.get("a"), perNode.get("b"));
         double serverMillis = queryDouble("select extract(epoch from max(a.assigned_at) - min(a.assigned_at)) * 1000 from assignment a "
-                + "join conversation c on c.id() = a.conversation_id where c.topic = ?", topic);
+                + "join conversation c on c.id = a.conversation_id where c.topic = ?", topic);
         bench("claims two nodes, in the database: first to last assignment %.0f ms = %.0f claims/s",
                 serverMillis, (conversations - 1) / Math.max(0.001, serverMillis / 1000));
 
         // the database first: it tells best what went wrong when a console missed an answer
         assertThat(queryLong("select count(*) - count(distinct a.conversation_id) from assignment a "
-                + "join conversation c on c.id() = a.conversation_id where c.topic = ?", topic))
+                + "join conversation c on c.id = a.conversation_id where c.topic = ?", topic))
                 .as("conversations assigned more than once").isZero();
         assertThat(unanswered).as("claims without an answer").isEmpty();
         assertThat(assignedIds).as("assigned frames").doesNotHaveDuplicates().hasSize(conversations);
@@ -245,9 +245,9 @@ class ChatAcrossNodesIT extends ClusterHarness {
                 .hasSize(consoles.size() * claimsPerAgent - conversations).containsOnly("nothing_waiting");
         assertThat(perNode.get("a")).as("claims won on node a").isPositive();
         assertThat(perNode.get("b")).as("claims won on node b").isPositive();
-        assertThat(queryLong("select count(*) from assignment a join conversation c on c.id() = a.conversation_id where c.topic = ?", topic))
+        assertThat(queryLong("select count(*) from assignment a join conversation c on c.id = a.conversation_id where c.topic = ?", topic))
                 .isEqualTo(conversations);
-        assertThat(queryLong("select count(distinct a.conversation_id) from assignment a join conversation c on c.id() = a.conversation_id where c.topic = ?", topic))
+        assertThat(queryLong("select count(distinct a.conversation_id) from assignment a join conversation c on c.id = a.conversation_id where c.topic = ?", topic))
                 .isEqualTo(conversations);
         assertThat(queryLong("select count(*) from conversation where topic = ? and state = 'active'", topic)).isEqualTo(conversations);
         // the agent each console was told about is the one the database has
