@@ -112,11 +112,11 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-async function waitReady(base, deadline) {
+async function waitReady(health, deadline) {
   while (Date.now() < deadline) {
     if (service.exitCode !== null) throw new Error(`service exited with ${service.exitCode}; see test-results/service.log`);
     try {
-      const res = await fetch(base + '/q/health/ready');
+      const res = await fetch(health + '/q/health/ready');
       if (res.status === 200) return;
     } catch {
       // not listening yet
@@ -132,6 +132,7 @@ async function main() {
   fs.mkdirSync(results, { recursive: true });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loket-console-e2e-'));
   const port = await freePort();
+  const managementPort = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const adminPassword = 'e2e-admin-' + Math.random().toString(36).slice(2);
   const log = fs.openSync(path.join(results, 'service.log'), 'w');
@@ -141,14 +142,17 @@ async function main() {
     env: {
       ...process.env,
       QUARKUS_HTTP_PORT: String(port),
+      QUARKUS_MANAGEMENT_PORT: String(managementPort),
       LOKET_DATA_DIR: path.join(dataDir, 'data'),
       LOKET_ALWAYS_OPEN: 'true',
+      // the tests start many conversations from one address
+      LOKET_LIMITS_OPEN_CONVERSATIONS_PER_ADDRESS: '0',
       LOKET_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       LOKET_GRACE_AGENT: '60s',
     },
     stdio: ['ignore', log, log],
   });
-  await waitReady(base, Date.now() + 120_000);
+  await waitReady(`http://127.0.0.1:${managementPort}`, Date.now() + 120_000);
   console.log(`service ready on port ${port} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const files = testFiles(here, named, withPending);

@@ -33,12 +33,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let startFailed = false;
 
-async function waitReady(base, service, deadline) {
+async function waitReady(health, service, deadline) {
   while (Date.now() < deadline) {
     if (service && service.exitCode !== null) throw new Error(`the service exited with ${service.exitCode} before it was ready`);
     if (startFailed) throw new Error('the service failed to start (see test-results/service.log)');
     try {
-      const res = await fetch(base + '/q/health/ready');
+      const res = await fetch(health + '/q/health/ready');
       if (res.status === 200) return;
     } catch {
       /* not listening yet */
@@ -119,6 +119,7 @@ try {
     if (!existsSync(jar)) throw new Error(`${jar} not found: build the service first (./mvnw package)`);
     if (!existsSync('/usr/bin/chromium')) throw new Error('/usr/bin/chromium not found: apt-get install chromium');
     const port = await freePort();
+    const managementPort = await freePort();
     dataDir = mkdtempSync(join(tmpdir(), 'loket-e2e-'));
     base = `http://127.0.0.1:${port}`;
     const log = createWriteStream(join(results, 'service.log'));
@@ -127,11 +128,14 @@ try {
       env: {
         ...process.env,
         QUARKUS_HTTP_PORT: String(port),
+        QUARKUS_MANAGEMENT_PORT: String(managementPort),
         LOKET_DATA_DIR: join(dataDir, 'data'),
         LOKET_ALWAYS_OPEN: 'true',
         LOKET_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
         // several conversations start from one address within a minute
         LOKET_PUBLIC_RATE_LIMIT: '600',
+        // the tests start many conversations from one address
+        LOKET_LIMITS_OPEN_CONVERSATIONS_PER_ADDRESS: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -145,7 +149,7 @@ try {
     }
     console.log(`starting Loket on ${base} (log: test-results/service.log)`);
     const started = Date.now();
-    await waitReady(base, service, Date.now() + 120000);
+    await waitReady(`http://127.0.0.1:${managementPort}`, service, Date.now() + 120000);
     console.log(`Loket ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', ...tests], {

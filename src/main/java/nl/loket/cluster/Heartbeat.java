@@ -35,7 +35,9 @@ public class Heartbeat {
     }
 
     void register(@Observes StartupEvent event) {
-        presence.register(node.id()).await().atMost(Duration.ofSeconds(30));
+        // a node id set with LOKET_NODE_ID survives a restart: what the previous process held is gone
+        presence.removeNode(node.id()).chain(() -> presence.register(node.id())).await().atMost(Duration.ofSeconds(30));
+        Log.infof("Node %s (%s) registered", node.name(), node.id());
     }
 
     /** A clean stop: this node's connections end now, so their grace periods start now. */

@@ -1,38 +1,36 @@
 package nl.loket.events;
 
-import io.quarkus.arc.profile.UnlessBuildProfile;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
 /**
- * The default, in-process consumer of domain events: logs them (ids and types only) and keeps
- * the most recent ones in memory. Built with the {@code rabbitmq} profile, the channel goes to
- * a RabbitMQ exchange instead and this bean does not exist.
+ * The route of {@code LOKET_EVENTS=none}: events are logged (types and ids only; events carry no
+ * personal data) and the most recent ones kept in memory.
  */
 @ApplicationScoped
-@UnlessBuildProfile("rabbitmq")
-public class EventLog {
+public class EventLog implements EventSink {
 
     private static final int KEEP = 1000;
 
     private final Deque<JsonObject> recent = new ArrayDeque<>();
 
-    @Incoming(EventDrainer.CHANNEL)
-    public void receive(String event) {
-        JsonObject json = new JsonObject(event);
-        Log.infof("Domain event %s %s", json.getString("type"), json.getJsonObject("data").encode());
+    @Override
+    public Uni<Void> publish(OutboxEvent event) {
+        JsonObject json = event.toJson();
+        Log.infof("Domain event %d %s %s", event.id(), event.type(), event.data().encode());
         synchronized (recent) {
             recent.addLast(json);
             while (recent.size() > KEEP) {
                 recent.removeFirst();
             }
         }
+        return Uni.createFrom().voidItem();
     }
 
     public List<JsonObject> recent() {

@@ -25,7 +25,6 @@ public class ClusterListener {
     private final Signals signals;
     private final Failures failures;
     private final String node;
-    private volatile boolean listening;
     private final String url;
     private final String user;
     private final Optional<String> password;
@@ -54,25 +53,25 @@ public class ClusterListener {
                 .handler(this::onPayload)
                 .subscribeHandler(() -> {
                     Log.debug("Listening for cluster signals");
-                    listening = true;
                     signals.deliver(new Signal.Resync());
                 });
-        subscriber.closeHandler(() -> {
-            listening = false;
-            Log.warn("Cluster signal connection closed; reconnecting");
-        });
+        subscriber.closeHandler(() -> Log.warn("Cluster signal connection closed; reconnecting"));
         subscriber.connect().await().atMost(Duration.ofSeconds(30));
-    }
-
-    /** Whether this node hears the other nodes now (readiness depends on it). */
-    public boolean listening() {
-        return listening;
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (subscriber != null) {
             subscriber.closeAndForget();
         }
+    }
+
+    /**
+     * Whether the LISTEN connection is up now (read by the readiness check). The subscriber drops
+     * its connection while it reconnects.
+     */
+    public boolean listening() {
+        PgSubscriber s = subscriber;
+        return s != null && !s.closed() && s.getDelegate().actualConnection() != null;
     }
 
     private void onPayload(String payload) {

@@ -18,6 +18,10 @@ import static org.hamcrest.Matchers.hasItems;
 @QuarkusTest
 class AdminApiTest {
 
+    /** The OpenAPI document is served on the management port, not the public one. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/openapi", management = true)
+    java.net.URL openapi;
+
     @Test
     void topicsAreManagedWithFieldErrors() {
         String admin = Api.adminToken();
@@ -111,7 +115,7 @@ class AdminApiTest {
 
     @Test
     void theOpenApiDocumentDescribesEveryEndpointWithItsSecurity() {
-        String doc = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().asString();
+        String doc = given().accept("application/json").get(openapi).then().statusCode(200).extract().asString();
         JsonObject openapi = new JsonObject(doc);
         JsonObject paths = openapi.getJsonObject("paths");
         for (String path : List.of("/api/v1/topics", "/api/v1/conversations", "/api/v1/conversations/{id}/transcript",

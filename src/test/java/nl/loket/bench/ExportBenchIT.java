@@ -50,8 +50,10 @@ class ExportBenchIT {
         Path dataDir = Files.createTempDirectory("loket-bench-");
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start()) {
             int port;
-            try (ServerSocket s = new ServerSocket(0)) {
+            int managementPort;
+            try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0)) {
                 port = s.getLocalPort();
+                managementPort = m.getLocalPort();
             }
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx1g", "-jar", Path.of(System.getProperty("loket.app.dir", "target/quarkus-app"), "quarkus-run.jar").toAbsolutePath().toString());
@@ -59,6 +61,7 @@ class ExportBenchIT {
             builder.environment().put("LOKET_DB_URL", "postgresql://localhost:" + pg.getPort() + "/postgres");
             builder.environment().put("LOKET_DATA_DIR", dataDir.toString());
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
             builder.environment().put("LOKET_BOOTSTRAP_ADMIN_PASSWORD", "bench-admin-password");
             builder.environment().put("LOKET_FEED_SAFETY_LAG", "1s");
             builder.redirectErrorStream(true).redirectOutput(Path.of("target", "export-bench.log").toFile());
@@ -66,7 +69,7 @@ class ExportBenchIT {
             try {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 String base = "http://localhost:" + port;
-                awaitReady(http, base, service);
+                awaitReady(http, "http://localhost:" + managementPort, service);
 
                 long seedStart = System.nanoTime();
                 try (Connection db = pg.getPostgresDatabase().getConnection(); Statement st = db.createStatement()) {
@@ -168,12 +171,13 @@ class ExportBenchIT {
         }
     }
 
-    private static void awaitReady(HttpClient http, String base, Process service) throws Exception {
+    /** Readiness is on the management port. */
+    private static void awaitReady(HttpClient http, String management, Process service) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             assertThat(service.isAlive()).as("service running (see target/export-bench.log)").isTrue();
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                if (http.send(HttpRequest.newBuilder(URI.create(management + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

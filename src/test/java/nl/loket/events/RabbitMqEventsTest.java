@@ -27,18 +27,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With the rabbitmq profile, domain events arrive in a real RabbitMQ queue bound to the
- * exchange. Skipped when no RabbitMQ answers on localhost:5672.
+ * With {@code LOKET_EVENTS=rabbitmq} (a run-time setting: the same build), domain events arrive
+ * in a real RabbitMQ queue bound to the exchange. Skipped when no RabbitMQ answers on
+ * 127.0.0.1:5672 (user guest).
  */
 @QuarkusTest
 @TestProfile(RabbitMqEventsTest.RabbitProfile.class)
-@EnabledIf("rabbitMqAnswers")
+@EnabledIf(value = "rabbitMqAnswers", disabledReason = "no RabbitMQ answers on 127.0.0.1:5672")
 class RabbitMqEventsTest {
 
     public static class RabbitProfile implements QuarkusTestProfile {
         @Override
-        public String getConfigProfile() {
-            return "test,rabbitmq";
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("loket.events.sink", "rabbitmq", "loket.events.rabbitmq.host", "127.0.0.1");
         }
     }
 
@@ -47,7 +48,7 @@ class RabbitMqEventsTest {
 
     static boolean rabbitMqAnswers() {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("localhost", 5672), 500);
+            socket.connect(new InetSocketAddress("127.0.0.1", 5672), 500);
             return true;
         } catch (Exception e) {
             return false;
@@ -57,7 +58,7 @@ class RabbitMqEventsTest {
     @Test
     void aCallbackRequestArrivesInABoundQueue() throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("localhost");
+        factory.setHost("127.0.0.1");
         try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
             channel.exchangeDeclare("loket.events", "topic", true);
             String queue = channel.queueDeclare().getQueue();
@@ -82,6 +83,8 @@ class RabbitMqEventsTest {
                 return false;
             });
             assertThat(received.get().getString("type")).isEqualTo("callback.requested");
+            assertThat(received.get().getLong("id")).isPositive();
+            assertThat(received.get().getString("occurredAt")).isNotBlank();
             assertThat(received.get().getJsonObject("data").getString("topic")).isEqualTo(topic);
         }
     }

@@ -1,0 +1,28 @@
+package nl.loket.ops;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.platform.ClusterListener;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready only while the LISTEN connection is up: without it this node's clients hear of other
+ * nodes' changes only at the 15 s safety re-read, so a proxy should send new clients elsewhere.
+ * The listener reconnects by itself, and readiness comes back with it.
+ */
+@Readiness
+@ApplicationScoped
+public class ClusterReadiness implements HealthCheck {
+
+    private final ClusterListener listener;
+
+    public ClusterReadiness(ClusterListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("cluster-signals").status(listener.listening()).build();
+    }
+}
