@@ -70,6 +70,10 @@ public interface LoketConfig {
         @WithDefault("loket")
         String issuer();
 
+        /** Audience ("aud") put in every token Loket issues and required in every token it accepts. */
+        @WithDefault("loket")
+        String audience();
+
         /** Lifetime of a staff token: a shift. */
         @WithDefault("8h")
         Duration staffLifetime();
