@@ -39,6 +39,9 @@ public interface LoketConfig {
         /** Changes younger than this are held back from the change feed, so a late commit is never skipped. */
         @WithDefault("5s")
         Duration safetyLag();
+
+        /** Signs change-feed cursors; generated on first start and kept in the database (schema loket_keys). */
+        String cursorSecret();
     }
 
     interface Privacy {
