@@ -116,12 +116,25 @@ public interface LoketConfig {
         @WithDefault("60")
         int publicRatePerMinute();
 
-        /** Failed logins per username and address within the window before 429. */
+        /** Failed logins of a username (from any address) before each further attempt has to wait. */
         @WithDefault("5")
         int loginFailures();
 
+        /** Failed logins are forgotten after this long (per username: this long without one). */
         @WithDefault("5m")
         Duration loginWindow();
+
+        /** Failed logins from one client address, over all usernames, per window; then 429 until it ends. */
+        @WithDefault("20")
+        int loginFailuresPerAddress();
+
+        /** The first wait after loginFailures failures; it doubles with each further failure. */
+        @WithDefault("1s")
+        Duration loginDelay();
+
+        /** The longest wait between two attempts on one username. */
+        @WithDefault("60s")
+        Duration loginMaxDelay();
     }
 
     interface Cluster {
