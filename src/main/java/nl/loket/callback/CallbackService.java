@@ -108,7 +108,7 @@ public class CallbackService {
     private Uni<Created> insert(Db.Tx tx, String topic, ConversationRow conv, CallbackInput in, UUID agentId) {
         UUID id = UUID.randomUUID();
         List<Object> values = Arrays.asList(id, topic, conv == null ? null : conv.id(),
-                in.name() != null ? in.name() : conv == null ? null : conv.residentName(),
+                in.name() != null ? privacy.clean(in.name()) : conv == null ? null : conv.residentName(),
                 in.phone(), in.window(), privacy.clean(in.note()), conv == null ? null : conv.queuedAt().atOffset(java.time.ZoneOffset.UTC));
         tx.signal(new Signal.Callbacks(topic));
         // on a repeat the open request keeps the earlier priority of the two

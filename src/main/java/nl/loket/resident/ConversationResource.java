@@ -22,6 +22,7 @@ import nl.loket.common.Problem;
 import nl.loket.common.ValidationException;
 import nl.loket.conversation.ConversationService;
 import nl.loket.privacy.Privacy;
+import nl.loket.privacy.ResidentName;
 import nl.loket.queue.QueueService;
 import nl.loket.security.ClientAddress;
 import nl.loket.security.RateLimits;
@@ -75,7 +76,7 @@ public class ConversationResource {
     @Operation(summary = "Start a conversation: 201 with the resident token; 400 unknown topic; 409 topic closed (with nextOpenAt)")
     public Uni<Response> start(@NotNull @Valid StartRequest request, @Context HttpServerRequest http) {
         rateLimits.checkPublic(ClientAddress.of(http));
-        String name = request.name() == null || request.name().isBlank() ? null : request.name().strip();
+        String name = privacy.clean(ResidentName.clean(request.name()));
         String locale = request.locale() == null ? "nl" : request.locale();
         return topics.find(request.topic()).chain(found -> {
             Topic topic = found.orElseThrow(() -> ValidationException.of("topic", "onbekend onderwerp / unknown topic"));
