@@ -23,6 +23,22 @@ const ICON =
 
 type Window3 = 'asap' | 'morning' | 'afternoon';
 
+/**
+ * The widget's styles. A constructed stylesheet needs no 'unsafe-inline' in the embedding site's
+ * Content-Security-Policy (a <style> element would); browsers without one get the element.
+ */
+function adoptStyles(root: ShadowRoot): void {
+  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet.prototype.replaceSync === 'function') {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    const style = h('style');
+    style.textContent = css;
+    root.append(style);
+  }
+}
+
 export interface WidgetOptions {
   baseUrl: string;
   lang: Lang;
@@ -47,8 +63,6 @@ export class Widget {
     this.s = STRINGS[opts.lang];
     this.api = new Api(opts.baseUrl);
     this.root = host.attachShadow({ mode: 'open' });
-    const style = h('style');
-    style.textContent = css;
     this.launcher = h('button', { type: 'button', class: 'launcher', 'aria-haspopup': 'dialog', onclick: () => this.open() });
     this.launcher.innerHTML = ICON; // a constant icon, no outside text
     append(this.launcher, h('span', {}, this.s.launcher), h('span', { class: 'badge', hidden: true, 'aria-hidden': 'true' }));
@@ -75,7 +89,8 @@ export class Widget {
       }
     });
     const wrap = h('div', { class: 'loket', lang: opts.lang }, this.launcher, this.panel, this.announcer);
-    this.root.append(style, wrap);
+    adoptStyles(this.root);
+    this.root.append(wrap);
 
     window.addEventListener('online', () => this.client?.reconnectNow());
     this.restore();
