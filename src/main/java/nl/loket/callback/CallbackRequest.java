@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A terugbelverzoek as the callback list shows it (SPEC §4.3). {@code mergedInto} and
+ * A terugbelverzoek as the callback list shows it. {@code mergedInto} and
  * {@code repeats} link a repeated request for the same number and topic to the open one.
  */
 public record CallbackRequest(String id, String topic, String state, String phone, String name, String window, String note,
