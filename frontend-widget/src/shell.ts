@@ -17,6 +17,22 @@ export interface ShellEvents {
   closed(): void;
 }
 
+/**
+ * The widget's styles. A constructed stylesheet needs no 'unsafe-inline' in the embedding site's
+ * Content-Security-Policy (a <style> element would); browsers without one get the element.
+ */
+function adoptStyles(root: ShadowRoot): void {
+  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet.prototype.replaceSync === 'function') {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    const style = h('style');
+    style.textContent = css;
+    root.append(style);
+  }
+}
+
 export class Shell {
   private readonly root: ShadowRoot;
   private readonly launcher: HTMLButtonElement;
@@ -27,8 +43,6 @@ export class Shell {
 
   constructor(private readonly s: Strings, lang: Lang, host: HTMLElement, private readonly events: ShellEvents) {
     this.root = host.attachShadow({ mode: 'open' });
-    const style = h('style');
-    style.textContent = css;
     this.launcher = h('button', { type: 'button', class: 'launcher', 'aria-haspopup': 'dialog', onclick: () => this.open() });
     this.launcher.innerHTML = ICON; // a constant icon, no outside text
     append(this.launcher, h('span', {}, s.launcher), h('span', { class: 'badge', hidden: true, 'aria-hidden': 'true' }));
@@ -55,7 +69,8 @@ export class Shell {
       }
     });
     const wrap = h('div', { class: 'loket', lang }, this.launcher, this.panel, this.announcer);
-    this.root.append(style, wrap);
+    adoptStyles(this.root);
+    this.root.append(wrap);
   }
 
   get isOpen(): boolean {

@@ -19,7 +19,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
-/** The built-in issuer: logins, their limits, and accounts an admin manages. */
+/** The built-in issuer: logins and accounts an admin manages (the login throttle: LoginThrottleTest). */
 @QuarkusTest
 class AuthTest {
 
@@ -35,18 +35,6 @@ class AuthTest {
                 .post("/api/v1/auth/token")
                 .then().statusCode(200)
                 .body("tokenType", equalTo("Bearer")).body("expiresIn", equalTo(8 * 3600)).body("accessToken", notNullValue());
-    }
-
-    @Test
-    void fiveFailuresBlockTheNameFromThatAddressForAWhile() {
-        Api.Agent agent = Api.agent("Wim", List.of("afval"), 3);
-        for (int i = 0; i < 5; i++) {
-            given().contentType(ContentType.JSON).body(Map.of("username", agent.username(), "password", "wrong-" + i))
-                    .post("/api/v1/auth/token").then().statusCode(401).contentType("application/problem+json");
-        }
-        // even the right password is refused now
-        given().contentType(ContentType.JSON).body(Map.of("username", agent.username(), "password", "password-" + agent.username()))
-                .post("/api/v1/auth/token").then().statusCode(429).contentType("application/problem+json");
     }
 
     @Test

@@ -3,6 +3,7 @@ package nl.loket.callback;
 import nl.loket.platform.PhoneNumbers;
 import nl.loket.platform.Problem;
 import nl.loket.platform.ValidationException;
+import nl.loket.privacy.ResidentName;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,8 @@ public record CallbackInput(String phone, String name, String window, String not
         if (!WINDOWS.contains(w)) {
             errors.add(new Problem.FieldError("window", "Kies asap, morning of afternoon. / Choose asap, morning or afternoon."));
         }
-        String n = name == null || name.isBlank() ? null : name.strip();
-        if (n != null && n.length() > 100) {
+        String n = ResidentName.clean(name);
+        if (n != null && n.length() > ResidentName.MAX_LENGTH) {
             errors.add(new Problem.FieldError("name", "Hoogstens 100 tekens. / At most 100 characters."));
         }
         String t = note == null || note.isBlank() ? null : note.strip();

@@ -7,24 +7,47 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-/** A terugbelverzoek as the callback list shows it (docs/protocol.md §7). */
+/**
+ * A terugbelverzoek as the callback list shows it (docs/protocol.md §7). {@code mergedInto} and
+ * {@code repeats} link a repeated request for the same number and topic to the open one.
+ */
 public record CallbackRequest(String id, String topic, String state, String phone, String name, String window, String note,
                               String conversationId, Instant priorityAt, Instant createdAt, Instant nextAttemptAt,
-                              String claimedBy, List<Attempt> attempts) {
+                              String claimedBy, List<Attempt> attempts, String mergedInto, List<Repeat> repeats) {
 
     public record Attempt(Instant at, String result, String note, String by) {
     }
 
+    /** A later request for the same number and topic, merged into this one. */
+    public record Repeat(String id, Instant createdAt, String state, String name, String window, String note) {
+
+        static Repeat map(Row r) {
+            return new Repeat(r.getUUID("id").toString(), instant(r, "created_at"), r.getString("state"), r.getString("name"),
+                    r.getString("preferred_window"), r.getString("note"));
+        }
+    }
+
     static final String COLUMNS = "r.id, r.topic, r.state, r.phone, r.name, r.preferred_window, r.note, r.conversation_id, "
-            + "r.priority_at, r.created_at, r.next_attempt_at, u.username as claimed_by";
+            + "r.priority_at, r.created_at, r.next_attempt_at, u.username as claimed_by, r.merged_into";
     static final String FROM = " from callback_request r left join app_user u on u.id = r.claimed_by ";
 
-    static CallbackRequest map(Row r, List<Attempt> attempts) {
+    static CallbackRequest map(Row r, List<Attempt> attempts, List<Repeat> repeats) {
         UUID conversation = r.getUUID("conversation_id");
+        UUID mergedInto = r.getUUID("merged_into");
         return new CallbackRequest(r.getUUID("id").toString(), r.getString("topic"), r.getString("state"), r.getString("phone"),
                 r.getString("name"), r.getString("preferred_window"), r.getString("note"),
                 conversation == null ? null : conversation.toString(), instant(r, "priority_at"), instant(r, "created_at"),
-                instant(r, "next_attempt_at"), r.getString("claimed_by"), attempts);
+                instant(r, "next_attempt_at"), r.getString("claimed_by"), attempts,
+                mergedInto == null ? null : mergedInto.toString(), repeats);
+    }
+
+    /**
+     * What the resident who made this request sees: what they submitted and how it stands, as if
+     * it were the only request for the number. Nothing tells them whether someone else asked too.
+     */
+    public CallbackRequest asSeenByResident() {
+        return new CallbackRequest(id, topic, "merged".equals(state) ? "open" : state, phone, name, window, note, conversationId,
+                priorityAt, createdAt, nextAttemptAt, claimedBy, attempts, null, List.of());
     }
 
     private static Instant instant(Row r, String column) {

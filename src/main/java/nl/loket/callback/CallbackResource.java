@@ -65,12 +65,12 @@ public class CallbackResource {
 
     @POST
     @PermitAll
-    @Operation(summary = "Request a callback without chatting: 201 {id, token}; 200 with the same id when this number "
-            + "already has an open request on the topic; 400 with field errors")
+    @Operation(summary = "Request a callback without chatting: 201 {id, token}, also when this number already has an open "
+            + "request on the topic (the two are merged for the agents; the token opens only this one); 400 with field errors")
     public Uni<Response> create(@NotNull @Valid NewCallback request, @Context HttpServerRequest http) {
         rateLimits.checkPublic(ClientAddress.of(http));
         CallbackInput input = CallbackInput.of(request.phone(), request.name(), request.window(), request.note());
-        return callbacks.create(request.topic(), input).map(created -> Response.status(created.existing() ? 200 : 201)
+        return callbacks.create(request.topic(), input).map(created -> Response.status(201)
                 .entity(new Created(created.id().toString(), tokens.resident(created.id()))).build());
     }
 
@@ -92,8 +92,10 @@ public class CallbackResource {
     @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR, Roles.RESIDENT})
     @Operation(summary = "One request; a resident sees only their own")
     public Uni<CallbackRequest> get(@PathParam("id") UUID id) {
+        boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
         return mayAccess(id).chain(() -> callbacks.find(id))
-                .map(found -> found.orElseThrow(() -> new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.")));
+                .map(found -> found.orElseThrow(() -> new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.")))
+                .map(request -> resident ? request.asSeenByResident() : request);
     }
 
     @POST
@@ -124,13 +126,15 @@ public class CallbackResource {
     @DELETE
     @Path("{id}")
     @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR, Roles.RESIDENT})
-    @Operation(summary = "Cancel an open or claimed request (the resident their own); 409 when it has ended")
+    @Operation(summary = "Cancel an open or claimed request with its merged repeats (a resident: only their own submission); "
+            + "409 when it has ended")
     @Consumes(MediaType.WILDCARD)
     public Uni<Response> cancel(@PathParam("id") UUID id, String body) {
         CancelRequest request = parseCancel(body);
+        boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
         String reason = request == null || request.reason() == null || request.reason().isBlank()
-                ? (jwt.getGroups().contains(Roles.RESIDENT) ? "resident" : "cancelled") : request.reason().strip();
-        return mayAccess(id).chain(() -> callbacks.cancel(id, reason)).replaceWith(Response.noContent().build());
+                ? (resident ? "resident" : "cancelled") : request.reason().strip();
+        return mayAccess(id).chain(() -> callbacks.cancel(id, reason, !resident)).replaceWith(Response.noContent().build());
     }
 
     /** The body of a DELETE is optional; clients often send none, or no content type. */

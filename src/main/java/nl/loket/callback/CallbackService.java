@@ -22,12 +22,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Callback requests: made directly, from a waiting conversation, or by an agent on the
  * resident's behalf; then claimed, attempted and ended by agents. The partial unique index on
  * (topic, phone) makes "one open request per number and topic" hold across nodes.
+ *
+ * <p>A request for a number and topic that already have an open one is a <em>repeat</em>: it is
+ * stored as its own row in state {@code merged}, linked to the open one ({@code merged_into}),
+ * which keeps the earlier priority. Its maker is answered exactly as for a new request and
+ * reaches only their own row, so asking again neither reveals nor hands out someone else's
+ * request. Agents see and work the open one; repeats end with it. A resident who cancels the
+ * open one cancels only their own submission: the oldest repeat takes its place.
  */
 @ApplicationScoped
 public class CallbackService {
@@ -44,8 +52,11 @@ public class CallbackService {
         this.privacy = privacy;
     }
 
-    /** The request, and whether it already existed (the same number, open, on the same topic). */
-    public record Created(UUID id, boolean existing) {
+    /** Requests that still wait for a call; a merged one waits with the request it is merged into. */
+    static final Set<String> LIVE = Set.of("open", "claimed", "merged");
+
+    /** The caller's own request, and whether it was merged into an open one for the same number and topic. */
+    public record Created(UUID id, boolean merged) {
     }
 
     /** {@code POST /api/v1/callbacks}: a resident who does not want to, or cannot, chat. */
@@ -69,30 +80,42 @@ public class CallbackService {
                         .call(created -> conversations.handOffToCallback(tx, conv, created.id(), agentId))));
     }
 
+    /**
+     * Stores the caller's request. A new one and a repeat take the same two statements, so neither
+     * the answer nor its timing tells whether the number already had an open request.
+     */
     private Uni<Created> insert(Db.Tx tx, String topic, ConversationRow conv, CallbackInput in, UUID agentId) {
         UUID id = UUID.randomUUID();
+        List<Object> values = Arrays.asList(id, topic, conv == null ? null : conv.id(),
+                in.name() != null ? privacy.clean(in.name()) : conv == null ? null : conv.residentName(),
+                in.phone(), in.window(), privacy.clean(in.note()), conv == null ? null : conv.queuedAt().atOffset(java.time.ZoneOffset.UTC));
+        tx.signal(new Signal.Callbacks(topic));
+        // on a repeat the open request keeps the earlier priority of the two
         return tx.query("insert into callback_request (id, topic, conversation_id, name, phone, preferred_window, note, state, "
                                 + "priority_at) values ($1, $2, $3, $4, $5, $6, $7, 'open', coalesce($8, now())) "
-                                + "on conflict (topic, phone) where state in ('open', 'claimed') do nothing returning id",
-                        Tuple.tuple(Arrays.asList(id, topic, conv == null ? null : conv.id(),
-                                in.name() != null ? in.name() : conv == null ? null : conv.residentName(),
-                                in.phone(), in.window(), privacy.clean(in.note()), conv == null ? null : conv.queuedAt().atOffset(java.time.ZoneOffset.UTC))))
+                                + "on conflict (topic, phone) where state in ('open', 'claimed') do update "
+                                + "set priority_at = least(callback_request.priority_at, excluded.priority_at) returning id",
+                        Tuple.tuple(values))
                 .chain(rows -> {
-                    if (rows.size() > 0) {
-                        tx.signal(new Signal.Callbacks(topic));
+                    UUID open = rows.iterator().next().getUUID("id");
+                    if (open.equals(id)) {
                         return DomainEvents.record(tx, DomainEvents.CALLBACK_REQUESTED, new JsonObject()
                                         .put("callbackId", id.toString()).put("topic", topic)
                                         .put("conversationId", conv == null ? null : conv.id().toString()))
                                 .replaceWith(new Created(id, false));
                     }
-                    return tx.query("select id from callback_request where topic = $1 and phone = $2 and state in ('open', 'claimed')",
-                            Tuple.of(topic, in.phone())).map(existing -> new Created(existing.iterator().next().getUUID("id"), true));
+                    List<Object> repeat = new ArrayList<>(values);
+                    repeat.add(open);
+                    return tx.query("insert into callback_request (id, topic, conversation_id, name, phone, preferred_window, note, "
+                                    + "state, priority_at, merged_into) values ($1, $2, $3, $4, $5, $6, $7, 'merged', coalesce($8, now()), $9)",
+                            Tuple.tuple(repeat)).replaceWith(new Created(id, true));
                 });
     }
 
     /** The list agents work from, by priority (original queuedAt), then creation. */
     public Uni<List<CallbackRequest>> list(String state, String topic) {
-        StringBuilder where = new StringBuilder("where true");
+        // one entry per number and topic: repeats show inside the request they were merged into
+        StringBuilder where = new StringBuilder("where r.merged_into is null");
         List<Object> args = new ArrayList<>();
         if (state == null) {
             where.append(" and r.state in ('open', 'claimed')");
@@ -125,16 +148,28 @@ public class CallbackService {
             return Uni.createFrom().item(List.of());
         }
         UUID[] ids = requests.stream().map(r -> r.getUUID("id")).toArray(UUID[]::new);
-        return db.query("select a.callback_id, a.at, a.result, a.note, u.username from callback_attempt a "
-                        + "left join app_user u on u.id = a.by_user where a.callback_id = any($1) order by a.at, a.id", Tuple.of(ids))
+        Uni<Map<UUID, List<CallbackRequest.Attempt>>> attempts = db.query("select a.callback_id, a.at, a.result, a.note, u.username "
+                        + "from callback_attempt a left join app_user u on u.id = a.by_user where a.callback_id = any($1) order by a.at, a.id",
+                        Tuple.of(ids))
                 .map(attemptRows -> {
                     Map<UUID, List<CallbackRequest.Attempt>> byRequest = new HashMap<>();
                     for (Row a : attemptRows) {
                         byRequest.computeIfAbsent(a.getUUID("callback_id"), k -> new ArrayList<>()).add(new CallbackRequest.Attempt(
                                 a.getOffsetDateTime("at").toInstant(), a.getString("result"), a.getString("note"), a.getString("username")));
                     }
-                    return requests.stream().map(r -> CallbackRequest.map(r, byRequest.getOrDefault(r.getUUID("id"), List.of()))).toList();
+                    return byRequest;
                 });
+        Uni<Map<UUID, List<CallbackRequest.Repeat>>> repeats = db.query("select merged_into, id, created_at, state, name, "
+                        + "preferred_window, note from callback_request where merged_into = any($1) order by created_at, id", Tuple.of(ids))
+                .map(repeatRows -> {
+                    Map<UUID, List<CallbackRequest.Repeat>> byRequest = new HashMap<>();
+                    for (Row r : repeatRows) {
+                        byRequest.computeIfAbsent(r.getUUID("merged_into"), k -> new ArrayList<>()).add(CallbackRequest.Repeat.map(r));
+                    }
+                    return byRequest;
+                });
+        return Uni.combine().all().unis(attempts, repeats).asTuple().map(t -> requests.stream().map(r -> CallbackRequest.map(r,
+                t.getItem1().getOrDefault(r.getUUID("id"), List.of()), t.getItem2().getOrDefault(r.getUUID("id"), List.of()))).toList());
     }
 
     /** Atomic: of two agents claiming at once, one gets it and the other a 409. */
@@ -153,6 +188,10 @@ public class CallbackService {
                             throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
                         }
                         Row row = r.iterator().next();
+                        if ("merged".equals(row.getString("state"))) {
+                            throw LoketException.of("merged", "Dit verzoek hoort bij een ander verzoek voor hetzelfde nummer; "
+                                    + "pak dat op. / This request belongs to another one for the same number; claim that one.");
+                        }
                         if ("open".equals(row.getString("state"))) {
                             throw LoketException.of("not_yet", "Dit verzoek kan pas vanaf " + row.getOffsetDateTime("next_attempt_at")
                                     + " opnieuw worden opgepakt. / This request can be claimed again from " + row.getOffsetDateTime("next_attempt_at") + ".");
@@ -189,6 +228,7 @@ public class CallbackService {
                                             + "next_attempt_at = case when $2 = 'open' then now() + make_interval(secs => $3) else next_attempt_at end, "
                                             + "ended_at = case when $2 in ('done', 'failed') then now() else null end, updated_at = now() where id = $1",
                                     Tuple.of(id, next, (double) config.callbacks().retryDelay().toSeconds())))
+                            .chain(() -> "open".equals(next) ? Uni.createFrom().voidItem() : endRepeats(tx, id, next, null))
                             .chain(() -> "open".equals(next) ? Uni.createFrom().voidItem()
                                     : DomainEvents.record(tx, "done".equals(next) ? DomainEvents.CALLBACK_COMPLETED : DomainEvents.CALLBACK_FAILED,
                                     new JsonObject().put("callbackId", id.toString()).put("topic", topic).put("result", result)
@@ -196,23 +236,54 @@ public class CallbackService {
                 }));
     }
 
-    /** Cancels an open or claimed request (the resident, or staff); ended ones answer 409. */
-    public Uni<Void> cancel(UUID id, String reason) {
-        return db.tx(tx -> tx.query("update callback_request set state = 'cancelled', cancel_reason = $2, ended_at = now(), "
-                                + "claimed_by = null, updated_at = now() where id = $1 and state in ('open', 'claimed') returning topic",
-                        Tuple.of(id, reason))
+    /**
+     * Cancels a request that still waits (409 once it has ended). Staff cancel it with its repeats
+     * ({@code withRepeats}); a resident cancels only their own submission, and when that was the
+     * open request its oldest repeat takes its place, with its priority and claim.
+     */
+    public Uni<Void> cancel(UUID id, String reason, boolean withRepeats) {
+        return db.tx(tx -> tx.query("select state, topic, claimed_by, claimed_at, next_attempt_at, priority_at "
+                        + "from callback_request where id = $1 for update", Tuple.of(id))
                 .chain(rows -> {
-                    if (rows.size() > 0) {
-                        tx.signal(new Signal.Callbacks(rows.iterator().next().getString("topic")));
-                        return Uni.createFrom().voidItem();
+                    if (rows.size() == 0) {
+                        throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
                     }
-                    return tx.query("select 1 from callback_request where id = $1", Tuple.of(id)).map(r -> {
-                        if (r.size() == 0) {
-                            throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
-                        }
+                    Row was = rows.iterator().next();
+                    String state = was.getString("state");
+                    if (!LIVE.contains(state)) {
                         throw LoketException.of("already_ended", "Dit verzoek is al afgerond. / This request has already ended.");
-                    });
+                    }
+                    tx.signal(new Signal.Callbacks(was.getString("topic")));
+                    Uni<RowSet<Row>> cancelled = tx.query("update callback_request set state = 'cancelled', cancel_reason = $2, "
+                            + "ended_at = now(), claimed_by = null, updated_at = now() where id = $1", Tuple.of(id, reason));
+                    if ("merged".equals(state)) {
+                        return cancelled.replaceWithVoid();
+                    }
+                    return cancelled.chain(() -> withRepeats ? endRepeats(tx, id, "cancelled", reason) : promoteRepeat(tx, id, was));
                 }));
+    }
+
+    /** The repeats of a request end with it. */
+    private static Uni<Void> endRepeats(Db.Tx tx, UUID id, String state, String reason) {
+        return tx.query("update callback_request set state = $2, cancel_reason = $3, ended_at = now(), updated_at = now() "
+                + "where merged_into = $1 and state = 'merged'", Tuple.of(id, state, reason)).replaceWithVoid();
+    }
+
+    /** The oldest repeat of a cancelled request becomes the open request; the other repeats follow it. */
+    private static Uni<Void> promoteRepeat(Db.Tx tx, UUID id, Row was) {
+        return tx.query("""
+                        with next as (
+                            select id from callback_request where merged_into = $1 and state = 'merged'
+                            order by created_at, id limit 1 for update
+                        ), promoted as (
+                            update callback_request c set state = $2, claimed_by = $3, claimed_at = $4, next_attempt_at = $5,
+                                   priority_at = least(c.priority_at, $6), merged_into = null, updated_at = now()
+                            from next where c.id = next.id returning c.id
+                        )
+                        update callback_request c set merged_into = promoted.id from promoted
+                        where c.merged_into = $1 and c.state = 'merged' and c.id <> promoted.id""",
+                Tuple.tuple(Arrays.asList(id, was.getString("state"), was.getUUID("claimed_by"), was.getOffsetDateTime("claimed_at"),
+                        was.getOffsetDateTime("next_attempt_at"), was.getOffsetDateTime("priority_at")))).replaceWithVoid();
     }
 
     /** The conversation a resident token may also open this request with. */
@@ -223,34 +294,61 @@ public class CallbackService {
 
     // ---- personal data, for retention and requests to be forgotten ------------------------------
 
-    /** Purges phone numbers, names and notes of requests that ended before the cutoff; how many. */
+    /** Cancel reasons Loket itself writes; anything else was typed by someone and is purged. */
+    private static final String[] OWN_REASONS = {"resident", "cancelled", "expired", "forgotten"};
+
+    /** Purges phone numbers, names, notes and typed cancel reasons of requests that ended before the cutoff; how many. */
     public Uni<Integer> purgeEndedBefore(Db.Tx tx, java.time.Instant cutoff, java.time.Instant now) {
         return tx.query("""
                         with purged as (
-                            update callback_request set phone = null, name = null, note = null, purged_at = $2, updated_at = $2
+                            update callback_request set phone = null, name = null, note = null, purged_at = $2, updated_at = $2,
+                                   cancel_reason = case when cancel_reason = any($3) then cancel_reason end
                             where ended_at < $1 and purged_at is null and state in ('done', 'failed', 'cancelled')
                             returning id
                         ), notes as (
                             update callback_attempt a set note = null from purged p where a.callback_id = p.id returning 1
                         )
                         select count(*) as n from purged""",
-                        Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC)))
+                        Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC), OWN_REASONS))
                 .map(rows -> rows.iterator().next().getLong("n").intValue());
+    }
+
+    /**
+     * Requests nobody ended within the retention period: cancelled with reason {@code expired}
+     * and purged at once, since their data is already older than it may be kept; how many.
+     */
+    public Uni<Integer> expireUnanswered(Db.Tx tx, java.time.Instant cutoff, java.time.Instant now) {
+        return tx.query("""
+                        with expired as (
+                            update callback_request set state = 'cancelled', cancel_reason = 'expired', ended_at = $2, claimed_by = null,
+                                   phone = null, name = null, note = null, purged_at = $2, updated_at = $2
+                            where state in ('open', 'claimed', 'merged') and created_at < $1
+                            returning id, topic
+                        ), notes as (
+                            update callback_attempt a set note = null from expired e where a.callback_id = e.id returning 1
+                        )
+                        select id, topic from expired""",
+                        Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC)))
+                .map(rows -> {
+                    rows.forEach(r -> tx.signal(new Signal.Callbacks(r.getString("topic"))));
+                    return rows.size();
+                });
     }
 
     /** Every request of a phone number: open ones are cancelled, all lose their personal data; how many. */
     public Uni<Integer> forgetPhone(Db.Tx tx, String e164) {
         return tx.query("""
                         with purged as (
-                            update callback_request set state = case when state in ('open', 'claimed') then 'cancelled' else state end,
-                                   cancel_reason = case when state in ('open', 'claimed') then 'forgotten' else cancel_reason end,
+                            update callback_request set state = case when state in ('open', 'claimed', 'merged') then 'cancelled' else state end,
+                                   cancel_reason = case when state in ('open', 'claimed', 'merged') then 'forgotten'
+                                                        when cancel_reason = any($2) then cancel_reason end,
                                    ended_at = coalesce(ended_at, now()), claimed_by = null,
                                    phone = null, name = null, note = null, purged_at = now(), updated_at = now()
                             where phone = $1 returning id, topic
                         ), notes as (
                             update callback_attempt a set note = null from purged p where a.callback_id = p.id returning 1
                         )
-                        select id, topic from purged""", Tuple.of(e164))
+                        select id, topic from purged""", Tuple.of(e164, OWN_REASONS))
                 .map(rows -> {
                     rows.forEach(r -> tx.signal(new Signal.Callbacks(r.getString("topic"))));
                     return rows.size();

@@ -39,6 +39,9 @@ public interface LoketConfig {
         /** Changes younger than this are held back from the change feed, so a late commit is never skipped. */
         @WithDefault("5s")
         Duration safetyLag();
+
+        /** Signs change-feed cursors; generated on first start and kept in the database (schema loket_keys). */
+        String cursorSecret();
     }
 
     interface Privacy {
@@ -69,6 +72,10 @@ public interface LoketConfig {
         /** Issuer of the built-in tokens (and of resident tokens). */
         @WithDefault("loket")
         String issuer();
+
+        /** Audience ("aud") put in every token Loket issues and required in every token it accepts. */
+        @WithDefault("loket")
+        String audience();
 
         /** Lifetime of a staff token: a shift. */
         @WithDefault("8h")
@@ -117,12 +124,25 @@ public interface LoketConfig {
         @WithDefault("60")
         int publicRatePerMinute();
 
-        /** Failed logins per username and address within the window before 429. */
+        /** Failed logins of a username (from any address) before each further attempt has to wait. */
         @WithDefault("5")
         int loginFailures();
 
+        /** Failed logins are forgotten after this long (per username: this long without one). */
         @WithDefault("5m")
         Duration loginWindow();
+
+        /** Failed logins from one client address, over all usernames, per window; then 429 until it ends. */
+        @WithDefault("20")
+        int loginFailuresPerAddress();
+
+        /** The first wait after loginFailures failures; it doubles with each further failure. */
+        @WithDefault("1s")
+        Duration loginDelay();
+
+        /** The longest wait between two attempts on one username. */
+        @WithDefault("60s")
+        Duration loginMaxDelay();
     }
 
     interface Cluster {

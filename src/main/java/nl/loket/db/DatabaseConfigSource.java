@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The datasource and signing-key properties, computed on first use. Starting the database
+ * The datasource, signing-key and feed-cursor-secret properties, computed on first use. Starting the database
  * lazily keeps the build (which also instantiates config sources) from starting one.
  */
 final class DatabaseConfigSource implements ConfigSource {
@@ -18,6 +18,7 @@ final class DatabaseConfigSource implements ConfigSource {
     static final String PASSWORD = "quarkus.datasource.password";
     static final String VERIFY_KEY = "mp.jwt.verify.publickey";
     static final String SIGN_KEY = "smallrye.jwt.sign.key";
+    static final String CURSOR_SECRET = "loket.feed.cursor-secret";
 
     private final DatabaseSettings settings;
     private volatile Map<String, String> values;
@@ -29,8 +30,8 @@ final class DatabaseConfigSource implements ConfigSource {
     @Override
     public Set<String> getPropertyNames() {
         return settings.generateKeys()
-                ? Set.of(REACTIVE_URL, JDBC_URL, USERNAME, PASSWORD, VERIFY_KEY, SIGN_KEY)
-                : Set.of(REACTIVE_URL, JDBC_URL, USERNAME, PASSWORD);
+                ? Set.of(REACTIVE_URL, JDBC_URL, USERNAME, PASSWORD, CURSOR_SECRET, VERIFY_KEY, SIGN_KEY)
+                : Set.of(REACTIVE_URL, JDBC_URL, USERNAME, PASSWORD, CURSOR_SECRET);
     }
 
     @Override
@@ -76,6 +77,7 @@ final class DatabaseConfigSource implements ConfigSource {
         if (connection.password() != null) {
             map.put(PASSWORD, connection.password());
         }
+        map.put(CURSOR_SECRET, FeedCursorSecret.loadOrCreate(connection));
         if (settings.generateKeys()) {
             SigningKeys keys = SigningKeys.loadOrCreate(connection);
             map.put(VERIFY_KEY, keys.publicPem());

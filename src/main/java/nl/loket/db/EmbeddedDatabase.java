@@ -4,8 +4,13 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -13,44 +18,148 @@ import java.util.stream.Stream;
  * The zero-infrastructure database: a real PostgreSQL started from the application's own
  * dependencies. Dev-mode restarts reload classes, so the running instance is remembered in a
  * system property (visible across class loaders) instead of a static field.
+ *
+ * <p>It is no easier to reach than a server set up by hand: it listens on loopback only (no Unix
+ * socket), and every connection needs the superuser's password (SCRAM), a random one made on
+ * first start and kept beside the database files. The base directory ({@code LOKET_DATA_DIR},
+ * or a temporary one) is 0700, the password file 0600, and the binaries are unpacked inside it
+ * rather than in a shared temporary directory where another user could plant their own.
  */
 final class EmbeddedDatabase {
 
+    /** The PostgreSQL major version of the bundled binaries. */
+    static final String MAJOR_VERSION = "17";
+    static final String PASSWORD_FILE = "db-password";
+
     // outside the "loket." namespace, which the config mapping validates
     private static final String RUNNING_PORT = "embedded-postgres.for-loket.port";
+    private static final String RUNNING_PASSWORD_FILE = "embedded-postgres.for-loket.password-file";
+
+    private static final String HBA = """
+            # Written by Loket at every start of its embedded PostgreSQL: logins need the password
+            # (SCRAM) and come over loopback only. The password is in ../%s.
+            # TYPE  DATABASE  USER  ADDRESS       METHOD
+            local   all       all                 scram-sha-256
+            host    all       all   127.0.0.1/32  scram-sha-256
+            host    all       all   ::1/128       scram-sha-256
+            """.formatted(PASSWORD_FILE);
 
     private EmbeddedDatabase() {
+    }
+
+    /** A started server and how to reach it. */
+    record Running(EmbeddedPostgres server, DatabaseConfigSource.Connection connection) {
     }
 
     static DatabaseConfigSource.Connection start(String dataDir, boolean throwaway) {
         synchronized (System.class) {
             String running = System.getProperty(RUNNING_PORT);
             if (running != null) {
-                return connection(Integer.parseInt(running));
+                return connection(Integer.parseInt(running), readPassword(Path.of(System.getProperty(RUNNING_PASSWORD_FILE))));
             }
             try {
-                Path dir = throwaway ? Files.createTempDirectory("loket-pg-") : Path.of(dataDir, "postgres").toAbsolutePath();
-                Files.createDirectories(dir);
-                EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                        .setDataDirectory(dir)
-                        .setCleanDataDirectory(throwaway)
-                        .setServerConfig("max_connections", "200")
-                        .setServerConfig("timezone", "UTC")
-                        .start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(pg, throwaway ? dir : null), "loket-embedded-pg-stop"));
-                System.setProperty(RUNNING_PORT, Integer.toString(pg.getPort()));
-                return connection(pg.getPort());
+                Path base = throwaway ? Files.createTempDirectory("loket-pg-") : Path.of(dataDir).toAbsolutePath();
+                Running pg = open(base, throwaway);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(pg.server(), throwaway ? base : null), "loket-embedded-pg-stop"));
+                System.setProperty(RUNNING_PORT, Integer.toString(pg.connection().port()));
+                System.setProperty(RUNNING_PASSWORD_FILE, base.resolve(PASSWORD_FILE).toString());
+                return pg.connection();
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);
             }
         }
     }
 
-    private static DatabaseConfigSource.Connection connection(int port) {
-        return new DatabaseConfigSource.Connection("localhost", port, "postgres", "postgres", null);
+    /**
+     * Starts PostgreSQL with its files in {@code base/postgres} and its password in
+     * {@code base/db-password}: a new database with a new password when there is none yet, else
+     * the one that is there. {@code clean}: the database files are deleted when it stops.
+     */
+    static Running open(Path base, boolean clean) throws IOException {
+        Files.createDirectories(base);
+        restrict(base, "rwx------");
+        Path data = base.resolve("postgres");
+        Path passwordFile = base.resolve(PASSWORD_FILE);
+        boolean fresh = clean || !Files.exists(data.resolve("postgresql.conf"));
+        String password;
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(clean)
+                .setOverrideWorkingDirectory(base.resolve("binaries").toFile())
+                .setServerConfig("listen_addresses", "localhost")
+                .setServerConfig("unix_socket_directories", "")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("timezone", "UTC");
+        if (fresh) {
+            password = newPassword();
+            writePassword(passwordFile, password);
+            // The library runs initdb with "-A trust"; the locale options are the only other
+            // arguments it passes, after that one, and initdb lets a later option win.
+            builder.setLocaleConfig("auth-local", "scram-sha-256")
+                    .setLocaleConfig("auth-host", "scram-sha-256")
+                    .setLocaleConfig("pwfile", passwordFile.toString());
+        } else {
+            checkVersion(data);
+            if (!Files.exists(passwordFile)) {
+                throw new IllegalStateException("The embedded database in " + data + " has no password file " + passwordFile
+                        + "; restore it from a backup, or start with an empty LOKET_DATA_DIR");
+            }
+            restrict(passwordFile, "rw-------");
+            password = readPassword(passwordFile);
+            Files.writeString(data.resolve("pg_hba.conf"), HBA);
+        }
+        EmbeddedPostgres server = builder.setConnectConfig("password", password).start();
+        return new Running(server, connection(server.getPort(), password));
     }
 
-    private static void stop(EmbeddedPostgres pg, Path deleteDir) {
+    private static void checkVersion(Path data) throws IOException {
+        Path versionFile = data.resolve("PG_VERSION");
+        String version = Files.exists(versionFile) ? Files.readString(versionFile).strip() : "?";
+        if (!MAJOR_VERSION.equals(version)) {
+            throw new IllegalStateException("The embedded database in " + data + " was made by PostgreSQL " + version
+                    + "; this Loket bundles PostgreSQL " + MAJOR_VERSION + ". Move the data with pg_dump and pg_restore, "
+                    + "or point LOKET_DB_URL at a PostgreSQL server (see README.md)");
+        }
+    }
+
+    private static String newPassword() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void writePassword(Path file, String password) throws IOException {
+        Files.deleteIfExists(file);
+        if (posix()) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+    }
+
+    static String readPassword(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the embedded database's password from " + file, e);
+        }
+    }
+
+    private static void restrict(Path path, String permissions) throws IOException {
+        if (posix()) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+        }
+    }
+
+    private static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static DatabaseConfigSource.Connection connection(int port, String password) {
+        return new DatabaseConfigSource.Connection("localhost", port, "postgres", "postgres", password);
+    }
+
+    static void stop(EmbeddedPostgres pg, Path deleteDir) {
         try {
             pg.close();
         } catch (IOException ignored) {

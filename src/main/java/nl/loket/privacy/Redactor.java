@@ -16,8 +16,18 @@ public final class Redactor {
     public static final String BSN_REPLACEMENT = "[BSN verwijderd]";
     public static final String IBAN_REPLACEMENT = "[IBAN verwijderd]";
 
-    /** Nine digits, optionally split by single spaces, dots or dashes, not part of a longer number. */
-    private static final Pattern BSN = Pattern.compile("(?<![0-9])[0-9](?:[ .\\-]?[0-9]){8}(?![0-9])");
+    /**
+     * What people put between the digits of a number they type or paste: spaces of any width
+     * (also tabs and non-breaking ones), dots, dashes, slashes and underscores.
+     */
+    static final String SEPARATORS = "\\h./_\\-\\x{2013}";
+
+    /**
+     * Nine digits, not part of a longer number, with up to three separators between any two of
+     * them ("111 222 333", "111  222  333", "1112.22.333", "111 - 222 - 333", "111/22/2333").
+     * Four or more separators, or anything else, keep two numbers apart.
+     */
+    private static final Pattern BSN = Pattern.compile("(?<![0-9])[0-9](?:[" + SEPARATORS + "]{0,3}[0-9]){8}(?![0-9])");
 
     /** Country code, check digits, then 11–30 letters/digits, compact or in groups of four. */
     private static final Pattern IBAN = Pattern.compile(
@@ -48,7 +58,7 @@ public final class Redactor {
         });
         int[] bsns = {0};
         String withoutBsns = replace(BSN, withoutIbans, candidate -> {
-            if (!isBsn(candidate.replaceAll("[ .\\-]", ""))) {
+            if (!isBsn(candidate.replaceAll("[^0-9]", ""))) {
                 return null;
             }
             bsns[0]++;

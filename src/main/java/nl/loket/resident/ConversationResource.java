@@ -19,6 +19,8 @@ import nl.loket.platform.LoketException;
 import nl.loket.platform.Problem;
 import nl.loket.platform.ValidationException;
 import nl.loket.conversation.Conversations;
+import nl.loket.privacy.Privacy;
+import nl.loket.privacy.ResidentName;
 import nl.loket.queue.QueueService;
 import nl.loket.security.ClientAddress;
 import nl.loket.security.ClientKeys;
@@ -48,9 +50,12 @@ public class ConversationResource {
     private final JsonWebToken jwt;
     private final ClientKeys clientKeys;
     private final LoketConfig config;
+    private final Privacy privacy;
 
     public ConversationResource(TopicCatalog topics, Conversations conversations,
-                                QueueService queues, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt, ClientKeys clientKeys, LoketConfig config) {
+                                QueueService queues, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt, ClientKeys clientKeys, LoketConfig config,
+                                Privacy privacy) {
+        this.privacy = privacy;
         this.topics = topics;
         this.conversations = conversations;
         this.queues = queues;
@@ -74,7 +79,7 @@ public class ConversationResource {
     public Uni<Response> start(@NotNull @Valid StartRequest request, @Context HttpServerRequest http) {
         String address = ClientAddress.of(http);
         rateLimits.checkPublic(address);
-        String name = request.name() == null || request.name().isBlank() ? null : request.name().strip();
+        String name = privacy.clean(ResidentName.clean(request.name()));
         String locale = request.locale() == null ? "nl" : request.locale();
         return topics.find(request.topic()).chain(found -> {
             Topic topic = found.orElseThrow(() -> ValidationException.of("topic", "onbekend onderwerp / unknown topic"));

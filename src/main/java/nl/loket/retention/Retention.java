@@ -10,6 +10,7 @@ import nl.loket.audit.Audit;
 import nl.loket.platform.Db;
 import nl.loket.callback.CallbackService;
 import nl.loket.config.LoketConfig;
+import nl.loket.security.LoginThrottle;
 import nl.loket.conversation.Conversations;
 
 import java.time.Instant;
@@ -19,7 +20,9 @@ import java.util.UUID;
 /**
  * Purges personal data when its time is up: message texts, resident names, notes, summaries and
  * rating comments of conversations ended more than the retention period ago; phone numbers,
- * names and notes of ended callback requests; audit entries older than a year. Counts and
+ * names, notes and typed cancel reasons of ended callback requests; callback requests still
+ * waiting after the retention period (cancelled as "expired" and purged at once); login
+ * failures past their window; audit entries older than a year. Counts and
  * timings stay for statistics. The owners of the tables do the purging; this class decides
  * when. Every node schedules it; a transaction-level advisory lock lets one run at a time, and
  * each run is itself audited.
@@ -30,15 +33,17 @@ public class Retention {
     /** Advisory lock key: "LOKETRET" as a number, shared by every node. */
     static final long LOCK = 0x4c4f4b4554524554L;
 
-    public record Run(boolean ran, int conversations, int callbacks, int auditEntries) {
+    public record Run(boolean ran, int conversations, int callbacks, int expiredCallbacks, int loginFailures, int auditEntries) {
     }
 
     private final Db db;
     private final LoketConfig config;
     private final Conversations conversations;
     private final CallbackService callbacks;
+    private final LoginThrottle logins;
 
-    public Retention(Db db, LoketConfig config, Conversations conversations, CallbackService callbacks) {
+    public Retention(Db db, LoketConfig config, Conversations conversations, CallbackService callbacks, LoginThrottle logins) {
+        this.logins = logins;
         this.db = db;
         this.config = config;
         this.conversations = conversations;
@@ -48,8 +53,9 @@ public class Retention {
     @Scheduled(every = "${loket.privacy.retention-every:1h}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return purge(Instant.now()).invoke(run -> {
-            if (run.ran() && run.conversations() + run.callbacks() > 0) {
-                Log.infof("Retention purged %d conversations and %d callback requests", run.conversations(), run.callbacks());
+            if (run.ran() && run.conversations() + run.callbacks() + run.expiredCallbacks() > 0) {
+                Log.infof("Retention purged %d conversations and %d callback requests (%d of them expired unanswered)",
+                        run.conversations(), run.callbacks() + run.expiredCallbacks(), run.expiredCallbacks());
             }
         }).onFailure().invoke(e -> Log.warn("Retention run failed; the next one retries", e)).onFailure().recoverWithNull().replaceWithVoid();
     }
@@ -60,18 +66,22 @@ public class Retention {
         var auditCutoff = now.minus(java.time.Duration.ofDays(config.privacy().auditDays())).atOffset(ZoneOffset.UTC);
         return db.tx(tx -> tx.query("select pg_try_advisory_xact_lock($1) as locked", Tuple.of(LOCK)).chain(lock -> {
             if (!lock.iterator().next().getBoolean("locked")) {
-                return Uni.createFrom().item(new Run(false, 0, 0, 0));
+                return Uni.createFrom().item(new Run(false, 0, 0, 0, 0, 0));
             }
             return conversations.purgeEndedBefore(tx, cutoff, now)
                     .chain(c -> callbacks.purgeEndedBefore(tx, cutoff, now)
-                            .chain(b -> Audit.purgeBefore(tx, auditCutoff).chain(a -> {
-                                Run run = new Run(true, c, b, a);
-                                return Audit.record(tx, "loket", "system", Audit.RETENTION_RUN, null, new JsonObject()
-                                                .put("asOf", now.toString()).put("retentionDays", config.privacy().retentionDays())
-                                                .put("conversations", run.conversations()).put("callbacks", run.callbacks())
-                                                .put("auditEntries", run.auditEntries()))
-                                        .replaceWith(run);
-                            })));
+                            .chain(b -> callbacks.expireUnanswered(tx, cutoff, now)
+                                    .chain(e -> logins.purge(now)
+                                            .chain(l -> Audit.purgeBefore(tx, auditCutoff).chain(a -> {
+                                                Run run = new Run(true, c, b, e, l, a);
+                                                return Audit.record(tx, "loket", "system", Audit.RETENTION_RUN, null, new JsonObject()
+                                                                .put("asOf", now.toString()).put("retentionDays", config.privacy().retentionDays())
+                                                                .put("conversations", run.conversations()).put("callbacks", run.callbacks())
+                                                                .put("expiredCallbacks", run.expiredCallbacks())
+                                                                .put("loginFailures", run.loginFailures())
+                                                                .put("auditEntries", run.auditEntries()))
+                                                        .replaceWith(run);
+                                            })))));
         }));
     }
 

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.Optional;
 
 /**
  * A client address as Loket keeps it for abuse limits: an HMAC under a secret every node shares,
@@ -20,10 +19,10 @@ public class ClientKeys {
 
     private final byte[] key;
 
-    public ClientKeys(@ConfigProperty(name = "smallrye.jwt.sign.key") Optional<String> signKey,
-                      @ConfigProperty(name = "loket.tokens.issuer", defaultValue = "loket") String issuer) {
+    /** @param secret the random secret every node shares (kept in loket_keys, like the signing keys) */
+    public ClientKeys(@ConfigProperty(name = "loket.feed.cursor-secret") String secret) {
         try {
-            String secret = signKey.orElse(issuer);
+            // a key of its own, derived from the shared secret: a leaked cursor key says nothing about addresses
             this.key = MessageDigest.getInstance("SHA-256").digest(("loket-client-key:" + secret).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -24,6 +24,7 @@ public class TokenService {
     public Issued staff(UUID userId, String username, String displayName, Set<String> roles) {
         Duration lifetime = config.tokens().staffLifetime();
         String token = Jwt.issuer(config.tokens().issuer())
+                .audience(config.tokens().audience())
                 .subject(userId.toString())
                 .upn(username)
                 .claim("name", displayName)
@@ -36,6 +37,7 @@ public class TokenService {
     /** A token that opens exactly one conversation (or callback request): sub = its id. */
     public String resident(UUID subjectId) {
         return Jwt.issuer(config.tokens().issuer())
+                .audience(config.tokens().audience())
                 .subject(subjectId.toString())
                 .upn("resident:" + subjectId)
                 .groups(Set.of(Roles.RESIDENT))

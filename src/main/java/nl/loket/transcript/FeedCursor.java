@@ -13,8 +13,8 @@ import java.util.UUID;
 
 /**
  * The opaque position in the change feed: the (updatedAt, id) of the last item, signed so that
- * a cursor Loket did not issue is refused. The key is derived from the token signing key, which
- * every node shares.
+ * a cursor Loket did not issue is refused. The key is derived from a secret of its own that every
+ * node shares (see nl.loket.db.FeedCursorSecret).
  */
 public final class FeedCursor {
 

@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.platform.Db;
 import nl.loket.config.LoketConfig;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,10 +22,9 @@ public class TranscriptService {
     private final FeedCursor cursors;
     private final double safetyLagSeconds;
 
-    public TranscriptService(Db db, LoketConfig config,
-                             @ConfigProperty(name = "smallrye.jwt.sign.key", defaultValue = "loket") String secret) {
+    public TranscriptService(Db db, LoketConfig config) {
         this.db = db;
-        this.cursors = new FeedCursor(secret);
+        this.cursors = new FeedCursor(config.feed().cursorSecret());
         this.safetyLagSeconds = config.feed().safetyLag().toMillis() / 1000.0;
     }
 

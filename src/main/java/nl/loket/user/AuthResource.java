@@ -2,7 +2,6 @@ package nl.loket.user;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -12,12 +11,14 @@ import jakarta.ws.rs.core.Context;
 import nl.loket.platform.Db;
 import nl.loket.platform.LoketException;
 import nl.loket.security.ClientAddress;
+import nl.loket.security.LoginThrottle;
 import nl.loket.security.TokenService;
 import nl.loket.config.LoketConfig;
+import jakarta.ws.rs.core.Response;
+import nl.loket.platform.Problem;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.time.Duration;
 
 @Path("/api/v1/auth/token")
 @Tag(name = "auth")
@@ -25,14 +26,12 @@ public class AuthResource {
 
     private final UserRepository users;
     private final TokenService tokens;
-    private final Db db;
-    private final LoketConfig config;
+    private final LoginThrottle throttle;
 
-    public AuthResource(UserRepository users, TokenService tokens, Db db, LoketConfig config) {
+    public AuthResource(UserRepository users, TokenService tokens, LoginThrottle throttle) {
         this.users = users;
         this.tokens = tokens;
-        this.db = db;
-        this.config = config;
+        this.throttle = throttle;
     }
 
     public record Login(@NotBlank String username, @NotNull String password) {
@@ -42,33 +41,47 @@ public class AuthResource {
     }
 
     @POST
-    @Operation(summary = "Log in with the built-in issuer; 401 on a wrong password, 429 after repeated failures")
+    @Operation(summary = "Log in with the built-in issuer; 401 on a wrong password; 429 with Retry-After while this username "
+            + "has to wait after repeated failures, or this address has failed too often")
     public Uni<TokenResponse> login(@NotNull @Valid Login login, @Context HttpServerRequest request) {
         String address = ClientAddress.of(request);
-        Duration window = config.limits().loginWindow();
-        return db.query("select count(*) as n from login_failure where username = $1 and address = $2 "
-                                + "and at > now() - make_interval(secs => $3)",
-                        Tuple.of(login.username(), address, (double) window.toSeconds()))
-                .map(rows -> rows.iterator().next().getLong("n"))
-                .chain(failures -> {
-                    if (failures >= config.limits().loginFailures()) {
-                        throw new LoketException("too_many_attempts", 429,
-                                "Te veel mislukte pogingen; probeer het over enkele minuten opnieuw. / Too many failed attempts; try again in a few minutes.");
+        return throttle.take(login.username(), address)
+                .chain(turn -> {
+                    if (!turn.allowed()) {
+                        throw new TooManyAttempts(turn.retryAfterSeconds());
                     }
                     return users.credentials(login.username());
                 })
                 .chain(found -> Passwords.matchesOffLoop(login.password(), found.map(UserRepository.Credentials::passwordHash).orElse(null))
                         .chain(matches -> {
                             if (!matches || found.isEmpty() || !found.get().user().active()) {
-                                return db.query("insert into login_failure (username, address) values ($1, $2)",
-                                        Tuple.of(login.username(), address)).map(r -> {
-                                    throw new LoketException("invalid_credentials", 401,
-                                            "Gebruikersnaam of wachtwoord onjuist. / Wrong username or password.");
-                                });
+                                // the turn stays taken: it counts as a failure
+                                throw new LoketException("invalid_credentials", 401,
+                                        "Gebruikersnaam of wachtwoord onjuist. / Wrong username or password.");
                             }
                             var user = found.get().user();
                             TokenService.Issued issued = tokens.staff(user.id(), user.username(), user.displayName(), user.roles());
-                            return Uni.createFrom().item(new TokenResponse(issued.token(), "Bearer", issued.expiresIn()));
+                            return throttle.succeeded(login.username(), address)
+                                    .replaceWith(new TokenResponse(issued.token(), "Bearer", issued.expiresIn()));
                         }));
+    }
+
+    /** A login that has to wait; answered by the mapper below, with Retry-After. */
+    static final class TooManyAttempts extends RuntimeException {
+        final long retryAfterSeconds;
+
+        TooManyAttempts(long retryAfterSeconds) {
+            super("too many attempts", null, false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    @ServerExceptionMapper
+    Response tooManyAttempts(TooManyAttempts e) {
+        long wait = e.retryAfterSeconds;
+        Problem problem = Problem.of(429, "too-many-attempts", "Te veel mislukte pogingen / Too many failed attempts",
+                        "Probeer het over " + wait + " seconden opnieuw. / Try again in " + wait + " seconds.")
+                .with("retryAfterSeconds", wait);
+        return Response.fromResponse(problem.response()).header("Retry-After", wait).build();
     }
 }

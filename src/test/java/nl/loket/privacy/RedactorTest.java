@@ -10,6 +10,8 @@ import net.jqwik.api.Example;
 import org.iban4j.CountryCode;
 import org.iban4j.Iban;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RedactorTest {
@@ -24,6 +26,51 @@ class RedactorTest {
         assertThat(Redactor.redact("Order 123456789 en 0612345678").text()).isEqualTo("Order 123456789 en 0612345678");
         assertThat(Redactor.redact("NL91 ABNA 0417 1643 01").redacted()).isFalse();
         assertThat(Redactor.redact("").text()).isEmpty();
+        // runs of spaces, tabs, non-breaking spaces, slashes, underscores, a dash between spaces
+        for (String written : List.of("111  222  333", "111\t222\t333", "111\u00a0222\u00a0333", "111\u202f222\u202f333",
+                "111/222/333", "111_222_333", "111 - 222 - 333", "1 1 1 2 2 2 3 3 3")) {
+            assertThat(Redactor.redact("bsn: " + written + ".").text()).as(written).isEqualTo("bsn: [BSN verwijderd].");
+        }
+        // four separators or a line break keep numbers apart; a date is no BSN
+        assertThat(Redactor.redact("111    222333").redacted()).isFalse();
+        assertThat(Redactor.redact("111\n222\n333").redacted()).isFalse();
+        assertThat(Redactor.redact("op 12/03/2024 om 14:30").redacted()).isFalse();
+    }
+
+    @Property
+    void aValidBsnWithAnySeparatorsBetweenItsDigitsIsRemoved(@ForAll("bsns") String bsn,
+                                                            @ForAll("separatorRuns") List<String> runs,
+                                                            @ForAll("words") String before, @ForAll("words") String after) {
+        StringBuilder written = new StringBuilder().append(bsn.charAt(0));
+        for (int i = 1; i < 9; i++) {
+            written.append(runs.get(i - 1)).append(bsn.charAt(i));
+        }
+        Redactor.Result r = Redactor.redact(before + " " + written + " " + after);
+        assertThat(r.text()).isEqualTo(before + " " + Redactor.BSN_REPLACEMENT + " " + after);
+        assertThat(r.bsns()).isEqualTo(1);
+    }
+
+    @Property
+    void separatedDigitsThatFailTheCheckAreUntouched(@ForAll("nonBsnDigits") String digits,
+                                                     @ForAll("separatorRuns") List<String> runs, @ForAll("words") String before) {
+        StringBuilder written = new StringBuilder();
+        for (int i = 0; i < digits.length(); i++) {
+            written.append(i == 0 ? "" : runs.get((i - 1) % runs.size())).append(digits.charAt(i));
+        }
+        String text = before + " " + written;
+        Redactor.Result r = Redactor.redact(text);
+        if (r.redacted()) {
+            // only possible when a window of nine of these digits passes the check on its own
+            assertThat(anyNineDigitWindowIsABsn(digits)).as(text).isTrue();
+        } else {
+            assertThat(r.text()).isEqualTo(text);
+        }
+    }
+
+    @Property
+    void fourSeparatorsKeepNumbersApart(@ForAll("bsns") String bsn, @ForAll("wideGaps") String gap, @ForAll("words") String before) {
+        String text = before + " " + bsn.substring(0, 4) + gap + bsn.substring(4);
+        assertThat(Redactor.redact(text).text()).isEqualTo(text);
     }
 
     @Property
@@ -72,6 +119,27 @@ class RedactorTest {
             int check = sum % 11;
             return check == 10 ? null : first + check;
         }).filter(b -> b != null && Redactor.isBsn(b));
+    }
+
+    /** Eight runs of zero to three separators of the kinds people type. */
+    @Provide
+    Arbitrary<List<String>> separatorRuns() {
+        return Arbitraries.strings().withChars(' ', '\t', '\u00a0', '\u202f', '.', '-', '/', '_', '\u2013').ofMinLength(0).ofMaxLength(3)
+                .list().ofSize(8);
+    }
+
+    @Provide
+    Arbitrary<String> wideGaps() {
+        return Arbitraries.strings().withChars(' ', '\t', '\u00a0', '.', '-', '/', '_').ofMinLength(4).ofMaxLength(8);
+    }
+
+    private static boolean anyNineDigitWindowIsABsn(String digits) {
+        for (int i = 0; i + 9 <= digits.length(); i++) {
+            if (Redactor.isBsn(digits.substring(i, i + 9))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Provide

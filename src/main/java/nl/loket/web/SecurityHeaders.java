@@ -1,0 +1,70 @@
+package nl.loket.web;
+
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.regex.Pattern;
+
+/**
+ * Response headers that tell browsers what they may do with what Loket serves.
+ *
+ * <ul>
+ *   <li>Everywhere: {@code X-Content-Type-Options: nosniff} and {@code Referrer-Policy: no-referrer}.</li>
+ *   <li>The console's pages: a Content-Security-Policy that allows only its own files (no inline
+ *       script or style, no other origins) and no framing at all ({@code frame-ancestors 'none'},
+ *       and {@code X-Frame-Options: DENY} for older browsers).</li>
+ *   <li>The demo page: the same policy, framing only by itself.</li>
+ *   <li>Caching of the static files: only the console's fingerprinted assets (Vite puts a content
+ *       hash in their names) are {@code immutable} for a year; everything else, the console's
+ *       index and the widget's stable URL in particular, is {@code no-cache}: browsers keep it but
+ *       ask first (Last-Modified / If-Modified-Since), so a new version shows at once.</li>
+ * </ul>
+ * The headers are set just before a response goes out, so they also replace the static file
+ * handler's own caching header.
+ */
+@ApplicationScoped
+public class SecurityHeaders {
+
+    static final String CONSOLE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    static final String DEMO_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    static final String REVALIDATE = "no-cache";
+
+    /** Vite's output: {@code assets/<name>-<hash>.<ext>}, the hash being 8 or more URL-safe base64 characters. */
+    private static final Pattern FINGERPRINTED = Pattern.compile("^/console/assets/[^/]+-[A-Za-z0-9_-]{8,}\\.[a-z0-9]+$");
+
+    void install(@Observes Router router) {
+        // before every other route, so that each response passes here
+        router.route().order(-10).handler(this::handle);
+    }
+
+    private void handle(RoutingContext rc) {
+        String path = rc.normalizedPath();
+        if (!path.startsWith("/ws/")) {
+            rc.addHeadersEndHandler(v -> apply(path, rc.response().headers()));
+        }
+        rc.next();
+    }
+
+    static void apply(String path, MultiMap headers) {
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Referrer-Policy", "no-referrer");
+        if (path.startsWith("/api/") || path.startsWith("/q/")) {
+            return;
+        }
+        boolean console = path.equals("/console") || path.startsWith("/console/");
+        String type = headers.get("Content-Type");
+        if (type != null && type.startsWith("text/html")) {
+            headers.set("Content-Security-Policy", console ? CONSOLE_POLICY : DEMO_POLICY);
+        }
+        if (console) {
+            headers.set("X-Frame-Options", "DENY");
+        }
+        headers.set("Cache-Control", FINGERPRINTED.matcher(path).matches() ? IMMUTABLE : REVALIDATE);
+    }
+}

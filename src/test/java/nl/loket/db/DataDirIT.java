@@ -1,0 +1,142 @@
+package nl.loket.db;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The packaged service as {@code java -jar} runs it without LOKET_DB_URL: its embedded
+ * PostgreSQL keeps its files (and password) in LOKET_DATA_DIR, refuses connections without the
+ * password, and the service starts again on the same directory with its data.
+ */
+class DataDirIT {
+
+    static final String ADMIN_PASSWORD = "data-dir-admin-password";
+
+    @TempDir
+    Path dataDir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process service;
+
+    @AfterEach
+    void stopService() throws InterruptedException {
+        stop();
+    }
+
+    @Test
+    void theServiceStartsWithAPasswordProtectedDatabaseAndKeepsItsDataOverARestart() throws Exception {
+        int port = start();
+        String admin = login(port, "admin", ADMIN_PASSWORD);
+        HttpResponse<String> created = send(port, HttpRequest.newBuilder(uri(port, "/api/v1/admin/users"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"username":"kees","displayName":"Kees","password":"kees-password-1","roles":["agent"],"topics":["afval"]}""")));
+        assertThat(created.statusCode()).isEqualTo(201);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("db-password")))).isEqualTo("rw-------");
+        int pgPort = Integer.parseInt(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).strip());
+        assertThatThrownBy(() -> connect(pgPort, null)).isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> connect(pgPort, "wrong")).isInstanceOf(SQLException.class);
+        connect(pgPort, Files.readString(dataDir.resolve("db-password")).strip());
+
+        stop();
+        int again = start();
+        assertThat(login(again, "kees", "kees-password-1")).isNotBlank();
+    }
+
+    private int start() throws Exception {
+        int port = freePort();
+        Path app = Path.of(System.getProperty("loket.app.dir", "target/quarkus-app"));
+        assertThat(app.resolve("quarkus-run.jar")).as("the packaged service; build it with ./mvnw package -DskipTests").exists();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-jar", app.resolve("quarkus-run.jar").toAbsolutePath().toString());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(k -> k.startsWith("LOKET_") || k.startsWith("QUARKUS_"));
+        env.put("LOKET_DATA_DIR", dataDir.toString());
+        env.put("LOKET_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(freePort()));
+        Path log = app.toAbsolutePath().getParent().resolve("data-dir-it.log");
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        service = builder.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!service.isAlive()) {
+                fail("the service exited with " + service.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(uri(port, "/api/v1/topics")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return port;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        fail("the service was not ready within 120 s; see " + log);
+        return port;
+    }
+
+    private void stop() throws InterruptedException {
+        if (service != null && service.isAlive()) {
+            service.destroy();
+            if (!service.waitFor(30, TimeUnit.SECONDS)) {
+                service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        service = null;
+    }
+
+    private String login(int port, String username, String password) throws Exception {
+        HttpResponse<String> r = send(port, HttpRequest.newBuilder(uri(port, "/api/v1/auth/token")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new io.vertx.core.json.JsonObject(r.body()).getString("accessToken");
+    }
+
+    private HttpResponse<String> send(int port, HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(int port, String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    private static void connect(int port, String password) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", "postgres");
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", props).close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package nl.loket.web;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a browser is told about the pages and files Loket serves: a script policy for the console
+ * and the demo page, no framing of the console, no sniffing or referrers anywhere, and caching
+ * that never keeps an old console or widget.
+ */
+@QuarkusTest
+class SecurityHeadersTest {
+
+    @Test
+    void theConsoleAllowsOnlyItsOwnFilesAndNoFraming() {
+        Response page = given().get("/console/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        String policy = page.header("Content-Security-Policy");
+        assertThat(policy).contains("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'")
+                .doesNotContain("unsafe-inline", "unsafe-eval", "*");
+        assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+        assertCommonHeaders(page);
+        assertRevalidated(page, "/console/");
+        assertRevalidated(given().get("/console/index.html"), "/console/index.html");
+        assertThat(inlineScripts(page.asString())).as("inline scripts in the console page").isZero();
+
+        // the files the page names carry a content hash and may be kept for a year
+        Matcher asset = Pattern.compile("(?:src|href)=\"\\./(assets/[^\"]+)\"").matcher(page.asString());
+        int assets = 0;
+        while (asset.find()) {
+            Response file = given().get("/console/" + asset.group(1));
+            assertThat(file.statusCode()).isEqualTo(200);
+            assertThat(file.header("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
+            assertThat(file.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assets++;
+        }
+        assertThat(assets).as("hashed assets named by the console page").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void theDemoPageRunsNoInlineScriptAndTheWidgetRevalidates() {
+        Response page = given().get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'", "style-src 'self'")
+                .doesNotContain("unsafe-inline", "unsafe-eval");
+        String html = page.asString();
+        assertThat(inlineScripts(html)).isZero();
+        assertThat(html).doesNotContain("<style", " style=", " onclick=", " onload=");
+        assertCommonHeaders(page);
+        assertRevalidated(page, "/");
+
+        Response widget = given().get("/widget/loket-widget.js");
+        assertThat(widget.statusCode()).isEqualTo(200);
+        assertCommonHeaders(widget);
+        assertRevalidated(widget, "/widget/loket-widget.js");
+        Response css = given().get("/demo.css");
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertRevalidated(css, "/demo.css");
+    }
+
+    @Test
+    void theApiToldNotToSniffNorToSendReferrers() {
+        assertCommonHeaders(given().get("/api/v1/topics"));
+        assertCommonHeaders(given().get("/api/v1/admin/users"));
+    }
+
+    private static void assertCommonHeaders(Response r) {
+        assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(r.header("Referrer-Policy")).isEqualTo("no-referrer");
+    }
+
+    /** Kept, but asked about before each use: a conditional request is answered 304. */
+    private static void assertRevalidated(Response r, String path) {
+        assertThat(r.header("Cache-Control")).as(path).isEqualTo("no-cache");
+        String lastModified = r.header("Last-Modified");
+        assertThat(lastModified).as(path + " Last-Modified").isNotNull();
+        given().header("If-Modified-Since", lastModified).get(path).then().statusCode(304);
+    }
+
+    private static int inlineScripts(String html) {
+        Matcher scripts = Pattern.compile("<script\\b([^>]*)>", Pattern.CASE_INSENSITIVE).matcher(html);
+        int inline = 0;
+        while (scripts.find()) {
+            if (!scripts.group(1).contains("src=")) {
+                inline++;
+            }
+        }
+        return inline;
+    }
+}
