@@ -86,7 +86,7 @@ class ConversationEventsTest {
                 // ids only: no names, texts or summaries travel to other systems
                 assertThat(e.getJsonObject("data").fieldNames()).isSubsetOf(Set.of("conversationId", "topic", "agentId"));
                 assertThat(e.getLong("id")).isPositive();
-                assertThat(Instant.parse(e.getString("at"))).isBefore(Instant.now().plusSeconds(1));
+                assertThat(Instant.parse(e.getString("occurredAt"))).isBefore(Instant.now().plusSeconds(1));
             }
             assertThat(concat(servedEvents, gaveUpEvents)).extracting(e -> e.getLong("id")).doesNotHaveDuplicates();
         }
