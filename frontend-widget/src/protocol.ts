@@ -255,7 +255,18 @@ export class ResidentClient {
 
   /** Reconnect at once (the browser says it is online again, or the resident asked). */
   reconnectNow(): void {
-    if (this.stopped || this.ended || this.ws) return;
+    if (this.stopped || this.ended) return;
+    const stale = this.ws;
+    if (stale) {
+      // an attempt made while the network was away can hang until the browser gives up on it
+      if (stale.readyState === OPEN) return;
+      this.ws = null;
+      try {
+        stale.close();
+      } catch {
+        /* never opened */
+      }
+    }
     this.attempts = 0;
     this.connect();
   }

@@ -373,6 +373,21 @@ describe('back-off', () => {
     expect(net.sockets).toHaveLength(count + 1);
   });
 
+  it('comes back online at once even while an attempt made offline still hangs', () => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    net.last().open();
+    net.last().drop();
+    vi.advanceTimersByTime(30000);
+    const hanging = net.last();
+    expect(hanging.readyState).toBe(0);
+    client.reconnectNow();
+    expect(net.sockets).toHaveLength(3);
+    expect(hanging.readyState).toBe(3);
+    net.last().open();
+    expect(statuses.at(-1)).toBe('online');
+  });
+
   it('gives up when the conversation no longer exists', async () => {
     const probe = vi.fn(async () => false);
     const { net, client, statuses } = setup({ probe });
