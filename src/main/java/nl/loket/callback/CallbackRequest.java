@@ -46,7 +46,7 @@ public record CallbackRequest(String id, String topic, String state, String phon
      * it were the only request for the number. Nothing tells them whether someone else asked too.
      */
     public CallbackRequest asSeenByResident() {
-        return new CallbackRequest(id, topic, "merged".equals(state) ? "open" : state, phone, name, window, note, conversationId,
+        return new CallbackRequest(id, topic, CallbackState.MERGED.wire().equals(state) ? CallbackState.OPEN.wire() : state, phone, name, window, note, conversationId,
                 priorityAt, createdAt, nextAttemptAt, claimedBy, attempts, null, List.of());
     }
 

@@ -39,7 +39,9 @@ import java.util.UUID;
 @Tag(name = "callbacks")
 public class CallbackResource {
 
-    private static final Set<String> STATES = Set.of("open", "claimed", "done", "failed", "cancelled");
+    /** The states a list may be filtered by: a merged repeat is listed inside its request, never on its own. */
+    private static final Set<String> STATES = java.util.Arrays.stream(CallbackState.values())
+            .filter(s -> s != CallbackState.MERGED).map(CallbackState::wire).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> RESULTS = Set.of("reached", "no_answer", "wrong_number");
 
     private final CallbackService callbacks;

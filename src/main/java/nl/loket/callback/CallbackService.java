@@ -18,6 +18,7 @@ import nl.loket.privacy.Privacy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,6 @@ public class CallbackService {
         this.config = config;
         this.privacy = privacy;
     }
-
-    /** Requests that still wait for a call; a merged one waits with the request it is merged into. */
-    static final Set<String> LIVE = Set.of("open", "claimed", "merged");
 
     /** The caller's own request, and whether it was merged into an open one for the same number and topic. */
     public record Created(UUID id, boolean merged) {
@@ -93,6 +91,7 @@ public class CallbackService {
         // on a repeat the open request keeps the earlier priority of the two
         return tx.query("insert into callback_request (id, topic, conversation_id, name, phone, preferred_window, note, state, "
                                 + "priority_at) values ($1, $2, $3, $4, $5, $6, $7, 'open', coalesce($8, now())) "
+                                // the conflict target must name the unique index's own predicate (V2)
                                 + "on conflict (topic, phone) where state in ('open', 'claimed') do update "
                                 + "set priority_at = least(callback_request.priority_at, excluded.priority_at) returning id",
                         Tuple.tuple(values))
@@ -106,8 +105,9 @@ public class CallbackService {
                     }
                     List<Object> repeat = new ArrayList<>(values);
                     repeat.add(open);
+                    repeat.add(CallbackState.MERGED.wire());
                     return tx.query("insert into callback_request (id, topic, conversation_id, name, phone, preferred_window, note, "
-                                    + "state, priority_at, merged_into) values ($1, $2, $3, $4, $5, $6, $7, 'merged', coalesce($8, now()), $9)",
+                                    + "state, priority_at, merged_into) values ($1, $2, $3, $4, $5, $6, $7, $10, coalesce($8, now()), $9)",
                             Tuple.tuple(repeat)).replaceWith(new Created(id, true));
                 });
     }
@@ -118,13 +118,15 @@ public class CallbackService {
         StringBuilder where = new StringBuilder("where r.merged_into is null");
         List<Object> args = new ArrayList<>();
         if (state == null) {
-            where.append(" and r.state in ('open', 'claimed')");
-        } else if ("open".equals(state)) {
-            // "open" means claimable now: a retry waits for its time
-            where.append(" and r.state = 'open' and (r.next_attempt_at is null or r.next_attempt_at <= now())");
+            args.add(CallbackState.wire(EnumSet.of(CallbackState.OPEN, CallbackState.CLAIMED)));
+            where.append(" and r.state = any($").append(args.size()).append(")");
         } else {
             args.add(state);
             where.append(" and r.state = $").append(args.size());
+            if (CallbackState.OPEN.wire().equals(state)) {
+                // "open" means claimable now: a retry waits for its time
+                where.append(" and (r.next_attempt_at is null or r.next_attempt_at <= now())");
+            }
         }
         if (topic != null) {
             args.add(topic);
@@ -174,10 +176,10 @@ public class CallbackService {
 
     /** Atomic: of two agents claiming at once, one gets it and the other a 409. */
     public Uni<Void> claim(UUID id, UUID agentId) {
-        return db.tx(tx -> tx.query("update callback_request set state = 'claimed', claimed_by = $2, claimed_at = now(), "
-                                + "updated_at = now() where id = $1 and state = 'open' "
+        return db.tx(tx -> tx.query("update callback_request set state = $3, claimed_by = $2, claimed_at = now(), "
+                                + "updated_at = now() where id = $1 and state = $4 "
                                 + "and (next_attempt_at is null or next_attempt_at <= now()) returning topic",
-                        Tuple.of(id, agentId))
+                        Tuple.of(id, agentId, CallbackState.CLAIMED.wire(), CallbackState.OPEN.wire()))
                 .chain(rows -> {
                     if (rows.size() > 0) {
                         tx.signal(new Signal.Callbacks(rows.iterator().next().getString("topic")));
@@ -188,11 +190,12 @@ public class CallbackService {
                             throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
                         }
                         Row row = r.iterator().next();
-                        if ("merged".equals(row.getString("state"))) {
+                        CallbackState now = CallbackState.of(row.getString("state"));
+                        if (now == CallbackState.MERGED) {
                             throw LoketException.of("merged", "Dit verzoek hoort bij een ander verzoek voor hetzelfde nummer; "
                                     + "pak dat op. / This request belongs to another one for the same number; claim that one.");
                         }
-                        if ("open".equals(row.getString("state"))) {
+                        if (now == CallbackState.OPEN) {
                             throw LoketException.of("not_yet", "Dit verzoek kan pas vanaf " + row.getOffsetDateTime("next_attempt_at")
                                     + " opnieuw worden opgepakt. / This request can be claimed again from " + row.getOffsetDateTime("next_attempt_at") + ".");
                         }
@@ -211,26 +214,22 @@ public class CallbackService {
                         throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
                     }
                     Row r = rows.iterator().next();
-                    if (!"claimed".equals(r.getString("state")) || !agentId.equals(r.getUUID("claimed_by"))) {
+                    if (CallbackState.of(r.getString("state")) != CallbackState.CLAIMED || !agentId.equals(r.getUUID("claimed_by"))) {
                         throw LoketException.of("not_claimed", "Pak het verzoek eerst op. / Claim the request first.");
                     }
                     long attempts = r.getLong("attempts") + 1;
                     String topic = r.getString("topic");
-                    String next = switch (result) {
-                        case "reached" -> "done";
-                        case "wrong_number" -> "failed";
-                        default -> attempts >= config.callbacks().maxAttempts() ? "failed" : "open";
-                    };
+                    CallbackState next = CallbackState.afterAttempt(result, attempts, config.callbacks().maxAttempts());
                     tx.signal(new Signal.Callbacks(topic));
                     return tx.query("insert into callback_attempt (callback_id, result, note, by_user) values ($1, $2, $3, $4)",
                                     Tuple.of(id, result, privacy.clean(note), agentId))
                             .chain(() -> tx.query("update callback_request set state = $2, claimed_by = null, claimed_at = null, "
-                                            + "next_attempt_at = case when $2 = 'open' then now() + make_interval(secs => $3) else next_attempt_at end, "
-                                            + "ended_at = case when $2 in ('done', 'failed') then now() else null end, updated_at = now() where id = $1",
-                                    Tuple.of(id, next, (double) config.callbacks().retryDelay().toSeconds())))
-                            .chain(() -> "open".equals(next) ? Uni.createFrom().voidItem() : endRepeats(tx, id, next, null))
-                            .chain(() -> "open".equals(next) ? Uni.createFrom().voidItem()
-                                    : DomainEvents.record(tx, "done".equals(next) ? DomainEvents.CALLBACK_COMPLETED : DomainEvents.CALLBACK_FAILED,
+                                            + "next_attempt_at = case when $4 then now() + make_interval(secs => $3) else next_attempt_at end, "
+                                            + "ended_at = case when $4 then null else now() end, updated_at = now() where id = $1",
+                                    Tuple.of(id, next.wire(), (double) config.callbacks().retryDelay().toSeconds(), next.live())))
+                            .chain(() -> next.live() ? Uni.createFrom().voidItem() : endRepeats(tx, id, next, null))
+                            .chain(() -> next.live() ? Uni.createFrom().voidItem()
+                                    : DomainEvents.record(tx, next == CallbackState.DONE ? DomainEvents.CALLBACK_COMPLETED : DomainEvents.CALLBACK_FAILED,
                                     new JsonObject().put("callbackId", id.toString()).put("topic", topic).put("result", result)
                                             .put("attempts", attempts)));
                 }));
@@ -249,31 +248,32 @@ public class CallbackService {
                         throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
                     }
                     Row was = rows.iterator().next();
-                    String state = was.getString("state");
-                    if (!LIVE.contains(state)) {
+                    CallbackState state = CallbackState.of(was.getString("state"));
+                    if (!state.mayBecome(CallbackState.CANCELLED)) {
                         throw LoketException.of("already_ended", "Dit verzoek is al afgerond. / This request has already ended.");
                     }
                     tx.signal(new Signal.Callbacks(was.getString("topic")));
-                    Uni<RowSet<Row>> cancelled = tx.query("update callback_request set state = 'cancelled', cancel_reason = $2, "
-                            + "ended_at = now(), claimed_by = null, updated_at = now() where id = $1", Tuple.of(id, reason));
-                    if ("merged".equals(state)) {
+                    Uni<RowSet<Row>> cancelled = tx.query("update callback_request set state = $3, cancel_reason = $2, "
+                            + "ended_at = now(), claimed_by = null, updated_at = now() where id = $1",
+                            Tuple.of(id, reason, CallbackState.CANCELLED.wire()));
+                    if (state == CallbackState.MERGED) {
                         return cancelled.replaceWithVoid();
                     }
-                    return cancelled.chain(() -> withRepeats ? endRepeats(tx, id, "cancelled", reason) : promoteRepeat(tx, id, was));
+                    return cancelled.chain(() -> withRepeats ? endRepeats(tx, id, CallbackState.CANCELLED, reason) : promoteRepeat(tx, id, was));
                 }));
     }
 
     /** The repeats of a request end with it. */
-    private static Uni<Void> endRepeats(Db.Tx tx, UUID id, String state, String reason) {
+    private static Uni<Void> endRepeats(Db.Tx tx, UUID id, CallbackState ended, String reason) {
         return tx.query("update callback_request set state = $2, cancel_reason = $3, ended_at = now(), updated_at = now() "
-                + "where merged_into = $1 and state = 'merged'", Tuple.of(id, state, reason)).replaceWithVoid();
+                + "where merged_into = $1 and state = $4", Tuple.of(id, ended.wire(), reason, CallbackState.MERGED.wire())).replaceWithVoid();
     }
 
     /** The oldest repeat of a cancelled request becomes the open request; the other repeats follow it. */
     private static Uni<Void> promoteRepeat(Db.Tx tx, UUID id, Row was) {
         return tx.query("""
                         with next as (
-                            select id from callback_request where merged_into = $1 and state = 'merged'
+                            select id from callback_request where merged_into = $1 and state = $7
                             order by created_at, id limit 1 for update
                         ), promoted as (
                             update callback_request c set state = $2, claimed_by = $3, claimed_at = $4, next_attempt_at = $5,
@@ -281,9 +281,10 @@ public class CallbackService {
                             from next where c.id = next.id returning c.id
                         )
                         update callback_request c set merged_into = promoted.id from promoted
-                        where c.merged_into = $1 and c.state = 'merged' and c.id <> promoted.id""",
+                        where c.merged_into = $1 and c.state = $7 and c.id <> promoted.id""",
                 Tuple.tuple(Arrays.asList(id, was.getString("state"), was.getUUID("claimed_by"), was.getOffsetDateTime("claimed_at"),
-                        was.getOffsetDateTime("next_attempt_at"), was.getOffsetDateTime("priority_at")))).replaceWithVoid();
+                        was.getOffsetDateTime("next_attempt_at"), was.getOffsetDateTime("priority_at"), CallbackState.MERGED.wire())))
+                .replaceWithVoid();
     }
 
     /** The conversation a resident token may also open this request with. */
@@ -297,19 +298,22 @@ public class CallbackService {
     /** Cancel reasons Loket itself writes; anything else was typed by someone and is purged. */
     private static final String[] OWN_REASONS = {"resident", "cancelled", "expired", "forgotten"};
 
+    /** The live states, as the purges bind them. */
+    private static final String[] LIVE = CallbackState.wire(CallbackState.LIVE);
+
     /** Purges phone numbers, names, notes and typed cancel reasons of requests that ended before the cutoff; how many. */
     public Uni<Integer> purgeEndedBefore(Db.Tx tx, java.time.Instant cutoff, java.time.Instant now) {
         return tx.query("""
                         with purged as (
                             update callback_request set phone = null, name = null, note = null, purged_at = $2, updated_at = $2,
                                    cancel_reason = case when cancel_reason = any($3) then cancel_reason end
-                            where ended_at < $1 and purged_at is null and state in ('done', 'failed', 'cancelled')
+                            where ended_at < $1 and purged_at is null and not (state = any($4))
                             returning id
                         ), notes as (
                             update callback_attempt a set note = null from purged p where a.callback_id = p.id returning 1
                         )
                         select count(*) as n from purged""",
-                        Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC), OWN_REASONS))
+                        Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC), OWN_REASONS, LIVE))
                 .map(rows -> rows.iterator().next().getLong("n").intValue());
     }
 
@@ -320,15 +324,16 @@ public class CallbackService {
     public Uni<Integer> expireUnanswered(Db.Tx tx, java.time.Instant cutoff, java.time.Instant now) {
         return tx.query("""
                         with expired as (
-                            update callback_request set state = 'cancelled', cancel_reason = 'expired', ended_at = $2, claimed_by = null,
+                            update callback_request set state = $4, cancel_reason = 'expired', ended_at = $2, claimed_by = null,
                                    phone = null, name = null, note = null, purged_at = $2, updated_at = $2
-                            where state in ('open', 'claimed', 'merged') and created_at < $1
+                            where state = any($3) and created_at < $1
                             returning id, topic
                         ), notes as (
                             update callback_attempt a set note = null from expired e where a.callback_id = e.id returning 1
                         )
                         select id, topic from expired""",
-                        Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC)))
+                        Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC), LIVE,
+                                CallbackState.CANCELLED.wire()))
                 .map(rows -> {
                     rows.forEach(r -> tx.signal(new Signal.Callbacks(r.getString("topic"))));
                     return rows.size();
@@ -339,8 +344,8 @@ public class CallbackService {
     public Uni<Integer> forgetPhone(Db.Tx tx, String e164) {
         return tx.query("""
                         with purged as (
-                            update callback_request set state = case when state in ('open', 'claimed', 'merged') then 'cancelled' else state end,
-                                   cancel_reason = case when state in ('open', 'claimed', 'merged') then 'forgotten'
+                            update callback_request set state = case when state = any($3) then $4 else state end,
+                                   cancel_reason = case when state = any($3) then 'forgotten'
                                                         when cancel_reason = any($2) then cancel_reason end,
                                    ended_at = coalesce(ended_at, now()), claimed_by = null,
                                    phone = null, name = null, note = null, purged_at = now(), updated_at = now()
@@ -348,7 +353,7 @@ public class CallbackService {
                         ), notes as (
                             update callback_attempt a set note = null from purged p where a.callback_id = p.id returning 1
                         )
-                        select id, topic from purged""", Tuple.of(e164, OWN_REASONS))
+                        select id, topic from purged""", Tuple.of(e164, OWN_REASONS, LIVE, CallbackState.CANCELLED.wire()))
                 .map(rows -> {
                     rows.forEach(r -> tx.signal(new Signal.Callbacks(r.getString("topic"))));
                     return rows.size();
