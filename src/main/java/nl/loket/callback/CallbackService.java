@@ -282,7 +282,7 @@ public class CallbackService {
         String agent = "$" + n + "::uuid";
         return "(" + agent + " is null"
                 + " or r.topic = any(coalesce((select s.topics from app_user s where s.id = " + agent + "), '{}'))"
-                + " or r.claimed_by = " + agent + ")";
+                + " or r.claimed_by is not distinct from " + agent + ")";
     }
 
     private static void checkScope(boolean inScope) {
