@@ -59,6 +59,8 @@ final class AgentSession implements AgentFollower {
 
     private final WebSocketConnection connection;
     private final UUID agentId;
+    /** The token generation of the token this connection was opened with. */
+    private final long tokenGeneration;
     private final boolean supervisor;
     private final Conversations conversations;
     private final UserRepository users;
@@ -84,11 +86,12 @@ final class AgentSession implements AgentFollower {
     private Out.Queues lastBoards;
     private Out.Callbacks lastCallbacks;
 
-    AgentSession(WebSocketConnection connection, UUID agentId, boolean supervisor, Conversations conversations,
+    AgentSession(WebSocketConnection connection, UUID agentId, long tokenGeneration, boolean supervisor, Conversations conversations,
                  UserRepository users, QueueService queues, Fanout fanout, ObjectMapper mapper, Vertx vertx, Failures failures) {
         this.queues = queues;
         this.connection = connection;
         this.agentId = agentId;
+        this.tokenGeneration = tokenGeneration;
         this.supervisor = supervisor;
         this.conversations = conversations;
         this.users = users;
@@ -149,9 +152,15 @@ final class AgentSession implements AgentFollower {
         }
     }
 
+    /** Close reasons when the account changed under an open connection (docs/protocol.md §1). */
+    static final String TOKEN_REVOKED = "token revoked";
+    static final String ACCOUNT_DISABLED = "account disabled";
+
     @Override
-    public void revoke() {
-        connection.close(new CloseReason(1008, "account disabled or changed")).subscribe().with(ok -> { }, e -> { });
+    public void revoke(long generation, boolean active) {
+        if (generation > tokenGeneration) {
+            connection.close(new CloseReason(1008, active ? TOKEN_REVOKED : ACCOUNT_DISABLED)).subscribe().with(ok -> { }, e -> { });
+        }
     }
 
     Uni<Void> send(Out frame) {

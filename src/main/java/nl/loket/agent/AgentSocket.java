@@ -31,7 +31,9 @@ import nl.loket.platform.ValidationException;
 import nl.loket.privacy.Privacy;
 import nl.loket.queue.QueueService;
 import nl.loket.security.Roles;
+import nl.loket.security.TokenService;
 import nl.loket.security.UpgradeChecks;
+import nl.loket.user.ActiveAccounts;
 import nl.loket.user.UserRepository;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -62,10 +64,12 @@ public class AgentSocket {
     private final Privacy privacy;
     private final Inbound<In> inbound;
     private final Failures failures;
+    private final ActiveAccounts accounts;
 
     public AgentSocket(SecurityIdentity identity, Conversations conversations, CallbackService callbacks, QueueService queues,
                        UserRepository users, Presence presence, Fanout fanout, Db db, ObjectMapper mapper, Vertx vertx,
-                       LoketConfig config, Privacy privacy, Failures failures) {
+                       LoketConfig config, Privacy privacy, Failures failures, ActiveAccounts accounts) {
+        this.accounts = accounts;
         this.identity = identity;
         this.conversations = conversations;
         this.callbacks = callbacks;
@@ -87,12 +91,15 @@ public class AgentSocket {
     public Uni<Void> open(WebSocketConnection connection) {
         JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
         UUID agentId = UUID.fromString(jwt.getSubject());
-        AgentSession session = new AgentSession(connection, agentId, identity.hasRole(Roles.SUPERVISOR), conversations,
+        long generation = TokenService.generationOf(jwt);
+        AgentSession session = new AgentSession(connection, agentId, generation, identity.hasRole(Roles.SUPERVISOR), conversations,
                 users, queues, fanout, mapper, vertx, failures);
         connection.userData().put(SESSION, session);
         connection.userData().put(NAME, jwt.getClaim("name") == null ? jwt.getName() : jwt.<String>getClaim("name"));
         connection.userData().put(LIMITER, new FrameLimiter(config.limits().agentFrames(), config.limits().frameWindow()));
         fanout.addAgent(connection.id(), session);
+        // a revocation between the upgrade check and now found no connection to close: look again
+        accounts.current(agentId).ifPresent(current -> session.revoke(current.generation(), current.active()));
         return presence.agentConnected(connection.id(), agentId).invoke(session::start);
     }
 

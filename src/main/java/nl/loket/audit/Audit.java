@@ -12,6 +12,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class Audit {
 
+    public static final String READ_FEED = "read_feed";
+    public static final String READ_CONVERSATION = "read_conversation";
     public static final String READ_TRANSCRIPT = "read_transcript";
     public static final String READ_KLANTCONTACT = "read_klantcontact";
     public static final String FORGET_CONVERSATION = "forget_conversation";

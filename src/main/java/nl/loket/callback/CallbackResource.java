@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.Response;
 import nl.loket.platform.LoketException;
 import nl.loket.security.ClientAddress;
 import nl.loket.security.RateLimits;
+import nl.loket.security.ReadScope;
 import nl.loket.security.Roles;
 import nl.loket.security.TokenService;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -86,7 +87,7 @@ public class CallbackResource {
         if (state != null && !STATES.contains(state)) {
             throw nl.loket.platform.ValidationException.of("state", "open, claimed, done, failed of cancelled / open, claimed, done, failed or cancelled");
         }
-        return callbacks.list(state, topic).map(Items::new);
+        return callbacks.list(state, topic, scope()).map(Items::new);
     }
 
     @GET
@@ -95,7 +96,7 @@ public class CallbackResource {
     @Operation(summary = "One request; a resident sees only their own")
     public Uni<CallbackRequest> get(@PathParam("id") UUID id) {
         boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
-        return mayAccess(id).chain(() -> callbacks.find(id))
+        return mayAccess(id).chain(() -> callbacks.find(id, scope()))
                 .map(found -> found.orElseThrow(() -> new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.")))
                 .map(request -> resident ? request.asSeenByResident() : request);
     }
@@ -105,7 +106,7 @@ public class CallbackResource {
     @RolesAllowed(Roles.AGENT)
     @Operation(summary = "Claim a request to call the resident; 409 when someone else has it or its next attempt lies ahead")
     public Uni<CallbackRequest> claim(@PathParam("id") UUID id) {
-        return callbacks.claim(id, me()).chain(() -> callbacks.find(id)).map(o -> o.orElseThrow());
+        return callbacks.claim(id, me(), scope()).chain(() -> callbacks.find(id, ReadScope.all())).map(o -> o.orElseThrow());
     }
 
     public record AttemptRequest(@NotNull @Pattern(regexp = "reached|no_answer|wrong_number",
@@ -119,7 +120,8 @@ public class CallbackResource {
     @Operation(summary = "Record a call attempt: reached → done, wrong_number → failed, no_answer → open again later (failed after the last)")
     public Uni<CallbackRequest> attempt(@PathParam("id") UUID id, @NotNull @Valid AttemptRequest request) {
         String note = request.note() == null || request.note().isBlank() ? null : request.note().strip();
-        return callbacks.attempt(id, me(), request.result(), note).chain(() -> callbacks.find(id)).map(o -> o.orElseThrow());
+        return callbacks.attempt(id, me(), request.result(), note, scope()).chain(() -> callbacks.find(id, ReadScope.all()))
+                .map(o -> o.orElseThrow());
     }
 
     public record CancelRequest(String reason) {
@@ -136,7 +138,7 @@ public class CallbackResource {
         boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
         String reason = request == null || request.reason() == null || request.reason().isBlank()
                 ? (resident ? "resident" : "cancelled") : request.reason().strip();
-        return mayAccess(id).chain(() -> callbacks.cancel(id, reason, !resident)).replaceWith(Response.noContent().build());
+        return mayAccess(id).chain(() -> callbacks.cancel(id, reason, !resident, scope())).replaceWith(Response.noContent().build());
     }
 
     /** The body of a DELETE is optional; clients often send none, or no content type. */
@@ -155,7 +157,7 @@ public class CallbackResource {
         }
     }
 
-    /** Staff may touch any request; a resident only their own (by request or by conversation token). */
+    /** A resident may touch only their own request (by request or by conversation token); staff are scoped by {@link #scope()}. */
     private Uni<Void> mayAccess(UUID id) {
         if (!jwt.getGroups().contains(Roles.RESIDENT)) {
             return Uni.createFrom().voidItem();
@@ -169,6 +171,11 @@ public class CallbackResource {
             }
             return null;
         }).replaceWithVoid();
+    }
+
+    /** An agent reaches the requests of the topics they serve (and those they claimed); a resident's access is checked by mayAccess. */
+    private ReadScope scope() {
+        return jwt.getGroups().contains(Roles.RESIDENT) ? ReadScope.all() : ReadScope.of(jwt.getGroups(), jwt.getSubject());
     }
 
     private UUID me() {

@@ -15,6 +15,7 @@ import nl.loket.conversation.ConversationRow;
 import nl.loket.conversation.Conversations;
 import nl.loket.events.DomainEvents;
 import nl.loket.privacy.Privacy;
+import nl.loket.security.ReadScope;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,7 +114,7 @@ public class CallbackService {
     }
 
     /** The list agents work from, by priority (original queuedAt), then creation. */
-    public Uni<List<CallbackRequest>> list(String state, String topic) {
+    public Uni<List<CallbackRequest>> list(String state, String topic, ReadScope scope) {
         // one entry per number and topic: repeats show inside the request they were merged into
         StringBuilder where = new StringBuilder("where r.merged_into is null");
         List<Object> args = new ArrayList<>();
@@ -132,13 +133,18 @@ public class CallbackService {
             args.add(topic);
             where.append(" and r.topic = $").append(args.size());
         }
+        args.add(scope.agentOrNull());
+        where.append(" and ").append(inScope(args.size()));
         return db.query("select " + CallbackRequest.COLUMNS + CallbackRequest.FROM + where
                         + " order by r.priority_at, r.created_at limit 500", Tuple.tuple(args))
                 .chain(this::withAttempts);
     }
 
-    public Uni<Optional<CallbackRequest>> find(UUID id) {
-        return db.query("select " + CallbackRequest.COLUMNS + CallbackRequest.FROM + "where r.id = $1", Tuple.of(id))
+    /** One request; empty when unknown, 403 {@code forbidden} when out of the caller's scope. */
+    public Uni<Optional<CallbackRequest>> find(UUID id, ReadScope scope) {
+        return db.query("select " + inScope(2) + " as in_scope, " + CallbackRequest.COLUMNS + CallbackRequest.FROM + "where r.id = $1",
+                        Tuple.of(id, scope.agentOrNull()))
+                .invoke(rows -> rows.forEach(r -> checkScope(r.getBoolean("in_scope"))))
                 .chain(this::withAttempts)
                 .map(list -> list.isEmpty() ? Optional.empty() : Optional.of(list.get(0)));
     }
@@ -174,22 +180,24 @@ public class CallbackService {
                 t.getItem1().getOrDefault(r.getUUID("id"), List.of()), t.getItem2().getOrDefault(r.getUUID("id"), List.of()))).toList());
     }
 
-    /** Atomic: of two agents claiming at once, one gets it and the other a 409. */
-    public Uni<Void> claim(UUID id, UUID agentId) {
-        return db.tx(tx -> tx.query("update callback_request set state = $3, claimed_by = $2, claimed_at = now(), "
-                                + "updated_at = now() where id = $1 and state = $4 "
-                                + "and (next_attempt_at is null or next_attempt_at <= now()) returning topic",
-                        Tuple.of(id, agentId, CallbackState.CLAIMED.wire(), CallbackState.OPEN.wire()))
+    /** Atomic: of two agents claiming at once, one gets it and the other a 409. Out of the agent's scope: 403. */
+    public Uni<Void> claim(UUID id, UUID agentId, ReadScope scope) {
+        return db.tx(tx -> tx.query("update callback_request r set state = $4, claimed_by = $2, claimed_at = now(), "
+                                + "updated_at = now() where id = $1 and state = $5 "
+                                + "and (next_attempt_at is null or next_attempt_at <= now()) and " + inScope(3) + " returning topic",
+                        Tuple.of(id, agentId, scope.agentOrNull(), CallbackState.CLAIMED.wire(), CallbackState.OPEN.wire()))
                 .chain(rows -> {
                     if (rows.size() > 0) {
                         tx.signal(new Signal.Callbacks(rows.iterator().next().getString("topic")));
                         return Uni.createFrom().voidItem();
                     }
-                    return tx.query("select state, next_attempt_at from callback_request where id = $1", Tuple.of(id)).map(r -> {
+                    return tx.query("select state, next_attempt_at, " + inScope(2) + " as in_scope from callback_request r where id = $1",
+                            Tuple.of(id, scope.agentOrNull())).map(r -> {
                         if (r.size() == 0) {
                             throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
                         }
                         Row row = r.iterator().next();
+                        checkScope(row.getBoolean("in_scope"));
                         CallbackState now = CallbackState.of(row.getString("state"));
                         if (now == CallbackState.MERGED) {
                             throw LoketException.of("merged", "Dit verzoek hoort bij een ander verzoek voor hetzelfde nummer; "
@@ -206,14 +214,16 @@ public class CallbackService {
     }
 
     /** Records a call attempt by the agent holding the request, and moves it on. */
-    public Uni<Void> attempt(UUID id, UUID agentId, String result, String note) {
+    public Uni<Void> attempt(UUID id, UUID agentId, String result, String note, ReadScope scope) {
         return db.tx(tx -> tx.query("select state, claimed_by, topic, (select count(*) from callback_attempt a where a.callback_id = r.id) "
-                        + "as attempts from callback_request r where id = $1 for update", Tuple.of(id))
+                        + "as attempts, " + inScope(2) + " as in_scope from callback_request r where id = $1 for update",
+                        Tuple.of(id, scope.agentOrNull()))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
                     }
                     Row r = rows.iterator().next();
+                    checkScope(r.getBoolean("in_scope"));
                     if (CallbackState.of(r.getString("state")) != CallbackState.CLAIMED || !agentId.equals(r.getUUID("claimed_by"))) {
                         throw LoketException.of("not_claimed", "Pak het verzoek eerst op. / Claim the request first.");
                     }
@@ -240,14 +250,15 @@ public class CallbackService {
      * ({@code withRepeats}); a resident cancels only their own submission, and when that was the
      * open request its oldest repeat takes its place, with its priority and claim.
      */
-    public Uni<Void> cancel(UUID id, String reason, boolean withRepeats) {
-        return db.tx(tx -> tx.query("select state, topic, claimed_by, claimed_at, next_attempt_at, priority_at "
-                        + "from callback_request where id = $1 for update", Tuple.of(id))
+    public Uni<Void> cancel(UUID id, String reason, boolean withRepeats, ReadScope scope) {
+        return db.tx(tx -> tx.query("select state, topic, claimed_by, claimed_at, next_attempt_at, priority_at, " + inScope(2)
+                        + " as in_scope from callback_request r where id = $1 for update", Tuple.of(id, scope.agentOrNull()))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
                     }
                     Row was = rows.iterator().next();
+                    checkScope(was.getBoolean("in_scope"));
                     CallbackState state = CallbackState.of(was.getString("state"));
                     if (!state.mayBecome(CallbackState.CANCELLED)) {
                         throw LoketException.of("already_ended", "Dit verzoek is al afgerond. / This request has already ended.");
@@ -261,6 +272,24 @@ public class CallbackService {
                     }
                     return cancelled.chain(() -> withRepeats ? endRepeats(tx, id, CallbackState.CANCELLED, reason) : promoteRepeat(tx, id, was));
                 }));
+    }
+
+    /**
+     * Whether request {@code r} lies within the read scope bound as parameter {@code $n} (null:
+     * everything): of a topic the agent serves now, or claimed by the agent.
+     */
+    static String inScope(int n) {
+        String agent = "$" + n + "::uuid";
+        return "(" + agent + " is null"
+                + " or r.topic = any(coalesce((select s.topics from app_user s where s.id = " + agent + "), '{}'))"
+                + " or r.claimed_by is not distinct from " + agent + ")";
+    }
+
+    private static void checkScope(boolean inScope) {
+        if (!inScope) {
+            throw new LoketException("forbidden", 403,
+                    "Dit terugbelverzoek hoort niet bij uw onderwerpen. / This callback request is not of a topic you serve.");
+        }
     }
 
     /** The repeats of a request end with it. */

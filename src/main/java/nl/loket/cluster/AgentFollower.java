@@ -10,6 +10,9 @@ public interface AgentFollower extends Follower {
     /** The account's settings changed (topics, capacity): read them again. */
     void accountChanged();
 
-    /** The account's tokens were revoked: close the connection. */
-    void revoke();
+    /**
+     * The account's token generation rose to {@code generation}: a connection opened with an
+     * older token closes (1008), as "account disabled" when the account is no longer active.
+     */
+    void revoke(long generation, boolean active);
 }

@@ -106,7 +106,7 @@ public class Fanout {
         } else if (signal instanceof Signal.Account a) {
             byAgent.getOrDefault(a.id(), Set.of()).forEach(AgentFollower::accountChanged);
         } else if (signal instanceof Signal.Revoke r) {
-            byAgent.getOrDefault(r.userId(), Set.of()).forEach(AgentFollower::revoke);
+            byAgent.getOrDefault(r.userId(), Set.of()).forEach(a -> a.revoke(r.generation(), r.active()));
         } else if (signal instanceof Signal.Resync) {
             residents.forEach(Follower::resync);
             byAgent.values().forEach(set -> set.forEach(Follower::resync));

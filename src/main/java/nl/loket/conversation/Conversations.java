@@ -231,11 +231,7 @@ public class Conversations {
             if (colleagueId.equals(agentId)) {
                 throw LoketException.of("agent_unavailable", "U heeft dit gesprek al. / You already hold this conversation.");
             }
-            return users.lockForTransfer(tx, colleagueId).chain(colleague -> {
-                if (!colleague.topics().contains(conv.topic())) {
-                    throw LoketException.of("topic_not_allowed",
-                            "Deze collega werkt niet voor dit onderwerp. / This colleague does not serve this topic.");
-                }
+            return users.lockForTransfer(tx, colleagueId, conv.topic()).chain(colleague -> {
                 tx.signal(new Signal.Agent(agentId));
                 tx.signal(new Signal.Agent(colleagueId));
                 return ConversationRepository.endAssignment(tx, conversationId, agentId, EndReason.TRANSFERRED)

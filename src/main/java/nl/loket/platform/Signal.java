@@ -72,10 +72,15 @@ public sealed interface Signal {
         }
     }
 
-    /** A user's tokens were revoked (disabled, demoted, password changed): their open connections must close. */
-    record Revoke(UUID userId) implements Signal {
+    /**
+     * A staff account's token generation rose (roles, topics, password or active changed): tokens
+     * issued with a lower generation are refused from now on and their open connections close.
+     * The database raises it itself (a trigger on the account table, see V20), so every node
+     * hears it whoever made the change.
+     */
+    record Revoke(UUID userId, long generation, boolean active) implements Signal {
         public String encode() {
-            return "r|" + userId;
+            return "r|" + userId + "|" + generation + "|" + active;
         }
     }
 
@@ -99,7 +104,11 @@ public sealed interface Signal {
                 int cut = rest.indexOf('|');
                 yield new Typing(UUID.fromString(rest.substring(0, cut)), rest.substring(cut + 1));
             }
-            case "r" -> new Revoke(UUID.fromString(rest));
+            case "r" -> {
+                String[] parts = rest.split("\\|");
+                // PostgreSQL writes a boolean as "true" / "false"
+                yield new Revoke(UUID.fromString(parts[0]), Long.parseLong(parts[1]), "true".equals(parts[2]) || "t".equals(parts[2]));
+            }
             case "b" -> new Callbacks(rest);
             case "o" -> new Topics();
             default -> throw new IllegalArgumentException("unknown signal kind " + kind);

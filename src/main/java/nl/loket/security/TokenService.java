@@ -21,7 +21,26 @@ public class TokenService {
     public record Issued(String token, long expiresIn) {
     }
 
-    public Issued staff(UUID userId, String username, String displayName, Set<String> roles) {
+    /** The generation a staff token was issued with; 0 for tokens from before generations existed. */
+    public static long generationOf(org.eclipse.microprofile.jwt.JsonWebToken jwt) {
+        Object value = jwt.getClaim(GENERATION);
+        if (value instanceof jakarta.json.JsonNumber n) {
+            return n.longValue();
+        }
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        return 0;
+    }
+
+    /** The claim that carries the account's token generation: a lower one than the account's current is refused. */
+    public static final String GENERATION = "gen";
+
+    /**
+     * A staff token for a shift; {@code generation} is the account's token generation now, so a
+     * later change of roles, topics, password or active revokes it.
+     */
+    public Issued staff(UUID userId, String username, String displayName, Set<String> roles, long generation) {
         Duration lifetime = config.tokens().staffLifetime();
         String token = Jwt.issuer(config.tokens().issuer())
                 .audience(config.tokens().audience())
@@ -29,6 +48,7 @@ public class TokenService {
                 .upn(username)
                 .claim("name", displayName)
                 .groups(Roles.groups(roles))
+                .claim(GENERATION, generation)
                 .expiresIn(lifetime)
                 .sign();
         return new Issued(token, lifetime.toSeconds());

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Context;
 import nl.loket.audit.Audit;
 import nl.loket.platform.LoketException;
 import nl.loket.platform.ValidationException;
+import nl.loket.security.ReadScope;
 import nl.loket.security.Roles;
 import nl.loket.topic.TopicCatalog;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -47,7 +48,8 @@ public class ConversationReadResource {
 
     @GET
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT})
-    @Operation(summary = "Change feed of conversations by (updatedAt, id); follow nextCursor until it is null")
+    @Operation(summary = "Change feed of conversations by (updatedAt, id); follow nextCursor until it is null. An agent sees only "
+            + "their topics and conversations they held. Every page read is audited.")
     public Uni<TranscriptService.Page> feed(@QueryParam("updatedSince") String updatedSince, @QueryParam("state") String state,
                                             @QueryParam("topic") String topic, @QueryParam("limit") Integer limit,
                                             @QueryParam("cursor") String cursor) {
@@ -64,16 +66,19 @@ public class ConversationReadResource {
         } catch (RuntimeException e) {
             throw ValidationException.of("updatedSince", "geen ISO-8601-tijdstip / not an ISO-8601 instant");
         }
-        return transcripts.feed(since, state, topic, n, cursor);
+        // the feed shows residents' names: every staff read of a page is audited, with what was asked and how much it showed
+        return transcripts.feed(since, state, topic, n, cursor, scope()).call(page -> audited(Audit.READ_FEED, null, new JsonObject()
+                .put("updatedSince", updatedSince).put("state", state).put("topic", topic).put("cursor", cursor != null)
+                .put("items", page.items().size())));
     }
 
     @GET
     @Path("{id}")
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.RESIDENT})
-    @Operation(summary = "One conversation; a resident only their own")
+    @Operation(summary = "One conversation; a resident only their own, an agent only of their topics or one they held. Staff reads are audited.")
     public Uni<ConversationItem> one(@PathParam("id") UUID id) {
-        checkResident(id);
-        return find(id, false);
+        boolean resident = checkResident(id);
+        return find(id, false).call(c -> resident ? Uni.createFrom().voidItem() : audited(Audit.READ_CONVERSATION, id));
     }
 
     public record Transcript(ConversationItem conversation, List<TranscriptService.TranscriptMessage> messages) {
@@ -114,7 +119,7 @@ public class ConversationReadResource {
     }
 
     private Uni<ConversationItem> find(UUID id, boolean withDetails) {
-        return transcripts.find(id, withDetails).map(found -> found.orElseThrow(() ->
+        return transcripts.find(id, withDetails, scope()).map(found -> found.orElseThrow(() ->
                 new LoketException("not_found", 404, "Onbekend gesprek. / Unknown conversation.")));
     }
 
@@ -131,9 +136,18 @@ public class ConversationReadResource {
         return resident;
     }
 
+    /** What the caller may read: an agent their topics and the conversations they held; a resident's own id is checked before. */
+    private ReadScope scope() {
+        return jwt.getGroups().contains(Roles.RESIDENT) ? ReadScope.all() : ReadScope.of(jwt.getGroups(), jwt.getSubject());
+    }
+
     private Uni<Void> audited(String action, UUID id) {
+        return audited(action, id, new JsonObject());
+    }
+
+    private Uni<Void> audited(String action, UUID id, JsonObject detail) {
         String role = jwt.getGroups().contains(Roles.INTEGRATOR) ? Roles.INTEGRATOR
                 : jwt.getGroups().contains(Roles.SUPERVISOR) ? Roles.SUPERVISOR : Roles.AGENT;
-        return audit.record(jwt.getName(), role, action, id, new JsonObject());
+        return audit.record(jwt.getName(), role, action, id, detail);
     }
 }

@@ -40,14 +40,19 @@ public class UserRepository {
         return db.query("select " + User.COLUMNS + " from app_user where id = $1", Tuple.of(id)).map(UserRepository::first);
     }
 
-    /** The user and their password hash, for a login. */
-    public record Credentials(User user, String passwordHash) {
+    /** The user, their password hash and token generation, for a login. */
+    public record Credentials(User user, String passwordHash, long tokenGeneration) {
     }
 
     public Uni<Optional<Credentials>> credentials(String username) {
-        return db.query("select " + User.COLUMNS + ", password_hash from app_user where username = $1", Tuple.of(username))
-                .map(rows -> rows.size() == 0 ? Optional.empty()
-                        : Optional.of(new Credentials(User.map(rows.iterator().next()), rows.iterator().next().getString("password_hash"))));
+        return db.query("select " + User.COLUMNS + ", password_hash, token_generation from app_user where username = $1", Tuple.of(username))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    return Optional.of(new Credentials(User.map(r), r.getString("password_hash"), r.getLong("token_generation")));
+                });
     }
 
     /** Inserts a user; empty when the username is taken. */
@@ -59,20 +64,54 @@ public class UserRepository {
                 .map(UserRepository::first);
     }
 
-    /** Replaces a user's settings (and password when given); empty when unknown. */
+    /**
+     * Replaces a user's settings (and password when given); empty when unknown. A change of roles,
+     * topics, password or active bumps the account's token generation (the trigger of V20, which
+     * also notifies every node); this node learns the new generation from memory right after the
+     * commit, so the very next request with an old token is refused here too.
+     */
     public Uni<Optional<User>> update(User u, String passwordHash) {
+        Signal.Revoke[] revoke = new Signal.Revoke[1];
         return db.tx(tx -> {
             tx.signal(new Signal.Agent(u.id()));
             tx.signal(new Signal.Account(u.id()));
-            if (!u.active()) {
-                tx.signal(new Signal.Revoke(u.id()));
-            }
             return tx.query("update app_user set display_name = $2, password_hash = coalesce($3, password_hash), roles = $4, "
-                                    + "topics = $5, max_concurrent = $6, active = $7, updated_at = now() where id = $1 returning " + User.COLUMNS,
+                                    + "topics = $5, max_concurrent = $6, active = $7, updated_at = now() where id = $1 returning "
+                                    + User.COLUMNS + ", token_generation",
                             Tuple.tuple(Arrays.asList(u.id(), u.displayName(), passwordHash, u.roles().toArray(new String[0]),
                                     u.topics().toArray(new String[0]), u.maxConcurrent(), u.active())))
-                    .map(UserRepository::first);
+                    .map(rows -> {
+                        if (rows.size() > 0) {
+                            Row r = rows.iterator().next();
+                            revoke[0] = new Signal.Revoke(u.id(), r.getLong("token_generation"), r.getBoolean("active"));
+                        }
+                        return UserRepository.first(rows);
+                    });
+        }).invoke(() -> {
+            if (revoke[0] != null) {
+                db.delivered(revoke[0]); // idempotent: an unchanged generation revokes nothing
+            }
         });
+    }
+
+    /** An account's token generation and whether it is active, for checking a token. */
+    public record Generation(UUID id, long generation, boolean active) {
+    }
+
+    /** Every account's generation, in one statement (when the node starts listening, and after the listener reconnects). */
+    public Uni<List<Generation>> generations() {
+        return db.query("select id, token_generation, active from app_user").map(rows -> {
+            List<Generation> list = new ArrayList<>();
+            rows.forEach(r -> list.add(new Generation(r.getUUID("id"), r.getLong("token_generation"), r.getBoolean("active"))));
+            return list;
+        });
+    }
+
+    /** One account's generation; empty when unknown. */
+    public Uni<Optional<Generation>> generation(UUID id) {
+        return db.query("select id, token_generation, active from app_user where id = $1", Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Generation(id,
+                        rows.iterator().next().getLong("token_generation"), rows.iterator().next().getBoolean("active"))));
     }
 
     public Uni<Void> setStatus(UUID id, String status) {
@@ -87,9 +126,17 @@ public class UserRepository {
     public record AgentSlot(UUID id, String name, List<String> topics, int maxConcurrent) {
     }
 
-    /** Locks a colleague who is to receive a conversation: online, available and with a free slot. */
-    public Uni<AgentSlot> lockForTransfer(Db.Tx tx, UUID colleagueId) {
+    /**
+     * Locks a colleague who is to receive a conversation of {@code topic}: serving that topic
+     * ({@code topic_not_allowed} otherwise, whatever their status), online, available and with a
+     * free slot ({@code agent_unavailable}).
+     */
+    public Uni<AgentSlot> lockForTransfer(Db.Tx tx, UUID colleagueId, String topic) {
         return lockStatus(tx, colleagueId).map(r -> {
+            if (r != null && r.getBoolean("active") && !List.of(r.getArrayOfStrings("topics")).contains(topic)) {
+                throw LoketException.of("topic_not_allowed",
+                        "Deze collega werkt niet voor dit onderwerp. / This colleague does not serve this topic.");
+            }
             if (r == null || !r.getBoolean("active") || "away".equals(r.getString("chosen_status"))
                     || r.getInteger("held") >= r.getInteger("max_concurrent")) {
                 throw LoketException.of("agent_unavailable",
@@ -132,11 +179,6 @@ public class UserRepository {
         return tx.query("update app_user u set gone_at = coalesce($2, now()) where u.id = any($1) and u.gone_at is null "
                         + "and not exists (select 1 from presence p where p.subject = u.id)",
                 Tuple.of(agentIds.toArray(new UUID[0]), at == null ? null : at.atOffset(java.time.ZoneOffset.UTC))).replaceWithVoid();
-    }
-
-    public Uni<Boolean> isActive(UUID id) {
-        return db.query("select active from app_user where id = $1", Tuple.of(id))
-                .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean("active"));
     }
 
     public Uni<Long> count() {

@@ -149,4 +149,31 @@ class TransferToColleagueTest {
             assertThat(fullWs.frames("assigned")).hasSize(1);
         }
     }
+
+    @Test
+    void aColleagueWhoDoesNotServeTheTopicIsRefusedWithTopicNotAllowedWhateverTheirStatus() {
+        String topic = TestTopics.create();
+        String elsewhere = TestTopics.create();
+        Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
+        Api.Agent online = Api.agent("Otto", List.of(elsewhere), 3);
+        Api.Agent offline = Api.agent("Olaf", List.of(elsewhere), 3);
+        JsonObject started = Api.start(topic, "Jan");
+        String id = started.getString("id");
+
+        try (WsClient a = WsClient.connect(base, "/ws/agent", anne.token());
+             WsClient o = WsClient.connect(base, "/ws/agent", online.token())) {
+            a.next("hello");
+            o.next("hello");
+            a.send(frame("claim", "conversationId", id));
+            a.next("assigned");
+            for (String[] colleague : new String[][] {{online.id(), "online"}, {offline.id(), "offline"}}) {
+                a.send(frame("transfer", "conversationId", id, "agentId", colleague[0], "ref", colleague[1]));
+                JsonObject error = a.next("error");
+                assertThat(error.getString("ref")).isEqualTo(colleague[1]);
+                assertThat(error.getString("code")).as(colleague[1]).isEqualTo("topic_not_allowed");
+            }
+            assertThat(a.frames("ended")).isEmpty();
+            assertThat(o.frames("assigned")).isEmpty();
+        }
+    }
 }
