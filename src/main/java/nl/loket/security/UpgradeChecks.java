@@ -19,6 +19,11 @@ public class UpgradeChecks implements HttpUpgradeCheck {
 
     public static final String RESIDENT_ENDPOINT = "resident";
     public static final String AGENT_ENDPOINT = "agent";
+    /**
+     * Identity attribute of a staff account that must choose a new password after an
+     * administrator's reset: it may do nothing else, and no socket is opened for it.
+     */
+    public static final String PASSWORD_CHANGE_REQUIRED = "loket.password-change-required";
 
     private final List<String> allowedOrigins;
 
@@ -36,6 +41,9 @@ public class UpgradeChecks implements HttpUpgradeCheck {
         return context.securityIdentity().chain(identity -> {
             if (identity == null || identity.isAnonymous()) {
                 return CheckResult.rejectUpgrade(401);
+            }
+            if (identity.getAttribute(PASSWORD_CHANGE_REQUIRED) != null) {
+                return CheckResult.rejectUpgrade(403);
             }
             if (RESIDENT_ENDPOINT.equals(context.endpointId()) && !ownsConversation(identity, context.pathParam("id"))) {
                 return CheckResult.rejectUpgrade(403);

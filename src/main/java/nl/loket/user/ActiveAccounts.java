@@ -4,18 +4,21 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import nl.loket.platform.Signal;
 import nl.loket.security.Roles;
+import nl.loket.security.UpgradeChecks;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Rejects the tokens of disabled staff accounts from the moment they are disabled: a token
+ * Rejects the tokens of disabled staff accounts from the moment they are disabled, and marks
+ * those of accounts that must choose a new password first (see PasswordChangeGate): a token
  * stays cryptographically valid for its whole shift, so each request checks the account. The
  * answer is cached for a few seconds; a disable signal clears it on every node at once.
  */
@@ -24,7 +27,7 @@ public class ActiveAccounts implements SecurityIdentityAugmentor {
 
     private static final long TTL_NANOS = 5_000_000_000L;
 
-    private record Entry(boolean active, long at) {
+    private record Entry(UserRepository.AccountState state, long at) {
     }
 
     private final UserRepository users;
@@ -47,12 +50,16 @@ public class ActiveAccounts implements SecurityIdentityAugmentor {
             return Uni.createFrom().failure(new AuthenticationFailedException("unknown subject"));
         }
         Entry cached = cache.get(id);
-        Uni<Boolean> active = cached != null && System.nanoTime() - cached.at() < TTL_NANOS
-                ? Uni.createFrom().item(cached.active())
-                : users.isActive(id).invoke(a -> cache.put(id, new Entry(a, System.nanoTime())));
-        return active.map(a -> {
-            if (!a) {
+        Uni<UserRepository.AccountState> state = cached != null && System.nanoTime() - cached.at() < TTL_NANOS
+                ? Uni.createFrom().item(cached.state())
+                : users.accountState(id).invoke(a -> cache.put(id, new Entry(a, System.nanoTime())));
+        return state.map(a -> {
+            if (!a.active()) {
                 throw new AuthenticationFailedException("account disabled");
+            }
+            if (a.mustChangePassword()) {
+                // after an administrator's reset: nothing but choosing a new password (PasswordChangeGate)
+                return QuarkusSecurityIdentity.builder(identity).addAttribute(UpgradeChecks.PASSWORD_CHANGE_REQUIRED, true).build();
             }
             return identity;
         });
@@ -60,5 +67,10 @@ public class ActiveAccounts implements SecurityIdentityAugmentor {
 
     void forget(@Observes Signal.Revoke revoked) {
         cache.remove(revoked.userId());
+    }
+
+    /** A changed account (a new password among others) is read again on its next request. */
+    void changed(@Observes Signal.Account changed) {
+        cache.remove(changed.id());
     }
 }

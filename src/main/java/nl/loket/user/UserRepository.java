@@ -40,14 +40,56 @@ public class UserRepository {
         return db.query("select " + User.COLUMNS + " from app_user where id = $1", Tuple.of(id)).map(UserRepository::first);
     }
 
-    /** The user and their password hash, for a login. */
-    public record Credentials(User user, String passwordHash) {
+    /**
+     * The user and their password hash, for a login; {@code mustChangePassword} after an
+     * administrator's reset, until the user chose a new password.
+     */
+    public record Credentials(User user, String passwordHash, boolean mustChangePassword) {
     }
 
     public Uni<Optional<Credentials>> credentials(String username) {
-        return db.query("select " + User.COLUMNS + ", password_hash from app_user where username = $1", Tuple.of(username))
-                .map(rows -> rows.size() == 0 ? Optional.empty()
-                        : Optional.of(new Credentials(User.map(rows.iterator().next()), rows.iterator().next().getString("password_hash"))));
+        return db.query("select " + User.COLUMNS + ", password_hash, must_change_password from app_user where username = $1",
+                        Tuple.of(username))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    return Optional.of(new Credentials(User.map(r), r.getString("password_hash"), r.getBoolean("must_change_password")));
+                });
+    }
+
+    /**
+     * An administrator's reset: a temporary password that only lets the user choose a new one.
+     * The account's tokens and connections are revoked at once. Empty when the user is unknown.
+     */
+    public Uni<Optional<User>> resetPassword(UUID id, String temporaryHash) {
+        return db.tx(tx -> {
+            tx.signal(new Signal.Revoke(id));
+            tx.signal(new Signal.Agent(id));
+            return tx.query("update app_user set password_hash = $2, must_change_password = true, updated_at = now() "
+                            + "where id = $1 returning " + User.COLUMNS, Tuple.of(id, temporaryHash))
+                    .map(UserRepository::first);
+        });
+    }
+
+    /** The user chose a new password (their own, after logging in with the current one); every node forgets the old state. */
+    public Uni<Void> changePassword(UUID id, String passwordHash) {
+        return db.tx(tx -> {
+            tx.signal(new Signal.Account(id));
+            return tx.query("update app_user set password_hash = $2, must_change_password = false, updated_at = now() where id = $1",
+                    Tuple.of(id, passwordHash)).replaceWithVoid();
+        });
+    }
+
+    /** Whether the account may work ({@code active}), and whether it must choose a new password first. */
+    public record AccountState(boolean active, boolean mustChangePassword) {
+    }
+
+    public Uni<AccountState> accountState(UUID id) {
+        return db.query("select active, must_change_password from app_user where id = $1", Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? new AccountState(false, false)
+                        : new AccountState(rows.iterator().next().getBoolean("active"), rows.iterator().next().getBoolean("must_change_password")));
     }
 
     /** Inserts a user; empty when the username is taken. */
