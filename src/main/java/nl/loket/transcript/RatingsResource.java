@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -18,6 +19,9 @@ import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -80,10 +84,21 @@ public class RatingsResource {
     }
 
     @GET
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, "text/csv"})
     @Operation(summary = "Ratings with their comments for Amsterdam days from..to (both inclusive, by when they were given), "
-            + "optionally one topic: count, average, distribution and the newest 500; audited")
-    public Uni<Ratings> ratings(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("topic") String topic) {
+            + "optionally one topic: count, average, distribution and the newest 500. With Accept: text/csv all of them as CSV: "
+            + "conversationId,topic,score,comment,ratedAt,agentName, a cell starting with = + - or @ prefixed with '. Audited")
+    @APIResponse(responseCode = "200", description = "The ratings (JSON), or every rating as CSV",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Ratings.class)),
+                    @Content(mediaType = "text/csv")})
+    public Uni<Response> get(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("topic") String topic,
+                             @HeaderParam("Accept") String accept) {
+        // JSON unless CSV is asked for by name: a client that takes anything gets JSON
+        boolean csv = accept != null && accept.toLowerCase().contains("text/csv");
+        return csv ? csv(from, to, topic) : ratings(from, to, topic).map(r -> Response.ok(r, MediaType.APPLICATION_JSON).build());
+    }
+
+    private Uni<Ratings> ratings(String from, String to, String topic) {
         Query q = query(from, to, topic);
         return Uni.combine().all().unis(db.query(SUMMARY, q.tuple()), db.query(ITEMS + " limit " + MAX_ITEMS, q.tuple())).asTuple()
                 .call(t -> audited(q, "json", t.getItem2().size()))
@@ -108,11 +123,7 @@ public class RatingsResource {
                 });
     }
 
-    @GET
-    @Produces("text/csv")
-    @Operation(summary = "The same ratings as CSV (all of them): conversationId,topic,score,comment,ratedAt,agentName; "
-            + "a cell starting with = + - or @ gets a leading ' so spreadsheets do not run it; audited")
-    public Uni<Response> csv(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("topic") String topic) {
+    private Uni<Response> csv(String from, String to, String topic) {
         Query q = query(from, to, topic);
         return db.query(ITEMS, q.tuple()).call(rows -> audited(q, "csv", rows.size())).map(rows -> {
             StringBuilder out = new StringBuilder("conversationId,topic,score,comment,ratedAt,agentName\r\n");
