@@ -88,8 +88,9 @@ public final class AgentProtocol {
             }
         }
 
+        /** {@code agentsAway}: online and away; {@code agentsAtCapacity}: available but without a free slot (docs/protocol.md §5). */
         record TopicBoard(String id, int waiting, long longestWaitSeconds, Integer estimatedWaitSeconds, int agentsAvailable,
-                          int callbacksOpen) {
+                          int callbacksOpen, int agentsAway, int agentsAtCapacity) {
         }
 
         record TopicCallbacks(String id, int open) {

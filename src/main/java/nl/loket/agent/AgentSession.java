@@ -379,7 +379,8 @@ final class AgentSession implements AgentFollower {
         List<Out.TopicBoard> list = watched.stream().map(id -> {
             QueueSnapshot.TopicLoad load = snapshot.topic(id);
             return new Out.TopicBoard(id, load.waiting(), load.longestWaitSeconds(snapshot.at()),
-                    load.estimate(load.waiting() + 1), load.agents().size(), load.callbacksOpen());
+                    load.estimate(load.waiting() + 1), load.agents().size(), load.callbacksOpen(), load.agentsAway(),
+                    load.agentsAtCapacity());
         }).toList();
         List<Out> frames = new ArrayList<>(2);
         Out.Queues queues = new Out.Queues(list);

@@ -19,6 +19,12 @@ public class Audit {
     public static final String FORGET_CONVERSATION = "forget_conversation";
     public static final String FORGET_CALLBACKS = "forget_callbacks";
     public static final String RETENTION_RUN = "retention_run";
+    /** A supervisor or admin read residents' ratings with their comments (the KCM view or its CSV export). */
+    public static final String READ_RATINGS = "read_ratings";
+    /** A supervisor or admin listed past conversations (with residents' names). */
+    public static final String SEARCH_CONVERSATIONS = "search_conversations";
+    /** An administrator set a temporary password; the account must choose a new one at its next login. */
+    public static final String RESET_PASSWORD = "reset_password";
 
     private final Db db;
 

@@ -9,6 +9,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import nl.loket.platform.Db;
+import nl.loket.platform.Problem;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -40,23 +41,40 @@ public class AuditResource {
     }
 
     @GET
-    @Operation(summary = "The audit log, newest first: transcript reads, removals and retention runs")
-    public Uni<Page> list(@QueryParam("conversationId") UUID conversationId, @QueryParam("action") String action,
+    @Operation(summary = "The audit log, newest first: transcript and ratings reads, searches, removals, password resets and "
+            + "retention runs; filter by actor (username), action, conversationId and period (from inclusive, to exclusive, "
+            + "ISO-8601 instants; since is an older name for from); limit 1-1000 (default 100)")
+    public Uni<Page> list(@QueryParam("conversationId") String conversationId, @QueryParam("action") String action,
+                          @QueryParam("actor") String actor, @QueryParam("from") String from, @QueryParam("to") String to,
                           @QueryParam("since") String since, @QueryParam("limit") Integer limit) {
+        List<Problem.FieldError> errors = new ArrayList<>();
         int max = limit == null ? 100 : limit;
         if (max < 1 || max > 1000) {
-            throw ValidationException.of("limit", "1 tot 1000 / 1 to 1000");
+            errors.add(new Problem.FieldError("limit", "1 tot 1000 / 1 to 1000"));
         }
-        Instant from;
-        try {
-            from = since == null ? Instant.EPOCH : Instant.parse(since);
-        } catch (RuntimeException e) {
-            throw ValidationException.of("since", "geen ISO-8601-tijdstip / not an ISO-8601 instant");
+        UUID conversation = null;
+        if (blank(conversationId) != null) {
+            try {
+                conversation = UUID.fromString(conversationId.strip());
+            } catch (IllegalArgumentException e) {
+                errors.add(new Problem.FieldError("conversationId", "geen gespreksnummer / not a conversation id"));
+            }
+        }
+        Instant lo = instant(blank(from) != null ? from : since, blank(from) != null ? "from" : "since", errors);
+        Instant hi = instant(to, "to", errors);
+        if (lo != null && hi != null && !hi.isAfter(lo)) {
+            errors.add(new Problem.FieldError("to", "na from / after from"));
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
         }
         return db.query("select id, at, actor, role, action, conversation_id, detail from audit "
-                                + "where ($1::uuid is null or conversation_id = $1) and ($2::text is null or action = $2) and at >= $3 "
-                                + "order by id desc limit $4",
-                        Tuple.of(conversationId, action, from.atOffset(ZoneOffset.UTC), max))
+                                + "where ($1::uuid is null or conversation_id = $1) and ($2::text is null or action = $2) "
+                                + "and ($3::text is null or lower(actor) = lower($3)) "
+                                + "and ($4::timestamptz is null or at >= $4) and ($5::timestamptz is null or at < $5) "
+                                + "order by id desc limit $6",
+                        Tuple.tuple(java.util.Arrays.asList(conversation, blank(action), blank(actor),
+                                lo == null ? null : lo.atOffset(ZoneOffset.UTC), hi == null ? null : hi.atOffset(ZoneOffset.UTC), max)))
                 .map(rows -> {
                     List<Entry> items = new ArrayList<>();
                     for (Row r : rows) {
@@ -68,5 +86,21 @@ public class AuditResource {
                     }
                     return new Page(items);
                 });
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static Instant instant(String value, String field, List<Problem.FieldError> errors) {
+        if (blank(value) == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (RuntimeException e) {
+            errors.add(new Problem.FieldError(field, "geen ISO-8601-tijdstip / not an ISO-8601 instant"));
+            return null;
+        }
     }
 }

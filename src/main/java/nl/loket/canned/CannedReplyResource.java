@@ -19,6 +19,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 import nl.loket.platform.Db;
 import nl.loket.platform.LoketException;
+import nl.loket.platform.Problem;
+import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -74,20 +76,41 @@ public class CannedReplyResource {
         return all(db);
     }
 
+    /** Every topic a reply names must exist: unknown ones are field errors on {@code topics}. */
+    private Uni<Void> checkTopics(CannedReplyRequest r) {
+        String[] wanted = topics(r);
+        if (wanted.length == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return db.query("select w as id from unnest($1::text[]) w where not exists (select 1 from topic t where t.id = w)",
+                Tuple.of((Object) wanted)).map(rows -> {
+            List<Problem.FieldError> errors = new ArrayList<>();
+            for (Row row : rows) {
+                errors.add(new Problem.FieldError("topics", "onbekend onderwerp / unknown topic: " + row.getString("id")));
+            }
+            if (!errors.isEmpty()) {
+                throw new ValidationException(errors);
+            }
+            return null;
+        });
+    }
+
     @POST
+    @Operation(summary = "Create a canned reply; 400 with field errors (an unknown topic among them)")
     public Uni<Response> create(@NotNull @Valid CannedReplyRequest r) {
-        return db.query("insert into canned_reply (id, title, text, topics, locale) values ($1, $2, $3, $4, $5) "
+        return checkTopics(r).chain(() -> db.query("insert into canned_reply (id, title, text, topics, locale) values ($1, $2, $3, $4, $5) "
                                 + "returning id, title, text, topics, locale",
-                        Tuple.of(UUID.randomUUID(), r.title().strip(), r.text().strip(), topics(r), locale(r)))
+                        Tuple.of(UUID.randomUUID(), r.title().strip(), r.text().strip(), topics(r), locale(r))))
                 .map(rows -> Response.status(201).entity(map(rows).get(0)).build());
     }
 
     @PUT
     @Path("{id}")
+    @Operation(summary = "Replace a canned reply; 400 with field errors (an unknown topic among them), 404 when unknown")
     public Uni<CannedReply> update(@PathParam("id") UUID id, @NotNull @Valid CannedReplyRequest r) {
-        return db.query("update canned_reply set title = $2, text = $3, topics = $4, locale = $5, updated_at = now() where id = $1 "
+        return checkTopics(r).chain(() -> db.query("update canned_reply set title = $2, text = $3, topics = $4, locale = $5, updated_at = now() where id = $1 "
                                 + "returning id, title, text, topics, locale",
-                        Tuple.of(id, r.title().strip(), r.text().strip(), topics(r), locale(r)))
+                        Tuple.of(id, r.title().strip(), r.text().strip(), topics(r), locale(r))))
                 .map(rows -> map(rows).stream().findFirst().orElseThrow(CannedReplyResource::unknown));
     }
 

@@ -240,7 +240,7 @@ class ConversationRepository {
 
     /** One rating per closed conversation; false when it is not closed or already rated. */
     Uni<Boolean> rate(UUID id, int score, String comment) {
-        return db.query("update conversation set rating = $2, rating_comment = $3, updated_at = now() "
+        return db.query("update conversation set rating = $2, rating_comment = $3, rated_at = now(), updated_at = now() "
                                 + "where id = $1 and state = $4 and rating is null returning id",
                         Tuple.of(id, score, comment, ConversationState.CLOSED.wire()))
                 .map(rows -> rows.size() > 0);

@@ -30,6 +30,9 @@ public class QueueService {
             with live_agents as (
                 select id, max_concurrent, topics, held as active from agent_status where available
             ),
+            away_agents as (
+                select topics from agent_status where active and online and chosen_status = 'away'
+            ),
             recent as (
                 select topic, extract(epoch from closed_at - assigned_at) as handle,
                        row_number() over (partition by topic order by closed_at desc) as rn
@@ -42,6 +45,7 @@ public class QueueService {
                    (select avg(handle) from recent r where r.topic = t.id and r.rn <= $1) as aht,
                    coalesce((select array_agg(a.max_concurrent) from live_agents a where t.id = any(a.topics)), '{}') as slots,
                    coalesce((select array_agg(a.active) from live_agents a where t.id = any(a.topics)), '{}') as actives,
+                   (select count(*) from away_agents a where t.id = any(a.topics)) as away,
                    exists (select 1 from capacity_flag f where f.topic = t.id and f.short
                            and (f.until is null or f.until > now())) as capacity_short,
                    (select count(*) from callback_request r where r.topic = t.id and r.state = 'open'
@@ -122,7 +126,8 @@ public class QueueService {
                 topics.put(r.getString("id"), new QueueSnapshot.TopicLoad(r.getString("id"), r.getLong("waiting").intValue(),
                         oldest == null ? null : oldest.toInstant(), List.copyOf(agents),
                         aht == null ? DEFAULT_HANDLE_SECONDS : aht, r.getBoolean("capacity_short"),
-                        r.getLong("callbacks_open").intValue()));
+                        r.getLong("callbacks_open").intValue(), r.getLong("away").intValue(),
+                        (int) agents.stream().filter(a -> a.active() >= a.maxConcurrent()).count()));
             }
             return new QueueSnapshot(at, Map.copyOf(topics), before);
         });

@@ -10,8 +10,19 @@ import java.util.Map;
  */
 public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long generation) {
 
+    /**
+     * {@code agents}: the available agents serving the topic (online, not away; full ones too);
+     * {@code agentsAway}: those online and away; {@code agentsAtCapacity}: available ones with no free slot.
+     */
     public record TopicLoad(String topic, int waiting, Instant oldestQueuedAt, List<WaitEstimate.Agent> agents,
-                            double averageHandleSeconds, boolean capacityShort, int callbacksOpen) {
+                            double averageHandleSeconds, boolean capacityShort, int callbacksOpen, int agentsAway,
+                            int agentsAtCapacity) {
+
+        public TopicLoad(String topic, int waiting, Instant oldestQueuedAt, List<WaitEstimate.Agent> agents,
+                         double averageHandleSeconds, boolean capacityShort, int callbacksOpen) {
+            this(topic, waiting, oldestQueuedAt, agents, averageHandleSeconds, capacityShort, callbacksOpen, 0,
+                    (int) agents.stream().filter(a -> a.active() >= a.maxConcurrent()).count());
+        }
 
         public Integer estimate(int position) {
             return WaitEstimate.seconds(position, agents, averageHandleSeconds);

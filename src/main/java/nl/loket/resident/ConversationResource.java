@@ -85,7 +85,7 @@ public class ConversationResource {
             Topic topic = found.orElseThrow(() -> ValidationException.of("topic", "onbekend onderwerp / unknown topic"));
             Instant now = Instant.now();
             if (!topics.isOpen(topic, now)) {
-                Instant next = topic.hours().nextOpening(now).orElse(null);
+                Instant next = topics.nextOpenAt(topic, now).orElse(null);
                 return Uni.createFrom().item(Problem.of(409, "topic-closed", "Dit onderwerp is nu gesloten / This topic is closed now",
                         "U kunt een terugbelverzoek doen of terugkomen als we open zijn. / You can request a callback or come back when we are open.")
                         .with("nextOpenAt", next == null ? null : next.toString()).response());

@@ -56,6 +56,34 @@ public class StatsResource {
             order by t.sort_order, t.id
             """;
 
+    /**
+     * One row per local hour of the day that has conversations; a conversation counts in the
+     * Europe/Amsterdam hour it started. On the day summer time ends, hour 2 happens twice and
+     * both count as hour 2; on the day it starts, hour 2 does not exist and stays empty.
+     */
+    private static final String HOURLY = """
+            with bounds as (
+                select ($1::date)::timestamp at time zone 'Europe/Amsterdam' as lo,
+                       ($1::date + 1)::timestamp at time zone 'Europe/Amsterdam' as hi
+            ), c as (
+                select extract(hour from c.created_at at time zone 'Europe/Amsterdam')::int as hour,
+                       c.state, c.first_assigned_at,
+                       extract(epoch from c.first_assigned_at - c.created_at) as wait
+                from conversation c, bounds b
+                where c.created_at >= b.lo and c.created_at < b.hi and ($2::text is null or c.topic = $2)
+            )
+            select hour,
+                   count(*) as offered,
+                   count(first_assigned_at) as answered,
+                   count(*) filter (where state = 'abandoned') as abandoned,
+                   count(*) filter (where state = 'callback') as callbacks,
+                   percentile_cont(0.5) within group (order by wait) as median_wait,
+                   percentile_cont(0.9) within group (order by wait) as p90_wait
+            from c
+            group by hour
+            order by hour
+            """;
+
     private final Db db;
     private final int serviceLevelSeconds;
 
@@ -69,6 +97,47 @@ public class StatsResource {
     }
 
     public record Stats(LocalDate from, LocalDate to, int serviceLevelSeconds, List<TopicStats> topics) {
+    }
+
+    public record HourStats(int hour, long offered, long answered, long abandoned, long callbacks, Double medianWaitSeconds,
+                            Double p90WaitSeconds) {
+    }
+
+    /** {@code topic} is null for all topics together. */
+    public record HourlyStats(LocalDate date, String topic, List<HourStats> hours) {
+    }
+
+    @GET
+    @Path("hourly")
+    @Operation(summary = "One day's waits and volumes per Europe/Amsterdam hour (24 entries, hour 0-23), for one topic or all; "
+            + "a conversation counts in the hour it started")
+    public Uni<HourlyStats> hourly(@QueryParam("date") String date, @QueryParam("topic") String topic) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        LocalDate day = date(date, "date", errors);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        String only = topic == null || topic.isBlank() ? null : topic;
+        Uni<Boolean> known = only == null ? Uni.createFrom().item(true)
+                : db.query("select 1 from topic where id = $1", Tuple.of(only)).map(rows -> rows.size() > 0);
+        return known.chain(exists -> {
+            if (!exists) {
+                throw ValidationException.of("topic", "onbekend onderwerp / unknown topic");
+            }
+            return db.query(HOURLY, Tuple.of(day, only));
+        }).map(rows -> {
+            HourStats[] hours = new HourStats[24];
+            for (Row r : rows) {
+                int h = r.getInteger("hour");
+                hours[h] = new HourStats(h, r.getLong("offered"), r.getLong("answered"), r.getLong("abandoned"), r.getLong("callbacks"),
+                        round(r.getDouble("median_wait")), round(r.getDouble("p90_wait")));
+            }
+            List<HourStats> list = new ArrayList<>();
+            for (int h = 0; h < 24; h++) {
+                list.add(hours[h] != null ? hours[h] : new HourStats(h, 0, 0, 0, 0, null, null));
+            }
+            return new HourlyStats(day, only, list);
+        });
     }
 
     @GET

@@ -51,6 +51,23 @@ public record OpeningHours(Map<DayOfWeek, List<Period>> week, Set<LocalDate> clo
         return Optional.empty();
     }
 
+    /** Closed all day at {@code at}: a closed date (these win over everything, LOKET_ALWAYS_OPEN too). */
+    public boolean closedDay(Instant at) {
+        return closedDates.contains(at.atZone(ZONE).toLocalDate());
+    }
+
+    /** The start of the first day after {@code at}'s day that is not a closed date (within two weeks), for a topic open around the clock. */
+    public Optional<Instant> nextOpenDay(Instant at) {
+        LocalDate today = at.atZone(ZONE).toLocalDate();
+        for (int day = 1; day <= 14; day++) {
+            LocalDate date = today.plusDays(day);
+            if (!closedDates.contains(date)) {
+                return Optional.of(date.atStartOfDay(ZONE).toInstant());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** When the current open period ends, if the topic is open at {@code at}. */
     public Optional<Instant> closingTime(Instant at) {
         if (!isOpen(at)) {

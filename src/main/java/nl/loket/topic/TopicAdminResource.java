@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
@@ -66,24 +67,30 @@ public class TopicAdminResource {
             List<String> closedDates,
             @Min(0) @Max(86400) Integer callbackThresholdSeconds,
             List<@Valid Alternative> digitalAlternatives,
-            @Size(max = 500) String notice) {
+            @Size(max = 500) String notice,
+            @Size(max = 500) String noticeEn) {
     }
 
+    /** A topic as the administrator edits it; {@code openNow} and {@code nextOpenAt} (when closed) are read-only. */
     public record TopicAdminView(String id, String nameNl, String nameEn, int sortOrder, Map<String, List<List<String>>> openingHours,
                                  List<LocalDate> closedDates, int callbackThresholdSeconds, List<Topic.DigitalAlternative> digitalAlternatives,
-                                 String notice) {
-        static TopicAdminView of(Topic t) {
+                                 String notice, String noticeEn, boolean openNow, Instant nextOpenAt) {
+        static TopicAdminView of(Topic t, TopicCatalog catalog, Instant now) {
+            boolean open = catalog.isOpen(t, now);
             Map<String, List<List<String>>> hours = new java.util.TreeMap<>();
             t.hours().week().forEach((day, periods) -> hours.put(day.name().substring(0, 3).toLowerCase(),
                     periods.stream().map(p -> List.of(p.from().toString(), p.to().toString())).toList()));
             return new TopicAdminView(t.id(), t.nameNl(), t.nameEn(), t.sortOrder(), hours,
-                    t.hours().closedDates().stream().sorted().toList(), t.callbackThresholdSeconds(), t.digitalAlternatives(), t.notice());
+                    t.hours().closedDates().stream().sorted().toList(), t.callbackThresholdSeconds(), t.digitalAlternatives(), t.notice(),
+                    t.noticeEn(), open, open ? null : catalog.nextOpenAt(t, now).orElse(null));
         }
     }
 
     @GET
+    @Operation(summary = "Every topic with its settings, whether it is open now and, when closed, when it opens next")
     public Uni<List<TopicAdminView>> list() {
-        return topics.all().map(all -> all.stream().map(TopicAdminView::of).toList());
+        Instant now = Instant.now();
+        return topics.all().map(all -> all.stream().map(t -> TopicAdminView.of(t, catalog, now)).toList());
     }
 
     @POST
@@ -93,7 +100,7 @@ public class TopicAdminResource {
         return db.tx(tx -> {
             tx.signal(new Signal.Topics());
             return tx.query("insert into topic (id, name_nl, name_en, sort_order, opening_hours, closed_dates, "
-                            + "callback_threshold_seconds, digital_alternatives, notice) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                            + "callback_threshold_seconds, digital_alternatives, notice, notice_en) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
                             + "on conflict (id) do nothing", c.tuple());
         }).chain(rows -> {
             if (rows.rowCount() == 0) {
@@ -116,7 +123,8 @@ public class TopicAdminResource {
             tx.signal(new Signal.Topics());
             tx.signal(new Signal.Queue(id));
             return tx.query("update topic set name_nl = $2, name_en = $3, sort_order = $4, opening_hours = $5, closed_dates = $6, "
-                    + "callback_threshold_seconds = $7, digital_alternatives = $8, notice = $9, updated_at = now() where id = $1", c.tuple());
+                    + "callback_threshold_seconds = $7, digital_alternatives = $8, notice = $9, notice_en = $10, updated_at = now() where id = $1",
+                    c.tuple());
         }).chain(rows -> {
             if (rows.rowCount() == 0) {
                 throw new LoketException("not_found", 404, "Onbekend onderwerp. / Unknown topic.");
@@ -127,7 +135,7 @@ public class TopicAdminResource {
     }
 
     private Uni<TopicAdminView> view(String id) {
-        return topics.find(id).map(t -> TopicAdminView.of(t.orElseThrow()));
+        return topics.find(id).map(t -> TopicAdminView.of(t.orElseThrow(), catalog, Instant.now()));
     }
 
     private record Checked(Tuple tuple) {
@@ -182,6 +190,10 @@ public class TopicAdminResource {
         return new Checked(Tuple.tuple(java.util.Arrays.asList(r.id(), r.nameNl().strip(), r.nameEn().strip(),
                 r.sortOrder() == null ? 100 : r.sortOrder(), hours, closed.toArray(new LocalDate[0]),
                 r.callbackThresholdSeconds() == null ? 600 : r.callbackThresholdSeconds(), alternatives,
-                r.notice() == null || r.notice().isBlank() ? null : r.notice().strip())));
+                blankToNull(r.notice()), blankToNull(r.noticeEn()))));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 }

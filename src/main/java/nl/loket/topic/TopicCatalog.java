@@ -73,13 +73,23 @@ public class TopicCatalog {
         invalidate();
     }
 
+    /** Open now? A closed date wins over LOKET_ALWAYS_OPEN: an administrator closing a day means closed. */
     public boolean isOpen(Topic topic, Instant at) {
+        if (topic.hours().closedDay(at)) {
+            return false;
+        }
         return config.alwaysOpen() || topic.hours().isOpen(at);
+    }
+
+    /** When a topic that is closed at {@code at} opens next; empty when not within two weeks. */
+    public Optional<Instant> nextOpenAt(Topic topic, Instant at) {
+        return config.alwaysOpen() ? topic.hours().nextOpenDay(at) : topic.hours().nextOpening(at);
     }
 
     /** Why a resident waiting at {@code position} should be offered a callback now, or null. */
     public String offerReason(Topic topic, QueueSnapshot.TopicLoad load, Integer ewt, Instant now) {
         Instant openUntil = topic.hours().closingTime(now).orElse(null);
-        return OfferPolicy.reason(now, config.alwaysOpen(), openUntil, load.capacityShort(), ewt, topic.callbackThresholdSeconds());
+        boolean aroundTheClock = config.alwaysOpen() && !topic.hours().closedDay(now);
+        return OfferPolicy.reason(now, aroundTheClock, openUntil, load.capacityShort(), ewt, topic.callbackThresholdSeconds());
     }
 }

@@ -23,7 +23,7 @@ import java.util.Set;
 public class TopicRepository {
 
     private static final String COLUMNS = "id, name_nl, name_en, sort_order, opening_hours, closed_dates, "
-            + "callback_threshold_seconds, digital_alternatives, notice";
+            + "callback_threshold_seconds, digital_alternatives, notice, notice_en";
 
     private final Db db;
 
@@ -49,7 +49,7 @@ public class TopicRepository {
         return new Topic(r.getString("id"), r.getString("name_nl"), r.getString("name_en"), r.getInteger("sort_order"),
                 hours(r.getJsonObject("opening_hours"), r.getArrayOfLocalDates("closed_dates")),
                 r.getInteger("callback_threshold_seconds"), alternatives(r.getJsonArray("digital_alternatives")),
-                r.getString("notice"));
+                r.getString("notice"), r.getString("notice_en"));
     }
 
     private static OpeningHours hours(JsonObject json, LocalDate[] closed) {

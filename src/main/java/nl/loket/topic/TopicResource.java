@@ -45,8 +45,8 @@ public class TopicResource {
                 // what a resident arriving now would be offered: the widget can go straight to the callback form
                 boolean offered = !open || topics.offerReason(topic, load, ewt, now) != null;
                 return new TopicView(topic.id(), topic.name(locale), open,
-                        open ? null : topic.hours().nextOpening(now).orElse(null), load.waiting(), ewt, offered,
-                        topic.notice(), topic.digitalAlternatives());
+                        open ? null : topics.nextOpenAt(topic, now).orElse(null), load.waiting(), ewt, offered,
+                        topic.notice(locale), topic.digitalAlternatives());
             }).toList();
         });
     }

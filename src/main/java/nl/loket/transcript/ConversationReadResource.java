@@ -87,7 +87,7 @@ public class ConversationReadResource {
     @GET
     @Path("{id}/transcript")
     @Produces(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.RESIDENT})
+    @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.ADMIN, Roles.RESIDENT})
     @Operation(summary = "The transcript; notes are marked internal and only staff see them. Staff reads are audited.")
     public Uni<Transcript> transcript(@PathParam("id") UUID id) {
         boolean resident = checkResident(id);
@@ -98,7 +98,7 @@ public class ConversationReadResource {
     @GET
     @Path("{id}/transcript")
     @Produces(MediaType.TEXT_PLAIN)
-    @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.RESIDENT})
+    @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.ADMIN, Roles.RESIDENT})
     @Operation(summary = "The transcript as readable text")
     public Uni<String> transcriptText(@PathParam("id") UUID id) {
         return transcript(id).chain(t -> topicName(t.conversation().topic())
@@ -147,7 +147,8 @@ public class ConversationReadResource {
 
     private Uni<Void> audited(String action, UUID id, JsonObject detail) {
         String role = jwt.getGroups().contains(Roles.INTEGRATOR) ? Roles.INTEGRATOR
-                : jwt.getGroups().contains(Roles.SUPERVISOR) ? Roles.SUPERVISOR : Roles.AGENT;
+                : jwt.getGroups().contains(Roles.SUPERVISOR) ? Roles.SUPERVISOR
+                : jwt.getGroups().contains(Roles.ADMIN) && !jwt.getGroups().contains(Roles.AGENT) ? Roles.ADMIN : Roles.AGENT;
         return audit.record(jwt.getName(), role, action, id, detail);
     }
 }

@@ -40,8 +40,14 @@ public class AuthResource {
     public record TokenResponse(String accessToken, String tokenType, long expiresIn) {
     }
 
+    static LoketException mustChange() {
+        return new LoketException("password_change_required", 403,
+                "Kies eerst een nieuw wachtwoord. / Choose a new password first.");
+    }
+
     @POST
-    @Operation(summary = "Log in with the built-in issuer; 401 on a wrong password; 429 with Retry-After while this username "
+    @Operation(summary = "Log in with the built-in issuer; 401 on a wrong password; 403 password-change-required when an "
+            + "administrator reset the password (choose a new one with POST /api/v1/auth/password); 429 with Retry-After while this username "
             + "has to wait after repeated failures, or this address has failed too often")
     public Uni<TokenResponse> login(@NotNull @Valid Login login, @Context HttpServerRequest request) {
         String address = ClientAddress.of(request);
@@ -60,6 +66,12 @@ public class AuthResource {
                                         "Gebruikersnaam of wachtwoord onjuist. / Wrong username or password.");
                             }
                             var user = found.get().user();
+                            if (found.get().mustChangePassword()) {
+                                // the right (temporary) password: it may only be replaced (POST /api/v1/auth/password)
+                                return throttle.succeeded(login.username(), address).<TokenResponse>map(ignored -> {
+                                    throw mustChange();
+                                });
+                            }
                             TokenService.Issued issued = tokens.staff(user.id(), user.username(), user.displayName(), user.roles(),
                                     found.get().tokenGeneration());
                             return throttle.succeeded(login.username(), address)
@@ -79,6 +91,10 @@ public class AuthResource {
 
     @ServerExceptionMapper
     Response tooManyAttempts(TooManyAttempts e) {
+        return tooMany(e);
+    }
+
+    static Response tooMany(TooManyAttempts e) {
         long wait = e.retryAfterSeconds;
         Problem problem = Problem.of(429, "too-many-attempts", "Te veel mislukte pogingen / Too many failed attempts",
                         "Probeer het over " + wait + " seconden opnieuw. / Try again in " + wait + " seconds.")

@@ -2,6 +2,7 @@ package nl.loket.user;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.platform.Signal;
@@ -40,19 +41,73 @@ public class UserRepository {
         return db.query("select " + User.COLUMNS + " from app_user where id = $1", Tuple.of(id)).map(UserRepository::first);
     }
 
-    /** The user, their password hash and token generation, for a login. */
-    public record Credentials(User user, String passwordHash, long tokenGeneration) {
+    /**
+     * The user, their password hash and token generation, for a login; {@code mustChangePassword}
+     * after an administrator's reset, until the user chose a new password.
+     */
+    public record Credentials(User user, String passwordHash, long tokenGeneration, boolean mustChangePassword) {
     }
 
     public Uni<Optional<Credentials>> credentials(String username) {
-        return db.query("select " + User.COLUMNS + ", password_hash, token_generation from app_user where username = $1", Tuple.of(username))
+        return db.query("select " + User.COLUMNS + ", password_hash, token_generation, must_change_password from app_user "
+                        + "where username = $1", Tuple.of(username))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();
                     }
                     Row r = rows.iterator().next();
-                    return Optional.of(new Credentials(User.map(r), r.getString("password_hash"), r.getLong("token_generation")));
+                    return Optional.of(new Credentials(User.map(r), r.getString("password_hash"), r.getLong("token_generation"),
+                            r.getBoolean("must_change_password")));
                 });
+    }
+
+    /**
+     * An administrator's reset: a temporary password that only lets the user choose a new one.
+     * The new password hash bumps the account's token generation (V20), so its tokens and
+     * connections are revoked at once, on every node. Empty when the user is unknown.
+     */
+    public Uni<Optional<User>> resetPassword(UUID id, String temporaryHash) {
+        Signal.Revoke[] revoke = new Signal.Revoke[1];
+        return db.tx(tx -> {
+            tx.signal(new Signal.Agent(id));
+            return tx.query("update app_user set password_hash = $2, must_change_password = true, updated_at = now() "
+                            + "where id = $1 returning " + User.COLUMNS + ", token_generation", Tuple.of(id, temporaryHash))
+                    .map(rows -> {
+                        revoke[0] = revocation(id, rows);
+                        return UserRepository.first(rows);
+                    });
+        }).invoke(() -> deliver(revoke[0]));
+    }
+
+    /**
+     * The user chose a new password (their own, after logging in with the current one). Like any
+     * password change it revokes the account's earlier tokens; the answer is the new generation,
+     * for the token that replaces them.
+     */
+    public Uni<Long> changePassword(UUID id, String passwordHash) {
+        Signal.Revoke[] revoke = new Signal.Revoke[1];
+        return db.tx(tx -> tx.query("update app_user set password_hash = $2, must_change_password = false, updated_at = now() "
+                                + "where id = $1 returning token_generation, active", Tuple.of(id, passwordHash))
+                        .map(rows -> {
+                            revoke[0] = revocation(id, rows);
+                            return revoke[0] == null ? 0L : revoke[0].generation();
+                        }))
+                .invoke(() -> deliver(revoke[0]));
+    }
+
+    private static Signal.Revoke revocation(UUID id, RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return null;
+        }
+        Row r = rows.iterator().next();
+        return new Signal.Revoke(id, r.getLong("token_generation"), r.getBoolean("active"));
+    }
+
+    /** This node learns the new generation right after the commit, before the notification comes back. */
+    private void deliver(Signal.Revoke revoke) {
+        if (revoke != null) {
+            db.delivered(revoke); // idempotent: an unchanged generation revokes nothing
+        }
     }
 
     /** Inserts a user; empty when the username is taken. */
@@ -81,17 +136,10 @@ public class UserRepository {
                             Tuple.tuple(Arrays.asList(u.id(), u.displayName(), passwordHash, u.roles().toArray(new String[0]),
                                     u.topics().toArray(new String[0]), u.maxConcurrent(), u.active())))
                     .map(rows -> {
-                        if (rows.size() > 0) {
-                            Row r = rows.iterator().next();
-                            revoke[0] = new Signal.Revoke(u.id(), r.getLong("token_generation"), r.getBoolean("active"));
-                        }
+                        revoke[0] = revocation(u.id(), rows);
                         return UserRepository.first(rows);
                     });
-        }).invoke(() -> {
-            if (revoke[0] != null) {
-                db.delivered(revoke[0]); // idempotent: an unchanged generation revokes nothing
-            }
-        });
+        }).invoke(() -> deliver(revoke[0]));
     }
 
     /** An account's token generation and whether it is active, for checking a token. */

@@ -15,12 +15,16 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
+import io.vertx.core.json.JsonObject;
+import nl.loket.audit.Audit;
 import nl.loket.platform.LoketException;
 import nl.loket.platform.Problem;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
 import nl.loket.topic.Topic;
 import nl.loket.topic.TopicRepository;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.ArrayList;
@@ -36,10 +40,32 @@ public class UserResource {
 
     private final UserRepository users;
     private final TopicRepository topics;
+    private final Audit audit;
+    private final JsonWebToken jwt;
 
-    public UserResource(UserRepository users, TopicRepository topics) {
+    public UserResource(UserRepository users, TopicRepository topics, Audit audit, JsonWebToken jwt) {
         this.users = users;
         this.topics = topics;
+        this.audit = audit;
+        this.jwt = jwt;
+    }
+
+    /** A temporary password the administrator passes on (by phone, say); the user must replace it at their next login. */
+    public record ResetPassword(
+            @NotNull @Size(min = 10, max = 200, message = "minstens 10 tekens / at least 10 characters") String temporaryPassword) {
+    }
+
+    @POST
+    @Path("{id}/reset-password")
+    @Operation(summary = "Set a temporary password: the account's tokens and connections are revoked, and until the user chose a "
+            + "new one (POST /api/v1/auth/password) a login answers 403 password-change-required; 204; audited")
+    public Uni<Response> resetPassword(@PathParam("id") UUID id, @NotNull @Valid ResetPassword body) {
+        return Passwords.hashOffLoop(body.temporaryPassword())
+                .chain(hash -> users.resetPassword(id, hash))
+                .map(found -> found.orElseThrow(UserResource::unknown))
+                .call(user -> audit.record(jwt.getName(), Roles.ADMIN, Audit.RESET_PASSWORD, null,
+                        new JsonObject().put("userId", user.id().toString()).put("username", user.username())))
+                .map(user -> Response.noContent().build());
     }
 
     /** What an admin sends; on PUT, a missing password keeps the current one. */

@@ -68,6 +68,22 @@ class AdminApiTest {
     }
 
     @Test
+    void cannedRepliesNameOnlyTopicsThatExist() {
+        String admin = Api.adminToken();
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("title", "Afval", "text", "Zet de container buiten.", "topics", List.of("paspoort-id", "geen-onderwerp")))
+                .post("/api/v1/admin/canned-replies").then().statusCode(400)
+                .body("type", equalTo("/problems/validation")).body("errors.field", hasItem("topics"))
+                .body("errors.message", hasItem(org.hamcrest.Matchers.containsString("geen-onderwerp")));
+        String id = new JsonObject(given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("title", "Paspoort", "text", "Maak een afspraak.", "topics", List.of("paspoort-id")))
+                .post("/api/v1/admin/canned-replies").then().statusCode(201).extract().asString()).getString("id");
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("title", "Paspoort", "text", "Maak een afspraak.", "topics", List.of("verzonnen")))
+                .put("/api/v1/admin/canned-replies/" + id).then().statusCode(400).body("errors.field", hasItem("topics"));
+    }
+
+    @Test
     void cannedRepliesAreManagedByAdminsAndReadByAgents() {
         String admin = Api.adminToken();
         String agent = Api.agent("Fee", List.of("afval"), 3).token();

@@ -1,0 +1,134 @@
+package nl.loket.transcript;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import nl.loket.audit.Audit;
+import nl.loket.platform.Db;
+import nl.loket.platform.Problem;
+import nl.loket.platform.ValidationException;
+import nl.loket.security.Roles;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Past conversations for the team lead and the administrator (docs/protocol.md §11): by the
+ * Amsterdam days they started, topic, outcome, state and agent, newest first, a page at a time.
+ * Opening one is the transcript read of §8, which is audited; so is the search itself, since the
+ * list names residents.
+ */
+@Path("/api/v1/conversations/search")
+@RolesAllowed({Roles.SUPERVISOR, Roles.ADMIN})
+@Tag(name = "supervisor")
+public class ConversationSearchResource {
+
+    public static final int MAX_LIMIT = 100;
+    public static final int MAX_OFFSET = 10_000;
+    private static final Set<String> OUTCOMES = Set.of("answered", "referred", "no_response", "other");
+    private static final Set<String> STATES = Set.of("queued", "active", "closed", "callback", "abandoned");
+
+    /** $1..$2 days, $3 topic, $4 outcome, $5 state, $6 agent (anyone who held it). */
+    private static final String WHERE = " where " + StaffReads.inDays("c.created_at", 1, 2) + """
+             and ($3::text is null or c.topic = $3)
+             and ($4::text is null or c.outcome = $4)
+             and ($5::text is null or c.state = $5)
+             and ($6::uuid is null or exists (select 1 from assignment s where s.conversation_id = c.id and s.agent_id = $6))
+            """;
+
+    private final Db db;
+    private final Audit audit;
+    private final JsonWebToken jwt;
+
+    public ConversationSearchResource(Db db, Audit audit, JsonWebToken jwt) {
+        this.db = db;
+        this.audit = audit;
+        this.jwt = jwt;
+    }
+
+    /** {@code total}: how many match, of which {@code items} is the page asked for. */
+    public record SearchPage(List<ConversationItem> items, long total) {
+    }
+
+    @GET
+    @Operation(summary = "Past conversations by the Amsterdam days they started (from..to, both inclusive, at most a year), topic, "
+            + "outcome, state and agentId (anyone who held it), newest first; limit 1-100 (default 50), offset; audited")
+    public Uni<SearchPage> search(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("topic") String topic,
+                                  @QueryParam("outcome") String outcome, @QueryParam("state") String state,
+                                  @QueryParam("agentId") String agentId, @QueryParam("limit") Integer limit,
+                                  @QueryParam("offset") Integer offset) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        LocalDate start = StaffReads.day(from, "from", errors);
+        LocalDate end = StaffReads.day(to, "to", errors);
+        StaffReads.checkPeriod(start, end, errors);
+        String wantedOutcome = blank(outcome);
+        if (wantedOutcome != null && !OUTCOMES.contains(wantedOutcome)) {
+            errors.add(new Problem.FieldError("outcome", "answered, referred, no_response of other / answered, referred, no_response or other"));
+        }
+        String wantedState = blank(state);
+        if (wantedState != null && !STATES.contains(wantedState)) {
+            errors.add(new Problem.FieldError("state", "queued, active, closed, callback of abandoned / queued, active, closed, callback or abandoned"));
+        }
+        UUID agent = null;
+        if (blank(agentId) != null) {
+            try {
+                agent = UUID.fromString(agentId);
+            } catch (IllegalArgumentException e) {
+                errors.add(new Problem.FieldError("agentId", "onbekende medewerker / unknown agent"));
+            }
+        }
+        int n = limit == null ? 50 : limit;
+        if (n < 1 || n > MAX_LIMIT) {
+            errors.add(new Problem.FieldError("limit", "1 tot en met 100 / 1 to 100"));
+        }
+        int skip = offset == null ? 0 : offset;
+        if (skip < 0 || skip > MAX_OFFSET) {
+            errors.add(new Problem.FieldError("offset", "0 tot en met 10000 / 0 to 10000"));
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        Tuple filters = Tuple.tuple(Arrays.asList(start, end, blank(topic), wantedOutcome, wantedState, agent));
+        Tuple page = Tuple.tuple(Arrays.asList(start, end, blank(topic), wantedOutcome, wantedState, agent, n, skip));
+        JsonObject detail = new JsonObject().put("from", start.toString()).put("to", end.toString());
+        putIf(detail, "topic", blank(topic));
+        putIf(detail, "outcome", wantedOutcome);
+        putIf(detail, "state", wantedState);
+        putIf(detail, "agentId", agent == null ? null : agent.toString());
+        return Uni.combine().all().unis(
+                        db.query("select count(*) as n from conversation c" + WHERE, filters),
+                        db.query(ConversationItem.SELECT + WHERE + " order by c.created_at desc, c.id desc limit $7 offset $8", page))
+                .asTuple()
+                .call(t -> audit.record(jwt.getName(), StaffReads.role(jwt), Audit.SEARCH_CONVERSATIONS, null,
+                        detail.put("offset", skip).put("found", t.getItem1().iterator().next().getLong("n"))))
+                .map(t -> {
+                    List<ConversationItem> items = new ArrayList<>();
+                    for (Row r : t.getItem2()) {
+                        items.add(ConversationItem.map(r, false));
+                    }
+                    return new SearchPage(items, t.getItem1().iterator().next().getLong("n"));
+                });
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static void putIf(JsonObject o, String key, String value) {
+        if (value != null) {
+            o.put(key, value);
+        }
+    }
+}
