@@ -178,8 +178,8 @@ class HotPathBenchIT {
         Thread.sleep(2000);
         phase.set(2);
         long delivered = lat.count();
-        Thread.sleep(10_000);
         Cpu cpu = target.cpu().since(cpu0);
+        Thread.sleep(10_000);
         String loadEnd = load();
         agents.forEach(AgentClient::close);
         residents.forEach(ResidentClient::close);
@@ -593,6 +593,8 @@ class HotPathBenchIT {
         final Counters counters;
         private final StringBuilder partial = new StringBuilder();
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+        /** Only for chaining sends: a listener thread that sends must never wait for a claim in progress. */
+        private final Object sendLock = new Object();
         volatile WebSocket socket;
         volatile long connectedAt;
 
@@ -659,7 +661,7 @@ class HotPathBenchIT {
                 counters.failures.incrementAndGet();
                 return false;
             }
-            synchronized (this) {
+            synchronized (sendLock) {
                 lastSend = lastSend.handle((x, e) -> null).thenCompose(x -> ws.sendText(text, true)).whenComplete((x, e) -> {
                     if (e != null) {
                         counters.failures.incrementAndGet();
@@ -760,6 +762,7 @@ class HotPathBenchIT {
         private final CompletableFuture<Void> hello = new CompletableFuture<>();
         private volatile CompletableFuture<String> pendingClaim;
         private final AtomicInteger refs = new AtomicInteger();
+        private final Object claimLock = new Object();
 
         AgentClient(String token, Counters counters) {
             super(counters);
@@ -796,7 +799,13 @@ class HotPathBenchIT {
         }
 
         /** Claims the longest waiting of the topic; the conversation's id, or null when refused or not answered in 30 s. */
-        synchronized String claim(String topic) {
+        String claim(String topic) {
+            synchronized (claimLock) {
+                return claimOne(topic);
+            }
+        }
+
+        private String claimOne(String topic) {
             CompletableFuture<String> p = new CompletableFuture<>();
             pendingClaim = p;
             send(Map.of("type", "claim", "topic", topic, "ref", "claim-" + refs.incrementAndGet()));
