@@ -1111,8 +1111,13 @@ class HotPathBenchIT {
                 }
             };
             t.port = freePort();
-            ProcessBuilder b = new ProcessBuilder(java(), "-Xmx1g", "-jar",
-                    TARGET.resolve("quarkus-app/quarkus-run.jar").toString());
+            List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+            if (Boolean.getBoolean("loket.bench.jfr")) {
+                // -Dloket.bench.jfr=true: a flight recording of the server, to see where its CPU goes
+                command.add("-XX:StartFlightRecording=filename=" + TARGET.resolve("hotpath-loket-" + label + ".jfr"));
+            }
+            command.addAll(List.of("-jar", TARGET.resolve("quarkus-app/quarkus-run.jar").toString()));
+            ProcessBuilder b = new ProcessBuilder(command);
             b.directory(dataDir.toFile());
             Map<String, String> env = b.environment();
             env.keySet().removeIf(k -> k.startsWith("LOKET_") || k.startsWith("QUARKUS_"));
