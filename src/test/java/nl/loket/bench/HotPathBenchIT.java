@@ -1,0 +1,1158 @@
+package nl.loket.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hot path under load, from outside: the packaged jar ({@code java -jar quarkus-run.jar},
+ * its own embedded PostgreSQL in a fresh data directory) and, in the same run, the same client
+ * workload against {@link InMemoryRelay} (no storage) as the floor. Prints a table per scenario
+ * with the ratio Loket/relay; asserts nothing about speed (a benchmark, not a timed test).
+ *
+ * <p>Scenarios ({@code -Dloket.bench.scenarios=steady,a,b}, the default):
+ * <ul>
+ *   <li>{@code steady}: 100 conversations, 140 resident messages/s in total, resident → agent latency;</li>
+ *   <li>{@code a}: 1,000 conversations, 1,000 resident messages/s in total;</li>
+ *   <li>{@code b}: the surge: {@code loket.bench.surge} residents (10,000) start a chat within
+ *   {@code loket.bench.surge.seconds} (60) across 4 topics while 20 agents chat in 40 active
+ *   conversations, claiming one waiting resident every 2 s; then a burst of creates as fast as
+ *   the server takes them.</li>
+ * </ul>
+ * {@code -Dloket.bench.seconds} (20) is how long the chat scenarios send. Not part of the normal
+ * build: {@code ./mvnw package -DskipTests && ./mvnw test-compile failsafe:integration-test
+ * -Dit.test=HotPathBenchIT -Dloket.bench=true}. Server logs: {@code target/hotpath-*.log}.
+ */
+@EnabledIfSystemProperty(named = "loket.bench", matches = "true")
+class HotPathBenchIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ADMIN_PASSWORD = "bench-admin-password";
+    static final Path TARGET = Path.of(System.getProperty("loket.app.dir", "target/quarkus-app")).toAbsolutePath().getParent();
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    final List<String> report = new ArrayList<>();
+
+    @Test
+    void hotPath() throws Exception {
+        List<String> scenarios = Arrays.asList(System.getProperty("loket.bench.scenarios", "steady,a,b").split(","));
+        int seconds = Integer.getInteger("loket.bench.seconds", 20);
+        int surge = Integer.getInteger("loket.bench.surge", 10_000);
+        int surgeSeconds = Integer.getInteger("loket.bench.surge.seconds", 60);
+        int burst = Integer.getInteger("loket.bench.burst", 2_000);
+        for (String s : scenarios) {
+            switch (s.strip()) {
+                case "steady" -> chatScenario("steady: 100 conversations, 140 msg/s", 100, 140, seconds);
+                case "a" -> chatScenario("a: 1,000 conversations, 1,000 msg/s", 1000, 1000, seconds);
+                case "b" -> surgeScenario(surge, surgeSeconds, burst);
+                default -> throw new IllegalArgumentException("unknown scenario " + s);
+            }
+        }
+        System.out.println();
+        System.out.println("BENCH ==================== hot path: all tables ====================");
+        report.forEach(line -> System.out.println("BENCH " + line));
+    }
+
+    // ---- scenario steady / a: resident -> agent latency ----------------------------------------
+
+    record ChatResult(String system, long sent, double rate, long delivered, long deliveredLate, Lat lat, long failures,
+                      long errorFrames, String load, Cpu cpu) {
+    }
+
+    void chatScenario(String title, int conversations, int rate, int seconds) throws Exception {
+        List<ChatResult> results = new ArrayList<>();
+        for (Target target : List.of(Target.relay(http, "chat"), Target.loket(http, "chat"))) {
+            try (target) {
+                results.add(runChat(target, conversations, rate, seconds));
+            }
+        }
+        ChatResult relay = results.get(0);
+        ChatResult loket = results.get(1);
+        List<String> t = new ArrayList<>();
+        t.add("");
+        t.add("scenario " + title + ", " + seconds + " s of sending, resident -> agent (client shares the 2 cores)");
+        t.add(String.format(Locale.ROOT, "%-6s | %8s | %7s | %9s | %9s | %8s | %8s | %8s | %8s | %s", "system", "messages", "rate/s",
+                "delivered", "later", "p50 ms", "p99 ms", "max ms", "failures", "load 1m (start/end), CPU s"));
+        for (ChatResult r : results) {
+            t.add(String.format(Locale.ROOT, "%-6s | %8d | %7.0f | %9d | %9d | %8.1f | %8.1f | %8.1f | %8d | %s, %s", r.system, r.sent, r.rate,
+                    r.delivered, r.deliveredLate, r.lat.p(50), r.lat.p(99), r.lat.max(), r.failures + r.errorFrames, r.load, r.cpu));
+        }
+        t.add(String.format(Locale.ROOT, "ratio Loket/relay: p50 %.1fx, p99 %.1fx, max %.1fx", ratio(loket.lat.p(50), relay.lat.p(50)),
+                ratio(loket.lat.p(99), relay.lat.p(99)), ratio(loket.lat.max(), relay.lat.max())));
+        t.add("(delivered: reached the agents within 2 s after the last send; later: within a further 10 s; latencies over the delivered)");
+        t.forEach(l -> System.out.println("BENCH " + l));
+        report.addAll(t);
+    }
+
+    ChatResult runChat(Target target, int conversations, int rate, int seconds) throws Exception {
+        String topic = target.topic("chat");
+        int perAgent = 20;
+        int agentCount = (conversations + perAgent - 1) / perAgent;
+        Counters counters = new Counters();
+        Lat lat = new Lat();
+        AtomicLong deliveredLate = new AtomicLong();
+        AtomicLong phase = new AtomicLong(); // 1 while the 2 s window after sending counts, 2 after it
+
+        List<AgentClient> agents = new ArrayList<>();
+        for (int i = 0; i < agentCount; i++) {
+            AgentClient agent = new AgentClient(target.agentToken("chat" + i, List.of(topic), perAgent), counters);
+            agent.onMessage = (frame, at) -> {
+                if ("resident".equals(frame.path("from").asText())) {
+                    long stamp = stampOf(frame.path("text").asText());
+                    if (stamp > 0) {
+                        if (phase.get() < 2) {
+                            lat.add(at - stamp);
+                        } else {
+                            deliveredLate.incrementAndGet();
+                        }
+                    }
+                }
+            };
+            agent.connect(http, target.ws("/ws/agent"));
+            agents.add(agent);
+        }
+        for (AgentClient a : agents) {
+            a.awaitHello();
+        }
+        List<ResidentClient> residents = createAndConnect(target, topic, conversations, counters);
+        claimAll(agents, topic, conversations, perAgent);
+        Thread.sleep(1000);
+
+        String loadStart = load();
+        Cpu.Snapshot cpu0 = target.cpu();
+        long total = (long) rate * seconds;
+        long t0 = System.nanoTime();
+        long sent = 0;
+        for (long k = 0; k < total; k++) {
+            long due = t0 + k * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            ResidentClient r = residents.get((int) (k % conversations));
+            long now = System.nanoTime();
+            if (r.send(Map.of("type", "message", "clientMsgId", "m" + k, "text", "bench " + Long.toString(now, 36)))) {
+                sent++;
+            }
+        }
+        double achieved = sent * 1e9 / (System.nanoTime() - t0);
+        Thread.sleep(2000);
+        phase.set(2);
+        long delivered = lat.count();
+        Cpu cpu = target.cpu().since(cpu0);
+        Thread.sleep(10_000);
+        String loadEnd = load();
+        agents.forEach(AgentClient::close);
+        residents.forEach(ResidentClient::close);
+        return new ChatResult(target.name, sent, achieved, delivered, deliveredLate.get(), lat, counters.failures.get(),
+                counters.errorFrames.get(), loadStart + "/" + loadEnd, cpu);
+    }
+
+    // ---- scenario b: the surge -----------------------------------------------------------------
+
+    record SurgeResult(String system, int residents, double arrivalsPerSecond, double connectedPerSecond, long positioned,
+                       double untilAllPositionedMs, Lat connectToPosition, long over2s, Lat positionUpdate, long positionMissed,
+                       int claims, Lat active, long activeMessages, double heapPerSocketKb, double burstPerSecond, long failures,
+                       long errorFrames, String load, Cpu cpu) {
+    }
+
+    void surgeScenario(int n, int seconds, int burst) throws Exception {
+        List<SurgeResult> results = new ArrayList<>();
+        for (Target target : List.of(Target.relay(http, "surge"), Target.loket(http, "surge"))) {
+            try (target) {
+                results.add(runSurge(target, n, seconds, burst));
+            }
+        }
+        SurgeResult relay = results.get(0);
+        SurgeResult loket = results.get(1);
+        List<String> t = new ArrayList<>();
+        t.add("");
+        t.add(String.format(Locale.ROOT, "scenario b: surge of %,d residents within %d s across 4 topics, 20 agents in 40 active chats, "
+                + "a claim every 2 s (client shares the 2 cores)", n, seconds));
+        t.add(String.format(Locale.ROOT, "%-52s | %14s | %14s | %s", "figure", "relay", "Loket", "Loket/relay"));
+        row(t, "arrivals (conversations created) per s", relay.arrivalsPerSecond, loket.arrivalsPerSecond, "%.0f");
+        row(t, "residents connected per s", relay.connectedPerSecond, loket.connectedPerSecond, "%.0f");
+        row(t, "residents told a position", relay.positioned, loket.positioned, "%.0f");
+        row(t, "time until every resident has a position, ms *", relay.untilAllPositionedMs, loket.untilAllPositionedMs, "%.0f");
+        row(t, "connect -> first position p50, ms", relay.connectToPosition.p(50), loket.connectToPosition.p(50), "%.1f");
+        row(t, "connect -> first position p99, ms", relay.connectToPosition.p(99), loket.connectToPosition.p(99), "%.1f");
+        row(t, "connect -> first position max, ms", relay.connectToPosition.max(), loket.connectToPosition.max(), "%.1f");
+        row(t, "residents told later than 2 s after connecting", relay.over2s, loket.over2s, "%.0f");
+        row(t, "claims during the surge", relay.claims, loket.claims, "%.0f");
+        row(t, "position updates after a claim (residents x claims)", relay.positionUpdate.count(), loket.positionUpdate.count(), "%.0f");
+        row(t, "position update after a claim p50, ms", relay.positionUpdate.p(50), loket.positionUpdate.p(50), "%.1f");
+        row(t, "position update after a claim p99, ms", relay.positionUpdate.p(99), loket.positionUpdate.p(99), "%.1f");
+        row(t, "position update after a claim max, ms", relay.positionUpdate.max(), loket.positionUpdate.max(), "%.1f");
+        row(t, "position updates missing after a claim", relay.positionMissed, loket.positionMissed, "%.0f");
+        row(t, "active-chat messages (both ways)", relay.activeMessages, loket.activeMessages, "%.0f");
+        row(t, "active-chat latency p50, ms", relay.active.p(50), loket.active.p(50), "%.1f");
+        row(t, "active-chat latency p99, ms", relay.active.p(99), loket.active.p(99), "%.1f");
+        row(t, "active-chat latency max, ms", relay.active.max(), loket.active.max(), "%.1f");
+        row(t, "heap after GC per waiting socket, KB", relay.heapPerSocketKb, loket.heapPerSocketKb, "%.1f");
+        row(t, "creates per s, burst as fast as accepted (64 in flight)", relay.burstPerSecond, loket.burstPerSecond, "%.0f");
+        row(t, "client failures + error frames", relay.failures + relay.errorFrames, loket.failures + loket.errorFrames, "%.0f");
+        t.add(String.format(Locale.ROOT, "%-52s | %14s | %14s |", "load 1m (start/end)", relay.load, loket.load));
+        t.add("CPU s during the surge: relay " + relay.cpu + "; Loket " + loket.cpu);
+        t.add("* from the last resident's connect until the last first position arrived (0 when all were told before the last connected)");
+        t.forEach(l -> System.out.println("BENCH " + l));
+        report.addAll(t);
+    }
+
+    static void row(List<String> t, String figure, double relay, double loket, String format) {
+        t.add(String.format(Locale.ROOT, "%-52s | %14s | %14s | %s", figure, String.format(Locale.ROOT, format, relay),
+                String.format(Locale.ROOT, format, loket), relay > 0 ? String.format(Locale.ROOT, "%.1fx", loket / relay) : "-"));
+    }
+
+    SurgeResult runSurge(Target target, int n, int seconds, int burst) throws Exception {
+        Counters counters = new Counters();
+        List<String> topics = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            topics.add(target.topic("surge" + i));
+        }
+        // 20 agents, 40 active conversations (2 each), talking both ways during the surge
+        Lat active = new Lat();
+        AtomicLong activePhase = new AtomicLong();
+        List<AgentClient> agents = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            AgentClient agent = new AgentClient(target.agentToken("surge" + i, topics, 20), counters);
+            agent.onMessage = (frame, at) -> {
+                if ("resident".equals(frame.path("from").asText())) {
+                    long stamp = stampOf(frame.path("text").asText());
+                    if (stamp > 0 && activePhase.get() == 1) {
+                        active.add(at - stamp);
+                        agent.send(Map.of("type", "message", "conversationId", frame.path("conversationId").asText(),
+                                "clientMsgId", "a" + frame.path("clientMsgId").asText(), "text", "bench " + Long.toString(System.nanoTime(), 36)));
+                    }
+                }
+            };
+            agent.connect(http, target.ws("/ws/agent"));
+            agents.add(agent);
+        }
+        for (AgentClient a : agents) {
+            a.awaitHello();
+        }
+        List<ResidentClient> chatting = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            chatting.addAll(createAndConnect(target, topics.get(i), 10, counters));
+        }
+        for (ResidentClient r : chatting) {
+            r.onAgentMessage = (stamp, at) -> {
+                if (activePhase.get() == 1) {
+                    active.add(at - stamp);
+                }
+            };
+        }
+        for (int i = 0; i < 20; i++) {
+            for (int k = 0; k < 2; k++) {
+                String claimed = agents.get(i).claim(topics.get((2 * i + k) % 4));
+                assertThat(claimed).as("claim for the active chats").isNotNull();
+            }
+        }
+        Thread.sleep(1000);
+
+        double heapBefore = target.heapAfterGcKb();
+        String loadStart = load();
+        Cpu.Snapshot cpu0 = target.cpu();
+
+        // the active chats: each resident writes every 2 s, the agent answers each message at once
+        activePhase.set(1);
+        ScheduledChat chat = new ScheduledChat(chatting);
+        chat.start();
+
+        // the surge: n arrivals spread evenly over the window, at most 256 creates in flight
+        Map<String, ResidentClient> arrivalsById = new ConcurrentHashMap<>();
+        java.util.Collection<ResidentClient> arrivals = arrivalsById.values();
+        Semaphore inFlight = new Semaphore(256);
+        AtomicLong lastCreated = new AtomicLong();
+        AtomicLong lastConnected = new AtomicLong();
+        AtomicInteger createFailures = new AtomicInteger();
+        List<ClaimEvent> claims = new CopyOnWriteArrayList<>();
+        Thread claimer = new Thread(() -> claimLoop(agents, topics, arrivalsById, claims), "bench-claimer");
+        long t0 = System.nanoTime();
+        claimer.start();
+        for (int i = 0; i < n; i++) {
+            long due = t0 + (long) i * seconds * 1_000_000_000L / n;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            inFlight.acquire();
+            String topic = topics.get(i % 4);
+            CompletableFuture<HttpResponse<String>> created = http.sendAsync(createRequest(target, topic),
+                    HttpResponse.BodyHandlers.ofString());
+            created.whenComplete((response, error) -> {
+                try {
+                    if (error != null || response.statusCode() != 201) {
+                        createFailures.incrementAndGet();
+                        inFlight.release();
+                        return;
+                    }
+                    lastCreated.accumulateAndGet(System.nanoTime(), Math::max);
+                    JsonNode started = JSON.readTree(response.body());
+                    ResidentClient r = new ResidentClient(topic, started.path("id").asText(), counters);
+                    r.connectAsync(http, target.ws("/ws/resident/" + r.id), started.path("token").asText())
+                            .whenComplete((ws, e) -> {
+                                inFlight.release();
+                                if (e == null) {
+                                    lastConnected.accumulateAndGet(r.connectedAt, Math::max);
+                                    arrivalsById.put(r.id, r);
+                                }
+                            });
+                } catch (Exception e) {
+                    createFailures.incrementAndGet();
+                    inFlight.release();
+                }
+            });
+        }
+        inFlight.acquire(256);
+        inFlight.release(256);
+        double arrivalSeconds = (lastCreated.get() - t0) / 1e9;
+        double connectSeconds = (lastConnected.get() - t0) / 1e9;
+        // every resident told a position: wait up to 60 s for the stragglers
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline && arrivals.stream().anyMatch(r -> r.firstPositionAt == 0 && r.state.equals("queued"))) {
+            Thread.sleep(100);
+        }
+        claimer.interrupt();
+        claimer.join();
+        Thread.sleep(3000); // the last claim's updates
+        activePhase.set(2);
+        chat.stop();
+        Cpu cpu = target.cpu().since(cpu0);
+        String loadEnd = load();
+
+        Lat connectToPosition = new Lat();
+        long positioned = 0;
+        long over2s = 0;
+        long lastPositioned = 0;
+        for (ResidentClient r : arrivals) {
+            if (r.firstPositionAt > 0) {
+                positioned++;
+                long ms = r.firstPositionAt - r.connectedAt;
+                connectToPosition.add(ms);
+                if (ms > 2_000_000_000L) {
+                    over2s++;
+                }
+                lastPositioned = Math.max(lastPositioned, r.firstPositionAt);
+            } else if (!"queued".equals(r.state)) {
+                positioned++; // claimed before its first state could say a position
+            } else {
+                over2s++;
+            }
+        }
+        double untilAll = Math.max(0, (lastPositioned - lastConnected.get()) / 1e6);
+
+        // position updates after each claim, over every resident waiting in that topic behind it
+        Lat positionUpdate = new Lat();
+        long missed = 0;
+        for (ClaimEvent c : claims) {
+            for (ResidentClient r : arrivals) {
+                if (!r.topic.equals(c.topic) || r.id.equals(c.claimedId) || r.firstPositionAt == 0 || r.firstPositionAt > c.at) {
+                    continue;
+                }
+                int before = r.positionAt(c.at);
+                if (before <= 1 || (r.claimedAt > 0 && r.claimedAt < c.at)) {
+                    continue;
+                }
+                long after = r.firstPositionBelow(before, c.at);
+                if (after > 0) {
+                    positionUpdate.add(after - c.at);
+                } else if (r.claimedAt == 0 || r.claimedAt > c.at + 5_000_000_000L) {
+                    missed++;
+                }
+            }
+        }
+
+        double heapAfter = target.heapAfterGcKb();
+        long waitingSockets = arrivals.stream().filter(r -> "queued".equals(r.state)).count();
+        double heapPerSocket = heapBefore > 0 && heapAfter > 0 && waitingSockets > 0 ? (heapAfter - heapBefore) / arrivals.size() : -1;
+
+        // creates as fast as the server takes them (no sockets: these residents never connect)
+        String burstTopic = target.topic("burst");
+        Semaphore burstFlight = new Semaphore(64);
+        AtomicInteger burstOk = new AtomicInteger();
+        long b0 = System.nanoTime();
+        for (int i = 0; i < burst; i++) {
+            burstFlight.acquire();
+            http.sendAsync(createRequest(target, burstTopic), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e == null && r.statusCode() == 201) {
+                    burstOk.incrementAndGet();
+                } else {
+                    counters.failures.incrementAndGet();
+                }
+                burstFlight.release();
+            });
+        }
+        burstFlight.acquire(64);
+        double burstRate = burstOk.get() * 1e9 / (System.nanoTime() - b0);
+
+        agents.forEach(AgentClient::close);
+        chatting.forEach(ResidentClient::close);
+        arrivals.forEach(ResidentClient::close);
+        counters.failures.addAndGet(createFailures.get());
+        return new SurgeResult(target.name, arrivals.size(), n / arrivalSeconds, arrivals.size() / connectSeconds, positioned,
+                untilAll, connectToPosition, over2s, positionUpdate, missed, claims.size(), active,
+                active.count(), heapPerSocket, burstRate, counters.failures.get(), counters.errorFrames.get(),
+                loadStart + "/" + loadEnd, cpu);
+    }
+
+    record ClaimEvent(String topic, long at, String claimedId) {
+    }
+
+    /** One claim every 2 s, topics and agents in turn, until interrupted. */
+    static void claimLoop(List<AgentClient> agents, List<String> topics, Map<String, ResidentClient> arrivals, List<ClaimEvent> claims) {
+        int k = 0;
+        try {
+            Thread.sleep(2000);
+            while (!Thread.currentThread().isInterrupted()) {
+                String topic = topics.get(k % topics.size());
+                AgentClient agent = agents.get(k % agents.size());
+                k++;
+                long at = System.nanoTime();
+                String id = agent.claim(topic);
+                if (id != null) {
+                    claims.add(new ClaimEvent(topic, at, id));
+                    ResidentClient r = arrivals.get(id);
+                    if (r != null) {
+                        r.claimedAt = at;
+                    }
+                }
+                Thread.sleep(Math.max(0, 2000 - (System.nanoTime() - at) / 1_000_000));
+            }
+        } catch (InterruptedException done) {
+            // the surge is over
+        }
+    }
+
+    /** The active chats: each resident writes once every 2 s, spread over the interval. */
+    static final class ScheduledChat {
+        final List<ResidentClient> residents;
+        final Thread thread;
+        volatile boolean running = true;
+
+        ScheduledChat(List<ResidentClient> residents) {
+            this.residents = residents;
+            this.thread = new Thread(this::run, "bench-active-chat");
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        private void run() {
+            long t0 = System.nanoTime();
+            long step = 2_000_000_000L / residents.size();
+            for (long k = 0; running; k++) {
+                long wait = t0 + k * step - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                ResidentClient r = residents.get((int) (k % residents.size()));
+                r.send(Map.of("type", "message", "clientMsgId", "s" + k, "text", "bench " + Long.toString(System.nanoTime(), 36)));
+            }
+        }
+    }
+
+    // ---- shared client steps -------------------------------------------------------------------
+
+    HttpRequest createRequest(Target target, String topic) {
+        return HttpRequest.newBuilder(target.http("/api/v1/conversations")).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"" + topic + "\",\"name\":\"Inwoner\"}")).build();
+    }
+
+    /** Creates n conversations (16 at a time), connects each resident and waits for its first state. */
+    List<ResidentClient> createAndConnect(Target target, String topic, int n, Counters counters) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<ResidentClient>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    HttpResponse<String> response = http.send(createRequest(target, topic), HttpResponse.BodyHandlers.ofString());
+                    assertThat(response.statusCode()).as("create: %s", response.body()).isEqualTo(201);
+                    JsonNode started = JSON.readTree(response.body());
+                    ResidentClient r = new ResidentClient(topic, started.path("id").asText(), counters);
+                    r.connectAsync(http, target.ws("/ws/resident/" + r.id), started.path("token").asText()).get(30, TimeUnit.SECONDS);
+                    r.awaitState(Duration.ofSeconds(30));
+                    return r;
+                }));
+            }
+            List<ResidentClient> out = new ArrayList<>();
+            for (Future<ResidentClient> f : futures) {
+                out.add(f.get(120, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Every agent claims up to perAgent conversations of the topic, agents in parallel. */
+    static void claimAll(List<AgentClient> agents, String topic, int conversations, int perAgent) throws Exception {
+        AtomicInteger claimed = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(agents.size(), 16));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (AgentClient a : agents) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perAgent && claimed.get() < conversations; i++) {
+                        if (a.claim(topic) == null) {
+                            break;
+                        }
+                        claimed.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(300, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(claimed.get()).as("conversations claimed").isEqualTo(conversations);
+    }
+
+    static long stampOf(String text) {
+        if (text == null || !text.startsWith("bench ")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(text.substring(6), 36);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static double ratio(double a, double b) {
+        return b <= 0 ? Double.NaN : a / b;
+    }
+
+    // ---- clients -------------------------------------------------------------------------------
+
+    static final class Counters {
+        final AtomicLong failures = new AtomicLong();
+        final AtomicLong errorFrames = new AtomicLong();
+    }
+
+    /** A JDK WebSocket that hands every whole text frame, parsed, to a handler; sends are chained, never overlapping. */
+    abstract static class Client implements WebSocket.Listener {
+        final Counters counters;
+        private final StringBuilder partial = new StringBuilder();
+        private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+        /** Only for chaining sends: a listener thread that sends must never wait for a claim in progress. */
+        private final Object sendLock = new Object();
+        volatile WebSocket socket;
+        volatile long connectedAt;
+
+        Client(Counters counters) {
+            this.counters = counters;
+        }
+
+        CompletableFuture<WebSocket> connectAsync(HttpClient http, URI uri, String token) {
+            return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+                    .buildAsync(uri, this).whenComplete((ws, e) -> {
+                        if (e != null) {
+                            counters.failures.incrementAndGet();
+                        } else {
+                            socket = ws;
+                        }
+                    });
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            connectedAt = System.nanoTime();
+            socket = webSocket;
+            webSocket.request(1);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            long at = System.nanoTime();
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                try {
+                    JsonNode frame = JSON.readTree(text);
+                    if ("error".equals(frame.path("type").asText())) {
+                        counters.errorFrames.incrementAndGet();
+                    }
+                    frame(frame, at);
+                } catch (Exception e) {
+                    counters.failures.incrementAndGet();
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        abstract void frame(JsonNode frame, long at);
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            counters.failures.incrementAndGet();
+        }
+
+        boolean send(Map<String, ?> frame) {
+            WebSocket ws = socket;
+            if (ws == null) {
+                counters.failures.incrementAndGet();
+                return false;
+            }
+            String text;
+            try {
+                text = JSON.writeValueAsString(frame);
+            } catch (Exception e) {
+                counters.failures.incrementAndGet();
+                return false;
+            }
+            synchronized (sendLock) {
+                lastSend = lastSend.handle((x, e) -> null).thenCompose(x -> ws.sendText(text, true)).whenComplete((x, e) -> {
+                    if (e != null) {
+                        counters.failures.incrementAndGet();
+                    }
+                });
+            }
+            return true;
+        }
+
+        void close() {
+            WebSocket ws = socket;
+            if (ws != null) {
+                ws.abort();
+            }
+        }
+    }
+
+    static final class ResidentClient extends Client {
+        final String topic;
+        final String id;
+        volatile String state = "?";
+        volatile long firstPositionAt;
+        volatile long claimedAt;
+        /** (time, position) of every queued state frame. */
+        private long[] positionLog = new long[8];
+        private int logged;
+        BiConsumer<Long, Long> onAgentMessage;
+        private final CompletableFuture<Void> firstState = new CompletableFuture<>();
+
+        ResidentClient(String topic, String id, Counters counters) {
+            super(counters);
+            this.topic = topic;
+            this.id = id;
+        }
+
+        @Override
+        void frame(JsonNode frame, long at) {
+            switch (frame.path("type").asText()) {
+                case "state" -> {
+                    state = frame.path("state").asText();
+                    if ("queued".equals(state) && frame.has("position")) {
+                        int position = frame.path("position").asInt();
+                        synchronized (this) {
+                            if (logged + 2 > positionLog.length) {
+                                positionLog = Arrays.copyOf(positionLog, positionLog.length * 2);
+                            }
+                            positionLog[logged++] = at;
+                            positionLog[logged++] = position;
+                        }
+                        if (firstPositionAt == 0) {
+                            firstPositionAt = at;
+                        }
+                    }
+                    firstState.complete(null);
+                }
+                case "message" -> {
+                    BiConsumer<Long, Long> handler = onAgentMessage;
+                    if (handler != null && "agent".equals(frame.path("from").asText())) {
+                        long stamp = stampOf(frame.path("text").asText());
+                        if (stamp > 0) {
+                            handler.accept(stamp, at);
+                        }
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        void awaitState(Duration timeout) throws Exception {
+            firstState.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** The position last shown at or before the moment; 0 when none yet. */
+        synchronized int positionAt(long at) {
+            int position = 0;
+            for (int i = 0; i < logged; i += 2) {
+                if (positionLog[i] <= at) {
+                    position = (int) positionLog[i + 1];
+                }
+            }
+            return position;
+        }
+
+        /** When, after the moment, a position lower than the given one was first shown; 0 when never. */
+        synchronized long firstPositionBelow(int position, long after) {
+            for (int i = 0; i < logged; i += 2) {
+                if (positionLog[i] > after && positionLog[i + 1] < position) {
+                    return positionLog[i];
+                }
+            }
+            return 0;
+        }
+    }
+
+    static final class AgentClient extends Client {
+        final String token;
+        BiConsumer<JsonNode, Long> onMessage = (f, at) -> { };
+        private final CompletableFuture<Void> hello = new CompletableFuture<>();
+        private volatile CompletableFuture<String> pendingClaim;
+        private final AtomicInteger refs = new AtomicInteger();
+        private final Object claimLock = new Object();
+
+        AgentClient(String token, Counters counters) {
+            super(counters);
+            this.token = token;
+        }
+
+        void connect(HttpClient http, URI uri) throws Exception {
+            connectAsync(http, uri, token).get(30, TimeUnit.SECONDS);
+        }
+
+        void awaitHello() throws Exception {
+            hello.get(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        void frame(JsonNode frame, long at) {
+            switch (frame.path("type").asText()) {
+                case "hello" -> hello.complete(null);
+                case "assigned" -> {
+                    CompletableFuture<String> p = pendingClaim;
+                    if (p != null) {
+                        p.complete(frame.path("conversation").path("id").asText());
+                    }
+                }
+                case "error" -> {
+                    CompletableFuture<String> p = pendingClaim;
+                    if (p != null && frame.path("ref").asText("").startsWith("claim-")) {
+                        p.complete(null);
+                    }
+                }
+                case "message" -> onMessage.accept(frame, at);
+                default -> { }
+            }
+        }
+
+        /** Claims the longest waiting of the topic; the conversation's id, or null when refused or not answered in 30 s. */
+        String claim(String topic) {
+            synchronized (claimLock) {
+                return claimOne(topic);
+            }
+        }
+
+        private String claimOne(String topic) {
+            CompletableFuture<String> p = new CompletableFuture<>();
+            pendingClaim = p;
+            send(Map.of("type", "claim", "topic", topic, "ref", "claim-" + refs.incrementAndGet()));
+            try {
+                return p.get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (Exception e) {
+                counters.failures.incrementAndGet();
+                return null;
+            } finally {
+                pendingClaim = null;
+            }
+        }
+    }
+
+    // ---- figures -------------------------------------------------------------------------------
+
+    /** Latencies in nanoseconds; percentiles in ms. */
+    static final class Lat {
+        private long[] values = new long[1024];
+        private int n;
+
+        synchronized void add(long v) {
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2);
+            }
+            values[n++] = v;
+        }
+
+        synchronized long count() {
+            return n;
+        }
+
+        synchronized double p(double percentile) {
+            if (n == 0) {
+                return Double.NaN;
+            }
+            long[] sorted = Arrays.copyOf(values, n);
+            Arrays.sort(sorted);
+            int index = (int) Math.ceil(percentile / 100.0 * n) - 1;
+            return sorted[Math.max(0, Math.min(n - 1, index))] / 1e6;
+        }
+
+        synchronized double max() {
+            return p(100);
+        }
+    }
+
+    /** CPU seconds of the server's JVM and of PostgreSQL (the postmaster and its children), and of this client JVM. */
+    record Cpu(double server, double postgres, double client, double wallSeconds) {
+        record Snapshot(double server, double postgres, double client, long at) {
+            Cpu since(Snapshot start) {
+                return new Cpu(server - start.server, postgres - start.postgres, client - start.client, (at - start.at) / 1e9);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.0f s wall: server JVM %.1f, PostgreSQL %.1f, client %.1f", wallSeconds, server, postgres, client);
+        }
+
+        static double ticks(long pid, boolean withChildren) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                if (withChildren) {
+                    t += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                }
+                return t / 100.0;
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+
+        /** The postmaster's own and reaped children's time plus that of its live children. */
+        static double postgres(long postmaster) {
+            if (postmaster <= 0) {
+                return 0;
+            }
+            double total = ticks(postmaster, true);
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path p : (Iterable<Path>) procs::iterator) {
+                    String name = p.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    try {
+                        String stat = Files.readString(p.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        if (Long.parseLong(f[1]) == postmaster) {
+                            total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // the process ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return total;
+            }
+            return total;
+        }
+    }
+
+    // ---- the systems under test ----------------------------------------------------------------
+
+    /** Loket (the packaged jar) or the relay, as one process of its own on a free port. */
+    abstract static class Target implements AutoCloseable {
+        /** Whatever is still running when the test JVM ends (an interrupted run) is stopped with it. */
+        static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroy), "bench-cleanup"));
+        }
+
+        final String name;
+        final HttpClient http;
+        Process process;
+        int port;
+
+        Target(String name, HttpClient http) {
+            this.name = name;
+            this.http = http;
+        }
+
+        URI http(String path) {
+            return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        URI ws(String path) {
+            return URI.create("ws://127.0.0.1:" + port + path);
+        }
+
+        abstract String topic(String label) throws Exception;
+
+        abstract String agentToken(String name, List<String> topics, int maxConcurrent) throws Exception;
+
+        long postmasterPid() {
+            return 0;
+        }
+
+        Cpu.Snapshot cpu() {
+            return new Cpu.Snapshot(Cpu.ticks(process.pid(), false), Cpu.postgres(postmasterPid()),
+                    Cpu.ticks(ProcessHandle.current().pid(), false), System.nanoTime());
+        }
+
+        /** Heap used after a full GC of the server process, in KB (jcmd); -1 when it cannot be read. */
+        double heapAfterGcKb() {
+            try {
+                run("jcmd", Long.toString(process.pid()), "GC.run");
+                String info = run("jcmd", Long.toString(process.pid()), "GC.heap_info");
+                Matcher m = Pattern.compile("(?:generation|heap)\\s+total \\d+K, used (\\d+)K").matcher(info);
+                double used = 0;
+                boolean found = false;
+                while (m.find()) {
+                    used += Long.parseLong(m.group(1));
+                    found = true;
+                }
+                return found ? used : -1;
+            } catch (Exception e) {
+                return -1;
+            }
+        }
+
+        static String run(String... command) throws Exception {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(60, TimeUnit.SECONDS);
+            return out;
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (process != null && process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+
+        static int freePort() throws IOException {
+            try (ServerSocket s = new ServerSocket(0)) {
+                return s.getLocalPort();
+            }
+        }
+
+        static String java() {
+            return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        }
+
+        static Target relay(HttpClient http, String label) throws Exception {
+            Target t = new Target("relay", http) {
+                @Override
+                String topic(String label) {
+                    return label;
+                }
+
+                @Override
+                String agentToken(String name, List<String> topics, int maxConcurrent) {
+                    return name;
+                }
+            };
+            ProcessBuilder b = new ProcessBuilder(java(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                    InMemoryRelay.class.getName(), "0");
+            b.redirectErrorStream(true);
+            t.process = b.start();
+            STARTED.add(t.process);
+            BufferedReader out = new BufferedReader(new InputStreamReader(t.process.getInputStream(), StandardCharsets.UTF_8));
+            Path log = TARGET.resolve("hotpath-relay-" + label + ".log");
+            String line;
+            while ((line = out.readLine()) != null) {
+                Files.writeString(log, line + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                if (line.startsWith("RELAY READY ")) {
+                    t.port = Integer.parseInt(line.substring("RELAY READY ".length()).strip());
+                    break;
+                }
+            }
+            assertThat(t.port).as("relay started (see %s)", log).isPositive();
+            Thread drain = new Thread(() -> {
+                try {
+                    out.transferTo(java.io.Writer.nullWriter());
+                } catch (IOException ignored) {
+                    // the relay stopped
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            return t;
+        }
+
+        static Target loket(HttpClient http, String label) throws Exception {
+            Path dataDir = Files.createTempDirectory("loket-hotpath-");
+            int management = freePort();
+            Target t = new Target("Loket", http) {
+                String adminToken;
+                final Map<String, Boolean> topics = new ConcurrentHashMap<>();
+
+                @Override
+                String topic(String label) throws Exception {
+                    String id = label.toLowerCase(Locale.ROOT);
+                    if (topics.putIfAbsent(id, true) == null) {
+                        post("/api/v1/admin/topics", admin(), Map.of("id", id, "nameNl", "Bench " + id, "nameEn", "Bench " + id,
+                                "openingHours", Map.of()), 201);
+                    }
+                    return id;
+                }
+
+                @Override
+                String agentToken(String name, List<String> topics, int maxConcurrent) throws Exception {
+                    String password = "password-" + name + "-bench";
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("username", name);
+                    body.put("displayName", "Agent " + name);
+                    body.put("password", password);
+                    body.put("roles", List.of("agent"));
+                    body.put("topics", topics);
+                    body.put("maxConcurrent", maxConcurrent);
+                    post("/api/v1/admin/users", admin(), body, 201);
+                    return post("/api/v1/auth/token", null, Map.of("username", name, "password", password), 200)
+                            .path("accessToken").asText();
+                }
+
+                String admin() throws Exception {
+                    if (adminToken == null) {
+                        adminToken = post("/api/v1/auth/token", null, Map.of("username", "admin", "password", ADMIN_PASSWORD), 200)
+                                .path("accessToken").asText();
+                    }
+                    return adminToken;
+                }
+
+                JsonNode post(String path, String token, Object body, int expected) throws Exception {
+                    HttpRequest.Builder r = HttpRequest.newBuilder(http(path)).timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                    if (token != null) {
+                        r.header("Authorization", "Bearer " + token);
+                    }
+                    HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(response.statusCode()).as("POST %s: %s", path, response.body()).isEqualTo(expected);
+                    return JSON.readTree(response.body());
+                }
+
+                @Override
+                long postmasterPid() {
+                    try {
+                        return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).strip());
+                    } catch (IOException | RuntimeException e) {
+                        return 0;
+                    }
+                }
+
+                @Override
+                public void close() throws Exception {
+                    super.close();
+                    try (var paths = Files.walk(dataDir)) {
+                        paths.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+                    } catch (IOException | RuntimeException ignored) {
+                        // a temp directory
+                    }
+                }
+            };
+            t.port = freePort();
+            List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+            if (Boolean.getBoolean("loket.bench.jfr")) {
+                // -Dloket.bench.jfr=true: a flight recording of the server, to see where its CPU goes
+                command.add("-XX:StartFlightRecording=filename=" + TARGET.resolve("hotpath-loket-" + label + ".jfr"));
+            }
+            command.addAll(List.of("-jar", TARGET.resolve("quarkus-app/quarkus-run.jar").toString()));
+            ProcessBuilder b = new ProcessBuilder(command);
+            b.directory(dataDir.toFile());
+            Map<String, String> env = b.environment();
+            env.keySet().removeIf(k -> k.startsWith("LOKET_") || k.startsWith("QUARKUS_"));
+            env.put("LOKET_DATA_DIR", dataDir.toString());
+            env.put("LOKET_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(t.port));
+            env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
+            env.put("LOKET_ALWAYS_OPEN", "true");
+            // a benchmark from one address: the per-address protections would refuse it
+            env.put("LOKET_PUBLIC_RATE_LIMIT", "10000000");
+            env.put("LOKET_LIMITS_OPEN_CONVERSATIONS_PER_ADDRESS", "0");
+            env.put("LOKET_LIMITS_RESIDENT_FRAMES", "100000");
+            env.put("LOKET_LIMITS_AGENT_FRAMES", "100000");
+            env.put("LOKET_GRACE_RESIDENT", "10m");
+            env.put("LOKET_GRACE_AGENT", "10m");
+            Path log = TARGET.resolve("hotpath-loket-" + label + ".log");
+            b.redirectErrorStream(true).redirectOutput(log.toFile());
+            t.process = b.start();
+            STARTED.add(t.process);
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            while (true) {
+                assertThat(t.process.isAlive()).as("Loket running (see %s)", log).isTrue();
+                try {
+                    if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/q/health/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // starting
+                }
+                assertThat(System.nanoTime()).as("Loket ready within 180 s (see %s)", log).isLessThan(deadline);
+                Thread.sleep(250);
+            }
+            return t;
+        }
+    }
+
+}
