@@ -72,6 +72,13 @@ public sealed interface Signal {
         }
     }
 
+    /** Departments or their notices changed: the reachability boards are stale. */
+    record Departments() implements Signal {
+        public String encode() {
+            return "d|";
+        }
+    }
+
     /** A user's tokens were revoked (disabled, demoted, password changed): their open connections must close. */
     record Revoke(UUID userId) implements Signal {
         public String encode() {
@@ -102,6 +109,7 @@ public sealed interface Signal {
             case "r" -> new Revoke(UUID.fromString(rest));
             case "b" -> new Callbacks(rest);
             case "o" -> new Topics();
+            case "d" -> new Departments();
             default -> throw new IllegalArgumentException("unknown signal kind " + kind);
         };
     }

@@ -22,15 +22,25 @@ public class TokenService {
     }
 
     public Issued staff(UUID userId, String username, String displayName, Set<String> roles) {
+        return staff(userId, username, displayName, roles, null);
+    }
+
+    /** The claim that names a department user's own department (docs/departments.md). */
+    public static final String DEPARTMENT_CLAIM = "department";
+
+    /** A staff token; {@code department} (may be null) becomes the claim {@value #DEPARTMENT_CLAIM}. */
+    public Issued staff(UUID userId, String username, String displayName, Set<String> roles, String department) {
         Duration lifetime = config.tokens().staffLifetime();
-        String token = Jwt.issuer(config.tokens().issuer())
+        var builder = Jwt.issuer(config.tokens().issuer())
                 .audience(config.tokens().audience())
                 .subject(userId.toString())
                 .upn(username)
                 .claim("name", displayName)
-                .groups(Roles.groups(roles))
-                .expiresIn(lifetime)
-                .sign();
+                .groups(Roles.groups(roles));
+        if (department != null) {
+            builder.claim(DEPARTMENT_CLAIM, department);
+        }
+        String token = builder.expiresIn(lifetime).sign();
         return new Issued(token, lifetime.toSeconds());
     }
 

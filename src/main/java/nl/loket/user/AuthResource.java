@@ -60,7 +60,7 @@ public class AuthResource {
                                         "Gebruikersnaam of wachtwoord onjuist. / Wrong username or password.");
                             }
                             var user = found.get().user();
-                            TokenService.Issued issued = tokens.staff(user.id(), user.username(), user.displayName(), user.roles());
+                            TokenService.Issued issued = tokens.staff(user.id(), user.username(), user.displayName(), user.roles(), user.department());
                             return throttle.succeeded(login.username(), address)
                                     .replaceWith(new TokenResponse(issued.token(), "Bearer", issued.expiresIn()));
                         }));

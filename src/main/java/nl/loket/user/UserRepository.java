@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.platform.Signal;
 import nl.loket.platform.Db;
 import nl.loket.platform.LoketException;
+import nl.loket.platform.ValidationException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,13 +51,15 @@ public class UserRepository {
                         : Optional.of(new Credentials(User.map(rows.iterator().next()), rows.iterator().next().getString("password_hash"))));
     }
 
-    /** Inserts a user; empty when the username is taken. */
+    /** Inserts a user; empty when the username is taken. An unknown department is a field error. */
     public Uni<Optional<User>> insert(User u, String passwordHash) {
-        return db.query("insert into app_user (id, username, display_name, password_hash, roles, topics, max_concurrent, active) "
-                                + "values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (username) do nothing returning " + User.COLUMNS,
+        return db.query("insert into app_user (id, username, display_name, password_hash, roles, topics, max_concurrent, active, department) "
+                                + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (username) do nothing returning " + User.COLUMNS,
                         Tuple.tuple(Arrays.asList(u.id(), u.username(), u.displayName(), passwordHash,
-                                u.roles().toArray(new String[0]), u.topics().toArray(new String[0]), u.maxConcurrent(), u.active())))
-                .map(UserRepository::first);
+                                u.roles().toArray(new String[0]), u.topics().toArray(new String[0]), u.maxConcurrent(), u.active(),
+                                u.department())))
+                .map(UserRepository::first)
+                .onFailure(UserRepository::unknownDepartment).transform(e -> unknownDepartment());
     }
 
     /** Replaces a user's settings (and password when given); empty when unknown. */
@@ -68,11 +71,22 @@ public class UserRepository {
                 tx.signal(new Signal.Revoke(u.id()));
             }
             return tx.query("update app_user set display_name = $2, password_hash = coalesce($3, password_hash), roles = $4, "
-                                    + "topics = $5, max_concurrent = $6, active = $7, updated_at = now() where id = $1 returning " + User.COLUMNS,
+                                    + "topics = $5, max_concurrent = $6, active = $7, department = $8, updated_at = now() where id = $1 returning "
+                                    + User.COLUMNS,
                             Tuple.tuple(Arrays.asList(u.id(), u.displayName(), passwordHash, u.roles().toArray(new String[0]),
-                                    u.topics().toArray(new String[0]), u.maxConcurrent(), u.active())))
+                                    u.topics().toArray(new String[0]), u.maxConcurrent(), u.active(), u.department())))
                     .map(UserRepository::first);
-        });
+        }).onFailure(UserRepository::unknownDepartment).transform(e -> unknownDepartment());
+    }
+
+    /** The department named does not exist (app_user.department references department). */
+    private static boolean unknownDepartment(Throwable e) {
+        return e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
+                && pg.getConstraint() != null && pg.getConstraint().contains("department");
+    }
+
+    private static ValidationException unknownDepartment() {
+        return ValidationException.of("department", "onbekende afdeling / unknown department");
     }
 
     public Uni<Void> setStatus(UUID id, String status) {
