@@ -56,6 +56,20 @@ public class ProblemMappers {
         return Problem.validation(List.of(new Problem.FieldError(field, message))).response();
     }
 
+    /**
+     * A value of the wrong type ("from": "morgen"): a field error like any other. Without this the
+     * framework's own mapper for these answers a bare JSON object instead of problem+json.
+     */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFormat(InvalidFormatException e) {
+        return json(e);
+    }
+
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
         return Problem.of(401, "unauthorized", "Niet ingelogd / Not authenticated", "Een geldig token is nodig. / A valid token is required.").response();

@@ -72,6 +72,13 @@ public sealed interface Signal {
         }
     }
 
+    /** Departments or their notices changed: the reachability boards are stale. */
+    record Departments() implements Signal {
+        public String encode() {
+            return "d|";
+        }
+    }
+
     /**
      * A staff account's token generation rose (roles, topics, password or active changed): tokens
      * issued with a lower generation are refused from now on and their open connections close.
@@ -111,6 +118,7 @@ public sealed interface Signal {
             }
             case "b" -> new Callbacks(rest);
             case "o" -> new Topics();
+            case "d" -> new Departments();
             default -> throw new IllegalArgumentException("unknown signal kind " + kind);
         };
     }

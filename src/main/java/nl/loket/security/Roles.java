@@ -9,9 +9,11 @@ public final class Roles {
     public static final String SUPERVISOR = "supervisor";
     public static final String ADMIN = "admin";
     public static final String INTEGRATOR = "integrator";
+    /** A department's own people: they write their department's reachability notices (docs/departments.md). */
+    public static final String DEPARTMENT = "department";
 
     /** Roles a staff account may be given. */
-    public static final Set<String> STAFF = Set.of(AGENT, SUPERVISOR, ADMIN, INTEGRATOR);
+    public static final Set<String> STAFF = Set.of(AGENT, SUPERVISOR, ADMIN, INTEGRATOR, DEPARTMENT);
 
     private Roles() {
     }

@@ -36,21 +36,27 @@ public class TokenService {
     /** The claim that carries the account's token generation: a lower one than the account's current is refused. */
     public static final String GENERATION = "gen";
 
+    /** The claim that names a department user's own department (docs/departments.md). */
+    public static final String DEPARTMENT_CLAIM = "department";
+
     /**
      * A staff token for a shift; {@code generation} is the account's token generation now, so a
-     * later change of roles, topics, password or active revokes it.
+     * later change of roles, topics, password, active or department revokes it; {@code department}
+     * (may be null) becomes the claim {@value #DEPARTMENT_CLAIM}.
      */
-    public Issued staff(UUID userId, String username, String displayName, Set<String> roles, long generation) {
+    public Issued staff(UUID userId, String username, String displayName, Set<String> roles, long generation, String department) {
         Duration lifetime = config.tokens().staffLifetime();
-        String token = Jwt.issuer(config.tokens().issuer())
+        var builder = Jwt.issuer(config.tokens().issuer())
                 .audience(config.tokens().audience())
                 .subject(userId.toString())
                 .upn(username)
                 .claim("name", displayName)
                 .groups(Roles.groups(roles))
-                .claim(GENERATION, generation)
-                .expiresIn(lifetime)
-                .sign();
+                .claim(GENERATION, generation);
+        if (department != null) {
+            builder.claim(DEPARTMENT_CLAIM, department);
+        }
+        String token = builder.expiresIn(lifetime).sign();
         return new Issued(token, lifetime.toSeconds());
     }
 

@@ -1,6 +1,7 @@
 package nl.loket.topic;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -12,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** What a resident sees before starting a chat. Public. */
 @Path("/api/v1/topics")
@@ -20,24 +22,33 @@ public class TopicResource {
 
     private final TopicCatalog topics;
     private final QueueService queues;
+    private final Instance<TopicNotices> notices;
 
-    public TopicResource(TopicCatalog topics, QueueService queues) {
+    public TopicResource(TopicCatalog topics, QueueService queues, Instance<TopicNotices> notices) {
         this.topics = topics;
         this.queues = queues;
+        this.notices = notices;
     }
 
+    /** {@code departmentNotices}: the departments' notices in force with a text for residents (docs/departments.md). */
     public record TopicView(String id, String name, boolean open, Instant nextOpenAt, int queueLength,
                             Integer estimatedWaitSeconds, boolean callbackOffered, String notice,
-                            List<Topic.DigitalAlternative> digitalAlternatives) {
+                            List<Topic.DigitalAlternative> digitalAlternatives,
+                            List<TopicNotices.ResidentNotice> departmentNotices) {
     }
 
     @GET
-    @Operation(summary = "Topics with open state, queue length and estimated wait for a new arrival")
+    @Operation(summary = "Topics with open state, queue length and estimated wait for a new arrival, and the departments' "
+            + "reachability notices for residents (in the requested language)")
     public Uni<List<TopicView>> list(@QueryParam("lang") String lang, @HeaderParam("Accept-Language") String acceptLanguage) {
         String locale = Locales.pick(lang, acceptLanguage);
-        return Uni.combine().all().unis(topics.ordered(), queues.snapshot()).asTuple().map(t -> {
+        Instant asked = Instant.now();
+        Uni<Map<String, List<TopicNotices.ResidentNotice>>> residentNotices = notices.isResolvable()
+                ? notices.get().forResidents(locale, asked) : Uni.createFrom().item(Map.of());
+        return Uni.combine().all().unis(topics.ordered(), queues.snapshot(), residentNotices).asTuple().map(t -> {
             Instant now = Instant.now();
             QueueSnapshot snapshot = t.getItem2();
+            Map<String, List<TopicNotices.ResidentNotice>> byTopic = t.getItem3();
             return t.getItem1().stream().map(topic -> {
                 boolean open = topics.isOpen(topic, now);
                 QueueSnapshot.TopicLoad load = snapshot.topic(topic.id());
@@ -46,7 +57,7 @@ public class TopicResource {
                 boolean offered = !open || topics.offerReason(topic, load, ewt, now) != null;
                 return new TopicView(topic.id(), topic.name(locale), open,
                         open ? null : topics.nextOpenAt(topic, now).orElse(null), load.waiting(), ewt, offered,
-                        topic.notice(locale), topic.digitalAlternatives());
+                        topic.notice(locale), topic.digitalAlternatives(), byTopic.getOrDefault(topic.id(), List.of()));
             }).toList();
         });
     }

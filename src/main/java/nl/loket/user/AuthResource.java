@@ -73,7 +73,7 @@ public class AuthResource {
                                 });
                             }
                             TokenService.Issued issued = tokens.staff(user.id(), user.username(), user.displayName(), user.roles(),
-                                    found.get().tokenGeneration());
+                                    found.get().tokenGeneration(), user.department());
                             return throttle.succeeded(login.username(), address)
                                     .replaceWith(new TokenResponse(issued.token(), "Bearer", issued.expiresIn()));
                         }));

@@ -22,7 +22,7 @@ public class BootstrapAdmin {
                 return;
             }
             // "on conflict do nothing" in insert: two nodes starting together create one admin
-            users.insert(new User(UUID.randomUUID(), "admin", "Beheerder", Set.of(Roles.ADMIN), List.of(), 3, true, "available"),
+            users.insert(new User(UUID.randomUUID(), "admin", "Beheerder", Set.of(Roles.ADMIN), List.of(), 3, true, "available", null),
                     Passwords.hash(password)).await().atMost(Duration.ofSeconds(30))
                     .ifPresent(u -> Log.info("Created bootstrap user 'admin'"));
         });

@@ -80,7 +80,8 @@ public class PasswordResource {
                     }
                     return Passwords.hashOffLoop(next).chain(hash -> users.changePassword(user.id(), hash)).map(generation -> {
                         // the change revoked every earlier token of the account; this one carries the new generation
-                        TokenService.Issued issued = tokens.staff(user.id(), user.username(), user.displayName(), user.roles(), generation);
+                        TokenService.Issued issued = tokens.staff(user.id(), user.username(), user.displayName(), user.roles(), generation,
+                                user.department());
                         return new AuthResource.TokenResponse(issued.token(), "Bearer", issued.expiresIn());
                     });
                 });

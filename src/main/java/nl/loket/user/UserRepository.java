@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.platform.Signal;
 import nl.loket.platform.Db;
 import nl.loket.platform.LoketException;
+import nl.loket.platform.ValidationException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -110,13 +111,15 @@ public class UserRepository {
         }
     }
 
-    /** Inserts a user; empty when the username is taken. */
+    /** Inserts a user; empty when the username is taken. An unknown department is a field error. */
     public Uni<Optional<User>> insert(User u, String passwordHash) {
-        return db.query("insert into app_user (id, username, display_name, password_hash, roles, topics, max_concurrent, active) "
-                                + "values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (username) do nothing returning " + User.COLUMNS,
+        return db.query("insert into app_user (id, username, display_name, password_hash, roles, topics, max_concurrent, active, department) "
+                                + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (username) do nothing returning " + User.COLUMNS,
                         Tuple.tuple(Arrays.asList(u.id(), u.username(), u.displayName(), passwordHash,
-                                u.roles().toArray(new String[0]), u.topics().toArray(new String[0]), u.maxConcurrent(), u.active())))
-                .map(UserRepository::first);
+                                u.roles().toArray(new String[0]), u.topics().toArray(new String[0]), u.maxConcurrent(), u.active(),
+                                u.department())))
+                .map(UserRepository::first)
+                .onFailure(UserRepository::unknownDepartment).transform(e -> unknownDepartment());
     }
 
     /**
@@ -131,15 +134,26 @@ public class UserRepository {
             tx.signal(new Signal.Agent(u.id()));
             tx.signal(new Signal.Account(u.id()));
             return tx.query("update app_user set display_name = $2, password_hash = coalesce($3, password_hash), roles = $4, "
-                                    + "topics = $5, max_concurrent = $6, active = $7, updated_at = now() where id = $1 returning "
+                                    + "topics = $5, max_concurrent = $6, active = $7, department = $8, updated_at = now() "
+                                    + "where id = $1 returning "
                                     + User.COLUMNS + ", token_generation",
                             Tuple.tuple(Arrays.asList(u.id(), u.displayName(), passwordHash, u.roles().toArray(new String[0]),
-                                    u.topics().toArray(new String[0]), u.maxConcurrent(), u.active())))
+                                    u.topics().toArray(new String[0]), u.maxConcurrent(), u.active(), u.department())))
                     .map(rows -> {
                         revoke[0] = revocation(u.id(), rows);
                         return UserRepository.first(rows);
                     });
-        }).invoke(() -> deliver(revoke[0]));
+        }).invoke(() -> deliver(revoke[0])).onFailure(UserRepository::unknownDepartment).transform(e -> unknownDepartment());
+    }
+
+    /** The department named does not exist (app_user.department references department). */
+    private static boolean unknownDepartment(Throwable e) {
+        return e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
+                && pg.getConstraint() != null && pg.getConstraint().contains("department");
+    }
+
+    private static ValidationException unknownDepartment() {
+        return ValidationException.of("department", "onbekende afdeling / unknown department");
     }
 
     /** An account's token generation and whether it is active, for checking a token. */

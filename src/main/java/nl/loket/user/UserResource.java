@@ -76,7 +76,9 @@ public class UserResource {
             @NotNull @Size(min = 1, message = "minstens één rol / at least one role") Set<String> roles,
             List<String> topics,
             @Min(1) @Max(20) Integer maxConcurrent,
-            Boolean active) {
+            Boolean active,
+            // the department a user with the role "department" writes notices for (docs/departments.md)
+            @Size(max = 40) String department) {
     }
 
     @GET
@@ -123,11 +125,16 @@ public class UserResource {
             Set<String> known = Set.copyOf(all.stream().map(Topic::id).toList());
             wanted.stream().filter(t -> !known.contains(t)).forEach(t ->
                     errors.add(new Problem.FieldError("topics", "onbekend onderwerp / unknown topic: " + t)));
+            String department = r.department() == null || r.department().isBlank() ? null : r.department().strip();
+            if (department == null && r.roles().contains(Roles.DEPARTMENT)) {
+                errors.add(new Problem.FieldError("department", "verplicht bij de rol department / required with the role department"));
+            }
             if (!errors.isEmpty()) {
                 throw new ValidationException(errors);
             }
+            // an unknown department is refused by the repository (a foreign key), as a field error
             return new User(id, r.username(), r.displayName(), r.roles(), List.copyOf(wanted),
-                    r.maxConcurrent() == null ? 3 : r.maxConcurrent(), r.active() == null || r.active(), "available");
+                    r.maxConcurrent() == null ? 3 : r.maxConcurrent(), r.active() == null || r.active(), "available", department);
         });
     }
 

@@ -30,7 +30,7 @@ class PackageFloorsTest {
             Map.entry("platform", 1), Map.entry("config", 1), Map.entry("db", 1),
             Map.entry("security", 2), Map.entry("privacy", 2), Map.entry("queue", 2), Map.entry("ops", 2),
             Map.entry("audit", 3), Map.entry("events", 3), Map.entry("topic", 3), Map.entry("canned", 3), Map.entry("stats", 3),
-            Map.entry("user", 4), Map.entry("transcript", 4),
+            Map.entry("user", 4), Map.entry("transcript", 4), Map.entry("department", 4),
             Map.entry("conversation", 5),
             Map.entry("callback", 6), Map.entry("cluster", 6),
             Map.entry("retention", 7),

@@ -1,11 +1,8 @@
 // Issue 12, the resident's side: a department reports "alleen op afspraak" itself, and the
 // resident sees it on the topic and while waiting; the house rules say the configured retention.
 //
-// This needs the departments backend (POST /api/v1/departments, the `department` role, notices,
-// `departmentNotices` on GET /api/v1/topics, GET /api/v1/settings). Until that is merged it is
-// not part of `npm run e2e`; run it alone with
-//   npm run e2e -- e2e/departments.pending.mjs
-// and rename it to departments.test.mjs once the backend is there.
+// Against the real service: the departments backend (POST /api/v1/departments, the `department`
+// role, notices, `departmentNotices` on GET /api/v1/topics, GET /api/v1/settings); docs/departments.md.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
