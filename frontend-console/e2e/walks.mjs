@@ -42,7 +42,7 @@ export async function adminKeyboardWalk(page, scan) {
   assert.equal(await focusedId(page), 'topic-id', 'the first invalid field has the focus');
   await scan(page, 'admin-topic-errors');
   await page.keyboard.press('Control+A');
-  await page.keyboard.type('afval');
+  await page.keyboard.type('afval-melden');
   await tabTo(page, () => document.activeElement?.id === 'topic-name-en', 'Naam (Engels)');
   await page.keyboard.type('Waste');
   // the labels outside browser tests rely on

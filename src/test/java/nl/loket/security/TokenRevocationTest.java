@@ -109,6 +109,34 @@ class TokenRevocationTest {
     }
 
     @Test
+    void movingADepartmentUserToAnotherDepartmentRevokesTheTokenThatNamesTheOldOne() {
+        String admin = Api.adminToken();
+        String[] departments = new String[2];
+        for (int i = 0; i < 2; i++) {
+            departments[i] = given().auth().oauth2(admin).contentType(ContentType.JSON)
+                    .body(Map.of("name", "Afdeling " + java.util.UUID.randomUUID().toString().substring(0, 8), "contactRoutes", List.of(),
+                            "topics", List.of()))
+                    .post("/api/v1/departments").then().statusCode(201).extract().path("id");
+        }
+        String username = "dep-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = new HashMap<>(Map.of("username", username, "displayName", "Balie", "password", "password-" + username,
+                "roles", List.of("department"), "topics", List.of(), "maxConcurrent", 1, "department", departments[0]));
+        String id = given().auth().oauth2(admin).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/admin/users").then().statusCode(201).extract().path("id");
+        String token = Api.login(username, "password-" + username);
+        given().auth().oauth2(token).get("/api/v1/departments").then().statusCode(200);
+
+        body.remove("password");
+        body.put("department", departments[1]);
+        edit(body, id);
+
+        // the old token's department claim names the department the user no longer belongs to
+        refused(token, "/api/v1/departments");
+        String fresh = Api.login(username, "password-" + username);
+        given().auth().oauth2(fresh).get("/api/v1/departments").then().statusCode(200);
+    }
+
+    @Test
     void aTopicChangeRevokesButTheSameSettingsInAnotherOrderDoNot() {
         String one = TestTopics.create();
         String two = TestTopics.create();

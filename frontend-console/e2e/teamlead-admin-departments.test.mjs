@@ -1,8 +1,8 @@
 // The team lead's, administrator's and department screens (issue 12) in a real browser against the
-// running service. PENDING: written against the agreed API of issue 12 before the service has it
-// (capacity read-back, hourly stats, ratings, conversation search, departments, password change).
-// Run with `LOKET_E2E_PENDING=1 npm run e2e` or `npm run e2e -- e2e/teamlead-admin-departments.pending.mjs`;
-// rename to *.test.mjs once it passes, so that `npm run e2e` always runs it.
+// running service (capacity read-back, hourly stats, ratings, conversation search, departments,
+// password change). Part of `npm run e2e`; alone: `npm run e2e -- e2e/teamlead-admin-departments.test.mjs`.
+// What the resident sees of these settings in the widget: frontend-widget/e2e/staff-changes.test.mjs
+// and departments.test.mjs.
 //
 // Every new screen is scanned with axe-core and must show no violation of any impact level.
 
@@ -212,7 +212,7 @@ describe('team lead, administrator and department screens', { timeout: 420_000 }
     await dialog.getByLabel('Tekst voor inwoners (optioneel)').fill('Voor een paspoort komt u alleen op afspraak.');
     await dialog.getByRole('button', { name: 'Melding plaatsen' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.locator('.dept-card[data-department="burgerzaken"] .notice-list').getByText('Alleen op afspraak').waitFor();
+    await page.locator('.dept-card[data-department="burgerzaken"] .notice-list').getByText('Alleen op afspraak', { exact: true }).waitFor();
     await page.getByRole('button', { name: /Geschiedenis tonen/ }).click();
     await page.locator('.notice-history').getByText(/Geplaatst door/).waitFor();
     await noA11yIssues(page, 'departments-history');
