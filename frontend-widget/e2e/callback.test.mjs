@@ -10,8 +10,9 @@ let browser;
 let staff;
 
 before(async () => {
-  // an agent for another topic only: nobody serves "Afval" or "Belastingen"
-  staff = await createAgent(['overig'], 'Bram');
+  // a team lead for another topic only: nobody serves "Afval" or "Belastingen", and a team lead
+  // reads the callback requests of every topic (an agent only those of their own topics)
+  staff = await createAgent(['overig'], 'Bram', ['supervisor']);
   browser = await launch();
 });
 

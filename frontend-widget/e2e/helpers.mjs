@@ -65,14 +65,14 @@ export function loginAs(username, password) {
   return login(username, password);
 }
 
-/** A fresh agent account for these topics; returns its token and display name. */
-export async function createAgent(topics, displayName = 'Anne') {
+/** A fresh agent account (or another staff role) for these topics; returns its token and display name. */
+export async function createAgent(topics, displayName = 'Anne', roles = ['agent']) {
   adminToken ??= await login('admin', ADMIN_PASSWORD);
   const username = `agent${Date.now().toString(36)}${++agents}`;
   const password = 'agent-password-' + username;
   const res = await api('POST', '/api/v1/admin/users', {
     token: adminToken,
-    body: { username, displayName, password, roles: ['agent'], topics, maxConcurrent: 3 },
+    body: { username, displayName, password, roles, topics, maxConcurrent: 3 },
   });
   assert.ok(res.status === 201 || res.status === 200, `create agent: ${res.status} ${res.text}`);
   return { token: await login(username, password), displayName };

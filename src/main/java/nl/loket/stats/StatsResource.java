@@ -8,6 +8,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import nl.loket.platform.Db;
+import nl.loket.platform.Days;
 import nl.loket.platform.Problem;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
@@ -16,7 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,7 +113,7 @@ public class StatsResource {
             + "a conversation counts in the hour it started")
     public Uni<HourlyStats> hourly(@QueryParam("date") String date, @QueryParam("topic") String topic) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        LocalDate day = date(date, "date", errors);
+        LocalDate day = Days.parse(date, "date", errors);
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
@@ -145,8 +145,8 @@ public class StatsResource {
             + "median and p90 wait, average handle time and rating; days in Europe/Amsterdam, both inclusive")
     public Uni<Stats> stats(@QueryParam("from") String from, @QueryParam("to") String to) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        LocalDate start = date(from, "from", errors);
-        LocalDate end = date(to, "to", errors);
+        LocalDate start = Days.parse(from, "from", errors);
+        LocalDate end = Days.parse(to, "to", errors);
         if (start != null && end != null && (end.isBefore(start) || ChronoUnit.DAYS.between(start, end) > 366)) {
             errors.add(new Problem.FieldError("to", "op of na from, hoogstens een jaar later / on or after from, at most a year later"));
         }
@@ -168,18 +168,5 @@ public class StatsResource {
 
     private static Double round(Double value) {
         return value == null ? null : Math.round(value * 10) / 10.0;
-    }
-
-    private static LocalDate date(String value, String field, List<Problem.FieldError> errors) {
-        if (value == null) {
-            errors.add(new Problem.FieldError(field, "verplicht, bijvoorbeeld 2026-11-30 / required, for example 2026-11-30"));
-            return null;
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            errors.add(new Problem.FieldError(field, "geen datum als 2026-11-30 / not a date like 2026-11-30"));
-            return null;
-        }
     }
 }

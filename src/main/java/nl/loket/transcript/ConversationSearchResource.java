@@ -10,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import nl.loket.audit.Audit;
 import nl.loket.platform.Db;
+import nl.loket.platform.Days;
 import nl.loket.platform.Problem;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
@@ -70,8 +71,8 @@ public class ConversationSearchResource {
                                   @QueryParam("agentId") String agentId, @QueryParam("limit") Integer limit,
                                   @QueryParam("offset") Integer offset) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        LocalDate start = StaffReads.day(from, "from", errors);
-        LocalDate end = StaffReads.day(to, "to", errors);
+        LocalDate start = Days.parse(from, "from", errors);
+        LocalDate end = Days.parse(to, "to", errors);
         StaffReads.checkPeriod(start, end, errors);
         String wantedOutcome = blank(outcome);
         if (wantedOutcome != null && !OUTCOMES.contains(wantedOutcome)) {

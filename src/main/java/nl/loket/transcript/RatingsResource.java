@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import nl.loket.audit.Audit;
 import nl.loket.platform.Db;
+import nl.loket.platform.Days;
 import nl.loket.platform.Problem;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
@@ -140,8 +141,8 @@ public class RatingsResource {
 
     private static Query query(String from, String to, String topic) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        LocalDate start = StaffReads.day(from, "from", errors);
-        LocalDate end = StaffReads.day(to, "to", errors);
+        LocalDate start = Days.parse(from, "from", errors);
+        LocalDate end = Days.parse(to, "to", errors);
         StaffReads.checkPeriod(start, end, errors);
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);

@@ -5,7 +5,6 @@ import nl.loket.security.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
@@ -20,19 +19,6 @@ final class StaffReads {
         var groups = jwt.getGroups();
         return groups.contains(Roles.ADMIN) ? Roles.ADMIN : groups.contains(Roles.SUPERVISOR) ? Roles.SUPERVISOR
                 : groups.contains(Roles.INTEGRATOR) ? Roles.INTEGRATOR : Roles.AGENT;
-    }
-
-    static LocalDate day(String value, String field, List<Problem.FieldError> errors) {
-        if (value == null || value.isBlank()) {
-            errors.add(new Problem.FieldError(field, "verplicht, bijvoorbeeld 2026-11-30 / required, for example 2026-11-30"));
-            return null;
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            errors.add(new Problem.FieldError(field, "geen datum als 2026-11-30 / not a date like 2026-11-30"));
-            return null;
-        }
     }
 
     /** A period of Amsterdam days, both inclusive, at most a year. */
