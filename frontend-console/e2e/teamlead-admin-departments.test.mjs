@@ -71,7 +71,7 @@ describe('team lead, administrator and department screens', { timeout: 420_000 }
     });
     const topics = ['paspoort-id', 'rijbewijs'];
     await createUser(admin, { username: 'tl-sara', displayName: 'Sara', password: PASSWORD, roles: ['supervisor'], topics });
-    await createUser(admin, { username: 'tl-anne', displayName: 'Anne', password: PASSWORD, roles: ['agent'], topics });
+    await createUser(admin, { username: 'tl-anne', displayName: 'Anouk', password: PASSWORD, roles: ['agent'], topics });
     await createUser(admin, { username: 'tl-dora', displayName: 'Dora', password: PASSWORD, roles: ['department'], topics: [], department: 'burgerzaken' });
     await createUser(admin, { username: 'tl-piet', displayName: 'Piet', password: PASSWORD, roles: ['agent'], topics });
     chrome = await launchBrowser();
@@ -88,7 +88,7 @@ describe('team lead, administrator and department screens', { timeout: 420_000 }
     await nav(page, 'Teamleider').click();
     const live = page.locator('section[aria-labelledby="live-title"]');
     await until(async () => /1/.test(await live.locator('tr[data-topic="paspoort-id"] td').nth(1).textContent()), 'live board: 1 waiting');
-    await page.locator('section[aria-labelledby="agents-title"]').getByRole('rowheader', { name: 'Anne' }).waitFor();
+    await page.locator('section[aria-labelledby="agents-title"]').getByRole('rowheader', { name: 'Anouk' }).waitFor();
     await screenshot(page, 'tl-01-overview');
     await noA11yIssues(page, 'teamlead-overview');
 
@@ -132,7 +132,7 @@ describe('team lead, administrator and department screens', { timeout: 420_000 }
   });
 
   it('a rating comment shows in the KCM view and in the CSV, formulas defused', async () => {
-    // two conversations, closed by Anne and rated by their residents
+    // two conversations, closed by Anouk and rated by their residents
     const anne = await login('tl-anne');
     for (const [name, score, comment] of [
       ['Kees', 2, COMMENT],
