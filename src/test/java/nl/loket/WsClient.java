@@ -111,6 +111,16 @@ public final class WsClient implements AutoCloseable {
         return closeReason;
     }
 
+    /**
+     * Waits until the connection is closed, and gives the reason when the close frame reached
+     * this client. A server that closes while this client is still sending can lose the close
+     * frame in the race: the connection is gone, the reason unknown (empty).
+     */
+    public java.util.Optional<CloseReason> awaitGone() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> closeReason != null || !connection.isOpen());
+        return java.util.Optional.ofNullable(closeReason);
+    }
+
     public boolean isOpen() {
         return connection.isOpen();
     }

@@ -112,7 +112,7 @@ public class Conversations {
                         "Vanaf dit adres lopen al " + limit + " gesprekken. Sluit er een af of probeer het later opnieuw. "
                                 + "/ There are already " + limit + " open conversations from this address. Close one or try again later.");
             }
-            db.delivered(new Signal.Queue(topic));
+            db.delivered(new Signal.Queue(topic, true));
             return new Started(id, created.queuedAt(), created.position());
         });
     }

@@ -30,10 +30,18 @@ public sealed interface Signal {
         }
     }
 
-    /** The queue of a topic changed: positions and boards must be recomputed. */
-    record Queue(String topic) implements Signal {
+    /**
+     * The queue of a topic changed: boards must be recomputed, and unless {@code arrival},
+     * positions and estimates too. An arrival joins the end of the queue: nobody already waiting
+     * moves, and an estimate depends on a position and the agents, not on who waits behind.
+     */
+    record Queue(String topic, boolean arrival) implements Signal {
+        public Queue(String topic) {
+            this(topic, false);
+        }
+
         public String encode() {
-            return "q|" + topic;
+            return (arrival ? "n|" : "q|") + topic;
         }
     }
 
@@ -105,6 +113,7 @@ public sealed interface Signal {
         return switch (kind) {
             case "e" -> new Conversation(new JsonObject(rest));
             case "q" -> new Queue(rest);
+            case "n" -> new Queue(rest, true);
             case "a" -> new Agent(UUID.fromString(rest));
             case "u" -> new Account(UUID.fromString(rest));
             case "t" -> {

@@ -64,6 +64,8 @@ public class QueueService {
     private volatile long cachedAtNanos;
     private volatile boolean stale = true;
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    /** Changes other than arrivals: those that can move a waiting resident or change an estimate. */
+    private final java.util.concurrent.atomic.AtomicLong estimateGeneration = new java.util.concurrent.atomic.AtomicLong();
 
     public QueueService(Db db) {
         this.db = db;
@@ -89,6 +91,12 @@ public class QueueService {
 
     /** Something changed that the next reader must see. */
     public void invalidate() {
+        estimateGeneration.incrementAndGet();
+        arrived();
+    }
+
+    /** A conversation joined the end of a queue: the counts change, no position or estimate does. */
+    private void arrived() {
         generation.incrementAndGet();
         stale = true;
     }
@@ -101,8 +109,19 @@ public class QueueService {
         return snapshot.generation() == generation.get();
     }
 
+    /**
+     * Whether no change but arrivals was signalled since the snapshot was read: its estimates
+     * still hold. During a surge arrivals come every few milliseconds; a waiting room that asked
+     * {@link #current} would never be done.
+     */
+    public boolean estimatesCurrent(QueueSnapshot snapshot) {
+        return snapshot.estimateGeneration() == estimateGeneration.get();
+    }
+
     void onSignal(@Observes Signal signal) {
-        if (signal instanceof Signal.Queue || signal instanceof Signal.Agent || signal instanceof Signal.Callbacks
+        if (signal instanceof Signal.Queue q && q.arrival()) {
+            arrived();
+        } else if (signal instanceof Signal.Queue || signal instanceof Signal.Agent || signal instanceof Signal.Callbacks
                 || signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
             invalidate();
         }
@@ -110,6 +129,7 @@ public class QueueService {
 
     private Uni<QueueSnapshot> read() {
         long before = generation.get();
+        long estimatesBefore = estimateGeneration.get();
         return db.query(SNAPSHOT, Tuple.of(HANDLE_TIME_SAMPLE)).map(rows -> {
             Map<String, QueueSnapshot.TopicLoad> topics = new HashMap<>();
             Instant at = Instant.now();
@@ -129,7 +149,7 @@ public class QueueService {
                         r.getLong("callbacks_open").intValue(), r.getLong("away").intValue(),
                         (int) agents.stream().filter(a -> a.active() >= a.maxConcurrent()).count()));
             }
-            return new QueueSnapshot(at, Map.copyOf(topics), before);
+            return new QueueSnapshot(at, Map.copyOf(topics), before, estimatesBefore);
         });
     }
 }

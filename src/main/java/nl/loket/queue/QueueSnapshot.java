@@ -6,9 +6,14 @@ import java.util.Map;
 
 /**
  * Every topic's queue and the agents able to serve it, read in one go. {@code generation}: the
- * number of changes signalled before it was read (see {@link QueueService#current}).
+ * number of changes signalled before it was read (see {@link QueueService#current});
+ * {@code estimateGeneration}: the same without arrivals (see {@link QueueService#estimatesCurrent}).
  */
-public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long generation) {
+public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long generation, long estimateGeneration) {
+
+    public QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long generation) {
+        this(at, topics, generation, generation);
+    }
 
     /**
      * {@code agents}: the available agents serving the topic (online, not away; full ones too);

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The residents waiting on this node, by topic, and their places in the queue. When a queue
- * changes (an arrival, a claim, an agent coming or going), the next tick reads the positions of
+ * changes (a claim, a departure, a transfer, an agent coming or going; not an arrival, which
+ * joins the end and moves nobody), the next tick reads the positions of
  * every local waiting resident of the changed topics in one query, computes the estimate once
  * per topic and hands each resident their place; a resident's connection sends a frame only when
  * what they see changed. The cost of a tick is two queries and one comparison per waiting
@@ -73,7 +74,10 @@ public class WaitingRoom {
 
     void onSignal(@Observes Signal signal) {
         if (signal instanceof Signal.Queue q) {
-            dirty.add(q.topic());
+            if (!q.arrival()) {
+                // an arrival joins the end: nobody waiting moves, and the newcomer is told at connect
+                dirty.add(q.topic());
+            }
         } else if (signal instanceof Signal.Agent || signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
             // agents coming, going or filling up change every topic's estimate and offers
             allDirty.set(true);
@@ -146,7 +150,7 @@ public class WaitingRoom {
         Uni.combine().all().unis(conversations.positions(List.copyOf(changed), ids), queues.snapshot(), topics.topics()).asTuple()
                 .subscribe().with(t -> {
                     try {
-                        if (!queues.current(t.getItem2())) {
+                        if (!queues.estimatesCurrent(t.getItem2())) {
                             changed.forEach(dirty::add); // the estimate came from before the last change: again next tick
                         }
                         Map<UUID, Integer> positions = t.getItem1();

