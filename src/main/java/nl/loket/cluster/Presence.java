@@ -1,6 +1,7 @@
 package nl.loket.cluster;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.conversation.Conversations;
 import nl.loket.platform.Db;
 import nl.loket.platform.NodeId;
+import nl.loket.platform.Signal;
 import nl.loket.user.UserRepository;
 
 import java.time.Duration;
@@ -49,12 +51,17 @@ public class Presence {
      * connections on any node (tabs, devices): then nothing is recorded and the answer is false.
      */
     public Uni<Boolean> residentConnected(String connectionId, UUID conversationId, int max) {
-        return db.tx(tx -> lockSubject(tx, conversationId)
-                .chain(() -> tx.query("select count(*) as n from presence where kind = 'resident' and subject = $1",
-                        Tuple.of(conversationId)))
-                .chain(rows -> rows.iterator().next().getLong("n") >= max ? Uni.createFrom().item(false)
-                        : insert(tx, connectionId, node.id(), RESIDENT, conversationId)
-                        .chain(() -> conversations.residentBack(tx, conversationId)).replaceWith(true)));
+        // one statement (V28): lock, count, insert, and the conversation's "resident is back"
+        return db.query("select accepted, event from loket_resident_connected($1, $2, $3, $4, $5)",
+                        Tuple.of(connectionId, node.id(), conversationId, max, db.node()))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    String event = row.getString("event");
+                    if (event != null) {
+                        db.delivered(new Signal.Conversation(new JsonObject(event)));
+                    }
+                    return row.getBoolean("accepted");
+                });
     }
 
     public Uni<Void> residentDisconnected(String connectionId, UUID conversationId) {

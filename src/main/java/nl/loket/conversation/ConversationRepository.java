@@ -42,6 +42,22 @@ class ConversationRepository {
         return db.query(ConversationRow.SELECT + "where c.id = $1", Tuple.of(id)).map(ConversationRepository::first);
     }
 
+    /** The conversation and, while it waits, its 1-based place in its queue (0 otherwise), in one statement. */
+    Uni<Optional<Conversations.Placed>> findPlaced(UUID id) {
+        return db.query("select " + ConversationRow.COLUMNS + """
+                        , case when c.state = $2 then (select count(*) from conversation q where q.state = $2
+                            and q.topic = c.topic and (q.queued_at, q.id) <= (c.queued_at, c.id)) else 0 end as place
+                        """ + ConversationRow.FROM + "where c.id = $1", Tuple.of(id, ConversationState.QUEUED.wire()))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return Optional.empty();
+                    }
+                    Row r = it.next();
+                    return Optional.of(new Conversations.Placed(ConversationRow.map(r), r.getLong("place").intValue()));
+                });
+    }
+
     static Uni<Optional<ConversationRow>> find(Db.Tx tx, UUID id) {
         return tx.query(ConversationRow.SELECT + "where c.id = $1", Tuple.of(id)).map(ConversationRepository::first);
     }
@@ -249,9 +265,10 @@ class ConversationRepository {
     // ---- the resident's presence -----------------------------------------------------------
 
     /** The resident is connected again; true when they had counted as gone. */
-    static Uni<Boolean> residentBack(Db.Tx tx, UUID conversationId) {
-        return tx.query("update conversation set resident_gone_at = null where id = $1 and resident_gone_at is not null returning id",
-                Tuple.of(conversationId)).map(rows -> rows.size() > 0);
+    /** The resident is connected again (V28's loket_resident_back); the change's event when they had counted as gone, else null. */
+    static Uni<String> residentBack(Db.Tx tx, UUID conversationId) {
+        return tx.query("select loket_resident_back($1, $2) as e", Tuple.of(conversationId, tx.node()))
+                .map(rows -> rows.iterator().next().getString("e"));
     }
 
     /** Marks the resident gone from {@code at}, unless they still have a connection somewhere; the ids marked. */

@@ -13,11 +13,14 @@ public record ConversationRow(UUID id, String topic, String residentName, String
                               boolean confidential, int lastSeq, Instant updatedAt, UUID callbackId, long version,
                               boolean residentOnline) {
 
-    public static final String SELECT = "select c.id, c.topic, c.resident_name, c.locale, c.state, c.created_at, "
+    static final String COLUMNS = "c.id, c.topic, c.resident_name, c.locale, c.state, c.created_at, "
             + "c.queued_at, c.assigned_at, c.assigned_agent, u.display_name as agent_name, c.closed_at, c.close_reason, "
             + "c.outcome, c.summary, c.confidential, c.last_seq, c.updated_at, c.callback_id, c.version, "
-            + "c.resident_gone_at is null as resident_online "
-            + "from conversation c left join app_user u on u.id = c.assigned_agent ";
+            + "c.resident_gone_at is null as resident_online ";
+
+    static final String FROM = "from conversation c left join app_user u on u.id = c.assigned_agent ";
+
+    public static final String SELECT = "select " + COLUMNS + FROM;
 
     public static ConversationRow map(Row r) {
         return new ConversationRow(r.getUUID("id"), r.getString("topic"), r.getString("resident_name"),

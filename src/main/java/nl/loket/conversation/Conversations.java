@@ -53,6 +53,15 @@ public class Conversations {
 
     // ---- reads ---------------------------------------------------------------------------------
 
+    /** A conversation and its 1-based place in its queue while it waits (0 otherwise). */
+    public record Placed(ConversationRow conversation, int position) {
+    }
+
+    /** The conversation and, while it waits, where it stands: one read, for a resident's (re)connection. */
+    public Uni<Optional<Placed>> findPlaced(UUID id) {
+        return repository.findPlaced(id);
+    }
+
     public Uni<Optional<ConversationRow>> find(UUID id) {
         return repository.find(id);
     }
@@ -328,9 +337,11 @@ public class Conversations {
 
     /** The resident has a connection again: no grace period runs. */
     public Uni<Void> residentBack(Db.Tx tx, UUID conversationId) {
-        return ConversationRepository.residentBack(tx, conversationId).chain(changed -> changed
-                ? ConversationRepository.announce(tx, conversationId, ConversationEvent.PRESENCE, null, null)
-                : Uni.createFrom().voidItem());
+        return ConversationRepository.residentBack(tx, conversationId).invoke(event -> {
+            if (event != null) {
+                tx.announced(event);
+            }
+        }).replaceWithVoid();
     }
 
     /**

@@ -160,8 +160,9 @@ final class ResidentSession implements Follower {
             }
             if (e.state() == ConversationState.QUEUED && state != ConversationState.QUEUED) {
                 // back in a queue (a transfer, the agent gone): where, takes one read
+                long changes = room.changes();
                 return sendAll(frames).chain(() -> conversations.position(conversationId))
-                        .chain(position -> room.place(this, e.topic(), position))
+                        .chain(position -> room.place(this, e.topic(), position, changes))
                         .chain(p -> sendAll(apply(e, p)))
                         .chain(this::deliver);
             }
@@ -190,17 +191,18 @@ final class ResidentSession implements Follower {
 
     /** The conversation as stored now: state, place and everything after the last seq sent. */
     private Uni<Void> read() {
-        return conversations.find(conversationId).chain(found -> {
+        long changes = room.changes();
+        return conversations.findPlaced(conversationId).chain(found -> {
             if (found.isEmpty()) {
                 // a valid resident token whose subject is no conversation (a callback request's, say)
                 return send(new Out.Error("not_found", "Onbekend gesprek. / Unknown conversation.", null))
                         .chain(() -> connection.close(new CloseReason(1008, "unknown conversation")));
             }
-            ConversationRow conv = found.get();
+            ConversationRow conv = found.get().conversation();
             Uni<List<Message>> missed = conv.lastSeq() > lastSeq
                     ? conversations.messagesAfter(conversationId, lastSeq, false) : Uni.createFrom().item(List.of());
             Uni<WaitingRoom.Place> where = conv.state() == ConversationState.QUEUED
-                    ? conversations.position(conversationId).chain(position -> room.place(this, conv.topic(), position))
+                    ? room.place(this, conv.topic(), found.get().position(), changes)
                     : Uni.createFrom().nullItem();
             return Uni.combine().all().unis(missed, where).with((messages, p) -> sendAll(apply(ConversationEvent.read(conv, messages), p)))
                     .chain(sending -> sending);

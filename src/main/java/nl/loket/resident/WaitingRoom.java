@@ -84,9 +84,22 @@ public class WaitingRoom {
         }
     }
 
-    /** The resident waits in the topic at the given position: their place now (estimate and offer included). */
-    Uni<Place> place(ResidentSession session, String topic, int position) {
+    /** Changes so far that can move a waiting resident: taken before reading a position, handed to {@link #place}. */
+    long changes() {
+        return queues.estimateChanges();
+    }
+
+    /**
+     * The resident waits in the topic at the given position, read after {@code changesBefore}
+     * (from {@link #changes}): their place now (estimate and offer included). A change signalled
+     * since the read began may have been ticked before the resident was here to hear it, so the
+     * topic is looked at again on the next tick.
+     */
+    Uni<Place> place(ResidentSession session, String topic, int position, long changesBefore) {
         enter(session, topic);
+        if (queues.estimateChanges() != changesBefore) {
+            dirty.add(topic);
+        }
         return Uni.combine().all().unis(queues.snapshot(), topics.find(topic)).asTuple()
                 .map(t -> place(t.getItem2(), t.getItem1(), position, Instant.now()));
     }
