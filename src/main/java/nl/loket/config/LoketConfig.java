@@ -120,6 +120,17 @@ public interface LoketConfig {
         @WithDefault("3")
         int socketsPerConversation();
 
+        /**
+         * Conversations being started at once on one node; further starts wait in line, so a surge
+         * of arrivals leaves database connections and event-loop turns to the chats going on.
+         */
+        @WithDefault("8")
+        int concurrentStarts();
+
+        /** Starts that may wait in that line per node; beyond it a start is answered 503 with Retry-After. */
+        @WithDefault("5000")
+        int waitingStarts();
+
         /** Requests per minute per client address on the public POST endpoints. */
         @WithDefault("60")
         int publicRatePerMinute();

@@ -1,6 +1,7 @@
 package nl.loket.resident;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -51,11 +52,13 @@ public class ConversationResource {
     private final ClientKeys clientKeys;
     private final LoketConfig config;
     private final Privacy privacy;
+    private final ArrivalGate arrivals;
 
     public ConversationResource(TopicCatalog topics, Conversations conversations,
                                 QueueService queues, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt, ClientKeys clientKeys, LoketConfig config,
-                                Privacy privacy) {
+                                Privacy privacy, ArrivalGate arrivals) {
         this.privacy = privacy;
+        this.arrivals = arrivals;
         this.topics = topics;
         this.conversations = conversations;
         this.queues = queues;
@@ -75,7 +78,8 @@ public class ConversationResource {
     }
 
     @POST
-    @Operation(summary = "Start a conversation: 201 with the resident token; 400 unknown topic; 409 topic closed (with nextOpenAt)")
+    @Operation(summary = "Start a conversation: 201 with the resident token; 400 unknown topic; 409 topic closed (with nextOpenAt); "
+            + "503 with Retry-After when this node's line of starts is full (a surge)")
     public Uni<Response> start(@NotNull @Valid StartRequest request, @Context HttpServerRequest http) {
         String address = ClientAddress.of(http);
         rateLimits.checkPublic(address);
@@ -91,13 +95,15 @@ public class ConversationResource {
                         .with("nextOpenAt", next == null ? null : next.toString()).response());
             }
             // one statement stores it and says where it stands; the estimate comes from the shared snapshot
-            return Uni.combine().all().unis(conversations.create(topic.id(), name, locale, clientKeys.of(address),
-                    config.limits().openConversationsPerAddress()), queues.snapshot()).asTuple().map(t -> {
+            return arrivals.through(() -> Uni.combine().all().unis(conversations.create(topic.id(), name, locale, clientKeys.of(address),
+                    config.limits().openConversationsPerAddress()), queues.snapshot()).asTuple()
+                    // the token's RSA signature takes a millisecond or two: not on an event loop, where chats wait behind it
+                    .emitOn(Infrastructure.getDefaultWorkerPool()).map(t -> {
                 Conversations.Started conv = t.getItem1();
                 Integer ewt = t.getItem2().topic(topic.id()).estimate(conv.position());
                 return Response.status(201).entity(new Started(conv.id().toString(), tokens.resident(conv.id()),
                         topic.id(), "queued", conv.position(), ewt)).build();
-            });
+            }));
         });
     }
 

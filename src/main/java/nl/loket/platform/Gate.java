@@ -1,0 +1,83 @@
+package nl.loket.platform;
+
+import io.smallrye.mutiny.Uni;
+
+import java.util.ArrayDeque;
+import java.util.function.Supplier;
+
+/**
+ * At most {@code limit} pieces of asynchronous work at once; the rest wait in arrival order, and
+ * beyond {@code maxWaiting} waiting ones a newcomer is refused with {@code refusal}. Used where a
+ * surge of one kind of request (residents starting conversations) must not take every database
+ * connection and every turn of the event loops from the rest (the chats already going on).
+ */
+public final class Gate {
+
+    private final int limit;
+    private final int maxWaiting;
+    private final Supplier<RuntimeException> refusal;
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    private int running;
+
+    public Gate(int limit, int maxWaiting, Supplier<RuntimeException> refusal) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a gate lets at least one through");
+        }
+        this.limit = limit;
+        this.maxWaiting = maxWaiting;
+        this.refusal = refusal;
+    }
+
+    /** Runs {@code work} when a place is free; its outcome is the outcome of the returned Uni. */
+    public <T> Uni<T> through(Supplier<Uni<T>> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            Runnable start = () -> {
+                Uni<T> running;
+                try {
+                    running = work.get();
+                } catch (RuntimeException e) {
+                    release();
+                    emitter.fail(e);
+                    return;
+                }
+                running.onTermination().invoke(this::release).subscribe().with(emitter::complete, emitter::fail);
+            };
+            if (!enter(start)) {
+                emitter.fail(refusal.get());
+            }
+        });
+    }
+
+    /** Starts at once when a place is free, else waits in line; false when the line is full. */
+    private boolean enter(Runnable start) {
+        synchronized (this) {
+            if (running >= limit) {
+                if (waiting.size() >= maxWaiting) {
+                    return false;
+                }
+                waiting.add(start);
+                return true;
+            }
+            running++;
+        }
+        start.run();
+        return true;
+    }
+
+    private void release() {
+        Runnable next;
+        synchronized (this) {
+            next = waiting.poll();
+            if (next == null) {
+                running--;
+                return;
+            }
+        }
+        next.run(); // the place passes on to the next in line
+    }
+
+    /** How many wait for a place now. */
+    public synchronized int waiting() {
+        return waiting.size();
+    }
+}
