@@ -152,6 +152,11 @@ export class Widget {
       save(session);
       this.startClient(session, true, started);
     } catch (err) {
+      if (err instanceof ApiError && err.status === 503) {
+        // a surge: this node's line of new chats is full; a callback needs no agent now
+        this.showCallbackForm({ mode: 'direct', topic: t, intro: this.s.callbackIntroBusy });
+        return;
+      }
       if (!(err instanceof ApiError && err.status === 409)) throw err;
       // the topic closed while the resident read the house rules
       const next = typeof err.body.nextOpenAt === 'string' ? this.when(err.body.nextOpenAt) : null;

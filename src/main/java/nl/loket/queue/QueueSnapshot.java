@@ -3,6 +3,7 @@ package nl.loket.queue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Every topic's queue and the agents able to serve it, read in one go. {@code generation}: the
@@ -27,6 +28,11 @@ public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long gene
                          double averageHandleSeconds, boolean capacityShort, int callbacksOpen) {
             this(topic, waiting, oldestQueuedAt, agents, averageHandleSeconds, capacityShort, callbacksOpen, 0,
                     (int) agents.stream().filter(a -> a.active() >= a.maxConcurrent()).count());
+        }
+
+        /** {@link #estimate} for many positions: the agents are summed once. */
+        public IntFunction<Integer> estimates() {
+            return WaitEstimate.forQueue(agents, averageHandleSeconds);
         }
 
         public Integer estimate(int position) {

@@ -1,6 +1,7 @@
 package nl.loket.queue;
 
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Estimated wait time for a queue position. Pure, so the model can be tested on its own.
@@ -24,16 +25,20 @@ public final class WaitEstimate {
     private WaitEstimate() {
     }
 
-    public static Integer seconds(int position, List<Agent> available, double averageHandleSeconds) {
+    /** The estimate for any position, with the agents' slots summed once (a tick asks it for every waiting resident). */
+    public static IntFunction<Integer> forQueue(List<Agent> available, double averageHandleSeconds) {
         if (available.isEmpty()) {
-            return null;
+            return position -> null;
         }
         int slots = available.stream().mapToInt(Agent::maxConcurrent).sum();
         int free = available.stream().mapToInt(Agent::free).sum();
         if (slots <= 0) {
-            return null;
+            return position -> null;
         }
-        int ahead = Math.max(0, position - free);
-        return (int) Math.ceil(ahead * averageHandleSeconds / slots);
+        return position -> (int) Math.ceil(Math.max(0, position - free) * averageHandleSeconds / slots);
+    }
+
+    public static Integer seconds(int position, List<Agent> available, double averageHandleSeconds) {
+        return forQueue(available, averageHandleSeconds).apply(position);
     }
 }

@@ -16,6 +16,7 @@ import nl.loket.topic.TopicCatalog;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The residents waiting on this node, by topic, and their places in the queue. When a queue
@@ -131,10 +134,21 @@ public class WaitingRoom {
     }
 
     private Place place(Optional<Topic> topic, QueueSnapshot snapshot, int position, Instant now) {
+        return placeMaker(topic, snapshot, now).place(position);
+    }
+
+    /** A topic's estimate and offer, worked out once, for any position in its queue. */
+    private record PlaceMaker(IntFunction<Integer> estimates, Function<Integer, String> offers) {
+        Place place(int position) {
+            Integer ewt = estimates.apply(position);
+            return new Place(position, ewt, offers.apply(ewt));
+        }
+    }
+
+    private PlaceMaker placeMaker(Optional<Topic> topic, QueueSnapshot snapshot, Instant now) {
         QueueSnapshot.TopicLoad load = snapshot.topic(topic.map(Topic::id).orElse(""));
-        Integer ewt = load.estimate(position);
-        String offer = topic.map(t -> topics.offerReason(t, load, ewt, now)).orElse(null);
-        return new Place(position, ewt, offer);
+        return new PlaceMaker(load.estimates(), topic.<Function<Integer, String>>map(
+                t -> topics.offers(t, load, now)).orElse(ewt -> null));
     }
 
     private void tick() {
@@ -168,11 +182,14 @@ public class WaitingRoom {
                         }
                         Map<UUID, Integer> positions = t.getItem1();
                         Instant now = Instant.now();
+                        // the estimate and the offer's reasons once per topic; per resident only their position
+                        Map<String, PlaceMaker> makers = new HashMap<>();
                         for (ResidentSession s : sessions) {
                             Integer position = positions.get(s.conversationId());
                             String topic = topicOf.get(s);
                             if (position != null && topic != null) {
-                                s.place(place(Optional.ofNullable(t.getItem3().get(topic)), t.getItem2(), position, now));
+                                s.place(makers.computeIfAbsent(topic, k -> placeMaker(Optional.ofNullable(t.getItem3().get(k)),
+                                        t.getItem2(), now)).place(position));
                             }
                         }
                     } finally {

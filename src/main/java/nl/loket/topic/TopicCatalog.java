@@ -12,8 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.function.Function;
 
 /**
  * The topics with their opening hours, read at most every few seconds (every waiting resident
@@ -88,8 +88,18 @@ public class TopicCatalog {
 
     /** Why a resident waiting at {@code position} should be offered a callback now, or null. */
     public String offerReason(Topic topic, QueueSnapshot.TopicLoad load, Integer ewt, Instant now) {
+        return offers(topic, load, now).apply(ewt);
+    }
+
+    /**
+     * {@link #offerReason} for many residents of one topic: the opening hours are looked at once,
+     * the answer per resident depends only on their estimate.
+     */
+    public Function<Integer, String> offers(Topic topic, QueueSnapshot.TopicLoad load, Instant now) {
         Instant openUntil = topic.hours().closingTime(now).orElse(null);
         boolean aroundTheClock = config.alwaysOpen() && !topic.hours().closedDay(now);
-        return OfferPolicy.reason(now, aroundTheClock, openUntil, load.capacityShort(), ewt, topic.callbackThresholdSeconds());
+        boolean capacityShort = load.capacityShort();
+        int threshold = topic.callbackThresholdSeconds();
+        return ewt -> OfferPolicy.reason(now, aroundTheClock, openUntil, capacityShort, ewt, threshold);
     }
 }

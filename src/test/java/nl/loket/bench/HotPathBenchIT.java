@@ -1133,6 +1133,13 @@ class HotPathBenchIT {
             env.put("LOKET_LIMITS_AGENT_FRAMES", "100000");
             env.put("LOKET_GRACE_RESIDENT", "10m");
             env.put("LOKET_GRACE_AGENT", "10m");
+            // -Dloket.bench.env=LOKET_X=1,LOKET_Y=2: settings of the server to compare
+            for (String setting : System.getProperty("loket.bench.env", "").split(",")) {
+                int eq = setting.indexOf('=');
+                if (eq > 0) {
+                    env.put(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
+                }
+            }
             Path log = TARGET.resolve("hotpath-loket-" + label + ".log");
             b.redirectErrorStream(true).redirectOutput(log.toFile());
             t.process = b.start();
