@@ -124,7 +124,7 @@ public interface LoketConfig {
          * Conversations being started at once on one node; further starts wait in line, so a surge
          * of arrivals leaves database connections and event-loop turns to the chats going on.
          */
-        @WithDefault("8")
+        @WithDefault("16")
         int concurrentStarts();
 
         /** Starts that may wait in that line per node; beyond it a start is answered 503 with Retry-After. */

@@ -1,0 +1,50 @@
+// Issue 10, seen from the widget: on the day of a surge a node lets a few starts through at once
+// and queues the rest; when its line is full it answers 503 `busy` (the line itself is tested in
+// the service's GateTest). Filling the line of a real node takes a surge, so here the browser gets
+// that answer for one start, and the widget must turn it into a callback request, not an error.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { BASE, admin, api, launch, openWidget, withSnapshot } from './helpers.mjs';
+
+const STAMP = Date.now().toString(36);
+const TOPIC = { id: `druk-${STAMP}`, nameNl: `Drukte ${STAMP}`, nameEn: `Busy ${STAMP}` };
+const ALL_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:59']]]));
+
+let browser;
+
+before(async () => {
+  const created = await api('POST', '/api/v1/admin/topics', {
+    token: await admin(),
+    body: { ...TOPIC, sortOrder: 999, openingHours: ALL_DAY, closedDates: [] },
+  });
+  assert.equal(created.status, 201, `create topic: ${created.status} ${created.text}`);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('a full line of starts makes the widget offer a callback request', withSnapshot(() => browser, 'busy', async () => {
+  const page = await browser.newPage();
+  let answered = 0;
+  await page.route('**/api/v1/conversations', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    answered++;
+    await route.fulfill({
+      status: 503,
+      headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '60' },
+      body: JSON.stringify({ type: '/problems/busy', title: 'Het is nu erg druk / It is very busy right now', status: 503 }),
+    });
+  });
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
+  await page.getByRole('button', { name: TOPIC.nameNl, exact: true }).click();
+  await page.getByRole('button', { name: 'Start de chat' }).click();
+  await dialog.getByRole('heading', { name: 'Terugbelverzoek' }).waitFor();
+  await dialog.getByText('Er is nu geen medewerker vrij voor de chat.', { exact: false }).waitFor();
+  assert.equal(answered, 1, 'the start reached the line once');
+  await page.close();
+}));
