@@ -3,6 +3,7 @@ package nl.loket.platform;
 import io.smallrye.mutiny.Uni;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -28,10 +29,20 @@ public final class Gate {
         this.refusal = refusal;
     }
 
-    /** Runs {@code work} when a place is free; its outcome is the outcome of the returned Uni. */
+    /**
+     * Runs {@code work} when a place is free; its outcome is the outcome of the returned Uni. A
+     * caller that goes away while waiting (the HTTP client hung up) leaves the line. Meant for
+     * I/O: work that completes on the calling thread starts its successor on the same stack.
+     */
     public <T> Uni<T> through(Supplier<Uni<T>> work) {
         return Uni.createFrom().emitter(emitter -> {
+            // before its start, the only way to end is the caller going away
+            AtomicBoolean gone = new AtomicBoolean();
             Runnable start = () -> {
+                if (gone.get()) {
+                    release();
+                    return;
+                }
                 Uni<T> running;
                 try {
                     running = work.get();
@@ -42,10 +53,18 @@ public final class Gate {
                 }
                 running.onTermination().invoke(this::release).subscribe().with(emitter::complete, emitter::fail);
             };
+            emitter.onTermination(() -> {
+                gone.set(true);
+                leave(start);
+            });
             if (!enter(start)) {
                 emitter.fail(refusal.get());
             }
         });
+    }
+
+    private synchronized void leave(Runnable start) {
+        waiting.remove(start);
     }
 
     /** Starts at once when a place is free, else waits in line; false when the line is full. */

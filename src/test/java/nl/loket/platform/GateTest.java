@@ -52,4 +52,22 @@ class GateTest {
         gate.through(pending::work).subscribe().with(results::add);
         assertThat(pending.started).as("places are free again").hasSize(5);
     }
+
+    @Test
+    void aCallerWhoGoesAwayLeavesTheLine() {
+        Gate gate = new Gate(1, 5, Full::new);
+        Pending pending = new Pending();
+        List<String> results = new ArrayList<>();
+        gate.through(pending::work).subscribe().with(results::add);
+        var gone = gate.through(pending::work).subscribe().with(results::add);
+        gate.through(pending::work).subscribe().with(results::add);
+        assertThat(gate.waiting()).isEqualTo(2);
+
+        gone.cancel();
+        assertThat(gate.waiting()).as("the one who went away is out of the line").isEqualTo(1);
+        pending.started.get(0).complete("first");
+        assertThat(pending.started).as("the next one still waiting runs").hasSize(2);
+        pending.started.get(1).complete("third");
+        assertThat(results).containsExactly("first", "third");
+    }
 }
