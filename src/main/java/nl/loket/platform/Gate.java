@@ -38,7 +38,9 @@ public final class Gate {
         return Uni.createFrom().emitter(emitter -> {
             // before its start, the only way to end is the caller going away
             AtomicBoolean gone = new AtomicBoolean();
+            AtomicBoolean started = new AtomicBoolean();
             Runnable start = () -> {
+                started.set(true);
                 if (gone.get()) {
                     release();
                     return;
@@ -55,7 +57,9 @@ public final class Gate {
             };
             emitter.onTermination(() -> {
                 gone.set(true);
-                leave(start);
+                if (!started.get()) {
+                    leave(start);
+                }
             });
             if (!enter(start)) {
                 emitter.fail(refusal.get());

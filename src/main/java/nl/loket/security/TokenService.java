@@ -9,7 +9,6 @@ import nl.loket.config.LoketConfig;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.security.PrivateKey;
-
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
