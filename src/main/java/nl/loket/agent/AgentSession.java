@@ -353,15 +353,21 @@ final class AgentSession implements AgentFollower {
     private record View(ConversationRow row, Out.ConversationView frame) {
     }
 
+    /**
+     * The row first, then the messages: the version kept is then never newer than the messages
+     * sent. Read side by side, a message committed between the two reads could land in the
+     * version but not in the messages, and its change was then dropped as already seen (a
+     * rolling restart's hello lost one message that way).
+     */
     private Uni<View> view(UUID id) {
-        return Uni.combine().all().unis(conversations.find(id), conversations.messagesAfter(id, 0, true)).asTuple().map(t -> {
-            if (t.getItem1().isEmpty()) {
-                return null;
+        return conversations.find(id).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().nullItem();
             }
-            ConversationRow c = t.getItem1().get();
-            return new View(c, new Out.ConversationView(c.id().toString(), c.topic(), c.state().wire(), c.residentName(),
-                    c.queuedAt(), c.assignedAt(), c.residentOnline(), c.confidential(),
-                    t.getItem2().stream().map(Out.MessageView::of).toList()));
+            ConversationRow c = found.get();
+            return conversations.messagesAfter(id, 0, true).map(messages -> new View(c, new Out.ConversationView(
+                    c.id().toString(), c.topic(), c.state().wire(), c.residentName(), c.queuedAt(), c.assignedAt(),
+                    c.residentOnline(), c.confidential(), messages.stream().map(Out.MessageView::of).toList())));
         });
     }
 
