@@ -18,6 +18,16 @@ export async function tabTo(page, test, what, { max = 80, back = false } = {}) {
 export const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? '');
 
 /**
+ * The element with this id takes the focus within two seconds. A form moves the focus to its
+ * first invalid field one task after it renders the errors, so asserting the moment the error
+ * text shows races it; waiting, then asserting, still fails when the focus never arrives.
+ */
+export async function expectFocus(page, id, message) {
+  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 2000 }).catch(() => {});
+  assert.equal(await focusedId(page), id, message);
+}
+
+/**
  * An administrator, keyboard only: creates a topic (after fixing the errors the form shows beside
  * its fields), opens the new-user form and submits it empty, closes it with Escape; the focus
  * lands where it should at every step. `scan(page, name)` checks each screen with axe-core.
@@ -33,13 +43,13 @@ export async function adminKeyboardWalk(page, scan) {
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: 'Nieuw onderwerp' });
   await dialog.waitFor();
-  assert.equal(await focusedId(page), 'topic-id');
+  await expectFocus(page, 'topic-id', 'the dialog opens with the focus on its first field');
   await page.keyboard.type('Afval Melden');
   await page.keyboard.press('Tab');
   await page.keyboard.type('Afval');
   await page.keyboard.press('Enter'); // submits: the id is wrong and the English name missing
   await dialog.locator('#topic-id-error').waitFor();
-  assert.equal(await focusedId(page), 'topic-id', 'the first invalid field has the focus');
+  await expectFocus(page, 'topic-id', 'the first invalid field has the focus');
   await scan(page, 'admin-topic-errors');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('afval-melden');
@@ -64,7 +74,7 @@ export async function adminKeyboardWalk(page, scan) {
   await tabTo(page, () => document.activeElement?.textContent === 'Opslaan', 'Opslaan');
   await page.keyboard.press('Enter');
   await userDialog.locator('#user-username-error').waitFor();
-  assert.equal(await focusedId(page), 'user-username');
+  await expectFocus(page, 'user-username', 'the first invalid field has the focus');
   await scan(page, 'admin-user-errors');
   await page.keyboard.press('Escape');
   await userDialog.waitFor({ state: 'detached' });
