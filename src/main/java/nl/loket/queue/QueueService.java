@@ -32,17 +32,15 @@ public class QueueService {
             ),
             away_agents as (
                 select topics from agent_status where active and online and chosen_status = 'away'
-            ),
-            recent as (
-                select topic, extract(epoch from closed_at - assigned_at) as handle,
-                       row_number() over (partition by topic order by closed_at desc) as rn
-                from conversation
-                where state = 'closed' and assigned_at is not null and closed_at > now() - interval '7 days'
             )
             select t.id,
                    (select count(*) from conversation c where c.topic = t.id and c.state = 'queued') as waiting,
                    (select min(queued_at) from conversation c where c.topic = t.id and c.state = 'queued') as oldest,
-                   (select avg(handle) from recent r where r.topic = t.id and r.rn <= $1) as aht,
+                   (select avg(extract(epoch from r.closed_at - r.assigned_at)) from (
+                        select closed_at, assigned_at from conversation h
+                        where h.topic = t.id and h.state = 'closed' and h.assigned_at is not null
+                          and h.closed_at > now() - interval '7 days'
+                        order by h.closed_at desc limit $1) r) as aht,
                    coalesce((select array_agg(a.max_concurrent) from live_agents a where t.id = any(a.topics)), '{}') as slots,
                    coalesce((select array_agg(a.active) from live_agents a where t.id = any(a.topics)), '{}') as actives,
                    (select count(*) from away_agents a where t.id = any(a.topics)) as away,
