@@ -90,7 +90,12 @@ final class EmbeddedDatabase {
                 .setServerConfig("unix_socket_directories", "")
                 .setServerConfig("password_encryption", "scram-sha-256")
                 .setServerConfig("max_connections", "200")
-                .setServerConfig("timezone", "UTC");
+                .setServerConfig("timezone", "UTC")
+                // The library turns synchronous commit off by default. A kept database (java -jar)
+                // holds residents' messages: a commit Loket acknowledges must be on disk, or a
+                // crash of PostgreSQL or the machine could take back a message a resident saw as
+                // sent. A throwaway one (dev mode, tests) keeps the faster setting.
+                .setServerConfig("synchronous_commit", clean ? "off" : "on");
         if (fresh) {
             password = newPassword();
             writePassword(passwordFile, password);
