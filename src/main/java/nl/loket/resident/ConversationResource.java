@@ -53,10 +53,12 @@ public class ConversationResource {
     private final LoketConfig config;
     private final Privacy privacy;
     private final ArrivalGate arrivals;
+    private final WaitingRoom room;
 
     public ConversationResource(TopicCatalog topics, Conversations conversations,
                                 QueueService queues, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt, ClientKeys clientKeys, LoketConfig config,
-                                Privacy privacy, ArrivalGate arrivals) {
+                                Privacy privacy, ArrivalGate arrivals, WaitingRoom room) {
+        this.room = room;
         this.privacy = privacy;
         this.arrivals = arrivals;
         this.topics = topics;
@@ -95,15 +97,19 @@ public class ConversationResource {
                         .with("nextOpenAt", next == null ? null : next.toString()).response());
             }
             // one statement stores it and says where it stands; the estimate comes from the shared snapshot
-            return arrivals.through(() -> Uni.combine().all().unis(conversations.create(topic.id(), name, locale, clientKeys.of(address),
-                    config.limits().openConversationsPerAddress()), queues.snapshot()).asTuple()
-                    // the token's RSA signature takes a millisecond or two: not on an event loop, where chats wait behind it
-                    .emitOn(Infrastructure.getDefaultWorkerPool()).map(t -> {
-                Conversations.Started conv = t.getItem1();
-                Integer ewt = t.getItem2().topic(topic.id()).estimate(conv.position());
-                return Response.status(201).entity(new Started(conv.id().toString(), tokens.resident(conv.id()),
-                        topic.id(), "queued", conv.position(), ewt)).build();
-            }));
+            return arrivals.through(() -> {
+                WaitingRoom.BeforeCount before = room.beforeCount(topic.id());
+                Uni<Conversations.Started> created = conversations.create(topic.id(), name, locale, clientKeys.of(address),
+                        config.limits().openConversationsPerAddress()).invoke(c -> room.remember(c.id(), before, c.position()));
+                return Uni.combine().all().unis(created, queues.snapshot()).asTuple()
+                        // the token's RSA signature takes a millisecond or two: not on an event loop, where chats wait behind it
+                        .emitOn(Infrastructure.getDefaultWorkerPool()).map(t -> {
+                            Conversations.Started conv = t.getItem1();
+                            Integer ewt = t.getItem2().topic(topic.id()).estimate(conv.position());
+                            return Response.status(201).entity(new Started(conv.id().toString(), tokens.resident(conv.id()),
+                                    topic.id(), "queued", conv.position(), ewt)).build();
+                        });
+            });
         });
     }
 

@@ -19,6 +19,7 @@ import nl.loket.resident.ResidentProtocol.Out;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -191,8 +192,14 @@ final class ResidentSession implements Follower {
 
     /** The conversation as stored now: state, place and everything after the last seq sent. */
     private Uni<Void> read() {
-        long changes = room.changes();
-        return conversations.findPlaced(conversationId).chain(found -> {
+        WaitingRoom.Fresh counted = room.fresh(conversationId);
+        long changes = counted != null ? counted.changes() : room.changes();
+        Uni<Optional<Conversations.Placed>> placed = counted == null ? conversations.findPlaced(conversationId)
+                // created on this node a moment ago and nothing in the topic moved: the place is known
+                : conversations.find(conversationId).chain(row -> row.isPresent() && !row.get().topic().equals(counted.topic())
+                        ? conversations.findPlaced(conversationId)
+                        : Uni.createFrom().item(row.map(c -> new Conversations.Placed(c, counted.position()))));
+        return placed.chain(found -> {
             if (found.isEmpty()) {
                 // a valid resident token whose subject is no conversation (a callback request's, say)
                 return send(new Out.Error("not_found", "Onbekend gesprek. / Unknown conversation.", null))

@@ -36,6 +36,10 @@ import java.util.function.IntFunction;
  * per topic and hands each resident their place; a resident's connection sends a frame only when
  * what they see changed. The cost of a tick is two queries and one comparison per waiting
  * resident, whatever the number of changes.
+ *
+ * <p>A resident who connects to the node that created their conversation, before anything in
+ * the topic moved, is placed where the creation counted them ({@link #remember}): a surge's
+ * arrivals do not count their queue twice.
  */
 @ApplicationScoped
 public class WaitingRoom {
@@ -57,7 +61,26 @@ public class WaitingRoom {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean allDirty = new AtomicBoolean();
     private final AtomicBoolean ticking = new AtomicBoolean();
+    /** Per topic, how many changes that can move a waiting resident this node has heard of (arrivals do not). */
+    private final ConcurrentHashMap<String, Long> moves = new ConcurrentHashMap<>();
+    /** Places counted at creation on this node, kept for the resident's first connect. */
+    private final ConcurrentHashMap<UUID, Fresh> fresh = new ConcurrentHashMap<>();
+    private long freshSweptAt = System.nanoTime();
     private long timer = -1;
+
+    /** How long a place counted at creation waits for its resident's first connect. */
+    static final long FRESH_NANOS = 60_000_000_000L;
+
+    /**
+     * A place counted at creation: valid while the topic's {@code moves} are unchanged.
+     * {@code changes} is {@link #changes()} as it was before the count.
+     */
+    record Fresh(String topic, int position, long moves, long changes, long atNanos) {
+    }
+
+    /** What {@link #remember} needs, sampled before the statement that counts the place. */
+    record BeforeCount(String topic, long moves, long changes) {
+    }
 
     public WaitingRoom(Conversations conversations, QueueService queues, TopicCatalog topics, Failures failures, Vertx vertx) {
         this.conversations = conversations;
@@ -79,12 +102,37 @@ public class WaitingRoom {
         if (signal instanceof Signal.Queue q) {
             if (!q.arrival()) {
                 // an arrival joins the end: nobody waiting moves, and the newcomer is told at connect
+                moves.merge(q.topic(), 1L, Long::sum);
                 dirty.add(q.topic());
             }
         } else if (signal instanceof Signal.Agent || signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
             // agents coming, going or filling up change every topic's estimate and offers
+            if (!(signal instanceof Signal.Agent)) {
+                // topics edited, or signals perhaps missed: no place counted before is trusted
+                fresh.clear();
+            }
             allDirty.set(true);
         }
+    }
+
+    /** Sampled just before a conversation is created in the topic (see {@link #remember}). */
+    BeforeCount beforeCount(String topic) {
+        return new BeforeCount(topic, moves.getOrDefault(topic, 0L), changes());
+    }
+
+    /** The creation counted this place for the conversation; its resident's first connect here may use it. */
+    void remember(UUID conversationId, BeforeCount before, int position) {
+        fresh.put(conversationId, new Fresh(before.topic(), position, before.moves(), before.changes(), System.nanoTime()));
+    }
+
+    /**
+     * The place counted at creation, once, if nothing in its topic moved since; else null (the
+     * caller counts). A move signalled after this check is caught by {@link #place}'s comparison
+     * of {@link #changes()}, or by the tick it causes.
+     */
+    Fresh fresh(UUID conversationId) {
+        Fresh f = fresh.remove(conversationId);
+        return f != null && moves.getOrDefault(f.topic(), 0L) == f.moves() ? f : null;
     }
 
     /** Changes so far that can move a waiting resident: taken before reading a position, handed to {@link #place}. */
@@ -137,6 +185,15 @@ public class WaitingRoom {
         return placeMaker(topic, snapshot, now).place(position);
     }
 
+    /** Places whose resident never connected here (another node, or gone) are forgotten after a minute. */
+    private void sweepFresh() {
+        long now = System.nanoTime();
+        if (now - freshSweptAt > FRESH_NANOS / 6 && !fresh.isEmpty()) {
+            freshSweptAt = now;
+            fresh.values().removeIf(f -> now - f.atNanos() > FRESH_NANOS);
+        }
+    }
+
     /** A topic's estimate and offer, worked out once, for any position in its queue. */
     private record PlaceMaker(IntFunction<Integer> estimates, Function<Integer, String> offers) {
         Place place(int position) {
@@ -152,6 +209,7 @@ public class WaitingRoom {
     }
 
     private void tick() {
+        sweepFresh();
         if ((dirty.isEmpty() && !allDirty.get()) || waiting.isEmpty() || !ticking.compareAndSet(false, true)) {
             return;
         }
