@@ -116,11 +116,6 @@ public class QueueService {
         return snapshot.estimateGeneration() == estimateGeneration.get();
     }
 
-    /** How many changes but arrivals were signalled so far: a reader compares it before and after a read. */
-    public long estimateChanges() {
-        return estimateGeneration.get();
-    }
-
     void onSignal(@Observes Signal signal) {
         if (signal instanceof Signal.Queue q && q.arrival()) {
             arrived();

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -61,6 +62,7 @@ public class WaitingRoom {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean allDirty = new AtomicBoolean();
     private final AtomicBoolean ticking = new AtomicBoolean();
+    private final AtomicLong heard = new AtomicLong();
     /** Per topic, how many changes that can move a waiting resident this node has heard of (arrivals do not). */
     private final ConcurrentHashMap<String, Long> moves = new ConcurrentHashMap<>();
     /** Places counted at creation on this node, kept for the resident's first connect. */
@@ -102,11 +104,13 @@ public class WaitingRoom {
         if (signal instanceof Signal.Queue q) {
             if (!q.arrival()) {
                 // an arrival joins the end: nobody waiting moves, and the newcomer is told at connect
+                heard.incrementAndGet(); // before the topic is dirtied: see place()
                 moves.merge(q.topic(), 1L, Long::sum);
                 dirty.add(q.topic());
             }
         } else if (signal instanceof Signal.Agent || signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
             // agents coming, going or filling up change every topic's estimate and offers
+            heard.incrementAndGet();
             if (!(signal instanceof Signal.Agent)) {
                 // topics edited, or signals perhaps missed: no place counted before is trusted
                 fresh.clear();
@@ -135,9 +139,14 @@ public class WaitingRoom {
         return f != null && moves.getOrDefault(f.topic(), 0L) == f.moves() ? f : null;
     }
 
-    /** Changes so far that can move a waiting resident: taken before reading a position, handed to {@link #place}. */
+    /**
+     * Changes heard so far that can move a waiting resident or change what they are told: taken
+     * before reading a position, handed to {@link #place}. Counted here, before the topic is
+     * marked for the tick, so a change is either seen by {@code place} or ticked after the
+     * resident entered, never neither.
+     */
     long changes() {
-        return queues.estimateChanges();
+        return heard.get();
     }
 
     /**
@@ -148,7 +157,7 @@ public class WaitingRoom {
      */
     Uni<Place> place(ResidentSession session, String topic, int position, long changesBefore) {
         enter(session, topic);
-        if (queues.estimateChanges() != changesBefore) {
+        if (heard.get() != changesBefore) {
             dirty.add(topic);
         }
         return Uni.combine().all().unis(queues.snapshot(), topics.find(topic)).asTuple()
