@@ -84,6 +84,12 @@ public interface LoketConfig {
         /** Lifetime of a resident token. */
         @WithDefault("24h")
         Duration residentLifetime();
+
+        /**
+         * Signs and verifies resident tokens (HMAC-SHA256, key id {@code resident}); generated on
+         * first start and kept in the database (schema loket_keys), so every node shares it.
+         */
+        String residentSecret();
     }
 
     interface Grace {

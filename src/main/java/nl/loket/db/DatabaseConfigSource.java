@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The datasource, signing-key and feed-cursor-secret properties, computed on first use. Starting the database
- * lazily keeps the build (which also instantiates config sources) from starting one.
+ * The datasource, signing-key, feed-cursor-secret and resident-token-secret properties, computed
+ * on first use. Starting the database lazily keeps the build (which also instantiates config
+ * sources) from starting one.
  */
 final class DatabaseConfigSource implements ConfigSource {
 
@@ -19,6 +20,7 @@ final class DatabaseConfigSource implements ConfigSource {
     static final String VERIFY_KEY = "mp.jwt.verify.publickey";
     static final String SIGN_KEY = "smallrye.jwt.sign.key";
     static final String CURSOR_SECRET = "loket.feed.cursor-secret";
+    static final String RESIDENT_TOKEN_SECRET = "loket.tokens.resident-secret";
 
     private final DatabaseSettings settings;
     private volatile Map<String, String> values;
@@ -30,8 +32,8 @@ final class DatabaseConfigSource implements ConfigSource {
     @Override
     public Set<String> getPropertyNames() {
         return settings.generateKeys()
-                ? Set.of(REACTIVE_URL, JDBC_URL, USERNAME, PASSWORD, CURSOR_SECRET, VERIFY_KEY, SIGN_KEY)
-                : Set.of(REACTIVE_URL, JDBC_URL, USERNAME, PASSWORD, CURSOR_SECRET);
+                ? Set.of(REACTIVE_URL, JDBC_URL, USERNAME, PASSWORD, CURSOR_SECRET, RESIDENT_TOKEN_SECRET, VERIFY_KEY, SIGN_KEY)
+                : Set.of(REACTIVE_URL, JDBC_URL, USERNAME, PASSWORD, CURSOR_SECRET, RESIDENT_TOKEN_SECRET);
     }
 
     @Override
@@ -84,7 +86,8 @@ final class DatabaseConfigSource implements ConfigSource {
         if (connection.password() != null) {
             map.put(PASSWORD, connection.password());
         }
-        map.put(CURSOR_SECRET, FeedCursorSecret.loadOrCreate(connection));
+        map.put(CURSOR_SECRET, StoredSecret.loadOrCreate(connection, StoredSecret.FEED_CURSOR));
+        map.put(RESIDENT_TOKEN_SECRET, StoredSecret.loadOrCreate(connection, StoredSecret.RESIDENT_TOKENS));
         if (settings.generateKeys()) {
             SigningKeys keys = SigningKeys.loadOrCreate(connection);
             map.put(VERIFY_KEY, keys.publicPem());

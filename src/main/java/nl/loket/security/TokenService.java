@@ -21,12 +21,14 @@ public class TokenService {
     static final String SIGN_KEY = "smallrye.jwt.sign.key";
 
     private final LoketConfig config;
+    private final ResidentTokenKey residentKey;
     /** The signing key, decoded once; null when it comes from a key file ({@code smallrye.jwt.sign.key.location}). */
     private volatile PrivateKey signingKey;
     private volatile boolean keyLooked;
 
-    public TokenService(LoketConfig config) {
+    public TokenService(LoketConfig config, ResidentTokenKey residentKey) {
         this.config = config;
+        this.residentKey = residentKey;
     }
 
     /**
@@ -88,13 +90,20 @@ public class TokenService {
         return new Issued(token, lifetime.toSeconds());
     }
 
-    /** A token that opens exactly one conversation (or callback request): sub = its id. */
+    /**
+     * A token that opens exactly one conversation (or callback request): sub = its id. Signed
+     * with HMAC under the resident key, key id {@value ResidentTokenKey#KEY_ID} in the header
+     * ({@link ResidentTokenParser} checks it); resident tokens issued before were RS256 and stay
+     * valid until they expire.
+     */
     public String resident(UUID subjectId) {
-        return sign(Jwt.issuer(config.tokens().issuer())
+        return Jwt.issuer(config.tokens().issuer())
                 .audience(config.tokens().audience())
                 .subject(subjectId.toString())
                 .upn("resident:" + subjectId)
                 .groups(Set.of(Roles.RESIDENT))
-                .expiresIn(config.tokens().residentLifetime()));
+                .expiresIn(config.tokens().residentLifetime())
+                .jws().keyId(ResidentTokenKey.KEY_ID).algorithm(SignatureAlgorithm.HS256)
+                .sign(residentKey.key());
     }
 }

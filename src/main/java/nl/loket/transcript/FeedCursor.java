@@ -14,7 +14,7 @@ import java.util.UUID;
 /**
  * The opaque position in the change feed: the (updatedAt, id) of the last item, signed so that
  * a cursor Loket did not issue is refused. The key is derived from a secret of its own that every
- * node shares (see nl.loket.db.FeedCursorSecret).
+ * node shares (see nl.loket.db.StoredSecret).
  */
 public final class FeedCursor {
 
