@@ -31,8 +31,8 @@ public final class Gate {
 
     /**
      * Runs {@code work} when a place is free; its outcome is the outcome of the returned Uni. A
-     * caller that goes away while waiting (the HTTP client hung up) leaves the line. Meant for
-     * I/O: work that completes on the calling thread starts its successor on the same stack.
+     * caller that goes away while waiting (the HTTP client hung up) leaves the line. Work that
+     * completes on the calling thread hands its place on without growing the stack ({@link #handOff}).
      */
     public <T> Uni<T> through(Supplier<Uni<T>> work) {
         return Uni.createFrom().emitter(emitter -> {
@@ -96,8 +96,44 @@ public final class Gate {
                 return;
             }
         }
-        next.run(); // the place passes on to the next in line
+        handOff(next); // the place passes on to the next in line
     }
+
+    /**
+     * Starts the next in line. Work that ends at once (the database pool failing every waiting
+     * start after a stall) releases its place while it is still being started; run there, the
+     * next start would go one level deeper each time, and a long line overflowed the stack, which
+     * left places taken for good. Instead a start handed off inside another start's run is queued
+     * for the outermost hand-off on this thread, which runs them one after the other.
+     */
+    private void handOff(Runnable next) {
+        ArrayDeque<Runnable> pending = HANDING_OFF.get();
+        if (pending != null) {
+            pending.add(next);
+            return;
+        }
+        pending = new ArrayDeque<>();
+        HANDING_OFF.set(pending);
+        RuntimeException first = null;
+        try {
+            for (Runnable r = next; r != null; r = pending.poll()) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    // one start that threw must not strand the others queued behind it
+                    first = first == null ? e : first;
+                }
+            }
+        } finally {
+            HANDING_OFF.remove();
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** The starts handed off on this thread while one is running (see {@link #handOff}); null when none runs. */
+    private static final ThreadLocal<ArrayDeque<Runnable>> HANDING_OFF = new ThreadLocal<>();
 
     /** How many wait for a place now. */
     public synchronized int waiting() {

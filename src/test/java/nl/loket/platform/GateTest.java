@@ -70,4 +70,35 @@ class GateTest {
         pending.started.get(1).complete("third");
         assertThat(results).containsExactly("first", "third");
     }
+
+    /**
+     * After a stall, a long line of waiting work can all finish at once on the releasing thread
+     * (the database pool fails each at once). Each must start on a fresh turn, not on its
+     * predecessor's stack: the line once overflowed the stack there, left its places taken for
+     * good, and every later start waited forever.
+     */
+    @Test
+    void aLongLineThatFailsAtOnceNeitherOverflowsTheStackNorKeepsItsPlaces() {
+        Gate gate = new Gate(1, 50_000, Full::new);
+        Pending first = new Pending();
+        List<String> results = new ArrayList<>();
+        List<Throwable> failures = new ArrayList<>();
+        gate.through(first::work).subscribe().with(results::add, failures::add);
+        int line = 20_000;
+        for (int i = 0; i < line; i++) {
+            gate.through(() -> Uni.createFrom().<String>failure(new IllegalStateException("pool timed out")))
+                    .subscribe().with(results::add, failures::add);
+        }
+        assertThat(gate.waiting()).isEqualTo(line);
+
+        first.started.get(0).complete("first");
+        assertThat(results).containsExactly("first");
+        assertThat(failures).as("every one in line was answered").hasSize(line)
+                .allSatisfy(f -> assertThat(f).isInstanceOf(IllegalStateException.class));
+        assertThat(gate.waiting()).isZero();
+
+        Pending after = new Pending();
+        gate.through(after::work).subscribe().with(results::add);
+        assertThat(after.started).as("the place is free again").hasSize(1);
+    }
 }
