@@ -92,12 +92,26 @@ public final class Inbound<I> {
         if (tooBig(failure)) {
             return connection.close(new CloseReason(1009, "frame larger than " + FrameLimiter.MAX_FRAME_BYTES / 1024 + " KiB"));
         }
+        if (peerGone(failure)) {
+            // the other side went away (a phone losing its signal, a closed tab): the close handler
+            // cleans up, and there is nobody left to tell
+            return Uni.createFrom().voidItem();
+        }
         failures.record(where, failure, "Unexpected failure on %s connection %s (%s)", where, connection.id(), subject);
         return error(connection, "internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", null);
     }
 
     public Uni<Void> error(WebSocketConnection connection, String code, String message, String ref) {
         return Frames.send(connection, mapper, errors.of(code, message, ref));
+    }
+
+    private static boolean peerGone(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.core.http.HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

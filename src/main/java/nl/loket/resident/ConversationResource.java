@@ -1,7 +1,6 @@
 package nl.loket.resident;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -101,9 +100,9 @@ public class ConversationResource {
                 WaitingRoom.BeforeCount before = room.beforeCount(topic.id());
                 Uni<Conversations.Started> created = conversations.create(topic.id(), name, locale, clientKeys.of(address),
                         config.limits().openConversationsPerAddress()).invoke(c -> room.remember(c.id(), before, c.position()));
+                // the resident token is an HMAC (microseconds), made where the answer is
                 return Uni.combine().all().unis(created, queues.snapshot()).asTuple()
-                        // the token's RSA signature takes a millisecond or two: not on an event loop, where chats wait behind it
-                        .emitOn(Infrastructure.getDefaultWorkerPool()).map(t -> {
+                        .map(t -> {
                             Conversations.Started conv = t.getItem1();
                             Integer ewt = t.getItem2().topic(topic.id()).estimate(conv.position());
                             return Response.status(201).entity(new Started(conv.id().toString(), tokens.resident(conv.id()),

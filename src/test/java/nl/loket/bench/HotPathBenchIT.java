@@ -208,7 +208,7 @@ class HotPathBenchIT {
      * place and leave again. A server that has run for a while has compiled its hot paths; a fresh
      * JVM spends much of its first half minute in the JIT compiler.
      */
-    void warmUpSurge(Target target, List<ResidentClient> chatting, Counters counters) throws Exception {
+    void warmUpSurge(Target target, List<ResidentClient> chatting) throws Exception {
         int warmup = Integer.getInteger("loket.bench.warmup", 20);
         if (warmup <= 0) {
             return;
@@ -217,12 +217,12 @@ class HotPathBenchIT {
         ScheduledChat chat = new ScheduledChat(chatting, "w");
         chat.start();
         long end = System.nanoTime() + warmup * 1_000_000_000L;
+        Counters warmUpCounters = new Counters(); // not the surge's figures
         while (System.nanoTime() < end) {
-            for (ResidentClient r : createAndConnect(target, topic, 32, counters)) {
-                r.send(Map.of("type", "leave"));
-                r.close();
-            }
-            Thread.sleep(100);
+            List<ResidentClient> batch = createAndConnect(target, topic, 32, warmUpCounters);
+            batch.forEach(r -> r.send(Map.of("type", "leave")));
+            Thread.sleep(100); // the leave frames go out before the sockets are dropped
+            batch.forEach(ResidentClient::close);
         }
         chat.stop();
         Thread.sleep(2000);
@@ -327,7 +327,7 @@ class HotPathBenchIT {
             }
         }
         Thread.sleep(1000);
-        warmUpSurge(target, chatting, counters);
+        warmUpSurge(target, chatting);
 
         double heapBefore = target.heapAfterGcKb();
         String loadStart = load();
