@@ -14,12 +14,11 @@ import javax.crypto.SecretKey;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.Base64;
-import java.util.Set;
 
 /**
  * Reads every bearer token Loket is given. A token whose header names the resident key id
- * ({@link ResidentTokenKey#KEY_ID}) is checked with the resident key and HS256 only, and must
- * carry the resident role and nothing else; every other token goes to smallrye-jwt's own parser
+ * ({@link ResidentTokens#KEY_ID}) is checked by {@link ResidentTokens}: the resident key, HS256
+ * only, the resident role and nothing else; every other token goes to smallrye-jwt's own parser
  * unchanged (RS256 under the configured public key). Each key is only ever used with its own
  * algorithm, so neither an HS256 token "signed" with the public key nor an RS256 token with the
  * resident key id gets through.
@@ -30,23 +29,16 @@ import java.util.Set;
 public class ResidentTokenParser implements JWTParser {
 
     private final DefaultJWTParser standard;
-    private final ResidentTokenKey residentKey;
+    private final ResidentTokens residents;
 
-    public ResidentTokenParser(DefaultJWTParser standard, ResidentTokenKey residentKey) {
+    public ResidentTokenParser(DefaultJWTParser standard, ResidentTokens residents) {
         this.standard = standard;
-        this.residentKey = residentKey;
+        this.residents = residents;
     }
 
     @Override
     public JsonWebToken parse(String token) throws ParseException {
-        if (!ResidentTokenKey.KEY_ID.equals(keyId(token))) {
-            return standard.parse(token);
-        }
-        JsonWebToken jwt = standard.verify(token, residentKey.key());
-        if (!Set.of(Roles.RESIDENT).equals(jwt.getGroups())) {
-            throw new ParseException("a token under the resident key carries the resident role only");
-        }
-        return jwt;
+        return ResidentTokens.KEY_ID.equals(keyId(token)) ? residents.verify(token) : standard.parse(token);
     }
 
     /** The header's {@code kid}, or null when the token has none or is no JWS at all. */

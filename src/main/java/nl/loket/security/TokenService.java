@@ -21,14 +21,14 @@ public class TokenService {
     static final String SIGN_KEY = "smallrye.jwt.sign.key";
 
     private final LoketConfig config;
-    private final ResidentTokenKey residentKey;
+    private final ResidentTokens residents;
     /** The signing key, decoded once; null when it comes from a key file ({@code smallrye.jwt.sign.key.location}). */
     private volatile PrivateKey signingKey;
     private volatile boolean keyLooked;
 
-    public TokenService(LoketConfig config, ResidentTokenKey residentKey) {
+    public TokenService(LoketConfig config, ResidentTokens residents) {
         this.config = config;
-        this.residentKey = residentKey;
+        this.residents = residents;
     }
 
     /**
@@ -91,19 +91,11 @@ public class TokenService {
     }
 
     /**
-     * A token that opens exactly one conversation (or callback request): sub = its id. Signed
-     * with HMAC under the resident key, key id {@value ResidentTokenKey#KEY_ID} in the header
-     * ({@link ResidentTokenParser} checks it); resident tokens issued before were RS256 and stay
-     * valid until they expire.
+     * A token that opens exactly one conversation (or callback request): sub = its id. HS256
+     * under the resident key ({@link ResidentTokens}); resident tokens issued before were RS256
+     * and stay valid until they expire.
      */
     public String resident(UUID subjectId) {
-        return Jwt.issuer(config.tokens().issuer())
-                .audience(config.tokens().audience())
-                .subject(subjectId.toString())
-                .upn("resident:" + subjectId)
-                .groups(Set.of(Roles.RESIDENT))
-                .expiresIn(config.tokens().residentLifetime())
-                .jws().keyId(ResidentTokenKey.KEY_ID).algorithm(SignatureAlgorithm.HS256)
-                .sign(residentKey.key());
+        return residents.issue(subjectId);
     }
 }

@@ -110,4 +110,38 @@ class ResidentTokenTest {
     private static JsonObject header(String token) {
         return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aResidentTokenThatIsExpiredForeignOrTamperedWithOpensNothing() {
+        String id = Api.start("afval", null).getString("id");
+        long now = java.time.Instant.now().getEpochSecond();
+        SecretKey key = residentKey();
+        java.util.function.Function<JwtClaimsBuilder, String> sign =
+                b -> b.jws().keyId("resident").algorithm(SignatureAlgorithm.HS256).sign(key);
+
+        // the same claims, signed the same way, pass: what is refused below is what differs
+        assertThat(opens(id, sign.apply(resident(id).expiresAt(now + 600)))).isTrue();
+
+        assertThat(opens(id, sign.apply(resident(id).issuedAt(now - 7200).expiresAt(now - 3600)))).as("expired").isFalse();
+        assertThat(opens(id, sign.apply(resident(id).issuedAt(now + 3600).expiresAt(now + 7200)))).as("issued in the future").isFalse();
+        assertThat(opens(id, sign.apply(Jwt.issuer("elders").audience("loket").subject(id).upn("resident:" + id)
+                .groups(Set.of("resident")).expiresAt(now + 600)))).as("another issuer").isFalse();
+        assertThat(opens(id, sign.apply(Jwt.issuer("loket").audience("zaaksysteem").subject(id).upn("resident:" + id)
+                .groups(Set.of("resident")).expiresAt(now + 600)))).as("another audience").isFalse();
+
+        // a valid token of another conversation with this conversation's id put in its claims
+        String other = Api.start("afval", null).getString("token");
+        String[] parts = other.split("\\.");
+        JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+        claims.put("sub", id).put("upn", "resident:" + id);
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        assertThat(opens(id, tampered)).as("claims changed after signing").isFalse();
+        assertThat(opens(id, parts[0] + "." + parts[1] + ".")).as("no signature").isFalse();
+    }
+
+    private static SecretKey residentKey() {
+        return new SecretKeySpec(Base64.getDecoder().decode(
+                ConfigProvider.getConfig().getValue("loket.tokens.resident-secret", String.class)), "HmacSHA256");
+    }
 }
