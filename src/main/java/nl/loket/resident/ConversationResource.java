@@ -1,6 +1,7 @@
 package nl.loket.resident;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -100,9 +101,10 @@ public class ConversationResource {
                 WaitingRoom.BeforeCount before = room.beforeCount(topic.id());
                 Uni<Conversations.Started> created = conversations.create(topic.id(), name, locale, clientKeys.of(address),
                         config.limits().openConversationsPerAddress()).invoke(c -> room.remember(c.id(), before, c.position()));
-                // the resident token is an HMAC (microseconds), made where the answer is
+                // the answer (token, JSON) is made on a worker thread: the event loops are kept for
+                // the chats going on. Surge runs with it had the better active-chat latency.
                 return Uni.combine().all().unis(created, queues.snapshot()).asTuple()
-                        .map(t -> {
+                        .emitOn(Infrastructure.getDefaultWorkerPool()).map(t -> {
                             Conversations.Started conv = t.getItem1();
                             Integer ewt = t.getItem2().topic(topic.id()).estimate(conv.position());
                             return Response.status(201).entity(new Started(conv.id().toString(), tokens.resident(conv.id()),
