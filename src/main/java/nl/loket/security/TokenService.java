@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 
-/** The built-in issuer: staff tokens for a shift, resident tokens for one conversation. */
+/** The built-in issuer: staff tokens for a shift (RS256), resident tokens for one conversation (HS256, {@link ResidentTokens}). */
 @ApplicationScoped
 public class TokenService {
 
@@ -32,9 +32,9 @@ public class TokenService {
     }
 
     /**
-     * Signs with the key decoded once. Left to itself, smallrye-jwt reads and decodes the PEM
-     * from the configuration on every signature; during a surge of new conversations that was
-     * half the cost of a resident token (the RSA operation is the other half).
+     * Signs a staff token with the key decoded once. Left to itself, smallrye-jwt reads and
+     * decodes the PEM from the configuration on every signature (when resident tokens were RS256
+     * too, that was half the cost of one during a surge).
      */
     private String sign(JwtClaimsBuilder claims) {
         if (!keyLooked) {
