@@ -8,19 +8,28 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.platform.Db;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Drains the outbox to the log ({@code LOKET_EVENTS=none}) or RabbitMQ ({@code rabbitmq}). Rows
  * are taken with SKIP LOCKED, so several nodes drain side by side without sending a row twice;
  * a row is marked sent only after the sink took it, so a crash in between sends it again (at
  * least once). Webhooks have their own drainer, {@link WebhookSender}.
+ *
+ * <p>A round sends batch after batch while they come back full, for up to {@link #ROUND}: in a
+ * surge a few hundred events a second are written (every arrival is one), and one batch a
+ * second would leave the consumers further behind with every second of it.
  */
 @ApplicationScoped
 public class EventDrainer {
 
     static final int BATCH = 100;
+
+    /** How long one round keeps sending full batches. */
+    static final Duration ROUND = Duration.ofMillis(500);
 
     private final Db db;
     private final EventSink sink;
@@ -37,8 +46,14 @@ public class EventDrainer {
         if (!active) {
             return Uni.createFrom().voidItem();
         }
-        return drainOnce().onFailure().invoke(e -> Log.warnf("Sending domain events failed (%s); they stay in the outbox and are retried", e.toString()))
+        return whileFull(this::drainOnce, BATCH, System.nanoTime() + ROUND.toNanos()).onFailure().invoke(e -> Log.warnf("Sending domain events failed (%s); they stay in the outbox and are retried", e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Runs {@code batch} again while it returns {@code full} (a full batch: more may wait) and the deadline has not passed. */
+    static Uni<Void> whileFull(Supplier<Uni<Integer>> batch, int full, long deadlineNanos) {
+        return batch.get().chain(n -> n >= full && System.nanoTime() - deadlineNanos < 0
+                ? whileFull(batch, full, deadlineNanos) : Uni.createFrom().voidItem());
     }
 
     /** Sends one batch; the number sent. */

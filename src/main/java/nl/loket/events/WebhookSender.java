@@ -86,8 +86,10 @@ public class WebhookSender {
             return Uni.createFrom().voidItem();
         }
         Uni<Void> chain = number();
+        long deadline = System.nanoTime() + EventDrainer.ROUND.toNanos();
         for (String url : urls) {
-            chain = chain.chain(() -> deliver(url)).replaceWithVoid();
+            // batch after batch while they come back full (a surge writes hundreds a second), within the round
+            chain = chain.chain(() -> EventDrainer.whileFull(() -> deliver(url), BATCH, deadline));
         }
         return chain.onFailure().invoke(e -> Log.warnf("Webhook delivery round failed (%s); the next one retries", e.toString()))
                 .onFailure().recoverWithNull();
