@@ -38,6 +38,11 @@ import java.util.function.IntFunction;
  * what they see changed. The cost of a tick is two queries and one comparison per waiting
  * resident, whatever the number of changes.
  *
+ * <p>Ticks are at least {@link #TICK_MILLIS} apart, and a change that finds the last tick that
+ * long ago is ticked at once: after a lone claim the residents behind it hear their new place
+ * without waiting for a fixed beat, and a surge's steady stream of changes is still pushed in
+ * batches, five a second.
+ *
  * <p>A resident who connects to the node that created their conversation, before anything in
  * the topic moved, is placed where the creation counted them ({@link #remember}): a surge's
  * arrivals do not count their queue twice.
@@ -45,8 +50,11 @@ import java.util.function.IntFunction;
 @ApplicationScoped
 public class WaitingRoom {
 
-    /** How often changed queues are pushed to the residents waiting in them. */
+    /** How often, at most, changed queues are pushed to the residents waiting in them. */
     static final long TICK_MILLIS = 200;
+    private static final long TICK_NANOS = TICK_MILLIS * 1_000_000;
+    /** How many residents a tick hands their place to in one go on its event loop. */
+    static final int SLICE = 200;
 
     /** Where a waiting resident stands: position, estimated wait (null: unknown) and the callback offer's reason (or null). */
     public record Place(int position, Integer estimatedWaitSeconds, String offer) {
@@ -62,6 +70,10 @@ public class WaitingRoom {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean allDirty = new AtomicBoolean();
     private final AtomicBoolean ticking = new AtomicBoolean();
+    /** A tick is scheduled by {@link #soon}. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** When the last tick began its work. */
+    private volatile long tickedAt = System.nanoTime() - TICK_NANOS;
     private final AtomicLong heard = new AtomicLong();
     /** Per topic, how many changes that can move a waiting resident this node has heard of (arrivals do not). */
     private final ConcurrentHashMap<String, Long> moves = new ConcurrentHashMap<>();
@@ -107,6 +119,7 @@ public class WaitingRoom {
                 heard.incrementAndGet(); // before the topic is dirtied: see place()
                 moves.merge(q.topic(), 1L, Long::sum);
                 dirty.add(q.topic());
+                soon();
             }
         } else if (signal instanceof Signal.Agent || signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
             // agents coming, going or filling up change every topic's estimate and offers
@@ -116,6 +129,21 @@ public class WaitingRoom {
                 fresh.clear();
             }
             allDirty.set(true);
+            soon();
+        }
+    }
+
+    /**
+     * Something is dirty: tick now if the last tick began {@link #TICK_MILLIS} ago or longer,
+     * else when it will have. The periodic tick stays as a backstop.
+     */
+    private void soon() {
+        if (scheduled.compareAndSet(false, true)) {
+            long waitMillis = (TICK_NANOS - (System.nanoTime() - tickedAt)) / 1_000_000;
+            vertx.setTimer(Math.max(1, waitMillis), id -> {
+                scheduled.set(false);
+                tick();
+            });
         }
     }
 
@@ -159,6 +187,7 @@ public class WaitingRoom {
         enter(session, topic);
         if (heard.get() != changesBefore) {
             dirty.add(topic);
+            soon();
         }
         return Uni.combine().all().unis(queues.snapshot(), topics.find(topic)).asTuple()
                 .map(t -> place(t.getItem2(), t.getItem1(), position, Instant.now()));
@@ -219,9 +248,17 @@ public class WaitingRoom {
 
     private void tick() {
         sweepFresh();
-        if ((dirty.isEmpty() && !allDirty.get()) || waiting.isEmpty() || !ticking.compareAndSet(false, true)) {
+        if ((dirty.isEmpty() && !allDirty.get()) || waiting.isEmpty()) {
             return;
         }
+        if (System.nanoTime() - tickedAt < TICK_NANOS) {
+            soon(); // the last tick was a moment ago: this one waits its turn
+            return;
+        }
+        if (!ticking.compareAndSet(false, true)) {
+            return; // the running tick calls soon() when it is done
+        }
+        tickedAt = System.nanoTime();
         Set<String> changed = new HashSet<>();
         if (allDirty.getAndSet(false)) {
             dirty.clear();
@@ -237,12 +274,14 @@ public class WaitingRoom {
         List<ResidentSession> sessions = new ArrayList<>();
         changed.forEach(t -> sessions.addAll(waiting.getOrDefault(t, Set.of())));
         if (sessions.isEmpty()) {
-            ticking.set(false);
+            done();
             return;
         }
         List<UUID> ids = sessions.stream().map(ResidentSession::conversationId).toList();
         Uni.combine().all().unis(conversations.positions(List.copyOf(changed), ids), queues.snapshot(), topics.topics()).asTuple()
                 .subscribe().with(t -> {
+                    List<ResidentSession> to = new ArrayList<>(sessions.size());
+                    List<Place> places = new ArrayList<>(sessions.size());
                     try {
                         if (!queues.estimatesCurrent(t.getItem2())) {
                             changed.forEach(dirty::add); // the estimate came from before the last change: again next tick
@@ -255,17 +294,51 @@ public class WaitingRoom {
                             Integer position = positions.get(s.conversationId());
                             String topic = topicOf.get(s);
                             if (position != null && topic != null) {
-                                s.place(makers.computeIfAbsent(topic, k -> placeMaker(Optional.ofNullable(t.getItem3().get(k)),
+                                to.add(s);
+                                places.add(makers.computeIfAbsent(topic, k -> placeMaker(Optional.ofNullable(t.getItem3().get(k)),
                                         t.getItem2(), now)).place(position));
                             }
                         }
-                    } finally {
-                        ticking.set(false);
+                    } catch (RuntimeException e) {
+                        done();
+                        throw e;
                     }
+                    hand(to, places, 0);
                 }, e -> {
-                    ticking.set(false);
                     changed.forEach(dirty::add);
+                    done();
                     failures.record("queue-positions", e, "Pushing queue positions failed; the next tick retries");
                 });
+    }
+
+    /**
+     * Hands the places to their residents {@link #SLICE} at a time, each slice a task of its own
+     * on this event loop: a tick for thousands of residents does not hold up the chats whose
+     * frames this event loop carries too.
+     */
+    private void hand(List<ResidentSession> to, List<Place> places, int from) {
+        int end = Math.min(from + SLICE, to.size());
+        try {
+            for (int i = from; i < end; i++) {
+                to.get(i).place(places.get(i));
+            }
+        } catch (RuntimeException e) {
+            done();
+            failures.record("queue-positions", e, "Pushing queue positions failed; the next tick retries");
+            return;
+        }
+        if (end < to.size()) {
+            vertx.runOnContext(v -> hand(to, places, end));
+        } else {
+            done();
+        }
+    }
+
+    /** A tick is over: changes heard while it ran are ticked at the next turn. */
+    private void done() {
+        ticking.set(false);
+        if (!dirty.isEmpty() || allDirty.get()) {
+            soon();
+        }
     }
 }
