@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import nl.loket.conversation.Conversations;
+import nl.loket.platform.Beat;
 import nl.loket.platform.Failures;
 import nl.loket.platform.Signal;
 import nl.loket.queue.QueueService;
@@ -52,7 +53,6 @@ public class WaitingRoom {
 
     /** How often, at most, changed queues are pushed to the residents waiting in them. */
     static final long TICK_MILLIS = 200;
-    private static final long TICK_NANOS = TICK_MILLIS * 1_000_000;
     /** How many residents a tick hands their place to in one go on its event loop. */
     static final int SLICE = 200;
 
@@ -70,10 +70,7 @@ public class WaitingRoom {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean allDirty = new AtomicBoolean();
     private final AtomicBoolean ticking = new AtomicBoolean();
-    /** A tick is scheduled by {@link #soon}. */
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    /** When the last tick began its work. */
-    private volatile long tickedAt = System.nanoTime() - TICK_NANOS;
+    private final Beat beat;
     private final AtomicLong heard = new AtomicLong();
     /** Per topic, how many changes that can move a waiting resident this node has heard of (arrivals do not). */
     private final ConcurrentHashMap<String, Long> moves = new ConcurrentHashMap<>();
@@ -102,6 +99,7 @@ public class WaitingRoom {
         this.topics = topics;
         this.failures = failures;
         this.vertx = vertx;
+        this.beat = new Beat(vertx, TICK_MILLIS, this::tick);
     }
 
     void start(@Observes StartupEvent event) {
@@ -119,7 +117,7 @@ public class WaitingRoom {
                 heard.incrementAndGet(); // before the topic is dirtied: see place()
                 moves.merge(q.topic(), 1L, Long::sum);
                 dirty.add(q.topic());
-                soon();
+                beat.soon();
             }
         } else if (signal instanceof Signal.Agent || signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
             // agents coming, going or filling up change every topic's estimate and offers
@@ -129,21 +127,7 @@ public class WaitingRoom {
                 fresh.clear();
             }
             allDirty.set(true);
-            soon();
-        }
-    }
-
-    /**
-     * Something is dirty: tick now if the last tick began {@link #TICK_MILLIS} ago or longer,
-     * else when it will have. The periodic tick stays as a backstop.
-     */
-    private void soon() {
-        if (scheduled.compareAndSet(false, true)) {
-            long waitMillis = (TICK_NANOS - (System.nanoTime() - tickedAt)) / 1_000_000;
-            vertx.setTimer(Math.max(1, waitMillis), id -> {
-                scheduled.set(false);
-                tick();
-            });
+            beat.soon();
         }
     }
 
@@ -187,7 +171,7 @@ public class WaitingRoom {
         enter(session, topic);
         if (heard.get() != changesBefore) {
             dirty.add(topic);
-            soon();
+            beat.soon();
         }
         return Uni.combine().all().unis(queues.snapshot(), topics.find(topic)).asTuple()
                 .map(t -> place(t.getItem2(), t.getItem1(), position, Instant.now()));
@@ -251,14 +235,10 @@ public class WaitingRoom {
         if ((dirty.isEmpty() && !allDirty.get()) || waiting.isEmpty()) {
             return;
         }
-        if (System.nanoTime() - tickedAt < TICK_NANOS) {
-            soon(); // the last tick was a moment ago: this one waits its turn
-            return;
+        if (!beat.due() || !ticking.compareAndSet(false, true)) {
+            return; // the last tick was a moment ago (this one is scheduled), or runs (and calls soon() when done)
         }
-        if (!ticking.compareAndSet(false, true)) {
-            return; // the running tick calls soon() when it is done
-        }
-        tickedAt = System.nanoTime();
+        beat.began();
         Set<String> changed = new HashSet<>();
         if (allDirty.getAndSet(false)) {
             dirty.clear();
@@ -338,7 +318,7 @@ public class WaitingRoom {
     private void done() {
         ticking.set(false);
         if (!dirty.isEmpty() || allDirty.get()) {
-            soon();
+            beat.soon();
         }
     }
 }
