@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import nl.loket.cluster.AgentFollower;
 import nl.loket.cluster.Fanout;
-import nl.loket.platform.Beat;
 import nl.loket.platform.Failures;
 import nl.loket.platform.Signal;
 import nl.loket.queue.QueueService;
@@ -16,9 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The queue boards of the agents on this node. Changes to queues, agents and callbacks are
- * coalesced: at most five times a second one snapshot is read and handed to every agent
- * connection, which sends its board when what it watches changed; a lone change (a colleague's
- * claim on a quiet morning) is read at once ({@link Beat}).
+ * coalesced: at most a few times per second one snapshot is read and handed to every agent
+ * connection, which sends its board when what it watches changed.
  */
 @ApplicationScoped
 public class Boards {
@@ -31,7 +29,6 @@ public class Boards {
     private final Vertx vertx;
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final AtomicBoolean ticking = new AtomicBoolean();
-    private final Beat beat;
     private long timer = -1;
 
     public Boards(QueueService queues, Fanout fanout, Failures failures, Vertx vertx) {
@@ -39,7 +36,6 @@ public class Boards {
         this.fanout = fanout;
         this.failures = failures;
         this.vertx = vertx;
-        this.beat = new Beat(vertx, TICK_MILLIS, this::tick);
     }
 
     void start(@Observes StartupEvent event) {
@@ -54,24 +50,19 @@ public class Boards {
         if (signal instanceof Signal.Queue || signal instanceof Signal.Agent || signal instanceof Signal.Callbacks
                 || signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
             dirty.set(true);
-            beat.soon();
         }
     }
 
     private void tick() {
-        if (!dirty.get() || fanout.agentConnections() == 0 || !beat.due() || !ticking.compareAndSet(false, true)) {
+        if (!dirty.get() || fanout.agentConnections() == 0 || !ticking.compareAndSet(false, true)) {
             return;
         }
-        beat.began();
         dirty.set(false);
         queues.snapshot().subscribe().with(snapshot -> {
             if (!queues.current(snapshot)) {
                 dirty.set(true); // a shared snapshot from before the last change: look again next tick
             }
             ticking.set(false);
-            if (dirty.get()) {
-                beat.soon(); // changed while this tick read
-            }
             for (AgentFollower agent : fanout.agents()) {
                 if (agent instanceof AgentSession session) {
                     session.boards(snapshot);
@@ -80,7 +71,6 @@ public class Boards {
         }, e -> {
             ticking.set(false);
             dirty.set(true);
-            beat.soon();
             failures.record("boards", e, "Reading the queue boards failed; the next tick retries");
         });
     }

@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Paces work that follows changes (a queue tick, the agents' boards): runs begin at least a gap
+ * Paces work that follows changes (the waiting room's tick): runs begin at least a gap
  * apart, and a change that finds the last run a gap ago or longer is run at once. A lone change
  * is pushed without waiting for a fixed beat; a stream of changes is pushed in batches, one per
  * gap. The work calls {@link #due} and {@link #began} as it starts; a periodic timer may call
