@@ -46,7 +46,8 @@ public class EventDrainer {
         if (!active) {
             return Uni.createFrom().voidItem();
         }
-        return whileFull(this::drainOnce, BATCH, System.nanoTime() + ROUND.toNanos()).onFailure().invoke(e -> Log.warnf("Sending domain events failed (%s); they stay in the outbox and are retried", e.toString()))
+        return whileFull(this::drainOnce, BATCH, System.nanoTime() + ROUND.toNanos())
+                .onFailure().invoke(e -> Log.warnf("Sending domain events failed (%s); they stay in the outbox and are retried", e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

@@ -280,6 +280,7 @@ public class WaitingRoom {
                             }
                         }
                     } catch (RuntimeException e) {
+                        changed.forEach(dirty::add);
                         done();
                         throw e;
                     }
@@ -303,6 +304,7 @@ public class WaitingRoom {
                 to.get(i).place(places.get(i));
             }
         } catch (RuntimeException e) {
+            allDirty.set(true); // the rest of this tick's residents are not told: everyone again
             done();
             failures.record("queue-positions", e, "Pushing queue positions failed; the next tick retries");
             return;
