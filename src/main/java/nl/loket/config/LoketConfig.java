@@ -129,8 +129,10 @@ public interface LoketConfig {
         /**
          * Conversations being started at once on one node; further starts wait in line, so a surge
          * of arrivals leaves database connections and event-loop turns to the chats going on.
+         * Starts in one topic take turns on a lock in the database anyway: beyond a few, more at
+         * once only hold pool connections while they wait for their turn.
          */
-        @WithDefault("16")
+        @WithDefault("4")
         int concurrentStarts();
 
         /** Starts that may wait in that line per node; beyond it a start is answered 503 with Retry-After. */
