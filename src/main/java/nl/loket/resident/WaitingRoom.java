@@ -282,7 +282,8 @@ public class WaitingRoom {
                     } catch (RuntimeException e) {
                         changed.forEach(dirty::add);
                         done();
-                        throw e;
+                        failures.record("queue-positions", e, "Pushing queue positions failed; the next tick retries");
+                        return;
                     }
                     hand(to, places, 0);
                 }, e -> {
