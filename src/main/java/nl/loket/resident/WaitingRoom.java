@@ -280,17 +280,18 @@ public class WaitingRoom {
                             }
                         }
                     } catch (RuntimeException e) {
-                        changed.forEach(dirty::add);
-                        done();
-                        failures.record("queue-positions", e, "Pushing queue positions failed; the next tick retries");
+                        retryNextTick(changed, e);
                         return;
                     }
                     hand(to, places, 0);
-                }, e -> {
-                    changed.forEach(dirty::add);
-                    done();
-                    failures.record("queue-positions", e, "Pushing queue positions failed; the next tick retries");
-                });
+                }, e -> retryNextTick(changed, e));
+    }
+
+    /** Working out places failed: the topics of this tick are ticked again, and the failure is logged and counted. */
+    private void retryNextTick(Set<String> changed, Throwable e) {
+        changed.forEach(dirty::add);
+        done();
+        failures.record("queue-positions", e, "Pushing queue positions failed; the next tick retries");
     }
 
     /**
