@@ -233,6 +233,10 @@ class ChatAcrossNodesIT extends ClusterHarness {
                 + "join conversation c on c.id = a.conversation_id where c.topic = ?", topic);
         bench("claims two nodes, in the database: first to last assignment %.0f ms = %.0f claims/s",
                 serverMillis, (conversations - 1) / Math.max(0.001, serverMillis / 1000));
+        // a claim answered "internal" once in CI; PostgreSQL's own count tells a deadlock from the rest
+        bench("claims two nodes: %d deadlocks in PostgreSQL so far, error frames by code %s",
+                queryLong("select deadlocks from pg_stat_database where datname = current_database()"),
+                new java.util.TreeMap<>(errorCodes.stream().collect(java.util.stream.Collectors.groupingBy(c -> c, java.util.stream.Collectors.counting()))));
 
         // the database first: it tells best what went wrong when a console missed an answer
         assertThat(queryLong("select count(*) - count(distinct a.conversation_id) from assignment a "

@@ -133,6 +133,10 @@ abstract class ClusterHarness {
         sockets.clear();
         for (Node n : nodes) {
             n.stop();
+            List<String> failures = n.failures(80);
+            if (!failures.isEmpty()) {
+                log("warnings and errors in the log of node %s (%s):%n  %s", n.name, n.log, String.join("\n  ", failures));
+            }
         }
         nodes.clear();
         if (pg != null) {

@@ -77,6 +77,38 @@ final class Node {
         }
     }
 
+    /**
+     * The node's warnings and errors with the first lines of their stack traces, so that a
+     * failure in CI (where the log files are gone afterwards) says what the server saw. Lines the
+     * tests cause on purpose (a stop, a lost database) are left out; at most {@code max} lines.
+     */
+    List<String> failures(int max) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(log);
+        } catch (IOException e) {
+            return List.of("(no log: " + e + ")");
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size() && out.size() < max; i++) {
+            String line = lines.get(i);
+            if (!(line.contains(" WARN ") || line.contains(" ERROR ")) || line.contains("graceful shutdown")
+                    || line.contains("Cluster signal connection closed")) {
+                continue;
+            }
+            out.add(line);
+            for (int j = i + 1, shown = 0; j < lines.size() && shown < 6 && out.size() < max; j++) {
+                String next = lines.get(j);
+                if (!next.startsWith("\t") && !next.startsWith("Caused by") && !next.contains("Exception")) {
+                    break;
+                }
+                out.add(next);
+                shown++;
+            }
+        }
+        return out;
+    }
+
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
