@@ -32,7 +32,10 @@ class ResidentLimitsTest {
     public static class Limits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("loket.limits.open-conversations-per-address", "3", "loket.limits.resident-frames", "20");
+            // a window far longer than a test: on a loaded machine the frames of one test must not
+            // spread over two windows (the budget starts afresh in each)
+            return Map.of("loket.limits.open-conversations-per-address", "3", "loket.limits.resident-frames", "20",
+                    "loket.limits.frame-window", "10m");
         }
     }
 
