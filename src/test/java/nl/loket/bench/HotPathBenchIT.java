@@ -39,6 +39,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,7 +97,7 @@ class HotPathBenchIT {
     // ---- scenario steady / a: resident -> agent latency ----------------------------------------
 
     record ChatResult(String system, long sent, double rate, long delivered, long deliveredLate, Lat lat, long failures,
-                      long errorFrames, String load, Cpu cpu) {
+                      long errorFrames, String load, Cpu cpu, String pool) {
     }
 
     void chatScenario(String title, int conversations, int rate, int seconds) throws Exception {
@@ -119,6 +120,7 @@ class HotPathBenchIT {
         }
         t.add(String.format(Locale.ROOT, "ratio Loket/relay: p50 %.1fx, p99 %.1fx, max %.1fx", ratio(loket.lat.p(50), relay.lat.p(50)),
                 ratio(loket.lat.p(99), relay.lat.p(99)), ratio(loket.lat.max(), relay.lat.max())));
+        t.add("Loket's database pool while measured: " + loket.pool);
         t.add("(delivered: reached the agents within 2 s after the last send; later: within a further 10 s; latencies over the delivered)");
         t.forEach(l -> System.out.println("BENCH " + l));
         report.addAll(t);
@@ -167,6 +169,7 @@ class HotPathBenchIT {
 
         String loadStart = load();
         Cpu.Snapshot cpu0 = target.cpu();
+        Map<String, PoolTimes> pool0 = target.pool();
         long t0 = System.nanoTime();
         long sent = send(residents, rate, (long) rate * seconds, "m", k -> "bench " + Long.toString(System.nanoTime(), 36));
         double achieved = sent * 1e9 / (System.nanoTime() - t0);
@@ -174,12 +177,13 @@ class HotPathBenchIT {
         phase.set(2);
         long delivered = lat.count();
         Cpu cpu = target.cpu().since(cpu0);
+        String pool = PoolTimes.since(pool0, target.pool());
         Thread.sleep(10_000);
         String loadEnd = load();
         agents.forEach(AgentClient::close);
         residents.forEach(ResidentClient::close);
         return new ChatResult(target.name, sent, achieved, delivered, deliveredLate.get(), lat, counters.failures.get(),
-                counters.errorFrames.get(), loadStart + "/" + loadEnd, cpu);
+                counters.errorFrames.get(), loadStart + "/" + loadEnd, cpu, pool);
     }
 
     /** Sends {@code total} messages at {@code rate} per second, round the conversations; the number sent. */
@@ -231,7 +235,7 @@ class HotPathBenchIT {
     record SurgeResult(String system, int residents, double arrivalsPerSecond, double connectedPerSecond, long positioned,
                        double untilAllPositionedMs, Lat connectToPosition, long over2s, Lat positionUpdate, long positionMissed,
                        int claims, Lat active, long activeMessages, double heapPerSocketKb, double burstPerSecond, long failures,
-                       long errorFrames, String load, Cpu cpu) {
+                       long errorFrames, String load, Cpu cpu, String pool) {
     }
 
     void surgeScenario(int n, int seconds, int burst) throws Exception {
@@ -271,6 +275,7 @@ class HotPathBenchIT {
         row(t, "client failures + error frames", relay.failures + relay.errorFrames, loket.failures + loket.errorFrames, "%.0f");
         t.add(String.format(Locale.ROOT, "%-52s | %14s | %14s |", "load 1m (start/end)", relay.load, loket.load));
         t.add("CPU s during the surge: relay " + relay.cpu + "; Loket " + loket.cpu);
+        t.add("Loket's database pool during the surge: " + loket.pool);
         t.add("* from the last resident's connect until the last first position arrived (0 when all were told before the last connected)");
         t.forEach(l -> System.out.println("BENCH " + l));
         report.addAll(t);
@@ -332,6 +337,7 @@ class HotPathBenchIT {
         double heapBefore = target.heapAfterGcKb();
         String loadStart = load();
         Cpu.Snapshot cpu0 = target.cpu();
+        Map<String, PoolTimes> pool0 = target.pool();
 
         // the active chats: each resident writes every 2 s, the agent answers each message at once
         activePhase.set(1);
@@ -398,6 +404,7 @@ class HotPathBenchIT {
         activePhase.set(2);
         chat.stop();
         Cpu cpu = target.cpu().since(cpu0);
+        String pool = PoolTimes.since(pool0, target.pool());
         String loadEnd = load();
 
         Lat connectToPosition = new Lat();
@@ -472,7 +479,7 @@ class HotPathBenchIT {
         return new SurgeResult(target.name, arrivals.size(), n / arrivalSeconds, arrivals.size() / connectSeconds, positioned,
                 untilAll, connectToPosition, over2s, positionUpdate, missed, claims.size(), active,
                 active.count(), heapPerSocket, burstRate, counters.failures.get(), counters.errorFrames.get(),
-                loadStart + "/" + loadEnd, cpu);
+                loadStart + "/" + loadEnd, cpu, pool);
     }
 
     record ClaimEvent(String topic, long at, String claimedId) {
@@ -899,6 +906,68 @@ class HotPathBenchIT {
         }
     }
 
+    /**
+     * Loket's database pool, from the buckets {@code nl.loket.platform.PoolMeters} gives Vert.x's
+     * two pool timers: how long statements waited for a connection, and how long they held one
+     * (the round trip to PostgreSQL, plus the event loop's delay in handing the connection back).
+     * Cumulative counts per bucket bound, in ms; the last bound is infinity.
+     */
+    record PoolTimes(double[] bounds, double[] waiting, double[] holding) {
+        static PoolTimes parse(String metrics, String poolName) {
+            List<Double> bounds = new ArrayList<>();
+            List<Double> wait = new ArrayList<>();
+            List<Double> hold = new ArrayList<>();
+            Pattern line = Pattern.compile("^sql_pool_(queue_delay|usage)_seconds_bucket\\{.*le=\"([^\"]+)\".*\\} (\\S+)$", Pattern.MULTILINE);
+            metrics = metrics.lines().filter(l -> l.contains("pool_name=\"" + poolName + "\"")).collect(Collectors.joining("\n"));
+            Matcher m = line.matcher(metrics);
+            while (m.find()) {
+                double bound = "+Inf".equals(m.group(2)) ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(2)) * 1000;
+                double count = Double.parseDouble(m.group(3));
+                if (m.group(1).equals("queue_delay")) {
+                    bounds.add(bound);
+                    wait.add(count);
+                } else {
+                    hold.add(count);
+                }
+            }
+            if (bounds.isEmpty() || bounds.size() != hold.size()) {
+                return null;
+            }
+            return new PoolTimes(bounds.stream().mapToDouble(Double::doubleValue).toArray(),
+                    wait.stream().mapToDouble(Double::doubleValue).toArray(), hold.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+
+        /** "wait p50 <= 0.5 ms, p99 <= 20 ms ...": the bucket bound each percentile falls under, between two readings. */
+        static String since(Map<String, PoolTimes> start, Map<String, PoolTimes> end) {
+            List<String> out = new ArrayList<>();
+            end.forEach((name, e) -> {
+                PoolTimes s = start.get(name);
+                if (s != null) {
+                    out.add(String.format(Locale.ROOT, "%s: waiting for a connection %s; holding one %s", name,
+                            percentiles(e.bounds, s.waiting, e.waiting), percentiles(e.bounds, s.holding, e.holding)));
+                }
+            });
+            return out.isEmpty() ? "(no pool metrics)" : String.join(" | ", out);
+        }
+
+        static String percentiles(double[] bounds, double[] start, double[] end) {
+            double total = end[end.length - 1] - start[start.length - 1];
+            if (total <= 0) {
+                return "(none)";
+            }
+            StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%.0f times:", total));
+            for (double p : new double[] {50, 90, 99, 99.9}) {
+                int i = 0;
+                while (i < bounds.length - 1 && end[i] - start[i] < p / 100 * total) {
+                    i++;
+                }
+                out.append(String.format(Locale.ROOT, " p%s %s", p == 99.9 ? "99.9" : String.format(Locale.ROOT, "%.0f", p),
+                        Double.isInfinite(bounds[i]) ? "> " + bounds[i - 1] + " ms" : "<= " + bounds[i] + " ms"));
+            }
+            return out.toString();
+        }
+    }
+
     /** CPU seconds of the server's JVM and of PostgreSQL (the postmaster and its children), and of this client JVM. */
     record Cpu(double server, double postgres, double client, double wallSeconds) {
         record Snapshot(double server, double postgres, double client, long at) {
@@ -990,6 +1059,30 @@ class HotPathBenchIT {
 
         long postmasterPid() {
             return 0;
+        }
+
+        /** Loket's /q/metrics on its management port; null for the relay. */
+        URI metrics;
+
+        /** The timers of Loket's two pools now (shared, then chat); empty when the target has none or does not answer. */
+        Map<String, PoolTimes> pool() {
+            Map<String, PoolTimes> pools = new LinkedHashMap<>();
+            if (metrics == null) {
+                return pools;
+            }
+            try {
+                String text = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                for (String name : List.of("__vertx.DEFAULT", "loket-chat")) {
+                    PoolTimes times = PoolTimes.parse(text, name);
+                    if (times != null) {
+                        pools.put(name.equals("loket-chat") ? "chat pool" : "shared pool", times);
+                    }
+                }
+            } catch (Exception e) {
+                // no figures
+            }
+            return pools;
         }
 
         Cpu.Snapshot cpu() {
@@ -1154,6 +1247,7 @@ class HotPathBenchIT {
                 }
             };
             t.port = freePort();
+            t.metrics = URI.create("http://127.0.0.1:" + management + "/q/metrics");
             List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
             if (Boolean.getBoolean("loket.bench.jfr")) {
                 // -Dloket.bench.jfr=true: a flight recording of the server, to see where its CPU goes

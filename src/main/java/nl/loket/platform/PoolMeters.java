@@ -1,0 +1,43 @@
+package nl.loket.platform;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Buckets for the database pool's two timers, which Vert.x reports with a sum, a count and a
+ * maximum only: {@code sql_pool_queue_delay_seconds} (how long a statement waited for a
+ * connection) and {@code sql_pool_usage_seconds} (how long it held one). With buckets an operator
+ * (and the hot-path benchmark) can tell a tail spent waiting for the pool from one spent in
+ * PostgreSQL. Fixed buckets, not a full histogram: eleven series per timer.
+ */
+@Singleton
+public class PoolMeters {
+
+    static final Set<String> TIMERS = Set.of("sql.pool.queue.delay", "sql.pool.usage");
+
+    static final double[] BUCKETS_MS = {0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
+
+    @Produces
+    @Singleton
+    MeterFilter poolBuckets() {
+        return new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (!TIMERS.contains(id.getName())) {
+                    return config;
+                }
+                double[] nanos = new double[BUCKETS_MS.length];
+                for (int i = 0; i < nanos.length; i++) {
+                    nanos[i] = BUCKETS_MS[i] * Duration.ofMillis(1).toNanos();
+                }
+                return DistributionStatisticConfig.builder().serviceLevelObjectives(nanos).build().merge(config);
+            }
+        };
+    }
+}
