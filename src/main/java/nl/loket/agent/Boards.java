@@ -2,6 +2,7 @@ package nl.loket.agent;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -44,6 +45,15 @@ public class Boards {
 
     void stop(@Observes ShutdownEvent event) {
         vertx.cancelTimer(timer);
+    }
+
+    /**
+     * Looked at again with no change heard: an arrival on a node that died before telling the
+     * others ({@code Db.committed}) is on every board within this time.
+     */
+    @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void lookAgain() {
+        dirty.set(true);
     }
 
     void onSignal(@Observes Signal signal) {

@@ -52,13 +52,18 @@ public class Presence {
      */
     public Uni<Boolean> residentConnected(String connectionId, UUID conversationId, int max) {
         // one statement (V28): lock, count, insert, and the conversation's "resident is back"
-        return db.query("select accepted, event from loket_resident_connected($1, $2, $3, $4, $5)",
+        return db.query("select accepted, event, notified from loket_resident_connected($1, $2, $3, $4, $5)",
                         Tuple.of(connectionId, node.id(), conversationId, max, db.node()))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     String event = row.getString("event");
                     if (event != null) {
-                        db.delivered(new Signal.Conversation(new JsonObject(event)));
+                        Signal.Conversation back = new Signal.Conversation(new JsonObject(event));
+                        if (row.getBoolean("notified")) {
+                            db.delivered(back);
+                        } else {
+                            db.committed(back); // a waiting conversation (V33): the others hear of it after the commit
+                        }
                     }
                     return row.getBoolean("accepted");
                 });

@@ -156,14 +156,14 @@ class ConversationRepository {
     }
 
     Uni<Outcome> post(UUID conversationId, Sender sender, String clientMsgId, String text, String noticeNl, String noticeEn) {
-        return db.query("select outcome, payload from loket_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        return db.chat("select outcome, payload from loket_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                         Tuple.tuple(Arrays.asList(conversationId, sender.from(), sender.key(), sender.agentId(), sender.agentName(),
                                 clientMsgId, text, noticeNl, noticeEn, db.node())))
                 .map(ConversationRepository::outcome);
     }
 
     Uni<Outcome> claim(UUID agentId, String topic, UUID conversationId) {
-        return db.query("select outcome, payload from loket_claim($1, $2, $3, $4)",
+        return db.chat("select outcome, payload from loket_claim($1, $2, $3, $4)",
                         Tuple.tuple(Arrays.asList(agentId, topic, conversationId, db.node())))
                 .map(ConversationRepository::outcome);
     }

@@ -121,7 +121,8 @@ public class Conversations {
                         "Vanaf dit adres lopen al " + limit + " gesprekken. Sluit er een af of probeer het later opnieuw. "
                                 + "/ There are already " + limit + " open conversations from this address. Close one or try again later.");
             }
-            db.delivered(new Signal.Queue(topic, true));
+            // V32: told to the other nodes after the commit, not inside it
+            db.committed(new Signal.Queue(topic, true));
             return new Started(id, created.queuedAt(), created.position());
         });
     }

@@ -9,10 +9,19 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -24,6 +33,11 @@ import java.util.function.Function;
  *
  * <p>Every statement sent is counted ({@code loket_db_statements_total}, BEGIN and COMMIT of a
  * transaction included): a statement is a round trip to the database.
+ *
+ * <p>The statements of a conversation in progress (a message, a claim, typing) run on a few
+ * connections of their own ({@code loket.db.chat-connections}, 4; 0 puts them on the shared pool).
+ * In a surge the shared pool is busy with thousands of starts, socket openings and queue reads;
+ * a message must not wait behind them for a connection.
  */
 @ApplicationScoped
 public class Db {
@@ -31,16 +45,59 @@ public class Db {
     public static final String CHANNEL = "loket";
 
     private final Pool pool;
+    /** The chat statements' own connections; the shared pool when there are none. */
+    private final Pool chat;
     private final Signals signals;
+    private final Failures failures;
     private final String node;
+    /** Committed changes not yet told to the other nodes (see {@link #committed}), encoded. */
+    private final Set<String> untold = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean telling = new AtomicBoolean();
     private final LongAdder statements = new LongAdder();
 
-    public Db(Pool pool, Signals signals, NodeId nodeId, MeterRegistry registry) {
+    public Db(Pool pool, Signals signals, Failures failures, NodeId nodeId, MeterRegistry registry, io.vertx.core.Vertx vertx,
+              @ConfigProperty(name = "loket.db.chat-connections", defaultValue = "4") int chatConnections,
+              @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+              @ConfigProperty(name = "quarkus.datasource.username") String user,
+              @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.pool = pool;
+        this.chat = chatConnections <= 0 ? pool : chatPool(vertx, chatConnections, url, user, password);
         this.signals = signals;
+        this.failures = failures;
         this.node = nodeId.id().toString();
         FunctionCounter.builder("loket.db.statements", statements, LongAdder::doubleValue)
                 .description("Statements (round trips) this node sent to PostgreSQL").register(registry);
+    }
+
+    /**
+     * A pool of its own, connecting as the shared one does: the same server and account, the same
+     * additional connection properties (JIT off) and statements kept prepared (application.properties says why). Its timers appear in
+     * {@code sql_pool_*} with {@code pool_name="loket-chat"}.
+     */
+    private static Pool chatPool(io.vertx.core.Vertx vertx, int size, String url, String user, Optional<String> password) {
+        PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user).setCachePreparedStatements(true);
+        options.setMetricsName("loket-chat");
+        password.ifPresent(options::setPassword);
+        // every quarkus.datasource.reactive.additional-properties.* the shared pool sends (jit=off, and whatever an operator adds)
+        String prefix = "quarkus.datasource.reactive.additional-properties.";
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(prefix)) {
+                config.getOptionalValue(name, String.class).ifPresent(value -> options.addProperty(name.substring(prefix.length()), value));
+            }
+        }
+        return Pool.newInstance(PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(size).setName("loket-chat"))
+                .connectingTo(options)
+                .using(vertx)
+                .build());
+    }
+
+    @PreDestroy
+    void closeChatPool() {
+        if (chat != pool) {
+            chat.closeAndForget();
+        }
     }
 
     public Pool pool() {
@@ -67,10 +124,16 @@ public class Db {
         return pool.preparedQuery(sql).execute();
     }
 
+    /** One statement of a conversation in progress (a message, a claim), on the chat connections. */
+    public Uni<RowSet<Row>> chat(String sql, Tuple args) {
+        statements.increment();
+        return chat.preparedQuery(sql).execute(args);
+    }
+
     /** Sends a signal that no transaction produced (typing): to this node at once, to the others by NOTIFY. */
     public Uni<Void> signal(Signal signal) {
         signals.deliver(signal);
-        return query("select pg_notify($1, $2)", Tuple.of(CHANNEL, node + "|" + signal.encode())).replaceWithVoid();
+        return chat("select pg_notify($1, $2)", Tuple.of(CHANNEL, node + "|" + signal.encode())).replaceWithVoid();
     }
 
     /**
@@ -79,6 +142,49 @@ public class Db {
      */
     public void delivered(Signal signal) {
         signals.deliver(signal);
+    }
+
+    /**
+     * A change already committed, that the other nodes may hear of a moment later: delivered here
+     * at once, and notified after the commit, together with whatever else came meanwhile. One
+     * statement is in flight at a time; what comes while it runs goes in the next one, so a quiet
+     * node tells at once and a busy one in batches. A notification inside a transaction makes
+     * its commit queue for PostgreSQL's one notification lock, held through the commit: in a
+     * surge of starts that queue, not the work, set the pace of every notifying commit, chat
+     * messages included.
+     *
+     * <p>Only for changes the other nodes can afford to hear late, out of order or, should this
+     * node die before telling, not at all:
+     * <ul>
+     * <li>an arrival: their boards count it at the next queue change or their periodic look
+     * ({@code Boards});</li>
+     * <li>a waiting resident's connection (V33): nobody holds the conversation yet, and a
+     * session drops an event whose version it has and repairs a gap by reading.</li>
+     * </ul>
+     * A message, a claim, a move is notified inside its transaction.
+     */
+    public void committed(Signal signal) {
+        signals.deliver(signal);
+        untold.add(node + "|" + signal.encode());
+        tellOthers();
+    }
+
+    private void tellOthers() {
+        if (untold.isEmpty() || !telling.compareAndSet(false, true)) {
+            return;
+        }
+        List<String> batch = new ArrayList<>(untold);
+        untold.removeAll(batch);
+        query("select pg_notify($1, s) from unnest($2::text[]) s", Tuple.of(CHANNEL, batch.toArray(new String[0])))
+                .subscribe().with(done -> {
+                    telling.set(false);
+                    tellOthers();
+                }, e -> {
+                    telling.set(false);
+                    // told with the next change; the others' periodic look covers a quiet node
+                    untold.addAll(batch);
+                    failures.record("notify", e, "Notifying %d committed changes to the other nodes failed", batch.size());
+                });
     }
 
     /** Runs work in a transaction; its signals are notified on commit and delivered here after it. */
