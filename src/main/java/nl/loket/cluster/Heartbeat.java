@@ -25,6 +25,11 @@ public class Heartbeat {
     private final Fanout fanout;
     private final LoketConfig config;
     private final Failures failures;
+    /**
+     * Set once this node's row is written. The scheduler may fire the first beat before the
+     * start-up observer has done so; that beat found no row and took the node for dead.
+     */
+    private volatile boolean registered;
 
     public Heartbeat(NodeId node, Presence presence, Fanout fanout, LoketConfig config, Failures failures) {
         this.node = node;
@@ -37,6 +42,7 @@ public class Heartbeat {
     void register(@Observes StartupEvent event) {
         // a node id set with LOKET_NODE_ID survives a restart: what the previous process held is gone
         presence.removeNode(node.id()).chain(() -> presence.register(node.id())).await().atMost(Duration.ofSeconds(30));
+        registered = true;
         Log.infof("Node %s (%s) registered", node.name(), node.id());
     }
 
@@ -51,6 +57,9 @@ public class Heartbeat {
 
     @Scheduled(every = "${loket.cluster.heartbeat:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> beat() {
+        if (!registered) {
+            return Uni.createFrom().voidItem();
+        }
         return presence.beat(node.id()).chain(alive -> {
             if (alive) {
                 return Uni.createFrom().voidItem();
