@@ -43,6 +43,8 @@ import java.util.function.Function;
 public class Db {
 
     public static final String CHANNEL = "loket";
+    /** Notifies each of an array of payloads ($2) on a channel ($1): one statement for a batch. */
+    private static final String NOTIFY_EACH = "select pg_notify($1, s) from unnest($2::text[]) s";
 
     private final Pool pool;
     /** The chat statements' own connections; the shared pool when there are none. */
@@ -76,7 +78,6 @@ public class Db {
      */
     private static Pool chatPool(io.vertx.core.Vertx vertx, int size, String url, String user, Optional<String> password) {
         PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user).setCachePreparedStatements(true);
-        options.setMetricsName("loket-chat");
         password.ifPresent(options::setPassword);
         // every quarkus.datasource.reactive.additional-properties.* the shared pool sends (jit=off, and whatever an operator adds)
         String prefix = "quarkus.datasource.reactive.additional-properties.";
@@ -175,7 +176,7 @@ public class Db {
         }
         List<String> batch = new ArrayList<>(untold);
         untold.removeAll(batch);
-        query("select pg_notify($1, s) from unnest($2::text[]) s", Tuple.of(CHANNEL, batch.toArray(new String[0])))
+        query(NOTIFY_EACH, Tuple.of(CHANNEL, batch.toArray(new String[0])))
                 .subscribe().with(done -> {
                     telling.set(false);
                     tellOthers();
@@ -236,7 +237,7 @@ public class Db {
             if (notify.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return query("select pg_notify($1, s) from unnest($2::text[]) s", Tuple.of(CHANNEL, notify.toArray(new String[0])))
+            return query(NOTIFY_EACH, Tuple.of(CHANNEL, notify.toArray(new String[0])))
                     .replaceWithVoid();
         }
     }
