@@ -10,6 +10,8 @@ import jakarta.enterprise.event.Observes;
 import nl.loket.config.LoketConfig;
 import nl.loket.platform.Failures;
 import nl.loket.platform.NodeId;
+import nl.loket.platform.Signal;
+import nl.loket.platform.Signals;
 
 import java.time.Duration;
 
@@ -25,24 +27,36 @@ public class Heartbeat {
     private final Fanout fanout;
     private final LoketConfig config;
     private final Failures failures;
+    private final Signals signals;
     /**
      * Set once this node's row is written. The scheduler may fire the first beat before the
      * start-up observer has done so; that beat found no row and took the node for dead.
      */
     private volatile boolean registered;
 
-    public Heartbeat(NodeId node, Presence presence, Fanout fanout, LoketConfig config, Failures failures) {
+    /** How long a starting node waits for the transactions in progress when it registered (V34). */
+    private static final Duration CATCH_UP = Duration.ofSeconds(10);
+
+    public Heartbeat(NodeId node, Presence presence, Fanout fanout, LoketConfig config, Failures failures, Signals signals) {
         this.node = node;
         this.presence = presence;
         this.fanout = fanout;
         this.config = config;
         this.failures = failures;
+        this.signals = signals;
     }
 
     void register(@Observes StartupEvent event) {
         // a node id set with LOKET_NODE_ID survives a restart: what the previous process held is gone
-        presence.removeNode(node.id()).chain(() -> presence.register(node.id())).await().atMost(Duration.ofSeconds(30));
+        boolean caughtUp = presence.removeNode(node.id()).chain(() -> presence.register(node.id(), CATCH_UP))
+                .await().atMost(Duration.ofSeconds(30));
         registered = true;
+        if (!caughtUp) {
+            Log.warnf("Transactions older than %s s were still running when node %s registered; a change they make may reach "
+                    + "this node's connections only with the next one", CATCH_UP.toSeconds(), node.id());
+        }
+        // connections accepted before the row was there: what a lone node did not notify is read now
+        signals.deliver(new Signal.Resync());
         Log.infof("Node %s (%s) registered", node.name(), node.id());
     }
 
@@ -66,7 +80,9 @@ public class Heartbeat {
             }
             // another node declared this one dead (a long pause); its clients are still here
             Log.warn("This node was taken for dead; announcing its connections again");
-            return presence.reannounce(node.id(), fanout.registrations());
+            return presence.reannounce(node.id(), fanout.registrations())
+                    // a lone other node notified nobody meanwhile (V34): the connections read what they missed
+                    .invoke(() -> signals.deliver(new Signal.Resync()));
         }).onFailure().invoke(e -> failures.record("heartbeat", e, "Heartbeat of node %s failed; the next one retries", node.id()))
                 .onFailure().recoverWithNull();
     }

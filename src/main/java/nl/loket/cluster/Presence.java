@@ -94,9 +94,42 @@ public class Presence {
                 .replaceWithVoid();
     }
 
-    /** This node's existence, so the others can tell when it stops beating. */
-    Uni<Void> register(UUID nodeId) {
-        return db.query("insert into node (id) values ($1) on conflict (id) do nothing", Tuple.of(nodeId)).replaceWithVoid();
+    /**
+     * This node's existence, so the others can tell when it stops beating and know to notify it
+     * (V34: a node alone notifies nobody). Completes once every transaction that was in progress
+     * when the row was committed has ended ({@link #othersCaughtUp}): from then on every change
+     * is either notified to this node or already in what it reads.
+     */
+    Uni<Boolean> register(UUID nodeId, Duration patience) {
+        return db.query("insert into node (id) values ($1) on conflict (id) do nothing", Tuple.of(nodeId))
+                .chain(() -> othersCaughtUp(patience));
+    }
+
+    /**
+     * Waits until every transaction in progress now has ended, polling every 20 ms, for at most
+     * {@code patience}; answers whether they did. A transaction that changed something and checks for
+     * other nodes after its change (V34) has a transaction id when it checks, so one that did not
+     * see a row committed before this call holds an id lower than the one this call takes, and
+     * is in a later snapshot's list of those in progress until it ends.
+     */
+    Uni<Boolean> othersCaughtUp(Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        // a statement of its own: the id is taken and its transaction has ended when the polling starts
+        return db.query("select pg_current_xact_id()::text as x").map(rows -> rows.iterator().next().getString("x"))
+                .chain(mark -> ended(mark, deadline));
+    }
+
+    private Uni<Boolean> ended(String mark, long deadline) {
+        return db.query("select count(*) as n from pg_snapshot_xip(pg_current_snapshot()) x where x < $1::xid8", Tuple.of(mark))
+                .chain(rows -> {
+                    if (rows.iterator().next().getLong("n") == 0) {
+                        return Uni.createFrom().item(true);
+                    }
+                    if (System.nanoTime() > deadline) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(20)).chain(() -> ended(mark, deadline));
+                });
     }
 
     /** The heartbeat; false when another node has meanwhile declared this one dead. */
@@ -118,6 +151,9 @@ public class Presence {
     /**
      * This node was declared dead (it stalled longer than dead-after) but is alive: put its
      * connections back, so the clients that never left do not lose their place or conversations.
+     * Meanwhile a lone other node may have stopped notifying (V34): completes, like
+     * {@link #register}, once the transactions that could not see the row have ended, and the
+     * caller then reads what was missed.
      */
     public Uni<Void> reannounce(UUID nodeId, List<Fanout.Registration> connections) {
         return db.tx(tx -> {
@@ -129,7 +165,7 @@ public class Presence {
                         .chain(() -> RESIDENT.equals(r.kind()) ? conversations.residentBack(tx, r.subject()) : users.agentBack(tx, r.subject()));
             }
             return chain;
-        });
+        }).chain(() -> othersCaughtUp(Duration.ofSeconds(10))).replaceWithVoid();
     }
 
     /**

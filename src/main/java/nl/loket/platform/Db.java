@@ -29,7 +29,9 @@ import java.util.function.Function;
  * The one way Loket talks to PostgreSQL: plain SQL on the reactive pool. A transaction collects
  * the {@link Signal}s of what it changed: they are notified to every node inside the transaction
  * (so others hear of a change exactly when it is committed) and, right after the commit,
- * delivered on this node from memory (this node skips its own notifications).
+ * delivered on this node from memory (this node skips its own notifications). A node alone
+ * notifies nobody (V34, {@code loket_others_listen}): a notifying commit waits for PostgreSQL's
+ * one notification lock and holds it until it is on disk, and there is no one to hear it.
  *
  * <p>Every statement sent is counted ({@code loket_db_statements_total}, BEGIN and COMMIT of a
  * transaction included): a statement is a round trip to the database.
@@ -43,8 +45,11 @@ import java.util.function.Function;
 public class Db {
 
     public static final String CHANNEL = "loket";
-    /** Notifies each of an array of payloads ($2) on a channel ($1): one statement for a batch. */
-    private static final String NOTIFY_EACH = "select pg_notify($1, s) from unnest($2::text[]) s";
+    /**
+     * Notifies each of an array of payloads ($2) on a channel ($1), one statement for a batch,
+     * when a node other than this one ($3) is registered (V34: a lone node notifies nobody).
+     */
+    private static final String NOTIFY_EACH = "select pg_notify($1, s) from unnest($2::text[]) s where loket_others_listen($3)";
 
     private final Pool pool;
     /** The chat statements' own connections; the shared pool when there are none. */
@@ -134,7 +139,10 @@ public class Db {
     /** Sends a signal that no transaction produced (typing): to this node at once, to the others by NOTIFY. */
     public Uni<Void> signal(Signal signal) {
         signals.deliver(signal);
-        return chat("select pg_notify($1, $2)", Tuple.of(CHANNEL, node + "|" + signal.encode())).replaceWithVoid();
+        // without a write before the check, a node registering meanwhile may miss it: a typing
+        // indicator, harmless (V34)
+        return chat("select pg_notify($1, $2) where loket_others_listen($3)", Tuple.of(CHANNEL, node + "|" + signal.encode(), node))
+                .replaceWithVoid();
     }
 
     /**
@@ -176,7 +184,7 @@ public class Db {
         }
         List<String> batch = new ArrayList<>(untold);
         untold.removeAll(batch);
-        query(NOTIFY_EACH, Tuple.of(CHANNEL, batch.toArray(new String[0])))
+        query(NOTIFY_EACH, Tuple.of(CHANNEL, batch.toArray(new String[0]), node))
                 .subscribe().with(done -> {
                     telling.set(false);
                     tellOthers();
@@ -237,7 +245,7 @@ public class Db {
             if (notify.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return query(NOTIFY_EACH, Tuple.of(CHANNEL, notify.toArray(new String[0])))
+            return query(NOTIFY_EACH, Tuple.of(CHANNEL, notify.toArray(new String[0]), node))
                     .replaceWithVoid();
         }
     }
