@@ -73,6 +73,11 @@ public class TopicCatalog {
         invalidate();
     }
 
+    /** The listener reconnected or this node (re)registered: a change may have gone unheard. */
+    void onResync(@Observes Signal.Resync resync) {
+        invalidate();
+    }
+
     /** Open now? A closed date wins over LOKET_ALWAYS_OPEN: an administrator closing a day means closed. */
     public boolean isOpen(Topic topic, Instant at) {
         if (topic.hours().closedDay(at)) {
