@@ -34,9 +34,6 @@ public class Heartbeat {
      */
     private volatile boolean registered;
 
-    /** How long a starting node waits for the transactions in progress when it registered (V34). */
-    private static final Duration CATCH_UP = Duration.ofSeconds(10);
-
     public Heartbeat(NodeId node, Presence presence, Fanout fanout, LoketConfig config, Failures failures, Signals signals) {
         this.node = node;
         this.presence = presence;
@@ -48,12 +45,12 @@ public class Heartbeat {
 
     void register(@Observes StartupEvent event) {
         // a node id set with LOKET_NODE_ID survives a restart: what the previous process held is gone
-        boolean caughtUp = presence.removeNode(node.id()).chain(() -> presence.register(node.id(), CATCH_UP))
+        boolean caughtUp = presence.removeNode(node.id()).chain(() -> presence.register(node.id()))
                 .await().atMost(Duration.ofSeconds(30));
         registered = true;
         if (!caughtUp) {
             Log.warnf("Transactions older than %s s were still running when node %s registered; a change they make may reach "
-                    + "this node's connections only with the next one", CATCH_UP.toSeconds(), node.id());
+                    + "this node's connections only with the next one", Presence.CATCH_UP.toSeconds(), node.id());
         }
         // connections accepted before the row was there: what a lone node did not notify is read now
         signals.deliver(new Signal.Resync());

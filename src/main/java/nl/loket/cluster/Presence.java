@@ -33,6 +33,8 @@ public class Presence {
 
     static final String RESIDENT = "resident";
     static final String AGENT = "agent";
+    /** How long a node that (re)registers waits for the transactions in progress at that moment (V34). */
+    static final Duration CATCH_UP = Duration.ofSeconds(10);
 
     private final Db db;
     private final NodeId node;
@@ -100,6 +102,10 @@ public class Presence {
      * when the row was committed has ended ({@link #othersCaughtUp}): from then on every change
      * is either notified to this node or already in what it reads.
      */
+    Uni<Boolean> register(UUID nodeId) {
+        return register(nodeId, CATCH_UP);
+    }
+
     Uni<Boolean> register(UUID nodeId, Duration patience) {
         return db.query("insert into node (id) values ($1) on conflict (id) do nothing", Tuple.of(nodeId))
                 .chain(() -> othersCaughtUp(patience));
@@ -165,7 +171,7 @@ public class Presence {
                         .chain(() -> RESIDENT.equals(r.kind()) ? conversations.residentBack(tx, r.subject()) : users.agentBack(tx, r.subject()));
             }
             return chain;
-        }).chain(() -> othersCaughtUp(Duration.ofSeconds(10))).replaceWithVoid();
+        }).chain(() -> othersCaughtUp(CATCH_UP)).replaceWithVoid();
     }
 
     /**
