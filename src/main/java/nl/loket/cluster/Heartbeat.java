@@ -45,16 +45,25 @@ public class Heartbeat {
 
     void register(@Observes StartupEvent event) {
         // a node id set with LOKET_NODE_ID survives a restart: what the previous process held is gone
-        boolean caughtUp = presence.removeNode(node.id()).chain(() -> presence.register(node.id()))
-                .await().atMost(Duration.ofSeconds(30));
+        presence.removeNode(node.id()).chain(() -> presence.register(node.id())).await().atMost(Duration.ofSeconds(30));
+        // beating from here on: the wait below may outlast dead-after, and the row must not look stale meanwhile
         registered = true;
-        if (!caughtUp) {
-            Log.warnf("Transactions older than %s s were still running when node %s registered; a change they make may reach "
-                    + "this node's connections only with the next one", Presence.CATCH_UP.toSeconds(), node.id());
-        }
-        // connections accepted before the row was there: what a lone node did not notify is read now
-        signals.deliver(new Signal.Resync());
+        catchUp().await().atMost(Presence.CATCH_UP.plusSeconds(20));
         Log.infof("Node %s (%s) registered", node.name(), node.id());
+    }
+
+    /**
+     * Waits for the transactions that could not see this node's row (V34: a lone node notified
+     * nobody), then has every connection read what it missed.
+     */
+    private Uni<Void> catchUp() {
+        return presence.othersCaughtUp(Presence.CATCH_UP).invoke(caughtUp -> {
+            if (!caughtUp) {
+                Log.warnf("Transactions older than %s s were still running when node %s registered; a change they make may reach "
+                        + "this node's connections only with the next one", Presence.CATCH_UP.toSeconds(), node.id());
+            }
+            signals.deliver(new Signal.Resync());
+        }).replaceWithVoid();
     }
 
     /** A clean stop: this node's connections end now, so their grace periods start now. */
@@ -77,9 +86,11 @@ public class Heartbeat {
             }
             // another node declared this one dead (a long pause); its clients are still here
             Log.warn("This node was taken for dead; announcing its connections again");
+            // a lone other node notified nobody meanwhile (V34); the catching up is not the beat's
+            // to wait for, or a long one would let the row go stale again
             return presence.reannounce(node.id(), fanout.registrations())
-                    // a lone other node notified nobody meanwhile (V34): the connections read what they missed
-                    .invoke(() -> signals.deliver(new Signal.Resync()));
+                    .invoke(() -> catchUp().subscribe().with(done -> { },
+                            e -> failures.record("heartbeat", e, "Catching up after node %s was taken for dead failed", node.id())));
         }).onFailure().invoke(e -> failures.record("heartbeat", e, "Heartbeat of node %s failed; the next one retries", node.id()))
                 .onFailure().recoverWithNull();
     }

@@ -98,17 +98,11 @@ public class Presence {
 
     /**
      * This node's existence, so the others can tell when it stops beating and know to notify it
-     * (V34: a node alone notifies nobody). Completes once every transaction that was in progress
-     * when the row was committed has ended ({@link #othersCaughtUp}): from then on every change
-     * is either notified to this node or already in what it reads.
+     * (V34: a node alone notifies nobody). Changes whose transactions could not see the row are
+     * not notified to this node: {@link #othersCaughtUp} says when the last of them has ended.
      */
-    Uni<Boolean> register(UUID nodeId) {
-        return register(nodeId, CATCH_UP);
-    }
-
-    Uni<Boolean> register(UUID nodeId, Duration patience) {
-        return db.query("insert into node (id) values ($1) on conflict (id) do nothing", Tuple.of(nodeId))
-                .chain(() -> othersCaughtUp(patience));
+    Uni<Void> register(UUID nodeId) {
+        return db.query("insert into node (id) values ($1) on conflict (id) do nothing", Tuple.of(nodeId)).replaceWithVoid();
     }
 
     /**
@@ -157,9 +151,8 @@ public class Presence {
     /**
      * This node was declared dead (it stalled longer than dead-after) but is alive: put its
      * connections back, so the clients that never left do not lose their place or conversations.
-     * Meanwhile a lone other node may have stopped notifying (V34): completes, like
-     * {@link #register}, once the transactions that could not see the row have ended, and the
-     * caller then reads what was missed.
+     * Meanwhile a lone other node may have stopped notifying (V34): as after {@link #register},
+     * the caller waits for {@link #othersCaughtUp} and then reads what was missed.
      */
     public Uni<Void> reannounce(UUID nodeId, List<Fanout.Registration> connections) {
         return db.tx(tx -> {
@@ -171,7 +164,7 @@ public class Presence {
                         .chain(() -> RESIDENT.equals(r.kind()) ? conversations.residentBack(tx, r.subject()) : users.agentBack(tx, r.subject()));
             }
             return chain;
-        }).chain(() -> othersCaughtUp(CATCH_UP)).replaceWithVoid();
+        });
     }
 
     /**

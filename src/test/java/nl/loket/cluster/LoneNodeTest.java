@@ -74,7 +74,8 @@ class LoneNodeTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("marker-first"));
                 assertThat(heard).as("notifications while the node is alone").noneMatch(p -> p.contains(id));
 
-                assertThat(presence.register(other, Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(10)))
+                presence.register(other).await().atMost(Duration.ofSeconds(10));
+                assertThat(presence.othersCaughtUp(Duration.ofSeconds(5)).await().atMost(Duration.ofSeconds(10)))
                         .as("transactions in progress at the registration ended").isTrue();
                 resident.send(frame("message", "clientMsgId", "told-2", "text", "nog een vraag"));
                 agent.next(f -> "message".equals(f.getString("type")) && "told-2".equals(f.getString("clientMsgId")));
@@ -97,7 +98,8 @@ class LoneNodeTest {
             // a transaction id, as a transaction that has written has when it checks for other nodes
             open.query("select pg_current_xact_id()").execute().await().indefinitely();
 
-            CompletableFuture<Boolean> registered = presence.register(other, Duration.ofSeconds(30)).subscribeAsCompletionStage()
+            presence.register(other).await().atMost(Duration.ofSeconds(10));
+            CompletableFuture<Boolean> registered = presence.othersCaughtUp(Duration.ofSeconds(30)).subscribeAsCompletionStage()
                     .toCompletableFuture();
             Thread.sleep(500);
             assertThat(registered).as("registration while a transaction that began before it is open").isNotDone();
@@ -109,7 +111,7 @@ class LoneNodeTest {
 
             open.query("begin").execute().await().indefinitely();
             open.query("select pg_current_xact_id()").execute().await().indefinitely();
-            assertThat(presence.register(other, Duration.ofMillis(200)).await().atMost(Duration.ofSeconds(10)))
+            assertThat(presence.othersCaughtUp(Duration.ofMillis(200)).await().atMost(Duration.ofSeconds(10)))
                     .as("out of patience with a transaction that stays open").isFalse();
             open.query("rollback").execute().await().indefinitely();
         } finally {
