@@ -302,7 +302,7 @@ class HotPathBenchIT {
                 if ("resident".equals(frame.path("from").asText())) {
                     long stamp = stampOf(frame.path("text").asText());
                     if (stamp > 0 && activePhase.get() == 1) {
-                        active.add(at - stamp);
+                        active.add(at - stamp, at);
                         agent.send(Map.of("type", "message", "conversationId", frame.path("conversationId").asText(),
                                 "clientMsgId", "a" + frame.path("clientMsgId").asText(), "text", "bench " + Long.toString(System.nanoTime(), 36)));
                     }
@@ -321,7 +321,7 @@ class HotPathBenchIT {
         for (ResidentClient r : chatting) {
             r.onAgentMessage = (stamp, at) -> {
                 if (activePhase.get() == 1) {
-                    active.add(at - stamp);
+                    active.add(at - stamp, at);
                 }
             };
         }
@@ -405,6 +405,8 @@ class HotPathBenchIT {
         chat.stop();
         Cpu cpu = target.cpu().since(cpu0);
         String pool = PoolTimes.since(pool0, target.pool());
+        printWhenSlow(target.name, active, t0, claims);
+        System.out.println("BENCH-WHEN " + target.name + " state frames received by all residents: " + counters.stateFrames.get());
         String loadEnd = load();
 
         Lat connectToPosition = new Lat();
@@ -483,6 +485,33 @@ class HotPathBenchIT {
     }
 
     record ClaimEvent(String topic, long at, String claimedId) {
+    }
+
+    /**
+     * Where the active chats' slow messages fall: p99 per 5 s of the surge, and the slowest ones
+     * with the time since the claim before them (a claim moves everyone waiting in its topic).
+     */
+    static void printWhenSlow(String name, Lat active, long t0, List<ClaimEvent> claims) {
+        long[][] samples = active.withTimes();
+        Map<Long, Lat> windows = new java.util.TreeMap<>();
+        for (long[] s : samples) {
+            windows.computeIfAbsent(Math.floorDiv(s[1] - t0, 5_000_000_000L), k -> new Lat()).add(s[0]);
+        }
+        StringBuilder line = new StringBuilder();
+        windows.forEach((w, lat) -> line.append(String.format(Locale.ROOT, " %d s:%.0f/%.0f", w * 5, lat.p(99), lat.max())));
+        System.out.println("BENCH-WHEN " + name + " active chats p99/max per 5 s of the surge:" + line);
+        long[] claimTimes = claims.stream().mapToLong(ClaimEvent::at).sorted().toArray();
+        Arrays.sort(samples, (x, y) -> Long.compare(y[0], x[0]));
+        StringBuilder worst = new StringBuilder();
+        for (int i = 0; i < Math.min(25, samples.length); i++) {
+            long at = samples[i][1];
+            long sent = at - samples[i][0];
+            int k = Arrays.binarySearch(claimTimes, sent);
+            int before = k >= 0 ? k : -k - 2;
+            String sinceClaim = before >= 0 ? String.format(Locale.ROOT, "%.0f", (sent - claimTimes[before]) / 1e6) : "-";
+            worst.append(String.format(Locale.ROOT, " %.0fms@%.2fs(claim-%sms)", samples[i][0] / 1e6, (sent - t0) / 1e9, sinceClaim));
+        }
+        System.out.println("BENCH-WHEN " + name + " slowest active-chat messages (latency@sent since surge start, sent after the last claim by):" + worst);
     }
 
     /** One claim every 2 s, topics and agents in turn, until interrupted. */
@@ -636,6 +665,8 @@ class HotPathBenchIT {
     static final class Counters {
         final AtomicLong failures = new AtomicLong();
         final AtomicLong errorFrames = new AtomicLong();
+        /** State frames the residents received (the cost of telling places, seen from outside). */
+        final AtomicLong stateFrames = new AtomicLong();
     }
 
     /** A JDK WebSocket that hands every whole text frame, parsed, to a handler; sends are chained, never overlapping. */
@@ -751,6 +782,7 @@ class HotPathBenchIT {
         void frame(JsonNode frame, long at) {
             switch (frame.path("type").asText()) {
                 case "state" -> {
+                    counters.stateFrames.incrementAndGet();
                     state = frame.path("state").asText();
                     if ("queued".equals(state) && frame.has("position")) {
                         int position = frame.path("position").asInt();
@@ -878,6 +910,7 @@ class HotPathBenchIT {
     /** Latencies in nanoseconds; percentiles in ms. */
     static final class Lat {
         private long[] values = new long[1024];
+        private long[] times;
         private int n;
 
         synchronized void add(long v) {
@@ -885,6 +918,26 @@ class HotPathBenchIT {
                 values = Arrays.copyOf(values, n * 2);
             }
             values[n++] = v;
+        }
+
+        /** A value with the moment it was taken (all values of one Lat, or none). */
+        synchronized void add(long v, long at) {
+            if (times == null) {
+                times = new long[values.length];
+            } else if (times.length < values.length || n == times.length) {
+                times = Arrays.copyOf(times, Math.max(values.length, n * 2));
+            }
+            times[n] = at;
+            add(v);
+        }
+
+        /** The values with their moments, {value, at}. */
+        synchronized long[][] withTimes() {
+            long[][] out = new long[times == null ? 0 : n][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = new long[] {values[i], times[i]};
+            }
+            return out;
         }
 
         synchronized long count() {
