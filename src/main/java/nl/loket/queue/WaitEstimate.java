@@ -41,4 +41,23 @@ public final class WaitEstimate {
     public static Integer seconds(int position, List<Agent> available, double averageHandleSeconds) {
         return forQueue(available, averageHandleSeconds).apply(position);
     }
+
+    /** Below this many seconds a new estimate at the same place is not worth a frame on its own. */
+    static final int NOTICEABLE_SECONDS = 15;
+
+    /**
+     * Whether a resident who was told {@code told} at a place that has not moved should hear
+     * {@code now}: when the wait became known or unknown, or moved by at least
+     * {@value #NOTICEABLE_SECONDS} s and a tenth. Every claim takes a slot from the agents who
+     * serve several topics, so the estimate of everyone waiting in those topics drifts by
+     * AHT / S (under a second with hundreds of slots); the widget shows whole minutes, and a
+     * range from half to twice the estimate. The drift is told once it adds up, and a new place
+     * always carries the estimate of the moment.
+     */
+    public static boolean worthTelling(Integer told, Integer now) {
+        if (told == null || now == null) {
+            return (told == null) != (now == null);
+        }
+        return Math.abs(now - told) >= Math.max(NOTICEABLE_SECONDS, told / 10);
+    }
 }

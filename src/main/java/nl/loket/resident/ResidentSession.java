@@ -14,11 +14,13 @@ import nl.loket.conversation.Message;
 import nl.loket.platform.Failures;
 import nl.loket.platform.Frames;
 import nl.loket.platform.Pump;
+import nl.loket.queue.WaitEstimate;
 import nl.loket.resident.ResidentProtocol.Out;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -262,7 +264,10 @@ final class ResidentSession implements Follower {
     private List<Out> queued(WaitingRoom.Place p) {
         List<Out> frames = new ArrayList<>(2);
         Out.State s = new Out.State(ConversationState.QUEUED.wire(), p.position(), p.estimatedWaitSeconds(), null, null);
-        if (!s.equals(lastState)) {
+        Out.State last = lastState;
+        // at the same place, a small drift of the estimate is not worth a frame (WaitEstimate.worthTelling)
+        if (last == null || !last.state().equals(s.state()) || !Objects.equals(last.position(), s.position())
+                || WaitEstimate.worthTelling(last.estimatedWaitSeconds(), s.estimatedWaitSeconds())) {
             frames.add(s);
             lastState = s;
         }

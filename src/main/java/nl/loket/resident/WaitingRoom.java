@@ -32,12 +32,14 @@ import java.util.function.IntFunction;
 
 /**
  * The residents waiting on this node, by topic, and their places in the queue. When a queue
- * changes (a claim, a departure, a transfer, an agent coming or going; not an arrival, which
- * joins the end and moves nobody), the next tick reads the positions of
- * every local waiting resident of the changed topics in one query, computes the estimate once
- * per topic and hands each resident their place; a resident's connection sends a frame only when
- * what they see changed. The cost of a tick is two queries and one comparison per waiting
- * resident, whatever the number of changes.
+ * moves (a claim, a departure, a transfer; not an arrival, which joins the end and moves
+ * nobody), the next tick reads the positions of every local waiting resident of the moved topics
+ * in one query, computes the estimate once per topic and hands each resident their place; a
+ * resident's connection sends a frame only when what they see changed. When only the estimates
+ * change (an agent coming, going or filling a slot), nobody's position moved: the tick hands the
+ * residents of the other topics their new estimate at the position they were last told, without
+ * a query. The cost of a tick is at most two queries and one comparison per waiting resident,
+ * whatever the number of changes.
  *
  * <p>Ticks are at least {@link #TICK_MILLIS} apart, and a change that finds the last tick that
  * long ago is ticked at once: after a lone claim the residents behind it hear their new place
@@ -66,9 +68,14 @@ public class WaitingRoom {
     private final Failures failures;
     private final Vertx vertx;
     private final ConcurrentHashMap<String, Set<ResidentSession>> waiting = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<ResidentSession, String> topicOf = new ConcurrentHashMap<>();
+    /** Where each waiting resident of this node stands, as they were last placed. */
+    private final ConcurrentHashMap<ResidentSession, Seat> seats = new ConcurrentHashMap<>();
+    /** Topics whose queue moved: their positions are read again. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    /** Every topic's positions are read again (topics edited, or signals perhaps missed). */
     private final AtomicBoolean allDirty = new AtomicBoolean();
+    /** Every topic's estimates and offers changed, not its positions. */
+    private final AtomicBoolean estimatesDirty = new AtomicBoolean();
     private final AtomicBoolean ticking = new AtomicBoolean();
     private final Beat beat;
     private final AtomicLong heard = new AtomicLong();
@@ -91,6 +98,10 @@ public class WaitingRoom {
 
     /** What {@link #remember} needs, sampled before the statement that counts the place. */
     record BeforeCount(String topic, long moves, long changes) {
+    }
+
+    /** A waiting resident's topic and the position they were last placed at. */
+    private record Seat(String topic, int position) {
     }
 
     public WaitingRoom(Conversations conversations, QueueService queues, TopicCatalog topics, Failures failures, Vertx vertx) {
@@ -119,13 +130,15 @@ public class WaitingRoom {
                 dirty.add(q.topic());
                 beat.soon();
             }
-        } else if (signal instanceof Signal.Agent || signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
-            // agents coming, going or filling up change every topic's estimate and offers
+        } else if (signal instanceof Signal.Agent) {
+            // agents coming, going or filling up change every topic's estimate and offers, and move nobody
             heard.incrementAndGet();
-            if (!(signal instanceof Signal.Agent)) {
-                // topics edited, or signals perhaps missed: no place counted before is trusted
-                fresh.clear();
-            }
+            estimatesDirty.set(true);
+            beat.soon();
+        } else if (signal instanceof Signal.Topics || signal instanceof Signal.Resync) {
+            // topics edited, or signals perhaps missed: no place counted or told before is trusted
+            heard.incrementAndGet();
+            fresh.clear();
             allDirty.set(true);
             beat.soon();
         }
@@ -168,7 +181,7 @@ public class WaitingRoom {
      * topic is looked at again on the next tick.
      */
     Uni<Place> place(ResidentSession session, String topic, int position, long changesBefore) {
-        enter(session, topic);
+        enter(session, topic, position);
         if (heard.get() != changesBefore) {
             dirty.add(topic);
             beat.soon();
@@ -179,9 +192,9 @@ public class WaitingRoom {
 
     /** The resident no longer waits here (served, gone, or disconnected). */
     void left(ResidentSession session) {
-        String topic = topicOf.remove(session);
-        if (topic != null) {
-            waiting.computeIfPresent(topic, (k, set) -> {
+        Seat seat = seats.remove(session);
+        if (seat != null) {
+            waiting.computeIfPresent(seat.topic(), (k, set) -> {
                 set.remove(session);
                 return set.isEmpty() ? null : set;
             });
@@ -189,13 +202,13 @@ public class WaitingRoom {
     }
 
     int waitingHere() {
-        return topicOf.size();
+        return seats.size();
     }
 
-    private void enter(ResidentSession session, String topic) {
-        String before = topicOf.put(session, topic);
-        if (before != null && !before.equals(topic)) {
-            waiting.computeIfPresent(before, (k, set) -> {
+    private void enter(ResidentSession session, String topic, int position) {
+        Seat before = seats.put(session, new Seat(topic, position));
+        if (before != null && !before.topic().equals(topic)) {
+            waiting.computeIfPresent(before.topic(), (k, set) -> {
                 set.remove(session);
                 return set.isEmpty() ? null : set;
             });
@@ -232,64 +245,87 @@ public class WaitingRoom {
 
     private void tick() {
         sweepFresh();
-        if ((dirty.isEmpty() && !allDirty.get()) || waiting.isEmpty()) {
+        if ((dirty.isEmpty() && !allDirty.get() && !estimatesDirty.get()) || waiting.isEmpty()) {
             return;
         }
         if (!beat.due() || !ticking.compareAndSet(false, true)) {
             return; // the last tick was a moment ago (this one is scheduled), or runs (and calls soon() when done)
         }
         beat.began();
-        Set<String> changed = new HashSet<>();
+        Set<String> moved = new HashSet<>();
         if (allDirty.getAndSet(false)) {
             dirty.clear();
-            changed.addAll(waiting.keySet());
+            moved.addAll(waiting.keySet());
         } else {
             for (String t : List.copyOf(dirty)) {
                 dirty.remove(t);
                 if (waiting.containsKey(t)) {
-                    changed.add(t);
+                    moved.add(t);
                 }
             }
         }
-        List<ResidentSession> sessions = new ArrayList<>();
-        changed.forEach(t -> sessions.addAll(waiting.getOrDefault(t, Set.of())));
-        if (sessions.isEmpty()) {
+        Set<String> reestimated = new HashSet<>();
+        if (estimatesDirty.getAndSet(false)) {
+            waiting.keySet().stream().filter(t -> !moved.contains(t)).forEach(reestimated::add);
+        }
+        List<ResidentSession> toRead = new ArrayList<>();
+        moved.forEach(t -> toRead.addAll(waiting.getOrDefault(t, Set.of())));
+        List<ResidentSession> toEstimate = new ArrayList<>();
+        reestimated.forEach(t -> toEstimate.addAll(waiting.getOrDefault(t, Set.of())));
+        if (toRead.isEmpty() && toEstimate.isEmpty()) {
             done();
             return;
         }
-        List<UUID> ids = sessions.stream().map(ResidentSession::conversationId).toList();
-        Uni.combine().all().unis(conversations.positions(List.copyOf(changed), ids), queues.snapshot(), topics.topics()).asTuple()
+        Uni<Map<UUID, Integer>> read = toRead.isEmpty() ? Uni.createFrom().item(Map.of())
+                : conversations.positions(List.copyOf(moved), toRead.stream().map(ResidentSession::conversationId).toList());
+        Uni.combine().all().unis(read, queues.snapshot(), topics.topics()).asTuple()
                 .subscribe().with(t -> {
-                    List<ResidentSession> to = new ArrayList<>(sessions.size());
-                    List<Place> places = new ArrayList<>(sessions.size());
+                    List<ResidentSession> to = new ArrayList<>(toRead.size() + toEstimate.size());
+                    List<Place> places = new ArrayList<>(toRead.size() + toEstimate.size());
                     try {
                         if (!queues.estimatesCurrent(t.getItem2())) {
-                            changed.forEach(dirty::add); // the estimate came from before the last change: again next tick
+                            // the estimate came from before the last change: again next tick
+                            moved.forEach(dirty::add);
+                            if (!reestimated.isEmpty()) {
+                                estimatesDirty.set(true);
+                            }
                         }
                         Map<UUID, Integer> positions = t.getItem1();
                         Instant now = Instant.now();
                         // the estimate and the offer's reasons once per topic; per resident only their position
                         Map<String, PlaceMaker> makers = new HashMap<>();
-                        for (ResidentSession s : sessions) {
+                        Function<String, PlaceMaker> maker = topic -> makers.computeIfAbsent(topic,
+                                k -> placeMaker(Optional.ofNullable(t.getItem3().get(k)), t.getItem2(), now));
+                        for (ResidentSession s : toRead) {
                             Integer position = positions.get(s.conversationId());
-                            String topic = topicOf.get(s);
-                            if (position != null && topic != null) {
+                            Seat seat = position == null ? null
+                                    : seats.computeIfPresent(s, (k, before) -> new Seat(before.topic(), position));
+                            if (seat != null) {
                                 to.add(s);
-                                places.add(makers.computeIfAbsent(topic, k -> placeMaker(Optional.ofNullable(t.getItem3().get(k)),
-                                        t.getItem2(), now)).place(position));
+                                places.add(maker.apply(seat.topic()).place(position));
+                            }
+                        }
+                        for (ResidentSession s : toEstimate) {
+                            Seat seat = seats.get(s);
+                            if (seat != null && reestimated.contains(seat.topic())) {
+                                to.add(s);
+                                places.add(maker.apply(seat.topic()).place(seat.position()));
                             }
                         }
                     } catch (RuntimeException e) {
-                        retryNextTick(changed, e);
+                        retryNextTick(moved, reestimated, e);
                         return;
                     }
                     hand(to, places, 0);
-                }, e -> retryNextTick(changed, e));
+                }, e -> retryNextTick(moved, reestimated, e));
     }
 
     /** Working out places failed: the topics of this tick are ticked again, and the failure is logged and counted. */
-    private void retryNextTick(Set<String> changed, Throwable e) {
-        changed.forEach(dirty::add);
+    private void retryNextTick(Set<String> moved, Set<String> reestimated, Throwable e) {
+        moved.forEach(dirty::add);
+        if (!reestimated.isEmpty()) {
+            estimatesDirty.set(true);
+        }
         done();
         failures.record("queue-positions", e, "Pushing queue positions failed; the next tick retries");
     }
@@ -321,7 +357,7 @@ public class WaitingRoom {
     /** A tick is over: changes heard while it ran are ticked at the next turn. */
     private void done() {
         ticking.set(false);
-        if (!dirty.isEmpty() || allDirty.get()) {
+        if (!dirty.isEmpty() || allDirty.get() || estimatesDirty.get()) {
             beat.soon();
         }
     }

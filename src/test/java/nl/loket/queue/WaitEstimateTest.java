@@ -50,4 +50,22 @@ class WaitEstimateTest {
         assertThat(empty.averageHandleSeconds()).isEqualTo(300);
         assertThat(empty.estimate(1)).isNull();
     }
+
+    @Test
+    void aNewPlaceIsAlwaysToldButASmallDriftAtTheSamePlaceIsNot() {
+        // the wait became known or unknown: always
+        assertThat(WaitEstimate.worthTelling(null, 0)).isTrue();
+        assertThat(WaitEstimate.worthTelling(600, null)).isTrue();
+        assertThat(WaitEstimate.worthTelling(null, null)).isFalse();
+        // a drift below 15 s, or below a tenth of a long wait: not on its own
+        assertThat(WaitEstimate.worthTelling(100, 114)).isFalse();
+        assertThat(WaitEstimate.worthTelling(100, 86)).isFalse();
+        assertThat(WaitEstimate.worthTelling(1200, 1319)).isFalse();
+        // once it adds up, it is told
+        assertThat(WaitEstimate.worthTelling(100, 115)).isTrue();
+        assertThat(WaitEstimate.worthTelling(100, 85)).isTrue();
+        assertThat(WaitEstimate.worthTelling(1200, 1320)).isTrue();
+        assertThat(WaitEstimate.worthTelling(10, 0)).isFalse();
+        assertThat(WaitEstimate.worthTelling(300, 0)).isTrue();
+    }
 }
