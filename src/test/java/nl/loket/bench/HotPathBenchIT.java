@@ -499,7 +499,8 @@ class HotPathBenchIT {
         }
         StringBuilder line = new StringBuilder();
         windows.forEach((w, lat) -> line.append(String.format(Locale.ROOT, " %d s:%.0f/%.0f", w * 5, lat.p(99), lat.max())));
-        System.out.println("BENCH-WHEN " + name + " active chats p99/max per 5 s of the surge:" + line);
+        java.time.Instant start = java.time.Instant.now().minusNanos(System.nanoTime() - t0);
+        System.out.println("BENCH-WHEN " + name + " active chats p99/max per 5 s of the surge (began " + start + "):" + line);
         long[] claimTimes = claims.stream().mapToLong(ClaimEvent::at).sorted().toArray();
         Arrays.sort(samples, (x, y) -> Long.compare(y[0], x[0]));
         StringBuilder worst = new StringBuilder();
@@ -1305,6 +1306,12 @@ class HotPathBenchIT {
             if (Boolean.getBoolean("loket.bench.jfr")) {
                 // -Dloket.bench.jfr=true: a flight recording of the server, to see where its CPU goes
                 command.add("-XX:StartFlightRecording=filename=" + TARGET.resolve("hotpath-loket-" + label + ".jfr"));
+            }
+            // -Dloket.bench.jvm="-Xlog:gc:file=gc.log -XX:StartFlightRecording=settings=profile,filename=x.jfr": options for the server's JVM
+            for (String option : System.getProperty("loket.bench.jvm", "").split("\\s+")) {
+                if (!option.isBlank()) {
+                    command.add(option);
+                }
             }
             command.addAll(List.of("-jar", TARGET.resolve("quarkus-app/quarkus-run.jar").toString()));
             ProcessBuilder b = new ProcessBuilder(command);
