@@ -36,7 +36,21 @@ class WebhooksIT extends ClusterHarness {
     }
 
     static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-    static final List<Long> kills = new CopyOnWriteArrayList<>();
+    /** From just before a SIGKILL until the process was gone (nanoTime). */
+    record Kill(long start, long end) {
+        /**
+         * Whether the delivery may be the dying sender's: in flight at the kill, or reaching the
+         * receiver's handler shortly after it (a request sent just before the kill is read and
+         * dispatched by the receiver a moment later, more so on a busy machine).
+         */
+        boolean mayHaveSent(Delivery d) {
+            return d.start() <= end + DISPATCH_NANOS && d.end() >= start;
+        }
+    }
+
+    /** How long after a sender died its last request may still reach the receiver's handler. */
+    static final long DISPATCH_NANOS = 100_000_000L;
+    static final List<Kill> kills = new CopyOnWriteArrayList<>();
     static final AtomicInteger badSignatures = new AtomicInteger();
 
     @BeforeAll
@@ -98,15 +112,17 @@ class WebhooksIT extends ClusterHarness {
             Thread.sleep(20);
         }
         log("webhook deliveries so far: %d; killing node a (SIGKILL)", bodies.size());
-        kills.add(System.nanoTime());
+        long killing = System.nanoTime();
         a.kill();
+        kills.add(new Kill(killing, System.nanoTime()));
         int atSecondKill = bodies.size() + 10;
         while (bodies.size() < atSecondKill) {
             Thread.sleep(20);
         }
         log("webhook deliveries so far: %d; killing node b (SIGKILL)", bodies.size());
-        kills.add(System.nanoTime());
+        killing = System.nanoTime();
         b.kill();
+        kills.add(new Kill(killing, System.nanoTime()));
         a = startNode("a-again");
         b = startNode("b-again");
         for (int i = 60; i < 80; i++) {
@@ -126,25 +142,31 @@ class WebhooksIT extends ClusterHarness {
         }
         List<Long> firstSeen = new ArrayList<>(new LinkedHashSet<>(events.stream().map(e -> e.get("id").asLong()).toList()));
         // A delivery in flight at a kill may be the dead sender's: the receiver finishes it alone
-        // while the next sender, holding the lock the dead one's session released, starts. Those
-        // are left out; every other pair of deliveries must not overlap.
-        List<Delivery> live = deliveries.stream()
-                .filter(d -> kills.stream().noneMatch(k -> d.start() <= k && k <= d.end()))
-                .sorted(java.util.Comparator.comparingLong(Delivery::start))
-                .toList();
+        // while the next sender, holding the lock the dead one's session released, starts. Such an
+        // overlap is forgiven (whichever of the two reached the receiver first), at most one per
+        // kill; any other two deliveries must not overlap.
+        List<Delivery> inOrder = deliveries.stream().sorted(java.util.Comparator.comparingLong(Delivery::start)).toList();
         int overlapping = 0;
-        long busyUntil = Long.MIN_VALUE;
-        for (Delivery d : live) {
-            if (d.start() < busyUntil) {
-                overlapping++;
+        int forgiven = 0;
+        Delivery busy = null; // of the deliveries so far, the one that ends last
+        for (Delivery d : inOrder) {
+            if (busy != null && d.start() < busy.end()) {
+                Delivery earlier = busy;
+                if (kills.stream().anyMatch(k -> k.mayHaveSent(earlier) || k.mayHaveSent(d))) {
+                    forgiven++;
+                } else {
+                    overlapping++;
+                }
             }
-            busyUntil = Math.max(busyUntil, d.end());
+            if (busy == null || d.end() > busy.end()) {
+                busy = d;
+            }
         }
-        log("%d deliveries for %d events (%d repeated after the kill), %d in flight at a kill, %d overlapping otherwise",
-                events.size(), firstSeen.size(), events.size() - firstSeen.size(), deliveries.size() - live.size(), overlapping);
+        log("%d deliveries for %d events (%d repeated after the kill), %d overlapping a dying sender's, %d overlapping otherwise",
+                events.size(), firstSeen.size(), events.size() - firstSeen.size(), forgiven, overlapping);
         assertThat(firstSeen).as("event ids in the order first delivered").isSorted();
         assertThat(received(topic)).as("callbacks announced, in the order created").containsExactlyElementsOf(created);
-        assertThat(live).as("deliveries outside the kills").hasSizeGreaterThanOrEqualTo(created.size() - kills.size());
+        assertThat(forgiven).as("deliveries overlapping one a dying sender may have sent").isLessThanOrEqualTo(kills.size());
         assertThat(overlapping).as("deliveries to the receiver at the same time, outside the kills").isZero();
         assertThat(badSignatures.get()).isZero();
         assertThat(events.size() - firstSeen.size()).as("repeats: at most the batch in flight each time a sender died").isLessThanOrEqualTo(40);
