@@ -48,11 +48,11 @@ public final class WaitEstimate {
     /**
      * Whether a resident who was told {@code told} at a place that has not moved should hear
      * {@code now}: when the wait became known or unknown, or moved by at least
-     * {@value #NOTICEABLE_SECONDS} s and at least a tenth. Every claim takes a slot from the agents who
-     * serve several topics, so the estimate of everyone waiting in those topics drifts by
-     * AHT / S (under a second with hundreds of slots); the widget shows whole minutes, and a
-     * range from half to twice the estimate. The drift is told once it adds up, and a new place
-     * always carries the estimate of the moment.
+     * {@value #NOTICEABLE_SECONDS} s and at least a tenth. Every claim takes a slot from the
+     * agents who serve several topics, so the estimate of everyone waiting in those topics
+     * drifts by AHT / S (under a second with hundreds of slots); the widget shows whole minutes,
+     * and a range from half to twice the estimate. The drift is told once it adds up, and a new
+     * place always carries the estimate of the moment.
      */
     public static boolean worthTelling(Integer told, Integer now) {
         if (told == null || now == null) {

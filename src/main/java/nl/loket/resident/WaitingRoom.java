@@ -284,11 +284,7 @@ public class WaitingRoom {
                     List<Place> places = new ArrayList<>(toRead.size() + toEstimate.size());
                     try {
                         if (!queues.estimatesCurrent(t.getItem2())) {
-                            // the estimate came from before the last change: again next tick
-                            moved.forEach(dirty::add);
-                            if (!reestimated.isEmpty()) {
-                                estimatesDirty.set(true);
-                            }
+                            tickAgain(moved, reestimated); // the estimate came from before the last change
                         }
                         Map<UUID, Integer> positions = t.getItem1();
                         Instant now = Instant.now();
@@ -322,10 +318,7 @@ public class WaitingRoom {
 
     /** Working out places failed: the topics of this tick are ticked again, and the failure is logged and counted. */
     private void retryNextTick(Set<String> moved, Set<String> reestimated, Throwable e) {
-        moved.forEach(dirty::add);
-        if (!reestimated.isEmpty()) {
-            estimatesDirty.set(true);
-        }
+        tickAgain(moved, reestimated);
         done();
         failures.record("queue-positions", e, "Pushing queue positions failed; the next tick retries");
     }
@@ -351,6 +344,14 @@ public class WaitingRoom {
             vertx.runOnContext(v -> hand(to, places, end));
         } else {
             done();
+        }
+    }
+
+    /** This tick's topics are ticked again at the next turn: their positions read, their estimates worked out. */
+    private void tickAgain(Set<String> moved, Set<String> reestimated) {
+        moved.forEach(dirty::add);
+        if (!reestimated.isEmpty()) {
+            estimatesDirty.set(true);
         }
     }
 
