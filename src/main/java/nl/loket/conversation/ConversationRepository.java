@@ -308,6 +308,18 @@ class ConversationRepository {
                 .map(ConversationRepository::swept);
     }
 
+    /**
+     * Locks the queue lengths (V36) of the swept rows' topics in topic order, last before the
+     * commit, where the deferred triggers count the moves: two sweeps that moved waiting
+     * conversations of several topics would otherwise take those rows in their own orders and
+     * could wait for each other. One topic or none needs no lock of its own.
+     */
+    static Uni<Void> lockQueueLengths(Db.Tx tx, List<Swept> rows) {
+        String[] topics = rows.stream().map(Swept::topic).distinct().sorted().toArray(String[]::new);
+        return topics.length < 2 ? Uni.createFrom().voidItem()
+                : tx.query("select loket_lock_queue_lengths($1)", Tuple.of(topics)).replaceWithVoid();
+    }
+
     static Uni<List<Swept>> closeInactive(Db.Tx tx, Duration inactivity) {
         return tx.query("update conversation set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
                                 + "where state = any($4) and last_activity_at < now() - make_interval(secs => $1) "

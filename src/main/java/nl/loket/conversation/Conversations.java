@@ -365,7 +365,7 @@ public class Conversations {
             tx.signal(new Signal.Queue(r.topic()));
             return event(tx, DomainEvents.CONVERSATION_ABANDONED, r.id(), r.topic(), null)
                     .chain(() -> ConversationRepository.announce(tx, r.id(), Move.ABANDON.name(), null, r.lastSeq()));
-        }).replaceWith(rows.size())));
+        }).chain(() -> ConversationRepository.lockQueueLengths(tx, rows)).replaceWith(rows.size())));
     }
 
     /** Conversations of agents gone longer than the grace period go back to the front of their queue. */
@@ -377,7 +377,7 @@ public class Conversations {
                     .chain(() -> system(tx, r.id(), SystemText.AGENT_GONE.in(r.locale())))
                     .chain(() -> event(tx, DomainEvents.CONVERSATION_QUEUED, r.id(), r.topic(), null))
                     .chain(() -> ConversationRepository.announce(tx, r.id(), Move.REQUEUE.name(), r.agentId(), r.lastSeq()));
-        }).replaceWith(rows.size())));
+        }).chain(() -> ConversationRepository.lockQueueLengths(tx, rows)).replaceWith(rows.size())));
     }
 
     /** Active conversations without a message from either side for the inactivity period. */

@@ -34,7 +34,7 @@ public class QueueService {
                 select topics from agent_status where active and online and chosen_status = 'away'
             )
             select t.id,
-                   (select count(*) from conversation c where c.topic = t.id and c.state = 'queued') as waiting,
+                   coalesce((select q.waiting::bigint from queue_length q where q.topic = t.id), 0) as waiting,
                    (select min(queued_at) from conversation c where c.topic = t.id and c.state = 'queued') as oldest,
                    (select avg(extract(epoch from r.closed_at - r.assigned_at)) from (
                         select closed_at, assigned_at from conversation h

@@ -81,16 +81,16 @@ public class WaitingRoom {
     private final AtomicLong heard = new AtomicLong();
     /** Per topic, how many changes that can move a waiting resident this node has heard of (arrivals do not). */
     private final ConcurrentHashMap<String, Long> moves = new ConcurrentHashMap<>();
-    /** Places counted at creation on this node, kept for the resident's first connect. */
+    /** Places told at creation on this node, kept for the resident's first connect. */
     private final ConcurrentHashMap<UUID, Fresh> fresh = new ConcurrentHashMap<>();
     private long freshSweptAt = System.nanoTime();
     private long timer = -1;
 
-    /** How long a place counted at creation waits for its resident's first connect. */
+    /** How long a place told at creation waits for its resident's first connect. */
     static final long FRESH_NANOS = 60_000_000_000L;
 
     /**
-     * A place counted at creation: valid while the topic's {@code moves} are unchanged.
+     * A place told at creation: valid while the topic's {@code moves} are unchanged.
      * {@code changes} is {@link #changes()} as it was before the count.
      */
     record Fresh(String topic, int position, long moves, long changes, long atNanos) {
@@ -155,7 +155,7 @@ public class WaitingRoom {
     }
 
     /**
-     * The place counted at creation, once, if nothing in its topic moved since; else null (the
+     * The place told at creation, once, if nothing in its topic moved since; else null (the
      * caller counts). A move signalled after this check is caught by {@link #place}'s comparison
      * of {@link #changes()}, or by the tick it causes.
      */
