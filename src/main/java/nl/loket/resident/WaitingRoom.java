@@ -47,8 +47,8 @@ import java.util.function.IntFunction;
  * batches, five a second.
  *
  * <p>A resident who connects to the node that created their conversation, before anything in
- * the topic moved, is placed where the creation counted them ({@link #remember}): a surge's
- * arrivals do not count their queue twice.
+ * the topic moved, is placed where the creation told them ({@link #remember}): a surge's
+ * arrivals do not count their queue when they connect.
  */
 @ApplicationScoped
 public class WaitingRoom {
@@ -96,7 +96,7 @@ public class WaitingRoom {
     record Fresh(String topic, int position, long moves, long changes, long atNanos) {
     }
 
-    /** What {@link #remember} needs, sampled before the statement that counts the place. */
+    /** What {@link #remember} needs, sampled before the statement that reads the place. */
     record BeforeCount(String topic, long moves, long changes) {
     }
 
@@ -149,7 +149,7 @@ public class WaitingRoom {
         return new BeforeCount(topic, moves.getOrDefault(topic, 0L), changes());
     }
 
-    /** The creation counted this place for the conversation; its resident's first connect here may use it. */
+    /** The creation told this place for the conversation; its resident's first connect here may use it. */
     void remember(UUID conversationId, BeforeCount before, int position) {
         fresh.put(conversationId, new Fresh(before.topic(), position, before.moves(), before.changes(), System.nanoTime()));
     }
