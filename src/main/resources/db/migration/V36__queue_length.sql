@@ -73,6 +73,30 @@ language sql as $$
     select 1 from queue_length where topic = any(p_topics) order by topic for update
 $$;
 
+-- A safety net, not a part of keeping the row exact: sets a topic's row to a count of its
+-- waiting conversations and returns how far it was off (kept - counted). Nothing in Loket writes
+-- a conversation around the triggers, but an operator's repair with triggers disabled could.
+-- Exact under load: every change holds the row until it commits, so once this has the row's lock,
+-- the count (a statement after it) sees every change the row has counted, and a change still to
+-- commit waits and then counts itself on top.
+create function loket_recount_queue(p_topic text) returns int
+language plpgsql as $$
+declare
+    kept int;
+    counted int;
+begin
+    select waiting into kept from queue_length where topic = p_topic for update;
+    if not found then
+        return 0;
+    end if;
+    select count(*) into counted from conversation where topic = p_topic and state = 'queued';
+    if kept <> counted then
+        update queue_length set waiting = counted where topic = p_topic;
+    end if;
+    return kept - counted;
+end
+$$;
+
 lock table conversation in share row exclusive mode;
 
 insert into queue_length (topic, waiting)

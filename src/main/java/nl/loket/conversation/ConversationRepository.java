@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -318,6 +320,30 @@ class ConversationRepository {
         String[] topics = rows.stream().map(Swept::topic).distinct().sorted().toArray(String[]::new);
         return topics.length < 2 ? Uni.createFrom().voidItem()
                 : tx.query("select loket_lock_queue_lengths($1)", Tuple.of(topics)).replaceWithVoid();
+    }
+
+    /**
+     * Checks each topic's queue length against a count of its waiting conversations and sets it
+     * right where it was off (V36's {@code loket_recount_queue}), one topic per statement; the
+     * topics that were off, with how far (kept - counted).
+     */
+    Uni<Map<String, Integer>> recountQueues() {
+        return db.query("select topic from queue_length order by topic").chain(rows -> {
+            Map<String, Integer> drifts = new LinkedHashMap<>();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Row r : rows) {
+                String topic = r.getString("topic");
+                chain = chain.chain(() -> db.query("select loket_recount_queue($1) as drift", Tuple.of(topic))
+                        .invoke(d -> {
+                            int drift = d.iterator().next().getInteger("drift");
+                            if (drift != 0) {
+                                drifts.put(topic, drift);
+                            }
+                        })
+                        .replaceWithVoid());
+            }
+            return chain.replaceWith(drifts);
+        });
     }
 
     static Uni<List<Swept>> closeInactive(Db.Tx tx, Duration inactivity) {

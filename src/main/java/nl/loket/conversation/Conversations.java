@@ -368,6 +368,11 @@ public class Conversations {
         }).chain(() -> ConversationRepository.lockQueueLengths(tx, rows)).replaceWith(rows.size())));
     }
 
+    /** Each topic's kept queue length checked against a count and set right: the topics that were off, with how far. */
+    public Uni<java.util.Map<String, Integer>> recountQueues() {
+        return repository.recountQueues();
+    }
+
     /** Conversations of agents gone longer than the grace period go back to the front of their queue. */
     public Uni<Integer> requeueFromGoneAgents(Duration grace) {
         return db.tx(tx -> ConversationRepository.requeueFromGoneAgents(tx, grace).chain(rows -> each(rows, r -> {

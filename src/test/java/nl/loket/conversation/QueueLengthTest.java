@@ -10,6 +10,7 @@ import nl.loket.Api;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import nl.loket.platform.Db;
+import nl.loket.platform.Failures;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -35,6 +36,12 @@ class QueueLengthTest {
 
     @Inject
     Db db;
+
+    @Inject
+    Sweeps sweeps;
+
+    @Inject
+    Failures failures;
 
     @Test
     void everyMoveIntoOrOutOfAQueueIsCounted() {
@@ -89,6 +96,21 @@ class QueueLengthTest {
         waiting(b, 0);
         assertThat(Api.start(a, "Vijf").getInteger("position")).isEqualTo(1);
         waiting(a, 1);
+    }
+
+    @Test
+    void aLengthWrittenAroundTheTriggersIsSetRightByTheRecountAndCounted() {
+        String topic = TestTopics.create(db);
+        Api.start(topic, "Een");
+        Api.start(topic, "Twee");
+        double before = failures.counter("queue-length").count();
+        db.query("update queue_length set waiting = 7 where topic = $1", Tuple.of(topic)).await().indefinitely();
+
+        sweeps.recount().await().indefinitely();
+
+        waiting(topic, 2);
+        assertThat(failures.counter("queue-length").count() - before).as("drifts counted").isEqualTo(1);
+        assertThat(Api.start(topic, "Drie").getInteger("position")).isEqualTo(3);
     }
 
     private WsClient resident(JsonObject started) {
