@@ -4,7 +4,7 @@
 -- both grew with the queue, and a surge's fresh rows are not all-visible, so every counted entry
 -- was a heap fetch. With 2,500 waiting per topic a start's count took about 3 ms of the 5 it held
 -- its topic's lock; 10,000 starts into four topics took 5.2-5.4 s of the database with the count
--- and 2.3-2.9 s without (pgbench, PostgreSQL 15, this machine). Now a start reads its place from
+-- and 3.1-3.2 s with this row (pgbench, PostgreSQL 15, this machine). Now a start reads its place from
 -- its topic's row, and the snapshot its waiting.
 --
 -- The row is exact because every change takes its lock until commit, in one of two ways:
@@ -85,10 +85,8 @@ declare
     kept int;
     counted int;
 begin
+    insert into queue_length (topic, waiting) values (p_topic, 0) on conflict (topic) do nothing;
     select waiting into kept from queue_length where topic = p_topic for update;
-    if not found then
-        return 0;
-    end if;
     select count(*) into counted from conversation where topic = p_topic and state = 'queued';
     if kept <> counted then
         update queue_length set waiting = counted where topic = p_topic;
@@ -99,10 +97,9 @@ $$;
 
 lock table conversation in share row exclusive mode;
 
+-- every conversation's topic is a topic (foreign key); the count uses conversation_queue
 insert into queue_length (topic, waiting)
-select topic, count(*) filter (where state = 'queued') from conversation group by topic
-union
-select t.id, 0 from topic t where not exists (select 1 from conversation c where c.topic = t.id);
+select t.id, (select count(*) from conversation c where c.topic = t.id and c.state = 'queued') from topic t;
 
 create trigger conversation_queue_joined after insert on conversation
     for each row when (new.state = 'queued') execute function loket_queue_joined();

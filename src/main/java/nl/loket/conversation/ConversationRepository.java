@@ -13,11 +13,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The SQL of the tables {@code conversation}, {@code message} and {@code assignment}. Nothing
@@ -324,25 +323,25 @@ class ConversationRepository {
 
     /**
      * Checks each topic's queue length against a count of its waiting conversations and sets it
-     * right where it was off (V36's {@code loket_recount_queue}), one topic per statement; the
-     * topics that were off, with how far (kept - counted).
+     * right where it was off (V36's {@code loket_recount_queue}), one topic per statement, each
+     * committed on its own; {@code drifted} hears each topic that was off, with how far (kept -
+     * counted), as soon as it is set right.
      */
-    Uni<Map<String, Integer>> recountQueues() {
-        return db.query("select topic from queue_length order by topic").chain(rows -> {
-            Map<String, Integer> drifts = new LinkedHashMap<>();
+    Uni<Void> recountQueues(ObjIntConsumer<String> drifted) {
+        return db.query("select id from topic order by id").chain(rows -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (Row r : rows) {
-                String topic = r.getString("topic");
+                String topic = r.getString("id");
                 chain = chain.chain(() -> db.query("select loket_recount_queue($1) as drift", Tuple.of(topic))
                         .invoke(d -> {
                             int drift = d.iterator().next().getInteger("drift");
                             if (drift != 0) {
-                                drifts.put(topic, drift);
+                                drifted.accept(topic, drift);
                             }
                         })
                         .replaceWithVoid());
             }
-            return chain.replaceWith(drifts);
+            return chain;
         });
     }
 

@@ -368,9 +368,9 @@ public class Conversations {
         }).chain(() -> ConversationRepository.lockQueueLengths(tx, rows)).replaceWith(rows.size())));
     }
 
-    /** Each topic's kept queue length checked against a count and set right: the topics that were off, with how far. */
-    public Uni<java.util.Map<String, Integer>> recountQueues() {
-        return repository.recountQueues();
+    /** Each topic's kept queue length checked against a count and set right; {@code drifted} hears each that was off, with how far. */
+    public Uni<Void> recountQueues(java.util.function.ObjIntConsumer<String> drifted) {
+        return repository.recountQueues(drifted);
     }
 
     /** Conversations of agents gone longer than the grace period go back to the front of their queue. */

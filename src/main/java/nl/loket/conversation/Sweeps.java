@@ -38,15 +38,14 @@ public class Sweeps {
      * A safety net for the places told at a start: each topic's kept queue length (V36) is
      * checked against a count of its waiting conversations. The triggers keep it exact, so a drift
      * means something wrote around them (an operator's repair); it is set right, logged and
-     * counted ({@code loket_failures_total{where="queue-length"}}).
+     * counted ({@code loket_failures_total{where="queue-length"}}). A recount that fails is
+     * counted apart ({@code where="queue-recount"}).
      */
     @Scheduled(every = "60s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> recount() {
-        return conversations.recountQueues()
-                .invoke(drifts -> drifts.forEach((topic, drift) -> failures.record("queue-length", null,
-                        "The queue length of topic %s was off by %d; set to the count", topic, drift)))
-                .onFailure().invoke(e -> failures.record("queue-length", e, "Recounting the queue lengths failed; the next one retries"))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+        return conversations.recountQueues((topic, drift) -> failures.record("queue-length", null,
+                        "The queue length of topic %s was off by %d; set to the count", topic, drift))
+                .onFailure().invoke(e -> failures.record("queue-recount", e, "Recounting the queue lengths failed; the next one retries"))
+                .onFailure().recoverWithNull();
     }
 }
