@@ -91,7 +91,7 @@ public class WaitingRoom {
 
     /**
      * A place told at creation: valid while the topic's {@code moves} are unchanged.
-     * {@code changes} is {@link #changes()} as it was before the count.
+     * {@code changes} is {@link #changes()} as it was before the statement that read the place.
      */
     record Fresh(String topic, int position, long moves, long changes, long atNanos) {
     }
