@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,7 +48,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The hot path under load, from outside: the packaged jar ({@code java -jar quarkus-run.jar},
  * its own embedded PostgreSQL in a fresh data directory) and, in the same run, the same client
  * workload against {@link InMemoryRelay} (no storage) as the floor. Prints a table per scenario
- * with the ratio Loket/relay; asserts nothing about speed (a benchmark, not a timed test).
+ * with the ratio Loket/relay; asserts nothing about speed (a benchmark, not a timed test). The
+ * chat scenarios also run the relay that stores each message in PostgreSQL before relaying it
+ * ({@code relay+db}): the floor of a relay that keeps what it relays, one durable commit per
+ * message, and the ratio Loket/relay+db.
  *
  * <p>Scenarios ({@code -Dloket.bench.scenarios=steady,a,b}, the default):
  * <ul>
@@ -102,24 +106,32 @@ class HotPathBenchIT {
 
     void chatScenario(String title, int conversations, int rate, int seconds) throws Exception {
         List<ChatResult> results = new ArrayList<>();
-        for (Target target : List.of(Target.relay(http, "chat"), Target.loket(http, "chat"))) {
-            try (target) {
+        // one after the other, each started when its turn comes: the in-memory relay, the relay that
+        // stores every message in PostgreSQL first, Loket
+        for (Callable<Target> start : List.<Callable<Target>>of(() -> Target.relay(http, "chat", false),
+                () -> Target.relay(http, "chat-stored", true), () -> Target.loket(http, "chat"))) {
+            try (Target target = start.call()) {
                 results.add(runChat(target, conversations, rate, seconds));
             }
         }
         ChatResult relay = results.get(0);
-        ChatResult loket = results.get(1);
+        ChatResult stored = results.get(1);
+        ChatResult loket = results.get(2);
         List<String> t = new ArrayList<>();
         t.add("");
         t.add("scenario " + title + ", " + seconds + " s of sending, resident -> agent (client shares the 2 cores)");
-        t.add(String.format(Locale.ROOT, "%-6s | %8s | %7s | %9s | %9s | %8s | %8s | %8s | %8s | %s", "system", "messages", "rate/s",
+        t.add(String.format(Locale.ROOT, "%-8s | %8s | %7s | %9s | %9s | %8s | %8s | %8s | %8s | %s", "system", "messages", "rate/s",
                 "delivered", "later", "p50 ms", "p99 ms", "max ms", "failures", "load 1m (start/end), CPU s"));
         for (ChatResult r : results) {
-            t.add(String.format(Locale.ROOT, "%-6s | %8d | %7.0f | %9d | %9d | %8.1f | %8.1f | %8.1f | %8d | %s, %s", r.system, r.sent, r.rate,
+            t.add(String.format(Locale.ROOT, "%-8s | %8d | %7.0f | %9d | %9d | %8.1f | %8.1f | %8.1f | %8d | %s, %s", r.system, r.sent, r.rate,
                     r.delivered, r.deliveredLate, r.lat.p(50), r.lat.p(99), r.lat.max(), r.failures + r.errorFrames, r.load, r.cpu));
         }
         t.add(String.format(Locale.ROOT, "ratio Loket/relay: p50 %.1fx, p99 %.1fx, max %.1fx", ratio(loket.lat.p(50), relay.lat.p(50)),
                 ratio(loket.lat.p(99), relay.lat.p(99)), ratio(loket.lat.max(), relay.lat.max())));
+        t.add(String.format(Locale.ROOT, "ratio Loket/relay+db: p50 %.1fx, p99 %.1fx, max %.1fx", ratio(loket.lat.p(50), stored.lat.p(50)),
+                ratio(loket.lat.p(99), stored.lat.p(99)), ratio(loket.lat.max(), stored.lat.max())));
+        t.add(String.format(Locale.ROOT, "ratio relay+db/relay (the cost of one durable commit per message): p50 %.1fx, p99 %.1fx, max %.1fx",
+                ratio(stored.lat.p(50), relay.lat.p(50)), ratio(stored.lat.p(99), relay.lat.p(99)), ratio(stored.lat.max(), relay.lat.max())));
         t.add("Loket's database pool while measured: " + loket.pool);
         t.add("(delivered: reached the agents within 2 s after the last send; later: within a further 10 s; latencies over the delivered)");
         t.forEach(l -> System.out.println("BENCH " + l));
@@ -240,8 +252,8 @@ class HotPathBenchIT {
 
     void surgeScenario(int n, int seconds, int burst) throws Exception {
         List<SurgeResult> results = new ArrayList<>();
-        for (Target target : List.of(Target.relay(http, "surge"), Target.loket(http, "surge"))) {
-            try (target) {
+        for (Callable<Target> start : List.<Callable<Target>>of(() -> Target.relay(http, "surge", false), () -> Target.loket(http, "surge"))) {
+            try (Target target = start.call()) {
                 results.add(runSurge(target, n, seconds, burst));
             }
         }
@@ -1190,8 +1202,18 @@ class HotPathBenchIT {
             return Path.of(System.getProperty("java.home"), "bin", "java").toString();
         }
 
-        static Target relay(HttpClient http, String label) throws Exception {
-            Target t = new Target("relay", http) {
+        /**
+         * {@link InMemoryRelay} as its own JVM; {@code store}: the relay that stores every message
+         * in an embedded PostgreSQL of its own before it relays it ("relay+db").
+         */
+        static Target relay(HttpClient http, String label, boolean store) throws Exception {
+            long[] postmaster = new long[1];
+            Target t = new Target(store ? "relay+db" : "relay", http) {
+                @Override
+                long postmasterPid() {
+                    return postmaster[0];
+                }
+
                 @Override
                 String topic(String label) {
                     return label;
@@ -1202,8 +1224,12 @@ class HotPathBenchIT {
                     return name;
                 }
             };
-            ProcessBuilder b = new ProcessBuilder(java(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                    InMemoryRelay.class.getName(), "0");
+            List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                    InMemoryRelay.class.getName(), "0"));
+            if (store) {
+                command.add("--store");
+            }
+            ProcessBuilder b = new ProcessBuilder(command);
             b.redirectErrorStream(true);
             t.process = b.start();
             STARTED.add(t.process);
@@ -1213,14 +1239,18 @@ class HotPathBenchIT {
             while ((line = out.readLine()) != null) {
                 Files.writeString(log, line + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
                 if (line.startsWith("RELAY READY ")) {
-                    t.port = Integer.parseInt(line.substring("RELAY READY ".length()).strip());
+                    String[] ready = line.substring("RELAY READY ".length()).strip().split(" ");
+                    t.port = Integer.parseInt(ready[0]);
+                    postmaster[0] = ready.length > 1 ? Long.parseLong(ready[1]) : 0;
                     break;
                 }
             }
             assertThat(t.port).as("relay started (see %s)", log).isPositive();
+            assertThat(postmaster[0] > 0).as("relay's PostgreSQL started (see %s)", log).isEqualTo(store);
             Thread drain = new Thread(() -> {
-                try {
-                    out.transferTo(java.io.Writer.nullWriter());
+                // the rest of its output (a failed store) goes to the same log
+                try (var rest = Files.newBufferedWriter(log, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+                    out.transferTo(rest);
                 } catch (IOException ignored) {
                     // the relay stopped
                 }

@@ -1,5 +1,6 @@
 package nl.loket.bench;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -8,8 +9,20 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +34,17 @@ import java.util.UUID;
  * shape of Loket (the public {@code POST /api/v1/conversations}, {@code /ws/resident/{id}},
  * {@code /ws/agent} with {@code claim} → {@code assigned}, {@code message} frames echoed to the
  * sender and relayed to the other side, {@code state} frames with queue positions) and nothing
- * else: no storage, no authentication (the bearer token is the agent's name), no redaction, no
+ * else: no storage (but see {@code --store} below), no authentication (the bearer token is the agent's name), no redaction, no
  * estimates. Everything runs on one Vert.x event loop, so its state needs no locks.
  *
- * <p>{@link HotPathBenchIT} starts it as its own JVM ({@code main}), like the Loket jar, so both
+ * <p>With {@code --store} it is the floor of a relay that keeps what it relays: before a message
+ * is relayed, it is inserted into a table of its own embedded PostgreSQL (the server and version
+ * Loket bundles, committing synchronously as Loket's kept database does) in one statement, and
+ * relayed when that commit returns. A conversation's messages are stored one after the other, as
+ * Loket's lock on the conversation orders them. Nothing else is stored: no conversation, no
+ * queue, no seq taken from the table.
+ *
+ * <p>{@link HotPathBenchIT} starts it as its own JVM ({@code main}), like the Loket jar, so the
  * systems get a process of their own and are measured the same way (CPU, heap).
  */
 public final class InMemoryRelay {
@@ -35,6 +55,8 @@ public final class InMemoryRelay {
         boolean active;
         AgentConn agent;
         int seq;
+        /** The last store of this conversation's messages: the next one waits for it (with --store). */
+        Future<Void> stored = Future.succeededFuture();
         final List<ServerWebSocket> residents = new ArrayList<>(1);
 
         Conversation(String id, String topic) {
@@ -57,21 +79,65 @@ public final class InMemoryRelay {
     private final Map<String, LinkedHashMap<String, Conversation>> waiting = new HashMap<>();
     private final Map<String, AgentConn> agents = new HashMap<>();
     private final Vertx vertx;
+    /** Where messages are stored before they are relayed; null: in memory only. */
+    private final Pool store;
     private HttpServer server;
 
-    private InMemoryRelay(Vertx vertx) {
+    private InMemoryRelay(Vertx vertx, Pool store) {
         this.vertx = vertx;
+        this.store = store;
     }
 
-    /** {@code java ... nl.loket.bench.InMemoryRelay <port>}: prints {@code RELAY READY <port>} once listening. */
+    /**
+     * {@code java ... nl.loket.bench.InMemoryRelay <port> [--store]}: prints {@code RELAY READY
+     * <port>} once listening, followed by its PostgreSQL's postmaster pid with {@code --store}.
+     */
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        InMemoryRelay relay = new InMemoryRelay(vertx);
+        String ready;
+        InMemoryRelay relay;
+        if (Arrays.asList(args).contains("--store")) {
+            Path data = Files.createTempDirectory("relay-pg-");
+            Pool store = startStore(vertx, data);
+            relay = new InMemoryRelay(vertx, store);
+            ready = " " + Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
+        } else {
+            relay = new InMemoryRelay(vertx, null);
+            ready = "";
+        }
         int bound = relay.start(port);
-        System.out.println("RELAY READY " + bound);
+        System.out.println("RELAY READY " + bound + ready);
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    /**
+     * An embedded PostgreSQL in {@code data} (deleted when the relay stops), one table, and a pool of
+     * 4 connections, as many as Loket's chat statements have.
+     */
+    private static Pool startStore(Vertx vertx, Path data) throws Exception {
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
+                // the library turns it off by default; Loket's kept database has it on
+                .setServerConfig("synchronous_commit", "on")
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                pg.close();
+            } catch (IOException ignored) {
+                // stopping anyway
+            }
+        }, "relay-pg-stop"));
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            // the key and the de-duplication Loket's message table has; no other index
+            s.execute("create table message (conversation uuid not null, seq int not null, sender text not null, "
+                    + "client_msg_id text, text text not null, sent_at timestamptz not null default now(), "
+                    + "primary key (conversation, seq), unique (conversation, client_msg_id))");
+        }
+        return PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
+                .connectingTo(new PgConnectOptions().setHost("localhost").setPort(pg.getPort()).setDatabase("postgres")
+                        .setUser("postgres").setCachePreparedStatements(true))
+                .using(vertx).build();
     }
 
     int start(int port) throws Exception {
@@ -217,6 +283,20 @@ public final class InMemoryRelay {
 
     private void post(Conversation c, String from, String clientMsgId, String text, String agentName) {
         int seq = ++c.seq;
+        if (store == null) {
+            relay(c, seq, from, clientMsgId, text, agentName);
+            return;
+        }
+        // one statement, committed on its own; relayed when the commit returns
+        c.stored = c.stored.transform(previous -> store.preparedQuery("insert into message (conversation, seq, sender, client_msg_id, text) "
+                                + "values ($1, $2, $3, $4, $5)").execute(Tuple.of(UUID.fromString(c.id), seq, from, clientMsgId, text)))
+                .onSuccess(stored -> relay(c, seq, from, clientMsgId, text, agentName))
+                // the message is not relayed: the benchmark counts it as not delivered
+                .onFailure(e -> System.err.println("relay: storing a message failed: " + e))
+                .mapEmpty();
+    }
+
+    private void relay(Conversation c, int seq, String from, String clientMsgId, String text, String agentName) {
         JsonObject m = new JsonObject().put("type", "message").put("seq", seq).put("from", from).put("text", text)
                 .put("sentAt", java.time.Instant.now().toString()).put("clientMsgId", clientMsgId);
         if (agentName != null) {
