@@ -91,11 +91,14 @@ final class EmbeddedDatabase {
                 .setServerConfig("password_encryption", "scram-sha-256")
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("timezone", "UTC")
-                // The library turns synchronous commit off by default. A kept database (java -jar)
-                // holds residents' messages: a commit Loket acknowledges must be on disk, or a
-                // crash of PostgreSQL or the machine could take back a message a resident saw as
-                // sent. A throwaway one (dev mode, tests) keeps the faster setting.
-                .setServerConfig("synchronous_commit", clean ? "off" : "on");
+                // The library turns synchronous commit off by default, and starts the server with -F
+                // (fsync off). A kept database (java -jar) holds residents' messages: a commit Loket
+                // acknowledges must be on disk, or a crash of PostgreSQL or the machine could take
+                // back a message a resident saw as sent; without fsync a crash of the machine can
+                // also leave the files corrupt. A setting given with -c comes after -F and wins.
+                // A throwaway one (dev mode, tests) keeps the faster settings.
+                .setServerConfig("synchronous_commit", clean ? "off" : "on")
+                .setServerConfig("fsync", clean ? "off" : "on");
         if (fresh) {
             password = newPassword();
             writePassword(passwordFile, password);

@@ -49,12 +49,17 @@ class EmbeddedDatabaseTest {
         assertThatThrownBy(() -> connect(db, db.password() + "x")).isInstanceOf(SQLException.class);
         try (Connection c = connect(db, db.password()); var st = c.createStatement()) {
             try (var rs = st.executeQuery("select current_setting('listen_addresses'), current_setting('unix_socket_directories'), "
-                    + "current_setting('server_version_num')::int / 10000, current_setting('synchronous_commit')")) {
+                    + "current_setting('server_version_num')::int / 10000, current_setting('synchronous_commit'), "
+                    + "current_setting('fsync'), current_setting('full_page_writes')")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("localhost");
                 assertThat(rs.getString(2)).isEmpty();
                 assertThat(rs.getString(3)).isEqualTo(EmbeddedDatabase.MAJOR_VERSION);
                 assertThat(rs.getString(4)).as("a kept database's commits are on disk before they are acknowledged").isEqualTo("on");
+                // the library starts the server with -F (no fsync): a commit "on disk" would then be in
+                // the operating system's cache, lost with the machine, and the files could be left corrupt
+                assertThat(rs.getString(5)).as("a kept database flushes its writes to the disk").isEqualTo("on");
+                assertThat(rs.getString(6)).as("a kept database survives a torn page").isEqualTo("on");
             }
             try (var rs = st.executeQuery("select count(*) from pg_hba_file_rules where auth_method <> 'scram-sha-256'")) {
                 rs.next();
