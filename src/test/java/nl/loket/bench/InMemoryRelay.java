@@ -39,8 +39,8 @@ import java.util.UUID;
  *
  * <p>With {@code --store} it is the floor of a relay that keeps what it relays: before a message
  * is relayed, it is inserted into a table of its own embedded PostgreSQL (the server and version
- * Loket bundles, committing synchronously as Loket's kept database does) in one statement, and
- * relayed when that commit returns. A conversation's messages are stored one after the other, as
+ * Loket bundles, committing synchronously and with fsync, as Loket's kept database does) in one
+ * statement, and relayed when that commit returns. A conversation's messages are stored one after the other, as
  * Loket's lock on the conversation orders them. Nothing else is stored: no conversation, no
  * queue, no seq taken from the table.
  *
@@ -118,8 +118,9 @@ public final class InMemoryRelay {
      */
     private static Pool startStore(Vertx vertx, Path data) throws Exception {
         EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
-                // the library turns it off by default; Loket's kept database has it on
+                // the library turns both off by default; Loket's kept database has them on
                 .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -133,6 +134,16 @@ public final class InMemoryRelay {
             s.execute("create table message (conversation uuid not null, seq int not null, sender text not null, "
                     + "client_msg_id text, text text not null, sent_at timestamptz not null default now(), "
                     + "primary key (conversation, seq), unique (conversation, client_msg_id))");
+            // a floor that did not wait for the disk would not be the floor of keeping messages
+            try (var settings = s.executeQuery("select current_setting('synchronous_commit'), current_setting('fsync')")) {
+                settings.next();
+                String sync = settings.getString(1);
+                String fsync = settings.getString(2);
+                System.out.println("RELAY STORE synchronous_commit=" + sync + " fsync=" + fsync);
+                if (!"on".equals(sync) || !"on".equals(fsync)) {
+                    throw new IllegalStateException("the relay's PostgreSQL must commit durably");
+                }
+            }
         }
         return PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
                 .connectingTo(new PgConnectOptions().setHost("localhost").setPort(pg.getPort()).setDatabase("postgres")
