@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -146,12 +147,15 @@ class HotPathBenchIT {
         Lat lat = new Lat();
         AtomicLong deliveredLate = new AtomicLong();
         AtomicLong phase = new AtomicLong(); // 1 while the 2 s window after sending counts, 2 after it
+        // the clientMsgIds that reached an agent, to name any that never did
+        Set<String> received = ConcurrentHashMap.newKeySet();
 
         List<AgentClient> agents = new ArrayList<>();
         for (int i = 0; i < agentCount; i++) {
             AgentClient agent = new AgentClient(target.agentToken("chat" + i, List.of(topic), perAgent), counters);
             agent.onMessage = (frame, at) -> {
                 if ("resident".equals(frame.path("from").asText())) {
+                    received.add(frame.path("clientMsgId").asText());
                     long stamp = stampOf(frame.path("text").asText());
                     if (stamp > 0) {
                         if (phase.get() < 2) {
@@ -192,10 +196,37 @@ class HotPathBenchIT {
         String pool = PoolTimes.since(pool0, target.pool());
         Thread.sleep(10_000);
         String loadEnd = load();
+        reportMissing(target, residents, sent, received);
         agents.forEach(AgentClient::close);
         residents.forEach(ResidentClient::close);
         return new ChatResult(target.name, sent, achieved, delivered, deliveredLate.get(), lat, counters.failures.get(),
                 counters.errorFrames.get(), loadStart + "/" + loadEnd, cpu, pool);
+    }
+
+    /**
+     * Names the measured messages that never reached an agent (none, normally): which conversation,
+     * whether it was its last (a gap that no later message reveals), and for Loket whether the
+     * transcript holds it (stored but not delivered) or not (never stored).
+     */
+    static void reportMissing(Target target, List<ResidentClient> residents, long sent, Set<String> received) throws Exception {
+        List<String> missing = new ArrayList<>();
+        for (long k = 0; k < sent; k++) {
+            if (!received.contains("m" + k)) {
+                missing.add("m" + k);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        System.out.println("BENCH-MISSING " + target.name + ": " + missing.size() + " measured messages never reached an agent");
+        for (String id : missing.subList(0, Math.min(10, missing.size()))) {
+            long k = Long.parseLong(id.substring(1));
+            ResidentClient r = residents.get((int) (k % residents.size()));
+            boolean last = k + residents.size() >= sent;
+            String transcript = target.transcript(r.id);
+            System.out.println("BENCH-MISSING " + id + " in conversation " + r.id + (last ? ", its last message" : ", not its last message")
+                    + (transcript == null ? "" : transcript.contains("\"" + id + "\"") ? ", in the transcript" : ", not in the transcript"));
+        }
     }
 
     /** Sends {@code total} messages at {@code rate} per second, round the conversations; the number sent. */
@@ -1123,6 +1154,11 @@ class HotPathBenchIT {
 
         abstract String agentToken(String name, List<String> topics, int maxConcurrent) throws Exception;
 
+        /** The conversation's transcript as JSON, read as an administrator; null where there is none (the relays). */
+        String transcript(String conversationId) throws Exception {
+            return null;
+        }
+
         long postmasterPid() {
             return 0;
         }
@@ -1290,6 +1326,13 @@ class HotPathBenchIT {
                     post("/api/v1/admin/users", admin(), body, 201);
                     return post("/api/v1/auth/token", null, Map.of("username", name, "password", password), 200)
                             .path("accessToken").asText();
+                }
+
+                @Override
+                String transcript(String conversationId) throws Exception {
+                    return http.send(HttpRequest.newBuilder(http("/api/v1/conversations/" + conversationId + "/transcript"))
+                            .timeout(Duration.ofSeconds(30)).header("Accept", "application/json")
+                            .header("Authorization", "Bearer " + admin()).build(), HttpResponse.BodyHandlers.ofString()).body();
                 }
 
                 String admin() throws Exception {
