@@ -52,22 +52,17 @@ public final class Inbound<I> {
         if (refused != null) {
             return connection.close(refused);
         }
-        // one parse: the tree gives the client's reference even when the frame is not a valid In
-        JsonNode node;
-        try {
-            node = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            node = null;
-        }
-        String ref = node != null && node.isObject() && node.hasNonNull(refField) ? node.get(refField).asText() : null;
+        // one parse straight into the frame type; the client's reference (for an error frame) is
+        // read from the text again only when there is an error to answer
         I frame;
         try {
-            frame = node == null || !node.isObject() ? null : mapper.treeToValue(node, type);
+            // an object only: Jackson would also take a type in an array (["message", {…}])
+            frame = isObject(text) ? mapper.readValue(text, type) : null;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             frame = null;
         }
         if (frame == null) {
-            return error(connection, "bad_request", "Onbekend of ongeldig bericht. / Unknown or malformed frame.", ref);
+            return error(connection, "bad_request", "Onbekend of ongeldig bericht. / Unknown or malformed frame.", refOf(text));
         }
         Uni<Void> work;
         try {
@@ -76,12 +71,33 @@ public final class Inbound<I> {
             work = Uni.createFrom().failure(e);
         }
         return work.onFailure().recoverWithUni(e -> {
+            String ref = refOf(text);
             if (e instanceof LoketException refusal) {
                 return error(connection, refusal.code(), refusal.getMessage(), ref);
             }
             failures.record(where, e, "Handling a frame on %s connection %s failed", where, connection.id());
             return error(connection, "internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", ref);
         });
+    }
+
+    private static boolean isObject(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '{';
+            }
+        }
+        return false;
+    }
+
+    /** The frame's {@code refField} when the text is a JSON object that has one, else null. */
+    private String refOf(String text) {
+        try {
+            JsonNode node = mapper.readTree(text);
+            return node != null && node.isObject() && node.hasNonNull(refField) ? node.get(refField).asText() : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /**

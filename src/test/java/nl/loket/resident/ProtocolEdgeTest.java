@@ -38,6 +38,11 @@ class ProtocolEdgeTest {
             assertThat(resident.next("error").getString("code")).isEqualTo("bad_request");
             resident.sendRaw("42");
             assertThat(resident.next("error").getString("code")).isEqualTo("bad_request");
+            // a frame is an object: the type-in-an-array form a JSON library may also read is refused
+            resident.sendRaw("[\"leave\", {}]");
+            assertThat(resident.next("error").getString("code")).isEqualTo("bad_request");
+            resident.sendRaw("[\"message\", {\"clientMsgId\": \"a1\", \"text\": \"hallo\"}]");
+            assertThat(resident.next("error").getString("code")).isEqualTo("bad_request");
             assertThat(state(started.getString("id"))).isEqualTo("queued");
             assertThat(resident.isOpen()).isTrue();
         }
