@@ -1,8 +1,10 @@
 package nl.loket.platform;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -29,6 +31,11 @@ public final class Inbound<I> {
     private final String where;
     private final Class<I> type;
     private final ObjectMapper mapper;
+    /**
+     * Reads a frame straight into {@code I}. A key given twice is refused: read as a stream, the
+     * first {@code type} would win, where a reader of the whole object takes the last.
+     */
+    private final ObjectReader reader;
     private final ErrorFrame errors;
     private final Failures failures;
     private final String refField;
@@ -42,6 +49,7 @@ public final class Inbound<I> {
         this.type = type;
         this.refField = refField;
         this.mapper = mapper;
+        this.reader = mapper.readerFor(type).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.errors = errors;
         this.failures = failures;
     }
@@ -57,7 +65,7 @@ public final class Inbound<I> {
         I frame;
         try {
             // an object only: Jackson would also take a type in an array (["message", {…}])
-            frame = isObject(text) ? mapper.readValue(text, type) : null;
+            frame = isObject(text) ? reader.readValue(text) : null;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             frame = null;
         }

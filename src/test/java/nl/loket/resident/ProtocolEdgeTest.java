@@ -43,6 +43,9 @@ class ProtocolEdgeTest {
             assertThat(resident.next("error").getString("code")).isEqualTo("bad_request");
             resident.sendRaw("[\"message\", {\"clientMsgId\": \"a1\", \"text\": \"hallo\"}]");
             assertThat(resident.next("error").getString("code")).isEqualTo("bad_request");
+            // a key given twice is refused, not read as whichever of the two a parser keeps
+            resident.sendRaw("{\"type\": \"leave\", \"type\": \"message\", \"clientMsgId\": \"a2\", \"text\": \"hallo\"}");
+            assertThat(resident.next("error").getString("code")).isEqualTo("bad_request");
             assertThat(state(started.getString("id"))).isEqualTo("queued");
             assertThat(resident.isOpen()).isTrue();
         }
