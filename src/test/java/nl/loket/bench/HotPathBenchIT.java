@@ -196,7 +196,7 @@ class HotPathBenchIT {
         String pool = PoolTimes.since(pool0, target.pool());
         Thread.sleep(10_000);
         String loadEnd = load();
-        reportMissing(target, residents, sent, received);
+        reportMissing(target, residents, (long) rate * seconds, counters.failures.get(), received);
         agents.forEach(AgentClient::close);
         residents.forEach(ResidentClient::close);
         return new ChatResult(target.name, sent, achieved, delivered, deliveredLate.get(), lat, counters.failures.get(),
@@ -208,9 +208,10 @@ class HotPathBenchIT {
      * whether it was its last (a gap that no later message reveals), and for Loket whether the
      * transcript holds it (stored but not delivered) or not (never stored).
      */
-    static void reportMissing(Target target, List<ResidentClient> residents, long sent, Set<String> received) throws Exception {
+    static void reportMissing(Target target, List<ResidentClient> residents, long total, long sendFailures, Set<String> received)
+            throws Exception {
         List<String> missing = new ArrayList<>();
-        for (long k = 0; k < sent; k++) {
+        for (long k = 0; k < total; k++) {
             if (!received.contains("m" + k)) {
                 missing.add("m" + k);
             }
@@ -218,14 +219,16 @@ class HotPathBenchIT {
         if (missing.isEmpty()) {
             return;
         }
-        System.out.println("BENCH-MISSING " + target.name + ": " + missing.size() + " measured messages never reached an agent");
+        System.out.println("BENCH-MISSING " + target.name + ": " + missing.size() + " measured messages never reached an agent"
+                + (sendFailures > 0 ? " (the client failed to send " + sendFailures + ")" : ""));
         for (String id : missing.subList(0, Math.min(10, missing.size()))) {
             long k = Long.parseLong(id.substring(1));
             ResidentClient r = residents.get((int) (k % residents.size()));
-            boolean last = k + residents.size() >= sent;
+            boolean last = k + residents.size() >= total;
             String transcript = target.transcript(r.id);
             System.out.println("BENCH-MISSING " + id + " in conversation " + r.id + (last ? ", its last message" : ", not its last message")
-                    + (transcript == null ? "" : transcript.contains("\"" + id + "\"") ? ", in the transcript" : ", not in the transcript"));
+                    + (target.metrics == null ? "" : transcript == null ? ", transcript not readable"
+                    : transcript.contains("\"" + id + "\"") ? ", in the transcript" : ", not in the transcript"));
         }
     }
 
@@ -1284,9 +1287,14 @@ class HotPathBenchIT {
             assertThat(t.port).as("relay started (see %s)", log).isPositive();
             assertThat(postmaster[0] > 0).as("relay's PostgreSQL started (see %s)", log).isEqualTo(store);
             Thread drain = new Thread(() -> {
-                // the rest of its output (a failed store) goes to the same log
+                // the rest of its output (a failed store) goes to the same log, each line as it comes
                 try (var rest = Files.newBufferedWriter(log, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
-                    out.transferTo(rest);
+                    String more;
+                    while ((more = out.readLine()) != null) {
+                        rest.write(more);
+                        rest.newLine();
+                        rest.flush();
+                    }
                 } catch (IOException ignored) {
                     // the relay stopped
                 }
@@ -1330,9 +1338,10 @@ class HotPathBenchIT {
 
                 @Override
                 String transcript(String conversationId) throws Exception {
-                    return http.send(HttpRequest.newBuilder(http("/api/v1/conversations/" + conversationId + "/transcript"))
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(http("/api/v1/conversations/" + conversationId + "/transcript"))
                             .timeout(Duration.ofSeconds(30)).header("Accept", "application/json")
-                            .header("Authorization", "Bearer " + admin()).build(), HttpResponse.BodyHandlers.ofString()).body();
+                            .header("Authorization", "Bearer " + admin()).build(), HttpResponse.BodyHandlers.ofString());
+                    return response.statusCode() == 200 ? response.body() : null;
                 }
 
                 String admin() throws Exception {

@@ -96,17 +96,25 @@ public final class InMemoryRelay {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         String ready;
-        InMemoryRelay relay;
-        if (Arrays.asList(args).contains("--store")) {
-            Path data = Files.createTempDirectory("relay-pg-");
-            Pool store = startStore(vertx, data);
-            relay = new InMemoryRelay(vertx, store);
-            ready = " " + Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
-        } else {
-            relay = new InMemoryRelay(vertx, null);
-            ready = "";
+        int bound;
+        try {
+            InMemoryRelay relay;
+            if (Arrays.asList(args).contains("--store")) {
+                Path data = Files.createTempDirectory("relay-pg-");
+                Pool store = startStore(vertx, data);
+                relay = new InMemoryRelay(vertx, store);
+                ready = " " + Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
+            } else {
+                relay = new InMemoryRelay(vertx, null);
+                ready = "";
+            }
+            bound = relay.start(port);
+        } catch (Exception e) {
+            // Vert.x's threads would keep the process up, and the benchmark waiting for READY
+            e.printStackTrace();
+            System.exit(1);
+            return;
         }
-        int bound = relay.start(port);
         System.out.println("RELAY READY " + bound + ready);
         System.out.flush();
         Thread.currentThread().join();
