@@ -29,7 +29,6 @@ public final class Inbound<I> {
     }
 
     private final String where;
-    private final Class<I> type;
     private final ObjectMapper mapper;
     /**
      * Reads a frame straight into {@code I}. A key given twice is refused: read as a stream, the
@@ -46,7 +45,6 @@ public final class Inbound<I> {
      */
     public Inbound(String where, Class<I> type, String refField, ObjectMapper mapper, ErrorFrame errors, Failures failures) {
         this.where = where;
-        this.type = type;
         this.refField = refField;
         this.mapper = mapper;
         this.reader = mapper.readerFor(type).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
