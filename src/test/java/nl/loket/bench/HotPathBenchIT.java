@@ -220,7 +220,7 @@ class HotPathBenchIT {
             return;
         }
         System.out.println("BENCH-MISSING " + target.name + ": " + missing.size() + " measured messages never reached an agent"
-                + (sendFailures > 0 ? " (the client failed to send " + sendFailures + ")" : ""));
+                + (sendFailures > 0 ? " (client failures: " + sendFailures + ")" : ""));
         for (String id : missing.subList(0, Math.min(10, missing.size()))) {
             long k = Long.parseLong(id.substring(1));
             ResidentClient r = residents.get((int) (k % residents.size()));
