@@ -127,12 +127,9 @@ class HotPathBenchIT {
             t.add(String.format(Locale.ROOT, "%-8s | %8d | %7.0f | %9d | %9d | %8.1f | %8.1f | %8.1f | %8d | %s, %s", r.system, r.sent, r.rate,
                     r.delivered, r.deliveredLate, r.lat.p(50), r.lat.p(99), r.lat.max(), r.failures + r.errorFrames, r.load, r.cpu));
         }
-        t.add(String.format(Locale.ROOT, "ratio Loket/relay: p50 %.1fx, p99 %.1fx, max %.1fx", ratio(loket.lat.p(50), relay.lat.p(50)),
-                ratio(loket.lat.p(99), relay.lat.p(99)), ratio(loket.lat.max(), relay.lat.max())));
-        t.add(String.format(Locale.ROOT, "ratio Loket/relay+db: p50 %.1fx, p99 %.1fx, max %.1fx", ratio(loket.lat.p(50), stored.lat.p(50)),
-                ratio(loket.lat.p(99), stored.lat.p(99)), ratio(loket.lat.max(), stored.lat.max())));
-        t.add(String.format(Locale.ROOT, "ratio relay+db/relay (the cost of one durable commit per message): p50 %.1fx, p99 %.1fx, max %.1fx",
-                ratio(stored.lat.p(50), relay.lat.p(50)), ratio(stored.lat.p(99), relay.lat.p(99)), ratio(stored.lat.max(), relay.lat.max())));
+        t.add(ratios("Loket/relay", loket.lat, relay.lat));
+        t.add(ratios("Loket/relay+db", loket.lat, stored.lat));
+        t.add(ratios("relay+db/relay (the cost of one durable commit per message)", stored.lat, relay.lat));
         t.add("Loket's database pool while measured: " + loket.pool);
         t.add("(delivered: reached the agents within 2 s after the last send; later: within a further 10 s; latencies over the delivered)");
         t.forEach(l -> System.out.println("BENCH " + l));
@@ -705,6 +702,12 @@ class HotPathBenchIT {
 
     static double ratio(double a, double b) {
         return b <= 0 ? Double.NaN : a / b;
+    }
+
+    /** "ratio {label}: p50 …x, p99 …x, max …x" of two systems' latencies. */
+    static String ratios(String label, Lat a, Lat b) {
+        return String.format(Locale.ROOT, "ratio %s: p50 %.1fx, p99 %.1fx, max %.1fx", label, ratio(a.p(50), b.p(50)),
+                ratio(a.p(99), b.p(99)), ratio(a.max(), b.max()));
     }
 
     // ---- clients -------------------------------------------------------------------------------

@@ -34,15 +34,16 @@ import java.util.UUID;
  * shape of Loket (the public {@code POST /api/v1/conversations}, {@code /ws/resident/{id}},
  * {@code /ws/agent} with {@code claim} → {@code assigned}, {@code message} frames echoed to the
  * sender and relayed to the other side, {@code state} frames with queue positions) and nothing
- * else: no storage (but see {@code --store} below), no authentication (the bearer token is the agent's name), no redaction, no
- * estimates. Everything runs on one Vert.x event loop, so its state needs no locks.
+ * else: no storage (but see {@code --store} below), no authentication (the bearer token is the
+ * agent's name), no redaction, no estimates. Everything runs on one Vert.x event loop, so its
+ * state needs no locks.
  *
  * <p>With {@code --store} it is the floor of a relay that keeps what it relays: before a message
  * is relayed, it is inserted into a table of its own embedded PostgreSQL (the server and version
  * Loket bundles, committing synchronously and with fsync, as Loket's kept database does) in one
- * statement, and relayed when that commit returns. A conversation's messages are stored one after the other, as
- * Loket's lock on the conversation orders them. Nothing else is stored: no conversation, no
- * queue, no seq taken from the table.
+ * statement, and relayed when that commit returns. A conversation's messages are stored one
+ * after the other, as Loket's lock on the conversation orders them. Nothing else is stored: no
+ * conversation, no queue, no seq taken from the table.
  *
  * <p>{@link HotPathBenchIT} starts it as its own JVM ({@code main}), like the Loket jar, so the
  * systems get a process of their own and are measured the same way (CPU, heap).
