@@ -117,6 +117,9 @@ test('a resident chats with an agent both ways, survives a reload, rates the con
   await page.getByLabel('Uw bericht').fill('Gevonden, bedankt!');
   await page.getByRole('button', { name: 'Verstuur' }).click();
   await agent.next((f) => f.type === 'message' && f.conversationId === id && f.text === 'Gevonden, bedankt!');
+  // the widget has it confirmed too: the agent can hear of it before the resident's own echo
+  // arrives, and a message still unconfirmed when the network goes would wait as well
+  await dialog.locator('.msg:not(.pending)', { hasText: 'Gevonden, bedankt!' }).waitFor();
 
   // the network goes away: the widget says so, keeps what the resident types, and sends it once it is back
   await page.evaluate(() => {
