@@ -1,0 +1,129 @@
+package nl.loket.conversation;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import nl.loket.Api;
+import nl.loket.TestTopics;
+import nl.loket.platform.Db;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What {@code loket_post} answers, outcome by outcome (V37 takes the row lock with its update and
+ * finds a repeated clientMsgId at the insert): a resend returns the original and leaves no gap in
+ * seq or version, also when the conversation ended or moved to another agent since; a sender who
+ * may not write is told why; the redaction notice takes the seq after the message.
+ */
+@QuarkusTest
+class PostOutcomeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    Db db;
+
+    @Test
+    void aResendReturnsTheOriginalAndLeavesNoGap() {
+        String topic = TestTopics.create(db);
+        Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
+        UUID agent = UUID.fromString(anne.id());
+        UUID id = UUID.fromString(Api.start(topic, "Jan").getString("id"));
+        assign(id, agent);
+
+        JsonObject first = stored(post(id, "resident", "resident", null, "m-1", "Mijn paspoort", null));
+        assertThat(first.getJsonArray("m")).hasSize(1);
+        assertThat(first.getInteger("seq")).isEqualTo(1);
+        long version = first.getLong("v");
+
+        Row resend = post(id, "resident", "resident", null, "m-1", "Mijn paspoort (opnieuw)", null);
+        assertThat(resend.getString("outcome")).isEqualTo("duplicate");
+        JsonObject original = new JsonObject(resend.getString("payload"));
+        assertThat(original.getInteger("seq")).isEqualTo(1);
+        assertThat(original.getString("text")).isEqualTo("Mijn paspoort");
+        assertThat(counters(id)).containsExactly(1L, version);
+
+        // the next message takes the next seq and version: the resend's reservation was given back
+        JsonObject next = stored(post(id, "agent", anne.id(), agent, "a-1", "Welkom", null));
+        assertThat(next.getJsonArray("m").getJsonObject(0).getInteger("seq")).isEqualTo(2);
+        assertThat(next.getLong("v")).isEqualTo(version + 1);
+
+        // a redacted message and its notice: two seqs, one version; its resend gives both back
+        JsonObject redacted = stored(post(id, "resident", "resident", null, "m-2", "[verwijderd]", "Verwijderd"));
+        assertThat(redacted.getJsonArray("m")).extracting(m -> ((JsonObject) m).getInteger("seq")).containsExactly(3, 4);
+        assertThat(redacted.getJsonArray("m").getJsonObject(1).getString("from")).isEqualTo("system");
+        assertThat(post(id, "resident", "resident", null, "m-2", "[verwijderd]", "Verwijderd").getString("outcome"))
+                .isEqualTo("duplicate");
+        assertThat(counters(id)).containsExactly(4L, version + 2);
+        assertThat(messages(id)).isEqualTo(4L);
+    }
+
+    @Test
+    void aSenderWhoMayNotWriteIsToldWhyAndAResendStillGetsItsOriginal() {
+        String topic = TestTopics.create(db);
+        UUID anne = UUID.fromString(Api.agent("Anne", List.of(topic), 3).id());
+        UUID bert = UUID.fromString(Api.agent("Bert", List.of(topic), 3).id());
+        UUID id = UUID.fromString(Api.start(topic, "Jan").getString("id"));
+        assign(id, anne);
+        stored(post(id, "agent", anne.toString(), anne, "a-1", "Welkom", null));
+        stored(post(id, "resident", "resident", null, "m-1", "Dank u", null));
+        List<Long> before = counters(id);
+
+        assertThat(post(id, "agent", bert.toString(), bert, "b-1", "Niet de mijne", null).getString("outcome"))
+                .isEqualTo("not_assigned");
+        assertThat(post(UUID.randomUUID(), "resident", "resident", null, "m-9", "Wie?", null).getString("outcome"))
+                .isEqualTo("not_found");
+
+        db.query("update conversation set state = 'closed', closed_at = now(), close_reason = 'resolved' where id = $1",
+                Tuple.of(id)).await().atMost(WAIT);
+        assertThat(post(id, "resident", "resident", null, "m-2", "Nog iets", null).getString("outcome"))
+                .isEqualTo("conversation_ended");
+        assertThat(post(id, "agent", anne.toString(), anne, "a-2", "Tot ziens", null).getString("outcome"))
+                .isEqualTo("not_assigned");
+        // a resend after the end (the resident's connection dropped before the acknowledgement) gets its original
+        Row resent = post(id, "resident", "resident", null, "m-1", "Dank u", null);
+        assertThat(resent.getString("outcome")).isEqualTo("duplicate");
+        assertThat(new JsonObject(resent.getString("payload")).getInteger("seq")).isEqualTo(2);
+        Row agentResent = post(id, "agent", anne.toString(), anne, "a-1", "Welkom", null);
+        assertThat(agentResent.getString("outcome")).isEqualTo("duplicate");
+        assertThat(counters(id)).isEqualTo(before);
+        assertThat(messages(id)).isEqualTo(2L);
+    }
+
+    private void assign(UUID id, UUID agent) {
+        db.query("update conversation set state = 'active', assigned_agent = $2, assigned_at = now() where id = $1",
+                Tuple.of(id, agent)).await().atMost(WAIT);
+    }
+
+    private Row post(UUID id, String from, String senderKey, UUID agent, String clientMsgId, String text, String notice) {
+        return db.query("select outcome, payload from loket_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        Tuple.tuple(Arrays.asList(id, from, senderKey, agent, agent == null ? null : "Anne", clientMsgId, text,
+                                notice, notice == null ? null : "Removed", db.node())))
+                .await().atMost(WAIT).iterator().next();
+    }
+
+    private static JsonObject stored(Row row) {
+        assertThat(row.getString("outcome")).isEqualTo("stored");
+        return new JsonObject(row.getString("payload"));
+    }
+
+    /** The conversation's last seq and version. */
+    private List<Long> counters(UUID id) {
+        Row r = db.query("select last_seq, version from conversation where id = $1", Tuple.of(id)).await().atMost(WAIT)
+                .iterator().next();
+        return List.of(r.getLong("last_seq"), r.getLong("version"));
+    }
+
+    private long messages(UUID id) {
+        return db.query("select count(*) as n from message where conversation_id = $1", Tuple.of(id)).await().atMost(WAIT)
+                .iterator().next().getLong("n");
+    }
+}
