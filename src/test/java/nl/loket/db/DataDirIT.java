@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +19,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +69,47 @@ class DataDirIT {
         assertThat(login(again, "kees", "kees-password-1")).isNotBlank();
     }
 
+    @Test
+    void aStopFinishesTheServicesWorkBeforeTheDatabaseGoes() throws Exception {
+        int port = start();
+        HttpResponse<String> started = send(port, HttpRequest.newBuilder(uri(port, "/api/v1/conversations"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"afval\",\"name\":\"Els\"}")));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+        io.vertx.core.json.JsonObject conversation = new io.vertx.core.json.JsonObject(started.body());
+        // a waiting resident's open connection: at the stop it is closed, and its going is written down
+        CompletableFuture<Void> opened = new CompletableFuture<>();
+        WebSocket resident = http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + conversation.getString("token"))
+                .buildAsync(URI.create("ws://localhost:" + port + "/ws/resident/" + conversation.getString("id")), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        opened.complete(null);
+                        ws.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        opened.get(10, TimeUnit.SECONDS);
+
+        long before = Files.size(log());
+        stop();
+        String stopping = Files.readString(log()).substring((int) before);
+        assertThat(stopping).contains("Stopping: refusing new WebSocket connections, closing 1");
+        // PostgreSQL used to be stopped by a hook of its own at the same moment as the service, and
+        // every write of the stop failed: the connection's presence, in-flight messages, the sweeps
+        assertThat(stopping).doesNotContain("Unexpected failure", "57P01", "57P03", "ClosedConnectionException");
+        resident.abort();
+
+        int again = start();
+        HttpResponse<String> transcript = send(again, HttpRequest.newBuilder(uri(again, "/api/v1/conversations/"
+                + conversation.getString("id") + "/transcript")).header("Authorization", "Bearer " + conversation.getString("token")));
+        assertThat(transcript.statusCode()).as(transcript.body()).isEqualTo(200);
+    }
+
+    private Path log() {
+        return Path.of(System.getProperty("loket.app.dir", "target/quarkus-app")).toAbsolutePath().getParent().resolve("data-dir-it.log");
+    }
+
     private int start() throws Exception {
         int port = freePort();
         Path app = Path.of(System.getProperty("loket.app.dir", "target/quarkus-app"));
@@ -76,9 +120,10 @@ class DataDirIT {
         env.keySet().removeIf(k -> k.startsWith("LOKET_") || k.startsWith("QUARKUS_"));
         env.put("LOKET_DATA_DIR", dataDir.toString());
         env.put("LOKET_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("LOKET_ALWAYS_OPEN", "true");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(freePort()));
-        Path log = app.toAbsolutePath().getParent().resolve("data-dir-it.log");
+        Path log = log();
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         service = builder.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
