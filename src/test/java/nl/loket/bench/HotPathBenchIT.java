@@ -146,6 +146,7 @@ class HotPathBenchIT {
         AtomicLong phase = new AtomicLong(); // 1 while the 2 s window after sending counts, 2 after it
         // the clientMsgIds that reached an agent, to name any that never did
         Set<String> received = ConcurrentHashMap.newKeySet();
+        AtomicLong altered = new AtomicLong();
 
         List<AgentClient> agents = new ArrayList<>();
         for (int i = 0; i < agentCount; i++) {
@@ -160,6 +161,9 @@ class HotPathBenchIT {
                         } else {
                             deliveredLate.incrementAndGet();
                         }
+                    } else if (frame.path("text").asText().startsWith("bench ")) {
+                        // arrived, but not as sent: named below, never silently left out of the count
+                        altered.incrementAndGet();
                     }
                 }
             };
@@ -184,7 +188,7 @@ class HotPathBenchIT {
         Cpu.Snapshot cpu0 = target.cpu();
         Map<String, PoolTimes> pool0 = target.pool();
         long t0 = System.nanoTime();
-        long sent = send(residents, rate, (long) rate * seconds, "m", k -> "bench " + Long.toString(System.nanoTime(), 36));
+        long sent = send(residents, rate, (long) rate * seconds, "m", k -> stamp());
         double achieved = sent * 1e9 / (System.nanoTime() - t0);
         Thread.sleep(2000);
         phase.set(2);
@@ -194,6 +198,10 @@ class HotPathBenchIT {
         Thread.sleep(10_000);
         String loadEnd = load();
         reportMissing(target, residents, (long) rate * seconds, counters.failures.get(), received);
+        if (altered.get() > 0) {
+            System.out.printf("BENCH-ALTERED %s: %d measured messages reached the agents with a text the server changed%n",
+                    target.name, altered.get());
+        }
         agents.forEach(AgentClient::close);
         residents.forEach(ResidentClient::close);
         return new ChatResult(target.name, sent, achieved, delivered, deliveredLate.get(), lat, counters.failures.get(),
@@ -347,7 +355,7 @@ class HotPathBenchIT {
                     if (stamp > 0 && activePhase.get() == 1) {
                         active.add(at - stamp, at);
                         agent.send(Map.of("type", "message", "conversationId", frame.path("conversationId").asText(),
-                                "clientMsgId", "a" + frame.path("clientMsgId").asText(), "text", "bench " + Long.toString(System.nanoTime(), 36)));
+                                "clientMsgId", "a" + frame.path("clientMsgId").asText(), "text", stamp()));
                     }
                 }
             };
@@ -615,7 +623,7 @@ class HotPathBenchIT {
                     LockSupport.parkNanos(wait);
                 }
                 ResidentClient r = residents.get((int) (k % residents.size()));
-                r.send(Map.of("type", "message", "clientMsgId", idPrefix + k, "text", "bench " + Long.toString(System.nanoTime(), 36)));
+                r.send(Map.of("type", "message", "clientMsgId", idPrefix + k, "text", stamp()));
             }
         }
     }
@@ -680,15 +688,35 @@ class HotPathBenchIT {
         assertThat(claimed.get()).as("conversations claimed").isEqualTo(conversations);
     }
 
+    /**
+     * A message's text: its send time, in letters only. The time written in base 36 could hold nine
+     * digits in a row, which the server rightly removes as a BSN ("[BSN verwijderd]", about one
+     * message in a million); that message then reached the agent without a time and went
+     * uncounted. That is a likely cause of the one delivery short in the eleventh series (not
+     * confirmed: that run's data is gone).
+     */
+    static String stamp() {
+        char[] hex = Long.toHexString(System.nanoTime()).toCharArray();
+        for (int i = 0; i < hex.length; i++) {
+            hex[i] = (char) ('a' + Character.digit(hex[i], 16));
+        }
+        return "bench " + new String(hex);
+    }
+
+    /** The send time {@link #stamp} wrote; -1 for any other text. */
     static long stampOf(String text) {
-        if (text == null || !text.startsWith("bench ")) {
+        if (text == null || !text.startsWith("bench ") || text.length() == 6 || text.length() > 6 + 16) {
             return -1;
         }
-        try {
-            return Long.parseLong(text.substring(6), 36);
-        } catch (NumberFormatException e) {
-            return -1;
+        long value = 0;
+        for (int i = 6; i < text.length(); i++) {
+            int d = text.charAt(i) - 'a';
+            if (d < 0 || d > 15) {
+                return -1;
+            }
+            value = value << 4 | d;
         }
+        return value;
     }
 
     static String load() {
