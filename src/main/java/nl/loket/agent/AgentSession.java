@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One agent connection on this node. It keeps in memory what it has sent of each conversation
@@ -73,7 +74,11 @@ final class AgentSession implements AgentFollower {
     private final ConcurrentLinkedQueue<ConversationEvent> inbox = new ConcurrentLinkedQueue<>();
     private volatile boolean syncNeeded;
     private volatile boolean accountDirty;
-    private volatile QueueSnapshot boards;
+    /**
+     * The latest boards not yet sent. Taken with getAndSet: read and then cleared, a snapshot set
+     * between the two was lost, and the console showed the older one until the next change.
+     */
+    private final AtomicReference<QueueSnapshot> boards = new AtomicReference<>();
     private volatile boolean gapTimer;
     private volatile boolean gapExpired;
 
@@ -141,7 +146,7 @@ final class AgentSession implements AgentFollower {
 
     /** The boards changed: the latest snapshot, pushed when what this agent watches changed. */
     void boards(QueueSnapshot snapshot) {
-        boards = snapshot;
+        boards.set(snapshot);
         pump.trigger();
     }
 
@@ -237,9 +242,8 @@ final class AgentSession implements AgentFollower {
         } else {
             gapExpired = false;
         }
-        QueueSnapshot snapshot = boards;
+        QueueSnapshot snapshot = boards.getAndSet(null);
         if (snapshot != null) {
-            boards = null;
             frames.addAll(boardFrames(snapshot));
         }
         Uni<Void> sending = sendAll(frames);

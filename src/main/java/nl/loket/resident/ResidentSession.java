@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One resident connection on this node. Changes of its conversation arrive from memory (the
@@ -54,7 +55,12 @@ final class ResidentSession implements Follower {
     private volatile boolean readNeeded = true;
     private volatile boolean gapTimer;
     private volatile boolean gapExpired;
-    private volatile WaitingRoom.Place place;
+    /**
+     * The waiting room's latest word not yet told. Cleared only if it is still the one told: read
+     * and then cleared, a newer place set between the two was lost, and the resident kept hearing
+     * the older position until the next change of the queue.
+     */
+    private final AtomicReference<WaitingRoom.Place> place = new AtomicReference<>();
 
     private final TreeMap<Long, ConversationEvent> pending = new TreeMap<>();
     private long version = -1;
@@ -105,7 +111,7 @@ final class ResidentSession implements Follower {
 
     /** The waiting room's latest word on this resident's place in the queue. */
     void place(WaitingRoom.Place place) {
-        this.place = place;
+        this.place.set(place);
         pump.trigger();
     }
 
@@ -171,9 +177,10 @@ final class ResidentSession implements Follower {
             }
             frames.addAll(apply(e, null));
         }
-        WaitingRoom.Place p = place;
+        WaitingRoom.Place p = place.get();
         if (p != null && state == ConversationState.QUEUED) {
-            place = null;
+            // a newer one set meanwhile stays, and its trigger runs the pump again
+            place.compareAndSet(p, null);
             frames.addAll(queued(p));
         }
         return sendAll(frames);
