@@ -155,7 +155,8 @@ public class Conversations {
                         stored.increment();
                         JsonObject event = new JsonObject(result.payload());
                         db.delivered(new Signal.Conversation(event));
-                        yield new Posted(ConversationEvent.of(event).messages().get(0), false);
+                        // the sender's own message only: the whole change is read once, by the fan-out
+                        yield new Posted(ConversationEvent.message(conversationId, event.getJsonArray("m").getJsonObject(0)), false);
                     }
                     case "duplicate" -> new Posted(ConversationEvent.message(conversationId, new JsonObject(result.payload())), true);
                     case "not_found" -> throw notFound();
@@ -189,8 +190,9 @@ public class Conversations {
     public Uni<UUID> claim(UUID agentId, ClaimTarget target) {
         return repository.claim(agentId, target.topic(), target.conversationId()).map(result -> switch (result.outcome()) {
             case "claimed" -> {
-                ConversationEvent event = ConversationEvent.of(new JsonObject(result.payload()));
-                db.delivered(new Signal.Conversation(new JsonObject(result.payload())));
+                JsonObject json = new JsonObject(result.payload());
+                ConversationEvent event = ConversationEvent.of(json);
+                db.delivered(new Signal.Conversation(json));
                 db.delivered(new Signal.Queue(event.topic()));
                 db.delivered(new Signal.Agent(agentId));
                 yield event.id();
