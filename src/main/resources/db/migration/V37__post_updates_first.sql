@@ -25,8 +25,8 @@ declare
     notice message;
     msgs jsonb;
     event text;
-    -- the redaction notice takes a seq of its own; both texts are given or neither
-    reserved int := case when p_notice_nl is null then 1 else 2 end;
+    -- the redaction notice takes a seq of its own (the caller gives both texts or neither)
+    reserved int := case when p_notice_nl is null and p_notice_en is null then 1 else 2 end;
 begin
     update conversation
     set last_seq = last_seq + reserved,
@@ -74,7 +74,8 @@ begin
     msgs := jsonb_build_array(loket_message_json(m));
     if reserved = 2 then
         insert into message (conversation_id, seq, sender, sender_key, text)
-        values (p_conversation, c.last_seq, 'system', 'system', case when c.locale = 'en' then p_notice_en else p_notice_nl end)
+        values (p_conversation, c.last_seq, 'system', 'system',
+                coalesce(case when c.locale = 'en' then p_notice_en else p_notice_nl end, p_notice_nl, p_notice_en))
         returning * into notice;
         msgs := msgs || jsonb_build_array(loket_message_json(notice));
     end if;

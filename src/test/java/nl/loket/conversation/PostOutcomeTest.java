@@ -1,5 +1,6 @@
 package nl.loket.conversation;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
@@ -10,10 +11,16 @@ import nl.loket.TestTopics;
 import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What {@code loket_post} answers, outcome by outcome (V37 takes the row lock with its update and
  * finds a repeated clientMsgId at the insert): a resend returns the original and leaves no gap in
  * seq or version, also when the conversation ended or moved to another agent since; a sender who
- * may not write is told why; the redaction notice takes the seq after the message.
+ * may not write is told why; the redaction notice takes the seq after the message, in the
+ * conversation's language; a post waits for whoever holds the row and sees what they committed.
  */
 @QuarkusTest
 class PostOutcomeTest {
@@ -30,6 +38,9 @@ class PostOutcomeTest {
 
     @Inject
     Db db;
+
+    @Inject
+    AgroalDataSource jdbc;
 
     @Test
     void aResendReturnsTheOriginalAndLeavesNoGap() {
@@ -96,6 +107,76 @@ class PostOutcomeTest {
         assertThat(agentResent.getString("outcome")).isEqualTo("duplicate");
         assertThat(counters(id)).isEqualTo(before);
         assertThat(messages(id)).isEqualTo(2L);
+    }
+
+    @Test
+    void theNoticeSpeaksTheConversationsLanguageAndANoteIsNoActivity() {
+        String topic = TestTopics.create(db);
+        UUID anne = UUID.fromString(Api.agent("Anne", List.of(topic), 3).id());
+        UUID id = UUID.fromString(Api.start(topic, "Jan").getString("id"));
+        assign(id, anne);
+        db.query("update conversation set locale = 'en', last_activity_at = now() - interval '1 hour' where id = $1",
+                Tuple.of(id)).await().atMost(WAIT);
+
+        stored(post(id, "note", anne.toString(), anne, "n-1", "Klant belt ook", null));
+        assertThat(minutesSinceActivity(id)).as("a note is not activity").isGreaterThanOrEqualTo(59);
+
+        JsonObject redacted = stored(post(id, "resident", "resident", null, "m-1", "[verwijderd]", "Verwijderd"));
+        assertThat(redacted.getJsonArray("m").getJsonObject(1).getString("text")).isEqualTo("Removed");
+        assertThat(minutesSinceActivity(id)).isZero();
+    }
+
+    /**
+     * Two posts of the same message at once (a resend racing the original): the second waits for
+     * the first's row lock and then finds its message. A post racing a close waits for it and is
+     * told the conversation ended.
+     */
+    @Test
+    void aPostWaitsForTheRowAndThenSeesWhatWasCommitted() throws Exception {
+        String topic = TestTopics.create(db);
+        UUID anne = UUID.fromString(Api.agent("Anne", List.of(topic), 3).id());
+        UUID id = UUID.fromString(Api.start(topic, "Jan").getString("id"));
+        assign(id, anne);
+        List<Long> before = counters(id);
+
+        try (Connection first = jdbc.getConnection(); Connection second = jdbc.getConnection()) {
+            first.setAutoCommit(false);
+            assertThat(postOver(first, id, "m-1")).isEqualTo("stored");
+            CompletableFuture<String> resend = CompletableFuture.supplyAsync(() -> postOver(second, id, "m-1"));
+            Thread.sleep(300);
+            assertThat(resend).as("waits for the first's row lock").isNotDone();
+            first.commit();
+            assertThat(resend.get(10, TimeUnit.SECONDS)).isEqualTo("duplicate");
+
+            first.createStatement().execute("update conversation set state = 'closed', closed_at = now() where id = '" + id + "'");
+            CompletableFuture<String> late = CompletableFuture.supplyAsync(() -> postOver(second, id, "m-2"));
+            Thread.sleep(300);
+            assertThat(late).as("waits for the close's row lock").isNotDone();
+            first.commit();
+            assertThat(late.get(10, TimeUnit.SECONDS)).isEqualTo("conversation_ended");
+        }
+        assertThat(counters(id)).containsExactly(before.get(0) + 1, before.get(1) + 1);
+        assertThat(messages(id)).isEqualTo(1L);
+    }
+
+    private String postOver(Connection connection, UUID id, String clientMsgId) {
+        try (PreparedStatement st = connection.prepareStatement(
+                "select outcome from loket_post(?::uuid, 'resident', 'resident', null, null, ?, 'Mijn paspoort', null, null, ?)")) {
+            st.setString(1, id.toString());
+            st.setString(2, clientMsgId);
+            st.setString(3, db.node());
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long minutesSinceActivity(UUID id) {
+        return db.query("select extract(epoch from now() - last_activity_at)::bigint / 60 as m from conversation where id = $1",
+                Tuple.of(id)).await().atMost(WAIT).iterator().next().getLong("m");
     }
 
     private void assign(UUID id, UUID agent) {
