@@ -2,6 +2,7 @@ package nl.loket.db;
 
 import io.quarkus.runtime.Application;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -33,9 +36,14 @@ final class EmbeddedDatabase {
     static final String MAJOR_VERSION = "17";
     static final String PASSWORD_FILE = "db-password";
 
+    /**
+     * How long the database waits for the service to stop before it stops anyway (a stop that
+     * hangs). A stop takes the shutdown delay and at most the shutdown timeout (2 s and 5 s by
+     * default): 15 s covers them and stays inside the 30 s a container gets (docker/compose.yml,
+     * Kubernetes), so PostgreSQL is stopped cleanly, not killed with the container.
+     */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(15);
     // outside the "loket." namespace, which the config mapping validates
-    /** How long the database waits for the service to stop before it stops anyway (a stop that hangs). */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
     private static final String RUNNING_PORT = "embedded-postgres.for-loket.port";
     private static final String RUNNING_PASSWORD_FILE = "embedded-postgres.for-loket.password-file";
 
@@ -128,8 +136,48 @@ final class EmbeddedDatabase {
             password = readPassword(passwordFile);
             Files.writeString(data.resolve("pg_hba.conf"), HBA);
         }
-        EmbeddedPostgres server = builder.setConnectConfig("password", password).start();
+        EmbeddedPostgres server;
+        try {
+            server = builder.setConnectConfig("password", password).start();
+        } catch (IOException | RuntimeException e) {
+            // with no hook of the library's own (above), a server it launched and then gave up on
+            // (a wrong password, a slow start) would outlive this JVM and hold the directory
+            stopLeftover(base.resolve("binaries"), data);
+            throw e;
+        }
         return new Running(server, connection(server.getPort(), password));
+    }
+
+    /**
+     * Stops a server still running on {@code data}, with the bundled {@code pg_ctl}, which checks
+     * that the process in {@code postmaster.pid} is that directory's postmaster.
+     */
+    private static void stopLeftover(Path binaries, Path data) {
+        if (!Files.exists(data.resolve("postmaster.pid"))) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(binaries)) {
+            Path pgCtl = files.filter(f -> f.endsWith(Path.of("bin", "pg_ctl"))).findFirst().orElse(null);
+            if (pgCtl == null) {
+                return;
+            }
+            List<String> command = new ArrayList<>();
+            if (LinuxUtils.isUnshareAvailable()) {
+                // as the library runs its commands: pg_ctl refuses to run as root, and the server
+                // was started in a user namespace where root is not root
+                command.addAll(List.of("unshare", "-U"));
+            }
+            command.addAll(List.of(pgCtl.toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"));
+            Process stop = new ProcessBuilder(command)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!stop.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                stop.destroyForcibly();
+            }
+        } catch (IOException e) {
+            // nothing more to do: the start's own failure is what the caller reports
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void checkVersion(Path data) throws IOException {

@@ -84,6 +84,23 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
+    void aStartThatFailsLeavesNoServerBehind() throws Exception {
+        running = EmbeddedDatabase.open(dataDir, false);
+        EmbeddedDatabase.stop(running.server(), null);
+        running = null;
+
+        // a password file that does not match the database (a restore gone wrong): the server
+        // starts, the library cannot log in, and gives up
+        Path passwordFile = dataDir.resolve(EmbeddedDatabase.PASSWORD_FILE);
+        Files.writeString(passwordFile, "not-the-password\n");
+        assertThatThrownBy(() -> EmbeddedDatabase.open(dataDir, false)).isInstanceOf(Exception.class);
+        // pg_ctl removes the file once the server has exited; a server left running would keep the
+        // directory, and the next start of the service (a new JVM) would fail on it too. (This JVM
+        // cannot start it again: the library keeps its own lock on the directory until the JVM ends.)
+        assertThat(dataDir.resolve("postgres/postmaster.pid")).as("no server left running on the directory").doesNotExist();
+    }
+
+    @Test
     void aDatabaseOfAnotherMajorVersionIsRefusedWithAClearMessage() throws Exception {
         Path data = Files.createDirectories(dataDir.resolve("postgres"));
         Files.writeString(data.resolve("postgresql.conf"), "");
