@@ -195,6 +195,8 @@ final class AgentSession implements AgentFollower {
         }
         if (accountDirty) {
             accountDirty = false;
+            // the fresh snapshot below supersedes any pending one, which would otherwise follow it
+            boards.set(null);
             return users.find(agentId).invoke(u -> u.ifPresent(user -> topics = user.topics()))
                     .chain(queues::snapshot).chain(snapshot -> sendAll(boardFrames(snapshot))).chain(this::deliver);
         }

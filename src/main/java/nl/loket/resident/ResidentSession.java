@@ -243,6 +243,8 @@ final class ResidentSession implements Follower {
             if (before == ConversationState.QUEUED || before == null) {
                 room.left(this);
             }
+            // a place told while waiting is stale now; back in a queue, the fresh one is read
+            place.set(null);
             offered = null;
             Out.State s = state == ConversationState.ACTIVE
                     ? new Out.State(state.wire(), null, null, e.agentName(), null)
