@@ -44,11 +44,9 @@ class PostOutcomeTest {
 
     @Test
     void aResendReturnsTheOriginalAndLeavesNoGap() {
-        String topic = TestTopics.create(db);
-        Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
-        UUID agent = UUID.fromString(anne.id());
-        UUID id = UUID.fromString(Api.start(topic, "Jan").getString("id"));
-        assign(id, agent);
+        Held held = heldByAnne();
+        UUID id = held.id();
+        UUID agent = held.anne();
 
         JsonObject first = stored(post(id, "resident", "resident", null, "m-1", "Mijn paspoort", null));
         assertThat(first.getJsonArray("m")).hasSize(1);
@@ -63,7 +61,7 @@ class PostOutcomeTest {
         assertThat(counters(id)).containsExactly(1L, version);
 
         // the next message takes the next seq and version: the resend's reservation was given back
-        JsonObject next = stored(post(id, "agent", anne.id(), agent, "a-1", "Welkom", null));
+        JsonObject next = stored(post(id, "agent", agent.toString(), agent, "a-1", "Welkom", null));
         assertThat(next.getJsonArray("m").getJsonObject(0).getInteger("seq")).isEqualTo(2);
         assertThat(next.getLong("v")).isEqualTo(version + 1);
 
@@ -79,11 +77,10 @@ class PostOutcomeTest {
 
     @Test
     void aSenderWhoMayNotWriteIsToldWhyAndAResendStillGetsItsOriginal() {
-        String topic = TestTopics.create(db);
-        UUID anne = UUID.fromString(Api.agent("Anne", List.of(topic), 3).id());
-        UUID bert = UUID.fromString(Api.agent("Bert", List.of(topic), 3).id());
-        UUID id = UUID.fromString(Api.start(topic, "Jan").getString("id"));
-        assign(id, anne);
+        Held held = heldByAnne();
+        UUID id = held.id();
+        UUID anne = held.anne();
+        UUID bert = UUID.fromString(Api.agent("Bert", List.of(held.topic()), 3).id());
         stored(post(id, "agent", anne.toString(), anne, "a-1", "Welkom", null));
         stored(post(id, "resident", "resident", null, "m-1", "Dank u", null));
         List<Long> before = counters(id);
@@ -111,10 +108,9 @@ class PostOutcomeTest {
 
     @Test
     void theNoticeSpeaksTheConversationsLanguageAndANoteIsNoActivity() {
-        String topic = TestTopics.create(db);
-        UUID anne = UUID.fromString(Api.agent("Anne", List.of(topic), 3).id());
-        UUID id = UUID.fromString(Api.start(topic, "Jan").getString("id"));
-        assign(id, anne);
+        Held held = heldByAnne();
+        UUID id = held.id();
+        UUID anne = held.anne();
         db.query("update conversation set locale = 'en', last_activity_at = now() - interval '1 hour' where id = $1",
                 Tuple.of(id)).await().atMost(WAIT);
 
@@ -133,10 +129,9 @@ class PostOutcomeTest {
      */
     @Test
     void aPostWaitsForTheRowAndThenSeesWhatWasCommitted() throws Exception {
-        String topic = TestTopics.create(db);
-        UUID anne = UUID.fromString(Api.agent("Anne", List.of(topic), 3).id());
-        UUID id = UUID.fromString(Api.start(topic, "Jan").getString("id"));
-        assign(id, anne);
+        Held held = heldByAnne();
+        UUID id = held.id();
+        UUID anne = held.anne();
         List<Long> before = counters(id);
 
         try (Connection first = jdbc.getConnection(); Connection second = jdbc.getConnection()) {
@@ -179,9 +174,17 @@ class PostOutcomeTest {
                 Tuple.of(id)).await().atMost(WAIT).iterator().next().getLong("m");
     }
 
-    private void assign(UUID id, UUID agent) {
+    /** A conversation in a topic of its own, held by the agent Anne. */
+    private record Held(UUID id, UUID anne, String topic) {
+    }
+
+    private Held heldByAnne() {
+        String topic = TestTopics.create(db);
+        UUID anne = UUID.fromString(Api.agent("Anne", List.of(topic), 3).id());
+        UUID id = UUID.fromString(Api.start(topic, "Jan").getString("id"));
         db.query("update conversation set state = 'active', assigned_agent = $2, assigned_at = now() where id = $1",
-                Tuple.of(id, agent)).await().atMost(WAIT);
+                Tuple.of(id, anne)).await().atMost(WAIT);
+        return new Held(id, anne, topic);
     }
 
     private Row post(UUID id, String from, String senderKey, UUID agent, String clientMsgId, String text, String notice) {
