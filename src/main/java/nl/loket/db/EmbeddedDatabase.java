@@ -74,6 +74,7 @@ final class EmbeddedDatabase {
                 Running pg = open(base, throwaway);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     if (!throwaway) {
+                        // a throwaway database (dev mode, tests) loses nothing that matters if a stop's writes fail
                         awaitApplicationStopped();
                     }
                     stop(pg.server(), throwaway ? base : null);
