@@ -3,15 +3,18 @@ package nl.loket.ops;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.http.runtime.filters.QuarkusRequestWrapper;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +26,11 @@ import java.util.List;
  * "service restart", which the widget and the console take as "reconnect now, to any node".
  * Their presence rows go with the close, so the grace periods run while they move; in-flight
  * frames and requests finish as usual (quarkus.shutdown.timeout).
+ *
+ * <p>An upgraded request is not an HTTP request in flight: its socket is closed here. Quarkus
+ * (3.33) counts it as one until the process ends, so without {@link #upgraded} every node that
+ * ever held a WebSocket waited out the whole shutdown timeout on each stop and logged an error
+ * that it timed out.
  */
 @ApplicationScoped
 public class Draining implements HttpUpgradeCheck {
@@ -45,7 +53,43 @@ public class Draining implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        return draining ? CheckResult.rejectUpgrade(503) : CheckResult.permitUpgrade();
+        if (draining) {
+            return CheckResult.rejectUpgrade(503);
+        }
+        upgraded(context.httpRequest());
+        return CheckResult.permitUpgrade();
+    }
+
+    /**
+     * Quarkus's graceful shutdown counts every request until its response ends or its connection
+     * closes, and neither is ever seen for a request that became a WebSocket. This tells it the
+     * request is done: the count is kept once per request, so a refusal after this check (a 401)
+     * is not counted twice. Quarkus offers no public way to say so; without the method (another
+     * Quarkus version) a stop waits out the timeout, as it did before, and the start says why.
+     */
+    static void upgraded(HttpServerRequest request) {
+        if (REQUEST_DONE == null) {
+            return;
+        }
+        try {
+            REQUEST_DONE.invoke(QuarkusRequestWrapper.get(request));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Log.debugf("Could not tell Quarkus that an upgraded request is done: %s", e.toString());
+        }
+    }
+
+    private static final Method REQUEST_DONE = requestDone();
+
+    private static Method requestDone() {
+        try {
+            Method done = QuarkusRequestWrapper.class.getDeclaredMethod("done");
+            done.setAccessible(true);
+            return done;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Log.warnf("A stop will wait out quarkus.shutdown.timeout once a WebSocket was open: this Quarkus has no %s.done() (%s)",
+                    QuarkusRequestWrapper.class.getSimpleName(), e.toString());
+            return null;
+        }
     }
 
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
