@@ -64,8 +64,10 @@ public class Draining implements HttpUpgradeCheck {
      * Quarkus's graceful shutdown counts every request until its response ends or its connection
      * closes, and neither is ever seen for a request that became a WebSocket. This tells it the
      * request is done: the count is kept once per request, so a refusal after this check (a 401)
-     * is not counted twice. Quarkus offers no public way to say so; without the method (another
-     * Quarkus version) a stop waits out the timeout, as it did before, and the start says why.
+     * is not counted twice. Quarkus's other done-handlers run now too: with the access log turned
+     * on (it is off by default), the upgrade is logged at this check rather than after its 101.
+     * Quarkus offers no public way to say so; without the method (another Quarkus version) a stop
+     * waits out the timeout, as it did before, and the start says why.
      */
     static void upgraded(HttpServerRequest request) {
         if (REQUEST_DONE == null) {
