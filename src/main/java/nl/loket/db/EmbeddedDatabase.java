@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -171,7 +172,7 @@ final class EmbeddedDatabase {
             command.addAll(List.of(pgCtl.toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"));
             Process stop = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!stop.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!stop.waitFor(30, TimeUnit.SECONDS)) {
                 stop.destroyForcibly();
             }
         } catch (IOException e) {

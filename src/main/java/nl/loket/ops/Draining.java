@@ -40,6 +40,9 @@ public class Draining implements HttpUpgradeCheck {
     static final String REASON = "Dienst herstart / Service restart";
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
+    /** Quarkus's own "this request is done", for an upgraded one (see {@link #upgraded}); null when this Quarkus has none. */
+    private static final Method REQUEST_DONE = requestDone();
+
     private final OpenConnections connections;
     private volatile boolean draining;
 
@@ -79,8 +82,6 @@ public class Draining implements HttpUpgradeCheck {
             Log.debugf("Could not tell Quarkus that an upgraded request is done: %s", e.toString());
         }
     }
-
-    private static final Method REQUEST_DONE = requestDone();
 
     private static Method requestDone() {
         try {

@@ -94,7 +94,7 @@ class DataDirIT {
         int before = (int) Files.size(log());
         long stopAt = System.nanoTime();
         stop();
-        // a stop takes the shutdown delay and timeout (2 s and 5 s); the database waits for it, not longer
+        // a stop takes the shutdown delay (2 s), and in-flight requests at most the timeout (5 s); the database waits for it, not longer
         assertThat(Duration.ofNanos(System.nanoTime() - stopAt)).isLessThan(Duration.ofSeconds(20));
         byte[] written = Files.readAllBytes(log());
         String stopping = new String(written, before, written.length - before, java.nio.charset.StandardCharsets.UTF_8);
