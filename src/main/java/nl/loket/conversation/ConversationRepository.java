@@ -1,18 +1,23 @@
 package nl.loket.conversation;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import nl.loket.platform.Batcher;
 import nl.loket.platform.Db;
 import nl.loket.platform.LoketException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,9 +33,23 @@ import java.util.function.ObjIntConsumer;
 class ConversationRepository {
 
     private final Db db;
+    /** Messages wait here while every chat connection is busy, and go in together (V38); null without chat connections. */
+    private final Batcher<PostCall, Outcome> posts;
 
-    ConversationRepository(Db db) {
+    /**
+     * @param postBatch the most messages one statement stores ({@code loket.db.post-batch}, 32;
+     *                  1 sends each alone). A batch forms only while every chat connection is
+     *                  busy; the cap keeps one statement, and the row locks its transaction
+     *                  holds, short.
+     */
+    ConversationRepository(Db db, MeterRegistry registry,
+                           @ConfigProperty(name = "loket.db.post-batch", defaultValue = "32") int postBatch) {
         this.db = db;
+        this.posts = db.chatConnections() > 0
+                ? new Batcher<>("post", db.chatConnections(), Math.max(1, postBatch), this::postAlone, this::postBatch,
+                // an error PostgreSQL answered rolled the batch back; a dropped connection may have committed it
+                e -> e instanceof PgException, registry)
+                : null;
     }
 
     Db db() {
@@ -156,11 +175,70 @@ class ConversationRepository {
     record Outcome(String outcome, String payload) {
     }
 
+    /** One message to store, as {@code loket_post} takes it. */
+    private record PostCall(UUID conversationId, Sender sender, String clientMsgId, String text, String noticeNl, String noticeEn) {
+    }
+
     Uni<Outcome> post(UUID conversationId, Sender sender, String clientMsgId, String text, String noticeNl, String noticeEn) {
+        PostCall call = new PostCall(conversationId, sender, clientMsgId, text, noticeNl, noticeEn);
+        return posts == null ? postAlone(call) : posts.submit(call);
+    }
+
+    private Uni<Outcome> postAlone(PostCall c) {
         return db.chat("select outcome, payload from loket_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                        Tuple.tuple(Arrays.asList(conversationId, sender.from(), sender.key(), sender.agentId(), sender.agentName(),
-                                clientMsgId, text, noticeNl, noticeEn, db.node())))
+                        Tuple.tuple(Arrays.asList(c.conversationId(), c.sender().from(), c.sender().key(), c.sender().agentId(),
+                                c.sender().agentName(), c.clientMsgId(), c.text(), c.noticeNl(), c.noticeEn(), db.node())))
                 .map(ConversationRepository::outcome);
+    }
+
+    /**
+     * Several messages in one statement (V38), sent in the order of their conversations so that
+     * two batches lock conversations in the same order; the messages of one conversation keep
+     * the order they came in. The outcomes are returned in the order of {@code calls}.
+     */
+    private Uni<List<Outcome>> postBatch(List<PostCall> calls) {
+        int n = calls.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing(i -> calls.get(i).conversationId())); // stable
+        UUID[] conversation = new UUID[n];
+        String[] from = new String[n];
+        String[] senderKey = new String[n];
+        UUID[] agent = new UUID[n];
+        String[] agentName = new String[n];
+        String[] clientMsgId = new String[n];
+        String[] text = new String[n];
+        String[] noticeNl = new String[n];
+        String[] noticeEn = new String[n];
+        for (int k = 0; k < n; k++) {
+            PostCall c = calls.get(order[k]);
+            conversation[k] = c.conversationId();
+            from[k] = c.sender().from();
+            senderKey[k] = c.sender().key();
+            agent[k] = c.sender().agentId();
+            agentName[k] = c.sender().agentName();
+            clientMsgId[k] = c.clientMsgId();
+            text[k] = c.text();
+            noticeNl[k] = c.noticeNl();
+            noticeEn[k] = c.noticeEn();
+        }
+        return db.chat("select i, outcome, payload from loket_post_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        Tuple.tuple(Arrays.asList(conversation, from, senderKey, agent, agentName, clientMsgId, text, noticeNl, noticeEn,
+                                db.node())))
+                .map(rows -> {
+                    Outcome[] outcomes = new Outcome[n];
+                    for (Row r : rows) {
+                        outcomes[order[r.getInteger("i") - 1]] = new Outcome(r.getString("outcome"), r.getString("payload"));
+                    }
+                    for (Outcome o : outcomes) {
+                        if (o == null) {
+                            throw new IllegalStateException("loket_post_batch left a message without an outcome");
+                        }
+                    }
+                    return Arrays.asList(outcomes);
+                });
     }
 
     Uni<Outcome> claim(UUID agentId, String topic, UUID conversationId) {

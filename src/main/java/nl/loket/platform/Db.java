@@ -61,6 +61,7 @@ public class Db {
     private final Set<String> untold = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean telling = new AtomicBoolean();
     private final LongAdder statements = new LongAdder();
+    private final int chatConnections;
 
     public Db(Pool pool, Signals signals, Failures failures, NodeId nodeId, MeterRegistry registry, io.vertx.core.Vertx vertx,
               @ConfigProperty(name = "loket.db.chat-connections", defaultValue = "4") int chatConnections,
@@ -68,6 +69,7 @@ public class Db {
               @ConfigProperty(name = "quarkus.datasource.username") String user,
               @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.pool = pool;
+        this.chatConnections = Math.max(0, chatConnections);
         this.chat = chatConnections <= 0 ? pool : chatPool(vertx, chatConnections, url, user, password);
         this.signals = signals;
         this.failures = failures;
@@ -108,6 +110,11 @@ public class Db {
 
     public Pool pool() {
         return pool;
+    }
+
+    /** How many connections the chat statements have of their own; 0 when they share the pool. */
+    public int chatConnections() {
+        return chatConnections;
     }
 
     /** The node id that prefixes this node's notifications. */

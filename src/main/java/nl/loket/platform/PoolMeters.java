@@ -14,12 +14,14 @@ import java.util.Set;
  * maximum only: {@code sql_pool_queue_delay_seconds} (how long a statement waited for a
  * connection) and {@code sql_pool_usage_seconds} (how long it held one). With buckets an operator
  * (and the hot-path benchmark) can tell a tail spent waiting for the pool from one spent in
- * PostgreSQL. Fixed buckets, not a full histogram: eleven series per timer.
+ * PostgreSQL. The same buckets for {@code loket.db.batch.wait} ({@link Batcher}: how long a
+ * message waited for a chat connection to take it). Fixed buckets, not a full histogram: eleven
+ * series per timer.
  */
 @Singleton
 public class PoolMeters {
 
-    static final Set<String> TIMERS = Set.of("sql.pool.queue.delay", "sql.pool.usage");
+    static final Set<String> TIMERS = Set.of("sql.pool.queue.delay", "sql.pool.usage", "loket.db.batch.wait");
 
     static final double[] BUCKETS_MS = {0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
 
