@@ -1043,29 +1043,53 @@ class HotPathBenchIT {
      * (the round trip to PostgreSQL, plus the event loop's delay in handing the connection back).
      * Cumulative counts per bucket bound, in ms; the last bound is infinity.
      */
-    record PoolTimes(double[] bounds, double[] waiting, double[] holding) {
+    record PoolTimes(double[] bounds, double[] waiting, double[] holding, double calls, double statements) {
         static PoolTimes parse(String metrics, String poolName) {
+            return parse(metrics, "pool_name=\"" + poolName + "\"", "sql_pool_queue_delay", "sql_pool_usage");
+        }
+
+        /**
+         * The chat line of Loket's messages ({@code nl.loket.platform.Batcher}): how long a message
+         * waited for a chat connection to take it, and how many messages went per statement.
+         */
+        static PoolTimes line(String metrics) {
+            PoolTimes wait = parse(metrics, "name=\"post\"", "loket_db_batch_wait", null);
+            if (wait == null) {
+                return null;
+            }
+            Matcher sum = Pattern.compile("^loket_db_batch_size_sum\\{[^}]*name=\"post\"[^}]*\\} (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+            Matcher count = Pattern.compile("^loket_db_batch_size_count\\{[^}]*name=\"post\"[^}]*\\} (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+            if (!sum.find() || !count.find()) {
+                return wait;
+            }
+            return new PoolTimes(wait.bounds, wait.waiting, wait.holding, Double.parseDouble(sum.group(1)), Double.parseDouble(count.group(1)));
+        }
+
+        /** Cumulative buckets of a waiting timer and, unless {@code holdMetric} is null, a holding one, of the series with {@code label}. */
+        static PoolTimes parse(String metrics, String label, String waitMetric, String holdMetric) {
             List<Double> bounds = new ArrayList<>();
             List<Double> wait = new ArrayList<>();
             List<Double> hold = new ArrayList<>();
-            Pattern line = Pattern.compile("^sql_pool_(queue_delay|usage)_seconds_bucket\\{.*le=\"([^\"]+)\".*\\} (\\S+)$", Pattern.MULTILINE);
-            metrics = metrics.lines().filter(l -> l.contains("pool_name=\"" + poolName + "\"")).collect(Collectors.joining("\n"));
+            Pattern line = Pattern.compile("^(" + waitMetric + (holdMetric == null ? "" : "|" + holdMetric)
+                    + ")_seconds_bucket\\{.*le=\"([^\"]+)\".*\\} (\\S+)$", Pattern.MULTILINE);
+            metrics = metrics.lines().filter(l -> l.contains(label)).collect(Collectors.joining("\n"));
             Matcher m = line.matcher(metrics);
             while (m.find()) {
                 double bound = "+Inf".equals(m.group(2)) ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(2)) * 1000;
                 double count = Double.parseDouble(m.group(3));
-                if (m.group(1).equals("queue_delay")) {
+                if (m.group(1).equals(waitMetric)) {
                     bounds.add(bound);
                     wait.add(count);
                 } else {
                     hold.add(count);
                 }
             }
-            if (bounds.isEmpty() || bounds.size() != hold.size()) {
+            if (bounds.isEmpty() || (holdMetric != null && bounds.size() != hold.size())) {
                 return null;
             }
             return new PoolTimes(bounds.stream().mapToDouble(Double::doubleValue).toArray(),
-                    wait.stream().mapToDouble(Double::doubleValue).toArray(), hold.stream().mapToDouble(Double::doubleValue).toArray());
+                    wait.stream().mapToDouble(Double::doubleValue).toArray(),
+                    holdMetric == null ? null : hold.stream().mapToDouble(Double::doubleValue).toArray(), 0, 0);
         }
 
         /** "wait p50 <= 0.5 ms, p99 <= 20 ms ...": the bucket bound each percentile falls under, between two readings. */
@@ -1073,7 +1097,12 @@ class HotPathBenchIT {
             List<String> out = new ArrayList<>();
             end.forEach((name, e) -> {
                 PoolTimes s = start.get(name);
-                if (s != null) {
+                if (s != null && e.holding == null) {
+                    double statements = e.statements - s.statements;
+                    out.add(String.format(Locale.ROOT, "%s: waiting for a connection to take it %s; %s", name,
+                            percentiles(e.bounds, s.waiting, e.waiting), statements <= 0 ? "no statements"
+                                    : String.format(Locale.ROOT, "%.2f messages per statement", (e.calls - s.calls) / statements)));
+                } else if (s != null) {
                     out.add(String.format(Locale.ROOT, "%s: waiting for a connection %s; holding one %s", name,
                             percentiles(e.bounds, s.waiting, e.waiting), percentiles(e.bounds, s.holding, e.holding)));
                 }
@@ -1200,7 +1229,11 @@ class HotPathBenchIT {
         /** Loket's /q/metrics on its management port; null for the relay. */
         URI metrics;
 
-        /** The timers of Loket's two pools now (shared, then chat); empty when the target has none or does not answer. */
+        /**
+         * The timers of Loket's two pools now (shared, then chat), and of its messages' line (the
+         * wait for a chat connection to take a message, and messages per statement); empty when
+         * the target has none or does not answer.
+         */
         Map<String, PoolTimes> pool() {
             Map<String, PoolTimes> pools = new LinkedHashMap<>();
             if (metrics == null) {
@@ -1214,6 +1247,10 @@ class HotPathBenchIT {
                     if (times != null) {
                         pools.put(name.equals("loket-chat") ? "chat pool" : "shared pool", times);
                     }
+                }
+                PoolTimes line = PoolTimes.line(text);
+                if (line != null) {
+                    pools.put("messages' line", line);
                 }
             } catch (Exception e) {
                 // no figures
