@@ -124,6 +124,12 @@ public final class Batcher<I, O> {
         }
         work.subscribe().with(results -> {
             turnEnded();
+            if (results.size() != batch.size()) {
+                // never expected: no caller may wait for ever
+                IllegalStateException e = new IllegalStateException(results.size() + " results for a batch of " + batch.size());
+                batch.forEach(c -> hand(c, null, e));
+                return;
+            }
             for (int i = 0; i < batch.size(); i++) {
                 hand(batch.get(i), results.get(i), null);
             }

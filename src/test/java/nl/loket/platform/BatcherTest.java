@@ -128,6 +128,19 @@ class BatcherTest {
     }
 
     @Test
+    void aBatchAnsweredWithTooFewResultsFailsItsCallsInsteadOfLeavingOneWaiting() throws Exception {
+        Batcher<Integer, String> b = batcher(1);
+        CompletableFuture<String> first = submit(b, 1);
+        CompletableFuture<String> second = submit(b, 2);
+        CompletableFuture<String> third = submit(b, 3);
+        answer(sent.get(0));
+        assertThat(first.get()).isEqualTo("r1");
+        sent.get(1).done().complete(List.of("r2"));
+        assertThatThrownBy(second::get).hasRootCauseMessage("1 results for a batch of 2");
+        assertThatThrownBy(third::get).hasRootCauseMessage("1 results for a batch of 2");
+    }
+
+    @Test
     void aCallAloneThatFailsFailsItsCallerAndTheNextCallStillGoes() throws Exception {
         Batcher<Integer, String> b = batcher(1);
         CompletableFuture<String> bad = submit(b, -1);
