@@ -2,10 +2,10 @@ package nl.loket.conversation;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.platform.Batcher;
 import nl.loket.platform.Db;
@@ -45,10 +45,10 @@ class ConversationRepository {
     ConversationRepository(Db db, MeterRegistry registry,
                            @ConfigProperty(name = "loket.db.post-batch", defaultValue = "32") int postBatch) {
         this.db = db;
+        // an error PostgreSQL answered rolled the whole batch back; a dropped connection may have committed it
         this.posts = db.chatConnections() > 0
                 ? new Batcher<>("post", db.chatConnections(), Math.max(1, postBatch), this::postAlone, this::postBatch,
-                // an error PostgreSQL answered rolled the batch back; a dropped connection may have committed it
-                e -> e instanceof PgException, registry)
+                        e -> e instanceof PgException, registry)
                 : null;
     }
 
