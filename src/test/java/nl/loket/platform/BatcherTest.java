@@ -89,16 +89,28 @@ class BatcherTest {
         assertThat(registry.get("loket.db.batch.size").summary().count()).isEqualTo(4);
     }
 
-    @Test
-    void aFailedBatchSendsEachCallAgainAloneAndOnlyTheOneThatCannotSucceedFails() throws Exception {
+    /**
+     * One turn: a lone call goes and is answered, while {@code inputs} came meanwhile and now wait
+     * as the next batch (sent, not yet answered). Returns their futures.
+     */
+    private List<CompletableFuture<String>> batchBehindALoneCall(int... inputs) throws Exception {
         Batcher<Integer, String> b = batcher(1);
         CompletableFuture<String> first = submit(b, 1);
-        CompletableFuture<String> good = submit(b, 2);
-        CompletableFuture<String> bad = submit(b, -3);
-        CompletableFuture<String> alsoGood = submit(b, 4);
-
+        List<CompletableFuture<String>> waiting = new ArrayList<>();
+        for (int i : inputs) {
+            waiting.add(submit(b, i));
+        }
         answer(sent.get(0));
         assertThat(first.get()).isEqualTo("r1");
+        return waiting;
+    }
+
+    @Test
+    void aFailedBatchSendsEachCallAgainAloneAndOnlyTheOneThatCannotSucceedFails() throws Exception {
+        List<CompletableFuture<String>> waiting = batchBehindALoneCall(2, -3, 4);
+        CompletableFuture<String> good = waiting.get(0);
+        CompletableFuture<String> bad = waiting.get(1);
+        CompletableFuture<String> alsoGood = waiting.get(2);
         assertThat(sent.get(1).inputs()).containsExactly(2, -3, 4);
         answer(sent.get(1)); // refused as a whole
 
@@ -113,12 +125,9 @@ class BatcherTest {
 
     @Test
     void aBatchThatMayHaveBeenStoredIsNotSentAgainItsCallsFail() throws Exception {
-        Batcher<Integer, String> b = batcher(1);
-        CompletableFuture<String> first = submit(b, 1);
-        CompletableFuture<String> second = submit(b, 2);
-        CompletableFuture<String> third = submit(b, 3);
-        answer(sent.get(0));
-        assertThat(first.get()).isEqualTo("r1");
+        List<CompletableFuture<String>> waiting = batchBehindALoneCall(2, 3);
+        CompletableFuture<String> second = waiting.get(0);
+        CompletableFuture<String> third = waiting.get(1);
         // the connection dropped: the commit may or may not have happened
         sent.get(1).done().completeExceptionally(new IllegalStateException("connection closed"));
         assertThatThrownBy(second::get).hasRootCauseMessage("connection closed");
@@ -129,12 +138,9 @@ class BatcherTest {
 
     @Test
     void aBatchAnsweredWithTooFewResultsFailsItsCallsInsteadOfLeavingOneWaiting() throws Exception {
-        Batcher<Integer, String> b = batcher(1);
-        CompletableFuture<String> first = submit(b, 1);
-        CompletableFuture<String> second = submit(b, 2);
-        CompletableFuture<String> third = submit(b, 3);
-        answer(sent.get(0));
-        assertThat(first.get()).isEqualTo("r1");
+        List<CompletableFuture<String>> waiting = batchBehindALoneCall(2, 3);
+        CompletableFuture<String> second = waiting.get(0);
+        CompletableFuture<String> third = waiting.get(1);
         sent.get(1).done().complete(List.of("r2"));
         assertThatThrownBy(second::get).hasRootCauseMessage("1 results for a batch of 2");
         assertThatThrownBy(third::get).hasRootCauseMessage("1 results for a batch of 2");
