@@ -64,7 +64,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   the server takes them.</li>
  * </ul>
  * {@code -Dloket.bench.warmup} (20) is how many seconds each server is warmed up, unmeasured, before
- * each scenario (0: a cold server). {@code -Dloket.bench.seconds} (20) is how long the chat scenarios send. Not part of the normal
+ * the chat scenarios (0: a cold server), {@code -Dloket.bench.surge.warmup} (180) before the surge:
+ * a node in service on the day of a surge has run for hours, and after 20 s Loket's JVM still
+ * spent about a third of its CPU in the surge compiling (the CPU line shows the JIT compiler's
+ * seconds; 20 gives a node that has just started). {@code -Dloket.bench.seconds} (20) is how long the chat scenarios send. Not part of the normal
  * build: {@code ./mvnw package -DskipTests && ./mvnw test-compile failsafe:integration-test
  * -Dit.test=HotPathBenchIT -Dloket.bench=true}. Server logs: {@code target/hotpath-*.log}.
  */
@@ -258,13 +261,14 @@ class HotPathBenchIT {
     // ---- scenario b: the surge -----------------------------------------------------------------
 
     /**
-     * Before the surge, not measured, for {@code loket.bench.warmup} seconds (20): the active chats
-     * write (agents do not answer yet) while residents arrive in a topic of their own, hear their
-     * place and leave again. A server that has run for a while has compiled its hot paths; a fresh
-     * JVM spends much of its first half minute in the JIT compiler.
+     * Before the surge, not measured, for {@code loket.bench.surge.warmup} seconds (180): the active
+     * chats write (agents do not answer yet) while residents arrive in a topic of their own, hear
+     * their place and leave again. A server that has run for a while has compiled its hot paths; a
+     * fresh JVM spends its first minutes in the JIT compiler (after 20 s of this, Loket's compiler
+     * threads still took 15-17 of its 48-50 CPU seconds in the surge; after 180 s, 2.6 of 28.8).
      */
     void warmUpSurge(Target target, List<ResidentClient> chatting) throws Exception {
-        int warmup = Integer.getInteger("loket.bench.warmup", 20);
+        int warmup = Integer.getInteger("loket.bench.surge.warmup", 180);
         if (warmup <= 0) {
             return;
         }
@@ -1128,28 +1132,60 @@ class HotPathBenchIT {
         }
     }
 
-    /** CPU seconds of the server's JVM and of PostgreSQL (the postmaster and its children), and of this client JVM. */
-    record Cpu(double server, double postgres, double client, double wallSeconds) {
-        record Snapshot(double server, double postgres, double client, long at) {
+    /**
+     * CPU seconds of the server's JVM, of which its JIT compiler threads, of PostgreSQL (the
+     * postmaster and its children), and of this client JVM. The JIT's share says how warm the
+     * server was: a JVM that has served for hours compiles next to nothing.
+     */
+    record Cpu(double server, double jit, double postgres, double client, double wallSeconds) {
+        record Snapshot(double server, double jit, double postgres, double client, long at) {
             Cpu since(Snapshot start) {
-                return new Cpu(server - start.server, postgres - start.postgres, client - start.client, (at - start.at) / 1e9);
+                return new Cpu(server - start.server, jit - start.jit, postgres - start.postgres, client - start.client,
+                        (at - start.at) / 1e9);
             }
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%.0f s wall: server JVM %.1f, PostgreSQL %.1f, client %.1f", wallSeconds, server, postgres, client);
+            return String.format(Locale.ROOT, "%.0f s wall: server JVM %.1f (JIT compiler %.1f), PostgreSQL %.1f, client %.1f",
+                    wallSeconds, server, jit, postgres, client);
+        }
+
+        /** The CPU seconds of a JVM's compiler threads (HotSpot names them "C1 CompilerThread0", "C2 CompilerThread0"...). */
+        static double compilerThreads(long pid) {
+            double total = 0;
+            try (var threads = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path t : (Iterable<Path>) threads::iterator) {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                            total += ownSeconds(fields(stat));
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended meanwhile (HotSpot stops idle compiler threads)
+                    }
+                }
+            } catch (IOException e) {
+                return total;
+            }
+            return total;
+        }
+
+        /** The fields of a {@code /proc/.../stat} line after the name: [0] is the state, [1] the parent's pid. */
+        static String[] fields(String stat) {
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        }
+
+        /** User and system time of the process or thread itself, in seconds (clock ticks of 1/100 s). */
+        static double ownSeconds(String[] fields) {
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
         }
 
         static double ticks(long pid, boolean withChildren) {
             try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                double t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                if (withChildren) {
-                    t += Long.parseLong(f[13]) + Long.parseLong(f[14]);
-                }
-                return t / 100.0;
+                String[] f = fields(Files.readString(Path.of("/proc/" + pid + "/stat")));
+                return ownSeconds(f) + (withChildren ? (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0 : 0);
             } catch (IOException | RuntimeException e) {
                 return 0;
             }
@@ -1168,10 +1204,9 @@ class HotPathBenchIT {
                         continue;
                     }
                     try {
-                        String stat = Files.readString(p.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        String[] f = fields(Files.readString(p.resolve("stat")));
                         if (Long.parseLong(f[1]) == postmaster) {
-                            total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+                            total += ownSeconds(f);
                         }
                     } catch (IOException | RuntimeException gone) {
                         // the process ended meanwhile
@@ -1259,7 +1294,7 @@ class HotPathBenchIT {
         }
 
         Cpu.Snapshot cpu() {
-            return new Cpu.Snapshot(Cpu.ticks(process.pid(), false), Cpu.postgres(postmasterPid()),
+            return new Cpu.Snapshot(Cpu.ticks(process.pid(), false), Cpu.compilerThreads(process.pid()), Cpu.postgres(postmasterPid()),
                     Cpu.ticks(ProcessHandle.current().pid(), false), System.nanoTime());
         }
 
