@@ -1151,7 +1151,11 @@ class HotPathBenchIT {
                     wallSeconds, server, jit, postgres, client);
         }
 
-        /** The CPU seconds of a JVM's compiler threads (HotSpot names them "C1 CompilerThread0", "C2 CompilerThread0"...). */
+        /**
+         * The CPU seconds of a JVM's compiler threads (HotSpot names them "C1 CompilerThread0", "C2
+         * CompilerThread0"...). A compiler thread that HotSpot stops between two snapshots takes its
+         * seconds with it; on 2 cores there is one of each kind, and HotSpot keeps the last one.
+         */
         static double compilerThreads(long pid) {
             double total = 0;
             try (var threads = Files.list(Path.of("/proc/" + pid + "/task"))) {
