@@ -265,7 +265,7 @@ class HotPathBenchIT {
      * chats write (agents do not answer yet) while residents arrive in a topic of their own, hear
      * their place and leave again. A server that has run for a while has compiled its hot paths; a
      * fresh JVM spends its first minutes in the JIT compiler (after 20 s of this, Loket's compiler
-     * threads still took 15-17 of its 48-50 CPU seconds in the surge; after 180 s, 2.6 of 28.8).
+     * threads still took 15-18 of its 48-51 CPU seconds in the surge; after 180 s, 2.6-3.7 of 28.8-31.3).
      */
     void warmUpSurge(Target target, List<ResidentClient> chatting) throws Exception {
         int warmup = Integer.getInteger("loket.bench.surge.warmup", 180);
