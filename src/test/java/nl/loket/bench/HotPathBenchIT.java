@@ -67,7 +67,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the chat scenarios (0: a cold server), {@code -Dloket.bench.surge.warmup} (180) before the surge:
  * a node in service on the day of a surge has run for hours, and after 20 s Loket's JVM still
  * spent about a third of its CPU in the surge compiling (the CPU line shows the JIT compiler's
- * seconds; 20 gives a node that has just started). {@code -Dloket.bench.seconds} (20) is how long the chat scenarios send. Not part of the normal
+ * seconds; 20 gives a node that has just started). {@code -Dloket.bench.seconds} (20) is how long the chat scenarios send.
+ * {@code -Dloket.bench.java=/usr/lib/jvm/<jdk>} runs both servers on another JDK (the client stays on
+ * Maven's); {@code -Dloket.bench.aot.train=<file>} turns scenario b into the training run of an AOT
+ * cache ({@link #trainAotCache}), which {@code -Dloket.bench.jvm=-XX:AOTCache=<file>} then uses. Not part of the normal
  * build: {@code ./mvnw package -DskipTests && ./mvnw test-compile failsafe:integration-test
  * -Dit.test=HotPathBenchIT -Dloket.bench=true}. Server logs: {@code target/hotpath-*.log}.
  */
@@ -287,6 +290,26 @@ class HotPathBenchIT {
         Thread.sleep(2000);
     }
 
+    /**
+     * {@code -Dloket.bench.aot.train=/path/app.aot}: the surge as a training run for a JDK 25 AOT
+     * cache (JEP 483, 514, 515), Loket alone, nothing measured. Its JVM runs with
+     * {@code -XX:AOTCacheOutput}, and when it stops it writes the classes it loaded and linked and
+     * the method profiles it gathered to the file; a node started with {@code -XX:AOTCache} of it
+     * compiles the surge's paths from its first minute. Needs {@code -Dloket.bench.java} pointing
+     * at a JDK 24 or later (25 for the profiles) and the jar built with
+     * {@code -Dquarkus.package.jar.type=aot-jar}; the cache only fits that jar, at that path, on
+     * that JDK.
+     */
+    void trainAotCache(Path cache, int n, int seconds, int burst) throws Exception {
+        Files.deleteIfExists(cache);
+        try (Target target = Target.loket(http, "surge-aot-train", List.of("-XX:AOTCacheOutput=" + cache))) {
+            runSurge(target, n, seconds, burst);
+        }
+        assertThat(cache).as("the AOT cache written when Loket stopped (see %s)", TARGET.resolve("hotpath-loket-surge-aot-train.log")).exists();
+        report.add(String.format(Locale.ROOT, "AOT cache trained on the surge: %s (%.0f MB); start Loket with -XX:AOTCache=%s",
+                cache, Files.size(cache) / 1e6, cache));
+    }
+
     record SurgeResult(String system, int residents, double arrivalsPerSecond, double connectedPerSecond, long positioned,
                        double untilAllPositionedMs, Lat connectToPosition, long over2s, Lat positionUpdate, long positionMissed,
                        int claims, Lat active, long activeMessages, double heapPerSocketKb, double burstPerSecond, long failures,
@@ -294,6 +317,11 @@ class HotPathBenchIT {
     }
 
     void surgeScenario(int n, int seconds, int burst) throws Exception {
+        String train = System.getProperty("loket.bench.aot.train", "");
+        if (!train.isBlank()) {
+            trainAotCache(Path.of(train).toAbsolutePath(), n, seconds, burst);
+            return;
+        }
         List<SurgeResult> results = new ArrayList<>();
         for (Callable<Target> start : List.<Callable<Target>>of(() -> Target.relay(http, "surge", false), () -> Target.loket(http, "surge"))) {
             try (Target target = start.call()) {
@@ -1305,9 +1333,9 @@ class HotPathBenchIT {
         /** Heap used after a full GC of the server process, in KB (jcmd); -1 when it cannot be read. */
         double heapAfterGcKb() {
             try {
-                run("jcmd", Long.toString(process.pid()), "GC.run");
-                String info = run("jcmd", Long.toString(process.pid()), "GC.heap_info");
-                Matcher m = Pattern.compile("(?:generation|heap)\\s+total \\d+K, used (\\d+)K").matcher(info);
+                run(jdkTool("jcmd"), Long.toString(process.pid()), "GC.run");
+                String info = run(jdkTool("jcmd"), Long.toString(process.pid()), "GC.heap_info");
+                Matcher m = Pattern.compile("(?:generation|heap)\\s+total (?:reserved \\d+K, committed )?\\d+K, used (\\d+)K").matcher(info);
                 double used = 0;
                 boolean found = false;
                 while (m.find()) {
@@ -1331,7 +1359,8 @@ class HotPathBenchIT {
         public void close() throws Exception {
             if (process != null && process.isAlive()) {
                 process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                // a JVM that writes an AOT cache when it stops (-XX:AOTCacheOutput) takes a minute for it
+                if (!process.waitFor(180, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                     process.waitFor(10, TimeUnit.SECONDS);
                 }
@@ -1344,8 +1373,13 @@ class HotPathBenchIT {
             }
         }
 
+        /** The servers' java: {@code -Dloket.bench.java} (a JDK's home, both servers alike) or the client's own. */
         static String java() {
-            return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            return jdkTool("java");
+        }
+
+        static String jdkTool(String name) {
+            return Path.of(System.getProperty("loket.bench.java", System.getProperty("java.home")), "bin", name).toString();
         }
 
         /**
@@ -1412,6 +1446,11 @@ class HotPathBenchIT {
         }
 
         static Target loket(HttpClient http, String label) throws Exception {
+            return loket(http, label, List.of());
+        }
+
+        /** Loket with {@code jvmOptions} before those of {@code -Dloket.bench.jvm}. */
+        static Target loket(HttpClient http, String label, List<String> jvmOptions) throws Exception {
             Path dataDir = Files.createTempDirectory("loket-hotpath-");
             int management = freePort();
             Target t = new Target("Loket", http) {
@@ -1492,6 +1531,7 @@ class HotPathBenchIT {
             t.port = freePort();
             t.metrics = URI.create("http://127.0.0.1:" + management + "/q/metrics");
             List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+            command.addAll(jvmOptions);
             if (Boolean.getBoolean("loket.bench.jfr")) {
                 // -Dloket.bench.jfr=true: a flight recording of the server, to see where its CPU goes
                 command.add("-XX:StartFlightRecording=filename=" + TARGET.resolve("hotpath-loket-" + label + ".jfr"));
