@@ -297,8 +297,8 @@ class HotPathBenchIT {
      * the method profiles it gathered to the file; a node started with {@code -XX:AOTCache} of it
      * compiles the surge's paths from its first minute. Needs {@code -Dloket.bench.java} pointing
      * at a JDK 24 or later (25 for the profiles) and the jar built with
-     * {@code -Dquarkus.package.jar.type=aot-jar}; the cache only fits that jar, at that path, on
-     * that JDK.
+     * {@code -Dquarkus.package.jar.type=aot-jar}; the cache only fits those jar files (a copy of the
+     * directory elsewhere, files unchanged, fits too) and that JDK build.
      */
     void trainAotCache(Path cache, int n, int seconds, int burst) throws Exception {
         Files.deleteIfExists(cache);
@@ -1359,7 +1359,7 @@ class HotPathBenchIT {
         public void close() throws Exception {
             if (process != null && process.isAlive()) {
                 process.destroy();
-                // a JVM that writes an AOT cache when it stops (-XX:AOTCacheOutput) takes a minute for it
+                // a JVM that writes an AOT cache when it stops (-XX:AOTCacheOutput) takes longer (17 s here after a surge)
                 if (!process.waitFor(180, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                     process.waitFor(10, TimeUnit.SECONDS);
