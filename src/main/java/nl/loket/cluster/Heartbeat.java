@@ -29,8 +29,10 @@ public class Heartbeat {
     private final Failures failures;
     private final Signals signals;
     /**
-     * Set once this node's row is written. The scheduler may fire the first beat before the
-     * start-up observer has done so; that beat found no row and took the node for dead.
+     * Set once this node's row is written, cleared when a stop removes it. The scheduler may fire
+     * the first beat before the start-up observer has written it, and a beat after the stop's
+     * removal; either found no row and took the node for dead (the second put the stopping
+     * node's connections back, to be swept as a dead node's later).
      */
     private volatile boolean registered;
 
@@ -68,6 +70,8 @@ public class Heartbeat {
 
     /** A clean stop: this node's connections end now, so their grace periods start now. */
     void deregister(@Observes ShutdownEvent event) {
+        // no beat from here on: one that found the row gone would take this node for dead and put it all back
+        registered = false;
         try {
             presence.removeNode(node.id()).await().atMost(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
@@ -81,8 +85,8 @@ public class Heartbeat {
             return Uni.createFrom().voidItem();
         }
         return presence.beat(node.id()).chain(alive -> {
-            if (alive) {
-                return Uni.createFrom().voidItem();
+            if (alive || !registered) {
+                return Uni.createFrom().voidItem(); // alive, or the row went with this node's own stop meanwhile
             }
             // another node declared this one dead (a long pause); its clients are still here
             Log.warn("This node was taken for dead; announcing its connections again");
