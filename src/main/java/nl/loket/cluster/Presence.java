@@ -1,12 +1,15 @@
 package nl.loket.cluster;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.conversation.Conversations;
+import nl.loket.platform.Batcher;
 import nl.loket.platform.Db;
 import nl.loket.platform.NodeId;
 import nl.loket.platform.Signal;
@@ -15,9 +18,11 @@ import nl.loket.user.UserRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -35,17 +40,30 @@ public class Presence {
     static final String AGENT = "agent";
     /** How long a node that (re)registers waits for the transactions in progress at that moment (V34). */
     static final Duration CATCH_UP = Duration.ofSeconds(10);
+    /**
+     * The most residents' disconnections one transaction records. Each holds an advisory lock
+     * until the commit, and PostgreSQL's lock table has room for 64 per connection by default.
+     */
+    static final int LEFT_BATCH = 64;
 
     private final Db db;
     private final NodeId node;
     private final Conversations conversations;
     private final UserRepository users;
+    /** Residents' closed sockets, recorded together when they come faster than one transaction each. */
+    private final Batcher<Left, Boolean> left;
 
-    public Presence(Db db, NodeId node, Conversations conversations, UserRepository users) {
+    public Presence(Db db, NodeId node, Conversations conversations, UserRepository users, MeterRegistry registry) {
         this.db = db;
         this.node = node;
         this.conversations = conversations;
         this.users = users;
+        // an error PostgreSQL answered (a deadlock, say) rolled the whole batch back: each goes again alone
+        this.left = new Batcher<>("resident-left", 2, LEFT_BATCH, this::residentLeft, this::residentsLeft,
+                e -> e instanceof PgException, registry);
+    }
+
+    private record Left(String connectionId, UUID conversationId) {
     }
 
     /**
@@ -71,9 +89,34 @@ public class Presence {
                 });
     }
 
+    /**
+     * Records that a resident's connection closed. A quiet node records each in a transaction of
+     * its own; when thousands close at once (a surge ends, a node stops) they go in together,
+     * {@link #LEFT_BATCH} to a transaction, so the closing does not queue for connections while
+     * the node, or its stop, waits.
+     */
     public Uni<Void> residentDisconnected(String connectionId, UUID conversationId) {
-        return db.tx(tx -> lockSubject(tx, conversationId).chain(() -> delete(tx, connectionId))
-                .chain(() -> conversations.residentsGone(tx, List.of(conversationId), null)));
+        return left.submit(new Left(connectionId, conversationId)).replaceWithVoid();
+    }
+
+    /** The batcher's results say only "recorded" (it takes no nulls). */
+    private Uni<Boolean> residentLeft(Left one) {
+        return db.tx(tx -> lockSubject(tx, one.conversationId()).chain(() -> delete(tx, one.connectionId()))
+                .chain(() -> conversations.residentsGone(tx, List.of(one.conversationId()), null))).replaceWith(Boolean.TRUE);
+    }
+
+    private Uni<List<Boolean>> residentsLeft(List<Left> batch) {
+        List<String> connectionIds = new ArrayList<>(batch.size());
+        TreeSet<UUID> subjects = new TreeSet<>();
+        for (Left l : batch) {
+            connectionIds.add(l.connectionId());
+            subjects.add(l.conversationId());
+        }
+        return db.tx(tx -> lockSubjects(tx, subjects)
+                        .chain(() -> tx.query("delete from presence where connection_id = any($1)",
+                                Tuple.of(connectionIds.toArray(new String[0]))))
+                        .chain(() -> conversations.residentsGone(tx, List.copyOf(subjects), null)))
+                .replaceWith(Collections.nCopies(batch.size(), Boolean.TRUE));
     }
 
     public Uni<Void> agentConnected(String connectionId, UUID agentId) {
@@ -93,6 +136,18 @@ public class Presence {
      */
     private static Uni<Void> lockSubject(Db.Tx tx, UUID subject) {
         return tx.query("select pg_advisory_xact_lock(hashtextextended('loket-presence:' || $1, 0))", Tuple.of(subject.toString()))
+                .replaceWithVoid();
+    }
+
+    /**
+     * {@link #lockSubject} for several subjects in one statement, in the order of their lock keys:
+     * two transactions that lock several never wait for each other in a circle.
+     */
+    private static Uni<Void> lockSubjects(Db.Tx tx, Iterable<UUID> subjects) {
+        List<String> ids = new ArrayList<>();
+        subjects.forEach(s -> ids.add(s.toString()));
+        return tx.query("select count(pg_advisory_xact_lock(k)) from (select distinct hashtextextended('loket-presence:' || s, 0) as k "
+                        + "from unnest($1::text[]) s order by k) keys", Tuple.of(ids.toArray(new String[0])))
                 .replaceWithVoid();
     }
 

@@ -279,6 +279,17 @@ class ConversationRepository {
                 .replaceWithVoid();
     }
 
+    /** {@link #announce} of the same kind for several conversations, in one statement. */
+    static Uni<Void> announceEach(Db.Tx tx, List<UUID> conversationIds, String kind) {
+        if (conversationIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.query("select loket_conversation_event(id, $2, null, null, $3) as e from unnest($1::uuid[]) id",
+                        Tuple.of(conversationIds.toArray(new UUID[0]), kind, tx.node()))
+                .invoke(rows -> rows.forEach(r -> tx.announced(r.getString("e"))))
+                .replaceWithVoid();
+    }
+
     // ---- writes --------------------------------------------------------------------------------
 
     /** Appends a message with the next seq; the caller holds the conversation lock. */

@@ -356,7 +356,7 @@ public class Conversations {
             return Uni.createFrom().voidItem();
         }
         return ConversationRepository.residentsGone(tx, conversationIds, at)
-                .chain(gone -> each(gone, id -> ConversationRepository.announce(tx, id, ConversationEvent.PRESENCE, null, null)));
+                .chain(gone -> ConversationRepository.announceEach(tx, gone, ConversationEvent.PRESENCE));
     }
 
     // ---- timed moves, run by whichever node sweeps first -----------------------------------------

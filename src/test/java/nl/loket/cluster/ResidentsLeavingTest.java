@@ -1,0 +1,155 @@
+package nl.loket.cluster;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import nl.loket.Api;
+import nl.loket.TestTopics;
+import nl.loket.platform.Db;
+import nl.loket.platform.NodeId;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Residents' sockets that close together (a surge ends, a node stops) are recorded together,
+ * many in one transaction: each connection's row goes, and a resident counts as gone only when
+ * no connection of theirs is left anywhere, also when they reconnect while the batch is being
+ * recorded.
+ */
+@QuarkusTest
+class ResidentsLeavingTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    Db db;
+
+    @Inject
+    Presence presence;
+
+    @Inject
+    NodeId node;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void residentsWhoLeaveTogetherAreRecordedTogetherAndOneWithAnotherTabOpenIsNotGone() throws Exception {
+        List<UUID> ids = conversations(150);
+        List<String> first = new ArrayList<>();
+        for (UUID id : ids) {
+            first.add(connect(id));
+        }
+        String secondTab = connect(ids.get(0));
+        double batchedBefore = batched();
+
+        List<CompletableFuture<Void>> leaving = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            leaving.add(presence.residentDisconnected(first.get(i), ids.get(i)).subscribeAsCompletionStage());
+        }
+        for (CompletableFuture<Void> f : leaving) {
+            f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        assertThat(batched() - batchedBefore).as("closed sockets recorded beyond the first of their transaction").isPositive();
+        assertThat(count("select count(*) as n from presence where connection_id = any($1)", Tuple.of(first.toArray(new String[0]))))
+                .as("rows of the closed connections").isZero();
+        assertThat(count("select count(*) as n from presence where connection_id = $1", Tuple.of(secondTab)))
+                .as("the row of the tab still open").isEqualTo(1);
+        assertThat(goneSince(ids.get(0))).as("a resident with another tab open").isNull();
+        for (UUID id : ids.subList(1, ids.size())) {
+            assertThat(goneSince(id)).as("resident of %s, whose only socket closed", id).isNotNull();
+        }
+        presence.residentDisconnected(secondTab, ids.get(0)).await().atMost(WAIT);
+        assertThat(goneSince(ids.get(0))).as("the resident once the last tab closed").isNotNull();
+    }
+
+    /**
+     * A reconnect (another node, a reload) and the close of the old socket take turns on the
+     * resident's lock, also when the close goes in a batch: here the reconnect has taken the lock
+     * and stored its row but not yet committed, and the batch waits for it, then sees the new
+     * row and does not record the resident gone. A batch that went ahead would have recorded
+     * "gone" for a resident who is connected, and their conversation would be abandoned after
+     * the grace period.
+     */
+    @Test
+    void aResidentWhoReconnectsWhileTheOldSocketsCloseInABatchIsNotRecordedGone() throws Exception {
+        List<UUID> ids = conversations(10);
+        List<String> old = new ArrayList<>();
+        for (UUID id : ids) {
+            old.add(connect(id));
+        }
+        UUID moving = ids.get(ids.size() - 1);
+        String again = UUID.randomUUID().toString();
+        CompletableFuture<Void> inProgress = new CompletableFuture<>();
+        CompletableFuture<Void> commit = new CompletableFuture<>();
+        // the reconnect as the socket's open does it (V33), its commit held back
+        CompletableFuture<Boolean> reconnected = db.tx(tx -> tx.query(
+                        "select accepted from loket_resident_connected($1, $2, $3, $4, $5)", Tuple.of(again, node.id(), moving, 3, db.node()))
+                .invoke(() -> inProgress.complete(null))
+                .chain(rows -> Uni.createFrom().completionStage(commit).replaceWith(rows.iterator().next().getBoolean("accepted"))))
+                .subscribeAsCompletionStage();
+        inProgress.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        double batchedBefore = batched();
+
+        // the first two closes go alone (two turns), the other eight wait and go in one batch, the moving resident's last
+        List<CompletableFuture<Void>> leaving = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            leaving.add(presence.residentDisconnected(old.get(i), ids.get(i)).subscribeAsCompletionStage());
+        }
+        Thread.sleep(500);
+        assertThat(leaving.get(leaving.size() - 1)).as("the moving resident's close while the reconnect holds their turn").isNotDone();
+        commit.complete(null);
+        assertThat(reconnected.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("reconnect accepted").isTrue();
+        for (CompletableFuture<Void> f : leaving) {
+            f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        assertThat(batched() - batchedBefore).as("closed sockets recorded beyond the first of their transaction").isPositive();
+        assertThat(count("select count(*) as n from presence where connection_id = $1", Tuple.of(again))).as("the new connection").isEqualTo(1);
+        assertThat(goneSince(moving)).as("the resident who reconnected").isNull();
+        for (UUID id : ids.subList(0, ids.size() - 1)) {
+            assertThat(goneSince(id)).as("resident of %s, whose only socket closed", id).isNotNull();
+        }
+    }
+
+    private List<UUID> conversations(int n) {
+        String topic = TestTopics.create(db);
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(UUID.fromString(Api.start(topic, null).getString("id")));
+        }
+        return ids;
+    }
+
+    private String connect(UUID conversation) {
+        String connection = UUID.randomUUID().toString();
+        assertThat(presence.residentConnected(connection, conversation, 3).await().atMost(WAIT)).as("connection accepted").isTrue();
+        return connection;
+    }
+
+    private Object goneSince(UUID conversation) {
+        return db.query("select resident_gone_at from conversation where id = $1", Tuple.of(conversation)).await().atMost(WAIT)
+                .iterator().next().getValue("resident_gone_at");
+    }
+
+    private long count(String sql, Tuple args) {
+        return db.query(sql, args).await().atMost(WAIT).iterator().next().getLong("n");
+    }
+
+    private double batched() {
+        var summary = registry.find("loket.db.batch.size").tag("name", "resident-left").summary();
+        // the calls beyond the first of each statement: above zero once a statement carried several
+        return summary == null ? 0 : summary.totalAmount() - summary.count();
+    }
+}
