@@ -109,6 +109,7 @@ public class Draining implements HttpUpgradeCheck {
             return;
         }
         draining = true;
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         List<Uni<Void>> closing = new ArrayList<>();
         for (WebSocketConnection connection : connections.listAll()) {
             if (connection.isOpen()) {
@@ -122,6 +123,29 @@ public class Draining implements HttpUpgradeCheck {
             } catch (RuntimeException e) {
                 Log.warnf("Not every WebSocket closed within %s: %s", CLOSE_WAIT, e.toString());
             }
+        }
+        awaitCallbacks(deadline);
+    }
+
+    /**
+     * A connection leaves {@link OpenConnections} when its {@code @OnClose} has run, and that
+     * records it gone in the database. Those closed by their clients just before the stop are
+     * still in that line too (thousands, when a surge ends). Quarkus stops the application
+     * after this method: a callback it runs later fails, and finds the connection pool closed.
+     */
+    private void awaitCallbacks(long deadline) {
+        int left = connections.listAll().size();
+        while (left > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = connections.listAll().size();
+        }
+        if (left > 0) {
+            Log.warnf("%d WebSocket connections were still closing after %s; their presence goes with this node's", left, CLOSE_WAIT);
         }
     }
 }

@@ -54,6 +54,8 @@ abstract class ClusterHarness {
     static EmbeddedPostgres pg;
     static Path pgData;
     static int pgPort;
+    /** Server settings over the library's (which turns fsync and synchronous commit off for speed). */
+    static final Map<String, String> pgConfig = new HashMap<>();
     static Path targetDir;
     static HttpClient http;
     static Node a;
@@ -70,8 +72,15 @@ abstract class ClusterHarness {
 
     /** PostgreSQL and nothing else yet; {@code label} names the node logs. */
     static void startDatabase(String name) throws Exception {
+        startDatabase(name, Map.of());
+    }
+
+    /** PostgreSQL with these server settings, say fsync on where commits must cost what they cost in production. */
+    static void startDatabase(String name, Map<String, String> serverConfig) throws Exception {
         label = name;
         nodeEnv.clear();
+        pgConfig.clear();
+        pgConfig.putAll(serverConfig);
         shutdownHook = new Thread(ClusterHarness::stopEverything, "cluster-it-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         Path appDir = appDir();
@@ -86,9 +95,11 @@ abstract class ClusterHarness {
 
     /** (Re)starts PostgreSQL on the same port and data directory, so a stopped database comes back with its data. */
     static void startPostgres() throws IOException {
-        pg = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("max_connections", "300")
-                .setServerConfig("timezone", "UTC")
+                .setServerConfig("timezone", "UTC");
+        pgConfig.forEach(builder::setServerConfig);
+        pg = builder
                 .setDataDirectory(pgData)
                 .setCleanDataDirectory(false)
                 .setPort(pgPort)
