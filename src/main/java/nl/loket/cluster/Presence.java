@@ -112,11 +112,20 @@ public class Presence {
             connectionIds.add(l.connectionId());
             subjects.add(l.conversationId());
         }
-        return db.tx(tx -> lockSubjects(tx, subjects)
-                        .chain(() -> tx.query("delete from presence where connection_id = any($1)",
-                                Tuple.of(connectionIds.toArray(new String[0]))))
-                        .chain(() -> conversations.residentsGone(tx, List.copyOf(subjects), null)))
+        return db.tx(tx -> removeConnections(tx, connectionIds, subjects, null))
                 .replaceWith(Collections.nCopies(batch.size(), Boolean.TRUE));
+    }
+
+    /**
+     * Deletes these connections' rows, in turns with their subjects' connects anywhere
+     * ({@link #lockSubjects}), and records gone, since {@code at} (null: now), the subjects left
+     * with no connection.
+     */
+    private Uni<Void> removeConnections(Db.Tx tx, List<String> connectionIds, Iterable<UUID> subjects, Instant at) {
+        return lockSubjects(tx, subjects)
+                .chain(() -> tx.query("delete from presence where connection_id = any($1) returning kind, subject",
+                        Tuple.of(connectionIds.toArray(new String[0]))))
+                .chain(rows -> gone(tx, rows, at));
     }
 
     public Uni<Void> agentConnected(String connectionId, UUID agentId) {
@@ -197,10 +206,29 @@ public class Presence {
      * grace periods start now (they may reconnect to another node meanwhile).
      */
     public Uni<Void> removeNode(UUID nodeId) {
-        return db.tx(tx -> tx.query("delete from presence where node_id = $1 returning kind, subject", Tuple.of(nodeId))
-                .chain(rows -> gone(tx, rows, null))
-                .chain(() -> tx.query("delete from node where id = $1", Tuple.of(nodeId)))
-                .replaceWithVoid());
+        // the connections whose close was not recorded (a stop that ran out of time, a restart of the same node id),
+        // a batch per transaction, in turns with their subjects' connects to other nodes: the clients are moving there
+        return db.query("select connection_id, subject from presence where node_id = $1", Tuple.of(nodeId))
+                .chain(rows -> {
+                    List<String> connectionIds = new ArrayList<>();
+                    List<UUID> subjects = new ArrayList<>();
+                    rows.forEach(r -> {
+                        connectionIds.add(r.getString("connection_id"));
+                        subjects.add(r.getUUID("subject"));
+                    });
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (int from = 0; from < connectionIds.size(); from += LEFT_BATCH) {
+                        int to = Math.min(connectionIds.size(), from + LEFT_BATCH);
+                        List<String> ids = connectionIds.subList(from, to);
+                        TreeSet<UUID> theirs = new TreeSet<>(subjects.subList(from, to));
+                        chain = chain.chain(() -> db.tx(tx -> removeConnections(tx, ids, theirs, null)));
+                    }
+                    return chain;
+                })
+                .chain(() -> db.tx(tx -> tx.query("delete from presence where node_id = $1 returning kind, subject", Tuple.of(nodeId))
+                        .chain(rows -> gone(tx, rows, null)) // none, unless a connection came after the read
+                        .chain(() -> tx.query("delete from node where id = $1", Tuple.of(nodeId)))
+                        .replaceWithVoid()));
     }
 
     /**

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Residents' sockets that close together (a surge ends, a node stops) are recorded together,
  * many in one transaction: each connection's row goes, and a resident counts as gone only when
- * no connection of theirs is left anywhere, also when they reconnect while the batch is being
- * recorded.
+ * no connection of theirs is left anywhere, also when they reconnect while the batch, or a
+ * stopping node's removal of what it left, is being recorded.
  */
 @QuarkusTest
 class ResidentsLeavingTest {
@@ -93,12 +93,7 @@ class ResidentsLeavingTest {
         String again = UUID.randomUUID().toString();
         CompletableFuture<Void> inProgress = new CompletableFuture<>();
         CompletableFuture<Void> commit = new CompletableFuture<>();
-        // the reconnect as the socket's open does it (V33), its commit held back
-        CompletableFuture<Boolean> reconnected = db.tx(tx -> tx.query(
-                        "select accepted from loket_resident_connected($1, $2, $3, $4, $5)", Tuple.of(again, node.id(), moving, 3, db.node()))
-                .invoke(() -> inProgress.complete(null))
-                .chain(rows -> Uni.createFrom().completionStage(commit).replaceWith(rows.iterator().next().getBoolean("accepted"))))
-                .subscribeAsCompletionStage();
+        CompletableFuture<Boolean> reconnected = heldReconnect(again, moving, inProgress, commit);
         inProgress.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         double batchedBefore = batched();
 
@@ -121,6 +116,51 @@ class ResidentsLeavingTest {
         for (UUID id : ids.subList(0, ids.size() - 1)) {
             assertThat(goneSince(id)).as("resident of %s, whose only socket closed", id).isNotNull();
         }
+    }
+
+    /**
+     * The same turn-taking when a stopping node removes the connections whose close it did not
+     * record (its stop ran out of time): a resident already reconnecting to another node is not
+     * recorded gone, and the node's rows and its own row go.
+     */
+    @Test
+    void aStoppingNodesLeftoverConnectionOfAResidentReconnectingElsewhereDoesNotRecordThemGone() throws Exception {
+        List<UUID> ids = conversations(3);
+        UUID stopping = UUID.randomUUID();
+        presence.register(stopping).await().atMost(WAIT);
+        for (UUID id : ids) {
+            String left = connect(id);
+            db.query("update presence set node_id = $2 where connection_id = $1", Tuple.of(left, stopping)).await().atMost(WAIT);
+        }
+        UUID moving = ids.get(1);
+        String again = UUID.randomUUID().toString();
+        CompletableFuture<Void> inProgress = new CompletableFuture<>();
+        CompletableFuture<Void> commit = new CompletableFuture<>();
+        CompletableFuture<Boolean> reconnected = heldReconnect(again, moving, inProgress, commit);
+        inProgress.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        CompletableFuture<Void> removed = presence.removeNode(stopping).subscribeAsCompletionStage();
+        Thread.sleep(500);
+        assertThat(removed).as("the node's removal while a reconnect holds a resident's turn").isNotDone();
+        commit.complete(null);
+        assertThat(reconnected.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("reconnect accepted").isTrue();
+        removed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(count("select count(*) as n from presence where node_id = $1", Tuple.of(stopping))).as("rows of the stopped node").isZero();
+        assertThat(count("select count(*) as n from node where id = $1", Tuple.of(stopping))).as("the stopped node's row").isZero();
+        assertThat(goneSince(moving)).as("the resident who reconnected").isNull();
+        assertThat(goneSince(ids.get(0))).as("a resident who did not").isNotNull();
+        assertThat(goneSince(ids.get(2))).as("a resident who did not").isNotNull();
+    }
+
+    /** A resident's reconnect as the socket's open does it (V33), its commit held back until {@code commit} completes. */
+    private CompletableFuture<Boolean> heldReconnect(String connection, UUID conversation, CompletableFuture<Void> inProgress,
+                                                     CompletableFuture<Void> commit) {
+        return db.tx(tx -> tx.query("select accepted from loket_resident_connected($1, $2, $3, $4, $5)",
+                                Tuple.of(connection, node.id(), conversation, 3, db.node()))
+                        .invoke(() -> inProgress.complete(null))
+                        .chain(rows -> Uni.createFrom().completionStage(commit).replaceWith(rows.iterator().next().getBoolean("accepted"))))
+                .subscribeAsCompletionStage();
     }
 
     private List<UUID> conversations(int n) {
