@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 
+import java.io.IOException;
+
 /** Sends a protocol frame as JSON; a closed connection takes nothing (its client resumes later). */
 public final class Frames {
 
@@ -16,8 +18,11 @@ public final class Frames {
             return Uni.createFrom().voidItem();
         }
         try {
-            // a connection that closed meanwhile takes nothing: not a failure, its client resumes
-            return connection.sendText(mapper.writeValueAsString(frame)).onFailure(e -> !connection.isOpen()).recoverWithNull();
+            // a connection that closed meanwhile takes nothing: not a failure, its client resumes. A write the
+            // network refused (the client reset the connection, or it closed under the write) says the same before the
+            // connection itself does: Netty fails the write first and marks the connection closed a moment later
+            return connection.sendText(mapper.writeValueAsString(frame))
+                    .onFailure(e -> e instanceof IOException || !connection.isOpen()).recoverWithNull();
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
