@@ -202,7 +202,7 @@ class ConversationRepository {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, Comparator.comparing(i -> calls.get(i).conversationId())); // stable
+        Arrays.sort(order, Comparator.comparing(i -> calls.get(i).conversationId(), Db.UUID_ORDER)); // stable
         UUID[] conversation = new UUID[n];
         String[] from = new String[n];
         String[] senderKey = new String[n];
@@ -367,10 +367,15 @@ class ConversationRepository {
 
     /** Marks the resident gone from {@code at}, unless they still have a connection somewhere; the ids marked. */
     static Uni<List<UUID>> residentsGone(Db.Tx tx, List<UUID> conversationIds, Instant at) {
-        return tx.query("update conversation c set resident_gone_at = coalesce($2, now()) where c.id = any($1) "
+        // several rows are locked first, in PostgreSQL's order: the order a batch of messages locks them in
+        // (postBatch), so that a batch of residents leaving and one of messages never wait for each other in a circle
+        Uni<?> locked = conversationIds.size() < 2 ? Uni.createFrom().voidItem()
+                : tx.query("select id from conversation where id = any($1) order by id for update",
+                        Tuple.of(conversationIds.toArray(new UUID[0])));
+        return locked.chain(() -> tx.query("update conversation c set resident_gone_at = coalesce($2, now()) where c.id = any($1) "
                                 + "and c.resident_gone_at is null and not exists (select 1 from presence p where p.subject = c.id) "
                                 + "returning c.id",
-                        Tuple.of(conversationIds.toArray(new UUID[0]), at == null ? null : at.atOffset(ZoneOffset.UTC)))
+                        Tuple.of(conversationIds.toArray(new UUID[0]), at == null ? null : at.atOffset(ZoneOffset.UTC))))
                 .map(ConversationRepository::ids);
     }
 
