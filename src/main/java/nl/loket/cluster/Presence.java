@@ -3,10 +3,10 @@ package nl.loket.cluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.conversation.Conversations;
 import nl.loket.platform.Batcher;
@@ -41,8 +41,9 @@ public class Presence {
     /** How long a node that (re)registers waits for the transactions in progress at that moment (V34). */
     static final Duration CATCH_UP = Duration.ofSeconds(10);
     /**
-     * The most residents' disconnections one transaction records. Each holds an advisory lock
-     * until the commit, and PostgreSQL's lock table has room for 64 per connection by default.
+     * The most residents' disconnections one transaction records. Each holds its resident's
+     * advisory lock until the commit, and a reconnect of any of them waits for it: a batch stays
+     * short. (PostgreSQL's shared lock table has room for 64 locks per connection on average.)
      */
     static final int LEFT_BATCH = 64;
 
@@ -108,9 +109,9 @@ public class Presence {
     private Uni<List<Boolean>> residentsLeft(List<Left> batch) {
         List<String> connectionIds = new ArrayList<>(batch.size());
         TreeSet<UUID> subjects = new TreeSet<>();
-        for (Left l : batch) {
-            connectionIds.add(l.connectionId());
-            subjects.add(l.conversationId());
+        for (Left closed : batch) {
+            connectionIds.add(closed.connectionId());
+            subjects.add(closed.conversationId());
         }
         return db.tx(tx -> removeConnections(tx, connectionIds, subjects, null))
                 .replaceWith(Collections.nCopies(batch.size(), Boolean.TRUE));
@@ -150,7 +151,10 @@ public class Presence {
 
     /**
      * {@link #lockSubject} for several subjects in one statement, in the order of their lock keys:
-     * two transactions that lock several never wait for each other in a circle.
+     * two transactions that lock several never wait for each other in a circle. The keys are
+     * sorted in a subquery that PostgreSQL does not merge into the outer one (it has DISTINCT and
+     * ORDER BY), so the aggregate calls the lock function row by row in that order. Not
+     * {@code count(... order by k)}: an aggregate's ORDER BY sorts values already computed.
      */
     private static Uni<Void> lockSubjects(Db.Tx tx, Iterable<UUID> subjects) {
         List<String> ids = new ArrayList<>();
@@ -226,7 +230,9 @@ public class Presence {
                     return chain;
                 })
                 .chain(() -> db.tx(tx -> tx.query("delete from presence where node_id = $1 returning kind, subject", Tuple.of(nodeId))
-                        .chain(rows -> gone(tx, rows, null)) // none, unless a connection came after the read
+                        // none, unless a connection came after the read: a stopping node refuses new ones
+                        // (Draining), so this needs no locks; a restart's node id has none either
+                        .chain(rows -> gone(tx, rows, null))
                         .chain(() -> tx.query("delete from node where id = $1", Tuple.of(nodeId)))
                         .replaceWithVoid()));
     }

@@ -19,14 +19,14 @@ import java.util.function.Predicate;
 
 /**
  * Sends calls of one kind to PostgreSQL together when they would wait. At most {@code inFlight}
- * statements of this kind run at a time (turns); a call that comes while every turn is taken
+ * transactions of this kind run at a time (turns); a call that comes while every turn is taken
  * waits in a line, and the next free turn takes the whole line (at most {@code maxBatch}) as one
- * statement. So a quiet node sends each call alone, at once, as before; a busy one stores many
+ * transaction. So a quiet node sends each call alone, at once, as before; a busy one stores many
  * in one transaction and one commit, where each call would have waited for a connection and
  * then paid a commit of its own.
  *
- * <p>A batch is one statement and so one transaction. When the database refuses it (a failure
- * that {@code refusedWhole} accepts: nothing of it was stored), each of its calls is sent again
+ * <p>A batch is one transaction (the messages': one statement). When the database refuses it (a
+ * failure that {@code refusedWhole} accepts: nothing of it was stored), each of its calls is sent again
  * alone, so a call that cannot succeed fails only itself. Any other failure (the connection
  * dropped: the commit may or may not have happened) fails every call of the batch, as it would
  * have failed each call sent alone; sending them again could store a message twice.
