@@ -46,20 +46,13 @@ class ResidentsLeavingTest {
     @Test
     void residentsWhoLeaveTogetherAreRecordedTogetherAndOneWithAnotherTabOpenIsNotGone() throws Exception {
         List<UUID> ids = conversations(150);
-        List<String> first = new ArrayList<>();
-        for (UUID id : ids) {
-            first.add(connect(id));
-        }
+        List<String> first = connectEach(ids);
         // the last resident's, so that their close goes in a batch (the first two go alone, one per turn)
         UUID twoTabs = ids.get(ids.size() - 1);
         String secondTab = connect(twoTabs);
         double batchedBefore = batched();
 
-        List<CompletableFuture<Void>> leaving = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            leaving.add(presence.residentDisconnected(first.get(i), ids.get(i)).subscribeAsCompletionStage());
-        }
-        for (CompletableFuture<Void> f : leaving) {
+        for (CompletableFuture<Void> f : leaveTogether(first, ids)) {
             f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
 
@@ -87,10 +80,7 @@ class ResidentsLeavingTest {
     @Test
     void aResidentWhoReconnectsWhileTheOldSocketsCloseInABatchIsNotRecordedGone() throws Exception {
         List<UUID> ids = conversations(10);
-        List<String> old = new ArrayList<>();
-        for (UUID id : ids) {
-            old.add(connect(id));
-        }
+        List<String> old = connectEach(ids);
         UUID moving = ids.get(ids.size() - 1);
         String again = UUID.randomUUID().toString();
         CompletableFuture<Void> inProgress = new CompletableFuture<>();
@@ -102,10 +92,7 @@ class ResidentsLeavingTest {
         // the first two closes go alone (two turns) and the other eight wait and go in one batch, the moving resident's
         // last: expected, since the eight come within microseconds and a transaction takes milliseconds; that a batch
         // formed is checked below
-        List<CompletableFuture<Void>> leaving = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            leaving.add(presence.residentDisconnected(old.get(i), ids.get(i)).subscribeAsCompletionStage());
-        }
+        List<CompletableFuture<Void>> leaving = leaveTogether(old, ids);
         Thread.sleep(500);
         assertThat(leaving.get(leaving.size() - 1)).as("the moving resident's close while the reconnect holds their turn").isNotDone();
         commit.complete(null);
@@ -174,6 +161,24 @@ class ResidentsLeavingTest {
             ids.add(UUID.fromString(Api.start(topic, null).getString("id")));
         }
         return ids;
+    }
+
+    /** One connection for each conversation, in order. */
+    private List<String> connectEach(List<UUID> conversations) {
+        List<String> connections = new ArrayList<>();
+        for (UUID id : conversations) {
+            connections.add(connect(id));
+        }
+        return connections;
+    }
+
+    /** Every connection's close submitted at once (the i-th connection is the i-th conversation's), not waited for. */
+    private List<CompletableFuture<Void>> leaveTogether(List<String> connections, List<UUID> conversations) {
+        List<CompletableFuture<Void>> leaving = new ArrayList<>();
+        for (int i = 0; i < conversations.size(); i++) {
+            leaving.add(presence.residentDisconnected(connections.get(i), conversations.get(i)).subscribeAsCompletionStage());
+        }
+        return leaving;
     }
 
     private String connect(UUID conversation) {
