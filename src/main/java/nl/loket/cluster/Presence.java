@@ -19,9 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -200,9 +198,15 @@ public class Presence {
                 });
     }
 
-    /** The heartbeat; false when another node has meanwhile declared this one dead. */
-    Uni<Boolean> beat(UUID nodeId) {
-        return db.query("update node set heartbeat_at = now() where id = $1", Tuple.of(nodeId)).map(rows -> rows.rowCount() > 0);
+    /**
+     * The heartbeat; false when this node was silent longer than {@code deadAfter}: another node
+     * may have removed its row, or be removing its connections ({@link #removeDeadNodes}), and the
+     * node announces them again ({@link #reannounce}). A beat never answers "alive" once a removal
+     * may have begun: the removal goes only while the row is that old.
+     */
+    Uni<Boolean> beat(UUID nodeId, Duration deadAfter) {
+        return db.query("update node set heartbeat_at = now() where id = $1 and heartbeat_at >= now() - make_interval(secs => $2)",
+                Tuple.of(nodeId, deadAfter.toMillis() / 1000.0)).map(rows -> rows.rowCount() > 0);
     }
 
     /**
@@ -211,7 +215,28 @@ public class Presence {
      */
     public Uni<Void> removeNode(UUID nodeId) {
         // the connections whose close was not recorded (a stop that ran out of time, a restart of the same node id),
-        // a batch per transaction, in turns with their subjects' connects to other nodes: the clients are moving there
+        // in turns with their subjects' connects to other nodes: the clients are moving there
+        return inBatches(nodeId, (tx, ids, subjects) -> removeConnections(tx, ids, subjects, null))
+                .chain(() -> db.tx(tx -> tx.query("delete from presence where node_id = $1 returning kind, subject", Tuple.of(nodeId))
+                        // none, unless a connection came after the read: a stopping node refuses new ones
+                        // (Draining), so this needs no locks; a restart's node id has none either
+                        .chain(rows -> gone(tx, rows, null))
+                        .chain(() -> tx.query("delete from node where id = $1", Tuple.of(nodeId)))
+                        .replaceWithVoid()));
+    }
+
+    /** Removes some of a node's connections in one transaction. */
+    @FunctionalInterface
+    private interface Removal {
+        Uni<Void> remove(Db.Tx tx, List<String> connectionIds, TreeSet<UUID> subjects);
+    }
+
+    /**
+     * The node's connections as they are now, {@link #LEFT_BATCH} to a transaction, each batch
+     * removed by {@code removal}: a batch's subjects' locks are few enough for PostgreSQL's lock
+     * table, and each is held for one short transaction.
+     */
+    private Uni<Void> inBatches(UUID nodeId, Removal removal) {
         return db.query("select connection_id, subject from presence where node_id = $1", Tuple.of(nodeId))
                 .chain(rows -> {
                     List<String> connectionIds = new ArrayList<>();
@@ -225,21 +250,17 @@ public class Presence {
                         int to = Math.min(connectionIds.size(), from + LEFT_BATCH);
                         List<String> ids = connectionIds.subList(from, to);
                         TreeSet<UUID> theirs = new TreeSet<>(subjects.subList(from, to));
-                        chain = chain.chain(() -> db.tx(tx -> removeConnections(tx, ids, theirs, null)));
+                        chain = chain.chain(() -> db.tx(tx -> removal.remove(tx, ids, theirs)));
                     }
                     return chain;
-                })
-                .chain(() -> db.tx(tx -> tx.query("delete from presence where node_id = $1 returning kind, subject", Tuple.of(nodeId))
-                        // none, unless a connection came after the read: a stopping node refuses new ones
-                        // (Draining), so this needs no locks; a restart's node id has none either
-                        .chain(rows -> gone(tx, rows, null))
-                        .chain(() -> tx.query("delete from node where id = $1", Tuple.of(nodeId)))
-                        .replaceWithVoid()));
+                });
     }
 
     /**
-     * This node was declared dead (it stalled longer than dead-after) but is alive: put its
-     * connections back, so the clients that never left do not lose their place or conversations.
+     * This node was silent longer than dead-after (it stalled) and may have been declared dead,
+     * but is alive: put its connections back, so the clients that never left do not lose their
+     * place or conversations. Its row is taken first: a removal's batch in progress is waited
+     * for, and the batches after this find the node alive.
      * Meanwhile a lone other node may have stopped notifying (V34): as after {@link #register},
      * the caller waits for {@link #othersCaughtUp} and then reads what was missed.
      */
@@ -259,35 +280,41 @@ public class Presence {
     /**
      * Removes the nodes that stopped beating and everything they held. Their clients count as
      * gone from the node's last heartbeat, so grace periods run from when they really vanished.
+     * A dead node's connections go as a stopping node's do: a batch per transaction, in turns with
+     * their subjects' connects elsewhere (its clients are reconnecting to the other nodes, and
+     * after a surge node's death thousands of them still are when it is swept). Each batch first
+     * takes the node's row for share and goes only while the node is still silent: a node that
+     * was only stalled is told so by its next beat ({@link #beat}) and announces its connections
+     * again ({@link #reannounce}), which takes the row, so it waits for the batch in progress and
+     * puts back what it removed; the batches after that find the node alive and leave its
+     * connections alone. The node's row goes last, so a sweep cut short is taken
+     * up by the next.
      */
     public Uni<Integer> removeDeadNodes(Duration deadAfter) {
-        return db.tx(tx -> tx.query("""
-                        with dead as (
-                            delete from node where heartbeat_at < now() - make_interval(secs => $1) returning id, heartbeat_at
-                        ), gone as (
-                            delete from presence p using dead d where p.node_id = d.id
-                            returning p.kind, p.subject, d.heartbeat_at
-                        )
-                        select kind, subject, heartbeat_at from gone
-                        union all select 'node', id, heartbeat_at from dead""",
-                        Tuple.of((double) deadAfter.toMillis() / 1000))
+        double seconds = deadAfter.toMillis() / 1000.0;
+        return db.query("select id, heartbeat_at from node where heartbeat_at < now() - make_interval(secs => $1)", Tuple.of(seconds))
                 .chain(rows -> {
-                    // grouped by the dead node's last beat: that is when its clients went away
-                    Map<Instant, List<Row>> byBeat = new LinkedHashMap<>();
-                    int nodes = 0;
+                    Uni<Integer> removed = Uni.createFrom().item(0);
                     for (Row r : rows) {
-                        if ("node".equals(r.getString("kind"))) {
-                            nodes++;
-                        } else {
-                            byBeat.computeIfAbsent(r.getOffsetDateTime("heartbeat_at").toInstant(), k -> new ArrayList<>()).add(r);
-                        }
+                        UUID id = r.getUUID("id");
+                        Instant lastBeat = r.getOffsetDateTime("heartbeat_at").toInstant();
+                        removed = removed.chain(n -> removeDeadNode(id, lastBeat, seconds).map(gone -> gone ? n + 1 : n));
                     }
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Map.Entry<Instant, List<Row>> e : byBeat.entrySet()) {
-                        chain = chain.chain(() -> gone(tx, e.getValue(), e.getKey()));
-                    }
-                    return chain.replaceWith(nodes);
-                }));
+                    return removed;
+                });
+    }
+
+    /** One dead node's connections, then its row; false when the node turned out alive (or another sweep got there first). */
+    private Uni<Boolean> removeDeadNode(UUID nodeId, Instant lastBeat, double seconds) {
+        return inBatches(nodeId, (tx, ids, subjects) -> tx.query("select 1 from node where id = $1 "
+                                + "and heartbeat_at < now() - make_interval(secs => $2) for share", Tuple.of(nodeId, seconds))
+                        .chain(silent -> silent.size() == 0 ? Uni.createFrom().voidItem() : removeConnections(tx, ids, subjects, lastBeat)))
+                .chain(() -> db.tx(tx -> tx.query("delete from node where id = $1 and heartbeat_at < now() - make_interval(secs => $2) "
+                                + "returning id", Tuple.of(nodeId, seconds))
+                        .chain(node -> node.size() == 0 ? Uni.createFrom().item(false)
+                                // none, unless one came after the read: a dead node opens no connections
+                                : tx.query("delete from presence where node_id = $1 returning kind, subject", Tuple.of(nodeId))
+                                        .chain(rows -> gone(tx, rows, lastBeat)).replaceWith(true))));
     }
 
     private Uni<Void> gone(Db.Tx tx, Iterable<Row> rows, Instant at) {

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Residents' sockets that close together (a surge ends, a node stops) are recorded together,
  * many in one transaction: each connection's row goes, and a resident counts as gone only when
- * no connection of theirs is left anywhere, also when they reconnect while the batch, or a
- * stopping node's removal of what it left, is being recorded.
+ * no connection of theirs is left anywhere, also when they reconnect while the batch, a
+ * stopping node's removal of what it left, or a dead node's removal, is being recorded.
  */
 @QuarkusTest
 class ResidentsLeavingTest {
@@ -117,12 +117,7 @@ class ResidentsLeavingTest {
     @Test
     void aStoppingNodesLeftoverConnectionOfAResidentReconnectingElsewhereDoesNotRecordThemGone() throws Exception {
         List<UUID> ids = conversations(3);
-        UUID stopping = UUID.randomUUID();
-        presence.register(stopping).await().atMost(WAIT);
-        for (UUID id : ids) {
-            String left = connect(id);
-            db.query("update presence set node_id = $2 where connection_id = $1", Tuple.of(left, stopping)).await().atMost(WAIT);
-        }
+        UUID stopping = nodeWith(ids);
         UUID moving = ids.get(1);
         String again = UUID.randomUUID().toString();
         CompletableFuture<Void> inProgress = new CompletableFuture<>();
@@ -142,6 +137,91 @@ class ResidentsLeavingTest {
         assertThat(goneSince(moving)).as("the resident who reconnected").isNull();
         assertThat(goneSince(ids.get(0))).as("a resident who did not").isNotNull();
         assertThat(goneSince(ids.get(2))).as("a resident who did not").isNotNull();
+    }
+
+    /**
+     * A dead node's connections are removed in the same turns: a resident whose client is
+     * reconnecting to another node as the dead node is swept (after a surge node's death,
+     * thousands still are) is not recorded gone; the others count as gone from the dead node's
+     * last heartbeat, and the node's rows and its own row go.
+     */
+    @Test
+    void aDeadNodesConnectionOfAResidentReconnectingElsewhereDoesNotRecordThemGone() throws Exception {
+        List<UUID> ids = conversations(3);
+        UUID dead = nodeWith(ids);
+        db.query("update node set heartbeat_at = now() - interval '1 hour' where id = $1", Tuple.of(dead)).await().atMost(WAIT);
+        Object lastBeat = db.query("select heartbeat_at from node where id = $1", Tuple.of(dead)).await().atMost(WAIT)
+                .iterator().next().getValue("heartbeat_at");
+        UUID moving = ids.get(1);
+        CompletableFuture<Void> inProgress = new CompletableFuture<>();
+        CompletableFuture<Void> commit = new CompletableFuture<>();
+        CompletableFuture<Boolean> reconnected = heldReconnect(UUID.randomUUID().toString(), moving, inProgress, commit);
+        inProgress.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        // this node's own sweep (every second) may take the dead node too: both wait for the reconnect
+        CompletableFuture<Integer> swept = presence.removeDeadNodes(Duration.ofSeconds(10)).subscribeAsCompletionStage();
+        Thread.sleep(500);
+        assertThat(swept).as("the dead node's removal while a reconnect holds a resident's turn").isNotDone();
+        commit.complete(null);
+        assertThat(reconnected.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("reconnect accepted").isTrue();
+        swept.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(count("select count(*) as n from presence where node_id = $1", Tuple.of(dead))).as("rows of the dead node").isZero();
+        assertThat(count("select count(*) as n from node where id = $1", Tuple.of(dead))).as("the dead node's row").isZero();
+        assertThat(goneSince(moving)).as("the resident who reconnected").isNull();
+        assertThat(goneSince(ids.get(0))).as("a resident who did not, gone since the node's last beat").isEqualTo(lastBeat);
+        assertThat(goneSince(ids.get(2))).as("a resident who did not, gone since the node's last beat").isEqualTo(lastBeat);
+    }
+
+    /**
+     * A node that was only stalled past dead-after, and beats while it is being swept, keeps its
+     * clients: its beat answers "not alive", its announcement of its connections waits for the
+     * batch in progress and puts back what the sweep removed, and the sweep leaves the rest alone. Here the stalled
+     * node holds more connections than one batch takes, and a reconnect holds one resident's
+     * turn, so that the beat comes in the middle of the sweep.
+     */
+    @Test
+    void aStalledNodeThatBeatsWhileItIsSweptKeepsItsConnectionsAndNobodyCountsAsGone() throws Exception {
+        List<UUID> ids = conversations(Presence.LEFT_BATCH + 6);
+        UUID stalled = nodeWith(ids);
+        List<Fanout.Registration> held = new ArrayList<>();
+        db.query("select connection_id, subject from presence where node_id = $1", Tuple.of(stalled)).await().atMost(WAIT)
+                .forEach(r -> held.add(new Fanout.Registration(r.getString("connection_id"), Presence.RESIDENT, r.getUUID("subject"))));
+        db.query("update node set heartbeat_at = now() - interval '1 minute' where id = $1", Tuple.of(stalled)).await().atMost(WAIT);
+        CompletableFuture<Void> inProgress = new CompletableFuture<>();
+        CompletableFuture<Void> commit = new CompletableFuture<>();
+        CompletableFuture<Boolean> reconnected = heldReconnect(UUID.randomUUID().toString(), ids.get(7), inProgress, commit);
+        inProgress.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        CompletableFuture<Integer> swept = presence.removeDeadNodes(Duration.ofSeconds(10)).subscribeAsCompletionStage();
+        Thread.sleep(500);
+
+        assertThat(presence.beat(stalled, Duration.ofSeconds(10)).await().atMost(WAIT)).as("the stalled node's beat").isFalse();
+        CompletableFuture<Void> back = presence.reannounce(stalled, held).subscribeAsCompletionStage();
+        Thread.sleep(500);
+        assertThat(back).as("announcing its connections again while a batch of them is being removed").isNotDone();
+        commit.complete(null);
+        assertThat(reconnected.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("reconnect accepted").isTrue();
+        back.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        swept.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(count("select count(*) as n from presence where node_id = $1", Tuple.of(stalled)))
+                .as("the stalled node's connections").isEqualTo(ids.size());
+        assertThat(count("select count(*) as n from node where id = $1", Tuple.of(stalled))).as("the stalled node's row").isEqualTo(1);
+        assertThat(presence.beat(stalled, Duration.ofSeconds(10)).await().atMost(WAIT)).as("its next beat").isTrue();
+        for (UUID id : ids) {
+            assertThat(goneSince(id)).as("resident of %s, still connected to the stalled node", id).isNull();
+        }
+        presence.removeNode(stalled).await().atMost(WAIT);
+    }
+
+    /** A node of its own, each conversation's resident connected to it once; the node's id. */
+    private UUID nodeWith(List<UUID> conversations) {
+        UUID other = UUID.randomUUID();
+        presence.register(other).await().atMost(WAIT);
+        for (UUID id : conversations) {
+            db.query("update presence set node_id = $2 where connection_id = $1", Tuple.of(connect(id), other)).await().atMost(WAIT);
+        }
+        return other;
     }
 
     /** A resident's reconnect as the socket's open does it (V33), its commit held back until {@code commit} completes. */
