@@ -17,8 +17,8 @@ import java.time.Duration;
 
 /**
  * The node's heartbeat, and the sweep that declares silent nodes dead. Every node runs both;
- * removing a dead node is guarded by its silence, batch by batch, so its connections go once
- * whichever node gets there first, and not at all once it beats again.
+ * a node is declared dead by a guarded update and removed batch by batch while it stays so, so
+ * its connections go once whichever node gets there first, and no more once it comes back.
  */
 @ApplicationScoped
 public class Heartbeat {
@@ -85,12 +85,12 @@ public class Heartbeat {
         if (!registered) {
             return Uni.createFrom().voidItem();
         }
-        return presence.beat(node.id(), config.cluster().deadAfter()).chain(alive -> {
+        return presence.beat(node.id()).chain(alive -> {
             if (alive || !registered) {
                 return Uni.createFrom().voidItem(); // alive, or the row went with this node's own stop meanwhile
             }
-            // silent past dead-after (a long pause): taken for dead, or about to be; its clients are still here
-            Log.warn("This node was silent longer than dead-after and may have been taken for dead; announcing its connections again");
+            // another node declared this one dead (a long pause); its clients are still here
+            Log.warn("This node was taken for dead; announcing its connections again");
             // a lone other node notified nobody meanwhile (V34); the catching up is not the beat's
             // to wait for, or a long one would let the row go stale again
             return presence.reannounce(node.id(), fanout.registrations())

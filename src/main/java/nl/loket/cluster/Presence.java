@@ -199,14 +199,14 @@ public class Presence {
     }
 
     /**
-     * The heartbeat; false when this node was silent longer than {@code deadAfter}: another node
-     * may have removed its row, or be removing its connections ({@link #removeDeadNodes}), and the
-     * node announces them again ({@link #reannounce}). A beat never answers "alive" once a removal
-     * may have begun: the removal goes only while the row is that old.
+     * The heartbeat; false when another node declared this one dead meanwhile (it stalled
+     * longer than dead-after): its row is gone, or its connections are being removed
+     * ({@link #removeDeadNodes}), and the node announces them again ({@link #reannounce}).
      */
-    Uni<Boolean> beat(UUID nodeId, Duration deadAfter) {
-        return db.query("update node set heartbeat_at = now() where id = $1 and heartbeat_at >= now() - make_interval(secs => $2)",
-                Tuple.of(nodeId, deadAfter.toMillis() / 1000.0)).map(rows -> rows.rowCount() > 0);
+    Uni<Boolean> beat(UUID nodeId) {
+        // not in the shared pool's line: in a surge a beat that waited there longer than dead-after got the node taken for dead
+        return db.urgent("update node set heartbeat_at = now() where id = $1 and not declared_dead", Tuple.of(nodeId))
+                .map(rows -> rows.rowCount() > 0);
     }
 
     /**
@@ -257,16 +257,17 @@ public class Presence {
     }
 
     /**
-     * This node was silent longer than dead-after (it stalled) and may have been declared dead,
-     * but is alive: put its connections back, so the clients that never left do not lose their
-     * place or conversations. Its row is taken first: a removal's batch in progress is waited
-     * for, and the batches after this find the node alive.
+     * This node was declared dead (it stalled longer than dead-after) but is alive: put its
+     * connections back, so the clients that never left do not lose their place or
+     * conversations. Its row is taken first and the mark cleared: a removal's batch in progress
+     * is waited for, and the batches after this find the node alive.
      * Meanwhile a lone other node may have stopped notifying (V34): as after {@link #register},
      * the caller waits for {@link #othersCaughtUp} and then reads what was missed.
      */
     public Uni<Void> reannounce(UUID nodeId, List<Fanout.Registration> connections) {
         return db.tx(tx -> {
-            Uni<Void> chain = tx.query("insert into node (id) values ($1) on conflict (id) do update set heartbeat_at = now()",
+            Uni<Void> chain = tx.query("insert into node (id) values ($1) "
+                            + "on conflict (id) do update set heartbeat_at = now(), declared_dead = false",
                     Tuple.of(nodeId)).replaceWithVoid();
             for (Fanout.Registration r : connections) {
                 chain = chain.chain(() -> tx.query("insert into presence (connection_id, node_id, kind, subject) values ($1, $2, $3, $4) "
@@ -278,39 +279,38 @@ public class Presence {
     }
 
     /**
-     * Removes the nodes that stopped beating and everything they held. Their clients count as
-     * gone from the node's last heartbeat, so grace periods run from when they really vanished.
-     * A dead node's connections go as a stopping node's do: a batch per transaction, in turns with
-     * their subjects' connects elsewhere (its clients are reconnecting to the other nodes, and
-     * after a surge node's death thousands of them still are when it is swept). Each batch first
-     * takes the node's row for share and goes only while the node is still silent: a node that
+     * Removes the nodes that stopped beating, other than this one (which is running), and
+     * everything they held. Their clients count as gone from the node's last heartbeat, so grace
+     * periods run from when they really vanished. A dead node is declared dead first (V39), and
+     * its connections go as a stopping node's do: a batch per transaction, in turns with their
+     * subjects' connects elsewhere (its clients are reconnecting to the other nodes, and after a
+     * surge node's death thousands of them still are when it is swept). Each batch first takes
+     * the node's row for share and goes only while the node is still declared dead: a node that
      * was only stalled is told so by its next beat ({@link #beat}) and announces its connections
      * again ({@link #reannounce}), which takes the row, so it waits for the batch in progress and
-     * puts back what it removed; the batches after that find the node alive and leave its
-     * connections alone. The node's row goes last, so a sweep cut short is taken
-     * up by the next.
+     * puts back what the sweep removed; the batches after that leave its connections alone. The
+     * node's row goes last, so a sweep cut short is taken up by the next.
      */
     public Uni<Integer> removeDeadNodes(Duration deadAfter) {
-        double seconds = deadAfter.toMillis() / 1000.0;
-        return db.query("select id, heartbeat_at from node where heartbeat_at < now() - make_interval(secs => $1)", Tuple.of(seconds))
+        return db.query("update node set declared_dead = true where heartbeat_at < now() - make_interval(secs => $1) and id <> $2 "
+                                + "returning id, heartbeat_at", Tuple.of(deadAfter.toMillis() / 1000.0, node.id()))
                 .chain(rows -> {
                     Uni<Integer> removed = Uni.createFrom().item(0);
                     for (Row r : rows) {
                         UUID id = r.getUUID("id");
                         Instant lastBeat = r.getOffsetDateTime("heartbeat_at").toInstant();
-                        removed = removed.chain(n -> removeDeadNode(id, lastBeat, seconds).map(gone -> gone ? n + 1 : n));
+                        removed = removed.chain(n -> removeDeadNode(id, lastBeat).map(gone -> gone ? n + 1 : n));
                     }
                     return removed;
                 });
     }
 
     /** One dead node's connections, then its row; false when the node turned out alive (or another sweep got there first). */
-    private Uni<Boolean> removeDeadNode(UUID nodeId, Instant lastBeat, double seconds) {
-        return inBatches(nodeId, (tx, ids, subjects) -> tx.query("select 1 from node where id = $1 "
-                                + "and heartbeat_at < now() - make_interval(secs => $2) for share", Tuple.of(nodeId, seconds))
-                        .chain(silent -> silent.size() == 0 ? Uni.createFrom().voidItem() : removeConnections(tx, ids, subjects, lastBeat)))
-                .chain(() -> db.tx(tx -> tx.query("delete from node where id = $1 and heartbeat_at < now() - make_interval(secs => $2) "
-                                + "returning id", Tuple.of(nodeId, seconds))
+    private Uni<Boolean> removeDeadNode(UUID nodeId, Instant lastBeat) {
+        return inBatches(nodeId, (tx, ids, subjects) -> tx.query("select 1 from node where id = $1 and declared_dead for share",
+                                Tuple.of(nodeId))
+                        .chain(dead -> dead.size() == 0 ? Uni.createFrom().voidItem() : removeConnections(tx, ids, subjects, lastBeat)))
+                .chain(() -> db.tx(tx -> tx.query("delete from node where id = $1 and declared_dead returning id", Tuple.of(nodeId))
                         .chain(node -> node.size() == 0 ? Uni.createFrom().item(false)
                                 // none, unless one came after the read: a dead node opens no connections
                                 : tx.query("delete from presence where node_id = $1 returning kind, subject", Tuple.of(nodeId))

@@ -41,16 +41,13 @@ import java.util.function.Function;
  * <p>The statements of a conversation in progress (a message, a claim, typing) run on a few
  * connections of their own ({@code loket.db.chat-connections}, 4; 0 puts them on the shared pool).
  * In a surge the shared pool is busy with thousands of starts, socket openings and queue reads;
- * a message must not wait behind them for a connection.
+ * a message must not wait behind them for a connection, nor the node's heartbeat ({@link #urgent}).
  */
 @ApplicationScoped
 public class Db {
 
     public static final String CHANNEL = "loket";
-    /**
-     * Notifies each of an array of payloads ($2) on a channel ($1), one statement for a batch,
-     * when a node other than this one ($3) is registered (V34: a lone node notifies nobody).
-     */
+
     /**
      * PostgreSQL's order of {@code uuid} values (bytewise, unsigned). {@link UUID#compareTo}
      * compares the two halves signed and disagrees for about half of all pairs: statements that
@@ -62,6 +59,10 @@ public class Db {
         return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
     };
 
+    /**
+     * Notifies each of an array of payloads ($2) on a channel ($1), one statement for a batch,
+     * when a node other than this one ($3) is registered (V34: a lone node notifies nobody).
+     */
     private static final String NOTIFY_EACH = "select pg_notify($1, s) from unnest($2::text[]) s where loket_others_listen($3)";
 
     private final Pool pool;
@@ -154,6 +155,15 @@ public class Db {
     public Uni<RowSet<Row>> chat(String sql, Tuple args) {
         statements.increment();
         return chat.preparedQuery(sql).execute(args);
+    }
+
+    /**
+     * A statement that must not wait behind a surge's work either, on the chat connections: the
+     * heartbeat. In the shared pool's line a node's beat waited longer than dead-after while
+     * thousands of sockets opened on it, and the other node declared it dead while it served.
+     */
+    public Uni<RowSet<Row>> urgent(String sql, Tuple args) {
+        return chat(sql, args);
     }
 
     /** Sends a signal that no transaction produced (typing): to this node at once, to the others by NOTIFY. */

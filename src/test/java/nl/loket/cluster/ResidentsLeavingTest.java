@@ -195,7 +195,7 @@ class ResidentsLeavingTest {
         CompletableFuture<Integer> swept = presence.removeDeadNodes(Duration.ofSeconds(10)).subscribeAsCompletionStage();
         Thread.sleep(500);
 
-        assertThat(presence.beat(stalled, Duration.ofSeconds(10)).await().atMost(WAIT)).as("the stalled node's beat").isFalse();
+        assertThat(presence.beat(stalled).await().atMost(WAIT)).as("the stalled node's beat").isFalse();
         CompletableFuture<Void> back = presence.reannounce(stalled, held).subscribeAsCompletionStage();
         Thread.sleep(500);
         assertThat(back).as("announcing its connections again while a batch of them is being removed").isNotDone();
@@ -207,7 +207,7 @@ class ResidentsLeavingTest {
         assertThat(count("select count(*) as n from presence where node_id = $1", Tuple.of(stalled)))
                 .as("the stalled node's connections").isEqualTo(ids.size());
         assertThat(count("select count(*) as n from node where id = $1", Tuple.of(stalled))).as("the stalled node's row").isEqualTo(1);
-        assertThat(presence.beat(stalled, Duration.ofSeconds(10)).await().atMost(WAIT)).as("its next beat").isTrue();
+        assertThat(presence.beat(stalled).await().atMost(WAIT)).as("its next beat").isTrue();
         for (UUID id : ids) {
             assertThat(goneSince(id)).as("resident of %s, still connected to the stalled node", id).isNull();
         }

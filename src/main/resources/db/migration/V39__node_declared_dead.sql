@@ -1,0 +1,13 @@
+-- A node that stopped beating is declared dead before its connections are removed, and its row
+-- goes last (nl.loket.cluster.Presence#removeDeadNodes). Owner: the cluster package
+-- (nl.loket.cluster); see docs/architecture.md, section 4.
+--
+-- Its connections go in batches that take turns with their residents' reconnects to the other
+-- nodes, each batch only while the node is still declared dead. A node that was only stalled
+-- learns it at its next beat (which updates only a row not declared dead) and announces its
+-- connections again, which clears the mark; the batches after that leave its connections alone.
+-- A sweep cut short leaves the mark, and the next sweep takes the node up again.
+--
+-- Nodes of the version before ignore the column: their sweep removes a dead node in one
+-- statement, as before, and their beat does not read the mark.
+alter table node add column declared_dead boolean not null default false;
