@@ -265,17 +265,27 @@ public class Presence {
      * the caller waits for {@link #othersCaughtUp} and then reads what was missed.
      */
     public Uni<Void> reannounce(UUID nodeId, List<Fanout.Registration> connections) {
-        return db.tx(tx -> {
-            Uni<Void> chain = tx.query("insert into node (id) values ($1) "
-                            + "on conflict (id) do update set heartbeat_at = now(), declared_dead = false",
-                    Tuple.of(nodeId)).replaceWithVoid();
-            for (Fanout.Registration r : connections) {
-                chain = chain.chain(() -> tx.query("insert into presence (connection_id, node_id, kind, subject) values ($1, $2, $3, $4) "
-                                + "on conflict (connection_id) do nothing", Tuple.of(r.connectionId(), nodeId, r.kind(), r.subject())))
-                        .chain(() -> RESIDENT.equals(r.kind()) ? conversations.residentBack(tx, r.subject()) : users.agentBack(tx, r.subject()));
-            }
-            return chain;
-        });
+        // a statement for all: a node with 10,000 connections announced them one by one, 20,000 round trips in
+        // one transaction, and its own beats waited on the row it holds
+        String[] ids = new String[connections.size()];
+        String[] kinds = new String[connections.size()];
+        UUID[] subjects = new UUID[connections.size()];
+        List<UUID> residents = new ArrayList<>();
+        List<UUID> agents = new ArrayList<>();
+        for (int i = 0; i < connections.size(); i++) {
+            Fanout.Registration r = connections.get(i);
+            ids[i] = r.connectionId();
+            kinds[i] = r.kind();
+            subjects[i] = r.subject();
+            (RESIDENT.equals(r.kind()) ? residents : agents).add(r.subject());
+        }
+        return db.tx(tx -> tx.query("insert into node (id) values ($1) "
+                                + "on conflict (id) do update set heartbeat_at = now(), declared_dead = false", Tuple.of(nodeId))
+                .chain(() -> tx.query("insert into presence (connection_id, node_id, kind, subject) "
+                                + "select c, $2, k, s from unnest($1::text[], $3::text[], $4::uuid[]) as r(c, k, s) "
+                                + "on conflict (connection_id) do nothing", Tuple.of(ids, nodeId, kinds, subjects)))
+                .chain(() -> conversations.residentsBack(tx, residents))
+                .chain(() -> users.agentsBack(tx, agents)));
     }
 
     /**

@@ -358,11 +358,24 @@ class ConversationRepository {
 
     // ---- the resident's presence -----------------------------------------------------------
 
-    /** The resident is connected again; true when they had counted as gone. */
-    /** The resident is connected again (V28's loket_resident_back); the change's event when they had counted as gone, else null. */
-    static Uni<String> residentBack(Db.Tx tx, UUID conversationId) {
-        return tx.query("select loket_resident_back($1, $2) as e", Tuple.of(conversationId, tx.node()))
-                .map(rows -> rows.iterator().next().getString("e"));
+    /**
+     * The residents of these conversations are connected again (V28's loket_resident_back), in
+     * one statement; the events of those who had counted as gone. The rows are taken in PostgreSQL's order, as a batch of messages takes
+     * them (postBatch), so the two never wait for each other in a circle.
+     */
+    static Uni<List<String>> residentsBack(Db.Tx tx, List<UUID> conversationIds) {
+        UUID[] ids = conversationIds.stream().distinct().sorted(Db.UUID_ORDER).toArray(UUID[]::new);
+        // a function scan yields the array's elements in order, and the function is called row by row as they come
+        return tx.query("select loket_resident_back(id, $2) as e from unnest($1::uuid[]) id", Tuple.of(ids, tx.node()))
+                .map(rows -> {
+                    List<String> events = new ArrayList<>();
+                    rows.forEach(r -> {
+                        if (r.getString("e") != null) {
+                            events.add(r.getString("e"));
+                        }
+                    });
+                    return events;
+                });
     }
 
     /** Marks the resident gone from {@code at}, unless they still have a connection somewhere; the ids marked. */

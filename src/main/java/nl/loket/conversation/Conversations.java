@@ -338,13 +338,13 @@ public class Conversations {
 
     // ---- the resident's presence, recorded by the cluster ---------------------------------------
 
-    /** The resident has a connection again: no grace period runs. */
-    public Uni<Void> residentBack(Db.Tx tx, UUID conversationId) {
-        return ConversationRepository.residentBack(tx, conversationId).invoke(event -> {
-            if (event != null) {
-                tx.announced(event);
-            }
-        }).replaceWithVoid();
+    /** The residents of these conversations have a connection again: no grace period runs. */
+    public Uni<Void> residentsBack(Db.Tx tx, List<UUID> conversationIds) {
+        if (conversationIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return ConversationRepository.residentsBack(tx, conversationIds).invoke(events -> events.forEach(tx::announced))
+                .replaceWithVoid();
     }
 
     /**

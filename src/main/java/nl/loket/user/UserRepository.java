@@ -229,6 +229,16 @@ public class UserRepository {
         return tx.query("update app_user set gone_at = null where id = $1", Tuple.of(agentId)).replaceWithVoid();
     }
 
+    /** {@link #agentBack} for several agents, in one statement. */
+    public Uni<Void> agentsBack(Db.Tx tx, List<UUID> agentIds) {
+        if (agentIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        agentIds.forEach(id -> tx.signal(new Signal.Agent(id)));
+        return tx.query("update app_user set gone_at = null where id = any($1) and gone_at is not null",
+                Tuple.of(agentIds.toArray(new UUID[0]))).replaceWithVoid();
+    }
+
     /**
      * These agents lost a connection at {@code at} (null: now); those without another connection
      * anywhere count as gone from then, so the grace period for their conversations runs.

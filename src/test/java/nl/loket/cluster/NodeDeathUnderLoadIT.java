@@ -2,7 +2,10 @@ package nl.loket.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.http.WebSocket;
 import java.nio.file.Files;
@@ -40,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * after the kill, 2,033 reconnected by then). {@code ResidentsLeavingTest} holds a reconnect open
  * to show the turn-taking itself.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeDeathUnderLoadIT extends ClusterHarness {
 
     /** Residents waiting on the node that dies. */
@@ -86,9 +90,12 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
         }
     }
 
-    @Test
-    void residentsOfANodeThatDiesReconnectElsewhereWhileItIsSweptAndNobodyLosesTheirPlace() throws Exception {
-        String topic = newTopic("death");
+    /** Conversations started on node a, their residents connected to node b. */
+    record Waiting(List<String> ids, List<String> tokens, List<Socket> sockets, UUID nodeB) {
+    }
+
+    /** {@link #RESIDENTS} residents start a conversation on node a, and their sockets open on node b. */
+    private static Waiting waitingOnB(String topic) throws Exception {
         ExecutorService workers = Executors.newFixedThreadPool(8);
         List<Future<JsonNode>> created = new ArrayList<>();
         for (int i = 0; i < RESIDENTS; i++) {
@@ -109,11 +116,21 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
         workers.shutdown();
         CompletableFuture.allOf(opening.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
         CompletableFuture.allOf(onB.stream().map(s -> s.firstFrame).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        UUID nodeB = UUID.fromString(queryString("select node_id::text from presence group by node_id"));
+        UUID nodeB = UUID.fromString(queryString("select node_id::text from presence where subject = ?", UUID.fromString(ids.get(0))));
         assertThat(queryLong("select count(*) from presence where node_id = ?", nodeB)).as("residents connected to node b")
                 .isEqualTo(RESIDENTS);
         log("%d residents wait, connected to node b", RESIDENTS);
+        return new Waiting(ids, tokens, onB, nodeB);
+    }
 
+    @Test
+    @Order(1)
+    void residentsOfANodeThatDiesReconnectElsewhereWhileItIsSweptAndNobodyLosesTheirPlace() throws Exception {
+        Waiting w = waitingOnB(newTopic("death"));
+        List<String> ids = w.ids();
+        List<String> tokens = w.tokens();
+        List<Socket> onB = w.sockets();
+        UUID nodeB = w.nodeB();
         int logLinesBefore = Files.readAllLines(a.log).size();
         b.kill();
         long killedAt = System.nanoTime();
@@ -171,11 +188,7 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
 
         assertThat(queryLong("select count(*) from presence where node_id = ?", nodeB)).as("rows of the dead node").isZero();
         assertThat(queryLong("select count(*) from presence")).as("connections recorded, all on node a").isEqualTo(RESIDENTS);
-        String idList = String.join(",", ids.stream().map(id -> "'" + id + "'").toList());
-        assertThat(queryLong("select count(*) from conversation where id in (" + idList + ") and resident_gone_at is not null"))
-                .as("residents counted as gone while connected").isZero();
-        assertThat(queryLong("select count(*) from conversation where id in (" + idList + ") and state = 'queued'"))
-                .as("conversations still waiting").isEqualTo(RESIDENTS);
+        assertNobodyGoneAndAllWaiting(ids);
         TreeSet<Integer> positions = new TreeSet<>();
         for (Socket s : onA) {
             JsonNode frame = s.firstFrame.get();
@@ -190,6 +203,67 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
         List<String> warnings = after.subList(Math.min(logLinesBefore, after.size()), after.size()).stream()
                 .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
         assertThat(warnings).as("warnings and errors node a logged after node b died").isEmpty();
+    }
+
+    /**
+     * A node that stalls longer than dead-after (a long GC pause, a lost database link) while
+     * thousands of residents wait on it, and comes back while the other node is removing its
+     * connections: it announces them again, at once, and its residents, whose sockets never
+     * closed, keep their place and do not count as gone. Announcing 3,000 connections with two
+     * statements each took long enough that the node was taken for dead twice more meanwhile.
+     */
+    @Test
+    @Order(2)
+    void residentsOfANodeThatStallsPastDeadAfterKeepTheirPlaceWhenItComesBack() throws Exception {
+        ensureNodeB();
+        Waiting w = waitingOnB(newTopic("stall"));
+        int logLinesBefore = Files.readAllLines(b.log).size();
+        long stoppedAt = System.nanoTime();
+        signal(b, "STOP");
+        long removing = -1;
+        try {
+            // until node a has declared node b dead and removed some of its connections
+            while (millisSince(stoppedAt) < DEAD_AFTER.plus(HEARTBEAT).plusSeconds(20).toMillis()) {
+                if (queryLong("select count(*) from presence where node_id = ?", w.nodeB()) < RESIDENTS) {
+                    removing = millisSince(stoppedAt);
+                    break;
+                }
+                Thread.sleep(20);
+            }
+        } finally {
+            signal(b, "CONT");
+        }
+        long resumedAt = System.nanoTime();
+        assertThat(removing).as("ms until node a began to remove the stalled node's connections").isPositive();
+        long back = -1;
+        while (millisSince(resumedAt) < 60_000) {
+            if (queryLong("select count(*) from presence where node_id = ?", w.nodeB()) == RESIDENTS
+                    && "false".equals(queryString("select coalesce((select declared_dead::text from node where id = ?), 'gone')", w.nodeB()))) {
+                back = millisSince(resumedAt);
+                break;
+            }
+            Thread.sleep(20);
+        }
+        log("node b stalled; node a began to remove its connections %d ms after the stop; all %d back %d ms after it resumed",
+                removing, RESIDENTS, back);
+        assertThat(back).as("ms until every connection of node b was recorded again").isNotNegative();
+        assertNobodyGoneAndAllWaiting(w.ids());
+        assertThat(w.sockets().stream().filter(s -> s.dropped.isDone()).count()).as("residents' sockets that dropped").isZero();
+        List<String> after = Files.readAllLines(b.log);
+        after = after.subList(Math.min(logLinesBefore, after.size()), after.size());
+        assertThat(after.stream().filter(l -> l.contains(" ERROR ")).toList()).as("errors node b logged after it resumed").isEmpty();
+        // once, for the stall; an announcement that outlasted dead-after was taken for another death (three times, and
+        // 8.5 s until all were back, when each connection was announced with statements of its own)
+        assertThat(after.stream().filter(l -> l.contains("This node was taken for dead")).count())
+                .as("times node b was taken for dead").isEqualTo(1);
+    }
+
+    private static void assertNobodyGoneAndAllWaiting(List<String> ids) throws Exception {
+        String idList = String.join(",", ids.stream().map(id -> "'" + id + "'").toList());
+        assertThat(queryLong("select count(*) from conversation where id in (" + idList + ") and resident_gone_at is not null"))
+                .as("residents counted as gone while connected").isZero();
+        assertThat(queryLong("select count(*) from conversation where id in (" + idList + ") and state = 'queued'"))
+                .as("conversations still waiting").isEqualTo(ids.size());
     }
 
     private static CompletableFuture<WebSocket> open(Node node, String id, String token, Socket s) {
