@@ -2,12 +2,18 @@
 -- goes last (nl.loket.cluster.Presence#removeDeadNodes). Owner: the cluster package
 -- (nl.loket.cluster); see docs/architecture.md, section 4.
 --
--- Its connections go in batches that take turns with their residents' reconnects to the other
--- nodes, each batch only while the node is still declared dead. A node that was only stalled
--- learns it at its next beat (which updates only a row not declared dead) and announces its
--- connections again, which clears the mark; the batches after that leave its connections alone.
--- A sweep cut short leaves the mark, and the next sweep takes the node up again.
+-- declared_dead_at: null while the node counts as alive; else when a sweeping node declared it
+-- dead, or last took a batch of its connections. One node sweeps a dead node; another takes it up
+-- when that mark is older than dead-after (the sweeper stopped or died mid-way).
+--
+-- The connections go in batches that take turns with their residents' reconnects to the other
+-- nodes, each batch only while the node is still declared dead (the batch updates the row, so
+-- it holds it until its commit). A node that was only stalled learns it at its next beat (which
+-- updates only a row not declared dead) and announces its connections again, which waits for
+-- the batch in progress and clears the mark; the batches after that leave its connections alone.
 --
 -- Nodes of the version before ignore the column: their sweep removes a dead node in one
--- statement, as before, and their beat does not read the mark.
-alter table node add column declared_dead boolean not null default false;
+-- statement, as before, and their beat does not read the mark. One of them that stalls and
+-- beats again while a newer node sweeps it keeps being swept until its row is gone; its next
+-- beat then finds no row and it announces its connections again.
+alter table node add column declared_dead_at timestamptz;

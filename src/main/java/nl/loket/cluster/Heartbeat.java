@@ -17,8 +17,8 @@ import java.time.Duration;
 
 /**
  * The node's heartbeat, and the sweep that declares silent nodes dead. Every node runs both;
- * a node is declared dead by a guarded update and removed batch by batch while it stays so, so
- * its connections go once whichever node gets there first, and no more once it comes back.
+ * the node that gets there first declares a silent node dead and removes it batch by batch while
+ * it stays so, and no more once it comes back.
  */
 @ApplicationScoped
 public class Heartbeat {

@@ -28,8 +28,8 @@ import java.util.UUID;
  * them): one row per open WebSocket, tagged with the node that holds it. When a subject's last
  * connection goes, the owner of the subject records since when it is gone (the conversation for
  * a resident, the account for an agent), which starts its grace period. A dead node's rows are
- * removed by whichever node notices first, with the dead node's last heartbeat as the time its
- * clients went away.
+ * removed by the node that declares it dead first, with the dead node's last heartbeat as the
+ * time its clients went away.
  */
 @ApplicationScoped
 public class Presence {
@@ -205,7 +205,7 @@ public class Presence {
      */
     Uni<Boolean> beat(UUID nodeId) {
         // not in the shared pool's line: in a surge a beat that waited there longer than dead-after got the node taken for dead
-        return db.urgent("update node set heartbeat_at = now() where id = $1 and not declared_dead", Tuple.of(nodeId))
+        return db.urgent("update node set heartbeat_at = now() where id = $1 and declared_dead_at is null", Tuple.of(nodeId))
                 .map(rows -> rows.rowCount() > 0);
     }
 
@@ -237,7 +237,7 @@ public class Presence {
      * table, and each is held for one short transaction.
      */
     private Uni<Void> inBatches(UUID nodeId, Removal removal) {
-        return db.query("select connection_id, subject from presence where node_id = $1", Tuple.of(nodeId))
+        return db.query("select connection_id, subject from presence where node_id = $1 order by connection_id", Tuple.of(nodeId))
                 .chain(rows -> {
                     List<String> connectionIds = new ArrayList<>();
                     List<UUID> subjects = new ArrayList<>();
@@ -260,7 +260,10 @@ public class Presence {
      * This node was declared dead (it stalled longer than dead-after) but is alive: put its
      * connections back, so the clients that never left do not lose their place or
      * conversations. Its row is taken first and the mark cleared: a removal's batch in progress
-     * is waited for, and the batches after this find the node alive.
+     * is waited for, and the batches after this find the node alive. Its residents' conversations
+     * are then taken before their agents' accounts, as a removal takes them; a claim takes them the
+     * other way round, and should the two meet PostgreSQL ends one of them (the next beat, or the
+     * agent's next claim, tries again).
      * Meanwhile a lone other node may have stopped notifying (V34): as after {@link #register},
      * the caller waits for {@link #othersCaughtUp} and then reads what was missed.
      */
@@ -279,8 +282,9 @@ public class Presence {
             subjects[i] = r.subject();
             (RESIDENT.equals(r.kind()) ? residents : agents).add(r.subject());
         }
+        // the time of the beat when the row is ours, which may be a while after this transaction began (a batch in progress)
         return db.tx(tx -> tx.query("insert into node (id) values ($1) "
-                                + "on conflict (id) do update set heartbeat_at = now(), declared_dead = false", Tuple.of(nodeId))
+                                + "on conflict (id) do update set heartbeat_at = clock_timestamp(), declared_dead_at = null", Tuple.of(nodeId))
                 .chain(() -> tx.query("insert into presence (connection_id, node_id, kind, subject) "
                                 + "select c, $2, k, s from unnest($1::text[], $3::text[], $4::uuid[]) as r(c, k, s) "
                                 + "on conflict (connection_id) do nothing", Tuple.of(ids, nodeId, kinds, subjects)))
@@ -291,19 +295,25 @@ public class Presence {
     /**
      * Removes the nodes that stopped beating, other than this one (which is running), and
      * everything they held. Their clients count as gone from the node's last heartbeat, so grace
-     * periods run from when they really vanished. A dead node is declared dead first (V39), and
-     * its connections go as a stopping node's do: a batch per transaction, in turns with their
+     * periods run from when they really vanished.
+     *
+     * <p>The node that gets there first declares a dead node dead (V39) and sweeps it alone; another
+     * takes it up when the mark is older than dead-after (that sweep stopped or died mid-way). Its
+     * connections go as a stopping node's do: a batch per transaction, in turns with their
      * subjects' connects elsewhere (its clients are reconnecting to the other nodes, and after a
-     * surge node's death thousands of them still are when it is swept). Each batch first takes
-     * the node's row for share and goes only while the node is still declared dead: a node that
-     * was only stalled is told so by its next beat ({@link #beat}) and announces its connections
-     * again ({@link #reannounce}), which takes the row, so it waits for the batch in progress and
-     * puts back what the sweep removed; the batches after that leave its connections alone. The
-     * node's row goes last, so a sweep cut short is taken up by the next.
+     * surge node's death thousands of them still are when it is swept). Each batch first renews
+     * the mark, which holds the node's row until the batch commits, and goes only while the node
+     * is still declared dead: a node that was only stalled is told so by its next beat
+     * ({@link #beat}) and announces its connections again ({@link #reannounce}); the announcement
+     * waits for the batch in progress, puts back what the sweep removed and clears the mark, and
+     * the batches after it leave its connections alone. The node's row goes last.
      */
     public Uni<Integer> removeDeadNodes(Duration deadAfter) {
-        return db.query("update node set declared_dead = true where heartbeat_at < now() - make_interval(secs => $1) and id <> $2 "
-                                + "returning id, heartbeat_at", Tuple.of(deadAfter.toMillis() / 1000.0, node.id()))
+        return db.query("""
+                        update node set declared_dead_at = now()
+                        where id <> $2 and (declared_dead_at is null and heartbeat_at < now() - make_interval(secs => $1)
+                                            or declared_dead_at < now() - make_interval(secs => $1))
+                        returning id, heartbeat_at""", Tuple.of(deadAfter.toMillis() / 1000.0, node.id()))
                 .chain(rows -> {
                     Uni<Integer> removed = Uni.createFrom().item(0);
                     for (Row r : rows) {
@@ -315,14 +325,17 @@ public class Presence {
                 });
     }
 
-    /** One dead node's connections, then its row; false when the node turned out alive (or another sweep got there first). */
+    /** One dead node's connections, then its row; false when the node turned out alive. */
     private Uni<Boolean> removeDeadNode(UUID nodeId, Instant lastBeat) {
-        return inBatches(nodeId, (tx, ids, subjects) -> tx.query("select 1 from node where id = $1 and declared_dead for share",
-                                Tuple.of(nodeId))
+        return inBatches(nodeId, (tx, ids, subjects) -> tx.query("update node set declared_dead_at = now() "
+                                + "where id = $1 and declared_dead_at is not null returning id", Tuple.of(nodeId))
                         .chain(dead -> dead.size() == 0 ? Uni.createFrom().voidItem() : removeConnections(tx, ids, subjects, lastBeat)))
-                .chain(() -> db.tx(tx -> tx.query("delete from node where id = $1 and declared_dead returning id", Tuple.of(nodeId))
+                .chain(() -> db.tx(tx -> tx.query("delete from node where id = $1 and declared_dead_at is not null returning id",
+                                Tuple.of(nodeId))
                         .chain(node -> node.size() == 0 ? Uni.createFrom().item(false)
-                                // none, unless one came after the read: a dead node opens no connections
+                                // none, unless a stalled node that resumed opened some before its beat told it: they go
+                                // without their subjects' locks, and its announcement, once it finds its row gone, puts
+                                // them back and clears "gone"
                                 : tx.query("delete from presence where node_id = $1 returning kind, subject", Tuple.of(nodeId))
                                         .chain(rows -> gone(tx, rows, lastBeat)).replaceWith(true))));
     }

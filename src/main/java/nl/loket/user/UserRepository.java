@@ -235,7 +235,8 @@ public class UserRepository {
             return Uni.createFrom().voidItem();
         }
         agentIds.forEach(id -> tx.signal(new Signal.Agent(id)));
-        return tx.query("update app_user set gone_at = null where id = any($1) and gone_at is not null",
+        // every row, as agentBack does: an agent's "gone" being recorded meanwhile elsewhere is waited for and undone
+        return tx.query("update app_user set gone_at = null where id = any($1)",
                 Tuple.of(agentIds.toArray(new UUID[0]))).replaceWithVoid();
     }
 

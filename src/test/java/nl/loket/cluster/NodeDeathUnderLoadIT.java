@@ -9,11 +9,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.http.WebSocket;
 import java.nio.file.Files;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -166,7 +168,7 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
         // when node b is declared dead and when its row goes, and how many had reconnected by then
         while (millisSince(killedAt) < spreadMillis + 60_000) {
             int before = reconnected.get();
-            String state = queryString("select coalesce((select declared_dead::text from node where id = ?), 'gone')", nodeB);
+            String state = nodeState(nodeB);
             if (!"false".equals(state) && declaredAfter.get() < 0) {
                 declaredAfter.set(millisSince(killedAt));
                 reconnectedBeforeDeclared.set(before);
@@ -185,6 +187,9 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
                         + "%d ms (%d reconnected); all told their place again after %d ms", declaredAfter.get(), reconnectedBeforeDeclared.get(),
                 RESIDENTS, sweptAfter.get(), reconnectedBeforeSweep.get(), millisSince(killedAt));
         assertThat(sweptAfter.get()).as("ms from the kill until node b's row went").isPositive();
+        // what this test is about: reconnects that come while the dead node is being swept
+        assertThat(reconnectedBeforeDeclared.get()).as("residents back on node a before node b was declared dead, of %d", RESIDENTS)
+                .isLessThan(RESIDENTS);
 
         assertThat(queryLong("select count(*) from presence where node_id = ?", nodeB)).as("rows of the dead node").isZero();
         assertThat(queryLong("select count(*) from presence")).as("connections recorded, all on node a").isEqualTo(RESIDENTS);
@@ -218,35 +223,64 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
         ensureNodeB();
         Waiting w = waitingOnB(newTopic("stall"));
         int logLinesBefore = Files.readAllLines(b.log).size();
-        long stoppedAt = System.nanoTime();
-        signal(b, "STOP");
+        // the resident whose connection node a's sweep takes last: their turn held, so the sweep is still under way when
+        // node b comes back, whatever the machine's speed
+        String last = queryString("select subject::text from presence where node_id = ? order by connection_id desc limit 1", w.nodeB());
         long removing = -1;
-        try {
-            // until node a has declared node b dead and removed some of its connections
-            while (millisSince(stoppedAt) < DEAD_AFTER.plus(HEARTBEAT).plusSeconds(20).toMillis()) {
-                if (queryLong("select count(*) from presence where node_id = ?", w.nodeB()) < RESIDENTS) {
-                    removing = millisSince(stoppedAt);
-                    break;
+        long takenForDead = -1;
+        long back = -1;
+        Set<String> states = new TreeSet<>();
+        try (Connection holder = jdbc()) {
+            holder.setAutoCommit(false);
+            try (var hold = prepare(holder, "select pg_advisory_xact_lock(hashtextextended('loket-presence:' || ?, 0))", last)) {
+                hold.executeQuery().close();
+            }
+            long stoppedAt = System.nanoTime();
+            signal(b, "STOP");
+            try {
+                // until node a has declared node b dead and removed some of its connections
+                while (millisSince(stoppedAt) < DEAD_AFTER.plus(HEARTBEAT).plusSeconds(20).toMillis()) {
+                    if (queryLong("select count(*) from presence where node_id = ?", w.nodeB()) < RESIDENTS) {
+                        removing = millisSince(stoppedAt);
+                        break;
+                    }
+                    Thread.sleep(20);
                 }
+            } finally {
+                signal(b, "CONT");
+            }
+            assertThat(removing).as("ms until node a began to remove the stalled node's connections").isPositive();
+            long resumedAt = System.nanoTime();
+            // node b beats, is told it was taken for dead, and announces its connections, which waits for the sweep's batch
+            while (takenForDead < 0 && millisSince(resumedAt) < 30_000) {
+                List<String> lines = Files.readAllLines(b.log);
+                if (lines.subList(Math.min(logLinesBefore, lines.size()), lines.size()).stream()
+                        .anyMatch(l -> l.contains("This node was taken for dead"))) {
+                    takenForDead = millisSince(resumedAt);
+                }
+                states.add(nodeState(w.nodeB()));
                 Thread.sleep(20);
             }
-        } finally {
-            signal(b, "CONT");
+            Thread.sleep(500);
+            states.add(nodeState(w.nodeB()));
+            holder.rollback();
         }
-        long resumedAt = System.nanoTime();
-        assertThat(removing).as("ms until node a began to remove the stalled node's connections").isPositive();
-        long back = -1;
-        while (millisSince(resumedAt) < 60_000) {
-            if (queryLong("select count(*) from presence where node_id = ?", w.nodeB()) == RESIDENTS
-                    && "false".equals(queryString("select coalesce((select declared_dead::text from node where id = ?), 'gone')", w.nodeB()))) {
-                back = millisSince(resumedAt);
+        long releasedAt = System.nanoTime();
+        while (millisSince(releasedAt) < 60_000) {
+            String state = nodeState(w.nodeB());
+            states.add(state);
+            if ("false".equals(state) && queryLong("select count(*) from presence where node_id = ?", w.nodeB()) == RESIDENTS) {
+                back = millisSince(releasedAt);
                 break;
             }
             Thread.sleep(20);
         }
-        log("node b stalled; node a began to remove its connections %d ms after the stop; all %d back %d ms after it resumed",
-                removing, RESIDENTS, back);
+        log("node b stalled; node a began to remove its connections %d ms after the stop; node b was told it had been taken "
+                + "for dead %d ms after it resumed; all %d back %d ms after the sweep's last batch could go on", removing, takenForDead,
+                RESIDENTS, back);
+        assertThat(takenForDead).as("ms after resuming until node b was told it had been taken for dead").isNotNegative();
         assertThat(back).as("ms until every connection of node b was recorded again").isNotNegative();
+        assertThat(states).as("node b's row as seen while it came back (true: declared dead, false: alive)").doesNotContain("gone");
         assertNobodyGoneAndAllWaiting(w.ids());
         assertThat(w.sockets().stream().filter(s -> s.dropped.isDone()).count()).as("residents' sockets that dropped").isZero();
         List<String> after = Files.readAllLines(b.log);
@@ -256,6 +290,11 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
         // 8.5 s until all were back, when each connection was announced with statements of its own)
         assertThat(after.stream().filter(l -> l.contains("This node was taken for dead")).count())
                 .as("times node b was taken for dead").isEqualTo(1);
+    }
+
+    /** Node b's row: "true" while declared dead, "false" while alive, "gone" when removed. */
+    private static String nodeState(UUID node) throws Exception {
+        return queryString("select coalesce((select (declared_dead_at is not null)::text from node where id = ?), 'gone')", node);
     }
 
     private static void assertNobodyGoneAndAllWaiting(List<String> ids) throws Exception {

@@ -149,22 +149,19 @@ class ResidentsLeavingTest {
     void aDeadNodesConnectionOfAResidentReconnectingElsewhereDoesNotRecordThemGone() throws Exception {
         List<UUID> ids = conversations(3);
         UUID dead = nodeWith(ids);
-        db.query("update node set heartbeat_at = now() - interval '1 hour' where id = $1", Tuple.of(dead)).await().atMost(WAIT);
-        Object lastBeat = db.query("select heartbeat_at from node where id = $1", Tuple.of(dead)).await().atMost(WAIT)
-                .iterator().next().getValue("heartbeat_at");
         UUID moving = ids.get(1);
         CompletableFuture<Void> inProgress = new CompletableFuture<>();
         CompletableFuture<Void> commit = new CompletableFuture<>();
         CompletableFuture<Boolean> reconnected = heldReconnect(UUID.randomUUID().toString(), moving, inProgress, commit);
         inProgress.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        Object lastBeat = silentSince(dead);
 
-        // this node's own sweep (every second) may take the dead node too: both wait for the reconnect
-        CompletableFuture<Integer> swept = presence.removeDeadNodes(Duration.ofSeconds(10)).subscribeAsCompletionStage();
+        CompletableFuture<Integer> swept = presence.removeDeadNodes(SILENT).subscribeAsCompletionStage();
         Thread.sleep(500);
         assertThat(swept).as("the dead node's removal while a reconnect holds a resident's turn").isNotDone();
         commit.complete(null);
         assertThat(reconnected.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("reconnect accepted").isTrue();
-        swept.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(swept.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("dead nodes removed").isEqualTo(1);
 
         assertThat(count("select count(*) as n from presence where node_id = $1", Tuple.of(dead))).as("rows of the dead node").isZero();
         assertThat(count("select count(*) as n from node where id = $1", Tuple.of(dead))).as("the dead node's row").isZero();
@@ -176,42 +173,62 @@ class ResidentsLeavingTest {
     /**
      * A node that was only stalled past dead-after, and beats while it is being swept, keeps its
      * clients: its beat answers "not alive", its announcement of its connections waits for the
-     * batch in progress and puts back what the sweep removed, and the sweep leaves the rest alone. Here the stalled
-     * node holds more connections than one batch takes, and a reconnect holds one resident's
-     * turn, so that the beat comes in the middle of the sweep.
+     * batch in progress and puts back what that batch removed, and the sweep's next batch leaves
+     * the rest alone. The stalled node holds more connections than one batch takes, and a
+     * reconnect holds the turn of a resident in the first batch, so that the beat comes in the
+     * middle of the sweep.
      */
     @Test
     void aStalledNodeThatBeatsWhileItIsSweptKeepsItsConnectionsAndNobodyCountsAsGone() throws Exception {
         List<UUID> ids = conversations(Presence.LEFT_BATCH + 6);
         UUID stalled = nodeWith(ids);
         List<Fanout.Registration> held = new ArrayList<>();
-        db.query("select connection_id, subject from presence where node_id = $1", Tuple.of(stalled)).await().atMost(WAIT)
+        // in the order the sweep takes them: the first is in its first batch
+        db.query("select connection_id, subject from presence where node_id = $1 order by connection_id", Tuple.of(stalled))
+                .await().atMost(WAIT)
                 .forEach(r -> held.add(new Fanout.Registration(r.getString("connection_id"), Presence.RESIDENT, r.getUUID("subject"))));
-        db.query("update node set heartbeat_at = now() - interval '1 minute' where id = $1", Tuple.of(stalled)).await().atMost(WAIT);
         CompletableFuture<Void> inProgress = new CompletableFuture<>();
         CompletableFuture<Void> commit = new CompletableFuture<>();
-        CompletableFuture<Boolean> reconnected = heldReconnect(UUID.randomUUID().toString(), ids.get(7), inProgress, commit);
+        CompletableFuture<Boolean> reconnected = heldReconnect(UUID.randomUUID().toString(), held.get(0).subject(), inProgress, commit);
         inProgress.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        CompletableFuture<Integer> swept = presence.removeDeadNodes(Duration.ofSeconds(10)).subscribeAsCompletionStage();
-        Thread.sleep(500);
+        silentSince(stalled);
+        CompletableFuture<Integer> swept = presence.removeDeadNodes(SILENT).subscribeAsCompletionStage();
+        Thread.sleep(300);
 
         assertThat(presence.beat(stalled).await().atMost(WAIT)).as("the stalled node's beat").isFalse();
         CompletableFuture<Void> back = presence.reannounce(stalled, held).subscribeAsCompletionStage();
-        Thread.sleep(500);
+        Thread.sleep(300);
         assertThat(back).as("announcing its connections again while a batch of them is being removed").isNotDone();
         commit.complete(null);
         assertThat(reconnected.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("reconnect accepted").isTrue();
         back.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        swept.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(swept.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("dead nodes removed").isZero();
 
         assertThat(count("select count(*) as n from presence where node_id = $1", Tuple.of(stalled)))
                 .as("the stalled node's connections").isEqualTo(ids.size());
-        assertThat(count("select count(*) as n from node where id = $1", Tuple.of(stalled))).as("the stalled node's row").isEqualTo(1);
+        assertThat(count("select count(*) as n from node where id = $1 and declared_dead_at is null", Tuple.of(stalled)))
+                .as("the stalled node's row, alive").isEqualTo(1);
         assertThat(presence.beat(stalled).await().atMost(WAIT)).as("its next beat").isTrue();
         for (UUID id : ids) {
             assertThat(goneSince(id)).as("resident of %s, still connected to the stalled node", id).isNull();
         }
+        assertThat(count("select count(*) as n from conversation where id = any($1) and state = 'queued'",
+                Tuple.of(ids.toArray(new UUID[0])))).as("conversations still waiting").isEqualTo(ids.size());
         presence.removeNode(stalled).await().atMost(WAIT);
+    }
+
+    /**
+     * The dead-after these tests sweep with. This node's own sweep uses the configured one (10 s),
+     * so it leaves a node alone that has been silent for {@link #silentSince} only; and the grace
+     * period (3 s in tests) of a resident recorded gone from that last beat has not run out
+     * before the test is over.
+     */
+    private static final Duration SILENT = Duration.ofMillis(500);
+
+    /** The node's last beat, set to a second ago: silent longer than {@link #SILENT}. */
+    private Object silentSince(UUID nodeId) {
+        return db.query("update node set heartbeat_at = now() - interval '1 second' where id = $1 returning heartbeat_at",
+                Tuple.of(nodeId)).await().atMost(WAIT).iterator().next().getValue("heartbeat_at");
     }
 
     /** A node of its own, each conversation's resident connected to it once; the node's id. */
