@@ -93,7 +93,7 @@ public class Heartbeat {
             Log.warn("This node was taken for dead; announcing its connections again");
             // a lone other node notified nobody meanwhile (V34); the catching up is not the beat's
             // to wait for, or a long one would let the row go stale again
-            return presence.reannounce(node.id(), fanout.registrations())
+            return presence.reannounce(node.id(), fanout::registrations)
                     .invoke(() -> catchUp().subscribe().with(done -> { },
                             e -> failures.record("heartbeat", e, "Catching up after node %s was taken for dead failed", node.id())));
         }).onFailure().invoke(e -> failures.record("heartbeat", e, "Heartbeat of node %s failed; the next one retries", node.id()))

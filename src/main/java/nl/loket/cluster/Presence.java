@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Who is connected where, in the tables {@code node} and {@code presence} (this class owns
@@ -267,9 +268,17 @@ public class Presence {
      * Meanwhile a lone other node may have stopped notifying (V34): as after {@link #register},
      * the caller waits for {@link #othersCaughtUp} and then reads what was missed.
      */
-    public Uni<Void> reannounce(UUID nodeId, List<Fanout.Registration> connections) {
-        // a statement for all: a node with 10,000 connections announced them one by one, 20,000 round trips in
-        // one transaction, and its own beats waited on the row it holds
+    public Uni<Void> reannounce(UUID nodeId, Supplier<List<Fanout.Registration>> connections) {
+        // the time of the beat when the row is ours, which may be a while after this transaction began (a batch in progress)
+        return db.tx(tx -> tx.query("insert into node (id) values ($1) on conflict (id) "
+                                + "do update set heartbeat_at = clock_timestamp(), declared_dead_at = null", Tuple.of(nodeId))
+                // the connections as they are once the sweep's batch in progress is over: one that opened meanwhile, and
+                // whose row that batch removed, is among them
+                .chain(() -> announce(tx, nodeId, connections.get())));
+    }
+
+    /** Every connection in one statement: a node with 10,000 announced them one by one, 20,000 round trips in one transaction. */
+    private Uni<Void> announce(Db.Tx tx, UUID nodeId, List<Fanout.Registration> connections) {
         String[] ids = new String[connections.size()];
         String[] kinds = new String[connections.size()];
         UUID[] subjects = new UUID[connections.size()];
@@ -282,14 +291,11 @@ public class Presence {
             subjects[i] = r.subject();
             (RESIDENT.equals(r.kind()) ? residents : agents).add(r.subject());
         }
-        // the time of the beat when the row is ours, which may be a while after this transaction began (a batch in progress)
-        return db.tx(tx -> tx.query("insert into node (id) values ($1) "
-                                + "on conflict (id) do update set heartbeat_at = clock_timestamp(), declared_dead_at = null", Tuple.of(nodeId))
-                .chain(() -> tx.query("insert into presence (connection_id, node_id, kind, subject) "
+        return tx.query("insert into presence (connection_id, node_id, kind, subject) "
                                 + "select c, $2, k, s from unnest($1::text[], $3::text[], $4::uuid[]) as r(c, k, s) "
-                                + "on conflict (connection_id) do nothing", Tuple.of(ids, nodeId, kinds, subjects)))
+                                + "on conflict (connection_id) do nothing", Tuple.of(ids, nodeId, kinds, subjects))
                 .chain(() -> conversations.residentsBack(tx, residents))
-                .chain(() -> users.agentsBack(tx, agents)));
+                .chain(() -> users.agentsBack(tx, agents));
     }
 
     /**

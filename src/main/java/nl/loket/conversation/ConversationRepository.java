@@ -360,8 +360,9 @@ class ConversationRepository {
 
     /**
      * The residents of these conversations are connected again (V28's loket_resident_back), in
-     * one statement; the events of those who had counted as gone. The rows are taken in PostgreSQL's order, as a batch of messages takes
-     * them (postBatch), so the two never wait for each other in a circle.
+     * one statement; the events of those who had counted as gone. The rows are taken in
+     * PostgreSQL's order, as a batch of messages takes them (postBatch), so the two never wait for
+     * each other in a circle.
      */
     static Uni<List<String>> residentsBack(Db.Tx tx, List<UUID> conversationIds) {
         UUID[] ids = conversationIds.stream().distinct().sorted(Db.UUID_ORDER).toArray(UUID[]::new);

@@ -196,7 +196,7 @@ class ResidentsLeavingTest {
         Thread.sleep(300);
 
         assertThat(presence.beat(stalled).await().atMost(WAIT)).as("the stalled node's beat").isFalse();
-        CompletableFuture<Void> back = presence.reannounce(stalled, held).subscribeAsCompletionStage();
+        CompletableFuture<Void> back = presence.reannounce(stalled, () -> held).subscribeAsCompletionStage();
         Thread.sleep(300);
         assertThat(back).as("announcing its connections again while a batch of them is being removed").isNotDone();
         commit.complete(null);
