@@ -1,9 +1,12 @@
 package nl.loket.cluster;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +17,8 @@ import nl.loket.platform.Signal;
 import nl.loket.platform.Signals;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The node's heartbeat, and the sweep that declares silent nodes dead. Every node runs both;
@@ -36,14 +41,33 @@ public class Heartbeat {
      * node's connections back, to be swept as a dead node's later).
      */
     private volatile boolean registered;
+    /**
+     * The time between two beats that reached the database ({@code loket_cluster_heartbeat_gap}):
+     * what the other nodes see of this one. Past dead-after they declare it dead.
+     */
+    private final Timer gap;
+    /** How late a beat started after its scheduled time (a busy event loop, a skipped beat's wait). */
+    private final Timer delay;
+    /** How long a beat's statement took, from sending to its answer. */
+    private final Timer statement;
+    /** When the last beat reached the database (System.nanoTime); 0 before the first. */
+    private volatile long lastBeatNanos;
 
-    public Heartbeat(NodeId node, Presence presence, Fanout fanout, LoketConfig config, Failures failures, Signals signals) {
+    public Heartbeat(NodeId node, Presence presence, Fanout fanout, LoketConfig config, Failures failures, Signals signals,
+                     MeterRegistry registry) {
         this.node = node;
         this.presence = presence;
         this.fanout = fanout;
         this.config = config;
         this.failures = failures;
         this.signals = signals;
+        this.gap = Timer.builder("loket.cluster.heartbeat.gap")
+                .description("Time between two heartbeats of this node that reached the database; other nodes declare it dead past dead-after")
+                .register(registry);
+        this.delay = Timer.builder("loket.cluster.heartbeat.delay")
+                .description("How late a heartbeat started after its scheduled time").register(registry);
+        this.statement = Timer.builder("loket.cluster.heartbeat.statement")
+                .description("How long a heartbeat's statement took, sent to answered").register(registry);
     }
 
     void register(@Observes StartupEvent event) {
@@ -81,11 +105,14 @@ public class Heartbeat {
     }
 
     @Scheduled(every = "${loket.cluster.heartbeat:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> beat() {
+    Uni<Void> beat(ScheduledExecution execution) {
         if (!registered) {
             return Uni.createFrom().voidItem();
         }
-        return presence.beat(node.id()).chain(alive -> {
+        long late = Duration.between(execution.getScheduledFireTime(), Instant.now()).toNanos();
+        delay.record(Math.max(0, late), TimeUnit.NANOSECONDS);
+        long sent = System.nanoTime();
+        return presence.beat(node.id()).invoke(() -> beaten(sent, late)).chain(alive -> {
             if (alive || !registered) {
                 return Uni.createFrom().voidItem(); // alive, or the row went with this node's own stop meanwhile
             }
@@ -98,6 +125,29 @@ public class Heartbeat {
                             e -> failures.record("heartbeat", e, "Catching up after node %s was taken for dead failed", node.id())));
         }).onFailure().invoke(e -> failures.record("heartbeat", e, "Heartbeat of node %s failed; the next one retries", node.id()))
                 .onFailure().recoverWithNull();
+    }
+
+    /**
+     * Records a beat's figures; a beat that came later than half of dead-after is logged with
+     * where its time went, before the other nodes would take this node for dead.
+     */
+    private void beaten(long sent, long lateNanos) {
+        long now = System.nanoTime();
+        long took = now - sent;
+        statement.record(took, TimeUnit.NANOSECONDS);
+        long last = lastBeatNanos;
+        lastBeatNanos = now;
+        if (last == 0) {
+            return;
+        }
+        // the gap also of a beat that found this node declared dead: how long it was silent
+        long since = now - last;
+        gap.record(since, TimeUnit.NANOSECONDS);
+        if (since > config.cluster().deadAfter().toNanos() / 2) {
+            Log.warnf("Heartbeat of node %s came %d ms after the one before (its start %d ms late, its statement %d ms); "
+                            + "other nodes take a node for dead after %d ms", node.id(), since / 1_000_000, lateNanos / 1_000_000,
+                    took / 1_000_000, config.cluster().deadAfter().toMillis());
+        }
     }
 
     @Scheduled(every = "${loket.cluster.sweep:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

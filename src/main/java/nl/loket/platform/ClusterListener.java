@@ -46,6 +46,8 @@ public class ClusterListener {
     void start(@Observes StartupEvent event) {
         PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user);
         password.ifPresent(options::setPassword);
+        // its client metrics as postgresql_*{clientName="loket-listen"}, apart from the pools' (see Db.chatPool)
+        options.setMetricsName("postgresql|loket-listen");
         subscriber = PgSubscriber.subscriber(vertx, options)
                 // keep trying for as long as the node lives: a database restart must not end fan-out
                 .reconnectPolicy(retries -> Math.min(5_000L, 100L * (1L << Math.min(retries, 6))));

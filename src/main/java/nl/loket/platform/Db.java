@@ -99,6 +99,9 @@ public class Db {
      */
     private static Pool chatPool(io.vertx.core.Vertx vertx, int size, String url, String user, Optional<String> password) {
         PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user).setCachePreparedStatements(true);
+        // its client metrics as postgresql_*{clientName="loket-chat"} ("prefix|name", as Quarkus's binder reads it):
+        // without a name they went under the shared pool's clientName="<default>", where Micrometer ignored them
+        options.setMetricsName("postgresql|loket-chat");
         password.ifPresent(options::setPassword);
         // every quarkus.datasource.reactive.additional-properties.* the shared pool sends (jit=off, and whatever an operator adds)
         String prefix = "quarkus.datasource.reactive.additional-properties.";

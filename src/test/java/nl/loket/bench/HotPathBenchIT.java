@@ -313,7 +313,7 @@ class HotPathBenchIT {
     record SurgeResult(String system, int residents, double arrivalsPerSecond, double connectedPerSecond, long positioned,
                        double untilAllPositionedMs, Lat connectToPosition, long over2s, Lat positionUpdate, long positionMissed,
                        int claims, Lat active, long activeMessages, double heapPerSocketKb, double burstPerSecond, long failures,
-                       long errorFrames, String load, Cpu cpu, String pool) {
+                       long errorFrames, String load, Cpu cpu, String pool, String heartbeat) {
     }
 
     void surgeScenario(int n, int seconds, int burst) throws Exception {
@@ -359,6 +359,7 @@ class HotPathBenchIT {
         t.add(String.format(Locale.ROOT, "%-52s | %14s | %14s |", "load 1m (start/end)", relay.load, loket.load));
         t.add("CPU s during the surge: relay " + relay.cpu + "; Loket " + loket.cpu);
         t.add("Loket's database pool during the surge: " + loket.pool);
+        t.add("Loket's heartbeat, longest over about the last 2 minutes: " + loket.heartbeat);
         t.add("* from the last resident's connect until the last first position arrived (0 when all were told before the last connected)");
         t.forEach(l -> System.out.println("BENCH " + l));
         report.addAll(t);
@@ -488,6 +489,7 @@ class HotPathBenchIT {
         chat.stop();
         Cpu cpu = target.cpu().since(cpu0);
         String pool = PoolTimes.since(pool0, target.pool());
+        String heartbeat = target.heartbeat();
         printWhenSlow(target.name, active, t0, claims);
         System.out.println("BENCH-WHEN " + target.name + " state frames received by all residents: " + counters.stateFrames.get());
         String loadEnd = load();
@@ -564,7 +566,7 @@ class HotPathBenchIT {
         return new SurgeResult(target.name, arrivals.size(), n / arrivalSeconds, arrivals.size() / connectSeconds, positioned,
                 untilAll, connectToPosition, over2s, positionUpdate, missed, claims.size(), active,
                 active.count(), heapPerSocket, burstRate, counters.failures.get(), counters.errorFrames.get(),
-                loadStart + "/" + loadEnd, cpu, pool);
+                loadStart + "/" + loadEnd, cpu, pool, heartbeat);
     }
 
     record ClaimEvent(String topic, long at, String claimedId) {
@@ -1323,6 +1325,30 @@ class HotPathBenchIT {
                 // no figures
             }
             return pools;
+        }
+
+        /**
+         * The longest of Loket's heartbeat figures ({@code nl.loket.cluster.Heartbeat}): the gap
+         * between two beats that reached the database, how late a beat started, how long its
+         * statement took. Micrometer's maxima cover about the last two minutes.
+         */
+        String heartbeat() {
+            if (metrics == null) {
+                return "";
+            }
+            try {
+                String text = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                List<String> out = new ArrayList<>();
+                for (String figure : List.of("gap", "delay", "statement")) {
+                    Matcher m = Pattern.compile("^loket_cluster_heartbeat_" + figure + "_seconds_max(?:\\{[^}]*\\})? (\\S+)$",
+                            Pattern.MULTILINE).matcher(text);
+                    out.add(figure + " " + (m.find() ? String.format(Locale.ROOT, "%.0f ms", Double.parseDouble(m.group(1)) * 1000) : "?"));
+                }
+                return String.join(", ", out);
+            } catch (Exception e) {
+                return "(not readable)";
+            }
         }
 
         Cpu.Snapshot cpu() {

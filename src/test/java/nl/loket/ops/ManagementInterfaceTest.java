@@ -7,9 +7,13 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Health, metrics and the OpenAPI document answer on the management port only; the public port,
@@ -30,9 +34,35 @@ class ManagementInterfaceTest {
     @Test
     void metricsAnswerOnTheManagementPortAndNotOnThePublicOne() {
         given().get("/q/metrics").then().statusCode(404);
-        String body = given().get(metrics).then().statusCode(200).extract().asString();
-        assertThat(body).contains("loket_connections", "http_server_requests");
+        // a request of the public API, counted in http_server_requests (the 404 above is not, and this class
+        // alone saw no other request)
+        given().get("/api/v1/topics").then().statusCode(200);
+        // counted once its response is done, perhaps a moment after the client has it
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String body = given().get(metrics).then().statusCode(200).extract().asString();
+            assertThat(body).contains("loket_connections", "http_server_requests");
+        });
+    }
 
+    /**
+     * An operator sees how far apart this node's heartbeats reach the database (other nodes
+     * declare a node dead past dead-after, 10 s): beats every 2 s, so after a few seconds there
+     * are gaps, each well under dead-after.
+     */
+    @Test
+    void theHeartbeatsGapIsMeasured() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String body = given().get(metrics).then().statusCode(200).extract().asString();
+            assertThat(figure(body, "loket_cluster_heartbeat_gap_seconds_count")).as("gaps measured").isGreaterThanOrEqualTo(1);
+            assertThat(figure(body, "loket_cluster_heartbeat_gap_seconds_max")).as("the longest gap, s").isBetween(0.5, 10.0);
+            assertThat(figure(body, "loket_cluster_heartbeat_statement_seconds_count")).as("beats' statements measured")
+                    .isGreaterThanOrEqualTo(2);
+        });
+    }
+
+    private static double figure(String metrics, String name) {
+        Matcher m = Pattern.compile("^" + name + "(?:\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     @Test
