@@ -19,9 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -269,12 +272,39 @@ public class Presence {
      * the caller waits for {@link #othersCaughtUp} and then reads what was missed.
      */
     public Uni<Void> reannounce(UUID nodeId, Supplier<List<Fanout.Registration>> connections) {
+        AtomicReference<List<Fanout.Registration>> announced = new AtomicReference<>(List.of());
         // the time of the beat when the row is ours, which may be a while after this transaction began (a batch in progress)
         return db.tx(tx -> tx.query("insert into node (id) values ($1) on conflict (id) "
                                 + "do update set heartbeat_at = clock_timestamp(), declared_dead_at = null", Tuple.of(nodeId))
                 // the connections as they are once the sweep's batch in progress is over: one that opened meanwhile, and
                 // whose row that batch removed, is among them
-                .chain(() -> announce(tx, nodeId, connections.get())));
+                .chain(() -> {
+                    announced.set(connections.get());
+                    return announce(tx, nodeId, announced.get());
+                }))
+                .chain(() -> closedMeanwhile(announced.get(), connections.get()));
+    }
+
+    /**
+     * The connections the announcement put back that have closed since it read them. A close
+     * recorded before the announcement's insert found no row to delete, and the insert then put
+     * one back (and the announcement took its subject for back): the subject would count as
+     * connected, and its conversation would never run out of grace. So they are removed once more
+     * as a close removes them; a close recorded after the insert already did, and this finds
+     * nothing. (A socket leaves this node's list before its close is recorded.)
+     */
+    private Uni<Void> closedMeanwhile(List<Fanout.Registration> announced, List<Fanout.Registration> open) {
+        Set<String> stillOpen = new HashSet<>();
+        open.forEach(r -> stillOpen.add(r.connectionId()));
+        List<Fanout.Registration> closed = announced.stream().filter(r -> !stillOpen.contains(r.connectionId())).toList();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < closed.size(); from += LEFT_BATCH) {
+            List<Fanout.Registration> batch = closed.subList(from, Math.min(closed.size(), from + LEFT_BATCH));
+            List<String> ids = batch.stream().map(Fanout.Registration::connectionId).toList();
+            TreeSet<UUID> subjects = new TreeSet<>(batch.stream().map(Fanout.Registration::subject).toList());
+            chain = chain.chain(() -> db.tx(tx -> removeConnections(tx, ids, subjects, null)));
+        }
+        return chain;
     }
 
     /** Every connection in one statement: a node with 10,000 announced them one by one, 20,000 round trips in one transaction. */

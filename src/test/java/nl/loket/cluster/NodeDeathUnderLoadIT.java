@@ -27,6 +27,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -295,6 +297,13 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
         // 8.5 s until all were back, when each connection was announced with statements of its own)
         assertThat(after.stream().filter(l -> l.contains("This node was taken for dead")).count())
                 .as("times node b was taken for dead").isEqualTo(1);
+        // and the operator reads how long it was silent, and that the beat's start, not its statement, was late
+        Pattern gap = Pattern.compile("Heartbeat of node \\S+ came (\\d+) ms after the one before \\(its start (\\d+) ms late, its statement (\\d+) ms\\)");
+        List<long[]> gaps = after.stream().map(gap::matcher).filter(Matcher::find)
+                .map(m -> new long[]{Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))}).toList();
+        assertThat(gaps).as("node b's warnings of a late heartbeat after it resumed").isNotEmpty();
+        assertThat(gaps.get(0)[0]).as("the silence node b logged, ms").isGreaterThan(NODE_DEAD_AFTER.toMillis());
+        assertThat(gaps.get(0)[1]).as("how late its beat started, ms").isGreaterThan(gaps.get(0)[2]);
     }
 
     /** Node b's row: "true" while declared dead, "false" while alive, "gone" when removed. */

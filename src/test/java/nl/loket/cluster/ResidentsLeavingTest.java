@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -214,6 +215,44 @@ class ResidentsLeavingTest {
         }
         assertThat(count("select count(*) as n from conversation where id = any($1) and state = 'queued'",
                 Tuple.of(ids.toArray(new UUID[0])))).as("conversations still waiting").isEqualTo(ids.size());
+        presence.removeNode(stalled).await().atMost(WAIT);
+    }
+
+    /**
+     * A node taken for dead and swept, whose socket closes while it announces its connections
+     * again: the close is recorded before the announcement's insert (nothing to delete then), and
+     * the insert puts the row back. That connection goes once more and its resident counts as
+     * gone; without that the resident counted as connected until the node stopped, and their
+     * conversation never ran out of grace. The other connections are back, their residents not gone.
+     */
+    @Test
+    void aSocketThatClosesWhileItsNodeAnnouncesItsConnectionsAgainDoesNotStayConnected() throws Exception {
+        List<UUID> ids = conversations(3);
+        UUID stalled = nodeWith(ids);
+        List<Fanout.Registration> all = new ArrayList<>();
+        db.query("select connection_id, subject from presence where node_id = $1 order by connection_id", Tuple.of(stalled))
+                .await().atMost(WAIT)
+                .forEach(r -> all.add(new Fanout.Registration(r.getString("connection_id"), Presence.RESIDENT, r.getUUID("subject"))));
+        silentSince(stalled);
+        assertThat(presence.removeDeadNodes(SILENT).await().atMost(WAIT)).as("dead nodes removed").isGreaterThanOrEqualTo(1);
+        assertThat(count("select count(*) as n from presence where node_id = $1", Tuple.of(stalled))).as("rows of the swept node").isZero();
+
+        Fanout.Registration closing = all.get(0);
+        List<Fanout.Registration> open = all.subList(1, all.size());
+        // the announcement read the node's list with that socket in it; then the socket left the list and its close was
+        // recorded (the first statement below); then the announcement's insert ran. Later reads of the list lack it
+        presence.residentDisconnected(closing.connectionId(), closing.subject()).await().atMost(WAIT);
+        AtomicInteger reads = new AtomicInteger();
+        presence.reannounce(stalled, () -> reads.getAndIncrement() == 0 ? all : open).await().atMost(WAIT);
+
+        assertThat(count("select count(*) as n from presence where connection_id = $1", Tuple.of(closing.connectionId())))
+                .as("the closed socket's row").isZero();
+        assertThat(goneSince(closing.subject())).as("the resident whose only socket closed").isNotNull();
+        for (Fanout.Registration r : open) {
+            assertThat(count("select count(*) as n from presence where connection_id = $1", Tuple.of(r.connectionId())))
+                    .as("an open socket's row").isEqualTo(1);
+            assertThat(goneSince(r.subject())).as("the resident of an open socket").isNull();
+        }
         presence.removeNode(stalled).await().atMost(WAIT);
     }
 
