@@ -118,11 +118,13 @@ public class Heartbeat {
             }
             // another node declared this one dead (a long pause); its clients are still here
             Log.warn("This node was taken for dead; announcing its connections again");
-            // a lone other node notified nobody meanwhile (V34); the catching up is not the beat's
-            // to wait for, or a long one would let the row go stale again
+            // a lone other node notified nobody meanwhile (V34), and a close elsewhere may have counted a subject
+            // of these connections gone without seeing them (Presence.backIfConnected): both once the transactions
+            // in progress have ended. Not the beat's to wait for, or a long wait would let the row go stale again
             return presence.reannounce(node.id(), fanout::registrations)
-                    .invoke(() -> catchUp().subscribe().with(done -> { },
-                            e -> failures.record("heartbeat", e, "Catching up after node %s was taken for dead failed", node.id())));
+                    .invoke(announced -> catchUp().chain(() -> presence.backIfConnected(announced)).subscribe().with(done -> { },
+                            e -> failures.record("heartbeat", e, "Catching up after node %s was taken for dead failed", node.id())))
+                    .replaceWithVoid();
         }).onFailure().invoke(e -> failures.record("heartbeat", e, "Heartbeat of node %s failed; the next one retries", node.id()))
                 .onFailure().recoverWithNull();
     }

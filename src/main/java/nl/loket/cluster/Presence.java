@@ -269,9 +269,10 @@ public class Presence {
      * other way round, and should the two meet PostgreSQL ends one of them (the next beat, or the
      * agent's next claim, tries again).
      * Meanwhile a lone other node may have stopped notifying (V34): as after {@link #register},
-     * the caller waits for {@link #othersCaughtUp} and then reads what was missed.
+     * the caller waits for {@link #othersCaughtUp} and then reads what was missed, and then has
+     * {@link #backIfConnected} look at the connections this answers: those announced and still open.
      */
-    public Uni<Void> reannounce(UUID nodeId, Supplier<List<Fanout.Registration>> connections) {
+    public Uni<List<Fanout.Registration>> reannounce(UUID nodeId, Supplier<List<Fanout.Registration>> connections) {
         AtomicReference<List<Fanout.Registration>> announced = new AtomicReference<>(List.of());
         // the time of the beat when the row is ours, which may be a while after this transaction began (a batch in progress)
         return db.tx(tx -> tx.query("insert into node (id) values ($1) on conflict (id) "
@@ -286,17 +287,60 @@ public class Presence {
     }
 
     /**
+     * After an announcement, once every transaction in progress at its commit has ended
+     * ({@link #othersCaughtUp}): a subject with a connection announced here and another on a
+     * node still running, whose other connection closed while the announcement ran, may have
+     * been recorded gone by a close that could not see the announced row yet (its transaction
+     * began before the announcement's commit). Such subjects count as back again, each in turns
+     * with its connects and closes; a close that ended later saw the row and recorded nothing.
+     * One read of who counts as gone, and a transaction per {@link #LEFT_BATCH} of those found
+     * (usually none).
+     */
+    public Uni<Void> backIfConnected(List<Fanout.Registration> announced) {
+        List<UUID> residents = new ArrayList<>();
+        List<UUID> agents = new ArrayList<>();
+        announced.forEach(r -> (RESIDENT.equals(r.kind()) ? residents : agents).add(r.subject()));
+        return conversations.residentsGoneAmong(residents)
+                .chain(goneResidents -> users.agentsGoneAmong(agents).map(goneAgents -> {
+                    List<UUID> gone = new ArrayList<>(goneResidents);
+                    gone.addAll(goneAgents);
+                    return gone;
+                }))
+                .chain(gone -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (int from = 0; from < gone.size(); from += LEFT_BATCH) {
+                        TreeSet<UUID> batch = new TreeSet<>(gone.subList(from, Math.min(gone.size(), from + LEFT_BATCH)));
+                        chain = chain.chain(() -> db.tx(tx -> lockSubjects(tx, batch)
+                                // under the subjects' locks: who has a connection now, as a close would see it
+                                .chain(() -> tx.query("select distinct kind, subject from presence where subject = any($1)",
+                                        Tuple.of(batch.toArray(new UUID[0]))))
+                                .chain(rows -> {
+                                    List<UUID> backResidents = new ArrayList<>();
+                                    List<UUID> backAgents = new ArrayList<>();
+                                    rows.forEach(r -> (RESIDENT.equals(r.getString("kind")) ? backResidents : backAgents)
+                                            .add(r.getUUID("subject")));
+                                    return conversations.residentsBack(tx, backResidents)
+                                            .chain(() -> users.agentsBack(tx, backAgents));
+                                })));
+                    }
+                    return chain;
+                });
+    }
+
+    /**
      * The connections the announcement put back that have closed since it read them. A close
      * recorded before the announcement's insert found no row to delete, and the insert then put
      * one back (and the announcement took its subject for back): the subject would count as
      * connected, and its conversation would never run out of grace. So they are removed once more
      * as a close removes them; a close recorded after the insert already did, and this finds
-     * nothing. (A socket leaves this node's list before its close is recorded.)
+     * nothing. (A socket leaves this node's list before its close is recorded.) Answers the
+     * announced connections that are still open.
      */
-    private Uni<Void> closedMeanwhile(List<Fanout.Registration> announced, List<Fanout.Registration> open) {
+    private Uni<List<Fanout.Registration>> closedMeanwhile(List<Fanout.Registration> announced, List<Fanout.Registration> open) {
         Set<String> stillOpen = new HashSet<>();
         open.forEach(r -> stillOpen.add(r.connectionId()));
         List<Fanout.Registration> closed = announced.stream().filter(r -> !stillOpen.contains(r.connectionId())).toList();
+        List<Fanout.Registration> kept = announced.stream().filter(r -> stillOpen.contains(r.connectionId())).toList();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < closed.size(); from += LEFT_BATCH) {
             List<Fanout.Registration> batch = closed.subList(from, Math.min(closed.size(), from + LEFT_BATCH));
@@ -304,7 +348,7 @@ public class Presence {
             TreeSet<UUID> subjects = new TreeSet<>(batch.stream().map(Fanout.Registration::subject).toList());
             chain = chain.chain(() -> db.tx(tx -> removeConnections(tx, ids, subjects, null)));
         }
-        return chain;
+        return chain.replaceWith(kept);
     }
 
     /** Every connection in one statement: a node with 10,000 announced them one by one, 20,000 round trips in one transaction. */

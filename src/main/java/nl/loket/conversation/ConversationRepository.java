@@ -358,6 +358,17 @@ class ConversationRepository {
 
     // ---- the resident's presence -----------------------------------------------------------
 
+    /** Those of these conversations whose resident counts as gone now. */
+    Uni<List<UUID>> residentsGoneAmong(List<UUID> conversationIds) {
+        return db.query("select id from conversation where id = any($1) and resident_gone_at is not null",
+                        Tuple.of(conversationIds.toArray(new UUID[0])))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getUUID("id")));
+                    return ids;
+                });
+    }
+
     /**
      * The residents of these conversations are connected again (V28's loket_resident_back), in
      * one statement; the events of those who had counted as gone. The rows are taken in

@@ -338,6 +338,14 @@ public class Conversations {
 
     // ---- the resident's presence, recorded by the cluster ---------------------------------------
 
+    /** Those of these conversations whose resident counts as gone now. */
+    public Uni<List<UUID>> residentsGoneAmong(List<UUID> conversationIds) {
+        if (conversationIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return repository.residentsGoneAmong(conversationIds);
+    }
+
     /** The residents of these conversations have a connection again: no grace period runs. */
     public Uni<Void> residentsBack(Db.Tx tx, List<UUID> conversationIds) {
         if (conversationIds.isEmpty()) {

@@ -223,6 +223,19 @@ public class UserRepository {
                 r.getInteger("max_concurrent"));
     }
 
+    /** Those of these agents who count as gone now. */
+    public Uni<List<UUID>> agentsGoneAmong(List<UUID> agentIds) {
+        if (agentIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return db.query("select id from app_user where id = any($1) and gone_at is not null", Tuple.of(agentIds.toArray(new UUID[0])))
+                .map(rows -> {
+                    List<UUID> ids = new java.util.ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getUUID("id")));
+                    return ids;
+                });
+    }
+
     /** The agent has a connection again: no grace period runs. */
     public Uni<Void> agentBack(Db.Tx tx, UUID agentId) {
         tx.signal(new Signal.Agent(agentId));

@@ -197,7 +197,7 @@ class ResidentsLeavingTest {
         Thread.sleep(300);
 
         assertThat(presence.beat(stalled).await().atMost(WAIT)).as("the stalled node's beat").isFalse();
-        CompletableFuture<Void> back = presence.reannounce(stalled, () -> held).subscribeAsCompletionStage();
+        CompletableFuture<Void> back = presence.reannounce(stalled, () -> held).replaceWithVoid().subscribeAsCompletionStage();
         Thread.sleep(300);
         assertThat(back).as("announcing its connections again while a batch of them is being removed").isNotDone();
         commit.complete(null);
@@ -237,23 +237,58 @@ class ResidentsLeavingTest {
         assertThat(presence.removeDeadNodes(SILENT).await().atMost(WAIT)).as("dead nodes removed").isGreaterThanOrEqualTo(1);
         assertThat(count("select count(*) as n from presence where node_id = $1", Tuple.of(stalled))).as("rows of the swept node").isZero();
 
-        Fanout.Registration closing = all.get(0);
-        List<Fanout.Registration> open = all.subList(1, all.size());
-        // the announcement read the node's list with that socket in it; then the socket left the list and its close was
-        // recorded (the first statement below); then the announcement's insert ran. Later reads of the list lack it
-        presence.residentDisconnected(closing.connectionId(), closing.subject()).await().atMost(WAIT);
-        AtomicInteger reads = new AtomicInteger();
-        presence.reannounce(stalled, () -> reads.getAndIncrement() == 0 ? all : open).await().atMost(WAIT);
+        try {
+            Fanout.Registration closing = all.get(0);
+            List<Fanout.Registration> open = all.subList(1, all.size());
+            // the announcement read the node's list with that socket in it; then the socket left the list and its close was
+            // recorded (the first statement below); then the announcement's insert ran. Later reads of the list lack it
+            presence.residentDisconnected(closing.connectionId(), closing.subject()).await().atMost(WAIT);
+            AtomicInteger reads = new AtomicInteger();
+            presence.reannounce(stalled, () -> reads.getAndIncrement() == 0 ? all : open).await().atMost(WAIT);
 
-        assertThat(count("select count(*) as n from presence where connection_id = $1", Tuple.of(closing.connectionId())))
-                .as("the closed socket's row").isZero();
-        assertThat(goneSince(closing.subject())).as("the resident whose only socket closed").isNotNull();
-        for (Fanout.Registration r : open) {
-            assertThat(count("select count(*) as n from presence where connection_id = $1", Tuple.of(r.connectionId())))
-                    .as("an open socket's row").isEqualTo(1);
-            assertThat(goneSince(r.subject())).as("the resident of an open socket").isNull();
+            assertThat(count("select count(*) as n from presence where connection_id = $1", Tuple.of(closing.connectionId())))
+                    .as("the closed socket's row").isZero();
+            assertThat(goneSince(closing.subject())).as("the resident whose only socket closed").isNotNull();
+            for (Fanout.Registration r : open) {
+                assertThat(count("select count(*) as n from presence where connection_id = $1", Tuple.of(r.connectionId())))
+                        .as("an open socket's row").isEqualTo(1);
+                assertThat(goneSince(r.subject())).as("the resident of an open socket").isNull();
+            }
+        } finally {
+            // a failure here must not leave a silent node behind for the next test's sweep
+            presence.removeNode(stalled).await().atMost(WAIT);
         }
-        presence.removeNode(stalled).await().atMost(WAIT);
+    }
+
+    /**
+     * A resident with a tab on a node taken for dead and another on a running node, whose second
+     * tab closes while the first node announces its connections again: that close began before
+     * the announcement's commit, saw no row of theirs, and recorded them gone. Once the
+     * transactions of that moment have ended the announcing node looks again: a resident whose
+     * announced tab is still open is back; one whose announced tab has closed since stays gone.
+     */
+    @Test
+    void aResidentRecordedGoneByACloseElsewhereDuringTheAnnouncementIsBackAfterIt() throws Exception {
+        List<UUID> ids = conversations(2);
+        UUID stalled = nodeWith(ids);
+        try {
+            List<Fanout.Registration> announced = new ArrayList<>();
+            db.query("select connection_id, subject from presence where node_id = $1", Tuple.of(stalled)).await().atMost(WAIT)
+                    .forEach(r -> announced.add(new Fanout.Registration(r.getString("connection_id"), Presence.RESIDENT, r.getUUID("subject"))));
+            // what the race leaves behind: the announced rows are there, and the close elsewhere recorded both residents gone
+            db.query("update conversation set resident_gone_at = now() where id = any($1)", Tuple.of(ids.toArray(new UUID[0])))
+                    .await().atMost(WAIT);
+            // and the second resident's announced tab has closed since, as a close removes it
+            Fanout.Registration closed = announced.stream().filter(r -> r.subject().equals(ids.get(1))).findFirst().orElseThrow();
+            presence.residentDisconnected(closed.connectionId(), closed.subject()).await().atMost(WAIT);
+
+            presence.backIfConnected(announced).await().atMost(WAIT);
+
+            assertThat(goneSince(ids.get(0))).as("the resident whose announced tab is open").isNull();
+            assertThat(goneSince(ids.get(1))).as("the resident whose tabs have all closed").isNotNull();
+        } finally {
+            presence.removeNode(stalled).await().atMost(WAIT);
+        }
     }
 
     /**
