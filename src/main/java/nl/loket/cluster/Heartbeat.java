@@ -130,8 +130,10 @@ public class Heartbeat {
     }
 
     /**
-     * Records a beat's figures; a beat that came later than half of dead-after is logged with
-     * where its time went, before the other nodes would take this node for dead.
+     * Records a beat's figures. A beat that came later than half of dead-after, and later than
+     * two beats and a second (a beat missed: the scheduler looks at its triggers once a second, so
+     * a gap of a beat and a second is normal), is logged with where its time went: with
+     * production's 2 s and 10 s, from 5 s on, before the other nodes would take this node for dead.
      */
     private void beaten(long sent, long lateNanos) {
         long now = System.nanoTime();
@@ -145,7 +147,8 @@ public class Heartbeat {
         // the gap also of a beat that found this node declared dead: how long it was silent
         long since = now - last;
         gap.record(since, TimeUnit.NANOSECONDS);
-        if (since > config.cluster().deadAfter().toNanos() / 2) {
+        long warnAfter = Math.max(config.cluster().deadAfter().toNanos() / 2, 2 * config.cluster().heartbeat().toNanos() + 1_000_000_000L);
+        if (since > warnAfter) {
             Log.warnf("Heartbeat of node %s came %d ms after the one before (its start %d ms late, its statement %d ms); "
                             + "other nodes take a node for dead after %d ms", node.id(), since / 1_000_000, lateNanos / 1_000_000,
                     took / 1_000_000, config.cluster().deadAfter().toMillis());

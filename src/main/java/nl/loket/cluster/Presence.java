@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -241,23 +242,33 @@ public class Presence {
      * table, and each is held for one short transaction.
      */
     private Uni<Void> inBatches(UUID nodeId, Removal removal) {
-        return db.query("select connection_id, subject from presence where node_id = $1 order by connection_id", Tuple.of(nodeId))
+        return db.query("select connection_id, kind, subject from presence where node_id = $1 order by connection_id", Tuple.of(nodeId))
                 .chain(rows -> {
-                    List<String> connectionIds = new ArrayList<>();
-                    List<UUID> subjects = new ArrayList<>();
-                    rows.forEach(r -> {
-                        connectionIds.add(r.getString("connection_id"));
-                        subjects.add(r.getUUID("subject"));
-                    });
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (int from = 0; from < connectionIds.size(); from += LEFT_BATCH) {
-                        int to = Math.min(connectionIds.size(), from + LEFT_BATCH);
-                        List<String> ids = connectionIds.subList(from, to);
-                        TreeSet<UUID> theirs = new TreeSet<>(subjects.subList(from, to));
-                        chain = chain.chain(() -> db.tx(tx -> removal.remove(tx, ids, theirs)));
-                    }
-                    return chain;
+                    List<Fanout.Registration> connections = new ArrayList<>();
+                    rows.forEach(r -> connections.add(new Fanout.Registration(r.getString("connection_id"), r.getString("kind"),
+                            r.getUUID("subject"))));
+                    return perBatch(connections, batch -> db.tx(tx -> removal.remove(tx, ids(batch), subjects(batch))));
                 });
+    }
+
+    /** {@code batch} for each {@link #LEFT_BATCH} of the items, one after another. */
+    private static <T> Uni<Void> perBatch(List<T> items, Function<List<T>, Uni<Void>> batch) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < items.size(); from += LEFT_BATCH) {
+            List<T> part = items.subList(from, Math.min(items.size(), from + LEFT_BATCH));
+            chain = chain.chain(() -> batch.apply(part));
+        }
+        return chain;
+    }
+
+    private static List<String> ids(List<Fanout.Registration> connections) {
+        return connections.stream().map(Fanout.Registration::connectionId).toList();
+    }
+
+    private static TreeSet<UUID> subjects(List<Fanout.Registration> connections) {
+        TreeSet<UUID> subjects = new TreeSet<>();
+        connections.forEach(c -> subjects.add(c.subject()));
+        return subjects;
     }
 
     /**
@@ -306,25 +317,16 @@ public class Presence {
                     gone.addAll(goneAgents);
                     return gone;
                 }))
-                .chain(gone -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (int from = 0; from < gone.size(); from += LEFT_BATCH) {
-                        TreeSet<UUID> batch = new TreeSet<>(gone.subList(from, Math.min(gone.size(), from + LEFT_BATCH)));
-                        chain = chain.chain(() -> db.tx(tx -> lockSubjects(tx, batch)
-                                // under the subjects' locks: who has a connection now, as a close would see it
-                                .chain(() -> tx.query("select distinct kind, subject from presence where subject = any($1)",
-                                        Tuple.of(batch.toArray(new UUID[0]))))
-                                .chain(rows -> {
-                                    List<UUID> backResidents = new ArrayList<>();
-                                    List<UUID> backAgents = new ArrayList<>();
-                                    rows.forEach(r -> (RESIDENT.equals(r.getString("kind")) ? backResidents : backAgents)
-                                            .add(r.getUUID("subject")));
-                                    return conversations.residentsBack(tx, backResidents)
-                                            .chain(() -> users.agentsBack(tx, backAgents));
-                                })));
-                    }
-                    return chain;
-                });
+                .chain(gone -> perBatch(gone, batch -> db.tx(tx -> lockSubjects(tx, batch)
+                        // under the subjects' locks: who has a connection now, as a close would see it
+                        .chain(() -> tx.query("select distinct kind, subject from presence where subject = any($1)",
+                                Tuple.of(batch.toArray(new UUID[0]))))
+                        .chain(rows -> {
+                            List<UUID> backResidents = new ArrayList<>();
+                            List<UUID> backAgents = new ArrayList<>();
+                            rows.forEach(r -> (RESIDENT.equals(r.getString("kind")) ? backResidents : backAgents).add(r.getUUID("subject")));
+                            return conversations.residentsBack(tx, backResidents).chain(() -> users.agentsBack(tx, backAgents));
+                        }))));
     }
 
     /**
@@ -341,14 +343,7 @@ public class Presence {
         open.forEach(r -> stillOpen.add(r.connectionId()));
         List<Fanout.Registration> closed = announced.stream().filter(r -> !stillOpen.contains(r.connectionId())).toList();
         List<Fanout.Registration> kept = announced.stream().filter(r -> stillOpen.contains(r.connectionId())).toList();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < closed.size(); from += LEFT_BATCH) {
-            List<Fanout.Registration> batch = closed.subList(from, Math.min(closed.size(), from + LEFT_BATCH));
-            List<String> ids = batch.stream().map(Fanout.Registration::connectionId).toList();
-            TreeSet<UUID> subjects = new TreeSet<>(batch.stream().map(Fanout.Registration::subject).toList());
-            chain = chain.chain(() -> db.tx(tx -> removeConnections(tx, ids, subjects, null)));
-        }
-        return chain.replaceWith(kept);
+        return perBatch(closed, batch -> db.tx(tx -> removeConnections(tx, ids(batch), subjects(batch), null))).replaceWith(kept);
     }
 
     /** Every connection in one statement: a node with 10,000 announced them one by one, 20,000 round trips in one transaction. */

@@ -230,7 +230,7 @@ public class UserRepository {
         }
         return db.query("select id from app_user where id = any($1) and gone_at is not null", Tuple.of(agentIds.toArray(new UUID[0])))
                 .map(rows -> {
-                    List<UUID> ids = new java.util.ArrayList<>();
+                    List<UUID> ids = new ArrayList<>();
                     rows.forEach(r -> ids.add(r.getUUID("id")));
                     return ids;
                 });
