@@ -1298,6 +1298,12 @@ class HotPathBenchIT {
         /** Loket's /q/metrics on its management port; null for the relay. */
         URI metrics;
 
+        /** Loket's /q/metrics as it reads now. */
+        String metricsText() throws Exception {
+            return http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        }
+
         /**
          * The timers of Loket's two pools now (shared, then chat), and of its messages' line (the
          * wait for a chat connection to take a message, and messages per statement); empty when
@@ -1309,8 +1315,7 @@ class HotPathBenchIT {
                 return pools;
             }
             try {
-                String text = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                String text = metricsText();
                 for (String name : List.of("__vertx.DEFAULT", "loket-chat")) {
                     PoolTimes times = PoolTimes.parse(text, name);
                     if (times != null) {
@@ -1337,8 +1342,7 @@ class HotPathBenchIT {
                 return "";
             }
             try {
-                String text = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                String text = metricsText();
                 List<String> out = new ArrayList<>();
                 for (String figure : List.of("gap", "delay", "statement")) {
                     Matcher m = Pattern.compile("^loket_cluster_heartbeat_" + figure + "_seconds_max(?:\\{[^}]*\\})? (\\S+)$",

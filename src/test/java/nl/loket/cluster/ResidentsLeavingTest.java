@@ -183,11 +183,8 @@ class ResidentsLeavingTest {
     void aStalledNodeThatBeatsWhileItIsSweptKeepsItsConnectionsAndNobodyCountsAsGone() throws Exception {
         List<UUID> ids = conversations(Presence.LEFT_BATCH + 6);
         UUID stalled = nodeWith(ids);
-        List<Fanout.Registration> held = new ArrayList<>();
         // in the order the sweep takes them: the first is in its first batch
-        db.query("select connection_id, subject from presence where node_id = $1 order by connection_id", Tuple.of(stalled))
-                .await().atMost(WAIT)
-                .forEach(r -> held.add(new Fanout.Registration(r.getString("connection_id"), Presence.RESIDENT, r.getUUID("subject"))));
+        List<Fanout.Registration> held = registrations(stalled);
         CompletableFuture<Void> inProgress = new CompletableFuture<>();
         CompletableFuture<Void> commit = new CompletableFuture<>();
         CompletableFuture<Boolean> reconnected = heldReconnect(UUID.randomUUID().toString(), held.get(0).subject(), inProgress, commit);
@@ -229,10 +226,7 @@ class ResidentsLeavingTest {
     void aSocketThatClosesWhileItsNodeAnnouncesItsConnectionsAgainDoesNotStayConnected() throws Exception {
         List<UUID> ids = conversations(3);
         UUID stalled = nodeWith(ids);
-        List<Fanout.Registration> all = new ArrayList<>();
-        db.query("select connection_id, subject from presence where node_id = $1 order by connection_id", Tuple.of(stalled))
-                .await().atMost(WAIT)
-                .forEach(r -> all.add(new Fanout.Registration(r.getString("connection_id"), Presence.RESIDENT, r.getUUID("subject"))));
+        List<Fanout.Registration> all = registrations(stalled);
         silentSince(stalled);
         assertThat(presence.removeDeadNodes(SILENT).await().atMost(WAIT)).as("dead nodes removed").isGreaterThanOrEqualTo(1);
         assertThat(count("select count(*) as n from presence where node_id = $1", Tuple.of(stalled))).as("rows of the swept node").isZero();
@@ -272,9 +266,7 @@ class ResidentsLeavingTest {
         List<UUID> ids = conversations(2);
         UUID stalled = nodeWith(ids);
         try {
-            List<Fanout.Registration> announced = new ArrayList<>();
-            db.query("select connection_id, subject from presence where node_id = $1", Tuple.of(stalled)).await().atMost(WAIT)
-                    .forEach(r -> announced.add(new Fanout.Registration(r.getString("connection_id"), Presence.RESIDENT, r.getUUID("subject"))));
+            List<Fanout.Registration> announced = registrations(stalled);
             // what the race leaves behind: the announced rows are there, and the close elsewhere recorded both residents gone
             db.query("update conversation set resident_gone_at = now() where id = any($1)", Tuple.of(ids.toArray(new UUID[0])))
                     .await().atMost(WAIT);
@@ -313,6 +305,15 @@ class ResidentsLeavingTest {
             db.query("update presence set node_id = $2 where connection_id = $1", Tuple.of(connect(id), other)).await().atMost(WAIT);
         }
         return other;
+    }
+
+    /** The node's residents' connections as its own list holds them, in the order a sweep takes them. */
+    private List<Fanout.Registration> registrations(UUID nodeId) {
+        List<Fanout.Registration> connections = new ArrayList<>();
+        db.query("select connection_id, subject from presence where node_id = $1 order by connection_id", Tuple.of(nodeId))
+                .await().atMost(WAIT)
+                .forEach(r -> connections.add(new Fanout.Registration(r.getString("connection_id"), Presence.RESIDENT, r.getUUID("subject"))));
+        return connections;
     }
 
     /** A resident's reconnect as the socket's open does it (V33), its commit held back until {@code commit} completes. */
