@@ -3,6 +3,7 @@ package nl.loket.cluster;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import nl.loket.conversation.ConversationEvent;
+import nl.loket.platform.SetMaps;
 import nl.loket.platform.Signal;
 
 import java.util.Collections;
@@ -47,27 +48,21 @@ public class Fanout {
 
     public void addAgent(String connectionId, AgentFollower agent) {
         registrations.put(connectionId, new Registration(connectionId, Presence.AGENT, agent.agentId()));
-        byAgent.computeIfAbsent(agent.agentId(), k -> ConcurrentHashMap.newKeySet()).add(agent);
+        SetMaps.add(byAgent, agent.agentId(), agent);
     }
 
     public void removeAgent(String connectionId, AgentFollower agent) {
         registrations.remove(connectionId);
-        byAgent.computeIfPresent(agent.agentId(), (k, set) -> {
-            set.remove(agent);
-            return set.isEmpty() ? null : set;
-        });
+        SetMaps.remove(byAgent, agent.agentId(), agent);
     }
 
     /** From now on the follower hears every change of the conversation. */
     public void follow(UUID conversationId, Follower follower) {
-        byConversation.computeIfAbsent(conversationId, k -> ConcurrentHashMap.newKeySet()).add(follower);
+        SetMaps.add(byConversation, conversationId, follower);
     }
 
     public void unfollow(UUID conversationId, Follower follower) {
-        byConversation.computeIfPresent(conversationId, (k, set) -> {
-            set.remove(follower);
-            return set.isEmpty() ? null : set;
-        });
+        SetMaps.remove(byConversation, conversationId, follower);
     }
 
     /** Whether any connection on this node follows the conversation as its resident. */

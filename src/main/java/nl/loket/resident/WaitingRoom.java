@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import nl.loket.conversation.Conversations;
 import nl.loket.platform.Beat;
 import nl.loket.platform.Failures;
+import nl.loket.platform.SetMaps;
 import nl.loket.platform.Signal;
 import nl.loket.queue.QueueService;
 import nl.loket.queue.QueueSnapshot;
@@ -194,10 +195,7 @@ public class WaitingRoom {
     void left(ResidentSession session) {
         Seat seat = seats.remove(session);
         if (seat != null) {
-            waiting.computeIfPresent(seat.topic(), (k, set) -> {
-                set.remove(session);
-                return set.isEmpty() ? null : set;
-            });
+            SetMaps.remove(waiting, seat.topic(), session);
         }
     }
 
@@ -208,12 +206,9 @@ public class WaitingRoom {
     private void enter(ResidentSession session, String topic, int position) {
         Seat before = seats.put(session, new Seat(topic, position));
         if (before != null && !before.topic().equals(topic)) {
-            waiting.computeIfPresent(before.topic(), (k, set) -> {
-                set.remove(session);
-                return set.isEmpty() ? null : set;
-            });
+            SetMaps.remove(waiting, before.topic(), session);
         }
-        waiting.computeIfAbsent(topic, k -> ConcurrentHashMap.newKeySet()).add(session);
+        SetMaps.add(waiting, topic, session);
     }
 
     private Place place(Optional<Topic> topic, QueueSnapshot snapshot, int position, Instant now) {
