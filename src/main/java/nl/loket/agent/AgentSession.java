@@ -418,7 +418,8 @@ final class AgentSession implements AgentFollower {
             Out.TopicBoard x = a.topics().get(i);
             Out.TopicBoard y = b.topics().get(i);
             if (!x.id().equals(y.id()) || x.waiting() != y.waiting() || x.agentsAvailable() != y.agentsAvailable()
-                    || x.callbacksOpen() != y.callbacksOpen()
+                    || x.callbacksOpen() != y.callbacksOpen() || x.agentsAway() != y.agentsAway()
+                    || x.agentsAtCapacity() != y.agentsAtCapacity()
                     || !Objects.equals(x.estimatedWaitSeconds(), y.estimatedWaitSeconds())) {
                 return false;
             }

@@ -86,4 +86,27 @@ class CapacityReadTest {
             assertThat(row.getInteger("agentsAvailable")).isEqualTo(1);
         }
     }
+
+    @Test
+    void theBoardShowsAnAwayAgentLeavingThoughNothingElseChanged() {
+        String topic = TestTopics.create();
+        // an agent of the topic alone: their board has that topic only, which nothing else changes meanwhile
+        Api.Agent olga = Api.agent("Olga", List.of(topic), 2);
+        Api.Agent xander = Api.agent("Xander", List.of(topic), 2);
+        try (WsClient board = WsClient.connect(base, "/ws/agent", olga.token())) {
+            board.next("hello");
+            WsClient x = WsClient.connect(base, "/ws/agent", xander.token());
+            x.next("hello");
+            x.send(frame("status", "status", "away"));
+            board.next(f -> "queues".equals(f.getString("type")) && row(f, topic).getInteger("agentsAway") == 1);
+            x.close();
+            // only agentsAway changes (waiting, available, estimate as they were): a board compared without it kept 1
+            board.next(f -> "queues".equals(f.getString("type")) && row(f, topic).getInteger("agentsAway") == 0);
+        }
+    }
+
+    private static JsonObject row(JsonObject queues, String topic) {
+        return queues.getJsonArray("topics").stream().map(JsonObject.class::cast).filter(t -> topic.equals(t.getString("id")))
+                .findFirst().orElseThrow();
+    }
 }
