@@ -250,7 +250,8 @@ public class CallbackService {
      * ({@code withRepeats}); a resident cancels only their own submission, and when that was the
      * open request its oldest repeat takes its place, with its priority and claim.
      */
-    public Uni<Void> cancel(UUID id, String reason, boolean withRepeats, ReadScope scope) {
+    public Uni<Void> cancel(UUID id, String typedReason, boolean withRepeats, ReadScope scope) {
+        String reason = privacy.clean(typedReason); // typed by a resident or staff: no BSN or IBAN kept, as in every other text
         return db.tx(tx -> tx.query("select state, topic, claimed_by, claimed_at, next_attempt_at, priority_at, " + inScope(2)
                         + " as in_scope from callback_request r where id = $1 for update", Tuple.of(id, scope.agentOrNull()))
                 .chain(rows -> {

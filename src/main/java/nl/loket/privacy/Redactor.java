@@ -29,9 +29,14 @@ public final class Redactor {
      */
     private static final Pattern BSN = Pattern.compile("(?<![0-9])[0-9](?:[" + SEPARATORS + "]{0,3}[0-9]){8}(?![0-9])");
 
-    /** Country code, check digits, then 11–30 letters/digits, compact or in groups of four. */
-    private static final Pattern IBAN = Pattern.compile(
-            "(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])");
+    /**
+     * Country code, check digits, then 11–30 letters/digits: compact, in groups of four, or with
+     * up to three of the separators above between any two characters, as for a BSN
+     * ("NL91 ABNA 0417 1643 00", "NL91-ABNA-0417-1643-00", a non-breaking space pasted from a bank's page).
+     */
+    private static final Pattern IBAN = Pattern.compile("(?<![A-Za-z0-9])[A-Za-z][" + SEPARATORS + "]{0,3}[A-Za-z]["
+            + SEPARATORS + "]{0,3}[0-9][" + SEPARATORS + "]{0,3}[0-9](?:[" + SEPARATORS + "]{0,3}[A-Za-z0-9]){11,30}(?![A-Za-z0-9])");
+    private static final Pattern SEPARATOR = Pattern.compile("[" + SEPARATORS + "]");
 
     /** The redacted text and what was removed. */
     public record Result(String text, int bsns, int ibans) {
@@ -48,7 +53,8 @@ public final class Redactor {
             return new Result(text, 0, 0);
         }
         int[] ibans = {0};
-        String withoutIbans = replace(IBAN, text, candidate -> {
+        // a candidate that fails its check may have begun a word early ("ab 12 NL91 ABNA …"): the search goes on inside it
+        String withoutIbans = replace(IBAN, text, true, candidate -> {
             String end = validIbanPrefix(candidate);
             if (end == null) {
                 return null;
@@ -57,7 +63,7 @@ public final class Redactor {
             return IBAN_REPLACEMENT + candidate.substring(end.length());
         });
         int[] bsns = {0};
-        String withoutBsns = replace(BSN, withoutIbans, candidate -> {
+        String withoutBsns = replace(BSN, withoutIbans, false, candidate -> {
             if (!isBsn(candidate.replaceAll("[^0-9]", ""))) {
                 return null;
             }
@@ -73,11 +79,11 @@ public final class Redactor {
      */
     private static String validIbanPrefix(String candidate) {
         for (int end = candidate.length(); end >= 15; end--) {
-            if (end < candidate.length() && candidate.charAt(end) != ' ') {
+            if (end < candidate.length() && !SEPARATOR.matcher(candidate.substring(end, end + 1)).matches()) {
                 continue;
             }
             String part = candidate.substring(0, end);
-            String compact = part.replace(" ", "").toUpperCase(Locale.ROOT);
+            String compact = SEPARATOR.matcher(part).replaceAll("").toUpperCase(Locale.ROOT);
             try {
                 IbanUtil.validate(compact);
                 return part;
@@ -105,15 +111,23 @@ public final class Redactor {
         String apply(String match);
     }
 
-    private static String replace(Pattern pattern, String text, Replacement replacement) {
+    /**
+     * Every match the replacement takes (null: not taken). With {@code inside}, the search after a
+     * match not taken goes on from its second character, else from its end.
+     */
+    private static String replace(Pattern pattern, String text, boolean inside, Replacement replacement) {
         Matcher m = pattern.matcher(text);
         StringBuilder out = new StringBuilder();
         int last = 0;
-        while (m.find()) {
+        int from = 0;
+        while (from < text.length() && m.find(from)) {
             String r = replacement.apply(m.group());
             if (r != null) {
                 out.append(text, last, m.start()).append(r);
                 last = m.end();
+                from = m.end();
+            } else {
+                from = inside ? m.start() + 1 : m.end();
             }
         }
         return last == 0 ? text : out.append(text.substring(last)).toString();

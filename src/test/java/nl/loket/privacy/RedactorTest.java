@@ -31,6 +31,15 @@ class RedactorTest {
                 "111/222/333", "111_222_333", "111 - 222 - 333", "1 1 1 2 2 2 3 3 3")) {
             assertThat(Redactor.redact("bsn: " + written + ".").text()).as(written).isEqualTo("bsn: [BSN verwijderd].");
         }
+        // an IBAN as people paste or type it: any of those separators between its characters
+        for (String written : List.of("NL91\u00a0ABNA\u00a00417\u00a01643\u00a000", "NL91\tABNA\t0417\t1643\t00",
+                "NL91-ABNA-0417-1643-00", "NL91.ABNA.0417.1643.00", "NL91  ABNA  0417  1643  00", "NL 91 ABNA 0417 1643 00",
+                "nl91 abna 041 716 4300")) {
+            assertThat(Redactor.redact("iban: " + written + ", graag.").text()).as(written).isEqualTo("iban: [IBAN verwijderd], graag.");
+        }
+        // a word and a number before it that look like an IBAN's start do not hide it
+        assertThat(Redactor.redact("ab 12 NL91ABNA0417164300").text()).isEqualTo("ab 12 [IBAN verwijderd]");
+        assertThat(Redactor.redact("AB12 NL91 ABNA 0417 1643 00 ok").text()).isEqualTo("AB12 [IBAN verwijderd] ok");
         // four separators or a line break keep numbers apart; a date is no BSN
         assertThat(Redactor.redact("111    222333").redacted()).isFalse();
         assertThat(Redactor.redact("111\n222\n333").redacted()).isFalse();
@@ -91,6 +100,22 @@ class RedactorTest {
         assertThat(r.text()).doesNotContain(written).contains(Redactor.IBAN_REPLACEMENT);
         assertThat(r.ibans()).isEqualTo(1);
         assertThat(r.text()).startsWith(before).endsWith(after);
+    }
+
+    @Property
+    void aValidIbanWithAnySeparatorsBetweenItsGroupsIsRemoved(@ForAll("ibans") Iban iban, @ForAll("separatorRuns") List<String> runs,
+                                                            @ForAll("words") String before, @ForAll("words") String after) {
+        String compact = iban.toString();
+        StringBuilder written = new StringBuilder();
+        for (int i = 0; i < compact.length(); i += 4) {
+            written.append(compact, i, Math.min(compact.length(), i + 4));
+            if (i + 4 < compact.length()) {
+                written.append(runs.get(i / 4 % runs.size()));
+            }
+        }
+        Redactor.Result r = Redactor.redact(before + " " + written + " " + after);
+        assertThat(r.ibans()).as(written.toString()).isEqualTo(1);
+        assertThat(r.text()).startsWith(before).endsWith(after).doesNotContain(compact.substring(4, 8));
     }
 
     @Property

@@ -52,6 +52,18 @@ class PersonalDataGapsTest {
     }
 
     @Test
+    void aTypedCancelReasonKeepsNoBsnOrIban() {
+        String topic = TestTopics.create(db);
+        JsonObject byResident = new JsonObject(given().contentType(ContentType.JSON)
+                .body(Map.of("topic", topic, "phone", "0612340030", "name", "Els")).post("/api/v1/callbacks").asString());
+        given().auth().oauth2(byResident.getString("token")).contentType(ContentType.JSON)
+                .body(Map.of("reason", "Al geregeld, mijn BSN is 111222333 en rekening NL91 ABNA 0417 1643 00"))
+                .delete("/api/v1/callbacks/" + byResident.getString("id")).then().statusCode(204);
+        assertThat(row(byResident.getString("id")).getString("cancel_reason"))
+                .isEqualTo("Al geregeld, mijn BSN is [BSN verwijderd] en rekening [IBAN verwijderd]");
+    }
+
+    @Test
     void retentionEndsCallbacksNobodyEndedAndPurgesTypedCancelReasonsAndLoginFailures() {
         String topic = TestTopics.create(db);
         String agent = Api.agent("Rik", List.of(topic), 3).token();
