@@ -58,6 +58,13 @@ public class WaitingRoom {
     static final long TICK_MILLIS = 200;
     /** How many residents a tick hands their place to in one go on its event loop. */
     static final int SLICE = 200;
+    /**
+     * How often, at least, every waiting resident's estimate and offer are worked out again
+     * though nothing was signalled: an offer's reason can start to hold with time alone (the topic
+     * closes, or will before they are served; a capacity flag runs out). A resident hears only
+     * what changed, so a quiet queue costs one comparison per resident.
+     */
+    static final long REESTIMATE_MILLIS = 5000;
 
     /** Where a waiting resident stands: position, estimated wait (null: unknown) and the callback offer's reason (or null). */
     public record Place(int position, Integer estimatedWaitSeconds, String offer) {
@@ -86,6 +93,7 @@ public class WaitingRoom {
     private final ConcurrentHashMap<UUID, Fresh> fresh = new ConcurrentHashMap<>();
     private long freshSweptAt = System.nanoTime();
     private long timer = -1;
+    private long reestimatedAt = System.nanoTime();
 
     /** How long a place told at creation waits for its resident's first connect. */
     static final long FRESH_NANOS = 60_000_000_000L;
@@ -240,6 +248,10 @@ public class WaitingRoom {
 
     private void tick() {
         sweepFresh();
+        if (System.nanoTime() - reestimatedAt > REESTIMATE_MILLIS * 1_000_000) {
+            reestimatedAt = System.nanoTime();
+            estimatesDirty.set(true);
+        }
         if ((dirty.isEmpty() && !allDirty.get() && !estimatesDirty.get()) || waiting.isEmpty()) {
             return;
         }

@@ -22,6 +22,11 @@ public record OpeningHours(Map<DayOfWeek, List<Period>> week, Set<LocalDate> clo
     public record Period(LocalTime from, LocalTime to) {
     }
 
+    /** A time as an administrator writes it: "HH:mm" or "HH:mm:ss", and "24:00" for the end of the day. */
+    public static LocalTime time(String written) {
+        return "24:00".equals(written) || "24:00:00".equals(written) ? LocalTime.MAX : LocalTime.parse(written);
+    }
+
     public boolean isOpen(Instant at) {
         ZonedDateTime local = at.atZone(ZONE);
         if (closedDates.contains(local.toLocalDate())) {
@@ -68,8 +73,29 @@ public record OpeningHours(Map<DayOfWeek, List<Period>> week, Set<LocalDate> clo
         return Optional.empty();
     }
 
-    /** When the current open period ends, if the topic is open at {@code at}. */
+    /**
+     * When the topic closes, if it is open at {@code at}: the end of the current period, or of the
+     * ones that follow on from it (a period that starts where this one ends or before, the next
+     * day's from 00:00 after one to "24:00"), at most two weeks ahead. Two periods that touch are
+     * not a closing: a resident is not offered a callback because the day is written in two parts.
+     */
     public Optional<Instant> closingTime(Instant at) {
+        Optional<Instant> end = endOfPeriodsAt(at);
+        for (int step = 0; end.isPresent() && step < 14 * 8; step++) {
+            Instant e = end.get();
+            // a period to "24:00" ends on the day's last nanosecond: the next day's 00:00 follows on
+            Instant probe = e.atZone(ZONE).toLocalTime().equals(LocalTime.MAX) ? e.plusNanos(1) : e;
+            Optional<Instant> next = endOfPeriodsAt(probe);
+            if (next.isEmpty() || !next.get().isAfter(e)) {
+                break;
+            }
+            end = next;
+        }
+        return end;
+    }
+
+    /** The latest end of the periods that hold {@code at}, if any does (and the day is not closed). */
+    private Optional<Instant> endOfPeriodsAt(Instant at) {
         if (!isOpen(at)) {
             return Optional.empty();
         }
@@ -78,6 +104,6 @@ public record OpeningHours(Map<DayOfWeek, List<Period>> week, Set<LocalDate> clo
         return week.getOrDefault(local.getDayOfWeek(), List.of()).stream()
                 .filter(p -> !time.isBefore(p.from()) && time.isBefore(p.to()))
                 .map(p -> local.toLocalDate().atTime(p.to()).atZone(ZONE).toInstant())
-                .findFirst();
+                .max(Instant::compareTo);
     }
 }

@@ -30,7 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,12 +153,12 @@ public class TopicAdminResource {
             JsonArray list = new JsonArray();
             for (List<String> p : periods == null ? List.<List<String>>of() : periods) {
                 try {
-                    if (p == null || p.size() != 2 || !LocalTime.parse(p.get(0)).isBefore(LocalTime.parse(p.get(1)))) {
+                    if (p == null || p.size() != 2 || !OpeningHours.time(p.get(0)).isBefore(OpeningHours.time(p.get(1)))) {
                         throw new DateTimeParseException("order", String.valueOf(p), 0);
                     }
                     list.add(new JsonArray().add(p.get(0)).add(p.get(1)));
                 } catch (DateTimeParseException e) {
-                    errors.add(new Problem.FieldError(field, "elke periode is [\"HH:mm\",\"HH:mm\"], begin voor eind / each period is [\"HH:mm\",\"HH:mm\"], start before end"));
+                    errors.add(new Problem.FieldError(field, "elke periode is [\"HH:mm\",\"HH:mm\"] (eind uiterlijk 24:00), begin voor eind / each period is [\"HH:mm\",\"HH:mm\"] (end at most 24:00), start before end"));
                 }
             }
             hours.put(day, list);

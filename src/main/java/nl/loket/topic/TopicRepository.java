@@ -10,7 +10,6 @@ import nl.loket.platform.Db;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -62,7 +61,7 @@ public class TopicRepository {
             List<OpeningHours.Period> list = new ArrayList<>();
             for (int i = 0; i < periods.size(); i++) {
                 JsonArray p = periods.getJsonArray(i);
-                list.add(new OpeningHours.Period(LocalTime.parse(p.getString(0)), LocalTime.parse(p.getString(1))));
+                list.add(new OpeningHours.Period(OpeningHours.time(p.getString(0)), OpeningHours.time(p.getString(1))));
             }
             week.put(day, list);
         }

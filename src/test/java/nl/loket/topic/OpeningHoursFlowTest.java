@@ -15,6 +15,7 @@ import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -24,6 +25,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static nl.loket.Api.frame;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -90,6 +92,30 @@ class OpeningHoursFlowTest {
             try (WsClient resident = WsClient.connect(base, "/ws/resident/" + started.getString("id"), started.getString("token"))) {
                 resident.next("state");
                 assertThat(resident.next("callback_offer").getString("reason")).isEqualTo("closing");
+            }
+        }
+    }
+
+    @Test
+    void aWaitingResidentHearsTheTopicCloseThoughNothingElseHappens() {
+        String topic = TestTopics.create(db);
+        ZonedDateTime now = ZonedDateTime.now(OpeningHours.ZONE);
+        assumeTrue(now.toLocalTime().isBefore(LocalTime.of(23, 59)), "the topic must close today");
+        LocalTime until = now.toLocalTime().plusSeconds(8);
+        String day = now.getDayOfWeek().name().substring(0, 3).toLowerCase();
+        hours(topic, "{\"" + day + "\":[[\"00:00\",\"" + until.format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "\"]]}");
+
+        Api.Agent agent = Api.agent("Piet", List.of(topic), 1);
+        try (WsClient ws = WsClient.connect(base, "/ws/agent", agent.token())) {
+            ws.next("hello");
+            // first in line, a free agent: no reason to offer a callback until the topic closes
+            JsonObject started = Api.start(topic, null);
+            try (WsClient resident = WsClient.connect(base, "/ws/resident/" + started.getString("id"), started.getString("token"))) {
+                assertThat(resident.next("state").getInteger("position")).isEqualTo(1);
+                assertThat(resident.frames("callback_offer")).isEmpty();
+                // nothing is signalled when the clock passes closing time: before, only a new connection heard the offer
+                assertThat(resident.next(f -> "callback_offer".equals(f.getString("type")), Duration.ofSeconds(25))
+                        .getString("reason")).isEqualTo("closing");
             }
         }
     }

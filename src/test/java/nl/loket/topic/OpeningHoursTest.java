@@ -57,6 +57,47 @@ class OpeningHoursTest {
     }
 
     @Test
+    void periodsThatTouchOrOverlapCloseOnlyAtTheirLastEnd() {
+        Map<DayOfWeek, List<OpeningHours.Period>> week = new EnumMap<>(DayOfWeek.class);
+        week.put(DayOfWeek.MONDAY, List.of(new OpeningHours.Period(LocalTime.of(8, 30), LocalTime.of(12, 0)),
+                new OpeningHours.Period(LocalTime.of(12, 0), LocalTime.of(14, 0)),
+                new OpeningHours.Period(LocalTime.of(13, 0), LocalTime.of(17, 0)),
+                new OpeningHours.Period(LocalTime.of(19, 0), LocalTime.of(21, 0))));
+        OpeningHours hours = new OpeningHours(week, Set.of());
+        // Monday 30 November 2026, 11:55 CET: open on until 17:00, not "closing" at 12:00
+        assertThat(hours.closingTime(Instant.parse("2026-11-30T10:55:00Z"))).contains(Instant.parse("2026-11-30T16:00:00Z"));
+        // a gap closes: 17:00 to 19:00
+        assertThat(hours.closingTime(Instant.parse("2026-11-30T18:30:00Z"))).contains(Instant.parse("2026-11-30T20:00:00Z"));
+    }
+
+    @Test
+    void aPeriodToMidnightRunsIntoTheNextDaysFirst() {
+        Map<DayOfWeek, List<OpeningHours.Period>> week = new EnumMap<>(DayOfWeek.class);
+        week.put(DayOfWeek.FRIDAY, List.of(new OpeningHours.Period(LocalTime.of(18, 0), OpeningHours.time("24:00"))));
+        week.put(DayOfWeek.SATURDAY, List.of(new OpeningHours.Period(OpeningHours.time("00:00"), LocalTime.of(2, 0))));
+        OpeningHours hours = new OpeningHours(week, Set.of());
+        // Friday 27 November 2026, 23:30 CET: open until Saturday 02:00 CET
+        assertThat(hours.isOpen(Instant.parse("2026-11-27T22:59:59Z"))).isTrue();
+        assertThat(hours.closingTime(Instant.parse("2026-11-27T22:30:00Z"))).contains(Instant.parse("2026-11-28T01:00:00Z"));
+        // Saturday closed: Friday ends at midnight
+        OpeningHours closedSaturday = new OpeningHours(week, Set.of(LocalDate.of(2026, 11, 28)));
+        assertThat(closedSaturday.closingTime(Instant.parse("2026-11-27T22:30:00Z")))
+                .contains(LocalDate.of(2026, 11, 27).atTime(LocalTime.MAX).atZone(OpeningHours.ZONE).toInstant());
+    }
+
+    @Test
+    void openAroundTheClockClosesAtTheFirstClosedDate() {
+        Map<DayOfWeek, List<OpeningHours.Period>> week = new EnumMap<>(DayOfWeek.class);
+        for (DayOfWeek d : DayOfWeek.values()) {
+            week.put(d, List.of(new OpeningHours.Period(LocalTime.MIDNIGHT, OpeningHours.time("24:00"))));
+        }
+        OpeningHours hours = new OpeningHours(week, Set.of(LocalDate.of(2026, 12, 25)));
+        assertThat(hours.closingTime(Instant.parse("2026-12-21T10:00:00Z")))
+                .contains(LocalDate.of(2026, 12, 24).atTime(LocalTime.MAX).atZone(OpeningHours.ZONE).toInstant());
+        assertThat(OpeningHours.time("08:30")).isEqualTo(LocalTime.of(8, 30));
+    }
+
+    @Test
     void neverOpenHasNoNextOpening() {
         assertThat(new OpeningHours(Map.of(), Set.of()).nextOpening(Instant.parse("2026-11-30T10:00:00Z"))).isEmpty();
     }
