@@ -104,7 +104,8 @@ final class AgentSession implements AgentFollower {
         this.mapper = mapper;
         this.vertx = vertx;
         this.pump = new Pump(this::deliver, e -> failures.record("delivery", e,
-                "Delivery to agent connection %s (agent %s) failed; the next change retries", connection.id(), agentId));
+                "Delivery to agent connection %s (agent %s) failed; retried shortly", connection.id(), agentId),
+                (millis, task) -> vertx.setTimer(millis, id -> task.run()));
     }
 
     @Override
@@ -189,21 +190,23 @@ final class AgentSession implements AgentFollower {
             syncNeeded = false;
             return hello().chain(this::deliver);
         }
+        // a read that fails is kept to do (the pump retries): the resync, account change or event that asked for it is not repeated
         if (syncNeeded) {
             syncNeeded = false;
-            return sync().chain(this::deliver);
+            return sync().onFailure().invoke(e -> syncNeeded = true).chain(this::deliver);
         }
         if (accountDirty) {
             accountDirty = false;
             // the fresh snapshot below supersedes any pending one, which would otherwise follow it
             boards.set(null);
-            return users.find(agentId).invoke(u -> u.ifPresent(user -> topics = user.topics()))
-                    .chain(queues::snapshot).chain(snapshot -> sendAll(boardFrames(snapshot))).chain(this::deliver);
+            return users.find(agentId).invoke(u -> u.ifPresent(user -> topics = user.topics())).chain(queues::snapshot)
+                    .onFailure().invoke(e -> accountDirty = true)
+                    .chain(snapshot -> sendAll(boardFrames(snapshot))).chain(this::deliver);
         }
         if (!toRead.isEmpty()) {
             UUID id = toRead.iterator().next();
             toRead.remove(id);
-            return read(id).chain(this::deliver);
+            return read(id).onFailure().invoke(e -> toRead.add(id)).chain(this::deliver);
         }
         List<Out> frames = new ArrayList<>();
         boolean gap = false;

@@ -81,7 +81,8 @@ final class ResidentSession implements Follower {
         this.mapper = mapper;
         this.vertx = vertx;
         this.pump = new Pump(this::deliver, e -> failures.record("delivery", e,
-                "Delivery to resident connection %s (conversation %s) failed; the next change retries", connection.id(), conversationId));
+                "Delivery to resident connection %s (conversation %s) failed; retried shortly", connection.id(), conversationId),
+                (millis, task) -> vertx.setTimer(millis, id -> task.run()));
     }
 
     UUID conversationId() {
@@ -138,7 +139,8 @@ final class ResidentSession implements Follower {
         if (readNeeded) {
             readNeeded = false;
             gapExpired = false;
-            return read().chain(this::deliver);
+            // a read that fails is read again (the pump retries): the resync or gap that asked for it is not repeated
+            return read().onFailure().invoke(e -> readNeeded = true).chain(this::deliver);
         }
         List<Out> frames = new ArrayList<>();
         while (true) {
@@ -170,8 +172,10 @@ final class ResidentSession implements Follower {
             if (e.state() == ConversationState.QUEUED && state != ConversationState.QUEUED) {
                 // back in a queue (a transfer, the agent gone): where, takes one read
                 long changes = room.changes();
-                return sendAll(frames).chain(() -> conversations.position(conversationId))
-                        .chain(position -> room.place(this, e.topic(), position, changes))
+                return sendAll(frames).chain(() -> conversations.position(conversationId)
+                                .chain(position -> room.place(this, e.topic(), position, changes))
+                                // the change is taken: should its place fail, a read tells the state and place
+                                .onFailure().invoke(x -> readNeeded = true))
                         .chain(p -> sendAll(apply(e, p)))
                         .chain(this::deliver);
             }

@@ -1,0 +1,83 @@
+package nl.loket.resident;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import nl.loket.Api;
+import nl.loket.TestTopics;
+import nl.loket.WsClient;
+import nl.loket.platform.Db;
+import nl.loket.platform.Signal;
+import nl.loket.platform.Signals;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import static nl.loket.Api.frame;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The read a resync asks for fails once (the database is not quite back): it is read again, so
+ * the messages whose notifications were lost reach both sides although nothing else happens in
+ * the conversation. Before, the flag that asked for the read was gone with the failure, and they
+ * waited for the conversation's next change.
+ */
+@QuarkusTest
+class FailedReadRetryTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Inject
+    Db db;
+
+    @Inject
+    Signals signals;
+
+    @Test
+    void aResyncWhoseReadFailsIsReadAgain() throws Exception {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Ria", List.of(topic), 2);
+        JsonObject started = Api.start(topic, "Els");
+        String id = started.getString("id");
+        try (WsClient console = WsClient.connect(base, "/ws/agent", agent.token());
+             WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"))) {
+            console.next("hello");
+            resident.next("state");
+            console.send(frame("claim", "conversationId", id));
+            console.next("assigned");
+            resident.next(f -> "state".equals(f.getString("type")) && "active".equals(f.getString("state")));
+
+            // stored as if by another node whose notifications this node missed (its listener was down): stored
+            // under this node's own id, nothing reaches this node's connections
+            post(id, "agent", agent.id(), UUID.fromString(agent.id()), "Ria", "lost-agent", "Bent u er nog?");
+            post(id, "resident", "resident", null, null, "lost-resident", "Ja, ik ben er nog");
+
+            // the listener is back and asks for a resync; the database still refuses the reads
+            db.query("alter table message rename to message_away").await().atMost(Duration.ofSeconds(5));
+            try {
+                signals.deliver(new Signal.Resync());
+                Thread.sleep(1_000);
+            } finally {
+                db.query("alter table message_away rename to message").await().atMost(Duration.ofSeconds(5));
+            }
+            // nothing else happens in the conversation
+            resident.next(f -> "message".equals(f.getString("type")) && "lost-agent".equals(f.getString("clientMsgId")));
+            resident.next(f -> "message".equals(f.getString("type")) && "lost-resident".equals(f.getString("clientMsgId")));
+            console.next(f -> "message".equals(f.getString("type")) && "lost-resident".equals(f.getString("clientMsgId")));
+            assertThat(console.frames("message")).extracting(f -> f.getString("clientMsgId")).containsOnlyOnce("lost-agent", "lost-resident");
+        }
+    }
+
+    private void post(String conversation, String from, String senderKey, UUID agentId, String agentName, String clientMsgId, String text) {
+        db.query("select outcome from loket_post($1, $2, $3, $4, $5, $6, $7, null, null, $8)",
+                        Tuple.tuple(Arrays.asList(UUID.fromString(conversation), from, senderKey, agentId, agentName, clientMsgId, text, db.node())))
+                .await().atMost(Duration.ofSeconds(5));
+    }
+}
