@@ -72,6 +72,8 @@ final class AgentSession implements AgentFollower {
     private final Pump pump;
 
     private final ConcurrentLinkedQueue<ConversationEvent> inbox = new ConcurrentLinkedQueue<>();
+    /** Messages the agent sent again that were stored before: their answer waits for its turn (see {@link #repeated}). */
+    private final ConcurrentLinkedQueue<Message> repeats = new ConcurrentLinkedQueue<>();
     private volatile boolean syncNeeded;
     private volatile boolean accountDirty;
     /**
@@ -120,6 +122,15 @@ final class AgentSession implements AgentFollower {
     /** Whether this connection holds the conversation (from memory). */
     boolean holds(UUID conversationId) {
         return held.containsKey(conversationId);
+    }
+
+    /**
+     * The agent sent a message again that was stored before: the answer is the stored message,
+     * sent in its turn, after the conversation's earlier messages (as for a resident).
+     */
+    void repeated(Message message) {
+        repeats.add(message);
+        pump.trigger();
     }
 
     /** Sends hello: the account and everything the agent holds. */
@@ -250,6 +261,12 @@ final class AgentSession implements AgentFollower {
         QueueSnapshot snapshot = boards.getAndSet(null);
         if (snapshot != null) {
             frames.addAll(boardFrames(snapshot));
+        }
+        for (Message m; (m = repeats.poll()) != null; ) {
+            Held h = held.get(m.conversationId());
+            if (h == null || m.seq() <= h.lastSeq()) {
+                frames.add(Out.MessageEvent.of(m));
+            }
         }
         Uni<Void> sending = sendAll(frames);
         return toRead.isEmpty() ? sending : sending.chain(this::deliver);

@@ -182,8 +182,12 @@ public class AgentSocket {
             throw bad("clientMsgId ontbreekt / clientMsgId is missing");
         }
         return conversations.post(conversationId, sender, clientMsgId, text)
-                // a repeat is answered directly: the original was delivered already
-                .chain(p -> p.duplicate() ? session.send(Out.MessageEvent.of(p.message())) : Uni.createFrom().voidItem());
+                // a repeat is answered with the stored message, in its turn among the connection's frames
+                .invoke(p -> {
+                    if (p.duplicate()) {
+                        session.repeated(p.message());
+                    }
+                }).replaceWithVoid();
     }
 
     @OnError

@@ -52,6 +52,8 @@ final class ResidentSession implements Follower {
     private final Pump pump;
 
     private final ConcurrentLinkedQueue<ConversationEvent> inbox = new ConcurrentLinkedQueue<>();
+    /** Messages the resident sent again that were stored before: their answer waits for its turn (see {@link #repeated}). */
+    private final ConcurrentLinkedQueue<Message> repeats = new ConcurrentLinkedQueue<>();
     private volatile boolean readNeeded = true;
     private volatile boolean gapTimer;
     private volatile boolean gapExpired;
@@ -107,6 +109,18 @@ final class ResidentSession implements Follower {
     @Override
     public void resync() {
         readNeeded = true;
+        pump.trigger();
+    }
+
+    /**
+     * The resident sent a message again that was stored before (its answer was lost with a
+     * socket): the answer is the stored message, sent in its turn. Sent at once it overtook the
+     * opening read after a reconnect (a later seq before the state and the earlier messages, and
+     * a client that resumes after its highest seq then missed those for good); one this
+     * connection has not had yet comes with the read or the change that carries it.
+     */
+    void repeated(Message message) {
+        repeats.add(message);
         pump.trigger();
     }
 
@@ -186,6 +200,11 @@ final class ResidentSession implements Follower {
             // a newer one set meanwhile stays, and its trigger runs the pump again
             place.compareAndSet(p, null);
             frames.addAll(queued(p));
+        }
+        for (Message m; (m = repeats.poll()) != null; ) {
+            if (m.seq() <= lastSeq) {
+                frames.add(Out.MessageEvent.of(m));
+            }
         }
         return sendAll(frames);
     }

@@ -123,8 +123,12 @@ public class ResidentSocket {
                 return inbound.error(session.connection(), "bad_request", "clientMsgId ontbreekt. / clientMsgId is missing.", m.clientMsgId());
             }
             return conversations.post(id, Sender.RESIDENT, m.clientMsgId(), m.text())
-                    // a repeat is answered directly: the original was delivered already
-                    .chain(posted -> posted.duplicate() ? session.send(Out.MessageEvent.of(posted.message())) : Uni.createFrom().voidItem());
+                    // a repeat is answered with the stored message, in its turn among the connection's frames
+                    .invoke(posted -> {
+                        if (posted.duplicate()) {
+                            session.repeated(posted.message());
+                        }
+                    }).replaceWithVoid();
         } else if (frame instanceof In.RequestCallback r) {
             CallbackInput input;
             try {
