@@ -47,6 +47,11 @@ class BadInputTest {
             assertThat(empty.getString("clientMsgId")).isEqualTo("e-1");
             resident.send(frame("message", "clientMsgId", "e-2", "text", "x".repeat(2001)));
             assertThat(resident.next("error").getString("code")).isEqualTo("invalid_message");
+            // PostgreSQL refuses a NUL character in text: said so, not an internal error
+            resident.send(frame("message", "clientMsgId", "e-3", "text", "nul \u0000 teken"));
+            JsonObject nul = resident.next("error");
+            assertThat(nul.getString("code")).isEqualTo("invalid_message");
+            assertThat(nul.getString("message")).contains("NUL");
 
             // 2000 characters is allowed, and the connection still works after all that
             resident.send(frame("message", "clientMsgId", "ok-1", "text", "y".repeat(2000)));

@@ -173,6 +173,11 @@ public class Conversations {
             throw new LoketException("invalid_message", 400,
                     "Een bericht heeft 1 tot " + MAX_TEXT + " tekens. / A message has 1 to " + MAX_TEXT + " characters.");
         }
+        if (text.indexOf('\u0000') >= 0) {
+            // PostgreSQL refuses it in text: the statement failed, and the client heard "internal" and retried in vain
+            throw new LoketException("invalid_message", 400,
+                    "Een bericht mag geen NUL-teken (U+0000) bevatten. / A message may not contain a NUL character (U+0000).");
+        }
         return text;
     }
 

@@ -17,8 +17,11 @@ public class Privacy {
         return enabled ? Redactor.redact(text) : new Redactor.Result(text, 0, 0);
     }
 
-    /** The text with BSNs and IBANs removed; null stays null. */
+    /**
+     * The text with BSNs and IBANs removed, and any NUL character (which PostgreSQL refuses in
+     * text: a name, note or summary with one failed with an internal error); null stays null.
+     */
     public String clean(String text) {
-        return text == null ? null : redact(text).text();
+        return text == null ? null : redact(text.replace("\u0000", "")).text();
     }
 }

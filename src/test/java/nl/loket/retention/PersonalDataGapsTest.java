@@ -57,7 +57,8 @@ class PersonalDataGapsTest {
         JsonObject byResident = new JsonObject(given().contentType(ContentType.JSON)
                 .body(Map.of("topic", topic, "phone", "0612340030", "name", "Els")).post("/api/v1/callbacks").asString());
         given().auth().oauth2(byResident.getString("token")).contentType(ContentType.JSON)
-                .body(Map.of("reason", "Al geregeld, mijn BSN is 111222333 en rekening NL91 ABNA 0417 1643 00"))
+                // a NUL character (PostgreSQL refuses it in text) is dropped rather than failing the request
+                .body(Map.of("reason", "Al geregeld\u0000, mijn BSN is 111222333 en rekening NL91 ABNA 0417 1643 00"))
                 .delete("/api/v1/callbacks/" + byResident.getString("id")).then().statusCode(204);
         assertThat(row(byResident.getString("id")).getString("cancel_reason"))
                 .isEqualTo("Al geregeld, mijn BSN is [BSN verwijderd] en rekening [IBAN verwijderd]");
