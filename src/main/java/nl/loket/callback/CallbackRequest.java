@@ -43,11 +43,14 @@ public record CallbackRequest(String id, String topic, String state, String phon
 
     /**
      * What the resident who made this request sees: what they submitted and how it stands, as if
-     * it were the only request for the number. Nothing tells them whether someone else asked too.
+     * it were the only request for the number. Nothing tells them whether someone else asked too,
+     * nor who on the staff took it (a login name) or what they noted of an attempt (written for
+     * colleagues): of the attempts, when and how each went.
      */
     public CallbackRequest asSeenByResident() {
+        List<Attempt> seen = attempts == null ? null : attempts.stream().map(a -> new Attempt(a.at(), a.result(), null, null)).toList();
         return new CallbackRequest(id, topic, CallbackState.MERGED.wire().equals(state) ? CallbackState.OPEN.wire() : state, phone, name, window, note, conversationId,
-                priorityAt, createdAt, nextAttemptAt, claimedBy, attempts, null, List.of());
+                priorityAt, createdAt, nextAttemptAt, null, seen, null, List.of());
     }
 
     private static Instant instant(Row r, String column) {

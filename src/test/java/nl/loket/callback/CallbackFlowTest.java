@@ -92,6 +92,22 @@ class CallbackFlowTest {
             assertThat(Instant.parse(request.getString("priorityAt"))).isEqualTo(queuedAt);
             // the resident can read their own request with the conversation token
             given().auth().oauth2(started.getString("token")).get("/api/v1/callbacks/" + callbackId).then().statusCode(200);
+            // once claimed and tried: how it went, not who on the staff has it nor what they noted for colleagues
+            given().auth().oauth2(agent).post("/api/v1/callbacks/" + callbackId + "/claim").then().statusCode(200);
+            given().auth().oauth2(agent).contentType(ContentType.JSON).body(Map.of("result", "no_answer", "note", "voicemail, klonk gehaast"))
+                    .post("/api/v1/callbacks/" + callbackId + "/attempts").then().statusCode(200);
+            JsonObject seen = new JsonObject(given().auth().oauth2(started.getString("token")).get("/api/v1/callbacks/" + callbackId)
+                    .then().statusCode(200).extract().asString());
+            assertThat(seen.getJsonArray("attempts")).hasSize(1);
+            JsonObject attempt = seen.getJsonArray("attempts").getJsonObject(0);
+            assertThat(attempt.getString("result")).isEqualTo("no_answer");
+            assertThat(attempt.getString("at")).isNotNull();
+            assertThat(attempt.getValue("note")).isNull();
+            assertThat(attempt.getValue("by")).isNull();
+            assertThat(seen.getValue("claimedBy")).isNull();
+            assertThat(seen.encode()).doesNotContain("klonk gehaast").doesNotContain("lotte");
+            JsonObject staff = new JsonObject(given().auth().oauth2(agent).get("/api/v1/callbacks/" + callbackId).asString());
+            assertThat(staff.getJsonArray("attempts").getJsonObject(0).getString("note")).isEqualTo("voicemail, klonk gehaast");
             // the transcript stays attached
             assertThat(db.query("select count(*) as n from message where conversation_id = $1::uuid and sender = 'resident'", Tuple.of(id))
                     .map(r -> r.iterator().next().getLong("n")).await().indefinitely()).isEqualTo(1);
