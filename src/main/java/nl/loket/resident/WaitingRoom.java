@@ -191,6 +191,11 @@ public class WaitingRoom {
      */
     Uni<Place> place(ResidentSession session, String topic, int position, long changesBefore) {
         enter(session, topic, position);
+        if (!session.connection().isOpen()) {
+            // closed while its read ran: its close has left already (the connection is closed before that), so
+            // nobody else takes it out, and every tick would go on placing a socket that is gone
+            left(session);
+        }
         if (heard.get() != changesBefore) {
             dirty.add(topic);
             beat.soon();
