@@ -244,7 +244,10 @@ public class Conversations {
 
     /** Straight to a colleague who is online, available, serves the topic and has a free slot. */
     public Uni<Void> transferToAgent(UUID agentId, UUID conversationId, UUID colleagueId) {
-        return db.tx(tx -> lockAssigned(tx, conversationId, agentId, Move.TRANSFER_TO_AGENT).chain(conv -> {
+        // the colleague's account before the conversation, as a claim takes them: a transfer to a colleague who
+        // claims that very conversation at the same moment (from a board not yet updated) deadlocked the other way round
+        return db.tx(tx -> UserRepository.lockAccount(tx, colleagueId).chain(() -> lockAssigned(tx, conversationId, agentId,
+                Move.TRANSFER_TO_AGENT)).chain(conv -> {
             if (colleagueId.equals(agentId)) {
                 throw LoketException.of("agent_unavailable", "U heeft dit gesprek al. / You already hold this conversation.");
             }

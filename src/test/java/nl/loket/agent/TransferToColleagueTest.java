@@ -4,9 +4,13 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
+import nl.loket.conversation.Conversations;
+import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -15,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static nl.loket.Api.frame;
@@ -31,6 +37,48 @@ class TransferToColleagueTest {
 
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    Db db;
+
+    @Inject
+    Conversations conversations;
+
+    /**
+     * A claim takes the claimer's account, then the conversation. A transfer to that colleague of
+     * the conversation they are claiming (from a board not yet updated) took them the other way
+     * round: each waited for the other, and PostgreSQL ended one as a deadlock.
+     */
+    @Test
+    void aTransferAndTheColleaguesClaimOfTheSameConversationDoNotDeadlock() throws Exception {
+        String topic = TestTopics.create();
+        Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
+        Api.Agent bram = Api.agent("Bram", List.of(topic), 3);
+        String id = Api.start(topic, "Jan").getString("id");
+        try (WsClient a = WsClient.connect(base, "/ws/agent", anne.token());
+             WsClient b = WsClient.connect(base, "/ws/agent", bram.token())) {
+            a.next("hello");
+            b.next("hello");
+            a.send(frame("claim", "conversationId", id));
+            a.next("assigned");
+
+            // Bram's claim, in a claim's order: his account, a moment, then the conversation
+            CompletableFuture<Void> claim = db.tx(tx -> tx.query("select 1 from app_user where id = $1 for update",
+                                    Tuple.of(UUID.fromString(bram.id())))
+                            .onItem().delayIt().by(Duration.ofMillis(1500))
+                            .chain(() -> tx.query("select 1 from conversation where id = $1 for update", Tuple.of(UUID.fromString(id))))
+                            .replaceWithVoid())
+                    .subscribeAsCompletionStage().toCompletableFuture();
+            Thread.sleep(300);
+            // meanwhile Anne transfers it to him
+            CompletableFuture<Void> transfer = conversations.transferToAgent(UUID.fromString(anne.id()), UUID.fromString(id),
+                    UUID.fromString(bram.id())).subscribeAsCompletionStage().toCompletableFuture();
+
+            claim.get(20, TimeUnit.SECONDS); // threw a deadlock (40P01) when the transfer held the conversation
+            transfer.get(20, TimeUnit.SECONDS);
+            assertThat(b.next("assigned").getJsonObject("conversation").getString("id")).isEqualTo(id);
+        }
+    }
 
     @Test
     void theColleagueGetsTheConversationWithItsHistoryAndTheResidentIsTold() {
