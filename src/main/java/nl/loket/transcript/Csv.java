@@ -2,8 +2,9 @@ package nl.loket.transcript;
 
 /**
  * CSV as spreadsheets read it (RFC 4180, CRLF). A cell that starts with = + - @ (or a tab or carriage return) gets a
- * leading apostrophe, so that a resident's comment never runs as a formula in the program that
- * opens the export.
+ * leading apostrophe, and a cell with a comma or a semicolon (the list separator of a Dutch
+ * spreadsheet) is quoted, so that a resident's comment never runs as a formula in the program
+ * that opens the export.
  */
 public final class Csv {
 
@@ -18,7 +19,8 @@ public final class Csv {
         if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
             s = "'" + s;
         }
-        if (s.indexOf('"') >= 0 || s.indexOf(',') >= 0 || s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0) {
+        // a semicolon too: a spreadsheet set to Dutch splits CSV on it, and "a;=cmd|..." would start a cell with a formula
+        if (s.indexOf('"') >= 0 || s.indexOf(',') >= 0 || s.indexOf(';') >= 0 || s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0) {
             s = '"' + s.replace("\"", "\"\"") + '"';
         }
         return s;
