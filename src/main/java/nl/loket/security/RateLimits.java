@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class RateLimits {
 
-    /** Beyond this many tracked addresses the map is cleared: a flood of addresses must not fill memory. */
+    /** Beyond this many tracked clients the idle ones are forgotten (all, if need be): a flood of addresses must not fill memory. */
     private static final int MAX_TRACKED = 50_000;
 
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
@@ -29,7 +29,12 @@ public class RateLimits {
 
     public void checkPublic(String address) {
         if (buckets.size() > MAX_TRACKED) {
-            buckets.clear();
+            // first those refilled to the brim (idle for a minute): forgetting them loses no limit. Emptying every
+            // bucket at once let anyone who sends from 50,000 addresses reset everybody else's limit
+            buckets.values().removeIf(b -> b.getAvailableTokens() >= perMinute);
+            if (buckets.size() > MAX_TRACKED) {
+                buckets.clear();
+            }
         }
         Bucket bucket = buckets.computeIfAbsent(address, a -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
