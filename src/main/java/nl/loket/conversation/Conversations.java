@@ -158,7 +158,12 @@ public class Conversations {
                         // the sender's own message only: the whole change is read once, by the fan-out
                         yield new Posted(ConversationEvent.message(conversationId, event.getJsonArray("m").getJsonObject(0)), false);
                     }
-                    case "duplicate" -> new Posted(ConversationEvent.message(conversationId, new JsonObject(result.payload())), true);
+                    case "duplicate" -> {
+                        // sent again: perhaps because the first try's outcome was lost with its connection after the commit,
+                        // and then nobody here delivered it. Rare, so the conversation's connections here read it once
+                        db.delivered(new Signal.Reread(conversationId));
+                        yield new Posted(ConversationEvent.message(conversationId, new JsonObject(result.payload())), true);
+                    }
                     case "not_found" -> throw notFound();
                     case "not_assigned" -> throw notAssigned();
                     case "conversation_ended" -> throw LoketException.of("conversation_ended",

@@ -99,6 +99,17 @@ public sealed interface Signal {
         }
     }
 
+    /**
+     * This node may have stored a change of the conversation without delivering it: a statement
+     * whose outcome was lost with its connection (committed or not, nobody here knows), found
+     * stored when its sender sent it again. The conversation's connections on this node read it.
+     */
+    record Reread(UUID conversationId) implements Signal {
+        public String encode() {
+            throw new UnsupportedOperationException("a local signal");
+        }
+    }
+
     /** The listener (re)subscribed: whatever was notified while it was down must be read from the tables. */
     record Resync() implements Signal {
         public String encode() {

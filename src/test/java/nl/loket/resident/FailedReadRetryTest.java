@@ -75,6 +75,32 @@ class FailedReadRetryTest {
         }
     }
 
+    /**
+     * A message whose statement committed but whose outcome was lost with its connection: the
+     * sender heard a failure, nobody here delivered it, and a lone node notifies nobody. When the
+     * sender sends it again (found stored: a duplicate), the conversation's connections read it.
+     */
+    @Test
+    void aMessageStoredButNeverDeliveredArrivesWhenItsSenderSendsItAgain() {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Ria", List.of(topic), 2);
+        JsonObject started = Api.start(topic, "Els");
+        String id = started.getString("id");
+        try (WsClient console = WsClient.connect(base, "/ws/agent", agent.token());
+             WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"))) {
+            console.next("hello");
+            resident.next("state");
+            console.send(frame("claim", "conversationId", id));
+            console.next("assigned");
+            resident.next(f -> "state".equals(f.getString("type")) && "active".equals(f.getString("state")));
+
+            post(id, "resident", "resident", null, null, "unknown-outcome", "Is mijn bericht aangekomen?");
+            resident.send(frame("message", "clientMsgId", "unknown-outcome", "text", "Is mijn bericht aangekomen?"));
+            console.next(f -> "message".equals(f.getString("type")) && "unknown-outcome".equals(f.getString("clientMsgId")));
+            resident.next(f -> "message".equals(f.getString("type")) && "unknown-outcome".equals(f.getString("clientMsgId")));
+        }
+    }
+
     private void post(String conversation, String from, String senderKey, UUID agentId, String agentName, String clientMsgId, String text) {
         db.query("select outcome from loket_post($1, $2, $3, $4, $5, $6, $7, null, null, $8)",
                         Tuple.tuple(Arrays.asList(UUID.fromString(conversation), from, senderKey, agentId, agentName, clientMsgId, text, db.node())))
