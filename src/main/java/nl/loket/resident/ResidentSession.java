@@ -238,6 +238,11 @@ final class ResidentSession implements Follower {
                         .chain(() -> connection.close(new CloseReason(1008, "unknown conversation")));
             }
             ConversationRow conv = found.get().conversation();
+            if (lastSeq > conv.lastSeq()) {
+                // resumed after more than the conversation has (a stale or mistaken ?after=): every message up to that
+                // number would have been held back as already seen
+                lastSeq = conv.lastSeq();
+            }
             Uni<List<Message>> missed = conv.lastSeq() > lastSeq
                     ? conversations.messagesAfter(conversationId, lastSeq, false) : Uni.createFrom().item(List.of());
             Uni<WaitingRoom.Place> where = conv.state() == ConversationState.QUEUED

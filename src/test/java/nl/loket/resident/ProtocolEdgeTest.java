@@ -85,6 +85,24 @@ class ProtocolEdgeTest {
     }
 
     @Test
+    void anAfterBeyondTheConversationsMessagesHoldsNothingBack() {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Ria", List.of(topic), 2);
+        JsonObject started = Api.start(topic, null);
+        String id = started.getString("id");
+        try (WsClient console = WsClient.connect(base, "/ws/agent", agent.token());
+             WsClient resident = WsClient.connect(base, "/ws/resident/" + id + "?after=50", started.getString("token"))) {
+            console.next("hello");
+            resident.next("state");
+            console.send(frame("claim", "conversationId", id));
+            console.next("assigned");
+            console.send(frame("message", "conversationId", id, "clientMsgId", "a-1", "text", "Goedemorgen"));
+            // seq 1, far below 50: held back as already seen before
+            assertThat(resident.next("message").getInteger("seq")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void theParserAcceptsDigitsOnly() {
         assertThat(After.parse(null)).isEmpty();
         assertThat(After.parse("x=1")).isEmpty();
