@@ -54,12 +54,13 @@ public final class Redactor {
         int[] ibans = {0};
         // a candidate that fails its check may have begun a word early ("ab 12 NL91 ABNA …"): the search goes on inside it
         String withoutIbans = replace(IBAN, text, true, candidate -> {
-            String end = validIbanPrefix(candidate);
-            if (end == null) {
+            String iban = validIbanPrefix(candidate);
+            if (iban == null) {
                 return null;
             }
             ibans[0]++;
-            return IBAN_REPLACEMENT + candidate.substring(end.length());
+            // what follows it in the candidate is searched again: it may start the next IBAN ("… 00 / NL69 …")
+            return new Taken(IBAN_REPLACEMENT, iban.length());
         });
         int[] bsns = {0};
         String withoutBsns = replace(BSN, withoutIbans, false, candidate -> {
@@ -67,7 +68,7 @@ public final class Redactor {
                 return null;
             }
             bsns[0]++;
-            return BSN_REPLACEMENT;
+            return new Taken(BSN_REPLACEMENT, candidate.length());
         });
         return new Result(withoutBsns, bsns[0], ibans[0]);
     }
@@ -127,13 +128,19 @@ public final class Redactor {
         return sum % 11 == 0;
     }
 
+    /** What replaces the first {@code length} characters of a match. */
+    private record Taken(String replacement, int length) {
+    }
+
     private interface Replacement {
-        String apply(String match);
+        /** The part of the match to replace, or null: not taken. */
+        Taken apply(String match);
     }
 
     /**
-     * Every match the replacement takes (null: not taken). With {@code inside}, the search after a
-     * match not taken goes on from its second character, else from its end.
+     * Every match the replacement takes (null: not taken); the search goes on after the part it
+     * replaced. With {@code inside}, the search after a match not taken goes on from its second
+     * character, else from its end.
      */
     private static String replace(Pattern pattern, String text, boolean inside, Replacement replacement) {
         Matcher m = pattern.matcher(text);
@@ -141,11 +148,11 @@ public final class Redactor {
         int last = 0;
         int from = 0;
         while (from < text.length() && m.find(from)) {
-            String r = replacement.apply(m.group());
-            if (r != null) {
-                out.append(text, last, m.start()).append(r);
-                last = m.end();
-                from = m.end();
+            Taken taken = replacement.apply(m.group());
+            if (taken != null) {
+                out.append(text, last, m.start()).append(taken.replacement());
+                last = m.start() + taken.length();
+                from = last;
             } else {
                 from = inside ? m.start() + 1 : m.end();
             }

@@ -37,6 +37,12 @@ class RedactorTest {
                 "nl91 abna 041 716 4300")) {
             assertThat(Redactor.redact("iban: " + written + ", graag.").text()).as(written).isEqualTo("iban: [IBAN verwijderd], graag.");
         }
+        // two IBANs with a separator between them: both go (the first match ran on into the second)
+        for (String between : List.of(" / ", ". ", " - ", " \u2013 ", " ")) {
+            Redactor.Result two = Redactor.redact("NL91 ABNA 0417 1643 00" + between + "NL69 INGB 0123 4567 89");
+            assertThat(two.ibans()).as(between).isEqualTo(2);
+            assertThat(two.text()).isEqualTo("[IBAN verwijderd]" + between + "[IBAN verwijderd]");
+        }
         // a word and a number before it that look like an IBAN's start do not hide it
         assertThat(Redactor.redact("ab 12 NL91ABNA0417164300").text()).isEqualTo("ab 12 [IBAN verwijderd]");
         assertThat(Redactor.redact("AB12 NL91 ABNA 0417 1643 00 ok").text()).isEqualTo("AB12 [IBAN verwijderd] ok");
