@@ -74,6 +74,8 @@ final class AgentSession implements AgentFollower {
     private final ConcurrentLinkedQueue<ConversationEvent> inbox = new ConcurrentLinkedQueue<>();
     /** Messages the agent sent again that were stored before: their answer waits for its turn (see {@link #repeated}). */
     private final ConcurrentLinkedQueue<Message> repeats = new ConcurrentLinkedQueue<>();
+    /** Held conversations to read once more ({@link #reread}). */
+    private final ConcurrentLinkedQueue<UUID> rereads = new ConcurrentLinkedQueue<>();
     private volatile boolean syncNeeded;
     private volatile boolean accountDirty;
     /**
@@ -130,6 +132,13 @@ final class AgentSession implements AgentFollower {
      */
     void repeated(Message message) {
         repeats.add(message);
+        pump.trigger();
+    }
+
+    /** One held conversation may have changed unseen: it alone is read, not all the agent holds (as after a resync). */
+    @Override
+    public void reread(UUID conversationId) {
+        rereads.add(conversationId);
         pump.trigger();
     }
 
@@ -196,6 +205,11 @@ final class AgentSession implements AgentFollower {
         }
         for (ConversationEvent e; (e = inbox.poll()) != null; ) {
             pending.computeIfAbsent(e.id(), k -> new TreeMap<>()).put(e.version(), e);
+        }
+        for (UUID id; (id = rereads.poll()) != null; ) {
+            if (held.containsKey(id)) {
+                toRead.add(id);
+            }
         }
         if (!greeted) {
             syncNeeded = false;

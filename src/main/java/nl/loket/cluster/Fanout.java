@@ -103,7 +103,7 @@ public class Fanout {
         } else if (signal instanceof Signal.Revoke r) {
             byAgent.getOrDefault(r.userId(), Set.of()).forEach(a -> a.revoke(r.generation(), r.active()));
         } else if (signal instanceof Signal.Reread r) {
-            byConversation.getOrDefault(r.conversationId(), Set.of()).forEach(Follower::resync);
+            byConversation.getOrDefault(r.conversationId(), Set.of()).forEach(f -> f.reread(r.conversationId()));
         } else if (signal instanceof Signal.Resync) {
             residents.forEach(Follower::resync);
             byAgent.values().forEach(set -> set.forEach(Follower::resync));

@@ -20,4 +20,9 @@ public interface Follower {
 
     /** The listener was down: whatever happened meanwhile must be read from the tables. */
     void resync();
+
+    /** This conversation may have changed without a change reaching this connection: read it (see {@code Signal.Reread}). */
+    default void reread(UUID conversationId) {
+        resync();
+    }
 }

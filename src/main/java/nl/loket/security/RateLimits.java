@@ -17,10 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class RateLimits {
 
-    /** Beyond this many tracked clients the idle ones are forgotten (all, if need be): a flood of addresses must not fill memory. */
+    /** Beyond this many tracked clients the idle ones are forgotten (all, past twice as many): a flood of addresses must not fill memory. */
     private static final int MAX_TRACKED = 50_000;
 
+    private static final long SWEEP_NANOS = 10_000_000_000L;
+
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private volatile long sweptAt = System.nanoTime() - SWEEP_NANOS;
     private final int perMinute;
 
     public RateLimits(LoketConfig config) {
@@ -29,11 +32,16 @@ public class RateLimits {
 
     public void checkPublic(String address) {
         if (buckets.size() > MAX_TRACKED) {
-            // first those refilled to the brim (idle for a minute): forgetting them loses no limit. Emptying every
-            // bucket at once let anyone who sends from 50,000 addresses reset everybody else's limit
-            buckets.values().removeIf(b -> b.getAvailableTokens() >= perMinute);
-            if (buckets.size() > MAX_TRACKED) {
-                buckets.clear();
+            long now = System.nanoTime();
+            if (now - sweptAt > SWEEP_NANOS) {
+                // those refilled to the brim (idle for a minute) go: forgetting them loses no limit. Emptying every
+                // bucket at once let anyone who sends from 50,000 addresses reset everybody else's limit. At most
+                // one such look every 10 s: just under the mark, the next client must not pay for another
+                sweptAt = now;
+                buckets.values().removeIf(b -> b.getAvailableTokens() >= perMinute);
+            }
+            if (buckets.size() > 2 * MAX_TRACKED) {
+                buckets.clear(); // twice as many clients active within a minute: memory first
             }
         }
         Bucket bucket = buckets.computeIfAbsent(address, a -> Bucket.builder()

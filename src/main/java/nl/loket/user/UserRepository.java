@@ -211,7 +211,6 @@ public class UserRepository {
         });
     }
 
-    /** Locks the account, then reads its status in a fresh snapshot, so a claim that just committed is counted. */
     /**
      * Takes the account's row lock, as a claim does first: a move that also locks a conversation
      * takes this one before it, in a claim's order, so the two never wait for each other in a circle.
@@ -220,6 +219,7 @@ public class UserRepository {
         return tx.query("select 1 from app_user where id = $1 for update", Tuple.of(agentId)).replaceWithVoid();
     }
 
+    /** Locks the account, then reads its status in a fresh snapshot, so a claim that just committed is counted. */
     private static Uni<Row> lockStatus(Db.Tx tx, UUID agentId) {
         return tx.query("select 1 from app_user where id = $1 for update", Tuple.of(agentId))
                 .chain(() -> tx.query("select * from agent_status where id = $1", Tuple.of(agentId)))
