@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import static nl.loket.Api.frame;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,21 +43,14 @@ class FailedReadRetryTest {
 
     @Test
     void aResyncWhoseReadFailsIsReadAgain() throws Exception {
-        String topic = TestTopics.create(db);
-        Api.Agent agent = Api.agent("Ria", List.of(topic), 2);
-        JsonObject started = Api.start(topic, "Els");
-        String id = started.getString("id");
-        try (WsClient console = WsClient.connect(base, "/ws/agent", agent.token());
-             WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"))) {
-            console.next("hello");
-            resident.next("state");
-            console.send(frame("claim", "conversationId", id));
-            console.next("assigned");
-            resident.next(f -> "state".equals(f.getString("type")) && "active".equals(f.getString("state")));
+        try (Chat chat = chat()) {
+            String id = chat.id();
+            WsClient console = chat.console();
+            WsClient resident = chat.resident();
 
             // stored as if by another node whose notifications this node missed (its listener was down): stored
             // under this node's own id, nothing reaches this node's connections
-            post(id, "agent", agent.id(), UUID.fromString(agent.id()), "Ria", "lost-agent", "Bent u er nog?");
+            post(id, "agent", chat.agent().id(), UUID.fromString(chat.agent().id()), "Ria", "lost-agent", "Bent u er nog?");
             post(id, "resident", "resident", null, null, "lost-resident", "Ja, ik ben er nog");
 
             // the listener is back and asks for a resync; the database still refuses the reads
@@ -68,9 +62,9 @@ class FailedReadRetryTest {
                 db.query("alter table message_away rename to message").await().atMost(Duration.ofSeconds(5));
             }
             // nothing else happens in the conversation
-            resident.next(f -> "message".equals(f.getString("type")) && "lost-agent".equals(f.getString("clientMsgId")));
-            resident.next(f -> "message".equals(f.getString("type")) && "lost-resident".equals(f.getString("clientMsgId")));
-            console.next(f -> "message".equals(f.getString("type")) && "lost-resident".equals(f.getString("clientMsgId")));
+            resident.next(message("lost-agent"));
+            resident.next(message("lost-resident"));
+            console.next(message("lost-resident"));
             assertThat(console.frames("message")).extracting(f -> f.getString("clientMsgId")).containsOnlyOnce("lost-agent", "lost-resident");
         }
     }
@@ -82,23 +76,44 @@ class FailedReadRetryTest {
      */
     @Test
     void aMessageStoredButNeverDeliveredArrivesWhenItsSenderSendsItAgain() {
+        try (Chat chat = chat()) {
+            String id = chat.id();
+            WsClient console = chat.console();
+            WsClient resident = chat.resident();
+
+            post(id, "resident", "resident", null, null, "unknown-outcome", "Is mijn bericht aangekomen?");
+            resident.send(frame("message", "clientMsgId", "unknown-outcome", "text", "Is mijn bericht aangekomen?"));
+            console.next(message("unknown-outcome"));
+            resident.next(message("unknown-outcome"));
+        }
+    }
+
+    /** A conversation claimed by agent Ria, with her console and the resident's socket open. */
+    private record Chat(String id, Api.Agent agent, WsClient console, WsClient resident) implements AutoCloseable {
+        @Override
+        public void close() {
+            console.close();
+            resident.close();
+        }
+    }
+
+    private Chat chat() {
         String topic = TestTopics.create(db);
         Api.Agent agent = Api.agent("Ria", List.of(topic), 2);
         JsonObject started = Api.start(topic, "Els");
         String id = started.getString("id");
-        try (WsClient console = WsClient.connect(base, "/ws/agent", agent.token());
-             WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"))) {
-            console.next("hello");
-            resident.next("state");
-            console.send(frame("claim", "conversationId", id));
-            console.next("assigned");
-            resident.next(f -> "state".equals(f.getString("type")) && "active".equals(f.getString("state")));
+        WsClient console = WsClient.connect(base, "/ws/agent", agent.token());
+        WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
+        console.next("hello");
+        resident.next("state");
+        console.send(frame("claim", "conversationId", id));
+        console.next("assigned");
+        resident.next(f -> "state".equals(f.getString("type")) && "active".equals(f.getString("state")));
+        return new Chat(id, agent, console, resident);
+    }
 
-            post(id, "resident", "resident", null, null, "unknown-outcome", "Is mijn bericht aangekomen?");
-            resident.send(frame("message", "clientMsgId", "unknown-outcome", "text", "Is mijn bericht aangekomen?"));
-            console.next(f -> "message".equals(f.getString("type")) && "unknown-outcome".equals(f.getString("clientMsgId")));
-            resident.next(f -> "message".equals(f.getString("type")) && "unknown-outcome".equals(f.getString("clientMsgId")));
-        }
+    private static Predicate<JsonObject> message(String clientMsgId) {
+        return f -> "message".equals(f.getString("type")) && clientMsgId.equals(f.getString("clientMsgId"));
     }
 
     private void post(String conversation, String from, String senderKey, UUID agentId, String agentName, String clientMsgId, String text) {
