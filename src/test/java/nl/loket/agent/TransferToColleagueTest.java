@@ -11,6 +11,7 @@ import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import nl.loket.conversation.Conversations;
 import nl.loket.platform.Db;
+import nl.loket.user.UserRepository;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -63,8 +64,7 @@ class TransferToColleagueTest {
             a.next("assigned");
 
             // Bram's claim, in a claim's order: his account, a moment, then the conversation
-            CompletableFuture<Void> claim = db.tx(tx -> tx.query("select 1 from app_user where id = $1 for update",
-                                    Tuple.of(UUID.fromString(bram.id())))
+            CompletableFuture<Void> claim = db.tx(tx -> UserRepository.lockAccount(tx, UUID.fromString(bram.id()))
                             .onItem().delayIt().by(Duration.ofMillis(1500))
                             .chain(() -> tx.query("select 1 from conversation where id = $1 for update", Tuple.of(UUID.fromString(id))))
                             .replaceWithVoid())
