@@ -34,7 +34,7 @@ function testFiles(dir, names, pending) {
     .map((f) => path.join(dir, f));
 }
 
-function freePort() {
+function anyFreePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -44,6 +44,20 @@ function freePort() {
       srv.close(() => resolve(port));
     });
   });
+}
+
+// the kernel may give the same port to two binds in a row once the first is closed: a service
+// whose HTTP and management ports are one never answers its readiness
+const handedOut = new Set();
+
+async function freePort() {
+  for (;;) {
+    const port = await anyFreePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

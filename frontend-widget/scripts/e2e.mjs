@@ -18,7 +18,7 @@ const here = resolve(import.meta.dirname, '..');
 const results = join(here, 'test-results');
 mkdirSync(results, { recursive: true });
 
-function freePort() {
+function anyFreePort() {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.once('error', fail);
@@ -27,6 +27,20 @@ function freePort() {
       srv.close(() => ok(port));
     });
   });
+}
+
+// the kernel may give the same port to two binds in a row once the first is closed: a service
+// whose HTTP and management ports are one never answers its readiness
+const handedOut = new Set();
+
+async function freePort() {
+  for (;;) {
+    const port = await anyFreePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -3,10 +3,10 @@ package nl.loket.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import nl.loket.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -49,12 +49,8 @@ class ExportBenchIT {
         int messagesEach = 20;
         Path dataDir = Files.createTempDirectory("loket-bench-");
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start()) {
-            int port;
-            int managementPort;
-            try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0)) {
-                port = s.getLocalPort();
-                managementPort = m.getLocalPort();
-            }
+            int port = Ports.free();
+            int managementPort = Ports.free();
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx1g", "-jar", Path.of(System.getProperty("loket.app.dir", "target/quarkus-app"), "quarkus-run.jar").toAbsolutePath().toString());
             builder.environment().keySet().removeIf(k -> k.startsWith("LOKET_") || k.startsWith("QUARKUS_"));

@@ -2,13 +2,13 @@ package nl.loket.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import nl.loket.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -1397,10 +1397,8 @@ class HotPathBenchIT {
             }
         }
 
-        static int freePort() throws IOException {
-            try (ServerSocket s = new ServerSocket(0)) {
-                return s.getLocalPort();
-            }
+        static int freePort() {
+            return Ports.free();
         }
 
         /** The servers' java: {@code -Dloket.bench.java} (a JDK's home, both servers alike) or the client's own. */

@@ -3,10 +3,10 @@ package nl.loket.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import nl.loket.Ports;
 import org.junit.jupiter.api.AfterAll;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -251,11 +251,8 @@ abstract class ClusterHarness {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return Ports.free();
     }
 
     // ---- shared steps --------------------------------------------------------------------------
