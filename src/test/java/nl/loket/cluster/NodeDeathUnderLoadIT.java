@@ -242,8 +242,8 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
             try (var hold = prepare(holder, "select pg_advisory_xact_lock(hashtextextended('loket-presence:' || ?, 0))", last)) {
                 hold.executeQuery().close();
             }
+            stopBetweenBeats(w.nodeB());
             long stoppedAt = System.nanoTime();
-            signal(b, "STOP");
             try {
                 // until node a has declared node b dead and removed some of its connections
                 while (millisSince(stoppedAt) < NODE_DEAD_AFTER.plus(HEARTBEAT).plusSeconds(20).toMillis()) {
@@ -304,6 +304,24 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
         assertThat(gaps).as("node b's warnings of a late heartbeat after it resumed").isNotEmpty();
         assertThat(gaps.get(0)[0]).as("the silence node b logged, ms").isGreaterThan(NODE_DEAD_AFTER.toMillis());
         assertThat(gaps.get(0)[1]).as("how late its beat started, ms").isGreaterThan(gaps.get(0)[2]);
+    }
+
+    /**
+     * Stops node b (SIGSTOP) half a second after one of its beats was stored. A stop that lands
+     * while a beat's statement is under way makes the statement take the whole stall, by the
+     * node's clock (a CI run: "its start 4 ms late, its statement 11096 ms"); the stall should
+     * fall on the wait before the next beat's start, as it does on a machine that pauses a node.
+     */
+    private static void stopBetweenBeats(UUID node) throws Exception {
+        String before = queryString("select heartbeat_at::text from node where id = ?", node);
+        long since = System.nanoTime();
+        while (before.equals(queryString("select heartbeat_at::text from node where id = ?", node))) {
+            assertThat(millisSince(since)).as("ms waiting for a beat of node b").isLessThan(HEARTBEAT.multipliedBy(3).toMillis());
+            Thread.sleep(5);
+        }
+        // the beat's answer reaches node b within this, its next beat is 1.5 s away
+        Thread.sleep(HEARTBEAT.toMillis() / 4);
+        signal(b, "STOP");
     }
 
     /** Node b's row: "true" while declared dead, "false" while alive, "gone" when removed. */
