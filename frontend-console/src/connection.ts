@@ -10,14 +10,16 @@ export interface ConnectionEvents {
   onState(state: 'connecting' | 'open' | 'reconnecting' | 'offline', retryInMs?: number): void;
   /** The socket closed before it ever opened: maybe the token is no longer accepted. */
   onRefused(): void;
-  /** The server ended this session for good (token revoked, account disabled): back to the login. */
-  onSessionEnded(reason: 'revoked' | 'disabled'): void;
+  /** The server ended this session for good (token revoked or expired, account disabled): back to the login. */
+  onSessionEnded(reason: SessionEnd): void;
 }
+
+export type SessionEnd = 'revoked' | 'disabled' | 'expired';
 
 export type CloseDecision =
   | { kind: 'reconnect-now' }
   | { kind: 'backoff' }
-  | { kind: 'session-ended'; reason: 'revoked' | 'disabled' };
+  | { kind: 'session-ended'; reason: SessionEnd };
 
 /** A restart close this soon after the previous one waits its turn: a node that keeps restarting must not be hammered. */
 export const RESTART_GRACE_MS = 2000;
@@ -26,8 +28,9 @@ export const RESTART_GRACE_MS = 2000;
  * What a close from the server means for the console:
  * - 1012 "service restart": a node is going down on purpose; the same URL reaches another
  *   node, so reconnect at once (once: a second 1012 within 2 s falls back to the back-off);
- * - 1008 "policy violation": the session is over (token revoked, account disabled), except
- *   for the frame limit, after which a reconnect with back-off is fine;
+ * - 1008 "policy violation": the session is over (token revoked, account disabled, or the
+ *   token's time is up: "Authentication expired"), except for the frame limit, after which a
+ *   reconnect with back-off is fine;
  * - anything else (network, 1001, 1006, 1011 …): reconnect with back-off.
  */
 export function afterClose(code: number, reason: string, lastRestartAt: number | null, now: number): CloseDecision {
@@ -36,7 +39,8 @@ export function afterClose(code: number, reason: string, lastRestartAt: number |
   }
   if (code === 1008) {
     if (/too many/i.test(reason)) return { kind: 'backoff' };
-    return { kind: 'session-ended', reason: /disabled/i.test(reason) ? 'disabled' : 'revoked' };
+    if (/disabled/i.test(reason)) return { kind: 'session-ended', reason: 'disabled' };
+    return { kind: 'session-ended', reason: /expired/i.test(reason) ? 'expired' : 'revoked' };
   }
   return { kind: 'backoff' };
 }

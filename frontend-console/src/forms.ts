@@ -30,6 +30,19 @@ export function localise(errors: readonly FieldError[] | undefined, lang: 'nl' |
 }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/**
+ * A period's end as the server keeps it: a time field cannot hold "24:00", so a period that
+ * closes at 00:00 runs until midnight, and is sent as "24:00".
+ */
+export function periodEnd(to: string): string {
+  return to === '00:00' ? '24:00' : to;
+}
+
+/** A period's end as a time field shows it: "24:00" (midnight) as 00:00. */
+export function shownEnd(to: string): string {
+  return to === '24:00' || to === '24:00:00' ? '00:00' : to;
+}
 const TOPIC_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
 const USERNAME = /^[a-zA-Z0-9._@-]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -113,12 +126,13 @@ export interface Period {
 /** Periods of one day: each "HH:mm" to a later "HH:mm", none overlapping another. */
 export function checkPeriods(periods: readonly Period[], field: string, t: T): FieldError[] {
   const errors: FieldError[] = [];
-  periods.forEach((p, i) => {
-    if (!HHMM.test(p.from) || !HHMM.test(p.to)) errors.push({ field: `${field}[${i}]`, message: t('errTime') });
+  const ends = periods.map((p) => ({ from: p.from, to: periodEnd(p.to) }));
+  ends.forEach((p, i) => {
+    if (!HHMM.test(p.from) || !(HHMM.test(p.to) || p.to === '24:00')) errors.push({ field: `${field}[${i}]`, message: t('errTime') });
     else if (p.from >= p.to) errors.push({ field: `${field}[${i}]`, message: t('errPeriodOrder') });
   });
   if (errors.length) return errors;
-  const sorted = periods.map((p, i) => ({ ...p, i })).sort((a, b) => a.from.localeCompare(b.from));
+  const sorted = ends.map((p, i) => ({ ...p, i })).sort((a, b) => a.from.localeCompare(b.from));
   for (let k = 1; k < sorted.length; k++) {
     if (sorted[k].from < sorted[k - 1].to) errors.push({ field: `${field}[${sorted[k].i}]`, message: t('errOverlap') });
   }

@@ -1,7 +1,7 @@
 // The administrator's topic form: the API's topic ↔ what the form edits, the edits themselves
 // (pure, so they are unit-tested), and the checks before saving.
 
-import { type Period, checkPeriods, checkTopicId, intIn, isHttpUrl } from './forms';
+import { type Period, checkPeriods, checkTopicId, intIn, isHttpUrl, periodEnd, shownEnd } from './forms';
 import type { T } from './i18n';
 import type { AdminTopic, DigitalAlternative, FieldError, Weekday } from './protocol';
 import { isDay } from './time';
@@ -40,7 +40,7 @@ export function emptyTopicForm(): TopicForm {
 
 export function topicToForm(t: AdminTopic): TopicForm {
   const hours = {} as Record<Weekday, Period[]>;
-  for (const d of WEEKDAYS) hours[d] = (t.openingHours?.[d] ?? []).map(([from, to]) => ({ from, to }));
+  for (const d of WEEKDAYS) hours[d] = (t.openingHours?.[d] ?? []).map(([from, to]) => ({ from, to: shownEnd(to) }));
   return {
     id: t.id,
     nameNl: t.nameNl,
@@ -58,7 +58,7 @@ export function topicToForm(t: AdminTopic): TopicForm {
 /** The body of POST/PUT /api/v1/admin/topics. */
 export function formToTopic(f: TopicForm): Omit<AdminTopic, 'openNow' | 'nextOpenAt'> {
   const openingHours: AdminTopic['openingHours'] = {};
-  for (const d of WEEKDAYS) openingHours[d] = f.hours[d].map((p) => [p.from, p.to] as [string, string]);
+  for (const d of WEEKDAYS) openingHours[d] = f.hours[d].map((p) => [p.from, periodEnd(p.to)] as [string, string]);
   return {
     id: f.id.trim(),
     nameNl: f.nameNl.trim(),

@@ -12,6 +12,8 @@ describe('what a close from the server means', () => {
     expect(afterClose(1008, 'token revoked', null, 0)).toEqual({ kind: 'session-ended', reason: 'revoked' });
     expect(afterClose(1008, 'account disabled', null, 0)).toEqual({ kind: 'session-ended', reason: 'disabled' });
     expect(afterClose(1008, '', null, 0)).toEqual({ kind: 'session-ended', reason: 'revoked' });
+    // the server's words when a token runs out while its socket is open
+    expect(afterClose(1008, 'Authentication expired', null, 0)).toEqual({ kind: 'session-ended', reason: 'expired' });
     expect(afterClose(1008, 'too many frames', null, 0)).toEqual({ kind: 'backoff' });
   });
 

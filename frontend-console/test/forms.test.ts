@@ -97,6 +97,16 @@ describe('opening periods', () => {
     // touching periods do not overlap
     expect(checkPeriods([{ from: '08:30', to: '12:00' }, { from: '12:00', to: '17:00' }], 'openingHours.thu', t)).toEqual([]);
   });
+
+  it('takes a closing at 00:00 for midnight, the end of the day', () => {
+    expect(checkPeriods([{ from: '18:00', to: '00:00' }], 'openingHours.fri', t)).toEqual([]);
+    expect(checkPeriods([{ from: '00:00', to: '00:00' }], 'openingHours.fri', t)).toEqual([]);
+    expect(checkPeriods([{ from: '08:30', to: '24:00' }], 'openingHours.fri', t)).toEqual([]);
+    expect(checkPeriods([{ from: '20:00', to: '00:00' }, { from: '22:00', to: '23:00' }], 'openingHours.sat', t)).toEqual([
+      { field: 'openingHours.sat[1]', message: 'Deze periode overlapt met een andere.' },
+    ]);
+    expect(checkPeriods([{ from: '24:00', to: '00:00' }], 'openingHours.sun', t)).toEqual([{ field: 'openingHours.sun[0]', message: 'Vul een tijd in als 08:30.' }]);
+  });
 });
 
 describe('users and passwords', () => {

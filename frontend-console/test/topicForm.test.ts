@@ -41,6 +41,16 @@ describe('topic form', () => {
     expect('openNow' in body).toBe(false);
   });
 
+  it('shows an evening until midnight ("24:00") as closing at 00:00, and sends it back as "24:00"', () => {
+    const evening: AdminTopic = { ...paspoort, openingHours: { sat: [['18:00', '24:00']], sun: [['00:00', '02:00']] } };
+    const form = topicToForm(evening);
+    // a time field cannot hold 24:00: it would show an empty field
+    expect(form.hours.sat).toEqual([{ from: '18:00', to: '00:00' }]);
+    expect(checkTopic(form, false, t)).toEqual([]);
+    expect(formToTopic(form).openingHours.sat).toEqual([['18:00', '24:00']]);
+    expect(formToTopic(form).openingHours.sun).toEqual([['00:00', '02:00']]);
+  });
+
   it('closes a day, adds and removes periods and alternatives, copies Monday to the week', () => {
     let f = topicToForm(paspoort);
     f = editTopic(f, { type: 'add-closed', date: '2026-05-05' });

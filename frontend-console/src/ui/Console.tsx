@@ -170,7 +170,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         setRetryAt(s === 'reconnecting' && retryInMs ? Date.now() + retryInMs : null);
       },
       onSessionEnded(reason) {
-        props.onLogout(reason === 'disabled' ? 'accountDisabled' : 'sessionRevoked');
+        props.onLogout(reason === 'disabled' ? 'accountDisabled' : reason === 'expired' ? 'sessionExpired' : 'sessionRevoked');
       },
       onRefused() {
         // the upgrade failed: find out whether the token is still good
