@@ -14,6 +14,13 @@ export interface Pending {
   error?: string;
 }
 
+/**
+ * Why a conversation left this agent: the server's reasons, plus one only the console can see:
+ * a reconnect's hello no longer listed it (the agent was away past the grace period, or the
+ * resident left while the socket was down).
+ */
+export type Ending = EndReason | 'unassigned_offline';
+
 /** A conversation as the server describes it, plus what only the console keeps. */
 export interface Conversation extends ConversationView {
   pending: Pending[];
@@ -22,7 +29,7 @@ export interface Conversation extends ConversationView {
   /** Until when (epoch ms) the resident counts as typing. */
   typingUntil: number;
   /** Set when the conversation left this agent for a reason the agent did not cause. */
-  ended?: EndReason;
+  ended?: Ending;
 }
 
 export interface Notice {
@@ -167,6 +174,24 @@ function markSeen(c: Conversation): Conversation {
   return seq > c.seenSeq ? { ...c, seenSeq: seq } : c;
 }
 
+/**
+ * Conversations this console showed that a new hello no longer lists: those already ended stay
+ * as they were; those the agent was closing or transferring went as asked; the rest left while
+ * the connection was down and are kept as ended.
+ */
+function lostMeanwhile(s: State, heldIds: Set<string>): Conversation[] {
+  return s.conversations
+    .filter((c) => !heldIds.has(c.id) && (c.ended || !s.leaving.includes(c.id)))
+    .map((c) => (c.ended ? c : { ...c, ended: 'unassigned_offline' as const, typingUntil: 0 }));
+}
+
+/** The drafts worth keeping: those of conversations still on screen (held, or ended and not yet dismissed). */
+export function keptDrafts(drafts: Record<string, string>, s: State): Record<string, string> {
+  const shown = new Set(s.conversations.map((c) => c.id));
+  const keys = Object.keys(drafts).filter((k) => shown.has(k));
+  return keys.length === Object.keys(drafts).length ? drafts : Object.fromEntries(keys.map((k) => [k, drafts[k]]));
+}
+
 const CLAIM_ERRORS = new Set(['nothing_waiting', 'already_claimed', 'at_capacity', 'agent_unavailable']);
 
 export function reduce(s: State, a: Action): State {
@@ -220,12 +245,12 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, seen: 
   switch (f.type) {
     case 'hello': {
       // Everything the agent holds, after a (re)connect. What is not in it has left this agent
-      // while we were away; conversations already ended here stay until the agent dismisses them.
+      // while we were away: like an `ended` while online it stays, read-only, until the agent
+      // dismisses it, so a reply still unsent and the draft do not vanish unseen.
       const previous = new Map(s.conversations.map((c) => [c.id, c]));
       const held = f.conversations.map((v) => fromView(v, previous.get(v.id), seen[v.id]));
       const heldIds = new Set(held.map((c) => c.id));
-      const keptEnded = s.conversations.filter((c) => c.ended && !heldIds.has(c.id));
-      const conversations = [...held, ...keptEnded];
+      const conversations = [...held, ...lostMeanwhile(s, heldIds)];
       const selected =
         s.selected && conversations.some((c) => c.id === s.selected) ? s.selected : (conversations[0]?.id ?? null);
       const next: State = {
@@ -291,9 +316,10 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, seen: 
         const selected = s.selected === f.conversationId ? (conversations.find((c) => !c.ended)?.id ?? conversations[0]?.id ?? null) : s.selected;
         return { ...s, conversations, selected, leaving };
       }
-      // not our doing (the resident left, a timeout, a callback request): keep it on screen, read-only
+      // not our doing (the resident left, a timeout, a callback request): keep it on screen, read-only;
+      // replies not yet stored stay readable (to copy) but are never sent again
       return {
-        ...updateConversation(s, f.conversationId, (c) => ({ ...c, ended: f.reason, pending: [], typingUntil: 0 })),
+        ...updateConversation(s, f.conversationId, (c) => ({ ...c, ended: f.reason, typingUntil: 0 })),
         leaving,
       };
     }

@@ -4,6 +4,7 @@ import {
   type Action,
   type State,
   initialState,
+  keptDrafts,
   longestWaitNow,
   mergeMessages,
   reduce,
@@ -63,8 +64,32 @@ describe('hello', () => {
     expect(unsent(s)).toEqual([{ conversationId: 'c2', pending: expect.objectContaining({ clientMsgId: 'a-2', kind: 'note' }) }]);
   });
 
-  it('drops what the agent no longer holds and reads seen markers kept over a page reload', () => {
-    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+  it('keeps a conversation missing from a new hello as ended, with its transcript, unsent reply and draft', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }), { type: 'select', id: 'c2' });
+    s = reduce(s, { type: 'pending', conversationId: 'c2', pending: { clientMsgId: 'a-1', kind: 'message', text: 'Uw paspoort is klaar', queuedAt: 5 } });
+    s = reduce(s, { type: 'connection', state: 'reconnecting' });
+    // past the agent grace period the server gave c2 back to the queue: the reconnect's hello lacks it
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1')] }, 2000));
+    expect(s.conversations.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(s.selected).toBe('c2');
+    const lost = s.conversations.find((c) => c.id === 'c2')!;
+    expect(lost.ended).toBe('unassigned_offline');
+    expect(lost.messages.map((m) => m.text)).toEqual(['Mijn paspoort is verlopen']);
+    expect(lost.pending.map((p) => p.text)).toEqual(['Uw paspoort is klaar']);
+    // shown, never sent: the conversation is no longer the agent's
+    expect(unsent(s)).toEqual([]);
+    expect(keptDrafts({ c1: 'a', c2: 'nog niet af', c9: 'oud' }, s)).toEqual({ c1: 'a', c2: 'nog niet af' });
+    s = reduce(s, { type: 'dismiss', id: 'c2' });
+    expect(keptDrafts({ c1: 'a', c2: 'nog niet af' }, s)).toEqual({ c1: 'a' });
+  });
+
+  it('drops silently what the agent was closing when the hello no longer lists it', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }), { type: 'leaving', id: 'c2' });
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1')] }, 2000));
+    expect(s.conversations.map((c) => c.id)).toEqual(['c1']);
+  });
+
+  it('reads seen markers kept over a page reload', () => {
     const c1 = conv('c1', {
       messages: [
         { seq: 1, from: 'resident', text: 'a', sentAt: 'x' },
@@ -72,7 +97,7 @@ describe('hello', () => {
         { seq: 3, from: 'resident', text: 'c', sentAt: 'x' },
       ],
     });
-    s = reduce(initialState, frame({ type: 'hello', agent, conversations: [c1] }, 1, { seen: { c1: 2 }, visible: false }));
+    const s = reduce(initialState, frame({ type: 'hello', agent, conversations: [c1] }, 1, { seen: { c1: 2 }, visible: false }));
     expect(s.conversations).toHaveLength(1);
     expect(unreadCount(s.conversations[0])).toBe(1);
   });
@@ -176,8 +201,12 @@ describe('claims and endings', () => {
 
   it('keeps a conversation the resident left on screen until dismissed, also over a reconnect', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
+    s = reduce(s, { type: 'pending', conversationId: 'c1', pending: { clientMsgId: 'a-1', kind: 'message', text: 'Bent u er nog?', queuedAt: 5 } });
     s = reduce(s, frame({ type: 'ended', conversationId: 'c1', reason: 'resident_left' }));
     expect(s.conversations[0].ended).toBe('resident_left');
+    // the reply that did not make it stays readable, and is not sent again
+    expect(s.conversations[0].pending.map((p) => p.text)).toEqual(['Bent u er nog?']);
+    expect(unsent(s)).toEqual([]);
     s = reduce(s, frame({ type: 'hello', agent, conversations: [] }));
     expect(s.conversations[0].ended).toBe('resident_left');
     s = reduce(s, { type: 'dismiss', id: 'c1' });

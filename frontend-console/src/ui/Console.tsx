@@ -6,7 +6,7 @@ import { type ShortcutAction, shortcutFor } from '../keys';
 import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic } from '../protocol';
 import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { loadJson, saveJson } from '../session';
-import { totalUnread, unsent } from '../state';
+import { keptDrafts, totalUnread, unsent } from '../state';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
 import type { Actions, DialogState } from './actions';
@@ -211,14 +211,11 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   }, []);
 
   useEffect(() => saveJson('drafts', drafts), [drafts]);
-  // drafts of conversations no longer held are dropped once the server has told us what we hold
+  // drafts of conversations no longer on screen are dropped once the server has told us what we hold;
+  // an ended conversation keeps its draft until the agent dismisses it
   useEffect(() => {
     if (!state.helloAt) return;
-    const held = new Set(state.conversations.map((c) => c.id));
-    setDrafts((d) => {
-      const keys = Object.keys(d).filter((k) => held.has(k));
-      return keys.length === Object.keys(d).length ? d : Object.fromEntries(keys.map((k) => [k, d[k]]));
-    });
+    setDrafts((d) => keptDrafts(d, store.state));
   }, [state.helloAt, state.conversations.length]);
 
   const wait = (key: string, ms = 10_000) =>

@@ -133,6 +133,8 @@ function endedText(t: ReturnType<typeof useConsole>['t'], reason: string): strin
       return t('endedCallback');
     case 'transferred':
       return t('endedTransferred');
+    case 'unassigned_offline':
+      return t('endedUnassignedOffline');
     default:
       return t('endedClosed');
   }
@@ -207,12 +209,15 @@ function Panel(props: {
       <DepartmentNotices topic={c.topic} headingLevel={4} />
       <Transcript conversation={c} actions={props.actions} />
       {c.ended ? (
-        <div class="ended-box" role="status">
-          <p>{endedText(t, c.ended)}</p>
-          <button type="button" class="secondary" onClick={() => props.actions.dismiss(c.id)}>
-            {t('removeFromView')}
-          </button>
-        </div>
+        <>
+          <div class="ended-box" role="status">
+            <p>{endedText(t, c.ended)}</p>
+            <button type="button" class="secondary" onClick={() => props.actions.dismiss(c.id)}>
+              {t('removeFromView')}
+            </button>
+          </div>
+          {props.draft && <UnsentDraft conversationId={c.id} text={props.draft} />}
+        </>
       ) : (
         <Composer
           conversation={c}
@@ -224,6 +229,18 @@ function Panel(props: {
         />
       )}
     </Wrapper>
+  );
+}
+
+/** What the agent had typed when the conversation left them: readable and copyable, never sent. */
+function UnsentDraft(props: { conversationId: string; text: string }) {
+  const { t } = useConsole();
+  const id = 'unsent-draft-' + props.conversationId;
+  return (
+    <div class="unsent-draft">
+      <label for={id}>{t('unsentDraft')}</label>
+      <textarea id={id} rows={3} readOnly value={props.text} />
+    </div>
   );
 }
 
@@ -258,7 +275,7 @@ function Transcript(props: { conversation: Conversation; actions: Actions }) {
           <MessageItem key={m.seq} m={m} residentName={name} />
         ))}
         {c.pending.map((p) => (
-          <PendingItem key={p.clientMsgId} p={p} conversationId={c.id} actions={props.actions} />
+          <PendingItem key={p.clientMsgId} p={p} conversationId={c.id} ended={!!c.ended} actions={props.actions} />
         ))}
         </ol>
       </div>
@@ -293,17 +310,24 @@ function MessageItem(props: { m: Message; residentName: string }) {
   );
 }
 
-function PendingItem(props: { p: Pending; conversationId: string; actions: Actions }) {
+function pendingState(t: ReturnType<typeof useConsole>['t'], p: Pending, ended: boolean): string {
+  if (p.error) return t('sendFailed', { error: p.error });
+  return ended ? t('notSent') : t('sending');
+}
+
+function PendingItem(props: { p: Pending; conversationId: string; ended: boolean; actions: Actions }) {
   const { t } = useConsole();
   const { p } = props;
+  // in a conversation that left the agent nothing can be sent again: the text is there to copy
+  const failed = !!p.error || props.ended;
   return (
-    <li class={'msg msg-pending ' + (p.kind === 'note' ? 'msg-note' : 'msg-agent') + (p.error ? ' msg-failed' : '')}>
+    <li class={'msg msg-pending ' + (p.kind === 'note' ? 'msg-note' : 'msg-agent') + (failed ? ' msg-failed' : '')}>
       <div class="msg-meta">
         <span class="msg-who">{p.kind === 'note' ? t('noteLabel') : ''}</span>
-        <span>{p.error ? t('sendFailed', { error: p.error }) : t('sending')}</span>
+        <span>{pendingState(t, p, props.ended)}</span>
       </div>
       <p class="msg-text">{p.text}</p>
-      {p.error && (
+      {p.error && !props.ended && (
         <div class="msg-actions">
           <button type="button" class="small" onClick={() => props.actions.retry(props.conversationId, p.clientMsgId)}>
             {t('retry')}
