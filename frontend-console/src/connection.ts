@@ -79,17 +79,28 @@ export class AgentConnection {
     if (this.timer) clearTimeout(this.timer);
     if (this.drainTimer) clearTimeout(this.drainTimer);
     this.timer = null;
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) ws.close(1000, 'logout');
+    this.abandon(1000, 'logout');
   }
 
-  /** Skip the wait and try now (the banner's button). */
+  /** Skip the wait and try now (the banner's button). An attempt still connecting is given up first. */
   retryNow(): void {
     if (this.stopped || this.isOpen()) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.abandon(1000, 'retry');
     this.connect();
+  }
+
+  /**
+   * Lets go of the current socket, open or still connecting: its handlers are detached first, so
+   * that nothing it still delivers reaches the console and its close schedules no reconnect.
+   */
+  private abandon(code: number, reason: string): void {
+    const ws = this.ws;
+    this.ws = null;
+    if (!ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    ws.close(code, reason);
   }
 
   isOpen(): boolean {

@@ -48,6 +48,9 @@ class FakeSocket {
   close() {
     this.readyState = 3;
   }
+  serverSends(frame: object) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
   serverCloses(code: number, reason = '') {
     this.readyState = 3;
     this.onclose?.({ code, reason });
@@ -68,14 +71,15 @@ describe('the agent connection', () => {
   function start() {
     const states: string[] = [];
     const ended: string[] = [];
+    const frames: string[] = [];
     const conn = new AgentConnection('ws://loket/ws/agent', () => 'a.b.c', {
-      onFrame() {},
+      onFrame: (f) => frames.push(f.type),
       onState: (s, ms) => states.push(ms === undefined ? s : `${s}:${ms}`),
       onRefused() {},
       onSessionEnded: (r) => ended.push(r),
     });
     conn.start();
-    return { conn, states, ended };
+    return { conn, states, ended, frames };
   }
 
   it('goes to a new node at once when its node restarts (1012), with the same URL', () => {
@@ -106,5 +110,34 @@ describe('the agent connection', () => {
     expect(FakeSocket.all).toHaveLength(1);
     expect(ended).toEqual(['revoked']);
     expect(states[states.length - 1]).toBe('offline');
+  });
+
+  it('abandons an attempt still connecting when the agent retries now, and closes whatever is left on logout', () => {
+    const { conn, frames } = start();
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].serverCloses(1006);
+    vi.advanceTimersByTime(1300); // the back-off ran out: a second socket is connecting
+    conn.retryNow();
+    expect(FakeSocket.all).toHaveLength(3);
+    const [, abandoned, current] = FakeSocket.all;
+    expect(abandoned.readyState).toBe(3);
+    abandoned.open();
+    current.open();
+    abandoned.serverSends({ type: 'queues', topics: [] });
+    current.serverSends({ type: 'queues', topics: [] });
+    expect(frames).toEqual(['queues']);
+    conn.stop();
+    expect(current.readyState).toBe(3);
+  });
+
+  it('closes a socket that is still connecting on logout, and hears nothing from it after', () => {
+    const { conn, frames, states } = start();
+    const connecting = FakeSocket.all[0];
+    conn.stop();
+    expect(connecting.readyState).toBe(3);
+    connecting.open();
+    connecting.serverSends({ type: 'queues', topics: [] });
+    expect(frames).toEqual([]);
+    expect(states).not.toContain('open');
   });
 });
