@@ -192,7 +192,24 @@ export function keptDrafts(drafts: Record<string, string>, s: State): Record<str
   return keys.length === Object.keys(drafts).length ? drafts : Object.fromEntries(keys.map((k) => [k, drafts[k]]));
 }
 
-const CLAIM_ERRORS = new Set(['nothing_waiting', 'already_claimed', 'at_capacity', 'agent_unavailable']);
+/** Claims go out with a ref `claim-…` (see newClientMsgId): the server echoes it on a refusal. */
+export const CLAIM_REF_PREFIX = 'claim';
+
+/** The codes a refused claim comes with (docs/protocol.md), for an error without a ref. */
+const CLAIM_ERRORS = new Set(['nothing_waiting', 'already_claimed', 'at_capacity', 'agent_unavailable', 'topic_not_allowed', 'not_found']);
+
+/**
+ * Does this error answer the claim in flight? By its ref when it has one (a transfer refused with
+ * `agent_unavailable` is no answer to a claim); by its code otherwise.
+ */
+function answersClaim(f: { code: string; ref?: string }): boolean {
+  return f.ref ? f.ref.startsWith(CLAIM_REF_PREFIX + '-') : CLAIM_ERRORS.has(f.code);
+}
+
+/** Whether the agent may claim from this topic's board: only topics they serve (a team lead sees them all). */
+export function servesTopic(s: State, topic: string): boolean {
+  return !!s.agent && s.agent.topics.includes(topic);
+}
 
 export function reduce(s: State, a: Action): State {
   switch (a.type) {
@@ -325,7 +342,7 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, seen: 
     }
     case 'error': {
       let next = s;
-      if (CLAIM_ERRORS.has(f.code)) next = { ...next, claimPendingSince: null };
+      if (answersClaim(f)) next = { ...next, claimPendingSince: null };
       if (f.ref) {
         // a message or note that failed carries its clientMsgId as ref
         next = reduce(next, { type: 'pending-failed', clientMsgId: f.ref, error: f.message });

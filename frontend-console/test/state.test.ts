@@ -9,6 +9,7 @@ import {
   mergeMessages,
   reduce,
   residentTyping,
+  servesTopic,
   totalUnread,
   unreadCount,
   unsent,
@@ -188,6 +189,29 @@ describe('claims and endings', () => {
     s = reduce(s, frame({ type: 'error', code: 'nothing_waiting', message: 'Er wacht niemand' }));
     expect(s.claimPendingSince).toBeNull();
     expect(s.notices.map((n) => n.text)).toEqual(['Er wacht niemand']);
+  });
+
+  it('ends a claim attempt on every refusal of that claim, so a later transfer from a colleague does not jump', () => {
+    for (const code of ['topic_not_allowed', 'not_found', 'already_claimed', 'at_capacity', 'agent_unavailable', 'nothing_waiting']) {
+      let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5 });
+      s = reduce(s, frame({ type: 'error', code, message: 'Nee / No', ref: 'claim-0a1b' }));
+      expect(s.claimPendingSince, code).toBeNull();
+      s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }));
+      expect(s.selected, code).toBe('c1');
+    }
+  });
+
+  it('keeps a claim pending when the error answers something else', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'leaving', id: 'c1' }, { type: 'claim-sent', now: 5 });
+    s = reduce(s, frame({ type: 'error', code: 'agent_unavailable', message: 'Niet beschikbaar', ref: 'leave:c1' }));
+    expect(s.claimPendingSince).toBe(5);
+  });
+
+  it("offers a topic's claim button only for the topics the agent serves (a team lead sees every board)", () => {
+    const s = run(frame({ type: 'hello', agent, conversations: [] }));
+    expect(servesTopic(s, 'rijbewijs')).toBe(true);
+    expect(servesTopic(s, 'afval')).toBe(false);
+    expect(servesTopic(initialState, 'rijbewijs')).toBe(false);
   });
 
   it('removes a conversation this console closed or transferred', () => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { WaitingConversation } from '../protocol';
-import { type State, activeConversations, longestWaitNow } from '../state';
+import { type State, activeConversations, longestWaitNow, servesTopic } from '../state';
 import { estimateMinutes, formatClock, formatTime } from '../util';
 import type { Actions } from './actions';
 import { useConsole, useId, useNow } from './context';
@@ -64,15 +64,17 @@ function Board(props: { state: State; actions: Actions; blocked: boolean }) {
               <li class={'board-card' + (b.waiting > 0 ? ' has-waiting' : '')} data-topic={b.id}>
                 <div class="board-head">
                   <h3>{name}</h3>
-                  <button
-                    type="button"
-                    class="small"
-                    disabled={props.blocked || b.waiting === 0}
-                    aria-label={t('claimTopic', { topic: name })}
-                    onClick={() => props.actions.claim({ topic: b.id })}
-                  >
-                    {t('claimTopicShort')}
-                  </button>
+                  {servesTopic(props.state, b.id) && (
+                    <button
+                      type="button"
+                      class="small"
+                      disabled={props.blocked || b.waiting === 0}
+                      aria-label={t('claimTopic', { topic: name })}
+                      onClick={() => props.actions.claim({ topic: b.id })}
+                    >
+                      {t('claimTopicShort')}
+                    </button>
+                  )}
                 </div>
                 <dl class="board-stats">
                   <div>
