@@ -20,6 +20,8 @@ export interface KeyLike {
   ctrlKey: boolean;
   metaKey: boolean;
   shiftKey: boolean;
+  /** Set by the browser while a key is held down. */
+  repeat?: boolean;
 }
 
 export const SHORTCUTS: { keys: string; action: ShortcutAction['kind'] | string }[] = [
@@ -49,7 +51,8 @@ export function shortcutFor(e: KeyLike): ShortcutAction | null {
   if (!e.altKey || e.ctrlKey || e.metaKey) return null;
   if (e.key === 'PageDown') return { kind: 'cycle', delta: 1 };
   if (e.key === 'PageUp') return { kind: 'cycle', delta: -1 };
-  if (e.shiftKey) return null;
+  // a held key repeats: only walking through the tabs may; a claim or a status change happens once
+  if (e.shiftKey || e.repeat) return null;
   const k = letter(e);
   if (/^[1-9]$/.test(k)) return { kind: 'conversation', index: Number(k) - 1 };
   switch (k) {

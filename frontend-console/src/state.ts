@@ -206,6 +206,14 @@ function answersClaim(f: { code: string; ref?: string }): boolean {
   return f.ref ? f.ref.startsWith(CLAIM_REF_PREFIX + '-') : CLAIM_ERRORS.has(f.code);
 }
 
+/** How long a claim may stay unanswered before the agent may claim again: a lost answer must not block for good. */
+export const CLAIM_ANSWER_MS = 10_000;
+
+/** A claim this console sent is still unanswered: a second one (a double click, a held key) must wait. */
+export function claimInFlight(s: State, now: number): boolean {
+  return s.claimPendingSince !== null && now - s.claimPendingSince < CLAIM_ANSWER_MS;
+}
+
 /** Whether the agent may claim from this topic's board: only topics they serve (a team lead sees them all). */
 export function servesTopic(s: State, topic: string): boolean {
   return !!s.agent && s.agent.topics.includes(topic);

@@ -44,7 +44,7 @@ describe('canned replies', () => {
 });
 
 describe('shortcuts', () => {
-  const key = (k: string, code: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean; shiftKey: boolean; metaKey: boolean }> = {}) => ({
+  const key = (k: string, code: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean; shiftKey: boolean; metaKey: boolean; repeat: boolean }> = {}) => ({
     key: k,
     code,
     altKey: false,
@@ -60,6 +60,13 @@ describe('shortcuts', () => {
     expect(shortcutFor(key('2', 'Digit2', { altKey: true }))).toEqual({ kind: 'conversation', index: 1 });
     expect(shortcutFor(key('PageDown', 'PageDown', { altKey: true }))).toEqual({ kind: 'cycle', delta: 1 });
     expect(shortcutFor(key('o', 'KeyO', { altKey: true }))).toEqual({ kind: 'transfer' });
+  });
+
+  it('acts once on a held key: Alt+N held down claims one conversation, not one per repeat', () => {
+    expect(shortcutFor(key('n', 'KeyN', { altKey: true, repeat: true }))).toBeNull();
+    expect(shortcutFor(key('b', 'KeyB', { altKey: true, repeat: true }))).toBeNull();
+    // walking through the tabs by holding Alt+PageDown is what a held key is for
+    expect(shortcutFor(key('PageDown', 'PageDown', { altKey: true, repeat: true }))).toEqual({ kind: 'cycle', delta: 1 });
   });
 
   it('leaves plain typing and browser combinations alone', () => {

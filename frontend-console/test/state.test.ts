@@ -3,6 +3,8 @@ import type { ConversationView, ServerFrame } from '../src/protocol';
 import {
   type Action,
   type State,
+  CLAIM_ANSWER_MS,
+  claimInFlight,
   initialState,
   keptDrafts,
   longestWaitNow,
@@ -212,6 +214,16 @@ describe('claims and endings', () => {
     expect(servesTopic(s, 'rijbewijs')).toBe(true);
     expect(servesTopic(s, 'afval')).toBe(false);
     expect(servesTopic(initialState, 'rijbewijs')).toBe(false);
+  });
+
+  it('lets no second claim go out while one is unanswered, and no longer than the answer may take', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [] }), { type: 'connection', state: 'open' });
+    expect(claimInFlight(s, 1000)).toBe(false);
+    s = reduce(s, { type: 'claim-sent', now: 1000 });
+    expect(claimInFlight(s, 1000 + 300)).toBe(true); // a double click
+    expect(claimInFlight(s, 1000 + CLAIM_ANSWER_MS + 1)).toBe(false); // a lost answer blocks no longer
+    s = reduce(s, frame({ type: 'error', code: 'nothing_waiting', message: 'Er wacht niemand', ref: 'claim-1' }));
+    expect(claimInFlight(s, 1000 + 400)).toBe(false);
   });
 
   it('removes a conversation this console closed or transferred', () => {

@@ -6,7 +6,7 @@ import { type ShortcutAction, shortcutFor } from '../keys';
 import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic } from '../protocol';
 import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { loadJson, saveJson } from '../session';
-import { CLAIM_REF_PREFIX, keptDrafts, totalUnread, unsent } from '../state';
+import { CLAIM_REF_PREFIX, claimInFlight, keptDrafts, totalUnread, unsent } from '../state';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
 import type { Actions, DialogState } from './actions';
@@ -229,6 +229,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
 
   const actions: Actions = {
     claim(target) {
+      // one claim at a time: a double click or a held Alt+N would otherwise take several conversations
+      if (claimInFlight(store.state, Date.now())) return;
       if (!sendFrame({ type: 'claim', ...target, ref: newClientMsgId(CLAIM_REF_PREFIX) })) return;
       store.dispatch({ type: 'claim-sent', now: Date.now() });
     },

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { WaitingConversation } from '../protocol';
-import { type State, activeConversations, longestWaitNow, servesTopic } from '../state';
+import { type State, activeConversations, claimInFlight, longestWaitNow, servesTopic } from '../state';
 import { estimateMinutes, formatClock, formatTime } from '../util';
 import type { Actions } from './actions';
 import { useConsole, useId, useNow } from './context';
@@ -14,6 +14,10 @@ export function QueueSide(props: { state: State; actions: Actions }) {
   const away = agent?.status === 'away';
   const full = !!agent && activeConversations(state).length >= agent.maxConcurrent;
   const blocked = !open || away || full;
+  // While a claim is unanswered the claim buttons refuse (actions.claim ignores them) and say so with
+  // aria-disabled rather than `disabled`, which would throw the keyboard focus off the button just pressed.
+  // The clock ticks so that they come back should the answer never arrive.
+  const claiming = claimInFlight(state, useNow(1000));
   const reasonId = useId('claim-reason');
   const reason = away ? t('awayNoClaim') : full ? t('atCapacity', { max: agent!.maxConcurrent }) : null;
   return (
@@ -22,6 +26,7 @@ export function QueueSide(props: { state: State; actions: Actions }) {
         type="button"
         class="primary next"
         disabled={blocked}
+        aria-disabled={claiming || undefined}
         aria-describedby={reason ? reasonId : undefined}
         aria-keyshortcuts="Alt+N"
         onClick={() => actions.claim()}
@@ -33,8 +38,8 @@ export function QueueSide(props: { state: State; actions: Actions }) {
           {reason}
         </p>
       )}
-      <Board state={state} actions={actions} blocked={blocked} />
-      <WaitingList version={state.queueVersion} actions={actions} blocked={blocked} />
+      <Board state={state} actions={actions} blocked={blocked} claiming={claiming} />
+      <WaitingList version={state.queueVersion} actions={actions} blocked={blocked} claiming={claiming} />
     </aside>
   );
 }
@@ -46,7 +51,7 @@ export function ewtText(t: ReturnType<typeof useConsole>['t'], seconds: number |
   return t('aboutMinutes', { minutes });
 }
 
-function Board(props: { state: State; actions: Actions; blocked: boolean }) {
+function Board(props: { state: State; actions: Actions; blocked: boolean; claiming: boolean }) {
   const { t, topicName } = useConsole();
   const now = useNow(1000);
   const { boards, boardsAt } = props.state;
@@ -69,6 +74,7 @@ function Board(props: { state: State; actions: Actions; blocked: boolean }) {
                       type="button"
                       class="small"
                       disabled={props.blocked || b.waiting === 0}
+                      aria-disabled={props.claiming || undefined}
                       aria-label={t('claimTopic', { topic: name })}
                       onClick={() => props.actions.claim({ topic: b.id })}
                     >
@@ -108,7 +114,7 @@ function Board(props: { state: State; actions: Actions; blocked: boolean }) {
   );
 }
 
-function WaitingList(props: { version: number; actions: Actions; blocked: boolean }) {
+function WaitingList(props: { version: number; actions: Actions; blocked: boolean; claiming: boolean }) {
   const { t, api, topicName } = useConsole();
   const [items, setItems] = useState<WaitingConversation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -154,6 +160,7 @@ function WaitingList(props: { version: number; actions: Actions; blocked: boolea
                   type="button"
                   class="small"
                   disabled={props.blocked}
+                  aria-disabled={props.claiming || undefined}
                   aria-label={t('pickLabel', { name })}
                   onClick={() => props.actions.claim({ conversationId: w.id })}
                 >
