@@ -174,6 +174,8 @@ export class ResidentClient {
     this.floor = opts.after ?? 0;
     this.last = this.floor;
     this.outbox = (opts.pending ?? []).map((p) => ({ ...p, status: p.status === 'failed' ? 'failed' : 'queued' }));
+    // what the resident typed before a reload is on screen at once, not only once a socket answers
+    if (this.outbox.length) this.emitPending();
   }
 
   get status(): ConnectionStatus {

@@ -272,6 +272,11 @@ describe('offline queue', () => {
     expect(net.last().sent).toEqual([{ type: 'message', clientMsgId: 'old-1', text: 'van voor de reload' }]);
   });
 
+  it('hands a restored outbox to the listener at once, before any connection', () => {
+    const { pendings } = setup({ pending: [{ clientMsgId: 'old-1', text: 'van voor de reload', status: 'sent' }] });
+    expect(pendings.at(-1)).toEqual([{ clientMsgId: 'old-1', text: 'van voor de reload', status: 'queued' }]);
+  });
+
   it('marks a refused message as failed, and forgets it when asked', () => {
     const { net, client } = setup();
     client.connect();
