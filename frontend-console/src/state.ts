@@ -175,6 +175,18 @@ function markSeen(c: Conversation): Conversation {
 }
 
 /**
+ * Takes a conversation off the screen. If it was the one shown, the next one still being worked
+ * comes into view, and like any selection counts as read when the page is visible.
+ */
+function withoutConversation(s: State, id: string, visible: boolean): State {
+  const conversations = s.conversations.filter((c) => c.id !== id);
+  if (s.selected !== id) return { ...s, conversations };
+  const selected = conversations.find((c) => !c.ended)?.id ?? conversations[0]?.id ?? null;
+  const next = { ...s, conversations, selected };
+  return selected && visible ? updateConversation(next, selected, markSeen) : next;
+}
+
+/**
  * Conversations this console showed that a new hello no longer lists: those already ended stay
  * as they were; those the agent was closing or transferring went as asked; the rest left while
  * the connection was down and are kept as ended.
@@ -251,10 +263,9 @@ export function reduce(s: State, a: Action): State {
       return s.leaving.includes(a.id) ? s : { ...s, leaving: [...s.leaving, a.id] };
     case 'leaving-failed':
       return { ...s, leaving: s.leaving.filter((id) => id !== a.id) };
-    case 'dismiss': {
-      const conversations = s.conversations.filter((c) => c.id !== a.id);
-      return { ...s, conversations, selected: s.selected === a.id ? (conversations[0]?.id ?? null) : s.selected };
-    }
+    case 'dismiss':
+      // a click: the page is visible
+      return withoutConversation(s, a.id, true);
     case 'status':
       return s.agent ? { ...s, agent: { ...s.agent, status: a.status } } : s;
     case 'notice':
@@ -336,11 +347,7 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, seen: 
     case 'ended': {
       const expected = s.leaving.includes(f.conversationId);
       const leaving = s.leaving.filter((id) => id !== f.conversationId);
-      if (expected) {
-        const conversations = s.conversations.filter((c) => c.id !== f.conversationId);
-        const selected = s.selected === f.conversationId ? (conversations.find((c) => !c.ended)?.id ?? conversations[0]?.id ?? null) : s.selected;
-        return { ...s, conversations, selected, leaving };
-      }
+      if (expected) return { ...withoutConversation(s, f.conversationId, visible), leaving };
       // not our doing (the resident left, a timeout, a callback request): keep it on screen, read-only;
       // replies not yet stored stay readable (to copy) but are never sent again
       return {

@@ -250,6 +250,28 @@ describe('claims and endings', () => {
     expect(s.selected).toBeNull();
   });
 
+  it('counts as read what comes into view when the conversation shown goes away', () => {
+    // c2's first message is unread while the agent works in c1
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }), { type: 'leaving', id: 'c1' });
+    expect(unreadCount(s.conversations[1])).toBe(1);
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c1', reason: 'closed' }));
+    expect(s.selected).toBe('c2');
+    expect(totalUnread(s)).toBe(0);
+
+    s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c1', reason: 'resident_left' }));
+    s = reduce(s, { type: 'dismiss', id: 'c1' });
+    expect(s.selected).toBe('c2');
+    expect(totalUnread(s)).toBe(0);
+  });
+
+  it('leaves unread what comes into view while the page is hidden', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }), { type: 'leaving', id: 'c1' });
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c1', reason: 'closed' }, 1, { visible: false }));
+    expect(s.selected).toBe('c2');
+    expect(totalUnread(s)).toBe(1);
+  });
+
   it('lets a refused transfer be tried again', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'leaving', id: 'c1' });
     s = reduce(s, frame({ type: 'error', code: 'agent_unavailable', message: 'Niet beschikbaar', ref: 'leave:c1' }));
