@@ -2,6 +2,8 @@
 // The widget's flow around a conversation as the resident sees it: what is on screen, what is
 // said to a screen reader and where the focus goes, driven by frames on a fake socket.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ChatView, type ChatActions } from '../src/screens/chat';
+import { STRINGS } from '../src/strings';
 import { Widget } from '../src/widget';
 import { settle, stubFetch, text } from './dom-helpers';
 import { FakeSocket } from './fake-socket';
@@ -9,6 +11,25 @@ import { FakeSocket } from './fake-socket';
 const SESSION = { kind: 'chat', id: 'c1', token: 't', topic: 'paspoort-id', topicName: 'Paspoort en ID-kaart', open: true };
 
 let sockets: FakeSocket[] = [];
+
+/** The chat screen on its own, in the page. */
+function chatView(actions: Partial<ChatActions> = {}): ChatView {
+  const noop = () => {};
+  const view = new ChatView(STRINGS.nl, 'nl', {
+    send: () => null,
+    typing: noop,
+    discard: noop,
+    leave: () => true,
+    acceptOffer: noop,
+    rate: async () => {},
+    transcript: async () => {},
+    newQuestion: noop,
+    rated: () => false,
+    ...actions,
+  } as ChatActions);
+  document.body.append(view.el);
+  return view;
+}
 
 /** The widget on a page whose tab already holds `session` (a reload in the middle of a chat). */
 function resume(session: object = SESSION): ShadowRoot {
@@ -42,5 +63,36 @@ describe('messages kept over a reload', () => {
     const bubble = root.querySelector('.log .msg.pending');
     expect(text(bubble)).toContain('Mijn paspoort is gestolen');
     expect(text(bubble?.querySelector('.note'))).toBe('wacht op verbinding');
+  });
+});
+
+describe('a notice under the message box', () => {
+  it('is said by a screen reader: ending the conversation without a connection', () => {
+    const view = chatView({ leave: () => false });
+    (view.el.querySelector('.leave') as HTMLButtonElement).click();
+    (view.el.querySelector('.confirm button') as HTMLButtonElement).click();
+    const notice = [...view.el.querySelectorAll('p')].find((p) => p.textContent === 'Geen verbinding');
+    expect(notice).toBeTruthy();
+    expect(notice!.closest('[role=status],[role=alert],[aria-live]')).not.toBeNull();
+  });
+
+  it('is said by a screen reader: a message that is too long', () => {
+    const view = chatView();
+    const input = view.el.querySelector('textarea')!;
+    input.value = 'a'.repeat(2001);
+    (view.el.querySelector('form.composer') as HTMLFormElement).requestSubmit();
+    const notice = [...view.el.querySelectorAll('p')].find((p) => p.textContent?.startsWith('Uw bericht is te lang'));
+    expect(notice!.closest('[role=status],[role=alert],[aria-live]')).not.toBeNull();
+  });
+});
+
+describe('a conversation that is no longer there', () => {
+  it('puts the focus on "Nieuwe vraag" when it was in the message box', () => {
+    const view = chatView();
+    view.state({ type: 'state', state: 'active', agentName: 'Anne' });
+    view.el.querySelector('textarea')!.focus();
+    view.connection('gone');
+    expect(text(view.el.querySelector('.end [role=alert]'))).toBe('Dit gesprek is niet meer beschikbaar.');
+    expect(document.activeElement?.textContent).toBe('Nieuwe vraag');
   });
 });

@@ -57,7 +57,8 @@ export class ChatView {
     this.log = h('div', { class: 'log', role: 'log', 'aria-label': s.messagesLabel, tabindex: 0 });
     this.typingLine = h('p', { class: 'typing', hidden: true });
     this.input = h('textarea', { id: inputId, rows: 2, maxlength: MAX_TEXT, 'data-autofocus': true, 'aria-describedby': errId }) as HTMLTextAreaElement;
-    this.inputError = h('p', { class: 'error', id: errId });
+    // a live region: "Geen verbinding", "te lang" and the server's refusals are said, not only shown
+    this.inputError = h('p', { class: 'error', id: errId, role: 'status' });
     this.input.addEventListener('input', () => {
       if (this.input.value.trim()) actions.typing();
       this.inputError.textContent = '';
@@ -148,11 +149,14 @@ export class ChatView {
     this.offline.textContent = st === 'offline' ? this.s.connOffline : '';
     if (st === 'gone') {
       // the token or the conversation is no more (expired, or removed on request): start afresh
+      const hadFocus = this.hasFocus();
       this.composer.hidden = true;
       this.end.hidden = false;
       clear(this.end);
-      append(this.end, h('p', { role: 'alert' }, this.s.connGone),
-        h('button', { type: 'button', class: 'secondary', onclick: () => this.actions.newQuestion() }, this.s.newChat));
+      const again = h('button', { type: 'button', class: 'secondary', onclick: () => this.actions.newQuestion() }, this.s.newChat);
+      append(this.end, h('p', { role: 'alert' }, this.s.connGone), again);
+      // the message box that had the focus is gone: the one thing left to do takes it
+      if (hadFocus) again.focus();
     }
   }
 
@@ -180,8 +184,13 @@ export class ChatView {
     }
   }
 
+  /** Whether the focus is somewhere in this chat (in the widget's shadow root, or the page in tests). */
+  private hasFocus(): boolean {
+    return this.el.contains((this.el.getRootNode() as ShadowRoot | Document).activeElement);
+  }
+
   private showEnd(ev: StateEvent): void {
-    const hadFocus = this.el.contains((this.el.getRootNode() as ShadowRoot).activeElement);
+    const hadFocus = this.hasFocus();
     this.composer.hidden = true;
     this.end.hidden = false;
     clear(this.end);
