@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { bilingual, createApi } from '../api';
+import { type Announcement, nextAnnouncement, noAnnouncement } from '../announce';
 import { AgentConnection, agentSocketUrl } from '../connection';
 import type { Key, Lang, T } from '../i18n';
 import { type ShortcutAction, shortcutFor } from '../keys';
@@ -47,7 +48,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   const [topics, setTopics] = useState<Topic[]>([]);
   const [canned, setCanned] = useState<CannedReply[] | 'error' | null>(null);
   const [dialog, setDialog] = useState<DialogState>(null);
-  const [announce, setAnnounce] = useState('');
+  const [announcement, setAnnouncement] = useState<Announcement>(noAnnouncement);
+  const announce = (text: string) => setAnnouncement((previous) => nextAnnouncement(previous, text));
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const [restored, setRestored] = useState(false);
   const seen = useRef<Record<string, number>>(loadJson('seen', {}));
@@ -159,10 +161,10 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
           setRestored(true);
         } else if (frame.type === 'assigned') {
           const c = frame.conversation;
-          setAnnounce(t('newAssigned', { name: c.residentName || t('anonymous'), topic: topicNameRef.current(c.topic) }));
+          announce(t('newAssigned', { name: c.residentName || t('anonymous'), topic: topicNameRef.current(c.topic) }));
         } else if (frame.type === 'message' && frame.from === 'resident' && after.selected !== frame.conversationId) {
           const c = after.conversations.find((x) => x.id === frame.conversationId);
-          if (c) setAnnounce(t('newMessageFrom', { name: c.residentName || t('anonymous') }));
+          if (c) announce(t('newMessageFrom', { name: c.residentName || t('anonymous') }));
         }
       },
       onState(s, retryInMs) {
@@ -386,7 +388,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       {connection && <ConnectionBanner state={state.connection} retryAt={retryAt} restored={restored} onRetry={() => connection.retryNow()} />}
       <Notices notices={state.notices} onDismiss={(id) => store.dispatch({ type: 'notice-dismiss', id })} />
       <div class="sr-only" aria-live="polite" aria-atomic="true">
-        {announce}
+        {announcement.text && <p key={announcement.id}>{announcement.text}</p>}
       </div>
       <main id="main" tabIndex={-1} class={'view-' + view}>
         {view === 'conversations' && (
