@@ -47,7 +47,10 @@ export interface PendingMessage {
   text: string;
   /** queued: not on the wire yet; sent: waiting for its echo; failed: the server refused it */
   status: 'queued' | 'sent' | 'failed';
+  /** failed: the server's words, "Nederlands / English" */
   error?: string;
+  /** failed: the error code; `conversation_ended` also when the conversation ended before any answer */
+  code?: string;
 }
 
 export interface CallbackForm {
@@ -380,9 +383,15 @@ export class ResidentClient {
       case 'state': {
         const ev = frame as unknown as StateEvent;
         if (TERMINAL.has(ev.state)) {
-          // nothing more can be said in this conversation; keep the socket for what is in flight
+          // nothing more can be said in this conversation; keep the socket for what is in flight.
+          // What has no echo yet stays in view as not sent, so the resident can copy it: an echo
+          // that still comes (stored just before the end) takes it away, a refusal gives the reason.
           this.ended = true;
-          this.outbox = this.outbox.filter((p) => p.status === 'failed');
+          for (const p of this.outbox) {
+            if (p.status === 'failed') continue;
+            p.status = 'failed';
+            p.code = 'conversation_ended';
+          }
           this.emitPending();
         }
         this.listener.state?.(ev);
@@ -412,6 +421,7 @@ export class ResidentClient {
           if (p) {
             p.status = 'failed';
             p.error = err.message;
+            p.code = err.code;
             this.emitPending();
           }
         }

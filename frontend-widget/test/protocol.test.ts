@@ -307,6 +307,58 @@ describe('offline queue', () => {
   });
 });
 
+describe('the end of the conversation with messages in flight', () => {
+  const ended = { type: 'error', code: 'conversation_ended', message: 'Dit gesprek is beëindigd. / This conversation has ended.' };
+
+  it('keeps a message without an echo as not sent when the state frame comes first', () => {
+    const { net, client, pendings } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'state', state: 'active', agentName: 'Anne' });
+    net.last().drop();
+    const p = client.send('Ik heb nog een vraag over mijn paspoort')!;
+    vi.advanceTimersByTime(1000);
+    net.last().open(); // it goes out
+    net.last().push({ type: 'state', state: 'closed', reason: 'closed' });
+    expect(pendings.at(-1)).toEqual([expect.objectContaining({ clientMsgId: p.clientMsgId, text: 'Ik heb nog een vraag over mijn paspoort', status: 'failed' })]);
+    net.last().push({ ...ended, clientMsgId: p.clientMsgId });
+    expect(client.pending).toEqual([expect.objectContaining({ clientMsgId: p.clientMsgId, status: 'failed', error: ended.message })]);
+  });
+
+  it('keeps it as not sent when the refusal comes first', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('Nog één ding')!;
+    net.last().push({ ...ended, clientMsgId: p.clientMsgId });
+    net.last().push({ type: 'state', state: 'closed', reason: 'closed' });
+    expect(client.pending).toEqual([expect.objectContaining({ clientMsgId: p.clientMsgId, status: 'failed' })]);
+  });
+
+  it('keeps what was still waiting for the connection as not sent, and never sends it', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    for (let i = 0; i < 16; i++) client.send(`bericht ${i}`); // the last one waits for the frame limit
+    net.last().push({ type: 'state', state: 'abandoned', reason: 'resident_gone' });
+    expect(client.pending).toHaveLength(16);
+    expect(client.pending.every((p) => p.status === 'failed')).toBe(true);
+    vi.advanceTimersByTime(20000);
+    expect(net.last().sent).toHaveLength(15);
+  });
+
+  it('takes a message stored just before the end, echoed after the state frame, as sent', () => {
+    const { net, client, shown } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('Dank u wel')!;
+    net.last().push({ type: 'state', state: 'closed', reason: 'closed' });
+    net.last().push(msg(4, 'resident', { clientMsgId: p.clientMsgId, text: 'Dank u wel' }));
+    expect(client.pending).toEqual([]);
+    expect(shown.map((m) => m.seq)).toEqual([4]);
+  });
+});
+
 describe('typing', () => {
   it('sends typing at most once every 2 s', () => {
     const { net, client } = setup();

@@ -96,3 +96,25 @@ describe('a conversation that is no longer there', () => {
     expect(document.activeElement?.textContent).toBe('Nieuwe vraag');
   });
 });
+
+describe('a message in flight when the conversation ends', () => {
+  it('stays on screen as not sent, its text there to copy', async () => {
+    stubFetch({});
+    const root = resume();
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    const input = root.querySelector('textarea')!;
+    input.value = 'Mag ik nog iets vragen over mijn rijbewijs?';
+    (root.querySelector('form.composer') as HTMLFormElement).requestSubmit();
+    expect(sockets[0].sent.at(-1)).toMatchObject({ type: 'message', text: 'Mag ik nog iets vragen over mijn rijbewijs?' });
+    // the agent closed at the same moment
+    sockets[0].push({ type: 'state', state: 'closed', reason: 'closed' });
+    const bubble = root.querySelector('.log .msg.pending');
+    expect(text(bubble?.querySelector('.text'))).toBe('Mag ik nog iets vragen over mijn rijbewijs?');
+    expect(text(bubble?.querySelector('.note'))).toMatch(/^niet verstuurd: het gesprek was al beëindigd/);
+    const clientMsgId = String(sockets[0].sent.at(-1)!.clientMsgId);
+    sockets[0].push({ type: 'error', code: 'conversation_ended', message: 'Dit gesprek is beëindigd. / This conversation has ended.', clientMsgId });
+    expect(text(root.querySelector('.log .msg.pending .note'))).toMatch(/^niet verstuurd: Dit gesprek is beëindigd\./);
+    expect(text(root.querySelector('.end h3'))).toBe('Het gesprek is beëindigd.');
+  });
+});

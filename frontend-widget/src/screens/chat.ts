@@ -244,7 +244,8 @@ export class ChatView {
       if (p.status === 'failed') {
         el.classList.add('failed');
         clear(note);
-        append(note, `${this.s.notSent}: ${serverText(p.error, this.lang)} `, h('button', {
+        const reason = serverText(p.error, this.lang) || (p.code === 'conversation_ended' ? this.s.notSentEnded : '');
+        append(note, `${reason ? `${this.s.notSent}: ${reason}` : this.s.notSent} `, h('button', {
           type: 'button',
           class: 'link',
           onclick: () => this.actions.discard(p.clientMsgId),
