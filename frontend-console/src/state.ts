@@ -81,7 +81,16 @@ export const initialState: State = {
 };
 
 export type Action =
-  | { type: 'frame'; frame: ServerFrame; now: number; visible?: boolean; seen?: Record<string, number>; quiet?: boolean }
+  | {
+      type: 'frame';
+      frame: ServerFrame;
+      now: number;
+      visible?: boolean;
+      /** Read markers and unsent replies the page kept over a reload (see toRemember), by conversation. */
+      seen?: Record<string, number>;
+      pending?: Record<string, Pending[]>;
+      quiet?: boolean;
+    }
   | { type: 'connection'; state: ConnectionState }
   | { type: 'select'; id: string | null }
   | { type: 'seen'; id: string }
@@ -121,7 +130,12 @@ function stripMessage(frame: Message & { conversationId?: string; type?: string 
 }
 
 /** Builds the console's view of a conversation from the server's, keeping what only this console knows. */
-function fromView(view: ConversationView, previous: Conversation | undefined, seenSeq: number | undefined): Conversation {
+function fromView(
+  view: ConversationView,
+  previous: Conversation | undefined,
+  seenSeq: number | undefined,
+  keptPending: Pending[] = [],
+): Conversation {
   const messages = mergeMessages(previous?.messages ?? [], (view.messages ?? []).map(stripMessage));
   const stored = new Set(messages.map((m) => m.clientMsgId).filter(Boolean));
   return {
@@ -134,7 +148,7 @@ function fromView(view: ConversationView, previous: Conversation | undefined, se
     residentOnline: !!view.residentOnline,
     confidential: !!view.confidential,
     messages,
-    pending: (previous?.pending ?? []).filter((p) => !stored.has(p.clientMsgId)),
+    pending: (previous?.pending ?? keptPending).filter((p) => !stored.has(p.clientMsgId)),
     seenSeq: previous?.seenSeq ?? seenSeq ?? 0,
     typingUntil: previous?.typingUntil ?? 0,
   };
@@ -273,18 +287,41 @@ export function reduce(s: State, a: Action): State {
     case 'notice-dismiss':
       return { ...s, notices: s.notices.filter((n) => n.id !== a.id) };
     case 'frame':
-      return onFrame(s, a.frame, a.now, a.visible ?? true, a.seen ?? {}, a.quiet ?? false);
+      return onFrame(s, a.frame, a.now, a.visible ?? true, { seen: a.seen ?? {}, pending: a.pending ?? {} }, a.quiet ?? false);
   }
 }
 
-function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, seen: Record<string, number>, quiet: boolean): State {
+/** What the page kept over a reload: read markers and unsent replies, by conversation. */
+export interface Remembered {
+  seen: Record<string, number>;
+  pending: Record<string, Pending[]>;
+}
+
+/**
+ * What a reload should keep, or null before the first hello: until the server has said what the
+ * agent holds the state knows no conversation, and saving it would wipe what the last page kept.
+ * Unsent replies are kept while their conversation is on screen; stored or dismissed, they go.
+ */
+export function toRemember(s: State): Remembered | null {
+  if (!s.helloAt) return null;
+  const seen: Record<string, number> = {};
+  const pending: Record<string, Pending[]> = {};
+  for (const c of s.conversations) {
+    seen[c.id] = c.seenSeq;
+    if (c.pending.length) pending[c.id] = c.pending;
+  }
+  return { seen, pending };
+}
+
+function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: Remembered, quiet: boolean): State {
+  const seen = kept.seen;
   switch (f.type) {
     case 'hello': {
       // Everything the agent holds, after a (re)connect. What is not in it has left this agent
       // while we were away: like an `ended` while online it stays, read-only, until the agent
       // dismisses it, so a reply still unsent and the draft do not vanish unseen.
       const previous = new Map(s.conversations.map((c) => [c.id, c]));
-      const held = f.conversations.map((v) => fromView(v, previous.get(v.id), seen[v.id]));
+      const held = f.conversations.map((v) => fromView(v, previous.get(v.id), seen[v.id], kept.pending[v.id]));
       const heldIds = new Set(held.map((c) => c.id));
       const conversations = [...held, ...lostMeanwhile(s, heldIds)];
       const selected =

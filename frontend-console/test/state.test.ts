@@ -12,6 +12,7 @@ import {
   reduce,
   residentTyping,
   servesTopic,
+  toRemember,
   totalUnread,
   unreadCount,
   unsent,
@@ -103,6 +104,37 @@ describe('hello', () => {
     const s = reduce(initialState, frame({ type: 'hello', agent, conversations: [c1] }, 1, { seen: { c1: 2 }, visible: false }));
     expect(s.conversations).toHaveLength(1);
     expect(unreadCount(s.conversations[0])).toBe(1);
+  });
+});
+
+describe('what a page reload keeps', () => {
+  const reply = { clientMsgId: 'a-1', kind: 'message' as const, text: 'Uw paspoort is klaar', queuedAt: 5 };
+  const stored = { clientMsgId: 'a-2', kind: 'message' as const, text: 'Goedemorgen', queuedAt: 4 };
+
+  it('remembers nothing before the first hello, so a reload does not wipe what the last page kept', () => {
+    expect(toRemember(reduce(initialState, { type: 'connection', state: 'connecting' }))).toBeNull();
+  });
+
+  it('remembers unsent replies and read markers, and forgets a reply once it is stored or its conversation removed', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    s = reduce(s, { type: 'pending', conversationId: 'c2', pending: reply });
+    expect(toRemember(s)).toEqual({ seen: { c1: 1, c2: 0 }, pending: { c2: [reply] } });
+    const acknowledged = reduce(s, frame({ type: 'message', conversationId: 'c2', seq: 2, from: 'agent', text: reply.text, sentAt: 'x', clientMsgId: 'a-1' }));
+    expect(toRemember(acknowledged)?.pending).toEqual({});
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'resident_left' }));
+    expect(toRemember(s)?.pending).toEqual({ c2: [reply] }); // still on screen to copy
+    s = reduce(s, { type: 'dismiss', id: 'c2' });
+    expect(toRemember(s)?.pending).toEqual({});
+  });
+
+  it('takes unsent replies back after a reload, to go out again with their own clientMsgId', () => {
+    const c2 = conv('c2', {
+      messages: [...conv('c2').messages, { seq: 2, from: 'agent', text: 'Goedemorgen', sentAt: 'x', clientMsgId: 'a-2', agentName: 'Anne' }],
+    });
+    // the reply a-2 reached the server before the reload; a-1 did not
+    const s = reduce(initialState, frame({ type: 'hello', agent, conversations: [conv('c1'), c2] }, 1, { pending: { c2: [stored, reply] } }));
+    expect(s.conversations[1].pending).toEqual([reply]);
+    expect(unsent(s)).toEqual([{ conversationId: 'c2', pending: reply }]);
   });
 });
 

@@ -7,7 +7,7 @@ import { type ShortcutAction, shortcutFor } from '../keys';
 import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic } from '../protocol';
 import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { loadJson, saveJson } from '../session';
-import { CLAIM_REF_PREFIX, claimInFlight, keptDrafts, totalUnread, unsent } from '../state';
+import { CLAIM_REF_PREFIX, type Remembered, claimInFlight, keptDrafts, toRemember, totalUnread, unsent } from '../state';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
 import type { Actions, DialogState } from './actions';
@@ -52,7 +52,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   const announce = (text: string) => setAnnouncement((previous) => nextAnnouncement(previous, text));
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const [restored, setRestored] = useState(false);
-  const seen = useRef<Record<string, number>>(loadJson('seen', {}));
+  // what the last page kept, handed to the first hello: read markers, and replies not yet stored
+  const remembered = useRef<Remembered>({ seen: loadJson('seen', {}), pending: loadJson('pending', {}) });
   const waiters = useRef(new Map<string, Waiter>());
   const throttle = useRef(new TypingThrottle());
   const langRef = useRef(lang);
@@ -106,14 +107,16 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     return () => clearInterval(id);
   }, []);
 
-  // persist what a reload should keep
+  // persist what a reload should keep (the same tab's sessionStorage as the drafts, cleared at logout);
+  // a reload resends the unsent replies after its hello with their own clientMsgId: stored once
   useEffect(
     () =>
       store.subscribe(() => {
-        const map: Record<string, number> = {};
-        for (const c of store.state.conversations) map[c.id] = c.seenSeq;
-        seen.current = map;
-        saveJson('seen', map);
+        const keep = toRemember(store.state);
+        if (!keep) return;
+        remembered.current = keep;
+        saveJson('seen', keep.seen);
+        saveJson('pending', keep.pending);
       }),
     [],
   );
@@ -149,7 +152,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
           frame,
           now: Date.now(),
           visible: document.visibilityState === 'visible',
-          seen: seen.current,
+          seen: remembered.current.seen,
+          pending: remembered.current.pending,
           quiet,
         });
         const after = store.state;
