@@ -165,6 +165,30 @@ export function amsterdamDate(now = new Date()): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/**
+ * Requests under way, by key: a second start of one while it runs is refused, so a double click
+ * does not send it twice. Synchronous, unlike component state, which a second click can outrun.
+ */
+export class InFlight {
+  private readonly running = new Set<string>();
+
+  has(key: string): boolean {
+    return this.running.has(key);
+  }
+
+  /** Runs the request unless the same one is under way: true when it ran, false when refused. */
+  async run(key: string, request: () => Promise<unknown>): Promise<boolean> {
+    if (this.running.has(key)) return false;
+    this.running.add(key);
+    try {
+      await request();
+      return true;
+    } finally {
+      this.running.delete(key);
+    }
+  }
+}
+
 /** The accepted length of a message after trimming: 1–2000 characters, as the server checks. */
 export const MAX_MESSAGE = 2000;
 

@@ -3,6 +3,7 @@ import { agentSocketUrl, tokenProtocols } from '../src/connection';
 import { parseServerFrame } from '../src/protocol';
 import {
   FrameBudget,
+  InFlight,
   TypingThrottle,
   backoffDelay,
   decodeJwt,
@@ -136,5 +137,32 @@ describe('frames and texts', () => {
     const ids = new Set(Array.from({ length: 1000 }, () => newClientMsgId('a')));
     expect(ids.size).toBe(1000);
     expect([...ids][0]).toMatch(/^a-[0-9a-f]{24}$/);
+  });
+});
+
+describe('requests under way', () => {
+  it('refuses a second start of the same request while the first runs (a double click on "Claimen")', async () => {
+    const inFlight = new InFlight();
+    const posts: string[] = [];
+    let answer!: () => void;
+    const claim = (id: string) =>
+      inFlight.run(id, () => {
+        posts.push(id);
+        return new Promise<void>((resolve) => (answer = resolve));
+      });
+    const first = claim('cb-1');
+    const second = claim('cb-1');
+    expect(inFlight.has('cb-1')).toBe(true);
+    expect(await second).toBe(false);
+    expect(posts).toEqual(['cb-1']);
+    answer();
+    expect(await first).toBe(true);
+    expect(inFlight.has('cb-1')).toBe(false);
+  });
+
+  it('frees a request that failed, so it can be tried again', async () => {
+    const inFlight = new InFlight();
+    await expect(inFlight.run('cb-1', () => Promise.reject(new Error('409')))).rejects.toThrow('409');
+    expect(await inFlight.run('cb-1', () => Promise.resolve())).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import type { Key } from '../i18n';
 import type { AttemptResult, CallbackRequest } from '../protocol';
-import { formatDateTime } from '../util';
+import { InFlight, formatDateTime } from '../util';
 import { useConsole } from './context';
 
 const RESULTS: AttemptResult[] = ['reached', 'no_answer', 'wrong_number'];
@@ -48,13 +48,20 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
     filter === 'all' ? true : filter === 'mine' ? props.agentTopics.length === 0 || props.agentTopics.includes(r.topic) : r.topic === filter,
   );
 
+  // a double click must not post twice: the second post's 409 would say a colleague has it
+  const inFlight = useRef(new InFlight());
+  const [claiming, setClaiming] = useState<string[]>([]);
   const claim = async (r: CallbackRequest) => {
+    if (inFlight.current.has(r.id)) return;
     setMessage(null);
+    setClaiming((ids) => [...ids, r.id]);
     try {
-      await api.post(`/api/v1/callbacks/${r.id}/claim`);
+      await inFlight.current.run(r.id, () => api.post(`/api/v1/callbacks/${r.id}/claim`));
       setMessage(t('claimed'));
     } catch (e) {
       setMessage(e instanceof ApiError && e.status === 409 ? t('claimConflict') : (e as Error).message);
+    } finally {
+      setClaiming((ids) => ids.filter((id) => id !== r.id));
     }
     await load();
   };
@@ -128,7 +135,13 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
                     <td>{formatDateTime(r.priorityAt)}</td>
                     <td>{r.attempts.length}</td>
                     <td>
-                      <button type="button" class="small" aria-label={t('claimCallbackLabel', { name })} onClick={() => claim(r)}>
+                      <button
+                        type="button"
+                        class="small"
+                        aria-label={t('claimCallbackLabel', { name })}
+                        aria-disabled={claiming.includes(r.id) || undefined}
+                        onClick={() => claim(r)}
+                      >
                         {t('claim')}
                       </button>
                     </td>
