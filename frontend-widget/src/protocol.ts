@@ -51,6 +51,10 @@ export interface PendingMessage {
   error?: string;
   /** failed: the error code; `conversation_ended` also when the conversation ended before any answer */
   code?: string;
+  /** failed: the failure may pass (internal, rate_limited, …), so sending it again may work */
+  retryable?: boolean;
+  /** the one automatic retry after a passing failure has been made */
+  retried?: boolean;
 }
 
 export interface CallbackForm {
@@ -104,6 +108,8 @@ export interface ClientOptions {
   frameLimit?: { max: number; windowMs: number };
   /** minimum ms between typing frames (the contract says at most one per 2 s) */
   typingEveryMs?: number;
+  /** ms after a passing failure of a message before it is sent again by itself (once) */
+  retryPauseMs?: number;
   /** after this many failed connects in a row, ask `probe` whether the conversation still exists */
   probeAfter?: number;
   probe?: () => Promise<boolean>;
@@ -115,6 +121,11 @@ export const SERVICE_RESTART = 1012;
 /** A second restart close within this time waits the usual back-off: no reconnect storm. */
 const RESTART_GRACE_MS = 10000;
 const TERMINAL: ReadonlySet<string> = new Set(['closed', 'callback', 'abandoned']);
+/**
+ * Refusals of a message itself: sending it again cannot help. Any other error with its
+ * clientMsgId (internal, rate_limited, …) may pass, and the server de-duplicates a repeat.
+ */
+const FINAL_CODES: ReadonlySet<string> = new Set(['invalid_message', 'conversation_ended', 'bad_request']);
 const OPEN = 1;
 
 export function residentSocketUrl(baseUrl: string, conversationId: string, after: number): string {
@@ -160,6 +171,7 @@ export class ResidentClient {
   private failuresInRow = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private ended = false;
   private probing = false;
@@ -214,6 +226,7 @@ export class ResidentClient {
       if (this.ws !== sock) return;
       this.dropped = false;
       this.setStatus('online');
+      this.retryPassing();
       this.flush();
     };
     sock.onmessage = (ev) => {
@@ -282,6 +295,7 @@ export class ResidentClient {
     this.clearReconnect();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
+    this.clearRetry();
     const sock = this.ws;
     this.ws = null;
     if (sock) {
@@ -302,6 +316,19 @@ export class ResidentClient {
     this.flush();
     this.emitPending();
     return { ...p };
+  }
+
+  /**
+   * Send a message again that failed for a passing reason (the resident's "Opnieuw versturen"),
+   * with its own clientMsgId: if the server stored it after all, it answers with the stored one.
+   */
+  retry(clientMsgId: string): boolean {
+    const p = this.outbox.find((x) => x.clientMsgId === clientMsgId);
+    if (!p || p.status !== 'failed' || !p.retryable || this.ended) return false;
+    this.requeue(p);
+    this.emitPending();
+    this.flush();
+    return true;
   }
 
   /** Drop a message the server refused. */
@@ -387,10 +414,13 @@ export class ResidentClient {
           // What has no echo yet stays in view as not sent, so the resident can copy it: an echo
           // that still comes (stored just before the end) takes it away, a refusal gives the reason.
           this.ended = true;
+          this.clearRetry();
           for (const p of this.outbox) {
-            if (p.status === 'failed') continue;
+            if (p.status === 'failed' && !p.retryable) continue;
             p.status = 'failed';
             p.code = 'conversation_ended';
+            delete p.error;
+            p.retryable = false;
           }
           this.emitPending();
         }
@@ -422,6 +452,8 @@ export class ResidentClient {
             p.status = 'failed';
             p.error = err.message;
             p.code = err.code;
+            p.retryable = !this.ended && !FINAL_CODES.has(err.code);
+            if (p.retryable && !p.retried) this.scheduleRetry();
             this.emitPending();
           }
         }
@@ -444,6 +476,42 @@ export class ResidentClient {
     this.seen.add(m.seq);
     if (m.seq > this.last) this.last = m.seq;
     this.listener.message?.(m);
+  }
+
+  private requeue(p: PendingMessage): void {
+    p.status = 'queued';
+    p.retried = true;
+    delete p.error;
+    delete p.code;
+    delete p.retryable;
+  }
+
+  /** The one automatic retry of messages that failed for a passing reason, after a pause. */
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.retryPassing();
+      this.flush();
+    }, this.opts.retryPauseMs ?? 5000);
+  }
+
+  /** Queue again what failed for a passing reason and has not had its automatic retry (on a pause's end or a new connection). */
+  private retryPassing(): void {
+    if (this.ended) return;
+    let changed = false;
+    for (const p of this.outbox) {
+      if (p.status === 'failed' && p.retryable && !p.retried) {
+        this.requeue(p);
+        changed = true;
+      }
+    }
+    if (changed) this.emitPending();
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   private emitPending(): void {

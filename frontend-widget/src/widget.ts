@@ -172,6 +172,7 @@ export class Widget {
       send: (text) => this.client?.send(text),
       typing: () => this.client?.typing(),
       discard: (id) => this.client?.discard(id),
+      retry: (id) => this.client?.retry(id),
       leave: () => this.client?.leave() ?? false,
       acceptOffer: () => this.showCallbackForm({ mode: 'chat', topic: { id: session.topic, name: session.topicName } as Topic, intro: this.s.callbackIntroChat }),
       rate: (score, comment) => this.api.rate(session.id, session.token, score, comment).then(() => this.remember({ rated: true })),

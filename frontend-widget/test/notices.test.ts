@@ -117,6 +117,7 @@ describe('in the queue', () => {
       send: () => null,
       typing: noop,
       discard: noop,
+      retry: noop,
       leave: () => true,
       acceptOffer: noop,
       rate: async () => {},

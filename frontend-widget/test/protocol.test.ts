@@ -307,6 +307,78 @@ describe('offline queue', () => {
   });
 });
 
+describe('a message the server could not take just now', () => {
+  const internal = (clientMsgId: string) => ({ type: 'error', code: 'internal', message: 'Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.', clientMsgId });
+  const sentOf = (sock: { sent: Record<string, unknown>[] }, id: string) => sock.sent.filter((f) => f.type === 'message' && f.clientMsgId === id);
+
+  it('is sent again once by itself after a pause, with the same clientMsgId', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('Mijn rijbewijs is verlopen')!;
+    net.last().push(internal(p.clientMsgId));
+    expect(client.pending[0]).toMatchObject({ status: 'failed', retryable: true });
+    vi.advanceTimersByTime(5000);
+    expect(sentOf(net.last(), p.clientMsgId)).toHaveLength(2);
+    expect(client.pending[0].status).toBe('sent');
+    // failing a second time, it waits for the resident
+    net.last().push(internal(p.clientMsgId));
+    vi.advanceTimersByTime(60000);
+    expect(sentOf(net.last(), p.clientMsgId)).toHaveLength(2);
+    expect(client.pending[0]).toMatchObject({ status: 'failed', retryable: true });
+    expect(client.retry(p.clientMsgId)).toBe(true);
+    expect(sentOf(net.last(), p.clientMsgId)).toHaveLength(3);
+    net.last().push(msg(1, 'resident', { clientMsgId: p.clientMsgId, text: 'Mijn rijbewijs is verlopen' }));
+    expect(client.pending).toEqual([]);
+  });
+
+  it('is sent again on the next connection when that comes first', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('Mijn rijbewijs is verlopen')!;
+    net.last().push(internal(p.clientMsgId));
+    net.last().drop();
+    vi.advanceTimersByTime(1000);
+    net.last().open();
+    expect(net.last().sent).toEqual([{ type: 'message', clientMsgId: p.clientMsgId, text: 'Mijn rijbewijs is verlopen' }]);
+    vi.advanceTimersByTime(10000);
+    expect(net.last().sent).toHaveLength(1);
+  });
+
+  it('counts a rate limit as passing too', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('Hallo')!;
+    net.last().push({ type: 'error', code: 'rate_limited', message: 'Te veel verzoeken. / Too many requests.', clientMsgId: p.clientMsgId });
+    vi.advanceTimersByTime(5000);
+    expect(sentOf(net.last(), p.clientMsgId)).toHaveLength(2);
+  });
+
+  it('is not sent again when the refusal is about the message itself', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('Hallo')!;
+    net.last().push({ type: 'error', code: 'invalid_message', message: 'Ongeldig bericht. / Invalid message.', clientMsgId: p.clientMsgId });
+    expect(client.pending[0]).toMatchObject({ status: 'failed', retryable: false });
+    vi.advanceTimersByTime(5000);
+    net.last().drop();
+    vi.advanceTimersByTime(1000);
+    net.last().open();
+    expect(client.retry(p.clientMsgId)).toBe(false);
+    expect(net.last().sent).toEqual([]);
+  });
+
+  it('is sent after a reload when the one automatic try was still to come', () => {
+    const { net, client } = setup({ pending: [{ clientMsgId: 'old-1', text: 'van voor de reload', status: 'failed', code: 'internal', error: 'x', retryable: true }] });
+    client.connect();
+    net.last().open();
+    expect(net.last().sent).toEqual([{ type: 'message', clientMsgId: 'old-1', text: 'van voor de reload' }]);
+  });
+});
+
 describe('the end of the conversation with messages in flight', () => {
   const ended = { type: 'error', code: 'conversation_ended', message: 'Dit gesprek is beëindigd. / This conversation has ended.' };
 

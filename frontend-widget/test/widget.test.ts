@@ -19,6 +19,7 @@ function chatView(actions: Partial<ChatActions> = {}): ChatView {
     send: () => null,
     typing: noop,
     discard: noop,
+    retry: noop,
     leave: () => true,
     acceptOffer: noop,
     rate: async () => {},
@@ -116,5 +117,44 @@ describe('a message in flight when the conversation ends', () => {
     sockets[0].push({ type: 'error', code: 'conversation_ended', message: 'Dit gesprek is beëindigd. / This conversation has ended.', clientMsgId });
     expect(text(root.querySelector('.log .msg.pending .note'))).toMatch(/^niet verstuurd: Dit gesprek is beëindigd\./);
     expect(text(root.querySelector('.end h3'))).toBe('Het gesprek is beëindigd.');
+  });
+});
+
+describe('a message the server could not take', () => {
+  function sentMessage(root: ShadowRoot, words: string): string {
+    const input = root.querySelector('textarea')!;
+    input.value = words;
+    (root.querySelector('form.composer') as HTMLFormElement).requestSubmit();
+    return String(sockets[0].sent.at(-1)!.clientMsgId);
+  }
+
+  it('offers "Opnieuw versturen" after a passing failure, which sends it again as the same message', () => {
+    stubFetch({});
+    const root = resume();
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    const id = sentMessage(root, 'Is mijn aanvraag binnen?');
+    sockets[0].push({ type: 'error', code: 'internal', message: 'Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.', clientMsgId: id });
+    const note = () => root.querySelector('.log .msg.pending .note');
+    expect(text(note())).toMatch(/^niet verstuurd: Er ging iets mis; probeer het opnieuw\. Opnieuw versturen/);
+    const again = [...note()!.querySelectorAll('button')].find((b) => b.textContent === 'Opnieuw versturen')!;
+    again.click();
+    expect(sockets[0].sent.at(-1)).toEqual({ type: 'message', clientMsgId: id, text: 'Is mijn aanvraag binnen?' });
+    expect(text(note())).toBe('wordt verstuurd');
+    sockets[0].push({ type: 'message', seq: 3, from: 'resident', text: 'Is mijn aanvraag binnen?', sentAt: '2026-12-02T14:30:00Z', clientMsgId: id });
+    expect(root.querySelector('.log .msg.pending')).toBeNull();
+    expect(root.querySelectorAll('.log .msg.resident')).toHaveLength(1);
+  });
+
+  it('offers no "Opnieuw versturen" when the message itself was refused', () => {
+    stubFetch({});
+    const root = resume();
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    const id = sentMessage(root, 'Hallo');
+    sockets[0].push({ type: 'error', code: 'invalid_message', message: 'Ongeldig bericht. / Invalid message.', clientMsgId: id });
+    const note = root.querySelector('.log .msg.pending .note')!;
+    expect(text(note)).toMatch(/^niet verstuurd: Ongeldig bericht\./);
+    expect([...note.querySelectorAll('button')].map((b) => b.getAttribute('aria-label') ?? b.textContent)).toEqual(['Bericht verwijderen']);
   });
 });

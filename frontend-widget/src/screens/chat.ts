@@ -23,6 +23,7 @@ export interface ChatActions extends Omit<EndedContext, 's'> {
   send(text: string): PendingMessage | null | undefined;
   typing(): void;
   discard(clientMsgId: string): void;
+  retry(clientMsgId: string): void;
   leave(): boolean;
   acceptOffer(): void;
 }
@@ -245,16 +246,27 @@ export class ChatView {
         el.classList.add('failed');
         clear(note);
         const reason = serverText(p.error, this.lang) || (p.code === 'conversation_ended' ? this.s.notSentEnded : '');
-        append(note, `${reason ? `${this.s.notSent}: ${reason}` : this.s.notSent} `, h('button', {
+        const id = p.clientMsgId;
+        // the buttons go with the note they act on; the focus goes back to the message box
+        const again = p.retryable
+          ? h('button', { type: 'button', class: 'link', onclick: () => this.afterAction(() => this.actions.retry(id)) }, this.s.retrySend)
+          : null;
+        append(note, `${reason ? `${this.s.notSent}: ${reason}` : this.s.notSent} `, again, again ? ' ' : null, h('button', {
           type: 'button',
           class: 'link',
-          onclick: () => this.actions.discard(p.clientMsgId),
+          'aria-label': this.s.removeMessage,
+          onclick: () => this.afterAction(() => this.actions.discard(id)),
         }, '×'));
-        (note.querySelector('button') as HTMLElement).setAttribute('aria-label', this.s.removeMessage);
       } else {
         note.textContent = p.status === 'sent' ? this.s.sending : this.s.waitingForConnection;
       }
     }
+  }
+
+  /** Run an action on a message's note, which goes away with it: the focus returns to the message box. */
+  private afterAction(action: () => void): void {
+    action();
+    this.focusComposer();
   }
 
   private bubble(from: string, agentName: string | null, text: string, sentAt: string | null): HTMLElement {
