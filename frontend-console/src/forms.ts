@@ -29,6 +29,19 @@ export function localise(errors: readonly FieldError[] | undefined, lang: 'nl' |
   return (errors ?? []).map((e) => ({ field: e.field, message: bilingual(e.message, lang) }));
 }
 
+/** A refusal (an agent socket's `error` frame, a problem+json) with its message and field errors in the page language. */
+export function localiseFailure(f: { message: string; errors?: readonly FieldError[] }, lang: 'nl' | 'en'): { message: string; errors: FieldError[] } {
+  return { message: bilingual(f.message, lang), errors: localise(f.errors, lang) };
+}
+
+/**
+ * Field errors as lines for a form's summary: "Label: message" for a field the form names in
+ * `labels`, the bare message otherwise; the server's field names mean nothing to the agent.
+ */
+export function errorLines(errors: readonly FieldError[], labels: Readonly<Record<string, string>>): string[] {
+  return errors.map((e) => (labels[e.field] ? `${labels[e.field]}: ${e.message}` : e.message));
+}
+
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /**

@@ -10,9 +10,11 @@ import {
   checkPhone,
   checkResetPassword,
   checkUserBasics,
+  errorLines,
   errorsFor,
   groupErrors,
   localise,
+  localiseFailure,
   noticeBody,
   temporaryPassword,
   unclaimed,
@@ -44,6 +46,35 @@ describe('field errors from the server', () => {
     expect(fields(unclaimed(errors, ['openingHours', 'digitalAlternatives', 'nameNl']))).toEqual(['nameNlExtra', 'body']);
     expect(localise(errors.slice(3, 4), 'en')).toEqual([{ field: 'nameNl', message: 'must not be blank' }]);
     expect(localise(undefined, 'nl')).toEqual([]);
+  });
+});
+
+describe("an agent socket's refusal in a dialog", () => {
+  const refusal = {
+    message: 'Controleer de gegevens. / Check the details.',
+    errors: [
+      { field: 'phone', message: 'Geen geldig telefoonnummer. / Not a valid phone number.' },
+      { field: 'window', message: 'Kies asap, morning of afternoon. / Choose asap, morning or afternoon.' },
+    ],
+  };
+
+  it('says the message and every field error in the page language only', () => {
+    expect(localiseFailure(refusal, 'en')).toEqual({
+      message: 'Check the details.',
+      errors: [
+        { field: 'phone', message: 'Not a valid phone number.' },
+        { field: 'window', message: 'Choose asap, morning or afternoon.' },
+      ],
+    });
+    expect(localiseFailure({ message: 'Er wacht niemand. / Nobody is waiting.' }, 'nl')).toEqual({ message: 'Er wacht niemand.', errors: [] });
+  });
+
+  it("names a field by the label the agent sees, and an unknown field not at all", () => {
+    const { errors } = localiseFailure(refusal, 'nl');
+    expect(errorLines(errors, { phone: 'Telefoonnummer' })).toEqual([
+      'Telefoonnummer: Geen geldig telefoonnummer.',
+      'Kies asap, morning of afternoon.',
+    ]);
   });
 });
 

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { bilingual, createApi } from '../api';
+import { createApi } from '../api';
 import { type Announcement, nextAnnouncement, noAnnouncement } from '../announce';
 import { AgentConnection, agentSocketUrl } from '../connection';
 import type { Key, Lang, T } from '../i18n';
 import { type ShortcutAction, shortcutFor } from '../keys';
 import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic } from '../protocol';
 import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
+import { localiseFailure } from '../forms';
 import { loadJson, saveJson } from '../session';
 import { CLAIM_REF_PREFIX, type Remembered, claimInFlight, keptDrafts, toRemember, totalUnread, unsent } from '../state';
 import { Store } from '../store';
@@ -140,10 +141,11 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         if (frame.type === 'ended') settle('leave:' + frame.conversationId);
         if (frame.type === 'error') {
           const ref = frame.ref;
-          const message = bilingual(frame.message, langRef.current);
+          // the server writes "Nederlands / English", its field errors too: keep the page language's half
+          const { message, errors } = localiseFailure(frame, langRef.current);
           if (ref) {
             const pendingRef = before.conversations.some((c) => c.pending.some((p) => p.clientMsgId === ref));
-            quiet = settle(ref, { message, errors: frame.errors, code: frame.code }) || pendingRef;
+            quiet = settle(ref, { message, errors, code: frame.code }) || pendingRef;
           }
           frame = { ...frame, message };
         }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { errorLines } from '../forms';
 import { SHORTCUTS } from '../keys';
 import type { AgentOverview, CallbackWindow, FieldError, Outcome, Topic } from '../protocol';
 import type { Conversation } from '../state';
@@ -13,17 +14,30 @@ interface Failure {
   errors?: FieldError[];
 }
 
+/** The fields of these dialogs by the names the server gives them, with the labels the agent sees. */
+function fieldLabels(t: ReturnType<typeof useConsole>['t']): Record<string, string> {
+  return {
+    topic: t('chooseTopic'),
+    agentId: t('chooseAgent'),
+    outcome: t('outcome'),
+    summary: t('summary'),
+    phone: t('phone'),
+    window: t('window'),
+    note: t('callbackNote'),
+  };
+}
+
 function FormError(props: { failure: Failure | null }) {
+  const { t } = useConsole();
   if (!props.failure) return null;
+  const lines = errorLines(props.failure.errors ?? [], fieldLabels(t));
   return (
     <div class="error" role="alert">
       <p>{props.failure.message}</p>
-      {props.failure.errors && props.failure.errors.length > 0 && (
+      {lines.length > 0 && (
         <ul>
-          {props.failure.errors.map((e) => (
-            <li>
-              {e.field}: {e.message}
-            </li>
+          {lines.map((line) => (
+            <li>{line}</li>
           ))}
         </ul>
       )}
