@@ -127,6 +127,9 @@ const TERMINAL: ReadonlySet<string> = new Set(['closed', 'callback', 'abandoned'
  */
 const FINAL_CODES: ReadonlySet<string> = new Set(['invalid_message', 'conversation_ended', 'bad_request']);
 const OPEN = 1;
+/** Close code of a policy refusal; with one of these reasons the token is no longer accepted (docs/protocol.md §1). */
+const POLICY = 1008;
+const TOKEN_ENDED = /expired|revoked/i;
 
 export function residentSocketUrl(baseUrl: string, conversationId: string, after: number): string {
   const ws = baseUrl.replace(/^http/i, 'ws');
@@ -221,7 +224,9 @@ export class ResidentClient {
       return;
     }
     this.ws = sock;
-    let heard = false;
+    // only a state or a message shows the socket works: a refusal (an error frame before a 1008,
+    // "too many connections") must not reset the back-off, or it is retried every second for ever
+    let working = false;
     sock.onopen = () => {
       if (this.ws !== sock) return;
       this.dropped = false;
@@ -231,13 +236,19 @@ export class ResidentClient {
     };
     sock.onmessage = (ev) => {
       if (this.ws !== sock) return;
-      if (!heard) {
-        // the upgrade and the token worked: the next drop starts the back-off afresh
-        heard = true;
+      let frame: Record<string, unknown>;
+      try {
+        frame = JSON.parse(String(ev.data));
+      } catch {
+        return;
+      }
+      if (!working && (frame?.type === 'state' || frame?.type === 'message')) {
+        // the upgrade, the token and the conversation worked: the next drop starts the back-off afresh
+        working = true;
         this.attempts = 0;
         this.failuresInRow = 0;
       }
-      this.receive(ev.data);
+      this.receive(frame);
     };
     sock.onerror = () => {
       /* a close follows */
@@ -245,7 +256,7 @@ export class ResidentClient {
     sock.onclose = (ev) => {
       if (this.ws !== sock) return;
       this.ws = null;
-      if (!heard) this.failuresInRow++;
+      if (!working) this.failuresInRow++;
       // whatever was on the wire without an echo may be lost: send it again (same clientMsgId) next time
       if (this.outbox.some((p) => p.status === 'sent')) {
         for (const p of this.outbox) if (p.status === 'sent') p.status = 'queued';
@@ -256,10 +267,15 @@ export class ResidentClient {
         this.setStatus('ended');
         return;
       }
+      if (ev?.code === POLICY && TOKEN_ENDED.test(ev.reason ?? '')) {
+        // the resident token ran out (24 h) or was revoked: no reconnect can succeed
+        this.giveUp();
+        return;
+      }
       // a node going down for a restart: the same URL reaches a node that is up, resume there now
       // (only after a working connection, and once in a while, so a node that keeps closing is backed off)
       const now = Date.now();
-      if (ev?.code === SERVICE_RESTART && heard && now - this.lastRestartAt >= RESTART_GRACE_MS) {
+      if (ev?.code === SERVICE_RESTART && working && now - this.lastRestartAt >= RESTART_GRACE_MS) {
         this.lastRestartAt = now;
         this.attempts = 0;
         this.connect();
@@ -399,14 +415,8 @@ export class ResidentClient {
     if (changed) this.emitPending();
   }
 
-  private receive(data: unknown): void {
-    let frame: Record<string, unknown>;
-    try {
-      frame = JSON.parse(String(data));
-    } catch {
-      return;
-    }
-    switch (frame.type) {
+  private receive(frame: Record<string, unknown>): void {
+    switch (frame?.type) {
       case 'state': {
         const ev = frame as unknown as StateEvent;
         if (TERMINAL.has(ev.state)) {
@@ -444,6 +454,12 @@ export class ResidentClient {
         const err = frame as unknown as ServerError;
         if (err.code === 'invalid_callback' && Array.isArray(err.errors)) {
           this.listener.callbackErrors?.(err.errors);
+          break;
+        }
+        if (err.code === 'not_found' && !err.clientMsgId) {
+          // the token names no conversation (removed on request, or a callback request's token):
+          // the server closes with 1008, and every reconnect would get the same answer
+          this.giveUp();
           break;
         }
         if (err.clientMsgId) {
@@ -524,6 +540,12 @@ export class ResidentClient {
     this.listener.status?.(s);
   }
 
+  /** The conversation or the token is no more: stop for good; the resident starts afresh. */
+  private giveUp(): void {
+    this.close();
+    this.setStatus('gone');
+  }
+
   private clearReconnect(): void {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
@@ -539,8 +561,7 @@ export class ResidentClient {
         (alive) => {
           this.probing = false;
           if (!alive) {
-            this.stopped = true;
-            this.setStatus('gone');
+            this.giveUp();
           } else {
             this.failuresInRow = 0;
             this.scheduleReconnect();

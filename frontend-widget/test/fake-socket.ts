@@ -21,9 +21,9 @@ export class FakeSocket implements SocketLike {
   }
 
   /** The server or the network ends the connection. */
-  drop(code = 1006): void {
+  drop(code = 1006, reason = ''): void {
     this.readyState = 3;
-    this.onclose?.({ code });
+    this.onclose?.({ code, reason });
   }
 
   send(data: string): void {

@@ -532,6 +532,48 @@ describe('back-off', () => {
     expect(net.sockets).toHaveLength(count);
   });
 
+  it('backs off a conversation open in too many windows: the refusal is no working connection', () => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const before = net.sockets.length;
+      net.last().open();
+      net.last().push({ type: 'error', code: 'too_many_connections', message: 'Dit gesprek is al open in 3 vensters; sluit er een. / This conversation is already open in 3 windows; close one.' });
+      net.last().drop(1008, 'too many connections to this conversation');
+      let waited = 0;
+      while (net.sockets.length === before) {
+        vi.advanceTimersByTime(100);
+        waited += 100;
+      }
+      waits.push(waited);
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 16000]);
+    expect(statuses).not.toContain('gone');
+  });
+
+  it('gives up at once on a conversation the server does not know', () => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'error', code: 'not_found', message: 'Onbekend gesprek. / Unknown conversation.' });
+    net.last().drop(1008, 'unknown conversation');
+    expect(statuses.at(-1)).toBe('gone');
+    vi.advanceTimersByTime(120000);
+    expect(net.sockets).toHaveLength(1);
+  });
+
+  it.each(['Authentication expired', 'token revoked'])('gives up when the server closes with 1008 "%s"', (reason) => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'state', state: 'active', agentName: 'Anne' });
+    net.last().drop(1008, reason);
+    expect(statuses.at(-1)).toBe('gone');
+    vi.advanceTimersByTime(120000);
+    expect(net.sockets).toHaveLength(1);
+  });
+
   it('stops for good on close()', () => {
     const { net, client } = setup();
     client.connect();

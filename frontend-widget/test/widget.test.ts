@@ -158,3 +158,19 @@ describe('a message the server could not take', () => {
     expect([...note.querySelectorAll('button')].map((b) => b.getAttribute('aria-label') ?? b.textContent)).toEqual(['Bericht verwijderen']);
   });
 });
+
+describe('a conversation the server no longer has', () => {
+  it('shows "niet meer beschikbaar" with "Nieuwe vraag" and forgets the session, instead of reconnecting', async () => {
+    stubFetch({});
+    const root = resume();
+    sockets[0].open();
+    sockets[0].push({ type: 'error', code: 'not_found', message: 'Onbekend gesprek. / Unknown conversation.' });
+    sockets[0].drop(1008, 'unknown conversation');
+    await settle();
+    expect(text(root.querySelector('.chat .end [role=alert]'))).toBe('Dit gesprek is niet meer beschikbaar.');
+    expect(text(root.querySelector('.chat .end button'))).toBe('Nieuwe vraag');
+    expect((root.querySelector('.chat form.composer') as HTMLElement).hidden).toBe(true);
+    expect(sessionStorage.getItem('loket.widget.v1')).toBeNull();
+    expect(sockets).toHaveLength(1);
+  });
+});
