@@ -102,7 +102,10 @@ export interface ClientOptions {
   socket?: SocketFactory;
   random?: () => number;
   newId?: () => string;
-  /** first and longest wait between reconnects, ms */
+  /**
+   * First and longest wait between reconnects, ms. The longest (10 s) keeps several tries inside
+   * the 60 s a dropped resident keeps their place in the queue (LOKET_GRACE_RESIDENT).
+   */
   backoff?: { base: number; max: number };
   /** frames per window; the server closes a resident connection above 20 per 10 s */
   frameLimit?: { max: number; windowMs: number };
@@ -113,6 +116,8 @@ export interface ClientOptions {
   /** after this many failed connects in a row, ask `probe` whether the conversation still exists */
   probeAfter?: number;
   probe?: () => Promise<boolean>;
+  /** a probe without an answer after this many ms counts as "unknown": reconnecting goes on */
+  probeTimeoutMs?: number;
 }
 
 export const MAX_TEXT = 2000;
@@ -186,7 +191,7 @@ export class ResidentClient {
     this.listener = opts.listener;
     this.random = opts.random ?? Math.random;
     this.newId = opts.newId ?? defaultId;
-    this.backoff = opts.backoff ?? { base: 1000, max: 30000 };
+    this.backoff = opts.backoff ?? { base: 1000, max: 10000 };
     this.frameLimit = opts.frameLimit ?? { max: 15, windowMs: 10000 };
     this.typingEveryMs = opts.typingEveryMs ?? 2500;
     this.floor = opts.after ?? 0;
@@ -557,22 +562,24 @@ export class ResidentClient {
     const probeAfter = this.opts.probeAfter ?? 4;
     if (this.opts.probe && this.failuresInRow >= probeAfter && !this.probing) {
       this.probing = true;
-      this.opts.probe().then(
-        (alive) => {
-          this.probing = false;
-          if (!alive) {
-            this.giveUp();
-          } else {
-            this.failuresInRow = 0;
-            this.scheduleReconnect();
-          }
-        },
-        () => {
-          this.probing = false;
+      // a request on a bad connection can hang for minutes: without an answer in time the
+      // answer is "unknown", and reconnecting goes on (a late answer is not waited for)
+      let settled = false;
+      const answer = (alive: boolean | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.probing = false;
+        if (this.stopped) return;
+        if (alive === false) {
+          this.giveUp();
+        } else {
           this.failuresInRow = 0;
           this.scheduleReconnect();
-        },
-      );
+        }
+      };
+      const timer = setTimeout(() => answer(null), this.opts.probeTimeoutMs ?? 10000);
+      this.opts.probe().then((alive) => answer(alive), () => answer(null));
       return;
     }
     this.attempts++;

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, ResidentClient, type ChatMessage, type ClientListener, type ConnectionStatus, type PendingMessage } from '../src/protocol';
+import { backoffDelay, ResidentClient, type ChatMessage, type ClientListener, type ClientOptions, type ConnectionStatus, type PendingMessage } from '../src/protocol';
 import { fakeSockets } from './fake-socket';
 
 function msg(seq: number, from: ChatMessage['from'] = 'agent', extra: Partial<ChatMessage> = {}): ChatMessage & { type: 'message' } {
   return { type: 'message', seq, from, text: `bericht ${seq}`, sentAt: '2026-11-30T09:00:00Z', ...extra };
 }
 
-function setup(opts: { after?: number; pending?: PendingMessage[]; probe?: () => Promise<boolean> } = {}) {
+function setup(opts: Partial<Omit<ClientOptions, 'listener'>> = {}) {
   const net = fakeSockets();
   const shown: ChatMessage[] = [];
   const statuses: ConnectionStatus[] = [];
@@ -25,7 +25,6 @@ function setup(opts: { after?: number; pending?: PendingMessage[]; probe?: () =>
     socket: net.factory,
     random: () => 1, // no jitter: delays are the ceiling
     newId: () => `m-${++n}`,
-    backoff: { base: 1000, max: 30000 },
     ...opts,
   });
   return { net, client, shown, statuses, pendings, listener };
@@ -470,7 +469,7 @@ describe('back-off', () => {
       }
       waits.push(waited);
     }
-    expect(waits).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 10000, 10000, 10000]);
 
     // a connection that the server answered resets the back-off
     net.last().open();
@@ -480,6 +479,45 @@ describe('back-off', () => {
     expect(net.sockets).toHaveLength(8);
     vi.advanceTimersByTime(1);
     expect(net.sockets).toHaveLength(9);
+  });
+
+  it('tries often enough in the 60 s the server keeps a waiting resident\'s place', () => {
+    for (const r of [0, 0.5, 1]) {
+      const { net, client } = setup({ random: () => r });
+      client.connect();
+      net.last().open();
+      net.last().push({ type: 'state', state: 'queued', position: 4 });
+      net.last().drop();
+      const attemptsAt: number[] = [];
+      for (let t = 100; t <= 60000; t += 100) {
+        const before = net.sockets.length;
+        vi.advanceTimersByTime(100);
+        if (net.sockets.length > before) {
+          attemptsAt.push(t);
+          net.last().drop(); // still no network
+        }
+      }
+      // the network may come back at any moment: never more than 10 s until the next try
+      const gaps = attemptsAt.map((t, i) => t - (attemptsAt[i - 1] ?? 0));
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(10000);
+      expect(attemptsAt.filter((t) => t > 30000 && t < 58000).length).toBeGreaterThanOrEqual(2);
+      client.close();
+    }
+  });
+
+  it('keeps reconnecting when the question whether the conversation exists gets no answer in 10 s', async () => {
+    const probe = vi.fn(() => new Promise<boolean>(() => {})); // a request stuck on a bad connection
+    const { net, client, statuses } = setup({ probe });
+    client.connect();
+    for (let i = 0; i < 4; i++) {
+      net.last().drop();
+      await vi.advanceTimersByTimeAsync(10000);
+    }
+    expect(probe).toHaveBeenCalledOnce();
+    const count = net.sockets.length;
+    await vi.advanceTimersByTimeAsync(11000);
+    expect(net.sockets.length).toBeGreaterThan(count);
+    expect(statuses.at(-1)).not.toBe('gone');
   });
 
   it('jitters between half and all of the ceiling', () => {
@@ -548,7 +586,7 @@ describe('back-off', () => {
       }
       waits.push(waited);
     }
-    expect(waits).toEqual([1000, 2000, 4000, 8000, 16000]);
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 10000]);
     expect(statuses).not.toContain('gone');
   });
 
