@@ -111,6 +111,11 @@ export interface ClientOptions {
   frameLimit?: { max: number; windowMs: number };
   /** minimum ms between typing frames (the contract says at most one per 2 s) */
   typingEveryMs?: number;
+  /**
+   * A message without an echo (or an error) this many ms after it went out, on a socket that
+   * still reports itself open: the socket is taken for dead, closed, and replaced after the back-off.
+   */
+  echoTimeoutMs?: number;
   /** ms after a passing failure of a message before it is sent again by itself (once) */
   retryPauseMs?: number;
   /** after this many failed connects in a row, ask `probe` whether the conversation still exists */
@@ -180,6 +185,11 @@ export class ResidentClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private echoTimer: ReturnType<typeof setTimeout> | null = null;
+  /** when each message now on the wire went out */
+  private readonly sentAt = new Map<string, number>();
+  /** sockets given up in a row for lack of an echo: until one comes, the back-off is not started afresh */
+  private stalls = 0;
   private stopped = false;
   private ended = false;
   private probing = false;
@@ -248,9 +258,10 @@ export class ResidentClient {
         return;
       }
       if (!working && (frame?.type === 'state' || frame?.type === 'message')) {
-        // the upgrade, the token and the conversation worked: the next drop starts the back-off afresh
+        // the upgrade, the token and the conversation worked: the next drop starts the back-off
+        // afresh, unless sockets that answered but never echoed keep being given up (a slow server)
         working = true;
-        this.attempts = 0;
+        if (!this.stalls) this.attempts = 0;
         this.failuresInRow = 0;
       }
       this.receive(frame);
@@ -261,35 +272,82 @@ export class ResidentClient {
     sock.onclose = (ev) => {
       if (this.ws !== sock) return;
       this.ws = null;
-      if (!working) this.failuresInRow++;
-      // whatever was on the wire without an echo may be lost: send it again (same clientMsgId) next time
-      if (this.outbox.some((p) => p.status === 'sent')) {
-        for (const p of this.outbox) if (p.status === 'sent') p.status = 'queued';
-        this.emitPending();
-      }
-      if (this.stopped) return;
-      if (this.ended) {
-        this.setStatus('ended');
-        return;
-      }
-      if (ev?.code === POLICY && TOKEN_ENDED.test(ev.reason ?? '')) {
-        // the resident token ran out (24 h) or was revoked: no reconnect can succeed
-        this.giveUp();
-        return;
-      }
-      // a node going down for a restart: the same URL reaches a node that is up, resume there now
-      // (only after a working connection, and once in a while, so a node that keeps closing is backed off)
-      const now = Date.now();
-      if (ev?.code === SERVICE_RESTART && working && now - this.lastRestartAt >= RESTART_GRACE_MS) {
-        this.lastRestartAt = now;
-        this.attempts = 0;
-        this.connect();
-        return;
-      }
-      this.dropped = true;
-      this.setStatus('offline');
-      this.scheduleReconnect();
+      this.lost(working, ev);
     };
+  }
+
+  /** The current socket is gone (closed by the server or the network, or given up by us). */
+  private lost(working: boolean, ev?: { code: number; reason?: string }): void {
+    this.clearEcho();
+    if (!working) this.failuresInRow++;
+    // whatever was on the wire without an echo may be lost: send it again (same clientMsgId) next time
+    if (this.outbox.some((p) => p.status === 'sent')) {
+      for (const p of this.outbox) if (p.status === 'sent') p.status = 'queued';
+      this.emitPending();
+    }
+    if (this.stopped) return;
+    if (this.ended) {
+      this.setStatus('ended');
+      return;
+    }
+    if (ev?.code === POLICY && TOKEN_ENDED.test(ev.reason ?? '')) {
+      // the resident token ran out (24 h) or was revoked: no reconnect can succeed
+      this.giveUp();
+      return;
+    }
+    // a node going down for a restart: the same URL reaches a node that is up, resume there now
+    // (only after a working connection, and once in a while, so a node that keeps closing is backed off)
+    const now = Date.now();
+    if (ev?.code === SERVICE_RESTART && working && now - this.lastRestartAt >= RESTART_GRACE_MS) {
+      this.lastRestartAt = now;
+      this.attempts = 0;
+      this.connect();
+      return;
+    }
+    this.dropped = true;
+    this.setStatus('offline');
+    this.scheduleReconnect();
+  }
+
+  /** Watch the oldest message on the wire; see `echoTimeoutMs`. */
+  private armEcho(): void {
+    if (this.echoTimer) return;
+    const timeout = this.opts.echoTimeoutMs ?? 10000;
+    let oldest = Infinity;
+    for (const p of this.outbox) {
+      if (p.status === 'sent') oldest = Math.min(oldest, this.sentAt.get(p.clientMsgId) ?? Infinity);
+    }
+    if (oldest === Infinity) return;
+    this.echoTimer = setTimeout(() => {
+      this.echoTimer = null;
+      this.checkEcho(timeout);
+    }, Math.max(0, oldest + timeout - Date.now()));
+  }
+
+  private checkEcho(timeout: number): void {
+    const sock = this.ws;
+    if (this.stopped || this.ended || !sock || sock.readyState !== OPEN) return; // a close is on its way
+    const now = Date.now();
+    const late = this.outbox.some((p) => p.status === 'sent' && now - (this.sentAt.get(p.clientMsgId) ?? now) >= timeout);
+    if (!late) {
+      this.armEcho();
+      return;
+    }
+    // OPEN, yet nothing comes back (a dead mobile link, a proxy that lost the other side):
+    // give this socket up and reconnect with the normal back-off, which grows while this repeats
+    this.stalls++;
+    this.ws = null;
+    try {
+      sock.close(4000, 'no echo');
+    } catch {
+      /* already closing */
+    }
+    this.lost(true);
+  }
+
+  private clearEcho(): void {
+    if (this.echoTimer) clearTimeout(this.echoTimer);
+    this.echoTimer = null;
   }
 
   /** Reconnect at once (the browser says it is online again, or the resident asked). */
@@ -317,6 +375,7 @@ export class ResidentClient {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     this.clearRetry();
+    this.clearEcho();
     const sock = this.ws;
     this.ws = null;
     if (sock) {
@@ -355,6 +414,7 @@ export class ResidentClient {
   /** Drop a message the server refused. */
   discard(clientMsgId: string): void {
     this.outbox = this.outbox.filter((p) => p.clientMsgId !== clientMsgId);
+    this.sentAt.delete(clientMsgId);
     this.emitPending();
   }
 
@@ -415,9 +475,13 @@ export class ResidentClient {
       }
       this.write({ type: 'message', clientMsgId: p.clientMsgId, text: p.text });
       p.status = 'sent';
+      this.sentAt.set(p.clientMsgId, now);
       changed = true;
     }
-    if (changed) this.emitPending();
+    if (changed) {
+      this.emitPending();
+      this.armEcho();
+    }
   }
 
   private receive(frame: Record<string, unknown>): void {
@@ -470,6 +534,8 @@ export class ResidentClient {
         if (err.clientMsgId) {
           const p = this.outbox.find((x) => x.clientMsgId === err.clientMsgId);
           if (p) {
+            this.stalls = 0; // the server answers about messages
+            this.sentAt.delete(p.clientMsgId);
             p.status = 'failed';
             p.error = err.message;
             p.code = err.code;
@@ -491,7 +557,11 @@ export class ResidentClient {
     if (m.clientMsgId && m.from === 'resident') {
       const before = this.outbox.length;
       this.outbox = this.outbox.filter((p) => p.clientMsgId !== m.clientMsgId);
-      if (this.outbox.length !== before) this.emitPending();
+      if (this.outbox.length !== before) {
+        this.stalls = 0; // messages get through
+        this.sentAt.delete(m.clientMsgId);
+        this.emitPending();
+      }
     }
     if (m.seq <= this.floor || this.seen.has(m.seq)) return;
     this.seen.add(m.seq);

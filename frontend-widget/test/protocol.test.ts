@@ -300,6 +300,7 @@ describe('offline queue', () => {
     for (let i = 0; i < 25; i++) client.send(`bericht ${i}`);
     net.last().open();
     expect(net.last().sent).toHaveLength(15);
+    net.last().sent.forEach((f, i) => net.last().push(msg(i + 1, 'resident', { clientMsgId: String(f.clientMsgId) })));
     vi.advanceTimersByTime(10_100);
     expect(net.last().sent).toHaveLength(25);
     expect(new Set(net.last().sent.map((f) => f.clientMsgId)).size).toBe(25);
@@ -619,6 +620,70 @@ describe('back-off', () => {
     client.close();
     vi.advanceTimersByTime(120000);
     expect(net.sockets).toHaveLength(1);
+  });
+});
+
+describe('a socket that looks open but carries nothing', () => {
+  it('is given up when a message has no echo after 10 s, and the message goes again on a new one', () => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    const first = net.last();
+    first.open();
+    first.push({ type: 'state', state: 'active', agentName: 'Anne' });
+    first.push(msg(1));
+    const p = client.send('Hallo?')!;
+    vi.advanceTimersByTime(9999);
+    expect(first.readyState).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(first.readyState).toBe(3);
+    expect(statuses.at(-1)).toBe('offline');
+    expect(client.pending[0].status).toBe('queued');
+    vi.advanceTimersByTime(1000);
+    const second = net.last();
+    expect(second).not.toBe(first);
+    expect(second.url).toContain('after=1');
+    second.open();
+    expect(second.sent).toEqual([{ type: 'message', clientMsgId: p.clientMsgId, text: 'Hallo?' }]);
+    second.push({ type: 'state', state: 'active', agentName: 'Anne' });
+    second.push(msg(2, 'resident', { clientMsgId: p.clientMsgId, text: 'Hallo?' }));
+    expect(client.pending).toEqual([]);
+    vi.advanceTimersByTime(60000);
+    expect(net.sockets).toHaveLength(2);
+  });
+
+  it('is kept when the echo comes in time, also a slow one', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('Hallo')!;
+    vi.advanceTimersByTime(9000);
+    net.last().push(msg(1, 'resident', { clientMsgId: p.clientMsgId, text: 'Hallo' }));
+    const q = client.send('Nog iets')!;
+    vi.advanceTimersByTime(9000);
+    net.last().push(msg(2, 'resident', { clientMsgId: q.clientMsgId, text: 'Nog iets' }));
+    vi.advanceTimersByTime(60000);
+    expect(net.sockets).toHaveLength(1);
+  });
+
+  it('does not hammer a server that answers every connection but never the message', () => {
+    const { net, client } = setup();
+    client.connect();
+    client.send('Hallo?');
+    const opened: number[] = [];
+    for (let t = 0; t <= 120000; t += 100) {
+      const s = net.last();
+      if (s.readyState === 0) {
+        s.open();
+        s.push({ type: 'state', state: 'queued', position: 2 });
+        opened.push(t);
+      }
+      vi.advanceTimersByTime(100);
+    }
+    const gaps = opened.slice(1).map((t, i) => t - opened[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(11000);
+    // the back-off grows from one stalled connection to the next instead of starting afresh
+    expect(gaps.at(-1)).toBeGreaterThanOrEqual(20000);
+    expect(opened.length).toBeLessThanOrEqual(8);
   });
 });
 
