@@ -94,6 +94,9 @@ const nl = {
     : 'Wij gebruiken uw gegevens alleen om u terug te bellen en bewaren ze niet langer dan nodig nadat uw verzoek is afgehandeld.',
   chatAnyway: 'Toch chatten en wachten',
   backToChat: 'Terug naar de chat',
+  callbackOverTaken: (agent: string | null) =>
+    `${agent ?? 'Een medewerker'} heeft uw gesprek aangenomen. U kunt nu chatten; er is geen terugbelverzoek gemaakt.`,
+  callbackOverEnded: 'Het gesprek is beëindigd; er is geen terugbelverzoek gemaakt.',
   phoneLabel: 'Telefoonnummer',
   phoneHint: 'Bijvoorbeeld 06 12345678',
   cbNameLabel: 'Naam (niet verplicht)',
@@ -225,6 +228,8 @@ const en: Strings = {
     : 'We use your details only to call you back and keep them no longer than needed after your request has been handled.',
   chatAnyway: 'Chat and wait anyway',
   backToChat: 'Back to the chat',
+  callbackOverTaken: (agent) => `${agent ?? 'An agent'} has taken your conversation. You can chat now; no callback request was made.`,
+  callbackOverEnded: 'The conversation has ended; no callback request was made.',
   phoneLabel: 'Phone number',
   phoneHint: 'For example 06 12345678 or +44 20 7946 0958',
   cbNameLabel: 'Name (optional)',

@@ -4,7 +4,7 @@
 
 import { Api, ApiError, type DepartmentNotice, type Topic } from './api';
 import { formatWhen } from './format';
-import { ResidentClient, type ConnectionStatus } from './protocol';
+import { ResidentClient, type ConnectionStatus, type StateEvent } from './protocol';
 import { CallbackFormView } from './screens/callback-form';
 import { callbackDoneView } from './screens/callback-done';
 import { ChatView } from './screens/chat';
@@ -29,6 +29,10 @@ export class Widget {
   private client: ResidentClient | null = null;
   private chat: ChatView | null = null;
   private callbackForm: CallbackFormView | null = null;
+  /** The callback form over the chat (an accepted offer) while it is open; `asked`: a request awaits its answer. */
+  private over: { form: CallbackFormView; chat: ChatView; asked: boolean } | null = null;
+  /** The form over the chat closed while its request awaited an answer: the refusal (invalid_state) is explained already. */
+  private refusalExplained = false;
   private topics: Topic[] | null = null;
   private retention: Promise<number | null> | null = null;
 
@@ -66,6 +70,7 @@ export class Widget {
 
   private show(view: HTMLElement): void {
     if (this.chat && view !== this.chat.el) this.chat = null;
+    this.over = null;
     this.shell.show(view);
   }
 
@@ -168,6 +173,8 @@ export class Widget {
 
   private startClient(session: ChatSession, focus: boolean, started?: { position: number; estimatedWaitSeconds: number | null }): void {
     this.client?.close();
+    this.over = null;
+    this.refusalExplained = false;
     const chat = new ChatView(this.s, this.lang, {
       send: (text) => this.client?.send(text),
       typing: () => this.client?.typing(),
@@ -207,6 +214,8 @@ export class Widget {
         state: (ev) => {
           this.chatFor(session)?.state(ev);
           if (ev.state === 'queued') showNotices();
+          // a callback needs a waiting conversation; `callback` itself ends in the confirmation
+          else if (ev.state !== 'callback') this.leaveCallbackForm(ev);
         },
         message: (m) => {
           this.chatFor(session)?.message(m);
@@ -225,9 +234,24 @@ export class Widget {
           this.remember({ callbackId: id });
           this.showCallbackDone();
         },
-        callbackErrors: (errors) => this.callbackForm?.errors(errors),
+        callbackErrors: (errors) => {
+          if (this.over) this.over.asked = false;
+          this.callbackForm?.errors(errors);
+        },
         error: (e) => {
-          if (!e.clientMsgId) this.chatFor(session)?.notice(serverText(e.message, this.lang));
+          if (e.clientMsgId) return; // shown on the message it is about
+          const text = serverText(e.message, this.lang);
+          if (this.over?.asked) {
+            // the answer to the form's request: said in the form, which stops saying "wordt verstuurd"
+            this.over.asked = false;
+            this.over.form.fail(text);
+            return;
+          }
+          if (this.refusalExplained && e.code === 'invalid_state') {
+            this.refusalExplained = false;
+            return;
+          }
+          this.chatFor(session)?.notice(text);
         },
       },
     });
@@ -242,6 +266,12 @@ export class Widget {
   private connectionStatus(st: ConnectionStatus): void {
     this.shell.connection(st);
     this.chat?.connection(st);
+    if (this.over?.asked && st === 'offline') {
+      // the answer may never come on this connection; if the request was made, the next one says so
+      this.over.asked = false;
+      this.over.form.fail(this.s.connOfflineShort);
+    }
+    if (st === 'gone') this.leaveCallbackForm(null);
     if (st === 'gone') {
       this.saved = null;
       save(null);
@@ -265,7 +295,8 @@ export class Widget {
       if (ctx.mode === 'chat') {
         this.remember({ callbackWindow: data.window });
         if (!this.client?.requestCallback(data)) form.fail(s.connOfflineShort);
-        return; // the answer comes over the socket: callback_created, or field errors
+        else if (this.over?.form === form) this.over.asked = true;
+        return; // the answer comes over the socket: callback_created, field errors or another error
       }
       try {
         const created = await this.api.requestCallback({ topic: ctx.topic.id, ...data });
@@ -282,10 +313,9 @@ export class Widget {
       // the chat stays in place underneath, draft included; the form covers it until sent or dismissed
       this.chat.el.hidden = true;
       const chat = this.chat;
+      this.over = { form, chat, asked: false };
       form.addSecondary(s.backToChat, () => {
-        form.el.remove();
-        this.callbackForm = null;
-        chat.el.hidden = false;
+        this.closeCallbackForm();
         chat.focusComposer();
       });
       this.shell.cover(form.el);
@@ -295,6 +325,38 @@ export class Widget {
     if (ctx.chatAnyway) form.addSecondary(s.chatAnyway, () => this.showRules(ctx.topic));
     form.addSecondary(s.back, () => this.showTopics());
     this.show(form.el);
+  }
+
+  /** Take the form off the chat and show the chat again; what was typed in the form is not kept. */
+  private closeCallbackForm(): { chat: ChatView; asked: boolean } | null {
+    const over = this.over;
+    if (!over) return null;
+    this.over = null;
+    if (this.callbackForm === over.form) this.callbackForm = null;
+    over.form.el.remove();
+    over.chat.el.hidden = false;
+    return over;
+  }
+
+  /**
+   * The conversation is no longer waiting (an agent took it, it ended, or it is gone) while the
+   * callback form covers the chat: a callback can no longer be asked for. The form goes, the
+   * chat shows what happened, and the resident is told.
+   */
+  private leaveCallbackForm(ev: StateEvent | null): void {
+    const over = this.closeCallbackForm();
+    if (!over) return;
+    this.refusalExplained = over.asked;
+    const s = this.s;
+    const said = ev?.state === 'active' ? s.callbackOverTaken(ev.agentName ?? null) : ev ? s.callbackOverEnded : s.connGone;
+    if (ev?.state === 'active') over.chat.notice(said, 'info');
+    if (this.shell.isOpen) {
+      // the focus was in the form that has gone: to the message box, or the end's heading
+      over.chat.focusStart();
+    } else {
+      this.shell.setBadge(true);
+      this.shell.announce(said);
+    }
   }
 
   private showCallbackDone(): void {

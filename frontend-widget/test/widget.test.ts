@@ -174,3 +174,97 @@ describe('a conversation the server no longer has', () => {
     expect(sockets).toHaveLength(1);
   });
 });
+
+describe('the callback form over a waiting chat', () => {
+  const settings = () => stubFetch({ '/api/v1/topics': { status: 200, body: [] }, '/api/v1/settings': { status: 200, body: { retentionDays: 28 } } });
+  const invalidState = { type: 'error', code: 'invalid_state', message: 'Een terugbelverzoek kan alleen terwijl u wacht. / A callback can only be requested while waiting.' };
+
+  /** Waiting in the queue, the resident accepts the callback offer: the form covers the chat. */
+  async function formOverChat(): Promise<ShadowRoot> {
+    settings();
+    const root = resume();
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'queued', position: 6, estimatedWaitSeconds: 1800 });
+    sockets[0].push({ type: 'callback_offer', reason: 'long_wait', estimatedWaitSeconds: 1800 });
+    (root.querySelector('.offer button.primary') as HTMLButtonElement).click();
+    await settle();
+    expect((root.querySelector('.chat') as HTMLElement).hidden).toBe(true);
+    (root.querySelector('input[type=tel]') as HTMLInputElement).value = '06 12345678';
+    return root;
+  }
+
+  function submit(root: ShadowRoot): void {
+    (root.querySelector('form.callback') as HTMLFormElement).requestSubmit();
+    expect(sockets[0].sent.at(-1)).toMatchObject({ type: 'request_callback', phone: '06 12345678' });
+    expect(text(root.querySelector('form.callback [role=alert]'))).toBe('Het verzoek wordt verstuurd…');
+  }
+
+  it('gives way to the chat when an agent takes the conversation, and says so', async () => {
+    const root = await formOverChat();
+    submit(root);
+    // meanwhile an agent claimed the conversation and said hello; the request came too late
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    sockets[0].push({ type: 'message', seq: 1, from: 'agent', agentName: 'Anne', text: 'Goedemiddag, waarmee kan ik u helpen?', sentAt: '2026-12-02T14:29:06Z' });
+    sockets[0].push(invalidState);
+    expect(root.querySelector('form.callback')).toBeNull();
+    const chat = root.querySelector('.chat') as HTMLElement;
+    expect(chat.hidden).toBe(false);
+    expect(text(chat.querySelector('.queue'))).toBe('U chat met Anne.');
+    expect(text(chat.querySelector('.log'))).toContain('Goedemiddag, waarmee kan ik u helpen?');
+    const notice = chat.querySelector('form.composer [role=status]');
+    expect(text(notice)).toBe('Anne heeft uw gesprek aangenomen. U kunt nu chatten; er is geen terugbelverzoek gemaakt.');
+    expect(root.activeElement).toBe(chat.querySelector('textarea'));
+  });
+
+  it('gives way to the chat also when the resident had not sent it yet', async () => {
+    const root = await formOverChat();
+    sockets[0].push({ type: 'state', state: 'active' });
+    expect(root.querySelector('form.callback')).toBeNull();
+    expect((root.querySelector('.chat') as HTMLElement).hidden).toBe(false);
+    expect(text(root.querySelector('.chat form.composer [role=status]'))).toMatch(/^Een medewerker heeft uw gesprek aangenomen\./);
+  });
+
+  it('shows the end of the conversation when it ends meanwhile', async () => {
+    const root = await formOverChat();
+    sockets[0].push({ type: 'state', state: 'abandoned', reason: 'resident_left' });
+    expect(root.querySelector('form.callback')).toBeNull();
+    const chat = root.querySelector('.chat') as HTMLElement;
+    expect(chat.hidden).toBe(false);
+    expect(text(chat.querySelector('.end h3'))).toBe('U staat niet meer in de wachtrij.');
+    expect(root.activeElement).toBe(chat.querySelector('.end h3'));
+  });
+
+  it('says in the form why the request was refused, when that answer comes first', async () => {
+    const root = await formOverChat();
+    submit(root);
+    sockets[0].push(invalidState);
+    const form = root.querySelector('form.callback') as HTMLElement;
+    expect(text(form.querySelector('[role=alert]'))).toBe('Een terugbelverzoek kan alleen terwijl u wacht.');
+    expect((form.querySelector('button[type=submit]') as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('says in the form that something went wrong on a passing failure', async () => {
+    const root = await formOverChat();
+    submit(root);
+    sockets[0].push({ type: 'error', code: 'internal', message: 'Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.' });
+    expect(text(root.querySelector('form.callback [role=alert]'))).toBe('Er ging iets mis; probeer het opnieuw.');
+    expect(text(root.querySelector('.chat form.composer [role=status]'))).toBe('');
+  });
+
+  it('says in the form that the connection was lost before an answer came', async () => {
+    const root = await formOverChat();
+    submit(root);
+    sockets[0].drop();
+    expect(text(root.querySelector('form.callback [role=alert]'))).toBe('Geen verbinding');
+    expect((root.querySelector('form.callback button[type=submit]') as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('still ends in the confirmation when the request is made', async () => {
+    const root = await formOverChat();
+    submit(root);
+    sockets[0].push({ type: 'state', state: 'callback', reason: 'callback' });
+    sockets[0].push({ type: 'callback_created', callbackId: 'cb-1' });
+    expect(root.querySelector('form.callback')).toBeNull();
+    expect(text(root.querySelector('h3'))).toBe('Wij bellen u terug');
+  });
+});

@@ -136,6 +136,12 @@ export class ChatView {
     if (!this.composer.hidden) this.input.focus();
   }
 
+  /** Focus where the chat starts for the resident: the message box, or once it has ended the end's heading or button. */
+  focusStart(): void {
+    if (!this.composer.hidden) this.input.focus();
+    else this.end.querySelector<HTMLElement>('h3, button')?.focus();
+  }
+
   private submit(): void {
     const text = this.input.value.trim();
     if (!text) return;
@@ -161,7 +167,9 @@ export class ChatView {
     }
   }
 
-  notice(text: string): void {
+  /** A line under the message box: a refusal or a problem (`error`), or news about the conversation (`info`). */
+  notice(text: string, kind: 'error' | 'info' = 'error'): void {
+    this.inputError.className = kind;
     this.inputError.textContent = text;
   }
 
