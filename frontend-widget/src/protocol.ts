@@ -45,7 +45,10 @@ export interface ServerError {
 export interface PendingMessage {
   clientMsgId: string;
   text: string;
-  /** queued: not on the wire yet; sent: waiting for its echo; failed: the server refused it */
+  /**
+   * queued: not on the wire yet; sent: waiting for its echo; failed: not sent (the server refused
+   * it, failed for a passing reason, see `retryable`, or the conversation ended first), shown as "niet verstuurd"
+   */
   status: 'queued' | 'sent' | 'failed';
   /** failed: the server's words, "Nederlands / English" */
   error?: string;
