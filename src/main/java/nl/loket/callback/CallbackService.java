@@ -372,6 +372,18 @@ public class CallbackService {
 
     /** Every request of a phone number: open ones are cancelled, all lose their personal data; how many. */
     public Uni<Integer> forgetPhone(Db.Tx tx, String e164) {
+        return forget(tx, "phone = $1", e164);
+    }
+
+    /**
+     * The request a conversation was handed off to, if any, as {@link #forgetPhone} does: the
+     * resident who asks to be forgotten gave its phone number (and name) in that conversation.
+     */
+    public Uni<Integer> forgetOfConversation(Db.Tx tx, UUID conversationId) {
+        return forget(tx, "id = (select callback_id from conversation where id = $1)", conversationId);
+    }
+
+    private Uni<Integer> forget(Db.Tx tx, String which, Object param) {
         return tx.query("""
                         with purged as (
                             update callback_request set state = case when state = any($3) then $4 else state end,
@@ -379,11 +391,11 @@ public class CallbackService {
                                                         when cancel_reason = any($2) then cancel_reason end,
                                    ended_at = coalesce(ended_at, now()), claimed_by = null,
                                    phone = null, name = null, note = null, purged_at = now(), updated_at = now()
-                            where phone = $1 returning id, topic
+                            where %s returning id, topic
                         ), notes as (
                             update callback_attempt a set note = null from purged p where a.callback_id = p.id returning 1
                         )
-                        select id, topic from purged""", Tuple.of(e164, OWN_REASONS, LIVE, CallbackState.CANCELLED.wire()))
+                        select id, topic from purged""".formatted(which), Tuple.of(param, OWN_REASONS, LIVE, CallbackState.CANCELLED.wire()))
                 .map(rows -> {
                     rows.forEach(r -> tx.signal(new Signal.Callbacks(r.getString("topic"))));
                     return rows.size();

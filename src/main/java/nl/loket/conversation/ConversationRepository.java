@@ -348,9 +348,13 @@ class ConversationRepository {
                 Tuple.of(conversationId, move.to().wire(), move.reason().orElseThrow().stored(), callbackId)).replaceWithVoid();
     }
 
-    /** One rating per closed conversation; false when it is not closed or already rated. */
+    /**
+     * One rating per closed conversation; false when it is not closed or already rated. The
+     * comment of a conversation whose personal data was removed on request is not stored.
+     */
     Uni<Boolean> rate(UUID id, int score, String comment) {
-        return db.query("update conversation set rating = $2, rating_comment = $3, rated_at = now(), updated_at = now() "
+        return db.query("update conversation set rating = $2, rating_comment = case when purged_at is null then $3 end, "
+                                + "rated_at = now(), updated_at = now() "
                                 + "where id = $1 and state = $4 and rating is null returning id",
                         Tuple.of(id, score, comment, ConversationState.CLOSED.wire()))
                 .map(rows -> rows.size() > 0);
@@ -475,28 +479,45 @@ class ConversationRepository {
 
     // ---- personal data -------------------------------------------------------------------------
 
-    /** Purges names, texts, summaries and rating comments of conversations that ended before the cutoff. */
-    static Uni<Integer> purgeEndedBefore(Db.Tx tx, Instant cutoff, Instant now) {
+    /**
+     * Purges names, texts, summaries and rating comments of at most {@code limit} conversations
+     * that ended before the cutoff; a transaction of its own should follow at once. The change is
+     * stamped with the clock at the row, not with the transaction's start or the caller's clock:
+     * the integrators' feed holds back only changes younger than its safety lag, so a stamp that
+     * was already older than that at the commit would never be read (a run that waited for a lock
+     * or a connection). Rows another transaction holds are left to the next run.
+     */
+    static Uni<Integer> purgeEndedBefore(Db.Tx tx, Instant cutoff, int limit) {
         return tx.query("""
-                        with purged as (
-                            update conversation set resident_name = null, summary = null, rating_comment = null,
-                                   client_key = null, purged_at = $2, updated_at = $2
-                            where closed_at < $1 and purged_at is null and state = any($3)
-                            returning id
+                        with due as (
+                            select id from conversation where closed_at < $1 and purged_at is null and state = any($3)
+                            order by closed_at limit $2 for update skip locked
+                        ), purged as (
+                            update conversation c set resident_name = null, summary = null, rating_comment = null,
+                                   client_key = null, purged_at = clock_timestamp(), updated_at = clock_timestamp()
+                            from due where c.id = due.id
+                            returning c.id
                         ), texts as (
                             update message m set text = null from purged p where m.conversation_id = p.id returning 1
                         )
                         select count(*) as n from purged""",
-                        Tuple.of(cutoff.atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC), endedStates()))
+                        Tuple.of(cutoff.atOffset(ZoneOffset.UTC), limit, endedStates()))
                 .map(rows -> rows.iterator().next().getLong("n").intValue());
     }
 
-    /** One conversation's personal data, now; false when there is no such conversation. */
+    /**
+     * One conversation's personal data, now; false when there is no such conversation. A
+     * conversation still open counts as purged only once it has ended: what is written after the
+     * request (messages, the closing summary) goes with the retention run after its close, like
+     * any conversation's. A rating comment given after a request for an ended conversation is not
+     * kept at all ({@link #rate}).
+     */
     static Uni<Boolean> forget(Db.Tx tx, UUID id) {
         return tx.query("""
                         with purged as (
                             update conversation set resident_name = null, summary = null, rating_comment = null,
-                                   client_key = null, purged_at = now(), updated_at = now()
+                                   client_key = null, purged_at = case when closed_at is null then null else now() end,
+                                   updated_at = now()
                             where id = $1 returning id
                         ), texts as (
                             update message m set text = null from purged p where m.conversation_id = p.id returning 1

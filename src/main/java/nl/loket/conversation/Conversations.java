@@ -421,8 +421,8 @@ public class Conversations {
 
     // ---- personal data, for retention and requests to be forgotten ------------------------------
 
-    public Uni<Integer> purgeEndedBefore(Db.Tx tx, Instant cutoff, Instant now) {
-        return ConversationRepository.purgeEndedBefore(tx, cutoff, now);
+    public Uni<Integer> purgeEndedBefore(Db.Tx tx, Instant cutoff, int limit) {
+        return ConversationRepository.purgeEndedBefore(tx, cutoff, limit);
     }
 
     public Uni<Boolean> forget(Db.Tx tx, UUID id) {

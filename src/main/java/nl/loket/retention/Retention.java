@@ -32,6 +32,8 @@ public class Retention {
 
     /** Advisory lock key: "LOKETRET" as a number, shared by every node. */
     static final long LOCK = 0x4c4f4b4554524554L;
+    /** Conversations purged in one transaction: each commits well within the integrators' feed's safety lag. */
+    static final int PURGE_BATCH = 200;
 
     public record Run(boolean ran, int conversations, int callbacks, int expiredCallbacks, int loginFailures, int auditEntries) {
     }
@@ -68,7 +70,8 @@ public class Retention {
             if (!lock.iterator().next().getBoolean("locked")) {
                 return Uni.createFrom().item(new Run(false, 0, 0, 0, 0, 0));
             }
-            return conversations.purgeEndedBefore(tx, cutoff, now)
+            // conversations in short transactions of their own, while this one holds the run's lock: see purgeEndedBefore
+            return purgeConversations(cutoff, 0)
                     .chain(c -> callbacks.purgeEndedBefore(tx, cutoff, now)
                             .chain(b -> callbacks.expireUnanswered(tx, cutoff, now)
                                     .chain(e -> logins.purge(now)
@@ -85,10 +88,18 @@ public class Retention {
         }));
     }
 
+    /** Conversations ended before the cutoff, {@link #PURGE_BATCH} to a transaction, until none is left. */
+    private Uni<Integer> purgeConversations(Instant cutoff, int purged) {
+        return db.tx(tx -> conversations.purgeEndedBefore(tx, cutoff, PURGE_BATCH))
+                .chain(n -> n < PURGE_BATCH ? Uni.createFrom().item(purged + n) : purgeConversations(cutoff, purged + n));
+    }
+
     /** A resident's request to be forgotten: one conversation's personal data, now. */
     public Uni<Boolean> forgetConversation(UUID id, String actor) {
         return db.tx(tx -> conversations.forget(tx, id).chain(found -> !found ? Uni.createFrom().item(false)
-                : Audit.record(tx, actor, "admin", Audit.FORGET_CONVERSATION, id, new JsonObject()).replaceWith(true)));
+                // and the callback request it was handed off to: the same resident's number and name
+                : callbacks.forgetOfConversation(tx, id).chain(n -> Audit.record(tx, actor, "admin", Audit.FORGET_CONVERSATION, id,
+                        new JsonObject().put("callbacks", n)).replaceWith(true))));
     }
 
     /** Every callback request of a phone number: open ones are cancelled, all lose their personal data. */

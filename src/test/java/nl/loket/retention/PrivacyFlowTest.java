@@ -3,6 +3,7 @@ package nl.loket.retention;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -18,6 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static nl.loket.Api.frame;
@@ -158,6 +162,142 @@ class PrivacyFlowTest {
         given().auth().oauth2(admin).queryParam("phone", "nonsense").delete("/api/v1/admin/callbacks").then().statusCode(400);
         given().auth().oauth2(admin).queryParam("conversationId", started.getString("id")).get("/api/v1/admin/audit")
                 .then().statusCode(200).body("items[0].action", equalTo("forget_conversation"));
+    }
+
+    /**
+     * A request made while the chat still runs: what was written before goes now, what is written
+     * after (a message, the closing summary, a rating comment) goes with the retention run after
+     * the close. Was a bug: the request marked the conversation purged, and the run skipped it for
+     * good, so the later texts stayed in every transcript.
+     */
+    @Test
+    void aRequestWhileTheChatRunsAlsoCoversWhatIsWrittenAfterIt() {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Fenna", List.of(topic), 3);
+        JsonObject started = Api.start(topic, "Eva de Vries");
+        String id = started.getString("id");
+        String admin = Api.adminToken();
+        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
+             WsClient ws = WsClient.connect(base, "/ws/agent", agent.token())) {
+            resident.next("state");
+            ws.next("hello");
+            resident.send(frame("message", "clientMsgId", "r0", "text", "Mijn naam is Eva de Vries"));
+            resident.next("message");
+            ws.send(frame("claim"));
+            ws.next("assigned");
+            given().auth().oauth2(admin).delete("/api/v1/admin/conversations/" + id + "/personal-data").then().statusCode(204);
+            assertThat(texts(id)).doesNotContain("Mijn naam is Eva de Vries");
+            resident.send(frame("message", "clientMsgId", "r1", "text", "Ik woon op Dorpsstraat 12 in Ons Dorp"));
+            resident.next(f -> "message".equals(f.getString("type")) && "r1".equals(f.getString("clientMsgId")));
+            ws.send(frame("close", "conversationId", id, "outcome", "answered", "summary", "Adres Dorpsstraat 12 doorgegeven"));
+            ws.next("ended");
+        }
+        given().auth().oauth2(started.getString("token")).contentType(ContentType.JSON)
+                .body(Map.of("score", 5, "comment", "Groeten van Eva, Dorpsstraat 12"))
+                .post("/api/v1/conversations/" + id + "/rating").then().statusCode(204);
+
+        retention.purge(Instant.now().plus(Duration.ofDays(29))).await().indefinitely();
+
+        String integrator = Api.user("CRM", List.of("integrator"), List.of(), 3).token();
+        assertThat(given().auth().oauth2(integrator).accept(ContentType.TEXT).get("/api/v1/conversations/" + id + "/transcript")
+                .then().statusCode(200).extract().asString()).doesNotContain("Dorpsstraat");
+        JsonObject after = resident(id);
+        assertThat(after.getString("summary")).isNull();
+        assertThat(after.getString("rating_comment")).isNull();
+        assertThat(after.getInteger("rating")).isEqualTo(5);
+    }
+
+    /** After a request for a chat that has ended, a rating still counts, but its comment is not kept. */
+    @Test
+    void aRatingCommentAfterTheRequestIsNotKept() {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Gerrit", List.of(topic), 3);
+        JsonObject started = Api.start(topic, "Ids");
+        String id = started.getString("id");
+        try (WsClient ws = WsClient.connect(base, "/ws/agent", agent.token())) {
+            ws.next("hello");
+            ws.send(frame("claim"));
+            ws.next("assigned");
+            ws.send(frame("close", "conversationId", id, "outcome", "answered"));
+            ws.next("ended");
+        }
+        given().auth().oauth2(Api.adminToken()).delete("/api/v1/admin/conversations/" + id + "/personal-data").then().statusCode(204);
+        given().auth().oauth2(started.getString("token")).contentType(ContentType.JSON)
+                .body(Map.of("score", 2, "comment", "Groeten van Ids uit de Kerkstraat"))
+                .post("/api/v1/conversations/" + id + "/rating").then().statusCode(204);
+        assertThat(resident(id).getInteger("rating")).isEqualTo(2);
+        assertThat(resident(id).getString("rating_comment")).isNull();
+    }
+
+    /** The callback request a chat was handed off to holds the same resident's number and name: it goes with the chat. */
+    @Test
+    void forgettingAChatAlsoForgetsTheCallbackRequestItBecame() {
+        String topic = TestTopics.create(db);
+        JsonObject started = Api.start(topic, "Hanna");
+        String id = started.getString("id");
+        String callbackId;
+        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"))) {
+            resident.next("callback_offer");
+            resident.send(frame("request_callback", "phone", "06 12345678", "note", "Over mijn paspoort"));
+            callbackId = resident.next("callback_created").getString("callbackId");
+        }
+        String admin = Api.adminToken();
+        given().auth().oauth2(admin).delete("/api/v1/admin/conversations/" + id + "/personal-data").then().statusCode(204);
+
+        String agent = Api.agent("Lotte", List.of(topic), 3).token();
+        JsonObject request = new JsonObject(given().auth().oauth2(agent).get("/api/v1/callbacks/" + callbackId)
+                .then().statusCode(200).extract().asString());
+        assertThat(request.getValue("phone")).isNull();
+        assertThat(request.getValue("name")).isNull();
+        assertThat(request.getValue("note")).isNull();
+        assertThat(request.getString("state")).isEqualTo("cancelled");
+        given().auth().oauth2(admin).queryParam("conversationId", id).get("/api/v1/admin/audit")
+                .then().statusCode(200).body("items[0].action", equalTo("forget_conversation")).body("items[0].detail.callbacks", equalTo(1));
+    }
+
+    /**
+     * An integrator who follows the feed learns of a purge, also of one that found its row in use.
+     * Was a bug: the run waited for the row and then stamped its change with the time it began,
+     * older than the feed's safety lag at its commit, behind what the integrator had already read.
+     * Now a run leaves a row in use to the next run and stamps the change with the clock at the row.
+     */
+    @Test
+    void theFeedShowsAPurgeOfAConversationThatWasInUse() throws Exception {
+        String topic = TestTopics.create(db);
+        UUID old = UUID.randomUUID();
+        db.query("insert into conversation (id, topic, state, resident_name, queued_at, created_at, closed_at, updated_at) "
+                + "values ($1, $2, 'closed', 'Geheime Naam', now() - interval '40 days', now() - interval '40 days', "
+                + "now() - interval '30 days', now() - interval '30 days')", Tuple.of(old, topic)).await().indefinitely();
+        String integrator = Api.user("CRM", List.of("integrator"), List.of(), 3).token();
+        var other = db.pool().getConnection().await().indefinitely();
+        try {
+            other.query("begin").execute().await().indefinitely();
+            other.preparedQuery("select id from conversation where id = $1 for update").execute(Tuple.of(old)).await().indefinitely();
+            CompletableFuture<Retention.Run> first = retention.purge(Instant.now()).subscribeAsCompletionStage().toCompletableFuture();
+            Thread.sleep(500);
+            db.query("insert into conversation (id, topic, state, resident_name, queued_at, created_at, updated_at) "
+                    + "values ($1, $2, 'queued', 'Ander', now(), now(), now())", Tuple.of(UUID.randomUUID(), topic)).await().indefinitely();
+            Thread.sleep(1500); // past the tests' safety lag of 1 s
+            // the integrator reads the feed to its end and keeps the last updatedAt, as docs/protocol.md says
+            JsonArray items = new JsonObject(given().auth().oauth2(integrator).queryParam("topic", topic).get("/api/v1/conversations")
+                    .then().statusCode(200).extract().asString()).getJsonArray("items");
+            assertThat(items).hasSize(2);
+            assertThat(items.getJsonObject(0).getString("residentName")).isEqualTo("Geheime Naam");
+            String last = items.getJsonObject(1).getString("updatedAt");
+            other.query("rollback").execute().await().indefinitely();
+            first.get(30, TimeUnit.SECONDS);
+            retention.purge(Instant.now()).await().indefinitely(); // the next run
+            Thread.sleep(1500);
+
+            JsonArray next = new JsonObject(given().auth().oauth2(integrator).queryParam("topic", topic).queryParam("updatedSince", last)
+                    .get("/api/v1/conversations").then().statusCode(200).extract().asString()).getJsonArray("items");
+            JsonObject purged = next.stream().map(JsonObject.class::cast).filter(c -> old.toString().equals(c.getString("id")))
+                    .findFirst().orElse(null);
+            assertThat(purged).as("the purged conversation in the next poll").isNotNull();
+            assertThat(purged.getValue("residentName")).isNull();
+        } finally {
+            other.close().await().indefinitely();
+        }
     }
 
     private List<String> texts(String id) {
