@@ -10,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import nl.loket.platform.Db;
 import nl.loket.platform.Problem;
+import nl.loket.platform.QueryNumbers;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -46,12 +47,9 @@ public class AuditResource {
             + "ISO-8601 instants; since is an older name for from); limit 1-1000 (default 100)")
     public Uni<Page> list(@QueryParam("conversationId") String conversationId, @QueryParam("action") String action,
                           @QueryParam("actor") String actor, @QueryParam("from") String from, @QueryParam("to") String to,
-                          @QueryParam("since") String since, @QueryParam("limit") Integer limit) {
+                          @QueryParam("since") String since, @QueryParam("limit") String limit) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        int max = limit == null ? 100 : limit;
-        if (max < 1 || max > 1000) {
-            errors.add(new Problem.FieldError("limit", "1 tot 1000 / 1 to 1000"));
-        }
+        int max = QueryNumbers.within(limit, "limit", 100, 1, 1000, errors);
         UUID conversation = null;
         if (blank(conversationId) != null) {
             try {

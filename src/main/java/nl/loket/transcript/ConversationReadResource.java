@@ -13,6 +13,8 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import nl.loket.audit.Audit;
 import nl.loket.platform.LoketException;
+import nl.loket.platform.Problem;
+import nl.loket.platform.QueryNumbers;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.ReadScope;
 import nl.loket.security.Roles;
@@ -22,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -51,11 +54,12 @@ public class ConversationReadResource {
     @Operation(summary = "Change feed of conversations by (updatedAt, id); follow nextCursor until it is null. An agent sees only "
             + "their topics and conversations they held. Every page read is audited.")
     public Uni<TranscriptService.Page> feed(@QueryParam("updatedSince") String updatedSince, @QueryParam("state") String state,
-                                            @QueryParam("topic") String topic, @QueryParam("limit") Integer limit,
+                                            @QueryParam("topic") String topic, @QueryParam("limit") String limit,
                                             @QueryParam("cursor") String cursor) {
-        int n = limit == null ? 100 : limit;
-        if (n < 1 || n > MAX_LIMIT) {
-            throw ValidationException.of("limit", "1 tot en met 500 / 1 to 500");
+        List<Problem.FieldError> limitErrors = new ArrayList<>();
+        int n = QueryNumbers.within(limit, "limit", 100, 1, MAX_LIMIT, limitErrors);
+        if (!limitErrors.isEmpty()) {
+            throw new ValidationException(limitErrors);
         }
         if (state != null && !STATES.contains(state)) {
             throw ValidationException.of("state", "queued, active, closed, callback of abandoned / queued, active, closed, callback or abandoned");

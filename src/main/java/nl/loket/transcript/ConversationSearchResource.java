@@ -12,6 +12,7 @@ import nl.loket.audit.Audit;
 import nl.loket.platform.Db;
 import nl.loket.platform.Days;
 import nl.loket.platform.Problem;
+import nl.loket.platform.QueryNumbers;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -68,8 +69,8 @@ public class ConversationSearchResource {
             + "outcome, state and agentId (anyone who held it), newest first; limit 1-100 (default 50), offset; audited")
     public Uni<SearchPage> search(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("topic") String topic,
                                   @QueryParam("outcome") String outcome, @QueryParam("state") String state,
-                                  @QueryParam("agentId") String agentId, @QueryParam("limit") Integer limit,
-                                  @QueryParam("offset") Integer offset) {
+                                  @QueryParam("agentId") String agentId, @QueryParam("limit") String limit,
+                                  @QueryParam("offset") String offset) {
         List<Problem.FieldError> errors = new ArrayList<>();
         LocalDate start = Days.parse(from, "from", errors);
         LocalDate end = Days.parse(to, "to", errors);
@@ -90,14 +91,8 @@ public class ConversationSearchResource {
                 errors.add(new Problem.FieldError("agentId", "onbekende medewerker / unknown agent"));
             }
         }
-        int n = limit == null ? 50 : limit;
-        if (n < 1 || n > MAX_LIMIT) {
-            errors.add(new Problem.FieldError("limit", "1 tot en met 100 / 1 to 100"));
-        }
-        int skip = offset == null ? 0 : offset;
-        if (skip < 0 || skip > MAX_OFFSET) {
-            errors.add(new Problem.FieldError("offset", "0 tot en met 10000 / 0 to 10000"));
-        }
+        int n = QueryNumbers.within(limit, "limit", 50, 1, MAX_LIMIT, errors);
+        int skip = QueryNumbers.within(offset, "offset", 0, 0, MAX_OFFSET, errors);
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }

@@ -51,8 +51,8 @@ class AuditFilterTest {
         given().auth().oauth2(admin).queryParam("actor", actor).queryParam("limit", 1).get(audit).then().body("items.size()", equalTo(1));
 
         given().auth().oauth2(admin).queryParam("from", "gisteren").queryParam("to", "2026-11-30T00:00:00Z")
-                .queryParam("conversationId", "geen-id").get(audit).then().statusCode(400)
-                .body("errors.field", hasItems("from", "conversationId"));
+                .queryParam("conversationId", "geen-id").queryParam("limit", "alles").get(audit).then().statusCode(400)
+                .body("errors.field", hasItems("from", "conversationId", "limit"));
         given().auth().oauth2(admin).queryParam("from", "2026-11-30T10:00:00Z").queryParam("to", "2026-11-30T09:00:00Z")
                 .get(audit).then().statusCode(400).body("errors.field", hasItem("to"));
     }

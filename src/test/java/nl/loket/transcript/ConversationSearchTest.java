@@ -80,6 +80,15 @@ class ConversationSearchTest {
                 .queryParam("agentId", "anne").queryParam("offset", -1).get(search).then().statusCode(400)
                 .body("errors.field", hasItems("outcome", "agentId", "offset"));
         given().auth().oauth2(sara).queryParam("to", "2026-12-01").get(search).then().statusCode(400).body("errors.field", hasItem("from"));
+        // no whole number, or a day PostgreSQL cannot hold: a field error, not a 404 or a 500
+        given().auth().oauth2(sara).queryParam("from", "2026-12-01").queryParam("to", "2026-12-01").queryParam("offset", "x")
+                .queryParam("limit", "99999999999").get(search).then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", hasItems("offset", "limit"));
+        given().auth().oauth2(sara).queryParam("from", "+300000-01-01").queryParam("to", "+300000-01-02").get(search).then()
+                .statusCode(400).body("errors.field", hasItems("from", "to"));
+        given().auth().oauth2(sara).queryParam("from", "-5000-01-01").queryParam("to", "2026-12-01").get(search).then()
+                .statusCode(400).body("errors.field", hasItem("from"));
+        given().auth().oauth2(sara).queryParam("from", "1950-01-01").queryParam("to", "1950-01-02").get(search).then().statusCode(200);
         given().auth().oauth2(Api.agent("Ed", List.of("afval"), 3).token()).queryParam("from", "2026-12-01").queryParam("to", "2026-12-01")
                 .get(search).then().statusCode(403);
     }

@@ -138,6 +138,11 @@ class IntegratorApiTest {
         String token = integrator();
         given().auth().oauth2(token).queryParam("limit", 501).get("/api/v1/conversations")
                 .then().statusCode(400).body("errors.field", hasItem("limit"));
+        // not a number at all: the same field error, where JAX-RS answered 404 "no such resource"
+        for (String limit : List.of("abc", "99999999999")) {
+            given().auth().oauth2(token).queryParam("limit", limit).get("/api/v1/conversations")
+                    .then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("limit"));
+        }
         given().auth().oauth2(token).queryParam("cursor", "bm90LW91cnM").get("/api/v1/conversations")
                 .then().statusCode(400).body("errors.field", hasItem("cursor"));
         given().auth().oauth2(token).queryParam("updatedSince", "gisteren").get("/api/v1/conversations")
