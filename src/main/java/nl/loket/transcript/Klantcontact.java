@@ -53,7 +53,15 @@ public record Klantcontact(String kanaal, String onderwerp, String inhoud, Boole
         };
     }
 
+    /** At most {@code max} chars, cut between two characters: half an emoji is not valid JSON text for many a CRM. */
     static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = max - 1;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "…";
     }
 }

@@ -78,6 +78,16 @@ class KlantcontactTest {
                 .anyMatch(m -> m.contains("taal")).anyMatch(m -> m.contains("onderwerp"));
     }
 
+    @Test
+    void aLongTextIsCutBetweenCharactersNotInsideOne() {
+        // an emoji is two chars in Java: cut after its first, the text would end in half a character
+        String text = "a".repeat(998) + "\uD83D\uDE00 en verder";
+        String cut = Klantcontact.truncate(text, 1000);
+        assertThat(cut).isEqualTo("a".repeat(998) + "…");
+        assertThat(Klantcontact.truncate("a".repeat(997) + "\uD83D\uDE00 en verder", 1000)).isEqualTo("a".repeat(997) + "\uD83D\uDE00…");
+        assertThat(Klantcontact.truncate("kort", 1000)).isEqualTo("kort");
+    }
+
     /** The writable fields of Klantcontact, extracted from the Open Klant API 0.9.0 (see the schema's description). */
     private static final String SCHEMA = "/klantinteracties-klantcontact.schema.json";
 
