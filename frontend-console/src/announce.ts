@@ -1,5 +1,10 @@
 // What the console says through its polite live region (a new conversation, a message elsewhere).
 
+import type { T } from './i18n';
+import type { ServerFrame } from './protocol';
+import type { View } from './roles';
+import { type State, seesConversation } from './state';
+
 /**
  * One announcement. A live region speaks when its content changes; the same words twice in a
  * row change nothing, so each announcement has an id of its own and is rendered as an element
@@ -14,4 +19,18 @@ export const noAnnouncement: Announcement = { id: 0, text: '' };
 
 export function nextAnnouncement(previous: Announcement, text: string): Announcement {
   return { id: previous.id + 1, text };
+}
+
+/**
+ * What to say for a frame that brought a resident's message, given the state after it: nothing
+ * for a message the agent sees arrive (the selected conversation, page visible, conversations view
+ * showing); otherwise who wrote, and whether in another conversation than the selected one.
+ */
+export function messageAnnouncement(s: State, f: ServerFrame, visible: boolean, view: View, t: T): string | null {
+  if (f.type !== 'message' || f.from !== 'resident') return null;
+  const selected = s.selected === f.conversationId;
+  if (selected && seesConversation(visible, view)) return null;
+  const c = s.conversations.find((x) => x.id === f.conversationId);
+  if (!c) return null;
+  return t(selected ? 'newMessageFromSelected' : 'newMessageFrom', { name: c.residentName || t('anonymous') });
 }

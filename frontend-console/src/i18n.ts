@@ -108,6 +108,7 @@ const nl = {
   removeFromView: 'Uit overzicht verwijderen',
   newAssigned: 'Nieuw gesprek: {name} ({topic}).',
   newMessageFrom: 'Nieuw bericht van {name} in een ander gesprek.',
+  newMessageFromSelected: 'Nieuw bericht van {name}.',
   // dialogs
   cancel: 'Annuleren',
   transferTitle: 'Gesprek overdragen',
@@ -633,6 +634,7 @@ const en: Record<Key, string> = {
   removeFromView: 'Remove from view',
   newAssigned: 'New conversation: {name} ({topic}).',
   newMessageFrom: 'New message from {name} in another conversation.',
+  newMessageFromSelected: 'New message from {name}.',
   cancel: 'Cancel',
   transferTitle: 'Transfer conversation',
   transferTo: 'Transfer to',

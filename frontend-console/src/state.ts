@@ -2,6 +2,7 @@
 // Pure (no DOM, no socket): the app keeps one State and feeds it through reduce().
 
 import type { AgentView, ConversationView, EndReason, Message, ServerFrame, TopicBoard } from './protocol';
+import type { View } from './roles';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline';
 
@@ -85,7 +86,10 @@ export type Action =
       type: 'frame';
       frame: ServerFrame;
       now: number;
+      /** Whether the page is visible (true when left out); see seesConversation. */
       visible?: boolean;
+      /** The view the console shows ('conversations' when left out); see seesConversation. */
+      view?: View;
       /** Read markers and unsent replies the page kept over a reload (see toRemember), by conversation. */
       seen?: Record<string, number>;
       pending?: Record<string, Pending[]>;
@@ -94,6 +98,8 @@ export type Action =
   | { type: 'connection'; state: ConnectionState }
   | { type: 'select'; id: string | null }
   | { type: 'seen'; id: string }
+  /** The page became visible or hidden, or the agent went to another view: see seesConversation. */
+  | { type: 'sight'; visible: boolean; view: View }
   | { type: 'pending'; conversationId: string; pending: Pending }
   | { type: 'pending-failed'; clientMsgId: string; error: string }
   | { type: 'pending-drop'; conversationId: string; clientMsgId: string }
@@ -183,6 +189,15 @@ function updateConversation(s: State, id: string, f: (c: Conversation) => Conver
   return changed ? { ...s, conversations } : s;
 }
 
+/**
+ * Whether the agent sees the selected conversation: the page is visible and the conversations view
+ * shows. Only then do its messages count as read as they arrive; on Terugbelverzoeken or Teamleider
+ * they stay unread (badge, tab title, announcement) until the agent comes back.
+ */
+export function seesConversation(visible: boolean, view: View): boolean {
+  return visible && view === 'conversations';
+}
+
 function markSeen(c: Conversation): Conversation {
   const seq = highestResidentSeq(c.messages);
   return seq > c.seenSeq ? { ...c, seenSeq: seq } : c;
@@ -190,7 +205,7 @@ function markSeen(c: Conversation): Conversation {
 
 /**
  * Takes a conversation off the screen. If it was the one shown, the next one still being worked
- * comes into view, and like any selection counts as read when the page is visible.
+ * comes into view, and like any selection counts as read when the agent sees it (seesConversation).
  */
 function withoutConversation(s: State, id: string, visible: boolean): State {
   const conversations = s.conversations.filter((c) => c.id !== id);
@@ -255,6 +270,9 @@ export function reduce(s: State, a: Action): State {
     }
     case 'seen':
       return updateConversation(s, a.id, markSeen);
+    case 'sight':
+      // coming back to the selected conversation reads it
+      return s.selected && seesConversation(a.visible, a.view) ? updateConversation(s, s.selected, markSeen) : s;
     case 'pending':
       return updateConversation(s, a.conversationId, (c) => ({ ...c, pending: [...c.pending, a.pending] }));
     case 'pending-failed':
@@ -278,7 +296,7 @@ export function reduce(s: State, a: Action): State {
     case 'leaving-failed':
       return { ...s, leaving: s.leaving.filter((id) => id !== a.id) };
     case 'dismiss':
-      // a click: the page is visible
+      // a click in the conversations view: the agent sees it
       return withoutConversation(s, a.id, true);
     case 'status':
       return s.agent ? { ...s, agent: { ...s.agent, status: a.status } } : s;
@@ -287,7 +305,7 @@ export function reduce(s: State, a: Action): State {
     case 'notice-dismiss':
       return { ...s, notices: s.notices.filter((n) => n.id !== a.id) };
     case 'frame':
-      return onFrame(s, a.frame, a.now, a.visible ?? true, { seen: a.seen ?? {}, pending: a.pending ?? {} }, a.quiet ?? false);
+      return onFrame(s, a.frame, a.now, seesConversation(a.visible ?? true, a.view ?? 'conversations'), { seen: a.seen ?? {}, pending: a.pending ?? {} }, a.quiet ?? false);
   }
 }
 

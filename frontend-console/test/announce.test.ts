@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { noAnnouncement, nextAnnouncement } from '../src/announce';
+import { messageAnnouncement, noAnnouncement, nextAnnouncement } from '../src/announce';
+import { type Key, translate } from '../src/i18n';
+import type { ConversationView, ServerFrame } from '../src/protocol';
+import { initialState, reduce } from '../src/state';
 
 describe('live announcements', () => {
   it('makes the same words twice into two announcements, so a screen reader reads both', () => {
@@ -8,5 +11,42 @@ describe('live announcements', () => {
     expect(second.text).toBe(first.text);
     // the live region renders each announcement as an element keyed by its id: a new id is a new node
     expect(second.id).not.toBe(first.id);
+  });
+});
+
+describe('announcing a resident message', () => {
+  const t = (key: Key, params?: Record<string, string | number>) => translate('nl', key, params);
+  const conv = (id: string, residentName: string): ConversationView => ({
+    id,
+    topic: 'paspoort-id',
+    state: 'active',
+    residentName,
+    queuedAt: '2026-11-30T09:00:48Z',
+    assignedAt: '2026-11-30T09:01:05Z',
+    residentOnline: true,
+    confidential: false,
+    messages: [],
+  });
+  const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id'], maxConcurrent: 3, status: 'available' };
+  const state = reduce(initialState, {
+    type: 'frame',
+    frame: { type: 'hello', agent, conversations: [conv('c1', 'Jan'), conv('c2', 'Piet')] },
+    now: 1,
+  });
+  const message = (conversationId: string): ServerFrame => ({ type: 'message', conversationId, seq: 1, from: 'resident', text: 'Hallo?', sentAt: 'x' });
+
+  it('says nothing for a message in the conversation the agent is looking at', () => {
+    expect(state.selected).toBe('c1');
+    expect(messageAnnouncement(state, message('c1'), true, 'conversations', t)).toBeNull();
+  });
+
+  it('announces a message in the selected conversation while the agent is on another view', () => {
+    expect(messageAnnouncement(state, message('c1'), true, 'callbacks', t)).toBe('Nieuw bericht van Jan.');
+    expect(messageAnnouncement(state, message('c1'), true, 'supervisor', t)).toBe('Nieuw bericht van Jan.');
+  });
+
+  it('announces a message in another conversation, whatever the view', () => {
+    expect(messageAnnouncement(state, message('c2'), true, 'conversations', t)).toBe('Nieuw bericht van Piet in een ander gesprek.');
+    expect(messageAnnouncement(state, message('c2'), true, 'callbacks', t)).toBe('Nieuw bericht van Piet in een ander gesprek.');
   });
 });

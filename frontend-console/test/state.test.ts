@@ -190,6 +190,44 @@ describe('messages', () => {
   });
 });
 
+describe('read markers while another view shows', () => {
+  const start = () => run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
+  const resident = (seq: number, view: 'conversations' | 'callbacks' | 'supervisor') =>
+    frame({ type: 'message', conversationId: 'c1', seq, from: 'resident', text: 'Bent u er nog?', sentAt: 'x' }, 1, { visible: true, view });
+
+  it('leaves a new message in the selected conversation unread while the agent is on Terugbelverzoeken', () => {
+    let s = start();
+    expect(s.selected).toBe('c1');
+    s = reduce(s, resident(2, 'callbacks'));
+    // the badge on "Gesprekken" and the "(n)" in the tab title count it
+    expect(unreadCount(s.conversations[0])).toBe(1);
+    expect(totalUnread(s)).toBe(1);
+  });
+
+  it('reads the selected conversation when the agent comes back to the conversations view, not before', () => {
+    let s = reduce(start(), resident(2, 'supervisor'));
+    s = reduce(s, { type: 'sight', visible: true, view: 'callbacks' });
+    expect(totalUnread(s)).toBe(1);
+    s = reduce(s, { type: 'sight', visible: false, view: 'conversations' });
+    expect(totalUnread(s)).toBe(1);
+    s = reduce(s, { type: 'sight', visible: true, view: 'conversations' });
+    expect(totalUnread(s)).toBe(0);
+  });
+
+  it('marks nothing read on a hello, an assignment or a closed conversation while another view shows', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }, 1, { view: 'callbacks' }));
+    expect(unreadCount(s.conversations[0])).toBe(1);
+    s = reduce(s, { type: 'claim-sent', now: 1 });
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }, 2, { view: 'callbacks' }));
+    expect(s.selected).toBe('c2');
+    expect(unreadCount(s.conversations[1])).toBe(1);
+    s = reduce(s, { type: 'leaving', id: 'c2' });
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'closed' }, 3, { view: 'callbacks' }));
+    expect(s.selected).toBe('c1');
+    expect(totalUnread(s)).toBe(1);
+  });
+});
+
 describe('typing and presence', () => {
   it('shows the resident typing for a few seconds, and stops when their message arrives', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));

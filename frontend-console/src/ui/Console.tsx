@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from '../api';
-import { type Announcement, nextAnnouncement, noAnnouncement } from '../announce';
+import { type Announcement, messageAnnouncement, nextAnnouncement, noAnnouncement } from '../announce';
 import { AgentConnection, agentSocketUrl } from '../connection';
 import type { Key, Lang, T } from '../i18n';
 import { type ShortcutAction, shortcutFor } from '../keys';
@@ -44,6 +44,9 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   const views = useMemo(() => viewsFor(claims.groups), [claims]);
   const isAgent = usesAgentSocket(claims.groups);
   const [view, setViewRaw] = useState<View>(() => initialView(claims.groups, loadJson<unknown>('view', null)) ?? 'conversations');
+  // the socket's handlers outlive renders: they read the view shown now from here
+  const viewRef = useRef(view);
+  viewRef.current = view;
   const [departments, setDepartments] = useState<Department[]>([]);
   const [drafts, setDrafts] = useState<Record<string, string>>(() => loadJson('drafts', {}));
   const [topics, setTopics] = useState<Topic[]>([]);
@@ -154,6 +157,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
           frame,
           now: Date.now(),
           visible: document.visibilityState === 'visible',
+          view: viewRef.current,
           seen: remembered.current.seen,
           pending: remembered.current.pending,
           quiet,
@@ -168,9 +172,9 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         } else if (frame.type === 'assigned') {
           const c = frame.conversation;
           announce(t('newAssigned', { name: c.residentName || t('anonymous'), topic: topicNameRef.current(c.topic) }));
-        } else if (frame.type === 'message' && frame.from === 'resident' && after.selected !== frame.conversationId) {
-          const c = after.conversations.find((x) => x.id === frame.conversationId);
-          if (c) announce(t('newMessageFrom', { name: c.residentName || t('anonymous') }));
+        } else {
+          const text = messageAnnouncement(after, frame, document.visibilityState === 'visible', viewRef.current, t);
+          if (text) announce(text);
         }
       },
       onState(s, retryInMs) {
@@ -209,11 +213,12 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   useEffect(() => {
     document.title = (unread ? `(${unread}) ` : '') + t('appTitle');
   }, [unread, lang]);
+  // read markers when the agent comes back to the conversations view (the reducer decides, see seesConversation)
   useEffect(() => {
-    const onVisible = () => {
-      const sel = store.state.selected;
-      if (document.visibilityState === 'visible' && sel) store.dispatch({ type: 'seen', id: sel });
-    };
+    store.dispatch({ type: 'sight', visible: document.visibilityState === 'visible', view });
+  }, [view]);
+  useEffect(() => {
+    const onVisible = () => store.dispatch({ type: 'sight', visible: document.visibilityState === 'visible', view: viewRef.current });
     document.addEventListener('visibilitychange', onVisible);
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, []);
