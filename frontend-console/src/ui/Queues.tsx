@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { WaitingConversation } from '../protocol';
+import { Refresher } from '../refresher';
 import { type State, activeConversations, claimInFlight, longestWaitNow, servesTopic } from '../state';
 import { estimateMinutes, formatClock, formatTime } from '../util';
 import type { Actions } from './actions';
@@ -118,23 +119,31 @@ function WaitingList(props: { version: number; actions: Actions; blocked: boolea
   const { t, api, topicName } = useConsole();
   const [items, setItems] = useState<WaitingConversation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = () =>
-    api
-      .get<WaitingConversation[]>('/api/v1/queue')
-      .then((list) => {
-        setItems(list);
-        setError(null);
-      })
-      .catch((e) => setError(e.message));
-  // the board changes whenever somebody joins or leaves a queue: read the list again then
-  useEffect(() => {
-    const id = setTimeout(load, 250);
-    return () => clearTimeout(id);
-  }, [props.version]);
+  // only the newest read is shown: a slow older answer must not bring back a resident already taken
+  const refresher = useMemo(
+    () =>
+      new Refresher<WaitingConversation[]>({
+        load: () => api.get<WaitingConversation[]>('/api/v1/queue'),
+        show: (list) => {
+          setItems(list);
+          setError(null);
+        },
+        fail: setError,
+        throttleMs: 250,
+      }),
+    [api],
+  );
+  const load = () => refresher.load();
+  // the board changes whenever somebody joins or leaves a queue: read the list again then,
+  // at most every 250 ms however busy it gets
+  useEffect(() => refresher.changed(), [props.version, refresher]);
   useEffect(() => {
     const id = setInterval(load, 5_000);
-    return () => clearInterval(id);
-  }, []);
+    return () => {
+      clearInterval(id);
+      refresher.stop();
+    };
+  }, [refresher]);
   return (
     <section class="waiting" aria-labelledby="waiting-title">
       <div class="section-head">

@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Refresher } from '../src/refresher';
+
+/** A request the test answers when it likes. */
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('the waiting list: only the newest answer is shown', () => {
+  it('keeps a resident already taken off the list when an older, slower answer arrives last', async () => {
+    const requests: ReturnType<typeof deferred<string[]>>[] = [];
+    let shown: string[] | null = null;
+    let error: string | null = null;
+    const r = new Refresher<string[]>({
+      load: () => {
+        const d = deferred<string[]>();
+        requests.push(d);
+        return d.promise;
+      },
+      show: (list) => {
+        shown = list;
+        error = null;
+      },
+      fail: (message) => (error = message),
+      throttleMs: 250,
+    });
+    r.load(); // the 5 s poll: Jan still waits
+    r.load(); // "Vernieuwen" after a colleague took Jan
+    requests[1].resolve([]);
+    await settle();
+    requests[0].resolve(['Jan']);
+    await settle();
+    expect(shown).toEqual([]);
+    // a late failure of the older read says nothing either
+    r.load();
+    r.load();
+    requests[3].resolve(['Piet']);
+    await settle();
+    requests[2].reject(new Error('Time-out'));
+    await settle();
+    expect(shown).toEqual(['Piet']);
+    expect(error).toBeNull();
+  });
+
+  it('shows no answer that arrives after the list has left the screen', async () => {
+    const d = deferred<string[]>();
+    const show = vi.fn();
+    const r = new Refresher<string[]>({ load: () => d.promise, show, fail: vi.fn(), throttleMs: 250 });
+    r.load();
+    r.stop();
+    d.resolve(['Jan']);
+    await settle();
+    expect(show).not.toHaveBeenCalled();
+  });
+});
+
+describe('the waiting list in a busy time', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('reads the list at most once per 250 ms while boards change five times a second, and once after the last change', () => {
+    const reads: number[] = [];
+    const r = new Refresher<string[]>({
+      load: () => {
+        reads.push(Date.now());
+        return new Promise(() => undefined);
+      },
+      show: vi.fn(),
+      fail: vi.fn(),
+      throttleMs: 250,
+    });
+    const t0 = Date.now();
+    for (let i = 0; i < 10; i++) {
+      r.changed();
+      vi.advanceTimersByTime(200);
+    }
+    // two seconds of pushes: the list was read meanwhile, not only by the 5 s poll
+    expect(reads.length).toBeGreaterThanOrEqual(4);
+    for (let i = 1; i < reads.length; i++) expect(reads[i] - reads[i - 1]).toBeGreaterThanOrEqual(250);
+    const lastChange = t0 + 9 * 200;
+    vi.advanceTimersByTime(1000);
+    expect(reads[reads.length - 1]).toBeGreaterThan(lastChange);
+    expect(reads[reads.length - 1] - lastChange).toBeLessThanOrEqual(250);
+  });
+});
