@@ -34,3 +34,19 @@ export function messageAnnouncement(s: State, f: ServerFrame, visible: boolean, 
   if (!c) return null;
   return t(selected ? 'newMessageFromSelected' : 'newMessageFrom', { name: c.residentName || t('anonymous') });
 }
+
+/**
+ * What to say once a conversation the agent closed, transferred (to `name`: a topic or a
+ * colleague) or turned into a callback request has left the screen: its panel goes, and with it
+ * whatever showed it happened.
+ */
+export function leftAnnouncement(kind: 'close' | 'transfer' | 'callback', t: T, name?: string): string {
+  switch (kind) {
+    case 'close':
+      return t('leftClosed');
+    case 'transfer':
+      return t('leftTransferred', { name: name ?? '' });
+    case 'callback':
+      return t('leftCallback');
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageAnnouncement, noAnnouncement, nextAnnouncement } from '../src/announce';
+import { leftAnnouncement, messageAnnouncement, noAnnouncement, nextAnnouncement } from '../src/announce';
 import { type Key, translate } from '../src/i18n';
 import type { ConversationView, ServerFrame } from '../src/protocol';
 import { initialState, reduce } from '../src/state';
@@ -48,5 +48,25 @@ describe('announcing a resident message', () => {
   it('announces a message in another conversation, whatever the view', () => {
     expect(messageAnnouncement(state, message('c2'), true, 'conversations', t)).toBe('Nieuw bericht van Piet in een ander gesprek.');
     expect(messageAnnouncement(state, message('c2'), true, 'callbacks', t)).toBe('Nieuw bericht van Piet in een ander gesprek.');
+  });
+});
+
+describe('announcing that the agent closed, transferred or handed off a conversation', () => {
+  const nl = (key: Key, params?: Record<string, string | number>) => translate('nl', key, params);
+  const en = (key: Key, params?: Record<string, string | number>) => translate('en', key, params);
+
+  it('says the conversation was closed', () => {
+    expect(leftAnnouncement('close', nl)).toBe('Gesprek gesloten.');
+    expect(leftAnnouncement('close', en)).toBe('Conversation closed.');
+  });
+
+  it('says to whom the conversation was transferred', () => {
+    expect(leftAnnouncement('transfer', nl, 'Burgerzaken')).toBe('Gesprek overgedragen aan Burgerzaken.');
+    expect(leftAnnouncement('transfer', en, 'Burgerzaken')).toBe('Conversation transferred to Burgerzaken.');
+  });
+
+  it('says a callback request was made and the conversation closed', () => {
+    expect(leftAnnouncement('callback', nl)).toBe('Terugbelverzoek aangemaakt; het gesprek is gesloten.');
+    expect(leftAnnouncement('callback', en)).toBe('Callback request created; the conversation is closed.');
   });
 });

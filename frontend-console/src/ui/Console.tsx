@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from '../api';
-import { type Announcement, messageAnnouncement, nextAnnouncement, noAnnouncement } from '../announce';
+import { type Announcement, leftAnnouncement, messageAnnouncement, nextAnnouncement, noAnnouncement } from '../announce';
 import { AgentConnection, agentSocketUrl } from '../connection';
+import { focusAfterLeaving } from '../focus';
 import type { Key, Lang, T } from '../i18n';
 import { type ShortcutAction, shortcutFor } from '../keys';
 import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic } from '../protocol';
@@ -54,6 +55,9 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   const [dialog, setDialog] = useState<DialogState>(null);
   const [announcement, setAnnouncement] = useState<Announcement>(noAnnouncement);
   const announce = (text: string) => setAnnouncement((previous) => nextAnnouncement(previous, text));
+  // a conversation the agent closed, transferred or turned into a callback request: once it has left
+  // the screen, say so and move the focus (its panel held the dialog's opener)
+  const [left, setLeft] = useState<{ id: string; text: string } | null>(null);
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const [restored, setRestored] = useState(false);
   // what the last page kept, handed to the first hello: read markers, and replies not yet stored
@@ -231,6 +235,16 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     setDrafts((d) => keptDrafts(d, store.state));
   }, [state.helloAt, state.conversations.length]);
 
+  useEffect(() => {
+    if (!left || store.state.conversations.some((c) => c.id === left.id)) return;
+    setLeft(null);
+    announce(left.text);
+    const active = document.activeElement;
+    const lost = !active || active === document.body || !active.isConnected;
+    const ids = focusAfterLeaving(store.state, left.id, viewRef.current, lost);
+    if (ids) focusFirst(ids);
+  }, [left, state.conversations]);
+
   const wait = (key: string, ms = 10_000) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -277,7 +291,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     typing(conversationId) {
       if (throttle.current.take(conversationId)) sendFrame({ type: 'typing', conversationId });
     },
-    leave(conversationId, frame) {
+    leave(conversationId, frame, transferTo) {
       const key = 'leave:' + conversationId;
       const done = wait(key);
       store.dispatch({ type: 'leaving', id: conversationId });
@@ -290,10 +304,15 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         store.dispatch({ type: 'leaving-failed', id: conversationId });
         return Promise.reject({ message: t('offline') });
       }
-      return done.catch((e) => {
-        store.dispatch({ type: 'leaving-failed', id: conversationId });
-        throw e;
-      });
+      const kind = frame.type === 'transfer' || frame.type === 'callback' ? frame.type : 'close';
+      const to = frame.type === 'transfer' ? (transferTo ?? (frame.topic ? topicName(frame.topic) : frame.agentId)) : undefined;
+      return done.then(
+        () => setLeft({ id: conversationId, text: leftAnnouncement(kind, t, to) }),
+        (e) => {
+          store.dispatch({ type: 'leaving-failed', id: conversationId });
+          throw e;
+        },
+      );
     },
     dismiss(conversationId) {
       store.dispatch({ type: 'dismiss', id: conversationId });
@@ -425,6 +444,16 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       )}
     </ConsoleContext.Provider>
   );
+}
+
+/** Focuses the first of these elements that is there and takes the focus (not disabled, not hidden). */
+function focusFirst(ids: string[]) {
+  for (const id of ids) {
+    const el = document.getElementById(id) as (HTMLElement & { disabled?: boolean }) | null;
+    if (!el || el.disabled) continue;
+    el.focus();
+    if (document.activeElement === el) return;
+  }
 }
 
 function Header(props: {

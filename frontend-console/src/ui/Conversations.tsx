@@ -261,6 +261,7 @@ function Transcript(props: { conversation: Conversation; actions: Actions }) {
     <div class="transcript-wrap">
       <div
         ref={ref}
+        id={'log-' + c.id}
         class="transcript"
         role="log"
         aria-label={t('transcript', { name })}

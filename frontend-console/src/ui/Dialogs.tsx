@@ -73,9 +73,14 @@ export function TransferDialog(props: { conversation: Conversation; topics: Topi
     setFailure(null);
     try {
       if (note.trim()) await props.actions.sendText(c.id, 'note', note.trim());
+      const to =
+        mode === 'topic'
+          ? (topics.find((x) => x.id === topic)?.name ?? topic)
+          : ((Array.isArray(agents) ? agents.find((a) => a.id === agentId)?.name : undefined) ?? agentId);
       await props.actions.leave(
         c.id,
         mode === 'topic' ? { type: 'transfer', conversationId: c.id, topic } : { type: 'transfer', conversationId: c.id, agentId },
+        to,
       );
       props.onClose();
     } catch (err) {

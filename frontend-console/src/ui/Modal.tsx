@@ -4,7 +4,8 @@ import { useConsole, useId } from './context';
 
 /**
  * A native modal <dialog>: the browser makes the rest of the page inert, traps focus and closes
- * on Escape. Focus goes back to whatever opened it.
+ * on Escape. Focus goes back to whatever opened it, if it is still on the page (after a
+ * conversation left, the console moves it: see focusAfterLeaving).
  */
 export function Modal(props: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean; role?: 'alertdialog' }) {
   const ref = useRef<HTMLDialogElement>(null);

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { WaitingConversation } from '../protocol';
+import { CLAIM_NEXT_ID } from '../focus';
 import { Refresher } from '../refresher';
 import { type State, activeConversations, claimInFlight, longestWaitNow, servesTopic } from '../state';
 import { estimateMinutes, formatClock, formatTime } from '../util';
@@ -25,6 +26,7 @@ export function QueueSide(props: { state: State; actions: Actions }) {
     <aside class="side" aria-label={t('queuesTitle')}>
       <button
         type="button"
+        id={CLAIM_NEXT_ID}
         class="primary next"
         disabled={blocked}
         aria-disabled={claiming || undefined}

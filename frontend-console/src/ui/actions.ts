@@ -14,7 +14,12 @@ export interface Actions {
   retry(conversationId: string, clientMsgId: string): void;
   discard(conversationId: string, clientMsgId: string): void;
   typing(conversationId: string): void;
-  leave(conversationId: string, frame: ClientFrame): Promise<void>;
+  /**
+   * Closes, transfers or turns into a callback request: resolves once the server ended it. Once it
+   * has left the screen the console says so and moves the focus; `transferTo` names the topic or
+   * colleague a transfer goes to.
+   */
+  leave(conversationId: string, frame: ClientFrame, transferTo?: string): Promise<void>;
   dismiss(conversationId: string): void;
   openDialog(d: DialogState): void;
   setDraft(conversationId: string, text: string): void;

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { focusAfterLeaving } from '../src/focus';
+import type { ConversationView, ServerFrame } from '../src/protocol';
+import { type State, initialState, reduce } from '../src/state';
+
+const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id'], maxConcurrent: 3, status: 'available' };
+
+function conv(id: string): ConversationView {
+  return {
+    id,
+    topic: 'paspoort-id',
+    state: 'active',
+    residentName: 'Jan',
+    queuedAt: '2026-11-30T09:00:48Z',
+    assignedAt: '2026-11-30T09:01:05Z',
+    residentOnline: true,
+    confidential: false,
+    messages: [],
+  };
+}
+
+const frame = (f: ServerFrame) => ({ type: 'frame' as const, frame: f, now: 1 });
+
+function holding(...ids: string[]): State {
+  return reduce(initialState, frame({ type: 'hello', agent, conversations: ids.map(conv) }));
+}
+
+/** The agent closes (transfers, hands off) `id`: the console expects its `ended`, then it comes. */
+function left(s: State, id: string): State {
+  const leaving = reduce(s, { type: 'leaving', id });
+  return reduce(leaving, frame({ type: 'ended', conversationId: id, reason: 'closed' }));
+}
+
+describe('focus after the agent closed, transferred or handed off a conversation', () => {
+  it('goes to the message box of the conversation that comes into view', () => {
+    const s = left(holding('c1', 'c2'), 'c1');
+    expect(s.selected).toBe('c2');
+    const ids = focusAfterLeaving(s, 'c1', 'conversations', true)!;
+    expect(ids[0]).toBe('reply-c2');
+    // should that box not be there (or be disabled), the page still has a place to go
+    expect(ids.slice(-2)).toEqual(['claim-next', 'main']);
+  });
+
+  it('goes to "Volgende gesprek", else the main region, when no conversation is left', () => {
+    const s = left(holding('c1'), 'c1');
+    expect(focusAfterLeaving(s, 'c1', 'conversations', true)).toEqual(['claim-next', 'main']);
+  });
+
+  it('goes to the tab of a conversation that came into view already ended: it has no message box', () => {
+    let s = holding('c1', 'c2');
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'resident_left' }));
+    s = left(s, 'c1');
+    expect(s.selected).toBe('c2');
+    const ids = focusAfterLeaving(s, 'c1', 'conversations', true)!;
+    expect(ids).not.toContain('reply-c2');
+    expect(ids[0]).toBe('tab-c2');
+  });
+
+  it('waits while the conversation is still on screen (its `ended` has not come yet)', () => {
+    const s = reduce(holding('c1', 'c2'), { type: 'leaving', id: 'c1' });
+    expect(focusAfterLeaving(s, 'c1', 'conversations', true)).toBeNull();
+  });
+
+  it('leaves the focus where it is when it did not get lost (the dialog gave it back to its opener)', () => {
+    const s = left(holding('c1', 'c2'), 'c1');
+    expect(focusAfterLeaving(s, 'c1', 'conversations', false)).toBeNull();
+  });
+
+  it('goes to the main region on another view', () => {
+    const s = left(holding('c1', 'c2'), 'c1');
+    expect(focusAfterLeaving(s, 'c1', 'callbacks', true)).toEqual(['main']);
+  });
+});
