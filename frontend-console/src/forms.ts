@@ -42,6 +42,24 @@ export function errorLines(errors: readonly FieldError[], labels: Readonly<Recor
   return errors.map((e) => (labels[e.field] ? `${labels[e.field]}: ${e.message}` : e.message));
 }
 
+/**
+ * A refusal laid out over a form: the messages of the fields the form shows (`fields`), each by
+ * its field, and everything else in the form's summary (the message and a line per other field
+ * error, see errorLines), so that no error is lost. No summary when the shown fields say it all.
+ */
+export function failureOnForm(
+  failure: { message: string; errors?: readonly FieldError[] } | null,
+  fields: readonly string[],
+  labels: Readonly<Record<string, string>>,
+): { fields: Record<string, string[]>; summary: { message: string; lines: string[] } | null } {
+  const errors = failure?.errors ?? [];
+  const byField = Object.fromEntries(fields.map((f) => [f, errorsFor(errors, f)]));
+  if (!failure) return { fields: byField, summary: null };
+  const rest = unclaimed(errors, fields);
+  if (errors.length > 0 && rest.length === 0) return { fields: byField, summary: null };
+  return { fields: byField, summary: { message: failure.message, lines: errorLines(rest, labels) } };
+}
+
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /**

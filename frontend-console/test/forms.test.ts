@@ -12,6 +12,7 @@ import {
   checkUserBasics,
   errorLines,
   errorsFor,
+  failureOnForm,
   groupErrors,
   localise,
   localiseFailure,
@@ -75,6 +76,31 @@ describe("an agent socket's refusal in a dialog", () => {
       'Telefoonnummer: Geen geldig telefoonnummer.',
       'Kies asap, morning of afternoon.',
     ]);
+  });
+
+  it('shows the error of a field the form shows by that field, and every other one in the summary', () => {
+    const labels = { phone: 'Telefoonnummer', window: 'Wanneer terugbellen', note: 'Notitie' };
+    const failure = localiseFailure(
+      { ...refusal, errors: [...refusal.errors, { field: 'note', message: 'Te lang. / Too long.' }, { field: 'conversationId', message: 'Onbekend. / Unknown.' }] },
+      'nl',
+    );
+    expect(failureOnForm(failure, ['phone'], labels)).toEqual({
+      fields: { phone: ['Geen geldig telefoonnummer.'] },
+      summary: {
+        message: 'Controleer de gegevens.',
+        lines: ['Wanneer terugbellen: Kies asap, morning of afternoon.', 'Notitie: Te lang.', 'Onbekend.'],
+      },
+    });
+  });
+
+  it('needs no summary when the fields say it all, and says the message alone without field errors', () => {
+    const phoneOnly = localiseFailure({ ...refusal, errors: refusal.errors.slice(0, 1) }, 'nl');
+    expect(failureOnForm(phoneOnly, ['phone'], {})).toEqual({ fields: { phone: ['Geen geldig telefoonnummer.'] }, summary: null });
+    expect(failureOnForm({ message: 'Geen verbinding.' }, ['phone'], {})).toEqual({
+      fields: { phone: [] },
+      summary: { message: 'Geen verbinding.', lines: [] },
+    });
+    expect(failureOnForm(null, ['phone'], {})).toEqual({ fields: { phone: [] }, summary: null });
   });
 });
 

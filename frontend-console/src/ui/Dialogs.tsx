@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorLines } from '../forms';
+import { failureOnForm } from '../forms';
 import { SHORTCUTS } from '../keys';
 import type { AgentOverview, CallbackWindow, FieldError, Outcome, Topic } from '../protocol';
 import type { Conversation } from '../state';
@@ -27,13 +27,15 @@ function fieldLabels(t: ReturnType<typeof useConsole>['t']): Record<string, stri
   };
 }
 
-function FormError(props: { failure: Failure | null }) {
+/** The form's error summary: the message, and the field errors no field of the form (`shown`) displays itself. */
+function FormError(props: { failure: Failure | null; shown?: string[] }) {
   const { t } = useConsole();
-  if (!props.failure) return null;
-  const lines = errorLines(props.failure.errors ?? [], fieldLabels(t));
+  const { summary } = failureOnForm(props.failure, props.shown ?? [], fieldLabels(t));
+  if (!summary) return null;
+  const lines = summary.lines;
   return (
     <div class="error" role="alert">
-      <p>{props.failure.message}</p>
+      <p>{summary.message}</p>
       {lines.length > 0 && (
         <ul>
           {lines.map((line) => (
@@ -222,7 +224,9 @@ export function CallbackDialog(props: { conversation: Conversation; actions: Act
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
-  const phoneError = failure?.errors?.find((e) => e.field === 'phone');
+  // the phone number's errors show by its field, all others in the summary (FormError)
+  const phoneErrors = failureOnForm(failure, ['phone'], {}).fields.phone;
+  const phoneError = phoneErrors.length ? phoneErrors.join(' ') : null;
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!phone.trim()) {
@@ -261,7 +265,7 @@ export function CallbackDialog(props: { conversation: Conversation; actions: Act
         />
         {phoneError && (
           <p id="callback-phone-error" class="error">
-            {phoneError.message}
+            {phoneError}
           </p>
         )}
         <label for="callback-window">{t('window')}</label>
@@ -272,7 +276,7 @@ export function CallbackDialog(props: { conversation: Conversation; actions: Act
         </select>
         <label for="callback-note">{t('callbackNote')}</label>
         <textarea id="callback-note" rows={3} maxLength={1000} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
-        <FormError failure={failure && !phoneError ? failure : null} />
+        <FormError failure={failure} shown={['phone']} />
         <div class="dialog-actions">
           <button type="button" class="secondary" onClick={props.onClose}>
             {t('cancel')}
