@@ -119,6 +119,12 @@ export interface ClientOptions {
    * still reports itself open: the socket is taken for dead, closed, and replaced after the back-off.
    */
   echoTimeoutMs?: number;
+  /**
+   * A connect attempt whose socket has not opened this many ms after it was made (a dead mobile
+   * link, a proxy that never answers the upgrade) is given up, counted as a failed attempt, and
+   * tried again after the back-off, instead of waiting for the browser's own timeout (minutes).
+   */
+  connectTimeoutMs?: number;
   /** ms after a passing failure of a message before it is sent again by itself (once) */
   retryPauseMs?: number;
   /** after this many failed connects in a row, ask `probe` whether the conversation still exists */
@@ -189,6 +195,8 @@ export class ResidentClient {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private echoTimer: ReturnType<typeof setTimeout> | null = null;
+  /** runs while the current socket is connecting; see `connectTimeoutMs` */
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
   /** when each message now on the wire went out */
   private readonly sentAt = new Map<string, number>();
   /** sockets given up in a row for lack of an echo: until one comes, the back-off is not started afresh */
@@ -242,11 +250,13 @@ export class ResidentClient {
       return;
     }
     this.ws = sock;
+    this.armConnect(sock);
     // only a state or a message shows the socket works: a refusal (an error frame before a 1008,
     // "too many connections") must not reset the back-off, or it is retried every second for ever
     let working = false;
     sock.onopen = () => {
       if (this.ws !== sock) return;
+      this.clearConnect();
       this.dropped = false;
       this.setStatus('online');
       this.retryPassing();
@@ -281,6 +291,7 @@ export class ResidentClient {
 
   /** The current socket is gone (closed by the server or the network, or given up by us). */
   private lost(working: boolean, ev?: { code: number; reason?: string }): void {
+    this.clearConnect();
     this.clearEcho();
     if (!working) this.failuresInRow++;
     // whatever was on the wire without an echo may be lost: send it again (same clientMsgId) next time
@@ -310,6 +321,34 @@ export class ResidentClient {
     this.dropped = true;
     this.setStatus('offline');
     this.scheduleReconnect();
+  }
+
+  /** Give `sock` up if it has not opened in time; see `connectTimeoutMs`. */
+  private armConnect(sock: SocketLike): void {
+    this.clearConnect();
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      // replaced or stopped meanwhile, or open with its open event on its way
+      if (this.stopped || this.ws !== sock || sock.readyState === OPEN) return;
+      // its events no longer matter: whatever it does after this is not a drop of the connection
+      sock.onopen = null;
+      sock.onmessage = null;
+      sock.onerror = null;
+      sock.onclose = null;
+      this.ws = null;
+      try {
+        sock.close();
+      } catch {
+        /* never opened */
+      }
+      // a failed attempt like a refused upgrade: the back-off grows, so this never loops faster
+      this.lost(false);
+    }, this.opts.connectTimeoutMs ?? 10000);
+  }
+
+  private clearConnect(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
   }
 
   /** Watch the oldest message on the wire; see `echoTimeoutMs`. */
@@ -361,6 +400,7 @@ export class ResidentClient {
       // an attempt made while the network was away can hang until the browser gives up on it
       if (stale.readyState === OPEN) return;
       this.ws = null;
+      this.clearConnect();
       try {
         stale.close();
       } catch {
@@ -379,6 +419,7 @@ export class ResidentClient {
     this.flushTimer = null;
     this.clearRetry();
     this.clearEcho();
+    this.clearConnect();
     const sock = this.ws;
     this.ws = null;
     if (sock) {

@@ -170,7 +170,8 @@ describe('a node restarting (close code 1012)', () => {
     expect(net.sockets).toHaveLength(2); // the second within 10 s: back-off
     vi.advanceTimersByTime(1000);
     expect(net.sockets).toHaveLength(3);
-    vi.advanceTimersByTime(10000);
+    // 10 s after the first restart (and within the 10 s the third socket has to open)
+    vi.advanceTimersByTime(9000);
     restartAfterHello();
     expect(net.sockets).toHaveLength(4);
   });
@@ -546,7 +547,7 @@ describe('back-off', () => {
     client.connect();
     net.last().open();
     net.last().drop();
-    vi.advanceTimersByTime(30000);
+    vi.advanceTimersByTime(5000); // the attempt made after 1 s hangs, not yet given up (connectTimeoutMs)
     const hanging = net.last();
     expect(hanging.readyState).toBe(0);
     client.reconnectNow();
@@ -684,6 +685,103 @@ describe('a socket that looks open but carries nothing', () => {
     // the back-off grows from one stalled connection to the next instead of starting afresh
     expect(gaps.at(-1)).toBeGreaterThanOrEqual(20000);
     expect(opened.length).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('a connect attempt that never opens', () => {
+  /** Times (ms after connect()) at which a socket was made, while none ever opens. */
+  function attemptsWhileNothingOpens(client: ResidentClient, net: ReturnType<typeof setup>['net'], until: number): number[] {
+    const at: number[] = [0];
+    client.connect();
+    for (let t = 100; t <= until; t += 100) {
+      const before = net.sockets.length;
+      vi.advanceTimersByTime(100);
+      if (net.sockets.length > before) at.push(t);
+    }
+    return at;
+  }
+
+  it('is given up after 10 s, counted as failed, and tried again after the back-off', () => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    const first = net.last();
+    vi.advanceTimersByTime(9999);
+    expect(first.readyState).toBe(0);
+    expect(statuses).toEqual(['connecting']);
+    vi.advanceTimersByTime(1);
+    expect(first.readyState).toBe(3);
+    expect(first.onopen).toBeNull();
+    expect(first.onclose).toBeNull();
+    expect(statuses.at(-1)).toBe('offline');
+    vi.advanceTimersByTime(999);
+    expect(net.sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(net.sockets).toHaveLength(2);
+    net.last().open();
+    expect(statuses.at(-1)).toBe('online');
+  });
+
+  it('counts as a failed connect: after four, whether the conversation still exists is asked', async () => {
+    const probe = vi.fn(async () => true);
+    const { net, client } = setup({ probe });
+    client.connect();
+    await vi.advanceTimersByTimeAsync(10000 + 1000 + 10000 + 2000 + 10000 + 4000 + 9999);
+    expect(net.sockets).toHaveLength(4);
+    expect(probe).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(probe).toHaveBeenCalledOnce();
+  });
+
+  it('takes the time from the connectTimeoutMs option', () => {
+    const { net, client } = setup({ connectTimeoutMs: 3000 });
+    client.connect();
+    vi.advanceTimersByTime(2999);
+    expect(net.last().readyState).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(net.last().readyState).toBe(3);
+  });
+
+  it('leaves a socket that opens in time alone, also one that has not said anything yet', () => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    vi.advanceTimersByTime(9000);
+    net.last().open();
+    vi.advanceTimersByTime(60000);
+    expect(net.sockets).toHaveLength(1);
+    expect(net.last().readyState).toBe(1);
+    expect(statuses).toEqual(['connecting', 'online']);
+  });
+
+  it('does not time out the next attempt by the timer of one that closed first', () => {
+    const { net, client } = setup();
+    client.connect();
+    vi.advanceTimersByTime(5000);
+    net.last().drop();
+    vi.advanceTimersByTime(1000);
+    const second = net.last();
+    expect(net.sockets).toHaveLength(2);
+    vi.advanceTimersByTime(9999); // past the first attempt's 10 s
+    expect(second.readyState).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(second.readyState).toBe(3);
+  });
+
+  it('stops timing on close()', () => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    vi.advanceTimersByTime(5000);
+    client.close();
+    vi.advanceTimersByTime(120000);
+    expect(net.sockets).toHaveLength(1);
+    expect(statuses).toEqual(['connecting']);
+  });
+
+  it('does not try faster than the back-off: each wait is the timeout plus a growing back-off', () => {
+    const { net, client } = setup();
+    const at = attemptsWhileNothingOpens(client, net, 120000);
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
+    expect(gaps.slice(0, 6)).toEqual([11000, 12000, 14000, 18000, 20000, 20000]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(11000);
   });
 });
 
