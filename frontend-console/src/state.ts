@@ -338,8 +338,16 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       // Everything the agent holds, after a (re)connect. What is not in it has left this agent
       // while we were away: like an `ended` while online it stays, read-only, until the agent
       // dismisses it, so a reply still unsent and the draft do not vanish unseen.
+      // One that had ended here and is listed again (claimed in another tab, transferred back) starts
+      // afresh, as with `assigned`: its replies shown as "niet verstuurd" are never sent, neither
+      // from this state nor from what the page remembered of them.
       const previous = new Map(s.conversations.map((c) => [c.id, c]));
-      const held = f.conversations.map((v) => fromView(v, previous.get(v.id), seen[v.id], kept.pending[v.id]));
+      const held = f.conversations.map((v) => {
+        const before = previous.get(v.id);
+        return before?.ended
+          ? fromView(v, { ...before, pending: [] }, seen[v.id])
+          : fromView(v, before, seen[v.id], kept.pending[v.id]);
+      });
       const heldIds = new Set(held.map((c) => c.id));
       const conversations = [...held, ...lostMeanwhile(s, heldIds)];
       const selected =

@@ -87,6 +87,25 @@ describe('hello', () => {
     expect(keptDrafts({ c1: 'a', c2: 'nog niet af' }, s)).toEqual({ c1: 'a' });
   });
 
+  it('is never sent when a later hello lists the conversation again', () => {
+    const old = { clientMsgId: 'a-1', kind: 'message' as const, text: 'Oud antwoord', queuedAt: 5 };
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
+    s = reduce(s, { type: 'pending', conversationId: 'c1', pending: old });
+    // the connection drops past the grace period: the next hello lacks c1, kept as ended with the reply
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [] }, 2000));
+    expect(s.conversations[0].ended).toBe('unassigned_offline');
+    expect(unsent(s)).toEqual([]);
+    // the page remembers the reply too (it is on screen to copy), and hands it to every hello
+    const kept = toRemember(s)!;
+    expect(kept.pending).toEqual({ c1: [old] });
+    // later the agent holds c1 again (claimed in another tab, transferred back): it starts afresh
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1')] }, 3000, { pending: kept.pending }));
+    expect(s.conversations[0].ended).toBeUndefined();
+    expect(s.conversations[0].pending).toEqual([]);
+    // the console sends unsent(after) right after every hello
+    expect(unsent(s)).toEqual([]);
+  });
+
   it('drops silently what the agent was closing when the hello no longer lists it', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }), { type: 'leaving', id: 'c2' });
     s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1')] }, 2000));
