@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Refresher } from '../src/refresher';
+import { WAITING_LIST_THROTTLE_MS } from '../src/ui/Queues';
 
 /** A request the test answers when it likes. */
 function deferred<T>() {
@@ -66,7 +67,7 @@ describe('the waiting list in a busy time', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('reads the list at most once per 250 ms while boards change five times a second, and once after the last change', () => {
+  it('reads the list at most once per throttle period while boards change five times a second, and once after the last change', () => {
     const reads: number[] = [];
     const r = new Refresher<string[]>({
       load: () => {
@@ -89,5 +90,30 @@ describe('the waiting list in a busy time', () => {
     vi.advanceTimersByTime(1000);
     expect(reads[reads.length - 1]).toBeGreaterThan(lastChange);
     expect(reads[reads.length - 1] - lastChange).toBeLessThanOrEqual(250);
+  });
+
+  it('the console reads the waiting list at most every 2 s in a surge, and once after the last change', () => {
+    // a read is two queries and up to 200 rows, once per console
+    expect(WAITING_LIST_THROTTLE_MS).toBe(2000);
+    const reads: number[] = [];
+    const r = new Refresher<string[]>({
+      load: () => {
+        reads.push(Date.now());
+        return new Promise(() => undefined);
+      },
+      show: vi.fn(),
+      fail: vi.fn(),
+      throttleMs: WAITING_LIST_THROTTLE_MS,
+    });
+    const t0 = Date.now();
+    // ten seconds of boards pushed five times a second
+    for (let i = 0; i < 50; i++) {
+      r.changed();
+      vi.advanceTimersByTime(200);
+    }
+    vi.advanceTimersByTime(2000);
+    expect(reads.length).toBeLessThanOrEqual(5);
+    for (let i = 1; i < reads.length; i++) expect(reads[i] - reads[i - 1]).toBeGreaterThanOrEqual(2000);
+    expect(reads[reads.length - 1]).toBeGreaterThan(t0 + 49 * 200);
   });
 });

@@ -117,6 +117,13 @@ function Board(props: { state: State; actions: Actions; blocked: boolean; claimi
   );
 }
 
+/**
+ * The least time between two reads of the waiting list started by board changes. A read is two
+ * queries and up to 200 rows; in a surge boards are pushed five times a second to every console,
+ * so each console reads the list at most every 2 s (plus the 5 s poll), not on every push.
+ */
+export const WAITING_LIST_THROTTLE_MS = 2_000;
+
 function WaitingList(props: { version: number; actions: Actions; blocked: boolean; claiming: boolean }) {
   const { t, api, topicName } = useConsole();
   const [items, setItems] = useState<WaitingConversation[] | null>(null);
@@ -131,15 +138,13 @@ function WaitingList(props: { version: number; actions: Actions; blocked: boolea
           setError(null);
         },
         fail: setError,
-        // a read is two queries and up to 200 rows: in a surge, with boards pushed five times a second to
-        // every console, four reads a second per agent would be the database's busiest work
-        throttleMs: 1000,
+        throttleMs: WAITING_LIST_THROTTLE_MS,
       }),
     [api],
   );
   const load = () => refresher.load();
   // the board changes whenever somebody joins or leaves a queue: read the list again then,
-  // at most once a second however busy it gets
+  // at most every 2 s however busy it gets
   useEffect(() => refresher.changed(), [props.version, refresher]);
   useEffect(() => {
     const id = setInterval(load, 5_000);
