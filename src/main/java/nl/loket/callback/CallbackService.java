@@ -378,9 +378,22 @@ public class CallbackService {
     /**
      * The request a conversation was handed off to, if any, as {@link #forgetPhone} does: the
      * resident who asks to be forgotten gave its phone number (and name) in that conversation.
+     * Later requests merged into it (the same number and topic, from another contact) are not
+     * part of the request: the oldest becomes the open request, as when it is cancelled.
      */
     public Uni<Integer> forgetOfConversation(Db.Tx tx, UUID conversationId) {
-        return forget(tx, "id = (select callback_id from conversation where id = $1)", conversationId);
+        return tx.query("select id, state, claimed_by, claimed_at, next_attempt_at, priority_at from callback_request "
+                        + "where id = (select callback_id from conversation where id = $1) for update", Tuple.of(conversationId))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    Row was = rows.iterator().next();
+                    UUID id = was.getUUID("id");
+                    CallbackState state = CallbackState.of(was.getString("state"));
+                    return forget(tx, "id = $1", id).call(() -> state.live() && state != CallbackState.MERGED
+                            ? promoteRepeat(tx, id, was) : Uni.createFrom().voidItem());
+                });
     }
 
     private Uni<Integer> forget(Db.Tx tx, String which, Object param) {

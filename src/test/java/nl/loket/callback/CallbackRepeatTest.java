@@ -149,6 +149,34 @@ class CallbackRepeatTest {
         assertThat(openList(agent, topic)).isEmpty();
     }
 
+    /**
+     * Forgetting a chat forgets the request it became, not a later request of the same number:
+     * that one takes its place, as after a cancel. Was a bug of this session's first version: the
+     * later request stayed merged into a cancelled one, out of every agent's list.
+     */
+    @Test
+    void forgettingAChatLeavesALaterRequestOfTheSameNumberOpen() {
+        String topic = TestTopics.create(db);
+        JsonObject chat = Api.start(topic, "Hanna");
+        String fromChat;
+        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + chat.getString("id"), chat.getString("token"))) {
+            resident.next("state");
+            resident.send(frame("request_callback", "phone", "06 1234 0009"));
+            fromChat = resident.next("callback_created").getString("callbackId");
+        }
+        JsonObject later = new JsonObject(post(topic, "0612340009", "Hanna", "over de verhuizing").asString());
+        String agent = Api.agent("Tess", List.of(topic), 3).token();
+        assertThat(openList(agent, topic)).extracting(r -> r.get("id")).containsExactly(fromChat);
+
+        given().auth().oauth2(Api.adminToken()).delete("/api/v1/admin/conversations/" + chat.getString("id") + "/personal-data")
+                .then().statusCode(204);
+        List<Map<String, Object>> open = openList(agent, topic);
+        assertThat(open).extracting(r -> r.get("id")).containsExactly(later.getString("id"));
+        assertThat(open.get(0).get("phone")).isEqualTo("+31612340009");
+        given().auth().oauth2(agent).get("/api/v1/callbacks/" + fromChat).then().statusCode(200)
+                .body("state", equalTo("cancelled")).body("phone", equalTo(null));
+    }
+
     private static Response post(String topic, String phone, String name, String note) {
         Map<String, String> body = new java.util.HashMap<>(Map.of("topic", topic, "phone", phone, "name", name));
         if (note != null) {
