@@ -2,6 +2,7 @@ package nl.loket.retention;
 
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -16,6 +17,7 @@ import nl.loket.conversation.Conversations;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Purges personal data when its time is up: message texts, resident names, notes, summaries and
@@ -71,7 +73,7 @@ public class Retention {
                 return Uni.createFrom().item(new Run(false, 0, 0, 0, 0, 0));
             }
             // conversations in short transactions of their own, while this one holds the run's lock: see purgeEndedBefore
-            return purgeConversations(cutoff, 0)
+            return purgeConversations(cutoff)
                     .chain(c -> callbacks.purgeEndedBefore(tx, cutoff, now)
                             .chain(b -> callbacks.expireUnanswered(tx, cutoff, now)
                                     .chain(e -> logins.purge(now)
@@ -88,10 +90,18 @@ public class Retention {
         }));
     }
 
-    /** Conversations ended before the cutoff, {@link #PURGE_BATCH} to a transaction, until none is left. */
-    private Uni<Integer> purgeConversations(Instant cutoff, int purged) {
-        return db.tx(tx -> conversations.purgeEndedBefore(tx, cutoff, PURGE_BATCH))
-                .chain(n -> n < PURGE_BATCH ? Uni.createFrom().item(purged + n) : purgeConversations(cutoff, purged + n));
+    /**
+     * Conversations ended before the cutoff, {@link #PURGE_BATCH} to a transaction, until a batch
+     * is not full. A repetition, not a chain of chains: a first run over a long backlog (a shorter
+     * retention period) would otherwise nest one subscriber per batch.
+     */
+    private Uni<Integer> purgeConversations(Instant cutoff) {
+        AtomicInteger purged = new AtomicInteger();
+        return Multi.createBy().repeating()
+                .uni(() -> db.tx(tx -> conversations.purgeEndedBefore(tx, cutoff, PURGE_BATCH)).invoke(purged::addAndGet))
+                .until(n -> n < PURGE_BATCH)
+                .collect().last()
+                .replaceWith(purged::get);
     }
 
     /** A resident's request to be forgotten: one conversation's personal data, now. */

@@ -300,6 +300,21 @@ class PrivacyFlowTest {
         }
     }
 
+    /** A backlog longer than one batch is purged in one run, a short transaction per batch, and counted. */
+    @Test
+    void aBacklogOfSeveralBatchesIsPurgedInOneRun() {
+        String topic = TestTopics.create(db);
+        int backlog = 2 * Retention.PURGE_BATCH + 50;
+        db.query("insert into conversation (id, topic, state, resident_name, queued_at, created_at, closed_at, updated_at) "
+                + "select gen_random_uuid(), $1, 'closed', 'Naam ' || n, now() - interval '40 days', now() - interval '40 days', "
+                + "now() - interval '30 days', now() - interval '30 days' from generate_series(1, $2) n", Tuple.of(topic, backlog))
+                .await().indefinitely();
+        Retention.Run run = retention.purge(Instant.now()).await().indefinitely();
+        assertThat(run.conversations()).isGreaterThanOrEqualTo(backlog);
+        assertThat(db.query("select count(*) as n from conversation where topic = $1 and resident_name is not null", Tuple.of(topic))
+                .map(r -> r.iterator().next().getLong("n")).await().indefinitely()).as("names left").isZero();
+    }
+
     private List<String> texts(String id) {
         return db.query("select text from message where conversation_id = $1::uuid order by seq", Tuple.of(id))
                 .map(rows -> {
