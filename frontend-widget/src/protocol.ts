@@ -199,7 +199,7 @@ export class ResidentClient {
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
   /** when each message now on the wire went out */
   private readonly sentAt = new Map<string, number>();
-  /** sockets given up in a row for lack of an echo: until one comes, the back-off is not started afresh */
+  /** sockets given up in a row for lack of an echo: until one comes, the back-off is not started afresh (see `endStalls`) */
   private stalls = 0;
   private stopped = false;
   private ended = false;
@@ -385,6 +385,16 @@ export class ResidentClient {
       /* already closing */
     }
     this.lost(true);
+  }
+
+  /**
+   * A message got an answer (its echo or an error): a stall episode, if any, is over. The back-off
+   * it grew starts afresh too, so the next ordinary drop is retried after about `backoff.base`.
+   */
+  private endStalls(): void {
+    if (!this.stalls) return;
+    this.stalls = 0;
+    this.attempts = 0;
   }
 
   private clearEcho(): void {
@@ -578,7 +588,7 @@ export class ResidentClient {
         if (err.clientMsgId) {
           const p = this.outbox.find((x) => x.clientMsgId === err.clientMsgId);
           if (p) {
-            this.stalls = 0; // the server answers about messages
+            this.endStalls(); // the server answers about messages
             this.sentAt.delete(p.clientMsgId);
             p.status = 'failed';
             p.error = err.message;
@@ -602,7 +612,7 @@ export class ResidentClient {
       const before = this.outbox.length;
       this.outbox = this.outbox.filter((p) => p.clientMsgId !== m.clientMsgId);
       if (this.outbox.length !== before) {
-        this.stalls = 0; // messages get through
+        this.endStalls(); // messages get through
         this.sentAt.delete(m.clientMsgId);
         this.emitPending();
       }

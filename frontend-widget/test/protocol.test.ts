@@ -686,6 +686,35 @@ describe('a socket that looks open but carries nothing', () => {
     expect(gaps.at(-1)).toBeGreaterThanOrEqual(20000);
     expect(opened.length).toBeLessThanOrEqual(8);
   });
+
+  it('after a stall episode has ended, the next drop waits the first back-off', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'state', state: 'active', agentName: 'Anne' });
+    client.send('Hallo?');
+    // three sockets in a row answer but never echo: the back-off grows
+    for (let i = 0; i < 3; i++) {
+      const before = net.sockets.length;
+      while (net.sockets.length === before) vi.advanceTimersByTime(100);
+      net.last().open();
+      net.last().push({ type: 'state', state: 'active', agentName: 'Anne' });
+    }
+    // the server recovers: the first echo ends the episode (README)
+    const sent = net.last().sent.find((f) => f.type === 'message')!;
+    net.last().push(msg(1, 'resident', { clientMsgId: String(sent.clientMsgId), text: 'Hallo?' }));
+    expect(client.pending).toEqual([]);
+    // an ordinary network blip later
+    vi.advanceTimersByTime(60000);
+    const before = net.sockets.length;
+    net.last().drop();
+    let waited = 0;
+    while (net.sockets.length === before) {
+      vi.advanceTimersByTime(100);
+      waited += 100;
+    }
+    expect(waited).toBe(1000);
+  });
 });
 
 describe('a connect attempt that never opens', () => {
