@@ -115,8 +115,11 @@ export interface ClientOptions {
   /** minimum ms between typing frames (the contract says at most one per 2 s) */
   typingEveryMs?: number;
   /**
-   * A message without an echo (or an error) this many ms after it went out, on a socket that
-   * still reports itself open: the socket is taken for dead, closed, and replaced after the back-off.
+   * A message without an echo (or an error) this many ms after it went out, plus this client's
+   * extra, on a socket that still reports itself open: the socket is taken for dead, closed, and
+   * replaced after the back-off. The extra, up to the same again, is drawn once per client with
+   * `random` (default 10 s, so 10 to 20 s): when a slow server echoes nothing for a while, the
+   * residents who sent a message at the same moment do not all reconnect in the same second.
    */
   echoTimeoutMs?: number;
   /**
@@ -180,6 +183,8 @@ export class ResidentClient {
   private readonly backoff: { base: number; max: number };
   private readonly frameLimit: { max: number; windowMs: number };
   private readonly typingEveryMs: number;
+  /** `echoTimeoutMs` plus this client's extra; see there */
+  private readonly echoTimeout: number;
 
   private ws: SocketLike | null = null;
   private statusValue: ConnectionStatus = 'offline';
@@ -215,6 +220,8 @@ export class ResidentClient {
     this.backoff = opts.backoff ?? { base: 1000, max: 10000 };
     this.frameLimit = opts.frameLimit ?? { max: 15, windowMs: 10000 };
     this.typingEveryMs = opts.typingEveryMs ?? 2500;
+    const echoBase = opts.echoTimeoutMs ?? 10000;
+    this.echoTimeout = echoBase + Math.round(this.random() * echoBase);
     this.floor = opts.after ?? 0;
     this.last = this.floor;
     this.outbox = (opts.pending ?? []).map((p) => ({ ...p, status: p.status === 'failed' ? 'failed' : 'queued' }));
@@ -354,7 +361,7 @@ export class ResidentClient {
   /** Watch the oldest message on the wire; see `echoTimeoutMs`. */
   private armEcho(): void {
     if (this.echoTimer) return;
-    const timeout = this.opts.echoTimeoutMs ?? 10000;
+    const timeout = this.echoTimeout;
     let oldest = Infinity;
     for (const p of this.outbox) {
       if (p.status === 'sent') oldest = Math.min(oldest, this.sentAt.get(p.clientMsgId) ?? Infinity);

@@ -625,15 +625,15 @@ describe('back-off', () => {
 });
 
 describe('a socket that looks open but carries nothing', () => {
-  it('is given up when a message has no echo after 10 s, and the message goes again on a new one', () => {
-    const { net, client, statuses } = setup();
+  it('is given up when a message has no echo after its timeout, and the message goes again on a new one', () => {
+    const { net, client, statuses } = setup(); // random 1: the largest extra, 10 s + 10 s
     client.connect();
     const first = net.last();
     first.open();
     first.push({ type: 'state', state: 'active', agentName: 'Anne' });
     first.push(msg(1));
     const p = client.send('Hallo?')!;
-    vi.advanceTimersByTime(9999);
+    vi.advanceTimersByTime(19999);
     expect(first.readyState).toBe(1);
     vi.advanceTimersByTime(1);
     expect(first.readyState).toBe(3);
@@ -650,6 +650,33 @@ describe('a socket that looks open but carries nothing', () => {
     expect(client.pending).toEqual([]);
     vi.advanceTimersByTime(60000);
     expect(net.sockets).toHaveLength(2);
+  });
+
+  it.each([
+    [0, 10000],
+    [0.5, 15000],
+    [1, 20000],
+  ])('waits 10 s plus an extra of up to 10 s drawn once per client (random %s: %s ms)', (r, timeout) => {
+    const { net, client } = setup({ random: () => r });
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'state', state: 'active', agentName: 'Anne' });
+    client.send('Hallo?');
+    vi.advanceTimersByTime(timeout - 1);
+    expect(net.last().readyState).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(net.sockets[0].readyState).toBe(3);
+  });
+
+  it('takes the echo timeout from the echoTimeoutMs option, its extra up to the same again', () => {
+    const { net, client } = setup({ echoTimeoutMs: 2000 });
+    client.connect();
+    net.last().open();
+    client.send('Hallo?');
+    vi.advanceTimersByTime(3999);
+    expect(net.last().readyState).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(net.sockets[0].readyState).toBe(3);
   });
 
   it('is kept when the echo comes in time, also a slow one', () => {
@@ -685,6 +712,48 @@ describe('a socket that looks open but carries nothing', () => {
     // the back-off grows from one stalled connection to the next instead of starting afresh
     expect(gaps.at(-1)).toBeGreaterThanOrEqual(20000);
     expect(opened.length).toBeLessThanOrEqual(8);
+  });
+
+  it('spreads the reconnects of many residents over 10 s when a slow server echoes nothing', () => {
+    // 1,000 residents send within one second; the server is stalled for longer than the echo timeout
+    let seed = 42;
+    const random = () => {
+      // a small seeded generator (mulberry32): the same spread on every run
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const nets = Array.from({ length: 1000 }, () => fakeSockets());
+    let n = 0;
+    const clients = nets.map(
+      (net) => new ResidentClient({ baseUrl: 'https://l.example', conversationId: 'c1', token: 't', listener: {}, socket: net.factory, random, newId: () => `m-${++n}` }),
+    );
+    clients.forEach((c, i) => {
+      c.connect();
+      nets[i].last().open();
+      nets[i].last().push({ type: 'state', state: 'queued', position: i + 1 });
+    });
+    const t0 = Date.now();
+    for (let i = 0; i < 1000; i++) {
+      vi.advanceTimersByTime(1);
+      clients[i].send('Hoe lang nog?');
+    }
+    const reconnectedAt = new Array<number>(1000).fill(-1);
+    for (let t = Date.now(); t - t0 < 25000; t += 100) {
+      vi.advanceTimersByTime(100);
+      nets.forEach((net, i) => {
+        if (reconnectedAt[i] < 0 && net.sockets.length > 1) reconnectedAt[i] = Date.now() - t0;
+      });
+    }
+    // every one gave its stalled socket up and came back, none before its 10 s were over
+    expect(reconnectedAt.every((t) => t >= 10000)).toBe(true);
+    const span = Math.max(...reconnectedAt) - Math.min(...reconnectedAt);
+    expect(span).toBeGreaterThanOrEqual(9000);
+    // no second carries more than a small share of the wave
+    const perSecond = new Map<number, number>();
+    for (const t of reconnectedAt) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(150);
   });
 
   it('after a stall episode has ended, the next drop waits the first back-off', () => {
