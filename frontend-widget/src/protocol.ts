@@ -47,12 +47,15 @@ export interface PendingMessage {
   text: string;
   /**
    * queued: not on the wire yet; sent: waiting for its echo; failed: not sent (the server refused
-   * it, failed for a passing reason, see `retryable`, or the conversation ended first), shown as "niet verstuurd"
+   * it, failed for a passing reason, see `retryable`, or the conversation ended or was gone first), shown as "niet verstuurd"
    */
   status: 'queued' | 'sent' | 'failed';
   /** failed: the server's words, "Nederlands / English" */
   error?: string;
-  /** failed: the error code; `conversation_ended` also when the conversation ended before any answer */
+  /**
+   * failed: the error code; `conversation_ended` also when the conversation ended before any answer,
+   * `gone` when the conversation or the token is no more before any answer
+   */
   code?: string;
   /** failed: the failure may pass (internal, rate_limited, …), so sending it again may work */
   retryable?: boolean;
@@ -465,7 +468,8 @@ export class ResidentClient {
    */
   retry(clientMsgId: string): boolean {
     const p = this.outbox.find((x) => x.clientMsgId === clientMsgId);
-    if (!p || p.status !== 'failed' || !p.retryable || this.ended) return false;
+    // no connection comes any more once stopped (gone, or closed) or ended: it would wait for ever
+    if (!p || p.status !== 'failed' || !p.retryable || this.ended || this.stopped) return false;
     this.requeue(p);
     this.emitPending();
     this.flush();
@@ -676,9 +680,23 @@ export class ResidentClient {
     this.listener.status?.(s);
   }
 
-  /** The conversation or the token is no more: stop for good; the resident starts afresh. */
+  /**
+   * The conversation or the token is no more: stop for good; the resident starts afresh. What has
+   * no echo stays in view as not sent, to copy, with nothing left to send it again by.
+   */
   private giveUp(): void {
     this.close();
+    let changed = false;
+    for (const p of this.outbox) {
+      if (p.status === 'failed' && !p.retryable) continue;
+      p.status = 'failed';
+      p.code = 'gone';
+      delete p.error;
+      p.retryable = false;
+      changed = true;
+    }
+    // before the status: the widget lets go of the conversation's view on `gone`
+    if (changed) this.emitPending();
     this.setStatus('gone');
   }
 

@@ -603,6 +603,41 @@ describe('back-off', () => {
     expect(net.sockets).toHaveLength(1);
   });
 
+  it('does not send a message again once the conversation is gone, and no longer offers it', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'state', state: 'active', agentName: 'Anne' });
+    const p = client.send('Is mijn aanvraag binnen?')!;
+    net.last().push({ type: 'error', code: 'internal', message: 'Er ging iets mis. / Something went wrong.', clientMsgId: p.clientMsgId });
+    const q = client.send('Nog een vraag')!;
+    expect(client.pending.map((x) => [x.status, x.retryable])).toEqual([['failed', true], ['sent', undefined]]);
+    net.last().push({ type: 'error', code: 'not_found', message: 'Onbekend gesprek. / Unknown conversation.' });
+    net.last().drop(1008, 'unknown conversation');
+    expect(client.status).toBe('gone');
+    // both stay on screen as not sent, to copy; neither can be sent again
+    expect(client.pending.map((x) => [x.clientMsgId, x.status, x.retryable])).toEqual([
+      [p.clientMsgId, 'failed', false],
+      [q.clientMsgId, 'failed', false],
+    ]);
+    expect(client.retry(p.clientMsgId)).toBe(false);
+    expect(client.pending[0].status).toBe('failed');
+    vi.advanceTimersByTime(120000);
+    expect(net.sockets).toHaveLength(1);
+  });
+
+  it('does not send a message again after close()', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'state', state: 'active', agentName: 'Anne' });
+    const p = client.send('Hallo')!;
+    net.last().push({ type: 'error', code: 'internal', message: 'Er ging iets mis. / Something went wrong.', clientMsgId: p.clientMsgId });
+    client.close();
+    expect(client.retry(p.clientMsgId)).toBe(false);
+    expect(client.pending[0].status).toBe('failed');
+  });
+
   it.each(['Authentication expired', 'token revoked'])('gives up when the server closes with 1008 "%s"', (reason) => {
     const { net, client, statuses } = setup();
     client.connect();

@@ -173,6 +173,27 @@ describe('a conversation the server no longer has', () => {
     expect(sessionStorage.getItem('loket.widget.v1')).toBeNull();
     expect(sockets).toHaveLength(1);
   });
+
+  it('offers no "Opnieuw versturen" any more for a message that could not be sent', async () => {
+    stubFetch({});
+    const root = resume();
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    const input = root.querySelector('textarea')!;
+    input.value = 'Is mijn aanvraag binnen?';
+    (root.querySelector('form.composer') as HTMLFormElement).requestSubmit();
+    const id = String(sockets[0].sent.at(-1)!.clientMsgId);
+    sockets[0].push({ type: 'error', code: 'internal', message: 'Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.', clientMsgId: id });
+    const note = () => root.querySelector('.log .msg.pending .note')!;
+    expect([...note().querySelectorAll('button')].map((b) => b.textContent)).toContain('Opnieuw versturen');
+    sockets[0].push({ type: 'error', code: 'not_found', message: 'Onbekend gesprek. / Unknown conversation.' });
+    sockets[0].drop(1008, 'unknown conversation');
+    await settle();
+    // the text stays to copy, as not sent; only removing it is left
+    expect(text(note())).toMatch(/^niet verstuurd/);
+    expect([...note().querySelectorAll('button')].map((b) => b.getAttribute('aria-label') ?? b.textContent)).toEqual(['Bericht verwijderen']);
+    expect(text(root.querySelector('.log .msg.pending .text'))).toBe('Is mijn aanvraag binnen?');
+  });
 });
 
 describe('the callback form over a waiting chat', () => {
