@@ -318,7 +318,7 @@ export interface Remembered {
 /**
  * What a reload should keep, or null before the first hello: until the server has said what the
  * agent holds the state knows no conversation, and saving it would wipe what the last page kept.
- * Unsent replies are kept while their conversation is on screen; stored or dismissed, they go.
+ * Unsent replies are kept while their conversation is held; stored, ended or dismissed, they go.
  */
 export function toRemember(s: State): Remembered | null {
   if (!s.helloAt) return null;
@@ -326,7 +326,9 @@ export function toRemember(s: State): Remembered | null {
   const pending: Record<string, Pending[]> = {};
   for (const c of s.conversations) {
     seen[c.id] = c.seenSeq;
-    if (c.pending.length) pending[c.id] = c.pending;
+    // an ended conversation's replies are never sent again, and a reloaded page no longer shows it:
+    // kept, they would go out should a later hello list that conversation again
+    if (c.pending.length && !c.ended) pending[c.id] = c.pending;
   }
   return { seen, pending };
 }

@@ -95,9 +95,10 @@ describe('hello', () => {
     s = reduce(s, frame({ type: 'hello', agent, conversations: [] }, 2000));
     expect(s.conversations[0].ended).toBe('unassigned_offline');
     expect(unsent(s)).toEqual([]);
-    // the page remembers the reply too (it is on screen to copy), and hands it to every hello
+    // on screen to copy, but not kept for a reload: the page hands what it keeps to every hello
     const kept = toRemember(s)!;
-    expect(kept.pending).toEqual({ c1: [old] });
+    expect(s.conversations[0].pending).toEqual([old]);
+    expect(kept.pending).toEqual({});
     // later the agent holds c1 again (claimed in another tab, transferred back): it starts afresh
     s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1')] }, 3000, { pending: kept.pending }));
     expect(s.conversations[0].ended).toBeUndefined();
@@ -141,7 +142,9 @@ describe('what a page reload keeps', () => {
     const acknowledged = reduce(s, frame({ type: 'message', conversationId: 'c2', seq: 2, from: 'agent', text: reply.text, sentAt: 'x', clientMsgId: 'a-1' }));
     expect(toRemember(acknowledged)?.pending).toEqual({});
     s = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'resident_left' }));
-    expect(toRemember(s)?.pending).toEqual({ c2: [reply] }); // still on screen to copy
+    // still on screen to copy, but not kept for a reload: it must never go out
+    expect(s.conversations.find((c) => c.id === 'c2')?.pending).toEqual([reply]);
+    expect(toRemember(s)?.pending).toEqual({});
     s = reduce(s, { type: 'dismiss', id: 'c2' });
     expect(toRemember(s)?.pending).toEqual({});
   });
