@@ -3,6 +3,7 @@ package nl.loket.ops;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.vertx.http.runtime.filters.QuarkusRequestWrapper;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -44,9 +45,11 @@ public class Draining implements HttpUpgradeCheck {
     private static final Method REQUEST_DONE = requestDone();
 
     private final OpenConnections connections;
+    private final Scheduler scheduler;
     private volatile boolean draining;
 
-    public Draining(OpenConnections connections) {
+    public Draining(OpenConnections connections, Scheduler scheduler) {
+        this.scheduler = scheduler;
         this.connections = connections;
     }
 
@@ -99,8 +102,15 @@ public class Draining implements HttpUpgradeCheck {
         drain();
     }
 
-    /** Without a shutdown delay (tests, dev mode) the sockets are closed here, before the rest stops. */
+    /**
+     * Without a shutdown delay (tests, dev mode) the sockets are closed here, before the rest stops.
+     * And from here no scheduled job starts: one that fired after the connection pool had closed
+     * logged "Pool closed" (the outbox, the sweeps), and one after the container had gone an
+     * error of the scheduler's own ("Error Occurred After Shutdown"). Not at a shutdown delay's
+     * start: the heartbeat must go on while the node still serves.
+     */
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+        scheduler.pause();
         drain();
     }
 
