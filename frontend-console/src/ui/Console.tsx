@@ -321,7 +321,13 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       setDialog(d);
     },
     setDraft(conversationId, text) {
-      setDrafts((d) => ({ ...d, [conversationId]: text }));
+      setDrafts((d) => {
+        const next = { ...d, [conversationId]: text };
+        // saved at once as well: the effect below runs after the next paint, and a reload right after
+        // typing could come first (a browser test lost its draft that way once in six runs)
+        saveJson('drafts', next);
+        return next;
+      });
     },
   };
 
