@@ -5,18 +5,21 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import jakarta.annotation.security.RolesAllowed;
 import nl.loket.agent.AgentProtocol.In;
 import nl.loket.agent.AgentProtocol.Out;
 import nl.loket.callback.CallbackInput;
 import nl.loket.callback.CallbackService;
 import nl.loket.cluster.Fanout;
+import nl.loket.cluster.Liveness;
 import nl.loket.cluster.Presence;
 import nl.loket.config.LoketConfig;
 import nl.loket.conversation.Conversations;
@@ -65,11 +68,14 @@ public class AgentSocket {
     private final Inbound<In> inbound;
     private final Failures failures;
     private final ActiveAccounts accounts;
+    private final Liveness liveness;
 
     public AgentSocket(SecurityIdentity identity, Conversations conversations, CallbackService callbacks, QueueService queues,
                        UserRepository users, Presence presence, Fanout fanout, Db db, ObjectMapper mapper, Vertx vertx,
-                       LoketConfig config, Privacy privacy, Failures failures, ActiveAccounts accounts) {
+                       LoketConfig config, Privacy privacy, Failures failures, ActiveAccounts accounts,
+                       Liveness liveness) {
         this.accounts = accounts;
+        this.liveness = liveness;
         this.identity = identity;
         this.conversations = conversations;
         this.callbacks = callbacks;
@@ -89,6 +95,7 @@ public class AgentSocket {
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
+        liveness.watch(connection);
         JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
         UUID agentId = UUID.fromString(jwt.getSubject());
         long generation = TokenService.generationOf(jwt);
@@ -116,6 +123,7 @@ public class AgentSocket {
 
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String text) {
+        liveness.heard(connection);
         AgentSession session = connection.userData().get(SESSION);
         return inbound.handle(connection, connection.userData().get(LIMITER), text,
                 frame -> handle(session, connection.userData().get(NAME), frame));
@@ -188,6 +196,13 @@ public class AgentSocket {
                         session.repeated(p.message());
                     }
                 }).replaceWithVoid();
+    }
+
+    /** The browser's answer to the server's ping: the connection is alive (see {@link Liveness}). */
+    @OnPongMessage
+    public Uni<Void> pong(WebSocketConnection connection, Buffer data) {
+        liveness.heard(connection);
+        return Uni.createFrom().voidItem();
     }
 
     @OnError

@@ -29,6 +29,8 @@ public interface LoketConfig {
 
     Cluster cluster();
 
+    Sockets sockets();
+
     Callbacks callbacks();
 
     Privacy privacy();
@@ -175,6 +177,19 @@ public interface LoketConfig {
 
         /** How often the timers (grace periods, inactivity) are swept. */
         @WithDefault("1s")
+        Duration sweep();
+    }
+
+    interface Sockets {
+        /**
+         * A connection from which nothing came for this long (no pong to the server's pings, no
+         * frame) is closed; more than two ping intervals, so one lost pong is not enough.
+         */
+        @WithDefault("60s")
+        Duration unansweredAfter();
+
+        /** How often the connections are looked over for that. */
+        @WithDefault("10s")
         Duration sweep();
     }
 }

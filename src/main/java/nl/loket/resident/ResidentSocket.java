@@ -5,16 +5,19 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import jakarta.annotation.security.RolesAllowed;
 import nl.loket.callback.CallbackInput;
 import nl.loket.callback.CallbackService;
 import nl.loket.cluster.Fanout;
+import nl.loket.cluster.Liveness;
 import nl.loket.cluster.Presence;
 import nl.loket.config.LoketConfig;
 import nl.loket.conversation.Conversations;
@@ -51,11 +54,13 @@ public class ResidentSocket {
     private final LoketConfig config;
     private final Inbound<In> inbound;
     private final Failures failures;
+    private final Liveness liveness;
     /** One frame budget per conversation on this node, shared by its sockets: more tabs do not buy more frames. */
     private final ConcurrentHashMap<UUID, FrameLimiter> budgets = new ConcurrentHashMap<>();
 
     public ResidentSocket(Conversations conversations, CallbackService callbacks, Presence presence, Fanout fanout,
-                          WaitingRoom room, Db db, ObjectMapper mapper, Vertx vertx, LoketConfig config, Failures failures) {
+                          WaitingRoom room, Db db, ObjectMapper mapper, Vertx vertx, LoketConfig config, Failures failures,
+                          Liveness liveness) {
         this.conversations = conversations;
         this.callbacks = callbacks;
         this.presence = presence;
@@ -66,12 +71,14 @@ public class ResidentSocket {
         this.vertx = vertx;
         this.config = config;
         this.failures = failures;
+        this.liveness = liveness;
         this.inbound = new Inbound<>("resident-socket", In.class, "clientMsgId", mapper,
                 (code, message, ref) -> new Out.Error(code, message, ref), failures);
     }
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
+        liveness.watch(connection);
         UUID id = UUID.fromString(connection.pathParam("id"));
         // the upgrade check refused anything else, with the same parser
         int after = After.parse(connection.handshakeRequest().query()).orElse(0);
@@ -107,6 +114,7 @@ public class ResidentSocket {
 
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String text) {
+        liveness.heard(connection);
         ResidentSession session = connection.userData().get(SESSION);
         if (session == null) {
             return Uni.createFrom().voidItem(); // refused at open, closing
@@ -144,6 +152,13 @@ public class ResidentSocket {
             return conversations.leave(id);
         }
         throw new IllegalStateException("unhandled frame " + frame.getClass().getSimpleName());
+    }
+
+    /** The browser's answer to the server's ping: the connection is alive (see {@link Liveness}). */
+    @OnPongMessage
+    public Uni<Void> pong(WebSocketConnection connection, Buffer data) {
+        liveness.heard(connection);
+        return Uni.createFrom().voidItem();
     }
 
     @OnError
