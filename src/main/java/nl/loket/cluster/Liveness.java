@@ -35,6 +35,8 @@ public class Liveness {
     /** When the connection was last heard from, by {@link System#nanoTime()}. */
     private static final class Heard {
         volatile long at = System.nanoTime();
+        /** Closed by a sweep: the close handshake may take a while, and the next sweep must not count it again. */
+        volatile boolean givenUp;
     }
 
     private final OpenConnections connections;
@@ -67,7 +69,8 @@ public class Liveness {
         int count = 0;
         for (WebSocketConnection connection : connections) {
             Heard heard = connection.userData().get(HEARD);
-            if (heard != null && connection.isOpen() && now - heard.at > unansweredNanos) {
+            if (heard != null && !heard.givenUp && connection.isOpen() && now - heard.at > unansweredNanos) {
+                heard.givenUp = true;
                 count++;
                 counter(connection.endpointId()).increment();
                 connection.close(new CloseReason(1001, "no answer to pings")).subscribe().with(
