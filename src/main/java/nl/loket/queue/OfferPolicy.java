@@ -45,4 +45,14 @@ public final class OfferPolicy {
         }
         return null;
     }
+
+    /**
+     * The estimate with a quarter more wait. A callback offer that was told stays while its reason
+     * would still hold with this estimate: a long_wait offer goes once the wait is a fifth under the
+     * threshold, a closing one once the resident would be served with a quarter of their wait to
+     * spare. An estimate that hovers around the line does not make the offer come and go.
+     */
+    public static Integer withMargin(Integer ewtSeconds) {
+        return ewtSeconds == null ? null : (int) Math.min(Integer.MAX_VALUE, ewtSeconds + (ewtSeconds + 3L) / 4);
+    }
 }

@@ -69,6 +69,14 @@ public final class ResidentProtocol {
             }
         }
 
+        /** The standing offer is withdrawn: {@code reason} is the one that stopped holding; left out on a (re)connect with no offer. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record CallbackOfferWithdrawn(String type, String reason) implements Out {
+            CallbackOfferWithdrawn(String reason) {
+                this("callback_offer_withdrawn", reason);
+            }
+        }
+
         record CallbackCreated(String type, String callbackId) implements Out {
             CallbackCreated(String callbackId) {
                 this("callback_created", callbackId);

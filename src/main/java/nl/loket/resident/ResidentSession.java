@@ -69,8 +69,8 @@ final class ResidentSession implements Follower {
     private int lastSeq;
     private ConversationState state;
     private Out.State lastState;
-    /** The offer reason this connection was last told, so an offer is not repeated on every queue change. */
-    private String offered;
+    /** The callback offer this connection told, so an offer is not repeated on every queue change, and is withdrawn once it no longer holds. */
+    private final OfferTold offer = new OfferTold();
     private boolean toldCallback;
 
     ResidentSession(WebSocketConnection connection, UUID conversationId, int after, Conversations conversations,
@@ -255,7 +255,7 @@ final class ResidentSession implements Follower {
 
     /**
      * What the resident must hear about a change, in this order: the state (when it changed; with
-     * the place in the queue while waiting, and the standing callback offer), callback_created
+     * the place in the queue while waiting, and the callback offer or its withdrawal), callback_created
      * once, the new messages.
      */
     private List<Out> apply(ConversationEvent e, WaitingRoom.Place p) {
@@ -273,7 +273,7 @@ final class ResidentSession implements Follower {
             }
             // a place told while waiting is stale now; back in a queue, the fresh one is read
             place.set(null);
-            offered = null;
+            offer.left();
             Out.State s = state == ConversationState.ACTIVE
                     ? new Out.State(state.wire(), null, null, e.agentName(), null)
                     : new Out.State(state.wire(), null, null, null, e.closeReason());
@@ -297,7 +297,7 @@ final class ResidentSession implements Follower {
         return frames;
     }
 
-    /** The state frame while waiting, and a callback offer when its reason first holds. */
+    /** The state frame while waiting, and a callback offer when its reason first holds, or its withdrawal once it no longer does. */
     private List<Out> queued(WaitingRoom.Place p) {
         List<Out> frames = new ArrayList<>(2);
         Out.State s = new Out.State(ConversationState.QUEUED.wire(), p.position(), p.estimatedWaitSeconds(), null, null);
@@ -308,10 +308,10 @@ final class ResidentSession implements Follower {
             frames.add(s);
             lastState = s;
         }
-        if (p.offer() != null && !p.offer().equals(offered)) {
-            frames.add(new Out.CallbackOffer(p.offer(), p.estimatedWaitSeconds()));
+        Out told = offer.next(p, System.nanoTime());
+        if (told != null) {
+            frames.add(told);
         }
-        offered = p.offer();
         return frames;
     }
 

@@ -11,6 +11,7 @@ import nl.loket.platform.Beat;
 import nl.loket.platform.Failures;
 import nl.loket.platform.SetMaps;
 import nl.loket.platform.Signal;
+import nl.loket.queue.OfferPolicy;
 import nl.loket.queue.QueueService;
 import nl.loket.queue.QueueSnapshot;
 import nl.loket.topic.Topic;
@@ -39,8 +40,9 @@ import java.util.function.IntFunction;
  * resident's connection sends a frame only when what they see changed. When only the estimates
  * change (an agent coming, going or filling a slot), nobody's position moved: the tick hands the
  * residents of the other topics their new estimate at the position they were last told, without
- * a query. The cost of a tick is at most two queries and one comparison per waiting resident,
- * whatever the number of changes.
+ * a query. The cost of a tick is at most two queries and a few comparisons per waiting resident
+ * (the place, and the callback offer's reason with and without a margin), whatever the number
+ * of changes.
  *
  * <p>Ticks are at least {@link #TICK_MILLIS} apart, and a change that finds the last tick that
  * long ago is ticked at once: after a lone claim the residents behind it hear their new place
@@ -66,8 +68,12 @@ public class WaitingRoom {
      */
     static final long REESTIMATE_MILLIS = 5000;
 
-    /** Where a waiting resident stands: position, estimated wait (null: unknown) and the callback offer's reason (or null). */
-    public record Place(int position, Integer estimatedWaitSeconds, String offer) {
+    /**
+     * Where a waiting resident stands: position, estimated wait (null: unknown), the callback
+     * offer's reason (or null), and the reason there would be with a quarter more wait
+     * ({@link nl.loket.queue.OfferPolicy#withMargin}): an offer told stays while that is its reason.
+     */
+    public record Place(int position, Integer estimatedWaitSeconds, String offer, String offerLoosely) {
     }
 
     private final Conversations conversations;
@@ -241,7 +247,7 @@ public class WaitingRoom {
     private record PlaceMaker(IntFunction<Integer> estimates, Function<Integer, String> offers) {
         Place place(int position) {
             Integer ewt = estimates.apply(position);
-            return new Place(position, ewt, offers.apply(ewt));
+            return new Place(position, ewt, offers.apply(ewt), offers.apply(OfferPolicy.withMargin(ewt)));
         }
     }
 

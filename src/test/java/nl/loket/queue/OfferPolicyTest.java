@@ -37,4 +37,16 @@ class OfferPolicyTest {
     void alwaysOpenNeverCloses() {
         assertThat(OfferPolicy.reason(NOW, true, null, false, 60, 600)).isNull();
     }
+
+    @Test
+    void theMarginIsAQuarterMoreWait() {
+        assertThat(OfferPolicy.withMargin(null)).isNull();
+        assertThat(OfferPolicy.withMargin(0)).isEqualTo(0);
+        assertThat(OfferPolicy.withMargin(480)).isEqualTo(600);
+        assertThat(OfferPolicy.withMargin(481)).isEqualTo(602);
+        // kept until the wait is a fifth under the threshold
+        assertThat(OfferPolicy.reason(NOW, false, LATER, false, OfferPolicy.withMargin(481), 600)).isEqualTo("long_wait");
+        assertThat(OfferPolicy.reason(NOW, false, LATER, false, OfferPolicy.withMargin(480), 600)).isNull();
+        assertThat(OfferPolicy.withMargin(Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+    }
 }
