@@ -90,6 +90,8 @@ export interface ClientListener {
   pending?(pending: PendingMessage[]): void;
   typing?(): void;
   offer?(offer: OfferEvent): void;
+  /** The offer no longer stands: `reason` is the one that stopped holding, null when a (re)connect found none. */
+  offerWithdrawn?(reason: string | null): void;
   callbackCreated?(callbackId: string): void;
   callbackErrors?(errors: FieldError[]): void;
   error?(error: ServerError): void;
@@ -580,6 +582,9 @@ export class ResidentClient {
         break;
       case 'callback_offer':
         this.listener.offer?.(frame as unknown as OfferEvent);
+        break;
+      case 'callback_offer_withdrawn':
+        this.listener.offerWithdrawn?.(typeof frame.reason === 'string' ? frame.reason : null);
         break;
       case 'callback_created':
         this.listener.callbackCreated?.(String(frame.callbackId));

@@ -80,8 +80,17 @@ const nl = {
   offerLongWait: 'Het is nu druk. Wilt u dat wij u terugbellen? U houdt uw plek.',
   offerClosing: 'Wij sluiten voordat u aan de beurt bent. Wilt u dat wij u terugbellen?',
   offerCapacity: 'Het is nu erg druk. Wilt u dat wij u terugbellen? U houdt uw plek.',
+  offerOther: 'Wilt u dat wij u terugbellen? U houdt uw plek.',
   offerAccept: 'Bel mij terug',
   offerDismiss: 'Blijf wachten',
+  /** The offer gone quiet: its reason no longer holds, or the resident chose to keep waiting. */
+  offerQuiet: 'Liever teruggebeld worden?',
+  /** Why an offer went, said once and politely; by the reason of the offer that was shown. */
+  offerGoneNoAgents: 'Er is nu een medewerker beschikbaar.',
+  offerGoneBusy: 'Het is minder druk geworden.',
+  offerGoneClosing: 'U bent naar verwachting vóór sluitingstijd aan de beurt.',
+  /** In the callback form over the chat, when the offer's reason went meanwhile. */
+  callbackOfferGone: (why: string) => `${why} U kunt ook terug naar de chat en wachten.`,
 
   callbackHeading: 'Terugbelverzoek',
   callbackIntroClosed: (when: string | null) =>
@@ -214,8 +223,14 @@ const en: Strings = {
   offerLongWait: 'It is busy right now. Would you like us to call you back? You keep your place.',
   offerClosing: 'We close before it is your turn. Would you like us to call you back?',
   offerCapacity: 'It is very busy right now. Would you like us to call you back? You keep your place.',
+  offerOther: 'Would you like us to call you back? You keep your place.',
   offerAccept: 'Call me back',
   offerDismiss: 'Keep waiting',
+  offerQuiet: 'Rather be called back?',
+  offerGoneNoAgents: 'An agent is available now.',
+  offerGoneBusy: 'It is less busy now.',
+  offerGoneClosing: 'You are expected to be helped before we close.',
+  callbackOfferGone: (why) => `${why} You can also go back to the chat and wait.`,
 
   callbackHeading: 'Callback request',
   callbackIntroClosed: (when) =>

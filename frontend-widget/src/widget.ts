@@ -229,7 +229,16 @@ export class Widget {
           this.remember({ pending: p });
         },
         typing: () => this.chatFor(session)?.typing(),
-        offer: (o) => this.chatFor(session)?.offer(o),
+        offer: (o) => {
+          this.chatFor(session)?.offer(o);
+          // a reason holds again: what the form said about it having gone is no longer so
+          this.over?.form.note('');
+        },
+        offerWithdrawn: () => {
+          const why = this.chatFor(session)?.offerWithdrawn();
+          // a form the resident is filling in stays; it says, politely, that waiting is an option again
+          if (why && this.over && !this.over.asked) this.over.form.note(this.s.callbackOfferGone(why));
+        },
         callbackCreated: (id) => {
           this.remember({ callbackId: id });
           this.showCallbackDone();

@@ -18,6 +18,8 @@ export class CallbackFormView {
   private readonly inputs: Record<string, HTMLInputElement | HTMLTextAreaElement> = {};
   private readonly fieldErrors: Record<string, HTMLElement> = {};
   private readonly summary: HTMLElement;
+  /** News that does not concern the form's fields, said politely (the offer's reason went meanwhile). */
+  private readonly news: HTMLElement;
   private readonly actions: HTMLElement;
   private readonly submitBtn: HTMLButtonElement;
 
@@ -42,6 +44,8 @@ export class CallbackFormView {
     this.fieldErrors.window = h('p', { class: 'error', id: uid('err') });
     windows.append(this.fieldErrors.window);
     this.summary = h('p', { class: 'error', role: 'alert' });
+    // in the page from the start, empty, so that what is put in it later is announced
+    this.news = h('p', { class: 'news', role: 'status' });
     const privacy = h('p', { class: 'muted' }, s.callbackPrivacy(null));
     retentionDays.then((days) => (privacy.textContent = s.callbackPrivacy(days)), () => {});
     this.submitBtn = h('button', { type: 'submit', class: 'primary' }, s.callbackSubmit);
@@ -51,6 +55,7 @@ export class CallbackFormView {
       { class: 'view callback', novalidate: true },
       h('h3', { tabindex: -1 }, s.callbackHeading),
       h('p', {}, intro),
+      this.news,
       privacy,
       phone, name, windows, note,
       this.summary,
@@ -107,6 +112,11 @@ export class CallbackFormView {
       el.textContent = '';
       this.inputs[k]?.removeAttribute('aria-invalid');
     }
+  }
+
+  /** A polite line under the intro; empty to take it away. Neither the focus nor what was typed moves. */
+  note(text: string): void {
+    if (this.news.textContent !== text) this.news.textContent = text;
   }
 
   fail(message: string): void {

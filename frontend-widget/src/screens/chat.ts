@@ -1,7 +1,8 @@
 // The conversation: the queue position, the wait and departments' notices while queued, then
 // the chat with the agent's name, typing indicator and system messages; messages typed offline
 // wait in place until the server echoes them. A callback offer appears above the log without
-// taking focus or the draft.
+// taking focus or the draft, in words that match its reason; once the reason no longer holds
+// (callback_offer_withdrawn) it goes quiet: why, said once, and a "Liever teruggebeld worden?" link.
 
 import { append, clear, h, uid } from '../dom';
 import type { DepartmentNotice } from '../api';
@@ -47,6 +48,10 @@ export class ChatView {
   private agentName = '';
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private current: StateEvent | null = null;
+  /** The reason of the offer shown in full, or null (none, or only the quiet link). */
+  private offerReason: string | null = null;
+  /** The reason of an offer the resident answered with "Blijf wachten": the same one again stays quiet. */
+  private declined: string | null = null;
 
   constructor(private readonly s: Strings, private readonly lang: Lang, private readonly actions: ChatActions) {
     const inputId = uid('msg');
@@ -184,10 +189,10 @@ export class ChatView {
     } else if (ev.state === 'active') {
       this.agentName = ev.agentName ?? '';
       this.statusLine.textContent = ev.agentName ? s.activeWith(ev.agentName) : s.activeAnon;
-      clear(this.offerBox);
+      this.clearOffer();
     } else {
       this.statusLine.textContent = '';
-      clear(this.offerBox);
+      this.clearOffer();
       this.typingLine.hidden = true;
       if (prev?.state !== ev.state || prev?.reason !== ev.reason) this.showEnd(ev);
     }
@@ -305,28 +310,87 @@ export class ChatView {
     this.typingTimer = setTimeout(() => (this.typingLine.hidden = true), 5000);
   }
 
+  /**
+   * A callback offer, announced and never focused: the resident may be typing. The same offer
+   * again (after a reconnect) is neither rebuilt nor said again; a new reason changes the words
+   * in place, so a focused button keeps the focus.
+   */
   offer(o: OfferEvent): void {
     if (this.current && this.current.state !== 'queued') return;
-    const s = this.s;
-    const text = o.reason === 'no_agents' ? s.offerNoAgents
-      : o.reason === 'closing' ? s.offerClosing
-        : o.reason === 'capacity_short' ? s.offerCapacity : s.offerLongWait;
+    if (o.reason === this.offerReason || o.reason === this.declined) return;
+    this.declined = null;
+    const words = this.offerWords(o.reason);
+    const shown = this.offerBox.querySelector('.offer p');
+    this.offerReason = o.reason;
+    if (shown) {
+      shown.textContent = words;
+      return;
+    }
+    const hadFocus = this.offerHasFocus();
     clear(this.offerBox);
-    // announced, never focused: the resident may be typing
+    const accept = h('button', { type: 'button', class: 'primary', onclick: () => this.actions.acceptOffer() }, this.s.offerAccept);
     this.offerBox.append(h(
       'div',
       { class: 'offer' },
-      h('p', {}, text),
+      h('p', {}, words),
       h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'primary', onclick: () => this.actions.acceptOffer() }, s.offerAccept),
+        accept,
         h('button', {
           type: 'button',
           class: 'secondary',
           onclick: () => {
-            clear(this.offerBox);
+            this.declined = this.offerReason;
+            this.quietOffer('');
             this.focusComposer();
           },
-        }, s.offerDismiss)),
+        }, this.s.offerDismiss)),
     ));
+    // the quiet link that had the focus is gone: the offer's own button takes it
+    if (hadFocus) accept.focus();
+  }
+
+  /**
+   * The offer's reason no longer holds: the offer goes quiet, saying once (politely, in the
+   * offer's live region) why, in the words of the offer that was shown. Returns those words, or
+   * null when no offer was shown (nothing on screen claimed a reason).
+   */
+  offerWithdrawn(): string | null {
+    const reason = this.offerReason;
+    this.declined = null; // should the reason hold again, that is news
+    if (reason === null) return null;
+    const why = reason === 'no_agents' ? this.s.offerGoneNoAgents
+      : reason === 'closing' ? this.s.offerGoneClosing
+        : reason === 'long_wait' || reason === 'capacity_short' ? this.s.offerGoneBusy : '';
+    this.quietOffer(why);
+    return why || null;
+  }
+
+  private offerWords(reason: string): string {
+    const s = this.s;
+    return reason === 'no_agents' ? s.offerNoAgents
+      : reason === 'closing' ? s.offerClosing
+        : reason === 'capacity_short' ? s.offerCapacity
+          : reason === 'long_wait' ? s.offerLongWait : s.offerOther;
+  }
+
+  /** What is left of an offer: a quiet link to the callback form, after why it went (if said). */
+  private quietOffer(why: string): void {
+    const hadFocus = this.offerHasFocus();
+    this.offerReason = null;
+    clear(this.offerBox);
+    const link = h('button', { type: 'button', class: 'link', onclick: () => this.actions.acceptOffer() }, this.s.offerQuiet);
+    this.offerBox.append(h('p', { class: 'offer-quiet' }, why ? why + ' ' : null, link));
+    // the button that had the focus is gone: the link that does what it did takes it
+    if (hadFocus) link.focus();
+  }
+
+  private clearOffer(): void {
+    clear(this.offerBox);
+    this.offerReason = null;
+    this.declined = null;
+  }
+
+  private offerHasFocus(): boolean {
+    return this.offerBox.contains((this.el.getRootNode() as ShadowRoot | Document).activeElement);
   }
 }
