@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
+import nl.loket.queue.OfferPolicy;
 import nl.loket.queue.QueueService;
 import nl.loket.queue.QueueSnapshot;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -30,9 +31,14 @@ public class TopicResource {
         this.notices = notices;
     }
 
-    /** {@code departmentNotices}: the departments' notices in force with a text for residents (docs/departments.md). */
+    /**
+     * {@code callbackReason}: why a resident arriving now would be offered a callback (the
+     * reasons of the resident socket's {@code callback_offer}; {@code closing} when closed), or
+     * null; {@code departmentNotices}: the departments' notices in force with a text for
+     * residents (docs/departments.md).
+     */
     public record TopicView(String id, String name, boolean open, Instant nextOpenAt, int queueLength,
-                            Integer estimatedWaitSeconds, boolean callbackOffered, String notice,
+                            Integer estimatedWaitSeconds, boolean callbackOffered, String callbackReason, String notice,
                             List<Topic.DigitalAlternative> digitalAlternatives,
                             List<TopicNotices.ResidentNotice> departmentNotices) {
     }
@@ -53,11 +59,12 @@ public class TopicResource {
                 boolean open = topics.isOpen(topic, now);
                 QueueSnapshot.TopicLoad load = snapshot.topic(topic.id());
                 Integer ewt = open ? load.estimate(load.waiting() + 1) : null;
-                // what a resident arriving now would be offered: the widget can go straight to the callback form
-                boolean offered = !open || topics.offerReason(topic, load, ewt, now) != null;
+                // what a resident arriving now would be offered, and why: the widget can go straight to the
+                // callback form, and say why in its words
+                String reason = open ? topics.offerReason(topic, load, ewt, now) : OfferPolicy.CLOSING;
                 return new TopicView(topic.id(), topic.name(locale), open,
-                        open ? null : topics.nextOpenAt(topic, now).orElse(null), load.waiting(), ewt, offered,
-                        topic.notice(locale), topic.digitalAlternatives(), byTopic.getOrDefault(topic.id(), List.of()));
+                        open ? null : topics.nextOpenAt(topic, now).orElse(null), load.waiting(), ewt, reason != null,
+                        reason, topic.notice(locale), topic.digitalAlternatives(), byTopic.getOrDefault(topic.id(), List.of()));
             }).toList();
         });
     }
