@@ -24,6 +24,8 @@ export interface Topic {
   queueLength: number;
   estimatedWaitSeconds: number | null;
   callbackOffered: boolean;
+  /** why a callback would be offered: closing, capacity_short, no_agents or long_wait; absent from an older service */
+  callbackReason?: string | null;
   notice: string | null;
   digitalAlternatives: DigitalAlternative[];
   /** absent from a service without departments */

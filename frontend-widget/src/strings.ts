@@ -96,7 +96,15 @@ const nl = {
   callbackIntroClosed: (when: string | null) =>
     when ? `Dit onderwerp is nu gesloten. Wij zijn weer open ${when}. Laat uw telefoonnummer achter, dan bellen wij u terug.`
       : 'Dit onderwerp is nu gesloten. Laat uw telefoonnummer achter, dan bellen wij u terug.',
+  /** The callback form from the topic list, by the reason the service gives (`callbackReason`). */
   callbackIntroBusy: 'Er is nu geen medewerker vrij voor de chat. Laat uw telefoonnummer achter, dan bellen wij u terug.',
+  /** `wait`: the wait sentence, "Wachttijd: ongeveer 15–60 minuten." */
+  callbackIntroLongWait: (wait: string) => `Het is nu druk in de chat. ${wait} Laat uw telefoonnummer achter, dan bellen wij u terug.`,
+  /** Capacity flagged short, or the service turned the start away in a surge. */
+  callbackIntroCapacity: 'Het is nu erg druk in de chat. Laat uw telefoonnummer achter, dan bellen wij u terug.',
+  callbackIntroClosing: 'De chat sluit binnenkort, waarschijnlijk voordat u aan de beurt bent. Laat uw telefoonnummer achter, dan bellen wij u terug.',
+  /** A reason the widget does not know, or none given: no claim about why. */
+  callbackIntroOffered: 'Wilt u liever dat wij u terugbellen? Laat uw telefoonnummer achter, dan bellen wij u terug.',
   callbackIntroChat: 'Laat uw telefoonnummer achter, dan bellen wij u terug. U houdt uw plek.',
   callbackPrivacy: (days: number | null) => days
     ? `Wij gebruiken uw gegevens alleen om u terug te bellen en verwijderen ze ${days} ${days === 1 ? 'dag' : 'dagen'} nadat uw verzoek is afgehandeld.`
@@ -237,6 +245,10 @@ const en: Strings = {
     when ? `This topic is closed now. We are open again ${when}. Leave your phone number and we will call you back.`
       : 'This topic is closed now. Leave your phone number and we will call you back.',
   callbackIntroBusy: 'No agent is free for the chat right now. Leave your phone number and we will call you back.',
+  callbackIntroLongWait: (wait) => `It is busy in the chat right now. ${wait} Leave your phone number and we will call you back.`,
+  callbackIntroCapacity: 'It is very busy in the chat right now. Leave your phone number and we will call you back.',
+  callbackIntroClosing: 'The chat closes soon, probably before it is your turn. Leave your phone number and we will call you back.',
+  callbackIntroOffered: 'Would you rather we call you back? Leave your phone number and we will call you back.',
   callbackIntroChat: 'Leave your phone number and we will call you back. You keep your place.',
   callbackPrivacy: (days) => days
     ? `We use your details only to call you back and delete them ${days} ${days === 1 ? 'day' : 'days'} after your request has been handled.`

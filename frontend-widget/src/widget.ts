@@ -3,7 +3,7 @@
 // which screen comes next and keeps the session; the screens themselves live in screens/.
 
 import { Api, ApiError, type DepartmentNotice, type Topic } from './api';
-import { formatWhen } from './format';
+import { formatWhen, waitSentence } from './format';
 import { ResidentClient, type ConnectionStatus, type StateEvent } from './protocol';
 import { CallbackFormView } from './screens/callback-form';
 import { callbackDoneView } from './screens/callback-done';
@@ -134,8 +134,20 @@ export class Widget {
 
   private chooseTopic(t: Topic): void {
     if (!t.open) this.showCallbackForm({ mode: 'direct', topic: t, intro: this.s.callbackIntroClosed(t.nextOpenAt ? this.when(t.nextOpenAt) : null) });
-    else if (t.callbackOffered) this.showCallbackForm({ mode: 'direct', topic: t, intro: this.s.callbackIntroBusy, chatAnyway: true });
+    else if (t.callbackOffered) this.showCallbackForm({ mode: 'direct', topic: t, intro: this.offeredIntro(t), chatAnyway: true });
     else this.showRules(t);
+  }
+
+  /** Why the callback form comes first, in the words of the service's reason; no claim when it gives none. */
+  private offeredIntro(t: Topic): string {
+    const s = this.s;
+    switch (t.callbackReason) {
+      case 'no_agents': return s.callbackIntroBusy;
+      case 'long_wait': return s.callbackIntroLongWait(waitSentence(t.estimatedWaitSeconds, s));
+      case 'capacity_short': return s.callbackIntroCapacity;
+      case 'closing': return s.callbackIntroClosing;
+      default: return s.callbackIntroOffered;
+    }
   }
 
   private showRules(t: Topic): void {
@@ -158,8 +170,8 @@ export class Widget {
       this.startClient(session, true, started);
     } catch (err) {
       if (err instanceof ApiError && err.status === 503) {
-        // a surge: this node's line of new chats is full; a callback needs no agent now
-        this.showCallbackForm({ mode: 'direct', topic: t, intro: this.s.callbackIntroBusy });
+        // a surge: this node's line of new chats is full (agents may well be free); a callback needs no agent now
+        this.showCallbackForm({ mode: 'direct', topic: t, intro: this.s.callbackIntroCapacity });
         return;
       }
       if (!(err instanceof ApiError && err.status === 409)) throw err;

@@ -186,3 +186,70 @@ describe('in English', () => {
     expect(text(offerArea(root))).toBe('An agent is available now. Rather be called back?');
   });
 });
+
+describe('the callback form straight from the topic list', () => {
+  const topic = {
+    id: 'paspoort-id',
+    name: 'Paspoort en ID-kaart',
+    open: true,
+    nextOpenAt: null,
+    queueLength: 12,
+    estimatedWaitSeconds: 1800,
+    callbackOffered: true,
+    notice: null,
+    digitalAlternatives: [],
+  };
+
+  /** The resident opens the widget and chooses the topic; the service says this about it. */
+  async function choose(fields: object, lang: 'nl' | 'en' = 'nl', start?: { status: number; body?: unknown }): Promise<ShadowRoot> {
+    stubFetch({
+      '/api/v1/topics': { status: 200, body: [{ ...topic, ...fields }] },
+      '/api/v1/settings': { status: 200, body: { retentionDays: 28 } },
+      ...(start ? { '/api/v1/conversations': start } : {}),
+    });
+    const host = document.createElement('div');
+    document.body.append(host);
+    new Widget({ baseUrl: 'https://loket.example', lang }, host).open();
+    const root = host.shadowRoot!;
+    await settle();
+    (root.querySelector('.topic-btn') as HTMLButtonElement).click();
+    await settle();
+    return root;
+  }
+
+  const intro = (root: ShadowRoot) => text(root.querySelector('form.callback h3 + p'));
+
+  it('says why, in the words of the reason', async () => {
+    const said: Record<string, string> = {
+      no_agents: 'Er is nu geen medewerker vrij voor de chat. Laat uw telefoonnummer achter, dan bellen wij u terug.',
+      long_wait: 'Het is nu druk in de chat. Wachttijd: ongeveer 15–60 minuten. Laat uw telefoonnummer achter, dan bellen wij u terug.',
+      capacity_short: 'Het is nu erg druk in de chat. Laat uw telefoonnummer achter, dan bellen wij u terug.',
+      closing: 'De chat sluit binnenkort, waarschijnlijk voordat u aan de beurt bent. Laat uw telefoonnummer achter, dan bellen wij u terug.',
+    };
+    for (const [reason, words] of Object.entries(said)) {
+      const root = await choose({ callbackReason: reason });
+      expect(intro(root), reason).toBe(words);
+      expect(buttons(root.querySelector('form.callback')!)).toContain('Toch chatten en wachten');
+      document.body.innerHTML = '';
+    }
+  });
+
+  it('does not say "geen medewerker vrij" when it does not know the reason (an older service)', async () => {
+    const root = await choose({});
+    expect(intro(root)).toBe('Wilt u liever dat wij u terugbellen? Laat uw telefoonnummer achter, dan bellen wij u terug.');
+  });
+
+  it('says it is busy, not that nobody is free, when the start was turned away in a surge', async () => {
+    const root = await choose({ callbackOffered: false, callbackReason: null, estimatedWaitSeconds: 120 }, 'nl',
+      { status: 503, body: { type: '/problems/busy', title: 'Het is nu erg druk / It is very busy right now', status: 503 } });
+    (root.querySelector('form button[type=submit]') as HTMLButtonElement).click();
+    await settle();
+    await settle();
+    expect(intro(root)).toBe('Het is nu erg druk in de chat. Laat uw telefoonnummer achter, dan bellen wij u terug.');
+  });
+
+  it('says the same in English', async () => {
+    const root = await choose({ callbackReason: 'long_wait' }, 'en');
+    expect(intro(root)).toBe('It is busy in the chat right now. Waiting time: about 15–60 minutes. Leave your phone number and we will call you back.');
+  });
+});
