@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AgentSocket, BASE, admin, api, createAgent, launch, loginAs, openWidget, withSnapshot } from './helpers.mjs';
+import { AgentSocket, BASE, admin, api, checkScreen, createAgent, launch, loginAs, openWidget, withSnapshot } from './helpers.mjs';
 
 const STAMP = Date.now().toString(36);
 const TOPIC = { id: `krap-${STAMP}`, nameNl: `Parkeren ${STAMP}`, nameEn: `Parking ${STAMP}` };
@@ -69,6 +69,15 @@ test('a team lead flags the topic short and the waiting resident is offered a ca
 
   const back = await api('PUT', `/api/v1/capacity/${TOPIC.id}`, { token: teamLead, body: { short: false } });
   assert.equal(back.status, 200, `unflag: ${back.status} ${back.text}`);
+  // the reason went: the offer goes quiet (after standing 10 s at least), and a callback can still be asked for
+  await dialog.getByText('Het is minder druk geworden.', { exact: false }).waitFor({ timeout: 30_000 });
+  assert.equal(await dialog.getByText('Het is nu erg druk. Wilt u dat wij u terugbellen?', { exact: false }).count(), 0,
+    'the busy words are gone');
+  assert.equal(await dialog.getByRole('button', { name: 'Bel mij terug' }).count(), 0);
+  await dialog.getByRole('button', { name: 'Liever teruggebeld worden?' }).waitFor();
+  await checkScreen(page, '19-callback-offer-withdrawn');
+  await dialog.getByRole('button', { name: 'Liever teruggebeld worden?' }).click();
+  await dialog.getByRole('heading', { name: 'Terugbelverzoek' }).waitFor();
   await page.close();
 }));
 
