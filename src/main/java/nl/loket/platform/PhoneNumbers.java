@@ -2,25 +2,75 @@ package nl.loket.platform;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber;
+
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Phone numbers as residents type them ("06 12345678", "020-1234567", "+31 6…", "0031 6…",
  * "+32 …") to E.164, with libphonenumber. Numbers without a country code are Dutch.
+ *
+ * <p>A number given to be called back must be one an agent can call at ordinary cost and reach
+ * the resident on (README, "Callback requests"): landlines, mobiles, VoIP (085, 091) and free
+ * numbers (0800). Refused are premium-rate and shared-cost numbers (0900, 0906, 0909; abroad
+ * alike) and personal numbers (UK 070), which the municipality would pay per minute for;
+ * service numbers (UAN: 084, 087, 088 and the 14 0xx numbers of municipalities themselves),
+ * which reach a switchboard rather than the resident; pagers and voicemail, which cannot talk.
+ * Short numbers (112, 1400) are no valid numbers at all. Letters are refused before parsing:
+ * libphonenumber reads them as a telephone keypad, so a typo "5ABC" became 5222.
  */
 public final class PhoneNumbers {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
 
+    private static final Set<PhoneNumberType> PAID = EnumSet.of(PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST,
+            PhoneNumberType.PERSONAL_NUMBER);
+    private static final Set<PhoneNumberType> SERVICE = EnumSet.of(PhoneNumberType.UAN);
+    private static final Set<PhoneNumberType> SPEECHLESS = EnumSet.of(PhoneNumberType.PAGER, PhoneNumberType.VOICEMAIL);
+
     private PhoneNumbers() {
     }
 
-    /** The number in E.164, or a field error on {@code field}. */
+    /** The number in E.164 if it may be called back, or a field error on {@code field}. */
     public static String normalise(String input, String field) {
+        Phonenumber.PhoneNumber number = parse(input, field);
+        PhoneNumberType type = UTIL.getNumberType(number);
+        if (PAID.contains(type)) {
+            throw ValidationException.of(field, "Wij bellen geen betaalnummers, zoals 0900, 0906 of 0909. Geef een gewoon vast of "
+                    + "mobiel nummer. / We do not call premium-rate numbers, such as 0900, 0906 or 0909. Give an ordinary landline "
+                    + "or mobile number.");
+        }
+        if (SERVICE.contains(type)) {
+            throw ValidationException.of(field, "Wij bellen geen servicenummers, zoals 084, 087, 088 of 14 0xx. Geef een vast of "
+                    + "mobiel nummer waarop wij u zelf bereiken. / We do not call service numbers, such as 084, 087, 088 or 14 0xx. "
+                    + "Give a landline or mobile number that reaches you directly.");
+        }
+        if (SPEECHLESS.contains(type)) {
+            throw ValidationException.of(field, "Op een pieper of voicemailnummer kunnen wij u niet spreken. Geef een vast of mobiel "
+                    + "nummer. / We cannot speak to you on a pager or voicemail number. Give a landline or mobile number.");
+        }
+        return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+    }
+
+    /**
+     * Any valid number in E.164, to look up what is stored (a request to be forgotten): it finds
+     * numbers {@link #normalise} refuses, stored before it did.
+     */
+    public static String lookup(String input, String field) {
+        return UTIL.format(parse(input, field), PhoneNumberUtil.PhoneNumberFormat.E164);
+    }
+
+    private static Phonenumber.PhoneNumber parse(String input, String field) {
         if (input == null || input.isBlank()) {
             throw ValidationException.of(field, "Vul een telefoonnummer in. / Enter a phone number.");
         }
         String raw = input.strip();
+        if (raw.codePoints().anyMatch(Character::isLetter)) {
+            throw ValidationException.of(field, "Een telefoonnummer bestaat uit cijfers; gebruik geen letters. "
+                    + "/ A phone number consists of digits; do not use letters.");
+        }
         if (raw.startsWith("00")) {
             raw = "+" + raw.substring(2);
         }
@@ -29,7 +79,7 @@ public final class PhoneNumbers {
             if (!UTIL.isValidNumber(number)) {
                 throw invalid(field);
             }
-            return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+            return number;
         } catch (NumberParseException e) {
             throw invalid(field);
         }

@@ -59,7 +59,7 @@ public class PrivacyResource {
         @DELETE
         @Operation(summary = "Remove every callback request of a phone number (open ones are cancelled); answers how many")
         public Uni<Map<String, Integer>> forgetCallbacks(@QueryParam("phone") String phone) {
-            String e164 = PhoneNumbers.normalise(phone, "phone");
+            String e164 = PhoneNumbers.lookup(phone, "phone");
             return retention.forgetCallbacks(e164, jwt.getName()).map(n -> Map.of("removed", n));
         }
     }

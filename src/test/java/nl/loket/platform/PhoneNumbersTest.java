@@ -35,4 +35,54 @@ class PhoneNumbersTest {
                 .satisfies(e -> assertThat(((ValidationException) e).errors()).singleElement()
                         .satisfies(f -> assertThat(f.field()).isEqualTo("phone")));
     }
+
+    /**
+     * Numbers a callback must not be made to: every minute to a 0900/0906/0909 number costs the
+     * municipality money (the public callback form needs no login), 084/087/088 and 14 0xx are
+     * service numbers (14 020 is a municipality itself), a pager or voicemail cannot talk.
+     * Ordinary home VoIP (085, 091) and free 0800 numbers are fine.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "0906 1234567 | betaalnummers",
+            "0900-1234567 | betaalnummers",
+            "0909 1234567 | betaalnummers",
+            "+44 871 234 5678 | betaalnummers",
+            "+44 70 1234 5678 | betaalnummers",
+            "087 1234567 | servicenummers",
+            "088 1234567 | servicenummers",
+            "14020 | servicenummers",
+            "066 1234567 | niet spreken",
+    })
+    void numbersNotToCallBackAreRefusedWithAReason(String input, String saying) {
+        assertThatThrownBy(() -> PhoneNumbers.normalise(input, "phone"))
+                .isInstanceOf(ValidationException.class)
+                .satisfies(e -> assertThat(((ValidationException) e).errors()).singleElement().satisfies(f -> {
+                    assertThat(f.field()).isEqualTo("phone");
+                    assertThat(f.message()).contains(saying).contains(" / ");
+                }));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"085 1234567, +31851234567", "091 1234567, +31911234567", "0800 1234567, +318001234567"})
+    void voipAndFreeNumbersAreCalled(String input, String e164) {
+        assertThat(PhoneNumbers.normalise(input, "phone")).isEqualTo(e164);
+    }
+
+    /** A typo with letters was read as a telephone keypad ("5ABC" became 5222): the agent called a stranger. */
+    @ParameterizedTest
+    @ValueSource(strings = {"06 1234 5ABC", "06-CALLME12", "+31 6 12345678 ext. 12"})
+    void lettersAreRefusedNotDialled(String input) {
+        assertThatThrownBy(() -> PhoneNumbers.normalise(input, "phone"))
+                .isInstanceOf(ValidationException.class)
+                .satisfies(e -> assertThat(((ValidationException) e).errors()).singleElement()
+                        .satisfies(f -> assertThat(f.message()).contains("letters")));
+    }
+
+    /** Looking a stored number up (to forget it) finds numbers of any kind, also those stored before these checks. */
+    @ParameterizedTest
+    @CsvSource({"0906 1234567, +319061234567", "06 12345678, +31612345678"})
+    void aLookupTakesAnyValidNumber(String input, String e164) {
+        assertThat(PhoneNumbers.lookup(input, "phone")).isEqualTo(e164);
+    }
 }
