@@ -349,24 +349,37 @@ public class CallbackService {
 
     /**
      * Requests nobody ended within the retention period: cancelled with reason {@code expired}
-     * and purged at once, since their data is already older than it may be kept; how many.
+     * and purged at once, since their data is already older than it may be kept; how many. A
+     * younger repeat of an expired request is not expired with it: it takes the request's place,
+     * as when its caller cancels ({@link #promoteRepeat}); repeats as old as the request expire too.
      */
     public Uni<Integer> expireUnanswered(Db.Tx tx, java.time.Instant cutoff, java.time.Instant now) {
         return tx.query("""
                         with expired as (
-                            update callback_request set state = $4, cancel_reason = 'expired', ended_at = $2, claimed_by = null,
+                            update callback_request c set state = $4, cancel_reason = 'expired', ended_at = $2, claimed_by = null,
                                    phone = null, name = null, note = null, purged_at = $2, updated_at = $2
-                            where state = any($3) and created_at < $1
-                            returning id, topic
+                            from (select id, state, claimed_by, claimed_at, next_attempt_at, priority_at from callback_request
+                                  where state = any($3) and created_at < $1 for update) was
+                            where c.id = was.id
+                            returning c.id, c.topic, was.state, was.claimed_by, was.claimed_at, was.next_attempt_at, was.priority_at,
+                                      -- a repeat younger than the cutoff is left live by this statement
+                                      was.state <> $5 and exists (select 1 from callback_request m where m.merged_into = c.id
+                                                                  and m.state = $5 and m.created_at >= $1) as has_younger_repeat
                         ), notes as (
                             update callback_attempt a set note = null from expired e where a.callback_id = e.id returning 1
                         )
-                        select id, topic from expired""",
+                        select * from expired""",
                         Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC), now.atOffset(java.time.ZoneOffset.UTC), LIVE,
-                                CallbackState.CANCELLED.wire()))
-                .map(rows -> {
-                    rows.forEach(r -> tx.signal(new Signal.Callbacks(r.getString("topic"))));
-                    return rows.size();
+                                CallbackState.CANCELLED.wire(), CallbackState.MERGED.wire()))
+                .chain(rows -> {
+                    Uni<Void> promoted = Uni.createFrom().voidItem();
+                    for (Row r : rows) {
+                        tx.signal(new Signal.Callbacks(r.getString("topic")));
+                        if (r.getBoolean("has_younger_repeat")) {
+                            promoted = promoted.chain(() -> promoteRepeat(tx, r.getUUID("id"), r));
+                        }
+                    }
+                    return promoted.replaceWith(rows.size());
                 });
     }
 

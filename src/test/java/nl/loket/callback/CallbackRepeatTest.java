@@ -12,6 +12,7 @@ import nl.loket.Api;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import nl.loket.platform.Db;
+import nl.loket.retention.Retention;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -37,6 +38,9 @@ class CallbackRepeatTest {
 
     @Inject
     Db db;
+
+    @Inject
+    Retention retention;
 
     @Test
     void aRepeatIsAnsweredLikeANewRequestAndOpensOnlyItself() {
@@ -175,6 +179,73 @@ class CallbackRepeatTest {
         assertThat(open.get(0).get("phone")).isEqualTo("+31612340009");
         given().auth().oauth2(agent).get("/api/v1/callbacks/" + fromChat).then().statusCode(200)
                 .body("state", equalTo("cancelled")).body("phone", equalTo(null));
+    }
+
+    /**
+     * A resident asks again the day before their old, never-handled request expires. Was a bug:
+     * retention cancelled the old request and left the new one merged into it, out of every
+     * agent's list, while the resident's widget kept saying "open". The newer request now takes
+     * the old one's place (with its place in the list and its claim), as after a cancel; a repeat
+     * that is itself past the retention period expires with the old one.
+     */
+    @Test
+    void whenTheOpenRequestExpiresAYoungerRepeatTakesItsPlace() {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Lotte", List.of(topic), 3);
+        JsonObject old = new JsonObject(post(topic, "0615151599", "Oud", null).asString());
+        JsonObject oldRepeat = new JsonObject(post(topic, "0615151599", "Ook oud", null).asString());
+        JsonObject again = new JsonObject(post(topic, "06 1515 1599", "Nieuw", "Ik heb nog niets gehoord").asString());
+        // nobody took it for four weeks; the resident asked once more back then, and again today
+        age(old.getString("id"), "28 days");
+        age(oldRepeat.getString("id"), "27 days 23 hours 30 minutes");
+        Instant priority = Instant.parse((String) openList(agent.token(), topic).get(0).get("priorityAt"));
+        given().auth().oauth2(agent.token()).post("/api/v1/callbacks/" + old.getString("id") + "/claim").then().statusCode(200);
+
+        // two hours later retention expires the old request and the old repeat
+        retention.purge(Instant.now().plus(java.time.Duration.ofHours(2))).await().indefinitely();
+
+        given().auth().oauth2(old.getString("token")).get("/api/v1/callbacks/" + old.getString("id"))
+                .then().statusCode(200).body("state", equalTo("cancelled"));
+        given().auth().oauth2(oldRepeat.getString("token")).get("/api/v1/callbacks/" + oldRepeat.getString("id"))
+                .then().statusCode(200).body("state", equalTo("cancelled"));
+        // today's request is what the agent who held the old one now holds, first in line as before
+        given().auth().oauth2(again.getString("token")).get("/api/v1/callbacks/" + again.getString("id"))
+                .then().statusCode(200).body("state", equalTo("claimed"));
+        List<Map<String, Object>> claimed = given().auth().oauth2(agent.token()).get("/api/v1/callbacks?state=claimed&topic=" + topic)
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        assertThat(claimed).hasSize(1);
+        JsonObject entry = new JsonObject(claimed.get(0));
+        assertThat(entry.getString("id")).isEqualTo(again.getString("id"));
+        assertThat(entry.getString("claimedBy")).isEqualTo(agent.username());
+        assertThat(entry.getString("phone")).isEqualTo("+31615151599");
+        assertThat(entry.getString("note")).isEqualTo("Ik heb nog niets gehoord");
+        assertThat(entry.getValue("mergedInto")).isNull();
+        assertThat(Instant.parse(entry.getString("priorityAt"))).isEqualTo(priority);
+        // and the agent can call and finish it
+        given().auth().oauth2(agent.token()).contentType(ContentType.JSON).body(Map.of("result", "reached"))
+                .post("/api/v1/callbacks/" + again.getString("id") + "/attempts").then().statusCode(200).body("state", equalTo("done"));
+    }
+
+    /** An open (unclaimed) request that expires: the younger repeat is open, in every agent's list. */
+    @Test
+    void whenAnUnclaimedRequestExpiresTheRepeatIsOpenForEveryAgent() {
+        String topic = TestTopics.create(db);
+        String agent = Api.agent("Noor", List.of(topic), 3).token();
+        JsonObject old = new JsonObject(post(topic, "0615151598", "Oud", null).asString());
+        JsonObject again = new JsonObject(post(topic, "0615151598", "Nieuw", null).asString());
+        age(old.getString("id"), "28 days");
+
+        retention.purge(Instant.now().plus(java.time.Duration.ofHours(2))).await().indefinitely();
+
+        given().auth().oauth2(again.getString("token")).get("/api/v1/callbacks/" + again.getString("id"))
+                .then().statusCode(200).body("state", equalTo("open"));
+        assertThat(openList(agent, topic)).extracting(r -> r.get("id")).containsExactly(again.getString("id"));
+    }
+
+    /** Makes a request as old as {@code interval} minus one hour, as if it had waited that long. */
+    private void age(String id, String interval) {
+        db.query("update callback_request set created_at = now() - interval '" + interval + "' + interval '1 hour', "
+                + "priority_at = now() - interval '" + interval + "' where id = $1::uuid", Tuple.of(id)).await().indefinitely();
     }
 
     private static Response post(String topic, String phone, String name, String note) {
