@@ -94,6 +94,8 @@ final class AgentSession implements AgentFollower {
     private List<String> topics = List.of();
     private Out.Queues lastBoards;
     private Out.Callbacks lastCallbacks;
+    /** Of the topics in {@link #lastCallbacks}, the callback changes heard of when it was sent ({@link QueueSnapshot#callbackChanges}). */
+    private List<Long> lastCallbackChanges;
 
     AgentSession(WebSocketConnection connection, UUID agentId, long tokenGeneration, boolean supervisor, Conversations conversations,
                  UserRepository users, QueueService queues, Fanout fanout, ObjectMapper mapper, Vertx vertx, Failures failures) {
@@ -436,9 +438,12 @@ final class AgentSession implements AgentFollower {
         }
         Out.Callbacks callbacks = new Out.Callbacks(watched.stream()
                 .map(id -> new Out.TopicCallbacks(id, snapshot.topic(id).callbacksOpen())).toList());
-        if (!callbacks.equals(lastCallbacks)) {
+        // also when no open count changed (a claimed request cancelled, given back or tried): the console reads its lists again
+        List<Long> changes = watched.stream().map(snapshot::callbackChanges).toList();
+        if (!callbacks.equals(lastCallbacks) || !changes.equals(lastCallbackChanges)) {
             frames.add(callbacks);
             lastCallbacks = callbacks;
+            lastCallbackChanges = changes;
         }
         return frames;
     }

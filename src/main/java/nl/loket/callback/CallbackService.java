@@ -224,7 +224,18 @@ public class CallbackService {
                     }
                     Row r = rows.iterator().next();
                     checkScope(r.getBoolean("in_scope"));
-                    if (CallbackState.of(r.getString("state")) != CallbackState.CLAIMED || !agentId.equals(r.getUUID("claimed_by"))) {
+                    CallbackState state = CallbackState.of(r.getString("state"));
+                    if (state == CallbackState.CANCELLED) {
+                        throw LoketException.of("already_ended", "Dit verzoek is ingetrokken. / This request was cancelled.");
+                    }
+                    if (!state.live()) {
+                        throw LoketException.of("already_ended", "Dit verzoek is al afgerond. / This request has already ended.");
+                    }
+                    if (state == CallbackState.MERGED) {
+                        throw LoketException.of("merged", "Dit verzoek hoort bij een ander verzoek voor hetzelfde nummer. "
+                                + "/ This request belongs to another one for the same number.");
+                    }
+                    if (state != CallbackState.CLAIMED || !agentId.equals(r.getUUID("claimed_by"))) {
                         throw LoketException.of("not_claimed", "Pak het verzoek eerst op. / Claim the request first.");
                     }
                     long attempts = r.getLong("attempts") + 1;

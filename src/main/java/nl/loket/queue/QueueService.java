@@ -64,6 +64,10 @@ public class QueueService {
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     /** Changes other than arrivals: those that can move a waiting resident or change an estimate. */
     private final java.util.concurrent.atomic.AtomicLong estimateGeneration = new java.util.concurrent.atomic.AtomicLong();
+    /** Per topic, the changes of its callback list signalled to this node (see {@link QueueSnapshot#callbackChanges}). */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> callbackChanges = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The times this node may have missed signals (its listener was down): every callback list may have changed. */
+    private final java.util.concurrent.atomic.AtomicLong callbackResyncs = new java.util.concurrent.atomic.AtomicLong();
 
     public QueueService(Db db) {
         this.db = db;
@@ -117,6 +121,12 @@ public class QueueService {
     }
 
     void onSignal(@Observes Signal signal) {
+        // counted before the snapshot is marked stale: a snapshot read after it carries the count
+        if (signal instanceof Signal.Callbacks c) {
+            callbackChanges.computeIfAbsent(c.topic(), t -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        } else if (signal instanceof Signal.Resync) {
+            callbackResyncs.incrementAndGet();
+        }
         if (signal instanceof Signal.Queue q && q.arrival()) {
             arrived();
         } else if (signal instanceof Signal.Queue || signal instanceof Signal.Agent || signal instanceof Signal.Callbacks
@@ -128,6 +138,9 @@ public class QueueService {
     private Uni<QueueSnapshot> read() {
         long before = generation.get();
         long estimatesBefore = estimateGeneration.get();
+        long resyncsBefore = callbackResyncs.get();
+        Map<String, Long> changesBefore = new HashMap<>();
+        callbackChanges.forEach((topic, n) -> changesBefore.put(topic, n.get()));
         return db.query(SNAPSHOT, Tuple.of(HANDLE_TIME_SAMPLE)).map(rows -> {
             Map<String, QueueSnapshot.TopicLoad> topics = new HashMap<>();
             Instant at = Instant.now();
@@ -147,7 +160,7 @@ public class QueueService {
                         r.getLong("callbacks_open").intValue(), r.getLong("away").intValue(),
                         (int) agents.stream().filter(a -> a.active() >= a.maxConcurrent()).count()));
             }
-            return new QueueSnapshot(at, Map.copyOf(topics), before, estimatesBefore);
+            return new QueueSnapshot(at, Map.copyOf(topics), before, estimatesBefore, Map.copyOf(changesBefore), resyncsBefore);
         });
     }
 }

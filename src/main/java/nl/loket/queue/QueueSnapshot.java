@@ -8,12 +8,26 @@ import java.util.function.IntFunction;
 /**
  * Every topic's queue and the agents able to serve it, read in one go. {@code generation}: the
  * number of changes signalled before it was read (see {@link QueueService#current});
- * {@code estimateGeneration}: the same without arrivals (see {@link QueueService#estimatesCurrent}).
+ * {@code estimateGeneration}: the same without arrivals (see {@link QueueService#estimatesCurrent});
+ * {@code callbackChanges}: per topic, the changes of its callback list this node had heard of
+ * before it was read, and {@code callbackResyncs} the times it may have missed some (see
+ * {@link #callbackChanges(String)}).
  */
-public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long generation, long estimateGeneration) {
+public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long generation, long estimateGeneration,
+                            Map<String, Long> callbackChanges, long callbackResyncs) {
 
     public QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long generation) {
-        this(at, topics, generation, generation);
+        this(at, topics, generation, generation, Map.of(), 0);
+    }
+
+    /**
+     * A number that grows with every change of the topic's callback list this node heard of (a
+     * request made, claimed, given back, tried, cancelled, expired), also those that change no
+     * count: a claimed request cancelled, or a repeat taking its place. A console that sees it
+     * grow reads its lists again.
+     */
+    public long callbackChanges(String topic) {
+        return callbackResyncs + callbackChanges.getOrDefault(topic, 0L);
     }
 
     /**
