@@ -109,6 +109,16 @@ public class CallbackResource {
         return callbacks.claim(id, me(), scope()).chain(() -> callbacks.find(id, ReadScope.all())).map(o -> o.orElseThrow());
     }
 
+    @POST
+    @Path("{id}/release")
+    @RolesAllowed(Roles.AGENT)
+    @Operation(summary = "Give a claimed request back: open again for every agent of its topic; by the agent who holds it, or by "
+            + "a supervisor for anyone's (403 for another agent); 409 when it is not claimed or has ended")
+    public Uni<CallbackRequest> release(@PathParam("id") UUID id) {
+        boolean supervisor = jwt.getGroups().contains(Roles.SUPERVISOR);
+        return callbacks.release(id, me(), supervisor, scope()).chain(() -> callbacks.find(id, ReadScope.all())).map(o -> o.orElseThrow());
+    }
+
     public record AttemptRequest(@NotNull @Pattern(regexp = "reached|no_answer|wrong_number",
             message = "reached, no_answer of wrong_number / reached, no_answer or wrong_number") String result,
                                  @Size(max = 1000) String note) {

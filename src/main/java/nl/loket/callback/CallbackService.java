@@ -16,6 +16,7 @@ import nl.loket.conversation.Conversations;
 import nl.loket.events.DomainEvents;
 import nl.loket.privacy.Privacy;
 import nl.loket.security.ReadScope;
+import nl.loket.user.HeldWork;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,9 +39,13 @@ import java.util.UUID;
  * reaches only their own row, so asking again neither reveals nor hands out someone else's
  * request. Agents see and work the open one; repeats end with it. A resident who cancels the
  * open one cancels only their own submission: the oldest repeat takes its place.
+ *
+ * <p>A claim ends in a call attempt, or is given back: by the agent who holds it, by a supervisor
+ * for anyone's ({@link #release}), and by itself when the holder's account can no longer work
+ * ({@link #giveBack}).
  */
 @ApplicationScoped
-public class CallbackService {
+public class CallbackService implements HeldWork {
 
     private final Db db;
     private final LoketConfig config;
@@ -211,6 +216,54 @@ public class CallbackService {
                                 + "/ A colleague has this request already, or it has ended.");
                     });
                 }));
+    }
+
+    /**
+     * Gives a claimed request back: open again for every agent of its topic, at once (any retry
+     * time had passed when it was claimed). By the agent who holds it, or by a supervisor for
+     * anyone's ({@code anyone}): another agent gets a 403. 409 when it is not claimed.
+     */
+    public Uni<Void> release(UUID id, UUID agentId, boolean anyone, ReadScope scope) {
+        return db.tx(tx -> tx.query("select state, claimed_by, topic, " + inScope(2) + " as in_scope from callback_request r "
+                        + "where id = $1 for update", Tuple.of(id, scope.agentOrNull()))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
+                    }
+                    Row r = rows.iterator().next();
+                    checkScope(r.getBoolean("in_scope"));
+                    CallbackState state = CallbackState.of(r.getString("state"));
+                    if (state == CallbackState.CANCELLED) {
+                        throw LoketException.of("already_ended", "Dit verzoek is ingetrokken. / This request was cancelled.");
+                    }
+                    if (!state.live()) {
+                        throw LoketException.of("already_ended", "Dit verzoek is al afgerond. / This request has already ended.");
+                    }
+                    if (state == CallbackState.MERGED) {
+                        throw LoketException.of("merged", "Dit verzoek hoort bij een ander verzoek voor hetzelfde nummer. "
+                                + "/ This request belongs to another one for the same number.");
+                    }
+                    if (state != CallbackState.CLAIMED) {
+                        throw LoketException.of("not_claimed", "Niemand heeft dit verzoek opgepakt. / Nobody has claimed this request.");
+                    }
+                    if (!anyone && !agentId.equals(r.getUUID("claimed_by"))) {
+                        throw new LoketException("forbidden", 403, "Alleen wie het verzoek heeft, of een teamleider, kan het "
+                                + "teruggeven. / Only whoever holds the request, or a team lead, can give it back.");
+                    }
+                    tx.signal(new Signal.Callbacks(r.getString("topic")));
+                    return tx.query("update callback_request set state = $2, claimed_by = null, claimed_at = null, updated_at = now() "
+                            + "where id = $1", Tuple.of(id, CallbackState.OPEN.wire())).replaceWithVoid();
+                }));
+    }
+
+    /** Every request the user claimed is open again: their account was disabled, or can no longer work callbacks. */
+    @Override
+    public Uni<Void> giveBack(Db.Tx tx, UUID userId) {
+        return tx.query("update callback_request set state = $2, claimed_by = null, claimed_at = null, updated_at = now() "
+                        + "where claimed_by = $1 and state = $3 returning topic",
+                        Tuple.of(userId, CallbackState.OPEN.wire(), CallbackState.CLAIMED.wire()))
+                .invoke(rows -> rows.forEach(r -> tx.signal(new Signal.Callbacks(r.getString("topic")))))
+                .replaceWithVoid();
     }
 
     /** Records a call attempt by the agent holding the request, and moves it on. */

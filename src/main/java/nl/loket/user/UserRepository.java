@@ -5,10 +5,12 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import nl.loket.platform.Signal;
 import nl.loket.platform.Db;
 import nl.loket.platform.LoketException;
 import nl.loket.platform.ValidationException;
+import nl.loket.security.Roles;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,9 +27,11 @@ import java.util.UUID;
 public class UserRepository {
 
     private final Db db;
+    private final Instance<HeldWork> heldWork;
 
-    public UserRepository(Db db) {
+    public UserRepository(Db db, Instance<HeldWork> heldWork) {
         this.db = db;
+        this.heldWork = heldWork;
     }
 
     public Uni<List<User>> all() {
@@ -126,7 +130,9 @@ public class UserRepository {
      * Replaces a user's settings (and password when given); empty when unknown. A change of roles,
      * topics, password or active bumps the account's token generation (the trigger of V20, which
      * also notifies every node); this node learns the new generation from memory right after the
-     * commit, so the very next request with an old token is refused here too.
+     * commit, so the very next request with an old token is refused here too. An account that can
+     * no longer work (disabled, or no longer an agent or supervisor) gives back what it held
+     * ({@link HeldWork}) in the same transaction.
      */
     public Uni<Optional<User>> update(User u, String passwordHash) {
         Signal.Revoke[] revoke = new Signal.Revoke[1];
@@ -142,8 +148,23 @@ public class UserRepository {
                     .map(rows -> {
                         revoke[0] = revocation(u.id(), rows);
                         return UserRepository.first(rows);
-                    });
+                    })
+                    .call(updated -> updated.isPresent() && !worksCallbacks(updated.get()) ? giveBack(tx, u.id())
+                            : Uni.createFrom().voidItem());
         }).invoke(() -> deliver(revoke[0])).onFailure(UserRepository::unknownDepartment).transform(e -> unknownDepartment());
+    }
+
+    /** Whether the account may still claim and call: active, and an agent (a supervisor is one too). */
+    private static boolean worksCallbacks(User u) {
+        return u.active() && (u.roles().contains(Roles.AGENT) || u.roles().contains(Roles.SUPERVISOR));
+    }
+
+    private Uni<Void> giveBack(Db.Tx tx, UUID userId) {
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (HeldWork work : heldWork) {
+            all = all.chain(() -> work.giveBack(tx, userId));
+        }
+        return all;
     }
 
     /** The department named does not exist (app_user.department references department). */

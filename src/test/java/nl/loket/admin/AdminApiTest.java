@@ -135,7 +135,7 @@ class AdminApiTest {
         JsonObject openapi = new JsonObject(doc);
         JsonObject paths = openapi.getJsonObject("paths");
         for (String path : List.of("/api/v1/topics", "/api/v1/conversations", "/api/v1/conversations/{id}/transcript",
-                "/api/v1/conversations/{id}/klantcontact", "/api/v1/callbacks", "/api/v1/callbacks/{id}/claim",
+                "/api/v1/conversations/{id}/klantcontact", "/api/v1/callbacks", "/api/v1/callbacks/{id}/claim", "/api/v1/callbacks/{id}/release",
                 "/api/v1/capacity/{topic}", "/api/v1/stats", "/api/v1/admin/topics", "/api/v1/admin/users", "/api/v1/admin/audit",
                 "/api/v1/auth/token", "/api/v1/queue", "/api/v1/agents", "/api/v1/canned-replies")) {
             org.assertj.core.api.Assertions.assertThat(paths.containsKey(path)).as(path).isTrue();

@@ -80,6 +80,101 @@ class CallbackClaimTest {
         }
     }
 
+    /** Was a bug: a claim could only end in an attempt; an agent who could not call kept the request from everyone. */
+    @Test
+    void theAgentWhoHoldsARequestGivesItBackToTheirColleagues() {
+        String topic = TestTopics.create(db);
+        Api.Agent holder = Api.agent("Ilse", List.of(topic), 3);
+        Api.Agent colleague = Api.agent("Joost", List.of(topic), 3);
+        String id = post(topic, "0617171703").getString("id");
+        given().auth().oauth2(holder.token()).post("/api/v1/callbacks/" + id + "/claim").then().statusCode(200);
+
+        // a colleague cannot take it from them
+        given().auth().oauth2(colleague.token()).post("/api/v1/callbacks/" + id + "/release").then().statusCode(403)
+                .contentType("application/problem+json").body("type", equalTo("/problems/forbidden"));
+        assertThat(claimedBy(holder, topic)).containsExactly(id);
+
+        given().auth().oauth2(holder.token()).post("/api/v1/callbacks/" + id + "/release").then().statusCode(200)
+                .body("state", equalTo("open")).body("claimedBy", equalTo(null)).body("claimedAt", equalTo(null));
+        assertThat(claimedBy(holder, topic)).isEmpty();
+        assertThat(openIds(colleague, topic)).containsExactly(id);
+        given().auth().oauth2(colleague.token()).post("/api/v1/callbacks/" + id + "/claim").then().statusCode(200);
+        // what is not one's own to give back, or no longer claimed, says so
+        given().auth().oauth2(holder.token()).post("/api/v1/callbacks/" + id + "/release").then().statusCode(403);
+        given().auth().oauth2(colleague.token()).post("/api/v1/callbacks/" + id + "/release").then().statusCode(200);
+        given().auth().oauth2(colleague.token()).post("/api/v1/callbacks/" + id + "/release").then().statusCode(409)
+                .body("type", equalTo("/problems/not-claimed"));
+        given().auth().oauth2(colleague.token()).delete("/api/v1/callbacks/" + id).then().statusCode(204);
+        given().auth().oauth2(colleague.token()).post("/api/v1/callbacks/" + id + "/release").then().statusCode(409)
+                .body("type", equalTo("/problems/already-ended"));
+    }
+
+    /** A team lead sees who holds which request since when, and frees one, e.g. of a colleague who went home ill. */
+    @Test
+    void aTeamLeadSeesWhoHoldsARequestSinceWhenAndFreesIt() {
+        String topic = TestTopics.create(db);
+        Api.Agent holder = Api.agent("Sara", List.of(topic), 3);
+        Api.Agent lead = Api.user("Wim", List.of("supervisor"), List.of(), 3);
+        String id = post(topic, "0617171704").getString("id");
+        java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+        given().auth().oauth2(holder.token()).post("/api/v1/callbacks/" + id + "/claim").then().statusCode(200);
+
+        List<Map<String, Object>> claimed = given().auth().oauth2(lead.token()).get("/api/v1/callbacks?state=claimed&topic=" + topic)
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        assertThat(claimed).hasSize(1);
+        JsonObject entry = new JsonObject(claimed.get(0));
+        assertThat(entry.getString("claimedBy")).isEqualTo(holder.username());
+        assertThat(entry.getString("claimedByName")).isEqualTo("Sara");
+        assertThat(java.time.Instant.parse(entry.getString("claimedAt"))).isAfter(before).isBefore(java.time.Instant.now().plusSeconds(1));
+        // a resident never sees who on the staff holds it, nor since when
+        JsonObject request = new JsonObject(given().contentType(ContentType.JSON).body(Map.of("topic", topic, "phone", "0617171705"))
+                .post("/api/v1/callbacks").then().statusCode(201).extract().asString());
+        given().auth().oauth2(holder.token()).post("/api/v1/callbacks/" + request.getString("id") + "/claim").then().statusCode(200);
+        given().auth().oauth2(request.getString("token")).get("/api/v1/callbacks/" + request.getString("id")).then().statusCode(200)
+                .body("state", equalTo("claimed")).body("claimedBy", equalTo(null)).body("claimedByName", equalTo(null))
+                .body("claimedAt", equalTo(null));
+
+        given().auth().oauth2(lead.token()).post("/api/v1/callbacks/" + id + "/release").then().statusCode(200)
+                .body("state", equalTo("open"));
+        assertThat(claimedBy(holder, topic)).containsExactly(request.getString("id"));
+        assertThat(openIds(holder, topic)).containsExactly(id);
+    }
+
+    /**
+     * Was a bug: an agent who left was disabled with requests claimed, and nobody could ever call
+     * those residents. Disabling the account, or taking away the role that works callbacks, gives
+     * them back; another change of the account does not.
+     */
+    @Test
+    void disablingAnAgentGivesTheirRequestsBack() {
+        String topic = TestTopics.create(db);
+        Api.Agent leaving = Api.agent("Ilse", List.of(topic), 3);
+        Api.Agent promoted = Api.agent("Kees", List.of(topic), 3);
+        Api.Agent colleague = Api.agent("Joost", List.of(topic), 3);
+        String first = post(topic, "0617171706").getString("id");
+        String second = post(topic, "0617171707").getString("id");
+        String third = post(topic, "0617171708").getString("id");
+        given().auth().oauth2(leaving.token()).post("/api/v1/callbacks/" + first + "/claim").then().statusCode(200);
+        given().auth().oauth2(leaving.token()).post("/api/v1/callbacks/" + second + "/claim").then().statusCode(200);
+        given().auth().oauth2(promoted.token()).post("/api/v1/callbacks/" + third + "/claim").then().statusCode(200);
+
+        // a new display name changes nothing
+        saveUser(leaving, "Ilse de Vries", List.of("agent"), true);
+        assertThat(openIds(colleague, topic)).isEmpty();
+
+        try (WsClient ws = WsClient.connect(base, "/ws/agent", colleague.token())) {
+            ws.next("hello");
+            ws.next("callbacks");
+            saveUser(leaving, "Ilse de Vries", List.of("agent"), false);
+            ws.next(callbacksOf(topic));
+            assertThat(openIds(colleague, topic)).containsExactlyInAnyOrder(first, second);
+        }
+        // an account that no longer works callbacks (here: only administration) gives them back too
+        saveUser(promoted, "Kees", List.of("admin"), true);
+        assertThat(openIds(colleague, topic)).containsExactlyInAnyOrder(first, second, third);
+        given().auth().oauth2(colleague.token()).post("/api/v1/callbacks/" + first + "/claim").then().statusCode(200);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     static JsonObject post(String topic, String phone) {
@@ -98,6 +193,20 @@ class CallbackClaimTest {
     private static java.util.function.Predicate<JsonObject> callbacksOf(String topic) {
         return f -> "callbacks".equals(f.getString("type"))
                 && f.getJsonArray("topics").stream().anyMatch(t -> topic.equals(((JsonObject) t).getString("id")));
+    }
+
+    private static void saveUser(Api.Agent user, String displayName, List<String> roles, boolean active) {
+        given().auth().oauth2(Api.adminToken()).contentType(ContentType.JSON)
+                .body(Map.of("username", user.username(), "displayName", displayName, "roles", roles, "topics",
+                        given().auth().oauth2(Api.adminToken()).get("/api/v1/admin/users/" + user.id()).then().statusCode(200)
+                                .extract().jsonPath().getList("topics"), "maxConcurrent", 3, "active", active))
+                .put("/api/v1/admin/users/" + user.id()).then().statusCode(200);
+    }
+
+    static List<String> openIds(Api.Agent agent, String topic) {
+        List<Map<String, Object>> items = given().auth().oauth2(agent.token()).get("/api/v1/callbacks?state=open&topic=" + topic)
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        return items.stream().map(r -> (String) r.get("id")).toList();
     }
 
     /** The ids in the agent's "Mijn terugbelverzoeken": the claimed list, those claimed by them. */
