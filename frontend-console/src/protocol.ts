@@ -156,7 +156,10 @@ export interface CallbackRequest {
   priorityAt: string;
   createdAt: string;
   nextAttemptAt: string | null;
+  /** While claimed: the holder's username and display name, and since when they hold it. */
   claimedBy: string | null;
+  claimedByName?: string | null;
+  claimedAt?: string | null;
   attempts: { at: string; result: AttemptResult; note: string | null; by: string | null }[];
 }
 

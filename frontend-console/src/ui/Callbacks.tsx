@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
+import { claimGone, claimedLists } from '../callbacks';
 import type { Key } from '../i18n';
 import type { AttemptResult, CallbackRequest } from '../protocol';
 import { InFlight, formatDateTime } from '../util';
@@ -12,6 +13,7 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
   const [filter, setFilter] = useState<string>('mine');
   const [open, setOpen] = useState<CallbackRequest[] | null>(null);
   const [mine, setMine] = useState<CallbackRequest[] | null>(null);
+  const [others, setOthers] = useState<CallbackRequest[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const me = claims.upn ?? claims.preferred_username ?? '';
@@ -26,14 +28,16 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
       ]);
       if (n !== loading.current) return;
       setOpen(o.items);
-      setMine(c.items.filter((x) => x.claimedBy === me));
+      const lists = claimedLists(c.items, me, claims.groups);
+      setMine(lists.mine);
+      setOthers(lists.others);
       setError(null);
     } catch (e) {
       if (n === loading.current) setError((e as Error).message);
     }
   };
 
-  // a `callbacks` event means the open list changed somewhere: read it again
+  // a `callbacks` event means a callback list changed somewhere (also a claimed request cancelled): read them again
   useEffect(() => {
     const id = setTimeout(load, 150);
     return () => clearTimeout(id);
@@ -66,6 +70,20 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
     await load();
   };
 
+  // a team lead frees a request a colleague holds (gone home, ill): it is open again for everyone
+  const release = async (r: CallbackRequest) => {
+    if (inFlight.current.has(r.id)) return;
+    setMessage(null);
+    const agent = r.claimedByName || r.claimedBy || '';
+    try {
+      await inFlight.current.run(r.id, () => api.post(`/api/v1/callbacks/${r.id}/release`));
+      setMessage(t('released', { agent }));
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+    await load();
+  };
+
   const topicsInList = [...new Set((open ?? []).map((r) => r.topic))];
   return (
     <div class="callbacks-view">
@@ -88,6 +106,49 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
           </ul>
         )}
       </section>
+      {others && (
+        <section aria-labelledby="others-title" class="card">
+          <h3 id="others-title">{t('othersCallbacks')}</h3>
+          {others.length === 0 && <p class="hint">{t('noOthersCallbacks')}</p>}
+          {others.length > 0 && (
+            <table class="table">
+              <caption class="sr-only">{t('othersCallbacks')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('name')}</th>
+                  <th scope="col">{t('topic')}</th>
+                  <th scope="col">{t('phone')}</th>
+                  <th scope="col">{t('claimedByColumn')}</th>
+                  <th scope="col">{t('claimedSince')}</th>
+                  <th scope="col">
+                    <span class="sr-only">{t('release')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {others.map((r) => {
+                  const name = r.name || t('anonymous');
+                  const agent = r.claimedByName || r.claimedBy || '–';
+                  return (
+                    <tr data-callback={r.id}>
+                      <th scope="row">{name}</th>
+                      <td>{topicName(r.topic)}</td>
+                      <td>{r.phone}</td>
+                      <td>{agent}</td>
+                      <td>{formatDateTime(r.claimedAt)}</td>
+                      <td>
+                        <button type="button" class="small secondary" aria-label={t('releaseLabel', { name, agent })} onClick={() => release(r)}>
+                          {t('release')}
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
       <section aria-labelledby="open-title" class="card">
         <div class="section-head">
           <h3 id="open-title">{t('openCallbacks')}</h3>
@@ -165,6 +226,25 @@ function ClaimedCallback(props: { request: CallbackRequest; onDone(message: stri
   const [error, setError] = useState<string | null>(null);
   const name = r.name || t('anonymous');
   const base = 'cb-' + r.id;
+  // refused because the request was cancelled, ended or taken away: say why and read the list again, so it leaves the screen
+  const refused = (err: unknown) => {
+    if (claimGone(err)) {
+      props.onDone((err as Error).message);
+    } else {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  };
+  const giveBack = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post(`/api/v1/callbacks/${r.id}/release`);
+      props.onDone(t('givenBack'));
+    } catch (err) {
+      refused(err);
+    }
+  };
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!result) {
@@ -177,8 +257,7 @@ function ClaimedCallback(props: { request: CallbackRequest; onDone(message: stri
       await api.post(`/api/v1/callbacks/${r.id}/attempts`, { result, note: note.trim() || undefined });
       props.onDone(t('attemptSaved', { result: t(('result_' + result) as Key) }));
     } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
+      refused(err);
     }
   };
   return (
@@ -227,9 +306,14 @@ function ClaimedCallback(props: { request: CallbackRequest; onDone(message: stri
             {error}
           </p>
         )}
-        <button type="submit" class="primary" disabled={busy}>
-          {t('attempt')}
-        </button>
+        <div class="form-actions">
+          <button type="submit" class="primary" disabled={busy}>
+            {t('attempt')}
+          </button>
+          <button type="button" class="secondary" disabled={busy} aria-label={t('giveBackLabel', { name })} onClick={giveBack}>
+            {t('giveBack')}
+          </button>
+        </div>
       </form>
     </li>
   );
