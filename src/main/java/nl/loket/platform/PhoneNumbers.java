@@ -16,8 +16,10 @@ import java.util.Set;
  * the resident on (README, "Callback requests"): landlines, mobiles, VoIP (085, 091) and free
  * numbers (0800). Refused are premium-rate and shared-cost numbers (0900, 0906, 0909; abroad
  * alike) and personal numbers (UK 070), which the municipality would pay per minute for;
- * service numbers (UAN: 084, 087, 088 and the 14 0xx numbers of municipalities themselves),
- * which reach a switchboard rather than the resident; pagers and voicemail, which cannot talk.
+ * service numbers (UAN: 084, 087, which cost more to call, and the 14 0xx numbers of
+ * municipalities themselves), which reach a service rather than the resident, except the Dutch
+ * 088 numbers: companies give them to their staff as direct lines at the ordinary rate, so a
+ * resident may well give their work number; pagers and voicemail, which cannot talk.
  * Short numbers (112, 1400) are no valid numbers at all. Letters are refused before parsing:
  * libphonenumber reads them as a telephone keypad, so a typo "5ABC" became 5222.
  */
@@ -42,9 +44,9 @@ public final class PhoneNumbers {
                     + "mobiel nummer. / We do not call premium-rate numbers, such as 0900, 0906 or 0909. Give an ordinary landline "
                     + "or mobile number.");
         }
-        if (SERVICE.contains(type)) {
-            throw ValidationException.of(field, "Wij bellen geen servicenummers, zoals 084, 087, 088 of 14 0xx. Geef een vast of "
-                    + "mobiel nummer waarop wij u zelf bereiken. / We do not call service numbers, such as 084, 087, 088 or 14 0xx. "
+        if (SERVICE.contains(type) && !dutchCompanyLine(number)) {
+            throw ValidationException.of(field, "Wij bellen geen servicenummers, zoals 084, 087 of 14 0xx. Geef een vast of "
+                    + "mobiel nummer waarop wij u zelf bereiken. / We do not call service numbers, such as 084, 087 or 14 0xx. "
                     + "Give a landline or mobile number that reaches you directly.");
         }
         if (SPEECHLESS.contains(type)) {
@@ -52,6 +54,11 @@ public final class PhoneNumbers {
                     + "nummer. / We cannot speak to you on a pager or voicemail number. Give a landline or mobile number.");
         }
         return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+    }
+
+    /** A Dutch 088 number: a company's line, often an employee's own, called at the ordinary rate. */
+    private static boolean dutchCompanyLine(Phonenumber.PhoneNumber number) {
+        return number.getCountryCode() == 31 && Long.toString(number.getNationalNumber()).startsWith("88");
     }
 
     /**

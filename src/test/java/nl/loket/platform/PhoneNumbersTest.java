@@ -38,9 +38,9 @@ class PhoneNumbersTest {
 
     /**
      * Numbers a callback must not be made to: every minute to a 0900/0906/0909 number costs the
-     * municipality money (the public callback form needs no login), 084/087/088 and 14 0xx are
+     * municipality money (the public callback form needs no login), 084/087 and 14 0xx are
      * service numbers (14 020 is a municipality itself), a pager or voicemail cannot talk.
-     * Ordinary home VoIP (085, 091) and free 0800 numbers are fine.
+     * Ordinary home VoIP (085, 091), free 0800 numbers and companies' 088 lines are fine.
      */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -50,7 +50,6 @@ class PhoneNumbersTest {
             "+44 871 234 5678 | betaalnummers",
             "+44 70 1234 5678 | betaalnummers",
             "087 1234567 | servicenummers",
-            "088 1234567 | servicenummers",
             "14020 | servicenummers",
             "066 1234567 | niet spreken",
     })
@@ -64,8 +63,9 @@ class PhoneNumbersTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"085 1234567, +31851234567", "091 1234567, +31911234567", "0800 1234567, +318001234567"})
-    void voipAndFreeNumbersAreCalled(String input, String e164) {
+    @CsvSource({"085 1234567, +31851234567", "091 1234567, +31911234567", "0800 1234567, +318001234567",
+            "088 1234567, +31881234567"})
+    void voipFreeAndCompanyNumbersAreCalled(String input, String e164) {
         assertThat(PhoneNumbers.normalise(input, "phone")).isEqualTo(e164);
     }
 
