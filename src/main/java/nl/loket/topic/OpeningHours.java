@@ -27,6 +27,11 @@ public record OpeningHours(Map<DayOfWeek, List<Period>> week, Set<LocalDate> clo
         return "24:00".equals(written) || "24:00:00".equals(written) ? LocalTime.MAX : LocalTime.parse(written);
     }
 
+    /** A time as an administrator writes it, the inverse of {@link #time}: the end of the day is "24:00". */
+    public static String written(LocalTime time) {
+        return LocalTime.MAX.equals(time) ? "24:00" : time.toString();
+    }
+
     public boolean isOpen(Instant at) {
         ZonedDateTime local = at.atZone(ZONE);
         if (closedDates.contains(local.toLocalDate())) {

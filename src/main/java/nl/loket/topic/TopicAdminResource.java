@@ -78,7 +78,7 @@ public class TopicAdminResource {
             boolean open = catalog.isOpen(t, now);
             Map<String, List<List<String>>> hours = new java.util.TreeMap<>();
             t.hours().week().forEach((day, periods) -> hours.put(day.name().substring(0, 3).toLowerCase(),
-                    periods.stream().map(p -> List.of(p.from().toString(), p.to().toString())).toList()));
+                    periods.stream().map(p -> List.of(OpeningHours.written(p.from()), OpeningHours.written(p.to()))).toList()));
             return new TopicAdminView(t.id(), t.nameNl(), t.nameEn(), t.sortOrder(), hours,
                     t.hours().closedDates().stream().sorted().toList(), t.callbackThresholdSeconds(), t.digitalAlternatives(), t.notice(),
                     t.noticeEn(), open, open ? null : catalog.nextOpenAt(t, now).orElse(null));

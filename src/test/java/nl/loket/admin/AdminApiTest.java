@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
@@ -65,6 +66,26 @@ class AdminApiTest {
         given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("id", "nope", "nameNl", "x", "nameEn", "x", "openingHours", Map.of()))
                 .put("/api/v1/admin/topics/nope").then().statusCode(404);
         given().auth().oauth2(Api.agent("Ed", List.of("afval"), 3).token()).get("/api/v1/admin/topics").then().statusCode(403);
+    }
+
+    @Test
+    void anEveningToMidnightReadsBackAs2400AndSavesAgainUnchanged() {
+        String admin = Api.adminToken();
+        String id = "avond-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> topic = Map.of("id", id, "nameNl", "Avond", "nameEn", "Evening",
+                "openingHours", Map.of("fri", List.of(List.of("18:00", "24:00")), "sat", List.of(List.of("00:00", "02:00"))));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).post("/api/v1/admin/topics")
+                .then().statusCode(201).body("openingHours.fri[0][1]", equalTo("24:00")).body("openingHours.sat[0]", equalTo(List.of("00:00", "02:00")));
+        // what the console's form is filled with: the list, as it reads it before an edit
+        Map<String, List<List<String>>> hours = given().auth().oauth2(admin).get("/api/v1/admin/topics").then().statusCode(200)
+                .extract().jsonPath().getMap("find { it.id == '" + id + "' }.openingHours");
+        assertThat(hours.get("fri")).containsExactly(List.of("18:00", "24:00"));
+        // sent back as read, with a closed date added, it is accepted and still ends at midnight
+        Map<String, Object> again = new java.util.HashMap<>(topic);
+        again.put("openingHours", hours);
+        again.put("closedDates", List.of("2026-12-25"));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(again).put("/api/v1/admin/topics/" + id)
+                .then().statusCode(200).body("openingHours.fri[0][1]", equalTo("24:00")).body("closedDates[0]", equalTo("2026-12-25"));
     }
 
     @Test
