@@ -70,9 +70,13 @@ export function periodEnd(to: string): string {
   return to === '00:00' ? '24:00' : to;
 }
 
-/** A period's end as a time field shows it: "24:00" (midnight) as 00:00. */
+/**
+ * A period's end as a time field shows it: "24:00" (midnight) as 00:00. An end written as the
+ * day's last instant ("23:59:59.999…", as servers before 24:00 was written back answered) is
+ * midnight too: shown as is, the field would be empty and the form could not be saved.
+ */
 export function shownEnd(to: string): string {
-  return to === '24:00' || to === '24:00:00' ? '00:00' : to;
+  return to === '24:00' || to === '24:00:00' || /^23:59:59\.9+$/.test(to) ? '00:00' : to;
 }
 const TOPIC_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
 const USERNAME = /^[a-zA-Z0-9._@-]+$/;

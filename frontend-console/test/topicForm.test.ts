@@ -51,6 +51,17 @@ describe('topic form', () => {
     expect(formToTopic(form).openingHours.sun).toEqual([['00:00', '02:00']]);
   });
 
+  it('shows an end the server wrote as the last instant of the day ("23:59:59.999999999") as 00:00, and saves it as "24:00"', () => {
+    // what GET /api/v1/admin/topics answered for ["18:00","24:00"] before it wrote "24:00"
+    const evening: AdminTopic = { ...paspoort, openingHours: { fri: [['18:00', '23:59:59.999999999']] } };
+    const form = topicToForm(evening);
+    expect(form.hours.fri).toEqual([{ from: '18:00', to: '00:00' }]);
+    // another change (a closed day) can be saved: no "Vul een tijd in als 08:30."
+    const edited = editTopic(form, { type: 'add-closed', date: '2026-12-31' });
+    expect(checkTopic(edited, false, t)).toEqual([]);
+    expect(formToTopic(edited).openingHours.fri).toEqual([['18:00', '24:00']]);
+  });
+
   it('closes a day, adds and removes periods and alternatives, copies Monday to the week', () => {
     let f = topicToForm(paspoort);
     f = editTopic(f, { type: 'add-closed', date: '2026-05-05' });
