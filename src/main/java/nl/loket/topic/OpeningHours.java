@@ -99,7 +99,12 @@ public record OpeningHours(Map<DayOfWeek, List<Period>> week, Set<LocalDate> clo
         return end;
     }
 
-    /** The latest end of the periods that hold {@code at}, if any does (and the day is not closed). */
+    /**
+     * The latest end of the periods that hold {@code at}, if any does (and the day is not closed).
+     * An end in the hour that happens twice when summer time ends is taken in {@code at}'s offset
+     * where it can be: at the second 02:15 (CET) a period to 02:30 ends at the second 02:30, not
+     * at the first, which has passed.
+     */
     private Optional<Instant> endOfPeriodsAt(Instant at) {
         if (!isOpen(at)) {
             return Optional.empty();
@@ -108,7 +113,7 @@ public record OpeningHours(Map<DayOfWeek, List<Period>> week, Set<LocalDate> clo
         LocalTime time = local.toLocalTime();
         return week.getOrDefault(local.getDayOfWeek(), List.of()).stream()
                 .filter(p -> !time.isBefore(p.from()) && time.isBefore(p.to()))
-                .map(p -> local.toLocalDate().atTime(p.to()).atZone(ZONE).toInstant())
+                .map(p -> ZonedDateTime.ofLocal(local.toLocalDate().atTime(p.to()), ZONE, local.getOffset()).toInstant())
                 .max(Instant::compareTo);
     }
 }

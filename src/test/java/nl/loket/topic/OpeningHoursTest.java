@@ -98,6 +98,21 @@ class OpeningHoursTest {
     }
 
     @Test
+    void anEndInTheHourThatHappensTwiceIsTheOneOfTheRunWeAreIn() {
+        // Sunday 25 October 2026: summer time ends at 03:00 CEST (01:00Z), 02:00-03:00 happens twice
+        Map<DayOfWeek, List<OpeningHours.Period>> week = new EnumMap<>(DayOfWeek.class);
+        week.put(DayOfWeek.SUNDAY, List.of(new OpeningHours.Period(LocalTime.MIDNIGHT, LocalTime.of(2, 30))));
+        OpeningHours hours = new OpeningHours(week, Set.of());
+        // the first 02:15 (CEST, 00:15Z): closes at the first 02:30 (00:30Z)
+        assertThat(hours.closingTime(Instant.parse("2026-10-25T00:15:00Z"))).contains(Instant.parse("2026-10-25T00:30:00Z"));
+        // the second 02:15 (CET, 01:15Z) is open again; it closes at the second 02:30 (01:30Z), not at one already past
+        assertThat(hours.isOpen(Instant.parse("2026-10-25T01:15:00Z"))).isTrue();
+        assertThat(hours.closingTime(Instant.parse("2026-10-25T01:15:00Z"))).contains(Instant.parse("2026-10-25T01:30:00Z"));
+        // between the two runs (02:45 CEST) it is closed
+        assertThat(hours.closingTime(Instant.parse("2026-10-25T00:45:00Z"))).isEmpty();
+    }
+
+    @Test
     void neverOpenHasNoNextOpening() {
         assertThat(new OpeningHours(Map.of(), Set.of()).nextOpening(Instant.parse("2026-11-30T10:00:00Z"))).isEmpty();
     }
