@@ -35,17 +35,19 @@ public class QueueResource {
         this.jwt = jwt;
     }
 
-    public record Waiting(String id, String topic, String residentName, Instant queuedAt, String firstMessage) {
+    /** {@code queuedAt} keeps the place (kept on a transfer); {@code waitingSince}: when it last came into a queue. */
+    public record Waiting(String id, String topic, String residentName, Instant queuedAt, Instant waitingSince, String firstMessage) {
     }
 
     @GET
-    @Operation(summary = "Waiting conversations of my topics (or of one of them), longest waiting first")
+    @Operation(summary = "Waiting conversations of my topics (or of one of them) in queue order; waitingSince is when each "
+            + "last came into a queue (after a transfer: the transfer), queuedAt keeps its place")
     public Uni<List<Waiting>> waiting(@QueryParam("topic") String topic) {
         return users.find(UUID.fromString(jwt.getSubject())).chain(user -> {
             List<String> mine = user.map(u -> u.topics()).orElse(List.of());
             List<String> topics = topic == null ? mine : mine.contains(topic) ? List.of(topic) : List.of();
             return conversations.waiting(topics, 200).map(list -> list.stream()
-                    .map(w -> new Waiting(w.id().toString(), w.topic(), w.residentName(), w.queuedAt(), w.firstMessage())).toList());
+                    .map(w -> new Waiting(w.id().toString(), w.topic(), w.residentName(), w.queuedAt(), w.waitingSince(), w.firstMessage())).toList());
         });
     }
 }

@@ -122,10 +122,10 @@ class ConversationRepository {
                         : Optional.of(EndReason.of(rows.iterator().next().getString("end_reason"))));
     }
 
-    /** The waiting conversations of some topics, longest waiting first, with the resident's first message. */
+    /** The waiting conversations of some topics, in queue order, with the resident's first message. */
     Uni<List<Conversations.Waiting>> waiting(List<String> topics, int limit) {
         return db.query("""
-                        select c.id, c.topic, c.resident_name, c.queued_at,
+                        select c.id, c.topic, c.resident_name, c.queued_at, coalesce(c.requeued_at, c.queued_at) as waiting_since,
                                (select m.text from message m where m.conversation_id = c.id and m.sender = 'resident'
                                 order by m.seq limit 1) as first_message
                         from conversation c where c.state = $2 and c.topic = any($1)
@@ -135,7 +135,8 @@ class ConversationRepository {
                     List<Conversations.Waiting> list = new ArrayList<>();
                     for (Row r : rows) {
                         list.add(new Conversations.Waiting(r.getUUID("id"), r.getString("topic"), r.getString("resident_name"),
-                                r.getOffsetDateTime("queued_at").toInstant(), r.getString("first_message")));
+                                r.getOffsetDateTime("queued_at").toInstant(), r.getOffsetDateTime("waiting_since").toInstant(),
+                                r.getString("first_message")));
                     }
                     return list;
                 });
@@ -319,10 +320,10 @@ class ConversationRepository {
                 Tuple.of(conversationId, agentId, reason.stored())).replaceWithVoid();
     }
 
-    /** Back to a queue, keeping queued_at (the resident keeps their place). */
+    /** Back to a queue, keeping queued_at (the resident keeps their place); the current wait starts now (requeued_at, V40). */
     static Uni<Void> requeue(Db.Tx tx, UUID conversationId, String topic) {
         return tx.query("update conversation set state = $3, topic = $2, assigned_agent = null, assigned_at = null, "
-                        + "updated_at = now() where id = $1",
+                        + "requeued_at = now(), updated_at = now() where id = $1",
                 Tuple.of(conversationId, topic, ConversationState.QUEUED.wire())).replaceWithVoid();
     }
 
@@ -424,8 +425,8 @@ class ConversationRepository {
     }
 
     static Uni<List<Swept>> requeueFromGoneAgents(Db.Tx tx, Duration grace) {
-        return tx.query("update conversation c set state = $2, assigned_agent = null, assigned_at = null, updated_at = now() "
-                                + "from app_user u where u.id = c.assigned_agent and c.state = any($3) "
+        return tx.query("update conversation c set state = $2, assigned_agent = null, assigned_at = null, requeued_at = now(), "
+                                + "updated_at = now() from app_user u where u.id = c.assigned_agent and c.state = any($3) "
                                 + "and u.gone_at < now() - make_interval(secs => $1) "
                                 + "returning c.id, c.topic, c.locale, u.id as agent_id, c.last_seq",
                         Tuple.of(seconds(grace), Move.REQUEUE.to().wire(), Move.REQUEUE.fromWire()))

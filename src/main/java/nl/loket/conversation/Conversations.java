@@ -84,8 +84,11 @@ public class Conversations {
         return repository.lastEndReason(conversationId, agentId).map(r -> r.orElse(EndReason.CLOSED));
     }
 
-    /** A waiting conversation as an agent picks from the list. */
-    public record Waiting(UUID id, String topic, String residentName, Instant queuedAt, String firstMessage) {
+    /**
+     * A waiting conversation as an agent picks from the list: its place is by {@code queuedAt},
+     * its current wait runs from {@code waitingSince} (when it last came into a queue).
+     */
+    public record Waiting(UUID id, String topic, String residentName, Instant queuedAt, Instant waitingSince, String firstMessage) {
     }
 
     public Uni<List<Waiting>> waiting(List<String> topics, int limit) {

@@ -35,7 +35,11 @@ public class QueueService {
             )
             select t.id,
                    coalesce((select q.waiting::bigint from queue_length q where q.topic = t.id), 0) as waiting,
-                   (select min(queued_at) from conversation c where c.topic = t.id and c.state = 'queued') as oldest,
+                   -- the longest current wait: from queued_at, or from requeued_at for one that came back (V40)
+                   least((select min(c.queued_at) from conversation c
+                          where c.topic = t.id and c.state = 'queued' and c.requeued_at is null),
+                         (select min(c.requeued_at) from conversation c
+                          where c.topic = t.id and c.state = 'queued' and c.requeued_at is not null)) as waiting_since,
                    (select avg(extract(epoch from r.closed_at - r.assigned_at)) from (
                         select closed_at, assigned_at from conversation h
                         where h.topic = t.id and h.state = 'closed' and h.assigned_at is not null
@@ -153,9 +157,9 @@ public class QueueService {
                     agents.add(new WaitEstimate.Agent(slots[i], actives[i]));
                 }
                 Double aht = r.getDouble("aht");
-                OffsetDateTime oldest = r.getOffsetDateTime("oldest");
+                OffsetDateTime since = r.getOffsetDateTime("waiting_since");
                 topics.put(r.getString("id"), new QueueSnapshot.TopicLoad(r.getString("id"), r.getLong("waiting").intValue(),
-                        oldest == null ? null : oldest.toInstant(), List.copyOf(agents),
+                        since == null ? null : since.toInstant(), List.copyOf(agents),
                         aht == null ? DEFAULT_HANDLE_SECONDS : aht, r.getBoolean("capacity_short"),
                         r.getLong("callbacks_open").intValue(), r.getLong("away").intValue(),
                         (int) agents.stream().filter(a -> a.active() >= a.maxConcurrent()).count()));

@@ -31,16 +31,19 @@ public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long gene
     }
 
     /**
-     * {@code agents}: the available agents serving the topic (online, not away; full ones too);
-     * {@code agentsAway}: those online and away; {@code agentsAtCapacity}: available ones with no free slot.
+     * {@code longestWaitingSince}: when the resident who has waited longest now came into the
+     * queue; after a transfer or a requeue that is when they came back, not their kept
+     * {@code queuedAt} (V40). {@code agents}: the available agents serving the topic (online, not
+     * away; full ones too); {@code agentsAway}: those online and away; {@code agentsAtCapacity}:
+     * available ones with no free slot.
      */
-    public record TopicLoad(String topic, int waiting, Instant oldestQueuedAt, List<WaitEstimate.Agent> agents,
+    public record TopicLoad(String topic, int waiting, Instant longestWaitingSince, List<WaitEstimate.Agent> agents,
                             double averageHandleSeconds, boolean capacityShort, int callbacksOpen, int agentsAway,
                             int agentsAtCapacity) {
 
-        public TopicLoad(String topic, int waiting, Instant oldestQueuedAt, List<WaitEstimate.Agent> agents,
+        public TopicLoad(String topic, int waiting, Instant longestWaitingSince, List<WaitEstimate.Agent> agents,
                          double averageHandleSeconds, boolean capacityShort, int callbacksOpen) {
-            this(topic, waiting, oldestQueuedAt, agents, averageHandleSeconds, capacityShort, callbacksOpen, 0,
+            this(topic, waiting, longestWaitingSince, agents, averageHandleSeconds, capacityShort, callbacksOpen, 0,
                     (int) agents.stream().filter(a -> a.active() >= a.maxConcurrent()).count());
         }
 
@@ -54,7 +57,7 @@ public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long gene
         }
 
         public long longestWaitSeconds(Instant now) {
-            return oldestQueuedAt == null ? 0 : Math.max(0, now.getEpochSecond() - oldestQueuedAt.getEpochSecond());
+            return longestWaitingSince == null ? 0 : Math.max(0, now.getEpochSecond() - longestWaitingSince.getEpochSecond());
         }
     }
 
