@@ -165,7 +165,7 @@ export function createServer(state = createState()) {
       return json(res, 200, { ...d, notices: [] });
     }
     if (p === '/api/v1/canned-replies') return json(res, 200, state.canned);
-    if (p === '/api/v1/queue') return json(res, 200, [{ id: 'w1', topic: 'rijbewijs', residentName: 'Kees', queuedAt: new Date(now - 90_000).toISOString(), firstMessage: 'Mijn rijbewijs is verlopen' }]);
+    if (p === '/api/v1/queue') return json(res, 200, [{ id: 'w1', topic: 'rijbewijs', residentName: 'Kees', queuedAt: new Date(now - 90_000).toISOString(), waitingSince: new Date(now - 90_000).toISOString(), firstMessage: 'Mijn rijbewijs is verlopen' }]);
     if (p === '/api/v1/callbacks') return json(res, 200, { items: [] });
     if (p === '/api/v1/agents') {
       if (!has('agent', 'supervisor')) return forbid();

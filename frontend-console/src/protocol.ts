@@ -130,7 +130,10 @@ export interface WaitingConversation {
   id: string;
   topic: string;
   residentName: string | null;
+  /** Keeps the resident's place: kept on a transfer back to a queue. */
   queuedAt: string;
+  /** When the resident last came into a queue (after a transfer: the transfer); absent on older servers. */
+  waitingSince?: string;
   firstMessage: string | null;
 }
 

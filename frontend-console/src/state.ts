@@ -1,7 +1,7 @@
 // The console's state and every way it changes: server frames and the agent's own actions.
 // Pure (no DOM, no socket): the app keeps one State and feeds it through reduce().
 
-import type { AgentView, ConversationView, EndReason, Message, ServerFrame, TopicBoard } from './protocol';
+import type { AgentView, ConversationView, EndReason, Message, ServerFrame, TopicBoard, WaitingConversation } from './protocol';
 import type { View } from './roles';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline';
@@ -432,6 +432,11 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       return quiet ? next : addNotice(next, 'error', f.message, f.code, f.ref);
     }
   }
+}
+
+/** Since when a resident on the waiting list waits this time: since they last came into a queue, not their kept place. */
+export function waitingSince(w: WaitingConversation): string {
+  return w.waitingSince ?? w.queuedAt;
 }
 
 /** Longest wait as it stands now: the server pushes boards on change only, so the console counts on. */

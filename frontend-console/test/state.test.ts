@@ -16,6 +16,7 @@ import {
   totalUnread,
   unreadCount,
   unsent,
+  waitingSince,
 } from '../src/state';
 
 const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id', 'rijbewijs'], maxConcurrent: 3, status: 'available' };
@@ -379,6 +380,13 @@ describe('queues and callbacks', () => {
     expect(s.callbacksOpen['paspoort-id']).toBe(4);
     expect(longestWaitNow(s.boards[0], s.boardsAt, 25_500)).toBe(45);
     expect(longestWaitNow({ ...board, waiting: 0 }, s.boardsAt, 25_500)).toBe(0);
+  });
+
+  it("dates a transferred resident's wait on the waiting list from the transfer, not from their kept place", () => {
+    const transferred = { id: 'c1', topic: 'rijbewijs', residentName: 'Jan', queuedAt: '2026-11-30T08:00:00Z', waitingSince: '2026-11-30T09:01:00Z', firstMessage: null };
+    expect(waitingSince(transferred)).toBe('2026-11-30T09:01:00Z');
+    // a server before waitingSince: queuedAt as before
+    expect(waitingSince({ ...transferred, waitingSince: undefined })).toBe('2026-11-30T08:00:00Z');
   });
 
   it('bumps the callback version on every callbacks event so the list reads again', () => {

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { WaitingConversation } from '../protocol';
 import { CLAIM_NEXT_ID } from '../focus';
 import { Refresher } from '../refresher';
-import { type State, activeConversations, claimInFlight, longestWaitNow, servesTopic } from '../state';
+import { type State, activeConversations, claimInFlight, longestWaitNow, servesTopic, waitingSince } from '../state';
 import { estimateMinutes, formatClock, formatTime } from '../util';
 import type { Actions } from './actions';
 import { useConsole, useId, useNow } from './context';
@@ -171,7 +171,7 @@ function WaitingList(props: { version: number; actions: Actions; blocked: boolea
               <li data-conversation={w.id}>
                 <div class="waiting-main">
                   <strong>{name}</strong> <span class="muted">· {topicName(w.topic)}</span>
-                  <div class="muted small-text">{t('waitingSince', { time: formatTime(w.queuedAt) })}</div>
+                  <div class="muted small-text">{t('waitingSince', { time: formatTime(waitingSince(w)) })}</div>
                   {w.firstMessage && <p class="first-message">{w.firstMessage}</p>}
                 </div>
                 <button
