@@ -40,8 +40,15 @@ public class StatsResource {
                        extract(epoch from c.closed_at - c.first_assigned_at) as handle
                 from conversation c, bounds b
                 where c.created_at >= b.lo and c.created_at < b.hi
+            ), requests as (
+                -- a repeat (merged into the open request for the same number and topic) is the same request
+                select r.topic, count(*) as made
+                from callback_request r, bounds b
+                where r.created_at >= b.lo and r.created_at < b.hi and r.merged_into is null
+                group by r.topic
             )
             select t.id as topic,
+                   coalesce((select q.made from requests q where q.topic = t.id), 0) as callback_requests,
                    count(c.topic) as offered,
                    count(c.first_assigned_at) as answered,
                    count(*) filter (where c.state = 'abandoned') as abandoned,
@@ -92,8 +99,14 @@ public class StatsResource {
         this.serviceLevelSeconds = serviceLevelSeconds;
     }
 
-    public record TopicStats(String topic, long offered, long answered, long abandoned, long callbacks, Double serviceLevel,
-                             Double medianWaitSeconds, Double p90WaitSeconds, Double averageHandleSeconds, Double averageRating) {
+    /**
+     * {@code callbacks}: conversations that ended in a callback request; {@code callbackRequests}:
+     * callback requests made that day, those from the topic list (no conversation) included, a
+     * repeat for a number with an open request on the topic not counted again.
+     */
+    public record TopicStats(String topic, long offered, long answered, long abandoned, long callbacks, long callbackRequests,
+                             Double serviceLevel, Double medianWaitSeconds, Double p90WaitSeconds, Double averageHandleSeconds,
+                             Double averageRating) {
     }
 
     public record Stats(LocalDate from, LocalDate to, int serviceLevelSeconds, List<TopicStats> topics) {
@@ -141,7 +154,8 @@ public class StatsResource {
     }
 
     @GET
-    @Operation(summary = "Per topic: offered, answered, abandoned, callbacks, service level (% answered within the threshold), "
+    @Operation(summary = "Per topic: offered, answered, abandoned, callbacks (conversations handed off), callback requests made "
+            + "(from the topic list too; a repeat for the same number not again), service level (% answered within the threshold), "
             + "median and p90 wait, average handle time and rating; days in Europe/Amsterdam, both inclusive")
     public Uni<Stats> stats(@QueryParam("from") String from, @QueryParam("to") String to) {
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -158,7 +172,7 @@ public class StatsResource {
             for (Row r : rows) {
                 long offered = r.getLong("offered");
                 topics.add(new TopicStats(r.getString("topic"), offered, r.getLong("answered"), r.getLong("abandoned"),
-                        r.getLong("callbacks"), offered == 0 ? null : round(100.0 * r.getLong("in_time") / offered),
+                        r.getLong("callbacks"), r.getLong("callback_requests"), offered == 0 ? null : round(100.0 * r.getLong("in_time") / offered),
                         round(r.getDouble("median_wait")), round(r.getDouble("p90_wait")), round(r.getDouble("handle")),
                         round(r.getDouble("rating"))));
             }

@@ -60,6 +60,40 @@ class StatsTest {
     }
 
     @Test
+    void callbackRequestsCountOnceEachOnTheAmsterdamDayTheyWereMade() {
+        String topic = TestTopics.create(db);
+        // created (UTC), merged into the one before (a repeat of the same number while that one is open)
+        String first = callbackRequest(topic, "2026-10-24T21:59:59Z", null);  // 23:59:59 on the 24th: not counted
+        callbackRequest(topic, "2026-10-24T22:00:00Z", null);                 // 00:00 on the 25th (CEST)
+        String open = callbackRequest(topic, "2026-10-25T12:00:00Z", null);
+        callbackRequest(topic, "2026-10-25T12:05:00Z", open);                 // a repeat: the same request
+        callbackRequest(topic, "2026-10-25T22:59:59Z", null);                 // 23:59:59 on the 25th (CET)
+        callbackRequest(topic, "2026-10-25T23:00:00Z", first);                // the 26th, and a repeat besides
+
+        String supervisor = Api.user("Sanne", List.of("supervisor"), List.of(), 3).token();
+        String path = "topics.find { it.topic == '" + topic + "' }.";
+        given().auth().oauth2(supervisor).queryParam("from", "2026-10-25").queryParam("to", "2026-10-25").get("/api/v1/stats")
+                .then().statusCode(200).body(path + "callbackRequests", equalTo(3)).body(path + "offered", equalTo(0));
+        given().auth().oauth2(supervisor).queryParam("from", "2026-10-24").queryParam("to", "2026-10-26").get("/api/v1/stats")
+                .then().statusCode(200).body(path + "callbackRequests", equalTo(4));
+    }
+
+    @Test
+    void callbackRequestsMadeFromTheTopicListShowInTheDaysFigures() {
+        String topic = TestTopics.create(db);
+        // three residents go straight to the callback form; two of them give the same number
+        for (String phone : List.of("0612345678", "0612345678", "0201234567")) {
+            given().contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("topic", topic, "phone", phone, "name", "Bewoner"))
+                    .post("/api/v1/callbacks").then().statusCode(201);
+        }
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Amsterdam")).toString();
+        String path = "topics.find { it.topic == '" + topic + "' }.";
+        given().auth().oauth2(Api.user("Saar", List.of("supervisor"), List.of(), 3).token())
+                .queryParam("from", today).queryParam("to", today).get("/api/v1/stats")
+                .then().statusCode(200).body(path + "callbackRequests", equalTo(2)).body(path + "callbacks", equalTo(0));
+    }
+
+    @Test
     void badRangesAreFieldErrors() {
         String supervisor = Api.user("Siem", List.of("supervisor"), List.of(), 3).token();
         given().auth().oauth2(supervisor).queryParam("from", "2026-10-25").queryParam("to", "2026-10-24").get("/api/v1/stats")
@@ -68,6 +102,16 @@ class StatsTest {
                 .then().statusCode(400).body("errors.field", hasItem("from")).body("errors.field", hasItem("to"));
         given().auth().oauth2(Api.agent("Ab", List.of("afval"), 3).token()).queryParam("from", "2026-10-25").queryParam("to", "2026-10-25")
                 .get("/api/v1/stats").then().statusCode(403);
+    }
+
+    /** A callback request made at {@code created}; a repeat when {@code mergedInto} is given. Its id. */
+    private String callbackRequest(String topic, String created, String mergedInto) {
+        String id = java.util.UUID.randomUUID().toString();
+        db.query("""
+                insert into callback_request (id, topic, phone, state, priority_at, created_at, merged_into)
+                values ($1::uuid, $2, '+31612345678', case when $4::uuid is null then 'done' else 'merged' end, $3::timestamptz, $3::timestamptz, $4::uuid)""",
+                Tuple.tuple(java.util.Arrays.asList(id, topic, java.time.OffsetDateTime.parse(created), mergedInto))).await().indefinitely();
+        return id;
     }
 
     private void conversation(String topic, String created, Integer answerAfter, Integer handle, String state, Integer rating) {
