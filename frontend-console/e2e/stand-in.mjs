@@ -179,7 +179,7 @@ export function createServer(state = createState()) {
       return json(res, 200, state.capacity[m[1]]);
     }
     if (p === '/api/v1/stats') {
-      return json(res, 200, { from: url.searchParams.get('from'), to: url.searchParams.get('to'), serviceLevelSeconds: 60, topics: [{ topic: 'paspoort-id', offered: 12, answered: 10, abandoned: 2, callbacks: 1, serviceLevel: 75, medianWaitSeconds: 48, p90WaitSeconds: 190, averageHandleSeconds: 420, averageRating: 4.2 }] });
+      return json(res, 200, { from: url.searchParams.get('from'), to: url.searchParams.get('to'), serviceLevelSeconds: 60, topics: [{ topic: 'paspoort-id', offered: 12, answered: 10, abandoned: 2, callbacks: 1, callbackRequests: 3, serviceLevel: 75, medianWaitSeconds: 48, p90WaitSeconds: 190, averageHandleSeconds: 420, averageRating: 4.2 }] });
     }
     if (p === '/api/v1/stats/hourly') {
       const hours = Array.from({ length: 24 }, (_, h) => {

@@ -181,7 +181,10 @@ export interface TopicStats {
   offered?: number;
   answered?: number;
   abandoned?: number;
+  /** Conversations that ended in a callback request. */
   callbacks?: number;
+  /** Callback requests made that day, straight from the topic list too; a repeat for the same number not again. */
+  callbackRequests?: number;
   serviceLevel?: number | null;
   medianWaitSeconds?: number | null;
   p90WaitSeconds?: number | null;

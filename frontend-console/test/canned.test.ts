@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fillCanned, insertCanned, matchCanned, slashQuery } from '../src/canned';
-import { dictionaries } from '../src/i18n';
+import { dictionaries, translate } from '../src/i18n';
 import { shortcutFor } from '../src/keys';
 import type { CannedReply } from '../src/protocol';
 import { normaliseAgents, normaliseStats, transferCandidates } from '../src/supervision';
@@ -122,5 +122,14 @@ describe('supervisor data', () => {
       topics: [{ topic: 'afval', offered: 10, answered: 8, abandoned: 1, callbacks: 1, serviceLevel: 75, wait: { median: 30, p90: 90 }, averageHandleSeconds: 240, averageRating: 4.5 }],
     });
     expect(stats[0]).toMatchObject({ topic: 'afval', offered: 10, medianWaitSeconds: 30, p90WaitSeconds: 90, averageHandleSeconds: 240, averageRating: 4.5 });
+  });
+
+  it('reads the callback requests made that day, from the topic list too', () => {
+    const stats = normaliseStats({ topics: [{ topic: 'afval', offered: 0, answered: 0, abandoned: 0, callbacks: 0, callbackRequests: 3 }] });
+    expect(stats[0].callbackRequests).toBe(3);
+    // a server before the figure: no number, shown as "–"
+    expect(normaliseStats({ topics: [{ topic: 'afval', offered: 1 }] })[0].callbackRequests).toBeUndefined();
+    expect(translate('nl', 'callbackRequests')).toBe('Terugbelverzoeken ontvangen');
+    expect(translate('en', 'callbackRequests')).toBe('Callback requests received');
   });
 });

@@ -89,40 +89,45 @@ function StatsTable(props: { rows: TopicStats[] }) {
   const { t, topicName } = useConsole();
   if (!props.rows.length) return <p class="hint">{t('noFigures')}</p>;
   return (
-    <div class="table-scroll">
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('topic')}</th>
-            <th scope="col">{t('offered')}</th>
-            <th scope="col">{t('answered')}</th>
-            <th scope="col">{t('abandoned')}</th>
-            <th scope="col">{t('callbacks')}</th>
-            <th scope="col">{t('serviceLevel')}</th>
-            <th scope="col">{t('medianWait')}</th>
-            <th scope="col">{t('p90Wait')}</th>
-            <th scope="col">{t('aht')}</th>
-            <th scope="col">{t('rating')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => (
+    <>
+      <div class="table-scroll">
+        <table class="table">
+          <thead>
             <tr>
-              <th scope="row">{topicName(r.topic)}</th>
-              <td>{r.offered ?? '–'}</td>
-              <td>{r.answered ?? '–'}</td>
-              <td>{r.abandoned ?? '–'}</td>
-              <td>{r.callbacks ?? '–'}</td>
-              <td>{pct(r.serviceLevel)}</td>
-              <td>{dur(r.medianWaitSeconds)}</td>
-              <td>{dur(r.p90WaitSeconds)}</td>
-              <td>{dur(r.averageHandleSeconds)}</td>
-              <td>{r.averageRating === null || r.averageRating === undefined ? '–' : r.averageRating.toFixed(1)}</td>
+              <th scope="col">{t('topic')}</th>
+              <th scope="col">{t('offered')}</th>
+              <th scope="col">{t('answered')}</th>
+              <th scope="col">{t('abandoned')}</th>
+              <th scope="col">{t('callbacks')}</th>
+              <th scope="col">{t('callbackRequests')}</th>
+              <th scope="col">{t('serviceLevel')}</th>
+              <th scope="col">{t('medianWait')}</th>
+              <th scope="col">{t('p90Wait')}</th>
+              <th scope="col">{t('aht')}</th>
+              <th scope="col">{t('rating')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {props.rows.map((r) => (
+              <tr>
+                <th scope="row">{topicName(r.topic)}</th>
+                <td>{r.offered ?? '–'}</td>
+                <td>{r.answered ?? '–'}</td>
+                <td>{r.abandoned ?? '–'}</td>
+                <td>{r.callbacks ?? '–'}</td>
+                <td>{r.callbackRequests ?? '–'}</td>
+                <td>{pct(r.serviceLevel)}</td>
+                <td>{dur(r.medianWaitSeconds)}</td>
+                <td>{dur(r.p90WaitSeconds)}</td>
+                <td>{dur(r.averageHandleSeconds)}</td>
+                <td>{r.averageRating === null || r.averageRating === undefined ? '–' : r.averageRating.toFixed(1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="hint small-text">{t('callbackRequestsHint')}</p>
+    </>
   );
 }
 
