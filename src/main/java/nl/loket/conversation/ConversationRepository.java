@@ -320,9 +320,13 @@ class ConversationRepository {
                 Tuple.of(conversationId, agentId, reason.stored())).replaceWithVoid();
     }
 
-    /** Back to a queue, keeping queued_at (the resident keeps their place); the current wait starts now (requeued_at, V40). */
+    /**
+     * Back to a queue, keeping queued_at (the resident keeps their place); the current wait starts
+     * now (requeued_at, V40). Moved to another topic, it keeps the one the resident chose (started_topic, V41).
+     */
     static Uni<Void> requeue(Db.Tx tx, UUID conversationId, String topic) {
-        return tx.query("update conversation set state = $3, topic = $2, assigned_agent = null, assigned_at = null, "
+        return tx.query("update conversation set state = $3, started_topic = case when topic <> $2 then coalesce(started_topic, topic) "
+                        + "else started_topic end, topic = $2, assigned_agent = null, assigned_at = null, "
                         + "requeued_at = now(), updated_at = now() where id = $1",
                 Tuple.of(conversationId, topic, ConversationState.QUEUED.wire())).replaceWithVoid();
     }

@@ -23,7 +23,9 @@ import java.util.List;
 
 /**
  * Statistics per topic for a range of days in Europe/Amsterdam (both inclusive), computed in
- * SQL. A conversation counts on the local day it was started.
+ * SQL. A conversation counts on the local day it was started. A conversation transferred to
+ * another topic is offered, answered and waited for in the topic the resident chose (V41's
+ * started_topic), and abandoned, handed off, handled and rated in the topic it ended in.
  */
 @Path("/api/v1/stats")
 @RolesAllowed(Roles.SUPERVISOR)
@@ -35,11 +37,16 @@ public class StatsResource {
                 select ($1::date)::timestamp at time zone 'Europe/Amsterdam' as lo,
                        ($2::date + 1)::timestamp at time zone 'Europe/Amsterdam' as hi
             ), c as (
-                select c.topic, c.state, c.rating, c.first_assigned_at,
+                select coalesce(c.started_topic, c.topic) as chosen, c.topic as ended, c.state, c.rating, c.first_assigned_at,
                        extract(epoch from c.first_assigned_at - c.created_at) as wait,
                        extract(epoch from c.closed_at - c.first_assigned_at) as handle
                 from conversation c, bounds b
                 where c.created_at >= b.lo and c.created_at < b.hi
+            ), k as (
+                -- each conversation for the topic the resident chose and for the one it ended in: one row unless transferred
+                select x.topic, x.chosen_here, x.ended_here, c.state, c.rating, c.first_assigned_at, c.wait, c.handle
+                from c, lateral (values (c.chosen, true, c.chosen = c.ended), (c.ended, false, true)) as x(topic, chosen_here, ended_here)
+                where x.chosen_here or x.topic <> c.chosen
             ), requests as (
                 -- a repeat (merged into the open request for the same number and topic) is the same request
                 select r.topic, count(*) as made
@@ -49,16 +56,16 @@ public class StatsResource {
             )
             select t.id as topic,
                    coalesce((select q.made from requests q where q.topic = t.id), 0) as callback_requests,
-                   count(c.topic) as offered,
-                   count(c.first_assigned_at) as answered,
-                   count(*) filter (where c.state = 'abandoned') as abandoned,
-                   count(*) filter (where c.state = 'callback') as callbacks,
-                   count(*) filter (where c.wait <= $3) as in_time,
-                   percentile_cont(0.5) within group (order by c.wait) as median_wait,
-                   percentile_cont(0.9) within group (order by c.wait) as p90_wait,
-                   avg(c.handle) filter (where c.state = 'closed') as handle,
-                   avg(c.rating) as rating
-            from topic t left join c on c.topic = t.id
+                   count(*) filter (where k.chosen_here) as offered,
+                   count(k.first_assigned_at) filter (where k.chosen_here) as answered,
+                   count(*) filter (where k.ended_here and k.state = 'abandoned') as abandoned,
+                   count(*) filter (where k.ended_here and k.state = 'callback') as callbacks,
+                   count(*) filter (where k.chosen_here and k.wait <= $3) as in_time,
+                   percentile_cont(0.5) within group (order by k.wait) filter (where k.chosen_here) as median_wait,
+                   percentile_cont(0.9) within group (order by k.wait) filter (where k.chosen_here) as p90_wait,
+                   avg(k.handle) filter (where k.ended_here and k.state = 'closed') as handle,
+                   avg(k.rating) filter (where k.ended_here) as rating
+            from topic t left join k on k.topic = t.id
             group by t.id, t.sort_order
             order by t.sort_order, t.id
             """;
@@ -75,17 +82,20 @@ public class StatsResource {
             ), c as (
                 select extract(hour from c.created_at at time zone 'Europe/Amsterdam')::int as hour,
                        c.state, c.first_assigned_at,
-                       extract(epoch from c.first_assigned_at - c.created_at) as wait
+                       extract(epoch from c.first_assigned_at - c.created_at) as wait,
+                       ($2::text is null or coalesce(c.started_topic, c.topic) = $2) as chosen_here,
+                       ($2::text is null or c.topic = $2) as ended_here
                 from conversation c, bounds b
-                where c.created_at >= b.lo and c.created_at < b.hi and ($2::text is null or c.topic = $2)
+                where c.created_at >= b.lo and c.created_at < b.hi
+                  and ($2::text is null or c.topic = $2 or c.started_topic = $2)
             )
             select hour,
-                   count(*) as offered,
-                   count(first_assigned_at) as answered,
-                   count(*) filter (where state = 'abandoned') as abandoned,
-                   count(*) filter (where state = 'callback') as callbacks,
-                   percentile_cont(0.5) within group (order by wait) as median_wait,
-                   percentile_cont(0.9) within group (order by wait) as p90_wait
+                   count(*) filter (where chosen_here) as offered,
+                   count(first_assigned_at) filter (where chosen_here) as answered,
+                   count(*) filter (where ended_here and state = 'abandoned') as abandoned,
+                   count(*) filter (where ended_here and state = 'callback') as callbacks,
+                   percentile_cont(0.5) within group (order by wait) filter (where chosen_here) as median_wait,
+                   percentile_cont(0.9) within group (order by wait) filter (where chosen_here) as p90_wait
             from c
             group by hour
             order by hour

@@ -1,16 +1,21 @@
 package nl.loket.stats;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
+import nl.loket.WsClient;
 import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
+import static nl.loket.Api.frame;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
@@ -24,6 +29,9 @@ class StatsTest {
 
     @Inject
     Db db;
+
+    @TestHTTPResource("/")
+    URI base;
 
     @Test
     void perTopicFiguresForADayInAmsterdamTime() {
@@ -91,6 +99,51 @@ class StatsTest {
         given().auth().oauth2(Api.user("Saar", List.of("supervisor"), List.of(), 3).token())
                 .queryParam("from", today).queryParam("to", today).get("/api/v1/stats")
                 .then().statusCode(200).body(path + "callbackRequests", equalTo(2)).body(path + "callbacks", equalTo(0));
+    }
+
+    @Test
+    void aTransferredConversationIsOfferedWhereTheResidentChoseItAndEndsWhereItWasTransferredTo() {
+        String chosen = TestTopics.create(db);
+        String other = TestTopics.create(db);
+        Api.Agent kees = Api.agent("Kees", List.of(chosen), 3);
+        Api.Agent mila = Api.agent("Mila", List.of(other), 3);
+        JsonObject chat = Api.start(chosen, "Jan");
+        String id = chat.getString("id");
+        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, chat.getString("token"))) {
+            resident.next("state");
+            try (WsClient ws = WsClient.connect(base, "/ws/agent", kees.token())) {
+                ws.next("hello");
+                ws.send(frame("claim", "topic", chosen));
+                ws.next("assigned");
+                ws.send(frame("transfer", "conversationId", id, "topic", other));
+                ws.next("ended");
+            }
+            try (WsClient ws = WsClient.connect(base, "/ws/agent", mila.token())) {
+                ws.next("hello");
+                ws.send(frame("claim", "topic", other));
+                ws.next("assigned");
+                ws.send(frame("close", "conversationId", id, "outcome", "answered", "summary", "Doorverbonden en geholpen"));
+                resident.next(f -> "state".equals(f.getString("type")) && "closed".equals(f.getString("state")));
+            }
+        }
+        given().auth().oauth2(chat.getString("token")).contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("score", 5))
+                .post("/api/v1/conversations/" + id + "/rating").then().statusCode(204);
+
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Amsterdam")).toString();
+        String supervisor = Api.user("Sam", List.of("supervisor"), List.of(), 3).token();
+        String a = "topics.find { it.topic == '" + chosen + "' }.";
+        String b = "topics.find { it.topic == '" + other + "' }.";
+        // offered and answered (and how fast) where the resident chose; handled and rated where it ended
+        given().auth().oauth2(supervisor).queryParam("from", today).queryParam("to", today).get("/api/v1/stats")
+                .then().statusCode(200)
+                .body(a + "offered", equalTo(1)).body(a + "answered", equalTo(1)).body(a + "serviceLevel", equalTo(100.0f))
+                .body(a + "averageRating", nullValue()).body(a + "averageHandleSeconds", nullValue())
+                .body(b + "offered", equalTo(0)).body(b + "answered", equalTo(0))
+                .body(b + "averageRating", equalTo(5.0f)).body(b + "averageHandleSeconds", org.hamcrest.Matchers.notNullValue());
+        given().auth().oauth2(supervisor).queryParam("date", today).queryParam("topic", chosen).get("/api/v1/stats/hourly")
+                .then().statusCode(200).body("hours.offered.sum()", equalTo(1)).body("hours.answered.sum()", equalTo(1));
+        given().auth().oauth2(supervisor).queryParam("date", today).queryParam("topic", other).get("/api/v1/stats/hourly")
+                .then().statusCode(200).body("hours.offered.sum()", equalTo(0));
     }
 
     @Test
