@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Documents the error responses every endpoint can give, as problem+json, so a generated
  * client knows them: 400 with field errors where there is input, 404 where a path names a
- * resource, 409 for refused state changes, 429 on the rate-limited public POSTs.
+ * resource, 409 for refused state changes, 429 on the rate-limited public POSTs, 503 (the
+ * database unreachable or too busy) on every one.
  */
 public class OpenApiProblems implements OASFilter {
 
@@ -55,6 +56,8 @@ public class OpenApiProblems implements OASFilter {
                         || path.equals("/api/v1/auth/token"))) {
                     add(op, "429", "Too many requests from this address");
                 }
+                // any endpoint may meet the database down
+                add(op, "503", "The database cannot be reached or is too busy now; try again after Retry-After seconds");
             }
         });
     }

@@ -3,22 +3,49 @@ package nl.loket.platform;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.impl.NoStackTraceThrowable;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-/** Every REST error leaves as problem+json. */
+/**
+ * Every REST error leaves as problem+json. A failure nobody expected (a bug, or the database gone)
+ * is logged at WARN without the request's query string and counted in
+ * {@code loket_failures_total{where="rest"}} ({@link #unexpected}).
+ */
 public class ProblemMappers {
+
+    /**
+     * How long a client is asked to wait after a 503 {@code unavailable}: a database restart or
+     * failover takes seconds, and a surge's line for a connection empties within them.
+     */
+    public static final int RETRY_AFTER_SECONDS = 10;
+
+    private final Failures failures;
+    /** The 503s' log lines, per resource method: in an outage every request fails, thousands a second in a surge. */
+    private final ConcurrentHashMap<String, Failures.Streak> unavailable = new ConcurrentHashMap<>();
+
+    public ProblemMappers(Failures failures) {
+        this.failures = failures;
+    }
 
     @ServerExceptionMapper
     public Response loket(LoketException e) {
@@ -104,9 +131,56 @@ public class ProblemMappers {
         return Problem.of(status, "http-" + status, e.getResponse().getStatusInfo().getReasonPhrase(), null).response();
     }
 
+    /**
+     * Anything no other mapper took, checked exceptions and errors included (without this the
+     * reactive client's failures, which are not RuntimeExceptions, were a 500 text/plain logged
+     * at DEBUG only). When the database cannot be reached or has no connection free in time, a
+     * 503 {@code unavailable} with Retry-After: trying again soon may well work. Otherwise a 500.
+     * The log names the request by method and path only: the query string may carry a phone
+     * number, and a body is never logged.
+     */
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
-        Log.error("Unexpected error", e);
+    public Response unexpected(Throwable e, HttpServerRequest request, SimpleResourceInfo resource) {
+        String what = request.method() + " " + request.path();
+        if (unavailable(e)) {
+            // per endpoint, not per path: paths carry ids, and the map must stay small
+            String key = resource == null || resource.getResourceClass() == null ? "(no endpoint)"
+                    : resource.getResourceClass().getName() + "#" + resource.getMethodName();
+            unavailable.computeIfAbsent(key, k -> failures.streak("rest"))
+                    .failed(e, "Request %s answered 503: the database cannot be reached or had no connection free in time", what);
+            return Response.fromResponse(Problem.of(503, "unavailable", "Tijdelijk niet beschikbaar / Temporarily unavailable",
+                            "Probeer het over een paar seconden opnieuw. / Try again in a few seconds.").response())
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
+        failures.record("rest", e, "Request %s failed; answered 500", what);
         return Problem.of(500, "internal", "Er ging iets mis / Something went wrong", null).response();
+    }
+
+    /**
+     * Whether the failure, or one it was caused by, says the database cannot be reached or is
+     * too busy now: a refused or unreachable connection, the pool's wait for a connection run
+     * out (a bare "Timeout"), a connection closed under a statement, or PostgreSQL refusing
+     * work for the moment (SQLSTATE classes 08 and 53, and 57P01–57P05: shutting down, starting up).
+     */
+    static boolean unavailable(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
+                    || t instanceof ConnectionPoolTooBusyException || t instanceof ClosedConnectionException) {
+                return true;
+            }
+            if (t instanceof NoStackTraceThrowable && "Timeout".equals(t.getMessage())
+                    || "Timeout waiting for connection".equals(t.getMessage())) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("53") || pg.getSqlState().startsWith("57P0"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 }

@@ -1,0 +1,34 @@
+package nl.loket.platform;
+
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which failures mean "the database cannot be reached or is too busy now" (a 503), and which a 500. */
+class UnavailableTest {
+
+    @Test
+    void connectionsThatCannotBeHadAreUnavailable() {
+        assertThat(ProblemMappers.unavailable(new ConnectException("Connection refused"))).isTrue();
+        assertThat(ProblemMappers.unavailable(new CompletionException(new ConnectException("Connection refused")))).as("wrapped").isTrue();
+        assertThat(ProblemMappers.unavailable(Future.failedFuture("Timeout").cause())).as("the pool's wait ran out").isTrue();
+        assertThat(ProblemMappers.unavailable(new PgException("the database system is starting up", "FATAL", "57P03", null)))
+                .isTrue();
+        assertThat(ProblemMappers.unavailable(new PgException("sorry, too many clients already", "FATAL", "53300", null))).isTrue();
+    }
+
+    @Test
+    void otherFailuresAreNot() {
+        assertThat(ProblemMappers.unavailable(new IOException("a read failed"))).isFalse();
+        assertThat(ProblemMappers.unavailable(Future.failedFuture("something else").cause())).isFalse();
+        assertThat(ProblemMappers.unavailable(new PgException("duplicate key value violates unique constraint", "ERROR", "23505", null)))
+                .isFalse();
+        assertThat(ProblemMappers.unavailable(new IllegalStateException("a state that cannot be"))).isFalse();
+    }
+}
