@@ -1,5 +1,7 @@
 package nl.loket.retention;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -9,6 +11,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.audit.Audit;
 import nl.loket.platform.Db;
+import nl.loket.platform.Failures;
 import nl.loket.callback.CallbackService;
 import nl.loket.config.LoketConfig;
 import nl.loket.security.LoginThrottle;
@@ -18,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Purges personal data when its time is up: message texts, resident names, notes, summaries and
@@ -28,6 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * timings stay for statistics. The owners of the tables do the purging; this class decides
  * when. Every node schedules it; a transaction-level advisory lock lets one run at a time, and
  * each run is itself audited.
+ *
+ * <p>A run that fails is logged and counted ({@code loket_failures_total{where="retention"}}); the
+ * next one, an hour later, tries again. {@code loket_retention_last_success_seconds} is when this
+ * node's last run ended well (epoch seconds; 0 before the first): an alert on its age sees a
+ * purge that has failed for hours, which the log alone would let pass for days.
  */
 @ApplicationScoped
 public class Retention {
@@ -45,9 +54,18 @@ public class Retention {
     private final Conversations conversations;
     private final CallbackService callbacks;
     private final LoginThrottle logins;
+    private final Failures failures;
+    /** When this node's last run ended without failing, in epoch seconds; 0 before the first. */
+    private final AtomicLong lastSuccess = new AtomicLong();
 
-    public Retention(Db db, LoketConfig config, Conversations conversations, CallbackService callbacks, LoginThrottle logins) {
+    public Retention(Db db, LoketConfig config, Conversations conversations, CallbackService callbacks, LoginThrottle logins,
+                     Failures failures, MeterRegistry registry) {
         this.logins = logins;
+        this.failures = failures;
+        Gauge.builder("loket.retention.last.success.seconds", lastSuccess, AtomicLong::doubleValue)
+                .description("When this node's last retention run (the purge of personal data) ended without failing, in epoch seconds; "
+                        + "0 before the first")
+                .register(registry);
         this.db = db;
         this.config = config;
         this.conversations = conversations;
@@ -57,11 +75,13 @@ public class Retention {
     @Scheduled(every = "${loket.privacy.retention-every:1h}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return purge(Instant.now()).invoke(run -> {
+            // a run another node was doing at the same moment (its lock) counts too: the purge went on
+            lastSuccess.set(Instant.now().getEpochSecond());
             if (run.ran() && run.conversations() + run.callbacks() + run.expiredCallbacks() > 0) {
                 Log.infof("Retention purged %d conversations and %d callback requests (%d of them expired unanswered)",
                         run.conversations(), run.callbacks() + run.expiredCallbacks(), run.expiredCallbacks());
             }
-        }).onFailure().invoke(e -> Log.warn("Retention run failed; the next one retries", e)).onFailure().recoverWithNull().replaceWithVoid();
+        }).onFailure().invoke(e -> failures.record("retention", e, "Retention run failed; the next run retries")).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** One purge as of {@code now} (a parameter, so tests can move the clock). */

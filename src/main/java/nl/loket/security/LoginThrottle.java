@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.platform.Db;
+import nl.loket.platform.Failures;
 import nl.loket.config.LoketConfig;
 
 import java.time.Instant;
@@ -29,7 +30,9 @@ import java.time.ZoneOffset;
  *       failures per {@code loginWindow}, counted from the first; then every login from that
  *       address is 429 until the window ends. This stops spraying one password over many names.</li>
  * </ul>
- * The rows name addresses, so they are deleted once their window has passed.
+ * The rows name addresses, so they are deleted once their window has passed, every minute; a
+ * purge that fails is counted ({@code loket_failures_total{where="login-purge"}}) and logged
+ * (the first, once a minute while it goes on, and the recovery).
  */
 @ApplicationScoped
 public class LoginThrottle {
@@ -43,10 +46,12 @@ public class LoginThrottle {
 
     private final Db db;
     private final LoketConfig.Limits limits;
+    private final Failures.Streak purges;
 
-    public LoginThrottle(Db db, LoketConfig config) {
+    public LoginThrottle(Db db, LoketConfig config, Failures failures) {
         this.db = db;
         this.limits = config.limits();
+        this.purges = failures.streak("login-purge");
     }
 
     /** Takes a turn for the address and the username, or says how long to wait. */
@@ -104,7 +109,11 @@ public class LoginThrottle {
 
     @Scheduled(every = "1m", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purgeExpired() {
-        return purge(Instant.now()).onFailure().recoverWithNull().replaceWithVoid();
+        return purge(Instant.now())
+                .invoke(() -> purges.succeeded("Purging expired login failures works again"))
+                .onFailure().invoke(e -> purges.failed(e, "Purging expired login failures (client addresses) failed; the next purge, "
+                        + "in a minute, retries"))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private Uni<Void> giveBack(String scope, String key) {
