@@ -1,12 +1,12 @@
 package nl.loket.events;
 
-import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.platform.Db;
+import nl.loket.platform.Failures;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +22,10 @@ import java.util.function.Supplier;
  * <p>A round sends batch after batch while they come back full, for up to {@link #ROUND}: in a
  * surge a few hundred events a second are written (every arrival is one), and one batch a
  * second would leave the consumers further behind with every second of it.
+ *
+ * <p>A round that fails (the broker or the database unreachable) leaves its events in the outbox
+ * for the next; each is counted ({@code loket_failures_total{where="events"}}), and the log gets
+ * the first, a line a minute while they go on, and the recovery, not a line every second.
  */
 @ApplicationScoped
 public class EventDrainer {
@@ -34,9 +38,11 @@ public class EventDrainer {
     private final Db db;
     private final EventSink sink;
     private final boolean active;
+    private final Failures.Streak failures;
 
-    public EventDrainer(Db db, EventsConfig config, EventLog log, RabbitMqSink rabbitMq) {
+    public EventDrainer(Db db, EventsConfig config, EventLog log, RabbitMqSink rabbitMq, Failures failures) {
         this.db = db;
+        this.failures = failures.streak("events");
         this.sink = config.sink() == EventsConfig.Sink.RABBITMQ ? rabbitMq : log;
         this.active = config.sink() != EventsConfig.Sink.WEBHOOK;
     }
@@ -47,7 +53,8 @@ public class EventDrainer {
             return Uni.createFrom().voidItem();
         }
         return whileFull(this::drainOnce, BATCH, System.nanoTime() + ROUND.toNanos())
-                .onFailure().invoke(e -> Log.warnf("Sending domain events failed (%s); they stay in the outbox and are retried", e.toString()))
+                .invoke(() -> failures.succeeded("Sending domain events works again"))
+                .onFailure().invoke(e -> failures.failed(e, "Sending domain events failed; they stay in the outbox and are retried"))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

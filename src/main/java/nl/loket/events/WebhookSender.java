@@ -15,11 +15,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import nl.loket.platform.Db;
+import nl.loket.platform.Failures;
 
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The route of {@code LOKET_EVENTS=webhook}: every outbox event is POSTed as JSON to each URL in
@@ -31,6 +33,10 @@ import java.util.List;
  * URL lets one node at a time send to it, and the cursor moves in the same transaction, so a
  * node that dies mid-way leaves the cursor where it was and the next sender repeats at most
  * the batch it was in (the event {@code id} lets a receiver drop repeats).
+ *
+ * <p>A receiver that is down fails every attempt, for as long as it is down: each failed attempt
+ * is counted ({@code loket_failures_total{where="webhook"}}), and the log gets, per URL, the
+ * first, a line a minute while they go on, and the recovery.
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -44,9 +50,16 @@ public class WebhookSender {
     private final boolean active;
     private volatile List<String> urls = List.of();
     private volatile HttpClient http;
+    private final Failures failures;
+    /** Per URL: its failed attempts in a row, for the log. */
+    private final ConcurrentHashMap<String, Failures.Streak> refusals = new ConcurrentHashMap<>();
+    /** Rounds that failed before reaching a receiver (the database). */
+    private final Failures.Streak rounds;
 
-    public WebhookSender(Db db, Vertx vertx, EventsConfig config) {
+    public WebhookSender(Db db, Vertx vertx, EventsConfig config, Failures failures) {
         this.db = db;
+        this.failures = failures;
+        this.rounds = failures.streak("webhook");
         this.vertx = vertx;
         this.config = config.webhook();
         this.active = config.sink() == EventsConfig.Sink.WEBHOOK;
@@ -91,7 +104,8 @@ public class WebhookSender {
             // batch after batch while they come back full (a surge writes hundreds a second), within the round
             chain = chain.chain(() -> EventDrainer.whileFull(() -> deliver(url), BATCH, deadline));
         }
-        return chain.onFailure().invoke(e -> Log.warnf("Webhook delivery round failed (%s); the next one retries", e.toString()))
+        return chain.invoke(() -> rounds.succeeded("Webhook delivery rounds work again"))
+                .onFailure().invoke(e -> rounds.failed(e, "Webhook delivery round failed; the next one retries"))
                 .onFailure().recoverWithNull();
     }
 
@@ -144,17 +158,22 @@ public class WebhookSender {
             chain = chain.chain(sent -> sent < 0 ? Uni.createFrom().item(sent) : post(url, event)
                     .chain(() -> tx.query("update webhook_endpoint set delivered_seq = $2, last_event_id = $3, last_success_at = now(), "
                             + "failures = 0, next_attempt_at = now() where url = $1", Tuple.of(url, seq, event.id())))
+                    .invoke(() -> refusals(url).succeeded("Webhook %s accepts events again", WebhookStatus.display(url)))
                     .replaceWith(sent + 1)
                     .onFailure().recoverWithUni(e -> {
                         Duration wait = backoff(failures + 1);
-                        Log.warnf("Webhook %s refused event %d (%s); next attempt in %s", WebhookStatus.display(url), event.id(),
-                                describe(e), wait);
+                        refusals(url).failed(e, "Webhook %s refused event %d (%s); next attempt in %s", WebhookStatus.display(url),
+                                event.id(), describe(e), wait);
                         return tx.query("update webhook_endpoint set failures = failures + 1, total_failures = total_failures + 1, "
                                         + "last_error = $2, last_error_at = now(), next_attempt_at = now() + make_interval(secs => $3) where url = $1",
                                 Tuple.of(url, describe(e), wait.toMillis() / 1000.0)).replaceWith(-1);
                     }));
         }
         return chain.map(sent -> Math.max(sent, 0));
+    }
+
+    private Failures.Streak refusals(String url) {
+        return refusals.computeIfAbsent(url, u -> failures.streak("webhook"));
     }
 
     /** The first retry after base, then twice as long each time, at most max. */

@@ -1,16 +1,24 @@
 package nl.loket.events;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import nl.loket.LogCapture;
+import nl.loket.Metrics;
 import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A backlog of domain events (a surge writes one per arrival, a few hundred a second) is worked
- * off in one round, batch after batch, not one batch of {@link EventDrainer#BATCH} a second.
+ * off in one round, batch after batch, not one batch of {@link EventDrainer#BATCH} a second. A
+ * round that fails is counted each time, and logged when it starts failing and when it works again.
  */
 @QuarkusTest
 class EventDrainerTest {
@@ -20,6 +28,9 @@ class EventDrainerTest {
 
     @Inject
     Db db;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     @Test
     void oneRoundSendsMoreThanOneBatchOfABacklog() {
@@ -34,6 +45,33 @@ class EventDrainerTest {
         // one; a round that goes on while batches come back full sends at least three batches in
         // its half second (all ten when the machine is not slow)
         assertThat(unsent(type)).isLessThanOrEqualTo(backlog - 3 * EventDrainer.BATCH);
+    }
+
+    /**
+     * The outbox cannot be read (here it is briefly gone; a broker that is down fails the same
+     * round): every failed round counts in {@code loket_failures_total{where="events"}}, the log
+     * says so once, not every second, and says when sending works again.
+     */
+    @Test
+    void failedRoundsAreCountedEachTimeAndLoggedWhenTheyStartAndEnd() {
+        drainer.drain().await().atMost(Duration.ofSeconds(10));
+        double before = Metrics.scrape(metrics).failures("events");
+        try (LogCapture logs = new LogCapture()) {
+            db.query("alter table outbox rename to outbox_gone").await().atMost(Duration.ofSeconds(10));
+            try {
+                for (int i = 0; i < 4; i++) {
+                    drainer.drain().await().atMost(Duration.ofSeconds(10));
+                }
+                // at least ours: the scheduled round, every second, fails meanwhile as well
+                assertThat(Metrics.scrape(metrics).failures("events") - before).isGreaterThanOrEqualTo(4);
+                assertThat(logs.loket(Level.WARNING, "Sending domain events failed")).as(logs.all()).hasSize(1);
+            } finally {
+                db.query("alter table outbox_gone rename to outbox").await().atMost(Duration.ofSeconds(10));
+            }
+            drainer.drain().await().atMost(Duration.ofSeconds(10));
+            assertThat(logs.loket(Level.INFO, "Sending domain events works again")).as(logs.all()).hasSize(1);
+            assertThat(logs.loket(Level.WARNING, "Sending domain events failed")).hasSize(1);
+        }
     }
 
     private long unsent(String type) {

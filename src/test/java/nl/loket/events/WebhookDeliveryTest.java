@@ -1,6 +1,7 @@
 package nl.loket.events;
 
 import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -8,6 +9,8 @@ import io.restassured.http.ContentType;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import nl.loket.Api;
+import nl.loket.LogCapture;
+import nl.loket.Metrics;
 import nl.loket.Ports;
 import nl.loket.TestTopics;
 import nl.loket.platform.Db;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +37,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code LOKET_EVENTS=webhook} against a real HTTP receiver in the test: every event arrives
  * signed, in the order written, once the receiver stops answering 500; meanwhile the head event
- * is retried with growing waits and blocks the rest, and an admin sees why.
+ * is retried with growing waits and blocks the rest, an admin sees why, and the operator a count
+ * of every failed attempt and a log line when they start and when they end.
  */
 @QuarkusTest
 @TestProfile(WebhookDeliveryTest.WebhookProfile.class)
@@ -63,6 +69,9 @@ class WebhookDeliveryTest {
     @Inject
     Db db;
 
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
     @BeforeAll
     static void startReceiver() throws IOException {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", PORT), 0);
@@ -83,6 +92,13 @@ class WebhookDeliveryTest {
 
     @Test
     void eventsArriveSignedAndInOrderAfterTheReceiverRecovers() {
+        try (LogCapture logs = new LogCapture()) {
+            eventsArriveSignedAndInOrderAfterTheReceiverRecovers(logs);
+        }
+    }
+
+    private void eventsArriveSignedAndInOrderAfterTheReceiverRecovers(LogCapture logs) {
+        double failedBefore = Metrics.scrape(metrics).failures("webhook");
         String admin = Api.adminToken();
         // the URL is registered by the first delivery round; it gets the events written from then on
         await().atMost(Duration.ofSeconds(20)).until(() -> status(admin).getJsonArray("endpoints").getJsonObject(0).getValue("nextAttemptAt") != null);
@@ -146,6 +162,14 @@ class WebhookDeliveryTest {
         assertThat(done.getLong("lastDeliveredEventId")).isEqualTo(all.get(all.size() - 1).getLong("id"));
         assertThat(done.getString("lastSuccessAt")).isNotBlank();
         assertThat(done.getLong("pending")).isZero();
+
+        // every refused attempt counted; one line when they started, one when they ended, not one per attempt
+        assertThat(Metrics.scrape(metrics).failures("webhook") - failedBefore).isEqualTo(refused.size());
+        assertThat(logs.loket(Level.WARNING, "refused event")).as(logs.all()).hasSize(1);
+        assertThat(LogCapture.message(logs.loket(Level.WARNING, "refused event").get(0)))
+                .isEqualTo("Webhook http://127.0.0.1:" + PORT + "/hooks/loket?… refused event " + new JsonObject(refused.get(0).body())
+                        .getLong("id") + " (HTTP 500); next attempt in PT0.3S");
+        assertThat(logs.loket(Level.INFO, "accepts events again")).as(logs.all()).hasSize(1);
     }
 
     @Test
