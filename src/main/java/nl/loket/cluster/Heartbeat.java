@@ -52,6 +52,11 @@ public class Heartbeat {
     private final Timer statement;
     /** When the last beat reached the database (System.nanoTime); 0 before the first. */
     private volatile long lastBeatNanos;
+    /**
+     * When this node last told the database it is alive, by its registration or a beat
+     * (System.nanoTime); read by {@link HeartbeatReadiness}. 0 before the registration.
+     */
+    private volatile long aliveNanos;
 
     public Heartbeat(NodeId node, Presence presence, Fanout fanout, LoketConfig config, Failures failures, Signals signals,
                      MeterRegistry registry) {
@@ -73,6 +78,7 @@ public class Heartbeat {
     void register(@Observes StartupEvent event) {
         // a node id set with LOKET_NODE_ID survives a restart: what the previous process held is gone
         presence.removeNode(node.id()).chain(() -> presence.register(node.id())).await().atMost(Duration.ofSeconds(30));
+        aliveNanos = System.nanoTime();
         // beating from here on: the wait below may outlast dead-after, and the row must not look stale meanwhile
         registered = true;
         catchUp().await().atMost(Presence.CATCH_UP.plusSeconds(20));
@@ -141,6 +147,7 @@ public class Heartbeat {
         statement.record(took, TimeUnit.NANOSECONDS);
         long last = lastBeatNanos;
         lastBeatNanos = now;
+        aliveNanos = now;
         if (last == 0) {
             return;
         }
@@ -153,6 +160,16 @@ public class Heartbeat {
                             + "other nodes take a node for dead after %d ms", node.id(), since / 1_000_000, lateNanos / 1_000_000,
                     took / 1_000_000, config.cluster().deadAfter().toMillis());
         }
+    }
+
+    /**
+     * How long since this node last told the database it is alive (its registration, or a beat
+     * that reached the database); null before the registration. Past dead-after the other nodes
+     * take it for dead.
+     */
+    public Duration silentFor() {
+        long alive = aliveNanos;
+        return alive == 0 ? null : Duration.ofNanos(System.nanoTime() - alive);
     }
 
     @Scheduled(every = "${loket.cluster.sweep:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
