@@ -266,7 +266,7 @@ export function createServer(state = createState()) {
     }
     m = /^\/api\/v1\/admin\/conversations\/([^/]+)\/personal-data$/.exec(p);
     if (m && req.method === 'DELETE') return state.conversations.some((c) => c.id === m[1]) ? json(res, 204) : problem(res, 404, 'not-found', 'Onbekend gesprek / Unknown conversation');
-    if (p === '/api/v1/admin/callbacks' && req.method === 'DELETE') return json(res, 200, { removed: 2 });
+    if (p === '/api/v1/admin/callbacks/forget' && req.method === 'POST') return json(res, 200, { removed: 2 });
     if (p === '/api/v1/admin/audit') return json(res, 200, { items: state.audit.filter((a) => !url.searchParams.get('actor') || a.actor === url.searchParams.get('actor')) });
     return problem(res, 404, 'not-found', 'Niet gevonden / Not found');
   });

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api';
+import { forgetCallbacks } from '../../erasure';
 import { checkConversationId, checkPhone, errorsFor } from '../../forms';
 import type { FieldError } from '../../protocol';
 import { useConsole } from '../context';
@@ -41,7 +42,7 @@ export function Erasure() {
         setDone(t('erasedConversation', { id: pending.id }));
         setConversationId('');
       } else {
-        const r = await api.del<{ removed: number }>('/api/v1/admin/callbacks?phone=' + encodeURIComponent(pending.phone));
+        const r = await forgetCallbacks(api, pending.phone);
         setDone(t('erasedCallbacks', { count: r?.removed ?? 0 }));
         setPhone('');
       }

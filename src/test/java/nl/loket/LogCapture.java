@@ -2,6 +2,10 @@ package nl.loket;
 
 import org.jboss.logmanager.ExtLogRecord;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -11,12 +15,16 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Every log record (any level) written while open, as an operator's log shipper would get it:
- * for tests that assert what is logged, and what is not.
+ * Every log record (any level) written while open, as an operator's log shipper would get it,
+ * and everything printed to System.err past the log format: for tests that assert what is
+ * logged, and what is not.
  */
 public final class LogCapture implements AutoCloseable {
 
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    /** The records as they come (live); {@link #records()} is a copy. */
+    public final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final PrintStream originalErr = System.err;
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -35,6 +43,17 @@ public final class LogCapture implements AutoCloseable {
     public LogCapture() {
         handler.setLevel(Level.ALL);
         Logger.getLogger("").addHandler(handler);
+        System.setErr(new PrintStream(new Tee(err, originalErr), true, StandardCharsets.UTF_8));
+    }
+
+    /** What was printed to System.err raw (a library's stack trace), not through the log. */
+    public String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Records of any logger at {@code level} or above. */
+    public List<LogRecord> atLeast(Level level) {
+        return records.stream().filter(r -> r.getLevel().intValue() >= level.intValue()).toList();
     }
 
     public List<LogRecord> records() {
@@ -81,5 +100,29 @@ public final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         Logger.getLogger("").removeHandler(handler);
+        System.setErr(originalErr);
+    }
+
+    /** Writes to both streams. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        Tee(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int x) throws java.io.IOException {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
     }
 }

@@ -157,9 +157,10 @@ class PrivacyFlowTest {
 
         given().contentType(ContentType.JSON).body(Map.of("topic", topic, "phone", "0618181818", "name", "Eva"))
                 .post("/api/v1/callbacks").then().statusCode(201);
-        given().auth().oauth2(admin).queryParam("phone", "06 18181818").delete("/api/v1/admin/callbacks")
-                .then().statusCode(200).body("removed", equalTo(1));
-        given().auth().oauth2(admin).queryParam("phone", "nonsense").delete("/api/v1/admin/callbacks").then().statusCode(400);
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("phone", "06 18181818"))
+                .post("/api/v1/admin/callbacks/forget").then().statusCode(200).body("removed", equalTo(1));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("phone", "nonsense"))
+                .post("/api/v1/admin/callbacks/forget").then().statusCode(400);
         given().auth().oauth2(admin).queryParam("conversationId", started.getString("id")).get("/api/v1/admin/audit")
                 .then().statusCode(200).body("items[0].action", equalTo("forget_conversation"));
     }
