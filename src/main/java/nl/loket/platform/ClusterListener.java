@@ -8,10 +8,8 @@ import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Listens on the PostgreSQL channel every node notifies, and hands each signal to
@@ -25,29 +23,20 @@ public class ClusterListener {
     private final Signals signals;
     private final Failures failures;
     private final String node;
-    private final String url;
-    private final String user;
-    private final Optional<String> password;
+    private final PgOptions pgOptions;
     private PgSubscriber subscriber;
 
-    public ClusterListener(Vertx vertx, Signals signals, Failures failures, NodeId nodeId,
-                           @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-                           @ConfigProperty(name = "quarkus.datasource.username") String user,
-                           @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    public ClusterListener(Vertx vertx, Signals signals, Failures failures, NodeId nodeId, PgOptions pgOptions) {
         this.vertx = vertx;
         this.signals = signals;
         this.failures = failures;
         this.node = nodeId.id().toString();
-        this.url = url;
-        this.user = user;
-        this.password = password;
+        this.pgOptions = pgOptions;
     }
 
     void start(@Observes StartupEvent event) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user);
-        password.ifPresent(options::setPassword);
-        // its client metrics as postgresql_*{clientName="loket-listen"}, apart from the pools' (see Db.chatPool)
-        options.setMetricsName("postgresql|loket-listen");
+        // as the shared pool connects, TLS included; its client metrics as postgresql_*{clientName="loket-listen"}
+        PgConnectOptions options = pgOptions.connectOptions("loket-listen");
         subscriber = PgSubscriber.subscriber(vertx, options)
                 // keep trying for as long as the node lives: a database restart must not end fan-out
                 .reconnectPolicy(retries -> Math.min(5_000L, 100L * (1L << Math.min(retries, 6))));

@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +18,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,12 +77,10 @@ public class Db {
 
     public Db(Pool pool, Signals signals, Failures failures, NodeId nodeId, MeterRegistry registry, io.vertx.core.Vertx vertx,
               @ConfigProperty(name = "loket.db.chat-connections", defaultValue = "4") int chatConnections,
-              @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-              @ConfigProperty(name = "quarkus.datasource.username") String user,
-              @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+              PgOptions pgOptions) {
         this.pool = pool;
         this.chatConnections = Math.max(0, chatConnections);
-        this.chat = chatConnections <= 0 ? pool : chatPool(vertx, chatConnections, url, user, password);
+        this.chat = chatConnections <= 0 ? pool : chatPool(vertx, chatConnections, pgOptions);
         this.signals = signals;
         this.failures = failures;
         this.node = nodeId.id().toString();
@@ -93,27 +89,17 @@ public class Db {
     }
 
     /**
-     * A pool of its own, connecting as the shared one does: the same server and account, the same
-     * additional connection properties (JIT off) and statements kept prepared (application.properties says why). Its timers appear in
-     * {@code sql_pool_*} with {@code pool_name="loket-chat"}.
+     * A pool of its own, connecting as the shared one does ({@link PgOptions}): the same server,
+     * account and TLS, the same additional connection properties (JIT off) and statements kept
+     * prepared (application.properties says why). Its timers appear in {@code sql_pool_*} with
+     * {@code pool_name="loket-chat"}; its client metrics as {@code postgresql_*{clientName="loket-chat"}}
+     * (without a name they went under the shared pool's clientName="<default>", where Micrometer
+     * ignored them).
      */
-    private static Pool chatPool(io.vertx.core.Vertx vertx, int size, String url, String user, Optional<String> password) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user).setCachePreparedStatements(true);
-        // its client metrics as postgresql_*{clientName="loket-chat"} ("prefix|name", as Quarkus's binder reads it):
-        // without a name they went under the shared pool's clientName="<default>", where Micrometer ignored them
-        options.setMetricsName("postgresql|loket-chat");
-        password.ifPresent(options::setPassword);
-        // every quarkus.datasource.reactive.additional-properties.* the shared pool sends (jit=off, and whatever an operator adds)
-        String prefix = "quarkus.datasource.reactive.additional-properties.";
-        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(prefix)) {
-                config.getOptionalValue(name, String.class).ifPresent(value -> options.addProperty(name.substring(prefix.length()), value));
-            }
-        }
+    private static Pool chatPool(io.vertx.core.Vertx vertx, int size, PgOptions pgOptions) {
         return Pool.newInstance(PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(size).setName("loket-chat"))
-                .connectingTo(options)
+                .connectingTo(pgOptions.connectOptions("loket-chat"))
                 .using(vertx)
                 .build());
     }
