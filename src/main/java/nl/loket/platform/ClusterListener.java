@@ -15,6 +15,12 @@ import java.time.Duration;
  * Listens on the PostgreSQL channel every node notifies, and hands each signal to
  * {@link Signals}. When the listening connection drops it reconnects, and on every (re)subscribe
  * it delivers {@link Signal.Resync}: whatever was notified meanwhile is read from the tables.
+ *
+ * <p>A loss is logged once at WARN and counted ({@code loket_failures_total{where="listen"}}),
+ * its recovery logged once at INFO; the reconnection attempts in between are silent. Vert.x tells
+ * a loss only through the connection's exception handler (without one it prints the stack trace
+ * to stderr, past the log format), and the subscriber's close handler only on a deliberate close:
+ * a stop is not a loss.
  */
 @ApplicationScoped
 public class ClusterListener {
@@ -25,6 +31,11 @@ public class ClusterListener {
     private final String node;
     private final PgOptions pgOptions;
     private PgSubscriber subscriber;
+    /** The node is stopping: the connection's end is deliberate. */
+    private volatile boolean stopping;
+    /** When the connection was lost, in nanoTime; 0 while it is up. Touched on the event loop only. */
+    private long lostAt;
+    private boolean subscribedBefore;
 
     public ClusterListener(Vertx vertx, Signals signals, Failures failures, NodeId nodeId, PgOptions pgOptions) {
         this.vertx = vertx;
@@ -42,18 +53,56 @@ public class ClusterListener {
                 .reconnectPolicy(retries -> Math.min(5_000L, 100L * (1L << Math.min(retries, 6))));
         subscriber.channel(Db.CHANNEL)
                 .handler(this::onPayload)
-                .subscribeHandler(() -> {
-                    Log.debug("Listening for cluster signals");
-                    signals.deliver(new Signal.Resync());
-                });
-        subscriber.closeHandler(() -> Log.warn("Cluster signal connection closed; reconnecting"));
+                .subscribeHandler(this::subscribed);
+        subscriber.closeHandler(() -> {
+            if (!stopping) {
+                // only when the reconnect policy gives up, which this one never does
+                failures.record("listen", null, "Gave up reconnecting the database connection that hears the other nodes (LISTEN)");
+            }
+        });
         subscriber.connect().await().atMost(Duration.ofSeconds(30));
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         if (subscriber != null) {
             subscriber.closeAndForget();
         }
+    }
+
+    /** Connected and LISTENing: the first time at start, then after each loss. */
+    private void subscribed() {
+        io.vertx.pgclient.PgConnection connection = subscriber.getDelegate().actualConnection();
+        if (connection != null) {
+            connection.exceptionHandler(this::lost);
+        }
+        if (lostAt != 0) {
+            Log.infof("The database connection that hears the other nodes (LISTEN) is back after %d ms; "
+                    + "reading what changed meanwhile", (System.nanoTime() - lostAt) / 1_000_000);
+            lostAt = 0;
+        } else if (subscribedBefore) {
+            // lost without an error (the server closed it quietly): counted now, as it is noticed
+            failures.record("listen", null, "The database connection that hears the other nodes (LISTEN) was closed "
+                    + "and is back; reading what changed meanwhile");
+        } else {
+            Log.debug("Listening for cluster signals");
+        }
+        subscribedBefore = true;
+        signals.deliver(new Signal.Resync());
+    }
+
+    /**
+     * The connection failed (a restart, a failover, an idle-connection killer, the network): the
+     * subscriber reconnects. One WARN and one count per loss, however many errors it brings
+     * (a terminated backend says FATAL, then the socket is reset).
+     */
+    private void lost(Throwable failure) {
+        if (stopping || lostAt != 0) {
+            return;
+        }
+        lostAt = System.nanoTime();
+        failures.record("listen", failure, "Lost the database connection that hears the other nodes (LISTEN); reconnecting. "
+                + "Until it is back this node does not hear the other nodes' changes");
     }
 
     /**
