@@ -37,44 +37,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DatabaseTlsTest {
 
-    static final Path OPENSSL = Path.of("/usr/bin/openssl");
-
     @TempDir
     Path dir;
 
-    private EmbeddedDatabase.Running running;
+    private TlsOnlyDatabase db;
     private Vertx vertx;
 
     @BeforeEach
     void tlsOnlyServer() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(OPENSSL), "openssl is not installed; the TLS test is skipped");
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Loket test CA",
-                "-keyout", "ca.key", "-out", "ca.pem");
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key", "-out", "server.csr");
-        Files.writeString(dir.resolve("san.ext"), "subjectAltName=DNS:localhost\n");
-        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-                "-extfile", "san.ext", "-out", "server.crt");
-
-        running = EmbeddedDatabase.open(dir.resolve("db"), true);
-        Path data = dir.resolve("db").resolve("postgres");
-        for (String file : List.of("server.crt", "server.key")) {
-            Files.copy(dir.resolve(file), data.resolve(file));
-            Files.setPosixFilePermissions(data.resolve(file), PosixFilePermissions.fromString("rw-------"));
-        }
-        try (var conn = DriverManager.getConnection("jdbc:postgresql://localhost:" + port() + "/postgres", account());
-             var st = conn.createStatement()) {
-            st.execute("alter system set ssl = on");
-            st.execute("alter system set ssl_cert_file = 'server.crt'");
-            st.execute("alter system set ssl_key_file = 'server.key'");
-            Files.writeString(data.resolve("pg_hba.conf"), """
-                    hostssl all all 127.0.0.1/32 scram-sha-256
-                    hostssl all all ::1/128      scram-sha-256
-                    """);
-            st.execute("select pg_reload_conf()");
-        }
-        Thread.sleep(500);
-        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://localhost:" + port() + "/postgres?sslmode=disable", account()).close())
-                .as("the server refuses connections without TLS").isInstanceOf(SQLException.class);
+        Assumptions.assumeTrue(TlsOnlyDatabase.available(), "openssl is not installed; the TLS test is skipped");
+        db = new TlsOnlyDatabase(dir);
         vertx = Vertx.vertx();
     }
 
@@ -83,28 +55,13 @@ class DatabaseTlsTest {
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-        if (running != null) {
-            EmbeddedDatabase.stop(running.server(), null);
+        if (db != null) {
+            db.close();
         }
     }
 
-    private int port() {
-        return running.connection().port();
-    }
-
     private Properties account() {
-        Properties props = new Properties();
-        props.setProperty("user", "postgres");
-        props.setProperty("password", running.connection().password());
-        return props;
-    }
-
-    private void openssl(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(OPENSSL.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("openssl %s (see %s)", args[0], dir.resolve("openssl.log")).isTrue();
+        return db.account();
     }
 
     /** The options Loket's own connections get when LOKET_DB_URL is {@code url}. */
@@ -114,8 +71,7 @@ class DatabaseTlsTest {
     }
 
     private DatabaseConfigSource.Connection viaUrl(String host) {
-        return DatabaseConfigSource.Connection.of("postgresql://postgres@" + host + ":" + port() + "/postgres?sslmode=verify-full&sslrootcert="
-                + dir.resolve("ca.pem"), null, running.connection().password());
+        return DatabaseConfigSource.Connection.of(db.url(host), null, db.password());
     }
 
     @Test
