@@ -92,8 +92,7 @@ final class Node {
         List<String> out = new java.util.ArrayList<>();
         for (int i = 0; i < lines.size() && out.size() < max; i++) {
             String line = lines.get(i);
-            if (!(line.contains(" WARN ") || line.contains(" ERROR ")) || line.contains("graceful shutdown")
-                    || line.contains("Cluster signal connection closed")) {
+            if (!(line.contains(" WARN ") || line.contains(" ERROR ")) || line.contains("graceful shutdown")) {
                 continue;
             }
             out.add(line);
