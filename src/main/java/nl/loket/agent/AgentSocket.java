@@ -123,7 +123,10 @@ public class AgentSocket {
 
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String text) {
-        liveness.heard(connection);
+        return liveness.handling(connection, handleText(connection, text));
+    }
+
+    private Uni<Void> handleText(WebSocketConnection connection, String text) {
         AgentSession session = connection.userData().get(SESSION);
         return inbound.handle(connection, connection.userData().get(LIMITER), text,
                 frame -> handle(session, connection.userData().get(NAME), frame));

@@ -8,8 +8,13 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.config.LoketConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.Optional;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,6 +35,12 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class Liveness {
 
+    /**
+     * A sweep later than this (and than half the silence allowed) means the node stood still. The
+     * scheduler fires at whole seconds, so a short sweep interval still sees gaps of a second.
+     */
+    private static final long STOOD_STILL_NANOS = 5_000_000_000L;
+
     private static final UserData.TypedKey<Heard> HEARD = new UserData.TypedKey<>("loket.liveness.heard");
 
     /** When the connection was last heard from, by {@link System#nanoTime()}. */
@@ -37,17 +48,34 @@ public class Liveness {
         volatile long at = System.nanoTime();
         /** Closed by a sweep: the close handshake may take a while, and the next sweep must not count it again. */
         volatile boolean givenUp;
+        /**
+         * Frames being handled. A pong waits behind the connection's frame in hand (websockets-next
+         * handles one message of a connection at a time), so a frame held up by a slow database
+         * must not make a live client look silent. Changed on the connection's event loop only.
+         */
+        volatile int inHand;
     }
 
     private final OpenConnections connections;
     private final long unansweredNanos;
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Counter> closed = new ConcurrentHashMap<>();
+    /** False when the server does not ping often enough for silence to mean anything: nothing is closed. */
+    private final boolean enabled;
+    /** When the last sweep ran; a much longer gap means this node itself stood still. */
+    private long lastSweep;
 
-    public Liveness(OpenConnections connections, LoketConfig config, MeterRegistry registry) {
+    public Liveness(OpenConnections connections, LoketConfig config, MeterRegistry registry,
+                    @ConfigProperty(name = "quarkus.websockets-next.server.auto-ping-interval") Optional<Duration> ping) {
         this.connections = connections;
         this.unansweredNanos = config.sockets().unansweredAfter().toNanos();
         this.registry = registry;
+        // at least two pings within the silence allowed, so one lost pong is not enough
+        this.enabled = ping.isPresent() && ping.get().toNanos() * 2 < unansweredNanos;
+        if (!enabled) {
+            Log.warnf("Connections that answer no ping are not closed: quarkus.websockets-next.server.auto-ping-interval (%s) "
+                    + "must be set and under half of loket.sockets.unanswered-after (%s)", ping.orElse(null), config.sockets().unansweredAfter());
+        }
     }
 
     /** From now on the connection must answer; call when it opens. */
@@ -55,7 +83,7 @@ public class Liveness {
         connection.userData().put(HEARD, new Heard());
     }
 
-    /** Something came from the connection: a pong or a frame. */
+    /** Something came from the connection: a pong. */
     public void heard(WebSocketConnection connection) {
         Heard heard = connection.userData().get(HEARD);
         if (heard != null) {
@@ -63,13 +91,41 @@ public class Liveness {
         }
     }
 
+    /** A frame came from the connection: it is alive, and counts as such until {@code work} has ended. */
+    public Uni<Void> handling(WebSocketConnection connection, Uni<Void> work) {
+        Heard heard = connection.userData().get(HEARD);
+        if (heard == null) {
+            return work;
+        }
+        heard.at = System.nanoTime();
+        heard.inHand++;
+        return work.onTermination().invoke(() -> {
+            heard.inHand--;
+            heard.at = System.nanoTime();
+        });
+    }
+
     @Scheduled(every = "${loket.sockets.sweep:10s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         long now = System.nanoTime();
+        long last = lastSweep;
+        lastSweep = now;
+        if (!enabled) {
+            return;
+        }
+        if (last != 0 && now - last > Math.max(unansweredNanos / 2, STOOD_STILL_NANOS)) {
+            // this node stood still (a long pause of the JVM, a stopped process): the clients' pongs
+            // wait unread, so everyone looks silent. They get the time again from now.
+            for (WebSocketConnection connection : connections) {
+                heard(connection);
+            }
+            Log.infof("No connection closed for silence this time: this node stood still for %d s", (now - last) / 1_000_000_000L);
+            return;
+        }
         int count = 0;
         for (WebSocketConnection connection : connections) {
             Heard heard = connection.userData().get(HEARD);
-            if (heard != null && !heard.givenUp && connection.isOpen() && now - heard.at > unansweredNanos) {
+            if (heard != null && !heard.givenUp && heard.inHand == 0 && connection.isOpen() && now - heard.at > unansweredNanos) {
                 heard.givenUp = true;
                 count++;
                 counter(connection.endpointId()).increment();

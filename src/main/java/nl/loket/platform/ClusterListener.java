@@ -34,7 +34,7 @@ public class ClusterListener {
     /** The node is stopping: the connection's end is deliberate. */
     private volatile boolean stopping;
     /** When the connection was lost, in nanoTime; 0 while it is up. Touched on the event loop only. */
-    private long lostAt;
+    private volatile long lostAt;
     private boolean subscribedBefore;
 
     public ClusterListener(Vertx vertx, Signals signals, Failures failures, NodeId nodeId, PgOptions pgOptions) {

@@ -114,7 +114,10 @@ public class ResidentSocket {
 
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String text) {
-        liveness.heard(connection);
+        return liveness.handling(connection, handleText(connection, text));
+    }
+
+    private Uni<Void> handleText(WebSocketConnection connection, String text) {
         ResidentSession session = connection.userData().get(SESSION);
         if (session == null) {
             return Uni.createFrom().voidItem(); // refused at open, closing
