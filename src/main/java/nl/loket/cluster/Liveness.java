@@ -63,7 +63,7 @@ public class Liveness {
     /** False when the server does not ping often enough for silence to mean anything: nothing is closed. */
     private final boolean enabled;
     /** When the last sweep ran; a much longer gap means this node itself stood still. */
-    private long lastSweep;
+    private volatile long lastSweep;
 
     public Liveness(OpenConnections connections, LoketConfig config, MeterRegistry registry,
                     @ConfigProperty(name = "quarkus.websockets-next.server.auto-ping-interval") Optional<Duration> ping) {
