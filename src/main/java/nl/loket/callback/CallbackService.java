@@ -227,22 +227,8 @@ public class CallbackService implements HeldWork {
         return db.tx(tx -> tx.query("select state, claimed_by, topic, " + inScope(2) + " as in_scope from callback_request r "
                         + "where id = $1 for update", Tuple.of(id, scope.agentOrNull()))
                 .chain(rows -> {
-                    if (rows.size() == 0) {
-                        throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
-                    }
-                    Row r = rows.iterator().next();
-                    checkScope(r.getBoolean("in_scope"));
+                    Row r = heldOpen(rows);
                     CallbackState state = CallbackState.of(r.getString("state"));
-                    if (state == CallbackState.CANCELLED) {
-                        throw LoketException.of("already_ended", "Dit verzoek is ingetrokken. / This request was cancelled.");
-                    }
-                    if (!state.live()) {
-                        throw LoketException.of("already_ended", "Dit verzoek is al afgerond. / This request has already ended.");
-                    }
-                    if (state == CallbackState.MERGED) {
-                        throw LoketException.of("merged", "Dit verzoek hoort bij een ander verzoek voor hetzelfde nummer. "
-                                + "/ This request belongs to another one for the same number.");
-                    }
                     if (state != CallbackState.CLAIMED) {
                         throw LoketException.of("not_claimed", "Niemand heeft dit verzoek opgepakt. / Nobody has claimed this request.");
                     }
@@ -272,22 +258,8 @@ public class CallbackService implements HeldWork {
                         + "as attempts, " + inScope(2) + " as in_scope from callback_request r where id = $1 for update",
                         Tuple.of(id, scope.agentOrNull()))
                 .chain(rows -> {
-                    if (rows.size() == 0) {
-                        throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
-                    }
-                    Row r = rows.iterator().next();
-                    checkScope(r.getBoolean("in_scope"));
+                    Row r = heldOpen(rows);
                     CallbackState state = CallbackState.of(r.getString("state"));
-                    if (state == CallbackState.CANCELLED) {
-                        throw LoketException.of("already_ended", "Dit verzoek is ingetrokken. / This request was cancelled.");
-                    }
-                    if (!state.live()) {
-                        throw LoketException.of("already_ended", "Dit verzoek is al afgerond. / This request has already ended.");
-                    }
-                    if (state == CallbackState.MERGED) {
-                        throw LoketException.of("merged", "Dit verzoek hoort bij een ander verzoek voor hetzelfde nummer. "
-                                + "/ This request belongs to another one for the same number.");
-                    }
                     if (state != CallbackState.CLAIMED || !agentId.equals(r.getUUID("claimed_by"))) {
                         throw LoketException.of("not_claimed", "Pak het verzoek eerst op. / Claim the request first.");
                     }
@@ -348,6 +320,31 @@ public class CallbackService implements HeldWork {
         return "(" + agent + " is null"
                 + " or r.topic = any(coalesce((select s.topics from app_user s where s.id = " + agent + "), '{}'))"
                 + " or r.claimed_by is not distinct from " + agent + ")";
+    }
+
+    /**
+     * The request row read {@code for update} (with {@code state} and {@code in_scope}) when it is
+     * one a claim can be worked on: it exists, is in the reader's scope, still runs and is no
+     * repeat merged into another. Otherwise the refusal the agent must hear.
+     */
+    private static Row heldOpen(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
+        }
+        Row r = rows.iterator().next();
+        checkScope(r.getBoolean("in_scope"));
+        CallbackState state = CallbackState.of(r.getString("state"));
+        if (state == CallbackState.CANCELLED) {
+            throw LoketException.of("already_ended", "Dit verzoek is ingetrokken. / This request was cancelled.");
+        }
+        if (!state.live()) {
+            throw LoketException.of("already_ended", "Dit verzoek is al afgerond. / This request has already ended.");
+        }
+        if (state == CallbackState.MERGED) {
+            throw LoketException.of("merged", "Dit verzoek hoort bij een ander verzoek voor hetzelfde nummer. "
+                    + "/ This request belongs to another one for the same number.");
+        }
+        return r;
     }
 
     private static void checkScope(boolean inScope) {
