@@ -52,9 +52,43 @@ export class ApiError extends Error {
     message: string,
     readonly errors: FieldError[] = [],
     readonly body: Record<string, unknown> = {},
+    /** The answer's Retry-After in seconds; null without one (or when CORS does not let the page read it). */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
+
+  /** The problem's stable code: the end of its `type` (`/problems/busy` → `busy`); null without one. */
+  get code(): string | null {
+    const type = this.body.type;
+    return typeof type === 'string' && type ? type.slice(type.lastIndexOf('/') + 1) : null;
+  }
+}
+
+/**
+ * A start turned away for capacity (503 `busy`: this node's line of new chats is full). A
+ * callback needs no agent now, so the resident is offered one. Any other 503 is not this.
+ */
+export function isCapacityRefusal(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 503 && err.code === 'busy';
+}
+
+/**
+ * A failure that trying again soon may mend: no answer at all (the network), or any 5xx but a
+ * capacity refusal: 503 `unavailable` (the database down or out of connections, with
+ * Retry-After), 500 `internal`, or a proxy's 502/503/504 without a problem.
+ */
+export function isPassing(err: unknown): boolean {
+  return err instanceof ApiError && (err.status === 0 || err.status >= 500) && !isCapacityRefusal(err);
+}
+
+/** Retry-After as seconds: a number of seconds or an HTTP date; null when absent or not understood. */
+export function retryAfterSeconds(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 export class Api {
@@ -78,12 +112,14 @@ export class Api {
     if (!res.ok) {
       let body: Record<string, unknown> = {};
       try {
-        body = await res.json();
+        const parsed: unknown = await res.json();
+        if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
       } catch {
         /* not JSON */
       }
       const errors = Array.isArray(body.errors) ? (body.errors as FieldError[]) : [];
-      throw new ApiError(res.status, String(body.detail ?? body.title ?? res.statusText), errors, body);
+      throw new ApiError(res.status, String(body.detail ?? body.title ?? res.statusText), errors, body,
+        retryAfterSeconds(res.headers.get('Retry-After')));
     }
     if (res.status === 204) return undefined as T;
     if (opts.accept === 'text/plain') return (await res.text()) as T;

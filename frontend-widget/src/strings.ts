@@ -44,6 +44,12 @@ const nl = {
   startChat: 'Start de chat',
   starting: 'De chat wordt gestart…',
   startError: 'Het lukt nu niet om de chat te starten.',
+  /** The start failed for a passing reason (503 `unavailable`, another 5xx, no answer); `seconds` until the next try by itself. */
+  startUnavailable: (seconds: number) =>
+    `De chat is even niet beschikbaar. Wij proberen het over ${seconds} seconden vanzelf opnieuw. Wat u hebt ingevuld, blijft staan.`,
+  /** The tries by itself are over; the resident can still try. */
+  startStillUnavailable: 'De chat is nog steeds niet beschikbaar. Wat u hebt ingevuld, blijft staan. Probeer het over een paar minuten opnieuw.',
+  retryNow: 'Opnieuw proberen',
   topicNowClosed: 'Dit onderwerp is net gesloten.',
 
   queueNumber: (p: number) => (p <= 1 ? 'U bent de volgende in de wachtrij.' : `U bent nummer ${p} in de wachtrij.`),
@@ -125,6 +131,8 @@ const nl = {
   callbackSubmit: 'Vraag terugbellen aan',
   callbackSending: 'Het verzoek wordt verstuurd…',
   callbackError: 'Het lukt nu niet om het verzoek te versturen.',
+  /** The request failed for a passing reason (503 `unavailable`, another 5xx, no answer); what was filled in stays. */
+  callbackUnavailable: 'Het lukt even niet om uw verzoek te versturen: de dienst is tijdelijk niet beschikbaar. Uw gegevens staan nog in het formulier. Probeer het over een paar seconden opnieuw.',
   formErrors: 'Controleer de gegevens.',
   phoneRequired: 'Vul een telefoonnummer in.',
 
@@ -195,6 +203,10 @@ const en: Strings = {
   startChat: 'Start the chat',
   starting: 'Starting the chat…',
   startError: 'We cannot start the chat right now.',
+  startUnavailable: (seconds) =>
+    `The chat is briefly unavailable. We will try again by ourselves in ${seconds} seconds. What you entered stays.`,
+  startStillUnavailable: 'The chat is still unavailable. What you entered stays. Please try again in a few minutes.',
+  retryNow: 'Try again',
   topicNowClosed: 'This topic has just closed.',
 
   queueNumber: (p) => (p <= 1 ? 'You are next in the queue.' : `You are number ${p} in the queue.`),
@@ -268,6 +280,7 @@ const en: Strings = {
   callbackSubmit: 'Request a callback',
   callbackSending: 'Sending the request…',
   callbackError: 'We cannot send the request right now.',
+  callbackUnavailable: 'We could not send your request: the service is briefly unavailable. Your details are still in the form. Please try again in a few seconds.',
   formErrors: 'Please check the details.',
   phoneRequired: 'Enter a phone number.',
 

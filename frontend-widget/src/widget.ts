@@ -2,7 +2,7 @@
 // the callback form reachable from the topic list and from a callback offer. This file decides
 // which screen comes next and keeps the session; the screens themselves live in screens/.
 
-import { Api, ApiError, type DepartmentNotice, type Topic } from './api';
+import { Api, ApiError, isCapacityRefusal, isPassing, type DepartmentNotice, type Topic } from './api';
 import { formatWhen, waitSentence } from './format';
 import { ResidentClient, type ConnectionStatus, type StateEvent } from './protocol';
 import { CallbackFormView } from './screens/callback-form';
@@ -169,11 +169,13 @@ export class Widget {
       save(session);
       this.startClient(session, true, started);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 503) {
+      if (isCapacityRefusal(err)) {
         // a surge: this node's line of new chats is full (agents may well be free); a callback needs no agent now
         this.showCallbackForm({ mode: 'direct', topic: t, intro: this.s.callbackIntroCapacity });
         return;
       }
+      // any other 503 (`unavailable`: the database down or out of connections) is no capacity
+      // refusal: a callback request would fail the same way. The house rules say so and try again.
       if (!(err instanceof ApiError && err.status === 409)) throw err;
       // the topic closed while the resident read the house rules
       const next = typeof err.body.nextOpenAt === 'string' ? this.when(err.body.nextOpenAt) : null;
@@ -325,8 +327,9 @@ export class Widget {
         save(this.saved);
         this.showCallbackDone();
       } catch (err) {
+        // what was typed stays in the form whatever the failure; a passing one is said as such
         if (err instanceof ApiError && err.errors.length) form.errors(err.errors);
-        else form.fail(s.callbackError);
+        else form.fail(isPassing(err) ? s.callbackUnavailable : s.callbackError);
       }
     });
     this.callbackForm = form;

@@ -19,19 +19,22 @@ export function text(el: Element | null | undefined): string {
 /** Let pending promise callbacks run. */
 export const settle = () => new Promise((r) => setTimeout(r, 0));
 
-export type Answer = { status: number; body?: unknown } | 'network-down';
+export type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'network-down';
 
-/** A fetch that answers by path; what was asked is kept. */
-export function stubFetch(answers: Record<string, Answer>) {
+/** A fetch that answers by path; a list answers its calls in turn, its last one over and over. What was asked is kept. */
+export function stubFetch(answers: Record<string, Answer | Answer[]>) {
   const asked: string[] = [];
+  const calls: Record<string, number> = {};
   const fetch = vi.fn(async (url: string) => {
     const path = new URL(url).pathname;
     asked.push(path);
-    const a = answers[path] ?? { status: 404, body: { title: 'Not Found' } };
+    const given = answers[path] ?? { status: 404, body: { title: 'Not Found' } };
+    const n = (calls[path] = (calls[path] ?? 0) + 1) - 1;
+    const a = Array.isArray(given) ? given[Math.min(n, given.length - 1)] : given;
     if (a === 'network-down') throw new TypeError('Failed to fetch');
     return new Response(a.body === undefined ? null : JSON.stringify(a.body), {
       status: a.status,
-      headers: { 'Content-Type': a.status < 400 ? 'application/json' : 'application/problem+json' },
+      headers: { 'Content-Type': a.status < 400 ? 'application/json' : 'application/problem+json', ...a.headers },
     });
   });
   vi.stubGlobal('fetch', fetch);

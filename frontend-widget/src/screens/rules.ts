@@ -1,8 +1,11 @@
 // House rules and privacy before a chat starts (how long we keep what is said, as configured;
-// no BSN), with an optional name.
+// no BSN), with an optional name. A start that fails for a passing reason (the service briefly
+// unavailable, no answer) is tried again here, by itself and on "Opnieuw proberen", with what
+// the resident typed left in place.
 
-import { ApiError, type Topic } from '../api';
+import { ApiError, isPassing, type Topic } from '../api';
 import { h, uid } from '../dom';
+import { AUTO_RETRIES, retryDelay } from '../retry';
 import { serverText, type Lang, type Strings } from '../strings';
 
 export interface RulesContext {
@@ -11,7 +14,10 @@ export interface RulesContext {
   topic: Topic;
   /** Days personal data is kept (`GET /api/v1/settings`); null when unknown. */
   retentionDays: Promise<number | null>;
-  /** Starts the conversation and moves on; a failure it leaves to this screen rejects. */
+  /**
+   * Starts the conversation and moves on (to the chat, or the callback form for a refusal it
+   * understands); a failure it leaves to this screen rejects: a passing one is tried again.
+   */
   start(name: string | undefined): Promise<void>;
   back(): void;
 }
@@ -22,6 +28,16 @@ export function rulesView(ctx: RulesContext): HTMLElement {
   const name = h('input', { id: nameId, type: 'text', autocomplete: 'name', maxlength: 100 });
   const error = h('p', { class: 'error', role: 'alert' });
   const start = h('button', { type: 'submit', class: 'primary' }, s.startChat);
+  // the service briefly unavailable: said politely, with the next try by itself and a way to try now
+  const unavailableText = h('p', { class: 'news', role: 'status' });
+  const again = h('button', { type: 'button', class: 'link', hidden: true, onclick: () => attempt(true) }, s.retryNow);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  /** Passing failures in a row since the resident last asked. */
+  let failures = 0;
+  const stopRetrying = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
   // wording without a number until the service has said how long (usually known already: asked on opening)
   const stored = h('li', {}, s.rulesStored(null));
   ctx.retentionDays.then((days) => (stored.textContent = s.rulesStored(days)), () => {});
@@ -33,21 +49,55 @@ export function rulesView(ctx: RulesContext): HTMLElement {
     h('ul', { class: 'rules' }, h('li', {}, s.rulesChat), stored, h('li', { class: 'strong' }, s.rulesBsn)),
     h('div', { class: 'field' }, h('label', { for: nameId }, s.nameLabel), name),
     error,
-    h('div', { class: 'actions' }, start, h('button', { type: 'button', class: 'secondary', onclick: () => ctx.back() }, s.back)),
+    h('div', { class: 'unavailable' }, unavailableText, again),
+    h('div', { class: 'actions' }, start, h('button', { type: 'button', class: 'secondary', onclick: () => {
+      stopRetrying();
+      ctx.back();
+    } }, s.back)),
   );
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (start.disabled) return;
+
+  /** One try to start; `asked`: by the resident (the button, or "Opnieuw proberen"), not by itself. */
+  async function attempt(asked: boolean): Promise<void> {
+    stopRetrying();
+    // a try in flight already; or, for a try by itself, the resident went elsewhere meanwhile
+    if (start.disabled || (!asked && !form.isConnected)) return;
     start.disabled = true;
-    error.textContent = s.starting;
+    if (asked) {
+      failures = 0;
+      unavailableText.textContent = ''; // "over n seconden" no longer holds
+      error.textContent = s.starting;
+    }
     try {
       await ctx.start(name.value.trim() || undefined);
     } catch (err) {
       start.disabled = false;
+      if (isPassing(err)) {
+        // the name stays as typed; the resident is told, and it is tried again by itself a few times
+        error.textContent = '';
+        again.hidden = false;
+        if (failures < AUTO_RETRIES) {
+          const ms = retryDelay(failures++, (err as ApiError).retryAfter);
+          unavailableText.textContent = s.startUnavailable(Math.ceil(ms / 1000));
+          timer = setTimeout(() => attempt(false), ms);
+        } else {
+          unavailableText.textContent = s.startStillUnavailable;
+        }
+        return;
+      }
+      failures = 0;
+      unavailableText.textContent = '';
+      const focused = (form.getRootNode() as Document | ShadowRoot).activeElement === again;
+      again.hidden = true;
+      if (focused) start.focus();
       error.textContent = err instanceof ApiError && err.errors.length
         ? err.errors.map((x) => serverText(x.message, ctx.lang)).join(' ')
         : s.startError;
     }
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    attempt(true);
   });
   return form;
 }

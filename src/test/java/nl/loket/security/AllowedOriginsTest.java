@@ -53,6 +53,8 @@ class AllowedOriginsTest {
                 .post("/api/v1/conversations");
         assertThat(started.statusCode()).isEqualTo(201);
         assertThat(started.header("Access-Control-Allow-Origin")).isEqualTo(SITE);
+        // the widget on that site reads a 503's Retry-After (docs/protocol.md §10)
+        assertThat(started.header("Access-Control-Expose-Headers")).containsIgnoringCase("Retry-After");
 
         Response topics = given().header("Origin", SITE).get("/api/v1/topics");
         assertThat(topics.statusCode()).isEqualTo(200);
