@@ -96,6 +96,11 @@ public class AgentSocket {
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
         liveness.watch(connection);
+        // the client's pongs wait behind the open (its round trip to the database) as behind a frame
+        return liveness.handling(connection, opening(connection));
+    }
+
+    private Uni<Void> opening(WebSocketConnection connection) {
         JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
         UUID agentId = UUID.fromString(jwt.getSubject());
         long generation = TokenService.generationOf(jwt);

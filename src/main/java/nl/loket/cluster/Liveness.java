@@ -10,13 +10,15 @@ import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import nl.loket.config.LoketConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.Optional;
-
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Closes the connections that have stopped answering pings. The server pings every socket
@@ -36,84 +38,118 @@ import java.util.concurrent.ConcurrentHashMap;
 public class Liveness {
 
     /**
-     * A sweep later than this (and than half the silence allowed) means the node stood still. The
-     * scheduler fires at whole seconds, so a short sweep interval still sees gaps of a second.
+     * A sweep this much later than the sweep interval (and later than half the silence allowed)
+     * means the node stood still. The scheduler fires at whole seconds, so a short sweep interval
+     * still sees gaps of a second, and a busy worker pool may start a sweep late.
      */
-    private static final long STOOD_STILL_NANOS = 5_000_000_000L;
+    private static final long STOOD_STILL_SLACK_NANOS = 5_000_000_000L;
 
     private static final UserData.TypedKey<Heard> HEARD = new UserData.TypedKey<>("loket.liveness.heard");
 
-    /** When the connection was last heard from, by {@link System#nanoTime()}. */
+    /** When the connection was last heard from, by the clock ({@link System#nanoTime()}). */
     private static final class Heard {
-        volatile long at = System.nanoTime();
+        volatile long at;
         /** Closed by a sweep: the close handshake may take a while, and the next sweep must not count it again. */
         volatile boolean givenUp;
         /**
-         * Frames being handled. A pong waits behind the connection's frame in hand (websockets-next
-         * handles one message of a connection at a time), so a frame held up by a slow database
-         * must not make a live client look silent. Changed on the connection's event loop only.
+         * Callbacks in hand (the open, a frame). A pong waits behind them (websockets-next handles
+         * one callback of a connection at a time), so one held up by a slow database must not make
+         * a live client look silent. Counted per subscription; the work may end on another thread.
          */
-        volatile int inHand;
+        final AtomicInteger inHand = new AtomicInteger();
+
+        Heard(long at) {
+            this.at = at;
+        }
     }
 
-    private final OpenConnections connections;
+    private final Iterable<WebSocketConnection> connections;
+    private final LongSupplier clock;
     private final long unansweredNanos;
+    /** A gap between two sweeps longer than this means the node stood still. */
+    private final long stoodStillNanos;
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Counter> closed = new ConcurrentHashMap<>();
     /** False when the server does not ping often enough for silence to mean anything: nothing is closed. */
     private final boolean enabled;
     /** When the last sweep ran; a much longer gap means this node itself stood still. */
     private volatile long lastSweep;
+    private volatile boolean swept;
 
+    @Inject
     public Liveness(OpenConnections connections, LoketConfig config, MeterRegistry registry,
                     @ConfigProperty(name = "quarkus.websockets-next.server.auto-ping-interval") Optional<Duration> ping) {
+        this(connections, config.sockets().unansweredAfter(), config.sockets().sweep(), ping, registry, System::nanoTime);
+    }
+
+    /** With a clock of its own ({@link System#nanoTime()} in the service), for tests. */
+    Liveness(Iterable<WebSocketConnection> connections, Duration unansweredAfter, Duration sweepEvery, Optional<Duration> ping,
+             MeterRegistry registry, LongSupplier clock) {
         this.connections = connections;
-        this.unansweredNanos = config.sockets().unansweredAfter().toNanos();
+        this.clock = clock;
+        this.unansweredNanos = unansweredAfter.toNanos();
+        // past the sweep's own interval, or every sweep would look like a standstill and nothing would ever be closed
+        this.stoodStillNanos = Math.max(unansweredNanos / 2, sweepEvery.toNanos() + STOOD_STILL_SLACK_NANOS);
         this.registry = registry;
         // at least two pings within the silence allowed, so one lost pong is not enough
         this.enabled = ping.isPresent() && ping.get().toNanos() * 2 < unansweredNanos;
         if (!enabled) {
             Log.warnf("Connections that answer no ping are not closed: quarkus.websockets-next.server.auto-ping-interval (%s) "
-                    + "must be set and under half of loket.sockets.unanswered-after (%s)", ping.orElse(null), config.sockets().unansweredAfter());
+                    + "must be set and under half of loket.sockets.unanswered-after (%s)", ping.orElse(null), unansweredAfter);
+        } else if (stoodStillNanos > unansweredNanos / 2) {
+            Log.warnf("loket.sockets.sweep (%s) is long next to loket.sockets.unanswered-after (%s): a standstill of this node "
+                    + "shorter than %d s is not told from the sweep's own interval, and may close live connections",
+                    sweepEvery, unansweredAfter, stoodStillNanos / 1_000_000_000L);
         }
     }
 
-    /** From now on the connection must answer; call when it opens. */
+    /**
+     * From now on the connection must answer; call when it opens. Wrap the open's work in
+     * {@link #handling} as well: a pong that comes meanwhile waits behind it.
+     */
     public void watch(WebSocketConnection connection) {
-        connection.userData().put(HEARD, new Heard());
+        connection.userData().put(HEARD, new Heard(clock.getAsLong()));
     }
 
     /** Something came from the connection: a pong. */
     public void heard(WebSocketConnection connection) {
         Heard heard = connection.userData().get(HEARD);
         if (heard != null) {
-            heard.at = System.nanoTime();
+            heard.at = clock.getAsLong();
         }
     }
 
-    /** A frame came from the connection: it is alive, and counts as such until {@code work} has ended. */
+    /**
+     * A frame came from the connection (or it opened): it is alive, and counts as such until
+     * {@code work} has ended, whichever way (an item, a failure, a cancellation).
+     */
     public Uni<Void> handling(WebSocketConnection connection, Uni<Void> work) {
         Heard heard = connection.userData().get(HEARD);
         if (heard == null) {
             return work;
         }
-        heard.at = System.nanoTime();
-        heard.inHand++;
-        return work.onTermination().invoke(() -> {
-            heard.inHand--;
-            heard.at = System.nanoTime();
+        // counted when the work starts, not when it is put together: only a subscription ends
+        return work.onSubscription().invoke(() -> {
+            heard.inHand.incrementAndGet();
+            heard.at = clock.getAsLong();
+        }).onTermination().invoke(() -> {
+            // the time first: a sweep that sees nothing in hand must also see when it ended
+            heard.at = clock.getAsLong();
+            heard.inHand.decrementAndGet();
         });
     }
 
     @Scheduled(every = "${loket.sockets.sweep:10s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long last = lastSweep;
+        boolean first = !swept;
         lastSweep = now;
+        swept = true;
         if (!enabled) {
             return;
         }
-        if (last != 0 && now - last > Math.max(unansweredNanos / 2, STOOD_STILL_NANOS)) {
+        if (!first && now - last > stoodStillNanos) {
             // this node stood still (a long pause of the JVM, a stopped process): the clients' pongs
             // wait unread, so everyone looks silent. They get the time again from now.
             for (WebSocketConnection connection : connections) {
@@ -125,7 +161,7 @@ public class Liveness {
         int count = 0;
         for (WebSocketConnection connection : connections) {
             Heard heard = connection.userData().get(HEARD);
-            if (heard != null && !heard.givenUp && heard.inHand == 0 && connection.isOpen() && now - heard.at > unansweredNanos) {
+            if (heard != null && !heard.givenUp && heard.inHand.get() == 0 && connection.isOpen() && now - heard.at > unansweredNanos) {
                 heard.givenUp = true;
                 count++;
                 counter(connection.endpointId()).increment();

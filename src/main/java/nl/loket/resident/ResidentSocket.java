@@ -79,6 +79,11 @@ public class ResidentSocket {
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
         liveness.watch(connection);
+        // the client's pongs wait behind the open (its round trip to the database) as behind a frame
+        return liveness.handling(connection, opening(connection));
+    }
+
+    private Uni<Void> opening(WebSocketConnection connection) {
         UUID id = UUID.fromString(connection.pathParam("id"));
         // the upgrade check refused anything else, with the same parser
         int after = After.parse(connection.handshakeRequest().query()).orElse(0);
