@@ -48,6 +48,16 @@ final class RawClient implements AutoCloseable {
 
     /** Completes the handshake (101) and starts reading; the server's open callback may still be running. */
     static RawClient connect(URI base, String path, String token, boolean answersPings) throws IOException {
+        Socket socket = handshake(base, path, token);
+        RawClient client = new RawClient(socket, answersPings);
+        Thread reader = new Thread(client::read, "raw-ws-" + path);
+        reader.setDaemon(true);
+        reader.start();
+        return client;
+    }
+
+    /** Completes a WebSocket handshake (101) on a bare socket and reads nothing after it. */
+    static Socket handshake(URI base, String path, String token) throws IOException {
         Socket socket = new Socket(base.getHost(), base.getPort());
         String request = "GET " + path + " HTTP/1.1\r\n"
                 + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
@@ -66,11 +76,7 @@ final class RawClient implements AutoCloseable {
             head.write(b);
         }
         assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
-        RawClient client = new RawClient(socket, answersPings);
-        Thread reader = new Thread(client::read, "raw-ws-" + path);
-        reader.setDaemon(true);
-        reader.start();
-        return client;
+        return socket;
     }
 
     private void read() {
