@@ -275,10 +275,9 @@ public class Presence {
      * This node was declared dead (it stalled longer than dead-after) but is alive: put its
      * connections back, so the clients that never left do not lose their place or
      * conversations. Its row is taken first and the mark cleared: a removal's batch in progress
-     * is waited for, and the batches after this find the node alive. Its residents' conversations
-     * are then taken before their agents' accounts, as a removal takes them; a claim takes them the
-     * other way round, and should the two meet PostgreSQL ends one of them (the next beat, or the
-     * agent's next claim, tries again).
+     * is waited for, and the batches after this find the node alive. Its agents' accounts are then
+     * taken before its residents' conversations, as a removal takes them ({@link #gone}) and in a
+     * claim's order (the claimer's account, then the conversation).
      * Meanwhile a lone other node may have stopped notifying (V34): as after {@link #register},
      * the caller waits for {@link #othersCaughtUp} and then reads what was missed, and then has
      * {@link #backIfConnected} look at the connections this answers: those announced and still open.
@@ -325,7 +324,8 @@ public class Presence {
                             List<UUID> backResidents = new ArrayList<>();
                             List<UUID> backAgents = new ArrayList<>();
                             rows.forEach(r -> (RESIDENT.equals(r.getString("kind")) ? backResidents : backAgents).add(r.getUUID("subject")));
-                            return conversations.residentsBack(tx, backResidents).chain(() -> users.agentsBack(tx, backAgents));
+                            // the accounts before the conversations, as gone() takes them
+                            return users.agentsBack(tx, backAgents).chain(() -> conversations.residentsBack(tx, backResidents));
                         }))));
     }
 
@@ -363,8 +363,9 @@ public class Presence {
         return tx.query("insert into presence (connection_id, node_id, kind, subject) "
                                 + "select c, $2, k, s from unnest($1::text[], $3::text[], $4::uuid[]) as r(c, k, s) "
                                 + "on conflict (connection_id) do nothing", Tuple.of(ids, nodeId, kinds, subjects))
-                .chain(() -> conversations.residentsBack(tx, residents))
-                .chain(() -> users.agentsBack(tx, agents));
+                // the accounts before the conversations, as gone() takes them
+                .chain(() -> users.agentsBack(tx, agents))
+                .chain(() -> conversations.residentsBack(tx, residents));
     }
 
     /**
@@ -415,13 +416,21 @@ public class Presence {
                                         .chain(rows -> gone(tx, rows, lastBeat)).replaceWith(true))));
     }
 
+    /**
+     * Records the subjects of these removed rows gone since {@code at} (null: now) when they have no
+     * connection left: the agents' accounts first, then the residents' conversations, in a claim's
+     * order (the claimer's account, then the conversation), as every move that takes both does.
+     * The other way round, a node's removal and a claim by one of its agents of one of its
+     * residents' conversations (the node stalled and served the claim as it resumed) each waited
+     * for the other, and PostgreSQL ended one of them as a deadlock (StalledNodeAndClaimTest).
+     */
     private Uni<Void> gone(Db.Tx tx, Iterable<Row> rows, Instant at) {
         List<UUID> residents = new ArrayList<>();
         List<UUID> agents = new ArrayList<>();
         for (Row r : rows) {
             (RESIDENT.equals(r.getString("kind")) ? residents : agents).add(r.getUUID("subject"));
         }
-        return conversations.residentsGone(tx, residents, at).chain(() -> users.agentsGone(tx, agents, at));
+        return users.agentsGone(tx, agents, at).chain(() -> conversations.residentsGone(tx, residents, at));
     }
 
     private static Uni<Void> insert(Db.Tx tx, String connectionId, UUID nodeId, String kind, UUID subject) {
