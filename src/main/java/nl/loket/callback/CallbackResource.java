@@ -104,7 +104,8 @@ public class CallbackResource {
     @POST
     @Path("{id}/claim")
     @RolesAllowed(Roles.AGENT)
-    @Operation(summary = "Claim a request to call the resident; 409 when someone else has it or its next attempt lies ahead")
+    @Operation(summary = "Claim a request to call the resident; 409 when someone else has it, its next attempt lies ahead, or "
+            + "the account was disabled while the claim was on its way")
     public Uni<CallbackRequest> claim(@PathParam("id") UUID id) {
         return callbacks.claim(id, me(), scope()).chain(() -> callbacks.find(id, ReadScope.all())).map(o -> o.orElseThrow());
     }

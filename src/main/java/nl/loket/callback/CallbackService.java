@@ -17,6 +17,7 @@ import nl.loket.events.DomainEvents;
 import nl.loket.privacy.Privacy;
 import nl.loket.security.ReadScope;
 import nl.loket.user.HeldWork;
+import nl.loket.user.UserRepository;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -185,9 +186,21 @@ public class CallbackService implements HeldWork {
                 t.getItem1().getOrDefault(r.getUUID("id"), List.of()), t.getItem2().getOrDefault(r.getUUID("id"), List.of()))).toList());
     }
 
-    /** Atomic: of two agents claiming at once, one gets it and the other a 409. Out of the agent's scope: 403. */
+    /**
+     * Atomic: of two agents claiming at once, one gets it and the other a 409. Out of the agent's
+     * scope: 403. The agent's account is taken first, as an administrator's update of it takes it
+     * before giving back what it holds ({@link #giveBack}): a claim that committed after such an
+     * update had looked for what to give back stayed with a disabled account, and nobody could
+     * claim the request again. Now the update waits for the claim and gives that request back
+     * too, or the claim waits for the update and is refused ({@code agent_unavailable}).
+     */
     public Uni<Void> claim(UUID id, UUID agentId, ReadScope scope) {
-        return db.tx(tx -> tx.query("update callback_request r set state = $4, claimed_by = $2, claimed_at = now(), "
+        return db.tx(tx -> UserRepository.lockToHoldWork(tx, agentId).chain(mayHold -> {
+            if (!mayHold) {
+                throw LoketException.of("agent_unavailable", "Uw account kan geen terugbelverzoeken meer oppakken. "
+                        + "/ Your account can no longer claim callback requests.");
+            }
+            return tx.query("update callback_request r set state = $4, claimed_by = $2, claimed_at = now(), "
                                 + "updated_at = now() where id = $1 and state = $5 "
                                 + "and (next_attempt_at is null or next_attempt_at <= now()) and " + inScope(3) + " returning topic",
                         Tuple.of(id, agentId, scope.agentOrNull(), CallbackState.CLAIMED.wire(), CallbackState.OPEN.wire()))
@@ -215,7 +228,8 @@ public class CallbackService implements HeldWork {
                         throw LoketException.of("already_claimed", "Een collega heeft dit verzoek al, of het is afgerond. "
                                 + "/ A colleague has this request already, or it has ended.");
                     });
-                }));
+                });
+        }));
     }
 
     /**

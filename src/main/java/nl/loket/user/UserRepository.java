@@ -156,7 +156,11 @@ public class UserRepository {
 
     /** Whether the account may still claim and call: active, and an agent (a supervisor is one too). */
     private static boolean worksCallbacks(User u) {
-        return u.active() && (u.roles().contains(Roles.AGENT) || u.roles().contains(Roles.SUPERVISOR));
+        return worksCallbacks(u.active(), u.roles());
+    }
+
+    private static boolean worksCallbacks(boolean active, java.util.Collection<String> roles) {
+        return active && (roles.contains(Roles.AGENT) || roles.contains(Roles.SUPERVISOR));
     }
 
     private Uni<Void> giveBack(Db.Tx tx, UUID userId) {
@@ -238,6 +242,26 @@ public class UserRepository {
      */
     public static Uni<Void> lockAccount(Db.Tx tx, UUID agentId) {
         return tx.query("select 1 from app_user where id = $1 for update", Tuple.of(agentId)).replaceWithVoid();
+    }
+
+    /**
+     * Takes the account's row lock for a move that gives the account work that {@link HeldWork}
+     * gives back (a claim of a callback request), before that work's row: in the order of
+     * {@link #update}, which takes the account and then gives back what it holds, so the two never
+     * wait for each other in a circle, and the update sees the work the move gave. Shared: the
+     * account's own moves do not wait for each other. Answers, as of the lock, whether the account
+     * may still hold such work: an update that disabled it, or took away the role that does it,
+     * has committed and given back what it held, and the move must not give it more.
+     */
+    public static Uni<Boolean> lockToHoldWork(Db.Tx tx, UUID userId) {
+        // FOR SHARE, not FOR KEY SHARE: a key share lock (what the foreign key claimed_by takes) does not wait for an update
+        return tx.query("select active, roles from app_user where id = $1 for share", Tuple.of(userId)).map(rows -> {
+            if (rows.size() == 0) {
+                return false;
+            }
+            Row r = rows.iterator().next();
+            return worksCallbacks(r.getBoolean("active"), List.of(r.getArrayOfStrings("roles")));
+        });
     }
 
     /** Locks the account, then reads its status in a fresh snapshot, so a claim that just committed is counted. */

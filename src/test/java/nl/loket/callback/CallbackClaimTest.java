@@ -3,7 +3,10 @@ package nl.loket.callback;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
@@ -12,11 +15,16 @@ import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -173,6 +181,63 @@ class CallbackClaimTest {
         saveUser(promoted, "Kees", List.of("admin"), true);
         assertThat(openIds(colleague, topic)).containsExactlyInAnyOrder(first, second, third);
         given().auth().oauth2(colleague.token()).post("/api/v1/callbacks/" + first + "/claim").then().statusCode(200);
+    }
+
+    /**
+     * Was a bug: an administrator renamed and disabled an agent while that agent's claim of a
+     * request was on its way. The save gave back what the account held as far as it could see,
+     * the claim committed after it, and the request stayed with an account nobody can log in to:
+     * no colleague could claim it, and the resident was never called. Now a claim takes the
+     * account before the request, as the save does (account, then the requests it gives back):
+     * the save waits for the claim and gives that request back too, or the claim waits for the
+     * save and is refused with a 409.
+     */
+    @Test
+    void aRequestClaimedWhileTheAdministratorDisablesTheAgentDoesNotStayWithTheDisabledAccount() throws Exception {
+        String topic = TestTopics.create(db);
+        Api.Agent leaving = Api.agent("Ilse", List.of(topic), 3);
+        Api.Agent colleague = Api.agent("Joost", List.of(topic), 3);
+        String id = post(topic, "0617171709").getString("id");
+
+        // the request's row busy for a moment (the test holds it), so that the claim waits in the database, past its checks
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        CompletableFuture<Void> free = new CompletableFuture<>();
+        CompletableFuture<Void> busy = db.tx(tx -> tx.query("select 1 from callback_request where id = $1 for update",
+                                Tuple.of(UUID.fromString(id)))
+                        .invoke(() -> held.complete(null))
+                        .chain(() -> Uni.createFrom().completionStage(free)))
+                .subscribeAsCompletionStage().toCompletableFuture();
+        held.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Response> claim = CompletableFuture.supplyAsync(() -> given().auth().oauth2(leaving.token())
+                .post("/api/v1/callbacks/" + id + "/claim").then().extract().response());
+        await().atMost(Duration.ofSeconds(10)).until(() -> waitingFor("update callback_request") > 0);
+        // meanwhile the administrator saves the account: another name, and disabled
+        CompletableFuture<Void> save = CompletableFuture.runAsync(() -> saveUser(leaving, "Ilse de Vries", List.of("agent"), false));
+        // the save has ended (it saw nothing to give back), or it waits for the claim
+        await().atMost(Duration.ofSeconds(10)).until(() -> save.isDone() || waitingFor("update app_user") > 0);
+        free.complete(null);
+        busy.get(10, TimeUnit.SECONDS);
+
+        save.get(10, TimeUnit.SECONDS);
+        Response claimed = claim.get(10, TimeUnit.SECONDS);
+        assertThat(claimed.statusCode()).as("the claim: %s", claimed.asString()).isIn(200, 409);
+        if (claimed.statusCode() == 409) {
+            assertThat(claimed.contentType()).startsWith("application/problem+json");
+            assertThat(claimed.jsonPath().getString("type")).isEqualTo("/problems/agent-unavailable");
+        }
+        // whichever came first, the request is open for the colleagues, not held by an account nobody can log in to
+        assertThat(db.query("select state, claimed_by from callback_request where id = $1", Tuple.of(UUID.fromString(id)))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().toJson().getMap())
+                .containsEntry("state", "open").containsEntry("claimed_by", null);
+        assertThat(openIds(colleague, topic)).containsExactly(id);
+        given().auth().oauth2(colleague.token()).post("/api/v1/callbacks/" + id + "/claim").then().statusCode(200);
+    }
+
+    /** How many statements beginning with {@code start} wait for a lock now. */
+    private long waitingFor(String start) {
+        return db.query("select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' "
+                        + "and query like $1", Tuple.of(start + "%"))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getLong("n");
     }
 
     // ---- helpers ------------------------------------------------------------------------------
