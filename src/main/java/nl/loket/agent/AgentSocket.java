@@ -112,7 +112,10 @@ public class AgentSocket {
         fanout.addAgent(connection.id(), session);
         // a revocation between the upgrade check and now found no connection to close: look again
         accounts.current(agentId).ifPresent(current -> session.revoke(current.generation(), current.active()));
-        return presence.agentConnected(connection.id(), agentId).invoke(session::start);
+        return presence.agentConnected(connection.id(), agentId).invoke(session::start)
+                // not recorded (the database away): closed for the console to come back; its close removes the session
+                // and records the connection as closed, should it have been recorded after all (the answer lost after the commit)
+                .onFailure().recoverWithUni(e -> inbound.notOpened(connection, e));
     }
 
     @OnClose

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.conversation.Conversations;
 import nl.loket.platform.Batcher;
 import nl.loket.platform.Db;
+import nl.loket.platform.Failures;
 import nl.loket.platform.NodeId;
 import nl.loket.platform.Signal;
 import nl.loket.user.UserRepository;
@@ -49,6 +50,10 @@ public class Presence {
      * short. (PostgreSQL's shared lock table has room for 64 locks per connection on average.)
      */
     static final int LEFT_BATCH = 64;
+    /** The longest wait between two tries to record a closed connection while the database cannot be reached. */
+    static final Duration CLOSE_RETRY_MAX = Duration.ofSeconds(5);
+    /** How long a closed connection is tried to be recorded before it is given up (and logged as such). */
+    static final Duration CLOSE_RETRY_FOR = Duration.ofHours(1);
 
     private final Db db;
     private final NodeId node;
@@ -56,12 +61,17 @@ public class Presence {
     private final UserRepository users;
     /** Residents' closed sockets, recorded together when they come faster than one transaction each. */
     private final Batcher<Left, Boolean> left;
+    private final Failures failures;
+    /** Closed connections that could not be recorded at once (the database away), and are tried again. */
+    private final Failures.Streak closesFailing;
 
-    public Presence(Db db, NodeId node, Conversations conversations, UserRepository users, MeterRegistry registry) {
+    public Presence(Db db, NodeId node, Conversations conversations, UserRepository users, MeterRegistry registry, Failures failures) {
         this.db = db;
         this.node = node;
         this.conversations = conversations;
         this.users = users;
+        this.failures = failures;
+        this.closesFailing = failures.streak("presence");
         // an error PostgreSQL answered (a deadlock, say) rolled the whole batch back: each goes again alone
         this.left = new Batcher<>("resident-left", 2, LEFT_BATCH, this::residentLeft, this::residentsLeft,
                 e -> e instanceof PgException, registry);
@@ -100,7 +110,7 @@ public class Presence {
      * the node, or its stop, waits.
      */
     public Uni<Void> residentDisconnected(String connectionId, UUID conversationId) {
-        return left.submit(new Left(connectionId, conversationId)).replaceWithVoid();
+        return recordClose(() -> left.submit(new Left(connectionId, conversationId)).replaceWithVoid(), "resident", connectionId);
     }
 
     /** The batcher's results say only "recorded" (it takes no nulls). */
@@ -138,8 +148,30 @@ public class Presence {
     }
 
     public Uni<Void> agentDisconnected(String connectionId, UUID agentId) {
-        return db.tx(tx -> lockSubject(tx, agentId).chain(() -> delete(tx, connectionId))
-                .chain(() -> users.agentsGone(tx, List.of(agentId), null)));
+        return recordClose(() -> db.tx(tx -> lockSubject(tx, agentId).chain(() -> delete(tx, connectionId))
+                .chain(() -> users.agentsGone(tx, List.of(agentId), null))), "agent", connectionId);
+    }
+
+    /**
+     * Records a closed connection. A close that is not recorded leaves its row behind for as long
+     * as the node runs: its resident or agent counts as connected for good (a waiting resident is
+     * never given up, an agent who left keeps their conversations and shows as available, and
+     * the agent's console sees the resident as online), and the row counts against the resident's
+     * connections per conversation. So when the database cannot take it (it is restarting), the
+     * close is tried again in the background, with back-off, until it goes through; the close
+     * callback does not wait for that. A repeat is harmless: the row goes by its connection id,
+     * and the subject counts as gone only while it has no connection anywhere.
+     */
+    private Uni<Void> recordClose(Supplier<Uni<Void>> record, String kind, String connectionId) {
+        return record.get().onFailure().recoverWithItem(first -> {
+            closesFailing.failed(first, "Recording the close of %s connection %s failed; trying again until the database takes it",
+                    kind, connectionId);
+            Uni.createFrom().deferred(record::get)
+                    .onFailure().retry().withBackOff(Duration.ofMillis(200), CLOSE_RETRY_MAX).expireIn(CLOSE_RETRY_FOR.toMillis())
+                    .subscribe().with(done -> closesFailing.succeeded("Closed connections are recorded again"),
+                            e -> failures.record("presence", e, "Gave up recording the close of %s connection %s", kind, connectionId));
+            return null;
+        });
     }
 
     /**

@@ -23,6 +23,9 @@ import java.util.function.Function;
  */
 public final class Inbound<I> {
 
+    /** RFC 6455 §7.4.1, IANA registry: the server cannot serve the connection now; the client may come back later. */
+    public static final int TRY_AGAIN_LATER = 1013;
+
     /** Builds the socket's own error frame: code, message and the client's reference (ref or clientMsgId). */
     public interface ErrorFrame {
         Object of(String code, String message, String ref);
@@ -38,6 +41,8 @@ public final class Inbound<I> {
     private final ErrorFrame errors;
     private final Failures failures;
     private final String refField;
+    /** Openings that failed: while the database is away they come in a crowd, and are logged as one streak. */
+    private final Failures.Streak opens;
 
     /**
      * @param where    the socket's name in logs and the failure metric ("resident-socket")
@@ -50,6 +55,7 @@ public final class Inbound<I> {
         this.reader = mapper.readerFor(type).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.errors = errors;
         this.failures = failures;
+        this.opens = failures.streak(where);
     }
 
     /** Handles one text frame of a connection with the given budget; {@code handler} gets a parsed, non-null frame. */
@@ -121,6 +127,18 @@ public final class Inbound<I> {
         }
         failures.record(where, failure, "Unexpected failure on %s connection %s (%s)", where, connection.id(), subject);
         return error(connection, "internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", null);
+    }
+
+    /**
+     * The socket's {@code @OnOpen} failed (its connection could not be recorded: the database is
+     * away, a restart, say). Left open, the socket would carry nothing: no session, no frames, a
+     * message sent on it unanswered, and its resident or agent counted as gone. So it is closed
+     * with 1013, and the widget and the console come back after their back-off, to any node.
+     */
+    public Uni<Void> notOpened(WebSocketConnection connection, Throwable failure) {
+        opens.failed(failure, "Opening %s connection %s failed; closed with %d for its client to come back", where, connection.id(),
+                TRY_AGAIN_LATER);
+        return connection.close(new CloseReason(TRY_AGAIN_LATER, "Probeer het zo opnieuw / Try again later")).onFailure().recoverWithNull();
     }
 
     public Uni<Void> error(WebSocketConnection connection, String code, String message, String ref) {

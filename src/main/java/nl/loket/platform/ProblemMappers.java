@@ -19,8 +19,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -159,13 +158,15 @@ public class ProblemMappers {
     /**
      * Whether the failure, or one it was caused by, says the database cannot be reached or is
      * too busy now: a refused or unreachable connection, the pool's wait for a connection run
-     * out (a bare "Timeout"), a connection closed under a statement, or PostgreSQL refusing
+     * out (a bare "Timeout"), a connection closed or reset under a statement (a crash of the
+     * server resets its connections: "Connection reset"), or PostgreSQL refusing
      * work for the moment (SQLSTATE classes 08 and 53, and 57P01–57P05: shutting down, starting up).
      */
     static boolean unavailable(Throwable e) {
         int depth = 0;
         for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
+            // SocketException: ConnectException and NoRouteToHostException among them
+            if (t instanceof SocketException || t instanceof UnknownHostException
                     || t instanceof ConnectionPoolTooBusyException || t instanceof ClosedConnectionException) {
                 return true;
             }

@@ -100,7 +100,11 @@ public class ResidentSocket {
             fanout.addResident(connection.id(), id, session);
             session.start();
             return Uni.createFrom().voidItem();
-        });
+        })
+                // not recorded (the database away): closed for the widget to come back, and recorded as closed,
+                // should it have been recorded after all (the answer lost after the commit)
+                .onFailure().recoverWithUni(e -> inbound.notOpened(connection, e)
+                        .chain(() -> presence.residentDisconnected(connection.id(), id)));
     }
 
     @OnClose

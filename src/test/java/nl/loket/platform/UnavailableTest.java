@@ -18,6 +18,8 @@ class UnavailableTest {
         assertThat(ProblemMappers.unavailable(new ConnectException("Connection refused"))).isTrue();
         assertThat(ProblemMappers.unavailable(new CompletionException(new ConnectException("Connection refused")))).as("wrapped").isTrue();
         assertThat(ProblemMappers.unavailable(Future.failedFuture("Timeout").cause())).as("the pool's wait ran out").isTrue();
+        // a server that crashes (pg_ctl stop -m immediate, a killed postmaster) resets its connections under their statements
+        assertThat(ProblemMappers.unavailable(new java.net.SocketException("Connection reset"))).as("reset").isTrue();
         assertThat(ProblemMappers.unavailable(new PgException("the database system is starting up", "FATAL", "57P03", null)))
                 .isTrue();
         assertThat(ProblemMappers.unavailable(new PgException("sorry, too many clients already", "FATAL", "53300", null))).isTrue();
