@@ -2,6 +2,7 @@ package nl.loket.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zonky.test.db.postgres.util.LinuxUtils;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -70,6 +71,10 @@ class PostgresRestartIT extends ClusterHarness {
 
     enum Restart { FAST, CRASH }
 
+    /** The users and probes of the test running now: stopped after it, also when it failed half-way. */
+    static final List<Chatter> chatters = new CopyOnWriteArrayList<>();
+    static final List<Probes> probing = new CopyOnWriteArrayList<>();
+
     @BeforeAll
     static void startCluster() throws Exception {
         long t0 = System.nanoTime();
@@ -80,6 +85,14 @@ class PostgresRestartIT extends ClusterHarness {
         b = startNode("b");
         adminToken = login(a, "admin", ADMIN_PASSWORD);
         log("cluster up in %d ms: PostgreSQL on %d (data %s)", millisSince(t0), pgPort, pgData);
+    }
+
+    @AfterEach
+    void stopUsers() {
+        chatters.forEach(Chatter::stop);
+        chatters.clear();
+        probing.forEach(Probes::stop);
+        probing.clear();
     }
 
     @Test
@@ -388,6 +401,7 @@ class PostgresRestartIT extends ClusterHarness {
         }
 
         void start() {
+            probing.add(this);
             thread = new Thread(this::run, "restart-probes");
             thread.setDaemon(true);
             thread.start();
@@ -442,6 +456,10 @@ class PostgresRestartIT extends ClusterHarness {
                 Thread.currentThread().interrupt();
                 return new Start(System.nanoTime(), node.name, -1, "", null, "interrupted", millisSince(t0));
             }
+        }
+
+        void stop() {
+            running.set(false);
         }
 
         void awaitDone(Duration within) throws InterruptedException {
@@ -576,6 +594,7 @@ class PostgresRestartIT extends ClusterHarness {
         }
 
         void start() {
+            chatters.add(this);
             thread = new Thread(this::run, "chatter-" + name);
             thread.setDaemon(true);
             thread.start();
