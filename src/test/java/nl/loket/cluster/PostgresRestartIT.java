@@ -43,15 +43,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once), a socket that closed is opened again (to either node; a resident resumes with
  * {@code ?after=} its last seq, an agent from its {@code hello}), and a socket on which nothing
  * answers a message for the widget's echo timeout is given up. During the outage one resident
- * and one agent lose their connection and come back while the database is still away, and two
- * agents on different nodes keep trying to claim the same waiting conversation.
+ * and one agent lose their connection and try to come back while the database is still away
+ * (a socket opened then is closed with 1013, and they try again), and two agents on different
+ * nodes keep trying to claim the same waiting conversation.
  *
  * <p>What users see is checked: every message reaches the other side exactly once, in seq order,
  * without a gap, each stored once; every attempt is answered (its echo or an {@code error}) within
  * the echo timeout, never by silence; every conversation stays with its agent; the contested one
  * goes to one agent; new residents are answered 503 problem+json while the database is away and
  * can start again soon after it is back; readiness goes DOWN and comes back; the nodes hear each
- * other again (messages cross them); and a resident who leaves afterwards is seen to leave.
+ * other again (messages cross them); and residents and agents who leave afterwards are seen to
+ * leave (a socket closed while the database was away was recorded as closed once it was back).
  *
  * <p>PostgreSQL here commits synchronously (as Loket's own embedded one in production): with the
  * library's {@code synchronous_commit=off}, a crash loses commits already acknowledged, which no
