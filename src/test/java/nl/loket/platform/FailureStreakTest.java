@@ -27,13 +27,13 @@ class FailureStreakTest {
         IOException down = new IOException("Connection refused");
         try (LogCapture logs = new LogCapture()) {
             streak.succeeded("Receiver %s works again", "r-1");
-            assertThat(logs.loket(Level.INFO)).as("no recovery without a failure").isEmpty();
+            assertThat(logs.loket(Level.INFO, "Receiver")).as("no recovery without a failure").isEmpty();
 
             for (int i = 0; i < 5; i++) {
                 streak.failed(down, "Receiver %s failed", "r-1");
             }
             assertThat(failures.counter("receiver").count()).isEqualTo(5);
-            List<LogRecord> warned = logs.loket(Level.WARNING);
+            List<LogRecord> warned = logs.loket(Level.WARNING, "Receiver");
             assertThat(warned).as(logs.all()).hasSize(1);
             assertThat(LogCapture.message(warned.get(0))).isEqualTo("Receiver r-1 failed");
             assertThat(warned.get(0).getThrown()).isSameAs(down);
@@ -42,7 +42,7 @@ class FailureStreakTest {
             streak.failed(down, "Receiver %s failed", "r-1");
             Thread.sleep(150);
             streak.failed(down, "Receiver %s failed", "r-1");
-            warned = logs.loket(Level.WARNING);
+            warned = logs.loket(Level.WARNING, "Receiver");
             assertThat(warned).as(logs.all()).hasSize(2);
             assertThat(LogCapture.message(warned.get(1)))
                     .isEqualTo("Receiver r-1 failed (IOException: Connection refused; still failing, 5 more failures since the line before)");
@@ -51,13 +51,13 @@ class FailureStreakTest {
 
             streak.succeeded("Receiver %s works again", "r-1");
             streak.succeeded("Receiver %s works again", "r-1");
-            List<LogRecord> recovered = logs.loket(Level.INFO).stream().filter(r -> r.getLevel().intValue() == Level.INFO.intValue()).toList();
+            List<LogRecord> recovered = logs.loket(Level.INFO, "Receiver").stream().filter(r -> r.getLevel().intValue() == Level.INFO.intValue()).toList();
             assertThat(recovered).as(logs.all()).hasSize(1);
             assertThat(LogCapture.message(recovered.get(0))).startsWith("Receiver r-1 works again (after 7 failures in ");
             assertThat(streak.failing()).isFalse();
 
             streak.failed(down, "Receiver %s failed", "r-1");
-            assertThat(logs.loket(Level.WARNING)).as("a new streak is logged at once").hasSize(3);
+            assertThat(logs.loket(Level.WARNING, "Receiver")).as("a new streak is logged at once").hasSize(3);
             assertThat(failures.counter("receiver").count()).isEqualTo(8);
         }
     }
@@ -70,7 +70,7 @@ class FailureStreakTest {
             streak.failed(new IOException("one"), "Request failed");
             Thread.sleep(150);
             streak.failed(new IOException("two"), "Request failed");
-            assertThat(logs.loket(Level.WARNING)).hasSize(2).allSatisfy(r -> assertThat(r.getThrown()).isNotNull());
+            assertThat(logs.loket(Level.WARNING, "Request failed")).hasSize(2).allSatisfy(r -> assertThat(r.getThrown()).isNotNull());
         }
     }
 }
