@@ -41,8 +41,11 @@ public final class Inbound<I> {
     private final ErrorFrame errors;
     private final Failures failures;
     private final String refField;
-    /** Openings that failed: while the database is away they come in a crowd, and are logged as one streak. */
-    private final Failures.Streak opens;
+    /**
+     * Failures because the database is away (a restart): they come in a crowd, every frame and
+     * opening of every connection alike, and are logged as one streak, each still counted.
+     */
+    private final Failures.Streak outage;
 
     /**
      * @param where    the socket's name in logs and the failure metric ("resident-socket")
@@ -55,7 +58,7 @@ public final class Inbound<I> {
         this.reader = mapper.readerFor(type).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.errors = errors;
         this.failures = failures;
-        this.opens = failures.streak(where);
+        this.outage = failures.streak(where);
     }
 
     /** Handles one text frame of a connection with the given budget; {@code handler} gets a parsed, non-null frame. */
@@ -87,7 +90,13 @@ public final class Inbound<I> {
             if (e instanceof LoketException refusal) {
                 return error(connection, refusal.code(), refusal.getMessage(), ref);
             }
-            failures.record(where, e, "Handling a frame on %s connection %s failed", where, connection.id());
+            if (ProblemMappers.unavailable(e)) {
+                // one line per outage, not one (with its stack trace) per message of every resident
+                outage.failed(e, "Handling frames on %s connections fails: the database cannot be reached (connection %s)",
+                        where, connection.id());
+            } else {
+                failures.record(where, e, "Handling a frame on %s connection %s failed", where, connection.id());
+            }
             return error(connection, "internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", ref);
         });
     }
@@ -136,7 +145,7 @@ public final class Inbound<I> {
      * with 1013, and the widget and the console come back after their back-off, to any node.
      */
     public Uni<Void> notOpened(WebSocketConnection connection, Throwable failure) {
-        opens.failed(failure, "Opening %s connection %s failed; closed with %d for its client to come back", where, connection.id(),
+        outage.failed(failure, "Opening %s connection %s failed; closed with %d for its client to come back", where, connection.id(),
                 TRY_AGAIN_LATER);
         return connection.close(new CloseReason(TRY_AGAIN_LATER, "Probeer het zo opnieuw / Try again later")).onFailure().recoverWithNull();
     }

@@ -1,0 +1,81 @@
+package nl.loket.platform;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.json.JsonObject;
+import nl.loket.LogCapture;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * While PostgreSQL restarts, every message of every connected resident fails alike. Each sender
+ * gets its {@code error} frame and each failure is counted, but the log gets one line for the
+ * outage, not one with a stack trace per message (PostgresRestartIT saw about 250 per node in a
+ * 4 s outage). A failure of another kind is still logged each time.
+ */
+class InboundOutageTest {
+
+    record Frame(String type, String clientMsgId) {
+    }
+
+    private final List<String> sent = new CopyOnWriteArrayList<>();
+
+    @Test
+    void messagesFailingWhileTheDatabaseIsAwayAreAnsweredAndCountedEachAndLoggedOnce() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Failures failures = new Failures(registry);
+        Inbound<Frame> inbound = inbound(failures);
+        FrameLimiter limiter = new FrameLimiter(1000, Duration.ofSeconds(10));
+        try (LogCapture logs = new LogCapture()) {
+            for (int i = 0; i < 50; i++) {
+                inbound.handle(connection("c-" + i), limiter, "{\"type\":\"message\",\"clientMsgId\":\"m-" + i + "\"}",
+                        f -> Uni.createFrom().failure(new ConnectException("Connection refused"))).await().indefinitely();
+            }
+            assertThat(sent).hasSize(50).allSatisfy(text -> assertThat(new JsonObject(text).getString("code")).isEqualTo("internal"));
+            assertThat(new JsonObject(sent.get(49)).getString("ref")).isEqualTo("m-49");
+            assertThat(failures.counter("resident-socket").count()).isEqualTo(50);
+            assertThat(logs.loket(Level.WARNING, "resident-socket")).as(logs.all()).hasSize(1);
+
+            // a failure that is not the database's absence: logged as before, each time
+            inbound.handle(connection("c-x"), limiter, "{\"type\":\"message\",\"clientMsgId\":\"m-x\"}",
+                    f -> Uni.createFrom().failure(new IllegalStateException("a bug"))).await().indefinitely();
+            inbound.handle(connection("c-y"), limiter, "{\"type\":\"message\",\"clientMsgId\":\"m-y\"}",
+                    f -> Uni.createFrom().failure(new IllegalStateException("a bug"))).await().indefinitely();
+            assertThat(logs.loket(Level.WARNING, "resident-socket")).as(logs.all()).hasSize(3);
+            assertThat(failures.counter("resident-socket").count()).isEqualTo(52);
+        }
+    }
+
+    private static Inbound<Frame> inbound(Failures failures) {
+        return new Inbound<>("resident-socket", Frame.class, "clientMsgId", new ObjectMapper(),
+                (code, message, ref) -> Map.of("type", "error", "code", code, "message", message, "ref", ref == null ? "" : ref), failures);
+    }
+
+    /** A connection that is open and keeps what is sent on it; nothing else of it is used. */
+    private WebSocketConnection connection(String id) {
+        return (WebSocketConnection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {WebSocketConnection.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "isOpen" -> true;
+                    case "id" -> id;
+                    case "sendText" -> {
+                        sent.add(String.valueOf(args[0]));
+                        yield Uni.createFrom().voidItem();
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "connection " + id;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
