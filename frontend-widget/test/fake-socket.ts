@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import type { SocketFactory, SocketLike } from '../src/protocol';
 
 /** A WebSocket stand-in the test drives by hand: open it, push server frames, drop it. */
@@ -49,4 +50,19 @@ export function fakeSockets(): { factory: SocketFactory; sockets: FakeSocket[]; 
     },
     last: () => sockets[sockets.length - 1],
   };
+}
+
+/**
+ * Stands a FakeSocket in for the browser's WebSocket (the test's `vi.unstubAllGlobals` undoes it)
+ * and answers the list every socket the widget opens goes into, in order.
+ */
+export function recordSockets(): FakeSocket[] {
+  const opened: FakeSocket[] = [];
+  vi.stubGlobal('WebSocket', class extends FakeSocket {
+    constructor(url: string, protocols: string[]) {
+      super(url, protocols);
+      opened.push(this);
+    }
+  });
+  return opened;
 }

@@ -7,7 +7,7 @@ import { topicsView } from '../src/screens/topics';
 import { STRINGS } from '../src/strings';
 import { Widget } from '../src/widget';
 import { description, settle, stubFetch, text } from './dom-helpers';
-import { FakeSocket } from './fake-socket';
+import { FakeSocket, recordSockets } from './fake-socket';
 
 const nl = STRINGS.nl;
 const en = STRINGS.en;
@@ -165,13 +165,7 @@ describe('the widget', () => {
   let sockets: FakeSocket[] = [];
 
   function mount(): ShadowRoot {
-    sockets = [];
-    vi.stubGlobal('WebSocket', class extends FakeSocket {
-      constructor(url: string, protocols: string[]) {
-        super(url, protocols);
-        sockets.push(this);
-      }
-    });
+    sockets = recordSockets();
     const host = document.createElement('div');
     document.body.append(host);
     new Widget({ baseUrl: 'https://loket.example', lang: 'nl' }, host).open();

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Widget } from '../src/widget';
 import { settle, stubFetch, text } from './dom-helpers';
-import { FakeSocket } from './fake-socket';
+import { FakeSocket, recordSockets } from './fake-socket';
 
 const SESSION = { kind: 'chat', id: 'c1', token: 't', topic: 'paspoort-id', topicName: 'Paspoort en ID-kaart', open: true };
 
@@ -15,13 +15,7 @@ let sockets: FakeSocket[] = [];
 function waiting(lang: 'nl' | 'en' = 'nl'): ShadowRoot {
   stubFetch({ '/api/v1/topics': { status: 200, body: [] }, '/api/v1/settings': { status: 200, body: { retentionDays: 28 } } });
   sessionStorage.setItem('loket.widget.v1', JSON.stringify(SESSION));
-  sockets = [];
-  vi.stubGlobal('WebSocket', class extends FakeSocket {
-    constructor(url: string, protocols: string[]) {
-      super(url, protocols);
-      sockets.push(this);
-    }
-  });
+  sockets = recordSockets();
   const host = document.createElement('div');
   document.body.append(host);
   new Widget({ baseUrl: 'https://loket.example', lang }, host);

@@ -9,7 +9,7 @@ import { Api, ApiError, isCapacityRefusal, isPassing, retryAfterSeconds } from '
 import { AUTO_RETRIES, MAX_RETRY_MS, retryDelay } from '../src/retry';
 import { Widget } from '../src/widget';
 import { stubFetch, text, type Answer } from './dom-helpers';
-import { FakeSocket } from './fake-socket';
+import { FakeSocket, recordSockets } from './fake-socket';
 
 /** As ProblemMappers answers when the database cannot be reached or has no connection free in time. */
 const UNAVAILABLE: Answer = {
@@ -119,13 +119,7 @@ describe('starting a chat while the service is briefly unavailable', () => {
       '/api/v1/conversations': start,
       '/api/v1/callbacks': UNAVAILABLE,
     });
-    sockets = [];
-    vi.stubGlobal('WebSocket', class extends FakeSocket {
-      constructor(url: string, protocols: string[]) {
-        super(url, protocols);
-        sockets.push(this);
-      }
-    });
+    sockets = recordSockets();
     const host = document.createElement('div');
     document.body.append(host);
     new Widget({ baseUrl: 'https://loket.example', lang }, host).open();

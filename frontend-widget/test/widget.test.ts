@@ -6,7 +6,7 @@ import { ChatView, type ChatActions } from '../src/screens/chat';
 import { STRINGS } from '../src/strings';
 import { Widget } from '../src/widget';
 import { settle, stubFetch, text } from './dom-helpers';
-import { FakeSocket } from './fake-socket';
+import { FakeSocket, recordSockets } from './fake-socket';
 
 const SESSION = { kind: 'chat', id: 'c1', token: 't', topic: 'paspoort-id', topicName: 'Paspoort en ID-kaart', open: true };
 
@@ -35,13 +35,7 @@ function chatView(actions: Partial<ChatActions> = {}): ChatView {
 /** The widget on a page whose tab already holds `session` (a reload in the middle of a chat). */
 function resume(session: object = SESSION): ShadowRoot {
   sessionStorage.setItem('loket.widget.v1', JSON.stringify(session));
-  sockets = [];
-  vi.stubGlobal('WebSocket', class extends FakeSocket {
-    constructor(url: string, protocols: string[]) {
-      super(url, protocols);
-      sockets.push(this);
-    }
-  });
+  sockets = recordSockets();
   const host = document.createElement('div');
   document.body.append(host);
   new Widget({ baseUrl: 'https://loket.example', lang: 'nl' }, host);
