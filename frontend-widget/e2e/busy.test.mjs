@@ -5,21 +5,16 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AgentSocket, BASE, admin, api, createAgent, launch, openWidget, withSnapshot } from './helpers.mjs';
+import { AgentSocket, BASE, createAgent, createOpenTopic, launch, openWidget, withSnapshot } from './helpers.mjs';
 
 const STAMP = Date.now().toString(36);
 const TOPIC = { id: `druk-${STAMP}`, nameNl: `Drukte ${STAMP}`, nameEn: `Busy ${STAMP}` };
-const ALL_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:59']]]));
 
 let browser;
 let agent;
 
 before(async () => {
-  const created = await api('POST', '/api/v1/admin/topics', {
-    token: await admin(),
-    body: { ...TOPIC, sortOrder: 999, openingHours: ALL_DAY, closedDates: [] },
-  });
-  assert.equal(created.status, 201, `create topic: ${created.status} ${created.text}`);
+  await createOpenTopic(TOPIC);
   // an agent is on duty, so the widget offers the chat (with none it offers a callback at once)
   agent = await AgentSocket.connect((await createAgent([TOPIC.id], 'Daan')).token);
   browser = await launch();

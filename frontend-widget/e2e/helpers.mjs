@@ -78,6 +78,18 @@ export async function createAgent(topics, displayName = 'Anne', roles = ['agent'
   return { token: await login(username, password), displayName };
 }
 
+/** Opening hours of a topic open all day, every day: a test's chat is not closed by the hour it runs in. */
+export const ALL_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:59']]]));
+
+/** A fresh topic open all day (`{ id, nameNl, nameEn }`), last in the widget's list. */
+export async function createOpenTopic(topic) {
+  const created = await api('POST', '/api/v1/admin/topics', {
+    token: await admin(),
+    body: { ...topic, sortOrder: 999, openingHours: ALL_DAY, closedDates: [] },
+  });
+  assert.equal(created.status, 201, `create topic: ${created.status} ${created.text}`);
+}
+
 /** An agent's console, reduced to a WebSocket and the frames it received. */
 export class AgentSocket {
   static async connect(token) {

@@ -5,11 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AgentSocket, BASE, admin, api, checkScreen, createAgent, launch, loginAs, openWidget, withSnapshot } from './helpers.mjs';
+import { AgentSocket, BASE, admin, api, checkScreen, createAgent, createOpenTopic, launch, loginAs, openWidget, withSnapshot } from './helpers.mjs';
 
 const STAMP = Date.now().toString(36);
 const TOPIC = { id: `krap-${STAMP}`, nameNl: `Parkeren ${STAMP}`, nameEn: `Parking ${STAMP}` };
-const ALL_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:59']]]));
 
 let browser;
 let agent;
@@ -21,11 +20,7 @@ const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterd
 
 before(async () => {
   adminToken = await admin();
-  const created = await api('POST', '/api/v1/admin/topics', {
-    token: adminToken,
-    body: { ...TOPIC, sortOrder: 999, openingHours: ALL_DAY, closedDates: [] },
-  });
-  assert.equal(created.status, 201, `create topic: ${created.status} ${created.text}`);
+  await createOpenTopic(TOPIC);
   const username = `tl${STAMP}`;
   const password = 'teamlead-password-' + STAMP;
   const lead = await api('POST', '/api/v1/admin/users', {
