@@ -9,6 +9,7 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -17,7 +18,8 @@ import java.util.function.Function;
  * malformed or {@code null} gets a {@code bad_request} error frame and the connection stays
  * open), the refusals a user must hear ({@link LoketException} → an {@code error} frame), and
  * unexpected failures (logged at WARN with the connection id, counted, answered with
- * {@code internal}). Never logs frame contents.
+ * {@code internal}, or {@code unavailable} when the database cannot be reached). Never logs
+ * frame contents.
  *
  * @param <I> the socket's inbound frame type
  */
@@ -30,6 +32,17 @@ public final class Inbound<I> {
     public interface ErrorFrame {
         Object of(String code, String message, String ref);
     }
+
+    /**
+     * Frame types the widget and the console send again by themselves, with back-off, when they
+     * are answered {@code unavailable}; their error says so. Anything else (a claim, a callback
+     * request) waits for the user, and its error asks them to try again.
+     */
+    private static final Set<String> RESENT = Set.of("message", "note");
+    private static final String UNAVAILABLE_RESENT = "De chat is even niet bereikbaar; uw bericht wordt zo vanzelf opnieuw verstuurd. / "
+            + "The chat is briefly unavailable; your message will be sent again shortly.";
+    private static final String UNAVAILABLE = "De chat is even niet bereikbaar; probeer het over een paar seconden opnieuw. / "
+            + "The chat is briefly unavailable; please try again in a few seconds.";
 
     private final String where;
     private final ObjectMapper mapper;
@@ -94,11 +107,23 @@ public final class Inbound<I> {
                 // one line per outage, not one (with its stack trace) per message of every resident
                 outage.failed(e, "Handling frames on %s connections fails: the database cannot be reached (connection %s)",
                         where, connection.id());
-            } else {
-                failures.record(where, e, "Handling a frame on %s connection %s failed", where, connection.id());
+                // as REST's 503 "unavailable": it passes within seconds, so the client may send the
+                // frame again (a message with its clientMsgId is stored once)
+                return error(connection, "unavailable", RESENT.contains(typeOf(text)) ? UNAVAILABLE_RESENT : UNAVAILABLE, ref);
             }
+            failures.record(where, e, "Handling a frame on %s connection %s failed", where, connection.id());
             return error(connection, "internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", ref);
         });
+    }
+
+    /** The frame's {@code type} when the text is a JSON object that has one, else null. */
+    private String typeOf(String text) {
+        try {
+            JsonNode node = mapper.readTree(text);
+            return node != null && node.isObject() && node.path("type").isTextual() ? node.get("type").asText() : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     private static boolean isObject(String text) {

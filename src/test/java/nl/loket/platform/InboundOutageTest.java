@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * While PostgreSQL restarts, every message of every connected resident fails alike. Each sender
  * gets its {@code error} frame and each failure is counted, but the log gets one line for the
  * outage, not one with a stack trace per message (PostgresRestartIT saw about 250 per node in a
- * 4 s outage). A failure of another kind is still logged each time.
+ * 4 s outage). A failure of another kind is still logged each time. The error frame says
+ * {@code unavailable}, which the widget and the console take as "send it again by itself".
  */
 class InboundOutageTest {
 
@@ -42,7 +43,13 @@ class InboundOutageTest {
                 inbound.handle(connection("c-" + i), limiter, "{\"type\":\"message\",\"clientMsgId\":\"m-" + i + "\"}",
                         f -> Uni.createFrom().failure(new ConnectException("Connection refused"))).await().indefinitely();
             }
-            assertThat(sent).hasSize(50).allSatisfy(text -> assertThat(new JsonObject(text).getString("code")).isEqualTo("internal"));
+            // the sender hears the chat is briefly away and the message goes again by itself, not "something went wrong"
+            assertThat(sent).hasSize(50).allSatisfy(text -> {
+                assertThat(new JsonObject(text).getString("code")).isEqualTo("unavailable");
+                assertThat(new JsonObject(text).getString("message")).isEqualTo(
+                        "De chat is even niet bereikbaar; uw bericht wordt zo vanzelf opnieuw verstuurd. / "
+                                + "The chat is briefly unavailable; your message will be sent again shortly.");
+            });
             assertThat(new JsonObject(sent.get(49)).getString("ref")).isEqualTo("m-49");
             assertThat(failures.counter("resident-socket").count()).isEqualTo(50);
             assertThat(logs.loket(Level.WARNING, "resident-socket")).as(logs.all()).hasSize(1);
@@ -54,7 +61,31 @@ class InboundOutageTest {
                     f -> Uni.createFrom().failure(new IllegalStateException("a bug"))).await().indefinitely();
             assertThat(logs.loket(Level.WARNING, "resident-socket")).as(logs.all()).hasSize(3);
             assertThat(failures.counter("resident-socket").count()).isEqualTo(52);
+            assertThat(sent.subList(50, 52)).allSatisfy(text -> assertThat(new JsonObject(text).getString("code")).isEqualTo("internal"));
         }
+    }
+
+    /**
+     * Only a message or a note is sent again by the widget and the console by themselves; any other
+     * frame failing in an outage (a claim, a callback request) is the user's to try again, and its
+     * error must not promise otherwise.
+     */
+    @Test
+    void anActionOtherThanAMessageFailingWhileTheDatabaseIsAwayAsksTheUserToTryAgain() {
+        Inbound<Frame> inbound = inbound(new Failures(new SimpleMeterRegistry()));
+        FrameLimiter limiter = new FrameLimiter(1000, Duration.ofSeconds(10));
+        try (LogCapture logs = new LogCapture()) {
+            for (String type : List.of("request_callback", "note")) {
+                inbound.handle(connection("c-" + type), limiter, "{\"type\":\"" + type + "\",\"clientMsgId\":\"r-" + type + "\"}",
+                        f -> Uni.createFrom().failure(new ConnectException("Connection refused"))).await().indefinitely();
+            }
+        }
+        assertThat(sent).hasSize(2).allSatisfy(text -> assertThat(new JsonObject(text).getString("code")).isEqualTo("unavailable"));
+        assertThat(new JsonObject(sent.get(0)).getString("message")).isEqualTo(
+                "De chat is even niet bereikbaar; probeer het over een paar seconden opnieuw. / "
+                        + "The chat is briefly unavailable; please try again in a few seconds.");
+        assertThat(new JsonObject(sent.get(0)).getString("ref")).isEqualTo("r-request_callback");
+        assertThat(new JsonObject(sent.get(1)).getString("message")).startsWith("De chat is even niet bereikbaar; uw bericht wordt zo vanzelf");
     }
 
     private static Inbound<Frame> inbound(Failures failures) {
