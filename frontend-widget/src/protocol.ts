@@ -2,7 +2,10 @@
 // subprotocol, resume with ?after=lastSeq, show every message once (by seq), keep what the
 // resident typed while offline and send it with its clientMsgId when the connection is back,
 // reconnect with back-off (at once when a node closes with 1012, "service restart"), and stay
-// under the server's frame limit.
+// under the server's frame limit. A message the chat could not store just now (`unavailable`,
+// the database restarting) goes again by itself with back-off until it is stored.
+
+import { retryDelay } from './retry';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'ended' | 'gone';
 export type ConversationState = 'queued' | 'active' | 'closed' | 'callback' | 'abandoned';
@@ -46,10 +49,12 @@ export interface PendingMessage {
   clientMsgId: string;
   text: string;
   /**
-   * queued: not on the wire yet; sent: waiting for its echo; failed: not sent (the server refused
-   * it, failed for a passing reason, see `retryable`, or the conversation ended or was gone first), shown as "niet verstuurd"
+   * queued: not on the wire yet; sent: waiting for its echo; retrying: the chat could not store it
+   * just now (`unavailable`: the database is away, a restart) and it goes again by itself after a
+   * back-off, see `delayed`; failed: not sent (the server refused it, failed for a passing reason,
+   * see `retryable`, or the conversation ended or was gone first), shown as "niet verstuurd"
    */
-  status: 'queued' | 'sent' | 'failed';
+  status: 'queued' | 'sent' | 'retrying' | 'failed';
   /** failed: the server's words, "Nederlands / English" */
   error?: string;
   /**
@@ -61,6 +66,12 @@ export interface PendingMessage {
   retryable?: boolean;
   /** the one automatic retry after a passing failure has been made */
   retried?: boolean;
+  /**
+   * Answered `unavailable` on this connection and not stored yet: it is sent again by itself for as
+   * long as that lasts, and shown as such, also while a try is on the wire. Cleared when the socket
+   * is lost: then it waits for the connection like any other.
+   */
+  delayed?: boolean;
 }
 
 export interface CallbackForm {
@@ -133,7 +144,7 @@ export interface ClientOptions {
    * tried again after the back-off, instead of waiting for the browser's own timeout (minutes).
    */
   connectTimeoutMs?: number;
-  /** ms after a passing failure of a message before it is sent again by itself (once) */
+  /** ms after a passing failure of a message before it is sent again by itself (once); not for `unavailable`, see `retryDelay` */
   retryPauseMs?: number;
   /** after this many failed connects in a row, ask `probe` whether the conversation still exists */
   probeAfter?: number;
@@ -143,6 +154,12 @@ export interface ClientOptions {
 }
 
 export const MAX_TEXT = 2000;
+/**
+ * The error of a message the chat could not store just now (the database away, a restart): it
+ * passes within seconds to a minute, so the message is sent again by itself, with back-off, until
+ * it is stored, the socket is lost (it then goes on the next one) or the conversation ends.
+ */
+const UNAVAILABLE = 'unavailable';
 /** Close code a node sends when it shuts down for a restart: come back at once, to any node. */
 export const SERVICE_RESTART = 1012;
 /** A second restart close within this time waits the usual back-off: no reconnect storm. */
@@ -204,6 +221,10 @@ export class ResidentClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** runs while messages wait to be sent again after `unavailable`; see `scheduleResend` */
+  private resendTimer: ReturnType<typeof setTimeout> | null = null;
+  /** resends after `unavailable` since a message was last stored: the back-off grows with them */
+  private resends = 0;
   private echoTimer: ReturnType<typeof setTimeout> | null = null;
   /** runs while the current socket is connecting; see `connectTimeoutMs` */
   private connectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -229,7 +250,7 @@ export class ResidentClient {
     this.echoTimeout = echoBase + Math.round(this.random() * echoBase);
     this.floor = opts.after ?? 0;
     this.last = this.floor;
-    this.outbox = (opts.pending ?? []).map((p) => ({ ...p, status: p.status === 'failed' ? 'failed' : 'queued' }));
+    this.outbox = (opts.pending ?? []).map(({ delayed: _, ...p }) => ({ ...p, status: p.status === 'failed' ? 'failed' : 'queued' }));
     // what the resident typed before a reload is on screen at once, not only once a socket answers
     if (this.outbox.length) this.emitPending();
   }
@@ -306,9 +327,14 @@ export class ResidentClient {
     this.clearConnect();
     this.clearEcho();
     if (!working) this.failuresInRow++;
-    // whatever was on the wire without an echo may be lost: send it again (same clientMsgId) next time
-    if (this.outbox.some((p) => p.status === 'sent')) {
-      for (const p of this.outbox) if (p.status === 'sent') p.status = 'queued';
+    // whatever was on the wire without an echo may be lost, and what waited to be sent again after
+    // `unavailable` now waits for the connection: send it (same clientMsgId) on the next one
+    this.clearResend();
+    if (this.outbox.some((p) => p.status === 'sent' || p.status === 'retrying' || p.delayed)) {
+      for (const p of this.outbox) {
+        if (p.status === 'sent' || p.status === 'retrying') p.status = 'queued';
+        delete p.delayed;
+      }
       this.emitPending();
     }
     if (this.stopped) return;
@@ -440,6 +466,7 @@ export class ResidentClient {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     this.clearRetry();
+    this.clearResend();
     this.clearEcho();
     this.clearConnect();
     const sock = this.ws;
@@ -561,6 +588,7 @@ export class ResidentClient {
           // that still comes (stored just before the end) takes it away, a refusal gives the reason.
           this.ended = true;
           this.clearRetry();
+          this.clearResend();
           for (const p of this.outbox) {
             if (p.status === 'failed' && !p.retryable) continue;
             p.status = 'failed';
@@ -603,9 +631,18 @@ export class ResidentClient {
         }
         if (err.clientMsgId) {
           const p = this.outbox.find((x) => x.clientMsgId === err.clientMsgId);
-          if (p) {
+          if (p && err.code === UNAVAILABLE && !this.ended && (p.status === 'sent' || p.status === 'retrying')) {
+            // not the message's fault and not for the resident to mend: it goes again by itself
             this.endStalls(); // the server answers about messages
             this.sentAt.delete(p.clientMsgId);
+            p.status = 'retrying';
+            p.delayed = true;
+            this.scheduleResend();
+            this.emitPending();
+          } else if (p) {
+            this.endStalls(); // the server answers about messages
+            this.sentAt.delete(p.clientMsgId);
+            delete p.delayed;
             p.status = 'failed';
             p.error = err.message;
             p.code = err.code;
@@ -629,6 +666,7 @@ export class ResidentClient {
       this.outbox = this.outbox.filter((p) => p.clientMsgId !== m.clientMsgId);
       if (this.outbox.length !== before) {
         this.endStalls(); // messages get through
+        this.resends = 0; // and are stored again: a later outage backs off from the start
         this.sentAt.delete(m.clientMsgId);
         this.emitPending();
       }
@@ -673,6 +711,35 @@ export class ResidentClient {
   private clearRetry(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+  }
+
+  /**
+   * Send again, after a back-off (`retryDelay`: 2 s doubling to a minute, with jitter), what the
+   * chat could not store just now. One timer for all of them: they failed for the same reason,
+   * and come back together. Not limited in number, unlike other passing failures: a restart of
+   * the database can take a minute, and the resident should not have to click for it.
+   */
+  private scheduleResend(): void {
+    if (this.resendTimer) return;
+    const delay = retryDelay(this.resends++, null, this.random);
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = null;
+      if (this.stopped || this.ended) return;
+      let changed = false;
+      for (const p of this.outbox) {
+        if (p.status === 'retrying') {
+          p.status = 'queued';
+          changed = true;
+        }
+      }
+      if (changed) this.emitPending();
+      this.flush();
+    }, delay);
+  }
+
+  private clearResend(): void {
+    if (this.resendTimer) clearTimeout(this.resendTimer);
+    this.resendTimer = null;
   }
 
   private emitPending(): void {

@@ -1,7 +1,8 @@
 // When the widget tries a REST call again by itself after a passing failure (503 `unavailable`,
 // another 5xx, no answer at all): not before the service's Retry-After, backing off from 2 s,
 // never more than a minute apart, spread a little so that residents who failed in the same
-// second do not all come back in the same second; and not for ever.
+// second do not all come back in the same second; and not for ever. A chat message answered
+// `unavailable` on the socket backs off alike (protocol.ts), for as long as the socket is open.
 
 /** Tries by itself after a failure; after these only the resident's own "Opnieuw proberen". */
 export const AUTO_RETRIES = 5;

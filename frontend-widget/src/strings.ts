@@ -64,6 +64,8 @@ const nl = {
   messageLabel: 'Uw bericht',
   send: 'Verstuur',
   sending: 'wordt verstuurd',
+  /** A message the chat could not store just now (the server said `unavailable`): it goes again by itself. */
+  sendingAgain: 'de chat is even niet bereikbaar; wordt zo vanzelf opnieuw verstuurd',
   waitingForConnection: 'wacht op verbinding',
   notSent: 'niet verstuurd',
   notSentEnded: 'het gesprek was al beëindigd',
@@ -221,6 +223,7 @@ const en: Strings = {
   messageLabel: 'Your message',
   send: 'Send',
   sending: 'sending',
+  sendingAgain: 'the chat is briefly unavailable; will be sent again shortly',
   waitingForConnection: 'waiting for connection',
   notSent: 'not sent',
   notSentEnded: 'the conversation had already ended',

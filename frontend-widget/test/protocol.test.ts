@@ -380,6 +380,93 @@ describe('a message the server could not take just now', () => {
   });
 });
 
+describe('a message the chat could not store while it is briefly unavailable', () => {
+  // the server's answer while the database is away (a restart): it passes within seconds
+  const unavailable = (clientMsgId: string) => ({
+    type: 'error',
+    code: 'unavailable',
+    message: 'De chat is even niet bereikbaar; uw bericht wordt zo vanzelf opnieuw verstuurd. / The chat is briefly unavailable; your message will be sent again shortly.',
+    clientMsgId,
+  });
+  const sentOf = (sock: { sent: Record<string, unknown>[] }, id: string) => sock.sent.filter((f) => f.type === 'message' && f.clientMsgId === id);
+
+  it('is sent again by itself, backing off from 2 s to a minute, until it is stored, and never shown as not sent', () => {
+    const { net, client } = setup(); // random 1: each wait is 2 s doubling plus a fifth, at most 60 s
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'state', state: 'active', agentName: 'Anne' });
+    const p = client.send('Mijn rijbewijs is verlopen')!;
+    const waits = [2400, 4800, 9600, 19200, 38400, 60000, 60000, 60000];
+    waits.forEach((wait, i) => {
+      net.last().push(unavailable(p.clientMsgId));
+      expect(client.pending).toEqual([expect.objectContaining({ clientMsgId: p.clientMsgId, status: 'retrying' })]);
+      vi.advanceTimersByTime(wait - 1);
+      expect(sentOf(net.last(), p.clientMsgId)).toHaveLength(i + 1);
+      vi.advanceTimersByTime(1);
+      expect(sentOf(net.last(), p.clientMsgId)).toHaveLength(i + 2);
+      expect(client.pending[0].status).toBe('sent');
+    });
+    expect(net.sockets).toHaveLength(1); // on the same socket, which answered every time
+    expect(net.last().sent.filter((f) => f.type === 'message').every((f) => f.text === 'Mijn rijbewijs is verlopen')).toBe(true);
+    net.last().push(msg(1, 'resident', { clientMsgId: p.clientMsgId, text: 'Mijn rijbewijs is verlopen' }));
+    expect(client.pending).toEqual([]);
+    vi.advanceTimersByTime(120000);
+    expect(sentOf(net.last(), p.clientMsgId)).toHaveLength(waits.length + 1);
+  });
+
+  it('starts the back-off afresh once a message got through', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('Eerste')!;
+    net.last().push(unavailable(p.clientMsgId));
+    vi.advanceTimersByTime(2400);
+    net.last().push(unavailable(p.clientMsgId));
+    vi.advanceTimersByTime(4800);
+    net.last().push(msg(1, 'resident', { clientMsgId: p.clientMsgId, text: 'Eerste' }));
+    // the next outage
+    const q = client.send('Tweede')!;
+    net.last().push(unavailable(q.clientMsgId));
+    vi.advanceTimersByTime(2400);
+    expect(sentOf(net.last(), q.clientMsgId)).toHaveLength(2);
+  });
+
+  it('waits for the connection when the socket drops meanwhile, and goes on it at once', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    const p = client.send('Hallo')!;
+    net.last().push(unavailable(p.clientMsgId));
+    net.last().drop();
+    expect(client.pending[0].status).toBe('queued');
+    vi.advanceTimersByTime(1000);
+    net.last().open();
+    expect(net.last().sent).toEqual([{ type: 'message', clientMsgId: p.clientMsgId, text: 'Hallo' }]);
+    vi.advanceTimersByTime(10000);
+    expect(net.last().sent).toHaveLength(1);
+  });
+
+  it('is no longer sent once the conversation has ended, and stays to copy as not sent', () => {
+    const { net, client } = setup();
+    client.connect();
+    net.last().open();
+    net.last().push({ type: 'state', state: 'active', agentName: 'Anne' });
+    const p = client.send('Hallo')!;
+    net.last().push(unavailable(p.clientMsgId));
+    net.last().push({ type: 'state', state: 'closed', reason: 'closed' });
+    expect(client.pending).toEqual([expect.objectContaining({ clientMsgId: p.clientMsgId, status: 'failed', code: 'conversation_ended', retryable: false })]);
+    vi.advanceTimersByTime(120000);
+    expect(sentOf(net.last(), p.clientMsgId)).toHaveLength(1);
+  });
+
+  it('is sent after a reload as any message without an echo', () => {
+    const { net, client } = setup({ pending: [{ clientMsgId: 'old-1', text: 'van voor de reload', status: 'retrying' }] });
+    client.connect();
+    net.last().open();
+    expect(net.last().sent).toEqual([{ type: 'message', clientMsgId: 'old-1', text: 'van voor de reload' }]);
+  });
+});
+
 describe('the end of the conversation with messages in flight', () => {
   const ended = { type: 'error', code: 'conversation_ended', message: 'Dit gesprek is beëindigd. / This conversation has ended.' };
 

@@ -140,6 +140,38 @@ describe('a message the server could not take', () => {
     expect(root.querySelectorAll('.log .msg.resident')).toHaveLength(1);
   });
 
+  it('shows a message the chat could not store just now as being sent again, and sends it again by itself', () => {
+    vi.useFakeTimers();
+    stubFetch({});
+    const root = resume();
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    const id = sentMessage(root, 'Is mijn aanvraag binnen?');
+    const unavailable = {
+      type: 'error',
+      code: 'unavailable',
+      message: 'De chat is even niet bereikbaar; uw bericht wordt zo vanzelf opnieuw verstuurd. / The chat is briefly unavailable; your message will be sent again shortly.',
+      clientMsgId: id,
+    };
+    const bubble = () => root.querySelector('.log .msg.pending')!;
+    const tries = () => sockets[0].sent.filter((f) => f.type === 'message' && f.clientMsgId === id).length;
+    // a database restart of a minute: the resident never has to click
+    for (let i = 0; i < 6; i++) {
+      sockets[0].push(unavailable);
+      expect(text(bubble().querySelector('.note'))).toBe('de chat is even niet bereikbaar; wordt zo vanzelf opnieuw verstuurd');
+      expect(bubble().classList.contains('failed')).toBe(false);
+      expect(bubble().querySelectorAll('button')).toHaveLength(0);
+      // the server answers each try at once; the longest wait is 60 s plus up to a fifth
+      for (let ms = 0; ms < 72_000 && tries() === i + 1; ms += 100) vi.advanceTimersByTime(100);
+      expect(tries()).toBe(i + 2);
+      expect(text(bubble().querySelector('.note'))).toBe('de chat is even niet bereikbaar; wordt zo vanzelf opnieuw verstuurd');
+    }
+    expect(root.querySelector('.notice, [role=alert]')?.textContent ?? '').not.toContain('niet bereikbaar');
+    sockets[0].push({ type: 'message', seq: 3, from: 'resident', text: 'Is mijn aanvraag binnen?', sentAt: '2026-12-02T14:30:00Z', clientMsgId: id });
+    expect(root.querySelector('.log .msg.pending')).toBeNull();
+    expect(root.querySelectorAll('.log .msg.resident')).toHaveLength(1);
+  });
+
   it('offers no "Opnieuw versturen" when the message itself was refused', () => {
     stubFetch({});
     const root = resume();

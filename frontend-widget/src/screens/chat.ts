@@ -271,7 +271,9 @@ export class ChatView {
           onclick: () => this.afterAction(() => this.actions.discard(id)),
         }, '×'));
       } else {
-        note.textContent = p.status === 'sent' ? this.s.sending : this.s.waitingForConnection;
+        // while the chat cannot store it, one steady line, also while a try is on the wire:
+        // no flicker between "wordt verstuurd" and a failure every few seconds
+        note.textContent = p.delayed ? this.s.sendingAgain : p.status === 'queued' ? this.s.waitingForConnection : this.s.sending;
       }
     }
   }
