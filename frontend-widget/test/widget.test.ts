@@ -135,6 +135,12 @@ describe('a message the server could not take', () => {
     again.click();
     expect(sockets[0].sent.at(-1)).toEqual({ type: 'message', clientMsgId: id, text: 'Is mijn aanvraag binnen?' });
     expect(text(note())).toBe('wordt verstuurd');
+    // no longer marked as failed while it is on its way
+    expect(root.querySelector('.log .msg.pending')!.classList.contains('failed')).toBe(false);
+    // and while the chat cannot store it, it says so, not as a failure
+    sockets[0].push({ type: 'error', code: 'unavailable', message: 'De chat is even niet bereikbaar; uw bericht wordt zo vanzelf opnieuw verstuurd. / The chat is briefly unavailable; your message will be sent again shortly.', clientMsgId: id });
+    expect(text(note())).toBe('de chat is even niet bereikbaar; wordt zo vanzelf opnieuw verstuurd');
+    expect(root.querySelector('.log .msg.pending')!.classList.contains('failed')).toBe(false);
     sockets[0].push({ type: 'message', seq: 3, from: 'resident', text: 'Is mijn aanvraag binnen?', sentAt: '2026-12-02T14:30:00Z', clientMsgId: id });
     expect(root.querySelector('.log .msg.pending')).toBeNull();
     expect(root.querySelectorAll('.log .msg.resident')).toHaveLength(1);

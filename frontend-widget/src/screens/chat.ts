@@ -271,6 +271,8 @@ export class ChatView {
           onclick: () => this.afterAction(() => this.actions.discard(id)),
         }, '×'));
       } else {
+        // sent again (the resident's "Opnieuw versturen"): on its way, no longer shown as failed
+        el.classList.remove('failed');
         // while the chat cannot store it, one steady line, also while a try is on the wire:
         // no flicker between "wordt verstuurd" and a failure every few seconds
         note.textContent = p.delayed ? this.s.sendingAgain : p.status === 'queued' ? this.s.waitingForConnection : this.s.sending;
