@@ -13,6 +13,12 @@ export interface Pending {
   text: string;
   queuedAt: number;
   error?: string;
+  /**
+   * How often the server answered `unavailable` (the database cannot be reached: a restart) and
+   * the reply is not stored yet. While set it is no failure: it goes again by itself (resend.ts)
+   * and is shown as such, not as "Niet verstuurd" with a button.
+   */
+  retries?: number;
 }
 
 /**
@@ -102,6 +108,8 @@ export type Action =
   | { type: 'sight'; visible: boolean; view: View }
   | { type: 'pending'; conversationId: string; pending: Pending }
   | { type: 'pending-failed'; clientMsgId: string; error: string }
+  /** The server could not store it just now (`unavailable`): it goes again by itself. */
+  | { type: 'pending-unavailable'; clientMsgId: string }
   | { type: 'pending-drop'; conversationId: string; clientMsgId: string }
   | { type: 'claim-sent'; now: number }
   | { type: 'leaving'; id: string }
@@ -177,6 +185,18 @@ export function residentTyping(c: Conversation, now: number): boolean {
 function addNotice(s: State, kind: Notice['kind'], text: string, code?: string, ref?: string): State {
   const notice: Notice = { id: s.nextNoticeId, kind, text, code, ref };
   return { ...s, notices: [...s.notices, notice].slice(-MAX_NOTICES), nextNoticeId: s.nextNoticeId + 1 };
+}
+
+/** Changes the pending reply with this clientMsgId, in whichever conversation holds it. */
+function updatePending(s: State, clientMsgId: string, f: (p: Pending) => Pending): State {
+  return {
+    ...s,
+    conversations: s.conversations.map((c) =>
+      c.pending.some((p) => p.clientMsgId === clientMsgId)
+        ? { ...c, pending: c.pending.map((p) => (p.clientMsgId === clientMsgId ? f(p) : p)) }
+        : c,
+    ),
+  };
 }
 
 function updateConversation(s: State, id: string, f: (c: Conversation) => Conversation): State {
@@ -276,14 +296,10 @@ export function reduce(s: State, a: Action): State {
     case 'pending':
       return updateConversation(s, a.conversationId, (c) => ({ ...c, pending: [...c.pending, a.pending] }));
     case 'pending-failed':
-      return {
-        ...s,
-        conversations: s.conversations.map((c) =>
-          c.pending.some((p) => p.clientMsgId === a.clientMsgId)
-            ? { ...c, pending: c.pending.map((p) => (p.clientMsgId === a.clientMsgId ? { ...p, error: a.error } : p)) }
-            : c,
-        ),
-      };
+      // a failure of another kind is the agent's to decide on: no longer sent again by itself
+      return updatePending(s, a.clientMsgId, ({ retries: _, ...p }) => ({ ...p, error: a.error }));
+    case 'pending-unavailable':
+      return updatePending(s, a.clientMsgId, (p) => ({ ...p, error: undefined, retries: (p.retries ?? 0) + 1 }));
     case 'pending-drop':
       return updateConversation(s, a.conversationId, (c) => ({
         ...c,
@@ -423,6 +439,11 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
     case 'error': {
       let next = s;
       if (answersClaim(f)) next = { ...next, claimPendingSince: null };
+      if (f.ref && f.code === 'unavailable' && unsentReply(next, f.ref)) {
+        // the database is away (a restart): the reply goes again by itself (resend.ts), and a
+        // notice on every try would only bury the agent's screen in red
+        return reduce(next, { type: 'pending-unavailable', clientMsgId: f.ref });
+      }
       if (f.ref) {
         // a message or note that failed carries its clientMsgId as ref
         next = reduce(next, { type: 'pending-failed', clientMsgId: f.ref, error: f.message });
@@ -432,6 +453,19 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       return quiet ? next : addNotice(next, 'error', f.message, f.code, f.ref);
     }
   }
+}
+
+/**
+ * The reply with this clientMsgId, if it is still to be sent by this console: not stored yet, not
+ * failed for a reason of its own, in a conversation the agent still holds.
+ */
+export function unsentReply(s: State, clientMsgId: string): { conversationId: string; pending: Pending } | null {
+  for (const c of s.conversations) {
+    if (c.ended) continue;
+    const p = c.pending.find((x) => x.clientMsgId === clientMsgId);
+    if (p && !p.error) return { conversationId: c.id, pending: p };
+  }
+  return null;
 }
 
 /** Since when a resident on the waiting list waits this time: since they last came into a queue, not their kept place. */

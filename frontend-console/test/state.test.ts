@@ -206,6 +206,41 @@ describe('messages', () => {
     expect(unsent(s)).toHaveLength(0);
   });
 
+  it('keeps a reply the chat could not store just now (unavailable) as being sent again, not failed, with no notice per try', () => {
+    const unavailable = (ref: string) =>
+      frame({
+        type: 'error',
+        code: 'unavailable',
+        message: 'De chat is even niet bereikbaar; uw bericht wordt zo vanzelf opnieuw verstuurd. / The chat is briefly unavailable; your message will be sent again shortly.',
+        ref,
+      });
+    let s = start();
+    s = reduce(s, { type: 'pending', conversationId: 'c1', pending: { clientMsgId: 'a-11', kind: 'message', text: 'Een ogenblik', queuedAt: 1 } });
+    s = reduce(s, { type: 'pending', conversationId: 'c1', pending: { clientMsgId: 'n-12', kind: 'note', text: 'klant wacht', queuedAt: 2 } });
+    s = [unavailable('a-11'), unavailable('n-12'), unavailable('a-11')].reduce(reduce, s);
+    expect(s.conversations[0].pending).toEqual([
+      expect.objectContaining({ clientMsgId: 'a-11', retries: 2 }),
+      expect.objectContaining({ clientMsgId: 'n-12', retries: 1 }),
+    ]);
+    expect(s.conversations[0].pending.map((p) => p.error)).toEqual([undefined, undefined]);
+    expect(s.notices).toEqual([]);
+    // a reconnect's hello sends both again, as anything not yet stored
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    expect(unsent(s).map((u) => u.pending.clientMsgId)).toEqual(['a-11', 'n-12']);
+    // another failure is a failure again, shown as such
+    s = reduce(s, frame({ type: 'error', code: 'internal', message: 'Er ging iets mis', ref: 'n-12' }, 1, { quiet: true }));
+    expect(s.conversations[0].pending[1]).toEqual(expect.not.objectContaining({ retries: expect.anything() }));
+    expect(s.conversations[0].pending[1].error).toBe('Er ging iets mis');
+    s = reduce(s, frame({ type: 'message', conversationId: 'c1', seq: 2, from: 'agent', text: 'Een ogenblik', sentAt: 'x', clientMsgId: 'a-11' }));
+    expect(s.conversations[0].pending.map((p) => p.clientMsgId)).toEqual(['n-12']);
+  });
+
+  it('says so when an action other than a reply fails while the chat is unavailable', () => {
+    let s = start();
+    s = reduce(s, frame({ type: 'error', code: 'unavailable', message: 'De chat is even niet bereikbaar; probeer het over een paar seconden opnieuw.', ref: 'leave:c1' }));
+    expect(s.notices.map((n) => n.text)).toEqual(['De chat is even niet bereikbaar; probeer het over een paar seconden opnieuw.']);
+  });
+
   it('keeps notes apart from messages by their sender', () => {
     let s = start();
     s = reduce(s, frame({ type: 'message', conversationId: 'c1', seq: 2, from: 'note', text: 'klant is boos', sentAt: 'x', agentName: 'Anne' }));

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from '../api';
 import { type Announcement, leftAnnouncement, messageAnnouncement, nextAnnouncement, noAnnouncement } from '../announce';
 import { AgentConnection, agentSocketUrl } from '../connection';
+import { Resender } from '../resend';
 import { focusAfterLeaving } from '../focus';
 import type { Key, Lang, T } from '../i18n';
 import { type ShortcutAction, shortcutFor } from '../keys';
@@ -129,7 +130,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     [],
   );
 
-  const connection = useMemo(() => {
+  const socket = useMemo(() => {
     if (!isAgent) return null;
     const settle = (key: string, error?: Parameters<Waiter['reject']>[0]) => {
       const w = waiters.current.get(key);
@@ -140,6 +141,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       else w.resolve();
       return true;
     };
+    // replies the chat could not store just now (`unavailable`) go again by themselves
+    const resender = new Resender(() => store.state, (frame) => conn.send(frame));
     const conn = new AgentConnection(agentSocketUrl(location), () => token, {
       onFrame(frame: ServerFrame) {
         const before = store.state;
@@ -167,6 +170,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
           quiet,
         });
         const after = store.state;
+        resender.after(frame);
         if (frame.type === 'hello') {
           // what was typed but not stored before the connection dropped goes out again (same clientMsgId: stored once)
           for (const { conversationId, pending } of unsent(after)) {
@@ -200,13 +204,17 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         });
       },
     });
-    return conn;
+    return { conn, resender };
   }, []);
+  const connection = socket?.conn ?? null;
 
   useEffect(() => {
-    if (!connection) return;
-    connection.start();
-    return () => connection.stop();
+    if (!socket) return;
+    socket.conn.start();
+    return () => {
+      socket.resender.stop();
+      socket.conn.stop();
+    };
   }, []);
 
   // sends a frame when this console has a socket; admins and departments have none

@@ -313,7 +313,9 @@ function MessageItem(props: { m: Message; residentName: string }) {
 
 function pendingState(t: ReturnType<typeof useConsole>['t'], p: Pending, ended: boolean): string {
   if (p.error) return t('sendFailed', { error: p.error });
-  return ended ? t('notSent') : t('sending');
+  if (ended) return t('notSent');
+  // the chat could not store it just now: it goes again by itself, nothing for the agent to do
+  return p.retries ? t('sendingAgain') : t('sending');
 }
 
 function PendingItem(props: { p: Pending; conversationId: string; ended: boolean; actions: Actions }) {
