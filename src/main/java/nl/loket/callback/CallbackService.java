@@ -298,11 +298,19 @@ public class CallbackService implements HeldWork {
     /**
      * Cancels a request that still waits (409 once it has ended). Staff cancel it with its repeats
      * ({@code withRepeats}); a resident cancels only their own submission, and when that was the
-     * open request its oldest repeat takes its place, with its priority and claim.
+     * open request its oldest repeat takes its place, with its priority and claim ({@link #promoteRepeat}).
      */
     public Uni<Void> cancel(UUID id, String typedReason, boolean withRepeats, ReadScope scope) {
         String reason = privacy.clean(typedReason); // typed by a resident or staff: no BSN or IBAN kept, as in every other text
-        return db.tx(tx -> tx.query("select state, topic, claimed_by, claimed_at, next_attempt_at, priority_at, " + inScope(2)
+        // claimed or given back between the look at its holder and its lock: once more, with the holder of then
+        return cancel(id, reason, withRepeats, scope, false)
+                .onFailure(HolderChanged.class).recoverWithUni(() -> cancel(id, reason, withRepeats, scope, true));
+    }
+
+    private Uni<Void> cancel(UUID id, String reason, boolean withRepeats, ReadScope scope, boolean lastTry) {
+        // the holder's account before the request, for the claim its repeat may take over (staff end the repeats: nothing passes)
+        return db.tx(tx -> (withRepeats ? Uni.createFrom().item(Holders.NONE) : lockHolders(tx, "r.id = $1", Tuple.of(id)))
+                .chain(holders -> tx.query("select state, topic, claimed_by, claimed_at, next_attempt_at, priority_at, " + inScope(2)
                         + " as in_scope from callback_request r where id = $1 for update", Tuple.of(id, scope.agentOrNull()))
                 .chain(rows -> {
                     if (rows.size() == 0) {
@@ -314,6 +322,9 @@ public class CallbackService implements HeldWork {
                     if (!state.mayBecome(CallbackState.CANCELLED)) {
                         throw LoketException.of("already_ended", "Dit verzoek is al afgerond. / This request has already ended.");
                     }
+                    if (!withRepeats && !lastTry && !holders.covers(was.getUUID("claimed_by"))) {
+                        throw new HolderChanged(); // rolled back before the next try takes the new holder's account
+                    }
                     tx.signal(new Signal.Callbacks(was.getString("topic")));
                     Uni<RowSet<Row>> cancelled = tx.query("update callback_request set state = $3, cancel_reason = $2, "
                             + "ended_at = now(), claimed_by = null, updated_at = now() where id = $1",
@@ -321,8 +332,59 @@ public class CallbackService implements HeldWork {
                     if (state == CallbackState.MERGED) {
                         return cancelled.replaceWithVoid();
                     }
-                    return cancelled.chain(() -> withRepeats ? endRepeats(tx, id, CallbackState.CANCELLED, reason) : promoteRepeat(tx, id, was));
-                }));
+                    return cancelled.chain(() -> withRepeats ? endRepeats(tx, id, CallbackState.CANCELLED, reason)
+                            : promoteRepeat(tx, id, was, holders));
+                })));
+    }
+
+    /** The request's holder changed after {@link #lockHolders} looked; the cancel is tried once more. */
+    private static final class HolderChanged extends RuntimeException {
+        HolderChanged() {
+            super(null, null, false, false); // never leaves cancel: no stack trace to fill
+        }
+    }
+
+    /**
+     * The accounts of the agents whose claims a move may hand on to a repeat (a cancel, retention's
+     * expiry, forgetting a chat), taken (shared) before the move locks any request; whether each
+     * may still hold a claim. In the order of a claim and of an administrator's update of an account
+     * ({@link UserRepository#lockToHoldWork}): taken after the request, an update that disables the
+     * agent could give back what the account held before the repeat got the claim, and the repeat
+     * stayed with an account nobody can log in to, never called.
+     */
+    public static final class Holders {
+        static final Holders NONE = new Holders(Map.of());
+
+        private final Map<UUID, Boolean> mayHold;
+
+        private Holders(Map<UUID, Boolean> mayHold) {
+            this.mayHold = mayHold;
+        }
+
+        /** Whether the account holding a claim (null: none) was taken here. */
+        boolean covers(UUID claimedBy) {
+            return claimedBy == null || mayHold.containsKey(claimedBy);
+        }
+
+        /** Whether the claim may pass to a repeat: its account was taken here and may still hold one. */
+        boolean passes(UUID claimedBy) {
+            return claimedBy != null && Boolean.TRUE.equals(mayHold.get(claimedBy));
+        }
+    }
+
+    /**
+     * Takes the accounts holding the requests {@code which} selects (on {@code r}). The holders
+     * are read before any lock: a request claimed meanwhile by someone else is not covered
+     * ({@link Holders#covers}), and its claim is not handed on ({@link #promoteRepeat}).
+     */
+    private static Uni<Holders> lockHolders(Db.Tx tx, String which, Tuple args) {
+        return tx.query("select distinct r.claimed_by from callback_request r where r.claimed_by is not null and " + which, args)
+                .chain(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getUUID("claimed_by")));
+                    return UserRepository.lockToHoldWork(tx, ids);
+                })
+                .map(Holders::new);
     }
 
     /**
@@ -374,8 +436,17 @@ public class CallbackService implements HeldWork {
                 + "where merged_into = $1 and state = $4", Tuple.of(id, ended.wire(), reason, CallbackState.MERGED.wire())).replaceWithVoid();
     }
 
-    /** The oldest repeat of a cancelled request becomes the open request; the other repeats follow it. */
-    private static Uni<Void> promoteRepeat(Db.Tx tx, UUID id, Row was) {
+    /**
+     * The oldest repeat of a cancelled request becomes the open request; the other repeats follow
+     * it. It takes the request's claim only when the holder's account was taken before the request
+     * ({@link #lockHolders}) and may still hold one: a claim of an account disabled meanwhile, or of
+     * a holder the move did not take, is not handed on, and the repeat is open for every colleague.
+     */
+    private static Uni<Void> promoteRepeat(Db.Tx tx, UUID id, Row was, Holders holders) {
+        UUID holder = was.getUUID("claimed_by");
+        boolean passes = holders.passes(holder);
+        CallbackState state = CallbackState.of(was.getString("state"));
+        CallbackState promoted = state == CallbackState.CLAIMED && !passes ? CallbackState.OPEN : state;
         return tx.query("""
                         with next as (
                             select id from callback_request where merged_into = $1 and state = $7
@@ -387,7 +458,7 @@ public class CallbackService implements HeldWork {
                         )
                         update callback_request c set merged_into = promoted.id from promoted
                         where c.merged_into = $1 and c.state = $7 and c.id <> promoted.id""",
-                Tuple.tuple(Arrays.asList(id, was.getString("state"), was.getUUID("claimed_by"), was.getOffsetDateTime("claimed_at"),
+                Tuple.tuple(Arrays.asList(id, promoted.wire(), passes ? holder : null, passes ? was.getOffsetDateTime("claimed_at") : null,
                         was.getOffsetDateTime("next_attempt_at"), was.getOffsetDateTime("priority_at"), CallbackState.MERGED.wire())))
                 .replaceWithVoid();
     }
@@ -427,9 +498,12 @@ public class CallbackService implements HeldWork {
      * and purged at once, since their data is already older than it may be kept; how many. A
      * younger repeat of an expired request is not expired with it: it takes the request's place,
      * as when its caller cancels ({@link #promoteRepeat}); repeats as old as the request expire too.
+     * The accounts holding the claims to hand on are taken first ({@link #lockHolders}); a claim
+     * taken between that look and the requests' locks is not handed on (the repeat is open): this
+     * runs once an hour, and trying again would hold the run's other locks longer.
      */
     public Uni<Integer> expireUnanswered(Db.Tx tx, java.time.Instant cutoff, java.time.Instant now) {
-        return tx.query("""
+        return lockHolders(tx, "r.created_at < $1", Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC))).chain(holders -> tx.query("""
                         with expired as (
                             update callback_request c set state = $4, cancel_reason = 'expired', ended_at = $2, claimed_by = null,
                                    phone = null, name = null, note = null, purged_at = $2, updated_at = $2
@@ -451,11 +525,11 @@ public class CallbackService implements HeldWork {
                     for (Row r : rows) {
                         tx.signal(new Signal.Callbacks(r.getString("topic")));
                         if (r.getBoolean("has_younger_repeat")) {
-                            promoted = promoted.chain(() -> promoteRepeat(tx, r.getUUID("id"), r));
+                            promoted = promoted.chain(() -> promoteRepeat(tx, r.getUUID("id"), r, holders));
                         }
                     }
                     return promoted.replaceWith(rows.size());
-                });
+                }));
     }
 
     /** Every request of a phone number: open ones are cancelled, all lose their personal data; how many. */
@@ -467,9 +541,10 @@ public class CallbackService implements HeldWork {
      * The request a conversation was handed off to, if any, as {@link #forgetPhone} does: the
      * resident who asks to be forgotten gave its phone number (and name) in that conversation.
      * Later requests merged into it (the same number and topic, from another contact) are not
-     * part of the request: the oldest becomes the open request, as when it is cancelled.
+     * part of the request: the oldest becomes the open request, as when it is cancelled, with the
+     * claim only of the account {@link #holderOfConversation} took before (the repeat is open otherwise).
      */
-    public Uni<Integer> forgetOfConversation(Db.Tx tx, UUID conversationId) {
+    public Uni<Integer> forgetOfConversation(Db.Tx tx, UUID conversationId, Holders holders) {
         return tx.query("select id, state, claimed_by, claimed_at, next_attempt_at, priority_at from callback_request "
                         + "where id = (select callback_id from conversation where id = $1) for update", Tuple.of(conversationId))
                 .chain(rows -> {
@@ -480,8 +555,17 @@ public class CallbackService implements HeldWork {
                     UUID id = was.getUUID("id");
                     CallbackState state = CallbackState.of(was.getString("state"));
                     return forget(tx, "id = $1", id).call(() -> state.live() && state != CallbackState.MERGED
-                            ? promoteRepeat(tx, id, was) : Uni.createFrom().voidItem());
+                            ? promoteRepeat(tx, id, was, holders) : Uni.createFrom().voidItem());
                 });
+    }
+
+    /**
+     * Takes the account holding the request a conversation was handed off to, for {@link
+     * #forgetOfConversation}: before the conversation, too, since a claim of a conversation takes
+     * the agent's account before the conversation.
+     */
+    public Uni<Holders> holderOfConversation(Db.Tx tx, UUID conversationId) {
+        return lockHolders(tx, "r.id = (select callback_id from conversation where id = $1)", Tuple.of(conversationId));
     }
 
     private Uni<Integer> forget(Db.Tx tx, String which, Object param) {

@@ -93,10 +93,11 @@ public class Retention {
                 return Uni.createFrom().item(new Run(false, 0, 0, 0, 0, 0));
             }
             // conversations in short transactions of their own, while this one holds the run's lock: see purgeEndedBefore
+            // expiry before the purge of ended requests: it takes the accounts whose claims it hands on before any request
             return purgeConversations(cutoff)
-                    .chain(c -> callbacks.purgeEndedBefore(tx, cutoff, now)
-                            .chain(b -> callbacks.expireUnanswered(tx, cutoff, now)
-                                    .chain(e -> logins.purge(now)
+                    .chain(c -> callbacks.expireUnanswered(tx, cutoff, now)
+                            .chain(e -> callbacks.purgeEndedBefore(tx, cutoff, now)
+                                    .chain(b -> logins.purge(now)
                                             .chain(l -> Audit.purgeBefore(tx, auditCutoff).chain(a -> {
                                                 Run run = new Run(true, c, b, e, l, a);
                                                 return Audit.record(tx, "loket", "system", Audit.RETENTION_RUN, null, new JsonObject()
@@ -126,10 +127,12 @@ public class Retention {
 
     /** A resident's request to be forgotten: one conversation's personal data, now. */
     public Uni<Boolean> forgetConversation(UUID id, String actor) {
-        return db.tx(tx -> conversations.forget(tx, id).chain(found -> !found ? Uni.createFrom().item(false)
+        // the account holding that request's claim first, before the conversation and the request (see holderOfConversation)
+        return db.tx(tx -> callbacks.holderOfConversation(tx, id).chain(holder -> conversations.forget(tx, id).chain(found -> !found
+                ? Uni.createFrom().item(false)
                 // and the callback request it was handed off to: the same resident's number and name
-                : callbacks.forgetOfConversation(tx, id).chain(n -> Audit.record(tx, actor, "admin", Audit.FORGET_CONVERSATION, id,
-                        new JsonObject().put("callbacks", n)).replaceWith(true))));
+                : callbacks.forgetOfConversation(tx, id, holder).chain(n -> Audit.record(tx, actor, "admin", Audit.FORGET_CONVERSATION, id,
+                        new JsonObject().put("callbacks", n)).replaceWith(true)))));
     }
 
     /** Every callback request of a phone number: open ones are cancelled, all lose their personal data. */

@@ -14,7 +14,10 @@ import nl.loket.security.Roles;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -261,6 +264,23 @@ public class UserRepository {
             }
             Row r = rows.iterator().next();
             return worksCallbacks(r.getBoolean("active"), List.of(r.getArrayOfStrings("roles")));
+        });
+    }
+
+    /**
+     * {@link #lockToHoldWork(Db.Tx, UUID)} for several accounts at once (a move that hands on the
+     * claims of several agents, such as retention's expiry of requests), in the order of their
+     * ids; which of them may still hold such work. An unknown account is left out.
+     */
+    public static Uni<Map<UUID, Boolean>> lockToHoldWork(Db.Tx tx, Collection<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return tx.query("select id, active, roles from app_user where id = any($1) order by id for share",
+                Tuple.of(userIds.toArray(new UUID[0]))).map(rows -> {
+            Map<UUID, Boolean> mayHold = new HashMap<>();
+            rows.forEach(r -> mayHold.put(r.getUUID("id"), worksCallbacks(r.getBoolean("active"), List.of(r.getArrayOfStrings("roles")))));
+            return mayHold;
         });
     }
 

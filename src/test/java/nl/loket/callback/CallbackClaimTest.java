@@ -12,10 +12,12 @@ import nl.loket.Api;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import nl.loket.platform.Db;
+import nl.loket.retention.Retention;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +28,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static nl.loket.Api.frame;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
@@ -40,6 +43,9 @@ class CallbackClaimTest {
 
     @Inject
     Db db;
+
+    @Inject
+    Retention retention;
 
     /**
      * Was a bug: the agent's socket heard of callbacks only when an open count changed, and
@@ -229,6 +235,176 @@ class CallbackClaimTest {
         assertThat(db.query("select state, claimed_by from callback_request where id = $1", Tuple.of(UUID.fromString(id)))
                 .await().atMost(Duration.ofSeconds(10)).iterator().next().toJson().getMap())
                 .containsEntry("state", "open").containsEntry("claimed_by", null);
+        assertThat(openIds(colleague, topic)).containsExactly(id);
+        given().auth().oauth2(colleague.token()).post("/api/v1/callbacks/" + id + "/claim").then().statusCode(200);
+    }
+
+    /**
+     * Was a bug: the resident who asked first cancelled the request an agent held while an
+     * administrator disabled that agent. The cancel handed the claim to the later request for the
+     * number after the save had given back what the account held, and that request stayed with an
+     * account nobody can log in to: no colleague could claim it and the resident was never called.
+     */
+    @Test
+    void aRepeatTakingTheCancelledRequestsPlaceWhileTheAgentIsDisabledIsOpenForColleagues() throws Exception {
+        String topic = TestTopics.create(db);
+        Api.Agent leaving = Api.agent("Ilse", List.of(topic), 3);
+        Api.Agent colleague = Api.agent("Joost", List.of(topic), 3);
+        JsonObject first = post(topic, "0617171710");
+        JsonObject repeat = post(topic, "06 1717 1710");
+        given().auth().oauth2(leaving.token()).post("/api/v1/callbacks/" + first.getString("id") + "/claim").then().statusCode(200);
+
+        disableWhileTheClaimPassesOn(leaving, repeat.getString("id"), () -> given().auth().oauth2(first.getString("token"))
+                .delete("/api/v1/callbacks/" + first.getString("id")).then().statusCode(204));
+
+        assertOpenForColleagues(repeat, colleague, topic);
+    }
+
+    /** As above, when retention expires the request the agent held and a younger repeat takes its place. */
+    @Test
+    void aRepeatTakingTheExpiredRequestsPlaceWhileTheAgentIsDisabledIsOpenForColleagues() throws Exception {
+        String topic = TestTopics.create(db);
+        Api.Agent leaving = Api.agent("Ilse", List.of(topic), 3);
+        Api.Agent colleague = Api.agent("Joost", List.of(topic), 3);
+        JsonObject old = post(topic, "0617171711");
+        JsonObject again = post(topic, "06 1717 1711");
+        // nobody finished it for four weeks; the resident asked again today
+        db.query("update callback_request set created_at = now() - interval '28 days' + interval '1 hour', "
+                + "priority_at = now() - interval '28 days' where id = $1::uuid", Tuple.of(old.getString("id"))).await().indefinitely();
+        given().auth().oauth2(leaving.token()).post("/api/v1/callbacks/" + old.getString("id") + "/claim").then().statusCode(200);
+
+        disableWhileTheClaimPassesOn(leaving, again.getString("id"),
+                () -> assertThat(retention.purge(Instant.now().plus(Duration.ofHours(2))).await().atMost(Duration.ofSeconds(30)).ran())
+                        .isTrue());
+
+        given().auth().oauth2(old.getString("token")).get("/api/v1/callbacks/" + old.getString("id"))
+                .then().statusCode(200).body("state", equalTo("cancelled"));
+        assertOpenForColleagues(again, colleague, topic);
+    }
+
+    /** As above, when the chat a request came from is forgotten on request and a later request of the number takes its place. */
+    @Test
+    void aRepeatTakingTheForgottenRequestsPlaceWhileTheAgentIsDisabledIsOpenForColleagues() throws Exception {
+        String topic = TestTopics.create(db);
+        Api.Agent leaving = Api.agent("Ilse", List.of(topic), 3);
+        Api.Agent colleague = Api.agent("Joost", List.of(topic), 3);
+        JsonObject chat = Api.start(topic, "Hanna");
+        String fromChat;
+        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + chat.getString("id"), chat.getString("token"))) {
+            resident.next("state");
+            resident.send(frame("request_callback", "phone", "06 1717 1712"));
+            fromChat = resident.next("callback_created").getString("callbackId");
+        }
+        JsonObject later = post(topic, "0617171712");
+        given().auth().oauth2(leaving.token()).post("/api/v1/callbacks/" + fromChat + "/claim").then().statusCode(200);
+
+        disableWhileTheClaimPassesOn(leaving, later.getString("id"), () -> given().auth().oauth2(Api.adminToken())
+                .delete("/api/v1/admin/conversations/" + chat.getString("id") + "/personal-data").then().statusCode(204));
+
+        assertOpenForColleagues(later, colleague, topic);
+    }
+
+    /**
+     * A request left with a disabled account (as the races above did before they were fixed) is
+     * not handed on with its claim: the repeat that takes its place is open for every colleague.
+     */
+    @Test
+    void aRequestLeftWithADisabledAccountIsNotHandedOnWithItsClaim() {
+        String topic = TestTopics.create(db);
+        Api.Agent leaving = Api.agent("Ilse", List.of(topic), 3);
+        Api.Agent colleague = Api.agent("Joost", List.of(topic), 3);
+        JsonObject first = post(topic, "0617171713");
+        JsonObject repeat = post(topic, "06 1717 1713");
+        given().auth().oauth2(leaving.token()).post("/api/v1/callbacks/" + first.getString("id") + "/claim").then().statusCode(200);
+        // disabled without the save's give-back, as a lost race left it
+        db.query("update app_user set active = false where id = $1::uuid", Tuple.of(leaving.id())).await().indefinitely();
+
+        given().auth().oauth2(first.getString("token")).delete("/api/v1/callbacks/" + first.getString("id")).then().statusCode(204);
+
+        assertOpenForColleagues(repeat, colleague, topic);
+    }
+
+    /**
+     * The cancel looks at who holds the request before it locks it, to take that account first; a
+     * colleague who claims it in between still has the repeat that takes its place: the cancel
+     * takes the new holder's account and tries again, rather than leaving the repeat open.
+     */
+    @Test
+    void aRequestClaimedJustBeforeItsResidentCancelsPassesToTheRepeatWithTheClaim() throws Exception {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Fleur", List.of(topic), 3);
+        JsonObject first = post(topic, "0617171714");
+        JsonObject repeat = post(topic, "06 1717 1714");
+
+        // the request's row held by the test: the claim waits for it, then the cancel, which found nobody holding it, behind the claim
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        CompletableFuture<Void> free = new CompletableFuture<>();
+        CompletableFuture<Void> busy = db.tx(tx -> tx.query("select 1 from callback_request where id = $1 for update",
+                                Tuple.of(UUID.fromString(first.getString("id"))))
+                        .invoke(() -> held.complete(null))
+                        .chain(() -> Uni.createFrom().completionStage(free)))
+                .subscribeAsCompletionStage().toCompletableFuture();
+        try {
+            held.get(10, TimeUnit.SECONDS);
+            CompletableFuture<Response> claim = CompletableFuture.supplyAsync(() -> given().auth().oauth2(agent.token())
+                    .post("/api/v1/callbacks/" + first.getString("id") + "/claim").then().extract().response());
+            await().atMost(Duration.ofSeconds(10)).until(() -> waitingFor("update callback_request r set state") > 0);
+            CompletableFuture<Response> cancel = CompletableFuture.supplyAsync(() -> given().auth().oauth2(first.getString("token"))
+                    .delete("/api/v1/callbacks/" + first.getString("id")).then().extract().response());
+            await().atMost(Duration.ofSeconds(10)).until(() -> waitingFor("select state, topic, claimed_by") > 0);
+            free.complete(null);
+            busy.get(10, TimeUnit.SECONDS);
+
+            assertThat(claim.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(cancel.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+        } finally {
+            free.complete(null);
+        }
+        assertThat(claimedBy(agent, topic)).containsExactly(repeat.getString("id"));
+        assertThat(openIds(agent, topic)).isEmpty();
+    }
+
+    /**
+     * Runs {@code passOn}, a move that hands the claim of the request {@code holder} holds to its
+     * repeat {@code repeatId}, while the administrator disables {@code holder}: the test holds the
+     * repeat's row, so that the move has taken the request and waits just before the repeat gets
+     * the claim when the save comes.
+     */
+    private void disableWhileTheClaimPassesOn(Api.Agent holder, String repeatId, Runnable passOn) throws Exception {
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        CompletableFuture<Void> free = new CompletableFuture<>();
+        CompletableFuture<Void> busy = db.tx(tx -> tx.query("select 1 from callback_request where id = $1 for update",
+                                Tuple.of(UUID.fromString(repeatId)))
+                        .invoke(() -> held.complete(null))
+                        .chain(() -> Uni.createFrom().completionStage(free)))
+                .subscribeAsCompletionStage().toCompletableFuture();
+        try {
+            held.get(10, TimeUnit.SECONDS);
+            CompletableFuture<Void> move = CompletableFuture.runAsync(passOn);
+            // the statement that gives the repeat the request's place (promoteRepeat) waits for the test
+            await().atMost(Duration.ofSeconds(10)).until(() -> move.isDone() || waitingFor("with next as") > 0);
+            assertThat(move).as("the move waits for the repeat's row").isNotDone();
+            CompletableFuture<Void> save = CompletableFuture.runAsync(() -> saveUser(holder, "Ilse de Vries", List.of("agent"), false));
+            // the save has ended, or it waits: for the account (taken by the move) or for the request (ditto)
+            await().atMost(Duration.ofSeconds(10)).until(() -> save.isDone() || waitingFor("update app_user") > 0
+                    || waitingFor("update callback_request set state = $2, claimed_by = null") > 0);
+            free.complete(null);
+            busy.get(10, TimeUnit.SECONDS);
+            move.get(30, TimeUnit.SECONDS);
+            save.get(30, TimeUnit.SECONDS);
+        } finally {
+            free.complete(null);
+        }
+    }
+
+    /** The repeat is open, for every colleague of the topic, its maker reads it open, and a colleague can claim it. */
+    private void assertOpenForColleagues(JsonObject repeat, Api.Agent colleague, String topic) {
+        String id = repeat.getString("id");
+        assertThat(db.query("select state, claimed_by, merged_into from callback_request where id = $1", Tuple.of(UUID.fromString(id)))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().toJson().getMap())
+                .containsEntry("state", "open").containsEntry("claimed_by", null).containsEntry("merged_into", null);
+        given().auth().oauth2(repeat.getString("token")).get("/api/v1/callbacks/" + id).then().statusCode(200)
+                .body("state", equalTo("open"));
         assertThat(openIds(colleague, topic)).containsExactly(id);
         given().auth().oauth2(colleague.token()).post("/api/v1/callbacks/" + id + "/claim").then().statusCode(200);
     }
