@@ -9,13 +9,16 @@ import nl.loket.Api;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import nl.loket.platform.Db;
+import nl.loket.topic.OpeningHours;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.time.LocalDate;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static nl.loket.Api.frame;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
@@ -89,15 +92,17 @@ class StatsTest {
     @Test
     void callbackRequestsMadeFromTheTopicListShowInTheDaysFigures() {
         String topic = TestTopics.create(db);
+        // the requests count on the day they were made: read before and after, both days if midnight came in between
+        LocalDate first = today();
         // three residents go straight to the callback form; two of them give the same number
         for (String phone : List.of("0612345678", "0612345678", "0201234567")) {
             given().contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("topic", topic, "phone", phone, "name", "Bewoner"))
                     .post("/api/v1/callbacks").then().statusCode(201);
         }
-        String today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Amsterdam")).toString();
+        LocalDate last = today();
         String path = "topics.find { it.topic == '" + topic + "' }.";
         given().auth().oauth2(Api.user("Saar", List.of("supervisor"), List.of(), 3).token())
-                .queryParam("from", today).queryParam("to", today).get("/api/v1/stats")
+                .queryParam("from", first.toString()).queryParam("to", last.toString()).get("/api/v1/stats")
                 .then().statusCode(200).body(path + "callbackRequests", equalTo(2)).body(path + "callbacks", equalTo(0));
     }
 
@@ -107,7 +112,11 @@ class StatsTest {
         String other = TestTopics.create(db);
         Api.Agent kees = Api.agent("Kees", List.of(chosen), 3);
         Api.Agent mila = Api.agent("Mila", List.of(other), 3);
+        // the conversation counts on the day it started, not the day of the check: a run that crosses midnight
+        // in between reads the day of the start (both days if midnight came during the start itself)
+        LocalDate first = today();
         JsonObject chat = Api.start(chosen, "Jan");
+        LocalDate last = today();
         String id = chat.getString("id");
         try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, chat.getString("token"))) {
             resident.next("state");
@@ -129,21 +138,34 @@ class StatsTest {
         given().auth().oauth2(chat.getString("token")).contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("score", 5))
                 .post("/api/v1/conversations/" + id + "/rating").then().statusCode(204);
 
-        String today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Amsterdam")).toString();
         String supervisor = Api.user("Sam", List.of("supervisor"), List.of(), 3).token();
         String a = "topics.find { it.topic == '" + chosen + "' }.";
         String b = "topics.find { it.topic == '" + other + "' }.";
         // offered and answered (and how fast) where the resident chose; handled and rated where it ended
-        given().auth().oauth2(supervisor).queryParam("from", today).queryParam("to", today).get("/api/v1/stats")
+        given().auth().oauth2(supervisor).queryParam("from", first.toString()).queryParam("to", last.toString()).get("/api/v1/stats")
                 .then().statusCode(200)
                 .body(a + "offered", equalTo(1)).body(a + "answered", equalTo(1)).body(a + "serviceLevel", equalTo(100.0f))
                 .body(a + "averageRating", nullValue()).body(a + "averageHandleSeconds", nullValue())
                 .body(b + "offered", equalTo(0)).body(b + "answered", equalTo(0))
                 .body(b + "averageRating", equalTo(5.0f)).body(b + "averageHandleSeconds", org.hamcrest.Matchers.notNullValue());
-        given().auth().oauth2(supervisor).queryParam("date", today).queryParam("topic", chosen).get("/api/v1/stats/hourly")
-                .then().statusCode(200).body("hours.offered.sum()", equalTo(1)).body("hours.answered.sum()", equalTo(1));
-        given().auth().oauth2(supervisor).queryParam("date", today).queryParam("topic", other).get("/api/v1/stats/hourly")
-                .then().statusCode(200).body("hours.offered.sum()", equalTo(0));
+        assertThat(hourly(supervisor, chosen, first, last, "offered")).as("offered per hour where the resident chose").isEqualTo(1);
+        assertThat(hourly(supervisor, chosen, first, last, "answered")).as("answered per hour where the resident chose").isEqualTo(1);
+        assertThat(hourly(supervisor, other, first, last, "offered")).as("offered per hour where it was transferred to").isZero();
+    }
+
+    /** The day now, in the time zone the figures count days in. */
+    private static LocalDate today() {
+        return LocalDate.now(OpeningHours.ZONE);
+    }
+
+    /** The sum of one figure over the hours of the days {@code first} to {@code last}, one day's hours at a time. */
+    private static int hourly(String supervisor, String topic, LocalDate first, LocalDate last, String figure) {
+        int sum = 0;
+        for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+            sum += given().auth().oauth2(supervisor).queryParam("date", day.toString()).queryParam("topic", topic).get("/api/v1/stats/hourly")
+                    .then().statusCode(200).extract().<Integer>path("hours." + figure + ".sum()");
+        }
+        return sum;
     }
 
     @Test

@@ -41,17 +41,19 @@ class RatingsAndCsvTest {
         String topic = TestTopics.create(db);
         Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
         Api.Agent sara = Api.user("Sara", List.of("supervisor"), List.of(topic), 3);
-        String today = LocalDate.now(OpeningHours.ZONE).toString();
 
         UUID kees = closedConversation(topic, anne.id());
         UUID lies = closedConversation(topic, anne.id());
         UUID bart = closedConversation(topic, anne.id());
+        // a rating counts on the day it was given: read before and after, both days if midnight came in between
+        String from = LocalDate.now(OpeningHours.ZONE).toString();
         rate(kees, 2, COMMENT);
         rate(lies, 4, FORMULA);
         rate(bart, 5, null);
+        String to = LocalDate.now(OpeningHours.ZONE).toString();
 
         String path = "/api/v1/ratings";
-        given().auth().oauth2(sara.token()).queryParam("from", today).queryParam("to", today).queryParam("topic", topic)
+        given().auth().oauth2(sara.token()).queryParam("from", from).queryParam("to", to).queryParam("topic", topic)
                 .get(path).then().statusCode(200)
                 .body("count", equalTo(3))
                 .body("average", equalTo(3.7f))
@@ -66,7 +68,7 @@ class RatingsAndCsvTest {
                 .body("items.find { it.conversationId == '" + kees + "' }.ratedAt", notNullValue());
 
         String csv = given().auth().oauth2(sara.token()).accept("text/csv")
-                .queryParam("from", today).queryParam("to", today).queryParam("topic", topic)
+                .queryParam("from", from).queryParam("to", to).queryParam("topic", topic)
                 .get(path).then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/csv"))
                 .extract().asString();
         assertThat(csv).startsWith("conversationId,topic,score,comment,ratedAt,agentName\r\n");
