@@ -160,7 +160,10 @@ public class Presence {
      * connections per conversation. So when the database cannot take it (it is restarting), the
      * close is tried again in the background, with back-off, until it goes through; the close
      * callback does not wait for that. A repeat is harmless: the row goes by its connection id,
-     * and the subject counts as gone only while it has no connection anywhere.
+     * and the subject counts as gone only while it has no connection anywhere. The grace period
+     * starts when the close is recorded, at most the back-off's 5 s after the database is back, not
+     * at the close itself: nobody could connect again while it was away (an open then is closed
+     * with 1013), so the outage must not use up the time a resident or agent has to come back.
      */
     private Uni<Void> recordClose(Supplier<Uni<Void>> record, String kind, String connectionId) {
         return record.get().onFailure().recoverWithItem(first -> {
