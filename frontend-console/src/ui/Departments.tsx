@@ -1,12 +1,13 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { noticeStatus } from '../departments';
 import { NOTICE_KINDS, type NoticeForm, checkDepartment, checkNotice, errorsFor, groupErrors, noticeBody } from '../forms';
 import type { Key } from '../i18n';
-import type { ContactKind, ContactRoute, Department, DepartmentNotice, FieldError, NoticeKind } from '../protocol';
+import type { ContactKind, ContactRoute, Department, DepartmentNotice, NoticeKind } from '../protocol';
 import { mayWriteNotices } from '../roles';
 import { formatInstant } from '../time';
 import { useConsole, useNow } from './context';
-import { type Failure, FieldErrors, FormFailure, SavedNote, SelectField, TextField, describedBy, failureOf, focusFirstInvalid } from './fields';
+import { DialogForm, useDialogForm } from './dialogForm';
+import { FieldErrors, SavedNote, SelectField, TextField, describedBy } from './fields';
 import { ConfirmDialog, Modal } from './Modal';
 import { useResource } from './useResource';
 
@@ -265,38 +266,23 @@ function NoticeHistory(props: { departmentId: string; version: number; lang: 'nl
 const NOTICE_FIELDS = ['kind', 'from', 'until', 'agentText', 'residentText'];
 
 function NoticeDialog(props: { department: Department; onClose(): void; onSaved(): void }) {
-  const { t, api, lang } = useConsole();
+  const { t, api } = useConsole();
   const [form, setForm] = useState<NoticeForm>({ kind: '', from: '', until: '', agentText: '', residentText: '' });
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  // `form` holds the notice as typed; this is the save's state
+  const dialogForm = useDialogForm(NOTICE_FIELDS);
+  const { errors } = dialogForm;
   const set = (key: keyof NoticeForm) => (value: string) => setForm({ ...form, [key]: value });
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setFailure(null);
-    const found = checkNotice(form, t);
-    setErrors(found);
-    if (found.length) {
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    setBusy(true);
-    try {
+  const submit = dialogForm.submit({
+    check: () => checkNotice(form, t),
+    send: async () => {
       await api.post(`/api/v1/departments/${encodeURIComponent(props.department.id)}/notices`, noticeBody(form));
       props.onSaved();
-    } catch (err) {
-      const f = failureOf(err, lang, NOTICE_FIELDS);
-      setErrors(f.errors);
-      setFailure(f.failure);
-      setBusy(false);
-      focusFirstInvalid(formRef.current);
-    }
-  };
+    },
+  });
   const kindErrors = errorsFor(errors, 'kind');
   return (
     <Modal title={t('placeNoticeFor', { department: props.department.name })} onClose={props.onClose} wide>
-      <form ref={formRef} class="dialog-form" onSubmit={submit} aria-busy={busy} noValidate>
+      <DialogForm form={dialogForm} onSubmit={submit} onCancel={props.onClose} submitLabel={t('placeNotice')}>
         <fieldset aria-describedby={describedBy(kindErrors.length > 0 && 'notice-kind-error')}>
           <legend>{t('noticeKind')}</legend>
           {NOTICE_KINDS.map((k: NoticeKind) => (
@@ -340,16 +326,7 @@ function NoticeDialog(props: { department: Department; onClose(): void; onSaved(
           errors={errorsFor(errors, 'residentText')}
           onInput={set('residentText')}
         />
-        <FormFailure failure={failure} />
-        <div class="dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('cancel')}
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {t('placeNotice')}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Modal>
   );
 }
@@ -358,50 +335,34 @@ const ROUTE_KINDS: ContactKind[] = ['phone', 'email', 'web', 'desk', 'other'];
 const DEPT_FIELDS = ['id', 'name', 'contactRoutes', 'topics'];
 
 function DepartmentDialog(props: { department: Department | null; onClose(): void; onSaved(name: string): void }) {
-  const { t, api, lang, topics } = useConsole();
+  const { t, api, topics } = useConsole();
   const d = props.department;
   const creating = !d;
   const [id, setId] = useState('');
   const [name, setName] = useState(d?.name ?? '');
   const [routes, setRoutes] = useState<ContactRoute[]>(d?.contactRoutes.map((r) => ({ ...r })) ?? []);
   const [chosen, setChosen] = useState<string[]>(d?.topics ?? []);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  const form = useDialogForm(DEPT_FIELDS);
+  const { errors } = form;
   const setRoute = (i: number, change: Partial<ContactRoute>) => setRoutes(routes.map((r, k) => (k === i ? { ...r, ...change } : r)));
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setFailure(null);
-    const found = checkDepartment({ id, name, routes }, creating, t);
-    setErrors(found);
-    if (found.length) {
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    const body: Record<string, unknown> = {
-      name: name.trim(),
-      contactRoutes: routes.map((r) => ({ kind: r.kind, label: r.label.trim(), value: r.value.trim() })),
-      topics: chosen,
-    };
-    if (creating && id.trim()) body.id = id.trim();
-    setBusy(true);
-    try {
+  const submit = form.submit({
+    check: () => checkDepartment({ id, name, routes }, creating, t),
+    send: async () => {
+      const body: Record<string, unknown> = {
+        name: name.trim(),
+        contactRoutes: routes.map((r) => ({ kind: r.kind, label: r.label.trim(), value: r.value.trim() })),
+        topics: chosen,
+      };
+      if (creating && id.trim()) body.id = id.trim();
       if (creating) await api.post('/api/v1/departments', body);
       else await api.put('/api/v1/departments/' + encodeURIComponent(d!.id), body);
       props.onSaved(name.trim());
-    } catch (err) {
-      const f = failureOf(err, lang, DEPT_FIELDS);
-      setErrors(f.errors);
-      setFailure(f.failure);
-      setBusy(false);
-      focusFirstInvalid(formRef.current);
-    }
-  };
+    },
+  });
   return (
     <Modal title={creating ? t('newDepartment') : t('editNamed', { name: d!.name })} onClose={props.onClose} wide>
-      <form ref={formRef} class="dialog-form" onSubmit={submit} aria-busy={busy} noValidate>
+      <DialogForm form={form} onSubmit={submit} onCancel={props.onClose} submitLabel={t('save')}>
         <div class="two-col">
           <TextField id="dept-name" label={t('name')} value={name} maxLength={100} errors={errorsFor(errors, 'name')} onInput={setName} />
           {creating && <TextField id="dept-id" label={t('departmentId')} hint={t('departmentIdHint')} value={id} errors={errorsFor(errors, 'id')} onInput={setId} />}
@@ -447,16 +408,7 @@ function DepartmentDialog(props: { department: Department | null; onClose(): voi
           </div>
           <FieldErrors id="dept-topics-error" messages={errorsFor(errors, 'topics')} />
         </fieldset>
-        <FormFailure failure={failure} />
-        <div class="dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('cancel')}
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {t('save')}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Modal>
   );
 }

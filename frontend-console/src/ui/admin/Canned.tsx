@@ -1,8 +1,9 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { checkCanned, errorsFor } from '../../forms';
-import type { CannedReply, FieldError } from '../../protocol';
+import type { CannedReply } from '../../protocol';
 import { useConsole } from '../context';
-import { type Failure, FieldErrors, FormFailure, SavedNote, SelectField, TextField, describedBy, failureOf, focusFirstInvalid } from '../fields';
+import { DialogForm, useDialogForm } from '../dialogForm';
+import { FieldErrors, SavedNote, SelectField, TextField, describedBy } from '../fields';
 import { ConfirmDialog, Modal } from '../Modal';
 import { useResource } from '../useResource';
 
@@ -120,43 +121,27 @@ export function CannedReplies() {
 }
 
 function CannedDialog(props: { reply: CannedReply | null; onClose(): void; onSaved(title: string): void }) {
-  const { t, api, lang, topics } = useConsole();
+  const { t, api, topics } = useConsole();
   const r = props.reply;
   const [title, setTitle] = useState(r?.title ?? '');
   const [text, setText] = useState(r?.text ?? '');
   const [locale, setLocale] = useState(r?.locale === 'en' ? 'en' : 'nl');
   const [chosen, setChosen] = useState<string[]>(r?.topics ?? []);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setFailure(null);
-    const found = checkCanned({ title, text }, t);
-    setErrors(found);
-    if (found.length) {
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    const body = { title: title.trim(), text: text.trim(), topics: chosen, locale };
-    setBusy(true);
-    try {
+  const form = useDialogForm(FIELDS);
+  const { errors } = form;
+  const submit = form.submit({
+    check: () => checkCanned({ title, text }, t),
+    send: async () => {
+      const body = { title: title.trim(), text: text.trim(), topics: chosen, locale };
       if (r) await api.put('/api/v1/admin/canned-replies/' + encodeURIComponent(r.id), body);
       else await api.post('/api/v1/admin/canned-replies', body);
       props.onSaved(body.title);
-    } catch (err) {
-      const f = failureOf(err, lang, FIELDS);
-      setErrors(f.errors);
-      setFailure(f.failure);
-      setBusy(false);
-      focusFirstInvalid(formRef.current);
-    }
-  };
+    },
+  });
   const topicErrors = errorsFor(errors, 'topics');
   return (
     <Modal title={r ? t('editCanned', { title: r.title }) : t('newCanned')} onClose={props.onClose} wide>
-      <form ref={formRef} class="dialog-form" onSubmit={submit} aria-busy={busy} noValidate>
+      <DialogForm form={form} onSubmit={submit} onCancel={props.onClose} submitLabel={t('save')}>
         <TextField id="canned-title-input" label={t('title')} hint={t('cannedTitleHint')} value={title} maxLength={100} errors={errorsFor(errors, 'title')} onInput={setTitle} />
         <TextField id="canned-text" multiline rows={5} label={t('text')} hint={t('cannedTextHint')} value={text} maxLength={2000} errors={errorsFor(errors, 'text')} onInput={setText} />
         <SelectField id="canned-locale" label={t('language2')} value={locale} errors={errorsFor(errors, 'locale')} onChange={setLocale}>
@@ -182,16 +167,7 @@ function CannedDialog(props: { reply: CannedReply | null; onClose(): void; onSav
           </div>
           <FieldErrors id="canned-topics-error" messages={topicErrors} />
         </fieldset>
-        <FormFailure failure={failure} />
-        <div class="dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('cancel')}
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {t('save')}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Modal>
   );
 }

@@ -1,4 +1,4 @@
-import { useReducer, useRef, useState } from 'preact/hooks';
+import { useReducer, useState } from 'preact/hooks';
 import { errorsFor, groupErrors } from '../../forms';
 import type { Key } from '../../i18n';
 import type { AdminTopic, FieldError, Weekday } from '../../protocol';
@@ -6,7 +6,8 @@ import { formatDay, formatInstant } from '../../time';
 import { type TopicEdit, type TopicForm, WEEKDAYS, checkTopic, editTopic, emptyTopicForm, formToTopic, topicToForm } from '../../topicForm';
 import { amsterdamDate } from '../../util';
 import { useConsole } from '../context';
-import { type Failure, FieldErrors, FormFailure, SavedNote, TextField, describedBy, failureOf, focusFirstInvalid } from '../fields';
+import { DialogForm, useDialogForm } from '../dialogForm';
+import { FieldErrors, SavedNote, TextField, describedBy } from '../fields';
 import { Modal } from '../Modal';
 import { useResource } from '../useResource';
 
@@ -101,37 +102,22 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
   const { t, api, lang } = useConsole();
   const creating = !props.topic;
   const [form, dispatch] = useReducer<TopicForm, TopicEdit>(editTopic, props.topic ? topicToForm(props.topic) : emptyTopicForm());
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
+  // `form` holds the topic as edited; this is the save's state
+  const dialogForm = useDialogForm(FIELDS);
+  const { errors } = dialogForm;
   const [newDate, setNewDate] = useState('');
-  const formRef = useRef<HTMLFormElement>(null);
   const set = (field: Extract<TopicEdit, { type: 'set' }>['field']) => (value: string) => dispatch({ type: 'set', field, value });
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setFailure(null);
-    const found = checkTopic(form, creating, t);
-    setErrors(found);
-    if (found.length) {
-      setFailure({ message: t('checkFields') });
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    setBusy(true);
-    try {
+  const submit = dialogForm.submit({
+    check: () => checkTopic(form, creating, t),
+    checkSummary: t('checkFields'),
+    send: async () => {
       const body = formToTopic(form);
       if (creating) await api.post('/api/v1/admin/topics', body);
       else await api.put('/api/v1/admin/topics/' + encodeURIComponent(form.id), body);
       props.onSaved(lang === 'en' ? body.nameEn : body.nameNl);
-    } catch (err) {
-      const f = failureOf(err, lang, FIELDS);
-      setErrors(f.errors);
-      setFailure(f.failure);
-      setBusy(false);
-      focusFirstInvalid(formRef.current);
-    }
-  };
+    },
+  });
 
   const addDate = () => {
     if (!newDate) return;
@@ -143,7 +129,7 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
   const closedErrors = groupErrors(errors, 'closedDates');
   return (
     <Modal title={title} onClose={props.onClose} wide>
-      <form ref={formRef} class="dialog-form topic-form" onSubmit={submit} aria-busy={busy} noValidate>
+      <DialogForm form={dialogForm} onSubmit={submit} onCancel={props.onClose} submitLabel={t('save')} class="topic-form">
         {creating ? (
           <TextField id="topic-id" label={t('topicId')} hint={t('topicIdHint')} value={form.id} errors={errorsFor(errors, 'id')} onInput={set('id')} />
         ) : (
@@ -267,16 +253,7 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
           onInput={set('callbackThresholdSeconds')}
           class="narrow"
         />
-        <FormFailure failure={failure} />
-        <div class="dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('cancel')}
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {t('save')}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Modal>
   );
 }

@@ -1,9 +1,10 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { checkResetPassword, checkUserBasics, errorsFor, temporaryPassword } from '../../forms';
 import type { Key } from '../../i18n';
-import type { AdminUser, Department, FieldError, StaffRole } from '../../protocol';
+import type { AdminUser, Department, StaffRole } from '../../protocol';
 import { useConsole } from '../context';
-import { CheckboxField, type Failure, FieldErrors, FormFailure, SavedNote, SelectField, TextField, describedBy, failureOf, focusFirstInvalid } from '../fields';
+import { DialogForm, useDialogForm } from '../dialogForm';
+import { CheckboxField, FieldErrors, SavedNote, SelectField, TextField, describedBy } from '../fields';
 import { ConfirmDialog, Modal } from '../Modal';
 import { useResource } from '../useResource';
 
@@ -151,7 +152,7 @@ function userBody(u: AdminUser, change: Partial<AdminUser>): Record<string, unkn
 }
 
 function UserDialog(props: { user: AdminUser | null; departments: Department[]; onClose(): void; onSaved(name: string): void }) {
-  const { t, api, lang, topics } = useConsole();
+  const { t, api, topics } = useConsole();
   const creating = !props.user;
   const u = props.user;
   const [username, setUsername] = useState(u?.username ?? '');
@@ -162,51 +163,35 @@ function UserDialog(props: { user: AdminUser | null; departments: Department[]; 
   const [maxConcurrent, setMax] = useState(String(u?.maxConcurrent ?? 3));
   const [active, setActive] = useState(u?.active ?? true);
   const [department, setDepartment] = useState(u?.department ?? '');
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  const form = useDialogForm(FIELDS);
+  const { errors } = form;
   const toggle = <X,>(list: X[], item: X, on: boolean) => (on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item));
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setFailure(null);
-    const found = checkUserBasics({ username, displayName, password, roles, department, maxConcurrent }, creating, t);
-    setErrors(found);
-    if (found.length) {
-      setFailure({ message: t('checkFields') });
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    const body: Record<string, unknown> = {
-      username: username.trim(),
-      displayName: displayName.trim(),
-      roles: ROLES.filter((r) => roles.includes(r)),
-      topics: chosenTopics,
-      maxConcurrent: Number(maxConcurrent),
-      active,
-    };
-    if (roles.includes('department')) body.department = department;
-    if (creating) body.password = password;
-    setBusy(true);
-    try {
+  const submit = form.submit({
+    check: () => checkUserBasics({ username, displayName, password, roles, department, maxConcurrent }, creating, t),
+    checkSummary: t('checkFields'),
+    send: async () => {
+      const body: Record<string, unknown> = {
+        username: username.trim(),
+        displayName: displayName.trim(),
+        roles: ROLES.filter((r) => roles.includes(r)),
+        topics: chosenTopics,
+        maxConcurrent: Number(maxConcurrent),
+        active,
+      };
+      if (roles.includes('department')) body.department = department;
+      if (creating) body.password = password;
       if (creating) await api.post('/api/v1/admin/users', body);
       else await api.put('/api/v1/admin/users/' + u!.id, body);
       props.onSaved(displayName.trim());
-    } catch (err) {
-      const f = failureOf(err, lang, FIELDS);
-      setErrors(f.errors);
-      setFailure(f.failure);
-      setBusy(false);
-      focusFirstInvalid(formRef.current);
-    }
-  };
+    },
+  });
 
   const roleErrors = errorsFor(errors, 'roles');
   const topicErrors = errorsFor(errors, 'topics');
   return (
     <Modal title={creating ? t('newUser') : t('editUser', { name: u!.displayName })} onClose={props.onClose} wide>
-      <form ref={formRef} class="dialog-form" onSubmit={submit} aria-busy={busy} noValidate>
+      <DialogForm form={form} onSubmit={submit} onCancel={props.onClose} submitLabel={t('save')}>
         <div class="two-col">
           {creating ? (
             <TextField id="user-username" label={t('username')} value={username} maxLength={64} errors={errorsFor(errors, 'username')} onInput={setUsername} />
@@ -280,51 +265,25 @@ function UserDialog(props: { user: AdminUser | null; departments: Department[]; 
           class="narrow"
         />
         <CheckboxField id="user-active" label={t('activeAccount')} hint={t('activeHint')} checked={active} errors={errorsFor(errors, 'active')} onChange={setActive} />
-        <FormFailure failure={failure} />
-        <div class="dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('cancel')}
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {t('save')}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Modal>
   );
 }
 
 function ResetDialog(props: { user: AdminUser; onClose(): void; onSaved(): void }) {
-  const { t, api, lang } = useConsole();
+  const { t, api } = useConsole();
   const [value, setValue] = useState('');
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const found = checkResetPassword(value, t);
-    setErrors(found);
-    setFailure(null);
-    if (found.length) {
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    setBusy(true);
-    try {
+  const form = useDialogForm(['temporaryPassword']);
+  const submit = form.submit({
+    check: () => checkResetPassword(value, t),
+    send: async () => {
       await api.post(`/api/v1/admin/users/${props.user.id}/reset-password`, { temporaryPassword: value });
       props.onSaved();
-    } catch (err) {
-      const f = failureOf(err, lang, ['temporaryPassword']);
-      setErrors(f.errors);
-      setFailure(f.failure);
-      setBusy(false);
-      focusFirstInvalid(formRef.current);
-    }
-  };
+    },
+  });
   return (
     <Modal title={t('resetPasswordTitle', { name: props.user.displayName })} onClose={props.onClose}>
-      <form ref={formRef} class="dialog-form" onSubmit={submit} aria-busy={busy} noValidate>
+      <DialogForm form={form} onSubmit={submit} onCancel={props.onClose} submitLabel={t('resetPassword')}>
         <p>{t('resetPasswordText')}</p>
         <TextField
           id="reset-password"
@@ -332,22 +291,13 @@ function ResetDialog(props: { user: AdminUser; onClose(): void; onSaved(): void 
           hint={t('temporaryPasswordHint')}
           value={value}
           autocomplete="off"
-          errors={errorsFor(errors, 'temporaryPassword')}
+          errors={errorsFor(form.errors, 'temporaryPassword')}
           onInput={setValue}
         />
         <button type="button" class="small secondary" onClick={() => setValue(temporaryPassword())}>
           {t('generate')}
         </button>
-        <FormFailure failure={failure} />
-        <div class="dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('cancel')}
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            {t('resetPassword')}
-          </button>
-        </div>
-      </form>
+      </DialogForm>
     </Modal>
   );
 }
