@@ -7,7 +7,7 @@ import { mayWriteNotices } from '../roles';
 import { formatInstant } from '../time';
 import { useConsole, useNow } from './context';
 import { DialogForm, useDialogForm } from './dialogForm';
-import { FieldErrors, SavedNote, SelectField, TextField, describedBy } from './fields';
+import { FieldErrors, LoadFailed, SavedNote, SelectField, TextField, describedBy } from './fields';
 import { ConfirmDialog, Modal } from './Modal';
 import { useResource } from './useResource';
 
@@ -239,12 +239,7 @@ function NoticeHistory(props: { departmentId: string; version: number; lang: 'nl
     () => api.get<DepartmentNotice[]>(`/api/v1/departments/${encodeURIComponent(props.departmentId)}/notices?all=true`),
     [props.departmentId, props.version],
   );
-  if (r.error)
-    return (
-      <p class="error" role="alert">
-        {t('loadFailed', { error: r.error })}
-      </p>
-    );
+  if (r.error) return <LoadFailed error={r.error} />;
   if (!r.data) return <p class="muted">{t('loading')}</p>;
   if (r.data.length === 0) return <p class="muted">{t('noHistory')}</p>;
   return (

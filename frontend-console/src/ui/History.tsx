@@ -7,7 +7,7 @@ import { normaliseAgents } from '../supervision';
 import { addDays, formatInstant, isDay } from '../time';
 import { amsterdamDate } from '../util';
 import { useConsole } from './context';
-import { SelectField, TextField } from './fields';
+import { LoadFailed, SelectField, TextField } from './fields';
 import { TranscriptDialog } from './TranscriptDialog';
 import { useResource } from './useResource';
 
@@ -79,11 +79,7 @@ export function HistorySearch() {
       <div role="status" class="result-count">
         {page ? t('resultCount', { total: page.total }) : ''}
       </div>
-      {result.error && (
-        <p class="error" role="alert">
-          {t('loadFailed', { error: result.error })}
-        </p>
-      )}
+      <LoadFailed error={result.error} />
       {page && page.items.length > 0 && (
         <>
           <div class="table-scroll">

@@ -6,7 +6,7 @@ import { ratingsPath } from '../queries';
 import { addDays, formatInstant, isDay } from '../time';
 import { amsterdamDate } from '../util';
 import { useConsole } from './context';
-import { SelectField, TextField } from './fields';
+import { LoadFailed, SelectField, TextField } from './fields';
 import { TranscriptDialog } from './TranscriptDialog';
 import { useResource } from './useResource';
 
@@ -86,11 +86,7 @@ export function Kcm() {
       <p role="status" class="saved-note">
         {status}
       </p>
-      {ratings.error && (
-        <p class="error" role="alert">
-          {t('loadFailed', { error: ratings.error })}
-        </p>
-      )}
+      <LoadFailed error={ratings.error} />
       {data && (
         <>
           <div class="kcm-summary">

@@ -3,6 +3,7 @@ import type { TranscriptResponse } from '../protocol';
 import { formatInstant } from '../time';
 import { formatTime } from '../util';
 import { useConsole } from './context';
+import { LoadFailed } from './fields';
 import { Modal } from './Modal';
 import { useResource } from './useResource';
 
@@ -17,11 +18,7 @@ export function TranscriptDialog(props: { conversationId: string; onClose(): voi
   return (
     <Modal title={c ? t('readOnlyTranscript', { name }) : t('transcriptLoading')} onClose={props.onClose} wide>
       <p class="hint small-text">{t('auditedRead')}</p>
-      {r.error && (
-        <p class="error" role="alert">
-          {t('loadFailed', { error: r.error })}
-        </p>
-      )}
+      <LoadFailed error={r.error} />
       {c && (
         <dl class="facts">
           <div>

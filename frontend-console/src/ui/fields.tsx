@@ -171,6 +171,17 @@ export function focusFirstInvalid(form: HTMLElement | null): void {
   setTimeout(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
 }
 
+/** A read that failed, said at once: the list or page below it is missing or out of date. */
+export function LoadFailed(props: { error: string | null }) {
+  const { t } = useConsole();
+  if (!props.error) return null;
+  return (
+    <p class="error" role="alert">
+      {t('loadFailed', { error: props.error })}
+    </p>
+  );
+}
+
 /** A short confirmation that a save worked, read out politely. */
 export function SavedNote(props: { text: string | null }) {
   return (

@@ -4,7 +4,7 @@ import type { AuditEntry, FieldError } from '../../protocol';
 import { type AuditQuery, auditPath, detailText } from '../../queries';
 import { formatInstant, isDay } from '../../time';
 import { useConsole } from '../context';
-import { SelectField, TextField } from '../fields';
+import { LoadFailed, SelectField, TextField } from '../fields';
 import { useResource } from '../useResource';
 
 const EMPTY: AuditQuery = { actor: '', action: '', from: '', to: '', conversationId: '', limit: '100' };
@@ -62,11 +62,7 @@ export function AuditLog() {
       <div role="status" class="result-count">
         {log.data ? t('auditCount', { count: items.length }) : ''}
       </div>
-      {log.error && (
-        <p class="error" role="alert">
-          {t('loadFailed', { error: log.error })}
-        </p>
-      )}
+      <LoadFailed error={log.error} />
       {items.length > 0 && (
         <div class="table-scroll">
           <table class="table audit-table">

@@ -3,7 +3,7 @@ import { checkCanned, errorsFor } from '../../forms';
 import type { CannedReply } from '../../protocol';
 import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
-import { FieldErrors, SavedNote, SelectField, TextField, describedBy } from '../fields';
+import { FieldErrors, LoadFailed, SavedNote, SelectField, TextField, describedBy } from '../fields';
 import { ConfirmDialog, Modal } from '../Modal';
 import { useResource } from '../useResource';
 
@@ -53,11 +53,7 @@ export function CannedReplies() {
         </button>
       </div>
       <SavedNote text={saved} />
-      {list.error && (
-        <p class="error" role="alert">
-          {t('loadFailed', { error: list.error })}
-        </p>
-      )}
+      <LoadFailed error={list.error} />
       {list.data && replies.length === 0 && <p class="hint">{t('cannedNone')}</p>}
       {replies.length > 0 && (
         <div class="table-scroll">

@@ -7,7 +7,7 @@ import { type TopicEdit, type TopicForm, WEEKDAYS, checkTopic, editTopic, emptyT
 import { amsterdamDate } from '../../util';
 import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
-import { FieldErrors, SavedNote, TextField, describedBy } from '../fields';
+import { FieldErrors, LoadFailed, SavedNote, TextField, describedBy } from '../fields';
 import { Modal } from '../Modal';
 import { useResource } from '../useResource';
 
@@ -28,11 +28,7 @@ export function Topics() {
         </button>
       </div>
       <SavedNote text={saved} />
-      {list.error && (
-        <p class="error" role="alert">
-          {t('loadFailed', { error: list.error })}
-        </p>
-      )}
+      <LoadFailed error={list.error} />
       {list.data && (
         <div class="table-scroll">
           <table class="table topics-table">

@@ -4,7 +4,7 @@ import type { Key } from '../../i18n';
 import type { AdminUser, Department, StaffRole } from '../../protocol';
 import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
-import { CheckboxField, FieldErrors, SavedNote, SelectField, TextField, describedBy } from '../fields';
+import { CheckboxField, FieldErrors, LoadFailed, SavedNote, SelectField, TextField, describedBy } from '../fields';
 import { ConfirmDialog, Modal } from '../Modal';
 import { useResource } from '../useResource';
 
@@ -46,11 +46,7 @@ export function Users() {
         </button>
       </div>
       <SavedNote text={saved} />
-      {list.error && (
-        <p class="error" role="alert">
-          {t('loadFailed', { error: list.error })}
-        </p>
-      )}
+      <LoadFailed error={list.error} />
       {list.data && (
         <div class="table-scroll">
           <table class="table users-table">
