@@ -60,6 +60,15 @@ export function failureOnForm(
   return { fields: byField, summary: { message: failure.message, lines: errorLines(rest, labels) } };
 }
 
+/**
+ * A list of checked choices after one checkbox changed: checked puts the item last (once, however
+ * often the change arrives), unchecked takes it out.
+ */
+export function withChoice<X>(list: readonly X[], item: X, checked: boolean): X[] {
+  const rest = list.filter((x) => x !== item);
+  return checked ? [...rest, item] : rest;
+}
+
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /**

@@ -19,6 +19,7 @@ import {
   noticeBody,
   temporaryPassword,
   unclaimed,
+  withChoice,
 } from '../src/forms';
 import { translate } from '../src/i18n';
 
@@ -216,5 +217,17 @@ describe('other admin forms', () => {
     expect(
       fields(checkDepartment({ id: 'Burger Zaken', name: ' ', routes: [{ kind: 'web', label: 'Site', value: 'gemeente.nl' }, { kind: 'email', label: '', value: '' }] }, true, t)),
     ).toEqual(['id', 'name', 'contactRoutes[0]', 'contactRoutes[1]']);
+  });
+});
+
+describe('checked choices (topics, roles)', () => {
+  it('puts a checked item last and takes an unchecked one out', () => {
+    expect(withChoice(['avond', 'afval'], 'parkeren', true)).toEqual(['avond', 'afval', 'parkeren']);
+    expect(withChoice(['avond', 'afval', 'parkeren'], 'afval', false)).toEqual(['avond', 'parkeren']);
+  });
+
+  it('keeps an item once when the same change arrives twice', () => {
+    expect(withChoice(['afval'], 'afval', true)).toEqual(['afval']);
+    expect(withChoice([], 'afval', false)).toEqual([]);
   });
 });

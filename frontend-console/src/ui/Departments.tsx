@@ -7,7 +7,7 @@ import { mayWriteNotices } from '../roles';
 import { formatInstant } from '../time';
 import { useConsole, useNow } from './context';
 import { DialogForm, useDialogForm } from './dialogForm';
-import { FieldErrors, LoadFailed, SavedNote, SelectField, TextField, describedBy } from './fields';
+import { FieldErrors, LoadFailed, SavedNote, SelectField, TextField, TopicChoices, describedBy } from './fields';
 import { ConfirmDialog, Modal } from './Modal';
 import { useResource } from './useResource';
 
@@ -330,7 +330,7 @@ const ROUTE_KINDS: ContactKind[] = ['phone', 'email', 'web', 'desk', 'other'];
 const DEPT_FIELDS = ['id', 'name', 'contactRoutes', 'topics'];
 
 function DepartmentDialog(props: { department: Department | null; onClose(): void; onSaved(name: string): void }) {
-  const { t, api, topics } = useConsole();
+  const { t, api } = useConsole();
   const d = props.department;
   const creating = !d;
   const [id, setId] = useState('');
@@ -389,18 +389,7 @@ function DepartmentDialog(props: { department: Department | null; onClose(): voi
         <fieldset>
           <legend>{t('linkedTopics')}</legend>
           <p class="hint small-text">{t('linkedTopicsHint')}</p>
-          <div class="checkbox-grid">
-            {topics.map((x) => (
-              <label class="choice">
-                <input
-                  type="checkbox"
-                  checked={chosen.includes(x.id)}
-                  onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, x.id] : chosen.filter((c) => c !== x.id))}
-                />
-                {x.name}
-              </label>
-            ))}
-          </div>
+          <TopicChoices chosen={chosen} onChange={setChosen} />
           <FieldErrors id="dept-topics-error" messages={errorsFor(errors, 'topics')} />
         </fieldset>
       </DialogForm>

@@ -3,7 +3,7 @@
 
 import type { ComponentChildren } from 'preact';
 import { ApiError } from '../api';
-import { localise, unclaimed } from '../forms';
+import { localise, unclaimed, withChoice } from '../forms';
 import type { FieldError } from '../protocol';
 import { useConsole } from './context';
 
@@ -136,6 +136,21 @@ export function CheckboxField(props: { id: string; label: string; checked: boole
         </p>
       )}
       <FieldErrors id={props.id + '-error'} messages={errors} />
+    </div>
+  );
+}
+
+/** A checkbox per topic, for the topics a user, a canned reply or a department is linked to; the legend is the caller's. */
+export function TopicChoices(props: { chosen: string[]; onChange(chosen: string[]): void }) {
+  const { topics } = useConsole();
+  return (
+    <div class="checkbox-grid">
+      {topics.map((x) => (
+        <label class="choice">
+          <input type="checkbox" checked={props.chosen.includes(x.id)} onChange={(e) => props.onChange(withChoice(props.chosen, x.id, (e.target as HTMLInputElement).checked))} />
+          {x.name}
+        </label>
+      ))}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { checkCanned, errorsFor } from '../../forms';
 import type { CannedReply } from '../../protocol';
 import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
-import { FieldErrors, LoadFailed, SavedNote, SelectField, TextField, describedBy } from '../fields';
+import { FieldErrors, LoadFailed, SavedNote, SelectField, TextField, TopicChoices, describedBy } from '../fields';
 import { ConfirmDialog, Modal } from '../Modal';
 import { useResource } from '../useResource';
 
@@ -117,7 +117,7 @@ export function CannedReplies() {
 }
 
 function CannedDialog(props: { reply: CannedReply | null; onClose(): void; onSaved(title: string): void }) {
-  const { t, api, topics } = useConsole();
+  const { t, api } = useConsole();
   const r = props.reply;
   const [title, setTitle] = useState(r?.title ?? '');
   const [text, setText] = useState(r?.text ?? '');
@@ -149,18 +149,7 @@ function CannedDialog(props: { reply: CannedReply | null; onClose(): void; onSav
           <p id="canned-topics-hint" class="hint small-text">
             {t('cannedTopicsHint')}
           </p>
-          <div class="checkbox-grid">
-            {topics.map((x) => (
-              <label class="choice">
-                <input
-                  type="checkbox"
-                  checked={chosen.includes(x.id)}
-                  onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, x.id] : chosen.filter((c) => c !== x.id))}
-                />
-                {x.name}
-              </label>
-            ))}
-          </div>
+          <TopicChoices chosen={chosen} onChange={setChosen} />
           <FieldErrors id="canned-topics-error" messages={topicErrors} />
         </fieldset>
       </DialogForm>

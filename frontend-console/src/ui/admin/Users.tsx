@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { checkResetPassword, checkUserBasics, errorsFor, temporaryPassword } from '../../forms';
+import { checkResetPassword, checkUserBasics, errorsFor, temporaryPassword, withChoice } from '../../forms';
 import type { Key } from '../../i18n';
 import type { AdminUser, Department, StaffRole } from '../../protocol';
 import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
-import { CheckboxField, FieldErrors, LoadFailed, SavedNote, SelectField, TextField, describedBy } from '../fields';
+import { CheckboxField, FieldErrors, LoadFailed, SavedNote, SelectField, TextField, TopicChoices, describedBy } from '../fields';
 import { ConfirmDialog, Modal } from '../Modal';
 import { useResource } from '../useResource';
 
@@ -148,7 +148,7 @@ function userBody(u: AdminUser, change: Partial<AdminUser>): Record<string, unkn
 }
 
 function UserDialog(props: { user: AdminUser | null; departments: Department[]; onClose(): void; onSaved(name: string): void }) {
-  const { t, api, topics } = useConsole();
+  const { t, api } = useConsole();
   const creating = !props.user;
   const u = props.user;
   const [username, setUsername] = useState(u?.username ?? '');
@@ -161,7 +161,6 @@ function UserDialog(props: { user: AdminUser | null; departments: Department[]; 
   const [department, setDepartment] = useState(u?.department ?? '');
   const form = useDialogForm(FIELDS);
   const { errors } = form;
-  const toggle = <X,>(list: X[], item: X, on: boolean) => (on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item));
 
   const submit = form.submit({
     check: () => checkUserBasics({ username, displayName, password, roles, department, maxConcurrent }, creating, t),
@@ -218,7 +217,7 @@ function UserDialog(props: { user: AdminUser | null; departments: Department[]; 
                 type="checkbox"
                 checked={roles.includes(r)}
                 aria-invalid={roleErrors.length ? true : undefined}
-                onChange={(e) => setRoles(toggle(roles, r, (e.target as HTMLInputElement).checked))}
+                onChange={(e) => setRoles(withChoice(roles, r, (e.target as HTMLInputElement).checked))}
               />
               {t(('role_' + r) as Key)} <span class="muted small-text">— {t(('roleHint_' + r) as Key)}</span>
             </label>
@@ -238,14 +237,7 @@ function UserDialog(props: { user: AdminUser | null; departments: Department[]; 
           <p id="user-topics-hint" class="hint small-text">
             {t('userTopicsHint')}
           </p>
-          <div class="checkbox-grid">
-            {topics.map((x) => (
-              <label class="choice">
-                <input type="checkbox" checked={chosenTopics.includes(x.id)} onChange={(e) => setTopics(toggle(chosenTopics, x.id, (e.target as HTMLInputElement).checked))} />
-                {x.name}
-              </label>
-            ))}
-          </div>
+          <TopicChoices chosen={chosenTopics} onChange={setTopics} />
           <FieldErrors id="user-topics-error" messages={topicErrors} />
         </fieldset>
         <TextField
