@@ -5,6 +5,7 @@ import type { Key } from '../i18n';
 import type { AttemptResult, CallbackRequest } from '../protocol';
 import { InFlight, formatDateTime } from '../util';
 import { useConsole } from './context';
+import { ColumnHeads } from './table';
 
 const RESULTS: AttemptResult[] = ['reached', 'no_answer', 'wrong_number'];
 
@@ -113,18 +114,7 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
           {others.length > 0 && (
             <table class="table">
               <caption class="sr-only">{t('othersCallbacks')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('name')}</th>
-                  <th scope="col">{t('topic')}</th>
-                  <th scope="col">{t('phone')}</th>
-                  <th scope="col">{t('claimedByColumn')}</th>
-                  <th scope="col">{t('claimedSince')}</th>
-                  <th scope="col">
-                    <span class="sr-only">{t('release')}</span>
-                  </th>
-                </tr>
-              </thead>
+              <ColumnHeads columns={[t('name'), t('topic'), t('phone'), t('claimedByColumn'), t('claimedSince')]} actions={t('release')} />
               <tbody>
                 {others.map((r) => {
                   const name = r.name || t('anonymous');
@@ -167,19 +157,7 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
         {shown.length > 0 && (
           <table class="table">
             <caption class="sr-only">{t('openCallbacks')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('name')}</th>
-                <th scope="col">{t('topic')}</th>
-                <th scope="col">{t('phone')}</th>
-                <th scope="col">{t('window')}</th>
-                <th scope="col">{t('priority')}</th>
-                <th scope="col">{t('attempts')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('claim')}</span>
-                </th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={[t('name'), t('topic'), t('phone'), t('window'), t('priority'), t('attempts')]} actions={t('claim')} />
             <tbody>
               {shown.map((r) => {
                 const name = r.name || t('anonymous');

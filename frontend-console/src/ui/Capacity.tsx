@@ -5,6 +5,7 @@ import type { CapacityFlag, FieldError } from '../protocol';
 import { amsterdamLocalToIso, formatInstant, isoToAmsterdamLocal } from '../time';
 import { useConsole } from './context';
 import { CheckboxField, type Failure, FormFailure, SavedNote, SelectField, TextField, focusFirstInvalid } from './fields';
+import { ColumnHeads } from './table';
 
 const FIELDS = ['short', 'until', 'reason'];
 
@@ -78,15 +79,7 @@ export function CapacityForm(props: { flags: CapacityFlag[] | null; error: strin
       {props.flags && (
         <div class="table-scroll">
           <table class="table capacity-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('topic')}</th>
-                <th scope="col">{t('capacity')}</th>
-                <th scope="col">{t('until')}</th>
-                <th scope="col">{t('reason')}</th>
-                <th scope="col">{t('setBy')}</th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={[t('topic'), t('capacity'), t('until'), t('reason'), t('setBy')]} />
             <tbody>
               {ids.map((id) => {
                 const f = flags.find((x) => x.topic === id);

@@ -8,6 +8,7 @@ import { addDays, formatInstant, isDay } from '../time';
 import { amsterdamDate } from '../util';
 import { useConsole } from './context';
 import { LoadFailed, SelectField, TextField } from './fields';
+import { ColumnHeads } from './table';
 import { TranscriptDialog } from './TranscriptDialog';
 import { useResource } from './useResource';
 
@@ -84,20 +85,7 @@ export function HistorySearch() {
         <>
           <div class="table-scroll">
             <table class="table history-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('queuedAt')}</th>
-                  <th scope="col">{t('name')}</th>
-                  <th scope="col">{t('topic')}</th>
-                  <th scope="col">{t('agent')}</th>
-                  <th scope="col">{t('outcome')}</th>
-                  <th scope="col">{t('ratingScore')}</th>
-                  <th scope="col">{t('messages')}</th>
-                  <th scope="col">
-                    <span class="sr-only">{t('open')}</span>
-                  </th>
-                </tr>
-              </thead>
+              <ColumnHeads columns={[t('queuedAt'), t('name'), t('topic'), t('agent'), t('outcome'), t('ratingScore'), t('messages')]} actions={t('open')} />
               <tbody>
                 {page.items.map((c: ConversationItem) => {
                   const name = c.residentName || t('anonymous');

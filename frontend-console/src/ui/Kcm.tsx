@@ -7,6 +7,7 @@ import { addDays, formatInstant, isDay } from '../time';
 import { amsterdamDate } from '../util';
 import { useConsole } from './context';
 import { LoadFailed, SelectField, TextField } from './fields';
+import { ColumnHeads } from './table';
 import { TranscriptDialog } from './TranscriptDialog';
 import { useResource } from './useResource';
 
@@ -96,12 +97,7 @@ export function Kcm() {
             </p>
             <table class="table distribution">
               <caption>{t('distribution')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('ratingScore')}</th>
-                  <th scope="col">{t('count')}</th>
-                </tr>
-              </thead>
+              <ColumnHeads columns={[t('ratingScore'), t('count')]} />
               <tbody>
                 {['5', '4', '3', '2', '1'].map((score) => {
                   const n = data.distribution?.[score] ?? 0;
@@ -124,18 +120,7 @@ export function Kcm() {
             <div class="table-scroll">
               <table class="table kcm-table">
                 <caption class="sr-only">{t('ratingsWithComments')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('ratedAt')}</th>
-                    <th scope="col">{t('topic')}</th>
-                    <th scope="col">{t('ratingScore')}</th>
-                    <th scope="col">{t('comment')}</th>
-                    <th scope="col">{t('agent')}</th>
-                    <th scope="col">
-                      <span class="sr-only">{t('open')}</span>
-                    </th>
-                  </tr>
-                </thead>
+                <ColumnHeads columns={[t('ratedAt'), t('topic'), t('ratingScore'), t('comment'), t('agent')]} actions={t('open')} />
                 <tbody>
                   {data.items.map((r) => {
                     const when = formatInstant(r.ratedAt, lang);

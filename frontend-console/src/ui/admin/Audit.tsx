@@ -5,6 +5,7 @@ import { type AuditQuery, auditPath, detailText } from '../../queries';
 import { formatInstant, isDay } from '../../time';
 import { useConsole } from '../context';
 import { LoadFailed, SelectField, TextField } from '../fields';
+import { ColumnHeads } from '../table';
 import { useResource } from '../useResource';
 
 const EMPTY: AuditQuery = { actor: '', action: '', from: '', to: '', conversationId: '', limit: '100' };
@@ -66,16 +67,7 @@ export function AuditLog() {
       {items.length > 0 && (
         <div class="table-scroll">
           <table class="table audit-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('time')}</th>
-                <th scope="col">{t('actor')}</th>
-                <th scope="col">{t('role')}</th>
-                <th scope="col">{t('action')}</th>
-                <th scope="col">{t('conversation')}</th>
-                <th scope="col">{t('details')}</th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={[t('time'), t('actor'), t('role'), t('action'), t('conversation'), t('details')]} />
             <tbody>
               {items.map((i) => (
                 <tr>

@@ -5,6 +5,7 @@ import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
 import { FieldErrors, LoadFailed, SavedNote, SelectField, TextField, TopicChoices, describedBy } from '../fields';
 import { ConfirmDialog, Modal } from '../Modal';
+import { ColumnHeads } from '../table';
 import { useResource } from '../useResource';
 
 const FIELDS = ['title', 'text', 'topics', 'locale'];
@@ -58,17 +59,7 @@ export function CannedReplies() {
       {replies.length > 0 && (
         <div class="table-scroll">
           <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('title')}</th>
-                <th scope="col">{t('language2')}</th>
-                <th scope="col">{t('topics')}</th>
-                <th scope="col">{t('text')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={[t('title'), t('language2'), t('topics'), t('text')]} actions={t('actions')} />
             <tbody>
               {replies.map((r) => (
                 <tr>

@@ -9,6 +9,7 @@ import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
 import { FieldErrors, LoadFailed, SavedNote, TextField, describedBy } from '../fields';
 import { Modal } from '../Modal';
+import { ColumnHeads } from '../table';
 import { useResource } from '../useResource';
 
 const FIELDS = ['id', 'nameNl', 'nameEn', 'sortOrder', 'openingHours', 'closedDates', 'callbackThresholdSeconds', 'digitalAlternatives', 'notice', 'noticeEn'];
@@ -32,19 +33,7 @@ export function Topics() {
       {list.data && (
         <div class="table-scroll">
           <table class="table topics-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('sortOrder')}</th>
-                <th scope="col">{t('topic')}</th>
-                <th scope="col">{t('nowOpen')}</th>
-                <th scope="col">{t('closedDates')}</th>
-                <th scope="col">{t('noticeColumn')}</th>
-                <th scope="col">{t('callbackThreshold')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('edit')}</span>
-                </th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={[t('sortOrder'), t('topic'), t('nowOpen'), t('closedDates'), t('noticeColumn'), t('callbackThreshold')]} actions={t('edit')} />
             <tbody>
               {topics.map((x) => {
                 const name = lang === 'en' ? x.nameEn : x.nameNl;

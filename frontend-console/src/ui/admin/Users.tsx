@@ -6,6 +6,7 @@ import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
 import { CheckboxField, FieldErrors, LoadFailed, SavedNote, SelectField, TextField, TopicChoices, describedBy } from '../fields';
 import { ConfirmDialog, Modal } from '../Modal';
+import { ColumnHeads } from '../table';
 import { useResource } from '../useResource';
 
 export const ROLES: StaffRole[] = ['agent', 'supervisor', 'admin', 'department', 'integrator'];
@@ -50,20 +51,7 @@ export function Users() {
       {list.data && (
         <div class="table-scroll">
           <table class="table users-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('name')}</th>
-                <th scope="col">{t('username')}</th>
-                <th scope="col">{t('roles')}</th>
-                <th scope="col">{t('topics')}</th>
-                <th scope="col">{t('maxConcurrentShort')}</th>
-                <th scope="col">{t('department')}</th>
-                <th scope="col">{t('active')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={[t('name'), t('username'), t('roles'), t('topics'), t('maxConcurrentShort'), t('department'), t('active')]} actions={t('actions')} />
             <tbody>
               {users.map((u) => (
                 <tr data-user={u.username} class={u.active ? '' : 'inactive'}>
