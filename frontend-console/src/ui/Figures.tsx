@@ -6,6 +6,7 @@ import { addDays, formatDay, isDay } from '../time';
 import { amsterdamDate, formatClock } from '../util';
 import { useConsole, useId } from './context';
 import { SelectField, TextField } from './fields';
+import { ColumnHeads } from './table';
 import { useResource } from './useResource';
 
 function pct(v: number | null | undefined): string {
@@ -92,21 +93,7 @@ function StatsTable(props: { rows: TopicStats[] }) {
     <>
       <div class="table-scroll">
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('topic')}</th>
-              <th scope="col">{t('offered')}</th>
-              <th scope="col">{t('answered')}</th>
-              <th scope="col">{t('abandoned')}</th>
-              <th scope="col">{t('callbacks')}</th>
-              <th scope="col">{t('callbackRequests')}</th>
-              <th scope="col">{t('serviceLevel')}</th>
-              <th scope="col">{t('medianWait')}</th>
-              <th scope="col">{t('p90Wait')}</th>
-              <th scope="col">{t('aht')}</th>
-              <th scope="col">{t('rating')}</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={[t('topic'), t('offered'), t('answered'), t('abandoned'), t('callbacks'), t('callbackRequests'), t('serviceLevel'), t('medianWait'), t('p90Wait'), t('aht'), t('rating')]} />
           <tbody>
             {props.rows.map((r) => (
               <tr>
@@ -227,17 +214,7 @@ function HourlyCharts(props: { hours: HourStats[] }) {
         <div class="table-scroll">
           <table class="table">
             <caption class="sr-only">{t('hourlyTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('hour')}</th>
-                <th scope="col">{t('offered')}</th>
-                <th scope="col">{t('answered')}</th>
-                <th scope="col">{t('abandoned')}</th>
-                <th scope="col">{t('callbacks')}</th>
-                <th scope="col">{t('medianWait')}</th>
-                <th scope="col">{t('p90Wait')}</th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={[t('hour'), t('offered'), t('answered'), t('abandoned'), t('callbacks'), t('medianWait'), t('p90Wait')]} />
             <tbody>
               {shown.map((h) => (
                 <tr>

@@ -12,6 +12,7 @@ import { HistorySearch } from './History';
 import { Kcm } from './Kcm';
 import { ewtText } from './Queues';
 import { SubNav, useSection } from './SubNav';
+import { ColumnHeads } from './table';
 import { useResource } from './useResource';
 
 const SECTIONS = ['overview', 'figures', 'kcm', 'history'] as const;
@@ -72,20 +73,7 @@ function LiveBoard(props: { state: State; capacity: CapacityFlag[] }) {
       ) : (
         <div class="table-scroll">
           <table class="table live-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('topic')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('waiting')}</th>
-                <th scope="col">{t('longestWait')}</th>
-                <th scope="col">{t('ewt')}</th>
-                <th scope="col">{t('colAvailable')}</th>
-                <th scope="col">{t('colAway')}</th>
-                <th scope="col">{t('colAtCapacity')}</th>
-                <th scope="col">{t('callbacksOpen')}</th>
-                <th scope="col">{t('capacity')}</th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={[t('topic'), t('status'), t('waiting'), t('longestWait'), t('ewt'), t('colAvailable'), t('colAway'), t('colAtCapacity'), t('callbacksOpen'), t('capacity')]} />
             <tbody>
               {rows.map(({ id, board, topic }) => {
                 const flag = props.capacity.find((c) => c.topic === id);
@@ -140,14 +128,7 @@ function Agents() {
       {agents.data && agents.data.length > 0 && (
         <div class="table-scroll">
           <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('agent')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('load')}</th>
-                <th scope="col">{t('topics')}</th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={[t('agent'), t('status'), t('load'), t('topics')]} />
             <tbody>
               {agents.data.map((a) => (
                 <tr>
