@@ -5,6 +5,7 @@ import type { Key } from '../i18n';
 import type { ContactKind, ContactRoute, Department, DepartmentNotice, NoticeKind } from '../protocol';
 import { mayWriteNotices } from '../roles';
 import { formatInstant } from '../time';
+import { useConfirmed } from './confirmed';
 import { useConsole, useNow } from './context';
 import { DialogForm, useDialogForm } from './dialogForm';
 import { FieldErrors, LoadFailed, SavedNote, SelectField, TextField, TopicChoices, describedBy } from './fields';
@@ -22,27 +23,20 @@ export function DepartmentsView() {
   const { t, api, claims, departments, refreshDepartments } = useConsole();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const confirmed = useConfirmed(setSaved, () => setDialog(null));
   const [historyVersion, setHistoryVersion] = useState(0);
   const isAdmin = claims.groups.includes('admin');
   const own = claims.department ?? null;
   // a department's own people find their department first
   const list = [...departments].sort((a, b) => Number(b.id === own) - Number(a.id === own) || a.name.localeCompare(b.name, 'nl'));
 
-  const end = async (d: Department, n: DepartmentNotice) => {
-    setBusy(true);
-    try {
+  const end = (d: Department, n: DepartmentNotice) =>
+    confirmed.run(async () => {
       await api.del(`/api/v1/departments/${encodeURIComponent(d.id)}/notices/${encodeURIComponent(n.id)}`);
-      setSaved(t('noticeEnded', { department: d.name }));
       refreshDepartments();
       setHistoryVersion((v) => v + 1);
-    } catch (e) {
-      setSaved(t('loadFailed', { error: (e as Error).message }));
-    } finally {
-      setBusy(false);
-      setDialog(null);
-    }
-  };
+      return t('noticeEnded', { department: d.name });
+    });
 
   return (
     <div class="departments-view wide-view">
@@ -85,7 +79,7 @@ export function DepartmentsView() {
         <ConfirmDialog
           title={t('endNoticeTitle', { department: dialog.department.name })}
           confirmLabel={t('endNotice')}
-          busy={busy}
+          busy={confirmed.busy}
           onConfirm={() => end(dialog.department, dialog.notice)}
           onClose={() => setDialog(null)}
         >

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { checkCanned, errorsFor } from '../../forms';
 import type { CannedReply } from '../../protocol';
+import { useConfirmed } from '../confirmed';
 import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
 import { FieldErrors, LoadFailed, SavedNote, SelectField, TextField, TopicChoices, describedBy } from '../fields';
@@ -19,24 +20,17 @@ export function CannedReplies() {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
-  const [busy, setBusy] = useState(false);
+  const confirmed = useConfirmed(setSaved, () => setDialog(null));
   const replies = (list.data ?? [])
     .filter((r) => !filter || (filter === 'general' ? !r.topics?.length : r.topics?.includes(filter)))
     .sort((a, b) => a.title.localeCompare(b.title, 'nl'));
 
-  const remove = async (r: CannedReply) => {
-    setBusy(true);
-    try {
+  const remove = (r: CannedReply) =>
+    confirmed.run(async () => {
       await api.del('/api/v1/admin/canned-replies/' + encodeURIComponent(r.id));
-      setSaved(t('cannedDeleted', { title: r.title }));
       list.reload();
-    } catch (e) {
-      setSaved(t('loadFailed', { error: (e as Error).message }));
-    } finally {
-      setBusy(false);
-      setDialog(null);
-    }
-  };
+      return t('cannedDeleted', { title: r.title });
+    });
 
   return (
     <section class="card" aria-labelledby="canned-title">
@@ -96,7 +90,7 @@ export function CannedReplies() {
         <ConfirmDialog
           title={t('deleteCannedTitle', { title: dialog.reply.title })}
           confirmLabel={t('delete')}
-          busy={busy}
+          busy={confirmed.busy}
           onConfirm={() => remove(dialog.reply)}
           onClose={() => setDialog(null)}
         >

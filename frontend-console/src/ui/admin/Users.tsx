@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { checkResetPassword, checkUserBasics, errorsFor, temporaryPassword, withChoice } from '../../forms';
 import type { Key } from '../../i18n';
 import type { AdminUser, Department, StaffRole } from '../../protocol';
+import { useConfirmed } from '../confirmed';
 import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
 import { CheckboxField, FieldErrors, LoadFailed, SavedNote, SelectField, TextField, TopicChoices, describedBy } from '../fields';
@@ -19,24 +20,16 @@ export function Users() {
   const list = useResource(() => api.get<AdminUser[]>('/api/v1/admin/users'), []);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const confirmed = useConfirmed(setSaved, () => setDialog(null));
   const users = [...(list.data ?? [])].sort((a, b) => Number(b.active) - Number(a.active) || a.displayName.localeCompare(b.displayName, 'nl'));
   const deptName = (id: string | null | undefined) => (id ? (departments.find((d) => d.id === id)?.name ?? id) : '');
 
-  const toggle = async (u: AdminUser) => {
-    setBusy(true);
-    try {
+  const toggle = (u: AdminUser) =>
+    confirmed.run(async () => {
       await api.put('/api/v1/admin/users/' + u.id, userBody(u, { active: !u.active }));
-      setSaved(u.active ? t('userDisabled', { name: u.displayName }) : t('userEnabled', { name: u.displayName }));
-      setDialog(null);
       list.reload();
-    } catch (e) {
-      setSaved(t('loadFailed', { error: (e as Error).message }));
-      setDialog(null);
-    } finally {
-      setBusy(false);
-    }
-  };
+      return u.active ? t('userDisabled', { name: u.displayName }) : t('userEnabled', { name: u.displayName });
+    });
 
   return (
     <section class="card" aria-labelledby="users-title">
@@ -110,7 +103,7 @@ export function Users() {
         <ConfirmDialog
           title={dialog.user.active ? t('disableTitle', { name: dialog.user.displayName }) : t('enableTitle', { name: dialog.user.displayName })}
           confirmLabel={dialog.user.active ? t('disable') : t('enable')}
-          busy={busy}
+          busy={confirmed.busy}
           onConfirm={() => toggle(dialog.user)}
           onClose={() => setDialog(null)}
         >
