@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, api, axeScan, createUser, dropProxy, launchBrowser, resident, screenshot, tokenFor } from './helpers.mjs';
+import { BASE, api, axeScan, createUser, dropProxy, launchBrowser, resident, screenshot, tokenFor, until } from './helpers.mjs';
 
 const CONSOLE = BASE + '/console/';
 const PASSWORD = 'geheim-wachtwoord-123';
@@ -16,21 +16,6 @@ let bert;
 let jan; // the resident
 let integrator;
 let keesClient;
-
-async function until(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-}
 
 async function noSeriousA11yIssues(page, name) {
   const serious = await axeScan(page, name);

@@ -31,6 +31,25 @@ export async function createUser(adminToken, user) {
   return (await api('POST', '/api/v1/admin/users', { token: adminToken, body: { maxConcurrent: 3, ...user } })).json;
 }
 
+/**
+ * Waits until `check` answers something truthy (and returns it), polling every 150 ms; a throw
+ * counts as "not yet". After `ms` it fails with what it waited for and the last answer or error.
+ */
+export async function until(check, what, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+}
+
 /** A resident: starts a conversation and keeps every frame the server sends on its WebSocket. */
 export async function resident(topic, name) {
   const { json } = await api('POST', '/api/v1/conversations', { body: { topic, name }, expect: 201 });

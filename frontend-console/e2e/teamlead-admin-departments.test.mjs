@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { BASE, api, axeScan, createUser, launchBrowser, resident, screenshot, tokenFor } from './helpers.mjs';
+import { BASE, api, axeScan, createUser, launchBrowser, resident, screenshot, tokenFor, until } from './helpers.mjs';
 import { adminKeyboardWalk } from './walks.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
@@ -20,21 +20,6 @@ let chrome;
 let admin;
 // when Jan of the first test started a conversation: between these two instants
 let janStarted;
-
-async function until(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-}
 
 async function noA11yIssues(page, name) {
   const all = await axeScan(page, name, { all: true });
