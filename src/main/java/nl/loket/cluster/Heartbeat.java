@@ -57,6 +57,15 @@ public class Heartbeat {
      * (System.nanoTime); read by {@link HeartbeatReadiness}. 0 before the registration.
      */
     private volatile long aliveNanos;
+    /**
+     * When this node's beats began to reach the database again after a gap (System.nanoTime); 0
+     * when they have since its registration. A gap is mostly the database away (a restart, a
+     * failover), and then every node's beats stopped together: another node's silence is no sign
+     * of its death until it has had dead-after to beat again.
+     */
+    private volatile long inTouchSinceNanos;
+    /** The sweep leaves the other nodes alone (logged when that starts and when it ends). */
+    private volatile boolean holdingSweep;
 
     public Heartbeat(NodeId node, Presence presence, Fanout fanout, LoketConfig config, Failures failures, Signals signals,
                      MeterRegistry registry) {
@@ -136,10 +145,10 @@ public class Heartbeat {
     }
 
     /**
-     * Records a beat's figures. A beat that came later than half of dead-after, and later than
-     * two beats and a second (a beat missed: the scheduler looks at its triggers once a second, so
-     * a gap of a beat and a second is normal), is logged with where its time went: with
-     * production's 2 s and 10 s, from 5 s on, before the other nodes would take this node for dead.
+     * Records a beat's figures. A beat that came after a gap ({@link #gapNanos}) is logged with
+     * where its time went: with production's 2 s and 10 s, from 5 s on, before the other nodes
+     * would take this node for dead. It also starts this node's time in touch with the database
+     * again ({@link #mayJudgeOthers}).
      */
     private void beaten(long sent, long lateNanos) {
         long now = System.nanoTime();
@@ -154,12 +163,41 @@ public class Heartbeat {
         // the gap also of a beat that found this node declared dead: how long it was silent
         long since = now - last;
         gap.record(since, TimeUnit.NANOSECONDS);
-        long warnAfter = Math.max(config.cluster().deadAfter().toNanos() / 2, 2 * config.cluster().heartbeat().toNanos() + 1_000_000_000L);
-        if (since > warnAfter) {
+        if (since > gapNanos()) {
+            inTouchSinceNanos = now;
             Log.warnf("Heartbeat of node %s came %d ms after the one before (its start %d ms late, its statement %d ms); "
                             + "other nodes take a node for dead after %d ms", node.id(), since / 1_000_000, lateNanos / 1_000_000,
                     took / 1_000_000, config.cluster().deadAfter().toMillis());
         }
+    }
+
+    /**
+     * A pause between two beats that means they did not get through: later than half of
+     * dead-after, and later than two beats and a second (a beat missed: the scheduler looks at its
+     * triggers once a second, so a gap of a beat and a second is normal).
+     */
+    private long gapNanos() {
+        return Math.max(config.cluster().deadAfter().toNanos() / 2, 2 * config.cluster().heartbeat().toNanos() + 1_000_000_000L);
+    }
+
+    /**
+     * Whether this node may take another's silence for its death now: only while its own beats
+     * reach the database, and have for dead-after. A node whose beats do not get through cannot
+     * tell the others' silence from its own: when the database was away, every node's last beat
+     * is as old as the outage, and once it is back each would take the others for dead, counting
+     * their residents and agents as gone (their agents shown the residents as gone, grace periods
+     * run out, conversations back in the queue) while all of them are alive with their sockets
+     * open. Measured from when this node's beats came through again, the others have had as long
+     * as dead-after to beat too; a node that really died meanwhile is swept that much later.
+     */
+    boolean mayJudgeOthers() {
+        long alive = aliveNanos;
+        if (alive == 0) {
+            return true; // not registered yet: nothing of its own to go by, as before
+        }
+        long now = System.nanoTime();
+        long inTouchSince = inTouchSinceNanos;
+        return now - alive <= gapNanos() && (inTouchSince == 0 || now - inTouchSince >= config.cluster().deadAfter().toNanos());
     }
 
     /**
@@ -174,6 +212,19 @@ public class Heartbeat {
 
     @Scheduled(every = "${loket.cluster.sweep:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> removeDeadNodes() {
+        if (!mayJudgeOthers()) {
+            if (!holdingSweep) {
+                holdingSweep = true;
+                Log.warnf("Node %s's heartbeats did not reach the database for a while: it takes no other node for dead until "
+                        + "its own have for %d ms, as the others' silence may have the same cause", node.id(),
+                        config.cluster().deadAfter().toMillis());
+            }
+            return Uni.createFrom().voidItem();
+        }
+        if (holdingSweep) {
+            holdingSweep = false;
+            Log.infof("Node %s takes silent nodes for dead again", node.id());
+        }
         return presence.removeDeadNodes(config.cluster().deadAfter())
                 .onFailure().invoke(e -> failures.record("sweep", e, "Removing dead nodes failed; the next sweep retries"))
                 .onFailure().recoverWithNull()

@@ -62,8 +62,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresRestartIT extends ClusterHarness {
 
-    /** How long PostgreSQL stays away. */
+    /** The test's dead-after, production's: a node unheard this long is taken for dead. */
+    static final Duration DEAD_AFTER_HERE = Duration.ofSeconds(10);
+    /** How long PostgreSQL stays away in a restart: well within dead-after. */
     static final Duration OUTAGE = Duration.ofSeconds(4);
+    /**
+     * A restart or failover that takes longer than dead-after: when the database is back, every
+     * node's last heartbeat is older than that, yet every node is alive with its sockets open.
+     */
+    static final Duration LONG_OUTAGE = Duration.ofSeconds(15);
     /** The widget gives a socket up when a message has had no answer this long (10 s plus up to 10 s). */
     static final Duration ECHO_TIMEOUT = Duration.ofSeconds(10);
     /** How soon after PostgreSQL is back each node must take new conversations again. */
@@ -85,7 +92,7 @@ class PostgresRestartIT extends ClusterHarness {
         long t0 = System.nanoTime();
         startDatabase("pgrestart", Map.of("synchronous_commit", "on"));
         // production's: a database away for a few seconds is not a node's death
-        nodeEnv.put("LOKET_CLUSTER_DEAD_AFTER", "10s");
+        nodeEnv.put("LOKET_CLUSTER_DEAD_AFTER", DEAD_AFTER_HERE.toSeconds() + "s");
         a = startNode("a");
         b = startNode("b");
         adminToken = login(a, "admin", ADMIN_PASSWORD);
@@ -103,19 +110,31 @@ class PostgresRestartIT extends ClusterHarness {
     @Test
     @Order(1)
     void aFastShutdownAndStartLosesNoMessageAndNoConversation() throws Exception {
-        chatThrough(Restart.FAST);
+        chatThrough(Restart.FAST, OUTAGE);
     }
 
     @Test
     @Order(2)
     void aCrashAndRecoveryLosesNoMessageAndNoConversation() throws Exception {
-        chatThrough(Restart.CRASH);
+        chatThrough(Restart.CRASH, OUTAGE);
+    }
+
+    /**
+     * A failover's length: past dead-after, each node finds the other's heartbeat stale when the
+     * database is back. Both were alive throughout, so users must see what they see in a short
+     * restart: no conversation back in the queue, no agent losing one, nobody shown as gone.
+     */
+    @Test
+    @Order(3)
+    void anOutageLongerThanDeadAfterTakesNoNodeForDead() throws Exception {
+        assertThat(LONG_OUTAGE).isGreaterThan(DEAD_AFTER_HERE.plusSeconds(2));
+        chatThrough(Restart.CRASH, LONG_OUTAGE);
     }
 
     // ---- one restart under chatting users -------------------------------------------------------
 
-    private void chatThrough(Restart how) throws Exception {
-        String label = how.name().toLowerCase();
+    private void chatThrough(Restart how, Duration outage) throws Exception {
+        String label = how.name().toLowerCase() + "-" + outage.toSeconds() + "s";
         String topic = newTopic(label);
         String probeTopic = newTopic(label + "-probe");
         Agent xander = createAgent(a, "Xander", List.of(topic), 5);
@@ -180,14 +199,14 @@ class PostgresRestartIT extends ClusterHarness {
         AtomicBoolean racing = new AtomicBoolean(true);
         Future<String> zoeClaim = claimants.submit(() -> claimUntilDecided(zoeWs, contested, racing));
         Future<String> woutClaim = claimants.submit(() -> claimUntilDecided(woutWs, contested, racing));
-        Thread.sleep(OUTAGE.toMillis() / 3);
+        Thread.sleep(outage.toMillis() / 3);
         // a resident and an agent lose their connections while the database is away, and try to come back meanwhile
         residents.get(1).drop();
         y.drop();
-        Thread.sleep(OUTAGE.toMillis() - OUTAGE.toMillis() / 3);
+        Thread.sleep(outage.toMillis() - outage.toMillis() / 3);
         startPostgres();
         long backAt = System.nanoTime();
-        log("PostgreSQL back after an outage of %d ms (%s)", (backAt - downAt) / 1_000_000, how);
+        log("PostgreSQL back after an outage of %d ms (%s, %s)", (backAt - downAt) / 1_000_000, how, label);
         probes.back(backAt);
         Map<Chatter, Integer> sentBeforeBack = new LinkedHashMap<>();
         everyone.forEach(c -> sentBeforeBack.put(c, c.sentCount()));
@@ -262,9 +281,25 @@ class PostgresRestartIT extends ClusterHarness {
         // the nodes answered while the database was away, and took new residents soon after
         probes.check(downAt, backAt);
 
-        // those who leave now are seen to leave: every closed socket was recorded, also those closed in the outage
         List<String> problems = new ArrayList<>();
         everyone.forEach(c -> problems.addAll(c.problems));
+        // nobody who stayed was shown as gone: a resident whose socket never ended, to their agent; an agent whose
+        // console never closed, to colleagues
+        for (Chatter r : residents) {
+            Chatter agent = servedBy.apply(r);
+            if (r.endings.isEmpty() && agent.allFrames.stream().anyMatch(type("presence").and(conversation(r.conversationId))
+                    .and(f -> !f.path("residentOnline").asBoolean()))) {
+                problems.add(String.format("%s: shown %s as gone, whose socket stayed open", agent.name, r.name));
+            }
+        }
+        for (Chatter agent : agents) {
+            String status = currentStatus(agent == x ? xander : yara);
+            if ("offline".equals(status)) {
+                problems.add(String.format("%s shows as offline with the console open", agent.name));
+            }
+        }
+
+        // those who leave now are seen to leave: every closed socket was recorded, also those closed in the outage
         int xMark = x.mark();
         int yMark = y.mark();
         for (Chatter r : residents) {
@@ -286,7 +321,7 @@ class PostgresRestartIT extends ClusterHarness {
                         account.username(), status, queryLong("select count(*) from presence where subject = ?", UUID.fromString(account.id()))));
             }
         }
-        assertThat(problems).as("what went wrong for the users (" + how + ")").isEmpty();
+        assertThat(problems).as("what went wrong for the users (" + label + ")").isEmpty();
         waiter.close();
         zoeWs.close();
         woutWs.close();
@@ -297,18 +332,25 @@ class PostgresRestartIT extends ClusterHarness {
         String status = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(a.http("/api/v1/agents")).timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + account.token()).GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("GET /api/v1/agents: %s", response.body()).isEqualTo(200);
-            for (JsonNode agent : list(JSON.readTree(response.body()))) {
-                if (account.id().equals(agent.path("id").asText())) {
-                    status = agent.path("status").asText();
-                }
-            }
+            status = currentStatus(account);
             if ("offline".equals(status)) {
                 break;
             }
             Thread.sleep(200);
+        }
+        return status;
+    }
+
+    /** The agent's status as colleagues and team leads see it now (GET /api/v1/agents). */
+    private static String currentStatus(Agent account) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(a.http("/api/v1/agents")).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + account.token()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET /api/v1/agents: %s", response.body()).isEqualTo(200);
+        String status = null;
+        for (JsonNode agent : list(JSON.readTree(response.body()))) {
+            if (account.id().equals(agent.path("id").asText())) {
+                status = agent.path("status").asText();
+            }
         }
         return status;
     }
