@@ -37,24 +37,26 @@ class ClosedDayTest {
         given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).post("/api/v1/admin/topics").then().statusCode(201)
                 .body("openNow", equalTo(true)).body("nextOpenAt", nullValue()).body("noticeEn", equalTo("Closed today"));
 
-        topic.put("closedDates", List.of(today.toString()));
+        // today and tomorrow: should midnight pass during the test, the day it then reads is closed
+        // too, and the next opening is the same
+        topic.put("closedDates", List.of(today.toString(), today.plusDays(1).toString()));
         given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).put("/api/v1/admin/topics/" + id).then().statusCode(200)
                 .body("openNow", equalTo(false)).body("nextOpenAt", notNullValue());
 
-        // open around the clock apart from the closed day: it opens at the start of tomorrow
-        String tomorrow = today.plusDays(1).atStartOfDay(OpeningHours.ZONE).toInstant().toString();
+        // open around the clock apart from the closed days: it opens at the start of the day after tomorrow
+        String reopens = today.plusDays(2).atStartOfDay(OpeningHours.ZONE).toInstant().toString();
         given().auth().oauth2(admin).get("/api/v1/admin/topics").then().statusCode(200)
                 .body("find { it.id == '" + id + "' }.openNow", equalTo(false))
-                .body("find { it.id == '" + id + "' }.nextOpenAt", equalTo(tomorrow));
+                .body("find { it.id == '" + id + "' }.nextOpenAt", equalTo(reopens));
         given().get("/api/v1/topics").then().statusCode(200)
                 .body("find { it.id == '" + id + "' }.open", equalTo(false))
-                .body("find { it.id == '" + id + "' }.nextOpenAt", equalTo(tomorrow))
+                .body("find { it.id == '" + id + "' }.nextOpenAt", equalTo(reopens))
                 .body("find { it.id == '" + id + "' }.notice", equalTo("Vandaag gesloten"));
         given().queryParam("lang", "en").get("/api/v1/topics").then().statusCode(200)
                 .body("find { it.id == '" + id + "' }.notice", equalTo("Closed today"));
         // a resident cannot start a chat on it
         given().contentType(ContentType.JSON).body(Map.of("topic", id)).post("/api/v1/conversations").then().statusCode(409)
-                .body("type", equalTo("/problems/topic-closed")).body("nextOpenAt", equalTo(tomorrow));
+                .body("type", equalTo("/problems/topic-closed")).body("nextOpenAt", equalTo(reopens));
 
         // open again
         topic.put("closedDates", List.of());
