@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { focusAfterLeaving } from '../src/focus';
-import type { ConversationView, ServerFrame } from '../src/protocol';
+import type { ServerFrame } from '../src/protocol';
 import { type State, initialState, reduce } from '../src/state';
-
-const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id'], maxConcurrent: 3, status: 'available' };
-
-function conv(id: string): ConversationView {
-  return {
-    id,
-    topic: 'paspoort-id',
-    state: 'active',
-    residentName: 'Jan',
-    queuedAt: '2026-11-30T09:00:48Z',
-    assignedAt: '2026-11-30T09:01:05Z',
-    residentOnline: true,
-    confidential: false,
-    messages: [],
-  };
-}
+import { agent, conv } from './fixtures';
 
 const frame = (f: ServerFrame) => ({ type: 'frame' as const, frame: f, now: 1 });
 
 function holding(...ids: string[]): State {
-  return reduce(initialState, frame({ type: 'hello', agent, conversations: ids.map(conv) }));
+  return reduce(initialState, frame({ type: 'hello', agent, conversations: ids.map((id) => conv(id, { messages: [] })) }));
 }
 
 /** The agent closes (transfers, hands off) `id`: the console expects its `ended`, then it comes. */

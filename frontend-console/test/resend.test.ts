@@ -1,27 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClientFrame, ConversationView, ServerFrame } from '../src/protocol';
+import type { ClientFrame, ServerFrame } from '../src/protocol';
 import { Resender } from '../src/resend';
 import { Store } from '../src/store';
+import { agent, conv } from './fixtures';
 
 // While PostgreSQL restarts, the server answers every reply with `unavailable`. The console sends
 // it again by itself, with the same clientMsgId (stored once), while it is connected: the agent
 // does not have to click "Opnieuw" through an outage of a minute.
-
-const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id'], maxConcurrent: 3, status: 'available' };
-
-function conv(id: string): ConversationView {
-  return {
-    id,
-    topic: 'paspoort-id',
-    state: 'active',
-    residentName: 'Jan',
-    queuedAt: '2026-11-30T09:00:48Z',
-    assignedAt: '2026-11-30T09:01:05Z',
-    residentOnline: true,
-    confidential: false,
-    messages: [{ seq: 1, from: 'resident', text: 'Mijn paspoort is verlopen', sentAt: '2026-11-30T09:01:02Z', clientMsgId: 'm-1' }],
-  };
-}
 
 const UNAVAILABLE = 'De chat is even niet bereikbaar; uw bericht wordt zo vanzelf opnieuw verstuurd. / The chat is briefly unavailable; your message will be sent again shortly.';
 

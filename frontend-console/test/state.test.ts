@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationView, ServerFrame } from '../src/protocol';
+import type { ServerFrame } from '../src/protocol';
 import {
   type Action,
   type State,
@@ -18,23 +18,10 @@ import {
   unsent,
   waitingSince,
 } from '../src/state';
+import { conv } from './fixtures';
 
+// with a second topic, unlike the shared fixtures' agent
 const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id', 'rijbewijs'], maxConcurrent: 3, status: 'available' };
-
-function conv(id: string, extra: Partial<ConversationView> = {}): ConversationView {
-  return {
-    id,
-    topic: 'paspoort-id',
-    state: 'active',
-    residentName: 'Jan',
-    queuedAt: '2026-11-30T09:00:48Z',
-    assignedAt: '2026-11-30T09:01:05Z',
-    residentOnline: true,
-    confidential: false,
-    messages: [{ seq: 1, from: 'resident', text: 'Mijn paspoort is verlopen', sentAt: '2026-11-30T09:01:02Z', clientMsgId: 'm-1' }],
-    ...extra,
-  };
-}
 
 function frame(f: ServerFrame, now = 1000, extra: Partial<Extract<Action, { type: 'frame' }>> = {}): Action {
   return { type: 'frame', frame: f, now, ...extra };
