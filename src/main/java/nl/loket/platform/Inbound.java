@@ -99,7 +99,9 @@ public final class Inbound<I> {
             work = Uni.createFrom().failure(e);
         }
         return work.onFailure().recoverWithUni(e -> {
-            String ref = refOf(text);
+            // the text is read again only now, once, for what the error frame needs
+            JsonNode node = tree(text);
+            String ref = field(node, refField);
             if (e instanceof LoketException refusal) {
                 return error(connection, refusal.code(), refusal.getMessage(), ref);
             }
@@ -109,21 +111,11 @@ public final class Inbound<I> {
                         where, connection.id());
                 // as REST's 503 "unavailable": it passes within seconds, so the client may send the
                 // frame again (a message with its clientMsgId is stored once)
-                return error(connection, "unavailable", RESENT.contains(typeOf(text)) ? UNAVAILABLE_RESENT : UNAVAILABLE, ref);
+                return error(connection, "unavailable", RESENT.contains(field(node, "type")) ? UNAVAILABLE_RESENT : UNAVAILABLE, ref);
             }
             failures.record(where, e, "Handling a frame on %s connection %s failed", where, connection.id());
             return error(connection, "internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", ref);
         });
-    }
-
-    /** The frame's {@code type} when the text is a JSON object that has one, else null. */
-    private String typeOf(String text) {
-        try {
-            JsonNode node = mapper.readTree(text);
-            return node != null && node.isObject() && node.path("type").isTextual() ? node.get("type").asText() : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 
     private static boolean isObject(String text) {
@@ -138,12 +130,21 @@ public final class Inbound<I> {
 
     /** The frame's {@code refField} when the text is a JSON object that has one, else null. */
     private String refOf(String text) {
+        return field(tree(text), refField);
+    }
+
+    /** The text as JSON, null when it is none. */
+    private JsonNode tree(String text) {
         try {
-            JsonNode node = mapper.readTree(text);
-            return node != null && node.isObject() && node.hasNonNull(refField) ? node.get(refField).asText() : null;
+            return mapper.readTree(text);
         } catch (JsonProcessingException e) {
             return null;
         }
+    }
+
+    /** A field of a JSON object as text, null when the node is no object or has no such field. */
+    private static String field(JsonNode node, String name) {
+        return node != null && node.isObject() && node.hasNonNull(name) ? node.get(name).asText() : null;
     }
 
     /**
