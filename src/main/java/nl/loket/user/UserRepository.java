@@ -257,14 +257,7 @@ public class UserRepository {
      * has committed and given back what it held, and the move must not give it more.
      */
     public static Uni<Boolean> lockToHoldWork(Db.Tx tx, UUID userId) {
-        // FOR SHARE, not FOR KEY SHARE: a key share lock (what the foreign key claimed_by takes) does not wait for an update
-        return tx.query("select active, roles from app_user where id = $1 for share", Tuple.of(userId)).map(rows -> {
-            if (rows.size() == 0) {
-                return false;
-            }
-            Row r = rows.iterator().next();
-            return worksCallbacks(r.getBoolean("active"), List.of(r.getArrayOfStrings("roles")));
-        });
+        return lockToHoldWork(tx, List.of(userId)).map(mayHold -> mayHold.getOrDefault(userId, false));
     }
 
     /**
@@ -276,6 +269,7 @@ public class UserRepository {
         if (userIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
+        // FOR SHARE, not FOR KEY SHARE: a key share lock (what the foreign key claimed_by takes) does not wait for an update
         return tx.query("select id, active, roles from app_user where id = any($1) order by id for share",
                 Tuple.of(userIds.toArray(new UUID[0]))).map(rows -> {
             Map<UUID, Boolean> mayHold = new HashMap<>();
