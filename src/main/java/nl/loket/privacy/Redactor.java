@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * Removes burgerservicenummers and IBANs from free text before it is stored or relayed (docs/protocol.md §10).
  * Only numbers that pass their check are removed: a BSN must pass the 11-proef, an IBAN its
- * mod-97 check (iban4j), so order numbers and phone numbers stay.
+ * mod-97 check (iban4j) with check digits from 02 to 98, so order numbers and phone numbers stay.
  */
 public final class Redactor {
 
@@ -106,7 +106,20 @@ public final class Redactor {
         if (end < candidate.length() && !separator(candidate.charAt(end))) {
             return null; // the IBAN's length ends inside a group: not an IBAN as written
         }
-        return IbanUtil.isValid(compactAll.substring(0, length)) ? candidate.substring(0, end) : null;
+        String iban = compactAll.substring(0, length);
+        return validCheckDigits(iban) && IbanUtil.isValid(iban) ? candidate.substring(0, end) : null;
+    }
+
+    /**
+     * Check digits are 98 minus a remainder, so 02 to 98: "AX00…" can pass mod 97 (as "AX97…" does)
+     * but no bank gives it, and iban4j does not refuse it.
+     */
+    private static boolean validCheckDigits(String iban) {
+        if (!Character.isDigit(iban.charAt(2)) || !Character.isDigit(iban.charAt(3))) {
+            return false;
+        }
+        int check = (iban.charAt(2) - '0') * 10 + (iban.charAt(3) - '0');
+        return check >= 2 && check <= 98;
     }
 
     /** One of {@link #SEPARATORS}: {@code \\h} (Pattern's horizontal white space) and {@code ./_-–}. */

@@ -1,6 +1,7 @@
 package nl.loket.privacy;
 
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
@@ -9,6 +10,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Example;
 import org.iban4j.CountryCode;
 import org.iban4j.Iban;
+import org.iban4j.IbanUtil;
 
 import java.util.List;
 
@@ -25,6 +27,9 @@ class RedactorTest {
         // fails the 11-proef / mod-97, or is a phone number: left alone
         assertThat(Redactor.redact("Order 123456789 en 0612345678").text()).isEqualTo("Order 123456789 en 0612345678");
         assertThat(Redactor.redact("NL91 ABNA 0417 1643 01").redacted()).isFalse();
+        // check digits 00, 01 and 99 are never given (ISO 13616: 98 minus the remainder), even when mod 97 holds
+        assertThat(Redactor.redact("x ax 0000000000000011 xax").redacted()).isFalse();
+        assertThat(Redactor.redact("AX97 0000 0000 0000 11").redacted()).isTrue();
         assertThat(Redactor.redact("").text()).isEmpty();
         // runs of spaces, tabs, non-breaking spaces, slashes, underscores, a dash between spaces
         for (String written : List.of("111  222  333", "111\t222\t333", "111\u00a0222\u00a0333", "111\u202f222\u202f333",
@@ -127,6 +132,9 @@ class RedactorTest {
     @Property
     void digitStringsThatFailTheCheckAreUntouched(@ForAll("nonBsnDigits") String digits,
                                                  @ForAll("words") String before, @ForAll("words") String after) {
+        // the words end in "x", and "a x" or "ax" before sixteen digits can be an IBAN of Åland (AX, the one
+        // IBAN country whose code ends in X; its account number is all digits): that one is removed, rightly
+        Assume.that(!IbanUtil.isValid("AX" + digits));
         String text = before + " " + digits + " " + after;
         assertThat(Redactor.redact(text).text()).isEqualTo(text);
     }
