@@ -67,6 +67,51 @@ describe('the waiting list in a busy time', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
+  it('reads at once on the first change after a quiet time: the list as it appears, a resident who just joined', () => {
+    const reads: number[] = [];
+    const r = new Refresher<string[]>({
+      load: () => {
+        reads.push(Date.now());
+        return new Promise(() => undefined);
+      },
+      show: vi.fn(),
+      fail: vi.fn(),
+      throttleMs: WAITING_LIST_THROTTLE_MS,
+    });
+    const t0 = Date.now();
+    r.changed(); // the list appears
+    expect(reads).toEqual([t0]);
+    vi.advanceTimersByTime(30_000);
+    r.changed(); // after half a minute without a change, a resident joins
+    expect(reads).toEqual([t0, t0 + 30_000]);
+    // a change right after a read waits out the throttle, and is then read
+    vi.advanceTimersByTime(500);
+    r.changed();
+    expect(reads.length).toBe(2);
+    vi.advanceTimersByTime(1500);
+    expect(reads).toEqual([t0, t0 + 30_000, t0 + 32_000]);
+  });
+
+  it('counts a read by the poll or a click: a change just after it waits out the throttle', () => {
+    const reads: number[] = [];
+    const r = new Refresher<string[]>({
+      load: () => {
+        reads.push(Date.now());
+        return new Promise(() => undefined);
+      },
+      show: vi.fn(),
+      fail: vi.fn(),
+      throttleMs: WAITING_LIST_THROTTLE_MS,
+    });
+    const t0 = Date.now();
+    r.load(); // the 5 s poll
+    vi.advanceTimersByTime(100);
+    r.changed();
+    expect(reads).toEqual([t0]);
+    vi.advanceTimersByTime(1900);
+    expect(reads).toEqual([t0, t0 + 2000]);
+  });
+
   it('reads the list at most once per throttle period while boards change five times a second, and once after the last change', () => {
     const reads: number[] = [];
     const r = new Refresher<string[]>({
@@ -112,7 +157,8 @@ describe('the waiting list in a busy time', () => {
       vi.advanceTimersByTime(200);
     }
     vi.advanceTimersByTime(2000);
-    expect(reads.length).toBeLessThanOrEqual(5);
+    // one at the first push, then one per 2 s
+    expect(reads.length).toBeLessThanOrEqual(6);
     for (let i = 1; i < reads.length; i++) expect(reads[i] - reads[i - 1]).toBeGreaterThanOrEqual(2000);
     expect(reads[reads.length - 1]).toBeGreaterThan(t0 + 49 * 200);
   });
