@@ -2,7 +2,7 @@
 // the callback form reachable from the topic list and from a callback offer. This file decides
 // which screen comes next and keeps the session; the screens themselves live in screens/.
 
-import { Api, ApiError, isCapacityRefusal, isPassing, type DepartmentNotice, type Topic } from './api';
+import { Api, ApiError, isCapacityRefusal, isPassing, type DepartmentNotice, type Started, type Topic } from './api';
 import { formatWhen, waitSentence } from './format';
 import { ResidentClient, type ConnectionStatus, type StateEvent } from './protocol';
 import { CallbackFormView } from './screens/callback-form';
@@ -13,6 +13,13 @@ import { topicsView } from './screens/topics';
 import { Shell } from './shell';
 import { load, save, type CallbackSession, type ChatSession, type Saved } from './store';
 import { STRINGS, serverText, type Lang, type Strings } from './strings';
+
+/**
+ * How long the widget tries to end a conversation started after the resident went back (see
+ * `endUnwanted`): a few connects. Then it lets go; the server abandons a queued conversation
+ * whose resident is not connected after its grace period (LOKET_GRACE_RESIDENT, 60 s).
+ */
+const LEAVE_TRYING_MS = 30000;
 
 export interface WidgetOptions {
   baseUrl: string;
@@ -35,6 +42,11 @@ export class Widget {
   private refusalExplained = false;
   private topics: Topic[] | null = null;
   private retention: Promise<number | null> | null = null;
+  /**
+   * Counts starts and screen changes. A start whose answer comes after another of either (the
+   * resident went back, or started again) is no longer wanted: nothing of it is shown.
+   */
+  private turn = 0;
 
   constructor(private readonly opts: WidgetOptions, host: HTMLElement) {
     this.s = STRINGS[opts.lang];
@@ -69,6 +81,7 @@ export class Widget {
   }
 
   private show(view: HTMLElement): void {
+    this.turn++;
     if (this.chat && view !== this.chat.el) this.chat = null;
     this.over = null;
     this.shell.show(view);
@@ -162,13 +175,21 @@ export class Widget {
   }
 
   private async startChat(t: Topic, name: string | undefined): Promise<void> {
+    const turn = ++this.turn;
     try {
       const started = await this.api.start(t.id, name, this.lang);
+      if (turn !== this.turn) {
+        // the resident went back (or started anew) while this start was on its way
+        this.endUnwanted(started);
+        return;
+      }
       const session: ChatSession = { kind: 'chat', id: started.id, token: started.token, topic: t.id, topicName: t.name, open: true };
       this.saved = session;
       save(session);
       this.startClient(session, true, started);
     } catch (err) {
+      // the resident is elsewhere: no callback offer, no message, and for the house rules no next try
+      if (turn !== this.turn) return;
       if (isCapacityRefusal(err)) {
         // a surge: this node's line of new chats is full (agents may well be free); a callback needs no agent now
         this.showCallbackForm({ mode: 'direct', topic: t, intro: this.s.callbackIntroCapacity });
@@ -181,6 +202,33 @@ export class Widget {
       const next = typeof err.body.nextOpenAt === 'string' ? this.when(err.body.nextOpenAt) : null;
       this.showCallbackForm({ mode: 'direct', topic: t, intro: this.s.topicNowClosed + ' ' + this.s.callbackIntroClosed(next) });
     }
+  }
+
+  /**
+   * A conversation started after the resident went back would wait in the queue for nobody (an
+   * agent would claim it, and everyone's wait estimate would be worse). It is left as a resident
+   * leaves the queue, with its own token: there is no REST call for that, so `leave` on its own
+   * socket. Nothing of it is kept or shown; when that does not work within a few connects, the
+   * server's grace period ends it.
+   */
+  private endUnwanted(started: Started): void {
+    const done = () => {
+      clearTimeout(giveUp);
+      client.close();
+    };
+    const client = new ResidentClient({
+      baseUrl: this.opts.baseUrl,
+      conversationId: started.id,
+      token: started.token,
+      listener: {
+        status: (st) => {
+          if (st === 'online') client.leave(); // again after a reconnect: on an ended one it does nothing
+          else if (st === 'ended' || st === 'gone') done();
+        },
+      },
+    });
+    const giveUp = setTimeout(done, LEAVE_TRYING_MS);
+    client.connect();
   }
 
   // ---- the conversation ----------------------------------------------------------------

@@ -19,7 +19,8 @@ export function text(el: Element | null | undefined): string {
 /** Let pending promise callbacks run. */
 export const settle = () => new Promise((r) => setTimeout(r, 0));
 
-export type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'network-down';
+/** `until`: the answer comes only once it settles (a slow call, still in flight meanwhile). */
+export type Answer = { status: number; body?: unknown; headers?: Record<string, string>; until?: Promise<unknown> } | 'network-down';
 
 /** A fetch that answers by path; a list answers its calls in turn, its last one over and over. What was asked is kept. */
 export function stubFetch(answers: Record<string, Answer | Answer[]>) {
@@ -32,6 +33,7 @@ export function stubFetch(answers: Record<string, Answer | Answer[]>) {
     const n = (calls[path] = (calls[path] ?? 0) + 1) - 1;
     const a = Array.isArray(given) ? given[Math.min(n, given.length - 1)] : given;
     if (a === 'network-down') throw new TypeError('Failed to fetch');
+    if (a.until) await a.until;
     return new Response(a.body === undefined ? null : JSON.stringify(a.body), {
       status: a.status,
       headers: { 'Content-Type': a.status < 400 ? 'application/json' : 'application/problem+json', ...a.headers },

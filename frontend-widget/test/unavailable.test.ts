@@ -240,6 +240,159 @@ describe('starting a chat while the service is briefly unavailable', () => {
     expect(sockets).toHaveLength(0);
   });
 
+  describe('and the resident goes back', () => {
+    const topics = 'Waarover gaat uw vraag?';
+    /** "Terug", and the topic list loaded again. */
+    async function back(root: ShadowRoot) {
+      [...root.querySelectorAll('button')].find((b) => b.textContent === 'Terug')!.click();
+      await tick();
+    }
+    /** An answer that comes only when the test lets it: the start is in flight until then. */
+    function slow(answer: Exclude<Answer, 'network-down'>) {
+      let release!: () => void;
+      const until = new Promise<void>((r) => (release = r));
+      return { answer: { ...answer, until }, release };
+    }
+    /** The resident chooses the (first) topic again and presses "Start de chat". */
+    async function startAgain(root: ShadowRoot) {
+      (root.querySelector('.topic-btn') as HTMLButtonElement).click();
+      await tick();
+      (root.querySelector('form button[type=submit]') as HTMLButtonElement).click();
+      await tick();
+    }
+    const saved = () => sessionStorage.getItem('loket.widget.v1');
+
+    it('tries no more after "Terug" in the wait between tries, also with the house rules open again', async () => {
+      const w = await startWith([UNAVAILABLE, UNAVAILABLE, STARTED]);
+      await tick(10000); // the first try by itself, failed too
+      expect(w.starts()).toBe(2);
+      await back(w.root);
+      expect(vi.getTimerCount()).toBe(0); // the next try's timer is gone, not only idle
+      (w.root.querySelector('.topic-btn') as HTMLButtonElement).click();
+      await tick(120000);
+      expect(w.starts()).toBe(2);
+      expect(w.heading()).toBe('Voordat u begint');
+      expect(sockets).toHaveLength(0);
+    });
+
+    it('tries no more when a try in flight at "Terug" fails, and leaves no timer', async () => {
+      const late = slow(UNAVAILABLE);
+      const w = await startWith([UNAVAILABLE, late.answer, STARTED]);
+      await tick(10000); // the first try by itself is under way
+      expect(w.starts()).toBe(2);
+      await back(w.root);
+      late.release();
+      await tick();
+      expect(vi.getTimerCount()).toBe(0);
+      await tick(120000);
+      expect(w.starts()).toBe(2);
+      expect(w.heading()).toBe(topics);
+    });
+
+    it('ends a start that succeeds after "Terug": no chat, nothing kept, left with its own token', async () => {
+      const late = slow(STARTED);
+      const w = await startWith(late.answer);
+      await back(w.root);
+      late.release();
+      await tick();
+      // the resident stays where they went; the widget keeps nothing of the conversation
+      expect(w.heading()).toBe(topics);
+      expect(w.root.querySelector('.chat')).toBeNull();
+      expect(saved()).toBeNull();
+      // ended as a resident leaving the queue ends it: `leave` on its socket, with its token
+      expect(sockets).toHaveLength(1);
+      expect(sockets[0].url).toContain('/ws/resident/c9');
+      expect(sockets[0].protocols[1]).toContain(encodeURIComponent('Bearer t9'));
+      sockets[0].open();
+      sockets[0].push({ type: 'state', state: 'queued', position: 3, estimatedWaitSeconds: 600 });
+      expect(sockets[0].sent).toEqual([{ type: 'leave' }]);
+      sockets[0].push({ type: 'state', state: 'abandoned', reason: 'resident_left' });
+      expect(sockets[0].readyState).toBe(3); // closed: done with it
+      await tick(600000);
+      expect(sockets).toHaveLength(1);
+      expect(w.heading()).toBe(topics);
+      expect((w.root.querySelector('.conn') as HTMLElement).hidden).toBe(true); // no connection line for it
+      expect(saved()).toBeNull();
+    });
+
+    it('also after a try by itself that was in flight at "Terug"', async () => {
+      const late = slow(STARTED);
+      const w = await startWith([UNAVAILABLE, late.answer]);
+      await tick(10000);
+      expect(w.starts()).toBe(2);
+      await back(w.root);
+      late.release();
+      await tick();
+      expect(w.root.querySelector('.chat')).toBeNull();
+      expect(saved()).toBeNull();
+      sockets[0].open();
+      expect(sockets[0].sent).toEqual([{ type: 'leave' }]);
+    });
+
+    it('gives up ending it when the socket does not work, and leaves it to the grace period', async () => {
+      const late = slow(STARTED);
+      const w = await startWith(late.answer);
+      await back(w.root);
+      late.release();
+      await tick();
+      // every connection fails: it tries again a few times, for half a minute
+      for (let ms = 0; ms < 30000; ms += 500) {
+        for (const x of sockets) if (x.readyState !== 3) x.drop(1006);
+        await tick(500);
+      }
+      const tried = sockets.length;
+      expect(tried).toBeGreaterThan(1);
+      await tick(600000);
+      expect(sockets).toHaveLength(tried);
+      expect(vi.getTimerCount()).toBe(0);
+      expect(w.heading()).toBe(topics);
+      expect(saved()).toBeNull();
+    });
+
+    it('shows no callback form for a start refused after "Terug"', async () => {
+      const late = slow(BUSY);
+      const w = await startWith(late.answer);
+      await back(w.root);
+      late.release();
+      await tick();
+      expect(w.root.querySelector('form.callback')).toBeNull();
+      expect(w.heading()).toBe(topics);
+    });
+
+    it('counts only the newest start: the one in flight before it is ended when it succeeds', async () => {
+      const late = slow(STARTED);
+      const w = await startWith([late.answer, {
+        status: 201,
+        body: { id: 'c10', token: 't10', topic: 'paspoort-id', state: 'queued', position: 4, estimatedWaitSeconds: 600 },
+      }]);
+      await back(w.root);
+      await startAgain(w.root);
+      expect(w.starts()).toBe(2);
+      expect(text(w.root.querySelector('.chat .queue'))).toMatch(/^U bent nummer 4 in de wachtrij\./);
+      expect(sockets).toHaveLength(1);
+      expect(sockets[0].url).toContain('/ws/resident/c10');
+      late.release();
+      await tick();
+      // the chat of the newest start stays, and it is the one kept
+      expect(text(w.root.querySelector('.chat .queue'))).toMatch(/^U bent nummer 4 in de wachtrij\./);
+      expect(JSON.parse(saved()!)).toMatchObject({ id: 'c10', token: 't10' });
+      expect(sockets).toHaveLength(2);
+      expect(sockets[1].url).toContain('/ws/resident/c9');
+      sockets[0].open();
+      sockets[1].open();
+      expect(sockets[1].sent).toEqual([{ type: 'leave' }]);
+      expect(sockets[0].sent).toEqual([]);
+      sockets[1].push({ type: 'state', state: 'abandoned', reason: 'resident_left' });
+      sockets[0].push({ type: 'state', state: 'queued', position: 4, estimatedWaitSeconds: 600 });
+      expect(sockets[1].readyState).toBe(3);
+      // the new chat goes on as before, its connection line its own
+      expect((w.root.querySelector('.chat .end') as HTMLElement).hidden).toBe(true);
+      expect(w.root.querySelector('.conn')?.className).toBe('conn is-online');
+      expect(text(w.root.querySelector('.chat .queue'))).toMatch(/^U bent nummer 4 in de wachtrij\./);
+      expect(JSON.parse(saved()!)).toMatchObject({ id: 'c10' });
+    });
+  });
+
   it('says it in English', async () => {
     const w = await startWith([UNAVAILABLE, STARTED], 'en');
     expect(text(w.status())).toBe('The chat is briefly unavailable. We will try again by ourselves in 10 seconds. What you entered stays.');

@@ -16,7 +16,8 @@ export interface RulesContext {
   retentionDays: Promise<number | null>;
   /**
    * Starts the conversation and moves on (to the chat, or the callback form for a refusal it
-   * understands); a failure it leaves to this screen rejects: a passing one is tried again.
+   * understands); a failure it leaves to this screen rejects: a passing one is tried again. A
+   * start whose answer comes after the resident left this screen resolves, whatever the answer.
    */
   start(name: string | undefined): Promise<void>;
   back(): void;
