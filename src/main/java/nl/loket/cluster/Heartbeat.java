@@ -191,13 +191,19 @@ public class Heartbeat {
      * as dead-after to beat too; a node that really died meanwhile is swept that much later.
      */
     boolean mayJudgeOthers() {
-        long alive = aliveNanos;
+        return mayJudgeOthers(System.nanoTime(), aliveNanos, inTouchSinceNanos, gapNanos(), config.cluster().deadAfter().toNanos());
+    }
+
+    /**
+     * {@link #mayJudgeOthers()} at {@code now}: this node last reached the database at
+     * {@code alive} (0: not registered yet), its beats came through again after a gap at
+     * {@code inTouchSince} (0: no gap since its registration). All times System.nanoTime.
+     */
+    static boolean mayJudgeOthers(long now, long alive, long inTouchSince, long gap, long deadAfter) {
         if (alive == 0) {
             return true; // not registered yet: nothing of its own to go by, as before
         }
-        long now = System.nanoTime();
-        long inTouchSince = inTouchSinceNanos;
-        return now - alive <= gapNanos() && (inTouchSince == 0 || now - inTouchSince >= config.cluster().deadAfter().toNanos());
+        return now - alive <= gap && (inTouchSince == 0 || now - inTouchSince >= deadAfter);
     }
 
     /**
