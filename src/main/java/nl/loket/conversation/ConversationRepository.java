@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.platform.Batcher;
 import nl.loket.platform.Db;
 import nl.loket.platform.LoketException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,14 +36,13 @@ class ConversationRepository {
     private final Batcher<PostCall, Outcome> posts;
 
     /**
-     * @param postBatch the most messages one statement stores ({@code loket.db.post-batch}, 32;
-     *                  1 sends each alone). A batch forms only while every chat connection is
-     *                  busy; the cap keeps one statement, and the row locks its transaction
-     *                  holds, short.
+     * @param config {@code loket.db.post-batch}: the most messages one statement stores (32; 1
+     *               sends each alone). A batch forms only while every chat connection is busy;
+     *               the cap keeps one statement, and the row locks its transaction holds, short.
      */
-    ConversationRepository(Db db, MeterRegistry registry,
-                           @ConfigProperty(name = "loket.db.post-batch", defaultValue = "32") int postBatch) {
+    ConversationRepository(Db db, MeterRegistry registry, Db.Config config) {
         this.db = db;
+        int postBatch = config.postBatch();
         // an error PostgreSQL answered rolled the whole batch back; a dropped connection may have committed it
         this.posts = db.chatConnections() > 0
                 ? new Batcher<>("post", db.chatConnections(), Math.max(1, postBatch), this::postAlone, this::postBatch,

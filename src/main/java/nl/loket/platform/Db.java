@@ -2,6 +2,8 @@ package nl.loket.platform;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -10,11 +12,12 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,6 +43,16 @@ import java.util.function.Function;
  * connections of their own ({@code loket.db.chat-connections}, 4; 0 puts them on the shared pool).
  * In a surge the shared pool is busy with thousands of starts, socket openings and queue reads;
  * a message must not wait behind them for a connection, nor the node's heartbeat ({@link #urgent}).
+ *
+ * <p>A statement on those connections never waits for long: it waits for a lock at most
+ * {@code loket.db.chat-lock-timeout} (5 s) and runs at most {@code loket.db.chat-statement-timeout}
+ * (30 s), then PostgreSQL cancels it (SQLSTATE 55P03, 57014) and the frame is answered
+ * {@code unavailable} ({@link Inbound}). A conversation's row held by a transaction that does not
+ * end (a psql session left open, a long maintenance transaction) made a message into it wait for
+ * good, a chat connection taken; a handful of them stopped every chat of the node. The bounds are
+ * PostgreSQL settings given when the connection starts, not a statement of their own per message;
+ * the shared pool has none (its long reads, an export, must not be cut), and with no chat
+ * connections of their own the chat statements have none either.
  */
 @ApplicationScoped
 public class Db {
@@ -75,12 +88,36 @@ public class Db {
     private final LongAdder statements = new LongAdder();
     private final int chatConnections;
 
+    /**
+     * {@code loket.db.*} ({@code LOKET_DB_CHAT_CONNECTIONS}, …; README, Configuration): the chat
+     * statements' connections and their bounds. A mapping, not single properties, so that they may
+     * also be set in a properties file (the mapping of {@code loket.*} refuses keys it does not know).
+     */
+    @ConfigMapping(prefix = "loket.db")
+    public interface Config {
+        /** Connections of the chat statements' own; 0 puts them on the shared pool, without the bounds below. */
+        @WithDefault("4")
+        int chatConnections();
+
+        /** The longest a chat statement waits for a lock before PostgreSQL cancels it (55P03); 0 for no bound. */
+        @WithDefault("5s")
+        Duration chatLockTimeout();
+
+        /** The longest a chat statement runs, lock waits included, before PostgreSQL cancels it (57014); 0 for no bound. */
+        @WithDefault("30s")
+        Duration chatStatementTimeout();
+
+        /** The most messages one statement stores (ConversationRepository); 1 sends each alone. */
+        @WithDefault("32")
+        int postBatch();
+    }
+
     public Db(Pool pool, Signals signals, Failures failures, NodeId nodeId, MeterRegistry registry, io.vertx.core.Vertx vertx,
-              @ConfigProperty(name = "loket.db.chat-connections", defaultValue = "4") int chatConnections,
-              PgOptions pgOptions) {
+              Config config, PgOptions pgOptions) {
         this.pool = pool;
-        this.chatConnections = Math.max(0, chatConnections);
-        this.chat = chatConnections <= 0 ? pool : chatPool(vertx, chatConnections, pgOptions);
+        this.chatConnections = Math.max(0, config.chatConnections());
+        this.chat = chatConnections <= 0 ? pool
+                : chatPool(vertx, chatConnections, chatOptions(pgOptions, config.chatLockTimeout(), config.chatStatementTimeout()));
         this.signals = signals;
         this.failures = failures;
         this.node = nodeId.id().toString();
@@ -96,12 +133,31 @@ public class Db {
      * (without a name they went under the shared pool's clientName="<default>", where Micrometer
      * ignored them).
      */
-    private static Pool chatPool(io.vertx.core.Vertx vertx, int size, PgOptions pgOptions) {
+    private static Pool chatPool(io.vertx.core.Vertx vertx, int size, PgConnectOptions options) {
         return Pool.newInstance(PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(size).setName("loket-chat"))
-                .connectingTo(pgOptions.connectOptions("loket-chat"))
+                .connectingTo(options)
                 .using(vertx)
                 .build());
+    }
+
+    /**
+     * The chat connections' options: the shared pool's, and the bounds of a chat statement's lock
+     * wait and run as settings of the session, sent when the connection starts (as {@code jit});
+     * they win over an additional property of the same name. 0 lifts a bound.
+     */
+    private static PgConnectOptions chatOptions(PgOptions pgOptions, Duration lockTimeout, Duration statementTimeout) {
+        return pgOptions.connectOptions("loket-chat")
+                .addProperty("lock_timeout", milliseconds("loket.db.chat-lock-timeout", lockTimeout))
+                .addProperty("statement_timeout", milliseconds("loket.db.chat-statement-timeout", statementTimeout));
+    }
+
+    /** A bound in PostgreSQL's unit (ms); below a millisecond, which PostgreSQL would read as none, is refused. */
+    private static String milliseconds(String key, Duration bound) {
+        if (bound.isNegative() || !bound.isZero() && bound.toMillis() < 1 || bound.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + " must be 0 (none) or between 1 ms and " + Integer.MAX_VALUE + " ms: " + bound);
+        }
+        return Long.toString(bound.toMillis());
     }
 
     @PreDestroy
@@ -150,6 +206,8 @@ public class Db {
      * A statement that must not wait behind a surge's work either, on the chat connections: the
      * heartbeat. In the shared pool's line a node's beat waited longer than dead-after while
      * thousands of sockets opened on it, and the other node declared it dead while it served.
+     * Bounded as the chat statements are: a beat behind a lock on the node's row gives up, and
+     * the next one tries again.
      */
     public Uni<RowSet<Row>> urgent(String sql, Tuple args) {
         return chat(sql, args);

@@ -18,8 +18,8 @@ import java.util.function.Function;
  * malformed or {@code null} gets a {@code bad_request} error frame and the connection stays
  * open), the refusals a user must hear ({@link LoketException} → an {@code error} frame), and
  * unexpected failures (logged at WARN with the connection id, counted, answered with
- * {@code internal}, or {@code unavailable} when the database cannot be reached). Never logs
- * frame contents.
+ * {@code internal}, or {@code unavailable} when the database cannot be reached or a chat
+ * statement gave up waiting for a lock, {@link Db}). Never logs frame contents.
  *
  * @param <I> the socket's inbound frame type
  */
@@ -59,6 +59,12 @@ public final class Inbound<I> {
      * opening of every connection alike, and are logged as one streak, each still counted.
      */
     private final Failures.Streak outage;
+    /**
+     * Failures because a chat statement waited for a lock, or ran, longer than its bound
+     * ({@link Db}): a transaction elsewhere holds a conversation's row. Every frame into that
+     * conversation fails so until it ends; logged as one streak as well, each counted.
+     */
+    private final Failures.Streak heldUp;
 
     /**
      * @param where    the socket's name in logs and the failure metric ("resident-socket")
@@ -72,6 +78,7 @@ public final class Inbound<I> {
         this.errors = errors;
         this.failures = failures;
         this.outage = failures.streak(where);
+        this.heldUp = failures.streak(where);
     }
 
     /** Handles one text frame of a connection with the given budget; {@code handler} gets a parsed, non-null frame. */
@@ -105,12 +112,19 @@ public final class Inbound<I> {
             if (e instanceof LoketException refusal) {
                 return error(connection, refusal.code(), refusal.getMessage(), ref);
             }
-            if (ProblemMappers.unavailable(e)) {
+            boolean away = ProblemMappers.unavailable(e);
+            if (away || ProblemMappers.heldUp(e)) {
                 // one line per outage, not one (with its stack trace) per message of every resident
-                outage.failed(e, "Handling frames on %s connections fails: the database cannot be reached (connection %s)",
-                        where, connection.id());
+                if (away) {
+                    outage.failed(e, "Handling frames on %s connections fails: the database cannot be reached (connection %s)",
+                            where, connection.id());
+                } else {
+                    heldUp.failed(e, "Handling frames on %s connections fails: a statement waited for a lock, or ran, longer than "
+                            + "its bound (a transaction elsewhere holds its rows?) (connection %s)", where, connection.id());
+                }
                 // as REST's 503 "unavailable": it passes within seconds, so the client may send the
-                // frame again (a message with its clientMsgId is stored once)
+                // frame again (a message with its clientMsgId is stored once; nothing of a cancelled
+                // statement was)
                 return error(connection, "unavailable", RESENT.contains(field(node, "type")) ? UNAVAILABLE_RESENT : UNAVAILABLE, ref);
             }
             failures.record(where, e, "Handling a frame on %s connection %s failed", where, connection.id());

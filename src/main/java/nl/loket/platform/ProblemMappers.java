@@ -184,4 +184,25 @@ public class ProblemMappers {
         }
         return false;
     }
+
+    /**
+     * Whether the failure, or one it was caused by, is PostgreSQL cancelling a statement that
+     * waited for a lock or ran longer than its bound (SQLSTATE 55P03 lock_not_available, 57014
+     * query_canceled): the chat connections' {@code lock_timeout} and {@code statement_timeout}
+     * ({@link Db}). Nothing of the statement was stored, and once the lock has gone the same
+     * statement succeeds. Only the sockets answer it as {@code unavailable}; REST is left as it
+     * was (its statements run on the shared pool, which has no such bounds).
+     */
+    static boolean heldUp(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+            if (t instanceof PgException pg && ("55P03".equals(pg.getSqlState()) || "57014".equals(pg.getSqlState()))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
 }

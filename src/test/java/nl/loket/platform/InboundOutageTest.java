@@ -88,6 +88,34 @@ class InboundOutageTest {
         assertThat(new JsonObject(sent.get(1)).getString("message")).startsWith("De chat is even niet bereikbaar; uw bericht wordt zo vanzelf");
     }
 
+    /**
+     * A chat statement that PostgreSQL cancelled after waiting for a lock (55P03) or running
+     * (57014) longer than its bound: a transaction elsewhere holds the conversation's row. The
+     * sender hears the chat is briefly away, as in an outage, and the widget sends it again; each
+     * is counted, and the log gets one line for the streak.
+     */
+    @Test
+    void aStatementCancelledAfterItsBoundIsAnsweredUnavailableCountedEachAndLoggedOnce() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Failures failures = new Failures(registry);
+        Inbound<Frame> inbound = inbound(failures);
+        FrameLimiter limiter = new FrameLimiter(1000, Duration.ofSeconds(10));
+        try (LogCapture logs = new LogCapture()) {
+            for (String sqlState : List.of("55P03", "57014", "55P03")) {
+                inbound.handle(connection("c-" + sqlState), limiter, "{\"type\":\"message\",\"clientMsgId\":\"m-" + sqlState + "\"}",
+                        f -> Uni.createFrom().failure(new io.vertx.pgclient.PgException("canceling statement", "ERROR", sqlState, null)))
+                        .await().indefinitely();
+            }
+            assertThat(sent).hasSize(3).allSatisfy(text -> {
+                assertThat(new JsonObject(text).getString("code")).isEqualTo("unavailable");
+                assertThat(new JsonObject(text).getString("message")).startsWith("De chat is even niet bereikbaar; uw bericht wordt zo vanzelf");
+            });
+            assertThat(new JsonObject(sent.get(1)).getString("ref")).isEqualTo("m-57014");
+            assertThat(failures.counter("resident-socket").count()).isEqualTo(3);
+            assertThat(logs.loket(Level.WARNING, "resident-socket")).as(logs.all()).hasSize(1);
+        }
+    }
+
     private static Inbound<Frame> inbound(Failures failures) {
         return new Inbound<>("resident-socket", Frame.class, "clientMsgId", new ObjectMapper(),
                 (code, message, ref) -> Map.of("type", "error", "code", code, "message", message, "ref", ref == null ? "" : ref), failures);

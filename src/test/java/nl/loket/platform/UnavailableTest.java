@@ -33,4 +33,18 @@ class UnavailableTest {
                 .isFalse();
         assertThat(ProblemMappers.unavailable(new IllegalStateException("a state that cannot be"))).isFalse();
     }
+
+    /** A chat statement cancelled after its lock wait or run: the sockets' {@code unavailable}, REST's 500 as before. */
+    @Test
+    void aStatementCancelledAfterItsBoundIsHeldUpNotUnavailable() {
+        PgException lock = new PgException("canceling statement due to lock timeout", "ERROR", "55P03", null);
+        PgException statement = new PgException("canceling statement due to statement timeout", "ERROR", "57014", null);
+        assertThat(ProblemMappers.heldUp(lock)).isTrue();
+        assertThat(ProblemMappers.heldUp(new CompletionException(statement))).as("wrapped").isTrue();
+        assertThat(ProblemMappers.unavailable(lock)).isFalse();
+        assertThat(ProblemMappers.unavailable(statement)).isFalse();
+        assertThat(ProblemMappers.heldUp(new PgException("duplicate key value violates unique constraint", "ERROR", "23505", null)))
+                .isFalse();
+        assertThat(ProblemMappers.heldUp(new ConnectException("Connection refused"))).isFalse();
+    }
 }
