@@ -51,7 +51,8 @@ function ratingForm(ctx: EndedContext): HTMLElement {
   const commentId = uid('comment');
   const comment = h('textarea', { id: commentId, rows: 2, maxlength: 1000 }) as HTMLTextAreaElement;
   const error = h('p', { class: 'error', role: 'alert' });
-  const thanks = h('p', { role: 'status' });
+  // it takes the focus from the form it replaces (tabindex -1: a text, not a stop on Tab)
+  const thanks = h('p', { role: 'status', tabindex: -1 });
   const scores = h('div', { class: 'scores' });
   for (let i = 1; i <= 5; i++) {
     scores.append(h('button', {
@@ -90,8 +91,12 @@ function ratingForm(ctx: EndedContext): HTMLElement {
         return;
       }
     }
+    // the focus was in the form (its button) unless the resident moved on while the rating was on its way
+    const root = form.getRootNode() as Document | ShadowRoot;
+    const hadFocus = form.contains(root.activeElement);
     form.remove();
     thanks.textContent = s.ratingThanks;
+    if (hadFocus) thanks.focus();
   });
   box.append(form, thanks);
   return box;

@@ -1,0 +1,50 @@
+// @vitest-environment happy-dom
+// The end of a conversation: the rating form, and where the focus goes once it is sent.
+import { afterEach, describe, expect, it } from 'vitest';
+import { endedView } from '../src/screens/ended';
+import type { StateEvent } from '../src/protocol';
+import { STRINGS } from '../src/strings';
+import { settle } from './dom-helpers';
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+/** The ended screen of a conversation an agent closed, in a shadow root as the widget has it. */
+function ended(rate: () => Promise<void>) {
+  const host = document.createElement('div');
+  document.body.append(host);
+  const root = host.attachShadow({ mode: 'open' });
+  const ev = { type: 'state', state: 'closed', reason: 'closed' } as unknown as StateEvent;
+  const view = endedView(ev, { s: STRINGS.nl, rated: () => false, rate, transcript: async () => {}, newQuestion: () => {} });
+  root.append(...view.nodes);
+  return root;
+}
+
+describe('a rating sent', () => {
+  it('moves the focus from the removed form to the thanks, which a screen reader says', async () => {
+    const root = ended(async () => {});
+    (root.querySelector('.score') as HTMLButtonElement).click();
+    const submit = root.querySelector('form button[type=submit]') as HTMLButtonElement;
+    submit.focus();
+    (root.querySelector('form') as HTMLFormElement).requestSubmit();
+    await settle();
+    expect(root.querySelector('form')).toBeNull();
+    const thanks = [...root.querySelectorAll('p')].find((p) => p.textContent === 'Bedankt voor uw beoordeling.');
+    expect(thanks?.closest('[role=status]')).not.toBeNull();
+    expect(root.activeElement).toBe(thanks);
+  });
+
+  it('leaves the focus alone when the resident had moved on while it was on its way', async () => {
+    let done = () => {};
+    const root = ended(() => new Promise<void>((ok) => (done = ok)));
+    (root.querySelector('.score') as HTMLButtonElement).click();
+    (root.querySelector('form') as HTMLFormElement).requestSubmit();
+    const newQuestion = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Nieuwe vraag')!;
+    newQuestion.focus();
+    done();
+    await settle();
+    expect(root.querySelector('form')).toBeNull();
+    expect(root.activeElement).toBe(newQuestion);
+  });
+});
