@@ -27,13 +27,17 @@ export function callbackDoneView(ctx: CallbackDoneContext): HTMLElement {
   const cancel = h('button', { type: 'button', class: 'secondary' }, s.callbackCancel);
   const preferred = saved.kind === 'callback' ? saved.window : saved.callbackWindow;
   const transcript = ctx.transcript;
+  const heading = h('h3', { tabindex: -1 }, cancelled ? s.callbackCancelled : s.callbackDoneHeading);
+  // what only a request still open says ("we call you"): it goes when the request is cancelled
+  const doneText = cancelled ? null : h('p', {}, s.callbackDoneText);
+  const windowText = preferred && !cancelled ? h('p', {}, s.callbackDoneWindow(windowName(preferred as CallbackWindow, s))) : null;
   const view = h(
     'div',
     { class: 'view' },
-    h('h3', { tabindex: -1 }, cancelled ? s.callbackCancelled : s.callbackDoneHeading),
-    cancelled ? null : h('p', {}, s.callbackDoneText),
+    heading,
+    doneText,
     h('p', { class: 'topic-name' }, saved.topicName),
-    preferred && !cancelled ? h('p', {}, s.callbackDoneWindow(windowName(preferred as CallbackWindow, s))) : null,
+    windowText,
     h('p', { class: 'ref' }, s.callbackReference + ': ', h('code', {}, ctx.callbackId)),
     result,
     error,
@@ -72,8 +76,14 @@ export function callbackDoneView(ctx: CallbackDoneContext): HTMLElement {
       }
     }
     ctx.markCancelled();
+    // as a reload shows it; the focus was on the button that goes, unless the resident moved on meanwhile
+    const hadFocus = (view.getRootNode() as Document | ShadowRoot).activeElement === cancel;
     cancel.remove();
-    result.textContent = s.callbackCancelled;
+    doneText?.remove();
+    windowText?.remove();
+    heading.textContent = s.callbackCancelled;
+    if (hadFocus) heading.focus();
+    else result.textContent = s.callbackCancelled;
   });
   return view;
 }
