@@ -91,15 +91,20 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   const topicNameRef = useRef(topicName);
   topicNameRef.current = topicName;
 
-  // topics (names for the board) in the page language
-  useEffect(() => {
-    let stop = false;
+  // topics (names for the board, the choices of the admin forms) in the page language; read again
+  // when the language changes and when an admin saved a topic, the newest read winning
+  const topicsRead = useRef(0);
+  const loadTopics = () => {
+    const read = ++topicsRead.current;
     api
-      .get<Topic[]>('/api/v1/topics?lang=' + lang)
-      .then((list) => !stop && setTopics(list))
+      .get<Topic[]>('/api/v1/topics?lang=' + langRef.current)
+      .then((list) => read === topicsRead.current && setTopics(list))
       .catch(() => undefined);
+  };
+  useEffect(() => {
+    loadTopics();
     return () => {
-      stop = true;
+      topicsRead.current++;
     };
   }, [lang]);
 
@@ -405,7 +410,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const ctx: ConsoleContextValue = { t, lang, api, claims, topicName, topics, departments, refreshDepartments: loadDepartments };
+  const ctx: ConsoleContextValue = { t, lang, api, claims, topicName, topics, departments, refreshDepartments: loadDepartments, refreshTopics: loadTopics };
   const dialogConversation =
     dialog && dialog.kind !== 'help' ? state.conversations.find((c) => c.id === dialog.id) : undefined;
 

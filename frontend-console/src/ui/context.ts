@@ -17,6 +17,8 @@ export interface ConsoleContextValue {
   departments: Department[];
   /** Read the departments again now (after writing a notice). */
   refreshDepartments(): void;
+  /** Read the topics again now (after an admin created or renamed one). */
+  refreshTopics(): void;
 }
 
 export const ConsoleContext = createContext<ConsoleContextValue | null>(null);

@@ -15,7 +15,7 @@ import { useResource } from '../useResource';
 const FIELDS = ['id', 'nameNl', 'nameEn', 'sortOrder', 'openingHours', 'closedDates', 'callbackThresholdSeconds', 'digitalAlternatives', 'notice', 'noticeEn'];
 
 export function Topics() {
-  const { t, api, lang } = useConsole();
+  const { t, api, lang, refreshTopics } = useConsole();
   const list = useResource(() => api.get<AdminTopic[]>('/api/v1/admin/topics'), [], 60_000);
   const [editing, setEditing] = useState<AdminTopic | 'new' | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -74,6 +74,8 @@ export function Topics() {
             setEditing(null);
             setSaved(t('topicSaved', { name }));
             list.reload();
+            // the users' and canned replies' topic choices, and topic names everywhere, come from the console's list
+            refreshTopics();
           }}
         />
       )}
