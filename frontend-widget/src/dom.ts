@@ -32,3 +32,15 @@ let counter = 0;
 export function uid(prefix: string): string {
   return `loket-${prefix}-${++counter}`;
 }
+
+/**
+ * Whether the focus is still where the user left it in `within`: inside it, or nowhere (on the
+ * page's body: a button disabled while its request is on its way loses the focus in the browser).
+ * False once the user has moved on to another control, in the widget or on the page.
+ */
+export function focusStayedIn(within: Element): boolean {
+  const inside = (within.getRootNode() as Document | ShadowRoot).activeElement;
+  if (inside) return within.contains(inside);
+  const outer = document.activeElement;
+  return !outer || outer === document.body;
+}

@@ -16,6 +16,18 @@ export function text(el: Element | null | undefined): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The focus falls to the page's body, as Chromium lets it fall from a focused button that is
+ * disabled (happy-dom keeps it there, and ignores `blur()` on a disabled element).
+ */
+export function dropFocus(): void {
+  const stand = document.createElement('input');
+  document.body.append(stand);
+  stand.focus();
+  stand.blur();
+  stand.remove();
+}
+
 /** Let pending promise callbacks run. */
 export const settle = () => new Promise((r) => setTimeout(r, 0));
 

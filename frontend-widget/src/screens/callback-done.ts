@@ -2,7 +2,7 @@
 // to cancel it. Shown again after a reload for as long as the tab keeps the request.
 
 import { ApiError } from '../api';
-import { h } from '../dom';
+import { focusStayedIn, h } from '../dom';
 import { windowName, type CallbackWindow } from '../format';
 import type { Saved } from '../store';
 import type { Strings } from '../strings';
@@ -76,8 +76,9 @@ export function callbackDoneView(ctx: CallbackDoneContext): HTMLElement {
       }
     }
     ctx.markCancelled();
-    // as a reload shows it; the focus was on the button that goes, unless the resident moved on meanwhile
-    const hadFocus = (view.getRootNode() as Document | ShadowRoot).activeElement === cancel;
+    // as a reload shows it; the focus was on the button that goes (the browser drops it while the
+    // button is disabled), unless the resident moved on meanwhile
+    const hadFocus = focusStayedIn(cancel);
     cancel.remove();
     doneText?.remove();
     windowText?.remove();

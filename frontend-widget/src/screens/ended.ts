@@ -2,7 +2,7 @@
 // comment (only after an agent closed it), the transcript download and "Nieuwe vraag".
 
 import { ApiError } from '../api';
-import { h, uid } from '../dom';
+import { focusStayedIn, h, uid } from '../dom';
 import type { StateEvent } from '../protocol';
 import type { Strings } from '../strings';
 
@@ -91,9 +91,9 @@ function ratingForm(ctx: EndedContext): HTMLElement {
         return;
       }
     }
-    // the focus was in the form (its button) unless the resident moved on while the rating was on its way
-    const root = form.getRootNode() as Document | ShadowRoot;
-    const hadFocus = form.contains(root.activeElement);
+    // the focus was on the form's button (the browser drops it while the button is disabled),
+    // unless the resident moved on while the rating was on its way
+    const hadFocus = focusStayedIn(form);
     form.remove();
     thanks.textContent = s.ratingThanks;
     if (hadFocus) thanks.focus();
