@@ -223,6 +223,7 @@ const nl = {
   'key_view-callbacks': 'Naar Terugbelverzoeken',
   'key_view-supervisor': 'Naar Teamleider',
   key_help: 'Dit overzicht',
+  key_note: 'Opslaan als interne notitie',
   // console roles, team lead, administration, departments
   sessionRevoked: 'Uw sessie is beëindigd: uw toegang is ingetrokken of gewijzigd. Log opnieuw in.',
   accountDisabled: 'Uw account is uitgeschakeld. Neem contact op met de beheerder.',
@@ -761,6 +762,7 @@ const en: Record<Key, string> = {
   'key_view-callbacks': 'Go to Callback requests',
   'key_view-supervisor': 'Go to Team lead',
   key_help: 'This overview',
+  key_note: 'Save as internal note',
   sessionRevoked: 'Your session was ended: your access was revoked or changed. Please log in again.',
   accountDisabled: 'Your account has been disabled. Please contact the administrator.',
   newPasswordTitle: 'Set a new password',

@@ -307,7 +307,7 @@ export function HelpDialog(props: { onClose(): void }) {
           <dt>
             <kbd>Ctrl+Enter</kbd>
           </dt>
-          <dd>{t('noteButtonHint')}</dd>
+          <dd>{t('key_note')}</dd>
         </div>
         <div>
           <dt>
