@@ -40,7 +40,7 @@ export function uid(prefix: string): string {
  */
 export function focusStayedIn(within: Element): boolean {
   const inside = (within.getRootNode() as Document | ShadowRoot).activeElement;
-  if (inside) return within.contains(inside);
+  if (inside && inside !== document.body) return within.contains(inside);
   const outer = document.activeElement;
   return !outer || outer === document.body;
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatView, type ChatActions } from '../src/screens/chat';
 import { STRINGS } from '../src/strings';
 import { Widget } from '../src/widget';
-import { settle, stubFetch, text } from './dom-helpers';
+import { dropFocus, settle, stubFetch, text } from './dom-helpers';
 import { FakeSocket, recordSockets } from './fake-socket';
 
 const SESSION = { kind: 'chat', id: 'c1', token: 't', topic: 'paspoort-id', topicName: 'Paspoort en ID-kaart', open: true };
@@ -89,6 +89,32 @@ describe('a conversation that is no longer there', () => {
     view.connection('gone');
     expect(text(view.el.querySelector('.end [role=alert]'))).toBe('Dit gesprek is niet meer beschikbaar.');
     expect(document.activeElement?.textContent).toBe('Nieuwe vraag');
+  });
+});
+
+describe('a conversation the resident ends', () => {
+  it('puts the focus on the end\'s heading, though the confirmation that had it is gone', () => {
+    const view = chatView({ leave: () => true });
+    view.state({ type: 'state', state: 'active', agentName: 'Anne' });
+    (view.el.querySelector('.leave') as HTMLButtonElement).click();
+    const yes = [...view.el.querySelectorAll('.confirm button')].find((b) => b.textContent === 'Ja, beëindigen') as HTMLButtonElement;
+    expect(document.activeElement).toBe(yes);
+    yes.click();
+    dropFocus(); // as Chromium does with a focused button that is hidden
+    view.state({ type: 'state', state: 'closed', reason: 'resident_left' });
+    expect(document.activeElement?.tagName).toBe('H3');
+    expect(text(document.activeElement)).toBe('U heeft het gesprek beëindigd.');
+  });
+
+  it('leaves the focus alone when the agent ends it while the resident is elsewhere on the page', () => {
+    const view = chatView();
+    view.state({ type: 'state', state: 'active', agentName: 'Anne' });
+    const link = document.createElement('a');
+    link.href = '#elders';
+    document.body.append(link);
+    link.focus();
+    view.state({ type: 'state', state: 'closed', reason: 'closed' });
+    expect(document.activeElement).toBe(link);
   });
 });
 

@@ -4,7 +4,7 @@
 // taking focus or the draft, in words that match its reason; once the reason no longer holds
 // (callback_offer_withdrawn) it goes quiet: why, said once, and a "Liever teruggebeld worden?" link.
 
-import { append, clear, h, uid } from '../dom';
+import { append, clear, focusStayedIn, h, uid } from '../dom';
 import type { DepartmentNotice } from '../api';
 import { waitSentence } from '../format';
 import { departmentNotices } from '../notices';
@@ -48,6 +48,8 @@ export class ChatView {
   private agentName = '';
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private current: StateEvent | null = null;
+  /** The resident confirmed "Gesprek beëindigen": the end they asked for takes the focus when it comes. */
+  private leaving = false;
   /** The reason of the offer shown in full, or null (none, or only the quiet link). */
   private offerReason: string | null = null;
   /** The reason of an offer the resident answered with "Blijf wachten": the same one again stays quiet. */
@@ -84,8 +86,10 @@ export class ChatView {
         type: 'button',
         class: 'secondary',
         onclick: () => {
-          if (actions.leave()) confirm.hidden = true;
-          else this.notice(s.connOfflineShort);
+          if (actions.leave()) {
+            this.leaving = true;
+            confirm.hidden = true;
+          } else this.notice(s.connOfflineShort);
         },
       }, s.leaveYes),
       h('button', {
@@ -204,7 +208,8 @@ export class ChatView {
   }
 
   private showEnd(ev: StateEvent): void {
-    const hadFocus = this.hasFocus();
+    // after "Ja, beëindigen" the focus fell from the hidden confirmation to the page's body
+    const hadFocus = this.hasFocus() || (this.leaving && focusStayedIn(this.el));
     this.composer.hidden = true;
     this.end.hidden = false;
     clear(this.end);
