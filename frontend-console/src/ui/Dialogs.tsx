@@ -7,6 +7,7 @@ import { normaliseAgents, transferCandidates } from '../supervision';
 import type { Actions } from './actions';
 import { useConsole } from './context';
 import { Modal } from './Modal';
+import { focusFirstInvalid } from './fields';
 import type { Key } from '../i18n';
 
 interface Failure {
@@ -229,8 +230,12 @@ export function CallbackDialog(props: { conversation: Conversation; actions: Act
   const phoneError = phoneErrors.length ? phoneErrors.join(' ') : null;
   const submit = async (e: Event) => {
     e.preventDefault();
+    // the phone number's error shows only by its field: the field takes the focus, so it is heard
+    // (the submit button, disabled while the request was on its way, has lost the focus)
+    const form = e.currentTarget as HTMLFormElement;
     if (!phone.trim()) {
       setFailure({ message: t('required'), errors: [{ field: 'phone', message: t('required') }] });
+      focusFirstInvalid(form);
       return;
     }
     setBusy(true);
@@ -247,6 +252,7 @@ export function CallbackDialog(props: { conversation: Conversation; actions: Act
     } catch (err) {
       setFailure(err as Failure);
       setBusy(false);
+      focusFirstInvalid(form);
     }
   };
   return (
