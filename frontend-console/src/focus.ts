@@ -30,3 +30,21 @@ export function focusAfterLeaving(s: State, left: string, view: View, focusLost:
   const own = shown.ended ? ['tab-' + shown.id, 'log-' + shown.id] : ['reply-' + shown.id, 'tab-' + shown.id, 'log-' + shown.id];
   return [...own, ...fallback];
 }
+
+/** Where the focus was when a conversation the agent claimed themselves came. */
+export type FocusAtClaim = 'lost' | 'waiting-list' | 'kept';
+
+/**
+ * Where the focus goes once a conversation the agent claimed themselves ("Volgende gesprek",
+ * "Neem", "Kies") has come: its message box, when the control that had the focus cannot keep
+ * it. That is when the focus fell to <body> (Chromium drops it from "Volgende gesprek" once the
+ * last free slot is taken and the button is disabled) or was on the waiting list (the resident's
+ * "Kies" leaves the list with them). Null otherwise: an agent on "Volgende gesprek" with slots
+ * left, or typing elsewhere, keeps their place.
+ */
+export function focusAfterClaim(s: State, claimed: string, view: View, focus: FocusAtClaim): string[] | null {
+  if (focus === 'kept' || view !== 'conversations') return null;
+  const c = s.conversations.find((x) => x.id === claimed);
+  if (!c || c.ended) return null;
+  return ['reply-' + claimed, 'tab-' + claimed, 'log-' + claimed, CLAIM_NEXT_ID, MAIN_ID];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { focusAfterLeaving } from '../src/focus';
+import { focusAfterClaim, focusAfterLeaving } from '../src/focus';
 import type { ServerFrame } from '../src/protocol';
 import { type State, initialState, reduce } from '../src/state';
 import { agent, conv } from './fixtures';
@@ -54,5 +54,26 @@ describe('focus after the agent closed, transferred or handed off a conversation
   it('goes to the main region on another view', () => {
     const s = left(holding('c1', 'c2'), 'c1');
     expect(focusAfterLeaving(s, 'c1', 'callbacks', true)).toEqual(['main']);
+  });
+});
+
+describe('focus after the agent took a conversation themselves', () => {
+  it('goes to its message box when the focus fell to the page (the last free slot disabled "Volgende gesprek")', () => {
+    const s = holding('c1', 'c2');
+    expect(focusAfterClaim(s, 'c2', 'conversations', 'lost')).toEqual(['reply-c2', 'tab-c2', 'log-c2', 'claim-next', 'main']);
+  });
+
+  it('goes to its message box from the waiting list, whose "Kies" leaves with the resident', () => {
+    expect(focusAfterClaim(holding('c1'), 'c1', 'conversations', 'waiting-list')?.[0]).toBe('reply-c1');
+  });
+
+  it('stays where it is otherwise: on "Volgende gesprek" that can take another, in a reply', () => {
+    expect(focusAfterClaim(holding('c1'), 'c1', 'conversations', 'kept')).toBeNull();
+  });
+
+  it('moves nowhere for a conversation that is not there, or ended already', () => {
+    expect(focusAfterClaim(holding('c1'), 'c9', 'conversations', 'lost')).toBeNull();
+    const s = reduce(holding('c1'), frame({ type: 'ended', conversationId: 'c1', reason: 'resident_left' }));
+    expect(focusAfterClaim(s, 'c1', 'conversations', 'lost')).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { createApi } from '../api';
 import { type Announcement, leftAnnouncement, messageAnnouncement, nextAnnouncement, noAnnouncement } from '../announce';
 import { AgentConnection, agentSocketUrl } from '../connection';
 import { Resender } from '../resend';
-import { focusAfterLeaving } from '../focus';
+import { type FocusAtClaim, focusAfterClaim, focusAfterLeaving } from '../focus';
 import type { Key, Lang, T } from '../i18n';
 import { type ShortcutAction, shortcutFor } from '../keys';
 import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic } from '../protocol';
@@ -59,6 +59,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   // a conversation the agent closed, transferred or turned into a callback request: once it has left
   // the screen, say so and move the focus (its panel held the dialog's opener)
   const [left, setLeft] = useState<{ id: string; text: string } | null>(null);
+  // a conversation the agent claimed themselves: once it is on screen, its message box may take the focus
+  const [claimed, setClaimed] = useState<string | null>(null);
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const [restored, setRestored] = useState(false);
   // what the last page kept, handed to the first hello: read markers, and replies not yet stored
@@ -185,6 +187,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         } else if (frame.type === 'assigned') {
           const c = frame.conversation;
           announce(t('newAssigned', { name: c.residentName || t('anonymous'), topic: topicNameRef.current(c.topic) }));
+          if (before.claimPendingSince !== null) setClaimed(c.id);
         } else {
           const text = messageAnnouncement(after, frame, document.visibilityState === 'visible', viewRef.current, t);
           if (text) announce(text);
@@ -257,6 +260,16 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     const ids = focusAfterLeaving(store.state, left.id, viewRef.current, lost);
     if (ids) focusFirst(ids);
   }, [left, state.conversations]);
+
+  useEffect(() => {
+    if (!claimed) return;
+    setClaimed(null);
+    const active = document.activeElement;
+    const where: FocusAtClaim =
+      !active || active === document.body || !active.isConnected ? 'lost' : active.closest('.waiting') ? 'waiting-list' : 'kept';
+    const ids = focusAfterClaim(store.state, claimed, viewRef.current, where);
+    if (ids) focusFirst(ids);
+  }, [claimed, state.conversations]);
 
   const wait = (key: string, ms = 10_000) =>
     new Promise<void>((resolve, reject) => {

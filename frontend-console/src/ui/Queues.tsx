@@ -168,7 +168,8 @@ function WaitingList(props: { version: number; actions: Actions; blocked: boolea
           {items.map((w) => {
             const name = w.residentName || t('anonymous');
             return (
-              <li data-conversation={w.id}>
+              // keyed: a focused "Kies" must leave with its resident, not be handed to the next one
+              <li key={w.id} data-conversation={w.id}>
                 <div class="waiting-main">
                   <strong>{name}</strong> <span class="muted">· {topicName(w.topic)}</span>
                   <div class="muted small-text">{t('waitingSince', { time: formatTime(waitingSince(w)) })}</div>
