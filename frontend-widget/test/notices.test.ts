@@ -110,6 +110,28 @@ describe('on the topic choice', () => {
   });
 });
 
+describe('an open topic with no agent free', () => {
+  it('says before the choice that it will be a callback, not "waiting time unknown"', async () => {
+    const view = topicsView({
+      s: nl,
+      lang: 'nl',
+      load: async () => [
+        topic({ estimatedWaitSeconds: null, callbackOffered: true, callbackReason: 'no_agents' }),
+        topic({ id: 'afval', name: 'Afval', estimatedWaitSeconds: null }),
+      ],
+      choose: () => {},
+      retry: () => {},
+    });
+    document.body.append(view);
+    await settle();
+    const [paspoort, afval] = [...view.querySelectorAll('li.topic')];
+    expect(description(paspoort.querySelector('button')!)).toBe('Nu open. Nu geen medewerker vrij: wij bellen u terug.');
+    // no agent-free claim without the service's reason for it
+    expect(description(afval.querySelector('button')!)).toBe('Nu open. Wachttijd onbekend.');
+    view.remove();
+  });
+});
+
 describe('in the queue', () => {
   function chat(): ChatView {
     const noop = () => {};

@@ -39,8 +39,9 @@ export function topicsView(ctx: TopicsContext): HTMLElement {
 function topicItem(t: Topic, ctx: TopicsContext): HTMLElement {
   const s = ctx.s;
   const metaId = uid('meta');
+  // with no agent free the choice leads to the callback form: said before it, not "waiting time unknown"
   const state = t.open
-    ? `${s.topicOpen}. ${waitSentence(t.estimatedWaitSeconds, s)}`
+    ? `${s.topicOpen}. ${t.callbackOffered && t.callbackReason === 'no_agents' ? s.topicCallback + '.' : waitSentence(t.estimatedWaitSeconds, s)}`
     : `${s.topicClosed}.${t.nextOpenAt ? ' ' + s.topicNextOpen(formatWhen(t.nextOpenAt, ctx.lang)) + '.' : ''}`;
   const described = [metaId];
   const notice = t.notice ? h('p', { class: 'notice', id: uid('notice') }, h('strong', {}, s.notice + ': '), t.notice) : null;
