@@ -135,13 +135,15 @@ export class Widget {
 
   // ---- topics, house rules, start ------------------------------------------------------
 
-  private showTopics(): void {
+  /** The topic list; `chosen`: the topic the resident came back from, whose button takes the focus. */
+  private showTopics(chosen?: string): void {
     this.show(topicsView({
       s: this.s,
       lang: this.lang,
       load: () => this.loadTopics(),
       choose: (t) => this.chooseTopic(t),
       retry: () => this.showTopics(),
+      chosen,
     }));
   }
 
@@ -170,7 +172,7 @@ export class Widget {
       topic: t,
       retentionDays: this.retentionDays(),
       start: (name) => this.startChat(t, name),
-      back: () => this.showTopics(),
+      back: () => this.showTopics(t.id),
     }));
   }
 
@@ -395,7 +397,7 @@ export class Widget {
       return;
     }
     if (ctx.chatAnyway) form.addSecondary(s.chatAnyway, () => this.showRules(ctx.topic));
-    form.addSecondary(s.back, () => this.showTopics());
+    form.addSecondary(s.back, () => this.showTopics(ctx.topic.id));
     this.show(form.el);
   }
 

@@ -3,7 +3,7 @@
 // also do online.
 
 import type { Topic } from '../api';
-import { append, clear, h, uid } from '../dom';
+import { append, clear, focusStayedIn, h, uid } from '../dom';
 import { formatWhen, safeUrl, waitSentence } from '../format';
 import { departmentNotices } from '../notices';
 import type { Lang, Strings } from '../strings';
@@ -14,6 +14,8 @@ export interface TopicsContext {
   load(): Promise<Topic[]>;
   choose(topic: Topic): void;
   retry(): void;
+  /** The topic the resident came back from ("Terug"): its button takes the focus once the list is there. */
+  chosen?: string;
 }
 
 /** The topic list; it fills itself once `load` answers, or offers to try again. */
@@ -26,6 +28,11 @@ export function topicsView(ctx: TopicsContext): HTMLElement {
     (topics) => {
       status.remove();
       for (const t of topics) list.append(topicItem(t, ctx));
+      // back from the house rules or the callback form: on where they were, unless they moved on meanwhile
+      const chosen = topics.findIndex((t) => t.id === ctx.chosen);
+      if (chosen >= 0 && view.isConnected && focusStayedIn(view)) {
+        list.querySelectorAll<HTMLButtonElement>('.topic-btn')[chosen]?.focus();
+      }
     },
     () => {
       clear(status);
