@@ -403,6 +403,8 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
         conversations,
         selected,
         claimPendingSince: null,
+        // the agent's own claim went through: an earlier one's refusal ("al aangenomen") no longer holds
+        notices: mine ? s.notices.filter((n) => !(n.kind === 'error' && n.code && answersClaim({ code: n.code, ref: n.ref }))) : s.notices,
       };
       if (selected === conversation.id && visible) next = updateConversation(next, conversation.id, markSeen);
       return next;

@@ -318,6 +318,19 @@ describe('claims and endings', () => {
     }
   });
 
+  it("takes a claim's refusal off the screen once the agent's next claim succeeds; other notices stay", () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [] }), { type: 'claim-sent', now: 5 });
+    s = reduce(s, frame({ type: 'error', code: 'already_claimed', message: 'Dit gesprek is al aangenomen.', ref: 'claim-0a1b' }));
+    s = reduce(s, frame({ type: 'error', code: 'bad_request', message: 'Iets anders', ref: 'x-1' }));
+    expect(s.notices.map((n) => n.text)).toEqual(['Dit gesprek is al aangenomen.', 'Iets anders']);
+    // a colleague's transfer is no claim of the agent's: the refusal stays
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }));
+    expect(s.notices.map((n) => n.text)).toEqual(['Dit gesprek is al aangenomen.', 'Iets anders']);
+    s = reduce(s, { type: 'claim-sent', now: 9 });
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c1') }));
+    expect(s.notices.map((n) => n.text)).toEqual(['Iets anders']);
+  });
+
   it('keeps a claim pending when the error answers something else', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'leaving', id: 'c1' }, { type: 'claim-sent', now: 5 });
     s = reduce(s, frame({ type: 'error', code: 'agent_unavailable', message: 'Niet beschikbaar', ref: 'leave:c1' }));
