@@ -27,8 +27,9 @@ import static org.awaitility.Awaitility.await;
  * behind it. Such a connection is not silent. Here the database is held up the way a stalled one
  * would be: another transaction holds the lock the frame's statement needs, for three times the
  * silence allowed. Same profile as {@link SilentConnectionTest}: a ping every 500 ms, a
- * connection given up after 2 s of silence, and a chat statement's wait for a lock bounded at
- * 20 s rather than the tests' 2 s (LockedConversationTest: what happens past the bound).
+ * connection given up after 2 s of silence, and a statement's wait for a lock bounded at 20 s
+ * rather than the tests' 2 s on the chat connections and 3 s on the shared pool (an opening waits
+ * there; LockedConversationTest: what happens past the bound).
  */
 @QuarkusTest
 @TestProfile(SilentConnectionTest.Pings.class)

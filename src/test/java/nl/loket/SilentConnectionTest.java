@@ -35,10 +35,11 @@ class SilentConnectionTest {
     public static class Pings implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            // FrameInHandTest holds a message behind a lock for 6 s: it must wait, not give up after the tests' 2 s
+            // FrameInHandTest holds a message, and a socket's opening, behind a lock for 6 s: they must
+            // wait, not give up after the tests' 2 s (chat connections) and 3 s (the shared pool)
             return Map.of("quarkus.websockets-next.server.auto-ping-interval", "500ms",
                     "loket.sockets.unanswered-after", "2s", "loket.sockets.sweep", "500ms",
-                    "loket.db.chat-lock-timeout", "20s");
+                    "loket.db.chat-lock-timeout", "20s", "loket.db.lock-timeout", "20s");
         }
     }
 

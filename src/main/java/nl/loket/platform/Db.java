@@ -51,8 +51,14 @@ import java.util.function.Function;
  * end (a psql session left open, a long maintenance transaction) made a message into it wait for
  * good, a chat connection taken; a handful of them stopped every chat of the node. The bounds are
  * PostgreSQL settings given when the connection starts, not a statement of their own per message;
- * the shared pool has none (its long reads, an export, must not be cut), and with no chat
- * connections of their own the chat statements have none either.
+ * with no chat connections of their own the chat statements have the shared pool's bound.
+ *
+ * <p>The shared pool bounds a lock wait too, not a statement's run (its long reads, an export,
+ * must not be cut): {@code loket.db.lock-timeout} (15 s, {@link SharedPool}). A transfer, a
+ * close or a resident's leave of a conversation held by such a transaction waited on it for
+ * good, and the socket's later frames behind it; a REST request touching the row held one of the
+ * pool's connections as long. Now it gives up, rolled back as a whole, and is answered
+ * {@code unavailable} (a socket, {@link Inbound}) or 503 (REST, {@link ProblemMappers}).
  */
 @ApplicationScoped
 public class Db {
@@ -107,6 +113,16 @@ public class Db {
         @WithDefault("30s")
         Duration chatStatementTimeout();
 
+        /**
+         * The longest a statement on the shared pool (REST, transfers and closes, a resident's
+         * leave, retention, administrators' changes) waits for a lock before PostgreSQL cancels it
+         * (55P03); 0 for no bound. Longer than the chat statements' wait: these may wait behind a
+         * burst of chat. No bound on how long they run: exports and statistics read for long.
+         * Sent when each connection starts ({@link SharedPool}).
+         */
+        @WithDefault("15s")
+        Duration lockTimeout();
+
         /** The most messages one statement stores (ConversationRepository); 1 sends each alone. */
         @WithDefault("32")
         int postBatch();
@@ -153,7 +169,7 @@ public class Db {
     }
 
     /** A bound in PostgreSQL's unit (ms); below a millisecond, which PostgreSQL would read as none, is refused. */
-    private static String milliseconds(String key, Duration bound) {
+    static String milliseconds(String key, Duration bound) {
         if (bound.isNegative() || !bound.isZero() && bound.toMillis() < 1 || bound.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(key + " must be 0 (none) or between 1 ms and " + Integer.MAX_VALUE + " ms: " + bound);
         }

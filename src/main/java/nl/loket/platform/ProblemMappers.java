@@ -41,6 +41,8 @@ public class ProblemMappers {
     private final Failures failures;
     /** The 503s' log lines, per resource method: in an outage every request fails, thousands a second in a surge. */
     private final ConcurrentHashMap<String, Failures.Streak> unavailable = new ConcurrentHashMap<>();
+    /** The 503s for a lock waited for too long, per resource method: every request into a held row fails so. */
+    private final ConcurrentHashMap<String, Failures.Streak> heldUp = new ConcurrentHashMap<>();
 
     public ProblemMappers(Failures failures) {
         this.failures = failures;
@@ -133,20 +135,29 @@ public class ProblemMappers {
     /**
      * Anything no other mapper took, checked exceptions and errors included (without this the
      * reactive client's failures, which are not RuntimeExceptions, were a 500 text/plain logged
-     * at DEBUG only). When the database cannot be reached or has no connection free in time, a
-     * 503 {@code unavailable} with Retry-After: trying again soon may well work. Otherwise a 500.
-     * The log names the request by method and path only: the query string may carry a phone
-     * number, and a body is never logged.
+     * at DEBUG only). When the database cannot be reached or has no connection free in time, or a
+     * statement gave up waiting for a lock another transaction holds ({@code loket.db.lock-timeout},
+     * {@link #lockWaitedTooLong}), a 503 {@code unavailable} with Retry-After: trying again soon
+     * may well work. Otherwise a 500. The log names the request by method and path only: the
+     * query string may carry a phone number, and a body is never logged.
      */
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request, SimpleResourceInfo resource) {
         String what = request.method() + " " + request.path();
-        if (unavailable(e)) {
+        boolean away = unavailable(e);
+        if (away || lockWaitedTooLong(e)) {
             // per endpoint, not per path: paths carry ids, and the map must stay small
             String key = resource == null || resource.getResourceClass() == null ? "(no endpoint)"
                     : resource.getResourceClass().getName() + "#" + resource.getMethodName();
-            unavailable.computeIfAbsent(key, k -> failures.streak("rest"))
-                    .failed(e, "Request %s answered 503: the database cannot be reached or had no connection free in time", what);
+            if (away) {
+                unavailable.computeIfAbsent(key, k -> failures.streak("rest"))
+                        .failed(e, "Request %s answered 503: the database cannot be reached or had no connection free in time", what);
+            } else {
+                // a row held by a transaction that does not end fails every request that needs it: one streak
+                heldUp.computeIfAbsent(key, k -> failures.streak("rest"))
+                        .failed(e, "Request %s answered 503: a statement waited for a lock longer than its bound "
+                                + "(a transaction elsewhere holds its rows?)", what);
+            }
             return Response.fromResponse(Problem.of(503, "unavailable", "Tijdelijk niet beschikbaar / Temporarily unavailable",
                             "Probeer het over een paar seconden opnieuw. / Try again in a few seconds.").response())
                     .header("Retry-After", RETRY_AFTER_SECONDS).build();
@@ -188,15 +199,31 @@ public class ProblemMappers {
     /**
      * Whether the failure, or one it was caused by, is PostgreSQL cancelling a statement that
      * waited for a lock or ran longer than its bound (SQLSTATE 55P03 lock_not_available, 57014
-     * query_canceled): the chat connections' {@code lock_timeout} and {@code statement_timeout}
-     * ({@link Db}). Nothing of the statement was stored, and once the lock has gone the same
-     * statement succeeds. Only the sockets answer it as {@code unavailable}; REST is left as it
-     * was (its statements run on the shared pool, which has no such bounds).
+     * query_canceled): the chat connections' {@code lock_timeout} and {@code statement_timeout},
+     * the shared pool's {@code lock_timeout} ({@link Db}). Nothing of the statement was stored,
+     * and once the lock has gone the same statement succeeds. The sockets answer both as
+     * {@code unavailable}; REST only the lock wait ({@link #lockWaitedTooLong}).
      */
     static boolean heldUp(Throwable e) {
+        return sqlState(e, "55P03", "57014");
+    }
+
+    /**
+     * Whether the failure, or one it was caused by, is a statement cancelled after waiting for a
+     * lock longer than {@code lock_timeout} (55P03): REST's 503. A 57014 stays a 500 there: the
+     * shared pool has no {@code statement_timeout}, so it is someone cancelling the statement on
+     * purpose ({@code pg_cancel_backend}) or a {@code statement_timeout} set on the role or the
+     * database, to be seen in the log with its stack trace, not passed off as a moment's outage.
+     */
+    static boolean lockWaitedTooLong(Throwable e) {
+        return sqlState(e, "55P03");
+    }
+
+    /** Whether the failure, or one it was caused by, is PostgreSQL's error with one of these SQLSTATEs. */
+    private static boolean sqlState(Throwable e, String... states) {
         int depth = 0;
         for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
-            if (t instanceof PgException pg && ("55P03".equals(pg.getSqlState()) || "57014".equals(pg.getSqlState()))) {
+            if (t instanceof PgException pg && pg.getSqlState() != null && List.of(states).contains(pg.getSqlState())) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -34,7 +34,7 @@ class UnavailableTest {
         assertThat(ProblemMappers.unavailable(new IllegalStateException("a state that cannot be"))).isFalse();
     }
 
-    /** A chat statement cancelled after its lock wait or run: the sockets' {@code unavailable}, REST's 500 as before. */
+    /** A statement cancelled after its lock wait or run: the sockets' {@code unavailable}, and not "the database is away". */
     @Test
     void aStatementCancelledAfterItsBoundIsHeldUpNotUnavailable() {
         PgException lock = new PgException("canceling statement due to lock timeout", "ERROR", "55P03", null);
@@ -46,5 +46,19 @@ class UnavailableTest {
         assertThat(ProblemMappers.heldUp(new PgException("duplicate key value violates unique constraint", "ERROR", "23505", null)))
                 .isFalse();
         assertThat(ProblemMappers.heldUp(new ConnectException("Connection refused"))).isFalse();
+    }
+
+    /**
+     * On REST a lock waited for past the shared pool's bound is a 503 like an outage; a statement
+     * cancelled otherwise (the shared pool has no statement_timeout: someone's pg_cancel_backend) stays a 500.
+     */
+    @Test
+    void onRestOnlyALockWaitedForTooLongIsA503() {
+        assertThat(ProblemMappers.lockWaitedTooLong(new CompletionException(
+                new PgException("canceling statement due to lock timeout", "ERROR", "55P03", null)))).isTrue();
+        assertThat(ProblemMappers.lockWaitedTooLong(new PgException("canceling statement due to user request", "ERROR", "57014", null)))
+                .isFalse();
+        assertThat(ProblemMappers.lockWaitedTooLong(new ConnectException("Connection refused"))).isFalse();
+        assertThat(ProblemMappers.lockWaitedTooLong(new PgException("a pg error without a state", "ERROR", null, null))).isFalse();
     }
 }

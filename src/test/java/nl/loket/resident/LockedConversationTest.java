@@ -3,6 +3,10 @@ package nl.loket.resident;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -15,10 +19,13 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import static io.restassured.RestAssured.given;
 import static nl.loket.Api.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * frame of the socket waiting behind it. Now the chat statement gives up after
  * {@code loket.db.chat-lock-timeout} (2 s in tests): the frame is answered {@code unavailable},
  * which the widget takes as "send it again by itself", the socket's later frames go on, and the
- * resend, once the lock is gone, is stored once.
+ * resend, once the lock is gone, is stored once. The moves and REST requests on the shared pool
+ * give up after {@code loket.db.lock-timeout} (3 s in tests) in the same way.
  */
 @QuarkusTest
 class LockedConversationTest {
@@ -102,19 +110,135 @@ class LockedConversationTest {
     }
 
     /**
-     * The bounds are settings of the chat connections' sessions, given when they start (no
-     * statement of their own per message); the shared pool's long reads (exports, statistics)
-     * keep PostgreSQL's default, no bound.
+     * An agent's close runs in a transaction on the shared pool, and waited on the held row for
+     * good: the close unanswered, and the agent's whole console stopped with it (a connection's
+     * frames are handled in order), their other conversations too. Now it gives up after
+     * {@code loket.db.lock-timeout} (3 s in tests), is answered {@code unavailable}, the frames
+     * behind it go on, and the close works once the lock has gone.
      */
     @Test
-    void onlyTheChatConnectionsAreBounded() {
+    void anAgentsCloseOfALockedConversationIsAnsweredUnavailableAndTheConsoleGoesOn() throws Exception {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Sanne", List.of(topic), 3);
+        JsonObject held = Api.start(topic, null);
+        JsonObject other = Api.start(topic, null);
+        String heldId = held.getString("id");
+        String otherId = other.getString("id");
+        try (WsClient console = WsClient.connect(base, "/ws/agent", agent.token());
+             WsClient resident = WsClient.connect(base, "/ws/resident/" + otherId, other.getString("token"))) {
+            console.next("hello");
+            resident.next("state");
+            console.send(frame("claim", "conversationId", heldId));
+            console.next("assigned");
+            console.send(frame("claim", "conversationId", otherId));
+            console.next("assigned");
+
+            try (Connection lock = jdbc.getConnection()) {
+                lock.setAutoCommit(false);
+                try (PreparedStatement s = lock.prepareStatement("select 1 from conversation where id = ? for update")) {
+                    s.setObject(1, UUID.fromString(heldId));
+                    s.executeQuery().close();
+                }
+
+                long sent = System.nanoTime();
+                console.send(frame("close", "conversationId", heldId, "outcome", "answered", "ref", "sluit-1"));
+                // a frame behind it, into the agent's other conversation
+                console.send(frame("message", "conversationId", otherId, "clientMsgId", "verder-1", "text", "Ik ben er nog."));
+                JsonObject error = console.next(WsClient.type("error"), ANSWERED_WITHIN);
+                assertThat(error.getString("code")).isEqualTo("unavailable");
+                assertThat(error.getString("ref")).isEqualTo("sluit-1");
+                assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("not before the lock wait's bound")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(2500));
+                assertThat(resident.next(f -> "verder-1".equals(f.getString("clientMsgId"))).getString("text"))
+                        .as("the frame behind the close, while the lock is still held").isEqualTo("Ik ben er nog.");
+                assertThat(movesWaitingOnALock()).as("nothing of the close waits on the lock any more").isZero();
+
+                lock.rollback();
+            }
+
+            // nothing of the cancelled close was kept: it is made again, and now it works
+            console.send(frame("close", "conversationId", heldId, "outcome", "answered", "ref", "sluit-2"));
+            JsonObject ended = console.next("ended");
+            assertThat(ended.getString("conversationId")).isEqualTo(heldId);
+            assertThat(ended.getString("reason")).isEqualTo("closed");
+        }
+        assertThat(Api.transcript(held).getJsonObject("conversation").getString("state")).isEqualTo("closed");
+    }
+
+    /**
+     * A REST request that needs the held row (here the resident's rating of their closed
+     * conversation) waited for good as well, one of the shared pool's connections taken. Now it is
+     * answered 503 {@code unavailable} with Retry-After after the bound, as in an outage.
+     */
+    @Test
+    void aRatingOfALockedConversationIsA503WithRetryAfter() throws Exception {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Joris", List.of(topic), 2);
+        JsonObject started = Api.start(topic, null);
+        String id = started.getString("id");
+        try (WsClient console = WsClient.connect(base, "/ws/agent", agent.token())) {
+            console.next("hello");
+            console.send(frame("claim", "conversationId", id));
+            console.next("assigned");
+            console.send(frame("close", "conversationId", id, "outcome", "answered"));
+            console.next("ended");
+        }
+
+        try (Connection lock = jdbc.getConnection()) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement s = lock.prepareStatement("select 1 from conversation where id = ? for update")) {
+                s.setObject(1, UUID.fromString(id));
+                s.executeQuery().close();
+            }
+            long sent = System.nanoTime();
+            Response refused = rating(started, 4);
+            assertThat(refused.statusCode()).as("body: %s", refused.asString()).isEqualTo(503);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.jsonPath().getString("type")).isEqualTo("/problems/unavailable");
+            assertThat(refused.header("Retry-After")).isEqualTo("10");
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("not before the lock wait's bound")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(2500));
+            lock.rollback();
+        }
+        assertThat(rating(started, 4).statusCode()).as("the same rating once the lock has gone").isEqualTo(204);
+    }
+
+    /** The resident rates; a request left unanswered fails after ten seconds rather than hang the test. */
+    private static Response rating(JsonObject started, int score) {
+        return given().config(RestAssured.config().httpClient(HttpClientConfig.httpClientConfig()
+                        .setParam("http.socket.timeout", (int) ANSWERED_WITHIN.plusSeconds(4).toMillis())))
+                .auth().oauth2(started.getString("token")).contentType(ContentType.JSON).body(Map.of("score", score))
+                .post("/api/v1/conversations/" + started.getString("id") + "/rating").then().extract().response();
+    }
+
+    /**
+     * The bounds are settings of the connections' sessions, given when they start (no statement
+     * of their own per message): the chat connections bound a lock wait (2 s in tests) and a run
+     * (30 s); the shared pool a lock wait only (3 s in tests), so that its long reads (exports,
+     * statistics) are never cut; Flyway's JDBC datasource keeps PostgreSQL's defaults.
+     */
+    @Test
+    void eachPoolHasItsOwnBounds() throws Exception {
         String settings = "select current_setting('lock_timeout') as lock, current_setting('statement_timeout') as statement";
         io.vertx.mutiny.sqlclient.Row chat = db.chat(settings, Tuple.tuple()).await().atMost(Duration.ofSeconds(10)).iterator().next();
         assertThat(chat.getString("lock")).isEqualTo("2s");
         assertThat(chat.getString("statement")).isEqualTo("30s");
         io.vertx.mutiny.sqlclient.Row shared = db.query(settings).await().atMost(Duration.ofSeconds(10)).iterator().next();
-        assertThat(shared.getString("lock")).isEqualTo("0");
+        assertThat(shared.getString("lock")).isEqualTo("3s");
         assertThat(shared.getString("statement")).isEqualTo("0");
+        try (Connection flyway = jdbc.getConnection(); PreparedStatement s = flyway.prepareStatement(settings);
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            assertThat(r.getString("lock")).isEqualTo("0");
+            assertThat(r.getString("statement")).isEqualTo("0");
+        }
+    }
+
+    /** Statements that lock a conversation for a move (a close, a transfer) and wait for a lock now. */
+    private long movesWaitingOnALock() {
+        return db.query("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like $1",
+                        Tuple.of("select id from conversation where id = $1 for update%")).await().atMost(Duration.ofSeconds(10))
+                .iterator().next().getLong("n");
     }
 
     /** Statements storing a message that wait for a lock now. */
