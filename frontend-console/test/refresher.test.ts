@@ -63,21 +63,27 @@ describe('the waiting list: only the newest answer is shown', () => {
   });
 });
 
+/** A Refresher whose reads never answer, and the times they started. */
+function recordingReads(throttleMs: number) {
+  const reads: number[] = [];
+  const r = new Refresher<string[]>({
+    load: () => {
+      reads.push(Date.now());
+      return new Promise(() => undefined);
+    },
+    show: vi.fn(),
+    fail: vi.fn(),
+    throttleMs,
+  });
+  return { r, reads };
+}
+
 describe('the waiting list in a busy time', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('reads at once on the first change after a quiet time: the list as it appears, a resident who just joined', () => {
-    const reads: number[] = [];
-    const r = new Refresher<string[]>({
-      load: () => {
-        reads.push(Date.now());
-        return new Promise(() => undefined);
-      },
-      show: vi.fn(),
-      fail: vi.fn(),
-      throttleMs: WAITING_LIST_THROTTLE_MS,
-    });
+    const { r, reads } = recordingReads(WAITING_LIST_THROTTLE_MS);
     const t0 = Date.now();
     r.changed(); // the list appears
     expect(reads).toEqual([t0]);
@@ -93,16 +99,7 @@ describe('the waiting list in a busy time', () => {
   });
 
   it('counts a read by the poll or a click: a change just after it waits out the throttle', () => {
-    const reads: number[] = [];
-    const r = new Refresher<string[]>({
-      load: () => {
-        reads.push(Date.now());
-        return new Promise(() => undefined);
-      },
-      show: vi.fn(),
-      fail: vi.fn(),
-      throttleMs: WAITING_LIST_THROTTLE_MS,
-    });
+    const { r, reads } = recordingReads(WAITING_LIST_THROTTLE_MS);
     const t0 = Date.now();
     r.load(); // the 5 s poll
     vi.advanceTimersByTime(100);
@@ -113,16 +110,7 @@ describe('the waiting list in a busy time', () => {
   });
 
   it('reads the list at most once per throttle period while boards change five times a second, and once after the last change', () => {
-    const reads: number[] = [];
-    const r = new Refresher<string[]>({
-      load: () => {
-        reads.push(Date.now());
-        return new Promise(() => undefined);
-      },
-      show: vi.fn(),
-      fail: vi.fn(),
-      throttleMs: 250,
-    });
+    const { r, reads } = recordingReads(250);
     const t0 = Date.now();
     for (let i = 0; i < 10; i++) {
       r.changed();
@@ -140,16 +128,7 @@ describe('the waiting list in a busy time', () => {
   it('the console reads the waiting list at most every 2 s in a surge, and once after the last change', () => {
     // a read is two queries and up to 200 rows, once per console
     expect(WAITING_LIST_THROTTLE_MS).toBe(2000);
-    const reads: number[] = [];
-    const r = new Refresher<string[]>({
-      load: () => {
-        reads.push(Date.now());
-        return new Promise(() => undefined);
-      },
-      show: vi.fn(),
-      fail: vi.fn(),
-      throttleMs: WAITING_LIST_THROTTLE_MS,
-    });
+    const { r, reads } = recordingReads(WAITING_LIST_THROTTLE_MS);
     const t0 = Date.now();
     // ten seconds of boards pushed five times a second
     for (let i = 0; i < 50; i++) {

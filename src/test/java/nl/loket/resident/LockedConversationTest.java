@@ -68,12 +68,7 @@ class LockedConversationTest {
             console.send(frame("claim", "conversationId", id));
             console.next("assigned");
 
-            try (Connection lock = jdbc.getConnection()) {
-                lock.setAutoCommit(false);
-                try (PreparedStatement s = lock.prepareStatement("select 1 from conversation where id = ? for update")) {
-                    s.setObject(1, UUID.fromString(id));
-                    s.executeQuery().close();
-                }
+            try (Connection lock = holdRow(id)) {
 
                 long sent = System.nanoTime();
                 resident.send(frame("message", "clientMsgId", "vast-1", "text", "Is daar iemand?"));
@@ -133,12 +128,7 @@ class LockedConversationTest {
             console.send(frame("claim", "conversationId", otherId));
             console.next("assigned");
 
-            try (Connection lock = jdbc.getConnection()) {
-                lock.setAutoCommit(false);
-                try (PreparedStatement s = lock.prepareStatement("select 1 from conversation where id = ? for update")) {
-                    s.setObject(1, UUID.fromString(heldId));
-                    s.executeQuery().close();
-                }
+            try (Connection lock = holdRow(heldId)) {
 
                 long sent = System.nanoTime();
                 console.send(frame("close", "conversationId", heldId, "outcome", "answered", "ref", "sluit-1"));
@@ -184,12 +174,7 @@ class LockedConversationTest {
             console.next("ended");
         }
 
-        try (Connection lock = jdbc.getConnection()) {
-            lock.setAutoCommit(false);
-            try (PreparedStatement s = lock.prepareStatement("select 1 from conversation where id = ? for update")) {
-                s.setObject(1, UUID.fromString(id));
-                s.executeQuery().close();
-            }
+        try (Connection lock = holdRow(id)) {
             long sent = System.nanoTime();
             Response refused = rating(started, 4);
             assertThat(refused.statusCode()).as("body: %s", refused.asString()).isEqualTo(503);
@@ -245,5 +230,19 @@ class LockedConversationTest {
     private long postsWaitingOnALock() {
         return db.query("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like $1",
                         Tuple.of("%loket_post%")).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong("n");
+    }
+
+    /**
+     * A transaction elsewhere that holds the conversation's row (as a psql session left open
+     * would) until the returned connection is rolled back or closed.
+     */
+    private Connection holdRow(String conversationId) throws java.sql.SQLException {
+        Connection lock = jdbc.getConnection();
+        lock.setAutoCommit(false);
+        try (PreparedStatement s = lock.prepareStatement("select 1 from conversation where id = ? for update")) {
+            s.setObject(1, UUID.fromString(conversationId));
+            s.executeQuery().close();
+        }
+        return lock;
     }
 }
