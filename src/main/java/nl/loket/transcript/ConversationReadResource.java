@@ -103,10 +103,14 @@ public class ConversationReadResource {
     @Path("{id}/transcript")
     @Produces(MediaType.TEXT_PLAIN)
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.ADMIN, Roles.RESIDENT})
-    @Operation(summary = "The transcript as readable text")
-    public Uni<String> transcriptText(@PathParam("id") UUID id) {
-        return transcript(id).chain(t -> topicName(t.conversation().topic())
-                .map(name -> TranscriptText.render(t.conversation(), name, t.messages())));
+    @Operation(summary = "The transcript as readable text, in Dutch, or in English with lang=en (the widget asks in its language)")
+    public Uni<String> transcriptText(@PathParam("id") UUID id, @QueryParam("lang") String lang) {
+        String language = lang == null ? "nl" : lang;
+        if (!TranscriptText.LANGUAGES.contains(language)) {
+            throw ValidationException.of("lang", "nl of en / nl or en");
+        }
+        return transcript(id).chain(t -> topicName(t.conversation().topic(), language)
+                .map(name -> TranscriptText.render(t.conversation(), name, t.messages(), language)));
     }
 
     @GET
@@ -128,7 +132,13 @@ public class ConversationReadResource {
     }
 
     private Uni<String> topicName(String topic) {
-        return topics.find(topic).map(t -> t.map(x -> x.nameNl()).orElse(topic));
+        return topicName(topic, "nl");
+    }
+
+    /** The topic's name in {@code lang}, its Dutch name when it has none in that language, its id when it is gone. */
+    private Uni<String> topicName(String topic, String lang) {
+        return topics.find(topic).map(t -> t.map(x -> x.name(lang) == null || x.name(lang).isBlank() ? x.nameNl() : x.name(lang))
+                .orElse(topic));
     }
 
     /** A resident may read only their own conversation; true when the caller is that resident. */

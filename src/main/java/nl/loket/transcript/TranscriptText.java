@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,41 +25,88 @@ public final class TranscriptText {
     private TranscriptText() {
     }
 
+    /** The labels and words of a transcript in one language; states and outcomes in the console's words. */
+    private record Words(String conversation, String topic, String resident, String started, String accepted, String agent,
+                         String ended, String status, String summary, String times, String noName, String removed,
+                         String residentSpeaker, String agentSpeaker, String noteBy, String noteByAgent, String system,
+                         Map<String, String> states, Map<String, String> outcomes) {
+    }
+
+    private static final Words NL = new Words("Gesprek ", "Onderwerp:   ", "Inwoner:     ", "Gestart:     ", "Aangenomen:  ",
+            "Medewerker:  ", "Beëindigd:   ", "Status:      ", "Samenvatting: ", "Tijden in Europe/Amsterdam.", "(geen naam)",
+            "(verwijderd)", "Inwoner", "Medewerker", "Interne notitie van ", "medewerker", "Gemeente",
+            Map.of("queued", "in de wachtrij", "active", "lopend", "closed", "afgesloten", "abandoned", "afgehaakt",
+                    "callback", "terugbelverzoek"),
+            Map.of("answered", "beantwoord", "referred", "doorverwezen", "no_response", "geen reactie", "other", "anders"));
+
+    private static final Words EN = new Words("Conversation ", "Topic:       ", "Resident:    ", "Started:     ", "Accepted:    ",
+            "Agent:       ", "Ended:       ", "Status:      ", "Summary: ", "Times in Europe/Amsterdam.", "(no name)",
+            "(removed)", "Resident", "Agent", "Internal note from ", "an agent", "Municipality",
+            Map.of("queued", "queued", "active", "active", "closed", "closed", "abandoned", "abandoned", "callback", "callback"),
+            Map.of("answered", "answered", "referred", "referred", "no_response", "no response", "other", "other"));
+
+    /** The languages a transcript can be read in; {@link #render} takes one of these. */
+    public static final Set<String> LANGUAGES = Set.of("nl", "en");
+
+    /** The transcript in Dutch. */
     public static String render(ConversationItem c, String topicName, List<TranscriptService.TranscriptMessage> messages) {
+        return render(c, topicName, messages, "nl");
+    }
+
+    /** The transcript in {@code lang} ({@code en}, anything else is Dutch). */
+    public static String render(ConversationItem c, String topicName, List<TranscriptService.TranscriptMessage> messages,
+                                String lang) {
+        Words w = "en".equals(lang) ? EN : NL;
         StringBuilder out = new StringBuilder();
-        out.append("Gesprek ").append(c.id()).append('\n');
-        out.append("Onderwerp:   ").append(line(topicName)).append(" (").append(line(c.topic())).append(")\n");
-        out.append("Inwoner:     ").append(c.residentName() == null ? "(geen naam)" : line(c.residentName())).append('\n');
-        out.append("Gestart:     ").append(when(c.queuedAt())).append('\n');
+        out.append(w.conversation()).append(c.id()).append('\n');
+        out.append(w.topic()).append(line(topicName)).append(" (").append(line(c.topic())).append(")\n");
+        out.append(w.resident()).append(c.residentName() == null ? w.noName() : line(c.residentName())).append('\n');
+        out.append(w.started()).append(when(c.queuedAt())).append('\n');
         if (c.assignedAt() != null) {
-            out.append("Aangenomen:  ").append(when(c.assignedAt())).append('\n');
+            out.append(w.accepted()).append(when(c.assignedAt())).append('\n');
         }
         if (c.agent() != null) {
-            out.append("Medewerker:  ").append(line(c.agent().name())).append('\n');
+            out.append(w.agent()).append(line(c.agent().name())).append('\n');
         }
         if (c.closedAt() != null) {
-            out.append("Beëindigd:   ").append(when(c.closedAt())).append(" (").append(c.state())
-                    .append(c.outcome() == null ? "" : ", " + c.outcome()).append(")\n");
+            out.append(w.ended()).append(when(c.closedAt())).append(" (").append(end(c, w)).append(")\n");
         } else {
-            out.append("Status:      ").append(c.state()).append('\n');
+            out.append(w.status()).append(word(w.states(), c.state())).append('\n');
         }
         if (c.summary() != null) {
-            out.append("Samenvatting: ").append(block(c.summary())).append('\n');
+            out.append(w.summary()).append(block(c.summary())).append('\n');
         }
-        out.append("Tijden in Europe/Amsterdam.\n\n");
+        out.append(w.times()).append("\n\n");
         for (TranscriptService.TranscriptMessage m : messages) {
-            out.append('[').append(TIME.format(m.sentAt())).append("] ").append(speaker(m, c)).append(": ")
-                    .append(m.text() == null ? "(verwijderd)" : block(m.text())).append('\n');
+            out.append('[').append(TIME.format(m.sentAt())).append("] ").append(speaker(m, c, w)).append(": ")
+                    .append(m.text() == null ? w.removed() : block(m.text())).append('\n');
         }
         return out.toString();
     }
 
-    private static String speaker(TranscriptService.TranscriptMessage m, ConversationItem c) {
+    /**
+     * How it ended: an agent's outcome says it was closed, so a closed conversation with an outcome
+     * shows only the outcome; otherwise the state, and an outcome after it should there be one.
+     */
+    private static String end(ConversationItem c, Words w) {
+        if (c.outcome() == null) {
+            return word(w.states(), c.state());
+        }
+        String outcome = word(w.outcomes(), c.outcome());
+        return "closed".equals(c.state()) ? outcome : word(w.states(), c.state()) + ", " + outcome;
+    }
+
+    /** The word for a code; a code without one (a newer value, or null) is shown as it is, on one line. */
+    private static String word(Map<String, String> words, String code) {
+        return code == null ? "-" : words.getOrDefault(code, line(code));
+    }
+
+    private static String speaker(TranscriptService.TranscriptMessage m, ConversationItem c, Words w) {
         return switch (m.from()) {
-            case "resident" -> c.residentName() == null ? "Inwoner" : "Inwoner (" + line(c.residentName()) + ")";
-            case "agent" -> m.agentName() == null ? "Medewerker" : line(m.agentName());
-            case "note" -> "Interne notitie van " + (m.agentName() == null ? "medewerker" : line(m.agentName()));
-            default -> "Loket";
+            case "resident" -> c.residentName() == null ? w.residentSpeaker() : w.residentSpeaker() + " (" + line(c.residentName()) + ")";
+            case "agent" -> m.agentName() == null ? w.agentSpeaker() : line(m.agentName());
+            case "note" -> w.noteBy() + (m.agentName() == null ? w.noteByAgent() : line(m.agentName()));
+            default -> w.system();
         };
     }
 

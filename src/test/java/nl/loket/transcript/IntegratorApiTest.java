@@ -153,6 +153,8 @@ class IntegratorApiTest {
     @Test
     void transcriptsForStaffResidentsAndTheAuditLog() {
         String topic = TestTopics.create(db);
+        // an English name that differs from the Dutch one, before anything reads the topic
+        db.query("update topic set name_en = $2 where id = $1", Tuple.of(topic, "Passport " + topic)).await().indefinitely();
         Api.Agent agent = Api.agent("Anne", List.of(topic), 3);
         JsonObject started = Api.start(topic, "Jan");
         String id = started.getString("id");
@@ -185,7 +187,7 @@ class IntegratorApiTest {
                 .then().statusCode(200).contentType(ContentType.TEXT).extract().asString();
         assertThat(text).startsWith("Gesprek " + id + "\n");
         assertThat(text).contains("Onderwerp:   Test " + topic).contains("Inwoner:     Jan").contains("Medewerker:  Anne")
-                .contains("(closed, answered)").contains("Samenvatting: Verwezen naar online afspraak");
+                .contains("(beantwoord)").contains("Samenvatting: Verwezen naar online afspraak");
         assertThat(text).containsPattern("\\n\\[\\d\\d:\\d\\d:\\d\\d] Inwoner \\(Jan\\): Mijn paspoort is verlopen\\n");
         assertThat(text).containsPattern("\\n\\[\\d\\d:\\d\\d:\\d\\d] Interne notitie van Anne: Vriendelijke meneer\\n");
         assertThat(text).containsPattern("\\n\\[\\d\\d:\\d\\d:\\d\\d] Anne: U kunt online een afspraak maken.\\n    Tot ziens!\\n");
@@ -194,6 +196,27 @@ class IntegratorApiTest {
         JsonObject own = new JsonObject(given().auth().oauth2(started.getString("token")).accept(ContentType.JSON)
                 .get("/api/v1/conversations/" + id + "/transcript").then().statusCode(200).extract().asString());
         assertThat(own.getJsonArray("messages")).hasSize(3).noneMatch(m -> "note".equals(((JsonObject) m).getString("from")));
+        // the English widget's download: English labels, the English topic name, words for the outcome, no note
+        String english = given().auth().oauth2(started.getString("token")).accept(ContentType.TEXT).queryParam("lang", "en")
+                .get("/api/v1/conversations/" + id + "/transcript").then().statusCode(200).extract().asString();
+        assertThat(english).startsWith("Conversation " + id + "\n")
+                .contains("Topic:       Passport " + topic + " (" + topic + ")").contains("Resident:    Jan")
+                .contains("Agent:       Anne").containsPattern("\\nEnded: +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\(answered\\)\\n")
+                .contains("Summary: Verwezen naar online afspraak").contains("Times in Europe/Amsterdam.");
+        assertThat(english).containsPattern("\\n\\[\\d\\d:\\d\\d:\\d\\d] Resident \\(Jan\\): Mijn paspoort is verlopen\\n")
+                .containsPattern("\\n\\[\\d\\d:\\d\\d:\\d\\d] Municipality: ");
+        assertThat(english).doesNotContain("Gesprek", "Onderwerp", "Inwoner", "Medewerker", "Beëindigd", "Tijden", "Interne notitie",
+                "Internal note", "Vriendelijke meneer", "Loket:");
+        // the Dutch one names the Dutch topic; a language Loket does not speak is refused, in both languages
+        assertThat(given().auth().oauth2(started.getString("token")).accept(ContentType.TEXT).queryParam("lang", "nl")
+                .get("/api/v1/conversations/" + id + "/transcript").then().statusCode(200).extract().asString())
+                .startsWith("Gesprek " + id + "\n").contains("Onderwerp:   Test " + topic + " (" + topic + ")")
+                .containsPattern("\\n\\[\\d\\d:\\d\\d:\\d\\d] Gemeente: ");
+        for (String lang : List.of("xx", "EN", "de")) {
+            given().auth().oauth2(started.getString("token")).accept(ContentType.TEXT).queryParam("lang", lang)
+                    .get("/api/v1/conversations/" + id + "/transcript").then().statusCode(400)
+                    .contentType("application/problem+json").body("errors.field", hasItem("lang"));
+        }
         JsonObject other = Api.start(topic, null);
         given().auth().oauth2(other.getString("token")).get("/api/v1/conversations/" + id + "/transcript").then().statusCode(403);
         given().auth().oauth2(other.getString("token")).get("/api/v1/conversations/" + id).then().statusCode(403);
