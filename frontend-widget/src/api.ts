@@ -163,8 +163,9 @@ export class Api {
     });
   }
 
-  transcript(conversationId: string, token: string): Promise<string> {
-    return this.call('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/transcript`, {
+  /** The readable transcript, its labels in `lang` (the widget's language). */
+  transcript(conversationId: string, token: string, lang: string): Promise<string> {
+    return this.call('GET', `/api/v1/conversations/${encodeURIComponent(conversationId)}/transcript?lang=${encodeURIComponent(lang)}`, {
       token,
       accept: 'text/plain',
     });

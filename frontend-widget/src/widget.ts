@@ -269,7 +269,7 @@ export class Widget {
       conversationId: session.id,
       token: session.token,
       pending: session.pending,
-      probe: () => this.api.transcript(session.id, session.token).then(
+      probe: () => this.api.transcript(session.id, session.token, this.lang).then(
         () => true,
         (e) => !(e instanceof ApiError && (e.status === 401 || e.status === 403 || e.status === 404)),
       ),
@@ -354,7 +354,7 @@ export class Widget {
   private async downloadTranscript(): Promise<void> {
     const saved = this.saved;
     if (!saved || saved.kind !== 'chat') return;
-    const text = await this.api.transcript(saved.id, saved.token);
+    const text = await this.api.transcript(saved.id, saved.token, this.lang);
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
     this.shell.download(url, `${this.s.transcriptFile}-${new Date().toISOString().slice(0, 10)}.txt`);
     setTimeout(() => URL.revokeObjectURL(url), 30000);

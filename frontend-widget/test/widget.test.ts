@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 // The widget's flow around a conversation as the resident sees it: what is on screen, what is
 // said to a screen reader and where the focus goes, driven by frames on a fake socket.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ChatView, type ChatActions } from '../src/screens/chat';
-import { STRINGS } from '../src/strings';
+import { STRINGS, type Lang } from '../src/strings';
 import { Widget } from '../src/widget';
 import { dropFocus, settle, stubFetch, text } from './dom-helpers';
 import { FakeSocket, recordSockets } from './fake-socket';
@@ -33,12 +33,12 @@ function chatView(actions: Partial<ChatActions> = {}): ChatView {
 }
 
 /** The widget on a page whose tab already holds `session` (a reload in the middle of a chat). */
-function resume(session: object = SESSION): ShadowRoot {
+function resume(session: object = SESSION, lang: Lang = 'nl'): ShadowRoot {
   sessionStorage.setItem('loket.widget.v1', JSON.stringify(session));
   sockets = recordSockets();
   const host = document.createElement('div');
   document.body.append(host);
-  new Widget({ baseUrl: 'https://loket.example', lang: 'nl' }, host);
+  new Widget({ baseUrl: 'https://loket.example', lang }, host);
   return host.shadowRoot!;
 }
 
@@ -345,5 +345,32 @@ describe('the callback form over a waiting chat', () => {
     sockets[0].push({ type: 'callback_created', callbackId: 'cb-1' });
     expect(root.querySelector('form.callback')).toBeNull();
     expect(text(root.querySelector('h3'))).toBe('Wij bellen u terug');
+  });
+});
+
+describe('the transcript download', () => {
+  it.each(['en', 'nl'] as const)('asks for the transcript in the widget\'s language (%s) and names the file in it', async (lang) => {
+    stubFetch({ '/api/v1/conversations/c1/transcript': { status: 200, body: 'transcript' } });
+    const saved: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push(this.download);
+    });
+    onTestFinished(() => click.mockRestore());
+    const root = resume(SESSION, lang);
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'closed', reason: 'closed' });
+    const download = [...root.querySelectorAll('.end button')].find((b) => b.textContent === STRINGS[lang].transcript) as HTMLButtonElement;
+    download.click();
+    await settle();
+    await settle();
+    const asked = vi.mocked(fetch).mock.calls
+      .map(([url, init]) => ({ url: new URL(String(url)), init }))
+      .filter((c) => c.url.pathname === '/api/v1/conversations/c1/transcript');
+    expect(asked.length).toBeGreaterThan(0);
+    const last = asked.at(-1)!;
+    expect(last.url.searchParams.get('lang')).toBe(lang);
+    expect((last.init?.headers as Record<string, string>).Accept).toBe('text/plain');
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatch(new RegExp(`^${STRINGS[lang].transcriptFile}-\\d{4}-\\d\\d-\\d\\d\\.txt$`));
   });
 });
