@@ -21,6 +21,7 @@ import nl.loket.security.Roles;
 import nl.loket.topic.TopicCatalog;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -104,7 +105,10 @@ public class ConversationReadResource {
     @Produces(MediaType.TEXT_PLAIN)
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.ADMIN, Roles.RESIDENT})
     @Operation(summary = "The transcript as readable text, in Dutch, or in English with lang=en (the widget asks in its language)")
-    public Uni<String> transcriptText(@PathParam("id") UUID id, @QueryParam("lang") String lang) {
+    public Uni<String> transcriptText(@PathParam("id") UUID id,
+                                      @Parameter(description = "nl (default) or en: the language of the text transcript's "
+                                              + "labels, states, outcomes, speakers and topic name; anything else is a 400")
+                                      @QueryParam("lang") String lang) {
         String language = lang == null ? "nl" : lang;
         if (!TranscriptText.LANGUAGES.contains(language)) {
             throw ValidationException.of("lang", "nl of en / nl or en");
