@@ -23,6 +23,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -174,8 +175,7 @@ public class ProblemMappers {
      * work for the moment (SQLSTATE classes 08 and 53, and 57P01–57P05: shutting down, starting up).
      */
     static boolean unavailable(Throwable e) {
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+        return anyCause(e, t -> {
             // SocketException: ConnectException and NoRouteToHostException among them
             if (t instanceof SocketException || t instanceof UnknownHostException
                     || t instanceof ConnectionPoolTooBusyException || t instanceof ClosedConnectionException) {
@@ -185,15 +185,9 @@ public class ProblemMappers {
                     || "Timeout waiting for connection".equals(t.getMessage())) {
                 return true;
             }
-            if (t instanceof PgException pg && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("53") || pg.getSqlState().startsWith("57P0"))) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
+            return t instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("53") || pg.getSqlState().startsWith("57P0"));
+        });
     }
 
     /**
@@ -221,9 +215,15 @@ public class ProblemMappers {
 
     /** Whether the failure, or one it was caused by, is PostgreSQL's error with one of these SQLSTATEs. */
     private static boolean sqlState(Throwable e, String... states) {
+        List<String> wanted = List.of(states);
+        return anyCause(e, t -> t instanceof PgException pg && pg.getSqlState() != null && wanted.contains(pg.getSqlState()));
+    }
+
+    /** Whether the failure or one it was caused by (ten deep at most, a cause that is itself ending the walk) is such. */
+    private static boolean anyCause(Throwable e, Predicate<Throwable> such) {
         int depth = 0;
         for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
-            if (t instanceof PgException pg && pg.getSqlState() != null && List.of(states).contains(pg.getSqlState())) {
+            if (such.test(t)) {
                 return true;
             }
             if (t.getCause() == t) {
