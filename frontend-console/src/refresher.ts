@@ -1,5 +1,5 @@
 // A list the console reads again and again: on a push from the server, on a timer, on a click.
-// The waiting list uses it directly; every other screen through useResource.
+// The waiting list and the console's topic list use it directly; every other screen through useResource.
 // Reads may overlap and answer out of order: only the newest read's answer is shown, so a slow
 // older answer never puts back a resident a colleague has already taken. Pushes come in bursts
 // (up to five a second): they are throttled, not debounced, so the list keeps up during a busy

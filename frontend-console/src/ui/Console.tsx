@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from '../api';
 import { type Announcement, leftAnnouncement, messageAnnouncement, nextAnnouncement, noAnnouncement } from '../announce';
 import { AgentConnection, agentSocketUrl } from '../connection';
+import { Refresher } from '../refresher';
 import { Resender } from '../resend';
 import { type FocusAtClaim, focusAfterClaim, focusAfterLeaving } from '../focus';
 import type { Key, Lang, T } from '../i18n';
@@ -95,20 +96,18 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
 
   // topics (names for the board, the choices of the admin forms) in the page language; read again
   // when the language changes and when an admin saved a topic, the newest read winning
-  const topicsRead = useRef(0);
-  const loadTopics = () => {
-    const read = ++topicsRead.current;
-    api
-      .get<Topic[]>('/api/v1/topics?lang=' + langRef.current)
-      .then((list) => read === topicsRead.current && setTopics(list))
-      .catch(() => undefined);
-  };
-  useEffect(() => {
-    loadTopics();
-    return () => {
-      topicsRead.current++;
-    };
-  }, [lang]);
+  const topicsReader = useMemo(
+    () =>
+      new Refresher<Topic[]>({
+        load: () => api.get<Topic[]>('/api/v1/topics?lang=' + langRef.current),
+        show: setTopics,
+        fail: () => undefined,
+      }),
+    [api],
+  );
+  const loadTopics = () => topicsReader.load();
+  useEffect(() => loadTopics(), [lang, topicsReader]);
+  useEffect(() => () => topicsReader.stop(), [topicsReader]);
 
   // canned replies, refreshed now and then (admins may change them during the day)
   useEffect(() => {
