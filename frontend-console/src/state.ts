@@ -3,6 +3,7 @@
 
 import type { AgentView, ConversationView, EndReason, Message, ServerFrame, TopicBoard, WaitingConversation } from './protocol';
 import type { View } from './roles';
+import { slashQuery } from './canned';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline';
 
@@ -28,6 +29,13 @@ export interface Pending {
  */
 export type Ending = EndReason | 'unassigned_offline';
 
+/**
+ * What the agent writes in a conversation's box: a reply to the resident (Enter sends it, and the
+ * resident sees the agent typing) or an internal note for colleagues (Enter saves it, and no
+ * typing goes out: the resident must not see "Anne typt…" for words they will never get).
+ */
+export type ComposerMode = 'reply' | 'note';
+
 /** A conversation as the server describes it, plus what only the console keeps. */
 export interface Conversation extends ConversationView {
   pending: Pending[];
@@ -37,6 +45,8 @@ export interface Conversation extends ConversationView {
   typingUntil: number;
   /** Set when the conversation left this agent for a reason the agent did not cause. */
   ended?: Ending;
+  /** The box's mode: kept while the agent works other conversations, back to reply when it ends. */
+  mode: ComposerMode;
 }
 
 export interface Notice {
@@ -99,6 +109,8 @@ export type Action =
       /** Read markers and unsent replies the page kept over a reload (see toRemember), by conversation. */
       seen?: Record<string, number>;
       pending?: Record<string, Pending[]>;
+      /** Conversations whose box was in note mode, kept over a reload (see toRemember). */
+      modes?: Record<string, ComposerMode>;
       quiet?: boolean;
     }
   | { type: 'connection'; state: ConnectionState }
@@ -107,6 +119,8 @@ export type Action =
   /** The page became visible or hidden, or the agent went to another view: see seesConversation. */
   | { type: 'sight'; visible: boolean; view: View }
   | { type: 'pending'; conversationId: string; pending: Pending }
+  /** The agent chose what the box of this conversation writes: a reply or an internal note. */
+  | { type: 'mode'; id: string; mode: ComposerMode }
   | { type: 'pending-failed'; clientMsgId: string; error: string }
   /** The server could not store it just now (`unavailable`): it goes again by itself. */
   | { type: 'pending-unavailable'; clientMsgId: string }
@@ -149,6 +163,7 @@ function fromView(
   previous: Conversation | undefined,
   seenSeq: number | undefined,
   keptPending: Pending[] = [],
+  keptMode: ComposerMode = 'reply',
 ): Conversation {
   const messages = mergeMessages(previous?.messages ?? [], (view.messages ?? []).map(stripMessage));
   const stored = new Set(messages.map((m) => m.clientMsgId).filter(Boolean));
@@ -165,6 +180,7 @@ function fromView(
     pending: (previous?.pending ?? keptPending).filter((p) => !stored.has(p.clientMsgId)),
     seenSeq: previous?.seenSeq ?? seenSeq ?? 0,
     typingUntil: previous?.typingUntil ?? 0,
+    mode: previous?.mode ?? keptMode,
   };
 }
 
@@ -243,7 +259,7 @@ function withoutConversation(s: State, id: string, visible: boolean): State {
 function lostMeanwhile(s: State, heldIds: Set<string>): Conversation[] {
   return s.conversations
     .filter((c) => !heldIds.has(c.id) && (c.ended || !s.leaving.includes(c.id)))
-    .map((c) => (c.ended ? c : { ...c, ended: 'unassigned_offline' as const, typingUntil: 0 }));
+    .map((c) => (c.ended ? c : { ...c, ended: 'unassigned_offline' as const, typingUntil: 0, mode: 'reply' as const }));
 }
 
 /** The drafts worth keeping: those of conversations still on screen (held, or ended and not yet dismissed). */
@@ -295,6 +311,9 @@ export function reduce(s: State, a: Action): State {
       return s.selected && seesConversation(a.visible, a.view) ? updateConversation(s, s.selected, markSeen) : s;
     case 'pending':
       return updateConversation(s, a.conversationId, (c) => ({ ...c, pending: [...c.pending, a.pending] }));
+    case 'mode':
+      // an ended conversation has no box: nothing to write in either mode
+      return updateConversation(s, a.id, (c) => (c.ended || c.mode === a.mode ? c : { ...c, mode: a.mode }));
     case 'pending-failed':
       // a failure of another kind is the agent's to decide on: no longer sent again by itself
       return updatePending(s, a.clientMsgId, ({ retries: _, ...p }) => ({ ...p, error: a.error }));
@@ -321,14 +340,19 @@ export function reduce(s: State, a: Action): State {
     case 'notice-dismiss':
       return { ...s, notices: s.notices.filter((n) => n.id !== a.id) };
     case 'frame':
-      return onFrame(s, a.frame, a.now, seesConversation(a.visible ?? true, a.view ?? 'conversations'), { seen: a.seen ?? {}, pending: a.pending ?? {} }, a.quiet ?? false);
+      return onFrame(s, a.frame, a.now, seesConversation(a.visible ?? true, a.view ?? 'conversations'), { seen: a.seen ?? {}, pending: a.pending ?? {}, modes: a.modes ?? {} }, a.quiet ?? false);
   }
 }
 
-/** What the page kept over a reload: read markers and unsent replies, by conversation. */
+/** What the page kept over a reload: read markers, unsent replies and note modes, by conversation. */
 export interface Remembered {
   seen: Record<string, number>;
   pending: Record<string, Pending[]>;
+  /**
+   * The boxes in note mode. The draft survives a reload (Console keeps it); its mode must too, or
+   * a half-written note would come back as a reply that Enter sends to the resident.
+   */
+  modes: Record<string, ComposerMode>;
 }
 
 /**
@@ -340,13 +364,15 @@ export function toRemember(s: State): Remembered | null {
   if (!s.helloAt) return null;
   const seen: Record<string, number> = {};
   const pending: Record<string, Pending[]> = {};
+  const modes: Record<string, ComposerMode> = {};
   for (const c of s.conversations) {
     seen[c.id] = c.seenSeq;
+    if (c.mode === 'note' && !c.ended) modes[c.id] = 'note';
     // an ended conversation's replies are never sent again, and a reloaded page no longer shows it:
     // kept, they would go out should a later hello list that conversation again
     if (c.pending.length && !c.ended) pending[c.id] = c.pending;
   }
-  return { seen, pending };
+  return { seen, pending, modes };
 }
 
 function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: Remembered, quiet: boolean): State {
@@ -363,8 +389,8 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       const held = f.conversations.map((v) => {
         const before = previous.get(v.id);
         return before?.ended
-          ? fromView(v, { ...before, pending: [] }, seen[v.id])
-          : fromView(v, before, seen[v.id], kept.pending[v.id]);
+          ? fromView(v, { ...before, pending: [], mode: 'reply' }, seen[v.id])
+          : fromView(v, before, seen[v.id], kept.pending[v.id], kept.modes[v.id]);
       });
       const heldIds = new Set(held.map((c) => c.id));
       const conversations = [...held, ...lostMeanwhile(s, heldIds)];
@@ -434,7 +460,7 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       // not our doing (the resident left, a timeout, a callback request): keep it on screen, read-only;
       // replies not yet stored stay readable (to copy) but are never sent again
       return {
-        ...updateConversation(s, f.conversationId, (c) => ({ ...c, ended: f.reason, typingUntil: 0 })),
+        ...updateConversation(s, f.conversationId, (c) => ({ ...c, ended: f.reason, typingUntil: 0, mode: 'reply' as const })),
         leaving,
       };
     }
@@ -468,6 +494,18 @@ export function unsentReply(s: State, clientMsgId: string): { conversationId: st
     if (p && !p.error) return { conversationId: c.id, pending: p };
   }
   return null;
+}
+
+/**
+ * Whether what the agent just typed in a conversation's box may tell the resident "Anne typt…":
+ * only while writing a reply (something besides blanks, not a "/word" looking for a canned reply)
+ * in a conversation the agent still holds. Never in note mode: the resident would see the agent
+ * type, and then no message would come.
+ */
+export function typingMayGoOut(s: State, conversationId: string, text: string, caret: number): boolean {
+  const c = s.conversations.find((x) => x.id === conversationId);
+  if (!c || c.ended || c.mode !== 'reply') return false;
+  return !!text.trim() && !slashQuery(text, caret);
 }
 
 /** Since when a resident on the waiting list waits this time: since they last came into a queue, not their kept place. */

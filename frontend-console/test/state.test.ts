@@ -14,6 +14,7 @@ import {
   servesTopic,
   toRemember,
   totalUnread,
+  typingMayGoOut,
   unreadCount,
   unsent,
   waitingSince,
@@ -126,7 +127,7 @@ describe('what a page reload keeps', () => {
   it('remembers unsent replies and read markers, and forgets a reply once it is stored or its conversation removed', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
     s = reduce(s, { type: 'pending', conversationId: 'c2', pending: reply });
-    expect(toRemember(s)).toEqual({ seen: { c1: 1, c2: 0 }, pending: { c2: [reply] } });
+    expect(toRemember(s)).toEqual({ seen: { c1: 1, c2: 0 }, pending: { c2: [reply] }, modes: {} });
     const acknowledged = reduce(s, frame({ type: 'message', conversationId: 'c2', seq: 2, from: 'agent', text: reply.text, sentAt: 'x', clientMsgId: 'a-1' }));
     expect(toRemember(acknowledged)?.pending).toEqual({});
     s = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'resident_left' }));
@@ -429,5 +430,75 @@ describe('queues and callbacks', () => {
     s = reduce(s, frame({ type: 'callbacks', topics: [{ id: 'rijbewijs', open: 3 }] }));
     expect(s.callbacksVersion).toBe(2);
     expect(s.callbacksOpen).toEqual({ rijbewijs: 3 });
+  });
+});
+
+describe('the composer: reply or internal note', () => {
+  const mode = (s: State, id: string) => s.conversations.find((c) => c.id === id)?.mode;
+
+  it('starts every conversation as a reply, and keeps a note mode per conversation while the agent switches', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    expect([mode(s, 'c1'), mode(s, 'c2')]).toEqual(['reply', 'reply']);
+    s = reduce(s, { type: 'mode', id: 'c1', mode: 'note' });
+    expect([mode(s, 'c1'), mode(s, 'c2')]).toEqual(['note', 'reply']);
+    s = reduce(s, { type: 'select', id: 'c2' });
+    s = reduce(s, { type: 'select', id: 'c1' });
+    expect(mode(s, 'c1')).toBe('note');
+    // a note being saved, and the resident writing meanwhile, leave it a note: agents often write two
+    s = reduce(s, { type: 'pending', conversationId: 'c1', pending: { clientMsgId: 'n-1', kind: 'note', text: 'Let op', queuedAt: 5 } });
+    s = reduce(s, frame({ type: 'message', conversationId: 'c1', seq: 2, from: 'note', text: 'Let op', sentAt: 'x', clientMsgId: 'n-1' }));
+    s = reduce(s, frame({ type: 'message', conversationId: 'c1', seq: 3, from: 'resident', text: 'Hallo?', sentAt: 'x' }));
+    expect(mode(s, 'c1')).toBe('note');
+    s = reduce(s, { type: 'mode', id: 'c1', mode: 'reply' });
+    expect(mode(s, 'c1')).toBe('reply');
+  });
+
+  it('lets a typing frame go out only for a reply being written, never for a note', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    expect(typingMayGoOut(s, 'c1', 'Goedemorgen', 11)).toBe(true);
+    s = reduce(s, { type: 'mode', id: 'c1', mode: 'note' });
+    expect(typingMayGoOut(s, 'c1', 'Klant belde eerder al', 21)).toBe(false);
+    // the other conversation is still a reply
+    expect(typingMayGoOut(s, 'c2', 'Goedemorgen', 11)).toBe(true);
+    // nothing typed yet, or a "/word" looking for a canned reply: not typing to the resident
+    expect(typingMayGoOut(s, 'c2', '   ', 3)).toBe(false);
+    expect(typingMayGoOut(s, 'c2', '/afspr', 6)).toBe(false);
+    // a conversation that ended, or one this console does not hold
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'resident_left' }));
+    expect(typingMayGoOut(s, 'c2', 'Goedemorgen', 11)).toBe(false);
+    expect(typingMayGoOut(s, 'c9', 'Goedemorgen', 11)).toBe(false);
+  });
+
+  it('goes back to reply when the conversation ends, and starts as a reply when it comes back', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    s = reduce(s, { type: 'mode', id: 'c1', mode: 'note' });
+    s = reduce(s, { type: 'mode', id: 'c2', mode: 'note' });
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c1', reason: 'resident_left' }));
+    expect(mode(s, 'c1')).toBe('reply');
+    // claimed again (transferred back): fresh
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c1') }));
+    expect(mode(s, 'c1')).toBe('reply');
+    // lost while the connection was down, then listed again by a later hello: fresh as well
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1')] }, 2000));
+    expect(mode(s, 'c2')).toBe('reply');
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }, 3000));
+    expect(mode(s, 'c2')).toBe('reply');
+  });
+
+  it('keeps the note mode over a reconnect and a reload, so a kept note draft is never sent by Enter', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    s = reduce(s, { type: 'mode', id: 'c2', mode: 'note' });
+    s = reduce(s, { type: 'connection', state: 'reconnecting' });
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }, 2000));
+    expect(mode(s, 'c2')).toBe('note');
+    const kept = toRemember(s)!;
+    expect(kept.modes).toEqual({ c2: 'note' });
+    // a reload: a fresh state, handed what the page kept
+    const reloaded = reduce(initialState, frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }, 3000, { modes: kept.modes }));
+    expect([mode(reloaded, 'c1'), mode(reloaded, 'c2')]).toEqual(['reply', 'note']);
+    expect(typingMayGoOut(reloaded, 'c2', 'Half', 4)).toBe(false);
+    // an ended conversation's mode is not kept
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'timeout' }));
+    expect(toRemember(s)!.modes).toEqual({});
   });
 });

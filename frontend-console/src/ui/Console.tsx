@@ -64,8 +64,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   const [claimed, setClaimed] = useState<string | null>(null);
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const [restored, setRestored] = useState(false);
-  // what the last page kept, handed to the first hello: read markers, and replies not yet stored
-  const remembered = useRef<Remembered>({ seen: loadJson('seen', {}), pending: loadJson('pending', {}) });
+  // what the last page kept, handed to the first hello: read markers, replies not yet stored, note modes
+  const remembered = useRef<Remembered>({ seen: loadJson('seen', {}), pending: loadJson('pending', {}), modes: loadJson('modes', {}) });
   const waiters = useRef(new Map<string, Waiter>());
   const throttle = useRef(new TypingThrottle());
   const langRef = useRef(lang);
@@ -132,6 +132,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         remembered.current = keep;
         saveJson('seen', keep.seen);
         saveJson('pending', keep.pending);
+        saveJson('modes', keep.modes);
       }),
     [],
   );
@@ -173,6 +174,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
           view: viewRef.current,
           seen: remembered.current.seen,
           pending: remembered.current.pending,
+          modes: remembered.current.modes,
           quiet,
         });
         const after = store.state;
