@@ -6,6 +6,7 @@ export type ShortcutAction =
   | { kind: 'conversation'; index: number }
   | { kind: 'cycle'; delta: 1 | -1 }
   | { kind: 'reply' }
+  | { kind: 'mode' }
   | { kind: 'canned' }
   | { kind: 'transfer' }
   | { kind: 'close' }
@@ -30,6 +31,7 @@ export const SHORTCUTS: { keys: string; action: ShortcutAction['kind'] | string 
   { keys: 'Alt+1 … Alt+9', action: 'conversation' },
   { keys: 'Alt+PageDown / Alt+PageUp', action: 'cycle' },
   { keys: 'Alt+R', action: 'reply' },
+  { keys: 'Alt+I', action: 'mode' },
   { keys: 'Alt+K', action: 'canned' },
   { keys: 'Alt+O', action: 'transfer' },
   { keys: 'Alt+A', action: 'close' },
@@ -62,6 +64,8 @@ export function shortcutFor(e: KeyLike): ShortcutAction | null {
       return { kind: 'status' };
     case 'r':
       return { kind: 'reply' };
+    case 'i':
+      return { kind: 'mode' };
     case 'k':
       return { kind: 'canned' };
     case 'o':

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillCanned, insertCanned, matchCanned, slashQuery } from '../src/canned';
 import { dictionaries, translate } from '../src/i18n';
-import { shortcutFor } from '../src/keys';
+import { SHORTCUTS, shortcutFor } from '../src/keys';
 import type { CannedReply } from '../src/protocol';
 import { normaliseAgents, normaliseStats, transferCandidates } from '../src/supervision';
 
@@ -60,6 +60,16 @@ describe('shortcuts', () => {
     expect(shortcutFor(key('2', 'Digit2', { altKey: true }))).toEqual({ kind: 'conversation', index: 1 });
     expect(shortcutFor(key('PageDown', 'PageDown', { altKey: true }))).toEqual({ kind: 'cycle', delta: 1 });
     expect(shortcutFor(key('o', 'KeyO', { altKey: true }))).toEqual({ kind: 'transfer' });
+    // Alt+I: reply or internal note ("ˆ" on a Mac)
+    expect(shortcutFor(key('ˆ', 'KeyI', { altKey: true }))).toEqual({ kind: 'mode' });
+  });
+
+  it('lists every shortcut it knows in the overview, in both languages', () => {
+    for (const s of SHORTCUTS) {
+      expect(dictionaries.nl).toHaveProperty('key_' + s.action);
+      expect(dictionaries.en).toHaveProperty('key_' + s.action);
+    }
+    expect(SHORTCUTS.map((s) => s.keys)).toContain('Alt+I');
   });
 
   it('acts once on a held key: Alt+N held down claims one conversation, not one per repeat', () => {

@@ -11,7 +11,7 @@ import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic }
 import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { localiseFailure } from '../forms';
 import { loadJson, saveJson } from '../session';
-import { CLAIM_REF_PREFIX, type Remembered, claimInFlight, keptDrafts, toRemember, totalUnread, unsent } from '../state';
+import { CLAIM_REF_PREFIX, type Remembered, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, unsent } from '../state';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
 import type { Actions, DialogState } from './actions';
@@ -315,8 +315,18 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     discard(conversationId, clientMsgId) {
       store.dispatch({ type: 'pending-drop', conversationId, clientMsgId });
     },
-    typing(conversationId) {
+    typing(conversationId, text, caret) {
+      // decided on the store's state, not on what the box last rendered: a keystroke right after
+      // a switch to note mode already finds the note mode here
+      if (!typingMayGoOut(store.state, conversationId, text, caret)) return;
       if (throttle.current.take(conversationId)) sendFrame({ type: 'typing', conversationId });
+    },
+    setMode(conversationId, mode) {
+      const c = store.state.conversations.find((x) => x.id === conversationId);
+      if (!c || c.ended) return;
+      store.dispatch({ type: 'mode', id: conversationId, mode });
+      announce(t(mode === 'note' ? 'modeNoteAnnounced' : 'modeReplyAnnounced'));
+      setTimeout(() => document.getElementById('reply-' + conversationId)?.focus(), 0);
     },
     leave(conversationId, frame, transferTo) {
       const key = 'leave:' + conversationId;
@@ -390,6 +400,12 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       case 'reply':
         setView('conversations');
         setTimeout(() => document.getElementById('reply-' + s.selected)?.focus(), 0);
+        break;
+      case 'mode':
+        if (current) {
+          setView('conversations');
+          actions.setMode(current.id, current.mode === 'note' ? 'reply' : 'note');
+        }
         break;
       case 'canned':
         setView('conversations');

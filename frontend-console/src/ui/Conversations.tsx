@@ -355,6 +355,9 @@ function Composer(props: {
   const { t, lang } = useConsole();
   const c = props.conversation;
   const text = props.draft;
+  // a note for colleagues or a reply to the resident: Enter and the main button do what the mode says
+  const noteMode = c.mode === 'note';
+  const enterKind = noteMode ? 'note' : 'message';
   const area = useRef<HTMLTextAreaElement>(null);
   const [caret, setCaret] = useState(text.length);
   const [pickerOpen, setPickerOpen] = useState(false);
@@ -435,20 +438,34 @@ function Composer(props: {
     }
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey) {
       e.preventDefault();
-      send('message');
+      send(enterKind);
     }
   };
 
   const length = text.trim().length;
   return (
     <form
-      class="composer"
+      class={'composer' + (noteMode ? ' is-note' : '')}
       onSubmit={(e) => {
         e.preventDefault();
-        send('message');
+        send(enterKind);
       }}
     >
-      <label for={'reply-' + c.id}>{t('replyLabel')}</label>
+      <div class="composer-modes" role="group" aria-label={t('composerMode')}>
+        {(['reply', 'note'] as const).map((m) => (
+          <button
+            type="button"
+            class={'mode-button mode-' + m}
+            aria-pressed={c.mode === m}
+            aria-keyshortcuts="Alt+I"
+            disabled={props.disabled}
+            onClick={() => (c.mode === m ? area.current?.focus() : props.actions.setMode(c.id, m))}
+          >
+            {t(m === 'note' ? 'modeNote' : 'modeReply')}
+          </button>
+        ))}
+      </div>
+      <label for={'reply-' + c.id}>{noteMode ? t('noteBoxLabel') : t('replyLabel')}</label>
       <div class="composer-box">
         <textarea
           ref={area}
@@ -468,7 +485,8 @@ function Composer(props: {
             setText(el.value);
             setCaret(el.selectionStart ?? el.value.length);
             if (problem && el.value.trim().length <= MAX_MESSAGE) setProblem(null);
-            if (el.value.trim() && !slashQuery(el.value, el.selectionStart ?? 0)) props.actions.typing(c.id);
+            // the console decides whether the resident may see "typt…": never in note mode
+            props.actions.typing(c.id, el.value, el.selectionStart ?? el.value.length);
           }}
           onKeyDown={onKeyDown}
           onKeyUp={(e) => setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0)}
@@ -506,7 +524,7 @@ function Composer(props: {
         )}
       </div>
       <p id={hintId} class="hint small-text">
-        {t('replyHint')} <span aria-hidden="true">{t('chars', { count: length })}</span>
+        {noteMode ? t('noteModeHint') : t('replyHint')} <span aria-hidden="true">{t('chars', { count: length })}</span>
       </p>
       {problem && (
         <p id={problemId} class="error" role="alert">
@@ -514,12 +532,14 @@ function Composer(props: {
         </p>
       )}
       <div class="composer-actions">
-        <button type="submit" class="primary" disabled={props.disabled}>
-          {t('send')}
+        <button type="submit" class={noteMode ? 'save-note' : 'primary'} disabled={props.disabled}>
+          {noteMode ? t('saveNote') : t('send')}
         </button>
-        <button type="button" class="note-button" disabled={props.disabled} title={t('noteButtonHint')} aria-keyshortcuts="Control+Enter" onClick={() => send('note')}>
-          {t('note')}
-        </button>
+        {!noteMode && (
+          <button type="button" class="note-button" disabled={props.disabled} title={t('noteButtonHint')} aria-keyshortcuts="Control+Enter" onClick={() => send('note')}>
+            {t('note')}
+          </button>
+        )}
         <button
           type="button"
           class="secondary"

@@ -3,6 +3,7 @@
 
 import type { ClientFrame, Status } from '../protocol';
 import type { View } from '../roles';
+import type { ComposerMode } from '../state';
 
 export type DialogState = null | { kind: 'transfer' | 'close' | 'callback'; id: string } | { kind: 'help' };
 
@@ -13,7 +14,10 @@ export interface Actions {
   sendText(conversationId: string, kind: 'message' | 'note', text: string): Promise<void>;
   retry(conversationId: string, clientMsgId: string): void;
   discard(conversationId: string, clientMsgId: string): void;
-  typing(conversationId: string): void;
+  /** What the agent typed in the box: tells the resident they type, unless it is a note (see typingMayGoOut). */
+  typing(conversationId: string, text: string, caret: number): void;
+  /** The box of this conversation writes a reply or an internal note from now on; said aloud, focus in the box. */
+  setMode(conversationId: string, mode: ComposerMode): void;
   /**
    * Closes, transfers or turns into a callback request: resolves once the server ended it. Once it
    * has left the screen the console says so and moves the focus; `transferTo` names the topic or
