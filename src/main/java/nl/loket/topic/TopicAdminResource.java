@@ -54,7 +54,9 @@ public class TopicAdminResource {
         this.catalog = catalog;
     }
 
-    public record Alternative(@NotBlank @Size(max = 200) String title, @NotBlank @Size(max = 500) String url) {
+    /** {@code titleEn}: the English title, optional (blank: none); English readers get the Dutch title without it. */
+    public record Alternative(@NotBlank @Size(max = 200) String title, @Size(max = 200) String titleEn,
+                              @NotBlank @Size(max = 500) String url) {
     }
 
     public record TopicRequest(
@@ -93,7 +95,8 @@ public class TopicAdminResource {
     }
 
     @POST
-    @Operation(summary = "Create a topic; 400 with field errors")
+    @Operation(summary = "Create a topic; 400 with field errors. Each digital alternative has a Dutch title, an optional "
+            + "English titleEn (≤ 200 characters, blank: none) and a url")
     public Uni<Response> create(@NotNull @Valid TopicRequest request) {
         Checked c = check(request);
         return db.tx(tx -> {
@@ -178,7 +181,12 @@ public class TopicAdminResource {
                 if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
                     throw new IllegalArgumentException();
                 }
-                alternatives.add(new JsonObject().put("title", a.title()).put("url", a.url()));
+                JsonObject alternative = new JsonObject().put("title", a.title()).put("url", a.url());
+                String titleEn = blankToNull(a.titleEn());
+                if (titleEn != null) {
+                    alternative.put("titleEn", titleEn);
+                }
+                alternatives.add(alternative);
             } catch (IllegalArgumentException e) {
                 errors.add(new Problem.FieldError("digitalAlternatives.url", "geen http(s)-adres / not an http(s) address: " + a.url()));
             }

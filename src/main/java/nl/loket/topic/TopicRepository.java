@@ -73,7 +73,9 @@ public class TopicRepository {
         List<Topic.DigitalAlternative> list = new ArrayList<>();
         for (int i = 0; json != null && i < json.size(); i++) {
             JsonObject a = json.getJsonObject(i);
-            list.add(new Topic.DigitalAlternative(a.getString("title"), a.getString("url")));
+            // titleEn is absent from links saved before there was one
+            String titleEn = a.getString("titleEn");
+            list.add(new Topic.DigitalAlternative(a.getString("title"), titleEn == null || titleEn.isBlank() ? null : titleEn, a.getString("url")));
         }
         return list;
     }

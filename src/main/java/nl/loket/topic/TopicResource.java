@@ -35,17 +35,19 @@ public class TopicResource {
      * {@code callbackReason}: why a resident arriving now would be offered a callback (the
      * reasons of the resident socket's {@code callback_offer}; {@code closing} when closed), or
      * null; {@code departmentNotices}: the departments' notices in force with a text for
-     * residents (docs/departments.md).
+     * residents (docs/departments.md); {@code digitalAlternatives}: the links with their title in the
+     * requested language (the Dutch one when there is no English one).
      */
     public record TopicView(String id, String name, boolean open, Instant nextOpenAt, int queueLength,
                             Integer estimatedWaitSeconds, boolean callbackOffered, String callbackReason, String notice,
-                            List<Topic.DigitalAlternative> digitalAlternatives,
+                            List<Topic.ResidentAlternative> digitalAlternatives,
                             List<TopicNotices.ResidentNotice> departmentNotices) {
     }
 
     @GET
     @Operation(summary = "Topics with open state, queue length and estimated wait for a new arrival, and the departments' "
-            + "reachability notices for residents (in the requested language)")
+            + "reachability notices for residents, and the digital alternatives with each link's title in the requested language "
+            + "(its English titleEn for lang=en when the administrator gave one, else the Dutch title)")
     public Uni<List<TopicView>> list(@QueryParam("lang") String lang, @HeaderParam("Accept-Language") String acceptLanguage) {
         String locale = Locales.pick(lang, acceptLanguage);
         Instant asked = Instant.now();
@@ -64,7 +66,7 @@ public class TopicResource {
                 String reason = open ? topics.offerReason(topic, load, ewt, now) : OfferPolicy.CLOSING;
                 return new TopicView(topic.id(), topic.name(locale), open,
                         open ? null : topics.nextOpenAt(topic, now).orElse(null), load.waiting(), ewt, reason != null,
-                        reason, topic.notice(locale), topic.digitalAlternatives(), byTopic.getOrDefault(topic.id(), List.of()));
+                        reason, topic.notice(locale), topic.digitalAlternatives(locale), byTopic.getOrDefault(topic.id(), List.of()));
             }).toList();
         });
     }

@@ -1,0 +1,87 @@
+package nl.loket.topic;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import nl.loket.Api;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+
+/**
+ * A topic's "Dit kunt u ook online regelen" links have an optional English title: residents who
+ * read English get it, and the Dutch title when there is none (like the topic's notice).
+ */
+@QuarkusTest
+class AlternativeTitlesTest {
+
+    private static Map<String, Object> topic(String id, List<Map<String, String>> alternatives) {
+        return new HashMap<>(Map.of("id", id, "nameNl", "Afspraken", "nameEn", "Appointments",
+                "openingHours", Map.of("mon", List.of(List.of("08:30", "17:00"))), "digitalAlternatives", alternatives));
+    }
+
+    @Test
+    void residentsReadTheLinkTitleInTheirLanguage() {
+        String admin = Api.adminToken();
+        String id = "online-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> topic = topic(id, List.of(
+                Map.of("title", "Afspraak maken", "titleEn", "Make an appointment", "url", "https://www.gemeente.example/afspraak"),
+                Map.of("title", "Verhuizing doorgeven", "url", "https://www.gemeente.example/verhuizen"),
+                Map.of("title", "Uittreksel aanvragen", "titleEn", "  ", "url", "https://www.gemeente.example/uittreksel")));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).post("/api/v1/admin/topics").then().statusCode(201)
+                .body("digitalAlternatives[0].titleEn", equalTo("Make an appointment"))
+                .body("digitalAlternatives[1].titleEn", nullValue())
+                .body("digitalAlternatives[2].titleEn", nullValue());
+        // what the console fills its form with
+        given().auth().oauth2(admin).get("/api/v1/admin/topics").then().statusCode(200)
+                .body("find { it.id == '" + id + "' }.digitalAlternatives[0].title", equalTo("Afspraak maken"))
+                .body("find { it.id == '" + id + "' }.digitalAlternatives[0].titleEn", equalTo("Make an appointment"));
+
+        String link = "find { it.id == '" + id + "' }.digitalAlternatives";
+        given().queryParam("lang", "en").get("/api/v1/topics").then().statusCode(200)
+                .body(link + "[0].title", equalTo("Make an appointment"))
+                .body(link + "[0].url", equalTo("https://www.gemeente.example/afspraak"))
+                .body(link + "[1].title", equalTo("Verhuizing doorgeven"))
+                .body(link + "[2].title", equalTo("Uittreksel aanvragen"))
+                .body(link + "[0].titleEn", nullValue());
+        given().header("Accept-Language", "en-GB,en;q=0.9").get("/api/v1/topics").then().statusCode(200)
+                .body(link + "[0].title", equalTo("Make an appointment"));
+        given().queryParam("lang", "nl").get("/api/v1/topics").then().statusCode(200)
+                .body(link + "[0].title", equalTo("Afspraak maken"))
+                .body(link + "[1].title", equalTo("Verhuizing doorgeven"));
+        given().get("/api/v1/topics").then().statusCode(200)
+                .body(link + "[0].title", equalTo("Afspraak maken"));
+
+        // an edit keeps the English title, or changes it
+        topic.put("digitalAlternatives", List.of(
+                Map.of("title", "Afspraak maken", "titleEn", "Book an appointment", "url", "https://www.gemeente.example/afspraak")));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).put("/api/v1/admin/topics/" + id).then().statusCode(200)
+                .body("digitalAlternatives[0].titleEn", equalTo("Book an appointment"));
+        given().queryParam("lang", "en").get("/api/v1/topics").then().statusCode(200)
+                .body(link + "[0].title", equalTo("Book an appointment"));
+    }
+
+    @Test
+    void aTooLongEnglishTitleIsAFieldError() {
+        String admin = Api.adminToken();
+        String id = "online-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> topic = topic(id, List.of(
+                Map.of("title", "Afspraak maken", "titleEn", "x".repeat(201), "url", "https://www.gemeente.example/afspraak")));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).post("/api/v1/admin/topics").then().statusCode(400)
+                .contentType(containsString("application/problem+json"))
+                .body("errors.field", hasItem("digitalAlternatives[0].titleEn"));
+        // 200 characters is allowed, like the Dutch title
+        topic.put("digitalAlternatives", List.of(
+                Map.of("title", "Afspraak maken", "titleEn", "x".repeat(200), "url", "https://www.gemeente.example/afspraak")));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).post("/api/v1/admin/topics").then().statusCode(201)
+                .body("digitalAlternatives[0].titleEn", equalTo("x".repeat(200)));
+    }
+}
