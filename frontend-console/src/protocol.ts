@@ -282,6 +282,8 @@ export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
 export interface DigitalAlternative {
   title: string;
+  /** the English title (optional; null or absent: residents reading English get the Dutch title) */
+  titleEn?: string | null;
   url: string;
 }
 

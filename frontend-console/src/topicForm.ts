@@ -3,10 +3,17 @@
 
 import { type Period, checkPeriods, checkTopicId, intIn, isHttpUrl, periodEnd, shownEnd } from './forms';
 import type { T } from './i18n';
-import type { AdminTopic, DigitalAlternative, FieldError, Weekday } from './protocol';
+import type { AdminTopic, FieldError, Weekday } from './protocol';
 import { isDay } from './time';
 
 export const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** A digital alternative as the form edits it: an empty English title is none. */
+export interface AlternativeForm {
+  title: string;
+  titleEn: string;
+  url: string;
+}
 
 export interface TopicForm {
   id: string;
@@ -16,7 +23,7 @@ export interface TopicForm {
   hours: Record<Weekday, Period[]>;
   closedDates: string[];
   callbackThresholdSeconds: string;
-  alternatives: DigitalAlternative[];
+  alternatives: AlternativeForm[];
   notice: string;
   noticeEn: string;
 }
@@ -49,7 +56,7 @@ export function topicToForm(t: AdminTopic): TopicForm {
     hours,
     closedDates: [...(t.closedDates ?? [])].sort(),
     callbackThresholdSeconds: String(t.callbackThresholdSeconds ?? 600),
-    alternatives: (t.digitalAlternatives ?? []).map((a) => ({ ...a })),
+    alternatives: (t.digitalAlternatives ?? []).map((a) => ({ title: a.title, titleEn: a.titleEn ?? '', url: a.url })),
     notice: t.notice ?? '',
     noticeEn: t.noticeEn ?? '',
   };
@@ -67,7 +74,7 @@ export function formToTopic(f: TopicForm): Omit<AdminTopic, 'openNow' | 'nextOpe
     openingHours,
     closedDates: [...new Set(f.closedDates)].sort(),
     callbackThresholdSeconds: Number(f.callbackThresholdSeconds),
-    digitalAlternatives: f.alternatives.map((a) => ({ title: a.title.trim(), url: a.url.trim() })),
+    digitalAlternatives: f.alternatives.map((a) => ({ title: a.title.trim(), titleEn: a.titleEn.trim() || null, url: a.url.trim() })),
     notice: f.notice.trim() || null,
     noticeEn: f.noticeEn.trim() || null,
   };
@@ -82,7 +89,7 @@ export type TopicEdit =
   | { type: 'add-closed'; date: string }
   | { type: 'remove-closed'; date: string }
   | { type: 'add-alternative' }
-  | { type: 'set-alternative'; index: number; part: 'title' | 'url'; value: string }
+  | { type: 'set-alternative'; index: number; part: 'title' | 'titleEn' | 'url'; value: string }
   | { type: 'remove-alternative'; index: number };
 
 export function editTopic(f: TopicForm, e: TopicEdit): TopicForm {
@@ -114,7 +121,7 @@ export function editTopic(f: TopicForm, e: TopicEdit): TopicForm {
     case 'remove-closed':
       return { ...f, closedDates: f.closedDates.filter((d) => d !== e.date) };
     case 'add-alternative':
-      return { ...f, alternatives: [...f.alternatives, { title: '', url: '' }] };
+      return { ...f, alternatives: [...f.alternatives, { title: '', titleEn: '', url: '' }] };
     case 'set-alternative':
       return { ...f, alternatives: f.alternatives.map((a, i) => (i === e.index ? { ...a, [e.part]: e.value } : a)) };
     case 'remove-alternative':
@@ -139,6 +146,7 @@ export function checkTopic(f: TopicForm, creating: boolean, t: T): FieldError[] 
   if (!intIn(f.callbackThresholdSeconds, 0, 86400)) errors.push({ field: 'callbackThresholdSeconds', message: t('errRange', { min: 0, max: 86400 }) });
   f.alternatives.forEach((a, i) => {
     if (!a.title.trim()) errors.push({ field: `digitalAlternatives[${i}].title`, message: t('required') });
+    if (a.titleEn.trim().length > 200) errors.push({ field: `digitalAlternatives[${i}].titleEn`, message: t('errMax', { max: 200 }) });
     if (!isHttpUrl(a.url.trim())) errors.push({ field: `digitalAlternatives[${i}].url`, message: t('errUrl') });
   });
   if (f.notice.trim().length > 500) errors.push({ field: 'notice', message: t('errMax', { max: 500 }) });

@@ -34,7 +34,7 @@ describe('topic form', () => {
       openingHours: { mon: [['08:30', '12:00'], ['13:00', '17:00']], tue: [], wed: [], thu: [], fri: [['08:30', '12:00']], sat: [], sun: [] },
       closedDates: ['2026-04-27', '2026-12-25'],
       callbackThresholdSeconds: 600,
-      digitalAlternatives: [{ title: 'Afspraak maken', url: 'https://www.gemeente.nl/afspraak' }],
+      digitalAlternatives: [{ title: 'Afspraak maken', titleEn: null, url: 'https://www.gemeente.nl/afspraak' }],
       notice: 'Storing bij de balie',
       noticeEn: null,
     });
@@ -87,8 +87,38 @@ describe('topic form', () => {
     f = editTopic(f, { type: 'add-alternative' });
     f = editTopic(f, { type: 'set-alternative', index: 1, part: 'title', value: 'Formulier' });
     f = editTopic(f, { type: 'remove-alternative', index: 0 });
-    expect(f.alternatives).toEqual([{ title: 'Formulier', url: '' }]);
+    expect(f.alternatives).toEqual([{ title: 'Formulier', titleEn: '', url: '' }]);
     expect(checkTopic(f, false, t)).toEqual([{ field: 'digitalAlternatives[0].url', message: 'Vul een webadres in dat begint met https:// of http://.' }]);
+  });
+
+  it("reads each link's English title, shows none as empty, and sends it trimmed or as null", () => {
+    const topic: AdminTopic = {
+      ...paspoort,
+      digitalAlternatives: [
+        { title: 'Afspraak maken', titleEn: 'Make an appointment', url: 'https://www.gemeente.nl/afspraak' },
+        { title: 'Verhuizing doorgeven', url: 'https://www.gemeente.nl/verhuizen' },
+      ],
+    };
+    let f = topicToForm(topic);
+    expect(f.alternatives.map((a) => a.titleEn)).toEqual(['Make an appointment', '']);
+    // saved unchanged, the stored English title goes back; no English title goes as null
+    expect(formToTopic(f).digitalAlternatives).toEqual([
+      { title: 'Afspraak maken', titleEn: 'Make an appointment', url: 'https://www.gemeente.nl/afspraak' },
+      { title: 'Verhuizing doorgeven', titleEn: null, url: 'https://www.gemeente.nl/verhuizen' },
+    ]);
+    f = editTopic(f, { type: 'set-alternative', index: 1, part: 'titleEn', value: '  Report a move ' });
+    f = editTopic(f, { type: 'set-alternative', index: 0, part: 'titleEn', value: '   ' });
+    expect(f.alternatives[0].title).toBe('Afspraak maken');
+    expect(formToTopic(f).digitalAlternatives.map((a) => a.titleEn)).toEqual([null, 'Report a move']);
+    expect(checkTopic(f, false, t)).toEqual([]);
+  });
+
+  it('refuses an English link title over 200 characters on its own field, like the server', () => {
+    let f = topicToForm(paspoort);
+    f = editTopic(f, { type: 'set-alternative', index: 0, part: 'titleEn', value: 'x'.repeat(201) });
+    expect(checkTopic(f, false, t)).toEqual([{ field: 'digitalAlternatives[0].titleEn', message: t('errMax', { max: 200 }) }]);
+    f = editTopic(f, { type: 'set-alternative', index: 0, part: 'titleEn', value: 'x'.repeat(200) });
+    expect(checkTopic(f, false, t)).toEqual([]);
   });
 
   it('names the same fields as the server so its errors land on them', () => {

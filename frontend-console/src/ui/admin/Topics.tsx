@@ -209,6 +209,15 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
                 onInput={(v) => dispatch({ type: 'set-alternative', index: i, part: 'title', value: v })}
               />
               <TextField
+                id={`alt-title-en-${i}`}
+                lang="en"
+                label={t('altTitleEn', { n: i + 1 })}
+                value={a.titleEn}
+                maxLength={200}
+                errors={errorsFor(errors, `digitalAlternatives[${i}].titleEn`)}
+                onInput={(v) => dispatch({ type: 'set-alternative', index: i, part: 'titleEn', value: v })}
+              />
+              <TextField
                 id={`alt-url-${i}`}
                 type="url"
                 label={t('altUrl', { n: i + 1 })}
