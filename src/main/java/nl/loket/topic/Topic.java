@@ -1,5 +1,7 @@
 package nl.loket.topic;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.util.List;
 
 /** A subject residents can chat about, with its own queue and opening hours. */
@@ -20,7 +22,9 @@ public record Topic(String id, String nameNl, String nameEn, int sortOrder, Open
     }
 
     /** A digital alternative with its title in the reader's language. */
-    public record ResidentAlternative(String title, String url) {
+    public record ResidentAlternative(
+            @Schema(description = "in the requested language: the English title for lang=en when there is one, else the Dutch title")
+            String title, String url) {
     }
 
     public String name(String locale) {

@@ -25,6 +25,7 @@ import nl.loket.platform.Problem;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -55,7 +56,9 @@ public class TopicAdminResource {
     }
 
     /** {@code titleEn}: the English title, optional (blank: none); English readers get the Dutch title without it. */
-    public record Alternative(@NotBlank @Size(max = 200) String title, @Size(max = 200) String titleEn,
+    public record Alternative(@NotBlank @Size(max = 200) String title,
+                              @Schema(description = "English title, optional (blank: none); residents reading English get "
+                                      + "the Dutch title without it") @Size(max = 200) String titleEn,
                               @NotBlank @Size(max = 500) String url) {
     }
 

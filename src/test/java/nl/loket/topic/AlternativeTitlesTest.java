@@ -2,6 +2,7 @@ package nl.loket.topic;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
 import nl.loket.Api;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -22,6 +24,10 @@ import static org.hamcrest.Matchers.nullValue;
  */
 @QuarkusTest
 class AlternativeTitlesTest {
+
+    /** The OpenAPI document is served on the management port. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/openapi", management = true)
+    java.net.URL openapi;
 
     private static Map<String, Object> topic(String id, List<Map<String, String>> alternatives) {
         return new HashMap<>(Map.of("id", id, "nameNl", "Afspraken", "nameEn", "Appointments",
@@ -83,5 +89,16 @@ class AlternativeTitlesTest {
                 Map.of("title", "Afspraak maken", "titleEn", "x".repeat(200), "url", "https://www.gemeente.example/afspraak")));
         given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).post("/api/v1/admin/topics").then().statusCode(201)
                 .body("digitalAlternatives[0].titleEn", equalTo("x".repeat(200)));
+    }
+
+    @Test
+    void theOpenApiDocumentTellsIntegratorsAboutTheEnglishTitle() {
+        JsonObject schemas = new JsonObject(given().accept("application/json").get(openapi).then().statusCode(200).extract().asString())
+                .getJsonObject("components").getJsonObject("schemas");
+        assertThat(schemas.getJsonObject("Alternative").getJsonObject("properties").getJsonObject("titleEn").getString("description"))
+                .contains("optional").contains("Dutch title");
+        JsonObject resident = schemas.getJsonObject("ResidentAlternative").getJsonObject("properties");
+        assertThat(resident.fieldNames()).containsExactlyInAnyOrder("title", "url");
+        assertThat(resident.getJsonObject("title").getString("description")).contains("requested language");
     }
 }
