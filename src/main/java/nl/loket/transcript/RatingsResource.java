@@ -88,7 +88,8 @@ public class RatingsResource {
     @Produces({MediaType.APPLICATION_JSON, "text/csv"})
     @Operation(summary = "Ratings with their comments for Amsterdam days from..to (both inclusive, by when they were given), "
             + "optionally one topic: count, average, distribution and the newest 500. With Accept: text/csv all of them as CSV: "
-            + "conversationId,topic,score,comment,ratedAt,agentName, a cell starting with = + - or @ prefixed with '. Audited")
+            + "conversationId,topic,score,comment,ratedAt,agentName, a cell starting with = + - or @ prefixed with ', as is such a "
+            + "character after a semicolon, tab or line break in a cell (a Dutch spreadsheet splits there). Audited")
     @APIResponse(responseCode = "200", description = "The ratings (JSON), or every rating as CSV",
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Ratings.class)),
                     @Content(mediaType = "text/csv")})
