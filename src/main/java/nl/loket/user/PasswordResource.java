@@ -68,9 +68,10 @@ public class PasswordResource {
                                 throw new LoketException("invalid_credentials", 401,
                                         "Gebruikersnaam of wachtwoord onjuist. / Wrong username or password.");
                             }
-                            return throttle.succeeded(username, address).replaceWith(found.get().user());
+                            return throttle.succeeded(username, address).replaceWith(found.get());
                         }))
-                .chain(user -> {
+                .chain(checked -> {
+                    User user = checked.user();
                     String next = body.newPassword();
                     if (next.length() < MIN_LENGTH || next.length() > MAX_LENGTH) {
                         throw ValidationException.of("newPassword", "minstens 10 en hoogstens 200 tekens / at least 10 and at most 200 characters");
@@ -78,12 +79,22 @@ public class PasswordResource {
                     if (next.equals(body.currentPassword())) {
                         throw ValidationException.of("newPassword", "moet anders zijn dan het huidige / must differ from the current one");
                     }
-                    return Passwords.hashOffLoop(next).chain(hash -> users.changePassword(user.id(), hash)).map(generation -> {
-                        // the change revoked every earlier token of the account; this one carries the new generation
-                        TokenService.Issued issued = tokens.staff(user.id(), user.username(), user.displayName(), user.roles(), generation,
-                                user.department());
-                        return new AuthResource.TokenResponse(issued.token(), "Bearer", issued.expiresIn());
-                    });
+                    return Passwords.hashOffLoop(next).chain(hash -> users.changePassword(user.id(), checked.passwordHash(), hash))
+                            .map(changed -> {
+                                // empty: an administrator reset the password since it was checked, and that reset stays;
+                                // disabled since: no token either
+                                if (changed.isEmpty() || !changed.get().user().active()) {
+                                    throw new LoketException("invalid_credentials", 401,
+                                            "Gebruikersnaam of wachtwoord onjuist. / Wrong username or password.");
+                                }
+                                // the change revoked every earlier token of the account; this one carries the new generation,
+                                // and the roles and department the account has now (an administrator may have changed them
+                                // while the password was checked)
+                                User now = changed.get().user();
+                                TokenService.Issued issued = tokens.staff(now.id(), now.username(), now.displayName(), now.roles(),
+                                        changed.get().generation(), now.department());
+                                return new AuthResource.TokenResponse(issued.token(), "Bearer", issued.expiresIn());
+                            });
                 });
     }
 

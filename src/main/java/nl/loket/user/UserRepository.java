@@ -87,18 +87,26 @@ public class UserRepository {
         }).invoke(() -> deliver(revoke[0]));
     }
 
+    /** The account as a password change left it: what the token that replaces the revoked ones carries. */
+    public record Changed(User user, long generation) {
+    }
+
     /**
      * The user chose a new password (their own, after logging in with the current one). Like any
-     * password change it revokes the account's earlier tokens; the answer is the new generation,
-     * for the token that replaces them.
+     * password change it revokes the account's earlier tokens. Stored only while the password is
+     * still {@code checkedHash}, the one the user proved: an administrator's reset made since the
+     * check stays in force (empty then). The answer is the account as it is now, with its new
+     * generation: roles or a department changed since the check are the ones its token carries.
      */
-    public Uni<Long> changePassword(UUID id, String passwordHash) {
+    public Uni<Optional<Changed>> changePassword(UUID id, String checkedHash, String passwordHash) {
         Signal.Revoke[] revoke = new Signal.Revoke[1];
         return db.tx(tx -> tx.query("update app_user set password_hash = $2, must_change_password = false, updated_at = now() "
-                                + "where id = $1 returning token_generation, active", Tuple.of(id, passwordHash))
+                                + "where id = $1 and password_hash = $3 returning " + User.COLUMNS + ", token_generation",
+                        Tuple.of(id, passwordHash, checkedHash))
                         .map(rows -> {
                             revoke[0] = revocation(id, rows);
-                            return revoke[0] == null ? 0L : revoke[0].generation();
+                            return revoke[0] == null ? Optional.<Changed>empty()
+                                    : Optional.of(new Changed(User.map(rows.iterator().next()), revoke[0].generation()));
                         }))
                 .invoke(() -> deliver(revoke[0]));
     }
