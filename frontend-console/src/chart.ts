@@ -25,6 +25,15 @@ export function ticks(max: number, whole = false): number[] {
   return whole ? all.filter((v) => Number.isInteger(v)) : all;
 }
 
+/**
+ * The labels of an axis's ticks in the console's language, with as many decimals as the finest
+ * tick needs (0.05 steps get two), so no two ticks read the same.
+ */
+export function axisLabels(values: readonly number[], lang: 'nl' | 'en'): string[] {
+  const decimals = Math.max(0, ...values.map((v) => (String(Math.round(v * 1000) / 1000).split('.')[1] ?? '').length));
+  return values.map((v) => v.toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { maximumFractionDigits: decimals }));
+}
+
 /** A bar's height in px for a value on a 0..max axis; a non-zero value is never invisible. */
 export function barHeight(value: number | null | undefined, max: number, height: number): number {
   if (!value || value <= 0 || max <= 0) return 0;

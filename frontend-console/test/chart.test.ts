@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barHeight, fullDay, hourWindow, niceMax, peakHour, ticks } from '../src/chart';
+import { axisLabels, barHeight, fullDay, hourWindow, niceMax, peakHour, ticks } from '../src/chart';
 import type { HourStats } from '../src/protocol';
 
 const hour = (h: number, offered: number, extra: Partial<HourStats> = {}): HourStats => ({
@@ -46,5 +46,20 @@ describe('chart scales', () => {
     expect(day[11].offered).toBe(4);
     expect(peakHour(day)?.hour).toBe(9);
     expect(peakHour(fullDay([]))).toBeNull();
+  });
+});
+
+describe('axis labels', () => {
+  it('tell every tick apart, also when waits are a few seconds (an axis in minutes up to 0.2)', () => {
+    // a day whose longest p90 wait was 10 s: 10/60 min rounds up to an axis of 0.2 in steps of 0.05
+    const values = ticks(niceMax(10.2 / 60));
+    expect(axisLabels(values, 'nl')).toEqual(['0', '0,05', '0,1', '0,15', '0,2']);
+    expect(axisLabels(values, 'en')).toEqual(['0', '0.05', '0.1', '0.15', '0.2']);
+  });
+
+  it('write whole counts without decimals, large ones grouped as the language does', () => {
+    expect(axisLabels(ticks(25, true), 'nl')).toEqual(['0', '5', '10', '15', '20', '25']);
+    expect(axisLabels(ticks(2500, true), 'nl')).toEqual(['0', '500', '1.000', '1.500', '2.000', '2.500']);
+    expect(axisLabels(ticks(2), 'en')).toEqual(['0', '0.5', '1', '1.5', '2']);
   });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { barHeight, fullDay, hourWindow, niceMax, peakHour, ticks } from '../chart';
+import { axisLabels, barHeight, fullDay, hourWindow, niceMax, peakHour, ticks } from '../chart';
 import type { HourStats, HourlyStats, TopicStats } from '../protocol';
 import { normaliseStats } from '../supervision';
 import { addDays, formatDay, isDay } from '../time';
@@ -131,25 +131,27 @@ const LEFT = 44;
 const BOTTOM = 22;
 
 /** Grouped bars per hour on a rounded axis; the picture is decoration for the table that follows it. */
-function BarChart(props: { title: string; summary: string; hours: HourStats[]; series: Series[]; format(v: number): string; whole?: boolean }) {
+function BarChart(props: { title: string; summary: string; hours: HourStats[]; series: Series[]; lang: 'nl' | 'en'; whole?: boolean }) {
   const titleId = useId('chart-title');
   const descId = useId('chart-desc');
   const max = niceMax(Math.max(0, ...props.hours.flatMap((h) => props.series.map((s) => s.value(h) ?? 0))));
   const groupW = props.series.length * BAR_W + GROUP_GAP;
   const width = LEFT + props.hours.length * groupW + 8;
   const height = CHART_H + BOTTOM + 8;
+  const values = ticks(max, props.whole);
+  const labels = axisLabels(values, props.lang);
   return (
     <figure class="chart">
       <figcaption id={titleId}>{props.title}</figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-labelledby={titleId} aria-describedby={descId}>
         <desc id={descId}>{props.summary}</desc>
-        {ticks(max, props.whole).map((v) => {
+        {values.map((v, i) => {
           const y = 8 + CHART_H - barHeight(v, max, CHART_H);
           return (
             <g class="tick">
               <line x1={LEFT - 4} x2={width} y1={y} y2={y} />
               <text x={LEFT - 6} y={y + 4} text-anchor="end">
-                {props.format(v)}
+                {labels[i]}
               </text>
             </g>
           );
@@ -186,7 +188,6 @@ function HourlyCharts(props: { hours: HourStats[] }) {
   const [start, end] = hourWindow(props.hours);
   const shown = props.hours.filter((h) => h.hour >= start && h.hour <= end);
   const total = props.hours.reduce((sum, h) => sum + h.offered, 0);
-  const oneDecimal = (v: number) => v.toLocaleString(lang === 'en' ? 'en-GB' : 'nl-NL', { maximumFractionDigits: 1 });
   const inMinutes = (v: number | null) => (v === null ? null : v / 60);
   const peak = peakHour(props.hours);
   const volumes: Series[] = [
@@ -206,8 +207,8 @@ function HourlyCharts(props: { hours: HourStats[] }) {
         <BarChart title={t('chartVolumes')} summary={
             t('chartVolumesSummary', { ...range, total }) +
             (peak ? ' ' + t('chartPeak', { hour: `${peak.hour}:00–${peak.hour + 1}:00`, count: peak.offered }) : '')
-          } hours={shown} series={volumes} format={(v) => String(v)} whole />
-        <BarChart title={t('chartWaits')} summary={t('chartWaitsSummary', range)} hours={shown} series={waits} format={oneDecimal} />
+          } hours={shown} series={volumes} lang={lang} whole />
+        <BarChart title={t('chartWaits')} summary={t('chartWaitsSummary', range)} hours={shown} series={waits} lang={lang} />
       </div>
       <details class="chart-table">
         <summary>{t('chartAsTable')}</summary>
