@@ -126,10 +126,16 @@ public class UserRepository {
         }
     }
 
-    /** Inserts a user; empty when the username is taken. An unknown department is a field error. */
+    /**
+     * Inserts a user; empty when the username is taken, also in another case ("Bart" when "bart"
+     * exists): people, and the audit log's actor filter, tell usernames apart without case. An
+     * unknown department is a field error.
+     */
     public Uni<Optional<User>> insert(User u, String passwordHash) {
         return db.query("insert into app_user (id, username, display_name, password_hash, roles, topics, max_concurrent, active, department) "
-                                + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (username) do nothing returning " + User.COLUMNS,
+                                + "select $1::uuid, $2::text, $3::text, $4::text, $5::text[], $6::text[], $7::int, $8::boolean, $9::text "
+                                + "where not exists (select 1 from app_user where lower(username) = lower($2::text)) "
+                                + "on conflict (username) do nothing returning " + User.COLUMNS,
                         Tuple.tuple(Arrays.asList(u.id(), u.username(), u.displayName(), passwordHash,
                                 u.roles().toArray(new String[0]), u.topics().toArray(new String[0]), u.maxConcurrent(), u.active(),
                                 u.department())))
