@@ -49,6 +49,22 @@ public class TopicCatalog {
     }
 
     /** A topic created since the last read is found at once: a miss reads the table again. */
+    /**
+     * Nothing when {@code id} is null or a topic; else a field error on {@code topic}, so that a
+     * filter with a typo is refused rather than answered with nothing found.
+     */
+    public Uni<Void> requireKnown(String id) {
+        if (id == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return find(id).map(found -> {
+            if (found.isEmpty()) {
+                throw nl.loket.platform.ValidationException.of("topic", "onbekend onderwerp / unknown topic");
+            }
+            return null;
+        });
+    }
+
     public Uni<Optional<Topic>> find(String id) {
         return topics().chain(all -> {
             if (all.containsKey(id)) {

@@ -72,7 +72,8 @@ public class ConversationReadResource {
             throw ValidationException.of("updatedSince", "geen ISO-8601-tijdstip / not an ISO-8601 instant");
         }
         // the feed shows residents' names: every staff read of a page is audited, with what was asked and how much it showed
-        return transcripts.feed(since, state, topic, n, cursor, scope()).call(page -> audited(Audit.READ_FEED, null, new JsonObject()
+        String only = topic == null || topic.isBlank() ? null : topic;
+        return topics.requireKnown(only).chain(() -> transcripts.feed(since, state, topic, n, cursor, scope())).call(page -> audited(Audit.READ_FEED, null, new JsonObject()
                 .put("updatedSince", updatedSince).put("state", state).put("topic", topic).put("cursor", cursor != null)
                 .put("items", page.items().size())));
     }

@@ -15,6 +15,7 @@ import nl.loket.platform.Problem;
 import nl.loket.platform.QueryNumbers;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
+import nl.loket.topic.TopicCatalog;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -51,11 +52,13 @@ public class ConversationSearchResource {
             """;
 
     private final Db db;
+    private final TopicCatalog topics;
     private final Audit audit;
     private final JsonWebToken jwt;
 
-    public ConversationSearchResource(Db db, Audit audit, JsonWebToken jwt) {
+    public ConversationSearchResource(Db db, TopicCatalog topics, Audit audit, JsonWebToken jwt) {
         this.db = db;
+        this.topics = topics;
         this.audit = audit;
         this.jwt = jwt;
     }
@@ -103,10 +106,10 @@ public class ConversationSearchResource {
         putIf(detail, "outcome", wantedOutcome);
         putIf(detail, "state", wantedState);
         putIf(detail, "agentId", agent == null ? null : agent.toString());
-        return Uni.combine().all().unis(
+        return topics.requireKnown(blank(topic)).chain(() -> Uni.combine().all().unis(
                         db.query("select count(*) as n from conversation c" + WHERE, filters),
                         db.query(ConversationItem.SELECT + WHERE + " order by c.created_at desc, c.id desc limit $7 offset $8", page))
-                .asTuple()
+                .asTuple())
                 .call(t -> audit.record(jwt.getName(), StaffReads.role(jwt), Audit.SEARCH_CONVERSATIONS, null,
                         detail.put("offset", skip).put("found", t.getItem1().iterator().next().getLong("n"))))
                 .map(t -> {

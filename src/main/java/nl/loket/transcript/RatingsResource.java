@@ -18,6 +18,7 @@ import nl.loket.platform.Days;
 import nl.loket.platform.Problem;
 import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
+import nl.loket.topic.TopicCatalog;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -61,11 +62,13 @@ public class RatingsResource {
             + "group by c.rating";
 
     private final Db db;
+    private final TopicCatalog topics;
     private final Audit audit;
     private final JsonWebToken jwt;
 
-    public RatingsResource(Db db, Audit audit, JsonWebToken jwt) {
+    public RatingsResource(Db db, TopicCatalog topics, Audit audit, JsonWebToken jwt) {
         this.db = db;
+        this.topics = topics;
         this.audit = audit;
         this.jwt = jwt;
     }
@@ -102,7 +105,8 @@ public class RatingsResource {
 
     private Uni<Ratings> ratings(String from, String to, String topic) {
         Query q = query(from, to, topic);
-        return Uni.combine().all().unis(db.query(SUMMARY, q.tuple()), db.query(ITEMS + " limit " + MAX_ITEMS, q.tuple())).asTuple()
+        return topics.requireKnown(q.topic())
+                .chain(() -> Uni.combine().all().unis(db.query(SUMMARY, q.tuple()), db.query(ITEMS + " limit " + MAX_ITEMS, q.tuple())).asTuple())
                 .call(t -> audited(q, "json", t.getItem2().size()))
                 .map(t -> {
                     Map<String, Long> distribution = new LinkedHashMap<>();
@@ -127,7 +131,7 @@ public class RatingsResource {
 
     private Uni<Response> csv(String from, String to, String topic) {
         Query q = query(from, to, topic);
-        return db.query(ITEMS, q.tuple()).call(rows -> audited(q, "csv", rows.size())).map(rows -> {
+        return topics.requireKnown(q.topic()).chain(() -> db.query(ITEMS, q.tuple())).call(rows -> audited(q, "csv", rows.size())).map(rows -> {
             StringBuilder out = new StringBuilder("conversationId,topic,score,comment,ratedAt,agentName\r\n");
             for (Row r : rows) {
                 Rating x = rating(r);

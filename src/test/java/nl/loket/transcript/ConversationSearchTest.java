@@ -79,6 +79,10 @@ class ConversationSearchTest {
         given().auth().oauth2(sara).queryParam("from", "2026-12-01").queryParam("to", "2026-12-01").queryParam("outcome", "weet niet")
                 .queryParam("agentId", "anne").queryParam("offset", -1).get(search).then().statusCode(400)
                 .body("errors.field", hasItems("outcome", "agentId", "offset"));
+        // an unknown topic is a bad filter like an unknown agent, not "0 conversations found"
+        given().auth().oauth2(sara).queryParam("from", "2026-12-01").queryParam("to", "2026-12-01").queryParam("topic", "paspoort")
+                .get(search).then().statusCode(400).body("errors.field", hasItem("topic"))
+                .body("errors.message", hasItem("onbekend onderwerp / unknown topic"));
         given().auth().oauth2(sara).queryParam("to", "2026-12-01").get(search).then().statusCode(400).body("errors.field", hasItem("from"));
         // no whole number, or a day PostgreSQL cannot hold: a field error, not a 404 or a 500
         given().auth().oauth2(sara).queryParam("from", "2026-12-01").queryParam("to", "2026-12-01").queryParam("offset", "x")

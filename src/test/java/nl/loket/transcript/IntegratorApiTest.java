@@ -148,6 +148,11 @@ class IntegratorApiTest {
         given().auth().oauth2(token).queryParam("updatedSince", "gisteren").get("/api/v1/conversations")
                 .then().statusCode(400).body("errors.field", hasItem("updatedSince"));
         given().auth().oauth2(token).queryParam("state", "weird").get("/api/v1/conversations").then().statusCode(400);
+        // a topic id with a typo answered an empty feed, page after page, as if nothing ever happened
+        given().auth().oauth2(token).queryParam("topic", "paspoort").get("/api/v1/conversations").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", hasItem("topic"))
+                .body("errors.message", hasItem("onbekend onderwerp / unknown topic"));
+        given().auth().oauth2(token).queryParam("topic", "paspoort-id").get("/api/v1/conversations").then().statusCode(200);
     }
 
     @Test

@@ -94,6 +94,9 @@ class RatingsAndCsvTest {
         given().auth().oauth2(sara).queryParam("from", "2026-10-25").queryParam("to", "2026-10-24").get("/api/v1/ratings")
                 .then().statusCode(400).body("errors.field", hasItem("to"));
         given().auth().oauth2(sara).get("/api/v1/ratings").then().statusCode(400).body("errors.field", hasItems("from", "to"));
+        // an unknown topic is a field error, as on /api/v1/stats/hourly, not "0 beoordelingen"
+        given().auth().oauth2(sara).queryParam("from", "2026-10-24").queryParam("to", "2026-10-24").queryParam("topic", "paspoort")
+                .get("/api/v1/ratings").then().statusCode(400).body("errors.field", hasItem("topic"));
         given().auth().oauth2(Api.agent("Ed", List.of("afval"), 3).token()).queryParam("from", "2026-10-24").queryParam("to", "2026-10-24")
                 .get("/api/v1/ratings").then().statusCode(403);
         given().auth().oauth2(Api.adminToken()).queryParam("from", "2026-10-24").queryParam("to", "2026-10-24")
