@@ -30,6 +30,9 @@ import nl.loket.security.TokenService;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.List;
 import java.util.Set;
@@ -70,6 +73,8 @@ public class CallbackResource {
     @PermitAll
     @Operation(summary = "Request a callback without chatting: 201 {id, token}, also when this number already has an open "
             + "request on the topic (the two are merged for the agents; the token opens only this one); 400 with field errors")
+    @APIResponse(responseCode = "201", description = "Requested: its id and a resident token for it",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
     public Uni<Response> create(@NotNull @Valid NewCallback request, @Context HttpServerRequest http) {
         rateLimits.checkPublic(ClientAddress.of(http));
         CallbackInput input = CallbackInput.of(request.phone(), request.name(), request.window(), request.note());
@@ -144,6 +149,7 @@ public class CallbackResource {
     @Operation(summary = "Cancel an open or claimed request with its merged repeats (a resident: only their own submission); "
             + "409 when it has ended")
     @Consumes(MediaType.WILDCARD)
+    @APIResponse(responseCode = "204", description = "Cancelled")
     public Uni<Response> cancel(@PathParam("id") UUID id, String body) {
         CancelRequest request = parseCancel(body);
         boolean resident = jwt.getGroups().contains(Roles.RESIDENT);

@@ -24,6 +24,9 @@ import nl.loket.platform.ValidationException;
 import nl.loket.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +100,8 @@ public class CannedReplyResource {
 
     @POST
     @Operation(summary = "Create a canned reply; 400 with field errors (an unknown topic among them)")
+    @APIResponse(responseCode = "201", description = "Created: the canned reply",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CannedReply.class)))
     public Uni<Response> create(@NotNull @Valid CannedReplyRequest r) {
         return checkTopics(r).chain(() -> db.query("insert into canned_reply (id, title, text, topics, locale) values ($1, $2, $3, $4, $5) "
                                 + "returning id, title, text, topics, locale",
@@ -116,6 +121,7 @@ public class CannedReplyResource {
 
     @DELETE
     @Path("{id}")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return db.query("delete from canned_reply where id = $1", Tuple.of(id)).map(rows -> {
             if (rows.rowCount() == 0) {

@@ -34,6 +34,9 @@ import nl.loket.topic.TopicCatalog;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -82,6 +85,8 @@ public class ConversationResource {
     @POST
     @Operation(summary = "Start a conversation: 201 with the resident token; 400 unknown topic; 409 topic closed (with nextOpenAt); "
             + "503 with Retry-After when this node's line of starts is full (a surge)")
+    @APIResponse(responseCode = "201", description = "Started: the conversation's id and the resident token",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Started.class)))
     public Uni<Response> start(@NotNull @Valid StartRequest request, @Context HttpServerRequest http) {
         String address = ClientAddress.of(http);
         rateLimits.checkPublic(address);
@@ -122,6 +127,7 @@ public class ConversationResource {
     @Path("{id}/rating")
     @RolesAllowed(Roles.RESIDENT)
     @Operation(summary = "Rate a closed conversation once (1-5); 409 before it is closed or when already rated")
+    @APIResponse(responseCode = "204", description = "Rated")
     public Uni<Response> rate(@PathParam("id") UUID id, @NotNull @Valid Rating rating) {
         if (!id.toString().equals(jwt.getSubject())) {
             throw new LoketException("forbidden", 403, "Dit is niet uw gesprek. / This is not your conversation.");

@@ -15,6 +15,9 @@ import nl.loket.security.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.Map;
 import java.util.UUID;
@@ -36,6 +39,7 @@ public class PrivacyResource {
     @DELETE
     @Path("{id}/personal-data")
     @Operation(summary = "Remove a conversation's personal data now (texts, name, summary, rating comment); counts and timings stay")
+    @APIResponse(responseCode = "204", description = "Removed")
     public Uni<Response> forgetConversation(@PathParam("id") UUID id) {
         return retention.forgetConversation(id, jwt.getName()).map(found -> {
             if (!found) {
@@ -87,6 +91,7 @@ public class PrivacyResource {
          */
         @DELETE
         @Operation(summary = "Gone: use POST /api/v1/admin/callbacks/forget with {\"phone\": …} (410, nothing is removed)", deprecated = true)
+        @APIResponse(responseCode = "410", description = "Gone: nothing is removed; the problem names POST /api/v1/admin/callbacks/forget")
         public Response gone() {
             throw new LoketException("endpoint_gone", 410,
                     "Dit adres bestaat niet meer: stuur het nummer in de body van POST " + FORGET_PATH + " als {\"phone\": \"…\"}, "

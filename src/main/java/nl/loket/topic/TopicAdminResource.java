@@ -27,6 +27,8 @@ import nl.loket.security.Roles;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.net.URI;
 import java.time.Instant;
@@ -100,6 +102,8 @@ public class TopicAdminResource {
     @POST
     @Operation(summary = "Create a topic; 400 with field errors. Each digital alternative has a Dutch title, an optional "
             + "English titleEn (≤ 200 characters, blank: none) and a url")
+    @APIResponse(responseCode = "201", description = "Created: the topic as stored",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TopicAdminView.class)))
     public Uni<Response> create(@NotNull @Valid TopicRequest request) {
         Checked c = check(request);
         return db.tx(tx -> {

@@ -19,6 +19,9 @@ import nl.loket.platform.Problem;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 @Path("/api/v1/auth/token")
 @Tag(name = "auth")
@@ -49,6 +52,11 @@ public class AuthResource {
     @Operation(summary = "Log in with the built-in issuer; 401 on a wrong password; 403 password-change-required when an "
             + "administrator reset the password (choose a new one with POST /api/v1/auth/password); 429 with Retry-After while this username "
             + "has to wait after repeated failures, or this address has failed too often")
+    @APIResponse(responseCode = "200", description = "A staff token",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TokenResponse.class)))
+    @APIResponse(responseCode = "401", description = "invalid-credentials: wrong username or password")
+    @APIResponse(responseCode = "403", description = "password-change-required: an administrator reset the password; choose a new one first")
+    @APIResponse(responseCode = "429", description = "too-many-attempts, with Retry-After")
     public Uni<TokenResponse> login(@NotNull @Valid Login login, @Context HttpServerRequest request) {
         String address = ClientAddress.of(request);
         return throttle.take(login.username(), address)

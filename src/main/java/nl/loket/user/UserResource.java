@@ -26,6 +26,9 @@ import nl.loket.topic.TopicRepository;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +62,7 @@ public class UserResource {
     @Path("{id}/reset-password")
     @Operation(summary = "Set a temporary password: the account's tokens and connections are revoked, and until the user chose a "
             + "new one (POST /api/v1/auth/password) a login answers 403 password-change-required; 204; audited")
+    @APIResponse(responseCode = "204", description = "The temporary password is set")
     public Uni<Response> resetPassword(@PathParam("id") UUID id, @NotNull @Valid ResetPassword body) {
         return Passwords.hashOffLoop(body.temporaryPassword())
                 .chain(hash -> users.resetPassword(id, hash))
@@ -93,6 +97,8 @@ public class UserResource {
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "Created: the user, without the password",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = User.class)))
     public Uni<Response> create(@NotNull @Valid UserRequest request) {
         if (request.password() == null) {
             throw ValidationException.of("password", "verplicht / required");

@@ -89,6 +89,23 @@ class AdminApiTest {
     }
 
     @Test
+    void aUsernameThatDiffersOnlyInCaseIsTaken() {
+        String admin = Api.adminToken();
+        String name = "casus-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> user = Map.of("username", name, "displayName", "Casus", "password", "casus-password",
+                "roles", List.of("agent"), "topics", List.of("afval"));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(user).post("/api/v1/admin/users").then().statusCode(201);
+        Map<String, Object> shouting = new java.util.HashMap<>(user);
+        shouting.put("username", name.toUpperCase(java.util.Locale.ROOT));
+        shouting.put("displayName", "Casus 2");
+        // two accounts "bart" and "Bart" would be one actor in the audit log (its filter ignores case) and one person to everyone
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(shouting).post("/api/v1/admin/users").then().statusCode(400)
+                .body("errors.field", hasItem("username")).body("errors.message", hasItem("bestaat al / already exists"));
+        assertThat(given().auth().oauth2(admin).get("/api/v1/admin/users").then().statusCode(200).extract().<String>jsonPath()
+                .getList("username", String.class)).filteredOn(u -> u.equalsIgnoreCase(name)).containsExactly(name);
+    }
+
+    @Test
     void cannedRepliesNameOnlyTopicsThatExist() {
         String admin = Api.adminToken();
         given().auth().oauth2(admin).contentType(ContentType.JSON)
@@ -161,6 +178,23 @@ class AdminApiTest {
                 "/api/v1/auth/token", "/api/v1/queue", "/api/v1/agents", "/api/v1/canned-replies")) {
             org.assertj.core.api.Assertions.assertThat(paths.containsKey(path)).as(path).isTrue();
         }
+        // the status each call really answers on success, so a generated client does not treat a 201 or 204 as unexpected
+        Map<String, String> success = Map.of(
+                "post /api/v1/conversations", "201", "post /api/v1/callbacks", "201", "post /api/v1/admin/users", "201",
+                "post /api/v1/admin/topics", "201", "post /api/v1/admin/canned-replies", "201",
+                "delete /api/v1/admin/canned-replies/{id}", "204", "delete /api/v1/admin/conversations/{id}/personal-data", "204",
+                "post /api/v1/admin/users/{id}/reset-password", "204", "delete /api/v1/callbacks/{id}", "204",
+                "post /api/v1/conversations/{id}/rating", "204");
+        success.forEach((call, status) -> {
+            String[] mp = call.split(" ");
+            assertThat(paths.getJsonObject(mp[1]).getJsonObject(mp[0]).getJsonObject("responses").fieldNames()).as(call)
+                    .contains(status).doesNotContain("200");
+        });
+        // a login refused: wrong password (401), or a password an administrator reset (403)
+        assertThat(paths.getJsonObject("/api/v1/auth/token").getJsonObject("post").getJsonObject("responses").fieldNames())
+                .contains("200", "401", "403", "429");
+        assertThat(paths.getJsonObject("/api/v1/admin/callbacks").getJsonObject("delete").getJsonObject("responses").fieldNames())
+                .contains("410").doesNotContain("200");
         JsonObject feed = paths.getJsonObject("/api/v1/conversations").getJsonObject("get");
         org.assertj.core.api.Assertions.assertThat(feed.getJsonArray("security")).isNotNull();
         org.assertj.core.api.Assertions.assertThat(feed.getJsonObject("responses").fieldNames()).contains("200", "400", "401", "403");
