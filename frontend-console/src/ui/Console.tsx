@@ -4,7 +4,7 @@ import { type Announcement, leftAnnouncement, messageAnnouncement, nextAnnouncem
 import { AgentConnection, agentSocketUrl } from '../connection';
 import { Refresher } from '../refresher';
 import { Resender } from '../resend';
-import { type FocusAtClaim, focusAfterClaim, focusAfterLeaving } from '../focus';
+import { type FocusAtClaim, MAIN_ID, focusAfterClaim, focusAfterLeaving } from '../focus';
 import type { Key, Lang, T } from '../i18n';
 import { type ShortcutAction, shortcutFor } from '../keys';
 import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic } from '../protocol';
@@ -417,7 +417,12 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         if (current) setDialog({ kind: a.kind, id: current.id });
         break;
       case 'view':
-        setView(a.view);
+        // the view that had the focus goes away: left alone the focus falls to <body>, and a screen
+        // reader says nothing about where the agent landed
+        if (a.view !== viewRef.current && views.includes(a.view)) {
+          setView(a.view);
+          setTimeout(() => focusFirst([MAIN_ID]), 0);
+        }
         break;
       case 'help':
         setDialog({ kind: 'help' });
