@@ -1,6 +1,7 @@
 // The supervisor's and administrator's searches: their query strings, built in one place, and
 // how an audit entry's details read.
 
+import type { Key, T } from './i18n';
 import { addDays, amsterdamDayStart } from './time';
 
 export const SEARCH_PAGE = 50;
@@ -69,4 +70,19 @@ export function detailText(detail: Record<string, unknown> | null): string {
   return Object.entries(detail)
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(', ');
+}
+
+/** An audit entry's role in words ("Teamleider"); a role the console has no word for stays its code. */
+export function auditRoleText(role: string, t: T): string {
+  return wordOr(t, 'role_' + role, role);
+}
+
+/** An audit entry's action in words ("Transcript gelezen"); an action the console does not know stays its code. */
+export function auditActionText(action: string, t: T): string {
+  return wordOr(t, 'auditAction_' + action, action);
+}
+
+function wordOr(t: T, key: string, code: string): string {
+  const word = t(key as Key);
+  return word && word !== key ? word : code;
 }

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { errorsFor } from '../../forms';
 import type { AuditEntry, FieldError } from '../../protocol';
-import { type AuditQuery, auditPath, detailText } from '../../queries';
+import { type AuditQuery, auditActionText, auditPath, auditRoleText, detailText } from '../../queries';
 import { formatInstant, isDay } from '../../time';
 import { useConsole } from '../context';
 import { LoadFailed, SelectField, TextField } from '../fields';
@@ -73,9 +73,15 @@ export function AuditLog() {
                 <tr>
                   <td>{formatInstant(i.at, lang)}</td>
                   <th scope="row">{i.actor}</th>
-                  <td>{i.role}</td>
+                  <td>{auditRoleText(i.role, t)}</td>
                   <td>
-                    <code>{i.action}</code>
+                    {auditActionText(i.action, t)}
+                    {auditActionText(i.action, t) !== i.action && (
+                      <>
+                        {' '}
+                        <code class="muted small-text">{i.action}</code>
+                      </>
+                    )}
                   </td>
                   <td>{i.conversationId ? <code class="id">{i.conversationId}</code> : '–'}</td>
                   <td class="clip">{detailText(i.detail)}</td>
