@@ -113,7 +113,7 @@ describe('new console screens against the stand-in', { timeout: 200_000 }, () =>
 
     await section(page, 'Eerdere gesprekken').click();
     await page.getByRole('button', { name: 'Zoeken', exact: true }).click();
-    await page.getByText('1 gesprekken gevonden.').waitFor();
+    await page.getByText('1 gesprek gevonden.').waitFor();
     await noA11yIssues(page, 'sup-history');
     const view = page.getByRole('button', { name: /^Bekijken: gesprek met Jan/ });
     await view.click();

@@ -98,6 +98,7 @@ const nl = {
   cannedNone: 'Geen standaardantwoorden gevonden.',
   cannedUnavailable: 'Standaardantwoorden zijn niet beschikbaar.',
   cannedCount: '{count} standaardantwoorden; pijltjes kiezen, Enter voegt in.',
+  cannedCount_one: '{count} standaardantwoord; pijltjes kiezen, Enter voegt in.',
   transfer: 'Overdragen',
   close: 'Afsluiten',
   toCallback: 'Terugbellen',
@@ -344,6 +345,7 @@ const nl = {
   exportCsv: 'Exporteren als CSV',
   csvSaved: 'Gedownload: {name}',
   ratingCount: '{count} beoordelingen',
+  ratingCount_one: '{count} beoordeling',
   ratingAverage: 'gemiddeld {average} van 5',
   distribution: 'Verdeling van de scores',
   ratingScore: 'Score',
@@ -358,6 +360,7 @@ const nl = {
   anyAgent: 'Elke medewerker',
   anyState: 'Elke status',
   resultCount: '{total} gesprekken gevonden.',
+  resultCount_one: '{total} gesprek gevonden.',
   queuedAt: 'Begonnen',
   closedAt: 'Beëindigd',
   viewConversationLabel: 'Bekijken: gesprek met {name} van {time}',
@@ -501,11 +504,13 @@ const nl = {
   cannotUndo: 'Dit kan niet ongedaan worden gemaakt.',
   erasedConversation: 'De persoonsgegevens van gesprek {id} zijn verwijderd.',
   erasedCallbacks: '{count} terugbelverzoeken verwijderd.',
+  erasedCallbacks_one: '{count} terugbelverzoek verwijderd.',
   erasureNotFound: 'Dit gesprek bestaat niet.',
   actor: 'Gebruiker',
   action: 'Actie',
   limit: 'Aantal regels',
   auditCount: '{count} regels, nieuwste eerst.',
+  auditCount_one: '{count} regel, nieuwste eerst.',
   departmentsTitle: 'Afdelingen',
   departmentsIntro: 'Hoe de afdelingen bereikbaar zijn, en wat daar nu anders is. Medewerkers zien de meldingen bij de gesprekken over de gekoppelde onderwerpen; een tekst voor inwoners verschijnt in de chat.',
   noDepartments: 'Er zijn nog geen afdelingen.',
@@ -662,6 +667,7 @@ const en: Record<Key, string> = {
   cannedNone: 'No canned replies found.',
   cannedUnavailable: 'Canned replies are not available.',
   cannedCount: '{count} canned replies; arrows choose, Enter inserts.',
+  cannedCount_one: '{count} canned reply; arrows choose, Enter inserts.',
   transfer: 'Transfer',
   close: 'Close',
   toCallback: 'Call back',
@@ -903,6 +909,7 @@ const en: Record<Key, string> = {
   exportCsv: 'Export as CSV',
   csvSaved: 'Downloaded: {name}',
   ratingCount: '{count} ratings',
+  ratingCount_one: '{count} rating',
   ratingAverage: 'average {average} out of 5',
   distribution: 'Distribution of scores',
   ratingScore: 'Score',
@@ -917,6 +924,7 @@ const en: Record<Key, string> = {
   anyAgent: 'Any agent',
   anyState: 'Any state',
   resultCount: '{total} conversations found.',
+  resultCount_one: '{total} conversation found.',
   queuedAt: 'Started',
   closedAt: 'Ended',
   viewConversationLabel: 'View: conversation with {name} of {time}',
@@ -1060,11 +1068,13 @@ const en: Record<Key, string> = {
   cannotUndo: 'This cannot be undone.',
   erasedConversation: 'The personal data of conversation {id} have been removed.',
   erasedCallbacks: '{count} callback requests removed.',
+  erasedCallbacks_one: '{count} callback request removed.',
   erasureNotFound: 'This conversation does not exist.',
   actor: 'User',
   action: 'Action',
   limit: 'Number of lines',
   auditCount: '{count} lines, newest first.',
+  auditCount_one: '{count} line, newest first.',
   departmentsTitle: 'Departments',
   departmentsIntro: 'How the departments can be reached, and what is different now. Agents see the notices beside conversations on the linked topics; a text for residents shows in the chat.',
   noDepartments: 'There are no departments yet.',
@@ -1130,7 +1140,9 @@ export type Lang = 'nl' | 'en';
 export const dictionaries: Record<Lang, Record<Key, string>> = { nl, en };
 
 export function translate(lang: Lang, key: Key, params?: Record<string, string | number>): string {
-  const template = dictionaries[lang][key] ?? dictionaries.nl[key] ?? key;
+  // "1 beoordeling", not "1 beoordelingen": a text counting one thing has a `_one` form
+  const one = params && (params.count === 1 || params.total === 1) ? (`${key}_one` as Key) : null;
+  const template = (one && dictionaries[lang][one]) ?? dictionaries[lang][key] ?? dictionaries.nl[key] ?? key;
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }

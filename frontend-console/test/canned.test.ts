@@ -93,6 +93,21 @@ describe('translations', () => {
     for (const k of nl) expect((dictionaries.en as Record<string, string>)[k]).not.toBe('');
   });
 
+  it('counts one thing in the singular and the rest in the plural, in both languages', () => {
+    const one = (lang: 'nl' | 'en', key: Parameters<typeof translate>[1]) => translate(lang, key, { count: 1, total: 1 });
+    expect(one('nl', 'ratingCount')).toBe('1 beoordeling');
+    expect(one('en', 'ratingCount')).toBe('1 rating');
+    expect(one('nl', 'resultCount')).toBe('1 gesprek gevonden.');
+    expect(one('en', 'resultCount')).toBe('1 conversation found.');
+    expect(one('nl', 'auditCount')).toBe('1 regel, nieuwste eerst.');
+    expect(one('en', 'auditCount')).toBe('1 line, newest first.');
+    expect(one('nl', 'erasedCallbacks')).toBe('1 terugbelverzoek verwijderd.');
+    expect(one('nl', 'cannedCount')).toBe('1 standaardantwoord; pijltjes kiezen, Enter voegt in.');
+    expect(translate('nl', 'ratingCount', { count: 2 })).toBe('2 beoordelingen');
+    expect(translate('nl', 'ratingCount', { count: 0 })).toBe('0 beoordelingen');
+    expect(translate('en', 'resultCount', { total: 12 })).toBe('12 conversations found.');
+  });
+
   it('names the controls as outside browser tests rely on', () => {
     const nl = dictionaries.nl;
     expect([nl.username, nl.password, nl.login, nl.nextConversation, nl.replyLabel, nl.note, nl.transfer, nl.close]).toEqual([
