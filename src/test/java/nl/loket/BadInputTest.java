@@ -174,6 +174,20 @@ class BadInputTest {
     }
 
     @Test
+    void aFormatLoketDoesNotSpeakIsAProblemInBothLanguages() {
+        String admin = Api.adminToken();
+        // an integrator's script that posts XML, or asks for it: a stable code and a Dutch-first title saying what would do
+        given().auth().oauth2(admin).contentType("application/xml").body("<user/>").post("/api/v1/admin/users").then().statusCode(415)
+                .contentType("application/problem+json").body("type", equalTo("/problems/unsupported-media-type"))
+                .body("title", equalTo("Dit formaat wordt niet ondersteund / Unsupported media type"))
+                .body("detail", equalTo("Stuur JSON (Content-Type: application/json). / Send JSON (Content-Type: application/json)."));
+        given().auth().oauth2(admin).accept("application/xml").get("/api/v1/admin/users").then().statusCode(406)
+                .contentType("application/problem+json").body("type", equalTo("/problems/not-acceptable"))
+                .body("title", equalTo("Dit formaat kan niet worden geleverd / Not acceptable"))
+                .body("detail", startsWith("Vraag om JSON"));
+    }
+
+    @Test
     void restErrorsAreProblemsWithFieldErrors() {
         given().contentType(ContentType.JSON).body(Map.of("topic", "bestaat-niet"))
                 .post("/api/v1/conversations")

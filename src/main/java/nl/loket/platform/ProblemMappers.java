@@ -130,6 +130,17 @@ public class ProblemMappers {
             return json(json);
         }
         int status = e.getResponse().getStatus();
+        // an integrator's script sending or asking for XML: say what would do, Dutch first like every other problem
+        if (status == 415) {
+            return Problem.of(415, "unsupported-media-type", "Dit formaat wordt niet ondersteund / Unsupported media type",
+                    "Stuur JSON (Content-Type: application/json). / Send JSON (Content-Type: application/json).").response();
+        }
+        if (status == 406) {
+            return Problem.of(406, "not-acceptable", "Dit formaat kan niet worden geleverd / Not acceptable",
+                    "Vraag om JSON (Accept: application/json); een transcript ook als tekst (text/plain), beoordelingen ook als CSV (text/csv). "
+                            + "/ Ask for JSON (Accept: application/json); a transcript also as text (text/plain), ratings also as CSV (text/csv).")
+                    .response();
+        }
         return Problem.of(status, "http-" + status, e.getResponse().getStatusInfo().getReasonPhrase(), null).response();
     }
 

@@ -118,7 +118,7 @@ class RestFailuresTest {
         given().delete("/api/v1/topics").then().statusCode(405).contentType(Problem.MEDIA_TYPE)
                 .body("type", org.hamcrest.Matchers.equalTo("/problems/method-not-allowed"));
         given().contentType(ContentType.TEXT).body("hallo").post("/api/v1/conversations").then().statusCode(415)
-                .contentType(Problem.MEDIA_TYPE).body("type", org.hamcrest.Matchers.equalTo("/problems/http-415"));
+                .contentType(Problem.MEDIA_TYPE).body("type", org.hamcrest.Matchers.equalTo("/problems/unsupported-media-type"));
         given().contentType(ContentType.JSON).body("{\"topic\":").post("/api/v1/conversations").then().statusCode(400)
                 .contentType(Problem.MEDIA_TYPE).body("type", org.hamcrest.Matchers.equalTo("/problems/validation"))
                 .body("errors[0].field", org.hamcrest.Matchers.equalTo("body"));
