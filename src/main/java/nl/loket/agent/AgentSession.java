@@ -62,6 +62,8 @@ final class AgentSession implements AgentFollower {
     private final UUID agentId;
     /** The token generation of the token this connection was opened with. */
     private final long tokenGeneration;
+    /** The id of the token this connection was opened with: a logout of it closes the connection. */
+    private final String tokenId;
     private final boolean supervisor;
     private final Conversations conversations;
     private final UserRepository users;
@@ -97,12 +99,14 @@ final class AgentSession implements AgentFollower {
     /** Of the topics in {@link #lastCallbacks}, the callback changes heard of when it was sent ({@link QueueSnapshot#callbackChanges}). */
     private List<Long> lastCallbackChanges;
 
-    AgentSession(WebSocketConnection connection, UUID agentId, long tokenGeneration, boolean supervisor, Conversations conversations,
+    AgentSession(WebSocketConnection connection, UUID agentId, long tokenGeneration, String tokenId, boolean supervisor,
+                 Conversations conversations,
                  UserRepository users, QueueService queues, Fanout fanout, ObjectMapper mapper, Vertx vertx, Failures failures) {
         this.queues = queues;
         this.connection = connection;
         this.agentId = agentId;
         this.tokenGeneration = tokenGeneration;
+        this.tokenId = tokenId;
         this.supervisor = supervisor;
         this.conversations = conversations;
         this.users = users;
@@ -183,11 +187,19 @@ final class AgentSession implements AgentFollower {
     /** Close reasons when the account changed under an open connection (docs/protocol.md §1). */
     static final String TOKEN_REVOKED = "token revoked";
     static final String ACCOUNT_DISABLED = "account disabled";
+    static final String LOGGED_OUT = "logged out";
 
     @Override
     public void revoke(long generation, boolean active) {
         if (generation > tokenGeneration) {
             connection.close(new CloseReason(1008, active ? TOKEN_REVOKED : ACCOUNT_DISABLED)).subscribe().with(ok -> { }, e -> { });
+        }
+    }
+
+    @Override
+    public void loggedOut(String revokedTokenId) {
+        if (revokedTokenId.equals(tokenId)) {
+            connection.close(new CloseReason(1008, LOGGED_OUT)).subscribe().with(ok -> { }, e -> { });
         }
     }
 

@@ -33,6 +33,7 @@ import nl.loket.platform.Signal;
 import nl.loket.platform.ValidationException;
 import nl.loket.privacy.Privacy;
 import nl.loket.queue.QueueService;
+import nl.loket.security.RevokedTokens;
 import nl.loket.security.Roles;
 import nl.loket.security.TokenService;
 import nl.loket.security.UpgradeChecks;
@@ -69,11 +70,13 @@ public class AgentSocket {
     private final Failures failures;
     private final ActiveAccounts accounts;
     private final Liveness liveness;
+    private final RevokedTokens revokedTokens;
 
     public AgentSocket(SecurityIdentity identity, Conversations conversations, CallbackService callbacks, QueueService queues,
                        UserRepository users, Presence presence, Fanout fanout, Db db, ObjectMapper mapper, Vertx vertx,
                        LoketConfig config, Privacy privacy, Failures failures, ActiveAccounts accounts,
-                       Liveness liveness) {
+                       Liveness liveness, RevokedTokens revokedTokens) {
+        this.revokedTokens = revokedTokens;
         this.accounts = accounts;
         this.liveness = liveness;
         this.identity = identity;
@@ -104,7 +107,8 @@ public class AgentSocket {
         JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
         UUID agentId = UUID.fromString(jwt.getSubject());
         long generation = TokenService.generationOf(jwt);
-        AgentSession session = new AgentSession(connection, agentId, generation, identity.hasRole(Roles.SUPERVISOR), conversations,
+        String tokenId = RevokedTokens.tokenId(jwt);
+        AgentSession session = new AgentSession(connection, agentId, generation, tokenId, identity.hasRole(Roles.SUPERVISOR), conversations,
                 users, queues, fanout, mapper, vertx, failures);
         connection.userData().put(SESSION, session);
         connection.userData().put(NAME, jwt.getClaim("name") == null ? jwt.getName() : jwt.<String>getClaim("name"));
@@ -112,6 +116,9 @@ public class AgentSocket {
         fanout.addAgent(connection.id(), session);
         // a revocation between the upgrade check and now found no connection to close: look again
         accounts.current(agentId).ifPresent(current -> session.revoke(current.generation(), current.active()));
+        if (revokedTokens.knownRevoked(tokenId)) {
+            session.loggedOut(tokenId); // so was a logout
+        }
         return presence.agentConnected(connection.id(), agentId).invoke(session::start)
                 // not recorded (the database away): closed for the console to come back; its close removes the session
                 // and records the connection as closed, should it have been recorded after all (the answer lost after the commit)

@@ -15,4 +15,7 @@ public interface AgentFollower extends Follower {
      * older token closes (1008), as "account disabled" when the account is no longer active.
      */
     void revoke(long generation, boolean active);
+
+    /** The token with this id was revoked (a logout): a connection opened with it closes (1008 "logged out"). */
+    void loggedOut(String tokenId);
 }

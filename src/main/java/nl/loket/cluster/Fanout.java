@@ -102,6 +102,8 @@ public class Fanout {
             byAgent.getOrDefault(a.id(), Set.of()).forEach(AgentFollower::accountChanged);
         } else if (signal instanceof Signal.Revoke r) {
             byAgent.getOrDefault(r.userId(), Set.of()).forEach(a -> a.revoke(r.generation(), r.active()));
+        } else if (signal instanceof Signal.Logout l) {
+            byAgent.getOrDefault(l.userId(), Set.of()).forEach(a -> a.loggedOut(l.tokenId()));
         } else if (signal instanceof Signal.Reread r) {
             byConversation.getOrDefault(r.conversationId(), Set.of()).forEach(f -> f.reread(r.conversationId()));
         } else if (signal instanceof Signal.Resync) {

@@ -100,6 +100,19 @@ public sealed interface Signal {
     }
 
     /**
+     * One staff token was revoked (its holder logged out): it is refused from now on, and the
+     * connections opened with it close. Keyed by the token's id ({@code jti}); {@code expiresAt}
+     * (epoch seconds) is when the token would have ended anyway, after which nobody needs to
+     * remember it. The database raises it itself (a trigger on {@code revoked_token}, V42), so
+     * every node hears it whoever wrote the row.
+     */
+    record Logout(UUID userId, long expiresAt, String tokenId) implements Signal {
+        public String encode() {
+            return "l|" + userId + "|" + expiresAt + "|" + tokenId;
+        }
+    }
+
+    /**
      * This node may have stored a change of the conversation without delivering it: a statement
      * whose outcome was lost with its connection (committed or not, nobody here knows), found
      * stored when its sender sent it again. The conversation's connections on this node read it.
@@ -135,6 +148,11 @@ public sealed interface Signal {
                 String[] parts = rest.split("\\|");
                 // PostgreSQL writes a boolean as "true" / "false"
                 yield new Revoke(UUID.fromString(parts[0]), Long.parseLong(parts[1]), "true".equals(parts[2]) || "t".equals(parts[2]));
+            }
+            case "l" -> {
+                // the token id last: whatever it holds, it is the rest of the payload
+                String[] parts = rest.split("\\|", 3);
+                yield new Logout(UUID.fromString(parts[0]), Long.parseLong(parts[1]), parts[2]);
             }
             case "b" -> new Callbacks(rest);
             case "o" -> new Topics();

@@ -72,7 +72,8 @@ public class TokenService {
     /**
      * A staff token for a shift; {@code generation} is the account's token generation now, so a
      * later change of roles, topics, password, active or department revokes it; {@code department}
-     * (may be null) becomes the claim {@value #DEPARTMENT_CLAIM}.
+     * (may be null) becomes the claim {@value #DEPARTMENT_CLAIM}. Every token has an id of its own
+     * ({@code jti}, random): a logout revokes that one token ({@link RevokedTokens}).
      */
     public Issued staff(UUID userId, String username, String displayName, Set<String> roles, long generation, String department) {
         Duration lifetime = config.tokens().staffLifetime();
@@ -82,7 +83,9 @@ public class TokenService {
                 .upn(username)
                 .claim("name", displayName)
                 .groups(Roles.groups(roles))
-                .claim(GENERATION, generation);
+                .claim(GENERATION, generation)
+                // set here, not left to the library's default claims, which a setting can turn off
+                .claim(org.eclipse.microprofile.jwt.Claims.jti.name(), UUID.randomUUID().toString());
         if (department != null) {
             builder.claim(DEPARTMENT_CLAIM, department);
         }
