@@ -134,3 +134,24 @@ export function changePassword(
 ): Promise<string> {
   return anonymousPost(base, '/api/v1/auth/password', body, lang);
 }
+
+/**
+ * Revokes the token on the server (POST /api/v1/auth/logout): a copy of it (a shared workstation,
+ * a proxy log) stops working at once, not when it expires. Never throws: true when the server
+ * confirmed, false when it refused (401: the token was already revoked or expired) or could not
+ * be reached in time. keepalive: the request goes on when the page is closed right after.
+ */
+export async function logout(base: string, token: string, timeoutMs = 5000): Promise<boolean> {
+  try {
+    const res = await fetch(base + '/api/v1/auth/logout', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer ' + token },
+      credentials: 'omit',
+      keepalive: true,
+      signal: typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMs) : undefined,
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}

@@ -24,6 +24,28 @@ export function saveToken(token: string): void {
   storage()?.setItem(TOKEN_KEY, token);
 }
 
+/**
+ * "Uitloggen": asks the server to revoke this tab's token (another tab's own login stays valid),
+ * then forgets the token here as before. Best effort: the token is forgotten at once, whether
+ * the server answers, refuses (a token already revoked) or cannot be reached; nothing is shown
+ * for that. Resolves when the server's answer, or its absence, is known.
+ */
+export function logOut(token: string | null, revoke: (token: string) => Promise<unknown>): Promise<void> {
+  let asked: Promise<unknown> = Promise.resolve();
+  if (token) {
+    try {
+      asked = revoke(token);
+    } catch {
+      // as if the server could not be reached
+    }
+  }
+  clearSession();
+  return asked.then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
 export function clearSession(): void {
   memory = null;
   const s = storage();

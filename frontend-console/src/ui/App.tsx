@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type Key, type Lang, translate } from '../i18n';
 import { canUseConsole } from '../roles';
-import { clearSession, loadToken, saveToken } from '../session';
+import { logout as revokeOnServer } from '../api';
+import { clearSession, logOut, loadToken, saveToken } from '../session';
 import { decodeJwt, tokenUsable } from '../util';
 import { Console } from './Console';
 import { Login } from './Login';
@@ -43,7 +44,10 @@ export function App() {
   const toggleLang = () => setLang(lang === 'nl' ? 'en' : 'nl');
 
   const logout = (reason?: Key) => {
-    clearSession();
+    // the person chose to log out: the server revokes this tab's token too (best effort); a session
+    // the server already ended (a reason) has nothing left to revoke
+    if (reason) clearSession();
+    else void logOut(token, (tk) => revokeOnServer('', tk));
     setToken(null);
     setLoginMessage(reason ?? null);
   };
