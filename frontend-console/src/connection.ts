@@ -14,7 +14,7 @@ export interface ConnectionEvents {
   onSessionEnded(reason: SessionEnd): void;
 }
 
-export type SessionEnd = 'revoked' | 'disabled' | 'expired';
+export type SessionEnd = 'revoked' | 'disabled' | 'expired' | 'logged-out';
 
 export type CloseDecision =
   | { kind: 'reconnect-now' }
@@ -28,7 +28,8 @@ export const RESTART_GRACE_MS = 2000;
  * What a close from the server means for the console:
  * - 1012 "service restart": a node is going down on purpose; the same URL reaches another
  *   node, so reconnect at once (once: a second 1012 within 2 s falls back to the back-off);
- * - 1008 "policy violation": the session is over (token revoked, account disabled, or the
+ * - 1008 "policy violation": the session is over (token revoked, account disabled, this token
+ *   logged out, or the
  *   token's time is up: "Authentication expired"), except for the frame limit, after which a
  *   reconnect with back-off is fine;
  * - anything else (network, 1001, 1006, 1011 …): reconnect with back-off.
@@ -40,6 +41,8 @@ export function afterClose(code: number, reason: string, lastRestartAt: number |
   if (code === 1008) {
     if (/too many/i.test(reason)) return { kind: 'backoff' };
     if (/disabled/i.test(reason)) return { kind: 'session-ended', reason: 'disabled' };
+    // this very token was logged out ("logged out"), say in another tab that shares it
+    if (/logged out/i.test(reason)) return { kind: 'session-ended', reason: 'logged-out' };
     return { kind: 'session-ended', reason: /expired/i.test(reason) ? 'expired' : 'revoked' };
   }
   return { kind: 'backoff' };

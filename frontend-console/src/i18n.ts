@@ -236,6 +236,7 @@ const nl = {
   key_note: 'Opslaan als interne notitie (de inwoner zag u wel typen)',
   // console roles, team lead, administration, departments
   sessionRevoked: 'Uw sessie is beëindigd: uw toegang is ingetrokken of gewijzigd. Log opnieuw in.',
+  loggedOutElsewhere: 'U bent uitgelogd (in een ander tabblad of venster met deze sessie). Log opnieuw in.',
   accountDisabled: 'Uw account is uitgeschakeld. Neem contact op met de beheerder.',
   newPasswordTitle: 'Nieuw wachtwoord instellen',
   newPasswordIntro: 'Het wachtwoord van {username} is tijdelijk. Kies een nieuw wachtwoord om verder te gaan.',
@@ -800,6 +801,7 @@ const en: Record<Key, string> = {
   key_help: 'This overview',
   key_note: 'Save as internal note (the resident did see you typing)',
   sessionRevoked: 'Your session was ended: your access was revoked or changed. Please log in again.',
+  loggedOutElsewhere: 'You were logged out (in another tab or window with this session). Please log in again.',
   accountDisabled: 'Your account has been disabled. Please contact the administrator.',
   newPasswordTitle: 'Set a new password',
   newPasswordIntro: 'The password of {username} is temporary. Choose a new password to continue.',

@@ -15,6 +15,8 @@ describe('what a close from the server means', () => {
     // the server's words when a token runs out while its socket is open
     expect(afterClose(1008, 'Authentication expired', null, 0)).toEqual({ kind: 'session-ended', reason: 'expired' });
     expect(afterClose(1008, 'too many frames', null, 0)).toEqual({ kind: 'backoff' });
+    // this very token was logged out (a duplicated tab shares it): not an access problem
+    expect(afterClose(1008, 'logged out', null, 0)).toEqual({ kind: 'session-ended', reason: 'logged-out' });
   });
 
   it('backs off after anything else', () => {

@@ -199,7 +199,15 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         setRetryAt(s === 'reconnecting' && retryInMs ? Date.now() + retryInMs : null);
       },
       onSessionEnded(reason) {
-        props.onLogout(reason === 'disabled' ? 'accountDisabled' : reason === 'expired' ? 'sessionExpired' : 'sessionRevoked');
+        props.onLogout(
+          reason === 'disabled'
+            ? 'accountDisabled'
+            : reason === 'expired'
+              ? 'sessionExpired'
+              : reason === 'logged-out'
+                ? 'loggedOutElsewhere'
+                : 'sessionRevoked',
+        );
       },
       onRefused() {
         // the upgrade failed: find out whether the token is still good
