@@ -198,5 +198,9 @@ class AdminApiTest {
         JsonObject feed = paths.getJsonObject("/api/v1/conversations").getJsonObject("get");
         org.assertj.core.api.Assertions.assertThat(feed.getJsonArray("security")).isNotNull();
         org.assertj.core.api.Assertions.assertThat(feed.getJsonObject("responses").fieldNames()).contains("200", "400", "401", "403");
+        // the logout answers 204, and 401 to a token already logged out
+        JsonObject logout = paths.getJsonObject("/api/v1/auth/logout").getJsonObject("post");
+        org.assertj.core.api.Assertions.assertThat(logout.getJsonArray("security")).isNotNull();
+        org.assertj.core.api.Assertions.assertThat(logout.getJsonObject("responses").fieldNames()).contains("204", "401", "403");
     }
 }

@@ -19,4 +19,13 @@ class SignalTest {
         assertThat(change.arrival()).isFalse();
         assertThat(Signal.decode(change.encode())).isEqualTo(change);
     }
+
+    @Test
+    void aLogoutCrossesNodesWithItsTokenIdWhateverItHolds() {
+        Signal.Logout logout = new Signal.Logout(java.util.UUID.randomUUID(), 1_700_000_000L, "sha256:ab|cd");
+        assertThat(Signal.decode(logout.encode())).isEqualTo(logout);
+        // as the trigger of V42 writes it (PostgreSQL's text of a uuid and a bigint)
+        java.util.UUID user = java.util.UUID.randomUUID();
+        assertThat(Signal.decode("l|" + user + "|1700000000|0b6c-jti")).isEqualTo(new Signal.Logout(user, 1_700_000_000L, "0b6c-jti"));
+    }
 }

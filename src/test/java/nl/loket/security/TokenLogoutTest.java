@@ -127,6 +127,24 @@ class TokenLogoutTest {
     }
 
     @Test
+    void aLogoutStoredByAnotherNodeReachesThisOneThroughTheTablesNotification() {
+        String topic = TestTopics.create();
+        Api.Agent agent = Api.agent("Noor", List.of(topic), 3);
+        JsonObject claims = claims(agent.token());
+        try (WsClient ws = WsClient.connect(base, "/ws/agent", agent.token())) {
+            ws.next("hello");
+            // as another node's logout does it: no code of this node runs, only the trigger and its NOTIFY
+            db.query("insert into revoked_token (token_id, user_id, expires_at) values ($1, $2, $3)",
+                    Tuple.of(claims.getString("jti"), UUID.fromString(agent.id()),
+                            Instant.ofEpochSecond(claims.getLong("exp")).atOffset(ZoneOffset.UTC))).await().atMost(Duration.ofSeconds(10));
+            CloseReason closed = ws.awaitClosed();
+            assertThat(closed.getCode()).isEqualTo(1008);
+            assertThat(closed.getMessage()).isEqualTo("logged out");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> refused(agent.token(), "/api/v1/queue"));
+        }
+    }
+
+    @Test
     void aResidentTokenCannotLogOutAndExpiredIdsArePurged() {
         String topic = TestTopics.create();
         JsonObject started = Api.start(topic, "Ans");
