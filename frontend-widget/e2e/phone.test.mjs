@@ -1,0 +1,107 @@
+// A resident on a phone: a short screen (the on-screen keyboard takes half of it), a narrow one
+// (200 % zoom), and the end of a conversation that came while the connection was away.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { AgentSocket, BASE, createAgent, createOpenTopic, launch, openWidget, withSnapshot } from './helpers.mjs';
+
+const STAMP = Date.now().toString(36);
+/** A topic nobody serves: the resident who chats anyway waits with a callback offer above the chat. */
+const EMPTY = { id: `leeg-${STAMP}`, nameNl: `Leeg ${STAMP}`, nameEn: `Empty ${STAMP}` };
+
+let browser;
+let agent;
+
+before(async () => {
+  await createOpenTopic(EMPTY);
+  agent = await AgentSocket.connect((await createAgent(['paspoort-id'], 'Anne')).token);
+  browser = await launch({ width: 360, height: 740 });
+  // on every page of the context: each test opens a new tab
+  await browser.context.addInitScript(() => {
+    // the test's hand on the network: drop the widget's socket, and send new ones nowhere
+    const Native = window.WebSocket;
+    window.__loketSockets = [];
+    window.__loketOffline = false;
+    window.WebSocket = class extends Native {
+      constructor(url, protocols) {
+        super(window.__loketOffline ? String(url).replace(/^ws(s?):\/\/[^/]+/, 'ws$1://127.0.0.1:9') : url, protocols);
+        window.__loketSockets.push(this);
+      }
+    };
+  });
+});
+
+after(async () => {
+  agent?.close();
+  await browser?.close();
+});
+
+/** Where an element of the widget is, and whether it is the one a finger at its middle would touch. */
+function place(page, selector) {
+  return page.evaluate((sel) => {
+    const root = document.getElementById('loket-widget').shadowRoot;
+    const el = root.querySelector(sel);
+    const r = el.getBoundingClientRect();
+    const hit = root.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 10));
+    return { top: r.top, bottom: r.bottom, width: r.width, touchable: hit === el || el.contains(hit) };
+  }, selector);
+}
+
+/** Whether an element lies wholly inside the visible part of the message log. */
+function inLogView(page, text) {
+  return page.evaluate((t) => {
+    const root = document.getElementById('loket-widget').shadowRoot;
+    const log = root.querySelector('.log').getBoundingClientRect();
+    const msg = [...root.querySelectorAll('.log .msg')].find((m) => m.textContent.includes(t));
+    if (!msg) return 'not in the log';
+    const r = msg.getBoundingClientRect();
+    return r.top >= log.top - 1 && r.bottom <= log.bottom + 1 ? 'visible' : `scrolled away (${Math.round(r.top)}–${Math.round(r.bottom)} outside ${Math.round(log.top)}–${Math.round(log.bottom)})`;
+  }, text);
+}
+
+test('with the on-screen keyboard up, the message box stays in view when a callback offer comes and while messages are sent', withSnapshot(() => browser, 'phone-keyboard', async () => {
+  const page = await browser.newPage();
+  // a 360×740 phone with the keyboard taking the lower part of the screen
+  await page.setViewportSize({ width: 360, height: 400 });
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  await page.getByRole('button', { name: EMPTY.nameNl, exact: true }).click();
+  await page.getByRole('button', { name: 'Toch chatten en wachten' }).click();
+  await page.getByRole('button', { name: 'Start de chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
+  await dialog.getByText('Er is nu geen medewerker beschikbaar', { exact: false }).waitFor();
+  await page.waitForTimeout(200);
+  const box = page.getByLabel('Uw bericht');
+  assert.equal(await box.evaluate((el) => el.getRootNode().activeElement === el), true, 'the message box has the focus');
+  let at = await place(page, 'textarea');
+  assert.ok(at.top >= 0 && at.bottom <= 400 && at.touchable, `the message box is in view above the keyboard: ${JSON.stringify(at)}`);
+
+  for (let i = 1; i <= 6; i++) {
+    await box.fill(`Bericht ${i}: mijn vraag gaat over afval dat niet is opgehaald in onze straat`);
+    await box.press('Enter');
+  }
+  await dialog.getByText('Bericht 6:', { exact: false }).waitFor();
+  at = await place(page, 'textarea');
+  assert.ok(at.top >= 0 && at.bottom <= 400 && at.touchable, `the message box stays in view: ${JSON.stringify(at)}`);
+  const send = await place(page, '.composer button[type=submit]');
+  assert.ok(send.top >= 0 && send.bottom <= 400 && send.touchable, `"Verstuur" stays in view: ${JSON.stringify(send)}`);
+  const title = await place(page, '.head h2');
+  assert.ok(title.top >= 0, `the title is not pushed out of the top: ${JSON.stringify(title)}`);
+  assert.equal(await inLogView(page, 'Bericht 6:'), 'visible', 'the message just sent is in view');
+  await page.screenshot({ path: new URL('../test-results/phone-keyboard-360x400.png', import.meta.url).pathname });
+}));
+
+test('at 200 % zoom on a phone (180 px wide) the message box keeps a usable width', withSnapshot(() => browser, 'phone-zoom', async () => {
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 180, height: 370 });
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  await page.getByRole('button', { name: EMPTY.nameNl, exact: true }).click();
+  await page.getByRole('button', { name: 'Toch chatten en wachten' }).click();
+  await page.getByRole('button', { name: 'Start de chat' }).click();
+  await page.getByLabel('Uw bericht').waitFor();
+  const at = await place(page, 'textarea');
+  // the body is 180 px wide with 16 px padding each side: the box should not be squeezed beside the button
+  assert.ok(at.width >= 120, `the message box is ${Math.round(at.width)} px wide`);
+  await page.screenshot({ path: new URL('../test-results/phone-zoom-180.png', import.meta.url).pathname });
+}));
