@@ -105,3 +105,39 @@ test('at 200 % zoom on a phone (180 px wide) the message box keeps a usable widt
   assert.ok(at.width >= 120, `the message box is ${Math.round(at.width)} px wide`);
   await page.screenshot({ path: new URL('../test-results/phone-zoom-180.png', import.meta.url).pathname });
 }));
+
+test('on a phone, the end of a conversation shows its last words and a message that was not sent', withSnapshot(() => browser, 'phone-end', async () => {
+  const page = await browser.newPage();
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  await page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true }).click();
+  await page.getByRole('button', { name: 'Start de chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
+  const box = page.getByLabel('Uw bericht');
+  await dialog.getByText('Verbonden', { exact: true }).waitFor();
+  const { id } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('loket.widget.v1')));
+  await agent.claim(id);
+  await dialog.getByText('U chat met Anne.').waitFor();
+  for (let i = 1; i <= 4; i++) await agent.say(id, `Antwoord ${i}: u kunt een afspraak maken via de website van de gemeente.`);
+  await dialog.getByText('Antwoord 4:', { exact: false }).waitFor();
+
+  // the connection drops; the resident writes on, and the agent closes meanwhile
+  await page.evaluate(() => {
+    window.__loketOffline = true;
+    for (const s of window.__loketSockets) s.close();
+  });
+  await dialog.getByText('Geen verbinding', { exact: true }).waitFor();
+  await box.fill('Nog een vraag: moet ik een foto meenemen?');
+  await box.press('Enter');
+  agent.send({ type: 'close', conversationId: id, outcome: 'answered', summary: 'Verwezen naar afspraak' });
+  await agent.next((f) => f.type === 'ended' && f.conversationId === id).catch(() => {});
+  await page.evaluate(() => {
+    window.__loketOffline = false;
+    window.dispatchEvent(new Event('online'));
+  });
+  await dialog.getByText('Het gesprek is beëindigd.', { exact: true }).waitFor();
+  await dialog.getByText('niet verstuurd', { exact: false }).waitFor();
+  await page.waitForTimeout(300);
+  assert.equal(await inLogView(page, 'Nog een vraag: moet ik een foto meenemen?'), 'visible', 'the message that was not sent is in view, to copy');
+  await page.screenshot({ path: new URL('../test-results/phone-end-360.png', import.meta.url).pathname });
+}));

@@ -54,6 +54,12 @@ export class ChatView {
   private offerReason: string | null = null;
   /** The reason of an offer the resident answered with "Blijf wachten": the same one again stays quiet. */
   private declined: string | null = null;
+  /**
+   * The log shows its newest lines (the resident has not scrolled up to read): when it gets
+   * smaller (the end's rating appears under it, an offer or "Geen verbinding" above it, a phone's
+   * keyboard comes up) it stays at its end, so the last words are not pushed out of view.
+   */
+  private pinned = true;
 
   constructor(private readonly s: Strings, private readonly lang: Lang, private readonly actions: ChatActions) {
     const inputId = uid('msg');
@@ -63,6 +69,12 @@ export class ChatView {
     this.offerBox = h('div', { class: 'offer-wrap', 'aria-live': 'polite' });
     this.noticeBox = h('div', { class: 'queue-notices', hidden: true });
     this.log = h('div', { class: 'log', role: 'log', 'aria-label': s.messagesLabel, tabindex: 0 });
+    this.log.addEventListener('scroll', () => (this.pinned = this.nearEnd()));
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => {
+        if (this.pinned) this.scroll();
+      }).observe(this.log);
+    }
     this.typingLine = h('p', { class: 'typing', hidden: true });
     this.input = h('textarea', { id: inputId, rows: 2, maxlength: MAX_TEXT, 'data-autofocus': true, 'aria-describedby': errId }) as HTMLTextAreaElement;
     // a live region: "Geen verbinding", "te lang" and the server's refusals are said, not only shown
@@ -236,7 +248,7 @@ export class ChatView {
     el.dataset.seq = String(m.seq);
     this.bySeq.set(m.seq, el);
     // follow the conversation, unless the resident has scrolled up to read
-    const follow = m.from === 'resident' || this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 80;
+    const follow = m.from === 'resident' || this.pinned || this.nearEnd();
     this.log.insertBefore(el, before);
     if (follow) this.scroll();
   }
@@ -309,6 +321,11 @@ export class ChatView {
 
   private scroll(): void {
     this.log.scrollTop = this.log.scrollHeight;
+    this.pinned = true;
+  }
+
+  private nearEnd(): boolean {
+    return this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 80;
   }
 
   typing(): void {
