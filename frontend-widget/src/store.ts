@@ -11,6 +11,8 @@ export interface ChatSession {
   topic: string;
   topicName: string;
   pending?: PendingMessage[];
+  /** what the resident is typing in the message box, not sent yet */
+  draft?: string;
   callbackId?: string;
   callbackWindow?: string;
   callbackCancelled?: boolean;

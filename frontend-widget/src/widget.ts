@@ -245,6 +245,7 @@ export class Widget {
       discard: (id) => this.client?.discard(id),
       retry: (id) => this.client?.retry(id),
       leave: () => this.client?.leave() ?? false,
+      draft: (text) => this.remember({ draft: text || undefined }),
       acceptOffer: () => this.showCallbackForm({ mode: 'chat', topic: { id: session.topic, name: session.topicName } as Topic, intro: this.s.callbackIntroChat }),
       rate: (score, comment) => this.api.rate(session.id, session.token, score, comment).then(() => this.remember({ rated: true })),
       transcript: () => this.downloadTranscript(),
@@ -252,6 +253,7 @@ export class Widget {
       rated: () => !!(this.saved as ChatSession | null)?.rated,
     });
     this.chat = chat;
+    if (session.draft) chat.restoreDraft(session.draft);
     this.shell.show(chat.el, false);
     if (started) chat.state({ type: 'state', state: 'queued', position: started.position, estimatedWaitSeconds: started.estimatedWaitSeconds });
     if (focus && this.shell.isOpen) this.shell.focusView();

@@ -61,6 +61,43 @@ describe('messages kept over a reload', () => {
   });
 });
 
+describe('a message being typed', () => {
+  /** The page comes back in the same tab (a reload, or a phone that discarded the tab while the resident looked up a number). */
+  function reload(): ShadowRoot {
+    document.body.innerHTML = '';
+    sockets = recordSockets();
+    const host = document.createElement('div');
+    document.body.append(host);
+    new Widget({ baseUrl: 'https://loket.example', lang: 'nl' }, host);
+    return host.shadowRoot!;
+  }
+
+  function type(root: ShadowRoot, value: string): HTMLTextAreaElement {
+    const input = root.querySelector('textarea')!;
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+    return input;
+  }
+
+  it('is still in the message box after a reload, and not once it is sent', async () => {
+    stubFetch({});
+    let root = resume();
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    type(root, 'Mijn paspoortnummer is NX5');
+    root = reload();
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    expect(root.querySelector('textarea')!.value).toBe('Mijn paspoortnummer is NX5');
+
+    type(root, 'Mijn paspoortnummer is NX5 en verloopt morgen');
+    (root.querySelector('form.composer') as HTMLFormElement).requestSubmit();
+    expect(sockets[0].sent.at(-1)).toMatchObject({ type: 'message', text: 'Mijn paspoortnummer is NX5 en verloopt morgen' });
+    root = reload();
+    expect(root.querySelector('textarea')!.value).toBe('');
+  });
+});
+
 describe('a notice under the message box', () => {
   it('is said by a screen reader: ending the conversation without a connection', () => {
     const view = chatView({ leave: () => false });

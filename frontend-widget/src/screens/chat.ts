@@ -27,6 +27,8 @@ export interface ChatActions extends Omit<EndedContext, 's'> {
   retry(clientMsgId: string): void;
   leave(): boolean;
   acceptOffer(): void;
+  /** What is in the message box changed (empty once sent): kept over a reload of the page. */
+  draft?(text: string): void;
 }
 
 export class ChatView {
@@ -80,6 +82,7 @@ export class ChatView {
     // a live region: "Geen verbinding", "te lang" and the server's refusals are said, not only shown
     this.inputError = h('p', { class: 'error', id: errId, role: 'status' });
     this.input.addEventListener('input', () => {
+      actions.draft?.(this.input.value);
       if (this.input.value.trim()) actions.typing();
       this.inputError.textContent = '';
     });
@@ -170,7 +173,15 @@ export class ChatView {
       this.inputError.textContent = this.s.tooLong(MAX_TEXT);
       return;
     }
-    if (this.actions.send(text)) this.input.value = '';
+    if (this.actions.send(text)) {
+      this.input.value = '';
+      this.actions.draft?.('');
+    }
+  }
+
+  /** Put back what the resident was typing before the page was reloaded. */
+  restoreDraft(text: string): void {
+    if (!this.input.value) this.input.value = text;
   }
 
   connection(st: ConnectionStatus): void {
