@@ -82,6 +82,7 @@ const nl = {
   connGone: 'Dit gesprek is niet meer beschikbaar.',
   connOfflineShort: 'Geen verbinding',
   newMessage: (who: string) => `Nieuw bericht van ${who} in de chat.`,
+  taken: (agent: string | null) => `${agent ?? 'Een medewerker'} heeft uw gesprek aangenomen.`,
   removeMessage: 'Bericht verwijderen',
 
   offerNoAgents: 'Er is nu geen medewerker beschikbaar. Wilt u dat wij u terugbellen? U houdt uw plek.',
@@ -240,6 +241,7 @@ const en: Strings = {
   connGone: 'This conversation is no longer available.',
   connOfflineShort: 'No connection',
   newMessage: (who) => `New message from ${who} in the chat.`,
+  taken: (agent) => `${agent ?? 'An agent'} has taken your conversation.`,
   removeMessage: 'Remove message',
 
   offerNoAgents: 'No agent is available right now. Would you like us to call you back? You keep your place.',

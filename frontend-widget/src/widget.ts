@@ -265,6 +265,8 @@ export class Widget {
       this.noticesOf(session.topic).then((list) => this.chatFor(session)?.departmentNotices(list));
     };
     if (started) showNotices();
+    // the state seen last on this page: an agent taking the conversation is news, a reconnect finding it taken is not
+    let lastState: string | null = started ? 'queued' : null;
 
     this.client = new ResidentClient({
       baseUrl: this.opts.baseUrl,
@@ -279,6 +281,12 @@ export class Widget {
         status: (st) => this.connectionStatus(st),
         state: (ev) => {
           this.chatFor(session)?.state(ev);
+          if (ev.state === 'active' && lastState === 'queued' && !this.shell.isOpen && this.chatFor(session)) {
+            // the resident closed the panel to wait: the launcher says it is their turn
+            this.shell.setBadge(true);
+            this.shell.announce(this.s.taken(ev.agentName ?? null));
+          }
+          lastState = ev.state;
           if (ev.state === 'queued') showNotices();
           // a callback needs a waiting conversation; `callback` itself ends in the confirmation
           else if (ev.state !== 'callback') this.leaveCallbackForm(ev);

@@ -98,6 +98,28 @@ describe('a message being typed', () => {
   });
 });
 
+describe('an agent who takes the conversation while the panel is closed', () => {
+  it('shows the badge on the launcher and is said by a screen reader', async () => {
+    stubFetch({});
+    const root = resume({ ...SESSION, open: false });
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'queued', position: 1, estimatedWaitSeconds: 60 });
+    const badge = root.querySelector('.launcher .badge') as HTMLElement;
+    expect(badge.hidden).toBe(true);
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    expect(badge.hidden).toBe(false);
+    expect(text(root.querySelector('.loket > [role=status]'))).toBe('Anne heeft uw gesprek aangenomen.');
+  });
+
+  it('says nothing again when a reconnect finds the conversation still taken', async () => {
+    stubFetch({});
+    const root = resume({ ...SESSION, open: false });
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    expect((root.querySelector('.launcher .badge') as HTMLElement).hidden).toBe(true);
+  });
+});
+
 describe('a notice under the message box', () => {
   it('is said by a screen reader: ending the conversation without a connection', () => {
     const view = chatView({ leave: () => false });
