@@ -120,6 +120,21 @@ describe('an agent who takes the conversation while the panel is closed', () => 
   });
 });
 
+describe('the connection coming back', () => {
+  it('is said by a screen reader, after "Geen verbinding" was', () => {
+    const view = chatView();
+    view.state({ type: 'state', state: 'active', agentName: 'Anne' });
+    const said = () => [...view.el.querySelectorAll('[role=status]')].map((el) => text(el)).filter(Boolean);
+    view.connection('online');
+    expect(said()).not.toContain('De verbinding is terug.');
+    view.connection('offline');
+    expect(said().some((t) => t.startsWith('Geen verbinding.'))).toBe(true);
+    view.connection('online');
+    expect(said()).toContain('De verbinding is terug.');
+    expect(said().some((t) => t.startsWith('Geen verbinding.'))).toBe(false);
+  });
+});
+
 describe('a notice under the message box', () => {
   it('is said by a screen reader: ending the conversation without a connection', () => {
     const view = chatView({ leave: () => false });

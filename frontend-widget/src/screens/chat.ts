@@ -49,6 +49,8 @@ export class ChatView {
   private readonly ackedIds = new Set<string>();
   private agentName = '';
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  /** clears "De verbinding is terug." after a while */
+  private backTimer: ReturnType<typeof setTimeout> | null = null;
   private current: StateEvent | null = null;
   /** The resident confirmed "Gesprek beëindigen": the end they asked for takes the focus when it comes. */
   private leaving = false;
@@ -185,7 +187,15 @@ export class ChatView {
   }
 
   connection(st: ConnectionStatus): void {
-    this.offline.textContent = st === 'offline' ? this.s.connOffline : '';
+    const wasOffline = this.offline.classList.contains('is-offline');
+    if (this.backTimer) clearTimeout(this.backTimer);
+    this.backTimer = null;
+    this.offline.classList.toggle('is-offline', st === 'offline');
+    if (st === 'online' && wasOffline) {
+      // said once (the same live region said "Geen verbinding"), then the line goes
+      this.offline.textContent = this.s.connBack;
+      this.backTimer = setTimeout(() => (this.offline.textContent = ''), 5000);
+    } else this.offline.textContent = st === 'offline' ? this.s.connOffline : '';
     if (st === 'gone') {
       // the token or the conversation is no more (expired, or removed on request): start afresh
       const hadFocus = this.hasFocus();
