@@ -121,6 +121,16 @@ describe('an agent who takes the conversation while the panel is closed', () => 
 });
 
 describe('the connection coming back', () => {
+  it('does not say "Verbinding maken…" above "Geen verbinding" when a reload finds no network', async () => {
+    stubFetch({});
+    const root = resume();
+    sockets[0].drop(1006);
+    await settle();
+    const lines = [...root.querySelectorAll('.chat > p')].map((el) => text(el)).filter(Boolean);
+    expect(lines.some((t) => t.startsWith('Geen verbinding.'))).toBe(true);
+    expect(lines).not.toContain('Verbinding maken…');
+  });
+
   it('is said by a screen reader, after "Geen verbinding" was', () => {
     const view = chatView();
     view.state({ type: 'state', state: 'active', agentName: 'Anne' });

@@ -196,6 +196,10 @@ export class ChatView {
       this.offline.textContent = this.s.connBack;
       this.backTimer = setTimeout(() => (this.offline.textContent = ''), 5000);
     } else this.offline.textContent = st === 'offline' ? this.s.connOffline : '';
+    // before the first state (a reload) the status line says we connect: not while the banner says we cannot
+    if (!this.current && (st === 'offline' || st === 'connecting')) {
+      this.statusLine.textContent = st === 'offline' ? '' : this.s.connConnecting;
+    }
     if (st === 'gone') {
       // the token or the conversation is no more (expired, or removed on request): start afresh
       const hadFocus = this.hasFocus();
