@@ -64,6 +64,8 @@ export class ChatView {
    * keyboard comes up) it stays at its end, so the last words are not pushed out of view.
    */
   private pinned = true;
+  /** The log's height when the ResizeObserver last saw it. */
+  private logHeight = -1;
 
   constructor(private readonly s: Strings, private readonly lang: Lang, private readonly actions: ChatActions) {
     const inputId = uid('msg');
@@ -73,9 +75,17 @@ export class ChatView {
     this.offerBox = h('div', { class: 'offer-wrap', 'aria-live': 'polite' });
     this.noticeBox = h('div', { class: 'queue-notices', hidden: true });
     this.log = h('div', { class: 'log', role: 'log', 'aria-label': s.messagesLabel, tabindex: 0 });
-    this.log.addEventListener('scroll', () => (this.pinned = this.nearEnd()));
-    if (typeof ResizeObserver === 'function') {
+    const observed = typeof ResizeObserver === 'function';
+    this.log.addEventListener('scroll', () => {
+      // a scroll the browser made for a change of size (its event can come after a later change,
+      // say the end's rating appearing) says nothing of where the resident wants to be: the
+      // observer below, which runs after it, keeps the end in view
+      if (observed && this.log.clientHeight !== this.logHeight) return;
+      this.pinned = this.nearEnd();
+    });
+    if (observed) {
       new ResizeObserver(() => {
+        this.logHeight = this.log.clientHeight;
         if (this.pinned) this.scroll();
       }).observe(this.log);
     }
