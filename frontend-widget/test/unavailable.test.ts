@@ -182,6 +182,25 @@ describe('starting a chat while the service is briefly unavailable', () => {
     expect(w.starts()).toBe(1);
   });
 
+  it('says why a start is refused for too many chats from one address (a household, or a phone network sharing it), in the resident\'s language', async () => {
+    const TOO_MANY: Answer = {
+      status: 429,
+      body: {
+        type: '/problems/too-many-conversations',
+        title: 'Vanaf dit adres lopen al 3 gesprekken. Sluit er een af of probeer het later opnieuw. / There are already 3 open conversations from this address. Close one or try again later.',
+        status: 429,
+      },
+    };
+    for (const lang of ['nl', 'en'] as const) {
+      const w = await startWith(TOO_MANY, lang);
+      expect(text(w.root.querySelector('[role=alert]'))).toBe(lang === 'nl'
+        ? 'Vanaf dit adres lopen al 3 gesprekken. Sluit er een af of probeer het later opnieuw.'
+        : 'There are already 3 open conversations from this address. Close one or try again later.');
+      expect(w.name()).toBe('Jan de Vries');
+      document.body.innerHTML = '';
+    }
+  });
+
   it('treats a 503 without a problem (a proxy in front), a 500 and no answer at all as passing too', async () => {
     for (const failure of [{ status: 503 }, { status: 500, body: { type: '/problems/internal', status: 500 } }, 'network-down'] as Answer[]) {
       const w = await startWith([failure, STARTED]);

@@ -90,9 +90,12 @@ export function rulesView(ctx: RulesContext): HTMLElement {
       const focused = (form.getRootNode() as Document | ShadowRoot).activeElement === again;
       again.hidden = true;
       if (focused) start.focus();
+      // a refusal for too many chats or requests from this address says why and what to do
       error.textContent = err instanceof ApiError && err.errors.length
         ? err.errors.map((x) => serverText(x.message, ctx.lang)).join(' ')
-        : s.startError;
+        : err instanceof ApiError && err.status === 429 && err.message
+          ? serverText(err.message, ctx.lang)
+          : s.startError;
     }
   }
 
