@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, api, axeScan, createUser, dropProxy, launchBrowser, resident, screenshot, tokenFor, until } from './helpers.mjs';
+import { BASE, agentBoard, api, axeScan, createUser, dropProxy, launchBrowser, logIn, resident, screenshot, tokenFor, until } from './helpers.mjs';
 
 const CONSOLE = BASE + '/console/';
 const PASSWORD = 'geheim-wachtwoord-123';
@@ -22,20 +22,7 @@ async function noSeriousA11yIssues(page, name) {
   assert.deepEqual(serious, [], `axe: serious or critical violations on ${name}: ${JSON.stringify(serious, null, 2)}`);
 }
 
-async function login(username, base = BASE) {
-  const context = await chrome.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'nl-NL' });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`  [${username} page error] ${e.message}`));
-  await page.goto(base + '/console/');
-  await page.getByLabel('Gebruikersnaam').fill(username);
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.getByRole('button', { name: 'Volgende gesprek' }).waitFor();
-  // connected: the board has arrived
-  await page.locator('.board-card').first().waitFor();
-  return { context, page };
-}
+const login = (username, base = BASE) => logIn(chrome.browser, username, PASSWORD, { base, ready: agentBoard });
 
 const tab = (page, name) => page.getByRole('tab', { name: new RegExp(name) });
 const transcript = (page) => page.locator('.panel .transcript');

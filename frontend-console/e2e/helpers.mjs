@@ -130,6 +130,31 @@ export async function launchBrowser() {
   };
 }
 
+/**
+ * Logs in through the console's form in a fresh browser context of `browser` and waits until the
+ * console is there: by default its main navigation, which every role has; agents' tests pass
+ * `ready` to wait for their board instead.
+ */
+export async function logIn(browser, username, password, { base = BASE, viewport = { width: 1366, height: 900 }, acceptDownloads = false, ready } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'nl-NL', acceptDownloads });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`  [${username} page error] ${e.message}`));
+  await page.goto(base + '/console/');
+  await page.getByLabel('Gebruikersnaam').fill(username);
+  await page.getByLabel('Wachtwoord').fill(password);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  if (ready) await ready(page);
+  else await page.getByRole('navigation', { name: 'Onderdelen' }).waitFor();
+  return { context, page };
+}
+
+/** An agent's console is ready once its board has arrived: the socket is connected. */
+export async function agentBoard(page) {
+  await page.getByRole('button', { name: 'Volgende gesprek' }).waitFor();
+  await page.locator('.board-card').first().waitFor();
+}
+
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /**

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, axeScan, createUser, launchBrowser, resident, screenshot, tokenFor, until } from './helpers.mjs';
+import { agentBoard, axeScan, createUser, launchBrowser, logIn, resident, screenshot, tokenFor, until } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 const NOTE = 'Inwoner belde eerder al over dit paspoort';
@@ -20,19 +20,7 @@ const transcript = (page) => page.locator('.panel .transcript');
 const modeButton = (page, name) => page.locator('.composer').getByRole('button', { name, exact: true });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function login(username) {
-  const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL' });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`  [${username} page error] ${e.message}`));
-  await page.goto(BASE + '/console/');
-  await page.getByLabel('Gebruikersnaam').fill(username);
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.getByRole('button', { name: 'Volgende gesprek' }).waitFor();
-  await page.locator('.board-card').first().waitFor();
-  return { context, page };
-}
+const login = (username) => logIn(chrome.browser, username, PASSWORD, { viewport: { width: 1280, height: 900 }, ready: agentBoard });
 
 /** The resident's conversation, picked by name from the waiting list (others may be waiting too). */
 async function pick(page, r, name) {

@@ -4,25 +4,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, api, createUser, launchBrowser, screenshot, tokenFor, until } from './helpers.mjs';
+import { api, createUser, launchBrowser, logIn, screenshot, tokenFor, until } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-456';
 
 let chrome;
 let admin;
 
-async function login(username, password = PASSWORD) {
-  const context = await chrome.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'nl-NL' });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`  [${username} page error] ${e.message}`));
-  await page.goto(BASE + '/console/');
-  await page.getByLabel('Gebruikersnaam').fill(username);
-  await page.getByLabel('Wachtwoord').fill(password);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.getByRole('navigation', { name: 'Onderdelen' }).waitFor();
-  return { context, page };
-}
+const login = (username, password = PASSWORD) => logIn(chrome.browser, username, password);
 
 const focused = (page) =>
   page.evaluate(() => {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { BASE, api, axeScan, createUser, launchBrowser, resident, screenshot, tokenFor, until } from './helpers.mjs';
+import { BASE, api, axeScan, createUser, launchBrowser, logIn, resident, screenshot, tokenFor, until } from './helpers.mjs';
 import { adminKeyboardWalk } from './walks.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
@@ -26,19 +26,7 @@ async function noA11yIssues(page, name) {
   assert.deepEqual(all, [], `axe: violations on ${name}: ${JSON.stringify(all, null, 2)}`);
 }
 
-/** Logs in through the form; whatever the role, the main navigation shows. */
-async function login(username, password = PASSWORD) {
-  const context = await chrome.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'nl-NL', acceptDownloads: true });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`  [${username} page error] ${e.message}`));
-  await page.goto(BASE + '/console/');
-  await page.getByLabel('Gebruikersnaam').fill(username);
-  await page.getByLabel('Wachtwoord').fill(password);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.getByRole('navigation', { name: 'Onderdelen' }).waitFor();
-  return { context, page };
-}
+const login = (username, password = PASSWORD) => logIn(chrome.browser, username, password, { acceptDownloads: true });
 
 const nav = (page, name) => page.getByRole('navigation', { name: 'Onderdelen' }).getByRole('button', { name, exact: true });
 const section = (page, name) => page.getByRole('button', { name, exact: true });
