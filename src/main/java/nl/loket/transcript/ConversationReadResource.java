@@ -21,7 +21,10 @@ import nl.loket.security.Roles;
 import nl.loket.topic.TopicCatalog;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -87,6 +90,9 @@ public class ConversationReadResource {
         return find(id, false).call(c -> resident ? Uni.createFrom().voidItem() : audited(Audit.READ_CONVERSATION, id));
     }
 
+    /** The transcript as staff and integrators read it: everything, notes marked internal. */
+    @Schema(name = "Transcript", description = "The transcript as staff and integrators read it: the conversation with locale, "
+            + "summary and closeReason, and every message, notes included (internal: true)")
     public record Transcript(ConversationItem conversation, List<TranscriptService.TranscriptMessage> messages) {
     }
 
@@ -94,18 +100,37 @@ public class ConversationReadResource {
     @Path("{id}/transcript")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.ADMIN, Roles.RESIDENT})
-    @Operation(summary = "The transcript; notes are marked internal and only staff see them. Staff reads are audited.")
-    public Uni<Transcript> transcript(@PathParam("id") UUID id) {
-        boolean resident = checkResident(id);
-        return find(id, true).call(c -> resident ? Uni.createFrom().voidItem() : audited(Audit.READ_TRANSCRIPT, id))
-                .chain(c -> transcripts.messages(id, !resident).map(m -> new Transcript(c, m)));
+    @Operation(summary = "The transcript. Staff and integrators get the full one (Transcript; notes marked internal), audited. "
+            + "A resident with their own token gets only what is theirs (ResidentTranscript): no notes, no summary, "
+            + "no agent id, no confidential flag, and a messageCount of the messages they saw.")
+    @APIResponse(responseCode = "200", description = "Transcript for staff and integrators, ResidentTranscript for the resident",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(oneOf = {Transcript.class, ResidentTranscript.class})))
+    public Uni<Object> transcript(@PathParam("id") UUID id) {
+        if (checkResident(id)) {
+            return residentTranscript(id, "nl").map(t -> t);
+        }
+        return staffTranscript(id).map(t -> t);
+    }
+
+    /** The full transcript, audited. */
+    private Uni<Transcript> staffTranscript(UUID id) {
+        return find(id, true).call(c -> audited(Audit.READ_TRANSCRIPT, id))
+                .chain(c -> transcripts.messages(id, true).map(m -> new Transcript(c, m)));
+    }
+
+    /** The resident's own transcript (their id checked before), the topic named in {@code lang}: without notes, built field by field. */
+    private Uni<ResidentTranscript> residentTranscript(UUID id, String lang) {
+        return find(id, true).chain(c -> Uni.combine().all().unis(transcripts.messages(id, false), topicName(c.topic(), lang)).asTuple()
+                .map(t -> ResidentTranscript.of(c, t.getItem2(), t.getItem1())));
     }
 
     @GET
     @Path("{id}/transcript")
     @Produces(MediaType.TEXT_PLAIN)
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.ADMIN, Roles.RESIDENT})
-    @Operation(summary = "The transcript as readable text, in Dutch, or in English with lang=en (the widget asks in its language)")
+    @Operation(summary = "The transcript as readable text, in Dutch, or in English with lang=en (the widget asks in its language). "
+            + "Staff read the summary and notes in it; the resident reads neither.")
     public Uni<String> transcriptText(@PathParam("id") UUID id,
                                       @Parameter(description = "nl (default) or en: the language of the text transcript's "
                                               + "labels, states, outcomes, speakers and topic name; anything else is a 400")
@@ -114,7 +139,10 @@ public class ConversationReadResource {
         if (!TranscriptText.LANGUAGES.contains(language)) {
             throw ValidationException.of("lang", "nl of en / nl or en");
         }
-        return transcript(id).chain(t -> topicName(t.conversation().topic(), language)
+        if (checkResident(id)) {
+            return residentTranscript(id, language).map(t -> TranscriptText.render(t, t.conversation().topicName(), language));
+        }
+        return staffTranscript(id).chain(t -> topicName(t.conversation().topic(), language)
                 .map(name -> TranscriptText.render(t.conversation(), name, t.messages(), language)));
     }
 

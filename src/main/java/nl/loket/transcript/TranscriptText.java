@@ -53,9 +53,29 @@ public final class TranscriptText {
         return render(c, topicName, messages, "nl");
     }
 
-    /** The transcript in {@code lang} ({@code en}, anything else is Dutch). */
+    /** The transcript in {@code lang} ({@code en}, anything else is Dutch), as staff read it: notes and summary included. */
     public static String render(ConversationItem c, String topicName, List<TranscriptService.TranscriptMessage> messages,
                                 String lang) {
+        return render(new Header(c.id(), c.topic(), c.residentName(), c.queuedAt(), c.assignedAt(),
+                c.agent() == null ? null : c.agent().name(), c.closedAt(), c.state(), c.outcome(), c.summary()), topicName, messages, lang);
+    }
+
+    /** The transcript in {@code lang} as its resident reads it: only what {@link ResidentTranscript} carries. */
+    public static String render(ResidentTranscript t, String topicName, String lang) {
+        ResidentTranscript.Conversation c = t.conversation();
+        List<TranscriptService.TranscriptMessage> messages = t.messages().stream()
+                .map(m -> new TranscriptService.TranscriptMessage(m.seq(), m.from(), m.text(), m.sentAt(), m.clientMsgId(), m.agentName(), false))
+                .toList();
+        return render(new Header(c.id(), c.topic(), c.residentName(), c.queuedAt(), c.assignedAt(), c.agentName(), c.closedAt(),
+                c.state(), c.outcome(), null), topicName, messages, lang);
+    }
+
+    /** What the header of a transcript shows; {@code summary} only in staff's. */
+    private record Header(String id, String topic, String residentName, Instant queuedAt, Instant assignedAt, String agentName,
+                          Instant closedAt, String state, String outcome, String summary) {
+    }
+
+    private static String render(Header c, String topicName, List<TranscriptService.TranscriptMessage> messages, String lang) {
         Words w = "en".equals(lang) ? EN : NL;
         StringBuilder out = new StringBuilder();
         out.append(w.conversation()).append(c.id()).append('\n');
@@ -65,8 +85,8 @@ public final class TranscriptText {
         if (c.assignedAt() != null) {
             out.append(w.accepted()).append(when(c.assignedAt())).append('\n');
         }
-        if (c.agent() != null) {
-            out.append(w.agent()).append(line(c.agent().name())).append('\n');
+        if (c.agentName() != null) {
+            out.append(w.agent()).append(line(c.agentName())).append('\n');
         }
         if (c.closedAt() != null) {
             out.append(w.ended()).append(when(c.closedAt())).append(" (").append(end(c, w)).append(")\n");
@@ -88,7 +108,7 @@ public final class TranscriptText {
      * How it ended: an agent's outcome says it was closed, so a closed conversation with an outcome
      * shows only the outcome; otherwise the state, and an outcome after it should there be one.
      */
-    private static String end(ConversationItem c, Words w) {
+    private static String end(Header c, Words w) {
         if (c.outcome() == null) {
             return word(w.states(), c.state());
         }
@@ -101,7 +121,7 @@ public final class TranscriptText {
         return code == null ? "-" : words.getOrDefault(code, line(code));
     }
 
-    private static String speaker(TranscriptService.TranscriptMessage m, ConversationItem c, Words w) {
+    private static String speaker(TranscriptService.TranscriptMessage m, Header c, Words w) {
         return switch (m.from()) {
             case "resident" -> c.residentName() == null ? w.residentSpeaker() : w.residentSpeaker() + " (" + line(c.residentName()) + ")";
             case "agent" -> m.agentName() == null ? w.agentSpeaker() : line(m.agentName());
