@@ -84,10 +84,17 @@ public class ConversationReadResource {
     @GET
     @Path("{id}")
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.RESIDENT})
-    @Operation(summary = "One conversation; a resident only their own, an agent only of their topics or one they held. Staff reads are audited.")
-    public Uni<ConversationItem> one(@PathParam("id") UUID id) {
-        boolean resident = checkResident(id);
-        return find(id, false).call(c -> resident ? Uni.createFrom().voidItem() : audited(Audit.READ_CONVERSATION, id));
+    @Operation(summary = "One conversation; a resident only their own, an agent only of their topics or one they held. Staff reads "
+            + "are audited. A resident gets only what is theirs (ResidentConversation): no agent id, no confidential flag, and a "
+            + "messageCount of the messages they saw.")
+    @APIResponse(responseCode = "200", description = "ConversationItem for staff and integrators, ResidentConversation for the resident",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(oneOf = {ConversationItem.class, ResidentTranscript.Conversation.class})))
+    public Uni<Object> one(@PathParam("id") UUID id) {
+        if (checkResident(id)) {
+            return residentTranscript(id, "nl").map(ResidentTranscript::conversation);
+        }
+        return find(id, false).call(c -> audited(Audit.READ_CONVERSATION, id)).map(c -> c);
     }
 
     /** The transcript as staff and integrators read it: everything, notes marked internal. */

@@ -16,7 +16,8 @@ import java.util.List;
         + "no notes, no closing summary, no agent id, no confidential flag")
 public record ResidentTranscript(Conversation conversation, List<Message> messages) {
 
-    @Schema(name = "ResidentTranscriptConversation", description = "The conversation as its resident knows it")
+    @Schema(name = "ResidentConversation", description = "The conversation as its resident knows it: in their transcript, "
+            + "and what they read of GET /api/v1/conversations/{id}")
     public record Conversation(
             String id,
             String topic,

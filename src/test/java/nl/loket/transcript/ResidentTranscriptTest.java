@@ -139,6 +139,26 @@ class ResidentTranscriptTest {
     }
 
     @Test
+    void theResidentsReadOfTheirOwnConversationCarriesNothingInternalEither() {
+        Closed c = closedWithSummaryAndNote();
+        String json = given().auth().oauth2(c.residentToken()).accept(ContentType.JSON)
+                .get("/api/v1/conversations/" + c.id()).then().statusCode(200).extract().asString();
+        assertThat(json).doesNotContain(SUMMARY, NOTE, c.agent().id(), "confidential", "summary", "agentId", "updatedAt");
+        JsonObject own = new JsonObject(json);
+        assertThat(own.getString("id")).isEqualTo(c.id());
+        assertThat(own.getString("state")).isEqualTo("closed");
+        assertThat(own.getString("agentName")).isEqualTo("Anne");
+        assertThat(own.getInteger("messageCount")).isEqualTo(3);
+        // staff read the item as before: the agent with their id, the flag, a count with the note
+        JsonObject item = new JsonObject(given().auth().oauth2(c.agent().token()).accept(ContentType.JSON)
+                .get("/api/v1/conversations/" + c.id()).then().statusCode(200).extract().asString());
+        assertThat(item.getJsonObject("agent").getString("id")).isEqualTo(c.agent().id());
+        assertThat(item.getBoolean("confidential")).isTrue();
+        assertThat(item.getInteger("messageCount")).isEqualTo(4);
+        assertThat(item.fieldNames()).contains("updatedAt").doesNotContain("summary", "agentName", "topicName");
+    }
+
+    @Test
     void theOpenApiDocumentDescribesTheResidentsTranscriptApartFromStaffs() {
         JsonObject doc = new JsonObject(given().accept("application/json").get(openapi).then().statusCode(200).extract().asString());
         JsonObject json = doc.getJsonObject("paths").getJsonObject("/api/v1/conversations/{id}/transcript").getJsonObject("get")
@@ -149,10 +169,16 @@ class ResidentTranscriptTest {
                 .containsExactlyInAnyOrder("#/components/schemas/Transcript", "#/components/schemas/ResidentTranscript");
         JsonObject schemas = doc.getJsonObject("components").getJsonObject("schemas");
         assertThat(schemas.getJsonObject("ResidentTranscript").getString("description")).isNotBlank();
-        Set<String> resident = schemas.getJsonObject("ResidentTranscriptConversation").getJsonObject("properties").fieldNames();
+        Set<String> resident = schemas.getJsonObject("ResidentConversation").getJsonObject("properties").fieldNames();
         assertThat(resident).contains("id", "topic", "topicName", "state", "messageCount", "agentName", "closeReason")
                 .doesNotContain("summary", "confidential", "agent", "agentId", "updatedAt");
         assertThat(schemas.getJsonObject("ResidentTranscriptMessage").getJsonObject("properties").fieldNames()).doesNotContain("internal");
+        JsonObject one = doc.getJsonObject("paths").getJsonObject("/api/v1/conversations/{id}").getJsonObject("get")
+                .getJsonObject("responses").getJsonObject("200").getJsonObject("content").getJsonObject("application/json");
+        JsonArray either = one.getJsonObject("schema").getJsonArray("oneOf");
+        assertThat(either).as("one conversation is staff's item or the resident's own").isNotNull();
+        assertThat(either.stream().map(r -> ((JsonObject) r).getString("$ref")).toList())
+                .containsExactlyInAnyOrder("#/components/schemas/ConversationItem", "#/components/schemas/ResidentConversation");
         // the staff one stays as it was
         assertThat(schemas.getJsonObject("ConversationItem").getJsonObject("properties").fieldNames())
                 .contains("summary", "confidential", "agent", "messageCount", "updatedAt", "locale", "closeReason");
