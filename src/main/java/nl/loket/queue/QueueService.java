@@ -158,11 +158,14 @@ public class QueueService {
                 }
                 Double aht = r.getDouble("aht");
                 OffsetDateTime since = r.getOffsetDateTime("waiting_since");
+                // the head's wait on the database's clock, which set queued_at: free slots nobody took (WaitEstimate)
+                boolean idle = since != null && WaitEstimate.freeSlotsIdle(
+                        Math.max(0, at.getEpochSecond() - since.toInstant().getEpochSecond()));
                 topics.put(r.getString("id"), new QueueSnapshot.TopicLoad(r.getString("id"), r.getLong("waiting").intValue(),
                         since == null ? null : since.toInstant(), List.copyOf(agents),
                         aht == null ? DEFAULT_HANDLE_SECONDS : aht, r.getBoolean("capacity_short"),
                         r.getLong("callbacks_open").intValue(), r.getLong("away").intValue(),
-                        (int) agents.stream().filter(a -> a.active() >= a.maxConcurrent()).count()));
+                        (int) agents.stream().filter(a -> a.active() >= a.maxConcurrent()).count(), idle));
             }
             return new QueueSnapshot(at, Map.copyOf(topics), before, estimatesBefore, Map.copyOf(changesBefore), resyncsBefore);
         });

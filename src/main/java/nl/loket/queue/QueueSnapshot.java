@@ -35,11 +35,20 @@ public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long gene
      * queue; after a transfer or a requeue that is when they came back, not their kept
      * {@code queuedAt} (V40). {@code agents}: the available agents serving the topic (online, not
      * away; full ones too); {@code agentsAway}: those online and away; {@code agentsAtCapacity}:
-     * available ones with no free slot.
+     * available ones with no free slot; {@code freeSlotsIdle}: when it was read, the resident at the
+     * head had waited longer than {@link WaitEstimate#IDLE_GRACE_SECONDS}, so free slots are not
+     * counted in the estimate (see {@link WaitEstimate}).
      */
     public record TopicLoad(String topic, int waiting, Instant longestWaitingSince, List<WaitEstimate.Agent> agents,
                             double averageHandleSeconds, boolean capacityShort, int callbacksOpen, int agentsAway,
-                            int agentsAtCapacity) {
+                            int agentsAtCapacity, boolean freeSlotsIdle) {
+
+        public TopicLoad(String topic, int waiting, Instant longestWaitingSince, List<WaitEstimate.Agent> agents,
+                         double averageHandleSeconds, boolean capacityShort, int callbacksOpen, int agentsAway,
+                         int agentsAtCapacity) {
+            this(topic, waiting, longestWaitingSince, agents, averageHandleSeconds, capacityShort, callbacksOpen, agentsAway,
+                    agentsAtCapacity, false);
+        }
 
         public TopicLoad(String topic, int waiting, Instant longestWaitingSince, List<WaitEstimate.Agent> agents,
                          double averageHandleSeconds, boolean capacityShort, int callbacksOpen) {
@@ -49,11 +58,11 @@ public record QueueSnapshot(Instant at, Map<String, TopicLoad> topics, long gene
 
         /** {@link #estimate} for many positions: the agents are summed once. */
         public IntFunction<Integer> estimates() {
-            return WaitEstimate.forQueue(agents, averageHandleSeconds);
+            return WaitEstimate.forQueue(agents, averageHandleSeconds, freeSlotsIdle);
         }
 
         public Integer estimate(int position) {
-            return WaitEstimate.seconds(position, agents, averageHandleSeconds);
+            return estimates().apply(position);
         }
 
         public long longestWaitSeconds(Instant now) {

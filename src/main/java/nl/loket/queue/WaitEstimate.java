@@ -12,6 +12,12 @@ import java.util.function.IntFunction;
  * free up, and the slots free up at a combined rate of {@code S / AHT} (AHT = recent average
  * handle time). So {@code EWT(p) = max(0, p - F) * AHT / S}, rounded up to whole seconds.
  * No available agent: unknown ({@code null}), never zero.
+ *
+ * <p>Agents pull conversations off the queue, so a free slot is taken only when its agent
+ * clicks. While the queue moves that is soon; once the resident at the head has waited longer
+ * than {@link #IDLE_GRACE_SECONDS} while slots are free, those slots evidently go unused (the
+ * agent reads, phones, or is a team lead with the console open) and are not counted: {@code F}
+ * is taken as 0, so nobody who has waited minutes is told "less than a minute".
  */
 public final class WaitEstimate {
 
@@ -22,16 +28,36 @@ public final class WaitEstimate {
         }
     }
 
+    /**
+     * How long the head of a queue may wait while slots are free before those free slots no longer
+     * count: a few clicks' time for an agent who sees the queue, well under the half minute the
+     * widget's range starts to show.
+     */
+    public static final int IDLE_GRACE_SECONDS = 30;
+
     private WaitEstimate() {
+    }
+
+    /** Whether free slots go unused: the head of the queue has waited longer than the grace (free slots or not). */
+    public static boolean freeSlotsIdle(long headWaitSeconds) {
+        return headWaitSeconds > IDLE_GRACE_SECONDS;
     }
 
     /** The estimate for any position, with the agents' slots summed once (a tick asks it for every waiting resident). */
     public static IntFunction<Integer> forQueue(List<Agent> available, double averageHandleSeconds) {
+        return forQueue(available, averageHandleSeconds, false);
+    }
+
+    /**
+     * As {@link #forQueue(List, double)}; with {@code freeSlotsIdle} (see {@link #freeSlotsIdle})
+     * the free slots are not counted: every position waits for a slot to free up.
+     */
+    public static IntFunction<Integer> forQueue(List<Agent> available, double averageHandleSeconds, boolean freeSlotsIdle) {
         if (available.isEmpty()) {
             return position -> null;
         }
         int slots = available.stream().mapToInt(Agent::maxConcurrent).sum();
-        int free = available.stream().mapToInt(Agent::free).sum();
+        int free = freeSlotsIdle ? 0 : available.stream().mapToInt(Agent::free).sum();
         if (slots <= 0) {
             return position -> null;
         }

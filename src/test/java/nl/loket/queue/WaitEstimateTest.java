@@ -44,6 +44,25 @@ class WaitEstimateTest {
     }
 
     @Test
+    void freeSlotsNobodyTakesWithinTheGraceAreNotCounted() {
+        List<WaitEstimate.Agent> idle = List.of(new WaitEstimate.Agent(2, 0));
+        assertThat(WaitEstimate.freeSlotsIdle(WaitEstimate.IDLE_GRACE_SECONDS)).isFalse();
+        assertThat(WaitEstimate.freeSlotsIdle(WaitEstimate.IDLE_GRACE_SECONDS + 1)).isTrue();
+        // the queue moves: the two free slots are taken at once
+        assertThat(WaitEstimate.forQueue(idle, AHT, false).apply(2)).isZero();
+        // the head waited past the grace: every place waits for a slot, at S / AHT
+        assertThat(WaitEstimate.forQueue(idle, AHT, true).apply(1)).isEqualTo(150);
+        assertThat(WaitEstimate.forQueue(idle, AHT, true).apply(3)).isEqualTo(450);
+        // no agent: still unknown
+        assertThat(WaitEstimate.forQueue(List.of(), AHT, true).apply(1)).isNull();
+        // the snapshot's flag reaches the estimate given to residents, boards and the topic list
+        QueueSnapshot.TopicLoad load = new QueueSnapshot.TopicLoad("afval", 9, java.time.Instant.now().minusSeconds(300), idle,
+                AHT, false, 0, 0, 0, true);
+        assertThat(load.estimate(1)).isEqualTo(150);
+        assertThat(load.estimates().apply(9)).isEqualTo(1350);
+    }
+
+    @Test
     void withoutHistoryTheDefaultHandleTimeIsUsed() {
         assertThat(QueueService.DEFAULT_HANDLE_SECONDS).isEqualTo(300);
         QueueSnapshot.TopicLoad empty = new QueueSnapshot(java.time.Instant.now(), java.util.Map.of(), 0).topic("afval");
