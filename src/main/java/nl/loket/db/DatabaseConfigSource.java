@@ -41,6 +41,8 @@ final class DatabaseConfigSource implements ConfigSource {
 
     private final DatabaseSettings settings;
     private volatile Map<String, String> values;
+    /** Why computing the values failed: given again to every later question, without connecting again. */
+    private volatile RuntimeException failure;
 
     DatabaseConfigSource(DatabaseSettings settings) {
         this.settings = settings;
@@ -88,8 +90,18 @@ final class DatabaseConfigSource implements ConfigSource {
         Map<String, String> v = values;
         if (v == null) {
             synchronized (this) {
+                if (failure != null) {
+                    // Quarkus asks for each of these settings; against a host that does not answer,
+                    // trying again for each would cost the connection timeout every time
+                    throw failure;
+                }
                 if (values == null) {
-                    values = compute();
+                    try {
+                        values = compute();
+                    } catch (RuntimeException e) {
+                        failure = e;
+                        throw e;
+                    }
                 }
                 v = values;
             }
@@ -135,6 +147,15 @@ final class DatabaseConfigSource implements ConfigSource {
             return System.getProperty("javax.net.ssl.trustStore",
                     java.nio.file.Path.of(System.getProperty("java.home"), "lib", "security", "cacerts").toString());
         }
+    }
+
+    /**
+     * What a failed connection or statement says, for a start that stops on it: Quarkus prints
+     * only the message of what a config source throws, not its causes. pgjdbc's messages name the
+     * host, the database or the user, never the password.
+     */
+    static String why(java.sql.SQLException e) {
+        return e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
     }
 
     /** How to reach the database, in both URL forms. */

@@ -39,7 +39,8 @@ record SigningKeys(String publicPem, String privatePem) {
             // another node may have won the race: the stored pair is the one everybody uses
             return read(st);
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not read or create the signing key in " + db.jdbcUrl(), e);
+            throw new IllegalStateException("Could not read or create the signing key in " + db.jdbcUrl()
+                    + " as user " + db.user() + ": " + DatabaseConfigSource.why(e), e);
         }
     }
 

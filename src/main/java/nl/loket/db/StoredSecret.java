@@ -48,7 +48,8 @@ final class StoredSecret {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Could not read or create the secret '" + name + "' in " + db.jdbcUrl(), e);
+            throw new IllegalStateException("Could not read or create the secret '" + name + "' in " + db.jdbcUrl()
+                    + " as user " + db.user() + ": " + DatabaseConfigSource.why(e), e);
         }
     }
 }
