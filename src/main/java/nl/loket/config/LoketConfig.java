@@ -2,12 +2,19 @@ package nl.loket.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Every Loket setting, with its default. Environment variables map as LOKET_SECTION_KEY. */
+/**
+ * Every Loket setting, with its default. Environment variables map as LOKET_SECTION_KEY. Quarkus
+ * checks the constraints at start-up (quarkus-hibernate-validator): a negative period or count
+ * stops the start with a message naming the setting rather than being taken as it is.
+ */
 @ConfigMapping(prefix = "loket")
 public interface LoketConfig {
 
@@ -40,6 +47,7 @@ public interface LoketConfig {
     interface Feed {
         /** Changes younger than this are held back from the change feed, so a late commit is never skipped. */
         @WithDefault("5s")
+        @DurationMin(millis = 0)
         Duration safetyLag();
 
         /** Signs change-feed cursors; generated on first start and kept in the database (schema loket_keys). */
@@ -53,20 +61,24 @@ public interface LoketConfig {
 
         /** Days after a conversation or callback request ended that its personal data is purged. */
         @WithDefault("28")
+        @Positive
         int retentionDays();
 
         /** Days the audit log is kept. */
         @WithDefault("365")
+        @Positive
         int auditDays();
     }
 
     interface Callbacks {
         /** After "no answer", the request can be claimed again this much later. */
         @WithDefault("30m")
+        @DurationMin(millis = 0)
         Duration retryDelay();
 
         /** After this many attempts without reaching the resident, the request has failed. */
         @WithDefault("3")
+        @Positive
         int maxAttempts();
     }
 
@@ -81,10 +93,12 @@ public interface LoketConfig {
 
         /** Lifetime of a staff token: a shift. */
         @WithDefault("8h")
+        @DurationMin(millis = 1)
         Duration staffLifetime();
 
         /** Lifetime of a resident token. */
         @WithDefault("24h")
+        @DurationMin(millis = 1)
         Duration residentLifetime();
 
         /**
@@ -97,35 +111,43 @@ public interface LoketConfig {
     interface Grace {
         /** How long a queued resident may be disconnected before the conversation is abandoned. */
         @WithDefault("60s")
+        @DurationMin(millis = 0)
         Duration resident();
 
         /** How long an agent may be disconnected before their conversations go back to the queue. */
         @WithDefault("30s")
+        @DurationMin(millis = 0)
         Duration agent();
 
         /** An active conversation with no message for this long is closed with reason timeout. */
         @WithDefault("30m")
+        @DurationMin(millis = 1)
         Duration inactivity();
     }
 
     interface Limits {
         /** Frames a resident connection may send per window before it is closed with 1008. */
         @WithDefault("20")
+        @Positive
         int residentFrames();
 
         /** Frames an agent connection may send per window before it is closed with 1008. */
         @WithDefault("100")
+        @Positive
         int agentFrames();
 
         @WithDefault("10s")
+        @DurationMin(millis = 1)
         Duration frameWindow();
 
         /** Open (queued or active) conversations one client address may have at once; 0 switches the limit off. */
         @WithDefault("3")
+        @PositiveOrZero
         int openConversationsPerAddress();
 
         /** Open resident connections per conversation (tabs, devices); the next one is refused. */
         @WithDefault("3")
+        @Positive
         int socketsPerConversation();
 
         /**
@@ -135,48 +157,59 @@ public interface LoketConfig {
          * once only hold pool connections while they wait for their turn.
          */
         @WithDefault("4")
+        @Positive
         int concurrentStarts();
 
         /** Starts that may wait in that line per node; beyond it a start is answered 503 with Retry-After. */
         @WithDefault("5000")
+        @PositiveOrZero
         int waitingStarts();
 
         /** Requests per minute per client address on the public POST endpoints. */
         @WithDefault("60")
+        @Positive
         int publicRatePerMinute();
 
         /** Failed logins of a username (from any address) before each further attempt has to wait. */
         @WithDefault("5")
+        @PositiveOrZero
         int loginFailures();
 
         /** Failed logins are forgotten after this long (per username: this long without one). */
         @WithDefault("5m")
+        @DurationMin(millis = 1)
         Duration loginWindow();
 
         /** Failed logins from one client address, over all usernames, per window; then 429 until it ends. */
         @WithDefault("20")
+        @Positive
         int loginFailuresPerAddress();
 
         /** The first wait after loginFailures failures; it doubles with each further failure. */
         @WithDefault("1s")
+        @DurationMin(millis = 1)
         Duration loginDelay();
 
         /** The longest wait between two attempts on one username. */
         @WithDefault("60s")
+        @DurationMin(millis = 1)
         Duration loginMaxDelay();
     }
 
     interface Cluster {
         /** How often a node proves it is alive. */
         @WithDefault("2s")
+        @DurationMin(millis = 1)
         Duration heartbeat();
 
         /** A node silent for this long is dead: its connections count as gone. */
         @WithDefault("10s")
+        @DurationMin(millis = 1)
         Duration deadAfter();
 
         /** How often the timers (grace periods, inactivity) are swept. */
         @WithDefault("1s")
+        @DurationMin(millis = 1)
         Duration sweep();
     }
 
@@ -186,10 +219,12 @@ public interface LoketConfig {
          * frame) is closed; more than two ping intervals, so one lost pong is not enough.
          */
         @WithDefault("60s")
+        @DurationMin(millis = 1)
         Duration unansweredAfter();
 
         /** How often the connections are looked over for that. */
         @WithDefault("10s")
+        @DurationMin(millis = 1)
         Duration sweep();
     }
 }
