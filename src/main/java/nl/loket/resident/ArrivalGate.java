@@ -2,6 +2,7 @@ package nl.loket.resident;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.config.LoketConfig;
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
  * surge put hundreds of starts in front of every chat message in the database pool's queue.
  */
 @ApplicationScoped
+@Startup // its gauge is there from the start, not from the first resident's start on this node
 public class ArrivalGate {
 
     private final Gate gate;

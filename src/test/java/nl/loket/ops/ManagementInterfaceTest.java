@@ -60,6 +60,22 @@ class ManagementInterfaceTest {
         });
     }
 
+    /**
+     * The README's table of what to monitor promises the API's latency as buckets
+     * ({@code http_server_requests_seconds_bucket}), for a p99 alert, and the line of starts as a
+     * gauge ({@code loket_starts_waiting}) before the first resident has come.
+     */
+    @Test
+    void theApisLatencyHasBucketsAndTheStartsLineIsThereFromTheStart() {
+        given().get("/api/v1/topics").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String body = given().get(metrics).then().statusCode(200).extract().asString();
+            assertThat(body).containsPattern("(?m)^http_server_requests_seconds_bucket\\{[^}]*uri=\"/api/v1/topics\"[^}]*le=\"0\\.1\"[^}]*\\} ")
+                    .containsPattern("(?m)^http_server_requests_seconds_bucket\\{[^}]*uri=\"/api/v1/topics\"[^}]*le=\"\\+Inf\"[^}]*\\} ")
+                    .containsPattern("(?m)^loket_starts_waiting(\\{[^}]*\\})? ");
+        });
+    }
+
     private static double figure(String metrics, String name) {
         Matcher m = Pattern.compile("^" + name + "(?:\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE).matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
