@@ -14,6 +14,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import org.hibernate.validator.constraints.time.DurationMin;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -98,19 +101,23 @@ public class Db {
      * {@code loket.db.*} ({@code LOKET_DB_CHAT_CONNECTIONS}, …; README, Configuration): the chat
      * statements' connections and their bounds. A mapping, not single properties, so that they may
      * also be set in a properties file (the mapping of {@code loket.*} refuses keys it does not know).
+     * A negative count or bound stops the start (checked by Quarkus, as {@code LoketConfig}'s).
      */
     @ConfigMapping(prefix = "loket.db")
     public interface Config {
         /** Connections of the chat statements' own; 0 puts them on the shared pool, without the bounds below. */
         @WithDefault("4")
+        @PositiveOrZero
         int chatConnections();
 
         /** The longest a chat statement waits for a lock before PostgreSQL cancels it (55P03); 0 for no bound. */
         @WithDefault("5s")
+        @DurationMin(millis = 0)
         Duration chatLockTimeout();
 
         /** The longest a chat statement runs, lock waits included, before PostgreSQL cancels it (57014); 0 for no bound. */
         @WithDefault("30s")
+        @DurationMin(millis = 0)
         Duration chatStatementTimeout();
 
         /**
@@ -121,10 +128,12 @@ public class Db {
          * Sent when each connection starts ({@link SharedPool}).
          */
         @WithDefault("15s")
+        @DurationMin(millis = 0)
         Duration lockTimeout();
 
         /** The most messages one statement stores (ConversationRepository); 1 sends each alone. */
         @WithDefault("32")
+        @Positive
         int postBatch();
     }
 

@@ -2,6 +2,7 @@ package nl.loket.config;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigValidationException;
+import nl.loket.platform.Db;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -34,6 +35,7 @@ class LoketConfigValidationTest {
         all.putAll(settings);
         return new SmallRyeConfigBuilder()
                 .withMapping(LoketConfig.class)
+                .withMapping(Db.Config.class)
                 // "30m", "5s" as Quarkus reads them
                 .withConverter(Duration.class, 100, new DurationConverter())
                 .withValidator((BeanValidationConfigValidator) () -> VALIDATOR)
@@ -43,8 +45,10 @@ class LoketConfigValidationTest {
 
     @Test
     void theDefaultsAndZeroWhereItMeansNoneAreAccepted() {
-        LoketConfig c = config(Map.of("loket.limits.open-conversations-per-address", "0", "loket.grace.resident", "0s"))
-                .getConfigMapping(LoketConfig.class);
+        SmallRyeConfig all = config(Map.of("loket.limits.open-conversations-per-address", "0", "loket.grace.resident", "0s",
+                "loket.db.chat-connections", "0", "loket.db.lock-timeout", "0s"));
+        LoketConfig c = all.getConfigMapping(LoketConfig.class);
+        assertThat(all.getConfigMapping(Db.Config.class).postBatch()).isEqualTo(32);
         assertThat(c.grace().agent()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.privacy().retentionDays()).isEqualTo(28);
     }
@@ -65,6 +69,11 @@ class LoketConfigValidationTest {
             "loket.limits.public-rate-per-minute, -60",
             "loket.limits.resident-frames, 0",
             "loket.limits.concurrent-starts, 0",
+            "loket.db.chat-connections, -1",
+            "loket.db.post-batch, 0",
+            "loket.db.chat-lock-timeout, -5s",
+            "loket.db.chat-statement-timeout, -30s",
+            "loket.db.lock-timeout, -15s",
     })
     void aWrongValueStopsTheStartNamingTheSetting(String name, String value) {
         assertThatThrownBy(() -> config(Map.of(name, value)))
