@@ -179,12 +179,16 @@ export function createServer(state = createState()) {
       return json(res, 200, state.capacity[m[1]]);
     }
     if (p === '/api/v1/stats') {
-      return json(res, 200, { from: url.searchParams.get('from'), to: url.searchParams.get('to'), serviceLevelSeconds: 60, topics: [{ topic: 'paspoort-id', offered: 12, answered: 10, abandoned: 2, callbacks: 1, callbackRequests: 3, serviceLevel: 75, medianWaitSeconds: 48, p90WaitSeconds: 190, averageHandleSeconds: 420, averageRating: 4.2 }] });
+      return json(res, 200, { from: url.searchParams.get('from'), to: url.searchParams.get('to'), serviceLevelSeconds: 60, topics: [{ topic: 'paspoort-id', offered: 12, answered: 9, abandoned: 2, callbacks: 1, waiting: 0, callbackRequests: 3, serviceLevel: 75, medianWaitSeconds: 48, p90WaitSeconds: 190, averageHandleSeconds: 420, averageRating: 4.2 }] });
     }
     if (p === '/api/v1/stats/hourly') {
       const hours = Array.from({ length: 24 }, (_, h) => {
         const offered = h >= 9 && h <= 16 ? [3, 5, 7, 4, 2, 6, 3, 1][h - 9] : 0;
-        return { hour: h, offered, answered: Math.max(0, offered - (h % 3 === 0 ? 1 : 0)), abandoned: h % 3 === 0 && offered ? 1 : 0, callbacks: h === 11 ? 1 : 0, medianWaitSeconds: offered ? 30 + h * 5 : null, p90WaitSeconds: offered ? 120 + h * 10 : null };
+        // each conversation once, as the server counts: offered = answered + abandoned + callbacks + waiting
+        const abandoned = h % 3 === 0 && offered ? 1 : 0;
+        const callbacks = h === 11 ? 1 : 0;
+        const waiting = h === 16 ? 1 : 0;
+        return { hour: h, offered, answered: offered - abandoned - callbacks - waiting, abandoned, callbacks, waiting, medianWaitSeconds: offered ? 30 + h * 5 : null, p90WaitSeconds: offered ? 120 + h * 10 : null };
       });
       return json(res, 200, { date: url.searchParams.get('date'), topic: url.searchParams.get('topic'), hours });
     }

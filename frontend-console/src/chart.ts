@@ -62,7 +62,7 @@ export function fullDay(hours: readonly HourStats[]): HourStats[] {
   return Array.from(
     { length: 24 },
     (_, hour) =>
-      byHour.get(hour) ?? { hour, offered: 0, answered: 0, abandoned: 0, callbacks: 0, medianWaitSeconds: null, p90WaitSeconds: null },
+      byHour.get(hour) ?? { hour, offered: 0, answered: 0, abandoned: 0, callbacks: 0, waiting: 0, medianWaitSeconds: null, p90WaitSeconds: null },
   );
 }
 

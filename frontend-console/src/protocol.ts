@@ -180,9 +180,12 @@ export interface TopicStats {
   topic: string;
   offered?: number;
   answered?: number;
+  /** Never answered: the resident left or stayed away while waiting. */
   abandoned?: number;
-  /** Conversations that ended in a callback request. */
+  /** Never answered: the resident asked for a callback instead of waiting (a chat an agent handed off is answered). */
   callbacks?: number;
+  /** Never answered, still in the queue; offered = answered + abandoned + callbacks + waiting. */
+  waiting?: number;
   /** Callback requests made that day, straight from the topic list too; a repeat for the same number not again. */
   callbackRequests?: number;
   serviceLevel?: number | null;
@@ -208,6 +211,8 @@ export interface HourStats {
   answered: number;
   abandoned: number;
   callbacks: number;
+  /** Never answered, still in the queue; offered = answered + abandoned + callbacks + waiting. */
+  waiting: number;
   medianWaitSeconds: number | null;
   p90WaitSeconds: number | null;
 }

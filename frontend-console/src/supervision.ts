@@ -63,6 +63,7 @@ export function normaliseStats(json: unknown): TopicStats[] {
       answered: num(o.answered) ?? undefined,
       abandoned: num(o.abandoned) ?? undefined,
       callbacks: num(o.callbacks) ?? undefined,
+      waiting: num(o.waiting) ?? undefined,
       callbackRequests: num(o.callbackRequests) ?? undefined,
       serviceLevel: num(o.serviceLevel) ?? num(o.serviceLevelPercent),
       medianWaitSeconds: seconds(o, 'medianWaitSeconds', 'waitMedianSeconds', 'medianWait') ?? num(wait.median) ?? num(wait.medianSeconds),

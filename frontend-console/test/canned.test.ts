@@ -157,4 +157,17 @@ describe('supervisor data', () => {
     expect(translate('nl', 'callbackRequests')).toBe('Terugbelverzoeken ontvangen');
     expect(translate('en', 'callbackRequests')).toBe('Callback requests received');
   });
+
+  it('reads those still waiting, so the figures of a topic add up to offered', () => {
+    const [row] = normaliseStats({ topics: [{ topic: 'paspoort', offered: 13, answered: 2, abandoned: 9, callbacks: 1, waiting: 1 }] });
+    expect(row.waiting).toBe(1);
+    expect((row.answered ?? 0) + (row.abandoned ?? 0) + (row.callbacks ?? 0) + (row.waiting ?? 0)).toBe(row.offered);
+    // a server before the figure: shown as "–"
+    expect(normaliseStats({ topics: [{ topic: 'afval', offered: 1 }] })[0].waiting).toBeUndefined();
+    expect(translate('nl', 'stillWaiting')).toBe('Wacht nog');
+    expect(translate('en', 'stillWaiting')).toBe('Still waiting');
+    // a chat an agent handed off is answered: the hint no longer says every conversation ending in a callback
+    expect(translate('nl', 'callbackRequestsHint')).toContain('voordat een medewerker');
+    expect(translate('en', 'callbackRequestsHint')).toContain('before an agent');
+  });
 });

@@ -8,6 +8,7 @@ const hour = (h: number, offered: number, extra: Partial<HourStats> = {}): HourS
   answered: offered,
   abandoned: 0,
   callbacks: 0,
+  waiting: 0,
   medianWaitSeconds: null,
   p90WaitSeconds: null,
   ...extra,
@@ -44,6 +45,8 @@ describe('chart scales', () => {
     const day = fullDay([hour(11, 4), hour(9, 7), hour(25, 100), hour(10, 7)]);
     expect(day.map((h) => h.hour)).toEqual(Array.from({ length: 24 }, (_, i) => i));
     expect(day[11].offered).toBe(4);
+    // an hour the server left out is an empty one, still waiting included
+    expect(day[12]).toMatchObject({ offered: 0, answered: 0, abandoned: 0, callbacks: 0, waiting: 0 });
     expect(peakHour(day)?.hour).toBe(9);
     expect(peakHour(fullDay([]))).toBeNull();
   });

@@ -93,7 +93,7 @@ function StatsTable(props: { rows: TopicStats[] }) {
     <>
       <div class="table-scroll">
         <table class="table">
-          <ColumnHeads columns={[t('topic'), t('offered'), t('answered'), t('abandoned'), t('callbacks'), t('callbackRequests'), t('serviceLevel'), t('medianWait'), t('p90Wait'), t('aht'), t('rating')]} />
+          <ColumnHeads columns={[t('topic'), t('offered'), t('answered'), t('abandoned'), t('callbacks'), t('stillWaiting'), t('callbackRequests'), t('serviceLevel'), t('medianWait'), t('p90Wait'), t('aht'), t('rating')]} />
           <tbody>
             {props.rows.map((r) => (
               <tr>
@@ -102,6 +102,7 @@ function StatsTable(props: { rows: TopicStats[] }) {
                 <td>{r.answered ?? '–'}</td>
                 <td>{r.abandoned ?? '–'}</td>
                 <td>{r.callbacks ?? '–'}</td>
+                <td>{r.waiting ?? '–'}</td>
                 <td>{r.callbackRequests ?? '–'}</td>
                 <td>{pct(r.serviceLevel)}</td>
                 <td>{dur(r.medianWaitSeconds)}</td>
@@ -215,7 +216,7 @@ function HourlyCharts(props: { hours: HourStats[] }) {
         <div class="table-scroll">
           <table class="table">
             <caption class="sr-only">{t('hourlyTitle')}</caption>
-            <ColumnHeads columns={[t('hour'), t('offered'), t('answered'), t('abandoned'), t('callbacks'), t('medianWait'), t('p90Wait')]} />
+            <ColumnHeads columns={[t('hour'), t('offered'), t('answered'), t('abandoned'), t('callbacks'), t('stillWaiting'), t('medianWait'), t('p90Wait')]} />
             <tbody>
               {shown.map((h) => (
                 <tr>
@@ -226,6 +227,7 @@ function HourlyCharts(props: { hours: HourStats[] }) {
                   <td>{h.answered}</td>
                   <td>{h.abandoned}</td>
                   <td>{h.callbacks}</td>
+                  <td>{h.waiting ?? '–'}</td>
                   <td>{dur(h.medianWaitSeconds)}</td>
                   <td>{dur(h.p90WaitSeconds)}</td>
                 </tr>
