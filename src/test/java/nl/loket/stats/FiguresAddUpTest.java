@@ -9,6 +9,8 @@ import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
+import nl.loket.conversation.ConversationState;
+import nl.loket.conversation.Move;
 import nl.loket.platform.Db;
 import nl.loket.topic.OpeningHours;
 import org.junit.jupiter.api.Test;
@@ -150,6 +152,55 @@ class FiguresAddUpTest {
             if (other.equals(topic)) {
                 assertThat(figures(hours, "hours[9].")).containsEntry("offered", 0).containsEntry("abandoned", 0);
             }
+        }
+    }
+
+    /**
+     * Random paths through {@link Move}'s table (seeded, so a failure repeats), on Friday 23 October
+     * 2026: each topic and each hour adds up, and lands where the rule says: answered once claimed,
+     * else by how it ended.
+     */
+    @Test
+    void randomPathsThroughTheMovesAddUpPerTopicAndPerHour() {
+        List<String> topics = List.of(TestTopics.create(db), TestTopics.create(db), TestTopics.create(db));
+        java.util.Random random = new java.util.Random(20261023L);
+        Map<String, Map<String, Integer>> expected = new java.util.HashMap<>();
+        for (int i = 0; i < 120; i++) {
+            String chosen = topics.get(random.nextInt(topics.size()));
+            String topic = chosen;
+            ConversationState state = ConversationState.QUEUED;
+            Integer claimedAfter = null;
+            // walk until the conversation ends, or stop while it is still open
+            while (!state.ended() && random.nextInt(5) > 0) {
+                ConversationState from = state;
+                List<Move> allowed = Arrays.stream(Move.values()).filter(m -> m.allowedFrom(from)).toList();
+                Move move = allowed.get(random.nextInt(allowed.size()));
+                if (move == Move.CLAIM && claimedAfter == null) {
+                    claimedAfter = 1 + random.nextInt(300);
+                }
+                if (move == Move.TRANSFER_TO_TOPIC) {
+                    topic = topics.get(random.nextInt(topics.size()));
+                }
+                state = move.to();
+            }
+            String created = "2026-10-23T%02d:%02d:00Z".formatted(6 + random.nextInt(12), random.nextInt(60));
+            row(topic, created, claimedAfter, state.wire(), topic.equals(chosen) ? null : chosen);
+            String outcome = claimedAfter != null ? "answered"
+                    : state == ConversationState.ABANDONED ? "abandoned"
+                    : state == ConversationState.CALLBACK ? "callbacks" : "waiting";
+            Map<String, Integer> f = expected.computeIfAbsent(chosen, t -> new java.util.TreeMap<>(Map.of(
+                    "offered", 0, "answered", 0, "abandoned", 0, "callbacks", 0, "waiting", 0)));
+            f.merge("offered", 1, Integer::sum);
+            f.merge(outcome, 1, Integer::sum);
+        }
+        String supervisor = Api.user("Tamara", List.of("supervisor"), List.of(), 3).token();
+        LocalDate day = LocalDate.parse("2026-10-23");
+        for (String topic : topics) {
+            Map<String, Integer> figures = topicFigures(supervisor, topic, day, day);
+            assertAddsUp(figures, topic);
+            assertThat(figures).as(topic).isEqualTo(expected.getOrDefault(topic, Map.of(
+                    "offered", 0, "answered", 0, "abandoned", 0, "callbacks", 0, "waiting", 0)));
+            assertThat(hourlySums(supervisor, topic, day, day)).as("hours of " + topic).isEqualTo(figures);
         }
     }
 
