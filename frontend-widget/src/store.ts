@@ -1,6 +1,15 @@
-// What survives a page navigation or reload on the municipal site: the conversation (or
-// callback request) and its token, and messages typed but not yet acknowledged. sessionStorage
-// is per tab and gone when the tab closes; message history is not kept here, the server replays it.
+// What survives a page navigation, a reload, or the tab being closed and opened again: the
+// conversation (or callback request) and its token, messages typed but not yet acknowledged,
+// and the draft. Message history is not kept here, the server replays it.
+//
+// Two places:
+// - sessionStorage (this tab): as before, no expiry. A reload in the same tab, or a phone that
+//   discards the tab and restores it, finds everything there.
+// - localStorage (every tab of the site): so a tab closed by mistake, a phone browser that
+//   dropped the tab, or a second tab finds the conversation. Only while it is open (queued,
+//   active, a callback request not cancelled) and only for SHARED_TTL_MS after the last sign of
+//   life of a widget showing it: on a shared computer (a library PC) the next person does not
+//   find it. A widget that runs refreshes the time every HEARTBEAT_MS (one small write).
 
 import type { PendingMessage } from './protocol';
 
@@ -18,6 +27,8 @@ export interface ChatSession {
   callbackCancelled?: boolean;
   rated?: boolean;
   open?: boolean;
+  /** the conversation ended (closed, abandoned, gone): kept in this tab for its end screen only */
+  ended?: boolean;
 }
 
 export interface CallbackSession {
@@ -34,18 +45,28 @@ export interface CallbackSession {
 export type Saved = ChatSession | CallbackSession;
 
 const KEY = 'loket.widget.v1';
+/** When a widget showing the shared session last ran (ms since the epoch), apart so a refresh writes a number only. */
+const SEEN_KEY = 'loket.widget.v1.seen';
 
-function storage(): Storage | null {
+/**
+ * How long the shared session outlives the last sign of life: the resident's grace on the server
+ * (LOKET_GRACE_RESIDENT, 60 s, after which a queued place is gone), plus one heartbeat that may
+ * not have come (15 s) and 15 s for a slow start of the next tab.
+ */
+export const SHARED_TTL_MS = 90_000;
+/** How often a running widget refreshes the shared session's time. */
+export const HEARTBEAT_MS = 15_000;
+
+function area(name: 'sessionStorage' | 'localStorage'): Storage | null {
   try {
-    return window.sessionStorage;
+    return window[name];
   } catch {
     return null; // blocked by the browser's privacy settings: the widget works, without resume
   }
 }
 
-export function load(): Saved | null {
+function parse(raw: string | null | undefined): Saved | null {
   try {
-    const raw = storage()?.getItem(KEY);
     if (!raw) return null;
     const v = JSON.parse(raw);
     return v && (v.kind === 'chat' || v.kind === 'callback') && v.id && v.token ? (v as Saved) : null;
@@ -54,13 +75,66 @@ export function load(): Saved | null {
   }
 }
 
+/** Whether another tab may take the session up: the conversation or the callback request is still open. */
+export function live(s: Saved): boolean {
+  return s.kind === 'chat' ? !s.ended && !s.callbackCancelled : !s.cancelled;
+}
+
+/** This tab's session, else a live one another tab (open now, or closed a moment ago) left; an expired one is removed. */
+export function load(now = Date.now()): Saved | null {
+  return parse(area('sessionStorage')?.getItem(KEY)) ?? loadShared(now);
+}
+
+/** The session of the site's other tabs, if it is still fresh; an expired one is removed. */
+export function loadShared(now = Date.now()): Saved | null {
+  try {
+    const st = area('localStorage');
+    if (!st) return null;
+    const s = parse(st.getItem(KEY));
+    const seen = Number(st.getItem(SEEN_KEY));
+    if (s && live(s) && seen > 0 && now - seen <= SHARED_TTL_MS && seen <= now + HEARTBEAT_MS) return s;
+    st.removeItem(KEY);
+    st.removeItem(SEEN_KEY);
+    return null;
+  } catch {
+    return null;
+  }
+}
+
 export function save(s: Saved | null): void {
   try {
-    const st = storage();
-    if (!st) return;
-    if (s) st.setItem(KEY, JSON.stringify(s));
-    else st.removeItem(KEY);
+    const st = area('sessionStorage');
+    if (s) st?.setItem(KEY, JSON.stringify(s));
+    else st?.removeItem(KEY);
   } catch {
     /* quota or privacy mode: resume is a convenience */
   }
+  try {
+    const shared = area('localStorage');
+    if (!shared) return;
+    if (s && live(s)) {
+      shared.setItem(KEY, JSON.stringify(s));
+      shared.setItem(SEEN_KEY, String(Date.now()));
+    } else if (!s || s.id === parse(shared.getItem(KEY))?.id) {
+      // ended, cancelled or given up here: no other tab picks it up (another conversation's entry stays)
+      shared.removeItem(KEY);
+      shared.removeItem(SEEN_KEY);
+    }
+  } catch {
+    /* as above */
+  }
 }
+
+/** A sign of life of the widget showing `s`: the shared session stays valid for SHARED_TTL_MS from now. */
+export function touch(s: Saved | null): void {
+  try {
+    const shared = area('localStorage');
+    if (!shared || !s || !live(s)) return;
+    if (parse(shared.getItem(KEY))?.id === s.id) shared.setItem(SEEN_KEY, String(Date.now()));
+  } catch {
+    /* as above */
+  }
+}
+
+/** The key whose `storage` event says another tab saved or removed the shared session. */
+export const SHARED_KEY = KEY;

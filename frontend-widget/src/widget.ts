@@ -11,7 +11,7 @@ import { ChatView } from './screens/chat';
 import { rulesView } from './screens/rules';
 import { topicsView } from './screens/topics';
 import { Shell } from './shell';
-import { load, save, type CallbackSession, type ChatSession, type Saved } from './store';
+import { HEARTBEAT_MS, SHARED_KEY, live, load, loadShared, save, touch, type CallbackSession, type ChatSession, type Saved } from './store';
 import { STRINGS, serverText, type Lang, type Strings } from './strings';
 
 /**
@@ -47,6 +47,7 @@ export class Widget {
    * resident went back, or started again) is no longer wanted: nothing of it is shown.
    */
   private turn = 0;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly opts: WidgetOptions, host: HTMLElement) {
     this.s = STRINGS[opts.lang];
@@ -61,6 +62,12 @@ export class Widget {
       closed: () => this.remember({ open: false }),
     });
     window.addEventListener('online', () => this.client?.reconnectNow());
+    window.addEventListener('pagehide', () => touch(this.saved));
+    // another tab started a conversation (or a callback request): this one takes it up rather than start a second
+    window.addEventListener('storage', (e) => {
+      if (e.key === SHARED_KEY && e.newValue && !this.saved) this.adoptShared();
+    });
+    this.beat();
     this.restore();
   }
 
@@ -77,7 +84,23 @@ export class Widget {
   private remember(patch: Partial<Omit<ChatSession, 'kind'> & Omit<CallbackSession, 'kind'>>): void {
     if (!this.saved) return;
     this.saved = { ...this.saved, ...patch } as Saved;
-    save(this.saved);
+    this.persist(this.saved);
+  }
+
+  /** Keeps the session, and the signs of life that keep it for other tabs while it is open. */
+  private persist(s: Saved | null): void {
+    save(s);
+    this.beat();
+  }
+
+  /** Refreshes the shared session's time while the widget shows an open conversation; no timer otherwise. */
+  private beat(): void {
+    const open = !!this.saved && live(this.saved);
+    if (open && !this.heartbeat) this.heartbeat = setInterval(() => touch(this.saved), HEARTBEAT_MS);
+    else if (!open && this.heartbeat) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = null;
+    }
   }
 
   private show(view: HTMLElement): void {
@@ -95,6 +118,17 @@ export class Widget {
     if (saved.open) this.shell.reveal();
   }
 
+  /** Takes up the live session another tab of the site keeps; false when there is none. */
+  private adoptShared(): boolean {
+    const shared = loadShared();
+    if (!shared) return false;
+    this.saved = { ...shared, open: this.shell.isOpen };
+    this.persist(this.saved);
+    this.turn++; // a start on its way here is no longer wanted
+    this.showStart();
+    return true;
+  }
+
   private showStart(): void {
     const saved = this.saved;
     if (saved?.kind === 'callback') this.showCallbackDone();
@@ -106,7 +140,7 @@ export class Widget {
     this.client?.close();
     this.client = null;
     this.saved = null;
-    save(null);
+    this.persist(null);
     this.shell.connection(null);
     this.showTopics();
   }
@@ -177,6 +211,8 @@ export class Widget {
   }
 
   private async startChat(t: Topic, name: string | undefined): Promise<void> {
+    // a conversation another tab started meanwhile: this is it, not a second one
+    if (!this.saved && this.adoptShared()) return;
     const turn = ++this.turn;
     try {
       const started = await this.api.start(t.id, name, this.lang);
@@ -187,7 +223,7 @@ export class Widget {
       }
       const session: ChatSession = { kind: 'chat', id: started.id, token: started.token, topic: t.id, topicName: t.name, open: true };
       this.saved = session;
-      save(session);
+      this.persist(session);
       this.startClient(session, true, started);
     } catch (err) {
       // the resident is elsewhere: no callback offer, no message, and for the house rules no next try
@@ -287,6 +323,8 @@ export class Widget {
             this.shell.announce(this.s.taken(ev.agentName ?? null));
           }
           lastState = ev.state;
+          // over: no other tab takes it up any more (this one keeps it for its end screen)
+          if (ev.state === 'closed' || ev.state === 'abandoned') this.remember({ ended: true });
           if (ev.state === 'queued') showNotices();
           // a callback needs a waiting conversation; `callback` itself ends in the confirmation
           else if (ev.state !== 'callback') this.leaveCallbackForm(ev);
@@ -357,7 +395,7 @@ export class Widget {
     if (st === 'gone') this.leaveCallbackForm(null);
     if (st === 'gone') {
       this.saved = null;
-      save(null);
+      this.persist(null);
     }
   }
 
@@ -384,7 +422,7 @@ export class Widget {
       try {
         const created = await this.api.requestCallback({ topic: ctx.topic.id, ...data });
         this.saved = { kind: 'callback', id: created.id, token: created.token, topic: ctx.topic.id, topicName: ctx.topic.name, window: data.window, open: true };
-        save(this.saved);
+        this.persist(this.saved);
         this.showCallbackDone();
       } catch (err) {
         // what was typed stays in the form whatever the failure; a passing one is said as such

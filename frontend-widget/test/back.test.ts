@@ -36,6 +36,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
   document.body.innerHTML = '';
   sessionStorage.clear();
+  localStorage.clear(); // the site's other tabs keep nothing either
 });
 
 async function openWidget(): Promise<ShadowRoot> {

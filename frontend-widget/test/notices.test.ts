@@ -198,6 +198,7 @@ describe('the widget', () => {
     vi.unstubAllGlobals();
     document.body.innerHTML = '';
     sessionStorage.clear();
+    localStorage.clear(); // the site's other tabs keep nothing either
   });
 
   it('shows the topic\'s notices in the queue after the resident starts a chat', async () => {

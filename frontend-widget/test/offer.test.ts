@@ -38,6 +38,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
   document.body.innerHTML = '';
   sessionStorage.clear();
+  localStorage.clear(); // the site's other tabs keep nothing either
 });
 
 describe('a callback offer whose reason no longer holds', () => {
@@ -76,6 +77,7 @@ describe('a callback offer whose reason no longer holds', () => {
       expect(text(offerArea(root)), reason).toBe(`${said} Liever teruggebeld worden?`);
       document.body.innerHTML = '';
       sessionStorage.clear();
+      localStorage.clear(); // the site's other tabs keep nothing either
     }
   });
 

@@ -26,6 +26,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
   document.body.innerHTML = '';
   sessionStorage.clear();
+  localStorage.clear(); // the site's other tabs keep nothing either
 });
 
 describe('GET /api/v1/settings', () => {

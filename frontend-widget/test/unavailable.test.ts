@@ -60,6 +60,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
   document.body.innerHTML = '';
   sessionStorage.clear();
+  localStorage.clear(); // the site's other tabs keep nothing either
 });
 
 describe('the answer of a failed call', () => {
@@ -214,6 +215,7 @@ describe('starting a chat while the service is briefly unavailable', () => {
       expect(w.root.querySelector('.chat')).not.toBeNull();
       document.body.innerHTML = '';
       sessionStorage.clear(); // the chat it started is not resumed by the next widget
+      localStorage.clear(); // the site's other tabs keep nothing either
     }
   });
 

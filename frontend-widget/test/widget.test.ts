@@ -47,6 +47,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
   document.body.innerHTML = '';
   sessionStorage.clear();
+  localStorage.clear(); // the site's other tabs keep nothing either
 });
 
 describe('messages kept over a reload', () => {
