@@ -4,6 +4,7 @@ import { Api, type Topic } from '../src/api';
 import { CallbackFormView } from '../src/screens/callback-form';
 import { rulesView } from '../src/screens/rules';
 import { STRINGS } from '../src/strings';
+import { SHARED_TTL_MS } from '../src/store';
 import { Widget } from '../src/widget';
 import { settle, stubFetch, text, type Answer } from './dom-helpers';
 
@@ -52,7 +53,7 @@ describe('GET /api/v1/settings', () => {
 
 describe('the house rules', () => {
   const rules = async (days: number | null, lang: 'nl' | 'en' = 'nl') => {
-    const view = rulesView({ s: STRINGS[lang], lang, topic, retentionDays: Promise.resolve(days), start: async () => {}, back: () => {} });
+    const view = rulesView({ s: STRINGS[lang], lang, topic, retentionDays: Promise.resolve(days), keptSeconds: 90, start: async () => {}, back: () => {} });
     await settle();
     return [...view.querySelectorAll('.rules li')].map(text);
   };
@@ -102,6 +103,14 @@ describe('the widget', () => {
     const { rules, asked } = await rulesShown({ status: 200, body: { retentionDays: 21 } });
     expect(rules).toContain('Wij bewaren uw naam en berichten 21 dagen.');
     expect(asked.filter((p) => p === '/api/v1/settings')).toHaveLength(1);
+  });
+
+  it('says what this browser keeps, and for how long after the resident left the site, in Dutch and English', async () => {
+    const { rules } = await rulesShown({ status: 200, body: { retentionDays: 21 } });
+    expect(rules).toContain('Deze browser onthoudt uw lopende gesprek (een verwijzing ernaar, niet de berichten) en wat u nog niet hebt verstuurd');
+    expect(rules).toContain(`Verlaat u de website, dan is het gesprek hier nog ${SHARED_TTL_MS / 1000} seconden te openen.`);
+    expect(rules).toContain('Op een gedeelde computer: beëindig het gesprek voordat u weggaat.');
+    expect(STRINGS.en.rulesBrowser(90)).toContain('If you leave the website, the conversation can still be opened here for 90 seconds.');
   });
 
   it('says no number when the service does not answer', async () => {

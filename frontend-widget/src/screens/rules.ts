@@ -1,7 +1,7 @@
 // House rules and privacy before a chat starts (how long we keep what is said, as configured;
-// no BSN), with an optional name. A start that fails for a passing reason (the service briefly
-// unavailable, no answer) is tried again here, by itself and on "Opnieuw proberen", with what
-// the resident typed left in place.
+// what this browser keeps and for how long; no BSN), with an optional name. A start that fails
+// for a passing reason (the service briefly unavailable, no answer) is tried again here, by
+// itself and on "Opnieuw proberen", with what the resident typed left in place.
 
 import { ApiError, isPassing, type Topic } from '../api';
 import { h, uid } from '../dom';
@@ -14,6 +14,8 @@ export interface RulesContext {
   topic: Topic;
   /** Days personal data is kept (`GET /api/v1/settings`); null when unknown. */
   retentionDays: Promise<number | null>;
+  /** How long after the widget last ran another tab can still open the conversation (src/store.ts). */
+  keptSeconds: number;
   /**
    * Starts the conversation and moves on (to the chat, or the callback form for a refusal it
    * understands); a failure it leaves to this screen rejects: a passing one is tried again. A
@@ -47,7 +49,7 @@ export function rulesView(ctx: RulesContext): HTMLElement {
     { class: 'view', novalidate: true },
     h('h3', { tabindex: -1 }, s.rulesHeading),
     h('p', { class: 'topic-name' }, ctx.topic.name),
-    h('ul', { class: 'rules' }, h('li', {}, s.rulesChat), stored, h('li', { class: 'strong' }, s.rulesBsn)),
+    h('ul', { class: 'rules' }, h('li', {}, s.rulesChat), stored, h('li', {}, s.rulesBrowser(ctx.keptSeconds)), h('li', { class: 'strong' }, s.rulesBsn)),
     h('div', { class: 'field' }, h('label', { for: nameId }, s.nameLabel), name),
     error,
     h('div', { class: 'unavailable' }, unavailableText, again),
