@@ -176,9 +176,19 @@ export async function launch(viewport = DESKTOP) {
     context,
     page: context.pages()[0] ?? (await context.newPage()),
     errors: [],
-    /** A new tab: its own sessionStorage, so nothing of an earlier test is resumed. */
+    /**
+     * A new tab: its own sessionStorage, and the site's localStorage emptied (the widget keeps an
+     * open conversation there for the site's other tabs), so nothing of an earlier test is resumed.
+     */
     async newPage() {
       const old = browser.page;
+      await old?.evaluate(() => {
+        try {
+          localStorage.clear();
+        } catch {
+          /* a page of no origin (about:blank) */
+        }
+      }).catch(() => {});
       browser.page = await context.newPage();
       browser.errors = [];
       browser.page.on('pageerror', (e) => browser.errors.push(String(e)));

@@ -11,7 +11,7 @@ import { ChatView } from './screens/chat';
 import { rulesView } from './screens/rules';
 import { topicsView } from './screens/topics';
 import { Shell } from './shell';
-import { HEARTBEAT_MS, SHARED_KEY, live, load, loadShared, save, touch, type CallbackSession, type ChatSession, type Saved } from './store';
+import { HEARTBEAT_MS, SHARED_KEY, SHARED_TTL_MS, live, load, loadShared, save, touch, type CallbackSession, type ChatSession, type Saved } from './store';
 import { STRINGS, serverText, type Lang, type Strings } from './strings';
 
 /**
@@ -67,6 +67,8 @@ export class Widget {
     window.addEventListener('storage', (e) => {
       if (e.key === SHARED_KEY && e.newValue && !this.saved) this.adoptShared();
     });
+    // this tab's own copy (taken from another tab's), and a sign of life for the others
+    if (this.saved) save(this.saved);
     this.beat();
     this.restore();
   }
@@ -205,6 +207,7 @@ export class Widget {
       lang: this.lang,
       topic: t,
       retentionDays: this.retentionDays(),
+      keptSeconds: SHARED_TTL_MS / 1000,
       start: (name) => this.startChat(t, name),
       back: () => this.showTopics(t.id),
     }));

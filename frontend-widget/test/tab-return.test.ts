@@ -100,6 +100,7 @@ describe('a tab closed and opened again', () => {
     expect(starts()).toBe(1); // no second POST
     expect(root.querySelector('.chat')).not.toBeNull();
     expect((root.querySelector('[role=dialog]') as HTMLElement).hidden).toBe(false); // open, as the resident left it
+    expect(JSON.parse(sessionStorage.getItem(KEY) ?? 'null')?.id).toBe('c9'); // the new tab's own: a reload resumes it
   });
 
   it('counts the expiry from the last sign of life: a widget running for minutes keeps it fresh', async () => {
