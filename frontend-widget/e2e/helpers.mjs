@@ -182,17 +182,14 @@ export async function launch(viewport = DESKTOP) {
      */
     async newPage() {
       const old = browser.page;
-      await old?.evaluate(() => {
-        try {
-          localStorage.clear();
-        } catch {
-          /* a page of no origin (about:blank) */
-        }
-      }).catch(() => {});
       browser.page = await context.newPage();
       browser.errors = [];
       browser.page.on('pageerror', (e) => browser.errors.push(String(e)));
       await old?.close();
+      // also when a test closed its tab itself; after the close, so its widget writes no more
+      const cdp = await context.newCDPSession(browser.page);
+      await cdp.send('Storage.clearDataForOrigin', { origin: new URL(BASE).origin, storageTypes: 'local_storage' });
+      await cdp.detach();
       return browser.page;
     },
     /** A picture of the moment a test failed, for the report. */
