@@ -6,7 +6,7 @@ import { addDays, formatDay, isDay } from '../time';
 import { amsterdamDate, formatClock } from '../util';
 import { useConsole, useId } from './context';
 import { SelectField, TextField } from './fields';
-import { ColumnHeads } from './table';
+import { ColumnHeads, TableScroll } from './table';
 import { useResource } from './useResource';
 
 function pct(v: number | null | undefined): string {
@@ -91,7 +91,7 @@ function StatsTable(props: { rows: TopicStats[] }) {
   if (!props.rows.length) return <p class="hint">{t('noFigures')}</p>;
   return (
     <>
-      <div class="table-scroll">
+      <TableScroll label={t('figuresPerTopic')}>
         <table class="table">
           <ColumnHeads columns={[t('topic'), t('offered'), t('answered'), t('abandoned'), t('callbacks'), t('stillWaiting'), t('callbackRequests'), t('serviceLevel'), t('medianWait'), t('p90Wait'), t('aht'), t('rating')]} />
           <tbody>
@@ -113,7 +113,7 @@ function StatsTable(props: { rows: TopicStats[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p class="hint small-text">{t('callbackRequestsHint')}</p>
     </>
   );
@@ -213,7 +213,7 @@ function HourlyCharts(props: { hours: HourStats[] }) {
       </div>
       <details class="chart-table">
         <summary>{t('chartAsTable')}</summary>
-        <div class="table-scroll">
+        <TableScroll label={t('hourlyTable')}>
           <table class="table">
             <caption class="sr-only">{t('hourlyTitle')}</caption>
             <ColumnHeads columns={[t('hour'), t('offered'), t('answered'), t('abandoned'), t('callbacks'), t('stillWaiting'), t('medianWait'), t('p90Wait')]} />
@@ -234,7 +234,7 @@ function HourlyCharts(props: { hours: HourStats[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </details>
     </>
   );
