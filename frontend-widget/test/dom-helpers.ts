@@ -54,3 +54,22 @@ export function stubFetch(answers: Record<string, Answer | Answer[]>) {
   vi.stubGlobal('fetch', fetch);
   return asked;
 }
+
+/** An open topic with two waiting, as the public topic list describes it. */
+export const topic = {
+  id: 'paspoort-id',
+  name: 'Paspoort en ID-kaart',
+  open: true,
+  nextOpenAt: null,
+  queueLength: 2,
+  estimatedWaitSeconds: 600,
+  callbackOffered: false,
+  notice: null,
+  digitalAlternatives: [],
+};
+
+/** The answer to a start in that topic: queued third. */
+export const STARTED = {
+  status: 201,
+  body: { id: 'c9', token: 't9', topic: 'paspoort-id', state: 'queued', position: 3, estimatedWaitSeconds: 600 },
+} satisfies Answer;

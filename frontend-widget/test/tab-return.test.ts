@@ -6,25 +6,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SHARED_TTL_MS } from '../src/store';
 import { Widget } from '../src/widget';
-import { stubFetch, text, type Answer } from './dom-helpers';
+import { STARTED, stubFetch, text, topic } from './dom-helpers';
 import { FakeSocket, recordSockets } from './fake-socket';
 
 const KEY = 'loket.widget.v1';
-const STARTED: Answer = {
-  status: 201,
-  body: { id: 'c9', token: 't9', topic: 'paspoort-id', state: 'queued', position: 3, estimatedWaitSeconds: 600 },
-};
-const topic = {
-  id: 'paspoort-id',
-  name: 'Paspoort en ID-kaart',
-  open: true,
-  nextOpenAt: null,
-  queueLength: 2,
-  estimatedWaitSeconds: 600,
-  callbackOffered: false,
-  notice: null,
-  digitalAlternatives: [],
-};
 
 let sockets: FakeSocket[] = [];
 let asked: string[] = [];

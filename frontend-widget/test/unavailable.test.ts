@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Api, ApiError, isCapacityRefusal, isPassing, retryAfterSeconds } from '../src/api';
 import { AUTO_RETRIES, MAX_RETRY_MS, retryDelay } from '../src/retry';
 import { Widget } from '../src/widget';
-import { stubFetch, text, type Answer } from './dom-helpers';
+import { STARTED, stubFetch, text, topic, type Answer } from './dom-helpers';
 import { FakeSocket, recordSockets } from './fake-socket';
 
 /** As ProblemMappers answers when the database cannot be reached or has no connection free in time. */
@@ -28,22 +28,7 @@ const BUSY: Answer = {
   headers: { 'Retry-After': '60' },
   body: { type: '/problems/busy', title: 'Het is nu erg druk / It is very busy right now', status: 503 },
 };
-const STARTED: Answer = {
-  status: 201,
-  body: { id: 'c9', token: 't9', topic: 'paspoort-id', state: 'queued', position: 3, estimatedWaitSeconds: 600 },
-};
 
-const topic = {
-  id: 'paspoort-id',
-  name: 'Paspoort en ID-kaart',
-  open: true,
-  nextOpenAt: null,
-  queueLength: 2,
-  estimatedWaitSeconds: 600,
-  callbackOffered: false,
-  notice: null,
-  digitalAlternatives: [],
-};
 
 let sockets: FakeSocket[] = [];
 /** Let promise callbacks run, and time pass on the fake clock. */
