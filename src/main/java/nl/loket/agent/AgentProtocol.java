@@ -23,6 +23,7 @@ public final class AgentProtocol {
             @JsonSubTypes.Type(value = In.SendMessage.class, name = "message"),
             @JsonSubTypes.Type(value = In.Note.class, name = "note"),
             @JsonSubTypes.Type(value = In.Typing.class, name = "typing"),
+            @JsonSubTypes.Type(value = In.TypingStopped.class, name = "typing_stopped"),
             @JsonSubTypes.Type(value = In.Transfer.class, name = "transfer"),
             @JsonSubTypes.Type(value = In.Close.class, name = "close"),
             @JsonSubTypes.Type(value = In.Callback.class, name = "callback"),
@@ -49,6 +50,11 @@ public final class AgentProtocol {
 
         @JsonIgnoreProperties(ignoreUnknown = true)
         record Typing(String ref, String conversationId) implements In {
+        }
+
+        /** The agent stopped typing a reply without sending it (the console turned to an internal note). */
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record TypingStopped(String ref, String conversationId) implements In {
         }
 
         @JsonIgnoreProperties(ignoreUnknown = true)

@@ -178,8 +178,8 @@ final class AgentSession implements AgentFollower {
     }
 
     @Override
-    public void typing(UUID conversationId, String from) {
-        if ("resident".equals(from)) {
+    public void typing(UUID conversationId, String from, boolean stopped) {
+        if ("resident".equals(from) && !stopped) {
             send(new Out.Typing(conversationId.toString())).subscribe().with(ok -> { }, e -> { });
         }
     }
@@ -435,7 +435,7 @@ final class AgentSession implements AgentFollower {
     // ---- boards --------------------------------------------------------------------------------
 
     private List<Out> boardFrames(QueueSnapshot snapshot) {
-        List<String> watched = supervisor ? snapshot.topics().keySet().stream().sorted().toList() : topics;
+        List<String> watched = watched(snapshot);
         List<Out.TopicBoard> list = watched.stream().map(id -> {
             QueueSnapshot.TopicLoad load = snapshot.topic(id);
             return new Out.TopicBoard(id, load.waiting(), load.longestWaitSeconds(snapshot.at()),
@@ -458,6 +458,21 @@ final class AgentSession implements AgentFollower {
             lastCallbackChanges = changes;
         }
         return frames;
+    }
+
+    /**
+     * The topics on this console's board in the administrator's order (the snapshot's: sort order,
+     * then id), as the topic lists show them: a team lead every topic, an agent their own; one of
+     * theirs the snapshot does not have (just created) last.
+     */
+    private List<String> watched(QueueSnapshot snapshot) {
+        if (supervisor) {
+            return List.copyOf(snapshot.topics().keySet());
+        }
+        List<String> mine = topics;
+        List<String> ordered = new ArrayList<>(snapshot.topics().keySet().stream().filter(mine::contains).toList());
+        mine.stream().filter(t -> !ordered.contains(t)).forEach(ordered::add);
+        return ordered;
     }
 
     /** Equal apart from the ever-growing longest wait: that alone is no reason to push. */

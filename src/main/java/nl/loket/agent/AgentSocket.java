@@ -172,6 +172,13 @@ public class AgentSocket {
             }
             return db.signal(new Signal.Typing(id, "agent"));
         }
+        if (frame instanceof In.TypingStopped t) {
+            UUID id = uuid(t.conversationId());
+            if (!session.holds(id)) {
+                throw notAssigned();
+            }
+            return db.signal(new Signal.Typing(id, "agent", true));
+        }
         if (frame instanceof In.Transfer t) {
             UUID id = uuid(t.conversationId());
             if ((t.topic() == null) == (t.agentId() == null)) {

@@ -97,7 +97,7 @@ public class Fanout {
             }
             targets.forEach(f -> f.onEvent(event));
         } else if (signal instanceof Signal.Typing t) {
-            byConversation.getOrDefault(t.conversationId(), Set.of()).forEach(f -> f.typing(t.conversationId(), t.from()));
+            byConversation.getOrDefault(t.conversationId(), Set.of()).forEach(f -> f.typing(t.conversationId(), t.from(), t.stopped()));
         } else if (signal instanceof Signal.Account a) {
             byAgent.getOrDefault(a.id(), Set.of()).forEach(AgentFollower::accountChanged);
         } else if (signal instanceof Signal.Revoke r) {

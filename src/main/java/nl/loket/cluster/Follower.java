@@ -15,8 +15,11 @@ public interface Follower {
     /** A change of a conversation this connection follows (or, for an agent, one assigned to them). */
     void onEvent(ConversationEvent event);
 
-    /** Somebody typed in a followed conversation; {@code from} is resident or agent. */
-    void typing(UUID conversationId, String from);
+    /**
+     * Somebody typed in a followed conversation; {@code from} is resident or agent. {@code stopped}:
+     * they stopped before sending anything (the agent turned to an internal note): the indicator goes.
+     */
+    void typing(UUID conversationId, String from, boolean stopped);
 
     /** The listener was down: whatever happened meanwhile must be read from the tables. */
     void resync();

@@ -59,10 +59,18 @@ public sealed interface Signal {
         }
     }
 
-    /** Somebody is typing in a conversation; not stored, so losing it costs nothing. */
-    record Typing(UUID conversationId, String from) implements Signal {
+    /**
+     * Somebody is typing in a conversation, or ({@code stopped}) stopped typing without sending;
+     * not stored, so losing it costs nothing. A node from before {@code stopped} reads
+     * {@code from} as "agent|stopped", which is nobody it knows, and ignores it.
+     */
+    record Typing(UUID conversationId, String from, boolean stopped) implements Signal {
+        public Typing(UUID conversationId, String from) {
+            this(conversationId, from, false);
+        }
+
         public String encode() {
-            return "t|" + conversationId + "|" + from;
+            return "t|" + conversationId + "|" + from + (stopped ? "|stopped" : "");
         }
     }
 
@@ -141,8 +149,8 @@ public sealed interface Signal {
             case "a" -> new Agent(UUID.fromString(rest));
             case "u" -> new Account(UUID.fromString(rest));
             case "t" -> {
-                int cut = rest.indexOf('|');
-                yield new Typing(UUID.fromString(rest.substring(0, cut)), rest.substring(cut + 1));
+                String[] parts = rest.split("\\|", 3);
+                yield new Typing(UUID.fromString(parts[0]), parts[1], parts.length > 2 && "stopped".equals(parts[2]));
             }
             case "r" -> {
                 String[] parts = rest.split("\\|");

@@ -54,6 +54,7 @@ public class QueueService {
                     and (r.next_attempt_at is null or r.next_attempt_at <= now())) as callbacks_open,
                    now() as at
             from topic t
+            order by t.sort_order, t.id
             """;
 
     /** A snapshot younger than this is shared even when something changed since: a surge must not read per arrival. */
@@ -146,7 +147,8 @@ public class QueueService {
         Map<String, Long> changesBefore = new HashMap<>();
         callbackChanges.forEach((topic, n) -> changesBefore.put(topic, n.get()));
         return db.query(SNAPSHOT, Tuple.of(HANDLE_TIME_SAMPLE)).map(rows -> {
-            Map<String, QueueSnapshot.TopicLoad> topics = new HashMap<>();
+            // in the administrator's order (sort order, then id): the boards list topics as the snapshot does
+            Map<String, QueueSnapshot.TopicLoad> topics = new java.util.LinkedHashMap<>();
             Instant at = Instant.now();
             for (Row r : rows) {
                 at = r.getOffsetDateTime("at").toInstant();
@@ -167,7 +169,7 @@ public class QueueService {
                         r.getLong("callbacks_open").intValue(), r.getLong("away").intValue(),
                         (int) agents.stream().filter(a -> a.active() >= a.maxConcurrent()).count(), idle));
             }
-            return new QueueSnapshot(at, Map.copyOf(topics), before, estimatesBefore, Map.copyOf(changesBefore), resyncsBefore);
+            return new QueueSnapshot(at, java.util.Collections.unmodifiableMap(topics), before, estimatesBefore, Map.copyOf(changesBefore), resyncsBefore);
         });
     }
 }

@@ -93,6 +93,8 @@ public final class ResidentProtocol {
 
         record Typing(String type, String from) implements Out {
             static final Typing AGENT = new Typing("typing", "agent");
+            /** The agent stopped typing a reply without sending it (turned to an internal note): the indicator goes. */
+            static final Typing AGENT_STOPPED = new Typing("typing_stopped", "agent");
         }
 
         @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -131,9 +131,9 @@ final class ResidentSession implements Follower {
     }
 
     @Override
-    public void typing(UUID conversationId, String from) {
+    public void typing(UUID conversationId, String from, boolean stopped) {
         if ("agent".equals(from)) {
-            send(Out.Typing.AGENT).subscribe().with(ok -> { }, e -> { });
+            send(stopped ? Out.Typing.AGENT_STOPPED : Out.Typing.AGENT).subscribe().with(ok -> { }, e -> { });
         }
     }
 

@@ -21,6 +21,17 @@ class SignalTest {
     }
 
     @Test
+    void typingAndTypingStoppedCrossNodesApart() {
+        java.util.UUID id = java.util.UUID.randomUUID();
+        Signal.Typing typing = new Signal.Typing(id, "agent");
+        Signal.Typing stopped = new Signal.Typing(id, "agent", true);
+        assertThat(Signal.decode(typing.encode())).isEqualTo(typing);
+        assertThat(Signal.decode(stopped.encode())).isEqualTo(stopped);
+        // as a node from before "stopped" sends it
+        assertThat(Signal.decode("t|" + id + "|resident")).isEqualTo(new Signal.Typing(id, "resident", false));
+    }
+
+    @Test
     void aLogoutCrossesNodesWithItsTokenIdWhateverItHolds() {
         Signal.Logout logout = new Signal.Logout(java.util.UUID.randomUUID(), 1_700_000_000L, "sha256:ab|cd");
         assertThat(Signal.decode(logout.encode())).isEqualTo(logout);
