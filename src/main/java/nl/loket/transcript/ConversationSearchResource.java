@@ -29,9 +29,11 @@ import java.util.UUID;
 
 /**
  * Past conversations for the team lead and the administrator (docs/protocol.md §11): by the
- * Amsterdam days they started, topic, outcome, state and agent, newest first, a page at a time.
- * Opening one is the transcript read of §8, which is audited; so is the search itself, since the
- * list names residents.
+ * Amsterdam days they started, topic, outcome, state, agent and part of the resident's name,
+ * newest first, a page at a time; or by the exact conversation id (from a CRM record), whatever
+ * day it started. Opening one is the transcript read of §8, which is audited; so is the search
+ * itself, since the list names residents (a searched name is not written to the audit log: it
+ * would outlive the conversation's retention there).
  */
 @Path("/api/v1/conversations/search")
 @RolesAllowed({Roles.SUPERVISOR, Roles.ADMIN})
@@ -43,12 +45,23 @@ public class ConversationSearchResource {
     private static final Set<String> OUTCOMES = Set.of("answered", "referred", "no_response", "other");
     private static final Set<String> STATES = Set.of("queued", "active", "closed", "callback", "abandoned");
 
-    /** $1..$2 days, $3 topic, $4 outcome, $5 state, $6 agent (anyone who held it). */
-    private static final String WHERE = " where " + StaffReads.inDays("c.created_at", 1, 2) + """
+    public static final int MAX_NAME = 100;
+    private static final java.util.regex.Pattern UUID_TEXT =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /**
+     * $1..$2 days (both null: any day, only with an id), $3 topic, $4 outcome, $5 state, $6 agent
+     * (anyone who held it), $7 conversation id, $8 part of the resident's name as a LIKE pattern.
+     */
+    private static final String WHERE = " where (($1::date is null and $2::date is null) or ("
+            + StaffReads.inDays("c.created_at", 1, 2) + """
+            ))
              and ($3::text is null or c.topic = $3)
              and ($4::text is null or c.outcome = $4)
              and ($5::text is null or c.state = $5)
              and ($6::uuid is null or exists (select 1 from assignment s where s.conversation_id = c.id and s.agent_id = $6))
+             and ($7::uuid is null or c.id = $7)
+             and ($8::text is null or c.resident_name ilike $8 escape '\\')
             """;
 
     private final Db db;
@@ -69,14 +82,30 @@ public class ConversationSearchResource {
 
     @GET
     @Operation(summary = "Past conversations by the Amsterdam days they started (from..to, both inclusive, at most a year), topic, "
-            + "outcome, state and agentId (anyone who held it), newest first; limit 1-100 (default 50), offset; audited")
+            + "outcome, state, agentId (anyone who held it) and residentName (part of it, any case), newest first; or by the "
+            + "exact conversationId, then from and to may be left out; limit 1-100 (default 50), offset; audited")
     public Uni<SearchPage> search(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("topic") String topic,
                                   @QueryParam("outcome") String outcome, @QueryParam("state") String state,
                                   @QueryParam("agentId") String agentId, @QueryParam("limit") String limit,
-                                  @QueryParam("offset") String offset) {
+                                  @QueryParam("offset") String offset, @QueryParam("conversationId") String conversationId,
+                                  @QueryParam("residentName") String residentName) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        LocalDate start = Days.parse(from, "from", errors);
-        LocalDate end = Days.parse(to, "to", errors);
+        UUID id = null;
+        if (blank(conversationId) != null) {
+            if (UUID_TEXT.matcher(blank(conversationId)).matches()) {
+                id = UUID.fromString(blank(conversationId));
+            } else {
+                errors.add(new Problem.FieldError("conversationId", "geen gespreks-id / not a conversation id"));
+            }
+        }
+        // an id stands on its own: a CRM record does not say the day; a period given with it still counts
+        boolean anyDay = blank(conversationId) != null && blank(from) == null && blank(to) == null;
+        LocalDate start = anyDay ? null : Days.parse(from, "from", errors);
+        LocalDate end = anyDay ? null : Days.parse(to, "to", errors);
+        String name = blank(residentName);
+        if (name != null && name.length() > MAX_NAME) {
+            errors.add(new Problem.FieldError("residentName", "hoogstens " + MAX_NAME + " tekens / at most " + MAX_NAME + " characters"));
+        }
         StaffReads.checkPeriod(start, end, errors);
         String wantedOutcome = blank(outcome);
         if (wantedOutcome != null && !OUTCOMES.contains(wantedOutcome)) {
@@ -99,18 +128,26 @@ public class ConversationSearchResource {
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
-        Tuple filters = Tuple.tuple(Arrays.asList(start, end, blank(topic), wantedOutcome, wantedState, agent));
-        Tuple page = Tuple.tuple(Arrays.asList(start, end, blank(topic), wantedOutcome, wantedState, agent, n, skip));
-        JsonObject detail = new JsonObject().put("from", start.toString()).put("to", end.toString());
+        String namePattern = name == null ? null : "%" + likeLiteral(name) + "%";
+        Tuple filters = Tuple.tuple(Arrays.asList(start, end, blank(topic), wantedOutcome, wantedState, agent, id, namePattern));
+        Tuple page = Tuple.tuple(Arrays.asList(start, end, blank(topic), wantedOutcome, wantedState, agent, id, namePattern, n, skip));
+        JsonObject detail = new JsonObject();
+        putIf(detail, "from", start == null ? null : start.toString());
+        putIf(detail, "to", end == null ? null : end.toString());
         putIf(detail, "topic", blank(topic));
         putIf(detail, "outcome", wantedOutcome);
         putIf(detail, "state", wantedState);
         putIf(detail, "agentId", agent == null ? null : agent.toString());
+        if (name != null) {
+            // that a name was asked, not the name: residents' names go with retention, the audit log stays a year
+            detail.put("residentName", true);
+        }
+        UUID audited = id;
         return topics.requireKnown(blank(topic)).chain(() -> Uni.combine().all().unis(
                         db.query("select count(*) as n from conversation c" + WHERE, filters),
-                        db.query(ConversationItem.SELECT + WHERE + " order by c.created_at desc, c.id desc limit $7 offset $8", page))
+                        db.query(ConversationItem.SELECT + WHERE + " order by c.created_at desc, c.id desc limit $9 offset $10", page))
                 .asTuple())
-                .call(t -> audit.record(jwt.getName(), StaffReads.role(jwt), Audit.SEARCH_CONVERSATIONS, null,
+                .call(t -> audit.record(jwt.getName(), StaffReads.role(jwt), Audit.SEARCH_CONVERSATIONS, audited,
                         detail.put("offset", skip).put("found", t.getItem1().iterator().next().getLong("n"))))
                 .map(t -> {
                     List<ConversationItem> items = new ArrayList<>();
@@ -119,6 +156,11 @@ public class ConversationSearchResource {
                     }
                     return new SearchPage(items, t.getItem1().iterator().next().getLong("n"));
                 });
+    }
+
+    /** {@code text} as LIKE matches it letter for letter: its % and _ (and the escape sign) are no wildcards. */
+    static String likeLiteral(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static String blank(String s) {

@@ -71,6 +71,59 @@ class ConversationSearchTest {
     }
 
     @Test
+    void byExactConversationIdWhateverItsDayAndByAPartOfTheResidentsNameAuditedWithoutTheName() {
+        String topic = TestTopics.create(db);
+        Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
+        Api.Agent sara = Api.user("Sara", List.of("supervisor"), List.of(topic), 3);
+        UUID kees = conversation(topic, "Kees van Dam", "2025-03-04T10:00:00Z", "closed", "answered", anne.id());
+        UUID keesje = conversation(topic, "Keesje", "2026-12-02T09:00:00Z", "closed", "referred", anne.id());
+        conversation(topic, "Lies", "2026-12-02T10:00:00Z", "abandoned", null, null);
+        // a name with the pattern signs of LIKE: they are letters, not wildcards
+        UUID percent = conversation(topic, "100% Ria_", "2026-12-02T11:00:00Z", "abandoned", null, null);
+        String search = "/api/v1/conversations/search";
+
+        // the id from a CRM record finds its conversation without knowing the day it started
+        given().auth().oauth2(sara.token()).queryParam("conversationId", kees.toString()).get(search).then().statusCode(200)
+                .body("total", equalTo(1)).body("items.id", contains(kees.toString()))
+                .body("items[0].residentName", equalTo("Kees van Dam"));
+        // in capitals, with spaces around it (pasted from a CRM): the same
+        given().auth().oauth2(sara.token()).queryParam("conversationId", " " + kees.toString().toUpperCase() + " ").get(search).then()
+                .statusCode(200).body("items.id", contains(kees.toString()));
+        // an id nobody has: nothing found; not an id at all: a field error
+        given().auth().oauth2(sara.token()).queryParam("conversationId", UUID.randomUUID().toString()).get(search).then().statusCode(200)
+                .body("total", equalTo(0));
+        given().auth().oauth2(sara.token()).queryParam("conversationId", "12345").get(search).then().statusCode(400)
+                .body("errors.field", hasItem("conversationId"));
+        // with a period as well, the period still counts
+        given().auth().oauth2(sara.token()).queryParam("conversationId", kees.toString()).queryParam("from", "2026-12-01")
+                .queryParam("to", "2026-12-02").get(search).then().statusCode(200).body("total", equalTo(0));
+
+        // part of the name, in any case, within the period
+        given().auth().oauth2(sara.token()).queryParam("from", "2025-01-01").queryParam("to", "2025-12-31").queryParam("topic", topic)
+                .queryParam("residentName", "kees").get(search).then().statusCode(200)
+                .body("total", equalTo(1)).body("items.id", contains(kees.toString()));
+        given().auth().oauth2(sara.token()).queryParam("from", "2026-12-01").queryParam("to", "2026-12-03").queryParam("topic", topic)
+                .queryParam("residentName", "KEES").get(search).then().statusCode(200)
+                .body("total", equalTo(1)).body("items.id", contains(keesje.toString()));
+        given().auth().oauth2(sara.token()).queryParam("from", "2026-12-01").queryParam("to", "2026-12-03").queryParam("topic", topic)
+                .queryParam("residentName", "%").get(search).then().statusCode(200)
+                .body("total", equalTo(1)).body("items.id", contains(percent.toString()));
+        given().auth().oauth2(sara.token()).queryParam("from", "2026-12-01").queryParam("to", "2026-12-03").queryParam("topic", topic)
+                .queryParam("residentName", "_").get(search).then().statusCode(200)
+                .body("total", equalTo(1)).body("items.id", contains(percent.toString()));
+        given().auth().oauth2(sara.token()).queryParam("from", "2026-12-01").queryParam("to", "2026-12-03")
+                .queryParam("residentName", "x".repeat(101)).get(search).then().statusCode(400).body("errors.field", hasItem("residentName"));
+
+        // both searches are audited; the id is kept as the entry's conversation, a name is not kept at all
+        String audit = given().auth().oauth2(Api.adminToken()).queryParam("actor", sara.username())
+                .queryParam("action", "search_conversations").get("/api/v1/admin/audit").then().statusCode(200)
+                .body("items.conversationId", hasItem(kees.toString()))
+                .body("items.detail.residentName", hasItem(true))
+                .extract().asString();
+        org.assertj.core.api.Assertions.assertThat(audit).doesNotContainIgnoringCase("kees\"").doesNotContain("KEES");
+    }
+
+    @Test
     void pageSizeIsCappedAndFiltersChecked() {
         String sara = Api.user("Sara", List.of("supervisor"), List.of(), 3).token();
         String search = "/api/v1/conversations/search";
