@@ -153,12 +153,32 @@ public class ConversationReadResource {
                 .map(name -> TranscriptText.render(t.conversation(), name, t.messages(), language)));
     }
 
+    /**
+     * The text transcript at an address of its own, as text whatever the caller's Accept: the
+     * Klantcontact's bijlage links here and says {@code text/plain}, and a CRM or document store
+     * fetching a link sends {@code *}{@code /*} (or JSON out of habit), for which {@code /transcript}
+     * answers JSON. Audited as the transcript read it is.
+     */
+    @GET
+    @Path("{id}/transcript.txt")
+    @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.ADMIN, Roles.RESIDENT})
+    @Operation(summary = "The text transcript (as /transcript with Accept: text/plain), text/plain whatever the Accept header: "
+            + "the address the Klantcontact's bijlage links to")
+    @APIResponse(responseCode = "200", description = "The readable transcript",
+            content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(implementation = String.class)))
+    public Uni<jakarta.ws.rs.core.Response> transcriptFile(@PathParam("id") UUID id,
+                                                           @Parameter(description = "nl (default) or en, as for /transcript")
+                                                           @QueryParam("lang") String lang) {
+        return transcriptText(id, lang).map(text -> jakarta.ws.rs.core.Response.ok(text, MediaType.TEXT_PLAIN + ";charset=UTF-8")
+                .header("Content-Disposition", "inline; filename=\"transcript-" + id + ".txt\"").build());
+    }
+
     @GET
     @Path("{id}/klantcontact")
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT})
     @Operation(summary = "The conversation as a VNG Klantinteracties Klantcontact, with the transcript as a bijlage")
     public Uni<Klantcontact> klantcontact(@PathParam("id") UUID id, @Context UriInfo uri) {
-        String transcriptUrl = uri.getBaseUriBuilder().path("api/v1/conversations").path(id.toString()).path("transcript").build().toString();
+        String transcriptUrl = uri.getBaseUriBuilder().path("api/v1/conversations").path(id.toString()).path("transcript.txt").build().toString();
         return find(id, true).call(c -> audited(Audit.READ_KLANTCONTACT, id))
                 .chain(c -> Uni.combine().all().unis(transcripts.messages(id, false), topicName(c.topic())).asTuple()
                         .map(t -> Klantcontact.of(c, t.getItem2(), t.getItem1().stream()

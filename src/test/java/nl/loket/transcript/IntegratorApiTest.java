@@ -238,6 +238,19 @@ class IntegratorApiTest {
         assertThat(audit.getJsonObject(0).getString("role")).isEqualTo("integrator");
         assertThat(audit.stream().map(a -> ((JsonObject) a).getString("action")))
                 .containsExactlyInAnyOrder("read_klantcontact", "read_transcript", "read_transcript");
+
+        // the bijlage says text/plain: its URL answers the text transcript whatever the CRM sends as Accept,
+        // not the JSON a plain GET of /transcript gives; and that read is audited like any transcript read
+        JsonObject bijlage = klantcontact.getJsonArray("omvatteBijlagen").getJsonObject(0);
+        assertThat(bijlage.getString("formaat")).isEqualTo("text/plain");
+        for (String accept : List.of("*/*", "application/json", "text/plain")) {
+            var fetched = given().auth().oauth2(token).header("Accept", accept).get(bijlage.getString("url")).then().statusCode(200)
+                    .extract();
+            assertThat(fetched.contentType()).as("Accept: " + accept).startsWith("text/plain");
+            assertThat(fetched.asString()).startsWith("Gesprek " + id + "\n").contains("Samenvatting: Verwezen naar online afspraak");
+        }
+        assertThat(new JsonObject(given().auth().oauth2(Api.adminToken()).queryParam("conversationId", id)
+                .get("/api/v1/admin/audit").then().statusCode(200).extract().asString()).getJsonArray("items")).hasSize(6);
     }
 
     @Test

@@ -32,7 +32,7 @@ class KlantcontactTest {
     @Test
     void aWorkedExample() throws Exception {
         Klantcontact k = Klantcontact.of(conversation("closed", "answered", "Verwezen naar online afspraak", "nl", false),
-                "Paspoort en ID-kaart", "Mijn paspoort is verlopen", "https://loket.example/api/v1/conversations/3f2a/transcript");
+                "Paspoort en ID-kaart", "Mijn paspoort is verlopen", "https://loket.example/api/v1/conversations/3f2a/transcript.txt");
         JsonNode json = MAPPER.valueToTree(k);
         assertThat(json.get("kanaal").asText()).isEqualTo("chat");
         assertThat(json.get("onderwerp").asText()).isEqualTo("Paspoort en ID-kaart");
@@ -42,7 +42,7 @@ class KlantcontactTest {
         assertThat(json.get("taal").asText()).isEqualTo("dut");
         assertThat(json.get("vertrouwelijk").asBoolean()).isFalse();
         assertThat(json.get("plaatsgevondenOp").asText()).isEqualTo("2026-11-30T09:01:05Z");
-        assertThat(json.get("omvatteBijlagen").get(0).get("url").asText()).endsWith("/transcript");
+        assertThat(json.get("omvatteBijlagen").get(0).get("url").asText()).endsWith("/transcript.txt");
         assertThat(validate(json)).isEmpty();
     }
 
