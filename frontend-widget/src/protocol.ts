@@ -100,6 +100,8 @@ export interface ClientListener {
   message?(message: ChatMessage): void;
   pending?(pending: PendingMessage[]): void;
   typing?(): void;
+  /** The agent stopped typing without sending (turned to an internal note): the indicator goes at once. */
+  typingStopped?(): void;
   offer?(offer: OfferEvent): void;
   /** The offer no longer stands: `reason` is the one that stopped holding, null when a (re)connect found none. */
   offerWithdrawn?(reason: string | null): void;
@@ -607,6 +609,9 @@ export class ResidentClient {
         break;
       case 'typing':
         this.listener.typing?.();
+        break;
+      case 'typing_stopped':
+        this.listener.typingStopped?.();
         break;
       case 'callback_offer':
         this.listener.offer?.(frame as unknown as OfferEvent);

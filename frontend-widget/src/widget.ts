@@ -344,6 +344,7 @@ export class Widget {
           this.remember({ pending: p });
         },
         typing: () => this.chatFor(session)?.typing(),
+        typingStopped: () => this.chatFor(session)?.typingStopped(),
         offer: (o) => {
           this.chatFor(session)?.offer(o);
           // a reason holds again: what the form said about it having gone is no longer so

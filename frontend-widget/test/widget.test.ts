@@ -459,3 +459,19 @@ describe('the transcript download', () => {
     expect(saved[0]).toMatch(new RegExp(`^${STRINGS[lang].transcriptFile}-\\d{4}-\\d\\d-\\d\\d\\.txt$`));
   });
 });
+
+describe('the agent typing', () => {
+  it('shows "Anne typt…" and takes it away at once when the agent stops typing without sending (turned to a note)', () => {
+    stubFetch({});
+    const root = resume();
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    const line = root.querySelector('.typing') as HTMLElement;
+    sockets[0].push({ type: 'typing', from: 'agent' });
+    expect(line.hidden).toBe(false);
+    expect(text(line)).toBe('Anne typt…');
+    sockets[0].push({ type: 'typing_stopped', from: 'agent' });
+    // not after the 5 s the line otherwise stays
+    expect(line.hidden).toBe(true);
+  });
+});

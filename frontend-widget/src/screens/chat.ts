@@ -371,6 +371,13 @@ export class ChatView {
     this.typingTimer = setTimeout(() => (this.typingLine.hidden = true), 5000);
   }
 
+  /** The agent stopped typing without sending (turned to an internal note): "… typt" goes now, not after its 5 s. */
+  typingStopped(): void {
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = null;
+    this.typingLine.hidden = true;
+  }
+
   /**
    * A callback offer, announced and never focused: the resident may be typing. The same offer
    * again (after a reconnect) is neither rebuilt nor said again; a new reason changes the words
