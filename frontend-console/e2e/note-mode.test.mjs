@@ -88,6 +88,27 @@ describe('composer: reply or internal note', { timeout: 120_000 }, () => {
     assert.ok(!wim.frames.some((f) => f.type === 'message' && f.text === NOTE), 'the resident received the note');
   });
 
+  it('typed as a reply, then switched to a note: the resident stops seeing the agent typing at once', async () => {
+    const { page } = noor;
+    const box = page.getByLabel('Uw bericht');
+    const before = wim.frames.length;
+    await box.pressSequentially('Ik kijk even of', { delay: 20 });
+    await wim.waitFor((f) => wim.frames.indexOf(f) >= before && f.type === 'typing' && f.from === 'agent', 'agent typing in reply mode');
+    await page.keyboard.press('Alt+i');
+    await page.getByLabel(NOTE_LABEL).waitFor();
+    // the widget would show "Noor typt…" 5 s after the last typing frame; this must come well before
+    await wim.waitFor((f) => wim.frames.indexOf(f) >= before && f.type === 'typing_stopped' && f.from === 'agent', 'typing stopped after the switch', 2000);
+    // what is typed on in note mode brings no new typing frame
+    const stopped = wim.frames.length;
+    await page.getByLabel(NOTE_LABEL).pressSequentially(' dit klopt', { delay: 110 });
+    await sleep(1000);
+    assert.deepEqual(agentTyping({ frames: wim.frames.slice(stopped) }), []);
+    // tidy for the next test: an empty box in reply mode
+    await page.getByLabel(NOTE_LABEL).fill('');
+    await page.keyboard.press('Alt+i');
+    await page.getByLabel('Uw bericht').waitFor();
+  });
+
   it('keeps the mode per conversation across a switch and a reload; Alt+I switches it', async () => {
     const { page } = noor;
     fien = await resident('paspoort-id', 'Fien');

@@ -70,6 +70,8 @@ export type ClientFrame =
   | { type: 'message'; conversationId: string; clientMsgId: string; text: string; ref?: string }
   | { type: 'note'; conversationId: string; clientMsgId: string; text: string; ref?: string }
   | { type: 'typing'; conversationId: string; ref?: string }
+  /** The agent stopped typing a reply without sending it (the box turned to a note): the resident's "… typt" goes at once. */
+  | { type: 'typing_stopped'; conversationId: string; ref?: string }
   | { type: 'transfer'; conversationId: string; topic?: string; agentId?: string; ref?: string }
   | {
       type: 'close';

@@ -7,6 +7,9 @@ export function newClientMsgId(prefix = 'c'): string {
   return prefix + '-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** How long the widget shows "… typt" after the agent's last `typing` frame. */
+export const WIDGET_TYPING_SHOWN_MS = 5000;
+
 /** Clients send `typing` at most once every 2 s (per conversation here). */
 export class TypingThrottle {
   private last = new Map<string, number>();
@@ -22,6 +25,17 @@ export class TypingThrottle {
     if (prev !== undefined && t - prev < this.intervalMs) return false;
     this.last.set(conversationId, t);
     return true;
+  }
+
+  /**
+   * The agent stops typing a reply without sending it (the box turned to a note): true when the
+   * resident may still see them typing, so a `typing_stopped` is worth sending; forgets the last
+   * typing, so that typing a reply again signals at once.
+   */
+  stop(conversationId: string): boolean {
+    const prev = this.last.get(conversationId);
+    this.last.delete(conversationId);
+    return prev !== undefined && this.now() - prev <= WIDGET_TYPING_SHOWN_MS;
   }
 
   /** After a message is sent the resident sees the text; the next keystroke may signal again. */

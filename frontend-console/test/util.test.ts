@@ -5,6 +5,7 @@ import {
   FrameBudget,
   InFlight,
   TypingThrottle,
+  WIDGET_TYPING_SHOWN_MS,
   backoffDelay,
   decodeJwt,
   estimateMinutes,
@@ -38,6 +39,24 @@ describe('typing throttle', () => {
     expect(t.take('c1')).toBe(true);
     t.reset('c1');
     expect(t.take('c1')).toBe(true);
+  });
+});
+
+describe('typing stopped', () => {
+  it('is worth saying only while the resident may still see the agent typing (5 s after the last typing frame)', () => {
+    let now = 0;
+    const t = new TypingThrottle(2000, () => now);
+    // nothing typed: nothing to take back
+    expect(t.stop('c1')).toBe(false);
+    expect(t.take('c1')).toBe(true);
+    now = 4000;
+    expect(t.stop('c1')).toBe(true);
+    // said once; and typing in reply mode again signals at once
+    expect(t.stop('c1')).toBe(false);
+    expect(t.take('c1')).toBe(true);
+    // the widget's indicator has run out by itself
+    now = 4000 + WIDGET_TYPING_SHOWN_MS + 1;
+    expect(t.stop('c1')).toBe(false);
   });
 });
 

@@ -305,6 +305,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     sendText(conversationId, kind, text) {
       const clientMsgId = newClientMsgId(kind === 'note' ? 'n' : 'a');
       store.dispatch({ type: 'pending', conversationId, pending: { clientMsgId, kind, text, queuedAt: Date.now() } });
+      // a reply takes the resident's "… typt" away itself; a note typed in reply mode (Ctrl+Enter) must say so
+      if (kind === 'note' && throttle.current.stop(conversationId)) sendFrame({ type: 'typing_stopped', conversationId });
       throttle.current.reset(conversationId);
       const acked = wait(clientMsgId, 15_000);
       acked.catch(() => undefined);
@@ -333,6 +335,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       const c = store.state.conversations.find((x) => x.id === conversationId);
       if (!c || c.ended) return;
       store.dispatch({ type: 'mode', id: conversationId, mode });
+      // typed as a reply, now a note: the resident must not go on seeing "… typt" for words they will not get
+      if (mode === 'note' && throttle.current.stop(conversationId)) sendFrame({ type: 'typing_stopped', conversationId });
       announce(t(mode === 'note' ? 'modeNoteAnnounced' : 'modeReplyAnnounced'));
       setTimeout(() => document.getElementById('reply-' + conversationId)?.focus(), 0);
     },
