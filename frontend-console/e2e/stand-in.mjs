@@ -42,7 +42,7 @@ export function createState() {
       { id: 'u-piet', username: 'piet', displayName: 'Piet', roles: ['agent'], topics: ['rijbewijs'], maxConcurrent: 2, active: true, department: null, mustChange: true },
     ],
     topics: [
-      { id: 'paspoort-id', nameNl: 'Paspoort en ID-kaart', nameEn: 'Passport and ID card', sortOrder: 10, openingHours: hours, closedDates: [], callbackThresholdSeconds: 600, digitalAlternatives: [{ title: 'Afspraak maken', url: 'https://www.example.org/afspraak' }], notice: null, noticeEn: null },
+      { id: 'paspoort-id', nameNl: 'Paspoort en ID-kaart', nameEn: 'Passport and ID card', sortOrder: 10, openingHours: hours, closedDates: [day(-10), day(30)], callbackThresholdSeconds: 600, digitalAlternatives: [{ title: 'Afspraak maken', url: 'https://www.example.org/afspraak' }], notice: null, noticeEn: null },
       { id: 'rijbewijs', nameNl: 'Rijbewijs', nameEn: 'Driving licence', sortOrder: 20, openingHours: hours, closedDates: [], callbackThresholdSeconds: 600, digitalAlternatives: [], notice: null, noticeEn: null },
     ],
     capacity: {},
@@ -205,7 +205,13 @@ export function createServer(state = createState()) {
       const average = items.length ? items.reduce((s, r) => s + r.score, 0) / items.length : null;
       return json(res, 200, { from: url.searchParams.get('from'), to: url.searchParams.get('to'), count: items.length, average, distribution, items });
     }
-    if (p === '/api/v1/conversations/search') return json(res, 200, { items: state.conversations, total: state.conversations.length });
+    if (p === '/api/v1/conversations/search') {
+      // as the service: an exact id on any day, or part of the name in any case (the stand-in's conversations are all in the default period)
+      const id = url.searchParams.get('conversationId')?.trim().toLowerCase();
+      const name = url.searchParams.get('residentName')?.trim().toLowerCase();
+      const items = state.conversations.filter((c) => (!id || c.id === id) && (!name || (c.residentName ?? '').toLowerCase().includes(name)));
+      return json(res, 200, { items, total: items.length });
+    }
     m = /^\/api\/v1\/conversations\/([^/]+)\/transcript$/.exec(p);
     if (m) {
       const c = state.conversations.find((x) => x.id === m[1]) ?? { ...state.conversations[0], id: m[1] };
@@ -299,7 +305,7 @@ export function createServer(state = createState()) {
       ws.send(JSON.stringify({ type: 'hello', agent: { id: user.id, name: user.displayName, topics: user.topics, maxConcurrent: user.maxConcurrent, status: 'available' }, conversations }));
       ws.send(JSON.stringify({ type: 'queues', topics: [
         { id: 'paspoort-id', waiting: 1, longestWaitSeconds: 75, estimatedWaitSeconds: 120, agentsAvailable: 1, callbacksOpen: 0, agentsAway: 0, agentsAtCapacity: 0 },
-        { id: 'rijbewijs', waiting: 1, longestWaitSeconds: 90, estimatedWaitSeconds: 240, agentsAvailable: 0, callbacksOpen: 2, agentsAway: 1, agentsAtCapacity: 1 },
+        { id: 'rijbewijs', waiting: 1, longestWaitSeconds: 90, estimatedWaitSeconds: 240, agentsAvailable: 1, callbacksOpen: 2, agentsAway: 1, agentsAtCapacity: 1 }, // one available, and full
       ] }));
       ws.on('message', () => undefined);
     });

@@ -13,16 +13,24 @@ export interface SearchQuery {
   outcome: string;
   agentId: string;
   state: string;
+  /** Exactly this conversation (from a CRM record): found on any day, the other filters left out. */
+  conversationId: string;
+  /** Part of the resident's name, any case, within the period. */
+  residentName: string;
 }
 
 function withOptional(p: URLSearchParams, values: Record<string, string>): void {
   for (const [k, v] of Object.entries(values)) if (v) p.set(k, v);
 }
 
-/** GET /api/v1/conversations/search: Amsterdam days, both inclusive; empty filters are left out. */
+/**
+ * GET /api/v1/conversations/search: Amsterdam days, both inclusive; empty filters are left out.
+ * A conversation id stands alone: the service finds it whatever day it started.
+ */
 export function searchPath(q: SearchQuery, offset: number, limit = SEARCH_PAGE): string {
-  const p = new URLSearchParams({ from: q.from, to: q.to });
-  withOptional(p, { topic: q.topic, outcome: q.outcome, agentId: q.agentId, state: q.state });
+  const id = q.conversationId.trim();
+  const p = id ? new URLSearchParams({ conversationId: id }) : new URLSearchParams({ from: q.from, to: q.to });
+  if (!id) withOptional(p, { topic: q.topic, outcome: q.outcome, agentId: q.agentId, state: q.state, residentName: q.residentName.trim() });
   p.set('limit', String(limit));
   p.set('offset', String(offset));
   return '/api/v1/conversations/search?' + p.toString();

@@ -1,7 +1,16 @@
 // Reading GET /api/v1/agents and GET /api/v1/stats. Older servers spelled some fields differently,
 // so these accept the likely spellings and never throw on a surprise.
 
-import type { AgentOverview, TopicStats } from './protocol';
+import type { AgentOverview, TopicBoard, TopicStats } from './protocol';
+
+/**
+ * Colleagues on a topic who could take a conversation now: available (online, not away) and not
+ * at their maximum. The board's `agentsAvailable` counts full ones too; read as free capacity, it
+ * told a team lead there was room where there was none.
+ */
+export function colleaguesWithRoom(board: TopicBoard): number {
+  return Math.max(0, board.agentsAvailable - (board.agentsAtCapacity ?? 0));
+}
 
 type Json = Record<string, unknown>;
 

@@ -4,9 +4,33 @@
 import { type Period, checkPeriods, checkTopicId, intIn, isHttpUrl, periodEnd, shownEnd } from './forms';
 import type { T } from './i18n';
 import type { AdminTopic, FieldError, Weekday } from './protocol';
-import { isDay } from './time';
+import { addDays, isDay } from './time';
 
 export const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/**
+ * The administrator's list of topics in the order the service keeps everywhere (`sortOrder`, then
+ * id): the boards, the residents' topic list. Ties are common (a new topic gets 100), and a tie
+ * broken by name here put topics in another order than on the boards.
+ */
+export function byConfiguredOrder(a: Pick<AdminTopic, 'id' | 'sortOrder'>, b: Pick<AdminTopic, 'id' | 'sortOrder'>): number {
+  return a.sortOrder - b.sortOrder || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** How long a closed day that has passed stays in the list of topics (the topic's form shows them all). */
+export const RECENT_PAST_DAYS = 90;
+
+/**
+ * A topic's closed days around `today` (an Amsterdam day): the coming ones (today included) in
+ * order, those that have passed newest first, and of those the last `RECENT_PAST_DAYS` days'. A
+ * day that has passed closes nothing any more, but the administrator must still see what was set.
+ */
+export function closedDaysAround(dates: string[], today: string): { upcoming: string[]; past: string[]; recentPast: string[] } {
+  const sorted = [...new Set(dates)].sort();
+  const past = sorted.filter((d) => d < today).reverse();
+  const since = addDays(today, -RECENT_PAST_DAYS);
+  return { upcoming: sorted.filter((d) => d >= today), past, recentPast: past.filter((d) => d >= since) };
+}
 
 /** A digital alternative as the form edits it: an empty English title is none. */
 export interface AlternativeForm {

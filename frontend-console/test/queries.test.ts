@@ -3,8 +3,16 @@ import { auditPath, detailText, ratingsPath, searchPath } from '../src/queries';
 
 describe('search and filter URLs', () => {
   it('asks for past conversations with only the filters that are set', () => {
-    const q = { from: '2026-11-01', to: '2026-11-30', topic: '', outcome: 'referred', agentId: 'u-7', state: '' };
+    const q = { from: '2026-11-01', to: '2026-11-30', topic: '', outcome: 'referred', agentId: 'u-7', state: '', conversationId: '', residentName: '' };
     expect(searchPath(q, 50)).toBe('/api/v1/conversations/search?from=2026-11-01&to=2026-11-30&outcome=referred&agentId=u-7&limit=50&offset=50');
+  });
+
+  it('asks for a conversation by its id on any day, leaving the period and other filters out; a name within the period', () => {
+    const q = { from: '2026-11-01', to: '2026-11-30', topic: 'afval', outcome: '', agentId: '', state: '', conversationId: ' 3F2A0000-0000-4000-8000-000000000001 ', residentName: 'kees' };
+    expect(searchPath(q, 0)).toBe('/api/v1/conversations/search?conversationId=3F2A0000-0000-4000-8000-000000000001&limit=50&offset=0');
+    expect(searchPath({ ...q, conversationId: '  ', residentName: ' de Vries ' }, 0)).toBe(
+      '/api/v1/conversations/search?from=2026-11-01&to=2026-11-30&topic=afval&residentName=de+Vries&limit=50&offset=0',
+    );
   });
 
   it('asks for ratings of a period, for all topics or one', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../src/i18n';
 import type { AdminTopic } from '../src/protocol';
-import { checkTopic, editTopic, emptyTopicForm, formToTopic, topicToForm } from '../src/topicForm';
+import { byConfiguredOrder, checkTopic, closedDaysAround, editTopic, emptyTopicForm, formToTopic, topicToForm } from '../src/topicForm';
 
 const t = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('nl', k, p);
 
@@ -127,5 +127,26 @@ describe('topic form', () => {
     expect(checkTopic(f, true, t).map((e) => e.field)).toEqual(['id', 'nameNl', 'nameEn', 'sortOrder', 'openingHours.mon[0]', 'callbackThresholdSeconds']);
     // editing never checks the id: it cannot change
     expect(checkTopic({ ...topicToForm(paspoort), id: 'WHATEVER' }, false, t)).toEqual([]);
+  });
+});
+
+describe('the administrator\'s order of topics', () => {
+  it('is the order the service lists them in (sortOrder, then id) also when two share a sortOrder, as on the boards', () => {
+    const topics = [
+      { id: 'b-parkeren', sortOrder: 100, nameNl: 'Afval' },
+      { id: 'a-wonen', sortOrder: 100, nameNl: 'Zorg' },
+      { id: 'z-paspoort', sortOrder: 10, nameNl: 'Paspoort' },
+    ];
+    expect([...topics].sort(byConfiguredOrder).map((x) => x.id)).toEqual(['z-paspoort', 'a-wonen', 'b-parkeren']);
+  });
+});
+
+describe('closed days around today', () => {
+  it('keeps days that have passed, newest first, apart from the coming ones; today is still coming', () => {
+    const around = closedDaysAround(['2026-12-25', '2026-11-02', '2026-12-06', '2026-12-01', '2025-12-25'], '2026-12-06');
+    expect(around.upcoming).toEqual(['2026-12-06', '2026-12-25']);
+    expect(around.past).toEqual(['2026-12-01', '2026-11-02', '2025-12-25']);
+    // the list of topics shows those of the last 90 days
+    expect(around.recentPast).toEqual(['2026-12-01', '2026-11-02']);
   });
 });

@@ -1,5 +1,5 @@
-import { useState } from 'preact/hooks';
-import { errorsFor } from '../forms';
+import { useRef, useState } from 'preact/hooks';
+import { checkConversationId, errorsFor } from '../forms';
 import type { Key } from '../i18n';
 import type { AgentOverview, ConversationItem, FieldError, Outcome, SearchPage } from '../protocol';
 import { SEARCH_PAGE as PAGE, type SearchQuery as Query, searchPath } from '../queries';
@@ -7,7 +7,7 @@ import { normaliseAgents } from '../supervision';
 import { addDays, formatInstant, isDay } from '../time';
 import { amsterdamDate } from '../util';
 import { useConsole } from './context';
-import { LoadFailed, SelectField, TextField } from './fields';
+import { LoadFailed, SelectField, TextField, focusFirstInvalid } from './fields';
 import { ColumnHeads } from './table';
 import { TranscriptDialog } from './TranscriptDialog';
 import { useResource } from './useResource';
@@ -15,11 +15,12 @@ import { useResource } from './useResource';
 const OUTCOMES: Outcome[] = ['answered', 'referred', 'no_response', 'other'];
 const STATES = ['closed', 'abandoned', 'callback', 'active', 'queued'];
 
-/** Past conversations by day, topic, outcome and agent; each opens read-only. */
+/** Past conversations by day, topic, outcome, agent and the resident's name, or by conversation id; each opens read-only. */
 export function HistorySearch() {
   const { t, api, lang, topics, topicName } = useConsole();
   const today = amsterdamDate();
-  const [form, setForm] = useState<Query>({ from: addDays(today, -7), to: today, topic: '', outcome: '', agentId: '', state: '' });
+  const [form, setForm] = useState<Query>({ from: addDays(today, -7), to: today, topic: '', outcome: '', agentId: '', state: '', conversationId: '', residentName: '' });
+  const formRef = useRef<HTMLFormElement>(null);
   const [query, setQuery] = useState<Query | null>(null);
   const [offset, setOffset] = useState(0);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -30,11 +31,19 @@ export function HistorySearch() {
   const submit = (e: Event) => {
     e.preventDefault();
     const found: FieldError[] = [];
-    if (!isDay(form.from)) found.push({ field: 'from', message: t('errDate') });
-    if (!isDay(form.to)) found.push({ field: 'to', message: t('errDate') });
-    if (!found.length && form.to < form.from) found.push({ field: 'to', message: t('errToBeforeFrom') });
+    if (form.conversationId.trim()) {
+      // an id is found on any day: the period does not matter then
+      found.push(...checkConversationId(form.conversationId, t));
+    } else {
+      if (!isDay(form.from)) found.push({ field: 'from', message: t('errDate') });
+      if (!isDay(form.to)) found.push({ field: 'to', message: t('errDate') });
+      if (!found.length && form.to < form.from) found.push({ field: 'to', message: t('errToBeforeFrom') });
+    }
     setErrors(found);
-    if (found.length) return;
+    if (found.length) {
+      focusFirstInvalid(formRef.current);
+      return;
+    }
     setOffset(0);
     setQuery({ ...form });
   };
@@ -44,7 +53,16 @@ export function HistorySearch() {
   return (
     <section class="card" aria-labelledby="history-title">
       <h3 id="history-title">{t('historyTitle')}</h3>
-      <form class="filter-form" onSubmit={submit} noValidate>
+      <form class="filter-form" ref={formRef} onSubmit={submit} noValidate>
+        <TextField
+          id="history-conversationId"
+          label={t('conversationIdOptional')}
+          hint={t('historyIdHint')}
+          value={form.conversationId}
+          errors={errorsFor(errors, 'conversationId')}
+          onInput={set('conversationId')}
+        />
+        <TextField id="history-residentName" label={t('residentNameOptional')} value={form.residentName} maxLength={100} onInput={set('residentName')} />
         <TextField id="history-from" type="date" label={t('from')} value={form.from} errors={errorsFor(errors, 'from')} onInput={set('from')} />
         <TextField id="history-to" type="date" label={t('to')} value={form.to} errors={errorsFor(errors, 'to')} onInput={set('to')} />
         <SelectField id="history-topic" label={t('topic')} value={form.topic} onChange={set('topic')}>

@@ -3,6 +3,7 @@ import type { WaitingConversation } from '../protocol';
 import { CLAIM_NEXT_ID } from '../focus';
 import { Refresher } from '../refresher';
 import { type State, activeConversations, claimInFlight, longestWaitNow, servesTopic, waitingSince } from '../state';
+import { colleaguesWithRoom } from '../supervision';
 import { estimateMinutes, formatClock, formatTime } from '../util';
 import type { Actions } from './actions';
 import { useConsole, useId, useNow } from './context';
@@ -100,7 +101,7 @@ function Board(props: { state: State; actions: Actions; blocked: boolean; claimi
                   </div>
                   <div>
                     <dt>{t('agentsAvailable')}</dt>
-                    <dd>{b.agentsAvailable}</dd>
+                    <dd>{colleaguesWithRoom(b)}</dd>
                   </div>
                   <div>
                     <dt>{t('callbacksOpen')}</dt>

@@ -1,7 +1,7 @@
 import type { Key } from '../i18n';
 import type { AgentOverview, CapacityFlag, Topic, TopicBoard } from '../protocol';
 import { type State, longestWaitNow } from '../state';
-import { normaliseAgents } from '../supervision';
+import { colleaguesWithRoom, normaliseAgents } from '../supervision';
 import { formatInstant } from '../time';
 import { formatClock } from '../util';
 import { CapacityForm } from './Capacity';
@@ -88,7 +88,7 @@ function LiveBoard(props: { state: State; capacity: CapacityFlag[] }) {
                     <td>{waiting}</td>
                     <td>{board && board.waiting > 0 ? formatClock(longestWaitNow(board, props.state.boardsAt, now)) : '–'}</td>
                     <td>{ewtText(t, board ? board.estimatedWaitSeconds : topic?.estimatedWaitSeconds)}</td>
-                    <td>{n(board?.agentsAvailable)}</td>
+                    <td>{n(board ? colleaguesWithRoom(board) : undefined)}</td>
                     <td>{n(board?.agentsAway)}</td>
                     <td>{n(board?.agentsAtCapacity)}</td>
                     <td>{props.state.callbacksOpen[id] ?? board?.callbacksOpen ?? '–'}</td>
@@ -100,6 +100,7 @@ function LiveBoard(props: { state: State; capacity: CapacityFlag[] }) {
           </table>
         </div>
       )}
+      {rows.length > 0 && <p class="hint small-text">{t('liveCountsHint')}</p>}
       {topics.error && <p class="hint">{t('loadFailed', { error: topics.error })}</p>}
       {props.state.boardsAt > 0 && (
         <p class="hint small-text">{t('boardUpdated', { time: formatInstant(new Date(props.state.boardsAt).toISOString(), lang) })}</p>

@@ -3,7 +3,7 @@ import { errorsFor, groupErrors } from '../../forms';
 import type { Key } from '../../i18n';
 import type { AdminTopic, FieldError, Weekday } from '../../protocol';
 import { formatDay, formatInstant } from '../../time';
-import { type TopicEdit, type TopicForm, WEEKDAYS, checkTopic, editTopic, emptyTopicForm, formToTopic, topicToForm } from '../../topicForm';
+import { type TopicEdit, type TopicForm, WEEKDAYS, byConfiguredOrder, checkTopic, closedDaysAround, editTopic, emptyTopicForm, formToTopic, topicToForm } from '../../topicForm';
 import { amsterdamDate } from '../../util';
 import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
@@ -19,7 +19,8 @@ export function Topics() {
   const list = useResource(() => api.get<AdminTopic[]>('/api/v1/admin/topics'), [], 60_000);
   const [editing, setEditing] = useState<AdminTopic | 'new' | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const topics = [...(list.data ?? [])].sort((a, b) => a.sortOrder - b.sortOrder || a.nameNl.localeCompare(b.nameNl, 'nl'));
+  const topics = [...(list.data ?? [])].sort(byConfiguredOrder);
+  const days = (list: string[]) => list.slice(0, 3).map((d) => formatDay(d, lang)).join(', ') + (list.length > 3 ? ' …' : '');
   return (
     <section class="card" aria-labelledby="topics-title">
       <div class="section-head">
@@ -37,7 +38,7 @@ export function Topics() {
             <tbody>
               {topics.map((x) => {
                 const name = lang === 'en' ? x.nameEn : x.nameNl;
-                const upcoming = x.closedDates.filter((d) => d >= amsterdamDate());
+                const { upcoming, recentPast } = closedDaysAround(x.closedDates, amsterdamDate());
                 return (
                   <tr data-topic={x.id}>
                     <td>{x.sortOrder}</td>
@@ -51,7 +52,10 @@ export function Topics() {
                       {x.openNow === undefined ? '–' : x.openNow ? t('open') : t('closedTopic')}
                       {x.openNow === false && x.nextOpenAt && <div class="muted small-text">{t('opensAt', { time: formatInstant(x.nextOpenAt, lang) })}</div>}
                     </td>
-                    <td>{upcoming.length ? upcoming.slice(0, 3).map((d) => formatDay(d, lang)).join(', ') + (upcoming.length > 3 ? ' …' : '') : '–'}</td>
+                    <td>
+                      {upcoming.length ? <span class="closed-upcoming">{days(upcoming)}</span> : '–'}
+                      {recentPast.length > 0 && <div class="closed-past muted small-text">{t('closedPastList', { days: days(recentPast) })}</div>}
+                    </td>
                     <td class="clip">{(lang === 'en' ? x.noticeEn || x.notice : x.notice) || '–'}</td>
                     <td>{x.callbackThresholdSeconds} s</td>
                     <td>
@@ -114,6 +118,16 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
 
   const title = creating ? t('newTopic') : t('editTopic', { name: lang === 'en' ? props.topic!.nameEn : props.topic!.nameNl });
   const closedErrors = groupErrors(errors, 'closedDates');
+  // days that have passed close nothing any more, but stay in sight (and removable) under Verleden
+  const around = closedDaysAround(form.closedDates, amsterdamDate());
+  const chip = (d: string) => (
+    <li class={errorsFor(errors, `closedDates[${form.closedDates.indexOf(d)}]`).length ? 'invalid' : ''}>
+      <span>{formatDay(d, lang)}</span>
+      <button type="button" class="small secondary" aria-label={t('removeNamed', { name: formatDay(d, lang) })} onClick={() => dispatch({ type: 'remove-closed', date: d })}>
+        {t('remove')}
+      </button>
+    </li>
+  );
   return (
     <Modal title={title} onClose={props.onClose} wide>
       <DialogForm form={dialogForm} onSubmit={submit} onCancel={props.onClose} submitLabel={t('save')} class="topic-form">
@@ -147,19 +161,22 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
           <p id="closed-hint" class="hint small-text">
             {t('closedDatesHint')}
           </p>
-          {form.closedDates.length === 0 ? (
-            <p class="muted">{t('noClosedDates')}</p>
+          {around.upcoming.length === 0 ? (
+            <p class="muted">{t(around.past.length ? 'noUpcomingClosedDates' : 'noClosedDates')}</p>
           ) : (
-            <ul class="chip-list">
-              {form.closedDates.map((d, i) => (
-                <li class={errorsFor(errors, `closedDates[${i}]`).length ? 'invalid' : ''}>
-                  <span>{formatDay(d, lang)}</span>
-                  <button type="button" class="small secondary" aria-label={t('removeNamed', { name: formatDay(d, lang) })} onClick={() => dispatch({ type: 'remove-closed', date: d })}>
-                    {t('remove')}
-                  </button>
-                </li>
-              ))}
+            <ul class="chip-list" aria-label={t('closedUpcoming')}>
+              {around.upcoming.map(chip)}
             </ul>
+          )}
+          {around.past.length > 0 && (
+            <>
+              <p id="closed-past-title" class="muted small-text closed-past-title">
+                {t('closedPast')}
+              </p>
+              <ul class="chip-list chip-list-past" aria-labelledby="closed-past-title">
+                {around.past.map(chip)}
+              </ul>
+            </>
           )}
           <div class="add-row">
             <div class="field">
