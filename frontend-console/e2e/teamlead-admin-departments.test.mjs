@@ -185,6 +185,21 @@ describe('team lead, administrator and department screens', { timeout: 420_000 }
     await page.getByRole('button', { name: 'Zoeken', exact: true }).click();
     await page.locator('table.history-table').getByRole('rowheader', { name: 'Kees' }).waitFor();
     await noA11yIssues(page, 'teamlead-history');
+    // and by its id alone, as a CRM record gives it (any day, the other filters left out), and by part of the name
+    const keesId = await page.locator('table.history-table tr', { has: page.getByRole('rowheader', { name: 'Kees' }) }).first().getAttribute('data-conversation');
+    await page.getByLabel('Uitkomst').selectOption('referred');
+    await page.getByLabel('Gesprek-id (optioneel)').fill(keesId.toUpperCase());
+    await page.getByRole('button', { name: 'Zoeken', exact: true }).click();
+    await page.getByText('1 gesprek gevonden.').waitFor();
+    await page.locator(`table.history-table tr[data-conversation="${keesId}"]`).getByRole('rowheader', { name: 'Kees' }).waitFor();
+    await page.getByLabel('Gesprek-id (optioneel)').fill('');
+    await page.getByLabel('Uitkomst').selectOption('answered');
+    await page.getByLabel('Naam inwoner (optioneel)').fill('kee');
+    await page.getByRole('button', { name: 'Zoeken', exact: true }).click();
+    await page.locator(`table.history-table tr[data-conversation="${keesId}"]`).waitFor();
+    const searches = await api('GET', '/api/v1/admin/audit?actor=tl-sara&action=search_conversations', { token: admin });
+    assert.ok(searches.json.items.some((i) => i.conversationId === keesId), JSON.stringify(searches.json.items));
+    assert.ok(!JSON.stringify(searches.json.items).toLowerCase().includes('"kee"'), 'a searched name is not kept in the audit log');
     await context.close();
   });
 
