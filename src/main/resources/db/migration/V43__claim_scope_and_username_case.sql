@@ -99,3 +99,27 @@ begin
     return query select 'claimed'::text, event;
 end
 $$;
+
+-- 2. Usernames are one whatever their case ("Bart" is "bart": to people, and to the audit log's
+-- actor filter). The user package checked that with "not exists" before its insert, but two
+-- creations at the same moment both passed the check. The unique index on lower(username) makes
+-- the database refuse the second; the insert takes that refusal as "taken" (UserRepository.insert).
+--
+-- An installation may already hold such a pair, made before the check existed. The migration then
+-- renames nobody and does not fail (a node would not start): it leaves the index out and says so
+-- in a NOTICE, without the names, and so does every start of the application (a WARN of
+-- nl.loket.user.UsernameCaseIndex) until an operator has resolved the pairs as README.md describes
+-- ("Gebruikersnamen die alleen in hoofdletters verschillen"); the first start after that makes the
+-- index. Owner: the user package.
+do $$
+declare
+    shared bigint;
+begin
+    select count(*) into shared from (select 1 from app_user group by lower(username) having count(*) > 1) p;
+    if shared = 0 then
+        create unique index if not exists app_user_username_lower on app_user (lower(username));
+    else
+        raise notice 'Loket: % username(s) are held by more than one account, differing only in case. The unique index app_user_username_lower is left out until they are resolved: see README.md, "Gebruikersnamen die alleen in hoofdletters verschillen". The first start after that makes it.', shared;
+    end if;
+end
+$$;

@@ -129,13 +129,17 @@ public class UserRepository {
     /**
      * Inserts a user; empty when the username is taken, also in another case ("Bart" when "bart"
      * exists): people, and the audit log's actor filter, tell usernames apart without case. An
-     * unknown department is a field error.
+     * unknown department is a field error. The check sees only what had committed when the
+     * statement began; of two creations at the same moment the unique index on lower(username)
+     * (V43) refuses the second, and "on conflict do nothing" (any unique index) makes that the
+     * same "taken". Without that index (an installation with older pairs, {@link UsernameCaseIndex})
+     * two creations at the same moment can still both pass.
      */
     public Uni<Optional<User>> insert(User u, String passwordHash) {
         return db.query("insert into app_user (id, username, display_name, password_hash, roles, topics, max_concurrent, active, department) "
                                 + "select $1::uuid, $2::text, $3::text, $4::text, $5::text[], $6::text[], $7::int, $8::boolean, $9::text "
                                 + "where not exists (select 1 from app_user where lower(username) = lower($2::text)) "
-                                + "on conflict (username) do nothing returning " + User.COLUMNS,
+                                + "on conflict do nothing returning " + User.COLUMNS,
                         Tuple.tuple(Arrays.asList(u.id(), u.username(), u.displayName(), passwordHash,
                                 u.roles().toArray(new String[0]), u.topics().toArray(new String[0]), u.maxConcurrent(), u.active(),
                                 u.department())))
