@@ -5,10 +5,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.platform.Db;
+import nl.loket.security.Roles;
 
+import java.util.Set;
 import java.util.UUID;
 
-/** The audit log: who read or removed personal data, and each retention run (docs/protocol.md §8, §10). */
+/** The audit log: who read or removed personal data, who logged out, and each retention run (docs/protocol.md §8, §10). */
 @ApplicationScoped
 public class Audit {
 
@@ -25,11 +27,27 @@ public class Audit {
     public static final String SEARCH_CONVERSATIONS = "search_conversations";
     /** An administrator set a temporary password; the account must choose a new one at its next login. */
     public static final String RESET_PASSWORD = "reset_password";
+    /** Staff or an integrator listed callback requests (with residents' phone numbers). */
+    public static final String READ_CALLBACKS = "read_callbacks";
+    /** Staff or an integrator read one callback request: by itself, or as the answer to a claim, release or attempt. */
+    public static final String READ_CALLBACK = "read_callback";
+    /** A staff member logged out (POST /api/v1/auth/logout): who and when, never the token. */
+    public static final String LOGOUT = "logout";
 
     private final Db db;
 
     public Audit(Db db) {
         this.db = db;
+    }
+
+    /** The role an entry names for a staff member: the most specific one their token carries. */
+    public static String role(Set<String> groups) {
+        for (String role : new String[] {Roles.ADMIN, Roles.SUPERVISOR, Roles.INTEGRATOR, Roles.AGENT, Roles.DEPARTMENT}) {
+            if (groups.contains(role)) {
+                return role;
+            }
+        }
+        return groups.stream().sorted().findFirst().orElse("none");
     }
 
     public Uni<Void> record(String actor, String role, String action, UUID conversationId, JsonObject detail) {

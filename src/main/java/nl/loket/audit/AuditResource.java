@@ -42,8 +42,8 @@ public class AuditResource {
     }
 
     @GET
-    @Operation(summary = "The audit log, newest first: transcript and ratings reads, searches, removals, password resets and "
-            + "retention runs; filter by actor (username), action, conversationId and period (from inclusive, to exclusive, "
+    @Operation(summary = "The audit log, newest first: transcript, ratings and callback reads, searches, removals, password "
+            + "resets, logouts and retention runs; filter by actor (username), action, conversationId and period (from inclusive, to exclusive, "
             + "ISO-8601 instants; since is an older name for from); limit 1-1000 (default 100)")
     public Uni<Page> list(@QueryParam("conversationId") String conversationId, @QueryParam("action") String action,
                           @QueryParam("actor") String actor, @QueryParam("from") String from, @QueryParam("to") String to,

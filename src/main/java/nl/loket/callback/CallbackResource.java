@@ -21,6 +21,8 @@ import jakarta.ws.rs.core.MediaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.loket.platform.ValidationException;
 import jakarta.ws.rs.core.Response;
+import io.vertx.core.json.JsonObject;
+import nl.loket.audit.Audit;
 import nl.loket.platform.LoketException;
 import nl.loket.security.ClientAddress;
 import nl.loket.security.RateLimits;
@@ -53,10 +55,12 @@ public class CallbackResource {
     private final RateLimits rateLimits;
     private final JsonWebToken jwt;
     private final ObjectMapper mapper;
+    private final Audit audit;
 
     public CallbackResource(CallbackService callbacks, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt,
-                            ObjectMapper mapper) {
+                            ObjectMapper mapper, Audit audit) {
         this.mapper = mapper;
+        this.audit = audit;
         this.callbacks = callbacks;
         this.tokens = tokens;
         this.rateLimits = rateLimits;
@@ -87,23 +91,44 @@ public class CallbackResource {
 
     @GET
     @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR})
-    @Operation(summary = "The callback list by priority (original queuedAt); state=open lists only requests claimable now")
+    @Operation(summary = "The callback list by priority (original queuedAt); state=open lists only requests claimable now. "
+            + "Each read is audited (read_callbacks): the list shows residents' phone numbers")
     public Uni<Items> list(@QueryParam("state") String state, @QueryParam("topic") String topic) {
         if (state != null && !STATES.contains(state)) {
             throw nl.loket.platform.ValidationException.of("state", "open, claimed, done, failed of cancelled / open, claimed, done, failed or cancelled");
         }
-        return callbacks.list(state, topic, scope()).map(Items::new);
+        return callbacks.list(state, topic, scope())
+                .call(items -> audit.record(jwt.getName(), Audit.role(jwt.getGroups()), Audit.READ_CALLBACKS, null, new JsonObject()
+                        .put("state", state).put("topic", topic).put("items", items.size())))
+                .map(Items::new);
     }
 
     @GET
     @Path("{id}")
     @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR, Roles.RESIDENT})
-    @Operation(summary = "One request; a resident sees only their own")
+    @Operation(summary = "One request; a resident sees only their own. A staff read is audited (read_callback)")
     public Uni<CallbackRequest> get(@PathParam("id") UUID id) {
         boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
-        return mayAccess(id).chain(() -> callbacks.find(id, scope()))
-                .map(found -> found.orElseThrow(() -> new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.")))
-                .map(request -> resident ? request.asSeenByResident() : request);
+        if (resident) {
+            return mayAccess(id).chain(() -> callbacks.find(id, scope()))
+                    .map(found -> found.orElseThrow(CallbackResource::unknown)).map(CallbackRequest::asSeenByResident);
+        }
+        return read(id, callbacks.find(id, scope()), "get");
+    }
+
+    /**
+     * The request as staff read it (a read, or the answer to a claim, a release or an attempt):
+     * it shows the resident's phone number, so it is audited ({@code via} says which).
+     */
+    private Uni<CallbackRequest> read(UUID id, Uni<java.util.Optional<CallbackRequest>> found, String via) {
+        return found.map(o -> o.orElseThrow(CallbackResource::unknown))
+                .call(request -> audit.record(jwt.getName(), Audit.role(jwt.getGroups()), Audit.READ_CALLBACK,
+                        request.conversationId() == null ? null : UUID.fromString(request.conversationId()),
+                        new JsonObject().put("callbackId", id.toString()).put("via", via)));
+    }
+
+    private static LoketException unknown() {
+        return new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
     }
 
     @POST
@@ -112,7 +137,7 @@ public class CallbackResource {
     @Operation(summary = "Claim a request to call the resident; 409 when someone else has it, its next attempt lies ahead, or "
             + "the account was disabled while the claim was on its way")
     public Uni<CallbackRequest> claim(@PathParam("id") UUID id) {
-        return callbacks.claim(id, me(), scope()).chain(() -> callbacks.find(id, ReadScope.all())).map(o -> o.orElseThrow());
+        return callbacks.claim(id, me(), scope()).chain(() -> read(id, callbacks.find(id, ReadScope.all()), "claim"));
     }
 
     @POST
@@ -122,7 +147,7 @@ public class CallbackResource {
             + "a supervisor for anyone's (403 for another agent); 409 when it is not claimed or has ended")
     public Uni<CallbackRequest> release(@PathParam("id") UUID id) {
         boolean supervisor = jwt.getGroups().contains(Roles.SUPERVISOR);
-        return callbacks.release(id, me(), supervisor, scope()).chain(() -> callbacks.find(id, ReadScope.all())).map(o -> o.orElseThrow());
+        return callbacks.release(id, me(), supervisor, scope()).chain(() -> read(id, callbacks.find(id, ReadScope.all()), "release"));
     }
 
     public record AttemptRequest(@NotNull @Pattern(regexp = "reached|no_answer|wrong_number",
@@ -136,8 +161,8 @@ public class CallbackResource {
     @Operation(summary = "Record a call attempt: reached → done, wrong_number → failed, no_answer → open again later (failed after the last)")
     public Uni<CallbackRequest> attempt(@PathParam("id") UUID id, @NotNull @Valid AttemptRequest request) {
         String note = request.note() == null || request.note().isBlank() ? null : request.note().strip();
-        return callbacks.attempt(id, me(), request.result(), note, scope()).chain(() -> callbacks.find(id, ReadScope.all()))
-                .map(o -> o.orElseThrow());
+        return callbacks.attempt(id, me(), request.result(), note, scope())
+                .chain(() -> read(id, callbacks.find(id, ReadScope.all()), "attempt"));
     }
 
     public record CancelRequest(String reason) {

@@ -1,7 +1,7 @@
 package nl.loket.transcript;
 
+import nl.loket.audit.Audit;
 import nl.loket.platform.Problem;
-import nl.loket.security.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.LocalDate;
@@ -16,9 +16,7 @@ final class StaffReads {
 
     /** The role the audit log names for this reader: the most specific one their token carries. */
     static String role(JsonWebToken jwt) {
-        var groups = jwt.getGroups();
-        return groups.contains(Roles.ADMIN) ? Roles.ADMIN : groups.contains(Roles.SUPERVISOR) ? Roles.SUPERVISOR
-                : groups.contains(Roles.INTEGRATOR) ? Roles.INTEGRATOR : Roles.AGENT;
+        return Audit.role(jwt.getGroups());
     }
 
     /** A period of Amsterdam days, both inclusive, at most a year. */
