@@ -25,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Single staff tokens revoked by a logout ({@code POST /api/v1/auth/logout}), the one owner of
@@ -124,11 +125,20 @@ public class RevokedTokens implements SecurityIdentityAugmentor {
      * revoked (idempotent).
      */
     public Uni<Void> revoke(UUID userId, String tokenId, long expiresAt) {
+        return revoke(userId, tokenId, expiresAt, tx -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * As {@link #revoke(UUID, String, long)}, with {@code alongside} written in the same
+     * transaction when this call is the one that revoked the token (the logout's audit entry).
+     */
+    public Uni<Void> revoke(UUID userId, String tokenId, long expiresAt, Function<Db.Tx, Uni<Void>> alongside) {
         Instant expires = Instant.ofEpochSecond(expiresAt);
-        return db.query("insert into revoked_token (token_id, user_id, expires_at) values ($1, $2, $3) on conflict (token_id) do nothing",
+        return db.tx(tx -> tx.query("insert into revoked_token (token_id, user_id, expires_at) values ($1, $2, $3) "
+                                + "on conflict (token_id) do nothing returning token_id",
                         Tuple.of(tokenId, userId, expires.atOffset(ZoneOffset.UTC)))
-                .invoke(() -> db.delivered(new Signal.Logout(userId, expiresAt, tokenId)))
-                .replaceWithVoid();
+                        .chain(rows -> rows.size() > 0 ? alongside.apply(tx) : Uni.createFrom().voidItem()))
+                .invoke(() -> db.delivered(new Signal.Logout(userId, expiresAt, tokenId)));
     }
 
     /** A token was revoked, on this node or another. */
