@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditPath, detailText, ratingsPath, searchPath } from '../src/queries';
+import { translate, type Key } from '../src/i18n';
+import { auditActionText, auditPath, detailText, ratingsPath, searchPath } from '../src/queries';
 
 describe('search and filter URLs', () => {
   it('asks for past conversations with only the filters that are set', () => {
@@ -30,5 +31,18 @@ describe('search and filter URLs', () => {
   it('shows audit details as readable pairs', () => {
     expect(detailText({ topic: 'paspoort-id', count: 3, filter: { from: '2026-11-01' } })).toBe('topic: paspoort-id, count: 3, filter: {"from":"2026-11-01"}');
     expect(detailText(null)).toBe('');
+  });
+
+  it('names the reads of callback requests and logouts in both languages, as the other actions', () => {
+    const nl = (key: Key) => translate('nl', key);
+    const en = (key: Key) => translate('en', key);
+    expect(auditActionText('read_callbacks', nl)).toBe('Terugbelverzoeken gelezen');
+    expect(auditActionText('read_callback', nl)).toBe('Terugbelverzoek gelezen');
+    expect(auditActionText('logout', nl)).toBe('Uitgelogd');
+    expect(auditActionText('read_callbacks', en)).toBe('Read callback requests');
+    expect(auditActionText('read_callback', en)).toBe('Read a callback request');
+    expect(auditActionText('logout', en)).toBe('Logged out');
+    // an action the console has no words for stays its code
+    expect(auditActionText('something_new', nl)).toBe('something_new');
   });
 });
