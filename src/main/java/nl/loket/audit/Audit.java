@@ -55,6 +55,30 @@ public class Audit {
                 Tuple.of(actor, role, action, conversationId, detail)).replaceWithVoid();
     }
 
+    /**
+     * How long a list read again by the same person with the same filter is not recorded again: the
+     * console reads the callback lists on every change and every 30 s while the tab is open, and an
+     * entry per read would bury the log that must show who saw residents' numbers. The entry says
+     * from when they had the list; another filter or another person is recorded at once.
+     */
+    public static final int LIST_READ_QUIET_MINUTES = 10;
+
+    /**
+     * Records a list read unless {@code actor} recorded {@code action} with the same {@code filter}
+     * (the detail's fields that name what was listed) within {@link #LIST_READ_QUIET_MINUTES}. One
+     * statement; the look back runs on the index on {@code at}. Two reads at the same moment may
+     * both be recorded: that costs a line, never a read unrecorded.
+     */
+    public Uni<Void> recordListRead(String actor, String role, String action, JsonObject filter, JsonObject detail) {
+        return db.query("""
+                        insert into audit (actor, role, action, conversation_id, detail)
+                        select $1, $2, $3, null, $5
+                        where not exists (select 1 from audit a where a.at > now() - make_interval(mins => $6)
+                                            and a.actor = $1 and a.action = $3 and a.detail @> $4)
+                        """,
+                Tuple.of(actor, role, action, filter, detail, LIST_READ_QUIET_MINUTES)).replaceWithVoid();
+    }
+
     /** Removes entries older than the cutoff; how many. */
     public static Uni<Integer> purgeBefore(Db.Tx tx, java.time.OffsetDateTime cutoff) {
         return tx.query("delete from audit where at < $1", Tuple.of(cutoff)).map(rows -> rows.rowCount());

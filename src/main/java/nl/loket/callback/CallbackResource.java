@@ -98,8 +98,12 @@ public class CallbackResource {
             throw nl.loket.platform.ValidationException.of("state", "open, claimed, done, failed of cancelled / open, claimed, done, failed or cancelled");
         }
         return callbacks.list(state, topic, scope())
-                .call(items -> audit.record(jwt.getName(), Audit.role(jwt.getGroups()), Audit.READ_CALLBACKS, null, new JsonObject()
-                        .put("state", state).put("topic", topic).put("items", items.size())))
+                .call(items -> {
+                    // a read of the same list again within minutes is not recorded again (Audit.recordListRead)
+                    JsonObject filter = new JsonObject().put("state", state).put("topic", topic);
+                    return audit.recordListRead(jwt.getName(), Audit.role(jwt.getGroups()), Audit.READ_CALLBACKS, filter,
+                            filter.copy().put("items", items.size()));
+                })
                 .map(Items::new);
     }
 

@@ -75,4 +75,27 @@ class CallbackReadAuditTest {
                 .get("/api/v1/admin/audit").then().statusCode(200).extract().asString();
         assertThat(all).doesNotContain(PHONE).doesNotContain("+31612345678");
     }
+
+    /**
+     * The console reads the callback lists again on every change and every 30 s while the tab is
+     * open: one entry per read would be thousands a day per agent, and the log that must show who
+     * saw residents' numbers would drown. A list read again by the same person with the same filter
+     * within ten minutes is not recorded again; another filter, or another person, is.
+     */
+    @Test
+    void aListReadAgainWithinTenMinutesIsNotRecordedAgain() {
+        Instant start = Instant.now().minusSeconds(5);
+        String topic = TestTopics.create();
+        Api.Agent agent = Api.agent("Bram", List.of(topic), 3);
+        Api.Agent colleague = Api.agent("Carla", List.of(topic), 3);
+        for (int i = 0; i < 3; i++) {
+            given().auth().oauth2(agent.token()).queryParam("state", "open").get("/api/v1/callbacks").then().statusCode(200);
+        }
+        given().auth().oauth2(agent.token()).queryParam("state", "claimed").get("/api/v1/callbacks").then().statusCode(200);
+        given().auth().oauth2(colleague.token()).queryParam("state", "open").get("/api/v1/callbacks").then().statusCode(200);
+
+        assertThat(audit("read_callbacks", start, agent.username()))
+                .extracting(e -> e.getJsonObject("detail").getString("state")).containsExactlyInAnyOrder("open", "claimed");
+        assertThat(audit("read_callbacks", start, colleague.username())).hasSize(1);
+    }
 }
