@@ -161,6 +161,8 @@ async function main() {
       LOKET_ALWAYS_OPEN: 'true',
       // the tests start many conversations from one address
       LOKET_LIMITS_OPEN_CONVERSATIONS_PER_ADDRESS: '0',
+      // and ask for many callbacks from it
+      LOKET_LIMITS_OPEN_CALLBACKS_PER_ADDRESS: '0',
       LOKET_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       LOKET_GRACE_AGENT: '60s',
     },

@@ -150,6 +150,8 @@ try {
         LOKET_PUBLIC_RATE_LIMIT: '600',
         // the tests start many conversations from one address
         LOKET_LIMITS_OPEN_CONVERSATIONS_PER_ADDRESS: '0',
+        // and ask for many callbacks from it
+        LOKET_LIMITS_OPEN_CALLBACKS_PER_ADDRESS: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

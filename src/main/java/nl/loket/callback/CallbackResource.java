@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import nl.loket.audit.Audit;
 import nl.loket.platform.LoketException;
 import nl.loket.security.ClientAddress;
+import nl.loket.security.ClientKeys;
 import nl.loket.security.RateLimits;
 import nl.loket.security.ReadScope;
 import nl.loket.security.Roles;
@@ -53,13 +54,15 @@ public class CallbackResource {
     private final CallbackService callbacks;
     private final TokenService tokens;
     private final RateLimits rateLimits;
+    private final ClientKeys clientKeys;
     private final JsonWebToken jwt;
     private final ObjectMapper mapper;
     private final Audit audit;
 
-    public CallbackResource(CallbackService callbacks, TokenService tokens, RateLimits rateLimits, JsonWebToken jwt,
-                            ObjectMapper mapper, Audit audit) {
+    public CallbackResource(CallbackService callbacks, TokenService tokens, RateLimits rateLimits, ClientKeys clientKeys,
+                            JsonWebToken jwt, ObjectMapper mapper, Audit audit) {
         this.mapper = mapper;
+        this.clientKeys = clientKeys;
         this.audit = audit;
         this.callbacks = callbacks;
         this.tokens = tokens;
@@ -76,13 +79,15 @@ public class CallbackResource {
     @POST
     @PermitAll
     @Operation(summary = "Request a callback without chatting: 201 {id, token}, also when this number already has an open "
-            + "request on the topic (the two are merged for the agents; the token opens only this one); 400 with field errors")
+            + "request on the topic (the two are merged for the agents; the token opens only this one); 400 with field errors; "
+            + "429 too-many-callbacks when this client address already has loket.limits.open-callbacks-per-address live requests")
     @APIResponse(responseCode = "201", description = "Requested: its id and a resident token for it",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
     public Uni<Response> create(@NotNull @Valid NewCallback request, @Context HttpServerRequest http) {
-        rateLimits.checkPublic(ClientAddress.of(http));
+        String address = ClientAddress.of(http);
+        rateLimits.checkPublic(address);
         CallbackInput input = CallbackInput.of(request.phone(), request.name(), request.window(), request.note());
-        return callbacks.create(request.topic(), input).map(created -> Response.status(201)
+        return callbacks.create(request.topic(), input, clientKeys.of(address)).map(created -> Response.status(201)
                 .entity(new Created(created.id().toString(), tokens.resident(created.id()))).build());
     }
 

@@ -64,13 +64,17 @@ public class CallbackService implements HeldWork {
     public record Created(UUID id, boolean merged) {
     }
 
-    /** {@code POST /api/v1/callbacks}: a resident who does not want to, or cannot, chat. */
-    public Uni<Created> create(String topic, CallbackInput input) {
+    /**
+     * {@code POST /api/v1/callbacks}: a resident who does not want to, or cannot, chat. {@code
+     * clientKey} is the keyed hash of the caller's address ({@code ClientKeys}): beyond {@code
+     * loket.limits.open-callbacks-per-address} live requests of that client, 429.
+     */
+    public Uni<Created> create(String topic, CallbackInput input, String clientKey) {
         return db.tx(tx -> tx.query("select 1 from topic where id = $1", Tuple.of(topic)).chain(rows -> {
             if (rows.size() == 0) {
                 throw ValidationException.of("topic", "onbekend onderwerp / unknown topic");
             }
-            return insert(tx, topic, null, input, null);
+            return admit(tx, clientKey).chain(() -> insert(tx, topic, null, input, null, clientKey));
         }));
     }
 
@@ -80,24 +84,55 @@ public class CallbackService implements HeldWork {
      * the conversation's original queuedAt as its priority and the transcript stays attached.
      */
     public Uni<Created> fromConversation(UUID conversationId, CallbackInput input, UUID agentId) {
-        return db.tx(tx -> conversations.lockForCallback(tx, conversationId, agentId).chain(conv ->
-                insert(tx, conv.topic(), conv, input, agentId)
-                        .call(created -> conversations.handOffToCallback(tx, conv, created.id(), agentId))));
+        // the request belongs to the client the chat came from; only the resident's own request is held to its limit
+        return db.tx(tx -> conversations.lockForCallback(tx, conversationId, agentId).chain(conv -> tx.query(
+                        "select client_key from conversation where id = $1", Tuple.of(conv.id()))
+                .map(rows -> rows.iterator().next().getString("client_key"))
+                .call(clientKey -> agentId == null ? admit(tx, clientKey) : Uni.createFrom().voidItem())
+                .chain(clientKey -> insert(tx, conv.topic(), conv, input, agentId, clientKey))
+                .call(created -> conversations.handOffToCallback(tx, conv, created.id(), agentId))));
+    }
+
+    /**
+     * The per-address limit, decided in the database so that it holds across nodes: the client's
+     * live requests (open, claimed, or merged into another) are counted under an advisory lock
+     * per client, taken in a statement of its own, so the count sees every request that another
+     * transaction of the same client stored before it let go of the lock. A new request and a
+     * repeat are counted alike, before either is stored: the refusal says nothing about the number.
+     */
+    private Uni<Void> admit(Db.Tx tx, String clientKey) {
+        int limit = config.limits().openCallbacksPerAddress();
+        if (limit <= 0 || clientKey == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.query("select pg_advisory_xact_lock(hashtextextended('loket-callback-client:' || $1, 0))", Tuple.of(clientKey))
+                .chain(() -> tx.query("select count(*) as n from callback_request where client_key = $1 and state = any($2)",
+                        Tuple.of(clientKey, LIVE)))
+                .map(rows -> {
+                    if (rows.iterator().next().getLong("n") >= limit) {
+                        throw new LoketException("too_many_callbacks", 429,
+                                "Vanaf dit adres staan al " + limit + " terugbelverzoeken open. Trek er een in of probeer het later opnieuw. "
+                                        + "/ There are already " + limit + " open callback requests from this address. "
+                                        + "Cancel one or try again later.");
+                    }
+                    return null;
+                }).replaceWithVoid();
     }
 
     /**
      * Stores the caller's request. A new one and a repeat take the same two statements, so neither
      * the answer nor its timing tells whether the number already had an open request.
      */
-    private Uni<Created> insert(Db.Tx tx, String topic, ConversationRow conv, CallbackInput in, UUID agentId) {
+    private Uni<Created> insert(Db.Tx tx, String topic, ConversationRow conv, CallbackInput in, UUID agentId, String clientKey) {
         UUID id = UUID.randomUUID();
         List<Object> values = Arrays.asList(id, topic, conv == null ? null : conv.id(),
                 in.name() != null ? privacy.clean(in.name()) : conv == null ? null : conv.residentName(),
-                in.phone(), in.window(), privacy.clean(in.note()), conv == null ? null : conv.queuedAt().atOffset(java.time.ZoneOffset.UTC));
+                in.phone(), in.window(), privacy.clean(in.note()), conv == null ? null : conv.queuedAt().atOffset(java.time.ZoneOffset.UTC),
+                clientKey);
         tx.signal(new Signal.Callbacks(topic));
         // on a repeat the open request keeps the earlier priority of the two
         return tx.query("insert into callback_request (id, topic, conversation_id, name, phone, preferred_window, note, state, "
-                                + "priority_at) values ($1, $2, $3, $4, $5, $6, $7, 'open', coalesce($8, now())) "
+                                + "priority_at, client_key) values ($1, $2, $3, $4, $5, $6, $7, 'open', coalesce($8, now()), $9) "
                                 // the conflict target must name the unique index's own predicate (V2)
                                 + "on conflict (topic, phone) where state in ('open', 'claimed') do update "
                                 + "set priority_at = least(callback_request.priority_at, excluded.priority_at) returning id",
@@ -114,7 +149,8 @@ public class CallbackService implements HeldWork {
                     repeat.add(open);
                     repeat.add(CallbackState.MERGED.wire());
                     return tx.query("insert into callback_request (id, topic, conversation_id, name, phone, preferred_window, note, "
-                                    + "state, priority_at, merged_into) values ($1, $2, $3, $4, $5, $6, $7, $10, coalesce($8, now()), $9)",
+                                    + "state, priority_at, client_key, merged_into) values ($1, $2, $3, $4, $5, $6, $7, $11, "
+                                    + "coalesce($8, now()), $9, $10)",
                             Tuple.tuple(repeat)).replaceWith(new Created(id, true));
                 });
     }
@@ -481,7 +517,7 @@ public class CallbackService implements HeldWork {
     public Uni<Integer> purgeEndedBefore(Db.Tx tx, java.time.Instant cutoff, java.time.Instant now) {
         return tx.query("""
                         with purged as (
-                            update callback_request set phone = null, name = null, note = null, purged_at = $2, updated_at = $2,
+                            update callback_request set phone = null, name = null, note = null, client_key = null, purged_at = $2, updated_at = $2,
                                    cancel_reason = case when cancel_reason = any($3) then cancel_reason end
                             where ended_at < $1 and purged_at is null and not (state = any($4))
                             returning id
@@ -506,7 +542,7 @@ public class CallbackService implements HeldWork {
         return lockHolders(tx, "r.created_at < $1", Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC))).chain(holders -> tx.query("""
                         with expired as (
                             update callback_request c set state = $4, cancel_reason = 'expired', ended_at = $2, claimed_by = null,
-                                   phone = null, name = null, note = null, purged_at = $2, updated_at = $2
+                                   phone = null, name = null, note = null, client_key = null, purged_at = $2, updated_at = $2
                             from (select id, state, claimed_by, claimed_at, next_attempt_at, priority_at from callback_request
                                   where state = any($3) and created_at < $1 for update) was
                             where c.id = was.id
@@ -575,7 +611,7 @@ public class CallbackService implements HeldWork {
                                    cancel_reason = case when state = any($3) then 'forgotten'
                                                         when cancel_reason = any($2) then cancel_reason end,
                                    ended_at = coalesce(ended_at, now()), claimed_by = null,
-                                   phone = null, name = null, note = null, purged_at = now(), updated_at = now()
+                                   phone = null, name = null, note = null, client_key = null, purged_at = now(), updated_at = now()
                             where %s returning id, topic
                         ), notes as (
                             update callback_attempt a set note = null from purged p where a.callback_id = p.id returning 1

@@ -145,6 +145,14 @@ public interface LoketConfig {
         @PositiveOrZero
         int openConversationsPerAddress();
 
+        /**
+         * Live callback requests (open, claimed, or merged into another for the same number) one
+         * client address may have at once, asked directly or from its chats; 0 switches the limit off.
+         */
+        @WithDefault("3")
+        @PositiveOrZero
+        int openCallbacksPerAddress();
+
         /** Open resident connections per conversation (tabs, devices); the next one is refused. */
         @WithDefault("3")
         @Positive

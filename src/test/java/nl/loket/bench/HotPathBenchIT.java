@@ -1583,6 +1583,7 @@ class HotPathBenchIT {
             // a benchmark from one address: the per-address protections would refuse it
             env.put("LOKET_PUBLIC_RATE_LIMIT", "10000000");
             env.put("LOKET_LIMITS_OPEN_CONVERSATIONS_PER_ADDRESS", "0");
+            env.put("LOKET_LIMITS_OPEN_CALLBACKS_PER_ADDRESS", "0");
             env.put("LOKET_LIMITS_RESIDENT_FRAMES", "100000");
             env.put("LOKET_LIMITS_AGENT_FRAMES", "100000");
             env.put("LOKET_GRACE_RESIDENT", "10m");

@@ -210,6 +210,7 @@ abstract class ClusterHarness {
         env.put("LOKET_LIMITS_RESIDENT_FRAMES", "100000");
         env.put("LOKET_PUBLIC_RATE_LIMIT", "100000");
         env.put("LOKET_LIMITS_OPEN_CONVERSATIONS_PER_ADDRESS", "0");
+        env.put("LOKET_LIMITS_OPEN_CALLBACKS_PER_ADDRESS", "0");
         env.putAll(nodeEnv);
         env.putAll(extraEnv);
         builder.redirectErrorStream(true);

@@ -51,6 +51,7 @@ class ProxyIT extends ClusterHarness {
         nodeEnv.put("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES", "127.0.0.1");
         nodeEnv.put("LOKET_PUBLIC_RATE_LIMIT", Integer.toString(RATE));
         nodeEnv.put("LOKET_LIMITS_OPEN_CONVERSATIONS_PER_ADDRESS", "0");
+        nodeEnv.put("LOKET_LIMITS_OPEN_CALLBACKS_PER_ADDRESS", "0");
         nodeEnv.put("LOKET_ALLOWED_ORIGINS", ORIGIN);
         a = startNode("a");
         b = startNode("b");

@@ -46,8 +46,10 @@ class LoketConfigValidationTest {
     @Test
     void theDefaultsAndZeroWhereItMeansNoneAreAccepted() {
         SmallRyeConfig all = config(Map.of("loket.limits.open-conversations-per-address", "0", "loket.grace.resident", "0s",
-                "loket.db.chat-connections", "0", "loket.db.lock-timeout", "0s"));
+                "loket.db.chat-connections", "0", "loket.db.lock-timeout", "0s", "loket.limits.open-callbacks-per-address", "0"));
         LoketConfig c = all.getConfigMapping(LoketConfig.class);
+        assertThat(c.limits().openCallbacksPerAddress()).isZero();
+        assertThat(config(Map.of()).getConfigMapping(LoketConfig.class).limits().openCallbacksPerAddress()).isEqualTo(3);
         assertThat(all.getConfigMapping(Db.Config.class).postBatch()).isEqualTo(32);
         assertThat(c.grace().agent()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.privacy().retentionDays()).isEqualTo(28);
@@ -69,6 +71,7 @@ class LoketConfigValidationTest {
             "loket.limits.public-rate-per-minute, -60",
             "loket.limits.resident-frames, 0",
             "loket.limits.concurrent-starts, 0",
+            "loket.limits.open-callbacks-per-address, -1",
             "loket.db.chat-connections, -1",
             "loket.db.post-batch, 0",
             "loket.db.chat-lock-timeout, -5s",
