@@ -40,8 +40,11 @@ public class QueueService {
                           where c.topic = t.id and c.state = 'queued' and c.requeued_at is null),
                          (select min(c.requeued_at) from conversation c
                           where c.topic = t.id and c.state = 'queued' and c.requeued_at is not null)) as waiting_since,
-                   (select avg(extract(epoch from r.closed_at - r.assigned_at)) from (
-                        select closed_at, assigned_at from conversation h
+                   -- handle time: the time agents held each (its assignments summed, V44), not a wait in between
+                   (select avg(r.handled) from (
+                        select (select extract(epoch from sum(coalesce(a.ended_at, h.closed_at) - a.assigned_at))
+                                from assignment a where a.conversation_id = h.id) as handled
+                        from conversation h
                         where h.topic = t.id and h.state = 'closed' and h.assigned_at is not null
                           and h.closed_at > now() - interval '7 days'
                         order by h.closed_at desc limit $1) r) as aht,

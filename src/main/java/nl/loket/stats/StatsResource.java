@@ -55,7 +55,10 @@ public class StatsResource {
                 select coalesce(c.started_topic, c.topic) as chosen, c.topic as ended, c.state, c.rating,
                        {OUTCOME} as outcome,
                        extract(epoch from c.first_assigned_at - c.created_at) as wait,
-                       extract(epoch from c.closed_at - c.first_assigned_at) as handle
+                       -- the time agents held it: the sum of its assignments, not a wait in the queue between two (V44)
+                       case when c.state = 'closed' then (
+                           select extract(epoch from sum(coalesce(a.ended_at, c.closed_at) - a.assigned_at))
+                           from assignment a where a.conversation_id = c.id) end as handle
                 from conversation c, bounds b
                 where c.created_at >= b.lo and c.created_at < b.hi
             ), k as (

@@ -63,15 +63,46 @@ class QueueSnapshotReadTest {
                 assertThat(queues.snapshot().await().indefinitely().topic(other).averageHandleSeconds()).isCloseTo(660, within(0.5)));
     }
 
+    @Test
+    void theHandleTimeCountsEveryAgentWhoHeldItAndNotTheWaitInBetween() {
+        String topic = TestTopics.create(db);
+        // an hour ago: waited 10 s, an agent held it 60 s, it went back to the queue and waited 600 s,
+        // a second agent held it 120 s and closed it. The agents handled it for 180 s
+        UUID id = UUID.randomUUID();
+        db.query("""
+                        insert into conversation (id, topic, state, resident_name, queued_at, first_assigned_at, requeued_at,
+                                                  assigned_at, closed_at, updated_at)
+                        values ($1, $2, 'closed', 'x', now() - interval '3600 seconds', now() - interval '3590 seconds',
+                                now() - interval '3530 seconds', now() - interval '2930 seconds', now() - interval '2810 seconds', now())""",
+                        Tuple.of(id, topic))
+                .await().indefinitely();
+        UUID agent = db.query("select id from app_user order by username limit 1").await().indefinitely().iterator().next().getUUID("id");
+        held(id, agent, 3590, 3530);
+        held(id, agent, 2930, 2810);
+        db.delivered(new Signal.Queue(topic, false));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(queues.snapshot().await().indefinitely().topic(topic).averageHandleSeconds()).isCloseTo(180, within(0.5)));
+    }
+
+    /** An assignment of {@code id} to {@code agent} from {@code fromAgo} to {@code toAgo} seconds ago. */
+    private void held(UUID id, UUID agent, int fromAgo, int toAgo) {
+        db.query("insert into assignment (conversation_id, agent_id, assigned_at, ended_at, end_reason) "
+                        + "values ($1, $2, now() - make_interval(secs => $3::int), now() - make_interval(secs => $4::int), 'closed')",
+                Tuple.of(id, agent, fromAgo, toAgo)).await().indefinitely();
+    }
+
     static final int DAY = 24 * 3600;
 
     /** A conversation closed {@code agoSeconds} ago after an agent held it for {@code seconds}. */
     private void closed(String topic, int agoSeconds, int seconds) {
+        UUID id = UUID.randomUUID();
         db.query("""
                         insert into conversation (id, topic, state, resident_name, queued_at, assigned_at, closed_at, updated_at)
                         values ($1, $2, 'closed', 'x', now() - make_interval(secs => $3::int + $4::int + 60),
                                 now() - make_interval(secs => $3::int + $4::int), now() - make_interval(secs => $3::int), now())""",
-                        Tuple.of(UUID.randomUUID(), topic, agoSeconds, seconds))
+                        Tuple.of(id, topic, agoSeconds, seconds))
                 .await().indefinitely();
+        UUID agent = db.query("select id from app_user order by username limit 1").await().indefinitely().iterator().next().getUUID("id");
+        held(id, agent, agoSeconds + seconds, agoSeconds);
     }
 }

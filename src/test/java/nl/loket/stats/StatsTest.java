@@ -153,6 +153,64 @@ class StatsTest {
         assertThat(hourly(supervisor, other, first, last, "offered")).as("offered per hour where it was transferred to").isZero();
     }
 
+    @Test
+    void theHandleTimeIsTheTimeAgentsHeldItNotTheSecondWaitInTheQueue() {
+        String topic = TestTopics.create(db);
+        Api.Agent kees = Api.agent("Kees", List.of(topic), 3);
+        Api.Agent mila = Api.agent("Mila", List.of(topic), 3);
+        JsonObject chat = Api.start(topic, "Jan");
+        String id = chat.getString("id");
+        // claimed by Kees, handed back to the queue, claimed again by Mila, closed
+        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, chat.getString("token"))) {
+            resident.next("state");
+            try (WsClient ws = WsClient.connect(base, "/ws/agent", kees.token())) {
+                ws.next("hello");
+                ws.send(frame("claim", "topic", topic));
+                ws.next("assigned");
+                ws.send(frame("transfer", "conversationId", id, "topic", topic));
+                ws.next("ended");
+            }
+            resident.next(f -> "state".equals(f.getString("type")) && "queued".equals(f.getString("state")));
+            try (WsClient ws = WsClient.connect(base, "/ws/agent", mila.token())) {
+                ws.next("hello");
+                ws.send(frame("claim", "topic", topic));
+                ws.next("assigned");
+                ws.send(frame("close", "conversationId", id, "outcome", "answered", "summary", "Geholpen"));
+                resident.next(f -> "state".equals(f.getString("type")) && "closed".equals(f.getString("state")));
+            }
+        }
+        // the same path on a fixture day, timed to the second: waited 10 s, Kees 60 s, waited again
+        // 600 s, Mila 120 s. The agents handled it for 180 s; the 600 s in the queue is waiting
+        String start = "2026-03-10T09:00:00Z";
+        db.query("""
+                update conversation set created_at = $2::timestamptz, queued_at = $2::timestamptz,
+                       first_assigned_at = $2::timestamptz + interval '10 seconds',
+                       requeued_at = $2::timestamptz + interval '70 seconds',
+                       assigned_at = $2::timestamptz + interval '670 seconds',
+                       closed_at = $2::timestamptz + interval '790 seconds'
+                where id = $1::uuid""", Tuple.of(id, java.time.OffsetDateTime.parse(start))).await().indefinitely();
+        List<Long> held = new java.util.ArrayList<>();
+        db.query("select id from assignment where conversation_id = $1::uuid order by id", Tuple.of(id)).await().indefinitely()
+                .forEach(r -> held.add(r.getLong("id")));
+        assertThat(held).hasSize(2);
+        setHeld(held.get(0), start, 10, 70);
+        setHeld(held.get(1), start, 670, 790);
+
+        String supervisor = Api.user("Saar", List.of("supervisor"), List.of(), 3).token();
+        String path = "topics.find { it.topic == '" + topic + "' }.";
+        given().auth().oauth2(supervisor).queryParam("from", "2026-03-10").queryParam("to", "2026-03-10").get("/api/v1/stats")
+                .then().statusCode(200)
+                .body(path + "answered", equalTo(1))
+                .body(path + "medianWaitSeconds", equalTo(10.0f))
+                .body(path + "averageHandleSeconds", equalTo(180.0f));
+    }
+
+    private void setHeld(long assignment, String start, int fromSecond, int toSecond) {
+        db.query("update assignment set assigned_at = $2::timestamptz + make_interval(secs => $3), "
+                        + "ended_at = $2::timestamptz + make_interval(secs => $4) where id = $1",
+                Tuple.of(assignment, java.time.OffsetDateTime.parse(start), (double) fromSecond, (double) toSecond)).await().indefinitely();
+    }
+
     /** The day now, in the time zone the figures count days in. */
     private static LocalDate today() {
         return LocalDate.now(OpeningHours.ZONE);
@@ -189,14 +247,21 @@ class StatsTest {
         return id;
     }
 
+    /** A conversation, and when an agent answered it, that agent's assignment (ended when it was closed). */
     private void conversation(String topic, String created, Integer answerAfter, Integer handle, String state, Integer rating) {
         db.query("""
-                insert into conversation (id, topic, state, created_at, queued_at, first_assigned_at, assigned_at, closed_at, rating, updated_at)
-                values (gen_random_uuid(), $1, $2, $3::timestamptz, $3::timestamptz,
-                        $3::timestamptz + make_interval(secs => $4), $3::timestamptz + make_interval(secs => $4),
-                        case when $2 = 'active' then null
-                             else $3::timestamptz + make_interval(secs => coalesce($4, 0) + coalesce($5, 0)) end,
-                        $6, now())""",
+                with c as (
+                    insert into conversation (id, topic, state, created_at, queued_at, first_assigned_at, assigned_at, closed_at, rating, updated_at)
+                    values (gen_random_uuid(), $1, $2, $3::timestamptz, $3::timestamptz,
+                            $3::timestamptz + make_interval(secs => $4), $3::timestamptz + make_interval(secs => $4),
+                            case when $2 = 'active' then null
+                                 else $3::timestamptz + make_interval(secs => coalesce($4, 0) + coalesce($5, 0)) end,
+                            $6, now())
+                    returning id, assigned_at, closed_at
+                )
+                insert into assignment (conversation_id, agent_id, assigned_at, ended_at)
+                select c.id, (select id from app_user order by username limit 1), c.assigned_at, c.closed_at
+                from c where c.assigned_at is not null""",
                 Tuple.tuple(java.util.Arrays.asList(topic, state, java.time.OffsetDateTime.parse(created), answerAfter == null ? null : (double) answerAfter,
                         handle == null ? null : (double) handle, rating))).await().indefinitely();
     }
