@@ -429,8 +429,10 @@ export class Widget {
         this.persist(this.saved);
         this.showCallbackDone();
       } catch (err) {
-        // what was typed stays in the form whatever the failure; a passing one is said as such
+        // what was typed stays in the form whatever the failure; a passing one is said as such, and a
+        // refusal for too many requests from this address says why and what to do, as the start does
         if (err instanceof ApiError && err.errors.length) form.errors(err.errors);
+        else if (err instanceof ApiError && err.status === 429 && err.message) form.fail(serverText(err.message, this.lang));
         else form.fail(isPassing(err) ? s.callbackUnavailable : s.callbackError);
       }
     });

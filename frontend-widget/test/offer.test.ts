@@ -249,3 +249,32 @@ describe('the callback form straight from the topic list', () => {
     expect(intro(root)).toBe('It is busy in the chat right now. Waiting time: about 15–60 minutes. Leave your phone number and we will call you back.');
   });
 });
+
+describe('a callback asked for from the chat and refused for too many open requests from one address', () => {
+  it('says why in the form, in the resident\'s language, and keeps the number', async () => {
+    const message = 'Vanaf dit adres staan al 3 terugbelverzoeken open. Trek er een in of probeer het later opnieuw. '
+      + '/ There are already 3 open callback requests from this address. Cancel one or try again later.';
+    for (const lang of ['nl', 'en'] as const) {
+      const root = waiting(lang);
+      sockets[0].push({ type: 'state', state: 'queued', position: 1 });
+      sockets[0].push({ type: 'callback_offer', reason: 'no_agents' });
+      (root.querySelector('.offer button.primary') as HTMLButtonElement).click();
+      await settle();
+      const form = root.querySelector('form.callback') as HTMLFormElement;
+      (form.querySelector('input[type=tel]') as HTMLInputElement).value = '06 12345678';
+      (form.querySelector('button[type=submit]') as HTMLButtonElement).click();
+      await settle();
+      expect(sockets[0].sent.map((f) => f.type)).toContain('request_callback');
+      sockets[0].push({ type: 'error', code: 'too_many_callbacks', message });
+      expect(root.querySelector('form.callback')).toBe(form);
+      expect(text(form.querySelector('[role=alert]'))).toBe(lang === 'nl'
+        ? 'Vanaf dit adres staan al 3 terugbelverzoeken open. Trek er een in of probeer het later opnieuw.'
+        : 'There are already 3 open callback requests from this address. Cancel one or try again later.');
+      expect((form.querySelector('input[type=tel]') as HTMLInputElement).value).toBe('06 12345678');
+      document.body.innerHTML = '';
+      sessionStorage.clear();
+      localStorage.clear();
+      vi.unstubAllGlobals();
+    }
+  });
+});

@@ -437,3 +437,42 @@ describe('the callback form while the service is briefly unavailable', () => {
     expect(text(root.querySelector('h3'))).toBe('Wij bellen u terug');
   });
 });
+
+describe('the callback form refused for too many open requests from one address', () => {
+  const MESSAGE = 'Vanaf dit adres staan al 3 terugbelverzoeken open. Trek er een in of probeer het later opnieuw. '
+    + '/ There are already 3 open callback requests from this address. Cancel one or try again later.';
+  /** As ProblemMappers answers CallbackService's refusal. */
+  const TOO_MANY: Answer = {
+    status: 429,
+    body: { type: '/problems/too-many-callbacks', title: MESSAGE, status: 429, detail: MESSAGE },
+  };
+
+  it('says why in the resident\'s language and keeps what was typed', async () => {
+    for (const lang of ['nl', 'en'] as const) {
+      stubFetch({
+        '/api/v1/topics': { status: 200, body: [{ ...topic, callbackOffered: true, callbackReason: 'no_agents' }] },
+        '/api/v1/settings': { status: 200, body: { retentionDays: 28 } },
+        '/api/v1/callbacks': TOO_MANY,
+      });
+      const host = document.createElement('div');
+      document.body.append(host);
+      new Widget({ baseUrl: 'https://loket.example', lang }, host).open();
+      const root = host.shadowRoot!;
+      await tick();
+      (root.querySelector('.topic-btn') as HTMLButtonElement).click();
+      await tick();
+      const form = root.querySelector('form.callback') as HTMLFormElement;
+      (form.querySelector('input[type=tel]') as HTMLInputElement).value = '06 12345678';
+      (form.querySelector('button[type=submit]') as HTMLButtonElement).click();
+      await tick();
+      expect(root.querySelector('form.callback')).toBe(form);
+      expect(text(form.querySelector('[role=alert]'))).toBe(lang === 'nl'
+        ? 'Vanaf dit adres staan al 3 terugbelverzoeken open. Trek er een in of probeer het later opnieuw.'
+        : 'There are already 3 open callback requests from this address. Cancel one or try again later.');
+      expect((form.querySelector('input[type=tel]') as HTMLInputElement).value).toBe('06 12345678');
+      expect((form.querySelector('button[type=submit]') as HTMLButtonElement).disabled).toBe(false);
+      document.body.innerHTML = '';
+      vi.unstubAllGlobals();
+    }
+  });
+});
