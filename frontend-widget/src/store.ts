@@ -101,7 +101,25 @@ export function loadShared(now = Date.now()): Saved | null {
   }
 }
 
-export function save(s: Saved | null): void {
+/**
+ * The unsent messages of the shared session: this tab's, and those another tab of the same
+ * conversation wrote there that this tab does not know to be sent or removed (`gone`). Two tabs
+ * that each have something unsent both keep it; a message sent twice (from two tabs, with its
+ * own clientMsgId) is stored once by the server.
+ */
+function mergePending(mine: ChatSession, theirs: Saved | null, gone: ReadonlySet<string>): ChatSession {
+  if (theirs?.kind !== 'chat' || theirs.id !== mine.id || !theirs.pending?.length) return mine;
+  const own = new Set((mine.pending ?? []).map((p) => p.clientMsgId));
+  const kept = theirs.pending.filter((p) => !own.has(p.clientMsgId) && !gone.has(p.clientMsgId));
+  return kept.length ? { ...mine, pending: [...kept, ...(mine.pending ?? [])] } : mine;
+}
+
+/**
+ * Keeps `s` in this tab and, while it is open, for the site's other tabs. `gone`: clientMsgIds
+ * this tab knows the server has (an echo) or the resident removed, so another tab's copy of them
+ * is not kept.
+ */
+export function save(s: Saved | null, gone: ReadonlySet<string> = new Set()): void {
   try {
     const st = area('sessionStorage');
     if (s) st?.setItem(KEY, JSON.stringify(s));
@@ -113,7 +131,8 @@ export function save(s: Saved | null): void {
     const shared = area('localStorage');
     if (!shared) return;
     if (s && live(s)) {
-      shared.setItem(KEY, JSON.stringify(s));
+      const merged = s.kind === 'chat' ? mergePending(s, parse(shared.getItem(KEY)), gone) : s;
+      shared.setItem(KEY, JSON.stringify(merged));
       shared.setItem(SEEN_KEY, String(Date.now()));
     } else if (!s || s.id === parse(shared.getItem(KEY))?.id) {
       // ended, cancelled or given up here: no other tab picks it up (another conversation's entry stays)

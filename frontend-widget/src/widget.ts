@@ -48,6 +48,8 @@ export class Widget {
    */
   private turn = 0;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** clientMsgIds this tab knows are sent (an echo) or removed: another tab's copy of them is not kept in the shared session. */
+  private readonly gone = new Set<string>();
 
   constructor(private readonly opts: WidgetOptions, host: HTMLElement) {
     this.s = STRINGS[opts.lang];
@@ -91,7 +93,7 @@ export class Widget {
 
   /** Keeps the session, and the signs of life that keep it for other tabs while it is open. */
   private persist(s: Saved | null): void {
-    save(s);
+    save(s, this.gone);
     this.beat();
   }
 
@@ -333,6 +335,7 @@ export class Widget {
           else if (ev.state !== 'callback') this.leaveCallbackForm(ev);
         },
         message: (m) => {
+          if (m.clientMsgId) this.gone.add(m.clientMsgId);
           this.chatFor(session)?.message(m);
           if (!this.shell.isOpen && m.from !== 'resident') {
             this.shell.setBadge(true);
@@ -340,6 +343,11 @@ export class Widget {
           }
         },
         pending: (p) => {
+          // what this tab had unsent and no longer has was sent or removed here
+          const now = new Set(p.map((m) => m.clientMsgId));
+          for (const m of (this.saved?.kind === 'chat' && this.saved.id === session.id ? this.saved.pending : null) ?? []) {
+            if (!now.has(m.clientMsgId)) this.gone.add(m.clientMsgId);
+          }
           this.chatFor(session)?.pending(p);
           this.remember({ pending: p });
         },

@@ -161,6 +161,52 @@ describe('a second tab', () => {
   });
 });
 
+describe('two tabs that both have something unsent', () => {
+  /** What the resident types and sends in a tab's message box. */
+  function send(root: ShadowRoot, value: string): void {
+    const input = root.querySelector('textarea')!;
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+    (root.querySelector('form.composer') as HTMLFormElement).requestSubmit();
+  }
+
+  it('lose neither tab\'s message: a tab opened after both were closed has both, and sends both', async () => {
+    const first = await startChat();
+    const second = openTab(); // a second tab of the site: it continues the same conversation
+    expect(sockets.at(-1)!.url).toContain('/ws/resident/c9');
+    // the train enters a tunnel: both tabs lose the connection, and the resident writes in each
+    for (const s of sockets) if (s.readyState !== 3) s.drop(1006);
+    await tick();
+    send(first, 'Mijn paspoort is gestolen');
+    send(second, 'Ik ben morgen in het buitenland');
+    closeTab(); // both tabs go, before the connection came back
+    const before = sockets.length;
+    const root = openTab();
+    expect(sockets).toHaveLength(before + 1);
+    const unsent = [...root.querySelectorAll('.log .msg.pending')].map((el) => text(el));
+    expect(unsent.some((t) => t.includes('Mijn paspoort is gestolen'))).toBe(true);
+    expect(unsent.some((t) => t.includes('Ik ben morgen in het buitenland'))).toBe(true);
+    const socket = sockets.at(-1)!;
+    socket.open();
+    socket.push({ type: 'state', state: 'queued', position: 3, estimatedWaitSeconds: 600 });
+    expect(socket.sent.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(
+      expect.arrayContaining(['Mijn paspoort is gestolen', 'Ik ben morgen in het buitenland']),
+    );
+  });
+
+  it('does not bring back a message one tab saw sent', async () => {
+    const first = await startChat();
+    openTab();
+    send(first, 'Mijn paspoort is gestolen');
+    const sent = sockets[0].sent.find((f) => f.type === 'message')!;
+    // the server's echo reaches both tabs
+    for (const s of sockets) if (s.readyState === 1) s.push({ type: 'message', seq: 1, from: 'resident', text: sent.text, sentAt: new Date().toISOString(), clientMsgId: sent.clientMsgId });
+    closeTab();
+    const root = openTab();
+    expect(root.querySelectorAll('.log .msg.pending')).toHaveLength(0);
+  });
+});
+
 describe('localStorage blocked by the browser', () => {
   it('works as before: the chat starts, and a reload in the same tab still resumes it', async () => {
     vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
