@@ -92,7 +92,14 @@ test('a waiting resident accepts the callback offer without losing what they wer
   // after a reload the confirmation is still there, and the resident can cancel
   await page.reload();
   await dialog.getByRole('heading', { name: 'Wij bellen u terug' }).waitFor();
+  // one tap cancels nothing: the widget asks first, and "Nee" keeps the request
   await page.getByRole('button', { name: 'Terugbelverzoek intrekken' }).click();
+  await dialog.getByRole('group', { name: 'Wilt u uw terugbelverzoek intrekken? Wij bellen u dan niet.' }).waitFor();
+  await checkScreen(page, '11b-callback-cancel-question');
+  await page.getByRole('button', { name: 'Nee, niet intrekken' }).click();
+  assert.equal((await callback(reference)).state, 'open');
+  await page.getByRole('button', { name: 'Terugbelverzoek intrekken' }).click();
+  await page.getByRole('button', { name: 'Ja, intrekken' }).click();
   await dialog.getByText('Uw terugbelverzoek is ingetrokken.').waitFor();
   assert.equal((await callback(reference)).state, 'cancelled');
   assert.deepEqual(browser.errors, []);
@@ -131,6 +138,7 @@ test('for a closed topic, a resident leaves a callback request straight from the
   await checkScreen(page, '12-callback-direct-created');
 
   await page.getByRole('button', { name: 'Terugbelverzoek intrekken' }).click();
+  await page.getByRole('button', { name: 'Ja, intrekken' }).click();
   await dialog.getByText('Uw terugbelverzoek is ingetrokken.').waitFor();
   assert.equal((await callback(reference)).state, 'cancelled');
   await page.getByRole('button', { name: 'Nieuwe vraag' }).click();

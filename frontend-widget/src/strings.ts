@@ -147,6 +147,9 @@ const nl = {
   callbackDoneWindow: (w: string) => `Voorkeur: ${w}.`,
   callbackReference: 'Uw referentie',
   callbackCancel: 'Terugbelverzoek intrekken',
+  callbackCancelConfirm: 'Wilt u uw terugbelverzoek intrekken? Wij bellen u dan niet.',
+  callbackCancelYes: 'Ja, intrekken',
+  callbackCancelNo: 'Nee, niet intrekken',
   callbackCancelled: 'Uw terugbelverzoek is ingetrokken.',
   callbackCancelError: 'Intrekken lukt nu niet. Probeer het opnieuw.',
 
@@ -299,6 +302,9 @@ const en: Strings = {
   callbackDoneWindow: (w) => `Preference: ${w}.`,
   callbackReference: 'Your reference',
   callbackCancel: 'Cancel callback request',
+  callbackCancelConfirm: 'Do you want to cancel your callback request? We will then not call you.',
+  callbackCancelYes: 'Yes, cancel it',
+  callbackCancelNo: 'No, keep it',
   callbackCancelled: 'Your callback request has been cancelled.',
   callbackCancelError: 'Cancelling does not work right now. Please try again.',
 

@@ -33,11 +33,14 @@ describe('a callback request cancelled', () => {
   it('no longer says that we will call, and moves the focus from the removed button to the heading', async () => {
     const root = confirmation(async () => {});
     const cancel = button(root, 'Terugbelverzoek intrekken');
-    cancel.focus();
     cancel.click();
+    const yes = button(root, 'Ja, intrekken');
+    yes.focus();
+    yes.click();
     dropFocus(); // as Chromium does with a focused button that is disabled while the request is on its way
     await settle();
     expect(cancel.isConnected).toBe(false);
+    expect(yes.isConnected).toBe(false);
     const heading = root.querySelector('h3')!;
     expect(text(heading)).toBe('Uw terugbelverzoek is ingetrokken.');
     expect(text(root.firstElementChild)).not.toContain('Wij bellen u terug');
@@ -49,11 +52,64 @@ describe('a callback request cancelled', () => {
     let done = () => {};
     const root = confirmation(() => new Promise<void>((ok) => (done = ok)));
     button(root, 'Terugbelverzoek intrekken').click();
+    button(root, 'Ja, intrekken').click();
     const newQuestion = button(root, 'Nieuwe vraag');
     newQuestion.focus();
     done();
     await settle();
     expect(text(root.querySelector('[role=status]'))).toBe('Uw terugbelverzoek is ingetrokken.');
     expect(root.activeElement).toBe(newQuestion);
+  });
+});
+
+describe('a stray tap on "Terugbelverzoek intrekken"', () => {
+  it('cancels nothing: it asks first, and "Nee, niet intrekken" keeps the request and puts the focus back', async () => {
+    let cancels = 0;
+    const root = confirmation(async () => {
+      cancels++;
+    });
+    const cancel = button(root, 'Terugbelverzoek intrekken');
+    cancel.focus();
+    cancel.click();
+    await settle();
+    expect(cancels).toBe(0);
+    const question = root.querySelector('[role=group]')!;
+    expect(text(question)).toContain('Wilt u uw terugbelverzoek intrekken? Wij bellen u dan niet.');
+    // the safe answer first, where the button was, and it has the focus
+    const no = button(root, 'Nee, niet intrekken');
+    expect(question.querySelector('button')).toBe(no);
+    expect(root.activeElement).toBe(no);
+    expect(root.getElementById(question.getAttribute('aria-labelledby')!)?.textContent).toContain('Wilt u uw terugbelverzoek intrekken?');
+    no.click();
+    await settle();
+    expect(cancels).toBe(0);
+    expect(text(root.querySelector('h3'))).toBe('Wij bellen u terug');
+    expect(root.querySelector('[role=group]')).toBeNull();
+    expect(root.activeElement).toBe(button(root, 'Terugbelverzoek intrekken'));
+  });
+
+  it('asks in English too, and cancels after "Yes, cancel it"', async () => {
+    let cancels = 0;
+    const host = document.createElement('div');
+    document.body.append(host);
+    const root = host.attachShadow({ mode: 'open' });
+    root.append(callbackDoneView({
+      s: STRINGS.en,
+      saved: { kind: 'callback', id: 'cb1', token: 't', topic: 'rijbewijs', topicName: 'Driving licence', window: 'asap' },
+      callbackId: 'cb1',
+      cancelled: false,
+      cancel: async () => {
+        cancels++;
+      },
+      markCancelled: () => {},
+      transcript: null,
+      newQuestion: () => {},
+    }));
+    button(root, 'Cancel callback request').click();
+    expect(text(root.querySelector('[role=group]'))).toContain('Do you want to cancel your callback request? We will then not call you.');
+    button(root, 'Yes, cancel it').click();
+    await settle();
+    expect(cancels).toBe(1);
+    expect(text(root.querySelector('h3'))).toBe('Your callback request has been cancelled.');
   });
 });

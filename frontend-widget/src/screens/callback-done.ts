@@ -2,7 +2,7 @@
 // to cancel it. Shown again after a reload for as long as the tab keeps the request.
 
 import { ApiError } from '../api';
-import { focusStayedIn, h } from '../dom';
+import { focusStayedIn, h, uid } from '../dom';
 import { windowName, type CallbackWindow } from '../format';
 import type { Saved } from '../store';
 import type { Strings } from '../strings';
@@ -62,15 +62,33 @@ export function callbackDoneView(ctx: CallbackDoneContext): HTMLElement {
       h('button', { type: 'button', class: 'secondary', onclick: () => ctx.newQuestion() }, s.newChat),
     ),
   );
-  cancel.addEventListener('click', async () => {
-    cancel.disabled = true;
+  // A stray tap on a phone must not cancel the request: the button asks first, inline. The safe
+  // answer comes first, where the button was, and has the focus; the question labels the group.
+  const questionId = uid('cancel-q');
+  const no = h('button', { type: 'button', class: 'secondary' }, s.callbackCancelNo);
+  const yes = h('button', { type: 'button', class: 'secondary' }, s.callbackCancelYes);
+  const confirm = h('div', { class: 'confirm', role: 'group', 'aria-labelledby': questionId },
+    h('p', { id: questionId }, s.callbackCancelConfirm), no, yes);
+  cancel.addEventListener('click', () => {
+    error.textContent = '';
+    cancel.replaceWith(confirm);
+    no.focus();
+  });
+  no.addEventListener('click', () => {
+    confirm.replaceWith(cancel);
+    cancel.focus();
+  });
+  yes.addEventListener('click', async () => {
+    yes.disabled = true;
+    no.disabled = true;
     error.textContent = '';
     try {
       await ctx.cancel();
     } catch (err) {
       // 409: it had ended already (done, failed or cancelled elsewhere): nothing left to cancel
       if (!(err instanceof ApiError && err.status === 409)) {
-        cancel.disabled = false;
+        yes.disabled = false;
+        no.disabled = false;
         error.textContent = s.callbackCancelError;
         return;
       }
@@ -78,7 +96,8 @@ export function callbackDoneView(ctx: CallbackDoneContext): HTMLElement {
     ctx.markCancelled();
     // as a reload shows it; the focus was on the button that goes (the browser drops it while the
     // button is disabled), unless the resident moved on meanwhile
-    const hadFocus = focusStayedIn(cancel);
+    const hadFocus = focusStayedIn(confirm);
+    confirm.remove();
     cancel.remove();
     doneText?.remove();
     windowText?.remove();
