@@ -131,9 +131,13 @@ export function save(s: Saved | null, gone: ReadonlySet<string> = new Set()): vo
     const shared = area('localStorage');
     if (!shared) return;
     if (s && live(s)) {
-      const merged = s.kind === 'chat' ? mergePending(s, parse(shared.getItem(KEY)), gone) : s;
-      shared.setItem(KEY, JSON.stringify(merged));
+      // the draft stays in this tab only: half-written text (a BSN typed before thinking) is not
+      // left on the computer's disk for the next visit to the site
+      const { draft: _, ...kept } = s as ChatSession;
+      const merged = s.kind === 'chat' ? mergePending(kept as ChatSession, parse(shared.getItem(KEY)), gone) : s;
+      // the time first: a tab sweeping expired entries meanwhile never finds the new entry with the old time
       shared.setItem(SEEN_KEY, String(Date.now()));
+      shared.setItem(KEY, JSON.stringify(merged));
     } else if (!s || s.id === parse(shared.getItem(KEY))?.id) {
       // ended, cancelled or given up here: no other tab picks it up (another conversation's entry stays)
       shared.removeItem(KEY);
@@ -142,6 +146,27 @@ export function save(s: Saved | null, gone: ReadonlySet<string> = new Set()): vo
   } catch {
     /* as above */
   }
+}
+
+/**
+ * When the shared session expires (ms since the epoch), or null when there is none. A widget
+ * that runs without showing it (another tab's end screen) removes it then: it does not stay on the
+ * computer until the site is next loaded.
+ */
+export function sharedExpiry(): number | null {
+  try {
+    const st = area('localStorage');
+    if (!st || st.getItem(KEY) === null) return null;
+    const seen = Number(st.getItem(SEEN_KEY));
+    return seen > 0 ? seen + SHARED_TTL_MS : 0;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes the shared session if it has expired (or is no longer live); keeps a fresh one. */
+export function sweepShared(now = Date.now()): void {
+  loadShared(now);
 }
 
 /** A sign of life of the widget showing `s`: the shared session stays valid for SHARED_TTL_MS from now. */

@@ -40,7 +40,7 @@ const nl = {
     ? `Wij bewaren uw naam en berichten ${days} ${days === 1 ? 'dag' : 'dagen'}. Daarna verwijderen wij ze. Wij gebruiken ze alleen om uw vraag te beantwoorden.`
     : 'Wij bewaren uw naam en berichten niet langer dan nodig en verwijderen ze daarna. Wij gebruiken ze alleen om uw vraag te beantwoorden.',
   /** What the browser keeps (src/store.ts); `seconds`: how long the site's other tabs can take it up after the widget last ran. */
-  rulesBrowser: (seconds: number) => `Deze browser onthoudt uw lopende gesprek (een verwijzing ernaar, niet de berichten) en wat u nog niet hebt verstuurd, zodat u verder kunt als u het tabblad per ongeluk sluit. Als het gesprek is afgelopen, wordt dat gewist. Verlaat u de website, dan is het gesprek hier nog ${seconds} seconden te openen. Op een gedeelde computer: beëindig het gesprek voordat u weggaat.`,
+  rulesBrowser: (seconds: number) => `Deze browser onthoudt uw lopende gesprek (een verwijzing ernaar, niet de berichten) en berichten die nog niet verstuurd zijn, zodat u verder kunt als u het tabblad per ongeluk sluit. Wat u typt maar niet verstuurt, bewaart alleen dit tabblad, tot u het sluit. Eindigt het gesprek terwijl de chat open is, dan wordt het gewist. Verlaat u de website, dan is het gesprek hier nog ${seconds} seconden te openen. Daarna kan niemand het hier meer openen; wat nog bewaard is, wordt gewist zodra de chat op deze website weer wordt geladen. Op een gedeelde computer: beëindig het gesprek en kies daarna "Nieuwe vraag", dan blijft er niets achter.`,
   rulesBsn: 'Deel geen BSN of bankrekeningnummer in de chat. Wij verwijderen die uit uw bericht. Als het nodig is, vraagt de medewerker er op een veilige manier naar.',
   nameLabel: 'Uw naam (niet verplicht)',
   startChat: 'Start de chat',
@@ -207,7 +207,7 @@ const en: Strings = {
   rulesStored: (days) => days
     ? `We keep your name and messages for ${days} ${days === 1 ? 'day' : 'days'}, then delete them. We use them only to answer your question.`
     : 'We keep your name and messages no longer than needed, then delete them. We use them only to answer your question.',
-  rulesBrowser: (seconds) => `This browser remembers your open conversation (a reference to it, not the messages) and what you have not sent yet, so you can continue if you close the tab by mistake. When the conversation has ended, this is erased. If you leave the website, the conversation can still be opened here for ${seconds} seconds. On a shared computer: end the conversation before you leave.`,
+  rulesBrowser: (seconds) => `This browser remembers your open conversation (a reference to it, not the messages) and messages not sent yet, so you can continue if you close the tab by mistake. What you type but do not send is kept by this tab only, until you close it. If the conversation ends while the chat is open, this is erased. If you leave the website, the conversation can still be opened here for ${seconds} seconds. After that nobody can open it here; whatever is still kept is erased as soon as the chat loads on this website again. On a shared computer: end the conversation and then choose "New question", and nothing is left behind.`,
   rulesBsn: 'Do not share your citizen service number (BSN) or bank account number in the chat. We remove them from your message. If needed, the agent asks for them in a safe way.',
   nameLabel: 'Your name (optional)',
   startChat: 'Start the chat',

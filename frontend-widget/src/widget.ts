@@ -11,7 +11,7 @@ import { ChatView } from './screens/chat';
 import { rulesView } from './screens/rules';
 import { topicsView } from './screens/topics';
 import { Shell } from './shell';
-import { HEARTBEAT_MS, SHARED_KEY, SHARED_TTL_MS, live, load, loadShared, save, touch, type CallbackSession, type ChatSession, type Saved } from './store';
+import { HEARTBEAT_MS, SHARED_KEY, SHARED_TTL_MS, live, load, loadShared, save, sharedExpiry, sweepShared, touch, type CallbackSession, type ChatSession, type Saved } from './store';
 import { STRINGS, serverText, type Lang, type Strings } from './strings';
 
 /**
@@ -48,6 +48,8 @@ export class Widget {
    */
   private turn = 0;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** Removes another conversation's shared session when it expires, while this widget shows something else. */
+  private sweeper: ReturnType<typeof setTimeout> | null = null;
   /** clientMsgIds this tab knows are sent (an echo) or removed: another tab's copy of them is not kept in the shared session. */
   private readonly gone = new Set<string>();
 
@@ -68,6 +70,7 @@ export class Widget {
     // another tab started a conversation (or a callback request): this one takes it up rather than start a second
     window.addEventListener('storage', (e) => {
       if (e.key === SHARED_KEY && e.newValue && !this.saved) this.adoptShared();
+      else if (e.key === SHARED_KEY) this.sweepLater();
     });
     // this tab's own copy (taken from another tab's), and a sign of life for the others
     if (this.saved) save(this.saved);
@@ -105,6 +108,24 @@ export class Widget {
       clearInterval(this.heartbeat);
       this.heartbeat = null;
     }
+    if (!open) this.sweepLater();
+  }
+
+  /**
+   * While this widget shows no open conversation of its own, a shared one another tab left is
+   * removed when it expires: once its tabs are gone nobody may open it, and nothing of it stays.
+   * One timer, only while there is such an entry; the heartbeat of a tab that shows it keeps it.
+   */
+  private sweepLater(): void {
+    if (this.sweeper || (this.saved && live(this.saved))) return;
+    const expiry = sharedExpiry();
+    if (expiry === null) return;
+    this.sweeper = setTimeout(() => {
+      this.sweeper = null;
+      if (this.saved && live(this.saved)) return;
+      sweepShared();
+      this.sweepLater();
+    }, Math.max(0, expiry - Date.now()) + 1000);
   }
 
   private show(view: HTMLElement): void {

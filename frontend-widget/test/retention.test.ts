@@ -107,10 +107,17 @@ describe('the widget', () => {
 
   it('says what this browser keeps, and for how long after the resident left the site, in Dutch and English', async () => {
     const { rules } = await rulesShown({ status: 200, body: { retentionDays: 21 } });
-    expect(rules).toContain('Deze browser onthoudt uw lopende gesprek (een verwijzing ernaar, niet de berichten) en wat u nog niet hebt verstuurd');
-    expect(rules).toContain(`Verlaat u de website, dan is het gesprek hier nog ${SHARED_TTL_MS / 1000} seconden te openen.`);
-    expect(rules).toContain('Op een gedeelde computer: beëindig het gesprek voordat u weggaat.');
-    expect(STRINGS.en.rulesBrowser(90)).toContain('If you leave the website, the conversation can still be opened here for 90 seconds.');
+    expect(rules).toContain('Deze browser onthoudt uw lopende gesprek (een verwijzing ernaar, niet de berichten) en berichten die nog niet verstuurd zijn');
+    // honest about what stays after the resident left: not gone after the 90 seconds, only no longer to be opened
+    expect(rules).toContain(`Verlaat u de website, dan is het gesprek hier nog ${SHARED_TTL_MS / 1000} seconden te openen. `
+      + 'Daarna kan niemand het hier meer openen; wat nog bewaard is, wordt gewist zodra de chat op deze website weer wordt geladen.');
+    expect(rules).toContain('Wat u typt maar niet verstuurt, bewaart alleen dit tabblad, tot u het sluit.');
+    expect(rules).toContain('Op een gedeelde computer: beëindig het gesprek en kies daarna "Nieuwe vraag", dan blijft er niets achter.');
+    const en = STRINGS.en.rulesBrowser(90);
+    expect(en).toContain('If you leave the website, the conversation can still be opened here for 90 seconds. '
+      + 'After that nobody can open it here; whatever is still kept is erased as soon as the chat loads on this website again.');
+    expect(en).toContain('What you type but do not send is kept by this tab only, until you close it.');
+    expect(en).toContain('On a shared computer: end the conversation and then choose "New question", and nothing is left behind.');
   });
 
   it('says no number when the service does not answer', async () => {

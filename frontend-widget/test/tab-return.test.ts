@@ -161,6 +161,32 @@ describe('a second tab', () => {
   });
 });
 
+describe('what stays in the browser after the resident left', () => {
+  it('never holds the half-written message in the site\'s shared storage: only this tab keeps it', async () => {
+    const root = await startChat();
+    const input = root.querySelector('textarea')!;
+    input.value = 'Mijn BSN staat op mijn oude paspoort';
+    input.dispatchEvent(new Event('input'));
+    expect(sessionStorage.getItem(KEY)).toContain('Mijn BSN staat op mijn oude paspoort'); // a reload of this tab finds it
+    expect(JSON.parse(localStorage.getItem(KEY) ?? 'null')?.id).toBe('c9');
+    for (const k of Object.keys(localStorage)) expect(localStorage.getItem(k)).not.toContain('Mijn BSN');
+  });
+
+  it('is removed once it expired by a widget still open on the site, not left until the next page load', async () => {
+    await startChat();
+    closeTab();
+    // the site is still open in a tab that shows the end of an earlier conversation (its own, in its sessionStorage)
+    sessionStorage.setItem(KEY, JSON.stringify({ kind: 'chat', id: 'c8', token: 't8', topic: 'paspoort-id', topicName: 'Paspoort en ID-kaart', ended: true }));
+    openTab();
+    expect(sockets.at(-1)!.url).toContain('/ws/resident/c8');
+    sockets.at(-1)!.open();
+    sockets.at(-1)!.push({ type: 'state', state: 'closed', reason: 'closed' });
+    expect(JSON.parse(localStorage.getItem(KEY) ?? 'null')?.id).toBe('c9'); // still within the expiry
+    await tick(SHARED_TTL_MS + 20_000);
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('loket'))).toEqual([]);
+  });
+});
+
 describe('two tabs that both have something unsent', () => {
   /** What the resident types and sends in a tab's message box. */
   function send(root: ShadowRoot, value: string): void {
