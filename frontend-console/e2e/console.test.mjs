@@ -231,6 +231,9 @@ describe('agent console', { timeout: 200_000 }, () => {
     // no reload: the `callbacks` event brings it
     const claim = page.getByRole('button', { name: 'Claimen: terugbelverzoek van Piet' });
     await claim.waitFor();
+    // the reference the resident was given: an agent finds the request by it when they phone
+    assert.match(json.reference, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    await page.locator(`tr[data-callback="${json.id}"]`).getByText(`Referentie ${json.reference}`).waitFor();
     await screenshot(page, '06-callbacks-open');
     await noSeriousA11yIssues(page, 'callbacks');
     await claim.click();

@@ -28,3 +28,12 @@ export function claimedLists(items: CallbackRequest[], me: string, groups: reado
 export function claimGone(e: unknown): boolean {
   return e instanceof ApiError && (e.status === 409 || e.status === 403 || e.status === 404);
 }
+
+/**
+ * The references a resident may quote for this request when they phone (docs/protocol.md §7): its
+ * own, and those of the same number's later requests merged into it, since each resident was
+ * given their own. Empty from a service that gives none.
+ */
+export function references(r: CallbackRequest): string[] {
+  return [r.reference, ...(r.repeats ?? []).map((x) => x.reference)].filter((x): x is string => !!x);
+}

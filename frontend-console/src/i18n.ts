@@ -185,6 +185,7 @@ const nl = {
   released: 'Het verzoek dat {agent} had, staat weer open.',
   call: 'Bel {phone}',
   fromConversation: 'uit chatgesprek',
+  reference: 'Referentie {reference}',
   loadFailed: 'Laden mislukt: {error}',
   // supervisor
   supervisorTitle: 'Teamleider',
@@ -766,6 +767,7 @@ const en: Record<Key, string> = {
   released: 'The request {agent} held is open again.',
   call: 'Call {phone}',
   fromConversation: 'from a chat',
+  reference: 'Reference {reference}',
   loadFailed: 'Loading failed: {error}',
   supervisorTitle: 'Team lead',
   agentsTitle: 'Agents',

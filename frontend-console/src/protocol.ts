@@ -151,6 +151,10 @@ export type AttemptResult = 'reached' | 'no_answer' | 'wrong_number';
 
 export interface CallbackRequest {
   id: string;
+  /** The short reference the resident was given, to quote when they phone ("4K7M-Q2XZ"); absent from an older service. */
+  reference?: string;
+  /** Later requests for the same number and topic merged into this one, each with its resident's own reference. */
+  repeats?: { reference?: string }[];
   topic: string;
   state: string;
   phone: string | null;

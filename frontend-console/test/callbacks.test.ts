@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/api';
-import { claimGone, claimedLists } from '../src/callbacks';
+import { claimGone, claimedLists, references } from '../src/callbacks';
 import type { CallbackRequest } from '../src/protocol';
 
 function request(id: string, extra: Partial<CallbackRequest> = {}): CallbackRequest {
@@ -57,5 +57,16 @@ describe('the claimed callback requests', () => {
     expect(claimGone(new ApiError(400, 'Controleer de gemarkeerde velden.', 'validation'))).toBe(false);
     expect(claimGone(new ApiError(500, 'Er ging iets mis.', 'internal'))).toBe(false);
     expect(claimGone(new TypeError('Failed to fetch'))).toBe(false);
+  });
+});
+
+describe('the reference a resident quotes on the phone', () => {
+  it('is shown for the request, and for the requests of the same number merged into it (each resident was given their own)', () => {
+    expect(references(request('a', { reference: '4K7M-Q2XZ' }))).toEqual(['4K7M-Q2XZ']);
+    expect(references(request('b', { reference: '4K7M-Q2XZ', repeats: [{ reference: 'Z9Y8-X7W6' }] }))).toEqual(['4K7M-Q2XZ', 'Z9Y8-X7W6']);
+  });
+
+  it('is left out by a service that does not give one yet', () => {
+    expect(references(request('c'))).toEqual([]);
   });
 });

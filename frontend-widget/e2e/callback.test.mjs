@@ -78,20 +78,27 @@ test('a waiting resident accepts the callback offer without losing what they wer
   await page.getByRole('button', { name: 'Vraag terugbellen aan' }).click();
 
   await dialog.getByRole('heading', { name: 'Wij bellen u terug' }).waitFor();
-  await dialog.getByText("Voorkeur: 's Middags.").waitFor();
-  const reference = (await dialog.locator('.ref code').textContent()).trim();
+  // what the resident needs to trust it: the number as typed, when, and a short reference to quote
+  await dialog.getByText('Wij bellen u op 06 12345678.').waitFor();
+  await dialog.getByText("Wanneer: 's middags.").waitFor();
+  const shown = (await dialog.locator('.ref code').textContent()).trim();
+  assert.match(shown, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
   const conversation = await saved(page);
-  assert.equal(conversation.callbackId, reference);
+  const reference = conversation.callbackId;
   const listed = (await callbacks()).find((c) => c.id === reference);
   assert.ok(listed, 'the request is in GET /api/v1/callbacks');
+  assert.equal(listed.reference, shown, 'the agents\' list has the reference the resident was given');
   assert.equal(listed.phone, '+31612345678');
   assert.equal(listed.window, 'afternoon');
   assert.equal(listed.conversationId, conversation.id);
   await checkScreen(page, '11-callback-created');
 
-  // after a reload the confirmation is still there, and the resident can cancel
+  // after a reload the confirmation is still there, the number by its last digits only, and the resident can cancel
   await page.reload();
   await dialog.getByRole('heading', { name: 'Wij bellen u terug' }).waitFor();
+  await dialog.getByText('Wij bellen u op het nummer dat eindigt op 78.').waitFor();
+  assert.equal(await dialog.getByText('06 12345678').count(), 0);
+  assert.equal((await dialog.locator('.ref code').textContent()).trim(), shown);
   // one tap cancels nothing: the widget asks first, and "Nee" keeps the request
   await page.getByRole('button', { name: 'Terugbelverzoek intrekken' }).click();
   await dialog.getByRole('group', { name: 'Wilt u uw terugbelverzoek intrekken? Wij bellen u dan niet.' }).waitFor();
@@ -130,9 +137,11 @@ test('for a closed topic, a resident leaves a callback request straight from the
   await page.getByLabel('Waar gaat het over? (niet verplicht)').fill('Vraag over mijn aanslag');
   await page.getByRole('button', { name: 'Vraag terugbellen aan' }).click();
   await dialog.getByRole('heading', { name: 'Wij bellen u terug' }).waitFor();
-  const reference = (await dialog.locator('.ref code').textContent()).trim();
-  const listed = (await callbacks()).find((c) => c.id === reference);
-  assert.ok(listed, 'the request is in GET /api/v1/callbacks');
+  await dialog.getByText('Wij bellen u op +31 20 123 4567.').waitFor();
+  const shown = (await dialog.locator('.ref code').textContent()).trim();
+  const listed = (await callbacks()).find((c) => c.reference === shown);
+  assert.ok(listed, 'the request is in GET /api/v1/callbacks, by the reference the resident was given');
+  const reference = listed.id;
   assert.equal(listed.topic, 'belastingen');
   assert.equal(listed.note, 'Vraag over mijn aanslag');
   await checkScreen(page, '12-callback-direct-created');

@@ -44,6 +44,8 @@ export interface Started {
 export interface CallbackCreated {
   id: string;
   token: string;
+  /** the short reference the resident can quote on the phone (docs/protocol.md §7); absent from an older service */
+  reference?: string;
 }
 
 export class ApiError extends Error {

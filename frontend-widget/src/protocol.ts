@@ -105,7 +105,7 @@ export interface ClientListener {
   offer?(offer: OfferEvent): void;
   /** The offer no longer stands: `reason` is the one that stopped holding, null when a (re)connect found none. */
   offerWithdrawn?(reason: string | null): void;
-  callbackCreated?(callbackId: string): void;
+  callbackCreated?(callbackId: string, reference: string | null): void;
   callbackErrors?(errors: FieldError[]): void;
   error?(error: ServerError): void;
 }
@@ -620,7 +620,7 @@ export class ResidentClient {
         this.listener.offerWithdrawn?.(typeof frame.reason === 'string' ? frame.reason : null);
         break;
       case 'callback_created':
-        this.listener.callbackCreated?.(String(frame.callbackId));
+        this.listener.callbackCreated?.(String(frame.callbackId), typeof frame.reference === 'string' ? frame.reference : null);
         break;
       case 'error': {
         const err = frame as unknown as ServerError;

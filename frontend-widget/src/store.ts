@@ -23,7 +23,11 @@ export interface ChatSession {
   /** what the resident is typing in the message box, not sent yet */
   draft?: string;
   callbackId?: string;
+  /** the callback request's short reference, to quote on the phone */
+  callbackReference?: string;
   callbackWindow?: string;
+  /** the last two digits of the number to be called back: never the whole number */
+  callbackPhoneEnd?: string;
   callbackCancelled?: boolean;
   rated?: boolean;
   open?: boolean;
@@ -38,6 +42,10 @@ export interface CallbackSession {
   topic: string;
   topicName: string;
   window?: string;
+  /** the short reference, to quote on the phone */
+  reference?: string;
+  /** the last two digits of the number to be called back: never the whole number */
+  phoneEnd?: string;
   cancelled?: boolean;
   open?: boolean;
 }

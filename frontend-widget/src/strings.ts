@@ -143,9 +143,14 @@ const nl = {
   phoneRequired: 'Vul een telefoonnummer in.',
 
   callbackDoneHeading: 'Wij bellen u terug',
-  callbackDoneText: 'Uw terugbelverzoek is ontvangen. Een medewerker belt u zo snel mogelijk.',
-  callbackDoneWindow: (w: string) => `Voorkeur: ${w}.`,
+  callbackDoneText: 'Uw terugbelverzoek is ontvangen.',
+  /** The number as typed, right after sending. */
+  callbackDoneNumber: (phone: string) => `Wij bellen u op ${phone}.`,
+  /** After a reload: the number by its last digits only. */
+  callbackDoneNumberEnd: (digits: string) => `Wij bellen u op het nummer dat eindigt op ${digits}.`,
+  callbackDoneWindow: (w: string) => `Wanneer: ${w.toLowerCase()}.`,
   callbackReference: 'Uw referentie',
+  callbackReferenceHint: 'Noem deze referentie als u ons belt over dit verzoek.',
   callbackCancel: 'Terugbelverzoek intrekken',
   callbackCancelConfirm: 'Wilt u uw terugbelverzoek intrekken? Wij bellen u dan niet.',
   callbackCancelYes: 'Ja, intrekken',
@@ -298,9 +303,12 @@ const en: Strings = {
   phoneRequired: 'Enter a phone number.',
 
   callbackDoneHeading: 'We will call you back',
-  callbackDoneText: 'We have received your callback request. An agent will call you as soon as possible.',
-  callbackDoneWindow: (w) => `Preference: ${w}.`,
+  callbackDoneText: 'We have received your callback request.',
+  callbackDoneNumber: (phone) => `We will call you on ${phone}.`,
+  callbackDoneNumberEnd: (digits) => `We will call you on the number ending in ${digits}.`,
+  callbackDoneWindow: (w) => `When: ${w.toLowerCase()}.`,
   callbackReference: 'Your reference',
+  callbackReferenceHint: 'Quote this reference if you phone us about this request.',
   callbackCancel: 'Cancel callback request',
   callbackCancelConfirm: 'Do you want to cancel your callback request? We will then not call you.',
   callbackCancelYes: 'Yes, cancel it',

@@ -52,6 +52,11 @@ export class Widget {
   private sweeper: ReturnType<typeof setTimeout> | null = null;
   /** clientMsgIds this tab knows are sent (an echo) or removed: another tab's copy of them is not kept in the shared session. */
   private readonly gone = new Set<string>();
+  /**
+   * The number the resident just typed in the callback form, for its confirmation: shown in full
+   * right after sending (so a typo shows), kept in memory only; a reload shows its last digits.
+   */
+  private typedPhone: string | null = null;
 
   constructor(private readonly opts: WidgetOptions, host: HTMLElement) {
     this.s = STRINGS[opts.lang];
@@ -162,6 +167,7 @@ export class Widget {
   }
 
   private newQuestion(): void {
+    this.typedPhone = null;
     this.client?.close();
     this.client = null;
     this.saved = null;
@@ -384,8 +390,8 @@ export class Widget {
           // a form the resident is filling in stays; it says, politely, that waiting is an option again
           if (why && this.over && !this.over.asked) this.over.form.note(this.s.callbackOfferGone(why));
         },
-        callbackCreated: (id) => {
-          this.remember({ callbackId: id });
+        callbackCreated: (id, reference) => {
+          this.remember({ callbackId: id, callbackReference: reference ?? undefined });
           this.showCallbackDone();
         },
         callbackErrors: (errors) => {
@@ -447,14 +453,19 @@ export class Widget {
     const s = this.s;
     const form = new CallbackFormView(s, this.lang, ctx.intro, this.retentionDays(), async (data) => {
       if (ctx.mode === 'chat') {
-        this.remember({ callbackWindow: data.window });
+        this.typedPhone = data.phone;
+        this.remember({ callbackWindow: data.window, callbackPhoneEnd: lastDigits(data.phone) });
         if (!this.client?.requestCallback(data)) form.fail(s.connOfflineShort);
         else if (this.over?.form === form) this.over.asked = true;
         return; // the answer comes over the socket: callback_created, field errors or another error
       }
       try {
         const created = await this.api.requestCallback({ topic: ctx.topic.id, ...data });
-        this.saved = { kind: 'callback', id: created.id, token: created.token, topic: ctx.topic.id, topicName: ctx.topic.name, window: data.window, open: true };
+        this.typedPhone = data.phone;
+        this.saved = {
+          kind: 'callback', id: created.id, token: created.token, topic: ctx.topic.id, topicName: ctx.topic.name, window: data.window,
+          reference: created.reference, phoneEnd: lastDigits(data.phone), open: true,
+        };
         this.persist(this.saved);
         this.showCallbackDone();
       } catch (err) {
@@ -522,10 +533,16 @@ export class Widget {
     this.callbackForm = null;
     const callbackId = saved.kind === 'callback' ? saved.id : saved.callbackId;
     if (!callbackId) return;
+    // the whole number only on the confirmation that follows the form; never again on this page
+    const phone = this.typedPhone;
+    this.typedPhone = null;
     this.show(callbackDoneView({
       s: this.s,
       saved,
       callbackId,
+      reference: (saved.kind === 'callback' ? saved.reference : saved.callbackReference) ?? null,
+      phone,
+      phoneEnd: (saved.kind === 'callback' ? saved.phoneEnd : saved.callbackPhoneEnd) ?? null,
       cancelled: !!(saved.kind === 'callback' ? saved.cancelled : saved.callbackCancelled),
       cancel: () => this.api.cancelCallback(callbackId, saved.token),
       markCancelled: () => this.remember(saved.kind === 'callback' ? { cancelled: true } : { callbackCancelled: true }),
@@ -533,4 +550,9 @@ export class Widget {
       newQuestion: () => this.newQuestion(),
     }));
   }
+}
+
+/** The last two digits of a typed phone number, for "het nummer dat eindigt op 78"; nothing that identifies it. */
+function lastDigits(phone: string): string | undefined {
+  return phone.replace(/\D/g, '').slice(-2) || undefined;
 }

@@ -18,6 +18,8 @@ function confirmation(cancel: () => Promise<void>) {
     s: STRINGS.nl,
     saved: { kind: 'callback', id: 'cb1', token: 't', topic: 'rijbewijs', topicName: 'Rijbewijs', window: 'asap' },
     callbackId: 'cb1',
+    reference: '1Z74-T8GR',
+    phoneEnd: '78',
     cancelled: false,
     cancel,
     markCancelled: () => {},
@@ -44,7 +46,9 @@ describe('a callback request cancelled', () => {
     const heading = root.querySelector('h3')!;
     expect(text(heading)).toBe('Uw terugbelverzoek is ingetrokken.');
     expect(text(root.firstElementChild)).not.toContain('Wij bellen u terug');
-    expect(text(root.firstElementChild)).not.toContain('Een medewerker belt u zo snel mogelijk');
+    expect(text(root.firstElementChild)).not.toContain('Wanneer:');
+    expect(text(root.firstElementChild)).not.toContain('Wij bellen u op');
+    expect(text(root.querySelector('.ref'))).toBe('Uw referentie: 1Z74-T8GR'); // still there to quote
     expect(root.activeElement).toBe(heading);
   });
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
-import { claimGone, claimedLists } from '../callbacks';
+import { claimGone, claimedLists, references } from '../callbacks';
 import type { Key } from '../i18n';
 import type { AttemptResult, CallbackRequest } from '../protocol';
 import { InFlight, formatDateTime } from '../util';
@@ -121,7 +121,10 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
                   const agent = r.claimedByName || r.claimedBy || '–';
                   return (
                     <tr data-callback={r.id}>
-                      <th scope="row">{name}</th>
+                      <th scope="row">
+                        {name}
+                        {references(r).length > 0 && <div class="muted small-text ref">{t('reference', { reference: references(r).join(', ') })}</div>}
+                      </th>
                       <td>{topicName(r.topic)}</td>
                       <td>{r.phone}</td>
                       <td>{agent}</td>
@@ -166,6 +169,7 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
                     <th scope="row">
                       {name}
                       {r.conversationId && <span class="muted small-text"> ({t('fromConversation')})</span>}
+                      {references(r).length > 0 && <div class="muted small-text ref">{t('reference', { reference: references(r).join(', ') })}</div>}
                       {r.note && <div class="muted small-text">{r.note}</div>}
                     </th>
                     <td>{topicName(r.topic)}</td>
@@ -243,6 +247,7 @@ function ClaimedCallback(props: { request: CallbackRequest; onDone(message: stri
       <h4>
         {name} · {topicName(r.topic)}
       </h4>
+      {references(r).length > 0 && <p class="muted small-text ref">{t('reference', { reference: references(r).join(', ') })}</p>}
       <p>
         {r.phone && (
           <a href={'tel:' + r.phone} class="phone">

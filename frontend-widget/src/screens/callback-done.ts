@@ -1,5 +1,6 @@
-// The confirmation of a callback request: its reference, the preferred window, and a button
-// to cancel it. Shown again after a reload for as long as the tab keeps the request.
+// The confirmation of a callback request: the number we call, when, its short reference to quote
+// on the phone, and a button to cancel it (which asks first). Shown again after a reload for as
+// long as the tab keeps the request; then the number by its last digits only.
 
 import { ApiError } from '../api';
 import { focusStayedIn, h, uid } from '../dom';
@@ -11,6 +12,12 @@ export interface CallbackDoneContext {
   s: Strings;
   saved: Saved;
   callbackId: string;
+  /** The short reference the service gave (docs/protocol.md §7); null from an older service: the id then. */
+  reference?: string | null;
+  /** The number as the resident typed it, right after sending; null after a reload. */
+  phone?: string | null;
+  /** Its last two digits, kept with the session. */
+  phoneEnd?: string | null;
   cancelled: boolean;
   cancel(): Promise<void>;
   /** The cancellation is done (or the request had ended already): remember it. */
@@ -31,14 +38,21 @@ export function callbackDoneView(ctx: CallbackDoneContext): HTMLElement {
   // what only a request still open says ("we call you"): it goes when the request is cancelled
   const doneText = cancelled ? null : h('p', {}, s.callbackDoneText);
   const windowText = preferred && !cancelled ? h('p', {}, s.callbackDoneWindow(windowName(preferred as CallbackWindow, s))) : null;
+  const number = cancelled ? null
+    : ctx.phone ? h('p', {}, s.callbackDoneNumber(ctx.phone))
+    : ctx.phoneEnd ? h('p', {}, s.callbackDoneNumberEnd(ctx.phoneEnd))
+    : null;
+  const reference = ctx.reference || ctx.callbackId;
   const view = h(
     'div',
     { class: 'view' },
     heading,
     doneText,
     h('p', { class: 'topic-name' }, saved.topicName),
+    number,
     windowText,
-    h('p', { class: 'ref' }, s.callbackReference + ': ', h('code', {}, ctx.callbackId)),
+    h('p', { class: 'ref' }, s.callbackReference + ': ', h('code', {}, reference)),
+    ctx.reference ? h('p', { class: 'hint' }, s.callbackReferenceHint) : null,
     result,
     error,
     h(
@@ -101,6 +115,7 @@ export function callbackDoneView(ctx: CallbackDoneContext): HTMLElement {
     cancel.remove();
     doneText?.remove();
     windowText?.remove();
+    number?.remove();
     heading.textContent = s.callbackCancelled;
     if (hadFocus) heading.focus();
     else result.textContent = s.callbackCancelled;

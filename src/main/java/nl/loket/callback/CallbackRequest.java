@@ -1,5 +1,6 @@
 package nl.loket.callback;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vertx.mutiny.sqlclient.Row;
 
 import java.time.Instant;
@@ -20,8 +21,20 @@ public record CallbackRequest(String id, String topic, String state, String phon
     public record Attempt(Instant at, String result, String note, String by) {
     }
 
+    /** The short reference its resident was given ({@link CallbackReference}), to find it by when they phone. */
+    @JsonProperty("reference")
+    public String reference() {
+        return CallbackReference.of(id);
+    }
+
     /** A later request for the same number and topic, merged into this one. */
     public record Repeat(String id, Instant createdAt, String state, String name, String window, String note) {
+
+        /** The reference the resident of this repeat was given: they quote their own, not the open request's. */
+        @JsonProperty("reference")
+        public String reference() {
+            return CallbackReference.of(id);
+        }
 
         static Repeat map(Row r) {
             return new Repeat(r.getUUID("id").toString(), instant(r, "created_at"), r.getString("state"), r.getString("name"),

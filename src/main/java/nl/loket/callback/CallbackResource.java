@@ -73,22 +73,23 @@ public class CallbackResource {
     public record NewCallback(@NotBlank String topic, String phone, String name, String window, String note) {
     }
 
-    public record Created(String id, String token) {
+    /** {@code reference}: the short reference the resident can quote on the phone ({@link CallbackReference}). */
+    public record Created(String id, String token, String reference) {
     }
 
     @POST
     @PermitAll
-    @Operation(summary = "Request a callback without chatting: 201 {id, token}, also when this number already has an open "
+    @Operation(summary = "Request a callback without chatting: 201 {id, token, reference}, also when this number already has an open "
             + "request on the topic (the two are merged for the agents; the token opens only this one); 400 with field errors; "
             + "429 too-many-callbacks when this client address already has loket.limits.open-callbacks-per-address live requests")
-    @APIResponse(responseCode = "201", description = "Requested: its id and a resident token for it",
+    @APIResponse(responseCode = "201", description = "Requested: its id, a resident token for it and the short reference to quote",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
     public Uni<Response> create(@NotNull @Valid NewCallback request, @Context HttpServerRequest http) {
         String address = ClientAddress.of(http);
         rateLimits.checkPublic(address);
         CallbackInput input = CallbackInput.of(request.phone(), request.name(), request.window(), request.note());
         return callbacks.create(request.topic(), input, clientKeys.of(address)).map(created -> Response.status(201)
-                .entity(new Created(created.id().toString(), tokens.resident(created.id()))).build());
+                .entity(new Created(created.id().toString(), tokens.resident(created.id()), CallbackReference.of(created.id()))).build());
     }
 
     public record Items(List<CallbackRequest> items) {

@@ -77,9 +77,10 @@ public final class ResidentProtocol {
             }
         }
 
-        record CallbackCreated(String type, String callbackId) implements Out {
+        /** {@code reference}: the short reference the resident can quote on the phone (nl.loket.callback.CallbackReference). */
+        record CallbackCreated(String type, String callbackId, String reference) implements Out {
             CallbackCreated(String callbackId) {
-                this("callback_created", callbackId);
+                this("callback_created", callbackId, nl.loket.callback.CallbackReference.of(callbackId));
             }
         }
 
