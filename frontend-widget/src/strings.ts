@@ -83,6 +83,8 @@ const nl = {
   connOffline: 'Geen verbinding. Wij proberen het opnieuw. Berichten die u nu typt, versturen wij zodra er weer verbinding is.',
   connGone: 'Dit gesprek is niet meer beschikbaar.',
   connOfflineShort: 'Geen verbinding',
+  /** A reload (or another tab) without a connection: the browser keeps no history, the server brings it. */
+  resumeOffline: 'Uw gesprek is er nog. Zodra er weer verbinding is, ziet u hier weer de berichten tot nu toe.',
   connBack: 'De verbinding is terug.',
   newMessage: (who: string) => `Nieuw bericht van ${who} in de chat.`,
   taken: (agent: string | null) => `${agent ?? 'Een medewerker'} heeft uw gesprek aangenomen.`,
@@ -252,6 +254,7 @@ const en: Strings = {
   connOffline: 'No connection. We keep trying. Messages you type now are sent as soon as the connection is back.',
   connGone: 'This conversation is no longer available.',
   connOfflineShort: 'No connection',
+  resumeOffline: 'Your conversation is still there. When the connection is back, you will see the messages so far here again.',
   connBack: 'The connection is back.',
   newMessage: (who) => `New message from ${who} in the chat.`,
   taken: (agent) => `${agent ?? 'An agent'} has taken your conversation.`,

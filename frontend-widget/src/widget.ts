@@ -322,6 +322,7 @@ export class Widget {
     });
     this.chat = chat;
     if (session.draft) chat.restoreDraft(session.draft);
+    if (!started) chat.resuming();
     this.shell.show(chat.el, false);
     if (started) chat.state({ type: 'state', state: 'queued', position: started.position, estimatedWaitSeconds: started.estimatedWaitSeconds });
     if (focus && this.shell.isOpen) this.shell.focusView();

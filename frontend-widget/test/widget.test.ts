@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The widget's flow around a conversation as the resident sees it: what is on screen, what is
 // said to a screen reader and where the focus goes, driven by frames on a fake socket.
-import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ChatView, type ChatActions } from '../src/screens/chat';
 import { STRINGS, type Lang } from '../src/strings';
 import { Widget } from '../src/widget';
@@ -59,6 +59,55 @@ describe('messages kept over a reload', () => {
     const bubble = root.querySelector('.log .msg.pending');
     expect(text(bubble)).toContain('Mijn paspoort is gestolen');
     expect(text(bubble?.querySelector('.note'))).toBe('wacht op verbinding');
+  });
+});
+
+describe('a reload while offline', () => {
+  // fake timers: the reconnects these tests leave behind never fire into the next test
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+  });
+  afterEach(() => vi.restoreAllMocks());
+  const wait = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
+
+  it('says the conversation is still there and will show again, and the note goes once the history comes', async () => {
+    stubFetch({});
+    const root = resume({ ...SESSION, pending: [{ clientMsgId: 'm-1', text: 'Mijn paspoort is gestolen', status: 'sent' }] });
+    sockets[0].drop(1006); // the phone has no connection: only the unsent message is in this tab
+    await wait();
+    const note = root.querySelector('.chat .resume-note') as HTMLElement;
+    expect(note.hidden).toBe(false);
+    expect(text(note)).toBe('Uw gesprek is er nog. Zodra er weer verbinding is, ziet u hier weer de berichten tot nu toe.');
+    expect(note.getAttribute('role')).toBe('status');
+    // the connection returns: the server replays the history and the note goes
+    await wait(2000); // the next try
+    const socket = sockets.at(-1)!;
+    expect(socket).not.toBe(sockets[0]);
+    socket.open();
+    socket.push({ type: 'state', state: 'active', agentName: 'Anne' });
+    socket.push({ type: 'message', seq: 1, from: 'agent', text: 'Waarmee kan ik u helpen?', sentAt: new Date().toISOString(), agentName: 'Anne' });
+    expect(note.hidden).toBe(true);
+    expect(text(root.querySelector('.log'))).toContain('Waarmee kan ik u helpen?');
+  });
+
+  it('says it in English', async () => {
+    stubFetch({});
+    const root = resume(SESSION, 'en');
+    sockets[0].drop(1006);
+    await wait();
+    expect(text(root.querySelector('.chat .resume-note'))).toBe(
+      'Your conversation is still there. When the connection is back, you will see the messages so far here again.');
+  });
+
+  it('says nothing of the kind on a reload with a connection, nor when a chat just started', async () => {
+    stubFetch({});
+    const root = resume();
+    sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'queued', position: 1, estimatedWaitSeconds: 60 });
+    sockets[0].drop(1006); // a drop later on: the history is on screen already
+    await wait();
+    expect((root.querySelector('.chat .resume-note') as HTMLElement | null)?.hidden ?? true).toBe(true);
   });
 });
 

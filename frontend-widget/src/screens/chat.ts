@@ -43,6 +43,13 @@ export class ChatView {
   private readonly inputError: HTMLElement;
   private readonly end: HTMLElement;
   private readonly noticeBox: HTMLElement;
+  /**
+   * After a reload (or in another tab) the history comes from the server, not from the browser,
+   * which keeps none of it: while the connection is away the resident is told it is still there.
+   */
+  private readonly resumeNote: HTMLElement;
+  /** This view resumes a conversation whose history has not come yet. */
+  private awaitingHistory = false;
   private noticeId: string | null = null;
   private readonly bySeq = new Map<number, HTMLElement>();
   private readonly pendingEls = new Map<string, HTMLElement>();
@@ -146,7 +153,20 @@ export class ChatView {
       this.submit();
     });
     this.end = h('div', { class: 'end', hidden: true });
-    this.el = h('div', { class: 'chat' }, this.statusLine, this.noticeBox, this.offline, this.offerBox, this.log, this.typingLine, this.composer, this.end);
+    this.resumeNote = h('p', { class: 'resume-note', role: 'status', hidden: true });
+    this.el = h('div', { class: 'chat' }, this.statusLine, this.noticeBox, this.offline, this.offerBox, this.resumeNote, this.log, this.typingLine, this.composer, this.end);
+  }
+
+  /** This view resumes a conversation (a reload, another tab): its history is on its way from the server. */
+  resuming(): void {
+    this.awaitingHistory = true;
+  }
+
+  /** The server answered: the history (or the state of a conversation without one) is here. */
+  private historyCame(): void {
+    this.awaitingHistory = false;
+    this.resumeNote.hidden = true;
+    this.resumeNote.textContent = '';
   }
 
   /**
@@ -197,6 +217,10 @@ export class ChatView {
   }
 
   connection(st: ConnectionStatus): void {
+    if (st === 'offline' && this.awaitingHistory && this.resumeNote.hidden) {
+      this.resumeNote.hidden = false;
+      this.resumeNote.textContent = this.s.resumeOffline;
+    }
     const wasOffline = this.offline.classList.contains('is-offline');
     if (this.backTimer) clearTimeout(this.backTimer);
     this.backTimer = null;
@@ -230,6 +254,7 @@ export class ChatView {
   }
 
   state(ev: StateEvent): void {
+    this.historyCame();
     const s = this.s;
     const prev = this.current;
     this.current = ev;
@@ -267,6 +292,7 @@ export class ChatView {
   }
 
   message(m: ChatMessage): void {
+    this.historyCame();
     if (m.clientMsgId && m.from === 'resident') {
       this.ackedIds.add(m.clientMsgId);
       this.pendingEls.get(m.clientMsgId)?.remove();
