@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AgentSocket, BASE, createAgent, createOpenTopic, launch, openWidget, withSnapshot } from './helpers.mjs';
+import { AgentSocket, BASE, checkScreen, createAgent, createOpenTopic, launch, openWidget, withSnapshot } from './helpers.mjs';
 
 const STAMP = Date.now().toString(36);
 /** A topic nobody serves: the resident who chats anyway waits with a callback offer above the chat. */
@@ -21,7 +21,8 @@ before(async () => {
     // the test's hand on the network: drop the widget's socket, and send new ones nowhere
     const Native = window.WebSocket;
     window.__loketSockets = [];
-    window.__loketOffline = false;
+    // a reload without a connection: the test leaves a word in the tab that survives the reload
+    window.__loketOffline = sessionStorage.getItem('__testOffline') === '1';
     window.WebSocket = class extends Native {
       constructor(url, protocols) {
         super(window.__loketOffline ? String(url).replace(/^ws(s?):\/\/[^/]+/, 'ws$1://127.0.0.1:9') : url, protocols);
@@ -140,4 +141,37 @@ test('on a phone, the end of a conversation shows its last words and a message t
   await page.waitForTimeout(300);
   assert.equal(await inLogView(page, 'Nog een vraag: moet ik een foto meenemen?'), 'visible', 'the message that was not sent is in view, to copy');
   await page.screenshot({ path: new URL('../test-results/phone-end-360.png', import.meta.url).pathname });
+}));
+
+test('on a phone, a reload without a connection says the conversation is still there, and shows it once the connection is back', withSnapshot(() => browser, 'phone-reload-offline', async () => {
+  const page = await browser.newPage();
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  await page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true }).click();
+  await page.getByRole('button', { name: 'Start de chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
+  await dialog.getByText('Verbonden', { exact: true }).waitFor();
+  const { id } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('loket.widget.v1')));
+  await agent.claim(id);
+  await agent.say(id, 'Voor een nieuw paspoort maakt u een afspraak.');
+  await dialog.getByText('Voor een nieuw paspoort maakt u een afspraak.').waitFor();
+
+  // the train goes into a tunnel and the resident reloads the page: the service cannot be reached
+  await page.evaluate(() => sessionStorage.setItem('__testOffline', '1'));
+  await page.reload();
+  const note = dialog.getByText('Uw gesprek is er nog. Zodra er weer verbinding is, ziet u hier weer de berichten tot nu toe.');
+  await note.waitFor();
+  assert.equal(await dialog.getByText('Voor een nieuw paspoort maakt u een afspraak.').count(), 0, 'the browser keeps no history');
+  await checkScreen(page, '20-reload-offline');
+
+  // the connection is back: the server brings the conversation so far, and the note goes
+  await page.evaluate(() => {
+    sessionStorage.removeItem('__testOffline');
+    window.__loketOffline = false;
+    window.dispatchEvent(new Event('online'));
+  });
+  await dialog.getByText('Voor een nieuw paspoort maakt u een afspraak.').waitFor();
+  await note.waitFor({ state: 'hidden' });
+  agent.send({ type: 'close', conversationId: id, outcome: 'answered', summary: 'Afspraak' });
+  await dialog.getByText('Het gesprek is beëindigd.', { exact: true }).waitFor();
 }));
