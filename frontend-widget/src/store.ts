@@ -125,9 +125,10 @@ function mergePending(mine: ChatSession, theirs: Saved | null, gone: ReadonlySet
 /**
  * Keeps `s` in this tab and, while it is open, for the site's other tabs. `gone`: clientMsgIds
  * this tab knows the server has (an echo) or the resident removed, so another tab's copy of them
- * is not kept.
+ * is not kept. `dropped`: with `s` null, the id of the session this tab lets go of: its shared copy
+ * goes, another conversation's (one another tab has open) stays.
  */
-export function save(s: Saved | null, gone: ReadonlySet<string> = new Set()): void {
+export function save(s: Saved | null, gone: ReadonlySet<string> = new Set(), dropped?: string): void {
   try {
     const st = area('sessionStorage');
     if (s) st?.setItem(KEY, JSON.stringify(s));
@@ -146,7 +147,7 @@ export function save(s: Saved | null, gone: ReadonlySet<string> = new Set()): vo
       // the time first: a tab sweeping expired entries meanwhile never finds the new entry with the old time
       shared.setItem(SEEN_KEY, String(Date.now()));
       shared.setItem(KEY, JSON.stringify(merged));
-    } else if (!s || s.id === parse(shared.getItem(KEY))?.id) {
+    } else if ((s?.id ?? dropped) === parse(shared.getItem(KEY))?.id) {
       // ended, cancelled or given up here: no other tab picks it up (another conversation's entry stays)
       shared.removeItem(KEY);
       shared.removeItem(SEEN_KEY);

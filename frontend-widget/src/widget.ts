@@ -100,8 +100,9 @@ export class Widget {
   }
 
   /** Keeps the session, and the signs of life that keep it for other tabs while it is open. */
-  private persist(s: Saved | null): void {
-    save(s, this.gone);
+  /** `dropped`: with `s` null, the session this tab lets go of (only its shared copy goes, not another conversation's). */
+  private persist(s: Saved | null, dropped?: Saved | null): void {
+    save(s, this.gone, dropped?.id);
     this.beat();
   }
 
@@ -170,8 +171,9 @@ export class Widget {
     this.typedPhone = null;
     this.client?.close();
     this.client = null;
+    const dropped = this.saved;
     this.saved = null;
-    this.persist(null);
+    this.persist(null, dropped);
     this.shell.connection(null);
     this.showTopics();
   }
@@ -434,8 +436,9 @@ export class Widget {
     }
     if (st === 'gone') this.leaveCallbackForm(null);
     if (st === 'gone') {
+      const dropped = this.saved;
       this.saved = null;
-      this.persist(null);
+      this.persist(null, dropped);
     }
   }
 

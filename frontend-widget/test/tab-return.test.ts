@@ -187,6 +187,27 @@ describe('what stays in the browser after the resident left', () => {
   });
 });
 
+describe('"Nieuwe vraag" in a tab that showed an earlier conversation', () => {
+  it('leaves the conversation another tab has open for the site\'s next tab', async () => {
+    await startChat(); // tab A: c9, open
+    closeTab(); // closed by mistake: a new tab within the expiry should find c9
+    // meanwhile tab B shows the end of an earlier conversation of its own
+    sessionStorage.setItem(KEY, JSON.stringify({ kind: 'chat', id: 'c8', token: 't8', topic: 'paspoort-id', topicName: 'Paspoort en ID-kaart', ended: true, open: true }));
+    const b = openTab();
+    const socket = sockets.at(-1)!;
+    expect(socket.url).toContain('/ws/resident/c8');
+    socket.open();
+    socket.push({ type: 'state', state: 'closed', reason: 'closed' });
+    button(b, 'Nieuwe vraag')!.click();
+    expect(JSON.parse(localStorage.getItem(KEY) ?? 'null')?.id).toBe('c9');
+    closeTab(); // the resident opens the site again a moment later
+    const before = sockets.length;
+    openTab();
+    expect(sockets).toHaveLength(before + 1);
+    expect(sockets.at(-1)!.url).toContain('/ws/resident/c9');
+  });
+});
+
 describe('two tabs that both have something unsent', () => {
   /** What the resident types and sends in a tab's message box. */
   function send(root: ShadowRoot, value: string): void {
