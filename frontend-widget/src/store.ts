@@ -9,7 +9,9 @@
 //   dropped the tab, or a second tab finds the conversation. Only while it is open (queued,
 //   active, a callback request not cancelled) and only for SHARED_TTL_MS after the last sign of
 //   life of a widget showing it: on a shared computer (a library PC) the next person does not
-//   find it. A widget that runs refreshes the time every HEARTBEAT_MS (one small write).
+//   find it. A widget that runs refreshes the time every HEARTBEAT_MS (one small write). Never
+//   the draft (this tab's only), and of a callback number only its last two digits; the unsent
+//   messages of two tabs are merged by clientMsgId, so neither tab's are lost.
 
 import type { PendingMessage } from './protocol';
 
