@@ -61,6 +61,9 @@ export function createState() {
       { id: 'c0ffee00-0000-4000-8000-000000000001', topic: 'paspoort-id', state: 'closed', residentName: 'Jan', queuedAt: new Date(Date.now() - 8_000_000).toISOString(), assignedAt: new Date(Date.now() - 7_900_000).toISOString(), closedAt: new Date(Date.now() - 7_500_000).toISOString(), agent: { id: 'u-anne', name: 'Anne' }, outcome: 'answered', rating: 2, confidential: false, messageCount: 3, updatedAt: new Date().toISOString(), summary: 'Uitgelegd hoe je een afspraak maakt' },
     ],
     noticeSeq: 1,
+    // the waiting list; null: the one resident every screen test expects. A test sets it with
+    // POST /__stand-in/waiting (rows in queue order), which also pushes the board to every console.
+    waiting: null,
   };
 }
 
@@ -81,6 +84,15 @@ function json(res, status, body) {
 }
 
 const current = (n, now) => !n.endedAt && Date.parse(n.from) <= now && (!n.until || Date.parse(n.until) > now);
+
+/** The board frame: fixed figures, the waiting counts from the test's waiting list when it set one. */
+function boards(state) {
+  const waiting = (topic, fixed) => (state.waiting ? state.waiting.filter((w) => w.topic === topic).length : fixed);
+  return { type: 'queues', topics: [
+    { id: 'paspoort-id', waiting: waiting('paspoort-id', 1), longestWaitSeconds: 75, estimatedWaitSeconds: 120, agentsAvailable: 1, callbacksOpen: 0, agentsAway: 0, agentsAtCapacity: 0 },
+    { id: 'rijbewijs', waiting: waiting('rijbewijs', 1), longestWaitSeconds: 90, estimatedWaitSeconds: 240, agentsAvailable: 1, callbacksOpen: 2, agentsAway: 1, agentsAtCapacity: 1 }, // one available, and full
+  ] };
+}
 
 export function createServer(state = createState()) {
   const server = http.createServer(async (req, res) => {
@@ -121,6 +133,12 @@ export function createServer(state = createState()) {
     if (p === '/api/v1/topics') {
       const en = url.searchParams.get('lang') === 'en';
       return json(res, 200, state.topics.map((x) => ({ id: x.id, name: en ? x.nameEn : x.nameNl, open: !x.closedDates.includes(day()), queueLength: 1, estimatedWaitSeconds: 120, notice: x.notice })));
+    }
+    // for the tests only: no token
+    if (p === '/__stand-in/waiting' && req.method === 'POST') {
+      state.waiting = body.rows;
+      for (const ws of sockets) ws.send(JSON.stringify(boards(state)));
+      return json(res, 204);
     }
     if (!me) return problem(res, 401, 'unauthorized', 'Niet ingelogd / Not authenticated');
     const has = (...roles) => roles.some((r) => me.roles.includes(r) || (r === 'agent' && me.roles.includes('supervisor')));
@@ -165,7 +183,10 @@ export function createServer(state = createState()) {
       return json(res, 200, { ...d, notices: [] });
     }
     if (p === '/api/v1/canned-replies') return json(res, 200, state.canned);
-    if (p === '/api/v1/queue') return json(res, 200, [{ id: 'w1', topic: 'rijbewijs', residentName: 'Kees', queuedAt: new Date(now - 90_000).toISOString(), waitingSince: new Date(now - 90_000).toISOString(), firstMessage: 'Mijn rijbewijs is verlopen' }]);
+    if (p === '/api/v1/queue') {
+      if (state.waiting) return json(res, 200, state.waiting.slice(0, 200));
+      return json(res, 200, [{ id: 'w1', topic: 'rijbewijs', residentName: 'Kees', queuedAt: new Date(now - 90_000).toISOString(), waitingSince: new Date(now - 90_000).toISOString(), firstMessage: 'Mijn rijbewijs is verlopen' }]);
+    }
     if (p === '/api/v1/callbacks') return json(res, 200, { items: [] });
     if (p === '/api/v1/agents') {
       if (!has('agent', 'supervisor')) return forbid();
@@ -282,6 +303,7 @@ export function createServer(state = createState()) {
   });
 
   const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set();
   server.on('upgrade', (req, socket, head) => {
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     const carrier = decodeURIComponent(protocols[1] ?? '');
@@ -303,10 +325,9 @@ export function createServer(state = createState()) {
           ? [{ id: 'live-1', topic: 'paspoort-id', state: 'active', residentName: 'Lotte', queuedAt: t, assignedAt: t, residentOnline: true, confidential: false, messages: [{ seq: 1, from: 'resident', text: 'Kan ik langskomen voor een paspoort?', sentAt: t }] }]
           : [];
       ws.send(JSON.stringify({ type: 'hello', agent: { id: user.id, name: user.displayName, topics: user.topics, maxConcurrent: user.maxConcurrent, status: 'available' }, conversations }));
-      ws.send(JSON.stringify({ type: 'queues', topics: [
-        { id: 'paspoort-id', waiting: 1, longestWaitSeconds: 75, estimatedWaitSeconds: 120, agentsAvailable: 1, callbacksOpen: 0, agentsAway: 0, agentsAtCapacity: 0 },
-        { id: 'rijbewijs', waiting: 1, longestWaitSeconds: 90, estimatedWaitSeconds: 240, agentsAvailable: 1, callbacksOpen: 2, agentsAway: 1, agentsAtCapacity: 1 }, // one available, and full
-      ] }));
+      ws.send(JSON.stringify(boards(state)));
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
       ws.on('message', () => undefined);
     });
   });

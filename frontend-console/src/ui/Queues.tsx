@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { WaitingConversation } from '../protocol';
 import { CLAIM_NEXT_ID } from '../focus';
 import { Refresher } from '../refresher';
 import { type State, activeConversations, claimInFlight, longestWaitNow, servesTopic, waitingSince } from '../state';
 import { colleaguesWithRoom } from '../supervision';
 import { estimateMinutes, formatClock, formatTime } from '../util';
+import { type WaitingRow, holdRows, waitingInMyTopics } from '../waitingList';
 import type { Actions } from './actions';
 import { useConsole, useId, useNow } from './context';
 import { DepartmentNotices } from './DepartmentNotices';
@@ -43,7 +44,7 @@ export function QueueSide(props: { state: State; actions: Actions }) {
         </p>
       )}
       <Board state={state} actions={actions} blocked={blocked} claiming={claiming} />
-      <WaitingList version={state.queueVersion} actions={actions} blocked={blocked} claiming={claiming} />
+      <WaitingList version={state.queueVersion} total={waitingInMyTopics(state)} actions={actions} blocked={blocked} claiming={claiming} />
     </aside>
   );
 }
@@ -125,10 +126,23 @@ function Board(props: { state: State; actions: Actions; blocked: boolean; claimi
  */
 export const WAITING_LIST_THROTTLE_MS = 2_000;
 
-function WaitingList(props: { version: number; actions: Actions; blocked: boolean; claiming: boolean }) {
+/** The most residents `GET /api/v1/queue` lists (docs/protocol.md §5). */
+export const WAITING_LIST_LIMIT = 200;
+
+function WaitingList(props: { version: number; total: number; actions: Actions; blocked: boolean; claiming: boolean }) {
   const { t, api, topicName } = useConsole();
   const [items, setItems] = useState<WaitingConversation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // While the agent's pointer or focus is in the list, rows stay where they are (holdRows): a
+  // resident a colleague took stays as "Niet meer in de wachtrij" instead of the rows below moving
+  // up under the mouse. Leaving the list shows it as read.
+  const [held, setHeld] = useState(false);
+  const pointerIn = useRef(false);
+  const focusIn = useRef(false);
+  const shown = useRef<WaitingRow[]>([]);
+  const rows: WaitingRow[] | null = items && (held ? holdRows(shown.current, items) : items);
+  shown.current = rows ?? [];
+  const hold = () => setHeld(pointerIn.current || focusIn.current);
   // only the newest read is shown: a slow older answer must not bring back a resident already taken
   const refresher = useMemo(
     () =>
@@ -163,26 +177,49 @@ function WaitingList(props: { version: number; actions: Actions; blocked: boolea
         </button>
       </div>
       {error && <p class="error">{t('loadFailed', { error })}</p>}
-      {items && items.length === 0 && <p class="hint">{t('waitingEmpty')}</p>}
-      {items && items.length > 0 && (
-        <ol class="waiting-list">
-          {items.map((w) => {
+      {items && items.length >= WAITING_LIST_LIMIT && props.total > items.length && (
+        <p class="hint">{t('waitingShownOf', { shown: items.length, total: props.total })}</p>
+      )}
+      {rows && rows.length === 0 && <p class="hint">{t('waitingEmpty')}</p>}
+      {rows && rows.length > 0 && (
+        <ol
+          class="waiting-list"
+          onPointerEnter={() => {
+            pointerIn.current = true;
+            hold();
+          }}
+          onPointerLeave={() => {
+            pointerIn.current = false;
+            hold();
+          }}
+          onFocusIn={() => {
+            focusIn.current = true;
+            hold();
+          }}
+          onFocusOut={(e) => {
+            focusIn.current = (e.currentTarget as HTMLElement).contains(e.relatedTarget as Node | null);
+            hold();
+          }}
+        >
+          {rows.map((w) => {
             const name = w.residentName || t('anonymous');
             return (
               // keyed: a focused "Kies" must leave with its resident, not be handed to the next one
-              <li key={w.id} data-conversation={w.id}>
+              <li key={w.id} data-conversation={w.id} class={w.gone ? 'is-gone' : undefined}>
                 <div class="waiting-main">
                   <strong>{name}</strong> <span class="muted">· {topicName(w.topic)}</span>
-                  <div class="muted small-text">{t('waitingSince', { time: formatTime(waitingSince(w)) })}</div>
+                  <div class="muted small-text">{w.gone ? t('waitingGone') : t('waitingSince', { time: formatTime(waitingSince(w)) })}</div>
                   {w.firstMessage && <p class="first-message">{w.firstMessage}</p>}
                 </div>
                 <button
                   type="button"
                   class="small"
                   disabled={props.blocked}
-                  aria-disabled={props.claiming || undefined}
+                  aria-disabled={props.claiming || w.gone || undefined}
                   aria-label={t('pickLabel', { name })}
-                  onClick={() => props.actions.claim({ conversationId: w.id })}
+                  onClick={() => {
+                    if (!w.gone) props.actions.claim({ conversationId: w.id });
+                  }}
                 >
                   {t('pick')}
                 </button>

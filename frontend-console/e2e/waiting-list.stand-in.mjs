@@ -1,0 +1,118 @@
+// The agent's waiting list on a surge day, in Chromium against the stand-in (e2e/stand-in.mjs):
+// hundreds wait, colleagues take residents off the top every few seconds, and the list is read
+// again while the agent aims at a "Kies". What the agent sees: how many the list leaves out, and a
+// row that stays under the mouse. Run with `npm run e2e:stand-in`.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BASE, launchBrowser, screenshot } from './helpers.mjs';
+
+const PASSWORD = 'geheim-wachtwoord-123';
+let chrome;
+
+const started = Date.now() - 3_600_000;
+/** n residents in queue order, alternating between the agent's two topics. */
+const residents = (n) =>
+  Array.from({ length: n }, (_, i) => {
+    const at = new Date(started + i * 1000).toISOString();
+    return { id: `w-${i}`, topic: i % 2 ? 'rijbewijs' : 'paspoort-id', residentName: `Bewoner ${i}`, queuedAt: at, waitingSince: at, firstMessage: null };
+  });
+
+async function setWaiting(rows) {
+  const res = await fetch(BASE + '/__stand-in/waiting', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rows }) });
+  assert.equal(res.status, 204);
+}
+
+async function login(username, locale = 'nl-NL') {
+  const context = await chrome.browser.newContext({ viewport: { width: 1366, height: 900 }, locale });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  await page.goto(BASE + '/console/');
+  await page.getByLabel('Gebruikersnaam').fill(username);
+  await page.getByLabel('Wachtwoord').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.getByRole('button', { name: 'Volgende gesprek' }).waitFor();
+  return { context, page };
+}
+
+/** Counts the console's reads of the waiting list. */
+function countReads(page) {
+  const reads = { n: 0 };
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/queue') reads.n++;
+  });
+  return reads;
+}
+
+async function until(check, what, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the waiting list in a surge', { timeout: 120_000 }, () => {
+  before(async () => {
+    chrome = await launchBrowser();
+  });
+  after(async () => {
+    await setWaiting(null);
+    await chrome?.close();
+  });
+
+  it('says how many it leaves out when more wait than it shows, in Dutch and English', async () => {
+    await setWaiting(residents(250));
+    const { page, context } = await login('anne');
+    await page.locator('.waiting-list li').nth(199).waitFor();
+    assert.equal(await page.locator('.waiting-list li').count(), 200);
+    // the board says 250; the list must not look like everyone
+    await page.getByText('De 200 die het langst wachten, van 250 wachtenden.', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByText('The 200 who have waited longest, of 250 waiting.', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Nederlands' }).click();
+    // when all fit, nothing is said
+    await setWaiting(residents(20));
+    await until(async () => (await page.locator('.waiting-list li').count()) === 20, 'the list of 20');
+    assert.equal(await page.getByText('die het langst wachten', { exact: false }).count(), 0);
+    await context.close();
+  });
+
+  it('keeps the row under the mouse where it is while colleagues take residents above it', async () => {
+    let rows = residents(40);
+    await setWaiting(rows);
+    const { page, context } = await login('anne');
+    const reads = countReads(page);
+    await page.locator('.waiting-list li[data-conversation="w-39"]').waitFor();
+    const aim = page.locator('.waiting-list li[data-conversation="w-3"]').getByRole('button', { name: 'Kies gesprek met Bewoner 3' });
+    await aim.scrollIntoViewIfNeeded();
+    const box = await aim.boundingBox();
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    const underMouse = () => page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.closest('li')?.dataset.conversation ?? null, [x, y]);
+    assert.equal(await underMouse(), 'w-3');
+
+    // two colleagues take Bewoner 0 and 1; a resident joins at the back
+    rows = [...rows.slice(2), ...residents(41).slice(40)];
+    const before = reads.n;
+    await setWaiting(rows);
+    await until(() => reads.n > before, 'the list read again after the board changed');
+    await page.locator('.waiting-list li[data-conversation="w-40"]').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await underMouse(), 'w-3', 'the row under the mouse is still Bewoner 3');
+    // the residents taken stay in their place, marked, and cannot be picked
+    const gone = page.locator('.waiting-list li[data-conversation="w-0"]');
+    await gone.getByText('Niet meer in de wachtrij', { exact: false }).waitFor();
+    assert.equal(await gone.getByRole('button').getAttribute('aria-disabled'), 'true');
+    await screenshot(page, 'waiting-list-held');
+
+    // the mouse leaves the list: the residents taken go, the list closes up
+    await page.getByRole('heading', { name: 'Wachtrijen' }).hover();
+    await until(async () => (await page.locator('.waiting-list li').first().getAttribute('data-conversation')) === 'w-2', 'the list closed up');
+    assert.equal(await page.locator('.waiting-list li[data-conversation="w-0"]').count(), 0);
+    await context.close();
+  });
+});
