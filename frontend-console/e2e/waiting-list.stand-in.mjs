@@ -115,4 +115,18 @@ describe('the waiting list in a surge', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('.waiting-list li[data-conversation="w-0"]').count(), 0);
     await context.close();
   });
+
+  it('closes up under a mouse left resting on the list (the agent typing in a chat) after a few seconds', async () => {
+    let rows = residents(40);
+    await setWaiting(rows);
+    const { page, context } = await login('anne');
+    await page.locator('.waiting-list li[data-conversation="w-39"]').waitFor();
+    await page.locator('.waiting-list li[data-conversation="w-3"]').hover();
+    rows = rows.slice(2);
+    await setWaiting(rows);
+    await page.locator('.waiting-list li[data-conversation="w-0"]').getByText('Niet meer in de wachtrij').waitFor();
+    // the mouse does not move: the struck-through rows do not pile up on top for good
+    await until(async () => (await page.locator('.waiting-list li').first().getAttribute('data-conversation')) === 'w-2', 'the list closed up', 15_000);
+    await context.close();
+  });
 });

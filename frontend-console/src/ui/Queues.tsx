@@ -126,6 +126,9 @@ function Board(props: { state: State; actions: Actions; blocked: boolean; claimi
  */
 export const WAITING_LIST_THROTTLE_MS = 2_000;
 
+/** How long the waiting list holds its rows still after the pointer last moved in it. */
+export const WAITING_LIST_HOLD_MS = 8_000;
+
 /** The most residents `GET /api/v1/queue` lists (docs/protocol.md §5). */
 export const WAITING_LIST_LIMIT = 200;
 
@@ -133,16 +136,30 @@ function WaitingList(props: { version: number; total: number; actions: Actions; 
   const { t, api, topicName } = useConsole();
   const [items, setItems] = useState<WaitingConversation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // While the agent's pointer or focus is in the list, rows stay where they are (holdRows): a
-  // resident a colleague took stays as "Niet meer in de wachtrij" instead of the rows below moving
-  // up under the mouse. Leaving the list shows it as read.
+  // While the agent aims at the list, rows stay where they are (holdRows): a resident a colleague
+  // took stays as "Niet meer in de wachtrij" instead of the rows below moving up under the mouse.
+  // Aiming: the keyboard focus in the list, or the pointer in it and moved within
+  // WAITING_LIST_HOLD_MS; a pointer left resting there (the agent typing in a chat) lets it close up.
   const [held, setHeld] = useState(false);
-  const pointerIn = useRef(false);
+  const pointerMovedAt = useRef<number | null>(null);
   const focusIn = useRef(false);
+  const release = useRef<ReturnType<typeof setTimeout> | null>(null);
   const shown = useRef<WaitingRow[]>([]);
   const rows: WaitingRow[] | null = items && (held ? holdRows(shown.current, items) : items);
   shown.current = rows ?? [];
-  const hold = () => setHeld(pointerIn.current || focusIn.current);
+  const hold = () => {
+    const moved = pointerMovedAt.current;
+    setHeld(focusIn.current || (moved !== null && Date.now() - moved < WAITING_LIST_HOLD_MS));
+  };
+  const pointerMoved = (inside: boolean) => {
+    pointerMovedAt.current = inside ? Date.now() : null;
+    hold();
+    if (release.current !== null) clearTimeout(release.current);
+    release.current = inside ? setTimeout(hold, WAITING_LIST_HOLD_MS) : null;
+  };
+  useEffect(() => () => {
+    if (release.current !== null) clearTimeout(release.current);
+  }, []);
   // only the newest read is shown: a slow older answer must not bring back a resident already taken
   const refresher = useMemo(
     () =>
@@ -184,14 +201,9 @@ function WaitingList(props: { version: number; total: number; actions: Actions; 
       {rows && rows.length > 0 && (
         <ol
           class="waiting-list"
-          onPointerEnter={() => {
-            pointerIn.current = true;
-            hold();
-          }}
-          onPointerLeave={() => {
-            pointerIn.current = false;
-            hold();
-          }}
+          onPointerEnter={() => pointerMoved(true)}
+          onPointerMove={() => pointerMoved(true)}
+          onPointerLeave={() => pointerMoved(false)}
           onFocusIn={() => {
             focusIn.current = true;
             hold();
