@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, launchBrowser, screenshot } from './helpers.mjs';
+import { BASE, axeScan, launchBrowser, screenshot } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 let chrome;
@@ -107,7 +107,10 @@ describe('the waiting list in a surge', { timeout: 120_000 }, () => {
     const gone = page.locator('.waiting-list li[data-conversation="w-0"]');
     await gone.getByText('Niet meer in de wachtrij', { exact: false }).waitFor();
     assert.equal(await gone.getByRole('button').getAttribute('aria-disabled'), 'true');
+    // and look it: not the "claim under way" cursor of a live row
+    assert.equal(await gone.getByRole('button').evaluate((b) => getComputedStyle(b).cursor), 'not-allowed');
     await screenshot(page, 'waiting-list-held');
+    assert.deepEqual(await axeScan(page, 'waiting-list-held', { all: true }), []);
 
     // the mouse leaves the list: the residents taken go, the list closes up
     await page.getByRole('heading', { name: 'Wachtrijen' }).hover();
