@@ -115,6 +115,7 @@ function StatsTable(props: { rows: TopicStats[] }) {
         </table>
       </TableScroll>
       <p class="hint small-text">{t('callbackRequestsHint')}</p>
+      <p class="hint small-text">{t('waitFiguresHint')}</p>
     </>
   );
 }
