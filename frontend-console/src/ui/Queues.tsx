@@ -53,7 +53,11 @@ export function ewtText(t: ReturnType<typeof useConsole>['t'], seconds: number |
   const minutes = estimateMinutes(seconds);
   if (minutes === null) return t('unknown');
   if (minutes < 1) return t('lessThanMinute');
-  return t('aboutMinutes', { minutes });
+  // a surge gives estimates of hours: "ca. 4 uur 11 min" reads at a glance, "ca. 251 min" does not
+  if (minutes < 90) return t('aboutMinutes', { minutes });
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? t('aboutHours', { hours }) : t('aboutHoursMinutes', { hours, minutes: rest });
 }
 
 function Board(props: { state: State; actions: Actions; blocked: boolean; claiming: boolean }) {
