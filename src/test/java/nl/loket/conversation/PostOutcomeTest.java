@@ -154,6 +154,44 @@ class PostOutcomeTest {
         assertThat(messages(id)).isEqualTo(1L);
     }
 
+    /**
+     * The CHECK constraints on a conversation's state and a message's sender (V45 made them call a
+     * function, for the hot path's sake) still refuse any other value, on insert and on update,
+     * under their own names; the known values still pass.
+     */
+    @Test
+    void onlyKnownStatesAndSendersAreStored() throws SQLException {
+        Held held = heldByAnne();
+        stored(post(held.id(), "resident", "resident", null, "c-1", "Hallo", null));
+        try (Connection c = jdbc.getConnection()) {
+            c.setAutoCommit(true);
+            assertCheckViolation(c, "update conversation set state = 'paused' where id = '" + held.id() + "'",
+                    "conversation_state_check");
+            assertCheckViolation(c, "insert into conversation (id, topic, state, queued_at) values ('" + UUID.randomUUID()
+                    + "', '" + held.topic() + "', 'waiting', now())", "conversation_state_check");
+            assertCheckViolation(c, "insert into message (conversation_id, seq, sender, sender_key, text) values ('" + held.id()
+                    + "', 99, 'robot', 'robot', 'x')", "message_sender_check");
+            for (String state : List.of("queued", "active", "closed", "callback", "abandoned")) {
+                try (PreparedStatement ps = c.prepareStatement("update conversation set state = ? where id = ?")) {
+                    ps.setString(1, state);
+                    ps.setObject(2, held.id());
+                    assertThat(ps.executeUpdate()).as(state).isEqualTo(1);
+                }
+            }
+        }
+        assertThat(messages(held.id())).isEqualTo(1L);
+    }
+
+    private static void assertCheckViolation(Connection c, String sql, String constraint) {
+        try (var st = c.createStatement()) {
+            st.executeUpdate(sql);
+            throw new AssertionError("stored: " + sql);
+        } catch (SQLException e) {
+            assertThat(e.getSQLState()).as(sql).isEqualTo("23514");
+            assertThat(e.getMessage()).as(sql).contains(constraint);
+        }
+    }
+
     private String postOver(Connection connection, UUID id, String clientMsgId) {
         try (PreparedStatement st = connection.prepareStatement(
                 "select outcome from loket_post(?::uuid, 'resident', 'resident', null, null, ?, 'Mijn paspoort', null, null, ?)")) {
