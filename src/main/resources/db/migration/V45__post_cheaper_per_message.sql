@@ -15,6 +15,9 @@
 --    checks again) only when one does: a lone node saves a PL/pgSQL call and its statement per
 --    message. The event is built either way: it is the caller's payload.
 --
+-- 3. The stored message's outcome is returned with RETURN NEXT (the output columns set as
+--    variables) instead of RETURN QUERY SELECT: one statement less to start per message.
+--
 -- loket_post is otherwise V37's.
 
 create function loket_conversation_state_ok(p_state text) returns boolean
@@ -107,6 +110,8 @@ begin
     if exists (select 1 from node n where n.id <> p_node::uuid) then
         perform loket_notify_event(p_node, event);
     end if;
-    return query select 'stored'::text, event;
+    outcome := 'stored';
+    payload := event;
+    return next;
 end
 $$;
