@@ -419,19 +419,18 @@ class ConversationRepository {
 
     static Uni<List<Swept>> abandonGone(Db.Tx tx, Duration grace) {
         return tx.query("update conversation set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
-                                + "where state = any($4) and resident_gone_at < now() - make_interval(secs => $1) "
+                                + "where state in " + Move.ABANDON.fromSqlList() + " and resident_gone_at < now() - make_interval(secs => $1) "
                                 + "returning id, topic, locale, null::uuid as agent_id, last_seq",
-                        Tuple.of(seconds(grace), Move.ABANDON.to().wire(), Move.ABANDON.reason().orElseThrow().stored(),
-                                Move.ABANDON.fromWire()))
+                        Tuple.of(seconds(grace), Move.ABANDON.to().wire(), Move.ABANDON.reason().orElseThrow().stored()))
                 .map(ConversationRepository::swept);
     }
 
     static Uni<List<Swept>> requeueFromGoneAgents(Db.Tx tx, Duration grace) {
         return tx.query("update conversation c set state = $2, assigned_agent = null, assigned_at = null, requeued_at = now(), "
-                                + "updated_at = now() from app_user u where u.id = c.assigned_agent and c.state = any($3) "
-                                + "and u.gone_at < now() - make_interval(secs => $1) "
+                                + "updated_at = now() from app_user u where u.id = c.assigned_agent and c.state in " + Move.REQUEUE.fromSqlList()
+                                + " and u.gone_at < now() - make_interval(secs => $1) "
                                 + "returning c.id, c.topic, c.locale, u.id as agent_id, c.last_seq",
-                        Tuple.of(seconds(grace), Move.REQUEUE.to().wire(), Move.REQUEUE.fromWire()))
+                        Tuple.of(seconds(grace), Move.REQUEUE.to().wire()))
                 .map(ConversationRepository::swept);
     }
 
@@ -473,10 +472,9 @@ class ConversationRepository {
 
     static Uni<List<Swept>> closeInactive(Db.Tx tx, Duration inactivity) {
         return tx.query("update conversation set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
-                                + "where state = any($4) and last_activity_at < now() - make_interval(secs => $1) "
+                                + "where state in " + Move.TIME_OUT.fromSqlList() + " and last_activity_at < now() - make_interval(secs => $1) "
                                 + "returning id, topic, locale, assigned_agent as agent_id, last_seq",
-                        Tuple.of(seconds(inactivity), Move.TIME_OUT.to().wire(), Move.TIME_OUT.reason().orElseThrow().stored(),
-                                Move.TIME_OUT.fromWire()))
+                        Tuple.of(seconds(inactivity), Move.TIME_OUT.to().wire(), Move.TIME_OUT.reason().orElseThrow().stored()))
                 .map(ConversationRepository::swept);
     }
 

@@ -72,6 +72,16 @@ public enum Move {
         return from.stream().map(ConversationState::wire).toArray(String[]::new);
     }
 
+    /**
+     * The stored states this move may start from as an SQL list, {@code ('queued')}, for a
+     * statement's text: made of the enum's own constants, never of input. A sweep that binds
+     * them as a parameter instead gets a generic plan after a few runs, which cannot use the
+     * partial indexes on {@code state}, and reads the whole table.
+     */
+    String fromSqlList() {
+        return from.stream().map(s -> "'" + s.wire() + "'").sorted().collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+    }
+
     /** The move a resident's {@code leave} makes, or empty when leaving changes nothing. */
     public static Optional<Move> leaving(ConversationState state) {
         return switch (state) {
