@@ -1,7 +1,7 @@
 // The console's state and every way it changes: server frames and the agent's own actions.
 // Pure (no DOM, no socket): the app keeps one State and feeds it through reduce().
 
-import type { AgentView, ConversationView, EndReason, Message, ServerFrame, TopicBoard, WaitingConversation } from './protocol';
+import type { AgentView, ClientFrame, ConversationView, EndReason, Message, ServerFrame, TopicBoard, WaitingConversation } from './protocol';
 import type { View } from './roles';
 import { slashQuery } from './canned';
 
@@ -465,6 +465,8 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       };
     }
     case 'error': {
+      // best effort: the indicator runs out by itself (see typingStoppedFrame)
+      if (f.ref?.startsWith(TYPING_STOPPED_REF)) return s;
       let next = s;
       if (answersClaim(f)) next = { ...next, claimPendingSince: null };
       if (f.ref && f.code === 'unavailable' && unsentReply(next, f.ref)) {
@@ -506,6 +508,19 @@ export function typingMayGoOut(s: State, conversationId: string, text: string, c
   const c = s.conversations.find((x) => x.id === conversationId);
   if (!c || c.ended || c.mode !== 'reply') return false;
   return !!text.trim() && !slashQuery(text, caret);
+}
+
+/** The ref of the console's `typing_stopped` frames: their refusals are shown to nobody. */
+export const TYPING_STOPPED_REF = 'typing-stopped:';
+
+/**
+ * The frame that tells the resident the agent stopped typing a reply. It carries a ref so that a
+ * refusal can be told apart: a node from before `typing_stopped` (a rolling upgrade) answers
+ * `bad_request`, a conversation just gone to a colleague `not_assigned`; the resident's "… typt"
+ * runs out by itself, so neither is anything for the agent to see.
+ */
+export function typingStoppedFrame(conversationId: string): ClientFrame & { type: 'typing_stopped'; ref: string } {
+  return { type: 'typing_stopped', conversationId, ref: TYPING_STOPPED_REF + conversationId };
 }
 
 /** Since when a resident on the waiting list waits this time: since they last came into a queue, not their kept place. */

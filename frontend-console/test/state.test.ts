@@ -15,6 +15,7 @@ import {
   toRemember,
   totalUnread,
   typingMayGoOut,
+  typingStoppedFrame,
   unreadCount,
   unsent,
   waitingSince,
@@ -500,5 +501,26 @@ describe('the composer: reply or internal note', () => {
     // an ended conversation's mode is not kept
     s = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'timeout' }));
     expect(toRemember(s)!.modes).toEqual({});
+  });
+});
+
+describe('typing_stopped', () => {
+  // during a rolling upgrade the console may talk to a node from before typing_stopped, which
+  // answers bad_request; or the conversation has just gone to a colleague (not_assigned). The
+  // resident's "… typt" runs out by itself within 5 s: nothing for the agent to see or do.
+  it('a refusal of the typing_stopped the console sends puts no error in front of the agent', () => {
+    const sent = typingStoppedFrame('c1');
+    expect(sent).toMatchObject({ type: 'typing_stopped', conversationId: 'c1' });
+    for (const code of ['bad_request', 'not_assigned']) {
+      let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
+      s = reduce(s, frame({ type: 'error', code, message: 'Onbekend of ongeldig bericht.', ref: sent.ref }));
+      expect(s.notices).toEqual([]);
+    }
+  });
+
+  it('another refusal is still shown', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
+    s = reduce(s, frame({ type: 'error', code: 'bad_request', message: 'Onbekend of ongeldig bericht.' }));
+    expect(s.notices.map((n) => n.text)).toEqual(['Onbekend of ongeldig bericht.']);
   });
 });

@@ -11,7 +11,7 @@ import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic }
 import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { localiseFailure } from '../forms';
 import { loadJson, saveJson } from '../session';
-import { CLAIM_REF_PREFIX, type Remembered, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, unsent } from '../state';
+import { CLAIM_REF_PREFIX, type Remembered, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
 import type { Actions, DialogState } from './actions';
@@ -306,7 +306,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       const clientMsgId = newClientMsgId(kind === 'note' ? 'n' : 'a');
       store.dispatch({ type: 'pending', conversationId, pending: { clientMsgId, kind, text, queuedAt: Date.now() } });
       // a reply takes the resident's "… typt" away itself; a note typed in reply mode (Ctrl+Enter) must say so
-      if (kind === 'note' && throttle.current.stop(conversationId)) sendFrame({ type: 'typing_stopped', conversationId });
+      if (kind === 'note' && throttle.current.stop(conversationId)) sendFrame(typingStoppedFrame(conversationId));
       throttle.current.reset(conversationId);
       const acked = wait(clientMsgId, 15_000);
       acked.catch(() => undefined);
@@ -336,7 +336,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       if (!c || c.ended) return;
       store.dispatch({ type: 'mode', id: conversationId, mode });
       // typed as a reply, now a note: the resident must not go on seeing "… typt" for words they will not get
-      if (mode === 'note' && throttle.current.stop(conversationId)) sendFrame({ type: 'typing_stopped', conversationId });
+      if (mode === 'note' && throttle.current.stop(conversationId)) sendFrame(typingStoppedFrame(conversationId));
       announce(t(mode === 'note' ? 'modeNoteAnnounced' : 'modeReplyAnnounced'));
       setTimeout(() => document.getElementById('reply-' + conversationId)?.focus(), 0);
     },
