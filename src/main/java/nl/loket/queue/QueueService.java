@@ -57,7 +57,7 @@ public class QueueService {
                     and (r.next_attempt_at is null or r.next_attempt_at <= now())) as callbacks_open,
                    now() as at
             from topic t
-            order by t.sort_order, t.id
+            order by t.sort_order, t.id collate "C"
             """;
 
     /** A snapshot younger than this is shared even when something changed since: a surge must not read per arrival. */

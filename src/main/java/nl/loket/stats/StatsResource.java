@@ -87,7 +87,7 @@ public class StatsResource {
                    avg(k.rating) filter (where k.ended_here) as rating
             from topic t left join k on k.topic = t.id
             group by t.id, t.sort_order
-            order by t.sort_order, t.id
+            order by t.sort_order, t.id collate "C"
             """.replace("{OUTCOME}", OUTCOME);
 
     /**

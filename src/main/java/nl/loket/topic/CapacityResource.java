@@ -63,7 +63,7 @@ public class CapacityResource {
     @RolesAllowed({Roles.SUPERVISOR, Roles.INTEGRATOR, Roles.ADMIN})
     @Operation(summary = "The capacity flag of every topic, in the topics' order; an expired flag reads short:false")
     public Uni<List<Capacity>> list() {
-        return db.query(READ + " order by t.sort_order, t.id").map(CapacityResource::map);
+        return db.query(READ + " order by t.sort_order, t.id collate \"C\"").map(CapacityResource::map);
     }
 
     @GET
