@@ -4,6 +4,7 @@
 import type { AgentView, ClientFrame, ConversationView, EndReason, Message, ServerFrame, TopicBoard, WaitingConversation } from './protocol';
 import type { View } from './roles';
 import { slashQuery } from './canned';
+import { type Notice, withNotice } from './notices';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'offline';
 
@@ -49,13 +50,7 @@ export interface Conversation extends ConversationView {
   mode: ComposerMode;
 }
 
-export interface Notice {
-  id: number;
-  kind: 'error' | 'info';
-  code?: string;
-  text: string;
-  ref?: string;
-}
+export type { Notice };
 
 export interface State {
   connection: ConnectionState;
@@ -130,11 +125,10 @@ export type Action =
   | { type: 'leaving-failed'; id: string }
   | { type: 'dismiss'; id: string }
   | { type: 'status'; status: string }
-  | { type: 'notice'; kind: Notice['kind']; text: string; code?: string }
+  | { type: 'notice'; kind: Notice['kind']; text: string; code?: string; now: number }
   | { type: 'notice-dismiss'; id: number };
 
 export const TYPING_SHOWN_MS = 5000;
-const MAX_NOTICES = 5;
 
 function highestResidentSeq(messages: Message[]): number {
   let max = 0;
@@ -198,9 +192,21 @@ export function residentTyping(c: Conversation, now: number): boolean {
   return c.typingUntil > now;
 }
 
-function addNotice(s: State, kind: Notice['kind'], text: string, code?: string, ref?: string): State {
-  const notice: Notice = { id: s.nextNoticeId, kind, text, code, ref };
-  return { ...s, notices: [...s.notices, notice].slice(-MAX_NOTICES), nextNoticeId: s.nextNoticeId + 1 };
+/**
+ * An error the agent must act on stays until dismissed; one that needs nothing of them goes by
+ * itself: a refused claim (the queue moves on; they claim again) and the chat briefly away for
+ * anything but a close, transfer or callback (those did not happen: the conversation is still theirs).
+ */
+function mustAct(kind: Notice['kind'], code?: string, ref?: string): boolean {
+  if (kind !== 'error') return false;
+  if (code && answersClaim({ code, ref })) return false;
+  if (code === 'unavailable' && !ref?.startsWith('leave:')) return false;
+  return true;
+}
+
+function addNotice(s: State, kind: Notice['kind'], text: string, now: number, code?: string, ref?: string): State {
+  const notices = withNotice(s.notices, { id: s.nextNoticeId, kind, text, code, ref, sticky: mustAct(kind, code, ref), at: now });
+  return { ...s, notices, nextNoticeId: s.nextNoticeId + 1 };
 }
 
 /** Changes the pending reply with this clientMsgId, in whichever conversation holds it. */
@@ -336,7 +342,7 @@ export function reduce(s: State, a: Action): State {
     case 'status':
       return s.agent ? { ...s, agent: { ...s.agent, status: a.status } } : s;
     case 'notice':
-      return addNotice(s, a.kind, a.text, a.code);
+      return addNotice(s, a.kind, a.text, a.now, a.code);
     case 'notice-dismiss':
       return { ...s, notices: s.notices.filter((n) => n.id !== a.id) };
     case 'frame':
@@ -480,7 +486,7 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
         const conv = next.leaving.find((id) => f.ref === 'leave:' + id);
         if (conv) next = { ...next, leaving: next.leaving.filter((id) => id !== conv) };
       }
-      return quiet ? next : addNotice(next, 'error', f.message, f.code, f.ref);
+      return quiet ? next : addNotice(next, 'error', f.message, now, f.code, f.ref);
     }
   }
 }

@@ -1,0 +1,89 @@
+// The console's notices (the toasts bottom right): what each holds, how long it stays, and how
+// many are shown at once. Pure, apart from NoticeTimers, which the Notices component drives.
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  code?: string;
+  text: string;
+  ref?: string;
+  /** An error the agent must act on (a close that did not happen): it stays until dismissed. */
+  sticky: boolean;
+  /** Epoch ms of when it (last) came: its lifetime runs from here. */
+  at: number;
+  /** How many times this same text came while it was shown: shown as "(3×)". */
+  count: number;
+}
+
+/** How long information stays. */
+export const NOTICE_INFO_MS = 6_000;
+/** How long an error that needs nothing of the agent stays (a refused claim: the queue moves on). */
+export const NOTICE_BRIEF_MS = 10_000;
+/** At most this many notices at once; repeats of the same text are one notice with a count. */
+export const NOTICES_SHOWN = 4;
+
+/** How long this notice stays after it came, in ms; null: until the agent dismisses it. */
+export function noticeLifetime(n: Notice): number | null {
+  if (n.sticky) return null;
+  return n.kind === 'error' ? NOTICE_BRIEF_MS : NOTICE_INFO_MS;
+}
+
+/**
+ * The notices after one more came. The same kind and text already shown becomes one notice with
+ * its count raised, moved to the end as the newest, its lifetime running from now (its id stays,
+ * so its element and a focus on its close button stay too). Beyond NOTICES_SHOWN the oldest goes
+ * that would have gone by itself; only when every one waits for the agent, the oldest of those.
+ */
+export function withNotice(list: Notice[], incoming: Omit<Notice, 'count'>): Notice[] {
+  const same = list.find((n) => n.kind === incoming.kind && n.text === incoming.text);
+  const added: Notice = same
+    ? { ...same, code: incoming.code, ref: incoming.ref, sticky: same.sticky || incoming.sticky, at: incoming.at, count: same.count + 1 }
+    : { ...incoming, count: 1 };
+  let next = [...list.filter((n) => n !== same), added];
+  while (next.length > NOTICES_SHOWN) {
+    const older = next.slice(0, -1);
+    const drop = older.find((n) => !n.sticky) ?? older[0];
+    next = next.filter((n) => n !== drop);
+  }
+  return next;
+}
+
+/**
+ * One timer per notice that goes by itself, set for its own lifetime from when it came: notices
+ * coming and going around it do not restart it; only a repeat of it (a new `at`) does.
+ */
+export class NoticeTimers {
+  private timers = new Map<number, { at: number; handle: ReturnType<typeof setTimeout> }>();
+
+  constructor(private readonly dismiss: (id: number) => void) {}
+
+  sync(notices: Notice[], now = Date.now()): void {
+    const ids = new Set(notices.map((n) => n.id));
+    for (const [id, t] of this.timers) {
+      if (!ids.has(id)) {
+        clearTimeout(t.handle);
+        this.timers.delete(id);
+      }
+    }
+    for (const n of notices) {
+      const life = noticeLifetime(n);
+      const existing = this.timers.get(n.id);
+      if (existing && existing.at === n.at && life !== null) continue;
+      if (existing) {
+        clearTimeout(existing.handle);
+        this.timers.delete(n.id);
+      }
+      if (life === null) continue;
+      const handle = setTimeout(() => {
+        this.timers.delete(n.id);
+        this.dismiss(n.id);
+      }, Math.max(0, n.at + life - now));
+      this.timers.set(n.id, { at: n.at, handle });
+    }
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t.handle);
+    this.timers.clear();
+  }
+}

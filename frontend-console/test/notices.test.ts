@@ -1,0 +1,100 @@
+// The console's notices (the toasts bottom right): how long each stays, which errors wait for the
+// agent, and how many are shown at once on a busy day.
+
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NOTICE_BRIEF_MS, NOTICE_INFO_MS, NOTICES_SHOWN, NoticeTimers, noticeLifetime } from '../src/notices';
+import type { ServerFrame } from '../src/protocol';
+import { type Action, type State, initialState, reduce } from '../src/state';
+
+const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id'], maxConcurrent: 3, status: 'available' };
+
+function frame(f: ServerFrame, now: number): Action {
+  return { type: 'frame', frame: f, now };
+}
+const error = (code: string, message: string, now: number, ref?: string) => frame({ type: 'error', code, message, ...(ref ? { ref } : {}) }, now);
+const start = (): State => reduce(initialState, frame({ type: 'hello', agent, conversations: [] }, 0));
+const shown = (s: State) => s.notices.map((n) => (n.count > 1 ? `${n.text} (${n.count}×)` : n.text));
+
+describe('which notices go by themselves', () => {
+  it("lets a claim's refusal go after a while; an error the agent must act on stays until dismissed", () => {
+    let s = start();
+    s = reduce(s, error('already_claimed', 'Dit gesprek is al aangenomen.', 1000, 'claim-1'));
+    s = reduce(s, error('nothing_waiting', 'Er wacht niemand.', 1000));
+    s = reduce(s, error('internal', 'Afsluiten is niet gelukt.', 1000, 'leave:c1'));
+    s = reduce(s, error('unavailable', 'Even niet bereikbaar.', 1000, 'leave:c2'));
+    s = reduce(s, { type: 'notice', kind: 'info', text: 'Opgeslagen', now: 1000 });
+    expect(s.notices.map((n) => [n.text, noticeLifetime(n)])).toEqual([
+      // the oldest of five goes: four are shown at most
+      ['Er wacht niemand.', NOTICE_BRIEF_MS],
+      ['Afsluiten is niet gelukt.', null],
+      ['Even niet bereikbaar.', null],
+      ['Opgeslagen', NOTICE_INFO_MS],
+    ]);
+  });
+});
+
+describe('how many notices are shown', () => {
+  it('merges the same text repeated into one notice with a count, as the newest', () => {
+    let s = start();
+    s = reduce(s, error('already_claimed', 'Dit gesprek is al aangenomen.', 1000, 'claim-1'));
+    s = reduce(s, error('bad_request', 'Ongeldig bericht.', 2000, 'x-1'));
+    s = reduce(s, error('already_claimed', 'Dit gesprek is al aangenomen.', 3000, 'claim-2'));
+    s = reduce(s, error('already_claimed', 'Dit gesprek is al aangenomen.', 4000, 'claim-3'));
+    expect(shown(s)).toEqual(['Ongeldig bericht.', 'Dit gesprek is al aangenomen. (3×)']);
+    // its lifetime runs from the last time it came
+    expect(s.notices[1].at).toBe(4000);
+  });
+
+  it(`shows at most ${NOTICES_SHOWN}, and makes room by dropping what would go by itself before what waits for the agent`, () => {
+    let s = start();
+    s = reduce(s, error('internal', 'Afsluiten is niet gelukt.', 1000, 'leave:c1'));
+    for (let i = 1; i <= 6; i++) s = reduce(s, error('already_claimed', `Bewoner ${i} is al aangenomen.`, 1000 + i, 'claim-' + i));
+    expect(s.notices).toHaveLength(NOTICES_SHOWN);
+    expect(shown(s)).toEqual(['Afsluiten is niet gelukt.', 'Bewoner 4 is al aangenomen.', 'Bewoner 5 is al aangenomen.', 'Bewoner 6 is al aangenomen.']);
+  });
+});
+
+describe('each notice has its own lifetime', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(0);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('goes its own time after it appeared, however many others come and go in between', () => {
+    const store = { s: start() };
+    const timers = new NoticeTimers((id) => {
+      store.s = reduce(store.s, { type: 'notice-dismiss', id });
+      timers.sync(store.s.notices);
+    });
+    const push = (code: string, text: string, ref?: string) => {
+      store.s = reduce(store.s, error(code, text, Date.now(), ref));
+      timers.sync(store.s.notices);
+    };
+    push('already_claimed', 'Bewoner 1 is al aangenomen.', 'claim-1');
+    push('internal', 'Afsluiten is niet gelukt.', 'leave:c1');
+    // a new one every 3 s, as on a surge day
+    vi.advanceTimersByTime(3000);
+    push('already_claimed', 'Bewoner 2 is al aangenomen.', 'claim-2');
+    vi.advanceTimersByTime(3000);
+    push('already_claimed', 'Bewoner 3 is al aangenomen.', 'claim-3');
+    vi.advanceTimersByTime(NOTICE_BRIEF_MS - 6000 - 1);
+    expect(shown(store.s)).toContain('Bewoner 1 is al aangenomen.');
+    vi.advanceTimersByTime(1);
+    // Bewoner 1 goes when its own time is up, though two came after it
+    expect(shown(store.s)).toEqual(['Afsluiten is niet gelukt.', 'Bewoner 2 is al aangenomen.', 'Bewoner 3 is al aangenomen.']);
+    vi.advanceTimersByTime(3000);
+    expect(shown(store.s)).toEqual(['Afsluiten is niet gelukt.', 'Bewoner 3 is al aangenomen.']);
+    // a repeat starts its own clock again
+    vi.advanceTimersByTime(1000);
+    push('already_claimed', 'Bewoner 3 is al aangenomen.', 'claim-4');
+    vi.advanceTimersByTime(NOTICE_BRIEF_MS - 1);
+    expect(shown(store.s)).toEqual(['Afsluiten is niet gelukt.', 'Bewoner 3 is al aangenomen. (2×)']);
+    vi.advanceTimersByTime(1);
+    expect(shown(store.s)).toEqual(['Afsluiten is niet gelukt.']);
+    // the error the agent must act on stays until dismissed
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(shown(store.s)).toEqual(['Afsluiten is niet gelukt.']);
+    timers.stop();
+  });
+});
