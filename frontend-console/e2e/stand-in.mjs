@@ -140,6 +140,11 @@ export function createServer(state = createState()) {
       for (const ws of sockets) ws.send(JSON.stringify(boards(state)));
       return json(res, 204);
     }
+    // for the tests only: a frame to every console of one user, as the service would send it
+    if (p === '/__stand-in/agent-frame' && req.method === 'POST') {
+      for (const ws of sockets) if (ws.userId === body.userId) ws.send(JSON.stringify(body.frame));
+      return json(res, 204);
+    }
     if (!me) return problem(res, 401, 'unauthorized', 'Niet ingelogd / Not authenticated');
     const has = (...roles) => roles.some((r) => me.roles.includes(r) || (r === 'agent' && me.roles.includes('supervisor')));
     const forbid = () => problem(res, 403, 'forbidden', 'Geen toegang / Forbidden');
@@ -326,6 +331,7 @@ export function createServer(state = createState()) {
           : [];
       ws.send(JSON.stringify({ type: 'hello', agent: { id: user.id, name: user.displayName, topics: user.topics, maxConcurrent: user.maxConcurrent, status: 'available' }, conversations }));
       ws.send(JSON.stringify(boards(state)));
+      ws.userId = user.id;
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', () => undefined);

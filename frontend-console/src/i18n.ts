@@ -588,7 +588,9 @@ const nl = {
   routeValue: 'Gegevens route {n}',
   removeRoute: 'Verwijderen: route {n}',
   addRoute: 'Contactroute toevoegen',
-  dismiss: 'Bericht sluiten',
+  dismiss: 'Melding sluiten',
+  noticeTimes: '{count} keer',
+  noticesLabel: 'Meldingen',
   errorPrefix: 'Fout',
 };
 
@@ -1172,7 +1174,9 @@ const en: Record<Key, string> = {
   routeValue: 'Details of route {n}',
   removeRoute: 'Remove: route {n}',
   addRoute: 'Add contact route',
-  dismiss: 'Dismiss message',
+  dismiss: 'Close notice',
+  noticeTimes: '{count} times',
+  noticesLabel: 'Notices',
   errorPrefix: 'Error',
 };
 

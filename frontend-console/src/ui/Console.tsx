@@ -12,6 +12,7 @@ import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { localiseFailure } from '../forms';
 import { loadJson, saveJson } from '../session';
 import { CLAIM_REF_PREFIX, type Remembered, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
+import { type Notice, NoticeTimers } from '../notices';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
 import type { Actions, DialogState } from './actions';
@@ -647,23 +648,74 @@ function ConnectionBanner(props: { state: string; retryAt: number | null; restor
   );
 }
 
-function Notices(props: { notices: { id: number; kind: string; text: string }[]; onDismiss(id: number): void }) {
+/**
+ * The notices, bottom right. Each that goes by itself goes its own time after it came (see
+ * noticeLifetime: a refused claim 10 s, information 6 s), whatever comes and goes around it; an
+ * error the agent must act on stays until they close it. At most NOTICES_SHOWN, a repeat shown
+ * once with its count. The list itself is no live region — it re-renders as notices come and go,
+ * and a screen reader would read the old ones again — so each new notice (or repeat) is put alone
+ * in a live region: errors assertive, information polite.
+ */
+function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
   const { t } = useConsole();
+  const list = useRef<HTMLElement>(null);
+  /** Before a notice goes, a focus on its close button moves to a neighbour's, else to the main area. */
+  const dismiss = (id: number) => {
+    const el = list.current?.querySelector<HTMLElement>(`[data-notice="${id}"]`);
+    if (el && el.contains(document.activeElement)) {
+      const next = (el.nextElementSibling ?? el.previousElementSibling)?.querySelector<HTMLElement>('button');
+      (next ?? document.getElementById(MAIN_ID))?.focus();
+    }
+    props.onDismiss(id);
+  };
+  const dismissRef = useRef(dismiss);
+  dismissRef.current = dismiss;
+  const timers = useRef<NoticeTimers | null>(null);
+  if (!timers.current) timers.current = new NoticeTimers((id) => dismissRef.current(id));
+  useEffect(() => timers.current?.sync(props.notices), [props.notices]);
+  useEffect(() => () => timers.current?.stop(), []);
+
+  const said = useRef(new Set<string>());
+  const [spoken, setSpoken] = useState<{ n: number; noticeId: number; text: string; assertive: boolean } | null>(null);
   useEffect(() => {
-    // errors stay until read; information goes by itself
-    const timers = props.notices.map((n) => setTimeout(() => props.onDismiss(n.id), n.kind === 'error' ? 12_000 : 6_000));
-    return () => timers.forEach(clearTimeout);
+    const fresh = props.notices.filter((n) => !said.current.has(n.id + ':' + n.at));
+    for (const n of fresh) said.current.add(n.id + ':' + n.at);
+    const newest = fresh[fresh.length - 1];
+    if (newest) {
+      const text = newest.count > 1 ? `${newest.text} (${t('noticeTimes', { count: newest.count })})` : newest.text;
+      setSpoken((prev) => ({ n: (prev?.n ?? 0) + 1, noticeId: newest.id, text, assertive: newest.kind === 'error' }));
+    } else if (spoken && !props.notices.some((n) => n.id === spoken.noticeId)) {
+      setSpoken(null);
+    }
   }, [props.notices]);
+
   return (
-    <div class="notices" role="alert" aria-live="assertive">
-      {props.notices.map((n) => (
-        <div class={'notice notice-' + n.kind}>
-          <span>{n.text}</span>
-          <button type="button" class="icon-button" aria-label={t('dismiss')} onClick={() => props.onDismiss(n.id)}>
-            <span aria-hidden="true">×</span>
-          </button>
-        </div>
-      ))}
-    </div>
+    <>
+      <div class="sr-only" aria-live="assertive" aria-atomic="true">
+        {spoken?.assertive && <p key={spoken.n}>{spoken.text}</p>}
+      </div>
+      <div class="sr-only" aria-live="polite" aria-atomic="true">
+        {spoken && !spoken.assertive && <p key={spoken.n}>{spoken.text}</p>}
+      </div>
+      {/* a named region: axe wants all content in landmarks, and a screen reader user can go to it */}
+      {props.notices.length > 0 && (
+        <section class="notices" ref={list} aria-label={t('noticesLabel')}>
+          {props.notices.map((n) => (
+            <div key={n.id} data-notice={n.id} class={'notice notice-' + n.kind}>
+              <span class="notice-text">{n.text}</span>
+              {n.count > 1 && (
+                <span class="notice-count">
+                  <span aria-hidden="true">({n.count}×)</span>
+                  <span class="sr-only">{t('noticeTimes', { count: n.count })}</span>
+                </span>
+              )}
+              <button type="button" class="icon-button" aria-label={t('dismiss')} onClick={() => dismiss(n.id)}>
+                <span aria-hidden="true">×</span>
+              </button>
+            </div>
+          ))}
+        </section>
+      )}
+    </>
   );
 }
