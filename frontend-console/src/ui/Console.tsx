@@ -678,8 +678,10 @@ function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
   const said = useRef(new Set<string>());
   const [spoken, setSpoken] = useState<{ n: number; noticeId: number; text: string; assertive: boolean } | null>(null);
   useEffect(() => {
-    const fresh = props.notices.filter((n) => !said.current.has(n.id + ':' + n.at));
-    for (const n of fresh) said.current.add(n.id + ':' + n.at);
+    const key = (n: Notice) => n.id + ':' + n.at;
+    const fresh = props.notices.filter((n) => !said.current.has(key(n)));
+    // only what is on screen is remembered: ids never come back, so the set stays small all day
+    said.current = new Set(props.notices.map(key));
     const newest = fresh[fresh.length - 1];
     if (newest) {
       const text = newest.count > 1 ? `${newest.text} (${t('noticeTimes', { count: newest.count })})` : newest.text;
