@@ -512,9 +512,18 @@ class ConversationRepository {
      * request (messages, the closing summary) goes with the retention run after its close, like
      * any conversation's. A rating comment given after a request for an ended conversation is not
      * kept at all ({@link #rate}).
+     *
+     * <p>The row is locked first, in a statement of its own: every message is written under that
+     * lock (loket_post, {@link #append}), so the purge's statement, whose snapshot is taken once it
+     * has the row, sees every message committed before, and none can come until the commit. It
+     * was one statement, whose snapshot was older than its wait for the row: a message committed
+     * in that wait kept its text, and when a close came in that wait too, the conversation was
+     * marked purged and no retention run ever took the text.
      */
     static Uni<Boolean> forget(Db.Tx tx, UUID id) {
-        return tx.query("""
+        return tx.query("select id from conversation where id = $1 for update", Tuple.of(id)).chain(locked -> locked.size() == 0
+                ? Uni.createFrom().item(false)
+                : tx.query("""
                         with purged as (
                             update conversation set resident_name = null, summary = null, rating_comment = null,
                                    client_key = null, purged_at = case when closed_at is null then null else now() end,
@@ -524,7 +533,7 @@ class ConversationRepository {
                             update message m set text = null from purged p where m.conversation_id = p.id returning 1
                         )
                         select count(*) as n from purged""", Tuple.of(id))
-                .map(rows -> rows.iterator().next().getLong("n") > 0);
+                .map(rows -> rows.iterator().next().getLong("n") > 0));
     }
 
     // ---- helpers -------------------------------------------------------------------------------
