@@ -42,8 +42,36 @@ function resume(session: object = SESSION, lang: Lang = 'nl'): ShadowRoot {
   return host.shadowRoot!;
 }
 
+/*
+ * Every real timer a test leaves (a widget's reconnect after a drop, its back-off growing while
+ * no socket can open) is cleared when the test ends. A widget outlives its test (emptying the page
+ * does not stop it): its reconnect fired later, in another test, and opened its socket there,
+ * into that test's recordSockets list ('sockets' of length 5 where 1 was expected). Timers set
+ * under fake timers are dropped with them (vi.useRealTimers).
+ */
+const pending = new Set<ReturnType<typeof setTimeout>>();
+const realSetTimeout = globalThis.setTimeout;
+const realSetInterval = globalThis.setInterval;
+const realClearTimeout = globalThis.clearTimeout;
+const realClearInterval = globalThis.clearInterval;
+globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+  const id = realSetTimeout(...args);
+  pending.add(id);
+  return id;
+}) as typeof setTimeout;
+globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+  const id = realSetInterval(...args);
+  pending.add(id);
+  return id;
+}) as typeof setInterval;
+
 afterEach(() => {
   vi.useRealTimers();
+  for (const id of pending) {
+    realClearTimeout(id);
+    realClearInterval(id);
+  }
+  pending.clear();
   vi.unstubAllGlobals();
   document.body.innerHTML = '';
   sessionStorage.clear();
