@@ -1,4 +1,4 @@
-// The console's notices (the toasts bottom right): what each holds, how long it stays, and how
+// The console's notices (under the header, above the main area): what each holds, how long it stays, and how
 // many are shown at once. Pure, apart from NoticeTimers, which the Notices component drives.
 
 export interface Notice {

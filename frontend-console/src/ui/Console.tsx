@@ -649,7 +649,7 @@ function ConnectionBanner(props: { state: string; retryAt: number | null; restor
 }
 
 /**
- * The notices, bottom right. Each that goes by itself goes its own time after it came (see
+ * The notices, under the header and banners, above the main area (never over the reply box). Each that goes by itself goes its own time after it came (see
  * noticeLifetime: a refused claim 10 s, information 6 s), whatever comes and goes around it; an
  * error the agent must act on stays until they close it. At most NOTICES_SHOWN, a repeat shown
  * once with its count. The list itself is no live region — it re-renders as notices come and go,
