@@ -105,3 +105,43 @@ describe('notices never cover what the agent works with', { timeout: 120_000 }, 
     });
   }
 });
+
+describe('a notice that goes by itself waits while the agent is on it', { timeout: 120_000 }, () => {
+  before(async () => {
+    chrome = await launchBrowser();
+  });
+  after(async () => {
+    await chrome?.close();
+  });
+
+  it('stays while the pointer is on it or the focus in it, and goes after the time it had left', async () => {
+    const { page, context } = await login({ width: 1366, height: 900 });
+    const read = page.locator('.notice').filter({ hasText: 'Bewoner 7 is al aangenomen.' });
+    const tabbed = page.locator('.notice').filter({ hasText: 'Er wacht niemand.' });
+    await refuse('already_claimed', 'Bewoner 7 is al aangenomen.', 'claim-7');
+    await refuse('nothing_waiting', 'Er wacht niemand.');
+    await read.waitFor();
+    await tabbed.waitFor();
+    const t0 = Date.now();
+    // 2 s later the agent puts the pointer on one and tabs to the other's close button
+    await page.waitForTimeout(2000);
+    await read.hover();
+    await tabbed.getByRole('button', { name: 'Melding sluiten' }).focus();
+    const held = Date.now();
+    // well past their 10 s both are still there
+    await page.waitForTimeout(Math.max(0, t0 + 14_000 - Date.now()));
+    assert.equal(await read.count(), 1, 'the notice under the pointer stays');
+    assert.equal(await tabbed.count(), 1, 'the notice with the focus stays');
+    // the pointer goes to the reply box, the focus into it: each had about 8 s left
+    await page.mouse.move(5, 880);
+    await page.locator('.composer textarea').focus();
+    const left = Date.now();
+    const stillFor = 10_000 - (held - t0) - 1500;
+    await page.waitForTimeout(stillFor);
+    assert.equal(await read.count(), 1, 'not gone at once when the pointer left');
+    assert.equal(await tabbed.count(), 1, 'not gone at once when the focus left');
+    await read.waitFor({ state: 'detached', timeout: Math.max(0, left + 10_000 - Date.now()) });
+    await tabbed.waitFor({ state: 'detached', timeout: 1000 });
+    await context.close();
+  });
+});

@@ -48,12 +48,18 @@ export function withNotice(list: Notice[], incoming: Omit<Notice, 'count'>): Not
   return next;
 }
 
+/** Why a notice is held: the pointer is on it, or the keyboard focus is in it. */
+export type NoticeHold = 'pointer' | 'focus';
+
 /**
  * One timer per notice that goes by itself, set for its own lifetime from when it came: notices
- * coming and going around it do not restart it; only a repeat of it (a new `at`) does.
+ * coming and going around it do not restart it; only a repeat of it (a new `at`) does. While the
+ * pointer is on a notice or the focus in it (hold), its clock stands still (WCAG 2.2.1, Timing
+ * Adjustable); once both have left (release) it goes after the time it had left.
  */
 export class NoticeTimers {
-  private timers = new Map<number, { at: number; handle: ReturnType<typeof setTimeout> }>();
+  private timers = new Map<number, { at: number; due: number; handle: ReturnType<typeof setTimeout> | null; left: number }>();
+  private holds = new Map<number, Set<NoticeHold>>();
 
   constructor(private readonly dismiss: (id: number) => void) {}
 
@@ -61,29 +67,65 @@ export class NoticeTimers {
     const ids = new Set(notices.map((n) => n.id));
     for (const [id, t] of this.timers) {
       if (!ids.has(id)) {
-        clearTimeout(t.handle);
+        if (t.handle) clearTimeout(t.handle);
         this.timers.delete(id);
       }
     }
+    for (const id of this.holds.keys()) if (!ids.has(id)) this.holds.delete(id);
     for (const n of notices) {
       const life = noticeLifetime(n);
       const existing = this.timers.get(n.id);
       if (existing && existing.at === n.at && life !== null) continue;
       if (existing) {
-        clearTimeout(existing.handle);
+        if (existing.handle) clearTimeout(existing.handle);
         this.timers.delete(n.id);
       }
       if (life === null) continue;
-      const handle = setTimeout(() => {
-        this.timers.delete(n.id);
-        this.dismiss(n.id);
-      }, Math.max(0, n.at + life - now));
-      this.timers.set(n.id, { at: n.at, handle });
+      const left = Math.max(0, n.at + life - now);
+      if (this.isHeld(n.id)) this.timers.set(n.id, { at: n.at, due: now + left, handle: null, left });
+      else this.start(n.id, n.at, left, now);
     }
   }
 
+  /** The pointer came onto this notice, or the focus into it: its clock stops. */
+  hold(id: number, why: NoticeHold, now = Date.now()): void {
+    const reasons = this.holds.get(id) ?? new Set<NoticeHold>();
+    reasons.add(why);
+    this.holds.set(id, reasons);
+    const t = this.timers.get(id);
+    if (t?.handle) {
+      clearTimeout(t.handle);
+      t.handle = null;
+      t.left = Math.max(0, t.due - now);
+    }
+  }
+
+  /** The pointer or the focus left: once neither is on it, it goes after the time it had left. */
+  release(id: number, why: NoticeHold, now = Date.now()): void {
+    const reasons = this.holds.get(id);
+    reasons?.delete(why);
+    if (reasons && reasons.size === 0) this.holds.delete(id);
+    if (this.isHeld(id)) return;
+    const t = this.timers.get(id);
+    if (t && !t.handle) this.start(id, t.at, t.left, now);
+  }
+
+  private isHeld(id: number): boolean {
+    return (this.holds.get(id)?.size ?? 0) > 0;
+  }
+
+  private start(id: number, at: number, left: number, now: number): void {
+    const handle = setTimeout(() => {
+      this.timers.delete(id);
+      this.holds.delete(id);
+      this.dismiss(id);
+    }, left);
+    this.timers.set(id, { at, due: now + left, handle, left });
+  }
+
   stop(): void {
-    for (const t of this.timers.values()) clearTimeout(t.handle);
+    for (const t of this.timers.values()) if (t.handle) clearTimeout(t.handle);
     this.timers.clear();
+    this.holds.clear();
   }
 }

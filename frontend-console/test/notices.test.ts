@@ -98,3 +98,81 @@ describe('each notice has its own lifetime', () => {
     timers.stop();
   });
 });
+
+describe('a notice that goes by itself waits while the agent is on it (WCAG 2.2.1)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(0);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  const setUp = () => {
+    const store = { s: start() };
+    const timers = new NoticeTimers((id) => {
+      store.s = reduce(store.s, { type: 'notice-dismiss', id });
+      timers.sync(store.s.notices);
+    });
+    const push = (code: string, text: string, ref?: string) => {
+      store.s = reduce(store.s, error(code, text, Date.now(), ref));
+      timers.sync(store.s.notices);
+    };
+    const id = (text: string) => store.s.notices.find((n) => n.text === text)!.id;
+    return { store, timers, push, id };
+  };
+
+  it('stays while the pointer is on it, and goes after the time it had left once the pointer leaves', () => {
+    const { store, timers, push, id } = setUp();
+    push('already_claimed', 'Bewoner 1 is al aangenomen.', 'claim-1');
+    push('already_claimed', 'Bewoner 2 is al aangenomen.', 'claim-2');
+    vi.advanceTimersByTime(4000);
+    timers.hold(id('Bewoner 1 is al aangenomen.'), 'pointer');
+    // a minute on it, while others come and go
+    vi.advanceTimersByTime(30_000);
+    push('nothing_waiting', 'Er wacht niemand.');
+    vi.advanceTimersByTime(30_000);
+    expect(shown(store.s)).toEqual(['Bewoner 1 is al aangenomen.']);
+    timers.release(id('Bewoner 1 is al aangenomen.'), 'pointer');
+    // it had 6 s left when the pointer came
+    vi.advanceTimersByTime(NOTICE_BRIEF_MS - 4000 - 1);
+    expect(shown(store.s)).toEqual(['Bewoner 1 is al aangenomen.']);
+    vi.advanceTimersByTime(1);
+    expect(shown(store.s)).toEqual([]);
+    timers.stop();
+  });
+
+  it('stays while the keyboard focus is in it, also when the pointer passes over and leaves', () => {
+    const { store, timers, push, id } = setUp();
+    push('already_claimed', 'Bewoner 1 is al aangenomen.', 'claim-1');
+    vi.advanceTimersByTime(2000);
+    const n = id('Bewoner 1 is al aangenomen.');
+    timers.hold(n, 'focus');
+    timers.hold(n, 'pointer');
+    vi.advanceTimersByTime(20_000);
+    timers.release(n, 'pointer');
+    vi.advanceTimersByTime(20_000);
+    expect(shown(store.s)).toEqual(['Bewoner 1 is al aangenomen.']);
+    timers.release(n, 'focus');
+    vi.advanceTimersByTime(NOTICE_BRIEF_MS - 2000 - 1);
+    expect(shown(store.s)).toEqual(['Bewoner 1 is al aangenomen.']);
+    vi.advanceTimersByTime(1);
+    expect(shown(store.s)).toEqual([]);
+    timers.stop();
+  });
+
+  it('starts a repeat that comes while it is held on its full time once left', () => {
+    const { store, timers, push, id } = setUp();
+    push('already_claimed', 'Dit gesprek is al aangenomen.', 'claim-1');
+    vi.advanceTimersByTime(8000);
+    const n = id('Dit gesprek is al aangenomen.');
+    timers.hold(n, 'pointer');
+    push('already_claimed', 'Dit gesprek is al aangenomen.', 'claim-2');
+    vi.advanceTimersByTime(60_000);
+    expect(shown(store.s)).toEqual(['Dit gesprek is al aangenomen. (2×)']);
+    timers.release(n, 'pointer');
+    vi.advanceTimersByTime(NOTICE_BRIEF_MS - 1);
+    expect(shown(store.s)).toEqual(['Dit gesprek is al aangenomen. (2×)']);
+    vi.advanceTimersByTime(1);
+    expect(shown(store.s)).toEqual([]);
+    timers.stop();
+  });
+});

@@ -649,12 +649,14 @@ function ConnectionBanner(props: { state: string; retryAt: number | null; restor
 }
 
 /**
- * The notices, under the header and banners, above the main area (never over the reply box). Each that goes by itself goes its own time after it came (see
- * noticeLifetime: a refused claim 10 s, information 6 s), whatever comes and goes around it; an
- * error the agent must act on stays until they close it. At most NOTICES_SHOWN, a repeat shown
- * once with its count. The list itself is no live region — it re-renders as notices come and go,
- * and a screen reader would read the old ones again — so each new notice (or repeat) is put alone
- * in a live region: errors assertive, information polite.
+ * The notices, under the header and banners, above the main area (never over the reply box). Each
+ * that goes by itself goes its own time after it came (see noticeLifetime: a refused claim 10 s,
+ * information 6 s), whatever comes and goes around it; it waits while the pointer is on it or the
+ * focus in it, and goes after the time it had left once both have left. An error the agent must
+ * act on stays until they close it. At most NOTICES_SHOWN, a repeat shown once with its count. The
+ * list itself is no live region — it re-renders as notices come and go, and a screen reader would
+ * read the old ones again — so each new notice (or repeat) is put alone in a live region: errors
+ * assertive, information polite.
  */
 function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
   const { t } = useConsole();
@@ -703,7 +705,16 @@ function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
       {props.notices.length > 0 && (
         <section class="notices" ref={list} aria-label={t('noticesLabel')}>
           {props.notices.map((n) => (
-            <div key={n.id} data-notice={n.id} class={'notice notice-' + n.kind}>
+            <div
+              key={n.id}
+              data-notice={n.id}
+              class={'notice notice-' + n.kind}
+              // while the agent reads it (pointer on it) or is on its close button, it does not go
+              onMouseEnter={() => timers.current?.hold(n.id, 'pointer')}
+              onMouseLeave={() => timers.current?.release(n.id, 'pointer')}
+              onFocusCapture={() => timers.current?.hold(n.id, 'focus')}
+              onBlurCapture={() => timers.current?.release(n.id, 'focus')}
+            >
               <span class="notice-text">{n.text}</span>
               {n.count > 1 && (
                 <span class="notice-count">
