@@ -1,4 +1,4 @@
-// The console's notices (bottom right) on a busy day, in Chromium against the stand-in
+// The console's notices (under the header) on a busy day, in Chromium against the stand-in
 // (e2e/stand-in.mjs): the server refuses claims while colleagues take residents, and now and then
 // something the agent did fails. What the agent sees — each notice for its own time, an error to
 // act on until closed, never a pile — and what a screen reader hears: each new notice once.

@@ -1,4 +1,4 @@
-// The console's notices (the toasts bottom right): how long each stays, which errors wait for the
+// The console's notices (under the header): how long each stays, which errors wait for the
 // agent, and how many are shown at once on a busy day.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
