@@ -5,24 +5,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, axeScan, launchBrowser } from './helpers.mjs';
+import { axeScan, launchBrowser, logIn } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 const JAN = 'c0ffee00-0000-4000-8000-000000000001';
 let chrome;
 
 async function login(username) {
-  const context = await chrome.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'nl-NL' });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(BASE + '/console/');
-  await page.getByLabel('Gebruikersnaam').fill(username);
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.getByRole('navigation', { name: 'Onderdelen' }).waitFor();
-  return { context, page, errors };
+  return logIn(chrome.browser, username, PASSWORD, { timeout: 10_000 });
 }
 
 async function noA11yIssues(page, name) {

@@ -135,18 +135,24 @@ export async function launchBrowser() {
  * console is there: by default its main navigation, which every role has; agents' tests pass
  * `ready` to wait for their board instead.
  */
-export async function logIn(browser, username, password, { base = BASE, viewport = { width: 1366, height: 900 }, acceptDownloads = false, ready } = {}) {
-  const context = await browser.newContext({ viewport, locale: 'nl-NL', acceptDownloads });
-  context.setDefaultTimeout(15_000);
+export async function logIn(browser, username, password,
+  { base = BASE, viewport = { width: 1366, height: 900 }, locale = 'nl-NL', timeout = 15_000, acceptDownloads = false, ready } = {}) {
+  const context = await browser.newContext({ viewport, locale, acceptDownloads });
+  context.setDefaultTimeout(timeout);
   const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`  [${username} page error] ${e.message}`));
+  // the page's uncaught errors, for a test to assert there were none
+  const errors = [];
+  page.on('pageerror', (e) => {
+    errors.push(e.message);
+    console.error(`  [${username} page error] ${e.message}`);
+  });
   await page.goto(base + '/console/');
   await page.getByLabel('Gebruikersnaam').fill(username);
   await page.getByLabel('Wachtwoord').fill(password);
   await page.getByRole('button', { name: 'Inloggen' }).click();
   if (ready) await ready(page);
   else await page.getByRole('navigation', { name: 'Onderdelen' }).waitFor();
-  return { context, page };
+  return { context, page, errors };
 }
 
 /** An agent's console is ready once its board has arrived: the socket is connected. */

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, axeScan, launchBrowser, screenshot } from './helpers.mjs';
+import { BASE, axeScan, launchBrowser, logIn, screenshot } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 let chrome;
@@ -25,16 +25,10 @@ const residents = (n) =>
   });
 
 async function login(viewport) {
-  const context = await chrome.browser.newContext({ viewport, locale: 'nl-NL' });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await page.goto(BASE + '/console/');
-  await page.getByLabel('Gebruikersnaam').fill('anne');
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.getByRole('button', { name: 'Volgende gesprek' }).waitFor();
-  await page.getByRole('heading', { name: 'Gesprek met Lotte' }).waitFor();
-  return { context, page };
+  return logIn(chrome.browser, 'anne', PASSWORD, { viewport, timeout: 10_000, ready: async (page) => {
+    await page.getByRole('button', { name: 'Volgende gesprek' }).waitFor();
+    await page.getByRole('heading', { name: 'Gesprek met Lotte' }).waitFor();
+  } });
 }
 
 const LONG =

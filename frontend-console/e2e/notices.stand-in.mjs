@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, axeScan, launchBrowser, screenshot } from './helpers.mjs';
+import { BASE, axeScan, launchBrowser, logIn, screenshot } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 let chrome;
@@ -19,17 +19,11 @@ async function refuse(code, message, ref) {
 }
 
 async function login(username, locale = 'nl-NL') {
-  const context = await chrome.browser.newContext({ viewport: { width: 1366, height: 900 }, locale });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await page.goto(BASE + '/console/');
-  await page.getByLabel('Gebruikersnaam').fill(username);
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.getByRole('button', { name: 'Volgende gesprek' }).waitFor();
-  // the hello has come (with Anne's conversation): her socket is there to send refusals to
-  await page.getByRole('heading', { name: 'Gesprek met Lotte' }).waitFor();
-  return { context, page };
+  return logIn(chrome.browser, username, PASSWORD, { locale, timeout: 10_000, ready: async (page) => {
+    await page.getByRole('button', { name: 'Volgende gesprek' }).waitFor();
+    // the hello has come (with Anne's conversation): her socket is there to send refusals to
+    await page.getByRole('heading', { name: 'Gesprek met Lotte' }).waitFor();
+  } });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

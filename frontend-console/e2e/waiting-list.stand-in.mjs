@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, axeScan, launchBrowser, screenshot } from './helpers.mjs';
+import { BASE, axeScan, launchBrowser, logIn, screenshot } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 let chrome;
@@ -24,15 +24,8 @@ async function setWaiting(rows) {
 }
 
 async function login(username, locale = 'nl-NL') {
-  const context = await chrome.browser.newContext({ viewport: { width: 1366, height: 900 }, locale });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await page.goto(BASE + '/console/');
-  await page.getByLabel('Gebruikersnaam').fill(username);
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.getByRole('button', { name: 'Volgende gesprek' }).waitFor();
-  return { context, page };
+  return logIn(chrome.browser, username, PASSWORD, { locale, timeout: 10_000,
+    ready: (page) => page.getByRole('button', { name: 'Volgende gesprek' }).waitFor() });
 }
 
 /** Counts the console's reads of the waiting list. */
