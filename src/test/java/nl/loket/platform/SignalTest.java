@@ -39,4 +39,12 @@ class SignalTest {
         java.util.UUID user = java.util.UUID.randomUUID();
         assertThat(Signal.decode("l|" + user + "|1700000000|0b6c-jti")).isEqualTo(new Signal.Logout(user, 1_700_000_000L, "0b6c-jti"));
     }
+
+    @Test
+    void aKindOfANewerNodeIsPassedOverQuietlyAndAMangledKnownKindIsNot() {
+        // a rolling upgrade: a node of the next version may send a kind this one does not know
+        assertThat(Signal.decode("z|whatever it carries")).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Signal.decode("a|not-a-uuid"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
