@@ -8,8 +8,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready only while the LISTEN connection is up: without it this node's clients hear of other
- * nodes' changes only at the 15 s safety re-read, so a proxy should send new clients elsewhere.
- * The listener reconnects by itself, and readiness comes back with it.
+ * nodes' changes only when something on this node makes them read, so a proxy should send new
+ * clients elsewhere. A connection that died without a word counts as down from the probe that
+ * noticed it ({@link ClusterListener}). The listener reconnects by itself, and readiness comes
+ * back with it.
  */
 @Readiness
 @ApplicationScoped

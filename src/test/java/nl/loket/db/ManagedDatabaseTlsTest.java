@@ -85,7 +85,7 @@ class ManagedDatabaseTlsTest {
         assertThat(db.chat(SSL, Tuple.tuple()).await().atMost(wait).iterator().next().getBoolean("ssl")).as("the chat pool").isTrue();
         assertThat(listener.listening()).isTrue();
         Row listen = db.query("select count(*) as n, bool_and(s.ssl) as ssl from pg_stat_ssl s join pg_stat_activity a using (pid) "
-                + "where a.query ilike 'listen%'").await().atMost(wait).iterator().next();
+                + "where a.application_name = 'loket-listen'").await().atMost(wait).iterator().next();
         assertThat(listen.getLong("n")).isEqualTo(1);
         assertThat(listen.getBoolean("ssl")).as("the LISTEN connection").isTrue();
         Row all = db.query("select count(*) as n, bool_and(s.ssl) as ssl from pg_stat_ssl s join pg_stat_activity a using (pid) "

@@ -53,6 +53,9 @@ class ListenConnectionTest {
     @Inject
     PgOptions pgOptions;
 
+    @Inject
+    ClusterListener.Config listenConfig;
+
     private double listenFailures() {
         Counter c = registry.find("loket.failures").tag("where", "listen").counter();
         return c == null ? 0 : c.count();
@@ -60,7 +63,7 @@ class ListenConnectionTest {
 
     private List<Integer> listeningBackends() {
         List<Integer> pids = new ArrayList<>();
-        db.query("select pid from pg_stat_activity where pid <> pg_backend_pid() and query ilike 'listen%'")
+        db.query("select pid from pg_stat_activity where pid <> pg_backend_pid() and application_name = 'loket-listen'")
                 .await().atMost(Duration.ofSeconds(10)).forEach(r -> pids.add(r.getInteger("pid")));
         return pids;
     }
@@ -108,7 +111,7 @@ class ListenConnectionTest {
 
     @Test
     void aDeliberateStopIsNotReportedAsALoss() throws Exception {
-        ClusterListener own = new ClusterListener(vertx, signals, failures, nodeId, pgOptions);
+        ClusterListener own = new ClusterListener(vertx, signals, failures, nodeId, pgOptions, listenConfig);
         own.start(null);
         assertThat(own.listening()).isTrue();
         double failed = listenFailures();
