@@ -81,8 +81,8 @@ public class ClusterListener {
     private PgSubscriber subscriber;
     /** The node is stopping: the connection's end is deliberate. */
     private volatile boolean stopping;
-    /** When the connection was lost, in nanoTime; 0 while it is up. */
-    private long lostAt;
+    /** When the connection was lost, in nanoTime; 0 while it is up. Written under this object's lock. */
+    private volatile long lostAt;
     private boolean subscribedBefore;
     private long probeTimer = -1;
     /** The probe waiting to be heard back and the connection it was sent on; touched by the probe's timer only. */
@@ -224,7 +224,7 @@ public class ClusterListener {
                 Log.debugf("A probe of the LISTEN connection failed: %s", e.toString()));
     }
 
-    private synchronized long lostAt() {
+    private long lostAt() {
         return lostAt;
     }
 
