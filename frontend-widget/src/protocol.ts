@@ -461,6 +461,26 @@ export class ResidentClient {
     this.connect();
   }
 
+  /**
+   * The browser says the network is gone (`offline`: a tunnel, flight mode). Chromium keeps an
+   * open WebSocket OPEN then, carrying nothing, so the resident would read "Verbonden" and
+   * "wordt verstuurd" until the echo timeout, or for as long as they send nothing. The socket is
+   * given up at once, as after a drop: "Geen verbinding", what is on the wire waits for the next
+   * connection (same clientMsgId, stored once), and the back-off (or `online`) brings it back.
+   */
+  networkLost(): void {
+    const sock = this.ws;
+    if (this.stopped || this.ended || !sock) return;
+    const working = sock.readyState === OPEN;
+    this.ws = null;
+    try {
+      sock.close();
+    } catch {
+      /* never opened */
+    }
+    this.lost(working);
+  }
+
   /** Stop for good: no reconnects, the socket closed. */
   close(): void {
     this.stopped = true;

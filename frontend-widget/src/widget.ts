@@ -71,6 +71,7 @@ export class Widget {
       closed: () => this.remember({ open: false }),
     });
     window.addEventListener('online', () => this.client?.reconnectNow());
+    window.addEventListener('offline', () => this.client?.networkLost());
     window.addEventListener('pagehide', () => touch(this.saved));
     // another tab started a conversation (or a callback request): this one takes it up rather than start a second
     window.addEventListener('storage', (e) => {

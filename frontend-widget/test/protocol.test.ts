@@ -629,6 +629,37 @@ describe('back-off', () => {
     expect(net.sockets).toHaveLength(count + 1);
   });
 
+  it('gives an open socket up at once when the browser goes offline: "no connection", and what is typed waits for it', () => {
+    const { net, client, statuses, pendings } = setup();
+    client.connect();
+    const first = net.last();
+    first.open();
+    first.push({ type: 'state', state: 'active', lastSeq: 0 });
+    // Chromium keeps a socket OPEN when the network goes; it just carries nothing
+    client.networkLost();
+    expect(statuses.at(-1)).toBe('offline');
+    expect(first.readyState).toBe(3);
+    client.send('Getypt in de tunnel');
+    expect(pendings.at(-1)?.map((p) => p.status)).toEqual(['queued']);
+    expect(first.sent.filter((f) => f.type === 'message')).toHaveLength(0);
+    client.reconnectNow(); // the browser's "online"
+    net.last().open();
+    expect(statuses.at(-1)).toBe('online');
+    expect(net.last().sent.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(['Getypt in de tunnel']);
+  });
+
+  it('going offline while no socket is open changes nothing', () => {
+    const { net, client, statuses } = setup();
+    client.connect();
+    net.last().open();
+    net.last().drop();
+    const count = net.sockets.length;
+    const said = statuses.length;
+    client.networkLost();
+    expect(net.sockets).toHaveLength(count);
+    expect(statuses).toHaveLength(said);
+  });
+
   it('comes back online at once even while an attempt made offline still hangs', () => {
     const { net, client, statuses } = setup();
     client.connect();
