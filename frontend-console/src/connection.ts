@@ -95,6 +95,20 @@ export class AgentConnection {
   }
 
   /**
+   * The browser says the network is gone (its `offline` event). Chromium keeps an open socket
+   * OPEN then, carrying nothing: the console showed no banner and a reply "wordt verstuurd…" for
+   * as long as the network was away. The socket is given up at once, as after a drop: the banner
+   * says so, replies wait in the state and go again after the next hello (same clientMsgId,
+   * stored once), and the back-off, or `online` through {@link retryNow}, brings it back.
+   */
+  networkLost(): void {
+    if (this.stopped || !this.ws) return;
+    this.abandon(1000, 'offline');
+    this.queue.length = 0;
+    this.scheduleReconnect();
+  }
+
+  /**
    * Lets go of the current socket, open or still connecting: its handlers are detached first, so
    * that nothing it still delivers reaches the console and its close schedules no reconnect.
    */

@@ -95,6 +95,21 @@ describe('the agent connection', () => {
     expect(states[states.length - 1]).toBe('open');
   });
 
+  it('gives an open socket up at once when the browser goes offline, and tries again at once when it is back', () => {
+    const { conn, states } = start();
+    const first = FakeSocket.all[0];
+    first.open();
+    // Chromium keeps the socket OPEN when the network goes; it just carries nothing
+    conn.networkLost();
+    expect(states.at(-1)).toMatch(/^reconnecting:/);
+    expect(conn.isOpen()).toBe(false);
+    expect(conn.send({ type: 'message', conversationId: 'c1', clientMsgId: 'a-1', text: 'Hallo' })).toBe(false);
+    conn.retryNow(); // the browser's "online"
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.all[1].open();
+    expect(states.at(-1)).toBe('open');
+  });
+
   it('waits with back-off after a network drop', () => {
     start();
     FakeSocket.all[0].open();

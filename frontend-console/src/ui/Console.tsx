@@ -229,7 +229,14 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   useEffect(() => {
     if (!socket) return;
     socket.conn.start();
+    // the browser knows before the socket does: say "Verbinding verbroken" at once, and come back at once
+    const offline = () => socket.conn.networkLost();
+    const online = () => socket.conn.retryNow();
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', online);
     return () => {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
       socket.resender.stop();
       socket.conn.stop();
     };
