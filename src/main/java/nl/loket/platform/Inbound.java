@@ -39,6 +39,14 @@ public final class Inbound<I> {
      * request) waits for the user, and its error asks them to try again.
      */
     private static final Set<String> RESENT = Set.of("message", "note");
+    /**
+     * Frame types nobody waits for an answer to: a typing hint. When one fails (its NOTIFY in a
+     * restart of PostgreSQL) the failure is counted and logged as any other, but no error frame
+     * goes back: the widget showed "De chat is even niet bereikbaar; probeer het over een paar
+     * seconden opnieuw." under the message box of a resident who had only typed, and it stayed
+     * after the database was back. A lost typing indicator is harmless.
+     */
+    private static final Set<String> UNANSWERED = Set.of("typing", "typing_stopped");
     private static final String UNAVAILABLE_RESENT = "De chat is even niet bereikbaar; uw bericht wordt zo vanzelf opnieuw verstuurd. / "
             + "The chat is briefly unavailable; your message will be sent again shortly.";
     private static final String UNAVAILABLE = "De chat is even niet bereikbaar; probeer het over een paar seconden opnieuw. / "
@@ -112,6 +120,7 @@ public final class Inbound<I> {
             if (e instanceof LoketException refusal) {
                 return error(connection, refusal.code(), refusal.getMessage(), ref);
             }
+            boolean unanswered = UNANSWERED.contains(field(node, "type"));
             boolean away = ProblemMappers.unavailable(e);
             if (away || ProblemMappers.heldUp(e)) {
                 // one line per outage, not one (with its stack trace) per message of every resident
@@ -122,12 +131,18 @@ public final class Inbound<I> {
                     heldUp.failed(e, "Handling frames on %s connections fails: a statement waited for a lock, or ran, longer than "
                             + "its bound (a transaction elsewhere holds its rows?) (connection %s)", where, connection.id());
                 }
+                if (unanswered) {
+                    return Uni.createFrom().voidItem();
+                }
                 // as REST's 503 "unavailable": it passes within seconds, so the client may send the
                 // frame again (a message with its clientMsgId is stored once; nothing of a cancelled
                 // statement was)
                 return error(connection, "unavailable", RESENT.contains(field(node, "type")) ? UNAVAILABLE_RESENT : UNAVAILABLE, ref);
             }
             failures.record(where, e, "Handling a frame on %s connection %s failed", where, connection.id());
+            if (unanswered) {
+                return Uni.createFrom().voidItem();
+            }
             return error(connection, "internal", "Er ging iets mis; probeer het opnieuw. / Something went wrong; please retry.", ref);
         });
     }

@@ -89,6 +89,36 @@ class InboundOutageTest {
     }
 
     /**
+     * A resident or agent typing while PostgreSQL restarts: the typing signal (a NOTIFY) fails like
+     * everything else, but nobody asked for anything, so nobody is told. Answered, the widget showed
+     * "De chat is even niet bereikbaar; probeer het over een paar seconden opnieuw." under the
+     * message box, and it stayed there after the database was back and every message had gone
+     * (walked in the browser). Each failure is still counted, and the outage logged once.
+     */
+    @Test
+    void typingFailingWhileTheDatabaseIsAwayIsAnsweredWithNothingButCounted() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Failures failures = new Failures(registry);
+        Inbound<Frame> inbound = inbound(failures);
+        FrameLimiter limiter = new FrameLimiter(1000, Duration.ofSeconds(10));
+        try (LogCapture logs = new LogCapture()) {
+            for (String type : List.of("typing", "typing_stopped", "typing")) {
+                inbound.handle(connection("c-" + type), limiter, "{\"type\":\"" + type + "\"}",
+                        f -> Uni.createFrom().failure(new ConnectException("Connection refused"))).await().indefinitely();
+            }
+            // held up by a lock, or failing for another reason: no "probeer het opnieuw" for typing either
+            inbound.handle(connection("c-held"), limiter, "{\"type\":\"typing\"}",
+                    f -> Uni.createFrom().failure(new io.vertx.pgclient.PgException("canceling statement", "ERROR", "55P03", null)))
+                    .await().indefinitely();
+            inbound.handle(connection("c-bug"), limiter, "{\"type\":\"typing\"}",
+                    f -> Uni.createFrom().failure(new IllegalStateException("a bug"))).await().indefinitely();
+            assertThat(sent).as("frames sent for typing").isEmpty();
+            assertThat(failures.counter("resident-socket").count()).isEqualTo(5);
+            assertThat(logs.loket(Level.WARNING, "resident-socket")).as(logs.all()).hasSize(3);
+        }
+    }
+
+    /**
      * A chat statement that PostgreSQL cancelled after waiting for a lock (55P03) or running
      * (57014) longer than its bound: a transaction elsewhere holds the conversation's row. The
      * sender hears the chat is briefly away, as in an outage, and the widget sends it again; each
