@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.loket.platform.ValidationException;
 import jakarta.ws.rs.core.Response;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import nl.loket.audit.Audit;
 import nl.loket.platform.LoketException;
@@ -98,15 +99,19 @@ public class CallbackResource {
     @GET
     @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR})
     @Operation(summary = "The callback list by priority (original queuedAt); state=open lists only requests claimable now. "
-            + "Each read is audited (read_callbacks): the list shows residents' phone numbers")
+            + "Each read is audited (read_callbacks, with the ids shown): the list shows residents' phone numbers; the same "
+            + "person's same list is recorded again within 10 minutes only when it shows a request that entry did not")
     public Uni<Items> list(@QueryParam("state") String state, @QueryParam("topic") String topic) {
         if (state != null && !STATES.contains(state)) {
             throw nl.loket.platform.ValidationException.of("state", "open, claimed, done, failed of cancelled / open, claimed, done, failed or cancelled");
         }
         return callbacks.list(state, topic, scope())
                 .call(items -> {
-                    // a read of the same list again within minutes is not recorded again (Audit.recordListRead)
-                    JsonObject filter = new JsonObject().put("state", state).put("topic", topic);
+                    // a read of the same list again within minutes is not recorded again (Audit.recordListRead),
+                    // but only while it shows nothing new: the filter names the requests shown, and an earlier
+                    // entry covers this read only when it named each of them (jsonb containment)
+                    JsonArray shown = new JsonArray(items.stream().map(CallbackRequest::id).toList());
+                    JsonObject filter = new JsonObject().put("state", state).put("topic", topic).put("shown", shown);
                     return audit.recordListRead(jwt.getName(), Audit.role(jwt.getGroups()), Audit.READ_CALLBACKS, filter,
                             filter.copy().put("items", items.size()));
                 })

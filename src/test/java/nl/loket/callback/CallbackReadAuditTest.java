@@ -98,4 +98,34 @@ class CallbackReadAuditTest {
                 .extracting(e -> e.getJsonObject("detail").getString("state")).containsExactlyInAnyOrder("open", "claimed");
         assertThat(audit("read_callbacks", start, colleague.username())).hasSize(1);
     }
+
+    /**
+     * The quiet ten minutes hold only while the list shows nothing new: a request that came in
+     * since the last entry (a new resident's number on the agent's screen) is a read of its own.
+     * Before, the poll that first showed it was not recorded, and an agent who left within ten
+     * minutes had no entry from after the request existed: the log said nobody had seen that number.
+     */
+    @Test
+    void aListThatShowsANewRequestIsRecordedAgain() {
+        Instant start = Instant.now().minusSeconds(5);
+        String topic = TestTopics.create();
+        Api.Agent agent = Api.agent("Daan", List.of(topic), 3);
+        given().auth().oauth2(agent.token()).queryParam("topic", topic).get("/api/v1/callbacks").then().statusCode(200);
+        String first = new JsonObject(given().contentType(ContentType.JSON).body(Map.of("topic", topic, "phone", PHONE))
+                .post("/api/v1/callbacks").then().statusCode(201).extract().asString()).getString("id");
+        given().auth().oauth2(agent.token()).queryParam("topic", topic).get("/api/v1/callbacks").then().statusCode(200);
+        // the same list again: nothing new on the screen, nothing recorded
+        given().auth().oauth2(agent.token()).queryParam("topic", topic).get("/api/v1/callbacks").then().statusCode(200);
+
+        List<JsonObject> lists = audit("read_callbacks", start, agent.username());
+        assertThat(lists).extracting(e -> e.getJsonObject("detail").getInteger("items")).containsExactlyInAnyOrder(0, 1);
+        assertThat(lists).filteredOn(e -> e.getJsonObject("detail").getInteger("items") == 1).singleElement()
+                .satisfies(e -> assertThat(e.getJsonObject("detail").getJsonArray("shown")).containsExactly(first));
+
+        // a request that leaves the list is no new read either
+        given().auth().oauth2(agent.token()).post("/api/v1/callbacks/" + first + "/claim").then().statusCode(200);
+        given().auth().oauth2(agent.token()).queryParam("topic", topic).queryParam("state", "open").get("/api/v1/callbacks").then().statusCode(200);
+        given().auth().oauth2(agent.token()).queryParam("topic", topic).get("/api/v1/callbacks").then().statusCode(200);
+        assertThat(audit("read_callbacks", start, agent.username())).hasSize(3);
+    }
 }
