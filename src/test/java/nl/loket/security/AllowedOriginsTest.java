@@ -84,6 +84,24 @@ class AllowedOriginsTest {
         assertThat(WsClient.upgradeStatus(base, path, token, null)).isEqualTo(101);
     }
 
+    @Test
+    void anotherPortOrSchemeOnTheSameHostIsAnotherOrigin() {
+        JsonObject started = Api.start(TestTopics.create(), null);
+        String path = "/ws/resident/" + started.getString("id");
+        String token = started.getString("token");
+        String otherPort = "http://" + base.getHost() + ":" + (base.getPort() + 1);
+        String otherScheme = "https://" + base.getHost() + ":" + base.getPort();
+        // another service on the same host (another port), or the same host and port under https
+        assertThat(WsClient.upgradeStatus(base, path, token, otherPort)).isEqualTo(403);
+        assertThat(WsClient.upgradeStatus(base, path, token, otherScheme)).isEqualTo(403);
+        for (String origin : new String[] {otherPort, otherScheme}) {
+            assertThat(preflight(origin).header("Access-Control-Allow-Origin")).as(origin).isNull();
+            assertThat(given().header("Origin", origin).get("/api/v1/topics").header("Access-Control-Allow-Origin")).as(origin).isNull();
+        }
+        // the page the service itself serves (the demo page, the console) is the same origin
+        assertThat(WsClient.upgradeStatus(base, path, token, "http://" + base.getHost() + ":" + base.getPort())).isEqualTo(101);
+    }
+
     private static Response preflight(String origin) {
         return given().header("Origin", origin).header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "content-type")

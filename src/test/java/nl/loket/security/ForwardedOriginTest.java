@@ -1,0 +1,117 @@
+package nl.loket.security;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.json.JsonObject;
+import nl.loket.Api;
+import nl.loket.TestTopics;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Behind the trusted proxy (docker/nginx.conf) the browser's page is at https://loket.gemeente.nl and
+ * the node sees plain http with {@code X-Forwarded-Proto: https}: the same-origin check of a
+ * WebSocket upgrade takes the public scheme from the proxy, and from the proxy only. Another
+ * service on the same host (another port) or scheme is refused with 403, as is a client that is no
+ * trusted proxy and claims https for itself.
+ */
+@QuarkusTest
+@TestProfile(ForwardedOriginTest.BehindTheProxy.class)
+class ForwardedOriginTest {
+
+    static final String PUBLIC_HOST = "loket.gemeente.nl";
+    static final String PROXY = "127.0.0.1";
+    static final String SOMEONE_ELSE = "127.0.0.2";
+
+    public static class BehindTheProxy implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.http.proxy.proxy-address-forwarding", "true",
+                    "quarkus.http.proxy.allow-x-forwarded", "true",
+                    "quarkus.http.proxy.trusted-proxies", PROXY);
+        }
+    }
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void thePublicHttpsOriginPassesThroughTheProxyAndAnotherPortOrSchemeDoesNot() throws IOException {
+        JsonObject started = Api.start(TestTopics.create(), null);
+        String path = "/ws/resident/" + started.getString("id");
+        String token = started.getString("token");
+        Map<String, String> proxied = Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Port", "443", "X-Forwarded-For", "198.51.100.7");
+
+        assertThat(upgrade(PROXY, path, token, "https://" + PUBLIC_HOST, proxied)).isEqualTo(101);
+        assertThat(upgrade(PROXY, path, token, "https://" + PUBLIC_HOST + ":443", proxied)).isEqualTo(101);
+        assertThat(upgrade(PROXY, path, token, "http://" + PUBLIC_HOST + ":8081", proxied)).isEqualTo(403);
+        assertThat(upgrade(PROXY, path, token, "https://" + PUBLIC_HOST + ":8443", proxied)).isEqualTo(403);
+        assertThat(upgrade(PROXY, path, token, "http://" + PUBLIC_HOST, proxied)).isEqualTo(403);
+    }
+
+    @Test
+    void onlyTheTrustedProxyMaySayTheSchemeWasHttps() throws IOException {
+        JsonObject started = Api.start(TestTopics.create(), null);
+        String path = "/ws/resident/" + started.getString("id");
+        String token = started.getString("token");
+        Map<String, String> forged = Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Port", "443");
+
+        assertThat(upgrade(SOMEONE_ELSE, path, token, "https://" + PUBLIC_HOST, forged)).isEqualTo(403);
+        // what that connection really is: plain http to the Host it named
+        assertThat(upgrade(SOMEONE_ELSE, path, token, "http://" + PUBLIC_HOST, forged)).isEqualTo(101);
+    }
+
+    @Test
+    void corsTakesNoOtherPortOrSchemeForTheSameOriginEither() throws IOException {
+        Map<String, String> proxied = Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Port", "443");
+        for (String origin : new String[] {"http://" + PUBLIC_HOST + ":8081", "https://" + PUBLIC_HOST + ":8443", "http://" + PUBLIC_HOST}) {
+            String head = head(PROXY, "OPTIONS /api/v1/conversations HTTP/1.1\r\nOrigin: " + origin
+                    + "\r\nAccess-Control-Request-Method: POST\r\n", proxied);
+            assertThat(head.toLowerCase()).as(origin).doesNotContain("access-control-allow-origin");
+        }
+    }
+
+    /** A browser's upgrade request on a bare socket from {@code from}, with Host {@link #PUBLIC_HOST}; answers the status. */
+    int upgrade(String from, String path, String token, String origin, Map<String, String> headers) throws IOException {
+        String head = head(from, "GET " + path + " HTTP/1.1\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Authorization: Bearer " + token + "\r\n"
+                + "Origin: " + origin + "\r\n", headers);
+        return Integer.parseInt(head.substring(head.indexOf(' ') + 1, head.indexOf(' ') + 4));
+    }
+
+    /** Sends {@code start} (request line and headers), Host {@link #PUBLIC_HOST} and {@code headers} from {@code from}; answers the response's head. */
+    private String head(String from, String start, Map<String, String> headers) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+            socket.connect(new InetSocketAddress(PROXY, base.getPort()), 5_000);
+            socket.setSoTimeout(15_000);
+            StringBuilder request = new StringBuilder(start).append("Host: ").append(PUBLIC_HOST).append("\r\n");
+            headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                head.append((char) c);
+                if (head.toString().endsWith("\r\n\r\n")) {
+                    break;
+                }
+            }
+            return head.toString();
+        }
+    }
+}
