@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import nl.loket.platform.Db;
 import nl.loket.platform.Failures;
 
@@ -40,11 +41,17 @@ public class EventDrainer {
     private final boolean active;
     private final Failures.Streak failures;
 
+    @Inject
     public EventDrainer(Db db, EventsConfig config, EventLog log, RabbitMqSink rabbitMq, Failures failures) {
+        this(db, config.sink() == EventsConfig.Sink.RABBITMQ ? rabbitMq : log, config.sink() != EventsConfig.Sink.WEBHOOK, failures);
+    }
+
+    /** Sending to a sink of a test's choosing. */
+    EventDrainer(Db db, EventSink sink, boolean active, Failures failures) {
         this.db = db;
         this.failures = failures.streak("events");
-        this.sink = config.sink() == EventsConfig.Sink.RABBITMQ ? rabbitMq : log;
-        this.active = config.sink() != EventsConfig.Sink.WEBHOOK;
+        this.sink = sink;
+        this.active = active;
     }
 
     @Scheduled(every = "${loket.events.drain-every:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -79,8 +86,21 @@ public class EventDrainer {
                     if (ids.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
-                    return chain.chain(() -> tx.query("update outbox set sent_at = now() where id = any($1)",
+                    // the batch goes out with no statement in between: no bound on this transaction's idle time
+                    Uni<Void> sends = chain;
+                    return liftIdleBound(tx).chain(() -> sends).chain(() -> tx.query("update outbox set sent_at = now() where id = any($1)",
                             Tuple.of(ids.toArray(new Long[0])))).replaceWith(ids.size());
                 }));
+    }
+
+    /**
+     * Lifts {@code loket.db.idle-in-transaction-timeout} for the rest of this transaction: it waits
+     * for a broker or a webhook between two statements, for as long as a slow one takes, and
+     * PostgreSQL ending it then would send the same events again and again, never marking them
+     * sent. Its locks are the outbox rows it sends (other nodes skip them) or its URL's turn; a node
+     * whose machine died gives them up with its connection (TCP keepalive, application.properties).
+     */
+    static Uni<Void> liftIdleBound(Db.Tx tx) {
+        return tx.query("select set_config('idle_in_transaction_session_timeout', '0', true)", Tuple.tuple()).replaceWithVoid();
     }
 }

@@ -146,7 +146,9 @@ public class WebhookSender {
                             Row ep = endpoint.iterator().next();
                             return tx.query("select " + OutboxEvent.COLUMNS + ", seq from outbox where seq > $1 and id > $2 order by seq limit $3",
                                             Tuple.of(ep.getLong("delivered_seq"), ep.getLong("from_id"), BATCH))
-                                    .chain(events -> sendInOrder(tx, url, events, ep.getInteger("failures")));
+                                    .chain(events -> events.size() == 0 ? Uni.createFrom().item(0)
+                                            // each post waits up to the timeout between two statements, which may be longer than the bound
+                                            : EventDrainer.liftIdleBound(tx).chain(() -> sendInOrder(tx, url, events, ep.getInteger("failures"))));
                         })));
     }
 

@@ -6,11 +6,15 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import nl.loket.LogCapture;
 import nl.loket.Metrics;
+import io.smallrye.mutiny.Uni;
 import nl.loket.platform.Db;
+import nl.loket.platform.Failures;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,8 +33,37 @@ class EventDrainerTest {
     @Inject
     Db db;
 
+    @Inject
+    Failures failures;
+
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
+
+    /**
+     * A broker that takes longer to confirm a batch than Loket's connections let a transaction
+     * stay idle (loket.db.idle-in-transaction-timeout, 5 s in tests): the batch goes out once and
+     * is marked sent. Ended by PostgreSQL in the middle, it would go out again and again.
+     */
+    @Test
+    void aBatchThatTakesLongerToSendThanTheIdleBoundIsSentOnceAndMarkedSent() {
+        String type = "test.slow." + System.nanoTime();
+        db.query("insert into outbox (type, payload) select $1, jsonb_build_object('n', n) from generate_series(1, $2) n",
+                Tuple.of(type, 3 * EventDrainer.BATCH)).await().indefinitely();
+        List<Long> published = new CopyOnWriteArrayList<>();
+        EventSink slow = event -> {
+            Uni<Void> handed = Uni.createFrom().voidItem().invoke(() -> published.add(event.id()));
+            // the first of the batch waits for the broker's confirmation for 6 s
+            return published.isEmpty() ? handed.onItem().delayIt().by(Duration.ofSeconds(6)) : handed;
+        };
+        EventDrainer slowDrainer = new EventDrainer(db, slow, true, failures);
+
+        int sent = slowDrainer.drainOnce().await().atMost(Duration.ofSeconds(30));
+
+        assertThat(sent).as("a batch sent (the scheduled rounds leave some of ours)").isPositive().isEqualTo(published.size());
+        assertThat(db.query("select count(*) as n from outbox where id = any($1) and sent_at is null",
+                        Tuple.of((Object) published.toArray(new Long[0]))).await().indefinitely().iterator().next().getLong("n"))
+                .as("of the events sent, still unsent").isZero();
+    }
 
     @Test
     void oneRoundSendsMoreThanOneBatchOfABacklog() {
