@@ -131,6 +131,22 @@ public class Db {
         @DurationMin(millis = 0)
         Duration lockTimeout();
 
+        /**
+         * The longest a transaction of this node's stays open without a statement running
+         * ({@code idle_in_transaction_session_timeout}) before PostgreSQL ends its session, on the
+         * chat connections and the shared pool; 0 for no bound. A node that froze in the middle of
+         * a transaction (a suspended VM, a cut network: no socket is closed, as a killed process's
+         * are) held that transaction's locks, a conversation's row or an account's, for as long as
+         * TCP took to give the connection up (hours): every sweep that would have moved that
+         * conversation waited for it, was cancelled, and took the other gone agents' and residents'
+         * moves with it, every second. Longer than anything Loket waits for inside a transaction
+         * between two statements (a webhook's answer, {@code loket.events.webhook.timeout}, 10 s;
+         * the event senders lift it for their own transactions). Sent when each connection starts.
+         */
+        @WithDefault("30s")
+        @DurationMin(millis = 0)
+        Duration idleInTransactionTimeout();
+
         /** The most messages one statement stores (ConversationRepository); 1 sends each alone. */
         @WithDefault("32")
         @Positive
@@ -142,7 +158,8 @@ public class Db {
         this.pool = pool;
         this.chatConnections = Math.max(0, config.chatConnections());
         this.chat = chatConnections <= 0 ? pool
-                : chatPool(vertx, chatConnections, chatOptions(pgOptions, config.chatLockTimeout(), config.chatStatementTimeout()));
+                : chatPool(vertx, chatConnections, chatOptions(pgOptions, config.chatLockTimeout(), config.chatStatementTimeout(),
+                        config.idleInTransactionTimeout()));
         this.signals = signals;
         this.failures = failures;
         this.node = nodeId.id().toString();
@@ -168,14 +185,20 @@ public class Db {
 
     /**
      * The chat connections' options: the shared pool's, and the bounds of a chat statement's lock
-     * wait and run as settings of the session, sent when the connection starts (as {@code jit});
-     * they win over an additional property of the same name. 0 lifts a bound.
+     * wait and run, and of a transaction left idle ({@link Config#idleInTransactionTimeout}), as
+     * settings of the session, sent when the connection starts (as {@code jit}); they win over an
+     * additional property of the same name. 0 lifts a bound.
      */
-    private static PgConnectOptions chatOptions(PgOptions pgOptions, Duration lockTimeout, Duration statementTimeout) {
+    private static PgConnectOptions chatOptions(PgOptions pgOptions, Duration lockTimeout, Duration statementTimeout,
+                                                Duration idleInTransaction) {
         return pgOptions.connectOptions("loket-chat")
                 .addProperty("lock_timeout", milliseconds("loket.db.chat-lock-timeout", lockTimeout))
-                .addProperty("statement_timeout", milliseconds("loket.db.chat-statement-timeout", statementTimeout));
+                .addProperty("statement_timeout", milliseconds("loket.db.chat-statement-timeout", statementTimeout))
+                .addProperty(IDLE_IN_TRANSACTION, milliseconds("loket.db.idle-in-transaction-timeout", idleInTransaction));
     }
+
+    /** PostgreSQL's name of the bound of a transaction left idle ({@link Config#idleInTransactionTimeout}). */
+    static final String IDLE_IN_TRANSACTION = "idle_in_transaction_session_timeout";
 
     /** A bound in PostgreSQL's unit (ms); below a millisecond, which PostgreSQL would read as none, is refused. */
     static String milliseconds(String key, Duration bound) {

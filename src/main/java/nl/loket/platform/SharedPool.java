@@ -9,8 +9,10 @@ import jakarta.inject.Singleton;
 /**
  * Creates the shared reactive pool (the one Quarkus configures from {@code quarkus.datasource.*}:
  * REST, transfers and closes, a resident's leave, retention, Hibernate Reactive) as Quarkus would,
- * with one setting more in each connection's startup message: {@code lock_timeout}, from
- * {@code loket.db.lock-timeout} (15 s; 0 for no bound). A statement that waits longer for a lock
+ * with two settings more in each connection's startup message: {@code lock_timeout}, from
+ * {@code loket.db.lock-timeout} (15 s; 0 for no bound), and
+ * {@code idle_in_transaction_session_timeout}, from {@code loket.db.idle-in-transaction-timeout}
+ * (30 s: a frozen node's transaction does not hold its locks for hours, {@link Db.Config}). A statement that waits longer for a lock
  * is cancelled by PostgreSQL (55P03) and its transaction rolled back: a conversation held by a
  * transaction that does not end no longer stops a console, nor takes a connection of this pool
  * for good ({@link Db}). There is no {@code statement_timeout}: exports and statistics may read
@@ -30,15 +32,18 @@ import jakarta.inject.Singleton;
 public class SharedPool implements PgPoolCreator {
 
     private final String lockTimeout;
+    private final String idleInTransaction;
 
     public SharedPool(Db.Config config) {
         this.lockTimeout = Db.milliseconds("loket.db.lock-timeout", config.lockTimeout());
+        this.idleInTransaction = Db.milliseconds("loket.db.idle-in-transaction-timeout", config.idleInTransactionTimeout());
     }
 
     @Override
     public Pool create(Input input) {
         for (PgConnectOptions options : input.pgConnectOptionsList()) {
             options.addProperty("lock_timeout", lockTimeout);
+            options.addProperty(Db.IDLE_IN_TRANSACTION, idleInTransaction);
         }
         // as Quarkus's own creation does without a creator (a PgPool, which it expects)
         return PgDriver.INSTANCE.createPool(input.vertx(), input.pgConnectOptionsList(), input.poolOptions());

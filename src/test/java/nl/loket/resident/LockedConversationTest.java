@@ -200,22 +200,30 @@ class LockedConversationTest {
      * The bounds are settings of the connections' sessions, given when they start (no statement
      * of their own per message): the chat connections bound a lock wait (2 s in tests) and a run
      * (30 s); the shared pool a lock wait only (3 s in tests), so that its long reads (exports,
-     * statistics) are never cut; Flyway's JDBC datasource keeps PostgreSQL's defaults.
+     * statistics) are never cut; Flyway's JDBC datasource keeps PostgreSQL's defaults. Both pools
+     * bound a transaction left idle (5 s in tests, FrozenNodeTest) and have PostgreSQL probe the
+     * connection after 10 s of silence, so that a node whose machine died does not keep its locks.
      */
     @Test
     void eachPoolHasItsOwnBounds() throws Exception {
-        String settings = "select current_setting('lock_timeout') as lock, current_setting('statement_timeout') as statement";
+        String settings = "select current_setting('lock_timeout') as lock, current_setting('statement_timeout') as statement, "
+                + "current_setting('idle_in_transaction_session_timeout') as idle, current_setting('tcp_keepalives_idle') as keepalive";
         io.vertx.mutiny.sqlclient.Row chat = db.chat(settings, Tuple.tuple()).await().atMost(Duration.ofSeconds(10)).iterator().next();
         assertThat(chat.getString("lock")).isEqualTo("2s");
         assertThat(chat.getString("statement")).isEqualTo("30s");
+        assertThat(chat.getString("idle")).as("the chat connections' bound of a transaction left idle").isEqualTo("5s");
+        assertThat(chat.getString("keepalive")).as("the chat connections' probe").isEqualTo("10");
         io.vertx.mutiny.sqlclient.Row shared = db.query(settings).await().atMost(Duration.ofSeconds(10)).iterator().next();
         assertThat(shared.getString("lock")).isEqualTo("3s");
         assertThat(shared.getString("statement")).isEqualTo("0");
+        assertThat(shared.getString("idle")).as("the shared pool's bound of a transaction left idle").isEqualTo("5s");
+        assertThat(shared.getString("keepalive")).as("the shared pool's probe").isEqualTo("10");
         try (Connection flyway = jdbc.getConnection(); PreparedStatement s = flyway.prepareStatement(settings);
              ResultSet r = s.executeQuery()) {
             r.next();
             assertThat(r.getString("lock")).isEqualTo("0");
             assertThat(r.getString("statement")).isEqualTo("0");
+            assertThat(r.getString("idle")).isEqualTo("0");
         }
     }
 
