@@ -100,6 +100,79 @@ describe('notices never cover what the agent works with', { timeout: 120_000 }, 
   }
 });
 
+/** Where what the agent works with is on screen (viewport coordinates, as the pointer sees it). */
+async function workPlaces(page) {
+  return page.evaluate(() => {
+    const place = (e) => {
+      const r = e.getBoundingClientRect();
+      return { what: (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().slice(0, 40), x: r.x, y: r.y, width: r.width, height: r.height };
+    };
+    return [
+      ...[...document.querySelectorAll('.composer textarea, .composer button')].map(place),
+      ...[...document.querySelectorAll('.waiting-list li, .waiting-list button')].map(place),
+      ...[...document.querySelectorAll('.next')].map(place),
+    ];
+  });
+}
+
+describe('a notice that comes moves nothing the agent works with', { timeout: 120_000 }, () => {
+  before(async () => {
+    chrome = await launchBrowser();
+    await post('/__stand-in/waiting', { rows: residents(6) });
+  });
+  after(async () => {
+    await post('/__stand-in/waiting', { rows: null });
+    await chrome?.close();
+  });
+
+  for (const viewport of [
+    { width: 1366, height: 768 },
+    { width: 800, height: 900 },
+    { width: 1920, height: 1080 },
+    { width: 1024, height: 768 },
+  ]) {
+    it(`keeps the reply box, Verstuur and the waiting list where they were at ${viewport.width}×${viewport.height}, and a click aimed before lands`, async () => {
+      const { page, context } = await login(viewport);
+      await page.locator('.waiting-list button').first().waitFor();
+      await page.locator('.composer button[type="submit"]').scrollIntoViewIfNeeded();
+      await page.locator('.composer textarea').fill('Ik kijk het even voor u na.');
+      const before = await workPlaces(page);
+      const pageScroll = await page.evaluate(() => scrollY);
+      assert.ok(before.filter((b) => b.what === 'Kies' || /Kies/.test(b.what)).length >= 1 && before.length >= 8, JSON.stringify(before));
+      const send = before.find((b) => b.what === 'Verstuur');
+      assert.ok(send, JSON.stringify(before));
+      // the agent aims at Verstuur; the notices come one after another, one long, one to act on
+      await page.mouse.move(send.x + send.width / 2, send.y + send.height / 2);
+      await refuse('already_claimed', 'Bewoner 1 is al aangenomen.', 'claim-1');
+      await page.locator('.notice').first().waitFor();
+      assert.deepEqual(await workPlaces(page), before, 'one notice moved nothing');
+      await refuse('internal', LONG, 'transfer:live-1');
+      await refuse('internal', 'Afsluiten is niet gelukt; probeer het opnieuw.', 'leave:live-1');
+      await refuse('unavailable', 'Terugbelverzoek is niet opgeslagen.', 'callback:live-1');
+      await page.locator('.notice').filter({ hasText: 'Terugbelverzoek is niet opgeslagen.' }).waitFor();
+      assert.deepEqual(await workPlaces(page), before, 'four notices moved nothing');
+      // the click aimed before they came lands on Verstuur: the reply goes out
+      await page.mouse.down();
+      await page.mouse.up();
+      await page.locator('.msg-pending').filter({ hasText: 'Ik kijk het even voor u na.' }).waitFor({ timeout: 3000 });
+      // what is under each place is still what the agent aimed at
+      const hits = await page.evaluate((places) => places
+        .map((p) => ({ ...p, x: p.x + p.width / 2, y: p.y + Math.min(p.height / 2, 10) }))
+        .filter((p) => p.y >= 0 && p.y < innerHeight && p.x >= 0 && p.x < innerWidth)
+        .map((p) => ({ what: p.what, free: !document.elementFromPoint(p.x, p.y)?.closest('.notices-slot, .notices') })), before);
+      assert.ok(hits.length >= 4 && hits.every((h) => h.free), 'no notice is over what the agent works with: ' + JSON.stringify(hits));
+      // and when they go (closed), nothing moves back either
+      while ((await page.locator('.notice').count()) > 0) await page.getByRole('button', { name: 'Melding sluiten' }).first().click();
+      // (closing scrolled the page up to the notices: compare where things are on the page)
+      const scrolled = await page.evaluate(() => scrollY);
+      const onPage = (places, dy) => places.map((p) => ({ what: p.what, x: p.x, y: p.y + dy, width: p.width, height: p.height }));
+      assert.deepEqual(onPage(await workPlaces(page), scrolled), onPage(before, pageScroll));
+      await screenshot(page, `notices-still-${viewport.width}`);
+      await context.close();
+    });
+  }
+});
+
 describe('a notice that goes by itself waits while the agent is on it', { timeout: 120_000 }, () => {
   before(async () => {
     chrome = await launchBrowser();
@@ -136,6 +209,30 @@ describe('a notice that goes by itself waits while the agent is on it', { timeou
     assert.equal(await tabbed.count(), 1, 'not gone at once when the focus left');
     await read.waitFor({ state: 'detached', timeout: Math.max(0, left + 10_000 - Date.now()) });
     await tabbed.waitFor({ state: 'detached', timeout: 1000 });
+    await context.close();
+  });
+
+  it('stays when it appears under a pointer that rests there, and goes once the pointer has left', async () => {
+    const { page, context } = await login({ width: 1366, height: 900 });
+    // the pointer rests where the first notice will appear: under the header, at the left
+    const header = await page.locator('header.top').boundingBox();
+    await page.mouse.move(header.x + 150, header.y + header.height + 25);
+    await page.waitForTimeout(300);
+    const resting = page.locator('.notice').filter({ hasText: 'Bewoner 8 is al aangenomen.' });
+    await refuse('already_claimed', 'Bewoner 8 is al aangenomen.', 'claim-8');
+    await resting.waitFor();
+    const t0 = Date.now();
+    assert.ok(await page.evaluate(() => document.querySelector('.notice')?.matches(':hover')), 'the notice is under the pointer');
+    // well past its 10 s it is still there: the agent is reading it
+    await page.waitForTimeout(13_000);
+    assert.equal(await resting.count(), 1, 'the notice under the resting pointer stays');
+    // the pointer goes to the reply box: it goes after the time it had left (about 10 s)
+    await page.mouse.move(5, 880);
+    const left = Date.now();
+    await page.waitForTimeout(5000);
+    assert.equal(await resting.count(), 1, 'not gone at once when the pointer left');
+    await resting.waitFor({ state: 'detached', timeout: Math.max(0, left + 10_000 + 1500 - Date.now()) });
+    assert.ok(Date.now() - t0 > 14_000);
     await context.close();
   });
 });

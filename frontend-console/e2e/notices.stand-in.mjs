@@ -94,6 +94,29 @@ describe('notices on a busy day', { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it('never drops an error to act on: with five, it says one more waits, and closing one shows it', async () => {
+    const { page, context } = await login('anne');
+    for (let i = 1; i <= 5; i++) await refuse('internal', `Afsluiten van gesprek ${i} is niet gelukt.`, 'leave:live-' + i);
+    await page.locator('.notice').filter({ hasText: 'Afsluiten van gesprek 5 is niet gelukt.' }).waitFor();
+    await page.waitForTimeout(200);
+    // the place holds four: the three newest and a line that says two more wait
+    assert.deepEqual(await noticeTexts(page), [3, 4, 5].map((i) => `Afsluiten van gesprek ${i} is niet gelukt.`));
+    assert.match(await page.locator('.notices').innerText(), /\+2 meldingen/);
+    await screenshot(page, 'notices-more');
+    assert.deepEqual(await axeScan(page, 'notices-more', { all: true }), []);
+    await page.locator('.notice').filter({ hasText: 'gesprek 5' }).getByRole('button', { name: 'Melding sluiten' }).click();
+    await page.locator('.notice').filter({ hasText: 'gesprek 5' }).waitFor({ state: 'detached' });
+    assert.deepEqual(await noticeTexts(page), [1, 2, 3, 4].map((i) => `Afsluiten van gesprek ${i} is niet gelukt.`));
+    assert.doesNotMatch(await page.locator('.notices').innerText(), /\+\d+ melding/);
+    // in English
+    for (let i = 6; i <= 7; i++) await refuse('internal', `Closing conversation ${i} failed.`, 'leave:live-' + i);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('.notice').filter({ hasText: 'Closing conversation 7 failed.' }).waitFor();
+    assert.match(await page.locator('.notices').innerText(), /\+3 notices/);
+    await page.getByRole('button', { name: 'Nederlands' }).click();
+    await context.close();
+  });
+
   it('has a screen reader hear each new notice, not the old ones again, and passes axe', async () => {
     const { page, context } = await login('anne');
     await refuse('internal', 'Afsluiten is niet gelukt.', 'leave:live-1');

@@ -17,9 +17,11 @@ fs.mkdirSync(results, { recursive: true });
 const server = createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
+// `node e2e/run-stand-in.mjs notices` runs only the files whose names hold one of the words given
+const only = process.argv.slice(2);
 const files = fs
   .readdirSync(here)
-  .filter((f) => f.endsWith('.stand-in.mjs'))
+  .filter((f) => f.endsWith('.stand-in.mjs') && (only.length === 0 || only.some((w) => f.includes(w))))
   .map((f) => path.join(here, f));
 const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
   cwd: project,

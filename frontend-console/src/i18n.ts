@@ -591,6 +591,8 @@ const nl = {
   dismiss: 'Melding sluiten',
   noticeTimes: '{count} keer',
   noticesLabel: 'Meldingen',
+  noticesMore: '+{count} meldingen die op u wachten: sluit er een om de volgende te zien.',
+  noticesMore_one: '+{count} melding die op u wacht: sluit er een om die te zien.',
   errorPrefix: 'Fout',
 };
 
@@ -1177,6 +1179,8 @@ const en: Record<Key, string> = {
   dismiss: 'Close notice',
   noticeTimes: '{count} times',
   noticesLabel: 'Notices',
+  noticesMore: '+{count} notices waiting for you: close one to see the next.',
+  noticesMore_one: '+{count} notice waiting for you: close one to see it.',
   errorPrefix: 'Error',
 };
 

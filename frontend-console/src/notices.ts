@@ -31,8 +31,10 @@ export function noticeLifetime(n: Notice): number | null {
 /**
  * The notices after one more came. The same kind and text already shown becomes one notice with
  * its count raised, moved to the end as the newest, its lifetime running from now (its id stays,
- * so its element and a focus on its close button stay too). Beyond NOTICES_SHOWN the oldest goes
- * that would have gone by itself; only when every one waits for the agent, the oldest of those.
+ * so its element and a focus on its close button stay too). Beyond NOTICES_SHOWN the oldest that
+ * would have gone by itself makes room, but never the one that just came. An error the agent must
+ * act on is never dropped: when every other one waits for the agent, the list grows beyond
+ * NOTICES_SHOWN and noticesOnScreen says how many more wait.
  */
 export function withNotice(list: Notice[], incoming: Omit<Notice, 'count'>): Notice[] {
   const same = list.find((n) => n.kind === incoming.kind && n.text === incoming.text);
@@ -41,11 +43,23 @@ export function withNotice(list: Notice[], incoming: Omit<Notice, 'count'>): Not
     : { ...incoming, count: 1 };
   let next = [...list.filter((n) => n !== same), added];
   while (next.length > NOTICES_SHOWN) {
-    const older = next.slice(0, -1);
-    const drop = older.find((n) => !n.sticky) ?? older[0];
+    const drop = next.slice(0, -1).find((n) => !n.sticky);
+    if (!drop) break;
     next = next.filter((n) => n !== drop);
   }
   return next;
+}
+
+/**
+ * What the notices' place shows: at most NOTICES_SHOWN notices; with more (all but the newest wait
+ * for the agent, see withNotice) the newest NOTICES_SHOWN - 1 and a line saying how many more wait.
+ * Closing one brings the next back. The ones not shown all wait for the agent, so none runs out
+ * unseen.
+ */
+export function noticesOnScreen(list: Notice[]): { shown: Notice[]; more: number } {
+  if (list.length <= NOTICES_SHOWN) return { shown: list, more: 0 };
+  const shown = list.slice(list.length - (NOTICES_SHOWN - 1));
+  return { shown, more: list.length - shown.length };
 }
 
 /** Why a notice is held: the pointer is on it, or the keyboard focus is in it. */
@@ -98,6 +112,15 @@ export class NoticeTimers {
       t.handle = null;
       t.left = Math.max(0, t.due - now);
     }
+  }
+
+  /**
+   * The notice the pointer is over now (null: none), from where it last was: also a notice that
+   * appeared under a pointer that has not moved since, which gets no pointerenter until it moves.
+   */
+  pointerAt(id: number | null, now = Date.now()): void {
+    for (const [held, reasons] of [...this.holds]) if (held !== id && reasons.has('pointer')) this.release(held, 'pointer', now);
+    if (id !== null && !this.holds.get(id)?.has('pointer')) this.hold(id, 'pointer', now);
   }
 
   /** The pointer or the focus left: once neither is on it, it goes after the time it had left. */

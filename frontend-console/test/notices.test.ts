@@ -2,7 +2,7 @@
 // agent, and how many are shown at once on a busy day.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NOTICE_BRIEF_MS, NOTICE_INFO_MS, NOTICES_SHOWN, NoticeTimers, noticeLifetime } from '../src/notices';
+import { NOTICE_BRIEF_MS, NOTICE_INFO_MS, NOTICES_SHOWN, NoticeTimers, noticeLifetime, noticesOnScreen } from '../src/notices';
 import type { ServerFrame } from '../src/protocol';
 import { type Action, type State, initialState, reduce } from '../src/state';
 
@@ -51,6 +51,52 @@ describe('how many notices are shown', () => {
     for (let i = 1; i <= 6; i++) s = reduce(s, error('already_claimed', `Bewoner ${i} is al aangenomen.`, 1000 + i, 'claim-' + i));
     expect(s.notices).toHaveLength(NOTICES_SHOWN);
     expect(shown(s)).toEqual(['Afsluiten is niet gelukt.', 'Bewoner 4 is al aangenomen.', 'Bewoner 5 is al aangenomen.', 'Bewoner 6 is al aangenomen.']);
+  });
+});
+
+describe('errors the agent must act on are never dropped', () => {
+  const fiveToActOn = () => {
+    let s = start();
+    for (let i = 1; i <= 5; i++) s = reduce(s, error('internal', `Afsluiten van gesprek ${i} is niet gelukt.`, 1000 + i, 'leave:c' + i));
+    return s;
+  };
+
+  it('keeps a fifth error to act on, and every one before it', () => {
+    const s = fiveToActOn();
+    expect(shown(s)).toEqual([1, 2, 3, 4, 5].map((i) => `Afsluiten van gesprek ${i} is niet gelukt.`));
+  });
+
+  it('shows the newest and says how many more wait, rather than losing one', () => {
+    const view = noticesOnScreen(fiveToActOn().notices);
+    // the place holds four: three notices and the line that says two more wait
+    expect(view.shown.map((n) => n.text)).toEqual([3, 4, 5].map((i) => `Afsluiten van gesprek ${i} is niet gelukt.`));
+    expect(view.more).toBe(2);
+    expect(view.shown.length + (view.more > 0 ? 1 : 0)).toBe(NOTICES_SHOWN);
+  });
+
+  it('closing one brings the next back into view', () => {
+    let s = fiveToActOn();
+    s = reduce(s, { type: 'notice-dismiss', id: s.notices[4].id });
+    const view = noticesOnScreen(s.notices);
+    expect(view.shown.map((n) => n.text)).toEqual([1, 2, 3, 4].map((i) => `Afsluiten van gesprek ${i} is niet gelukt.`));
+    expect(view.more).toBe(0);
+  });
+
+  it('drops a refusal that goes by itself before any error to act on, even the newest refusal only when another can go', () => {
+    let s = fiveToActOn();
+    s = reduce(s, error('already_claimed', 'Bewoner 1 is al aangenomen.', 2000, 'claim-1'));
+    s = reduce(s, error('already_claimed', 'Bewoner 2 is al aangenomen.', 2001, 'claim-2'));
+    // the five to act on stay; of the two refusals the older made room
+    expect(shown(s)).toEqual([...[1, 2, 3, 4, 5].map((i) => `Afsluiten van gesprek ${i} is niet gelukt.`), 'Bewoner 2 is al aangenomen.']);
+    const view = noticesOnScreen(s.notices);
+    expect(view.shown.map((n) => n.text)).toEqual(['Afsluiten van gesprek 4 is niet gelukt.', 'Afsluiten van gesprek 5 is niet gelukt.', 'Bewoner 2 is al aangenomen.']);
+    expect(view.more).toBe(3);
+  });
+
+  it('shows four when there are four, with no line about more', () => {
+    let s = start();
+    for (let i = 1; i <= 4; i++) s = reduce(s, error('internal', `Fout ${i}.`, 1000 + i, 'leave:c' + i));
+    expect(noticesOnScreen(s.notices)).toEqual({ shown: s.notices, more: 0 });
   });
 });
 
@@ -135,6 +181,27 @@ describe('a notice that goes by itself waits while the agent is on it (WCAG 2.2.
     // it had 6 s left when the pointer came
     vi.advanceTimersByTime(NOTICE_BRIEF_MS - 4000 - 1);
     expect(shown(store.s)).toEqual(['Bewoner 1 is al aangenomen.']);
+    vi.advanceTimersByTime(1);
+    expect(shown(store.s)).toEqual([]);
+    timers.stop();
+  });
+
+  it('holds the notice that appears under a resting pointer, and lets it go once the pointer is elsewhere', () => {
+    const { store, timers, push, id } = setUp();
+    push('already_claimed', 'Bewoner 1 is al aangenomen.', 'claim-1');
+    // it appeared under the pointer, which never moved: the component finds it under the last position
+    timers.pointerAt(id('Bewoner 1 is al aangenomen.'));
+    vi.advanceTimersByTime(60_000);
+    expect(shown(store.s)).toEqual(['Bewoner 1 is al aangenomen.']);
+    push('already_claimed', 'Bewoner 2 is al aangenomen.', 'claim-2');
+    // the pointer moves onto the other notice: the first runs again, the second is held
+    timers.pointerAt(id('Bewoner 2 is al aangenomen.'));
+    vi.advanceTimersByTime(NOTICE_BRIEF_MS);
+    expect(shown(store.s)).toEqual(['Bewoner 2 is al aangenomen.']);
+    // then off the notices altogether
+    timers.pointerAt(null);
+    vi.advanceTimersByTime(NOTICE_BRIEF_MS - 1);
+    expect(shown(store.s)).toEqual(['Bewoner 2 is al aangenomen.']);
     vi.advanceTimersByTime(1);
     expect(shown(store.s)).toEqual([]);
     timers.stop();

@@ -12,7 +12,7 @@ import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { localiseFailure } from '../forms';
 import { loadJson, saveJson } from '../session';
 import { CLAIM_REF_PREFIX, type Remembered, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
-import { type Notice, NoticeTimers } from '../notices';
+import { NOTICES_SHOWN, type Notice, NoticeTimers, noticesOnScreen } from '../notices';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
 import type { Actions, DialogState } from './actions';
@@ -656,14 +656,17 @@ function ConnectionBanner(props: { state: string; retryAt: number | null; restor
 }
 
 /**
- * The notices, under the header and banners, above the main area (never over the reply box). Each
- * that goes by itself goes its own time after it came (see noticeLifetime: a refused claim 10 s,
- * information 6 s), whatever comes and goes around it; it waits while the pointer is on it or the
- * focus in it, and goes after the time it had left once both have left. An error the agent must
- * act on stays until they close it. At most NOTICES_SHOWN, a repeat shown once with its count. The
- * list itself is no live region — it re-renders as notices come and go, and a screen reader would
- * read the old ones again — so each new notice (or repeat) is put alone in a live region: errors
- * assertive, information polite.
+ * The notices, in a place of their own under the header and banners that keeps its height whether
+ * it holds none or four: a notice that comes neither covers the reply box, Verstuur or Kies nor
+ * moves them from under the agent's pointer. Each that goes by itself goes its own time after it
+ * came (see noticeLifetime: a refused claim 10 s, information 6 s), whatever comes and goes around
+ * it; it waits while the pointer is on it (also when it appeared under a pointer that has not
+ * moved: its place is looked up from where the pointer last was) or the focus in it, and goes
+ * after the time it had left once both have left. An error the agent must act on stays until they
+ * close it and is never dropped; with more than fit, the place says how many more wait
+ * (noticesOnScreen). The list itself is no live region — it re-renders as notices come and go,
+ * and a screen reader would read the old ones again — so each new notice (or repeat) is put alone
+ * in a live region: errors assertive, information polite.
  */
 function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
   const { t } = useConsole();
@@ -681,8 +684,36 @@ function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
   dismissRef.current = dismiss;
   const timers = useRef<NoticeTimers | null>(null);
   if (!timers.current) timers.current = new NoticeTimers((id) => dismissRef.current(id));
-  useEffect(() => timers.current?.sync(props.notices), [props.notices]);
-  useEffect(() => () => timers.current?.stop(), []);
+  /** Where the pointer last was, in the viewport: a notice that appears there is under it. */
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+  const noticeAt = (el: Element | null): number | null => {
+    const n = el?.closest('.notice[data-notice]');
+    return n && list.current?.contains(n) ? Number(n.getAttribute('data-notice')) : null;
+  };
+  useEffect(() => {
+    timers.current?.sync(props.notices);
+    const p = pointer.current;
+    if (p) timers.current?.pointerAt(noticeAt(document.elementFromPoint(p.x, p.y)));
+  }, [props.notices]);
+  useEffect(() => {
+    const moved = (e: PointerEvent) => {
+      pointer.current = { x: e.clientX, y: e.clientY };
+      timers.current?.pointerAt(noticeAt(e.target instanceof Element ? e.target : null));
+    };
+    const gone = () => {
+      pointer.current = null;
+      timers.current?.pointerAt(null);
+    };
+    window.addEventListener('pointermove', moved, { passive: true });
+    window.addEventListener('pointerdown', moved, { passive: true });
+    document.documentElement.addEventListener('pointerleave', gone);
+    return () => {
+      window.removeEventListener('pointermove', moved);
+      window.removeEventListener('pointerdown', moved);
+      document.documentElement.removeEventListener('pointerleave', gone);
+      timers.current?.stop();
+    };
+  }, []);
 
   const said = useRef(new Set<string>());
   const [spoken, setSpoken] = useState<{ n: number; noticeId: number; text: string; assertive: boolean } | null>(null);
@@ -700,6 +731,7 @@ function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
     }
   }, [props.notices]);
 
+  const onScreen = noticesOnScreen(props.notices);
   return (
     <>
       <div class="sr-only" aria-live="assertive" aria-atomic="true">
@@ -708,34 +740,36 @@ function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
       <div class="sr-only" aria-live="polite" aria-atomic="true">
         {spoken && !spoken.assertive && <p key={spoken.n}>{spoken.text}</p>}
       </div>
-      {/* a named region: axe wants all content in landmarks, and a screen reader user can go to it */}
-      {props.notices.length > 0 && (
-        <section class="notices" ref={list} aria-label={t('noticesLabel')}>
-          {props.notices.map((n) => (
-            <div
-              key={n.id}
-              data-notice={n.id}
-              class={'notice notice-' + n.kind}
-              // while the agent reads it (pointer on it) or is on its close button, it does not go
-              onMouseEnter={() => timers.current?.hold(n.id, 'pointer')}
-              onMouseLeave={() => timers.current?.release(n.id, 'pointer')}
-              onFocusCapture={() => timers.current?.hold(n.id, 'focus')}
-              onBlurCapture={() => timers.current?.release(n.id, 'focus')}
-            >
-              <span class="notice-text">{n.text}</span>
-              {n.count > 1 && (
-                <span class="notice-count">
-                  <span aria-hidden="true">({n.count}×)</span>
-                  <span class="sr-only">{t('noticeTimes', { count: n.count })}</span>
-                </span>
-              )}
-              <button type="button" class="icon-button" aria-label={t('dismiss')} onClick={() => dismiss(n.id)}>
-                <span aria-hidden="true">×</span>
-              </button>
-            </div>
-          ))}
-        </section>
-      )}
+      {/* the place keeps its height (style.css): nothing under it moves when a notice comes or goes */}
+      <div class="notices-slot">
+        {/* a named region: axe wants all content in landmarks, and a screen reader user can go to it */}
+        {props.notices.length > 0 && (
+          <section class={'notices notices-' + Math.min(props.notices.length, NOTICES_SHOWN)} ref={list} aria-label={t('noticesLabel')}>
+            {onScreen.shown.map((n) => (
+              <div
+                key={n.id}
+                data-notice={n.id}
+                class={'notice notice-' + n.kind}
+                // while the agent is on its close button it does not go (the pointer: see pointerAt above)
+                onFocusCapture={() => timers.current?.hold(n.id, 'focus')}
+                onBlurCapture={() => timers.current?.release(n.id, 'focus')}
+              >
+                <span class="notice-text">{n.text}</span>
+                {n.count > 1 && (
+                  <span class="notice-count">
+                    <span aria-hidden="true">({n.count}×)</span>
+                    <span class="sr-only">{t('noticeTimes', { count: n.count })}</span>
+                  </span>
+                )}
+                <button type="button" class="icon-button" aria-label={t('dismiss')} onClick={() => dismiss(n.id)}>
+                  <span aria-hidden="true">×</span>
+                </button>
+              </div>
+            ))}
+            {onScreen.more > 0 && <p class="notices-more">{t('noticesMore', { count: onScreen.more })}</p>}
+          </section>
+        )}
+      </div>
     </>
   );
 }
