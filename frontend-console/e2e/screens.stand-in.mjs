@@ -236,6 +236,31 @@ describe('new console screens against the stand-in', { timeout: 200_000 }, () =>
     await context.close();
   });
 
+  it('agent: the callback list says its reads are audited, and shows the references of repeats merged into a request', async () => {
+    const at = new Date(Date.now() - 20 * 60_000).toISOString();
+    const row = { id: 'cb-1', reference: '4K7M-Q2XZ', repeats: [{ id: 'cb-2', reference: 'Z9Y8-X7W6', createdAt: at, state: 'merged', name: 'Jan', window: 'asap', note: null }],
+      topic: 'paspoort-id', state: 'open', phone: '+31612345678', name: 'Jan', window: 'asap', note: null, conversationId: null, priorityAt: at, createdAt: at, nextAttemptAt: null, claimedBy: null, attempts: [] };
+    const set = (rows) => fetch(BASE + '/__stand-in/callbacks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rows }) });
+    await set([row]);
+    try {
+      const { page, context, errors } = await login('anne');
+      await page.getByRole('button', { name: /^Terugbelverzoeken/ }).click();
+      const list = page.locator('.callbacks-view');
+      // an agent asked on the phone for the repeat's reference finds the request by it
+      await list.locator('tr[data-callback="cb-1"]').getByText('Referentie 4K7M-Q2XZ, Z9Y8-X7W6').waitFor();
+      // the list shows residents' phone numbers: like the transcript, it says that reading it is recorded
+      await list.getByText('Dit inzien wordt vastgelegd in het auditlog.').waitFor({ timeout: 5000 });
+      await page.getByRole('button', { name: 'English' }).click();
+      await list.getByText('Viewing this is recorded in the audit log.').waitFor({ timeout: 5000 });
+      await page.getByRole('button', { name: 'Nederlands' }).click();
+      await noA11yIssues(page, 'callbacks-audited');
+      assert.deepEqual(errors, []);
+      await context.close();
+    } finally {
+      await set(null);
+    }
+  });
+
   it('a user whose password was reset sets a new one at login', async () => {
     const context = await chrome.browser.newContext({ locale: 'nl-NL' });
     const page = await context.newPage();

@@ -64,6 +64,8 @@ export function createState() {
     // the waiting list; null: the one resident every screen test expects. A test sets it with
     // POST /__stand-in/waiting (rows in queue order), which also pushes the board to every console.
     waiting: null,
+    // POST /__stand-in/callbacks: the callback requests the list gives
+    callbacks: null,
   };
 }
 
@@ -135,6 +137,11 @@ export function createServer(state = createState()) {
       return json(res, 200, state.topics.map((x) => ({ id: x.id, name: en ? x.nameEn : x.nameNl, open: !x.closedDates.includes(day()), queueLength: 1, estimatedWaitSeconds: 120, notice: x.notice })));
     }
     // for the tests only: no token
+    // for the tests only: the callback list (rows as GET /api/v1/callbacks gives them; null: none)
+    if (p === '/__stand-in/callbacks' && req.method === 'POST') {
+      state.callbacks = body.rows;
+      return json(res, 204);
+    }
     if (p === '/__stand-in/waiting' && req.method === 'POST') {
       state.waiting = body.rows;
       for (const ws of sockets) ws.send(JSON.stringify(boards(state)));
@@ -192,7 +199,7 @@ export function createServer(state = createState()) {
       if (state.waiting) return json(res, 200, state.waiting.slice(0, 200));
       return json(res, 200, [{ id: 'w1', topic: 'rijbewijs', residentName: 'Kees', queuedAt: new Date(now - 90_000).toISOString(), waitingSince: new Date(now - 90_000).toISOString(), firstMessage: 'Mijn rijbewijs is verlopen' }]);
     }
-    if (p === '/api/v1/callbacks') return json(res, 200, { items: [] });
+    if (p === '/api/v1/callbacks') return json(res, 200, { items: (state.callbacks ?? []).filter((r) => r.state === url.searchParams.get('state')) });
     if (p === '/api/v1/agents') {
       if (!has('agent', 'supervisor')) return forbid();
       return json(res, 200, state.users.filter((u) => u.roles.includes('agent') || u.roles.includes('supervisor')).map((u) => ({ id: u.id, username: u.username, name: u.displayName, status: u.id === 'u-anne' ? 'available' : 'offline', topics: u.topics, maxConcurrent: u.maxConcurrent, openConversations: u.id === 'u-anne' ? 1 : 0 })));

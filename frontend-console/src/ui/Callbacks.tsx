@@ -89,6 +89,8 @@ export function CallbacksView(props: { version: number; agentTopics: string[] })
   return (
     <div class="callbacks-view">
       <h2>{t('callbacksTitle')}</h2>
+      {/* the list shows residents' phone numbers: each read of it, and of one request, is in the audit log (read_callbacks, read_callback) */}
+      <p class="hint small-text">{t('auditedRead')}</p>
       <div class="status-line" role="status">
         {message}
       </div>
