@@ -55,7 +55,7 @@ public class AuditResource {
             try {
                 conversation = UUID.fromString(conversationId.strip());
             } catch (IllegalArgumentException e) {
-                errors.add(new Problem.FieldError("conversationId", "geen gespreksnummer / not a conversation id"));
+                errors.add(new Problem.FieldError("conversationId", "geen gesprek-id / not a conversation id"));
             }
         }
         Instant lo = instant(blank(from) != null ? from : since, blank(from) != null ? "from" : "since", errors);

@@ -95,7 +95,7 @@ public class ConversationSearchResource {
             if (UUID_TEXT.matcher(blank(conversationId)).matches()) {
                 id = UUID.fromString(blank(conversationId));
             } else {
-                errors.add(new Problem.FieldError("conversationId", "geen gespreks-id / not a conversation id"));
+                errors.add(new Problem.FieldError("conversationId", "geen gesprek-id / not a conversation id"));
             }
         }
         // an id stands on its own: a CRM record does not say the day; a period given with it still counts

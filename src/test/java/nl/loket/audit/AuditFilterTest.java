@@ -52,7 +52,9 @@ class AuditFilterTest {
 
         given().auth().oauth2(admin).queryParam("from", "gisteren").queryParam("to", "2026-11-30T00:00:00Z")
                 .queryParam("conversationId", "geen-id").queryParam("limit", "alles").get(audit).then().statusCode(400)
-                .body("errors.field", hasItems("from", "conversationId", "limit"));
+                .body("errors.field", hasItems("from", "conversationId", "limit"))
+                // in the words of the field's label in the console (Gesprek-id / Conversation id)
+                .body("errors.find { it.field == 'conversationId' }.message", equalTo("geen gesprek-id / not a conversation id"));
         given().auth().oauth2(admin).queryParam("from", "2026-11-30T10:00:00Z").queryParam("to", "2026-11-30T09:00:00Z")
                 .get(audit).then().statusCode(400).body("errors.field", hasItem("to"));
     }

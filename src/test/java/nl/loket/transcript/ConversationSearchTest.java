@@ -93,7 +93,9 @@ class ConversationSearchTest {
         given().auth().oauth2(sara.token()).queryParam("conversationId", UUID.randomUUID().toString()).get(search).then().statusCode(200)
                 .body("total", equalTo(0));
         given().auth().oauth2(sara.token()).queryParam("conversationId", "12345").get(search).then().statusCode(400)
-                .body("errors.field", hasItem("conversationId"));
+                .body("errors.field", hasItem("conversationId"))
+                // in the words of the field's label in the console (Gesprek-id / Conversation id)
+                .body("errors.find { it.field == 'conversationId' }.message", equalTo("geen gesprek-id / not a conversation id"));
         // with a period as well, the period still counts
         given().auth().oauth2(sara.token()).queryParam("conversationId", kees.toString()).queryParam("from", "2026-12-01")
                 .queryParam("to", "2026-12-02").get(search).then().statusCode(200).body("total", equalTo(0));
