@@ -28,7 +28,8 @@ const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test
   env: { ...process.env, LOKET_BASE_URL: base, LOKET_RESULTS: results },
   stdio: 'inherit',
 });
-const limit = setTimeout(() => tests.kill('SIGTERM'), 4 * 60_000);
+// the notices files alone take two minutes (timers of 10 s at four screen sizes): all together about five on a shared machine
+const limit = setTimeout(() => tests.kill('SIGTERM'), 8 * 60_000);
 const code = await new Promise((resolve) => tests.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
 clearTimeout(limit);
 server.closeAllConnections?.();
