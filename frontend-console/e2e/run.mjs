@@ -6,6 +6,7 @@
 //                        service does not implement yet (issue 12); rename one to *.test.mjs once
 //                        it passes
 //   LOKET_E2E_LIMIT_MS   stop the tests after this long (default 8 minutes)
+//   LOKET_E2E_PORTS      "18118,18119": the HTTP and management ports, instead of free ones
 //
 //   node e2e/run.mjs e2e/some.pending.mjs   runs only the files named
 
@@ -145,8 +146,10 @@ async function main() {
   if (!fs.existsSync(jar)) throw new Error(`${jar} not found: build the service first (./mvnw -DskipTests package)`);
   fs.mkdirSync(results, { recursive: true });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loket-console-e2e-'));
-  const port = await freePort();
-  const managementPort = await freePort();
+  // LOKET_E2E_PORTS=18118,18119: the HTTP and management ports to use instead of free ones (a shared machine's agreed range)
+  const fixed = (process.env.LOKET_E2E_PORTS ?? '').split(',').map(Number).filter((n) => n > 0);
+  const port = fixed[0] ?? (await freePort());
+  const managementPort = fixed[1] ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const adminPassword = 'e2e-admin-' + Math.random().toString(36).slice(2);
   const log = fs.openSync(path.join(results, 'service.log'), 'w');
