@@ -105,7 +105,8 @@ export interface ClientListener {
   offer?(offer: OfferEvent): void;
   /** The offer no longer stands: `reason` is the one that stopped holding, null when a (re)connect found none. */
   offerWithdrawn?(reason: string | null): void;
-  callbackCreated?(callbackId: string, reference: string | null): void;
+  /** `token`: the request's own resident token (it opens the request, never the conversation); null from an older service */
+  callbackCreated?(callbackId: string, reference: string | null, token: string | null): void;
   callbackErrors?(errors: FieldError[]): void;
   error?(error: ServerError): void;
 }
@@ -175,7 +176,9 @@ const FINAL_CODES: ReadonlySet<string> = new Set(['invalid_message', 'conversati
 const OPEN = 1;
 /** Close code of a policy refusal; with one of these reasons the token is no longer accepted (docs/protocol.md §1). */
 const POLICY = 1008;
-const TOKEN_ENDED = /expired|revoked/i;
+const TOKEN_ENDED = /expired|revoked|conversation ended/i;
+/** The conversation ended longer ago than the service lets its resident token read it (docs/protocol.md §4). */
+const ACCESS_ENDED = 'access_ended';
 
 export function residentSocketUrl(baseUrl: string, conversationId: string, after: number): string {
   const ws = baseUrl.replace(/^http/i, 'ws');
@@ -640,7 +643,8 @@ export class ResidentClient {
         this.listener.offerWithdrawn?.(typeof frame.reason === 'string' ? frame.reason : null);
         break;
       case 'callback_created':
-        this.listener.callbackCreated?.(String(frame.callbackId), typeof frame.reference === 'string' ? frame.reference : null);
+        this.listener.callbackCreated?.(String(frame.callbackId), typeof frame.reference === 'string' ? frame.reference : null,
+          typeof frame.token === 'string' ? frame.token : null);
         break;
       case 'error': {
         const err = frame as unknown as ServerError;
@@ -648,9 +652,11 @@ export class ResidentClient {
           this.listener.callbackErrors?.(err.errors);
           break;
         }
-        if (err.code === 'not_found' && !err.clientMsgId) {
-          // the token names no conversation (removed on request, or a callback request's token):
-          // the server closes with 1008, and every reconnect would get the same answer
+        if ((err.code === 'not_found' || err.code === ACCESS_ENDED) && !err.clientMsgId) {
+          // the token names no conversation (removed on request, or a callback request's token), or
+          // one that ended longer ago than the service lets a resident token read it: the server
+          // closes with 1008, and every reconnect would get the same answer
+          if (err.code === ACCESS_ENDED) this.listener.error?.(err);
           this.giveUp();
           break;
         }

@@ -12,6 +12,13 @@
 //   find it. A widget that runs refreshes the time every HEARTBEAT_MS (one small write). Never
 //   the draft (this tab's only), and of a callback number only its last two digits; the unsent
 //   messages of two tabs are merged by clientMsgId, so neither tab's are lost.
+//
+// Once a conversation has ended (closed, abandoned, handed off to a callback) neither place keeps
+// anything that opens it again: not its token, not its unsent messages, not the draft. The page
+// that is open at the end keeps it in memory; the tab keeps only a marker (`EndedSession`), so a
+// reload says briefly that it has ended instead of showing the transcript. A chat handed off to a
+// callback is kept as that callback request, with the request's own token (it opens the request,
+// never the conversation), so a reload still shows the confirmation and can cancel it.
 
 import type { PendingMessage } from './protocol';
 
@@ -31,6 +38,8 @@ export interface ChatSession {
   /** the last two digits of the number to be called back: never the whole number */
   callbackPhoneEnd?: string;
   callbackCancelled?: boolean;
+  /** the callback request's own token (callback_created): it opens the request, never the conversation */
+  callbackToken?: string;
   rated?: boolean;
   open?: boolean;
   /** the conversation ended (closed, abandoned, gone): kept in this tab for its end screen only */
@@ -52,7 +61,13 @@ export interface CallbackSession {
   open?: boolean;
 }
 
-export type Saved = ChatSession | CallbackSession;
+/** What a tab keeps of a conversation that has ended: that it ended, nothing that opens it. */
+export interface EndedSession {
+  kind: 'ended';
+  open?: boolean;
+}
+
+export type Saved = ChatSession | CallbackSession | EndedSession;
 
 const KEY = 'loket.widget.v1';
 /** When a widget showing the shared session last ran (ms since the epoch), apart so a refresh writes a number only. */
@@ -79,15 +94,40 @@ function parse(raw: string | null | undefined): Saved | null {
   try {
     if (!raw) return null;
     const v = JSON.parse(raw);
+    if (v?.kind === 'ended') return { kind: 'ended', open: v.open === true };
     return v && (v.kind === 'chat' || v.kind === 'callback') && v.id && v.token ? (v as Saved) : null;
   } catch {
     return null;
   }
 }
 
-/** Whether another tab may take the session up: the conversation or the callback request is still open. */
-export function live(s: Saved): boolean {
-  return s.kind === 'chat' ? !s.ended && !s.callbackCancelled : !s.cancelled;
+/**
+ * Whether another tab may take the session up: the conversation or the callback request is still
+ * open (a chat handed off to a callback: as long as that request stands).
+ */
+export function live(given: Saved): boolean {
+  const s = storable(given);
+  return s.kind === 'chat' ? !s.ended && !s.callbackCancelled : s.kind === 'callback' && !s.cancelled;
+}
+
+/**
+ * What the browser may keep of `s`: an open one as it is; of an ended conversation only the marker,
+ * or, when it became a callback request that stands, that request with its own token.
+ */
+export function storable(s: Saved): Saved {
+  if (s.kind !== 'chat' || !s.ended) return s;
+  if (s.callbackId && s.callbackToken && !s.callbackCancelled) {
+    return {
+      kind: 'callback', id: s.callbackId, token: s.callbackToken, topic: s.topic, topicName: s.topicName, window: s.callbackWindow,
+      reference: s.callbackReference, phoneEnd: s.callbackPhoneEnd, open: s.open,
+    };
+  }
+  return { kind: 'ended', open: s.open };
+}
+
+/** The id of the conversation or request `s` is about; none for the marker of an ended one. */
+function idOf(s: Saved | null | undefined): string | undefined {
+  return s && s.kind !== 'ended' ? s.id : undefined;
 }
 
 /** This tab's session, else a live one another tab (open now, or closed a moment ago) left; an expired one is removed. */
@@ -130,7 +170,8 @@ function mergePending(mine: ChatSession, theirs: Saved | null, gone: ReadonlySet
  * is not kept. `dropped`: with `s` null, the id of the session this tab lets go of: its shared copy
  * goes, another conversation's (one another tab has open) stays.
  */
-export function save(s: Saved | null, gone: ReadonlySet<string> = new Set(), dropped?: string): void {
+export function save(given: Saved | null, gone: ReadonlySet<string> = new Set(), dropped?: string): void {
+  const s = given && storable(given);
   try {
     const st = area('sessionStorage');
     if (s) st?.setItem(KEY, JSON.stringify(s));
@@ -149,7 +190,7 @@ export function save(s: Saved | null, gone: ReadonlySet<string> = new Set(), dro
       // the time first: a tab sweeping expired entries meanwhile never finds the new entry with the old time
       shared.setItem(SEEN_KEY, String(Date.now()));
       shared.setItem(KEY, JSON.stringify(merged));
-    } else if ((s?.id ?? dropped) === parse(shared.getItem(KEY))?.id) {
+    } else if ((idOf(given) ?? dropped) === idOf(parse(shared.getItem(KEY)))) {
       // ended, cancelled or given up here: no other tab picks it up (another conversation's entry stays)
       shared.removeItem(KEY);
       shared.removeItem(SEEN_KEY);
@@ -184,8 +225,9 @@ export function sweepShared(now = Date.now()): void {
 export function touch(s: Saved | null): void {
   try {
     const shared = area('localStorage');
-    if (!shared || !s || !live(s)) return;
-    if (parse(shared.getItem(KEY))?.id === s.id) shared.setItem(SEEN_KEY, String(Date.now()));
+    const kept = s && storable(s);
+    if (!shared || !kept || !live(kept)) return;
+    if (idOf(parse(shared.getItem(KEY))) === idOf(kept)) shared.setItem(SEEN_KEY, String(Date.now()));
   } catch {
     /* as above */
   }

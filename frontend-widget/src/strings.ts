@@ -161,6 +161,8 @@ const nl = {
   callbackCancelError: 'Intrekken lukt nu niet. Probeer het opnieuw.',
 
   endedClosed: 'Het gesprek is beëindigd.',
+  endedHiddenHeading: 'Dit gesprek is beëindigd.',
+  endedHiddenText: 'Voor uw privacy tonen we het hier niet meer.',
   endedLeft: 'U heeft het gesprek beëindigd.',
   endedTimeout: 'Het gesprek is gesloten omdat er een tijd geen bericht is gestuurd.',
   endedAbandoned: 'U staat niet meer in de wachtrij.',
@@ -320,6 +322,8 @@ const en: Strings = {
   callbackCancelError: 'Cancelling does not work right now. Please try again.',
 
   endedClosed: 'The conversation has ended.',
+  endedHiddenHeading: 'This conversation has ended.',
+  endedHiddenText: 'For your privacy it is no longer shown here.',
   endedLeft: 'You ended the conversation.',
   endedTimeout: 'The conversation was closed because no message was sent for a while.',
   endedAbandoned: 'You are no longer in the queue.',

@@ -8,10 +8,11 @@ import { ResidentClient, type ConnectionStatus, type StateEvent } from './protoc
 import { CallbackFormView } from './screens/callback-form';
 import { callbackDoneView } from './screens/callback-done';
 import { ChatView } from './screens/chat';
+import { endedNoticeView } from './screens/ended';
 import { rulesView } from './screens/rules';
 import { topicsView } from './screens/topics';
 import { Shell } from './shell';
-import { HEARTBEAT_MS, SHARED_KEY, SHARED_TTL_MS, live, load, loadShared, save, sharedExpiry, sweepShared, touch, type CallbackSession, type ChatSession, type Saved } from './store';
+import { HEARTBEAT_MS, SHARED_KEY, SHARED_TTL_MS, live, load, loadShared, save, sharedExpiry, sweepShared, touch, type CallbackSession, type ChatSession, type EndedSession, type Saved } from './store';
 import { STRINGS, serverText, type Lang, type Strings } from './strings';
 
 /**
@@ -57,6 +58,8 @@ export class Widget {
    * right after sending (so a typo shows), kept in memory only; a reload shows its last digits.
    */
   private typedPhone: string | null = null;
+  /** The service said the conversation ended too long ago to be read with its token (`access_ended`). */
+  private accessEnded = false;
 
   constructor(private readonly opts: WidgetOptions, host: HTMLElement) {
     this.s = STRINGS[opts.lang];
@@ -95,7 +98,7 @@ export class Widget {
   // ---- the session ---------------------------------------------------------------------
 
   private remember(patch: Partial<Omit<ChatSession, 'kind'> & Omit<CallbackSession, 'kind'>>): void {
-    if (!this.saved) return;
+    if (!this.saved || (this.saved.kind === 'ended' && Object.keys(patch).some((k) => k !== 'open'))) return;
     this.saved = { ...this.saved, ...patch } as Saved;
     this.persist(this.saved);
   }
@@ -103,7 +106,7 @@ export class Widget {
   /** Keeps the session, and the signs of life that keep it for other tabs while it is open. */
   /** `dropped`: with `s` null, the session this tab lets go of (only its shared copy goes, not another conversation's). */
   private persist(s: Saved | null, dropped?: Saved | null): void {
-    save(s, this.gone, dropped?.id);
+    save(s, this.gone, dropped && dropped.kind !== 'ended' ? dropped.id : undefined);
     this.beat();
   }
 
@@ -146,6 +149,7 @@ export class Widget {
     const saved = this.saved;
     if (!saved) return;
     if (saved.kind === 'callback') this.showCallbackDone();
+    else if (saved.kind === 'ended') this.showEndedNotice();
     else this.startClient(saved, false);
     if (saved.open) this.shell.reveal();
   }
@@ -165,7 +169,25 @@ export class Widget {
     const saved = this.saved;
     if (saved?.kind === 'callback') this.showCallbackDone();
     else if (saved?.kind === 'chat') this.startClient(saved, true);
+    else if (saved?.kind === 'ended') this.showEndedNotice();
     else this.showTopics();
+  }
+
+  /**
+   * A conversation that ended before this page saw it open (a reload, a reopened tab): it is not
+   * shown again. The tab keeps only the marker that it ended; "Nieuwe vraag" removes that too.
+   */
+  private showEndedNotice(): void {
+    this.client?.close();
+    this.client = null;
+    if (this.saved?.kind !== 'ended') {
+      const dropped = this.saved;
+      const ended: EndedSession = { kind: 'ended', open: this.shell.isOpen };
+      this.saved = ended;
+      this.persist(ended, dropped);
+    }
+    this.show(endedNoticeView(this.s, () => this.newQuestion()));
+    if (this.shell.isOpen) this.shell.focusView();
   }
 
   private newQuestion(): void {
@@ -308,6 +330,7 @@ export class Widget {
 
   private startClient(session: ChatSession, focus: boolean, started?: { position: number; estimatedWaitSeconds: number | null }): void {
     this.client?.close();
+    this.accessEnded = false;
     this.over = null;
     this.refusalExplained = false;
     const chat = new ChatView(this.s, this.lang, {
@@ -339,6 +362,8 @@ export class Widget {
     if (started) showNotices();
     // the state seen last on this page: an agent taking the conversation is news, a reconnect finding it taken is not
     let lastState: string | null = started ? 'queued' : null;
+    // whether this page saw the conversation open: only then does it show its end (the transcript stays in memory)
+    let seenOpen = !!started;
 
     this.client = new ResidentClient({
       baseUrl: this.opts.baseUrl,
@@ -352,6 +377,13 @@ export class Widget {
       listener: {
         status: (st) => this.connectionStatus(st),
         state: (ev) => {
+          const over = ev.state === 'closed' || ev.state === 'abandoned' || ev.state === 'callback';
+          if (!over) seenOpen = true;
+          else if (!seenOpen && ev.state !== 'callback' && this.chatFor(session)) {
+            // ended while this tab was away: the history the server is about to replay is not shown
+            this.showEndedNotice();
+            return;
+          }
           this.chatFor(session)?.state(ev);
           if (ev.state === 'active' && lastState === 'queued' && !this.shell.isOpen && this.chatFor(session)) {
             // the resident closed the panel to wait: the launcher says it is their turn
@@ -359,8 +391,9 @@ export class Widget {
             this.shell.announce(this.s.taken(ev.agentName ?? null));
           }
           lastState = ev.state;
-          // over: no other tab takes it up any more (this one keeps it for its end screen)
-          if (ev.state === 'closed' || ev.state === 'abandoned') this.remember({ ended: true });
+          // over: no other tab takes it up any more, and the browser keeps nothing that opens it (this page
+          // keeps it in memory for its end screen; a request it became is kept with that request's own token)
+          if (over) this.remember({ ended: true });
           if (ev.state === 'queued') showNotices();
           // a callback needs a waiting conversation; `callback` itself ends in the confirmation
           else if (ev.state !== 'callback') this.leaveCallbackForm(ev);
@@ -394,9 +427,9 @@ export class Widget {
           // a form the resident is filling in stays; it says, politely, that waiting is an option again
           if (why && this.over && !this.over.asked) this.over.form.note(this.s.callbackOfferGone(why));
         },
-        callbackCreated: (id, reference) => {
-          this.remember({ callbackId: id, callbackReference: reference ?? undefined });
-          this.showCallbackDone();
+        callbackCreated: (id, reference, token) => {
+          this.remember({ callbackId: id, callbackReference: reference ?? undefined, callbackToken: token ?? undefined });
+          this.showCallbackDone(seenOpen);
         },
         callbackErrors: (errors) => {
           if (this.over) this.over.asked = false;
@@ -404,6 +437,11 @@ export class Widget {
         },
         error: (e) => {
           if (e.clientMsgId) return; // shown on the message it is about
+          if (e.code === 'access_ended') {
+            // it ended longer ago than the service lets the token read it: `gone` follows
+            this.accessEnded = true;
+            return;
+          }
           const text = serverText(e.message, this.lang);
           if (this.over?.asked) {
             // the answer to the form's request: said in the form, which stops saying "wordt verstuurd"
@@ -436,6 +474,11 @@ export class Widget {
       this.over.form.fail(this.s.connOfflineShort);
     }
     if (st === 'gone') this.leaveCallbackForm(null);
+    if (st === 'gone' && this.accessEnded && this.chat && !this.chat.shown) {
+      // refused before anything was shown (the service no longer lets the token read it): as an ended one
+      this.showEndedNotice();
+      return;
+    }
     if (st === 'gone') {
       const dropped = this.saved;
       this.saved = null;
@@ -532,9 +575,10 @@ export class Widget {
     }
   }
 
-  private showCallbackDone(): void {
+  /** `withTranscript`: this page saw the conversation open, so it may offer its transcript. */
+  private showCallbackDone(withTranscript = true): void {
     const saved = this.saved;
-    if (!saved) return;
+    if (!saved || saved.kind === 'ended') return;
     this.callbackForm = null;
     const callbackId = saved.kind === 'callback' ? saved.id : saved.callbackId;
     if (!callbackId) return;
@@ -549,9 +593,10 @@ export class Widget {
       phone,
       phoneEnd: (saved.kind === 'callback' ? saved.phoneEnd : saved.callbackPhoneEnd) ?? null,
       cancelled: !!(saved.kind === 'callback' ? saved.cancelled : saved.callbackCancelled),
-      cancel: () => this.api.cancelCallback(callbackId, saved.token),
+      // the request's own token where the service gave one: it opens the request, not the conversation
+      cancel: () => this.api.cancelCallback(callbackId, saved.kind === 'chat' ? saved.callbackToken ?? saved.token : saved.token),
       markCancelled: () => this.remember(saved.kind === 'callback' ? { cancelled: true } : { callbackCancelled: true }),
-      transcript: saved.kind === 'chat' ? () => this.downloadTranscript() : null,
+      transcript: saved.kind === 'chat' && withTranscript ? () => this.downloadTranscript() : null,
       newQuestion: () => this.newQuestion(),
     }));
   }

@@ -1051,8 +1051,8 @@ describe('callbacks and other events', () => {
     net.last().push({ type: 'error', code: 'invalid_callback', message: 'x', errors: [{ field: 'phone', message: 'Ongeldig / Invalid' }] });
     expect(errors).toHaveBeenCalledWith([{ field: 'phone', message: 'Ongeldig / Invalid' }]);
     net.last().push({ type: 'callback_created', callbackId: 'cb-1' });
-    expect(created).toHaveBeenCalledWith('cb-1', null); // an older service gives no reference
-    net.last().push({ type: 'callback_created', callbackId: 'cb-2', reference: '4K7M-Q2XZ' });
-    expect(created).toHaveBeenLastCalledWith('cb-2', '4K7M-Q2XZ');
+    expect(created).toHaveBeenCalledWith('cb-1', null, null); // an older service gives no reference, nor the request's token
+    net.last().push({ type: 'callback_created', callbackId: 'cb-2', reference: '4K7M-Q2XZ', token: 'tcb' });
+    expect(created).toHaveBeenLastCalledWith('cb-2', '4K7M-Q2XZ', 'tcb');
   });
 });

@@ -520,6 +520,7 @@ describe('the transcript download', () => {
     onTestFinished(() => click.mockRestore());
     const root = resume(SESSION, lang);
     sockets[0].open();
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' }); // this page saw it open: it shows its end
     sockets[0].push({ type: 'state', state: 'closed', reason: 'closed' });
     const download = [...root.querySelectorAll('.end button')].find((b) => b.textContent === STRINGS[lang].transcript) as HTMLButtonElement;
     download.click();

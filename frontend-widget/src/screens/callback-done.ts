@@ -5,12 +5,12 @@
 import { ApiError } from '../api';
 import { focusStayedIn, h, uid } from '../dom';
 import { windowName, type CallbackWindow } from '../format';
-import type { Saved } from '../store';
+import type { CallbackSession, ChatSession } from '../store';
 import type { Strings } from '../strings';
 
 export interface CallbackDoneContext {
   s: Strings;
-  saved: Saved;
+  saved: ChatSession | CallbackSession;
   callbackId: string;
   /** The short reference the service gave (docs/protocol.md §7); null from an older service: the id then. */
   reference?: string | null;

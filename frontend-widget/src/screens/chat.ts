@@ -162,6 +162,11 @@ export class ChatView {
     this.awaitingHistory = true;
   }
 
+  /** Whether the server has answered on this view (a state or a message), so the conversation was shown. */
+  get shown(): boolean {
+    return !this.awaitingHistory;
+  }
+
   /** The server answered: the history (or the state of a conversation without one) is here. */
   private historyCame(): void {
     this.awaitingHistory = false;

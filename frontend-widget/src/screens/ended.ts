@@ -40,6 +40,21 @@ export function endedView(ev: StateEvent, ctx: EndedContext): { heading: HTMLEle
   return { heading, nodes };
 }
 
+/**
+ * A conversation that ended before this page saw it (a reload, a reopened tab, the next person at
+ * a shared computer): that it ended, and "Nieuwe vraag"; the browser no longer holds anything that
+ * opens it, so neither the transcript nor the rating is offered.
+ */
+export function endedNoticeView(s: Strings, newQuestion: () => void): HTMLElement {
+  return h(
+    'div',
+    { class: 'view' },
+    h('h3', { tabindex: -1 }, s.endedHiddenHeading),
+    h('p', {}, s.endedHiddenText),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: () => newQuestion() }, s.newChat)),
+  );
+}
+
 function ratingForm(ctx: EndedContext): HTMLElement {
   const s = ctx.s;
   const box = h('div', { class: 'rating' });
