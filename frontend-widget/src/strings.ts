@@ -174,6 +174,7 @@ const nl = {
   ratingError: 'Versturen lukt nu niet. Probeer het opnieuw.',
   transcript: 'Download het gesprek',
   transcriptError: 'Downloaden lukt nu niet.',
+  transcriptGone: 'Het gesprek is te lang geleden beëindigd om het hier nog te downloaden.',
   transcriptFile: 'gesprek-gemeente',
   newChat: 'Nieuwe vraag',
 };
@@ -335,6 +336,7 @@ const en: Strings = {
   ratingError: 'Sending does not work right now. Please try again.',
   transcript: 'Download the conversation',
   transcriptError: 'Downloading does not work right now.',
+  transcriptGone: 'The conversation ended too long ago to download it here.',
   transcriptFile: 'conversation-municipality',
   newChat: 'New question',
 };

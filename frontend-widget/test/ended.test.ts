@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // The end of a conversation: the rating form, and where the focus goes once it is sent.
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../src/api';
 import { endedView } from '../src/screens/ended';
 import type { StateEvent } from '../src/protocol';
 import { STRINGS } from '../src/strings';
@@ -11,12 +12,12 @@ afterEach(() => {
 });
 
 /** The ended screen of a conversation an agent closed, in a shadow root as the widget has it. */
-function ended(rate: () => Promise<void>) {
+function ended(rate: () => Promise<void>, transcript: () => Promise<void> = async () => {}) {
   const host = document.createElement('div');
   document.body.append(host);
   const root = host.attachShadow({ mode: 'open' });
   const ev = { type: 'state', state: 'closed', reason: 'closed' } as unknown as StateEvent;
-  const view = endedView(ev, { s: STRINGS.nl, rated: () => false, rate, transcript: async () => {}, newQuestion: () => {} });
+  const view = endedView(ev, { s: STRINGS.nl, rated: () => false, rate, transcript, newQuestion: () => {} });
   root.append(...view.nodes);
   return root;
 }
@@ -47,5 +48,18 @@ describe('a rating sent', () => {
     await settle();
     expect(root.querySelector('form')).toBeNull();
     expect(root.activeElement).toBe(newQuestion);
+  });
+});
+
+describe('the transcript download', () => {
+  it('says why when the service no longer lets the page read the conversation (access-ended)', async () => {
+    const refused = new ApiError(403, 'Dit gesprek is beëindigd en is hier niet meer te lezen. / This conversation has ended and can no longer be read here.',
+      [], { type: '/problems/access-ended', status: 403 });
+    const root = ended(async () => {}, () => Promise.reject(refused));
+    [...root.querySelectorAll('button')].find((b) => b.textContent === 'Download het gesprek')!.click();
+    await settle();
+    await settle();
+    expect([...root.querySelectorAll('[role=alert]')].map((e) => e.textContent).filter(Boolean))
+      .toEqual(['Het gesprek is te lang geleden beëindigd om het hier nog te downloaden.']);
   });
 });

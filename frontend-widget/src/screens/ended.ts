@@ -32,7 +32,8 @@ export function endedView(ev: StateEvent, ctx: EndedContext): { heading: HTMLEle
       h('button', {
         type: 'button',
         class: 'secondary',
-        onclick: () => ctx.transcript().catch(() => (error.textContent = s.transcriptError)),
+        // the service reads an ended conversation to its resident only for a while (access-ended after that)
+        onclick: () => ctx.transcript().catch((e) => (error.textContent = e instanceof ApiError && e.code === 'access-ended' ? s.transcriptGone : s.transcriptError)),
       }, s.transcript),
       h('button', { type: 'button', class: 'secondary', onclick: () => ctx.newQuestion() }, s.newChat),
     ),
