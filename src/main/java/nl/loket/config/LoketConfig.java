@@ -68,6 +68,14 @@ public interface LoketConfig {
         @WithDefault("365")
         @Positive
         int auditDays();
+
+        /**
+         * How long after a conversation's end its resident token still reads it (transcript,
+         * socket history): the page open at the end downloads it then; later reads are refused.
+         */
+        @WithDefault("15m")
+        @DurationMin(millis = 0)
+        Duration residentReadAfterEnd();
     }
 
     interface Callbacks {

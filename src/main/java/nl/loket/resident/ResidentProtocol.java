@@ -77,10 +77,13 @@ public final class ResidentProtocol {
             }
         }
 
-        /** {@code reference}: the short reference the resident can quote on the phone (nl.loket.callback.CallbackReference). */
-        record CallbackCreated(String type, String callbackId, String reference) implements Out {
-            CallbackCreated(String callbackId) {
-                this("callback_created", callbackId, nl.loket.callback.CallbackReference.of(callbackId));
+        /**
+         * {@code reference}: the short reference the resident can quote on the phone (nl.loket.callback.CallbackReference);
+         * {@code token}: a resident token for the request itself, which opens the request and not the conversation.
+         */
+        record CallbackCreated(String type, String callbackId, String reference, String token) implements Out {
+            CallbackCreated(String callbackId, String token) {
+                this("callback_created", callbackId, nl.loket.callback.CallbackReference.of(callbackId), token);
             }
         }
 

@@ -14,8 +14,10 @@ import nl.loket.conversation.Message;
 import nl.loket.platform.Failures;
 import nl.loket.platform.Frames;
 import nl.loket.platform.Pump;
+import nl.loket.privacy.EndedReads;
 import nl.loket.queue.WaitEstimate;
 import nl.loket.resident.ResidentProtocol.Out;
+import nl.loket.security.TokenService;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +52,8 @@ final class ResidentSession implements Follower {
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final Pump pump;
+    private final EndedReads endedReads;
+    private final TokenService tokens;
 
     private final ConcurrentLinkedQueue<ConversationEvent> inbox = new ConcurrentLinkedQueue<>();
     /** Messages the resident sent again that were stored before: their answer waits for its turn (see {@link #repeated}). */
@@ -74,8 +78,10 @@ final class ResidentSession implements Follower {
     private boolean toldCallback;
 
     ResidentSession(WebSocketConnection connection, UUID conversationId, int after, Conversations conversations,
-                    WaitingRoom room, ObjectMapper mapper, Vertx vertx, Failures failures) {
+                    WaitingRoom room, ObjectMapper mapper, Vertx vertx, Failures failures, EndedReads endedReads, TokenService tokens) {
         this.connection = connection;
+        this.endedReads = endedReads;
+        this.tokens = tokens;
         this.conversationId = conversationId;
         this.lastSeq = after;
         this.conversations = conversations;
@@ -238,6 +244,11 @@ final class ResidentSession implements Follower {
                         .chain(() -> connection.close(new CloseReason(1008, "unknown conversation")));
             }
             ConversationRow conv = found.get().conversation();
+            if (version < 0 && endedReads.over(conv.closedAt())) {
+                // ended longer ago than its resident may read it: a token left in a browser opens nothing (README, Privacy)
+                return send(new Out.Error("access_ended", EndedReads.MESSAGE, null))
+                        .chain(() -> connection.close(new CloseReason(1008, "conversation ended")));
+            }
             if (lastSeq > conv.lastSeq()) {
                 // resumed after more than the conversation has (a stale or mistaken ?after=): every message up to that
                 // number would have been held back as already seen
@@ -283,7 +294,8 @@ final class ResidentSession implements Follower {
             }
         }
         if (e.callbackId() != null && !toldCallback) {
-            frames.add(new Out.CallbackCreated(e.callbackId().toString()));
+            // the request's own token: it opens the request (to show and cancel it), never the conversation
+            frames.add(new Out.CallbackCreated(e.callbackId().toString(), tokens.resident(e.callbackId())));
             toldCallback = true;
         }
         for (Message m : e.messages()) {

@@ -28,9 +28,11 @@ import nl.loket.platform.FrameLimiter;
 import nl.loket.platform.Inbound;
 import nl.loket.platform.Signal;
 import nl.loket.platform.ValidationException;
+import nl.loket.privacy.EndedReads;
 import nl.loket.resident.ResidentProtocol.In;
 import nl.loket.resident.ResidentProtocol.Out;
 import nl.loket.security.Roles;
+import nl.loket.security.TokenService;
 import nl.loket.security.UpgradeChecks;
 
 import java.util.UUID;
@@ -55,12 +57,16 @@ public class ResidentSocket {
     private final Inbound<In> inbound;
     private final Failures failures;
     private final Liveness liveness;
+    private final EndedReads endedReads;
+    private final TokenService tokens;
     /** One frame budget per conversation on this node, shared by its sockets: more tabs do not buy more frames. */
     private final ConcurrentHashMap<UUID, FrameLimiter> budgets = new ConcurrentHashMap<>();
 
     public ResidentSocket(Conversations conversations, CallbackService callbacks, Presence presence, Fanout fanout,
                           WaitingRoom room, Db db, ObjectMapper mapper, Vertx vertx, LoketConfig config, Failures failures,
-                          Liveness liveness) {
+                          Liveness liveness, EndedReads endedReads, TokenService tokens) {
+        this.endedReads = endedReads;
+        this.tokens = tokens;
         this.conversations = conversations;
         this.callbacks = callbacks;
         this.presence = presence;
@@ -87,7 +93,8 @@ public class ResidentSocket {
         UUID id = UUID.fromString(connection.pathParam("id"));
         // the upgrade check refused anything else, with the same parser
         int after = After.parse(connection.handshakeRequest().query()).orElse(0);
-        ResidentSession session = new ResidentSession(connection, id, after, conversations, room, mapper, vertx, failures);
+        ResidentSession session = new ResidentSession(connection, id, after, conversations, room, mapper, vertx, failures,
+                endedReads, tokens);
         return presence.residentConnected(connection.id(), id, config.limits().socketsPerConversation()).chain(accepted -> {
             if (!accepted) {
                 return session.send(new Out.Error("too_many_connections", "Dit gesprek is al open in "

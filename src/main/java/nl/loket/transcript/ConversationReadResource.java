@@ -16,6 +16,7 @@ import nl.loket.platform.LoketException;
 import nl.loket.platform.Problem;
 import nl.loket.platform.QueryNumbers;
 import nl.loket.platform.ValidationException;
+import nl.loket.privacy.EndedReads;
 import nl.loket.security.ReadScope;
 import nl.loket.security.Roles;
 import nl.loket.topic.TopicCatalog;
@@ -45,8 +46,11 @@ public class ConversationReadResource {
     private final TopicCatalog topics;
     private final Audit audit;
     private final JsonWebToken jwt;
+    private final EndedReads endedReads;
 
-    public ConversationReadResource(TranscriptService transcripts, TopicCatalog topics, Audit audit, JsonWebToken jwt) {
+    public ConversationReadResource(TranscriptService transcripts, TopicCatalog topics, Audit audit, JsonWebToken jwt,
+                                    EndedReads endedReads) {
+        this.endedReads = endedReads;
         this.transcripts = transcripts;
         this.topics = topics;
         this.audit = audit;
@@ -128,7 +132,12 @@ public class ConversationReadResource {
 
     /** The resident's own transcript (their id checked before), the topic named in {@code lang}: without notes, built field by field. */
     private Uni<ResidentTranscript> residentTranscript(UUID id, String lang) {
-        return find(id, true).chain(c -> Uni.combine().all().unis(transcripts.messages(id, false), topicName(c.topic(), lang)).asTuple()
+        return find(id, true).invoke(c -> {
+            if (endedReads.over(c.closedAt())) {
+                // a token left in a browser after the end no longer opens the conversation (README, Privacy)
+                throw new LoketException("access-ended", 403, EndedReads.MESSAGE);
+            }
+        }).chain(c -> Uni.combine().all().unis(transcripts.messages(id, false), topicName(c.topic(), lang)).asTuple()
                 .map(t -> ResidentTranscript.of(c, t.getItem2(), t.getItem1())));
     }
 

@@ -39,6 +39,12 @@ class ClosedWhileReadTest {
     @Inject
     Failures failures;
 
+    @Inject
+    nl.loket.privacy.EndedReads endedReads;
+
+    @Inject
+    nl.loket.security.TokenService tokens;
+
     @Test
     void aSocketClosedBeforeItsPlaceWasReadIsNotSeated() {
         // a connection that has closed already, as the read finds it when it ends
@@ -52,7 +58,8 @@ class ClosedWhileReadTest {
                     case "toString" -> "closed connection";
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-        ResidentSession session = new ResidentSession(closed, UUID.randomUUID(), 0, conversations, room, mapper, vertx, failures);
+        ResidentSession session = new ResidentSession(closed, UUID.randomUUID(), 0, conversations, room, mapper, vertx, failures,
+                endedReads, tokens);
         int before = room.waitingHere();
         room.left(session); // its close, first
         room.place(session, TestTopics.create(), 3, room.changes()).await().atMost(Duration.ofSeconds(10));
