@@ -68,8 +68,8 @@ test('a resident chats with an agent both ways, survives a reload, rates the con
   await box.waitFor();
   await dialog.getByText(/U bent (de volgende|nummer \d+) in de wachtrij/).waitFor();
   await dialog.getByText('Verbonden', { exact: true }).waitFor();
-  const { id } = await saved(page);
-  assert.ok(id, 'the conversation is kept in sessionStorage');
+  const { id, token } = await saved(page);
+  assert.ok(id && token, 'the conversation is kept in sessionStorage while it runs');
 
   await box.fill('Mijn paspoort is verlopen');
   await page.getByRole('button', { name: 'Verstuur' }).click();
@@ -161,8 +161,9 @@ test('a resident chats with an agent both ways, survives a reload, rates the con
   assert.match(transcript, /Op de website van de gemeente\./);
   await checkScreen(page, '07-rated');
 
+  // once ended, the tab keeps nothing that opens it (the page shows it from memory)
+  assert.equal(JSON.stringify(await saved(page)), '{"kind":"ended","open":true}');
   // the rating is stored: a second one is refused
-  const { token } = await saved(page);
   const again = await api('POST', `/api/v1/conversations/${id}/rating`, { token, body: { score: 1 } });
   assert.equal(again.status, 409);
   assert.deepEqual(errors, []);
