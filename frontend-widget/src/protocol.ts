@@ -332,16 +332,7 @@ export class ResidentClient {
     this.clearConnect();
     this.clearEcho();
     if (!working) this.failuresInRow++;
-    // whatever was on the wire without an echo may be lost, and what waited to be sent again after
-    // `unavailable` now waits for the connection: send it (same clientMsgId) on the next one
-    this.clearResend();
-    if (this.outbox.some((p) => p.status === 'sent' || p.status === 'retrying' || p.delayed)) {
-      for (const p of this.outbox) {
-        if (p.status === 'sent' || p.status === 'retrying') p.status = 'queued';
-        delete p.delayed;
-      }
-      this.emitPending();
-    }
+    this.requeueInFlight();
     if (this.stopped) return;
     if (this.ended) {
       this.setStatus('ended');
@@ -364,6 +355,39 @@ export class ResidentClient {
     this.dropped = true;
     this.setStatus('offline');
     this.scheduleReconnect();
+  }
+
+  /**
+   * Whatever was on the wire without an echo may be lost, and what waited to be sent again after
+   * `unavailable` now waits for the connection: send it (same clientMsgId) on the next one.
+   */
+  private requeueInFlight(): void {
+    this.clearResend();
+    if (this.outbox.some((p) => p.status === 'sent' || p.status === 'retrying' || p.delayed)) {
+      for (const p of this.outbox) {
+        if (p.status === 'sent' || p.status === 'retrying') p.status = 'queued';
+        delete p.delayed;
+      }
+      this.emitPending();
+    }
+  }
+
+  /** Let go of the current socket without waiting for its close: its events no longer matter. */
+  private detach(): void {
+    const sock = this.ws;
+    this.ws = null;
+    this.clearConnect();
+    this.clearEcho();
+    if (!sock) return;
+    sock.onopen = null;
+    sock.onmessage = null;
+    sock.onerror = null;
+    sock.onclose = null;
+    try {
+      sock.close(1000, 'replaced');
+    } catch {
+      /* never opened, or already closing */
+    }
   }
 
   /** Give `sock` up if it has not opened in time; see `connectTimeoutMs`. */
@@ -465,23 +489,35 @@ export class ResidentClient {
   }
 
   /**
-   * The browser says the network is gone (`offline`: a tunnel, flight mode). Chromium keeps an
-   * open WebSocket OPEN then, carrying nothing, so the resident would read "Verbonden" and
-   * "wordt verstuurd" until the echo timeout, or for as long as they send nothing. The socket is
-   * given up at once, as after a drop: "Geen verbinding", what is on the wire waits for the next
-   * connection (same clientMsgId, stored once), and the back-off (or `online`) brings it back.
+   * The socket may have died without a word: the phone changed networks (the browser says it is
+   * online again), or the page was hidden or frozen for a while. A mobile link that goes away sends
+   * no close, and the browser keeps such a socket "open" for many minutes, showing a queue position
+   * that no longer holds and no message sent meanwhile. Replace it now: the new one resumes after
+   * the last seq shown, the server sends the current `state` first, and what had no echo goes again
+   * with its clientMsgId. Without an open socket this is `reconnectNow`.
+   */
+  refresh(): void {
+    if (this.stopped || this.ended) return;
+    if (!this.ws || this.ws.readyState !== OPEN) {
+      this.reconnectNow();
+      return;
+    }
+    this.detach();
+    this.requeueInFlight();
+    this.attempts = 0;
+    this.connect();
+  }
+
+  /**
+   * The browser says there is no network (`offline`): the socket cannot carry anything, even if it
+   * still reports itself open. Say so now, and keep what is typed for the next connection rather
+   * than writing it into a socket that will never echo it. Reconnecting goes on with the back-off;
+   * the browser's `online` brings it back at once (`refresh`).
    */
   networkLost(): void {
-    const sock = this.ws;
-    if (this.stopped || this.ended || !sock) return;
-    const working = sock.readyState === OPEN;
-    this.ws = null;
-    try {
-      sock.close();
-    } catch {
-      /* never opened */
-    }
-    this.lost(working);
+    if (this.stopped || this.ended || !this.ws) return;
+    this.detach();
+    this.lost(true);
   }
 
   /** Stop for good: no reconnects, the socket closed. */

@@ -22,6 +22,13 @@ import { STRINGS, serverText, type Lang, type Strings } from './strings';
  */
 const LEAVE_TRYING_MS = 30000;
 
+/**
+ * A page in the background this long or longer gets a fresh socket when it is back in front: a
+ * phone may have changed networks or dropped the link meanwhile, and a socket that died without a
+ * close still reports itself open. Shorter looks elsewhere (switching tabs) keep the socket.
+ */
+const AWAY_CHECK_MS = 30000;
+
 export interface WidgetOptions {
   baseUrl: string;
   lang: Lang;
@@ -49,6 +56,8 @@ export class Widget {
    */
   private turn = 0;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** When the page went into the background (hidden or frozen); null while it is in front. */
+  private awaySince: number | null = null;
   /** Removes another conversation's shared session when it expires, while this widget shows something else. */
   private sweeper: ReturnType<typeof setTimeout> | null = null;
   /** clientMsgIds this tab knows are sent (an echo) or removed: another tab's copy of them is not kept in the shared session. */
@@ -73,8 +82,13 @@ export class Widget {
       },
       closed: () => this.remember({ open: false }),
     });
-    window.addEventListener('online', () => this.client?.reconnectNow());
+    // a phone's connection changes under the socket without a word (see `ResidentClient.refresh`)
+    window.addEventListener('online', () => this.client?.refresh());
     window.addEventListener('offline', () => this.client?.networkLost());
+    document.addEventListener('visibilitychange', () => (document.visibilityState === 'hidden' ? this.away() : this.back()));
+    // Page Lifecycle: a phone freezes a page in the background, and resumes it later
+    document.addEventListener('freeze', () => this.away());
+    document.addEventListener('resume', () => this.back());
     window.addEventListener('pagehide', () => touch(this.saved));
     // another tab started a conversation (or a callback request): this one takes it up rather than start a second
     window.addEventListener('storage', (e) => {
@@ -89,6 +103,26 @@ export class Widget {
 
   open(): void {
     this.shell.open();
+  }
+
+  /** The page went into the background (hidden, or frozen): from when, see `back`. */
+  private away(): void {
+    this.awaySince ??= Date.now();
+  }
+
+  /**
+   * The page is in front again. Without a connection it is tried at once (a back-off timer may have
+   * been held back while hidden). With one that was away long enough to have died without a word
+   * (`AWAY_CHECK_MS`), it is replaced, so the queue position and the messages are current; after a
+   * short look elsewhere it is left alone, so switching tabs costs the server nothing.
+   */
+  private back(): void {
+    const since = this.awaySince;
+    this.awaySince = null;
+    const client = this.client;
+    if (!client) return;
+    if (client.status === 'offline' || client.status === 'connecting') client.reconnectNow();
+    else if (client.status === 'online' && since !== null && Date.now() - since >= AWAY_CHECK_MS) client.refresh();
   }
 
   close(): void {

@@ -1,0 +1,154 @@
+// @vitest-environment happy-dom
+// A resident on a phone with a bad connection: the network changes under a socket that still says
+// it is open (no close ever comes), the tab is hidden for a while and shown again, the phone says it
+// went offline. What the resident then sees must be current, and what they type must wait honestly.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Widget } from '../src/widget';
+import { stubFetch, text } from './dom-helpers';
+import { FakeSocket, recordSockets } from './fake-socket';
+
+let all: FakeSocket[] = [];
+/**
+ * Each test's conversation has an id of its own: the widgets of earlier tests still listen to the
+ * window and the document, and open their sockets into the newest test's list too.
+ */
+let id = 'c0';
+/** This test's widget's sockets, oldest first. */
+const mine = () => all.filter((s) => s.url.includes(`/ws/resident/${id}?`));
+let visibility: DocumentVisibilityState = 'visible';
+
+/** The widget on a page whose tab holds a queued conversation, connected, third in the queue. */
+async function queuedThird(): Promise<ShadowRoot> {
+  id = 'c' + (Number(id.slice(1)) + 1);
+  sessionStorage.setItem('loket.widget.v1', JSON.stringify({ kind: 'chat', id, token: 't', topic: 'paspoort-id', topicName: 'Paspoort en ID-kaart', open: true }));
+  all = recordSockets();
+  const host = document.createElement('div');
+  document.body.append(host);
+  new Widget({ baseUrl: 'https://loket.example', lang: 'nl' }, host);
+  const socket = mine().at(-1)!;
+  socket.open();
+  socket.push({ type: 'state', state: 'queued', position: 3, estimatedWaitSeconds: 600 });
+  socket.push({ type: 'message', seq: 1, from: 'resident', text: 'Mijn paspoort is verlopen', sentAt: new Date().toISOString(), clientMsgId: 'm-0' });
+  await vi.advanceTimersByTimeAsync(0);
+  return host.shadowRoot!;
+}
+
+function setVisibility(v: DocumentVisibilityState): void {
+  visibility = v;
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+const header = (root: ShadowRoot) => text(root.querySelector('.conn'));
+const statusLine = (root: ShadowRoot) => text(root.querySelector('.chat .queue'));
+const log = (root: ShadowRoot) => [...root.querySelectorAll('.log .msg .text')].map((e) => text(e));
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  vi.spyOn(Math, 'random').mockReturnValue(0);
+  visibility = 'visible';
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => visibility === 'hidden' });
+  stubFetch({});
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+  document.body.innerHTML = '';
+  sessionStorage.clear();
+  localStorage.clear();
+});
+
+describe('a socket that died without a word', () => {
+  it('is replaced when the phone says it is online again (another network): the queue position is current', async () => {
+    const root = await queuedThird();
+    expect(statusLine(root)).toContain('U bent nummer 3 in de wachtrij.');
+    const dead = mine().at(-1)!;
+    // the phone moved from Wi-Fi to 4G: the old connection is gone, but no close ever reaches the page
+    window.dispatchEvent(new Event('online'));
+    expect(mine().length).toBe(2);
+    const fresh = mine().at(-1)!;
+    expect(fresh.url).toBe(`wss://loket.example/ws/resident/${id}?after=1`);
+    expect(dead.readyState).toBe(3);
+    fresh.open();
+    fresh.push({ type: 'state', state: 'queued', position: 1, estimatedWaitSeconds: 60 });
+    expect(statusLine(root)).toContain('U bent de volgende in de wachtrij.');
+    expect(header(root)).toBe('Verbonden');
+    expect(log(root)).toEqual(['Mijn paspoort is verlopen']);
+  });
+
+  it('is replaced when the tab comes back after half a minute or more hidden, and what was missed shows once', async () => {
+    const root = await queuedThird();
+    setVisibility('hidden');
+    await vi.advanceTimersByTimeAsync(45000); // the resident looked something up in another app
+    setVisibility('visible');
+    expect(mine().length).toBe(2);
+    const fresh = mine().at(-1)!;
+    expect(fresh.url).toBe(`wss://loket.example/ws/resident/${id}?after=1`);
+    fresh.open();
+    fresh.push({ type: 'state', state: 'active', agentName: 'Anne' });
+    fresh.push({ type: 'message', seq: 2, from: 'agent', text: 'Goedemiddag, waarmee kan ik helpen?', sentAt: new Date().toISOString(), agentName: 'Anne' });
+    // the old socket's late frames, should it still deliver, are not shown twice
+    mine()[0].push({ type: 'message', seq: 2, from: 'agent', text: 'Goedemiddag, waarmee kan ik helpen?', sentAt: new Date().toISOString(), agentName: 'Anne' });
+    expect(text(root.querySelector('.chat'))).toContain('Anne');
+    expect(log(root)).toEqual(['Mijn paspoort is verlopen', 'Goedemiddag, waarmee kan ik helpen?']);
+  });
+
+  it('is left alone when the tab was hidden only briefly: switching tabs does not reconnect every time', async () => {
+    await queuedThird();
+    for (let i = 0; i < 5; i++) {
+      setVisibility('hidden');
+      await vi.advanceTimersByTimeAsync(3000);
+      setVisibility('visible');
+    }
+    expect(mine().length).toBe(1);
+  });
+
+  it('is replaced when a frozen page resumes after a while (the phone suspended it)', async () => {
+    await queuedThird();
+    document.dispatchEvent(new Event('freeze'));
+    await vi.advanceTimersByTimeAsync(60000);
+    document.dispatchEvent(new Event('resume'));
+    expect(mine().length).toBe(2);
+    expect(mine().at(-1)!.url).toBe(`wss://loket.example/ws/resident/${id}?after=1`);
+  });
+
+  it('sends what was on the wire without an echo again on the new socket, once, in order', async () => {
+    const root = await queuedThird();
+    const input = root.querySelector('textarea') as HTMLTextAreaElement;
+    const form = root.querySelector('.chat form') as HTMLFormElement;
+    for (const t of ['Eerste', 'Tweede']) {
+      input.value = t;
+      form.dispatchEvent(new Event('submit', { cancelable: true }));
+    }
+    expect(mine()[0].sent.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(['Eerste', 'Tweede']);
+    window.dispatchEvent(new Event('online'));
+    const fresh = mine().at(-1)!;
+    expect(fresh).not.toBe(mine()[0]);
+    fresh.open();
+    const resent = fresh.sent.filter((f) => f.type === 'message');
+    expect(resent.map((f) => f.text)).toEqual(['Eerste', 'Tweede']);
+    expect(resent.map((f) => f.clientMsgId)).toEqual(mine()[0].sent.filter((f) => f.type === 'message').map((f) => f.clientMsgId));
+  });
+});
+
+describe('the phone says it is offline', () => {
+  it('says so at once, and a message typed then waits for the connection instead of going into the dead socket', async () => {
+    const root = await queuedThird();
+    window.dispatchEvent(new Event('offline'));
+    expect(header(root)).toBe('Geen verbinding');
+    const input = root.querySelector('textarea') as HTMLTextAreaElement;
+    input.value = 'Getypt in de lift';
+    (root.querySelector('.chat form') as HTMLFormElement).dispatchEvent(new Event('submit', { cancelable: true }));
+    expect(mine()[0].sent.filter((f) => f.type === 'message')).toEqual([]);
+    expect(text(root.querySelector('.log .msg.pending .note'))).toBe('wacht op verbinding');
+    // back: sent once on the new connection, and the header says so
+    window.dispatchEvent(new Event('online'));
+    const fresh = mine().at(-1)!;
+    expect(fresh).not.toBe(mine()[0]);
+    fresh.open();
+    expect(fresh.sent.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(['Getypt in de lift']);
+    expect(header(root)).toBe('Verbonden');
+  });
+});
