@@ -159,7 +159,8 @@ export class AgentSocket {
   }
 }
 
-export async function launch(viewport = DESKTOP) {
+/** `touch`: a phone's screen (taps, `hasTouch`). */
+export async function launch(viewport = DESKTOP, { touch = false } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'loket-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -167,6 +168,7 @@ export async function launch(viewport = DESKTOP) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic'],
     viewport,
+    hasTouch: touch,
     acceptDownloads: true,
     locale: 'nl-NL',
     timezoneId: 'Europe/Amsterdam',
