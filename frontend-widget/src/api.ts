@@ -93,23 +93,37 @@ export function retryAfterSeconds(value: string | null, now = Date.now()): numbe
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
+/** How long a request that is safe to repeat waits for an answer; see `timeoutMs`. */
+export const REQUEST_TIMEOUT_MS = 30000;
+
 export class Api {
   constructor(private readonly base: string) {}
 
-  private async call<T>(method: string, path: string, opts: { body?: unknown; token?: string; accept?: string } = {}): Promise<T> {
+  /**
+   * `timeoutMs`: give the request up after this long without an answer, as no answer at all (status
+   * 0, passing). A request on a mobile link that died without a word gets no answer and no error
+   * either, for many minutes. Only for requests that are safe to send again; not for the start (a
+   * surge may hold it in the service's line for long, and a second start is a second conversation).
+   */
+  private async call<T>(method: string, path: string, opts: { body?: unknown; token?: string; accept?: string; timeoutMs?: number } = {}): Promise<T> {
     const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json' };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
     let res: Response;
+    const abort = opts.timeoutMs ? new AbortController() : null;
+    const timer = abort ? setTimeout(() => abort.abort(), opts.timeoutMs) : null;
     try {
       res = await fetch(this.base + path, {
         method,
         headers,
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         credentials: 'omit',
+        signal: abort?.signal,
       });
     } catch (e) {
       throw new ApiError(0, String(e));
+    } finally {
+      if (timer) clearTimeout(timer);
     }
     if (!res.ok) {
       let body: Record<string, unknown> = {};
@@ -151,7 +165,8 @@ export class Api {
   }
 
   requestCallback(body: { topic: string; phone: string; name?: string; window?: string; note?: string }): Promise<CallbackCreated> {
-    return this.call('POST', '/api/v1/callbacks', { body });
+    // sent again after a timeout it may arrive twice: the service merges a repeat for the same number and topic
+    return this.call('POST', '/api/v1/callbacks', { body, timeoutMs: REQUEST_TIMEOUT_MS });
   }
 
   cancelCallback(id: string, token: string): Promise<void> {

@@ -138,6 +138,7 @@ const nl = {
   noteLabel: 'Waar gaat het over? (niet verplicht)',
   callbackSubmit: 'Vraag terugbellen aan',
   callbackSending: 'Het verzoek wordt verstuurd…',
+  callbackMaybeLost: 'De verbinding was even weg; uw verzoek is misschien niet aangekomen. Verstuur het opnieuw.',
   callbackError: 'Het lukt nu niet om het verzoek te versturen.',
   /** The request failed for a passing reason (503 `unavailable`, another 5xx, no answer); what was filled in stays. */
   callbackUnavailable: 'Het lukt even niet om uw verzoek te versturen: de dienst is tijdelijk niet beschikbaar. Uw gegevens staan nog in het formulier. Probeer het over een paar seconden opnieuw.',
@@ -303,6 +304,7 @@ const en: Strings = {
   noteLabel: 'What is it about? (optional)',
   callbackSubmit: 'Request a callback',
   callbackSending: 'Sending the request…',
+  callbackMaybeLost: 'The connection dropped for a moment; your request may not have arrived. Please send it again.',
   callbackError: 'We cannot send the request right now.',
   callbackUnavailable: 'We could not send your request: the service is briefly unavailable. Your details are still in the form. Please try again in a few seconds.',
   formErrors: 'Please check the details.',

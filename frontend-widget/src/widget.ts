@@ -502,10 +502,12 @@ export class Widget {
   private connectionStatus(st: ConnectionStatus): void {
     this.shell.connection(st);
     this.chat?.connection(st);
-    if (this.over?.asked && st === 'offline') {
-      // the answer may never come on this connection; if the request was made, the next one says so
+    if (this.over?.asked && (st === 'offline' || st === 'connecting')) {
+      // the answer may never come on this connection; if the request was made, the next one says so.
+      // `connecting`: the socket was replaced (the phone changed networks, a node restarted) and the
+      // request may have gone down with it
       this.over.asked = false;
-      this.over.form.fail(this.s.connOfflineShort);
+      this.over.form.fail(st === 'offline' ? this.s.connOfflineShort : this.s.callbackMaybeLost);
     }
     if (st === 'gone') this.leaveCallbackForm(null);
     if (st === 'gone' && this.accessEnded && this.chat && !this.chat.shown) {

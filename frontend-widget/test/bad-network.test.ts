@@ -152,3 +152,60 @@ describe('the phone says it is offline', () => {
     expect(header(root)).toBe('Verbonden');
   });
 });
+
+describe('a callback request on a link that never answers', () => {
+  it('from the topic list: after half a minute without an answer the form says so and keeps what was typed, not "wordt verstuurd" for ever', async () => {
+    const topic = {
+      id: 'paspoort-id', name: 'Paspoort en ID-kaart', open: true, nextOpenAt: null, queueLength: 2, estimatedWaitSeconds: 600,
+      callbackOffered: true, callbackReason: 'no_agents', notice: null, digitalAlternatives: [],
+    };
+    const asked: string[] = [];
+    // the request went out on a link that died: no answer, no error, until the page gives up on it
+    vi.stubGlobal('fetch', vi.fn((url: string, init?: RequestInit) => {
+      const path = new URL(url).pathname;
+      asked.push(path);
+      if (path === '/api/v1/topics') return Promise.resolve(new Response(JSON.stringify([topic]), { status: 200 }));
+      if (path === '/api/v1/settings') return Promise.resolve(new Response(JSON.stringify({ retentionDays: 28 }), { status: 200 }));
+      return new Promise((_, fail) => init?.signal?.addEventListener('abort', () => fail(new DOMException('aborted', 'AbortError'))));
+    }));
+    const host = document.createElement('div');
+    document.body.append(host);
+    new Widget({ baseUrl: 'https://loket.example', lang: 'nl' }, host).open();
+    const root = host.shadowRoot!;
+    await vi.advanceTimersByTimeAsync(0);
+    (root.querySelector('.topic-btn') as HTMLButtonElement).click();
+    await vi.advanceTimersByTimeAsync(0);
+    const form = root.querySelector('form.callback') as HTMLFormElement;
+    (form.querySelector('input[type=tel]') as HTMLInputElement).value = '06 12345678';
+    (form.querySelector('button[type=submit]') as HTMLButtonElement).click();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(text(form.querySelector('[role=alert]'))).toBe('Het verzoek wordt verstuurd…');
+    await vi.advanceTimersByTimeAsync(30000);
+    expect(text(form.querySelector('[role=alert]'))).toBe(
+      'Het lukt even niet om uw verzoek te versturen: de dienst is tijdelijk niet beschikbaar. Uw gegevens staan nog in het formulier. Probeer het over een paar seconden opnieuw.');
+    expect((form.querySelector('input[type=tel]') as HTMLInputElement).value).toBe('06 12345678');
+    await vi.advanceTimersByTimeAsync(3000);
+    expect((form.querySelector('button[type=submit]') as HTMLButtonElement).disabled).toBe(false);
+    expect(asked.filter((p) => p === '/api/v1/callbacks')).toHaveLength(1);
+  });
+
+  it('from the chat: a request sent on a socket that is then replaced is not left at "wordt verstuurd"', async () => {
+    const root = await queuedThird();
+    mine()[0].push({ type: 'callback_offer', reason: 'long_wait', estimatedWaitSeconds: 1800 });
+    const accept = [...root.querySelectorAll('.offer button')].find((b) => text(b) === 'Bel mij terug') as HTMLButtonElement;
+    accept.click();
+    const form = root.querySelector('form.callback') as HTMLFormElement;
+    (form.querySelector('input[type=tel]') as HTMLInputElement).value = '06 12345678';
+    (form.querySelector('button[type=submit]') as HTMLButtonElement).click();
+    expect(mine()[0].sent.filter((f) => f.type === 'request_callback')).toHaveLength(1);
+    expect(text(form.querySelector('[role=alert]'))).toBe('Het verzoek wordt verstuurd…');
+    // the phone changes networks before any answer: the request may be lost with the old socket
+    window.dispatchEvent(new Event('online'));
+    const fresh = mine().at(-1)!;
+    fresh.open();
+    fresh.push({ type: 'state', state: 'queued', position: 3, estimatedWaitSeconds: 600 });
+    expect(text(form.querySelector('[role=alert]'))).not.toBe('Het verzoek wordt verstuurd…');
+    expect(root.querySelector('form.callback')).toBe(form);
+    expect((form.querySelector('input[type=tel]') as HTMLInputElement).value).toBe('06 12345678');
+  });
+});
