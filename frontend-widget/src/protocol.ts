@@ -180,6 +180,14 @@ const TOKEN_ENDED = /expired|revoked|conversation ended/i;
 /** The conversation ended longer ago than the service lets its resident token read it (docs/protocol.md §4). */
 const ACCESS_ENDED = 'access_ended';
 
+/** While the browser says it has no network: the most between two tries to connect (half to all of it, jittered). */
+const OFFLINE_RETRY_MS = 60000;
+
+/** The browser says it has no network at all (`navigator.onLine` false); false where there is no navigator. */
+function browserOffline(): boolean {
+  return (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false;
+}
+
 export function residentSocketUrl(baseUrl: string, conversationId: string, after: number): string {
   const ws = baseUrl.replace(/^http/i, 'ws');
   return `${ws}/ws/resident/${encodeURIComponent(conversationId)}?after=${after}`;
@@ -848,7 +856,7 @@ export class ResidentClient {
     this.clearReconnect();
     if (this.stopped || this.ended) return;
     const probeAfter = this.opts.probeAfter ?? 4;
-    if (this.opts.probe && this.failuresInRow >= probeAfter && !this.probing) {
+    if (this.opts.probe && this.failuresInRow >= probeAfter && !this.probing && !browserOffline()) {
       this.probing = true;
       // a request on a bad connection can hang for minutes: without an answer in time the
       // answer is "unknown", and reconnecting goes on (a late answer is not waited for)
@@ -871,7 +879,12 @@ export class ResidentClient {
       return;
     }
     this.attempts++;
-    const delay = backoffDelay(this.attempts, this.backoff.base, this.backoff.max, this.random);
+    // without a network no try can succeed, and each one wakes a phone's radio: the browser's
+    // `online` brings the connection back at once (`refresh`); until then, a try about once a minute
+    // in case the browser is wrong about being offline
+    const delay = browserOffline()
+      ? backoffDelay(1, OFFLINE_RETRY_MS, OFFLINE_RETRY_MS, this.random)
+      : backoffDelay(this.attempts, this.backoff.base, this.backoff.max, this.random);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       this.connect();

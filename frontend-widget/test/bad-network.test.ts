@@ -209,3 +209,31 @@ describe('a callback request on a link that never answers', () => {
     expect((form.querySelector('input[type=tel]') as HTMLInputElement).value).toBe('06 12345678');
   });
 });
+
+describe('a phone out of reach for a long while', () => {
+  it('tries to connect about once a minute while the browser says it is offline, and at once when it is back', async () => {
+    const root = await queuedThird();
+    vi.stubGlobal('navigator', { ...navigator, onLine: false });
+    vi.stubGlobal('fetch', vi.fn(async () => {
+      throw new TypeError('Failed to fetch'); // no request gets anywhere either
+    }));
+    window.dispatchEvent(new Event('offline'));
+    const before = mine().length;
+    // every try fails at once: there is no network
+    for (let t = 0; t < 5 * 60; t++) {
+      const last = mine().at(-1)!;
+      if (last.readyState === 0) last.drop(1006);
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    const tries = mine().length - before;
+    expect(tries).toBeGreaterThanOrEqual(3); // in case the browser is wrong about being offline
+    expect(tries).toBeLessThanOrEqual(10); // at most one every half minute
+    expect(header(root)).toBe('Geen verbinding');
+    vi.stubGlobal('navigator', { ...navigator, onLine: true });
+    const count = mine().length;
+    window.dispatchEvent(new Event('online'));
+    expect(mine().length).toBe(count + 1);
+    mine().at(-1)!.open();
+    expect(header(root)).toBe('Verbonden');
+  });
+});
