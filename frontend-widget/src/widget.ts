@@ -121,7 +121,7 @@ export class Widget {
     this.awaySince = null;
     const client = this.client;
     if (!client) return;
-    if (client.status === 'offline' || client.status === 'connecting') client.reconnectNow();
+    if (client.status === 'offline') client.reconnectNow();
     else if (client.status === 'online' && since !== null && Date.now() - since >= AWAY_CHECK_MS) client.refresh();
   }
 

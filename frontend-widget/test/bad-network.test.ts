@@ -237,3 +237,24 @@ describe('a phone out of reach for a long while', () => {
     expect(header(root)).toBe('Verbonden');
   });
 });
+
+describe('back in front without a connection', () => {
+  it('tries at once, not after the rest of the back-off (a phone holds timers back in a background tab)', async () => {
+    const root = await queuedThird();
+    vi.stubGlobal('fetch', vi.fn(async () => {
+      throw new TypeError('Failed to fetch'); // the probe of the conversation gets no answer either
+    }));
+    setVisibility('hidden');
+    // the connection goes, and the tries while hidden fail: the back-off has grown
+    for (let i = 0; i < 5; i++) {
+      mine().at(-1)!.drop(1006);
+      await vi.advanceTimersByTimeAsync(i < 4 ? 10000 : 0);
+    }
+    expect(header(root)).toBe('Geen verbinding');
+    const count = mine().length;
+    setVisibility('visible');
+    expect(mine().length).toBe(count + 1);
+    mine().at(-1)!.open();
+    expect(header(root)).toBe('Verbonden');
+  });
+});
