@@ -398,6 +398,8 @@ export class Widget {
     let lastState: string | null = started ? 'queued' : null;
     // whether this page saw the conversation open: only then does it show its end (the transcript stays in memory)
     let seenOpen = !!started;
+    /** The server refused a connection for too many (`too_many_connections`): its notice goes once a socket works again. */
+    let refusedConnection = false;
 
     this.client = new ResidentClient({
       baseUrl: this.opts.baseUrl,
@@ -419,6 +421,11 @@ export class Widget {
             return;
           }
           this.chatFor(session)?.state(ev);
+          if (refusedConnection) {
+            // a socket works again: the refusal of an earlier one no longer holds
+            refusedConnection = false;
+            this.chatFor(session)?.notice('');
+          }
           if (ev.state === 'active' && lastState === 'queued' && !this.shell.isOpen && this.chatFor(session)) {
             // the resident closed the panel to wait: the launcher says it is their turn
             this.shell.setBadge(true);
@@ -487,6 +494,9 @@ export class Widget {
             this.refusalExplained = false;
             return;
           }
+          // too many sockets: on a phone mostly its own, left on networks it moved away from, which
+          // the server counts until they miss its pings; said until a socket works again
+          if (e.code === 'too_many_connections') refusedConnection = true;
           this.chatFor(session)?.notice(text);
         },
       },

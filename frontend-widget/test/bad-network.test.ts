@@ -258,3 +258,25 @@ describe('back in front without a connection', () => {
     expect(header(root)).toBe('Verbonden');
   });
 });
+
+describe('a connection refused while the server still counts the dead ones', () => {
+  it('says the refusal, and no longer once a connection works again', async () => {
+    const root = await queuedThird();
+    window.dispatchEvent(new Event('online'));
+    // the server still counts this phone's sockets on the networks it left: it refuses the new one
+    const refused = mine().at(-1)!;
+    refused.open();
+    refused.push({ type: 'error', code: 'too_many_connections', message: 'Dit gesprek is al open in 3 vensters; sluit er een. / This conversation is already open in 3 windows; close one.' });
+    refused.drop(1008, 'too many connections');
+    const notice = () => text(root.querySelector('.chat .composer .error, .chat form .error, .chat .error'));
+    expect(notice()).toBe('Dit gesprek is al open in 3 vensters; sluit er een.');
+    // a little later the server has let the dead ones go: the next try works
+    await vi.advanceTimersByTimeAsync(10000);
+    const fresh = mine().at(-1)!;
+    expect(fresh).not.toBe(refused);
+    fresh.open();
+    fresh.push({ type: 'state', state: 'queued', position: 2, estimatedWaitSeconds: 300 });
+    expect(statusLine(root)).toContain('U bent nummer 2 in de wachtrij.');
+    expect(notice()).toBe('');
+  });
+});
