@@ -164,7 +164,9 @@ class FrameInHandTest {
 
         Lock(Db db, String sql, Tuple args) throws Exception {
             CompletableFuture<Void> taken = new CompletableFuture<>();
-            done = db.tx(tx -> tx.query(sql, args).invoke(() -> taken.complete(null))
+            // held longer than the test profile's bound on a transaction left idle (5 s), which would end it
+            done = db.tx(tx -> tx.query("select set_config('idle_in_transaction_session_timeout', '0', true)", Tuple.tuple())
+                            .chain(() -> tx.query(sql, args)).invoke(() -> taken.complete(null))
                             .chain(() -> Uni.createFrom().completionStage(release)))
                     .onFailure().invoke(taken::completeExceptionally)
                     .subscribeAsCompletionStage().toCompletableFuture();

@@ -55,6 +55,8 @@ class HeartbeatReadinessTest {
         SqlConnection holder = db.pool().getConnection().await().atMost(Duration.ofSeconds(10));
         try {
             holder.query("begin").execute().await().atMost(Duration.ofSeconds(10));
+            // held idle longer than the test profile's bound on a transaction left idle (5 s), which would end it
+            holder.query("set local idle_in_transaction_session_timeout = 0").execute().await().atMost(Duration.ofSeconds(10));
             // the beat's update of this row waits from now on; a connection's registration (a key share) does not
             holder.preparedQuery("select 1 from node where id = $1 for no key update").execute(Tuple.of(node.id()))
                     .await().atMost(Duration.ofSeconds(10));
