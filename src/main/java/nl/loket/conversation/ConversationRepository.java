@@ -246,18 +246,27 @@ class ConversationRepository {
                 .map(ConversationRepository::outcome);
     }
 
-    /** Where a new conversation stands: its queuedAt and 1-based position. */
-    record Created(Instant queuedAt, int position) {
+    /**
+     * Where a conversation stands after its start: its queuedAt, 1-based position (0 when it no
+     * longer waits) and state; {@code again} when the start was sent before (V46: its id was
+     * stored already) and this is the conversation it made.
+     */
+    record Created(Instant queuedAt, int position, String state, boolean again) {
     }
 
     /** Null when the client already has {@code limit} open conversations. */
     Uni<Created> create(UUID id, String topic, String residentName, String locale, String clientKey, int limit) {
-        return db.query("select outcome, queued_at, conversation_position from loket_create_conversation($1, $2, $3, $4, $5, $6, $7)",
+        return db.query("select outcome, queued_at, conversation_position, conversation_state "
+                                + "from loket_create_conversation($1, $2, $3, $4, $5, $6, $7)",
                         Tuple.tuple(Arrays.asList(id, topic, residentName, locale, clientKey, limit, db.node())))
                 .map(rows -> {
                     Row r = rows.iterator().next();
-                    return "too_many".equals(r.getString("outcome")) ? null
-                            : new Created(r.getOffsetDateTime("queued_at").toInstant(), r.getLong("conversation_position").intValue());
+                    if ("too_many".equals(r.getString("outcome"))) {
+                        return null;
+                    }
+                    Long position = r.getLong("conversation_position");
+                    return new Created(r.getOffsetDateTime("queued_at").toInstant(), position == null ? 0 : position.intValue(),
+                            r.getString("conversation_state"), "again".equals(r.getString("outcome")));
                 });
     }
 

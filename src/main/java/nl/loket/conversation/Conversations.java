@@ -107,26 +107,32 @@ public class Conversations {
 
     // ---- a resident starts ---------------------------------------------------------------------
 
-    /** A new conversation and where it stands in its queue. */
-    public record Started(UUID id, Instant queuedAt, int position) {
+    /**
+     * A conversation and where it stands in its queue after its start: {@code position} 0 when it
+     * no longer waits; {@code again} when the start was sent before and this is what it made.
+     */
+    public record Started(UUID id, Instant queuedAt, int position, String state, boolean again) {
     }
 
     /**
      * A new conversation, queued on its topic, in one statement. The resident counts as gone
      * until they connect. A client (a keyed hash of its address) may have {@code limit} open
-     * conversations at once (0: no limit); beyond that, 429.
+     * conversations at once (0: no limit); beyond that, 429. {@code id}: the conversation's id, a
+     * random one or derived from the start's key; a start sent again with the same key answers
+     * the conversation it made (V46), which it does not queue again.
      */
-    public Uni<Started> create(String topic, String residentName, String locale, String clientKey, int limit) {
-        UUID id = UUID.randomUUID();
+    public Uni<Started> create(UUID id, String topic, String residentName, String locale, String clientKey, int limit) {
         return repository.create(id, topic, residentName, locale, clientKey, limit).map(created -> {
             if (created == null) {
                 throw new LoketException("too_many_conversations", 429,
                         "Vanaf dit adres lopen al " + limit + " gesprekken. Sluit er een af of probeer het later opnieuw. "
                                 + "/ There are already " + limit + " open conversations from this address. Close one or try again later.");
             }
-            // V32: told to the other nodes after the commit, not inside it
-            db.committed(new Signal.Queue(topic, true));
-            return new Started(id, created.queuedAt(), created.position());
+            if (!created.again()) {
+                // V32: told to the other nodes after the commit, not inside it
+                db.committed(new Signal.Queue(topic, true));
+            }
+            return new Started(id, created.queuedAt(), created.position(), created.state(), created.again());
         });
     }
 

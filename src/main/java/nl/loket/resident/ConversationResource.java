@@ -74,9 +74,16 @@ public class ConversationResource {
         this.config = config;
     }
 
+    /**
+     * {@code startKey}: one random key per start, the same when the start is sent again (its
+     * answer lost): such a start answers the conversation the first made instead of making a
+     * second (V46). Optional; without it every start makes a conversation.
+     */
     public record StartRequest(@NotBlank String topic,
                                @Size(max = 100, message = "hoogstens 100 tekens / at most 100 characters") String name,
-                               @Pattern(regexp = "nl|en", message = "nl of en / nl or en") String locale) {
+                               @Pattern(regexp = "nl|en", message = "nl of en / nl or en") String locale,
+                               @Pattern(regexp = "[A-Za-z0-9_-]{16,64}",
+                                       message = "16 tot 64 letters, cijfers, - of _ / 16 to 64 letters, digits, - or _") String startKey) {
     }
 
     public record Started(String id, String token, String topic, String state, int position, Integer estimatedWaitSeconds) {
@@ -104,16 +111,22 @@ public class ConversationResource {
             // one statement stores it and says where it stands; the estimate comes from the shared snapshot
             return arrivals.through(() -> {
                 WaitingRoom.BeforeCount before = room.beforeCount(topic.id());
-                Uni<Conversations.Started> created = conversations.create(topic.id(), name, locale, clientKeys.of(address),
-                        config.limits().openConversationsPerAddress()).invoke(c -> room.remember(c.id(), before, c.position()));
+                UUID id = request.startKey() == null ? UUID.randomUUID() : clientKeys.startId(request.startKey());
+                Uni<Conversations.Started> created = conversations.create(id, topic.id(), name, locale, clientKeys.of(address),
+                        config.limits().openConversationsPerAddress()).invoke(c -> {
+                            if (!c.again()) {
+                                room.remember(c.id(), before, c.position());
+                            }
+                        });
                 // the answer (token, JSON) is made on a worker thread: the event loops are kept for
                 // the chats going on. Surge runs with it had the better active-chat latency.
                 return Uni.combine().all().unis(created, queues.snapshot()).asTuple()
                         .emitOn(Infrastructure.getDefaultWorkerPool()).map(t -> {
                             Conversations.Started conv = t.getItem1();
-                            Integer ewt = t.getItem2().topic(topic.id()).estimate(conv.position());
+                            // a start sent again answers its conversation as it stands now (claimed, left…)
+                            Integer ewt = conv.position() > 0 ? t.getItem2().topic(topic.id()).estimate(conv.position()) : null;
                             return Response.status(201).entity(new Started(conv.id().toString(), tokens.resident(conv.id()),
-                                    topic.id(), "queued", conv.position(), ewt)).build();
+                                    topic.id(), conv.state(), conv.position(), ewt)).build();
                         });
             });
         });

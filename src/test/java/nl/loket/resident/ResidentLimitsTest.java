@@ -78,6 +78,23 @@ class ResidentLimitsTest {
                 .as("the address is kept only as a keyed hash").isEqualTo(4);
     }
 
+    /** A start sent again (its answer lost) is the conversation it made, not a fourth one refused: it counts itself already. */
+    @Test
+    void aStartSentAgainAtTheLimitAnswersItsConversation() {
+        String topic = TestTopics.create(db);
+        List<String> keys = List.of(java.util.UUID.randomUUID().toString(), java.util.UUID.randomUUID().toString(),
+                java.util.UUID.randomUUID().toString());
+        List<String> ids = new ArrayList<>();
+        for (String key : keys) {
+            ids.add(given().contentType(ContentType.JSON).body(Map.of("topic", topic, "startKey", key)).post("/api/v1/conversations")
+                    .then().statusCode(201).extract().path("id"));
+        }
+        given().contentType(ContentType.JSON).body(Map.of("topic", topic, "startKey", keys.get(2))).post("/api/v1/conversations")
+                .then().statusCode(201).body("id", org.hamcrest.Matchers.equalTo(ids.get(2)));
+        given().contentType(ContentType.JSON).body(Map.of("topic", topic, "startKey", java.util.UUID.randomUUID().toString()))
+                .post("/api/v1/conversations").then().statusCode(429);
+    }
+
     @Test
     void aFourthSocketOnOneConversationIsRefusedWithAReason() {
         JsonObject started = Api.start(TestTopics.create(db), null);
