@@ -160,8 +160,12 @@ export class Api {
     }
   }
 
-  start(topic: string, name: string | undefined, locale: string): Promise<Started> {
-    return this.call('POST', '/api/v1/conversations', { body: { topic, name: name || undefined, locale } });
+  /**
+   * `startKey`: one per start (`newStartKey`), the same on every try of it: a start whose answer
+   * was lost and is sent again answers the conversation the first made, not a second one.
+   */
+  start(topic: string, name: string | undefined, locale: string, startKey?: string): Promise<Started> {
+    return this.call('POST', '/api/v1/conversations', { body: { topic, name: name || undefined, locale, startKey } });
   }
 
   requestCallback(body: { topic: string; phone: string; name?: string; window?: string; note?: string }): Promise<CallbackCreated> {
@@ -187,4 +191,15 @@ export class Api {
       accept: 'text/plain',
     });
   }
+}
+
+/**
+ * A random key for one start of a conversation (32 hexadecimal characters), sent with each try of
+ * it: the service makes one conversation per key, so a try sent again after its answer was lost
+ * (a phone's link) is not a second conversation in the queue.
+ */
+export function newStartKey(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -296,17 +296,17 @@ export class Widget {
       topic: t,
       retentionDays: this.retentionDays(),
       keptSeconds: SHARED_TTL_MS / 1000,
-      start: (name) => this.startChat(t, name),
+      start: (name, startKey) => this.startChat(t, name, startKey),
       back: () => this.showTopics(t.id),
     }));
   }
 
-  private async startChat(t: Topic, name: string | undefined): Promise<void> {
+  private async startChat(t: Topic, name: string | undefined, startKey?: string): Promise<void> {
     // a conversation another tab started meanwhile: this is it, not a second one
     if (!this.saved && this.adoptShared()) return;
     const turn = ++this.turn;
     try {
-      const started = await this.api.start(t.id, name, this.lang);
+      const started = await this.api.start(t.id, name, this.lang, startKey);
       if (turn !== this.turn) {
         // the resident went back (or started anew) while this start was on its way
         this.endUnwanted(started);

@@ -154,10 +154,36 @@ describe('starting a chat while the service is briefly unavailable', () => {
     const fetch = globalThis.fetch as unknown as { mock: { calls: [string, RequestInit][] } };
     const bodies = fetch.mock.calls.filter(([url]) => url.endsWith('/api/v1/conversations')).map(([, init]) => JSON.parse(String(init.body)));
     expect(w.starts()).toBe(2);
+    const startKey = bodies[0].startKey;
     expect(bodies).toEqual([
-      { topic: 'paspoort-id', name: 'Jan de Vries', locale: 'nl' },
-      { topic: 'paspoort-id', name: 'Jan de Vries', locale: 'nl' },
+      { topic: 'paspoort-id', name: 'Jan de Vries', locale: 'nl', startKey },
+      { topic: 'paspoort-id', name: 'Jan de Vries', locale: 'nl', startKey },
     ]);
+  });
+
+  it('sends one start key with every try of a start whose answer was lost, and a new one for the next start', async () => {
+    // no answer at all (a phone's link): the service may have made the conversation; the same key
+    // makes the try sent again answer that conversation instead of a second one
+    const w = await startWith(['network-down', 'network-down', STARTED]);
+    await tick(2000);
+    w.again()!.click();
+    await tick();
+    const keys = () => (globalThis.fetch as unknown as { mock: { calls: [string, RequestInit][] } }).mock.calls
+      .filter(([url]) => url.endsWith('/api/v1/conversations')).map(([, init]) => JSON.parse(String(init.body)).startKey);
+    expect(w.starts()).toBe(3);
+    expect(keys()[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(keys()).size).toBe(1);
+    expect(text(w.root.querySelector('.chat .queue'))).toMatch(/^U bent nummer 3 in de wachtrij\./);
+
+    // another start (after this chat, say, a new one from the house rules) is another conversation
+    document.body.innerHTML = '';
+    sessionStorage.clear();
+    localStorage.clear();
+    const first = keys()[0];
+    const other = await startWith(STARTED);
+    expect(other.starts()).toBe(1);
+    expect(keys()[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys()[0]).not.toBe(first);
   });
 
   it('still offers a callback when the start is refused for capacity (503 busy)', async () => {

@@ -3,7 +3,7 @@
 // for a passing reason (the service briefly unavailable, no answer) is tried again here, by
 // itself and on "Opnieuw proberen", with what the resident typed left in place.
 
-import { ApiError, isPassing, type Topic } from '../api';
+import { ApiError, isPassing, newStartKey, type Topic } from '../api';
 import { h, uid } from '../dom';
 import { AUTO_RETRIES, retryDelay } from '../retry';
 import { serverText, type Lang, type Strings } from '../strings';
@@ -20,8 +20,10 @@ export interface RulesContext {
    * Starts the conversation and moves on (to the chat, or the callback form for a refusal it
    * understands); a failure it leaves to this screen rejects: a passing one is tried again. A
    * start whose answer comes after the resident left this screen resolves, whatever the answer.
+   * `startKey` is the same on every try from this screen: a try whose answer was lost and is
+   * sent again is the conversation the first made.
    */
-  start(name: string | undefined): Promise<void>;
+  start(name: string | undefined, startKey: string): Promise<void>;
   back(): void;
 }
 
@@ -34,6 +36,8 @@ export function rulesView(ctx: RulesContext): HTMLElement {
   // the service briefly unavailable: said politely, with the next try by itself and a way to try now
   const unavailableText = h('p', { class: 'news', role: 'status' });
   const again = h('button', { type: 'button', class: 'link', hidden: true, onclick: () => attempt(true) }, s.retryNow);
+  // one start from this screen, however often it is tried: the service makes one conversation of it
+  const startKey = newStartKey();
   let timer: ReturnType<typeof setTimeout> | null = null;
   /** Passing failures in a row since the resident last asked. */
   let failures = 0;
@@ -71,7 +75,7 @@ export function rulesView(ctx: RulesContext): HTMLElement {
       error.textContent = s.starting;
     }
     try {
-      await ctx.start(name.value.trim() || undefined);
+      await ctx.start(name.value.trim() || undefined, startKey);
     } catch (err) {
       start.disabled = false;
       if (isPassing(err)) {
