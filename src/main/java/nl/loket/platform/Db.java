@@ -347,6 +347,16 @@ public class Db {
             return conn.preparedQuery(sql).execute(args);
         }
 
+        /**
+         * Lifts {@link Config#idleInTransactionTimeout} for the rest of this transaction, for one
+         * that runs nothing for a while on purpose: it waits for a broker or a webhook, or holds a
+         * run's lock while the work goes on in transactions of its own. Its locks go with its
+         * connection when its node dies (TCP keepalive, application.properties).
+         */
+        public Uni<Void> liftIdleBound() {
+            return query("select set_config('" + IDLE_IN_TRANSACTION + "', '0', true)", Tuple.tuple()).replaceWithVoid();
+        }
+
         /** The node id, for stored functions that notify themselves. */
         public String node() {
             return node;

@@ -92,9 +92,11 @@ public class Retention {
             if (!lock.iterator().next().getBoolean("locked")) {
                 return Uni.createFrom().item(new Run(false, 0, 0, 0, 0, 0));
             }
-            // conversations in short transactions of their own, while this one holds the run's lock: see purgeEndedBefore
+            // conversations in short transactions of their own, while this one holds the run's lock: see purgeEndedBefore.
+            // This one runs nothing meanwhile, for as long as a long backlog takes: PostgreSQL must not end it as idle
+            // (loket.db.idle-in-transaction-timeout), or the rest of the run fails, every run (LongPurgeTest)
             // expiry before the purge of ended requests: it takes the accounts whose claims it hands on before any request
-            return purgeConversations(cutoff)
+            return tx.liftIdleBound().chain(() -> purgeConversations(cutoff))
                     .chain(c -> callbacks.expireUnanswered(tx, cutoff, now)
                             .chain(e -> callbacks.purgeEndedBefore(tx, cutoff, now)
                                     .chain(b -> logins.purge(now)
