@@ -101,34 +101,46 @@ public class ConversationResource {
         String locale = request.locale() == null ? "nl" : request.locale();
         return topics.find(request.topic()).chain(found -> {
             Topic topic = found.orElseThrow(() -> ValidationException.of("topic", "onbekend onderwerp / unknown topic"));
+            UUID id = request.startKey() == null ? UUID.randomUUID() : clientKeys.startId(request.startKey());
             Instant now = Instant.now();
             if (!topics.isOpen(topic, now)) {
                 Instant next = topics.nextOpenAt(topic, now).orElse(null);
-                return Uni.createFrom().item(Problem.of(409, "topic-closed", "Dit onderwerp is nu gesloten / This topic is closed now",
+                Response closed = Problem.of(409, "topic-closed", "Dit onderwerp is nu gesloten / This topic is closed now",
                         "U kunt een terugbelverzoek doen of terugkomen als we open zijn. / You can request a callback or come back when we are open.")
-                        .with("nextOpenAt", next == null ? null : next.toString()).response());
+                        .with("nextOpenAt", next == null ? null : next.toString()).response();
+                if (request.startKey() == null) {
+                    return Uni.createFrom().item(closed);
+                }
+                // a start sent again after its topic closed (its answer lost at closing time): the conversation the
+                // first made waits in the queue, and the resident is told so, not sent to the callback form
+                return conversations.find(id).chain(made -> made.isPresent()
+                        ? started(topic, id, name, locale, address) : Uni.createFrom().item(closed));
             }
-            // one statement stores it and says where it stands; the estimate comes from the shared snapshot
-            return arrivals.through(() -> {
-                WaitingRoom.BeforeCount before = room.beforeCount(topic.id());
-                UUID id = request.startKey() == null ? UUID.randomUUID() : clientKeys.startId(request.startKey());
-                Uni<Conversations.Started> created = conversations.create(id, topic.id(), name, locale, clientKeys.of(address),
-                        config.limits().openConversationsPerAddress()).invoke(c -> {
-                            if (!c.again()) {
-                                room.remember(c.id(), before, c.position());
-                            }
-                        });
-                // the answer (token, JSON) is made on a worker thread: the event loops are kept for
-                // the chats going on. Surge runs with it had the better active-chat latency.
-                return Uni.combine().all().unis(created, queues.snapshot()).asTuple()
-                        .emitOn(Infrastructure.getDefaultWorkerPool()).map(t -> {
-                            Conversations.Started conv = t.getItem1();
-                            // a start sent again answers its conversation as it stands now (claimed, left…)
-                            Integer ewt = conv.position() > 0 ? t.getItem2().topic(topic.id()).estimate(conv.position()) : null;
-                            return Response.status(201).entity(new Started(conv.id().toString(), tokens.resident(conv.id()),
-                                    topic.id(), conv.state(), conv.position(), ewt)).build();
-                        });
-            });
+            return started(topic, id, name, locale, address);
+        });
+    }
+
+    /** Starts the conversation {@code id} on {@code topic} (or answers the one its start key made) and says where it stands. */
+    private Uni<Response> started(Topic topic, UUID id, String name, String locale, String address) {
+        // one statement stores it and says where it stands; the estimate comes from the shared snapshot
+        return arrivals.through(() -> {
+            WaitingRoom.BeforeCount before = room.beforeCount(topic.id());
+            Uni<Conversations.Started> created = conversations.create(id, topic.id(), name, locale, clientKeys.of(address),
+                    config.limits().openConversationsPerAddress()).invoke(c -> {
+                        if (!c.again()) {
+                            room.remember(c.id(), before, c.position());
+                        }
+                    });
+            // the answer (token, JSON) is made on a worker thread: the event loops are kept for
+            // the chats going on. Surge runs with it had the better active-chat latency.
+            return Uni.combine().all().unis(created, queues.snapshot()).asTuple()
+                    .emitOn(Infrastructure.getDefaultWorkerPool()).map(t -> {
+                        Conversations.Started conv = t.getItem1();
+                        // a start sent again answers its conversation as it stands now (claimed, left…)
+                        Integer ewt = conv.position() > 0 ? t.getItem2().topic(topic.id()).estimate(conv.position()) : null;
+                        return Response.status(201).entity(new Started(conv.id().toString(), tokens.resident(conv.id()),
+                                topic.id(), conv.state(), conv.position(), ewt)).build();
+                    });
         });
     }
 

@@ -7,9 +7,11 @@ import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
 import nl.loket.platform.Db;
+import nl.loket.topic.OpeningHours;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * A start sent again must not make a second conversation. On a phone's link the answer to
@@ -80,6 +83,30 @@ class StartOnceTest {
         JsonObject other = start(topic, first.getString("id"));
         assertThat(other.getString("id")).isNotEqualTo(first.getString("id"));
         assertThat(conversations(topic)).isEqualTo(2);
+    }
+
+    @Test
+    void aStartSentAgainAfterItsTopicClosedAnswersTheConversationItMade() {
+        String topic = TestTopics.create();
+        String key = UUID.randomUUID().toString();
+        JsonObject first = start(topic, key);
+        // the answer was lost, and the topic closes before the try sent again (a start at closing time)
+        LocalDate today = LocalDate.now(OpeningHours.ZONE);
+        given().auth().oauth2(Api.adminToken()).contentType(ContentType.JSON)
+                .body(Map.of("id", topic, "nameNl", "Test " + topic, "nameEn", "Test " + topic, "openingHours", Map.of(),
+                        "closedDates", List.of(today.toString(), today.plusDays(1).toString())))
+                .put("/api/v1/admin/topics/" + topic).then().statusCode(200).body("openNow", equalTo(false));
+
+        // the resident waits in the queue: told so, not sent to the callback form while a conversation waits for nobody
+        JsonObject again = start(topic, key);
+        assertThat(again.getString("id")).isEqualTo(first.getString("id"));
+        assertThat(again.getString("state")).isEqualTo("queued");
+        assertThat(again.getInteger("position")).isEqualTo(1);
+        assertThat(conversations(topic)).isEqualTo(1);
+        // a new start is still refused
+        given().contentType(ContentType.JSON).body(Map.of("topic", topic, "startKey", UUID.randomUUID().toString()))
+                .post("/api/v1/conversations").then().statusCode(409).body("type", equalTo("/problems/topic-closed"));
+        assertThat(conversations(topic)).isEqualTo(1);
     }
 
     @Test
