@@ -101,7 +101,7 @@ public class ConversationResource {
         String locale = request.locale() == null ? "nl" : request.locale();
         return topics.find(request.topic()).chain(found -> {
             Topic topic = found.orElseThrow(() -> ValidationException.of("topic", "onbekend onderwerp / unknown topic"));
-            UUID id = request.startKey() == null ? UUID.randomUUID() : clientKeys.startId(request.startKey());
+            UUID id = request.startKey() == null ? UUID.randomUUID() : clientKeys.startId(topic.id(), request.startKey());
             Instant now = Instant.now();
             if (!topics.isOpen(topic, now)) {
                 Instant next = topics.nextOpenAt(topic, now).orElse(null);

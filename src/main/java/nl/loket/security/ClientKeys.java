@@ -41,10 +41,12 @@ public class ClientKeys {
      * The id of the conversation a start with this start key makes, the same on every node: a
      * start sent again (its answer lost on a phone's link) finds the conversation it made instead
      * of making a second. An HMAC under a key of its own, so that an id seen elsewhere (a CRM
-     * record, a staff screen) says nothing of the key that opens it; shaped as a random UUID.
+     * record, a staff screen) says nothing of the key that opens it; shaped as a random UUID. Of
+     * the topic too: the same key with another topic is another start, not an answer naming the
+     * topic asked for while the conversation waits in the first one's queue.
      */
-    public UUID startId(String startKey) {
-        byte[] b = hmac(this.startKey, startKey);
+    public UUID startId(String topic, String startKey) {
+        byte[] b = hmac(this.startKey, topic + "\n" + startKey);
         b[6] = (byte) ((b[6] & 0x0f) | 0x40);
         b[8] = (byte) ((b[8] & 0x3f) | 0x80);
         ByteBuffer buffer = ByteBuffer.wrap(b, 0, 16);

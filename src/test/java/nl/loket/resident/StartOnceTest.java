@@ -110,6 +110,21 @@ class StartOnceTest {
     }
 
     @Test
+    void aKeySentWithAnotherTopicIsAnotherStart() {
+        String topic = TestTopics.create(db);
+        String otherTopic = TestTopics.create(db);
+        String key = UUID.randomUUID().toString();
+        JsonObject first = start(topic, key);
+        // an integrator's client that kept its key for the next start: the answer says the topic asked for, and is in it
+        JsonObject other = start(otherTopic, key);
+        assertThat(other.getString("topic")).isEqualTo(otherTopic);
+        assertThat(Api.transcript(other).getJsonObject("conversation").getString("topic")).as("the topic it waits in")
+                .isEqualTo(otherTopic);
+        assertThat(other.getString("id")).isNotEqualTo(first.getString("id"));
+        assertThat(conversations(otherTopic)).isEqualTo(1);
+    }
+
+    @Test
     void aMalformedKeyIsRefusedByName() {
         String topic = TestTopics.create(db);
         given().contentType(ContentType.JSON).body(Map.of("topic", topic, "startKey", "kort"))
