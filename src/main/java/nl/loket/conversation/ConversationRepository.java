@@ -426,19 +426,37 @@ class ConversationRepository {
     record Swept(UUID id, String topic, String locale, UUID agentId, int lastSeq) {
     }
 
+    /*
+     * The three sweeps take the rows they move with FOR NO KEY UPDATE SKIP LOCKED (the lock their
+     * update takes, so a message's insert, a key share, is not held up) and move them by id. A
+     * row another transaction holds (a close in progress, a message being stored, the same sweep
+     * of another node) is left to the next run, a second later: the sweep was one update, which
+     * waited for every row it wanted, and one row held by a stalled transaction made it fail
+     * after the lock's bound, every second, with every other conversation it would have moved
+     * (SweepsApartTest). A row is locked once it is read, in its newest version, and its
+     * conditions are checked again on that version: a row another node moved meanwhile is not
+     * moved twice. The states stay in the text (Move.fromSqlList, SweepReadsTest); a sweep that
+     * finds nothing reads what the update read before.
+     */
+
     static Uni<List<Swept>> abandonGone(Db.Tx tx, Duration grace) {
-        return tx.query("update conversation set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
-                                + "where state in " + Move.ABANDON.fromSqlList() + " and resident_gone_at < now() - make_interval(secs => $1) "
-                                + "returning id, topic, locale, null::uuid as agent_id, last_seq",
+        return tx.query("with due as (select id from conversation where state in " + Move.ABANDON.fromSqlList()
+                                + " and resident_gone_at < now() - make_interval(secs => $1) for no key update skip locked) "
+                                + "update conversation c set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
+                                + "from due where c.id = due.id "
+                                + "returning c.id, c.topic, c.locale, null::uuid as agent_id, c.last_seq",
                         Tuple.of(seconds(grace), Move.ABANDON.to().wire(), Move.ABANDON.reason().orElseThrow().stored()))
                 .map(ConversationRepository::swept);
     }
 
+    /** Only the conversations are locked, not the gone agents' accounts (as the update before). */
     static Uni<List<Swept>> requeueFromGoneAgents(Db.Tx tx, Duration grace) {
-        return tx.query("update conversation c set state = $2, assigned_agent = null, assigned_at = null, requeued_at = now(), "
-                                + "updated_at = now() from app_user u where u.id = c.assigned_agent and c.state in " + Move.REQUEUE.fromSqlList()
-                                + " and u.gone_at < now() - make_interval(secs => $1) "
-                                + "returning c.id, c.topic, c.locale, u.id as agent_id, c.last_seq",
+        return tx.query("with due as (select c.id, u.id as agent_id from conversation c join app_user u on u.id = c.assigned_agent "
+                                + "where c.state in " + Move.REQUEUE.fromSqlList() + " and u.gone_at < now() - make_interval(secs => $1) "
+                                + "for no key update of c skip locked) "
+                                + "update conversation c set state = $2, assigned_agent = null, assigned_at = null, requeued_at = now(), "
+                                + "updated_at = now() from due where c.id = due.id "
+                                + "returning c.id, c.topic, c.locale, due.agent_id, c.last_seq",
                         Tuple.of(seconds(grace), Move.REQUEUE.to().wire()))
                 .map(ConversationRepository::swept);
     }
@@ -480,9 +498,11 @@ class ConversationRepository {
     }
 
     static Uni<List<Swept>> closeInactive(Db.Tx tx, Duration inactivity) {
-        return tx.query("update conversation set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
-                                + "where state in " + Move.TIME_OUT.fromSqlList() + " and last_activity_at < now() - make_interval(secs => $1) "
-                                + "returning id, topic, locale, assigned_agent as agent_id, last_seq",
+        return tx.query("with due as (select id from conversation where state in " + Move.TIME_OUT.fromSqlList()
+                                + " and last_activity_at < now() - make_interval(secs => $1) for no key update skip locked) "
+                                + "update conversation c set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
+                                + "from due where c.id = due.id "
+                                + "returning c.id, c.topic, c.locale, c.assigned_agent as agent_id, c.last_seq",
                         Tuple.of(seconds(inactivity), Move.TIME_OUT.to().wire(), Move.TIME_OUT.reason().orElseThrow().stored()))
                 .map(ConversationRepository::swept);
     }
