@@ -29,6 +29,8 @@ public class Fanout {
     private final ConcurrentHashMap<UUID, Set<Follower>> byConversation = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, Set<AgentFollower>> byAgent = new ConcurrentHashMap<>();
     private final Set<Follower> residents = ConcurrentHashMap.newKeySet();
+    /** The residents' connections by id, for a {@link Signal.Replaced}. */
+    private final ConcurrentHashMap<String, Follower> residentConnections = new ConcurrentHashMap<>();
 
     public List<Registration> registrations() {
         return List.copyOf(registrations.values());
@@ -37,12 +39,14 @@ public class Fanout {
     public void addResident(String connectionId, UUID conversationId, Follower follower) {
         registrations.put(connectionId, new Registration(connectionId, Presence.RESIDENT, conversationId));
         residents.add(follower);
+        residentConnections.put(connectionId, follower);
         follow(conversationId, follower);
     }
 
     public void removeResident(String connectionId, UUID conversationId, Follower follower) {
         registrations.remove(connectionId);
         residents.remove(follower);
+        residentConnections.remove(connectionId, follower);
         unfollow(conversationId, follower);
     }
 
@@ -72,6 +76,11 @@ public class Fanout {
 
     public int residentConnections() {
         return residents.size();
+    }
+
+    /** The ids of the residents' connections on this node. */
+    public List<String> residentConnectionIds() {
+        return List.copyOf(residentConnections.keySet());
     }
 
     public int agentConnections() {
@@ -104,6 +113,11 @@ public class Fanout {
             byAgent.getOrDefault(r.userId(), Set.of()).forEach(a -> a.revoke(r.generation(), r.active()));
         } else if (signal instanceof Signal.Logout l) {
             byAgent.getOrDefault(l.userId(), Set.of()).forEach(a -> a.loggedOut(l.tokenId()));
+        } else if (signal instanceof Signal.Replaced r) {
+            Follower replaced = residentConnections.get(r.connectionId());
+            if (replaced != null) {
+                replaced.replaced();
+            }
         } else if (signal instanceof Signal.Reread r) {
             byConversation.getOrDefault(r.conversationId(), Set.of()).forEach(f -> f.reread(r.conversationId()));
         } else if (signal instanceof Signal.Resync) {

@@ -24,6 +24,13 @@ public interface Follower {
     /** The listener was down: whatever happened meanwhile must be read from the tables. */
     void resync();
 
+    /**
+     * A resident's connection: a newer socket of its conversation took its place (the conversation
+     * was at its limit of sockets) and the database no longer counts it. It says so and closes.
+     */
+    default void replaced() {
+    }
+
     /** This conversation may have changed without a change reaching this connection: read it (see {@code Signal.Reread}). */
     default void reread(UUID conversationId) {
         resync();

@@ -81,14 +81,16 @@ public class Presence {
     }
 
     /**
-     * Records a resident's new connection, unless the conversation already has {@code max} open
-     * connections on any node (tabs, devices): then nothing is recorded and the answer is false.
+     * Records a resident's new connection. When the conversation already has {@code max} open
+     * connections on any node (tabs, devices, and the dead sockets of a phone that changed
+     * networks), the oldest go (V47): their nodes close them ({@link Signal.Replaced}), told by the
+     * database, or from memory here when they are on this node.
      */
-    public Uni<Boolean> residentConnected(String connectionId, UUID conversationId, int max) {
-        // one statement (V28): lock, count, insert, and the conversation's "resident is back"
-        return db.query("select accepted, event, notified from loket_resident_connected($1, $2, $3, $4, $5)",
+    public Uni<Void> residentConnected(String connectionId, UUID conversationId, int max) {
+        // one statement (V47): lock, replace the oldest, insert, and the conversation's "resident is back"
+        return db.query("select event, notified, replaced from loket_resident_connected($1, $2, $3, $4, $5)",
                         Tuple.of(connectionId, node.id(), conversationId, max, db.node()))
-                .map(rows -> {
+                .invoke(rows -> {
                     Row row = rows.iterator().next();
                     String event = row.getString("event");
                     if (event != null) {
@@ -99,7 +101,31 @@ public class Presence {
                             db.committed(back); // a waiting conversation (V33): the others hear of it after the commit
                         }
                     }
-                    return row.getBoolean("accepted");
+                    for (String replaced : row.getArrayOfStrings("replaced")) {
+                        db.delivered(new Signal.Replaced(replaced));
+                    }
+                }).replaceWithVoid();
+    }
+
+    /**
+     * Of these connections of this node, those the table no longer counts while the node is
+     * running and not declared dead: replaced by a newer socket of their conversation on another
+     * node whose signal this node missed. (A socket is counted before this node follows it, and
+     * leaves this node's list before its row goes; a node declared dead has its rows removed and
+     * put back by its announcement, and is left alone here.)
+     */
+    public Uni<List<String>> notCounted(List<String> connectionIds) {
+        if (connectionIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return db.query("select c from unnest($1::text[]) c "
+                                + "where exists (select 1 from node where id = $2 and declared_dead_at is null) "
+                                + "and not exists (select 1 from presence p where p.connection_id = c)",
+                        Tuple.of(connectionIds.toArray(new String[0]), node.id()))
+                .map(rows -> {
+                    List<String> gone = new ArrayList<>();
+                    rows.forEach(r -> gone.add(r.getString("c")));
+                    return gone;
                 });
     }
 

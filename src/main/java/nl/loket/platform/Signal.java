@@ -121,6 +121,19 @@ public sealed interface Signal {
     }
 
     /**
+     * A resident's socket was replaced by a newer one of its conversation, which was at its limit
+     * of sockets (V47): the database no longer counts it, and the node that holds it closes it.
+     * Sent by the database to the holding node when another node's socket replaced it; delivered
+     * from memory when it is on the replacing node, or when a node back from a lost LISTEN finds a
+     * socket the table no longer counts ({@code ReplacedSockets}).
+     */
+    record Replaced(String connectionId) implements Signal {
+        public String encode() {
+            return "x|" + connectionId;
+        }
+    }
+
+    /**
      * This node may have stored a change of the conversation without delivering it: a statement
      * whose outcome was lost with its connection (committed or not, nobody here knows), found
      * stored when its sender sent it again. The conversation's connections on this node read it.
@@ -171,6 +184,7 @@ public sealed interface Signal {
             case "b" -> new Callbacks(rest);
             case "o" -> new Topics();
             case "d" -> new Departments();
+            case "x" -> new Replaced(rest);
             default -> null;
         };
     }

@@ -93,6 +93,11 @@ final class ResidentSession implements Follower {
                 (millis, task) -> vertx.setTimer(millis, id -> task.run()));
     }
 
+    /** Close code of a socket whose place a newer one of its conversation took (docs/protocol.md). */
+    static final int REPLACED = 4001;
+    static final String REPLACED_TEXT = "Dit gesprek is in een ander venster of op een ander netwerk verder gegaan. "
+            + "/ This conversation continued in another window or on another network.";
+
     UUID conversationId() {
         return conversationId;
     }
@@ -134,6 +139,22 @@ final class ResidentSession implements Follower {
     void place(WaitingRoom.Place place) {
         this.place.set(place);
         pump.trigger();
+    }
+
+    /**
+     * A newer socket of this conversation took this one's place (it was at its limit of sockets,
+     * V47): mostly one a phone left on a network it moved away from, which hears nothing of this;
+     * sometimes a live window, which says so and offers to carry on there. Closed with
+     * {@link #REPLACED}, on which the widget does not reconnect by itself: two live windows would
+     * otherwise take turns replacing each other for ever.
+     */
+    @Override
+    public void replaced() {
+        send(new Out.Error("replaced", REPLACED_TEXT, null))
+                // a dead socket may not take the frame: it is closed all the same
+                .onFailure().recoverWithNull()
+                .chain(() -> connection.close(new CloseReason(REPLACED, "replaced")))
+                .subscribe().with(ok -> { }, e -> { }); // already closing or gone: its close handler does the rest
     }
 
     @Override

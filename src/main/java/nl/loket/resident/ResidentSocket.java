@@ -1,7 +1,6 @@
 package nl.loket.resident;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -95,18 +94,12 @@ public class ResidentSocket {
         int after = After.parse(connection.handshakeRequest().query()).orElse(0);
         ResidentSession session = new ResidentSession(connection, id, after, conversations, room, mapper, vertx, failures,
                 endedReads, tokens);
-        return presence.residentConnected(connection.id(), id, config.limits().socketsPerConversation()).chain(accepted -> {
-            if (!accepted) {
-                return session.send(new Out.Error("too_many_connections", "Dit gesprek is al open in "
-                                + config.limits().socketsPerConversation() + " vensters; sluit er een. / This conversation is already open in "
-                                + config.limits().socketsPerConversation() + " windows; close one.", null))
-                        .chain(() -> connection.close(new CloseReason(1008, "too many connections to this conversation")));
-            }
+        // at the limit the oldest of the conversation's sockets makes way (ResidentSession.replaced), wherever it is
+        return presence.residentConnected(connection.id(), id, config.limits().socketsPerConversation()).invoke(() -> {
             // followed before the first read, so no change between the read and now is missed
             connection.userData().put(SESSION, session);
             fanout.addResident(connection.id(), id, session);
             session.start();
-            return Uni.createFrom().voidItem();
         })
                 // not recorded (the database away): closed for the widget to come back, and recorded as closed,
                 // should it have been recorded after all (the answer lost after the commit)
