@@ -7,7 +7,11 @@
 
 import { retryDelay } from './retry';
 
-export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'ended' | 'gone';
+/**
+ * `replaced`: the server closed this socket because a newer one of the same conversation took its
+ * place (another window, or this phone on another network); no reconnect until `continueHere`.
+ */
+export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'ended' | 'gone' | 'replaced';
 export type ConversationState = 'queued' | 'active' | 'closed' | 'callback' | 'abandoned';
 
 export interface StateEvent {
@@ -165,6 +169,11 @@ export const MAX_TEXT = 2000;
 const UNAVAILABLE = 'unavailable';
 /** Close code a node sends when it shuts down for a restart: come back at once, to any node. */
 export const SERVICE_RESTART = 1012;
+/**
+ * Close code of a socket whose place a newer one of the same conversation took (docs/protocol.md):
+ * not reconnected by itself, or two live windows would take turns replacing each other for ever.
+ */
+export const REPLACED = 4001;
 /** A second restart close within this time waits the usual back-off: no reconnect storm. */
 const RESTART_GRACE_MS = 10000;
 const TERMINAL: ReadonlySet<string> = new Set(['closed', 'callback', 'abandoned']);
@@ -246,6 +255,8 @@ export class ResidentClient {
   /** sockets given up in a row for lack of an echo: until one comes, the back-off is not started afresh (see `endStalls`) */
   private stalls = 0;
   private stopped = false;
+  /** The server replaced this page's socket with a newer one (`REPLACED`): no reconnect until `continueHere`. */
+  private replaced = false;
   private ended = false;
   private probing = false;
   private dropped = false;
@@ -344,6 +355,11 @@ export class ResidentClient {
     if (this.stopped) return;
     if (this.ended) {
       this.setStatus('ended');
+      return;
+    }
+    if (ev?.code === REPLACED) {
+      this.replaced = true;
+      this.setStatus('replaced');
       return;
     }
     if (ev?.code === POLICY && TOKEN_ENDED.test(ev.reason ?? '')) {
@@ -477,9 +493,9 @@ export class ResidentClient {
     this.echoTimer = null;
   }
 
-  /** Reconnect at once (the browser says it is online again, or the resident asked). */
+  /** Reconnect at once (the browser says it is online again, or the resident asked); not after `replaced`. */
   reconnectNow(): void {
-    if (this.stopped || this.ended) return;
+    if (this.stopped || this.ended || this.replaced) return;
     const stale = this.ws;
     if (stale) {
       // an attempt made while the network was away can hang until the browser gives up on it
@@ -505,7 +521,7 @@ export class ResidentClient {
    * with its clientMsgId. Without an open socket this is `reconnectNow`.
    */
   refresh(): void {
-    if (this.stopped || this.ended) return;
+    if (this.stopped || this.ended || this.replaced) return;
     if (!this.ws || this.ws.readyState !== OPEN) {
       this.reconnectNow();
       return;
@@ -526,6 +542,17 @@ export class ResidentClient {
     if (this.stopped || this.ended || !this.ws) return;
     this.detach();
     this.lost(true);
+  }
+
+  /**
+   * The resident chose to carry on in this window after its socket was replaced: connect again,
+   * which in turn replaces the oldest socket of the conversation (perhaps the other window's).
+   */
+  continueHere(): void {
+    if (!this.replaced || this.stopped || this.ended) return;
+    this.replaced = false;
+    this.attempts = 0;
+    this.connect();
   }
 
   /** Stop for good: no reconnects, the socket closed. */

@@ -86,6 +86,9 @@ const nl = {
   /** A reload (or another tab) without a connection: the browser keeps no history, the server brings it. */
   resumeOffline: 'Uw gesprek is er nog. Zodra er weer verbinding is, ziet u hier weer de berichten tot nu toe.',
   connBack: 'De verbinding is terug.',
+  /** The server replaced this window's socket with a newer one of the same conversation. */
+  connReplaced: 'Dit gesprek is in een ander venster of op een ander netwerk verder gegaan.',
+  continueHere: 'Hier verder gaan',
   newMessage: (who: string) => `Nieuw bericht van ${who} in de chat.`,
   taken: (agent: string | null) => `${agent ?? 'Een medewerker'} heeft uw gesprek aangenomen.`,
   removeMessage: 'Bericht verwijderen',
@@ -260,6 +263,8 @@ const en: Strings = {
   connOfflineShort: 'No connection',
   resumeOffline: 'Your conversation is still there. When the connection is back, you will see the messages so far here again.',
   connBack: 'The connection is back.',
+  connReplaced: 'This conversation continued in another window or on another network.',
+  continueHere: 'Continue here',
   newMessage: (who) => `New message from ${who} in the chat.`,
   taken: (agent) => `${agent ?? 'An agent'} has taken your conversation.`,
   removeMessage: 'Remove message',

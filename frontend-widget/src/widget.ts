@@ -373,6 +373,7 @@ export class Widget {
       discard: (id) => this.client?.discard(id),
       retry: (id) => this.client?.retry(id),
       leave: () => this.client?.leave() ?? false,
+      continueHere: () => this.client?.continueHere(),
       draft: (text) => this.remember({ draft: text || undefined }),
       acceptOffer: () => this.showCallbackForm({ mode: 'chat', topic: { id: session.topic, name: session.topicName } as Topic, intro: this.s.callbackIntroChat }),
       rate: (score, comment) => this.api.rate(session.id, session.token, score, comment).then(() => this.remember({ rated: true })),
@@ -478,6 +479,7 @@ export class Widget {
         },
         error: (e) => {
           if (e.clientMsgId) return; // shown on the message it is about
+          if (e.code === 'replaced') return; // its close follows: the chat says it, with a button to carry on here
           if (e.code === 'access_ended') {
             // it ended longer ago than the service lets the token read it: `gone` follows
             this.accessEnded = true;

@@ -280,3 +280,36 @@ describe('a connection refused while the server still counts the dead ones', () 
     expect(notice()).toBe('');
   });
 });
+
+describe('a socket the server replaced with a newer one of the same conversation', () => {
+  const replacedText = 'Dit gesprek is in een ander venster of op een ander netwerk verder gegaan. / This conversation continued in another window or on another network.';
+
+  it('says the conversation continued elsewhere and reconnects only when the resident asks, not by itself', async () => {
+    const root = await queuedThird();
+    const replaced = mine().at(-1)!;
+    // another window of this conversation (or this phone on a network it came back to) took this socket's place
+    replaced.push({ type: 'error', code: 'replaced', message: replacedText });
+    replaced.drop(4001, 'replaced');
+    const panel = () => root.querySelector('.chat .replaced');
+    expect(text(panel()?.querySelector('p') ?? null)).toBe('Dit gesprek is in een ander venster of op een ander netwerk verder gegaan.');
+    const button = panel()?.querySelector('button') as HTMLButtonElement | null;
+    expect(text(button)).toBe('Hier verder gaan');
+    // neither time nor the browser's "online" nor the tab coming back reconnects: the other window would be replaced in turn
+    await vi.advanceTimersByTimeAsync(120000);
+    window.dispatchEvent(new Event('online'));
+    setVisibility('hidden');
+    await vi.advanceTimersByTimeAsync(60000);
+    setVisibility('visible');
+    expect(mine().length).toBe(1);
+    expect(header(root)).not.toBe('Geen verbinding');
+    button!.click();
+    expect(mine().length).toBe(2);
+    const again = mine().at(-1)!;
+    expect(again.url).toBe(`wss://loket.example/ws/resident/${id}?after=1`);
+    again.open();
+    again.push({ type: 'state', state: 'queued', position: 2, estimatedWaitSeconds: 300 });
+    expect(statusLine(root)).toContain('U bent nummer 2 in de wachtrij.');
+    expect(panel()?.hasAttribute('hidden') ?? true).toBe(true);
+    expect(header(root)).toBe('Verbonden');
+  });
+});

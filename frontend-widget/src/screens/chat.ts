@@ -29,12 +29,16 @@ export interface ChatActions extends Omit<EndedContext, 's'> {
   acceptOffer(): void;
   /** What is in the message box changed (empty once sent): kept over a reload of the page. */
   draft?(text: string): void;
+  /** After the server replaced this window's socket: connect again here (see `ResidentClient.continueHere`). */
+  continueHere?(): void;
 }
 
 export class ChatView {
   readonly el: HTMLElement;
   private readonly statusLine: HTMLElement;
   private readonly offline: HTMLElement;
+  /** Shown while another window (or this phone on another network) has the conversation. */
+  private readonly replacedBox: HTMLElement;
   private readonly offerBox: HTMLElement;
   private readonly log: HTMLElement;
   private readonly typingLine: HTMLElement;
@@ -79,6 +83,9 @@ export class ChatView {
     const errId = uid('msgerr');
     this.statusLine = h('p', { class: 'queue', role: 'status' }, s.connConnecting);
     this.offline = h('p', { class: 'offline', role: 'status' });
+    this.replacedBox = h('div', { class: 'replaced', hidden: true },
+      h('p', { role: 'alert' }, s.connReplaced),
+      h('button', { type: 'button', class: 'secondary', onclick: () => this.actions.continueHere?.() }, s.continueHere));
     this.offerBox = h('div', { class: 'offer-wrap', 'aria-live': 'polite' });
     this.noticeBox = h('div', { class: 'queue-notices', hidden: true });
     this.log = h('div', { class: 'log', role: 'log', 'aria-label': s.messagesLabel, tabindex: 0 });
@@ -154,7 +161,7 @@ export class ChatView {
     });
     this.end = h('div', { class: 'end', hidden: true });
     this.resumeNote = h('p', { class: 'resume-note', role: 'status', hidden: true });
-    this.el = h('div', { class: 'chat' }, this.statusLine, this.noticeBox, this.offline, this.offerBox, this.resumeNote, this.log, this.typingLine, this.composer, this.end);
+    this.el = h('div', { class: 'chat' }, this.statusLine, this.noticeBox, this.offline, this.replacedBox, this.offerBox, this.resumeNote, this.log, this.typingLine, this.composer, this.end);
   }
 
   /** This view resumes a conversation (a reload, another tab): its history is on its way from the server. */
@@ -222,6 +229,7 @@ export class ChatView {
   }
 
   connection(st: ConnectionStatus): void {
+    this.replacedBox.hidden = st !== 'replaced';
     if (st === 'offline' && this.awaitingHistory && this.resumeNote.hidden) {
       this.resumeNote.hidden = false;
       this.resumeNote.textContent = this.s.resumeOffline;
