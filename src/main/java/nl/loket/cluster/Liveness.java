@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  * also in a background tab. A phone that changed networks or a laptop that went to sleep closes
  * nothing: its connection stays open on the server until TCP gives up, which on Linux takes
  * about a quarter of an hour. Until then a resident counts as there (their place is kept, their
- * dead sockets count towards the limit per conversation, so a fourth try is refused) and an
+ * dead sockets count towards the limit per conversation, where a new one replaces the oldest) and an
  * agent counts as reachable (their residents wait on an agent who is gone, and the grace period
  * that would give them back to the queue never starts).
  *

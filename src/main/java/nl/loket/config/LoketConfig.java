@@ -161,7 +161,7 @@ public interface LoketConfig {
         @PositiveOrZero
         int openCallbacksPerAddress();
 
-        /** Open resident connections per conversation (tabs, devices); the next one is refused. */
+        /** Open resident connections per conversation (tabs, devices); the next one replaces the oldest (V47). */
         @WithDefault("3")
         @Positive
         int socketsPerConversation();
