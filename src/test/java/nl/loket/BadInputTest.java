@@ -62,6 +62,35 @@ class BadInputTest {
     }
 
     @Test
+    void aClientMsgIdWithANulCharacterIsABadRequestForResidentAndAgent() {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Nora", List.of(topic), 2);
+        JsonObject started = Api.start(topic, "Els");
+        String id = started.getString("id");
+        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
+             WsClient console = WsClient.connect(base, "/ws/agent", agent.token())) {
+            resident.next("state");
+            console.next("hello");
+            // PostgreSQL refuses a NUL character in text, the id as much as the message: said so, not "internal"
+            // (which the widget retries in vain, and which was counted as a failure of the service)
+            resident.send(frame("message", "clientMsgId", "id-\u0000", "text", "hallo"));
+            JsonObject refused = resident.next("error");
+            assertThat(refused.getString("code")).isEqualTo("bad_request");
+            console.send(frame("claim", "topic", topic));
+            console.next("assigned");
+            console.send(frame("message", "conversationId", id, "clientMsgId", "a-\u0000", "text", "goedemiddag"));
+            assertThat(console.next("error").getString("code")).isEqualTo("bad_request");
+            console.send(frame("note", "conversationId", id, "clientMsgId", "n-\u0000", "text", "notitie"));
+            assertThat(console.next("error").getString("code")).isEqualTo("bad_request");
+
+            // nothing was stored, and the same text with a good id goes through
+            resident.send(frame("message", "clientMsgId", "id-1", "text", "hallo"));
+            assertThat(resident.next("message").getString("clientMsgId")).isEqualTo("id-1");
+            assertThat(resident.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void aFrameOver16KiBIsRefusedWithCloseCode1009() {
         JsonObject started = Api.start(TestTopics.create(db), null);
         try (WsClient resident = WsClient.connect(base, "/ws/resident/" + started.getString("id"), started.getString("token"))) {

@@ -150,6 +150,7 @@ public class Conversations {
     public Uni<Posted> post(UUID conversationId, Sender sender, String clientMsgId, String rawText) {
         String text;
         try {
+            validClientMsgId(clientMsgId);
             text = validText(rawText);
         } catch (LoketException e) {
             return Uni.createFrom().failure(e);
@@ -179,6 +180,18 @@ public class Conversations {
                             "Dit gesprek is beëindigd. / This conversation has ended.");
                     default -> throw new IllegalStateException("loket_post answered " + result.outcome());
                 });
+    }
+
+    /**
+     * PostgreSQL refuses a NUL character in text, in the id as in the message: the statement
+     * failed, the sender heard "internal" and retried in vain, and it counted as a failure of the
+     * service (in a batch, it failed the batch, whose messages then went again one by one).
+     */
+    static void validClientMsgId(String clientMsgId) {
+        if (clientMsgId != null && clientMsgId.indexOf('\u0000') >= 0) {
+            throw new LoketException("bad_request", 400,
+                    "Een clientMsgId mag geen NUL-teken (U+0000) bevatten. / A clientMsgId may not contain a NUL character (U+0000).");
+        }
     }
 
     public static String validText(String raw) {
