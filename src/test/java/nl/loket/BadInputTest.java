@@ -91,6 +91,24 @@ class BadInputTest {
     }
 
     @Test
+    void aTopicWithANulCharacterInAClaimOrTransferIsRefusedClearly() {
+        String topic = TestTopics.create(db);
+        Api.Agent agent = Api.agent("Olga", List.of(topic), 2);
+        JsonObject started = Api.start(topic, "Els");
+        String id = started.getString("id");
+        try (WsClient console = WsClient.connect(base, "/ws/agent", agent.token())) {
+            console.next("hello");
+            console.send(frame("claim", "topic", topic + "\u0000", "ref", "c-1"));
+            assertThat(console.next("error").getString("code")).as("a claim of a topic nobody serves").isEqualTo("topic_not_allowed");
+            console.send(frame("claim", "topic", topic));
+            console.next("assigned");
+            console.send(frame("transfer", "conversationId", id, "topic", "elders\u0000", "ref", "t-1"));
+            assertThat(console.next("error").getString("code")).as("a transfer to a topic that does not exist").isEqualTo("not_found");
+            assertThat(console.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void aFrameOver16KiBIsRefusedWithCloseCode1009() {
         JsonObject started = Api.start(TestTopics.create(db), null);
         try (WsClient resident = WsClient.connect(base, "/ws/resident/" + started.getString("id"), started.getString("token"))) {

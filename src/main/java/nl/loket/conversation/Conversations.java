@@ -220,6 +220,11 @@ public class Conversations {
 
     /** Claims a conversation for the agent, in one statement, and returns its id. */
     public Uni<UUID> claim(UUID agentId, ClaimTarget target) {
+        if (target.topic() != null && target.topic().indexOf('\u0000') >= 0) {
+            // no topic has one (PostgreSQL cannot store it), so nobody serves it; sent on, the statement
+            // failed and the agent heard "internal"
+            return Uni.createFrom().failure(topicNotAllowed());
+        }
         return repository.claim(agentId, target.topic(), target.conversationId()).map(result -> switch (result.outcome()) {
             case "claimed" -> {
                 JsonObject json = new JsonObject(result.payload());
