@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import nl.loket.audit.Audit;
 import nl.loket.platform.LoketException;
+import nl.loket.privacy.EndedReads;
 import nl.loket.security.ClientAddress;
 import nl.loket.security.ClientKeys;
 import nl.loket.security.RateLimits;
@@ -59,9 +60,11 @@ public class CallbackResource {
     private final JsonWebToken jwt;
     private final ObjectMapper mapper;
     private final Audit audit;
+    private final EndedReads endedReads;
 
     public CallbackResource(CallbackService callbacks, TokenService tokens, RateLimits rateLimits, ClientKeys clientKeys,
-                            JsonWebToken jwt, ObjectMapper mapper, Audit audit) {
+                            JsonWebToken jwt, ObjectMapper mapper, Audit audit, EndedReads endedReads) {
+        this.endedReads = endedReads;
         this.mapper = mapper;
         this.clientKeys = clientKeys;
         this.audit = audit;
@@ -214,7 +217,13 @@ public class CallbackResource {
         }
     }
 
-    /** A resident may touch only their own request (by request or by conversation token); staff are scoped by {@link #scope()}. */
+    /**
+     * A resident may touch only their own request: with the request's own token for its lifetime,
+     * or with the token of the conversation it came from only as long as that token may still read
+     * the conversation ({@link EndedReads}): the request holds the resident's phone number, name and
+     * note, which a token left in a browser must not open for the rest of its 24 h. Staff are scoped
+     * by {@link #scope()}.
+     */
     private Uni<Void> mayAccess(UUID id) {
         if (!jwt.getGroups().contains(Roles.RESIDENT)) {
             return Uni.createFrom().voidItem();
@@ -222,9 +231,12 @@ public class CallbackResource {
         if (id.toString().equals(jwt.getSubject())) {
             return Uni.createFrom().voidItem();
         }
-        return callbacks.conversationOf(id).map(conversation -> {
-            if (conversation.isEmpty() || !conversation.get().toString().equals(jwt.getSubject())) {
+        return callbacks.conversationOf(id).map(origin -> {
+            if (origin.isEmpty() || !origin.get().conversation().toString().equals(jwt.getSubject())) {
                 throw new LoketException("forbidden", 403, "Dit is niet uw terugbelverzoek. / This is not your callback request.");
+            }
+            if (endedReads.over(origin.get().closedAt())) {
+                throw new LoketException("access-ended", 403, EndedReads.MESSAGE);
             }
             return null;
         }).replaceWithVoid();

@@ -507,10 +507,29 @@ public class CallbackService implements HeldWork {
                 .replaceWithVoid();
     }
 
-    /** The conversation a resident token may also open this request with. */
-    public Uni<Optional<UUID>> conversationOf(UUID id) {
-        return db.query("select conversation_id from callback_request where id = $1", Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getUUID("conversation_id")));
+    /**
+     * The conversation a resident token may also open this request with, and when it ended; a
+     * conversation whose record is gone (purged) counts as ended long ago, not as still open.
+     */
+    public Uni<Optional<ChatOrigin>> conversationOf(UUID id) {
+        return db.query("""
+                        select r.conversation_id, case when c.id is null then timestamptz 'epoch' else c.closed_at end as closed_at
+                        from callback_request r
+                        left join conversation c on c.id = r.conversation_id where r.id = $1""", Tuple.of(id))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    var row = rows.iterator().next();
+                    UUID conversation = row.getUUID("conversation_id");
+                    java.time.OffsetDateTime closedAt = row.getOffsetDateTime("closed_at");
+                    return conversation == null ? Optional.empty()
+                            : Optional.of(new ChatOrigin(conversation, closedAt == null ? null : closedAt.toInstant()));
+                });
+    }
+
+    /** The chat a request came from, and when that conversation ended (null: not yet). */
+    public record ChatOrigin(UUID conversation, java.time.Instant closedAt) {
     }
 
     // ---- personal data, for retention and requests to be forgotten ------------------------------

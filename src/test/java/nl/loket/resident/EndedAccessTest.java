@@ -119,4 +119,50 @@ class EndedAccessTest {
         assertThat(WsClient.upgradeStatus(base, "/ws/resident/" + id, callbackToken, null)).isEqualTo(403);
         given().auth().oauth2(callbackToken).delete("/api/v1/callbacks/" + created.getString("callbackId")).then().statusCode(204);
     }
+
+    /** A chat handed off to a callback request (which ends the conversation): its id, tokens and the request's id and token. */
+    private JsonObject handedOffToACallback() {
+        JsonObject started = Api.start(TestTopics.create(db), "Jan");
+        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + started.getString("id"), started.getString("token"))) {
+            resident.next("state");
+            resident.send(frame("request_callback", "phone", "0612345678", "name", "Jan", "window", "morning"));
+            JsonObject created = resident.next("callback_created");
+            return started.copy().put("callbackId", created.getString("callbackId")).put("callbackToken", created.getString("token"));
+        }
+    }
+
+    private static io.restassured.response.Response callback(String token, JsonObject chat, String method) {
+        return given().auth().oauth2(token).accept(ContentType.JSON).request(method, "/api/v1/callbacks/" + chat.getString("callbackId"));
+    }
+
+    @Test
+    void rightAfterTheEndTheChatsTokenStillReadsAndCancelsTheCallbackRequest() {
+        JsonObject chat = handedOffToACallback();
+        endedAgo(chat.getString("id"), 5);
+        assertThat(callback(chat.getString("token"), chat, "GET").then().statusCode(200).extract().asString()).contains("612345678");
+        assertThat(callback(chat.getString("callbackToken"), chat, "GET").then().statusCode(200).extract().asString()).contains("612345678");
+        callback(chat.getString("token"), chat, "DELETE").then().statusCode(204);
+    }
+
+    @Test
+    void anHourAfterTheEndTheChatsTokenNoLongerOpensTheCallbackRequestButItsOwnTokenDoes() {
+        JsonObject chat = handedOffToACallback();
+        endedAgo(chat.getString("id"), 60);
+        for (String method : List.of("GET", "DELETE")) {
+            io.restassured.response.Response r = callback(chat.getString("token"), chat, method);
+            assertThat(r.statusCode()).as(method).isEqualTo(403);
+            assertThat(r.contentType()).as(method).startsWith("application/problem+json");
+            JsonObject problem = new JsonObject(r.asString());
+            assertThat(problem.getString("type")).isEqualTo("/problems/access-ended");
+            assertThat(problem.getString("detail")).contains("niet meer", "no longer");
+            assertThat(r.asString()).doesNotContain("612345678", "Jan");
+        }
+        // the conversation token's DELETE cancelled nothing: the request's own token still reads it open, then cancels it
+        JsonObject request = new JsonObject(callback(chat.getString("callbackToken"), chat, "GET").then().statusCode(200).extract().asString());
+        assertThat(request.getString("phone")).isEqualTo("+31612345678");
+        assertThat(request.getString("state")).isEqualTo("open");
+        callback(chat.getString("callbackToken"), chat, "DELETE").then().statusCode(204);
+        assertThat(new JsonObject(callback(chat.getString("callbackToken"), chat, "GET").then().statusCode(200).extract().asString())
+                .getString("state")).isEqualTo("cancelled");
+    }
 }
