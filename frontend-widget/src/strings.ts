@@ -163,6 +163,9 @@ const nl = {
   callbackCancelNo: 'Nee, niet intrekken',
   callbackCancelled: 'Uw terugbelverzoek is ingetrokken.',
   callbackCancelError: 'Intrekken lukt nu niet. Probeer het opnieuw.',
+  /** The request still stands, but this page only has the chat's token, which no longer opens it (docs/protocol.md §3). */
+  callbackCancelAccessEnded: 'Uw terugbelverzoek staat nog, maar voor uw privacy kunt u het hier niet meer intrekken. '
+    + 'Wilt u toch niet teruggebeld worden? Bel ons en noem uw referentie.',
 
   endedClosed: 'Het gesprek is beëindigd.',
   endedHiddenHeading: 'Dit gesprek is beëindigd.',
@@ -328,6 +331,8 @@ const en: Strings = {
   callbackCancelNo: 'No, keep it',
   callbackCancelled: 'Your callback request has been cancelled.',
   callbackCancelError: 'Cancelling does not work right now. Please try again.',
+  callbackCancelAccessEnded: 'Your callback request still stands, but for your privacy it can no longer be cancelled here. '
+    + 'If you no longer want a call, phone us and quote your reference.',
 
   endedClosed: 'The conversation has ended.',
   endedHiddenHeading: 'This conversation has ended.',

@@ -99,6 +99,16 @@ export function callbackDoneView(ctx: CallbackDoneContext): HTMLElement {
     try {
       await ctx.cancel();
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'access-ended') {
+        // only the chat's token here (a tab from before the request had its own), which the
+        // service no longer lets open the request: trying again cannot help, so say what can
+        const hadFocus = focusStayedIn(confirm);
+        confirm.remove();
+        cancel.remove();
+        error.textContent = s.callbackCancelAccessEnded;
+        if (hadFocus) heading.focus();
+        return;
+      }
       // 409: it had ended already (done, failed or cancelled elsewhere): nothing left to cancel
       if (!(err instanceof ApiError && err.status === 409)) {
         yes.disabled = false;
