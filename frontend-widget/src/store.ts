@@ -65,6 +65,12 @@ export interface CallbackSession {
 export interface EndedSession {
   kind: 'ended';
   open?: boolean;
+  /**
+   * The reference of the callback request the chat became, when it still stood but this tab had
+   * only the conversation's token (from before callback_created carried the request's own), which
+   * no longer opens it: the notice says the request stands and how to reach it.
+   */
+  callbackReference?: string;
 }
 
 export type Saved = ChatSession | CallbackSession | EndedSession;
@@ -94,7 +100,10 @@ function parse(raw: string | null | undefined): Saved | null {
   try {
     if (!raw) return null;
     const v = JSON.parse(raw);
-    if (v?.kind === 'ended') return { kind: 'ended', open: v.open === true };
+    if (v?.kind === 'ended') {
+      const ref = typeof v.callbackReference === 'string' ? v.callbackReference : undefined;
+      return { kind: 'ended', open: v.open === true, ...(ref ? { callbackReference: ref } : {}) };
+    }
     return v && (v.kind === 'chat' || v.kind === 'callback') && v.id && v.token ? (v as Saved) : null;
   } catch {
     return null;
@@ -122,7 +131,13 @@ export function storable(s: Saved): Saved {
       reference: s.callbackReference, phoneEnd: s.callbackPhoneEnd, open: s.open,
     };
   }
-  return { kind: 'ended', open: s.open };
+  return endedMarker(s, s.open);
+}
+
+/** The marker an ended chat leaves: with the reference of a request it became that this tab can no longer open. */
+export function endedMarker(s: Saved | null | undefined, open: boolean | undefined): EndedSession {
+  const stands = s?.kind === 'chat' && s.callbackId && !s.callbackToken && !s.callbackCancelled;
+  return stands ? { kind: 'ended', open, callbackReference: s.callbackReference ?? s.callbackId } : { kind: 'ended', open };
 }
 
 /** The id of the conversation or request `s` is about; none for the marker of an ended one. */

@@ -12,7 +12,7 @@ import { endedNoticeView } from './screens/ended';
 import { rulesView } from './screens/rules';
 import { topicsView } from './screens/topics';
 import { Shell } from './shell';
-import { HEARTBEAT_MS, SHARED_KEY, SHARED_TTL_MS, live, load, loadShared, save, sharedExpiry, sweepShared, touch, type CallbackSession, type ChatSession, type EndedSession, type Saved } from './store';
+import { HEARTBEAT_MS, endedMarker, SHARED_KEY, SHARED_TTL_MS, live, load, loadShared, save, sharedExpiry, sweepShared, touch, type CallbackSession, type ChatSession, type EndedSession, type Saved } from './store';
 import { STRINGS, serverText, type Lang, type Strings } from './strings';
 
 /**
@@ -216,11 +216,12 @@ export class Widget {
     this.client = null;
     if (this.saved?.kind !== 'ended') {
       const dropped = this.saved;
-      const ended: EndedSession = { kind: 'ended', open: this.shell.isOpen };
+      const ended: EndedSession = endedMarker(dropped, this.shell.isOpen);
       this.saved = ended;
       this.persist(ended, dropped);
     }
-    this.show(endedNoticeView(this.s, () => this.newQuestion()));
+    const saved = this.saved as EndedSession;
+    this.show(endedNoticeView(this.s, () => this.newQuestion(), saved.callbackReference ?? null));
     if (this.shell.isOpen) this.shell.focusView();
   }
 

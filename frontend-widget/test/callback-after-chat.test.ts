@@ -130,4 +130,25 @@ describe('a callback request after the chat it came from ended', () => {
     expect(error).toContain('can no longer be cancelled here');
     expect(error).toContain('reference');
   });
+
+  it('kept by a tab from before the request had its own token, says after a reload that it still stands', async () => {
+    // what an older widget kept: the chat, handed off, with only the conversation's token
+    sessionStorage.setItem('loket.widget.v1', JSON.stringify({
+      kind: 'chat', id: 'c1', token: 't1', topic: 'paspoort-id', topicName: 'Paspoort en ID-kaart', open: true,
+      callbackId: CALLBACK, callbackReference: '1Z74-T8GR',
+    }));
+    const root = mount();
+    const socket = sockets[0];
+    socket.open();
+    socket.push({ type: 'error', code: 'access_ended', message: ACCESS_ENDED.body.detail });
+    socket.drop(1008, 'conversation ended');
+    const view = text(root.querySelector('.view'));
+    expect(view).toContain('Dit gesprek is beëindigd.');
+    expect(view).toContain('Uw terugbelverzoek staat nog');
+    expect(view).toContain('1Z74-T8GR');
+    expect(JSON.stringify(sessionStorage)).not.toContain('t1');
+    // and a further reload still says so
+    document.body.innerHTML = '';
+    expect(text(mount().querySelector('.view'))).toContain('1Z74-T8GR');
+  });
 });

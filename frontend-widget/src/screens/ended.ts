@@ -46,12 +46,14 @@ export function endedView(ev: StateEvent, ctx: EndedContext): { heading: HTMLEle
  * a shared computer): that it ended, and "Nieuwe vraag"; the browser no longer holds anything that
  * opens it, so neither the transcript nor the rating is offered.
  */
-export function endedNoticeView(s: Strings, newQuestion: () => void): HTMLElement {
+export function endedNoticeView(s: Strings, newQuestion: () => void, callbackReference: string | null = null): HTMLElement {
   return h(
     'div',
     { class: 'view' },
     h('h3', { tabindex: -1 }, s.endedHiddenHeading),
     h('p', {}, s.endedHiddenText),
+    // a request the chat became still stands, but this tab holds no token that opens it
+    callbackReference ? h('p', {}, s.endedCallbackStands, ' ', h('code', {}, callbackReference)) : null,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', onclick: () => newQuestion() }, s.newChat)),
   );
 }
