@@ -124,7 +124,8 @@ public class CallbackResource {
     @GET
     @Path("{id}")
     @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR, Roles.RESIDENT})
-    @Operation(summary = "One request; a resident sees only their own. A staff read is audited (read_callback)")
+    @Operation(summary = "One request; a resident sees only their own (with the request's token, or the token of the chat it came "
+            + "from until that token may no longer read the chat: then 403 access-ended). A staff read is audited (read_callback)")
     public Uni<CallbackRequest> get(@PathParam("id") UUID id) {
         boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
         if (resident) {
@@ -189,8 +190,8 @@ public class CallbackResource {
     @DELETE
     @Path("{id}")
     @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR, Roles.RESIDENT})
-    @Operation(summary = "Cancel an open or claimed request with its merged repeats (a resident: only their own submission); "
-            + "409 when it has ended")
+    @Operation(summary = "Cancel an open or claimed request with its merged repeats (a resident: only their own submission, "
+            + "as for GET, 403 access-ended included); 409 when it has ended")
     @Consumes(MediaType.WILDCARD)
     @APIResponse(responseCode = "204", description = "Cancelled")
     public Uni<Response> cancel(@PathParam("id") UUID id, String body) {

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * download), not for the rest of its 24 h: then REST answers 403 {@code access-ended} and the
  * socket an {@code access_ended} error and a 1008 close, without the history (README, *Privacy*).
  * A chat handed off to a callback gives the resident the request's own token, which opens the
- * request and not the conversation, so the widget keeps that one instead.
+ * request and not the conversation, so the widget keeps that one instead: the conversation token
+ * opens the request only within the same bound.
  */
 @QuarkusTest
 class EndedAccessTest {
