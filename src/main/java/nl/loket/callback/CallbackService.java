@@ -20,6 +20,8 @@ import nl.loket.user.HeldWork;
 import nl.loket.user.UserRepository;
 
 import java.util.ArrayList;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -522,14 +524,14 @@ public class CallbackService implements HeldWork {
                     }
                     var row = rows.iterator().next();
                     UUID conversation = row.getUUID("conversation_id");
-                    java.time.OffsetDateTime closedAt = row.getOffsetDateTime("closed_at");
+                    OffsetDateTime closedAt = row.getOffsetDateTime("closed_at");
                     return conversation == null ? Optional.empty()
                             : Optional.of(new ChatOrigin(conversation, closedAt == null ? null : closedAt.toInstant()));
                 });
     }
 
     /** The chat a request came from, and when that conversation ended (null: not yet). */
-    public record ChatOrigin(UUID conversation, java.time.Instant closedAt) {
+    public record ChatOrigin(UUID conversation, Instant closedAt) {
     }
 
     // ---- personal data, for retention and requests to be forgotten ------------------------------
@@ -541,7 +543,7 @@ public class CallbackService implements HeldWork {
     private static final String[] LIVE = CallbackState.wire(CallbackState.LIVE);
 
     /** Purges phone numbers, names, notes and typed cancel reasons of requests that ended before the cutoff; how many. */
-    public Uni<Integer> purgeEndedBefore(Db.Tx tx, java.time.Instant cutoff, java.time.Instant now) {
+    public Uni<Integer> purgeEndedBefore(Db.Tx tx, Instant cutoff, Instant now) {
         return tx.query("""
                         with purged as (
                             update callback_request set phone = null, name = null, note = null, client_key = null, purged_at = $2, updated_at = $2,
@@ -565,7 +567,7 @@ public class CallbackService implements HeldWork {
      * taken between that look and the requests' locks is not handed on (the repeat is open): this
      * runs once an hour, and trying again would hold the run's other locks longer.
      */
-    public Uni<Integer> expireUnanswered(Db.Tx tx, java.time.Instant cutoff, java.time.Instant now) {
+    public Uni<Integer> expireUnanswered(Db.Tx tx, Instant cutoff, Instant now) {
         return lockHolders(tx, "r.created_at < $1", Tuple.of(cutoff.atOffset(java.time.ZoneOffset.UTC))).chain(holders -> tx.query("""
                         with expired as (
                             update callback_request c set state = $4, cancel_reason = 'expired', ended_at = $2, claimed_by = null,
