@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * docker/nginx.conf run by Debian's nginx as users copy it, with only the two upstream servers'
- * addresses and the listen line replaced, for the tests of what the proxy does. The tests skip,
+ * addresses (in every upstream block that names them) and the listen line replaced, for the tests
+ * of what the proxy does. The tests skip,
  * saying so, when there is no nginx binary ({@link #installed}).
  */
 final class NginxProcess implements AutoCloseable {
@@ -46,11 +47,11 @@ final class NginxProcess implements AutoCloseable {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "nginx-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         String conf = Files.readString(Path.of("docker", "nginx.conf"))
-                .replaceFirst("server loket-a:8080", "server 127.0.0.1:" + portA)
-                .replaceFirst("server loket-b:8080", "server 127.0.0.1:" + portB)
+                .replace("server loket-a:8080", "server 127.0.0.1:" + portA)
+                .replace("server loket-b:8080", "server 127.0.0.1:" + portB)
                 .replaceFirst("listen 80;", "listen 127.0.0.1:" + port + ";");
         assertThat(conf).as("docker/nginx.conf still has the upstreams and the listen line the tests fill in")
-                .contains("server 127.0.0.1:" + portA, "server 127.0.0.1:" + portB, "listen 127.0.0.1:" + port);
+                .doesNotContain("loket-a:", "loket-b:").contains("server 127.0.0.1:" + portA, "server 127.0.0.1:" + portB, "listen 127.0.0.1:" + port);
         Path file = dir.resolve("nginx.conf");
         Files.writeString(file, conf);
         Path accessLog = dir.resolve("stdout.log");
