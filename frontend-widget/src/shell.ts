@@ -17,6 +17,11 @@ export interface ShellEvents {
   closed(): void;
 }
 
+/** The longest of some words: the room a line that may say any of them keeps. */
+function longest(words: string[]): string {
+  return words.reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
 /**
  * The widget's styles. A constructed stylesheet needs no 'unsafe-inline' in the embedding site's
  * Content-Security-Policy (a <style> element would); browsers without one get the element.
@@ -39,6 +44,13 @@ export class Shell {
   private readonly panel: HTMLElement;
   private readonly body: HTMLElement;
   private readonly conn: HTMLElement;
+  private readonly connText: HTMLElement;
+  /** The connection's news for a screen reader: a drop and a return, once each (see `connection`). */
+  private readonly connSaid: HTMLElement;
+  /** "Geen verbinding" was said and "De verbinding is terug." not yet. */
+  private offlineSaid = false;
+  /** clears "De verbinding is terug." from the connection line after a while */
+  private backTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly announcer: HTMLElement;
 
   constructor(private readonly s: Strings, lang: Lang, host: HTMLElement, private readonly events: ShellEvents) {
@@ -47,7 +59,13 @@ export class Shell {
     this.launcher.innerHTML = ICON; // a constant icon, no outside text
     append(this.launcher, h('span', {}, s.launcher), h('span', { class: 'badge', hidden: true, 'aria-hidden': 'true' }));
     const titleId = uid('title');
-    this.conn = h('p', { class: 'conn', hidden: true });
+    // one line of fixed height whatever it says: it reserves the room of its longest words (a
+    // hidden copy in the same grid cell, see widget.css), so a drop or a return never moves the
+    // conversation, the message box or a button under a resident's finger
+    this.conn = h('p', { class: 'conn', hidden: true, 'data-room': longest([s.connOnline, s.connConnecting, s.connOfflineShort, s.connBack, s.connGone]) });
+    this.connText = h('span');
+    this.conn.append(this.connText);
+    this.connSaid = h('span', { class: 'sr-only', role: 'status' });
     this.body = h('div', { class: 'body' });
     this.panel = h(
       'section',
@@ -57,6 +75,7 @@ export class Shell {
         { class: 'head' },
         h('h2', { id: titleId }, s.title),
         this.conn,
+        this.connSaid,
         h('button', { type: 'button', class: 'close', 'aria-label': s.closePanel, onclick: () => this.close() }, '×'),
       ),
       this.body,
@@ -111,14 +130,39 @@ export class Shell {
     this.announcer.textContent = text;
   }
 
-  /** The connection line in the header; nothing outside a conversation. */
+  /**
+   * The connection line in the header; nothing outside a conversation. A screen reader hears a
+   * drop once ("Geen verbinding. …", with what happens to messages typed meanwhile) and the
+   * return once ("De verbinding is terug.", also shown for 5 s): not the tries in between, nor a
+   * connection replaced while it worked (a phone changing networks).
+   */
   connection(st: ConnectionStatus | null): void {
     const s = this.s;
-    const text = st === 'online' ? s.connOnline : st === 'connecting' ? s.connConnecting : st === 'gone' ? s.connGone : st === 'offline' ? s.connOfflineShort : '';
+    if (this.backTimer) clearTimeout(this.backTimer);
+    this.backTimer = null;
+    const back = st === 'online' && this.offlineSaid;
+    if (st === 'offline' && !this.offlineSaid) {
+      this.offlineSaid = true;
+      this.connSaid.textContent = s.connOffline;
+    } else if (back) {
+      this.offlineSaid = false;
+      this.connSaid.textContent = s.connBack;
+    } else if (!st || st === 'gone' || st === 'ended') {
+      // the conversation is over (its end is said where it shows): a next one starts afresh
+      this.offlineSaid = false;
+      this.connSaid.textContent = '';
+    }
+    const text = back ? s.connBack : st === 'online' ? s.connOnline : st === 'connecting' ? s.connConnecting : st === 'gone' ? s.connGone : st === 'offline' ? s.connOfflineShort : '';
     this.conn.hidden = !text;
     if (!st) return;
     this.conn.className = 'conn is-' + st;
-    this.conn.textContent = text;
+    this.connText.textContent = text;
+    if (back) {
+      this.backTimer = setTimeout(() => {
+        this.backTimer = null;
+        this.connText.textContent = s.connOnline;
+      }, 5000);
+    }
   }
 
   /** Replace the screen; focus moves to its start when the panel is open and `focus` is set. */

@@ -36,7 +36,11 @@ export interface ChatActions extends Omit<EndedContext, 's'> {
 export class ChatView {
   readonly el: HTMLElement;
   private readonly statusLine: HTMLElement;
-  private readonly offline: HTMLElement;
+  /** What a screen reader hears of the status line: only what means something (see `state`). */
+  private readonly said: HTMLElement;
+  /** The wait last said, in words; and whether being next was said. */
+  private saidWait: string | null = null;
+  private saidNext = false;
   /** Shown while another window (or this phone on another network) has the conversation. */
   private readonly replacedBox: HTMLElement;
   private readonly offerBox: HTMLElement;
@@ -60,8 +64,6 @@ export class ChatView {
   private readonly ackedIds = new Set<string>();
   private agentName = '';
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
-  /** clears "De verbinding is terug." after a while */
-  private backTimer: ReturnType<typeof setTimeout> | null = null;
   private current: StateEvent | null = null;
   /** The resident confirmed "Gesprek beëindigen": the end they asked for takes the focus when it comes. */
   private leaving = false;
@@ -81,8 +83,10 @@ export class ChatView {
   constructor(private readonly s: Strings, private readonly lang: Lang, private readonly actions: ChatActions) {
     const inputId = uid('msg');
     const errId = uid('msgerr');
-    this.statusLine = h('p', { class: 'queue', role: 'status' }, s.connConnecting);
-    this.offline = h('p', { class: 'offline', role: 'status' });
+    // shown on every change; not a live region: in a surge the place changes every few seconds,
+    // and a screen reader would say all of it each time (`said` says what means something)
+    this.statusLine = h('p', { class: 'queue' }, s.connConnecting);
+    this.said = h('p', { class: 'sr-only', role: 'status' });
     this.replacedBox = h('div', { class: 'replaced', hidden: true },
       h('p', { role: 'alert' }, s.connReplaced),
       h('button', { type: 'button', class: 'secondary', onclick: () => this.actions.continueHere?.() }, s.continueHere));
@@ -161,7 +165,7 @@ export class ChatView {
     });
     this.end = h('div', { class: 'end', hidden: true });
     this.resumeNote = h('p', { class: 'resume-note', role: 'status', hidden: true });
-    this.el = h('div', { class: 'chat' }, this.statusLine, this.noticeBox, this.offline, this.replacedBox, this.offerBox, this.resumeNote, this.log, this.typingLine, this.composer, this.end);
+    this.el = h('div', { class: 'chat' }, this.statusLine, this.said, this.noticeBox, this.replacedBox, this.offerBox, this.resumeNote, this.log, this.typingLine, this.composer, this.end);
   }
 
   /** This view resumes a conversation (a reload, another tab): its history is on its way from the server. */
@@ -234,16 +238,8 @@ export class ChatView {
       this.resumeNote.hidden = false;
       this.resumeNote.textContent = this.s.resumeOffline;
     }
-    const wasOffline = this.offline.classList.contains('is-offline');
-    if (this.backTimer) clearTimeout(this.backTimer);
-    this.backTimer = null;
-    this.offline.classList.toggle('is-offline', st === 'offline');
-    if (st === 'online' && wasOffline) {
-      // said once (the same live region said "Geen verbinding"), then the line goes
-      this.offline.textContent = this.s.connBack;
-      this.backTimer = setTimeout(() => (this.offline.textContent = ''), 5000);
-    } else this.offline.textContent = st === 'offline' ? this.s.connOffline : '';
-    // before the first state (a reload) the status line says we connect: not while the banner says we cannot
+    // the connection itself is shown and said in the header's line (shell.ts), which moves nothing here;
+    // before the first state (a reload) the status line says we connect: not while the header says we cannot
     if (!this.current && (st === 'offline' || st === 'connecting')) {
       this.statusLine.textContent = st === 'offline' ? '' : this.s.connConnecting;
     }
@@ -273,11 +269,21 @@ export class ChatView {
     this.current = ev;
     this.showNotices();
     if (ev.state === 'queued') {
-      const text = `${s.queueNumber(ev.position ?? 1)} ${waitSentence(ev.estimatedWaitSeconds, s)}`;
+      const wait = waitSentence(ev.estimatedWaitSeconds, s);
+      const next = (ev.position ?? 1) <= 1;
+      const text = `${s.queueNumber(ev.position ?? 1)} ${wait}`;
       if (this.statusLine.textContent !== text) this.statusLine.textContent = text;
+      // said the first time, when the wait is another in words, and when the resident is next;
+      // a place one nearer with the same wait is only shown
+      if (prev?.state !== 'queued' || wait !== this.saidWait || (next && !this.saidNext)) {
+        this.saidWait = wait;
+        this.saidNext = next;
+        this.say(text);
+      }
     } else if (ev.state === 'active') {
       this.agentName = ev.agentName ?? '';
       this.statusLine.textContent = ev.agentName ? s.activeWith(ev.agentName) : s.activeAnon;
+      if (prev?.state !== 'active') this.say(this.statusLine.textContent);
       this.clearOffer();
     } else {
       this.statusLine.textContent = '';
@@ -285,6 +291,10 @@ export class ChatView {
       this.typingLine.hidden = true;
       if (prev?.state !== ev.state || prev?.reason !== ev.reason) this.showEnd(ev);
     }
+  }
+
+  private say(text: string): void {
+    this.said.textContent = text;
   }
 
   /** Whether the focus is somewhere in this chat (in the widget's shadow root, or the page in tests). */
