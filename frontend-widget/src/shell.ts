@@ -49,8 +49,6 @@ export class Shell {
   private readonly connSaid: HTMLElement;
   /** "Geen verbinding" was said and "De verbinding is terug." not yet. */
   private offlineSaid = false;
-  /** clears "De verbinding is terug." from the connection line after a while */
-  private backTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly announcer: HTMLElement;
 
   constructor(private readonly s: Strings, lang: Lang, host: HTMLElement, private readonly events: ShellEvents) {
@@ -62,7 +60,7 @@ export class Shell {
     // one line of fixed height whatever it says: it reserves the room of its longest words (a
     // hidden copy in the same grid cell, see widget.css), so a drop or a return never moves the
     // conversation, the message box or a button under a resident's finger
-    this.conn = h('p', { class: 'conn', hidden: true, 'data-room': longest([s.connOnline, s.connConnecting, s.connOfflineShort, s.connBack, s.connGone]) });
+    this.conn = h('p', { class: 'conn', hidden: true, 'data-room': longest([s.connOnline, s.connConnecting, s.connOfflineShort, s.connGone]) });
     this.connText = h('span');
     this.conn.append(this.connText);
     this.connSaid = h('span', { class: 'sr-only', role: 'status' });
@@ -133,13 +131,11 @@ export class Shell {
   /**
    * The connection line in the header; nothing outside a conversation. A screen reader hears a
    * drop once ("Geen verbinding. …", with what happens to messages typed meanwhile) and the
-   * return once ("De verbinding is terug.", also shown for 5 s): not the tries in between, nor a
+   * return once ("De verbinding is terug."; the line shows "Verbonden"): not the tries in between, nor a
    * connection replaced while it worked (a phone changing networks).
    */
   connection(st: ConnectionStatus | null): void {
     const s = this.s;
-    if (this.backTimer) clearTimeout(this.backTimer);
-    this.backTimer = null;
     const back = st === 'online' && this.offlineSaid;
     if (st === 'offline' && !this.offlineSaid) {
       this.offlineSaid = true;
@@ -152,17 +148,11 @@ export class Shell {
       this.offlineSaid = false;
       this.connSaid.textContent = '';
     }
-    const text = back ? s.connBack : st === 'online' ? s.connOnline : st === 'connecting' ? s.connConnecting : st === 'gone' ? s.connGone : st === 'offline' ? s.connOfflineShort : '';
+    const text = st === 'online' ? s.connOnline : st === 'connecting' ? s.connConnecting : st === 'gone' ? s.connGone : st === 'offline' ? s.connOfflineShort : '';
     this.conn.hidden = !text;
     if (!st) return;
     this.conn.className = 'conn is-' + st;
     this.connText.textContent = text;
-    if (back) {
-      this.backTimer = setTimeout(() => {
-        this.backTimer = null;
-        this.connText.textContent = s.connOnline;
-      }, 5000);
-    }
   }
 
   /** Replace the screen; focus moves to its start when the panel is open and `focus` is set. */

@@ -36,8 +36,6 @@ export interface ChatActions extends Omit<EndedContext, 's'> {
 export class ChatView {
   readonly el: HTMLElement;
   private readonly statusLine: HTMLElement;
-  /** What a screen reader hears of the status line: only what means something (see `state`). */
-  private readonly said: HTMLElement;
   /** The wait last said, in words; and whether being next was said. */
   private saidWait: string | null = null;
   private saidNext = false;
@@ -83,10 +81,9 @@ export class ChatView {
   constructor(private readonly s: Strings, private readonly lang: Lang, private readonly actions: ChatActions) {
     const inputId = uid('msg');
     const errId = uid('msgerr');
-    // shown on every change; not a live region: in a surge the place changes every few seconds,
-    // and a screen reader would say all of it each time (`said` says what means something)
-    this.statusLine = h('p', { class: 'queue' }, s.connConnecting);
-    this.said = h('p', { class: 'sr-only', role: 'status' });
+    // shown on every change, said only when it means something (`say`): in a surge the place
+    // changes every few seconds, and a screen reader would say all of it each time
+    this.statusLine = h('p', { class: 'queue', role: 'status' }, s.connConnecting);
     this.replacedBox = h('div', { class: 'replaced', hidden: true },
       h('p', { role: 'alert' }, s.connReplaced),
       h('button', { type: 'button', class: 'secondary', onclick: () => this.actions.continueHere?.() }, s.continueHere));
@@ -165,7 +162,7 @@ export class ChatView {
     });
     this.end = h('div', { class: 'end', hidden: true });
     this.resumeNote = h('p', { class: 'resume-note', role: 'status', hidden: true });
-    this.el = h('div', { class: 'chat' }, this.statusLine, this.said, this.noticeBox, this.replacedBox, this.offerBox, this.resumeNote, this.log, this.typingLine, this.composer, this.end);
+    this.el = h('div', { class: 'chat' }, this.statusLine, this.noticeBox, this.replacedBox, this.offerBox, this.resumeNote, this.log, this.typingLine, this.composer, this.end);
   }
 
   /** This view resumes a conversation (a reload, another tab): its history is on its way from the server. */
@@ -272,18 +269,17 @@ export class ChatView {
       const wait = waitSentence(ev.estimatedWaitSeconds, s);
       const next = (ev.position ?? 1) <= 1;
       const text = `${s.queueNumber(ev.position ?? 1)} ${wait}`;
-      if (this.statusLine.textContent !== text) this.statusLine.textContent = text;
       // said the first time, when the wait is another in words, and when the resident is next;
       // a place one nearer with the same wait is only shown
-      if (prev?.state !== 'queued' || wait !== this.saidWait || (next && !this.saidNext)) {
+      const news = prev?.state !== 'queued' || wait !== this.saidWait || (next && !this.saidNext);
+      if (news) {
         this.saidWait = wait;
         this.saidNext = next;
-        this.say(text);
       }
+      if (this.statusLine.textContent !== text) this.say(text, news);
     } else if (ev.state === 'active') {
       this.agentName = ev.agentName ?? '';
-      this.statusLine.textContent = ev.agentName ? s.activeWith(ev.agentName) : s.activeAnon;
-      if (prev?.state !== 'active') this.say(this.statusLine.textContent);
+      this.say(ev.agentName ? s.activeWith(ev.agentName) : s.activeAnon, prev?.state !== 'active');
       this.clearOffer();
     } else {
       this.statusLine.textContent = '';
@@ -293,8 +289,10 @@ export class ChatView {
     }
   }
 
-  private say(text: string): void {
-    this.said.textContent = text;
+  /** The status line's words; `aloud`: its live region says them (else it is quiet for this change). */
+  private say(text: string, aloud: boolean): void {
+    this.statusLine.setAttribute('aria-live', aloud ? 'polite' : 'off');
+    this.statusLine.textContent = text;
   }
 
   /** Whether the focus is somewhere in this chat (in the widget's shadow root, or the page in tests). */
