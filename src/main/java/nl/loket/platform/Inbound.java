@@ -52,6 +52,14 @@ public final class Inbound<I> {
     private static final String UNAVAILABLE = "De chat is even niet bereikbaar; probeer het over een paar seconden opnieuw. / "
             + "The chat is briefly unavailable; please try again in a few seconds.";
 
+    /**
+     * Fields whose NUL character the handler answers better than the parse would: a message's
+     * text is {@code invalid_message}, a claim of such a topic {@code topic_not_allowed}, a
+     * transfer to one {@code not_found}, a clientMsgId {@code bad_request} naming it. Any other
+     * string with a NUL is refused while parsing ({@link NulRefusingStrings}).
+     */
+    private static final Set<String> CHECKED_BY_HANDLER = Set.of("text", "clientMsgId", "topic");
+
     private final String where;
     private final ObjectMapper mapper;
     /**
@@ -82,7 +90,8 @@ public final class Inbound<I> {
         this.where = where;
         this.refField = refField;
         this.mapper = mapper;
-        this.reader = mapper.readerFor(type).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.reader = mapper.readerFor(type).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .withAttribute(NulCharacters.CHECKED_BY_HANDLER, CHECKED_BY_HANDLER);
         this.errors = errors;
         this.failures = failures;
         this.outage = failures.streak(where);
@@ -101,6 +110,8 @@ public final class Inbound<I> {
         try {
             // an object only: Jackson would also take a type in an array (["message", {…}])
             frame = isObject(text) ? reader.readValue(text) : null;
+        } catch (NulCharacters.Refused e) {
+            return error(connection, "bad_request", NulCharacters.MESSAGE, refOf(text));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             frame = null;
         }
@@ -121,6 +132,10 @@ public final class Inbound<I> {
                 return error(connection, refusal.code(), refusal.getMessage(), ref);
             }
             boolean unanswered = UNANSWERED.contains(field(node, "type"));
+            if (NulCharacters.refusedByDatabase(e)) {
+                // a NUL no check before caught reached a statement: bad input, not a failure of the service
+                return unanswered ? Uni.createFrom().voidItem() : error(connection, "bad_request", NulCharacters.MESSAGE, ref);
+            }
             boolean away = ProblemMappers.unavailable(e);
             if (away || ProblemMappers.heldUp(e)) {
                 // one line per outage, not one (with its stack trace) per message of every resident

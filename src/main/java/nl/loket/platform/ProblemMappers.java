@@ -80,7 +80,8 @@ public class ProblemMappers {
                 ? m.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
                 .collect(Collectors.joining("."))
                 : "body";
-        String message = e instanceof InvalidFormatException ? "heeft het verkeerde type / has the wrong type"
+        String message = e instanceof NulCharacters.Refused ? NulCharacters.MESSAGE
+                : e instanceof InvalidFormatException ? "heeft het verkeerde type / has the wrong type"
                 : "is geen geldige JSON / is not valid JSON";
         return Problem.validation(List.of(new Problem.FieldError(field, message))).response();
     }
@@ -155,6 +156,10 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request, SimpleResourceInfo resource) {
+        if (NulCharacters.refusedByDatabase(e)) {
+            // input with a NUL that no guard before caught (a header, say): bad input, not a failure
+            return Problem.of(400, "nul-character", "Ongeldige invoer / Invalid input", NulCharacters.MESSAGE).response();
+        }
         String what = request.method() + " " + request.path();
         boolean away = unavailable(e);
         if (away || lockWaitedTooLong(e)) {
