@@ -45,10 +45,14 @@ class SweepReadsTest {
         long requeue = readsOf(tx -> ConversationRepository.requeueFromGoneAgents(tx, Duration.ofHours(1)).replaceWithVoid());
         long inactive = readsOf(tx -> ConversationRepository.closeInactive(tx, Duration.ofHours(1)).replaceWithVoid());
 
-        // the history alone is HISTORY rows; each sweep reads at most the open ones
-        assertThat(abandon).as("rows the resident-gone sweep read (open: %d)", open).isLessThanOrEqualTo(open);
-        assertThat(requeue).as("rows the agent-gone sweep read (open: %d)", open).isLessThanOrEqualTo(open);
-        assertThat(inactive).as("rows the inactivity sweep read (open: %d)", open).isLessThanOrEqualTo(open);
+        // the history alone is HISTORY rows; each sweep reads the open ones, and again by id those
+        // it moves (it takes them FOR NO KEY UPDATE SKIP LOCKED first, then updates them). In the
+        // whole build other tests' open conversations are there too, and may move or open meanwhile:
+        // the abandon sweep once read 20 with 18 counted open. Twice the open ones is still far
+        // below the history, which a sweep with its state as a parameter reads whole
+        assertThat(abandon).as("rows the resident-gone sweep read (open: %d)", open).isLessThanOrEqualTo(2 * open);
+        assertThat(requeue).as("rows the agent-gone sweep read (open: %d)", open).isLessThanOrEqualTo(2 * open);
+        assertThat(inactive).as("rows the inactivity sweep read (open: %d)", open).isLessThanOrEqualTo(2 * open);
     }
 
     /** The conversation rows a sweep read, with a generic plan and sequential scans priced out. */
