@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import nl.loket.audit.Audit;
 import nl.loket.platform.LoketException;
+import nl.loket.platform.NulCharacters;
 import nl.loket.privacy.EndedReads;
 import nl.loket.security.ClientAddress;
 import nl.loket.security.ClientKeys;
@@ -213,6 +214,8 @@ public class CallbackResource {
                 throw ValidationException.of("reason", "hoogstens 500 tekens / at most 500 characters");
             }
             return request;
+        } catch (NulCharacters.Refused e) {
+            throw ValidationException.of("reason", NulCharacters.MESSAGE);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ValidationException.of("body", "is geen geldige JSON / is not valid JSON");
         }
