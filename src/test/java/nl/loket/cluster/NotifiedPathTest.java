@@ -302,10 +302,11 @@ class NotifiedPathTest {
                 } else {
                     assertThat(stored).as("shown, so stored (round " + round + ")").isTrue();
                     // Not asserted: that the closing agent's console shows these last words live. In one
-                    // whole build (not alone) the agent's socket never got them within 10 s: the close's
-                    // "ended" can reach the agent's session first, which then stops holding the
-                    // conversation and drops the message's event. The words are stored and in the
-                    // transcript; the live view is an open item (the session's note).
+                    // whole build (never alone) the agent's socket did not get them within 10 s. Why is not
+                    // known yet: AgentSession orders a held conversation's events by version and waits for
+                    // a gap, so the close's event should not overtake the message's; the test client's
+                    // reading of frames is a suspect too. The words are stored and in the transcript; the
+                    // live view is an open item (the session's note).
                 }
                 chat.resident().next(f -> "state".equals(f.getString("type")) && "closed".equals(f.getString("state")));
                 chat.agent().next("ended");
