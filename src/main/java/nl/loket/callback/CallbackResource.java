@@ -18,6 +18,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.loket.platform.ValidationException;
 import jakarta.ws.rs.core.Response;
@@ -25,7 +26,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import nl.loket.audit.Audit;
 import nl.loket.platform.LoketException;
-import nl.loket.platform.NulCharacters;
 import nl.loket.privacy.EndedReads;
 import nl.loket.security.ClientAddress;
 import nl.loket.security.ClientKeys;
@@ -195,7 +195,7 @@ public class CallbackResource {
             + "as for GET, 403 access-ended included); 409 when it has ended")
     @Consumes(MediaType.WILDCARD)
     @APIResponse(responseCode = "204", description = "Cancelled")
-    public Uni<Response> cancel(@PathParam("id") UUID id, String body) {
+    public Uni<Response> cancel(@PathParam("id") UUID id, String body) throws JsonProcessingException {
         CancelRequest request = parseCancel(body);
         boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
         String reason = request == null || request.reason() == null || request.reason().isBlank()
@@ -204,21 +204,17 @@ public class CallbackResource {
     }
 
     /** The body of a DELETE is optional; clients often send none, or no content type. */
-    private CancelRequest parseCancel(String body) {
+    private CancelRequest parseCancel(String body) throws JsonProcessingException {
         if (body == null || body.isBlank()) {
             return null;
         }
-        try {
-            CancelRequest request = mapper.readValue(body, CancelRequest.class);
-            if (request.reason() != null && request.reason().length() > 500) {
-                throw ValidationException.of("reason", "hoogstens 500 tekens / at most 500 characters");
-            }
-            return request;
-        } catch (NulCharacters.Refused e) {
-            throw ValidationException.of("reason", NulCharacters.MESSAGE);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ValidationException.of("body", "is geen geldige JSON / is not valid JSON");
+        // a body that is no JSON, or a field that is refused (a NUL, the wrong type), is answered by
+        // the shared mapper (ProblemMappers.json) as every other request's: the field, or "body"
+        CancelRequest request = mapper.readValue(body, CancelRequest.class);
+        if (request.reason() != null && request.reason().length() > 500) {
+            throw ValidationException.of("reason", "hoogstens 500 tekens / at most 500 characters");
         }
+        return request;
     }
 
     /**
