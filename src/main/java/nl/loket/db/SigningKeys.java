@@ -22,9 +22,7 @@ record SigningKeys(String publicPem, String privatePem) {
             props.setProperty("password", db.password());
         }
         try (var conn = DriverManager.getConnection(db.jdbcUrl(), props); var st = conn.createStatement()) {
-            st.execute("create schema if not exists loket_keys");
-            st.execute("create table if not exists loket_keys.signing_key (id int primary key, "
-                    + "public_pem text not null, private_pem text not null, created_at timestamptz not null default now())");
+            KeysSchema.ensure(conn);
             SigningKeys existing = read(st);
             if (existing != null) {
                 return existing;

@@ -29,10 +29,8 @@ final class StoredSecret {
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        try (var conn = DriverManager.getConnection(db.jdbcUrl(), props); var st = conn.createStatement()) {
-            st.execute("create schema if not exists loket_keys");
-            st.execute("create table if not exists loket_keys.secret (name text primary key, value text not null, "
-                    + "created_at timestamptz not null default now())");
+        try (var conn = DriverManager.getConnection(db.jdbcUrl(), props)) {
+            KeysSchema.ensure(conn);
             try (var insert = conn.prepareStatement(
                     "insert into loket_keys.secret (name, value) values (?, ?) on conflict (name) do nothing")) {
                 insert.setString(1, name);
