@@ -1,7 +1,6 @@
 package nl.loket;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -33,23 +32,11 @@ import static org.hamcrest.Matchers.equalTo;
  * speaks from addresses of its own (X-Forwarded-For, as behind a proxy).
  */
 @QuarkusTest
-@TestProfile(LoginThrottleTest.Limits.class)
+@TestProfile(BehindTheProxy.class)
 class LoginThrottleTest {
 
-    static final int FREE = 5;
-    static final Duration DELAY = Duration.ofSeconds(2);
-
-    public static class Limits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("loket.limits.login-failures", Integer.toString(FREE),
-                    "loket.limits.login-failures-per-address", "20",
-                    "loket.limits.login-delay", DELAY.toSeconds() + "s",
-                    "loket.limits.login-max-delay", "60s",
-                    "quarkus.http.proxy.proxy-address-forwarding", "true",
-                    "quarkus.http.proxy.allow-x-forwarded", "true");
-        }
-    }
+    static final int FREE = BehindTheProxy.LOGIN_FAILURES;
+    static final Duration DELAY = BehindTheProxy.LOGIN_DELAY;
 
     @Inject
     Db db;

@@ -2,7 +2,6 @@ package nl.loket.callback;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -10,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import nl.loket.Api;
+import nl.loket.BehindTheProxy;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import nl.loket.platform.Db;
@@ -35,19 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * addresses of its own (X-Forwarded-For, as behind a trusted proxy).
  */
 @QuarkusTest
-@TestProfile(CallbackLimitsTest.Limits.class)
+@TestProfile(BehindTheProxy.class)
 class CallbackLimitsTest {
 
-    static final int LIMIT = 2;
-
-    public static class Limits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("loket.limits.open-callbacks-per-address", Integer.toString(LIMIT),
-                    "quarkus.http.proxy.proxy-address-forwarding", "true",
-                    "quarkus.http.proxy.allow-x-forwarded", "true");
-        }
-    }
+    static final int LIMIT = BehindTheProxy.OPEN_CALLBACKS;
 
     @TestHTTPResource("/")
     URI base;

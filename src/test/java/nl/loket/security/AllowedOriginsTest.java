@@ -2,12 +2,12 @@ package nl.loket.security;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 import nl.loket.Api;
+import nl.loket.BehindTheProxy;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import org.junit.jupiter.api.Test;
@@ -24,18 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * resident WebSocket; any other origin may do neither (docs/protocol.md §10).
  */
 @QuarkusTest
-@TestProfile(AllowedOriginsTest.MunicipalSite.class)
+@TestProfile(BehindTheProxy.class)
 class AllowedOriginsTest {
 
-    static final String SITE = "https://www.voorbeeld.nl";
+    static final String SITE = BehindTheProxy.SITE;
     static final String OTHER = "https://evil.example";
-
-    public static class MunicipalSite implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("loket.allowed-origins", SITE);
-        }
-    }
 
     @TestHTTPResource("/")
     URI base;

@@ -2,10 +2,10 @@ package nl.loket.security;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 import nl.loket.Api;
+import nl.loket.BehindTheProxy;
 import nl.loket.TestTopics;
 import org.junit.jupiter.api.Test;
 
@@ -28,21 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trusted proxy and claims https for itself.
  */
 @QuarkusTest
-@TestProfile(ForwardedOriginTest.BehindTheProxy.class)
+@TestProfile(BehindTheProxy.class)
 class ForwardedOriginTest {
 
     static final String PUBLIC_HOST = "loket.gemeente.nl";
-    static final String PROXY = "127.0.0.1";
+    static final String PROXY = BehindTheProxy.PROXY;
     static final String SOMEONE_ELSE = "127.0.0.2";
-
-    public static class BehindTheProxy implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.proxy.proxy-address-forwarding", "true",
-                    "quarkus.http.proxy.allow-x-forwarded", "true",
-                    "quarkus.http.proxy.trusted-proxies", PROXY);
-        }
-    }
 
     @TestHTTPResource("/")
     URI base;

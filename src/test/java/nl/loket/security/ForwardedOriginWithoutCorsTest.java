@@ -2,6 +2,7 @@ package nl.loket.security;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import nl.loket.BehindTheProxy;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.Map;
 @TestProfile(ForwardedOriginWithoutCorsTest.WithoutCors.class)
 class ForwardedOriginWithoutCorsTest extends ForwardedOriginTest {
 
-    public static class WithoutCors extends ForwardedOriginTest.BehindTheProxy {
+    public static class WithoutCors extends BehindTheProxy {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
