@@ -20,6 +20,7 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -45,11 +46,23 @@ import static org.awaitility.Awaitility.await;
 @TestProfile(ListenBlackholeTest.ProxiedListen.class)
 class ListenBlackholeTest {
 
+    /**
+     * The probe's interval here: the production default of 5 s made this test wait 5 to 10 s for
+     * the loss to be noticed and 12 s for a few probes after the recovery. A loopback round trip
+     * needs far less than 2 s, and a tick that comes late (a stalled JVM) judges nothing.
+     */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
+
     /** The LISTEN connection through the proxy: an application of its own. */
     public static class ProxiedListen implements QuarkusTestProfile {
         @Override
         public Set<Class<?>> getEnabledAlternatives() {
             return Set.of(ProxiedListenOptions.class);
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("loket.listen.probe-interval", PROBE_INTERVAL.toMillis() + "ms");
         }
     }
 
@@ -130,8 +143,9 @@ class ListenBlackholeTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 200 && listener.listening());
             await().atMost(Duration.ofSeconds(5)).until(() -> aboutListen(logs, Level.INFO).size() == 1);
 
-            // a few more probes, heard back as they should be: nothing more to report
-            await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(13)).until(() -> true);
+            // a few more probes (two and a half intervals), heard back as they should be: nothing more to report
+            Duration fewProbes = PROBE_INTERVAL.multipliedBy(5).dividedBy(2);
+            await().pollDelay(fewProbes).atMost(fewProbes.plusSeconds(1)).until(() -> true);
             assertThat(aboutListen(logs, Level.WARNING)).as("still the one WARN:%n%s", logs.all()).hasSize(1);
             assertThat(aboutListen(logs, Level.INFO)).as("one INFO about the recovery:%n%s", logs.all()).hasSize(1);
             assertThat(failures("listen") - listenFailures).as("loket_failures_total{where=listen}").isEqualTo(1.0);
