@@ -142,6 +142,11 @@ abstract class ClusterHarness {
             ws.abort();
         }
         sockets.clear();
+        // SIGTERM to every node first, then wait for each: their shutdown delays (2 s) and stops
+        // run side by side instead of one after the other (about 3 s a node saved per class)
+        for (Node n : nodes) {
+            n.terminate();
+        }
         for (Node n : nodes) {
             n.stop();
             List<String> failures = n.failures(80);

@@ -18,6 +18,8 @@ final class Node {
     final Process process;
     final Path log;
     final Path dataDir;
+    /** SIGTERM sent already (by {@link #terminate()}): a second one would not make the stop any faster. */
+    private boolean terminated;
 
     Node(String name, int port, int managementPort, Process process, Path log, Path dataDir) {
         this.name = name;
@@ -56,10 +58,20 @@ final class Node {
         }
     }
 
+    /** SIGTERM without waiting; {@link #stop()} then waits for the end without signalling again. */
+    void terminate() {
+        if (process.isAlive()) {
+            process.destroy();
+            terminated = true;
+        }
+    }
+
     /** SIGTERM, as a rolling deploy sends it; waits for the process to end. */
     void stop() {
         if (process.isAlive()) {
-            process.destroy();
+            if (!terminated) {
+                process.destroy();
+            }
             try {
                 if (!process.waitFor(15, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
