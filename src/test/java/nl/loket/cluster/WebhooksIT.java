@@ -128,8 +128,12 @@ class WebhooksIT extends ClusterHarness {
         killing = System.nanoTime();
         b.kill();
         kills.add(new Kill(killing, System.nanoTime()));
-        a = startNode("a-again");
-        b = startNode("b-again");
+        // both at once: the schema, the signing key and the admin are there already, so neither start
+        // waits for the other's (one node's start saved; two senders starting together is no easier)
+        a = launchNode("a-again", Map.of());
+        b = launchNode("b-again", Map.of());
+        awaitReady(a, Duration.ofSeconds(90));
+        awaitReady(b, Duration.ofSeconds(90));
         for (int i = 60; i < 80; i++) {
             Node node = i % 2 == 0 ? a : b;
             created.add(post(node, "/api/v1/callbacks", null, Map.of("topic", topic, "phone", String.format("0612%06d", i)), 201)
