@@ -5,6 +5,7 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketClientConnection;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonObject;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.net.URI;
 import java.time.Duration;
@@ -76,17 +77,41 @@ public final class WsClient implements AutoCloseable {
     /** As {@link #next(Predicate)}, for frames that come only after a timer (grace periods, inactivity). */
     public JsonObject next(Predicate<JsonObject> matching, Duration atMost) {
         JsonObject[] found = new JsonObject[1];
-        await().atMost(atMost).until(() -> {
-            for (int i = cursor; i < frames.size(); i++) {
-                if (matching.test(frames.get(i))) {
-                    found[0] = frames.get(i);
-                    cursor = i + 1;
-                    return true;
+        int from = cursor;
+        try {
+            await().atMost(atMost).until(() -> {
+                for (int i = cursor; i < frames.size(); i++) {
+                    if (matching.test(frames.get(i))) {
+                        found[0] = frames.get(i);
+                        cursor = i + 1;
+                        return true;
+                    }
                 }
-            }
-            return false;
-        });
+                return false;
+            });
+        } catch (ConditionTimeoutException e) {
+            // what the socket did get tells a frame never sent from one taken earlier or one the
+            // predicate did not match (a flake seen once in a whole build said only "timed out")
+            throw new AssertionError("No matching frame within " + atMost + "; " + describe(from), e);
+        }
         return found[0];
+    }
+
+    /**
+     * Every frame received, each shortened, those before {@code from} marked as passed (a frame
+     * the wanted one may have been among), and whether the socket is open.
+     */
+    private String describe(int from) {
+        List<JsonObject> all = List.copyOf(frames);
+        StringBuilder text = new StringBuilder().append(all.size()).append(" frame(s) received, the first ").append(from)
+                .append(" passed; connection ").append(connection.isOpen() ? "open" : "closed")
+                .append(closeReason == null ? "" : " (" + closeReason + ")").append(':');
+        for (int i = 0; i < all.size(); i++) {
+            String frame = all.get(i).encode();
+            text.append("\n  ").append(i < from ? "passed " : "").append('#').append(i).append(' ')
+                    .append(frame.length() > 300 ? frame.substring(0, 300) + "…" : frame);
+        }
+        return text.toString();
     }
 
     public JsonObject next(String type) {
