@@ -106,6 +106,28 @@ class PostOutcomeTest {
         assertThat(messages(id)).isEqualTo(2L);
     }
 
+    /**
+     * V48 writes a stored message's event as text instead of through loket_event_json and
+     * loket_message_json; it must say what they say for the same rows, whatever the message,
+     * the names and the conversation's state hold.
+     */
+    @Test
+    void theStoredEventSaysWhatLoketEventJsonSays() {
+        UUID waiting = UUID.fromString(Api.start(TestTopics.create(db), "Jan").getString("id"));
+        sameAsEventJson(waiting, post(waiting, "resident", "resident", null, null, "Hallo \"daar\" \\ \n\t\u0001 é 😀", null));
+
+        Held held = heldByAnne();
+        UUID id = held.id();
+        UUID anne = held.anne();
+        db.query("update app_user set display_name = $2 where id = $1", Tuple.of(anne, "Anne \"de\" \\ Vriés"))
+                .await().atMost(WAIT);
+        sameAsEventJson(id, post(id, "agent", anne.toString(), anne, "a-\"1\"\t", "Welkom", null));
+        sameAsEventJson(id, post(id, "resident", "resident", null, "m-1", "[verwijderd]", "Verwijderd"));
+        sameAsEventJson(id, post(id, "note", anne.toString(), anne, null, "Klant belt ook", null));
+        db.query("update conversation set resident_gone_at = now() where id = $1", Tuple.of(id)).await().atMost(WAIT);
+        sameAsEventJson(id, post(id, "agent", anne.toString(), anne, "a-2", "Bent u er nog?", null));
+    }
+
     @Test
     void theNoticeSpeaksTheConversationsLanguageAndANoteIsNoActivity() {
         Held held = heldByAnne();
@@ -230,6 +252,20 @@ class PostOutcomeTest {
                         Tuple.tuple(Arrays.asList(id, from, senderKey, agent, agent == null ? null : "Anne", clientMsgId, text,
                                 notice, notice == null ? null : "Removed", db.node())))
                 .await().atMost(WAIT).iterator().next();
+    }
+
+    /** The stored event, compared as jsonb with loket_event_json's of the conversation and the messages it wrote. */
+    private void sameAsEventJson(UUID id, Row row) {
+        stored(row);
+        String payload = row.getString("payload");
+        Row r = db.query("""
+                        select $1::jsonb = e::jsonb as same, e from (
+                            select loket_event_json(c, 'MESSAGE', null,
+                                       (select jsonb_agg(loket_message_json(m) order by m.seq) from message m
+                                        where m.conversation_id = c.id and m.seq > c.last_seq - jsonb_array_length($1::jsonb -> 'm'))) as e
+                            from conversation c where c.id = $2) x""", Tuple.of(payload, id))
+                .await().atMost(WAIT).iterator().next();
+        assertThat(r.getBoolean("same")).as("%s%nagainst%n%s", payload, r.getString("e")).isTrue();
     }
 
     private static JsonObject stored(Row row) {
