@@ -168,7 +168,7 @@ class ConversationRepository {
                 .map(rows -> rows.iterator().next().getLong("pos").intValue());
     }
 
-    // ---- the hot moves, one statement each (V6__hot_path.sql; loket_post as of V45) -------------
+    // ---- the hot moves, one statement each (V6__hot_path.sql; loket_post as of V48) -------------
 
     /** Outcome and event (or the original message, for a duplicate) of a stored function. */
     record Outcome(String outcome, String payload) {
