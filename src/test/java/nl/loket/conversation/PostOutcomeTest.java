@@ -254,15 +254,19 @@ class PostOutcomeTest {
                 .await().atMost(WAIT).iterator().next();
     }
 
-    /** The stored event, compared as jsonb with loket_event_json's of the conversation and the messages it wrote. */
+    /**
+     * The stored event, compared as jsonb with loket_event_json's of the conversation and the
+     * messages it wrote. The payload goes in as text: a parameter PostgreSQL takes as jsonb would
+     * get the Java string as one JSON string.
+     */
     private void sameAsEventJson(UUID id, Row row) {
         stored(row);
         String payload = row.getString("payload");
         Row r = db.query("""
-                        select $1::jsonb = e::jsonb as same, e from (
+                        select $1::text::jsonb = e::jsonb as same, e from (
                             select loket_event_json(c, 'MESSAGE', null,
                                        (select jsonb_agg(loket_message_json(m) order by m.seq) from message m
-                                        where m.conversation_id = c.id and m.seq > c.last_seq - jsonb_array_length($1::jsonb -> 'm'))) as e
+                                        where m.conversation_id = c.id and m.seq > c.last_seq - jsonb_array_length($1::text::jsonb -> 'm'))) as e
                             from conversation c where c.id = $2) x""", Tuple.of(payload, id))
                 .await().atMost(WAIT).iterator().next();
         assertThat(r.getBoolean("same")).as("%s%nagainst%n%s", payload, r.getString("e")).isTrue();
