@@ -1,5 +1,6 @@
 package nl.loket.cluster;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -19,11 +20,19 @@ import nl.loket.platform.Signals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The node's heartbeat, and the sweep that declares silent nodes dead. Every node runs both;
  * the node that gets there first declares a silent node dead and removes it batch by batch while
  * it stays so, and no more once it comes back.
+ *
+ * <p>The removal of dead nodes is a sweep as the conversations' are, and shows like them: its
+ * failures under {@code loket_failures_total{where="dead-nodes"}} (logged as a streak: the first,
+ * once a minute while it goes on, the recovery), when its last run ended well under
+ * {@code loket_sweep_last_success_seconds{sweep="dead-nodes"}}. They were counted under
+ * {@code where="sweep"}, a name that told an operator nothing once each conversation sweep had
+ * its own.
  */
 @ApplicationScoped
 public class Heartbeat {
@@ -66,6 +75,13 @@ public class Heartbeat {
     private volatile long inTouchSinceNanos;
     /** The sweep leaves the other nodes alone (logged when that starts and when it ends). */
     private volatile boolean holdingSweep;
+    /** The removal of dead nodes failing while its cause lasts (the database away, say). */
+    private final Failures.Streak deadNodesFailing;
+    /**
+     * When this node's last removal of dead nodes ended without failing, in epoch seconds; 0
+     * before the first. Not while the sweep leaves the other nodes alone: it did not look then.
+     */
+    private final AtomicLong deadNodesSwept = new AtomicLong();
 
     public Heartbeat(NodeId node, Presence presence, Fanout fanout, LoketConfig config, Failures failures, Signals signals,
                      MeterRegistry registry) {
@@ -82,6 +98,13 @@ public class Heartbeat {
                 .description("How late a heartbeat started after its scheduled time").register(registry);
         this.statement = Timer.builder("loket.cluster.heartbeat.statement")
                 .description("How long a heartbeat's statement took, sent to answered").register(registry);
+        this.deadNodesFailing = failures.streak("dead-nodes");
+        // the conversation sweeps' gauge, with a sweep of its own: one alert on its age covers all four
+        Gauge.builder("loket.sweep.last.success.seconds", deadNodesSwept, AtomicLong::doubleValue)
+                .tag("sweep", "dead-nodes")
+                .description("When this node's last run of a sweep (residents, agents, inactive, dead-nodes) ended without failing, "
+                        + "in epoch seconds; 0 before the first")
+                .register(registry);
     }
 
     void register(@Observes StartupEvent event) {
@@ -232,7 +255,11 @@ public class Heartbeat {
             Log.infof("Node %s takes silent nodes for dead again", node.id());
         }
         return presence.removeDeadNodes(config.cluster().deadAfter())
-                .onFailure().invoke(e -> failures.record("sweep", e, "Removing dead nodes failed; the next sweep retries"))
+                .invoke(() -> {
+                    deadNodesSwept.set(Instant.now().getEpochSecond());
+                    deadNodesFailing.succeeded("Removing dead nodes works again");
+                })
+                .onFailure().invoke(e -> deadNodesFailing.failed(e, "Removing dead nodes failed; the next sweep retries"))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
