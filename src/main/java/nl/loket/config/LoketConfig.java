@@ -227,6 +227,14 @@ public interface LoketConfig {
         @WithDefault("1s")
         @DurationMin(millis = 1)
         Duration sweep();
+
+        /**
+         * How long a sweep leaves a conversation it could not move alone (a row PostgreSQL
+         * refuses) out of its runs before trying it again by itself (Sweeps).
+         */
+        @WithDefault("60s")
+        @DurationMin(millis = 1)
+        Duration sweepRetry();
     }
 
     interface Sockets {

@@ -439,26 +439,107 @@ class ConversationRepository {
      * finds nothing reads what the update read before.
      */
 
+    /**
+     * Which of its due rows a sweep takes: all but those held back (rows that failed alone, tried
+     * again later by themselves: Sweeps), or only the given ones. An array parameter, so the
+     * statement's text, and its plan, are the same whatever the rows.
+     */
+    record Scope(UUID[] ids, boolean only) {
+
+        static final Scope ALL = new Scope(new UUID[0], false);
+
+        static Scope allBut(java.util.Collection<UUID> held) {
+            return held.isEmpty() ? ALL : new Scope(held.toArray(new UUID[0]), false);
+        }
+
+        static Scope only(UUID id) {
+            return new Scope(new UUID[] {id}, true);
+        }
+
+        /** The condition on {@code column}, with the ids as parameter {@code $n}. */
+        String sql(String column, int n) {
+            return only ? column + " = any($" + n + ")" : "not " + column + " = any($" + n + ")";
+        }
+    }
+
+    /** The rows the resident-gone sweep moves; parameter $1 is the grace in seconds. */
+    private static String abandonDue(Scope scope, int n) {
+        return "select id from conversation where state in " + Move.ABANDON.fromSqlList()
+                + " and resident_gone_at < now() - make_interval(secs => $1) and " + scope.sql("id", n);
+    }
+
+    /** The rows the agent-gone sweep moves, with their agent; parameter $1 is the grace in seconds. */
+    private static String requeueDue(Scope scope, int n) {
+        return "select c.id, u.id as agent_id from conversation c join app_user u on u.id = c.assigned_agent "
+                + "where c.state in " + Move.REQUEUE.fromSqlList() + " and u.gone_at < now() - make_interval(secs => $1) and "
+                + scope.sql("c.id", n);
+    }
+
+    /** The rows the inactivity sweep moves; parameter $1 is the inactivity in seconds. */
+    private static String inactiveDue(Scope scope, int n) {
+        return "select id from conversation where state in " + Move.TIME_OUT.fromSqlList()
+                + " and last_activity_at < now() - make_interval(secs => $1) and " + scope.sql("id", n);
+    }
+
     static Uni<List<Swept>> abandonGone(Db.Tx tx, Duration grace) {
-        return tx.query("with due as (select id from conversation where state in " + Move.ABANDON.fromSqlList()
-                                + " and resident_gone_at < now() - make_interval(secs => $1) for no key update skip locked) "
+        return abandonGone(tx, grace, Scope.ALL);
+    }
+
+    static Uni<List<Swept>> abandonGone(Db.Tx tx, Duration grace, Scope scope) {
+        return tx.query("with due as (" + abandonDue(scope, 4) + " for no key update skip locked) "
                                 + "update conversation c set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
                                 + "from due where c.id = due.id "
                                 + "returning c.id, c.topic, c.locale, null::uuid as agent_id, c.last_seq",
-                        Tuple.of(seconds(grace), Move.ABANDON.to().wire(), Move.ABANDON.reason().orElseThrow().stored()))
+                        Tuple.of(seconds(grace), Move.ABANDON.to().wire(), Move.ABANDON.reason().orElseThrow().stored(), scope.ids()))
                 .map(ConversationRepository::swept);
     }
 
-    /** Only the conversations are locked, not the gone agents' accounts (as the update before). */
     static Uni<List<Swept>> requeueFromGoneAgents(Db.Tx tx, Duration grace) {
-        return tx.query("with due as (select c.id, u.id as agent_id from conversation c join app_user u on u.id = c.assigned_agent "
-                                + "where c.state in " + Move.REQUEUE.fromSqlList() + " and u.gone_at < now() - make_interval(secs => $1) "
-                                + "for no key update of c skip locked) "
+        return requeueFromGoneAgents(tx, grace, Scope.ALL);
+    }
+
+    /** Only the conversations are locked, not the gone agents' accounts (as the update before). */
+    static Uni<List<Swept>> requeueFromGoneAgents(Db.Tx tx, Duration grace, Scope scope) {
+        return tx.query("with due as (" + requeueDue(scope, 3) + " for no key update of c skip locked) "
                                 + "update conversation c set state = $2, assigned_agent = null, assigned_at = null, requeued_at = now(), "
                                 + "updated_at = now() from due where c.id = due.id "
                                 + "returning c.id, c.topic, c.locale, due.agent_id, c.last_seq",
-                        Tuple.of(seconds(grace), Move.REQUEUE.to().wire()))
+                        Tuple.of(seconds(grace), Move.REQUEUE.to().wire(), scope.ids()))
                 .map(ConversationRepository::swept);
+    }
+
+    static Uni<List<Swept>> closeInactive(Db.Tx tx, Duration inactivity) {
+        return closeInactive(tx, inactivity, Scope.ALL);
+    }
+
+    static Uni<List<Swept>> closeInactive(Db.Tx tx, Duration inactivity, Scope scope) {
+        return tx.query("with due as (" + inactiveDue(scope, 4) + " for no key update skip locked) "
+                                + "update conversation c set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
+                                + "from due where c.id = due.id "
+                                + "returning c.id, c.topic, c.locale, c.assigned_agent as agent_id, c.last_seq",
+                        Tuple.of(seconds(inactivity), Move.TIME_OUT.to().wire(), Move.TIME_OUT.reason().orElseThrow().stored(),
+                                scope.ids()))
+                .map(ConversationRepository::swept);
+    }
+
+    /** Which timed move a sweep makes: what its due rows are. */
+    enum SweepKind {
+        ABANDON, REQUEUE, TIME_OUT
+    }
+
+    /**
+     * At most {@code limit} ids of the rows a sweep would move now, but for those held back; read
+     * without a lock, for moving them one by one after their batch failed (Sweeps).
+     */
+    Uni<List<UUID>> due(SweepKind kind, Duration after, java.util.Collection<UUID> held, int limit) {
+        Scope scope = Scope.allBut(held);
+        String due = switch (kind) {
+            case ABANDON -> abandonDue(scope, 2);
+            case REQUEUE -> requeueDue(scope, 2);
+            case TIME_OUT -> inactiveDue(scope, 2);
+        };
+        return db.query("select id from (" + due + ") d order by id limit $3", Tuple.of(seconds(after), scope.ids(), limit))
+                .map(ConversationRepository::ids);
     }
 
     /**
@@ -495,16 +576,6 @@ class ConversationRepository {
             }
             return chain;
         });
-    }
-
-    static Uni<List<Swept>> closeInactive(Db.Tx tx, Duration inactivity) {
-        return tx.query("with due as (select id from conversation where state in " + Move.TIME_OUT.fromSqlList()
-                                + " and last_activity_at < now() - make_interval(secs => $1) for no key update skip locked) "
-                                + "update conversation c set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
-                                + "from due where c.id = due.id "
-                                + "returning c.id, c.topic, c.locale, c.assigned_agent as agent_id, c.last_seq",
-                        Tuple.of(seconds(inactivity), Move.TIME_OUT.to().wire(), Move.TIME_OUT.reason().orElseThrow().stored()))
-                .map(ConversationRepository::swept);
     }
 
     // ---- personal data -------------------------------------------------------------------------

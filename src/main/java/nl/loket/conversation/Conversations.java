@@ -410,8 +410,8 @@ public class Conversations {
     // ---- timed moves, run by whichever node sweeps first -----------------------------------------
 
     /** Queued conversations whose resident has been gone longer than the grace period. */
-    public Uni<Integer> abandonGoneResidents(Duration grace) {
-        return db.tx(tx -> ConversationRepository.abandonGone(tx, grace).chain(rows -> each(rows, r -> {
+    Uni<Integer> abandonGoneResidents(Duration grace, ConversationRepository.Scope scope) {
+        return db.tx(tx -> ConversationRepository.abandonGone(tx, grace, scope).chain(rows -> each(rows, r -> {
             tx.signal(new Signal.Queue(r.topic()));
             return event(tx, DomainEvents.CONVERSATION_ABANDONED, r.id(), r.topic(), null)
                     .chain(() -> ConversationRepository.announce(tx, r.id(), Move.ABANDON.name(), null, r.lastSeq()));
@@ -424,8 +424,8 @@ public class Conversations {
     }
 
     /** Conversations of agents gone longer than the grace period go back to the front of their queue. */
-    public Uni<Integer> requeueFromGoneAgents(Duration grace) {
-        return db.tx(tx -> ConversationRepository.requeueFromGoneAgents(tx, grace).chain(rows -> each(rows, r -> {
+    Uni<Integer> requeueFromGoneAgents(Duration grace, ConversationRepository.Scope scope) {
+        return db.tx(tx -> ConversationRepository.requeueFromGoneAgents(tx, grace, scope).chain(rows -> each(rows, r -> {
             tx.signal(new Signal.Queue(r.topic()));
             tx.signal(new Signal.Agent(r.agentId()));
             return ConversationRepository.endAssignment(tx, r.id(), r.agentId(), EndReason.AGENT_GONE)
@@ -436,14 +436,22 @@ public class Conversations {
     }
 
     /** Active conversations without a message from either side for the inactivity period. */
-    public Uni<Integer> closeInactive(Duration inactivity) {
-        return db.tx(tx -> ConversationRepository.closeInactive(tx, inactivity).chain(rows -> each(rows, r -> {
+    Uni<Integer> closeInactive(Duration inactivity, ConversationRepository.Scope scope) {
+        return db.tx(tx -> ConversationRepository.closeInactive(tx, inactivity, scope).chain(rows -> each(rows, r -> {
             tx.signal(new Signal.Agent(r.agentId()));
             return system(tx, r.id(), SystemText.TIMEOUT.in(r.locale(), SystemText.period(inactivity, r.locale())))
                     .chain(() -> ConversationRepository.endAssignment(tx, r.id(), r.agentId(), EndReason.TIMEOUT))
                     .chain(() -> event(tx, DomainEvents.CONVERSATION_CLOSED, r.id(), r.topic(), r.agentId()))
                     .chain(() -> ConversationRepository.announce(tx, r.id(), Move.TIME_OUT.name(), r.agentId(), r.lastSeq()));
         }).replaceWith(rows.size())));
+    }
+
+    /**
+     * At most {@code limit} ids of the conversations a sweep would move now, but for those held
+     * back: what a sweep whose batch failed moves one by one.
+     */
+    Uni<List<UUID>> due(ConversationRepository.SweepKind kind, Duration after, java.util.Collection<UUID> held, int limit) {
+        return repository.due(kind, after, held, limit);
     }
 
     // ---- personal data, for retention and requests to be forgotten ------------------------------

@@ -2,15 +2,25 @@ package nl.loket.conversation;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import nl.loket.config.LoketConfig;
+import nl.loket.conversation.ConversationRepository.Scope;
+import nl.loket.conversation.ConversationRepository.SweepKind;
 import nl.loket.platform.Failures;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The timed moves: grace periods of residents and agents who went away, and inactivity. Every
@@ -25,6 +35,19 @@ import java.util.function.Supplier;
  * and logged as a streak (the first, once a minute while it goes on, the recovery); when each
  * ended well is {@code loket_sweep_last_success_seconds{sweep}}: a sweep that hangs fails nothing
  * until its bound, and only the age of its last success shows it.
+ *
+ * <p>A sweep moves its rows in one transaction. One row that PostgreSQL refuses to move (a
+ * constraint or a trigger that an operator's repair broke, a row that a later migration no longer
+ * accepts) failed that transaction every second, and with it every other conversation of the
+ * sweep: no gone resident's conversation was abandoned any more. So when the batch is refused, the
+ * due rows are moved one by one, each in its own transaction; a row that fails alone is held back
+ * (counted under the sweep's name, logged by the conversation's id only), left out of the batches
+ * and tried again by itself every {@code loket.cluster.sweep-retry} (60 s) until it moves or is no
+ * longer due ({@code loket_sweep_held_back{sweep}}: how many this node holds back). The holding
+ * back is this node's memory only, and only saves work: another node, or this one after a
+ * restart, finds the row by failing a batch once. When every row fails alike, it is not a row's
+ * fault (a broken grant, the database away): the run fails as a whole, as before, and nothing is
+ * held back.
  */
 @ApplicationScoped
 public class Sweeps {
@@ -40,24 +63,31 @@ public class Sweeps {
         this.conversations = conversations;
         this.config = config;
         this.failures = failures;
-        this.residents = new Sweep("residents", "Sweeping the conversations of gone waiting residents", failures, registry);
-        this.agents = new Sweep("agents", "Sweeping the conversations of gone agents", failures, registry);
-        this.inactive = new Sweep("inactive", "Sweeping the silent conversations", failures, registry);
+        Duration retry = config.cluster().sweepRetry();
+        this.residents = new Sweep("residents", "Sweeping the conversations of gone waiting residents", retry, failures, registry);
+        this.agents = new Sweep("agents", "Sweeping the conversations of gone agents", retry, failures, registry);
+        this.inactive = new Sweep("inactive", "Sweeping the silent conversations", retry, failures, registry);
     }
 
     @Scheduled(every = "${loket.cluster.sweep:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepResidents() {
-        return residents.run(() -> conversations.abandonGoneResidents(config.grace().resident()));
+        Duration grace = config.grace().resident();
+        return residents.run(scope -> conversations.abandonGoneResidents(grace, scope),
+                held -> conversations.due(SweepKind.ABANDON, grace, held, Sweep.ONE_BY_ONE));
     }
 
     @Scheduled(every = "${loket.cluster.sweep:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepAgents() {
-        return agents.run(() -> conversations.requeueFromGoneAgents(config.grace().agent()));
+        Duration grace = config.grace().agent();
+        return agents.run(scope -> conversations.requeueFromGoneAgents(grace, scope),
+                held -> conversations.due(SweepKind.REQUEUE, grace, held, Sweep.ONE_BY_ONE));
     }
 
     @Scheduled(every = "${loket.cluster.sweep:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepInactive() {
-        return inactive.run(() -> conversations.closeInactive(config.grace().inactivity()));
+        Duration inactivity = config.grace().inactivity();
+        return inactive.run(scope -> conversations.closeInactive(inactivity, scope),
+                held -> conversations.due(SweepKind.TIME_OUT, inactivity, held, Sweep.ONE_BY_ONE));
     }
 
     /**
@@ -75,26 +105,50 @@ public class Sweeps {
                 .onFailure().recoverWithNull();
     }
 
-    /** One sweep's failures and last success. */
+    /** One sweep's failures, last success and the rows it holds back. */
     private static final class Sweep {
 
+        /** The most rows moved one by one in a run after its batch failed; the rest go with the next batch. */
+        static final int ONE_BY_ONE = 200;
+
         private final String what;
+        private final Duration retry;
+        private final Failures failures;
+        private final String where;
         private final Failures.Streak streak;
         /** When this node's last run of the sweep ended without failing, in epoch seconds; 0 before the first. */
         private final AtomicLong lastSuccess = new AtomicLong();
+        /** The rows that failed alone, with when each is tried again (System.nanoTime); touched by the sweep's run only. */
+        private final Map<UUID, Long> held = new ConcurrentHashMap<>();
 
-        Sweep(String name, String what, Failures failures, MeterRegistry registry) {
+        Sweep(String name, String what, Duration retry, Failures failures, MeterRegistry registry) {
             this.what = what;
-            this.streak = failures.streak("sweep-" + name);
+            this.retry = retry;
+            this.failures = failures;
+            this.where = "sweep-" + name;
+            this.streak = failures.streak(where);
             Gauge.builder("loket.sweep.last.success.seconds", lastSuccess, AtomicLong::doubleValue)
                     .tag("sweep", name)
-                    .description("When this node's last run of a sweep (residents, agents, inactive) ended without failing, "
+                    .description("When this node's last run of a sweep (residents, agents, inactive, dead-nodes) ended without failing, "
                             + "in epoch seconds; 0 before the first")
+                    .register(registry);
+            Gauge.builder("loket.sweep.held.back", held, Map::size)
+                    .tag("sweep", name)
+                    .description("Conversations this node's sweep could not move alone and tries again later by themselves")
                     .register(registry);
         }
 
-        Uni<Void> run(Supplier<Uni<Integer>> sweep) {
-            return Uni.createFrom().deferred(() -> sweep.get())
+        /**
+         * One run: the held-back rows that are due for another try, each alone; then the batch of
+         * the others; if PostgreSQL refuses the batch, its rows one by one.
+         *
+         * @param move moves the due rows of a scope in one transaction
+         * @param due  the ids of the due rows but for those given, read without a lock
+         */
+        Uni<Void> run(Function<Scope, Uni<Integer>> move, Function<List<UUID>, Uni<List<UUID>>> due) {
+            return Uni.createFrom().deferred(() -> retryHeld(move)
+                            .chain(() -> move.apply(Scope.allBut(held.keySet())))
+                            .onFailure(PgException.class).recoverWithUni(refused -> oneByOne(move, due, refused)))
                     .invoke(moved -> {
                         lastSuccess.set(Instant.now().getEpochSecond());
                         streak.succeeded("%s works again", what);
@@ -102,6 +156,75 @@ public class Sweeps {
                     .onFailure().invoke(e -> streak.failed(e, "%s failed; the next run retries", what))
                     .onFailure().recoverWithNull()
                     .replaceWithVoid();
+        }
+
+        /** The held-back rows whose time has come, each alone; a failure other than a refusal fails the run. */
+        private Uni<Void> retryHeld(Function<Scope, Uni<Integer>> move) {
+            long now = System.nanoTime();
+            List<UUID> due = held.entrySet().stream().filter(e -> now - e.getValue() >= 0).map(Map.Entry::getKey).toList();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (UUID id : due) {
+                chain = chain.chain(() -> move.apply(Scope.only(id))
+                        .invoke(moved -> {
+                            // moved, or no longer due (moved by another node, repaired and moved on): not held any more
+                            held.remove(id);
+                            if (moved > 0) {
+                                Log.infof("%s: conversation %s, held back, is moved now", what, id);
+                            }
+                        })
+                        .replaceWithVoid()
+                        .onFailure(PgException.class).recoverWithItem(e -> {
+                            hold(id, e, false);
+                            return null;
+                        }));
+            }
+            return chain;
+        }
+
+        /**
+         * After the batch was refused: its rows (at most {@link #ONE_BY_ONE}) each in a
+         * transaction of its own; those that fail alone are held back. When every one of several
+         * fails, the cause is not a row: the run fails with the batch's failure.
+         */
+        private Uni<Integer> oneByOne(Function<Scope, Uni<Integer>> move, Function<List<UUID>, Uni<List<UUID>>> due,
+                                      Throwable batchFailure) {
+            return due.apply(List.copyOf(held.keySet())).chain(ids -> {
+                List<UUID> refused = new ArrayList<>();
+                Map<UUID, Throwable> why = new ConcurrentHashMap<>();
+                AtomicLong moved = new AtomicLong();
+                Uni<Void> chain = Uni.createFrom().voidItem();
+                for (UUID id : ids) {
+                    chain = chain.chain(() -> move.apply(Scope.only(id))
+                            .invoke(n -> moved.addAndGet(n))
+                            .replaceWithVoid()
+                            .onFailure(PgException.class).recoverWithItem(e -> {
+                                refused.add(id);
+                                why.put(id, e);
+                                return null;
+                            }));
+                }
+                return chain.map(done -> {
+                    if (refused.size() > 1 && refused.size() == ids.size()) {
+                        throw batchFailure instanceof RuntimeException r ? r : new IllegalStateException(batchFailure);
+                    }
+                    refused.forEach(id -> hold(id, why.get(id), true));
+                    return (int) moved.get();
+                });
+            });
+        }
+
+        /** A row that failed alone: counted, logged by its id only, and left out of the batches until its next try. */
+        private void hold(UUID id, Throwable failure, boolean first) {
+            held.put(id, System.nanoTime() + retry.toNanos());
+            if (first) {
+                failures.record(where, failure, "%s: conversation %s could not be moved and is held back; the others are moved, "
+                        + "it is tried again by itself every %d s", what, id, retry.toSeconds());
+            } else {
+                failures.counter(where).increment();
+                Log.warnf("%s: conversation %s, held back, still could not be moved (%s); tried again in %d s", what, id,
+                        failure.getClass().getSimpleName() + (failure instanceof PgException pg ? " " + pg.getSqlState() : ""),
+                        retry.toSeconds());
+            }
         }
     }
 }
