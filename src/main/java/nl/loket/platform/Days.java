@@ -1,5 +1,6 @@
 package nl.loket.platform;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -10,7 +11,24 @@ public final class Days {
     static final int FIRST_YEAR = 1900;
     static final int LAST_YEAR = 9999;
 
+    private static final Instant FIRST = Instant.parse(FIRST_YEAR + "-01-01T00:00:00Z");
+    private static final Instant AFTER_LAST = Instant.parse("+" + (LAST_YEAR + 1) + "-01-01T00:00:00Z");
+
     private Days() {
+    }
+
+    /**
+     * Whether an instant given as a query parameter lies within the same years as a day: beyond
+     * PostgreSQL's range (year 294276) a query failed with a 500, and year 1 or 300000 is a typo.
+     */
+    public static boolean within(Instant instant) {
+        return !instant.isBefore(FIRST) && instant.isBefore(AFTER_LAST);
+    }
+
+    /** The error for an instant outside {@link #within}. */
+    public static String outsideMessage() {
+        return "een tijdstip tussen de jaren " + FIRST_YEAR + " en " + LAST_YEAR + " / an instant between the years "
+                + FIRST_YEAR + " and " + LAST_YEAR;
     }
 
     /** The day in {@code value}, or null with a field error added when it is missing or no date. */

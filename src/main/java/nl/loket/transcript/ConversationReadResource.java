@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import nl.loket.audit.Audit;
+import nl.loket.platform.Days;
 import nl.loket.platform.LoketException;
 import nl.loket.platform.Problem;
 import nl.loket.platform.QueryNumbers;
@@ -78,9 +79,13 @@ public class ConversationReadResource {
         } catch (RuntimeException e) {
             throw ValidationException.of("updatedSince", "geen ISO-8601-tijdstip / not an ISO-8601 instant");
         }
+        if (since != null && !Days.within(since)) {
+            throw ValidationException.of("updatedSince", Days.outsideMessage());
+        }
         // the feed shows residents' names: every staff read of a page is audited, with what was asked and how much it showed
+        // a blank topic is no filter, as an empty one is (it filtered on " " and answered an empty feed)
         String only = topic == null || topic.isBlank() ? null : topic;
-        return topics.requireKnown(only).chain(() -> transcripts.feed(since, state, topic, n, cursor, scope())).call(page -> audited(Audit.READ_FEED, null, new JsonObject()
+        return topics.requireKnown(only).chain(() -> transcripts.feed(since, state, only, n, cursor, scope())).call(page -> audited(Audit.READ_FEED, null, new JsonObject()
                 .put("updatedSince", updatedSince).put("state", state).put("topic", topic).put("cursor", cursor != null)
                 .put("items", page.items().size())));
     }

@@ -14,12 +14,14 @@ import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -148,11 +150,33 @@ class IntegratorApiTest {
         given().auth().oauth2(token).queryParam("updatedSince", "gisteren").get("/api/v1/conversations")
                 .then().statusCode(400).body("errors.field", hasItem("updatedSince"));
         given().auth().oauth2(token).queryParam("state", "weird").get("/api/v1/conversations").then().statusCode(400);
+        // an instant PostgreSQL cannot hold was a 500; one it can but no feed ever has (year 1, year 300000) is as wrong
+        for (String since : List.of("+1000000000-01-01T00:00:00Z", "+300000-01-01T00:00:00Z", "-5000-01-01T00:00:00Z",
+                "1899-12-31T23:59:59Z", "+10000-01-01T00:00:00Z")) {
+            given().auth().oauth2(token).queryParam("updatedSince", since).get("/api/v1/conversations")
+                    .then().statusCode(400).contentType("application/problem+json").body("type", equalTo("/problems/validation"))
+                    .body("errors.field", hasItem("updatedSince"));
+        }
+        // an offset is converted, as ISO-8601 allows
+        given().auth().oauth2(token).queryParam("updatedSince", "2026-12-01T10:00:00+01:00").get("/api/v1/conversations")
+                .then().statusCode(200);
         // a topic id with a typo answered an empty feed, page after page, as if nothing ever happened
         given().auth().oauth2(token).queryParam("topic", "paspoort").get("/api/v1/conversations").then().statusCode(400)
                 .contentType("application/problem+json").body("errors.field", hasItem("topic"))
                 .body("errors.message", hasItem("onbekend onderwerp / unknown topic"));
         given().auth().oauth2(token).queryParam("topic", "paspoort-id").get("/api/v1/conversations").then().statusCode(200);
+    }
+
+    /** A blank topic is no filter, as an empty one is: it filtered on the topic " " and answered an empty feed. */
+    @Test
+    void aBlankTopicIsNoFilter() {
+        String topic = TestTopics.create(db);
+        UUID id = UUID.randomUUID();
+        Instant at = Instant.parse("2001-02-03T04:05:06Z");
+        db.query("insert into conversation (id, topic, state, queued_at, created_at, updated_at) values ($1, $2, 'queued', $3, $3, $3)",
+                Tuple.of(id, topic, at.atOffset(java.time.ZoneOffset.UTC))).await().indefinitely();
+        given().auth().oauth2(integrator()).queryParam("topic", " ").queryParam("updatedSince", at.toString()).queryParam("limit", 500)
+                .get("/api/v1/conversations").then().statusCode(200).body("items.id", hasItem(id.toString()));
     }
 
     @Test
