@@ -34,14 +34,20 @@ public class TranscriptService {
     }
 
     /**
-     * Keyset pagination on (updatedAt, id). Changes younger than the safety lag are held back, so
-     * a transaction that commits a little late is never passed over by a cursor: following
-     * nextCursor until it is null skips nothing.
+     * Keyset pagination on (updatedAt, id). Changes younger than the safety lag are held back, and
+     * so is everything from the start of the oldest transaction that may still commit a change to
+     * a conversation: a change is stamped with its transaction's start, and a transaction that
+     * waited for a lock (up to {@code lock_timeout}, 15 s) committed a stamp already older than the
+     * lag, behind what an integrator had read (a privacy request waiting for the row was never seen
+     * again). So following nextCursor until it is null, then polling from the last updatedAt, skips
+     * nothing.
      */
     public Uni<Page> feed(Instant updatedSince, String state, String topic, int limit, String cursor, ReadScope scope) {
         FeedCursor.Position after = cursor == null ? null : cursors.decode(cursor);
-        return db.query(ConversationItem.SELECT + """
-                        where c.updated_at < now() - make_interval(secs => $1)
+        // the bound in a statement of its own, before the feed's snapshot: a transaction that commits
+        // between the two is seen by the feed, one still running holds the bound at its start
+        return db.query(HORIZON, Tuple.of(safetyLagSeconds)).chain(bound -> db.query(ConversationItem.SELECT + """
+                        where c.updated_at < $1
                           and ($2::timestamptz is null or c.updated_at >= $2)
                           and ($3::text is null or c.state = $3)
                           and ($4::text is null or c.topic = $4)
@@ -49,10 +55,10 @@ public class TranscriptService {
                           and """ + inScope(8) + """
                         order by c.updated_at, c.id
                         limit $7""",
-                        Tuple.tuple(java.util.Arrays.asList(safetyLagSeconds,
+                        Tuple.tuple(java.util.Arrays.asList(bound.iterator().next().getOffsetDateTime("horizon"),
                                 updatedSince == null ? null : updatedSince.atOffset(ZoneOffset.UTC), state, topic,
                                 after == null ? null : after.updatedAt().atOffset(ZoneOffset.UTC),
-                                after == null ? null : after.id(), limit, scope.agentOrNull())))
+                                after == null ? null : after.id(), limit, scope.agentOrNull()))))
                 .map(rows -> {
                     List<ConversationItem> items = new ArrayList<>();
                     for (Row r : rows) {
@@ -63,6 +69,20 @@ public class TranscriptService {
                     return new Page(items, next);
                 });
     }
+
+    /**
+     * What the feed may show: changes stamped before now less the safety lag, and before the start
+     * of every transaction that may still commit one, that is one that holds a row lock on
+     * conversation (it wrote one or locked one to write it) or waits for a lock (it may be about
+     * to). A transaction that only reads (an export, the statistics) does not hold the feed back,
+     * however long it runs; one of another database role is not visible and counts as none.
+     */
+    static final String HORIZON = """
+            select least(now() - make_interval(secs => $1), coalesce(min(a.xact_start), 'infinity')) as horizon
+            from pg_stat_activity a
+            where a.datname = current_database() and a.pid <> pg_backend_pid() and a.xact_start is not null
+              and (a.wait_event_type = 'Lock' or exists (select 1 from pg_locks l where l.pid = a.pid and l.granted
+                   and l.relation = 'conversation'::regclass and l.mode in ('RowShareLock', 'RowExclusiveLock')))""";
 
     /**
      * One conversation; empty when unknown. One out of the caller's scope is refused with 403
