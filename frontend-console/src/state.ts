@@ -48,6 +48,11 @@ export interface Conversation extends ConversationView {
   ended?: Ending;
   /** The box's mode: kept while the agent works other conversations, back to reply when it ends. */
   mode: ComposerMode;
+  /**
+   * The agent closed it or made it a callback request, and the resident wrote while that was on
+   * its way: kept on screen, ended, so those words are read instead of flashing by and vanishing.
+   */
+  lateWords?: true;
 }
 
 export type { Notice };
@@ -333,7 +338,10 @@ export function reduce(s: State, a: Action): State {
     case 'claim-sent':
       return { ...s, claimPendingSince: a.now };
     case 'leaving':
-      return s.leaving.includes(a.id) ? s : { ...s, leaving: [...s.leaving, a.id] };
+      // late words count from this close on, not from an earlier one the server refused
+      return s.leaving.includes(a.id)
+        ? s
+        : updateConversation({ ...s, leaving: [...s.leaving, a.id] }, a.id, ({ lateWords: _, ...c }) => c);
     case 'leaving-failed':
       return { ...s, leaving: s.leaving.filter((id) => id !== a.id) };
     case 'dismiss':
@@ -444,14 +452,18 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
     case 'message': {
       const m = stripMessage(f);
       return updateConversation(s, f.conversationId, (c) => {
+        // the resident wrote after the agent sent Afsluiten or Terugbellen (a repeat delivery is nothing new)
+        const closing = s.leaving.includes(c.id) && m.from === 'resident' && !c.messages.some((x) => x.seq === m.seq);
         let next: Conversation = {
+          ...(closing ? { lateWords: true as const } : {}),
           ...c,
           messages: mergeMessages(c.messages, [m]),
           pending: m.clientMsgId ? c.pending.filter((p) => p.clientMsgId !== m.clientMsgId) : c.pending,
           typingUntil: m.from === 'resident' ? 0 : c.typingUntil,
         };
-        // what the agent is looking at is read; their own words are never unread
-        if (s.selected === c.id && visible) next = markSeen(next);
+        // what the agent is looking at is read; their own words are never unread. Not while it is
+        // closing: its panel goes in a moment, so what arrives now was not read (see `ended`)
+        if (s.selected === c.id && visible && !closing) next = markSeen(next);
         return next;
       });
     }
@@ -462,6 +474,16 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
     case 'ended': {
       const expected = s.leaving.includes(f.conversationId);
       const leaving = s.leaving.filter((id) => id !== f.conversationId);
+      const closing = s.conversations.find((c) => c.id === f.conversationId);
+      // the resident wrote while the agent's close or callback was on its way ("wacht, nog één
+      // vraag"): it is stored, but would leave the screen unread; kept, ended, until dismissed.
+      // A transfer's colleague gets those words, so it goes as asked.
+      if (expected && closing?.lateWords && f.reason !== 'transferred') {
+        return {
+          ...updateConversation(s, f.conversationId, (c) => ({ ...c, ended: f.reason, lateWords: true as const, typingUntil: 0, mode: 'reply' as const })),
+          leaving,
+        };
+      }
       if (expected) return { ...withoutConversation(s, f.conversationId, visible), leaving };
       // not our doing (the resident left, a timeout, a callback request): keep it on screen, read-only;
       // replies not yet stored stay readable (to copy) but are never sent again

@@ -408,6 +408,33 @@ describe('claims and endings', () => {
     expect(s.leaving).toEqual([]);
     expect(s.conversations).toHaveLength(1);
   });
+
+  it('keeps a conversation the agent closed on screen when the resident wrote while it was closing', () => {
+    // the agent confirmed Afsluiten in c1 (shown, page visible); the resident's question crosses the close
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }), { type: 'leaving', id: 'c1' });
+    const late = { type: 'message', conversationId: 'c1', seq: 2, from: 'resident', text: 'Wacht, nog één vraag!', sentAt: 'x' } as const;
+    s = reduce(s, frame(late));
+    // it flashes by for a moment at most: not read yet
+    expect(unreadCount(s.conversations[0])).toBe(1);
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c1', reason: 'closed' }));
+    const c1 = s.conversations.find((c) => c.id === 'c1');
+    expect(c1?.ended).toBe('closed');
+    expect(c1?.lateWords).toBe(true);
+    expect(c1?.messages.map((m) => m.text)).toContain('Wacht, nog één vraag!');
+    expect(s.leaving).toEqual([]);
+    // in the title until the agent has seen it and dismissed it
+    expect(s.selected).toBe('c1');
+    s = reduce(s, { type: 'seen', id: 'c1' });
+    s = reduce(s, { type: 'dismiss', id: 'c1' });
+    expect(s.conversations.map((c) => c.id)).toEqual(['c2']);
+  });
+
+  it('lets a transferred conversation go even when the resident wrote meanwhile: the colleague has her words', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }), { type: 'leaving', id: 'c1' });
+    s = reduce(s, frame({ type: 'message', conversationId: 'c1', seq: 2, from: 'resident', text: 'Hallo?', sentAt: 'x' }));
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c1', reason: 'transferred' }));
+    expect(s.conversations.map((c) => c.id)).toEqual(['c2']);
+  });
 });
 
 describe('queues and callbacks', () => {

@@ -269,7 +269,20 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   }, [state.helloAt, state.conversations.length]);
 
   useEffect(() => {
-    if (!left || store.state.conversations.some((c) => c.id === left.id)) return;
+    if (!left) return;
+    const kept = store.state.conversations.find((c) => c.id === left.id);
+    if (kept?.lateWords) {
+      // it ended, but stays on screen: the resident wrote while it was closing. Say so, and put the
+      // focus on those words (the dialog's opener in its panel is disabled now)
+      setLeft(null);
+      announce(left.text + ' ' + t('endedLateWords'));
+      if (viewRef.current === 'conversations') {
+        store.dispatch({ type: 'select', id: kept.id });
+        setTimeout(() => document.getElementById('log-' + kept.id)?.focus(), 0);
+      }
+      return;
+    }
+    if (kept) return;
     setLeft(null);
     announce(left.text);
     const active = document.activeElement;

@@ -212,6 +212,7 @@ function Panel(props: {
         <>
           <div class="ended-box" role="status">
             <p>{endedText(t, c.ended)}</p>
+            {c.lateWords && <p class="late-words">{t('endedLateWords')}</p>}
             <button type="button" class="secondary" onClick={() => props.actions.dismiss(c.id)}>
               {t('removeFromView')}
             </button>
