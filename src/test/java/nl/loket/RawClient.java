@@ -124,6 +124,11 @@ final class RawClient implements AutoCloseable {
         send(0x1, frame.encode().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A frame of any opcode (a binary frame, a text frame of bytes that are no UTF-8), masked as a browser's. */
+    void sendFrame(int opcode, byte[] payload) throws IOException {
+        send(opcode, payload);
+    }
+
     private synchronized void send(int opcode, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(0x80 | opcode);
