@@ -130,7 +130,7 @@ public class CallbackResource {
     public Uni<CallbackRequest> get(@PathParam("id") UUID id) {
         boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
         if (resident) {
-            return mayAccess(id).chain(() -> callbacks.find(id, scope()))
+            return mayAccess(id).chain(() -> ownTokenStillReads(id)).chain(() -> callbacks.find(id, scope()))
                     .map(found -> found.orElseThrow(CallbackResource::unknown)).map(CallbackRequest::asSeenByResident);
         }
         return read(id, callbacks.find(id, scope()), "get");
@@ -241,6 +241,28 @@ public class CallbackResource {
             return null;
         }).replaceWithVoid();
     }
+
+    /**
+     * The request's own token reads it (the phone number, name and note) only until
+     * {@link EndedReads} after the request ended, as a chat's token reads its conversation: the widget
+     * keeps that token in the tab's storage, where a restored tab on a shared computer opened the
+     * number for the rest of the token's 24 h. A chat's token is bounded by its conversation's end
+     * already ({@link #mayAccess}), which comes first. Cancelling is not bounded: an ended request is
+     * a 409 and the answer shows nothing.
+     */
+    private Uni<Void> ownTokenStillReads(UUID id) {
+        if (!id.toString().equals(jwt.getSubject())) {
+            return Uni.createFrom().voidItem();
+        }
+        return callbacks.endedAt(id).invoke(endedAt -> {
+            if (endedReads.over(endedAt)) {
+                throw new LoketException("access-ended", 403, REQUEST_ENDED);
+            }
+        }).replaceWithVoid();
+    }
+
+    static final String REQUEST_ENDED = "Dit terugbelverzoek is afgehandeld en is hier niet meer te lezen. / "
+            + "This callback request has ended and can no longer be read here.";
 
     /** An agent reaches the requests of the topics they serve (and those they claimed); a resident's access is checked by mayAccess. */
     private ReadScope scope() {

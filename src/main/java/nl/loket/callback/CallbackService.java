@@ -510,6 +510,21 @@ public class CallbackService implements HeldWork {
     }
 
     /**
+     * When the request ended (called back, failed, cancelled, expired; a repeat when the request it
+     * was merged into did), null while it is live or when there is no such request: its own resident
+     * token reads it only for a while after that ({@link nl.loket.privacy.EndedReads}).
+     */
+    public Uni<Instant> endedAt(UUID id) {
+        return db.query("select ended_at from callback_request where id = $1", Tuple.of(id)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            OffsetDateTime endedAt = rows.iterator().next().getOffsetDateTime("ended_at");
+            return endedAt == null ? null : endedAt.toInstant();
+        });
+    }
+
+    /**
      * The conversation a resident token may also open this request with, and when it ended; a
      * conversation whose record is gone (purged) counts as ended long ago, not as still open.
      */

@@ -12,7 +12,8 @@ import java.time.Instant;
  * rest of the token's 24 h. After that the resident's REST reads answer 403 {@code access-ended}
  * and the socket an {@code access_ended} error, so a token left in a browser (a reopened tab, a
  * library computer) no longer opens the transcript, nor the callback request the chat became (its
- * phone number, name and note; that request's own token still opens it). Staff and integrators
+ * phone number, name and note; that request's own token still opens it, and reads it until the
+ * same while after the request itself ended). Staff and integrators
  * are not affected, nor the rating (it reads nothing) (README, *Privacy*).
  */
 @ApplicationScoped

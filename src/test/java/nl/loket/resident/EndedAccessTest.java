@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static nl.loket.Api.frame;
@@ -165,5 +166,42 @@ class EndedAccessTest {
         callback(chat.getString("callbackToken"), chat, "DELETE").then().statusCode(204);
         assertThat(new JsonObject(callback(chat.getString("callbackToken"), chat, "GET").then().statusCode(200).extract().asString())
                 .getString("state")).isEqualTo("cancelled");
+    }
+
+    /**
+     * A request asked with the form: its own token is all the resident has, and is kept in the
+     * tab's storage. Found in review: once the request had ended (called back, cancelled), that
+     * token still read the phone number, name and note for the rest of its 24 h, as a chat token
+     * read the transcript before the bound (a restored tab on a library computer).
+     */
+    @Test
+    void aRequestsOwnTokenReadsItUntilAWhileAfterItEnded() {
+        JsonObject asked = new JsonObject(given().contentType(ContentType.JSON)
+                .body(Map.of("topic", TestTopics.create(db), "phone", "0612345679", "name", "Jan", "note", "over mijn paspoort"))
+                .post("/api/v1/callbacks").then().statusCode(201).extract().asString());
+        JsonObject chat = new JsonObject().put("callbackId", asked.getString("id"));
+        String token = asked.getString("token");
+        // open a day later still (the token's lifetime bounds that), and right after it ended
+        db.query("update callback_request set created_at = now() - interval '20 hours' where id = $1::uuid",
+                Tuple.of(asked.getString("id"))).await().indefinitely();
+        callback(token, chat, "GET").then().statusCode(200);
+        callback(token, chat, "DELETE").then().statusCode(204);
+        requestEndedAgo(asked.getString("id"), 5);
+        assertThat(callback(token, chat, "GET").then().statusCode(200).extract().asString()).contains("612345679");
+
+        requestEndedAgo(asked.getString("id"), 60);
+        io.restassured.response.Response r = callback(token, chat, "GET");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(r.asString()).getString("type")).isEqualTo("/problems/access-ended");
+        assertThat(r.asString()).doesNotContain("612345679", "Jan", "paspoort");
+        // staff and integrators read it as before
+        Api.Agent integrator = Api.user("Koppeling", List.of("integrator"), List.of(), 1);
+        given().auth().oauth2(integrator.token()).get("/api/v1/callbacks/" + asked.getString("id")).then().statusCode(200);
+    }
+
+    /** The request ended {@code minutes} ago. */
+    private void requestEndedAgo(String id, int minutes) {
+        db.query("update callback_request set ended_at = now() - make_interval(mins => $2) where id = $1::uuid", Tuple.of(id, minutes))
+                .await().indefinitely();
     }
 }
