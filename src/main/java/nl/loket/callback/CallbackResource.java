@@ -125,8 +125,9 @@ public class CallbackResource {
     @GET
     @Path("{id}")
     @RolesAllowed({Roles.AGENT, Roles.INTEGRATOR, Roles.RESIDENT})
-    @Operation(summary = "One request; a resident sees only their own (with the request's token, or the token of the chat it came "
-            + "from until that token may no longer read the chat: then 403 access-ended). A staff read is audited (read_callback)")
+    @Operation(summary = "One request; a resident sees only their own (with the request's token until a while after the request "
+            + "ended, or the token of the chat it came from until that token may no longer read the chat: then 403 access-ended). "
+            + "A staff read is audited (read_callback)")
     public Uni<CallbackRequest> get(@PathParam("id") UUID id) {
         boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
         if (resident) {
