@@ -1,0 +1,263 @@
+// The callback form walked as a resident on a phone (360×740, touch): its field errors, the
+// on-screen keyboard, an agent who takes the chat while the form is open, a connection that drops
+// and comes back, and the form by keyboard alone.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { AgentSocket, BASE, createAgent, createOpenTopic, focused, launch, openWidget, withSnapshot } from './helpers.mjs';
+
+const STAMP = Date.now().toString(36);
+/** Nobody serves it at first: a resident who chats anyway is offered a callback above the chat. */
+const EMPTY = { id: `bel-${STAMP}`, nameNl: `Terugbellen ${STAMP}`, nameEn: `Callback ${STAMP}` };
+
+let browser;
+const agents = [];
+
+before(async () => {
+  await createOpenTopic(EMPTY);
+  browser = await launch({ width: 360, height: 740 }, { touch: true });
+  // on every page: the test's hand on the widget's sockets (drop them, and send new ones nowhere)
+  await browser.context.addInitScript(() => {
+    const Native = window.WebSocket;
+    window.__loketSockets = [];
+    window.__loketOffline = false;
+    window.WebSocket = class extends Native {
+      constructor(url, protocols) {
+        super(window.__loketOffline ? String(url).replace(/^ws(s?):\/\/[^/]+/, 'ws$1://127.0.0.1:9') : url, protocols);
+        window.__loketSockets.push(this);
+      }
+    };
+  });
+});
+
+after(async () => {
+  for (const a of agents) a.close();
+  await browser?.close();
+});
+
+const dialogOf = (page) => page.getByRole('dialog', { name: 'Chat met de gemeente' });
+
+/** The callback form straight from the topic list: "Belastingen" is told to be closed. */
+async function directForm(page) {
+  await page.route('**/api/v1/topics?*', async (route) => {
+    const res = await route.fetch();
+    const topics = await res.json();
+    for (const t of topics) {
+      if (t.id === 'belastingen') Object.assign(t, { open: false, nextOpenAt: '2026-11-30T07:30:00Z', callbackOffered: true, estimatedWaitSeconds: null });
+    }
+    await route.fulfill({ response: res, json: topics });
+  });
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  await page.getByRole('button', { name: 'Belastingen', exact: true }).click();
+  await dialogOf(page).getByRole('heading', { name: 'Terugbelverzoek' }).waitFor();
+}
+
+/** A chat on the unserved topic, with the callback form opened from its offer; returns the conversation id. */
+async function formOverChat(page) {
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  await page.getByRole('button', { name: EMPTY.nameNl, exact: true }).click();
+  await page.getByRole('button', { name: 'Toch chatten en wachten' }).click();
+  await page.getByRole('button', { name: 'Start de chat' }).click();
+  await page.getByRole('button', { name: 'Bel mij terug' }).click();
+  await dialogOf(page).getByRole('heading', { name: 'Terugbelverzoek' }).waitFor();
+  return (await page.evaluate(() => JSON.parse(sessionStorage.getItem('loket.widget.v1')))).id;
+}
+
+/** What a screen reader hears for a field: whether it is invalid, and the texts it is described by. */
+function described(page, label) {
+  return page.getByLabel(label).evaluate((el) => {
+    const root = el.getRootNode();
+    const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+    return { invalid: el.getAttribute('aria-invalid'), text: ids.map((id) => root.getElementById(id)?.textContent ?? '').join(' ').trim() };
+  });
+}
+
+/** Where an element of the widget is, whether it lies in the visible window, and whether a finger at its middle touches it. */
+function place(page, selector) {
+  return page.evaluate((sel) => {
+    const root = document.getElementById('loket-widget').shadowRoot;
+    const el = root.querySelector(sel);
+    const r = el.getBoundingClientRect();
+    const hit = root.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 10));
+    return { top: Math.round(r.top), bottom: Math.round(r.bottom), inView: r.top >= 0 && r.bottom <= innerHeight, touchable: hit === el || el.contains(hit) };
+  }, selector);
+}
+
+async function fillForm(page, { phone, name, note }) {
+  if (phone !== undefined) await page.getByLabel('Telefoonnummer').fill(phone);
+  if (name !== undefined) await page.getByLabel('Naam (niet verplicht)').fill(name);
+  if (note !== undefined) await page.getByLabel('Waar gaat het over? (niet verplicht)').fill(note);
+}
+
+async function typed(page) {
+  return {
+    phone: await page.getByLabel('Telefoonnummer').inputValue(),
+    name: await page.getByLabel('Naam (niet verplicht)').inputValue(),
+    note: await page.getByLabel('Waar gaat het over? (niet verplicht)').inputValue(),
+  };
+}
+
+test('field errors: each said beside its field and to a screen reader, focus on the field, nothing typed lost', withSnapshot(() => browser, 'cbform-errors', async () => {
+  const page = await browser.newPage();
+  await directForm(page);
+  const dialog = dialogOf(page);
+  const submit = page.getByRole('button', { name: 'Vraag terugbellen aan' });
+
+  // no number, and the optional name left empty: only the number is asked for
+  await fillForm(page, { note: 'Vraag over mijn aanslag' });
+  await submit.tap();
+  await dialog.getByRole('alert').filter({ hasText: 'Controleer de gegevens.' }).waitFor();
+  assert.deepEqual(await described(page, 'Telefoonnummer'), { invalid: 'true', text: 'Bijvoorbeeld 06 12345678 Vul een telefoonnummer in.' });
+  assert.equal((await described(page, 'Naam (niet verplicht)')).invalid, null, 'an empty name is no error');
+  assert.equal((await focused(page)).id, await page.getByLabel('Telefoonnummer').getAttribute('id'), 'focus on the number');
+
+  for (const wrong of ['12345', '+31 6 1234']) {
+    await fillForm(page, { phone: wrong, name: 'Jan Jansen' });
+    await submit.tap();
+    await page.waitForFunction(() => {
+      const root = document.getElementById('loket-widget').shadowRoot;
+      const input = root.querySelector('form.callback input[type=tel]');
+      return input.getAttribute('aria-invalid') === 'true' && !/Vul een telefoonnummer in/.test(root.querySelector('form.callback').textContent);
+    });
+    const said = await described(page, 'Telefoonnummer');
+    assert.equal(said.invalid, 'true', `${wrong}: aria-invalid`);
+    assert.match(said.text, /telefoonnummer/i, `${wrong}: the field is described by its error: ${said.text}`);
+    assert.doesNotMatch(said.text, / \/ /, `${wrong}: in the resident's language only: ${said.text}`);
+    assert.equal((await focused(page)).tag, 'input', `${wrong}: focus on the number`);
+    assert.deepEqual(await typed(page), { phone: wrong, name: 'Jan Jansen', note: 'Vraag over mijn aanslag' }, `${wrong}: nothing typed is lost`);
+    // the error stands next to its field: between its label and the input, not far away
+    const [err, input] = await Promise.all([place(page, 'form.callback .field .error:not(:empty)'), place(page, 'form.callback input[type=tel]')]);
+    assert.ok(input.top - err.bottom >= 0 && input.top - err.bottom < 24, `${wrong}: error right above the field ${JSON.stringify({ err, input })}`);
+  }
+
+  // once corrected, the error goes and the request is made
+  await fillForm(page, { phone: '06 12345678' });
+  await submit.tap();
+  await dialog.getByText('Wij bellen u op 06 12345678.').waitFor();
+  assert.deepEqual(browser.errors, []);
+}));
+
+test('valid Dutch landline and a foreign number are accepted as typed', withSnapshot(() => browser, 'cbform-valid', async () => {
+  for (const number of ['020 123 4567', '+32 2 123 45 67']) {
+    const page = await browser.newPage();
+    await directForm(page);
+    await fillForm(page, { phone: number });
+    await page.getByRole('button', { name: 'Vraag terugbellen aan' }).tap();
+    await dialogOf(page).getByText(`Wij bellen u op ${number}.`).waitFor();
+  }
+}));
+
+test('with the on-screen keyboard up (and at 200 % zoom), the focused field and the submit button stay reachable', withSnapshot(() => browser, 'cbform-keyboard', async () => {
+  for (const [full, short] of [[{ width: 360, height: 740 }, { width: 360, height: 400 }], [{ width: 180, height: 370 }, { width: 180, height: 200 }]]) {
+    const page = await browser.newPage();
+    await page.setViewportSize(full);
+    await directForm(page);
+    for (const [label, selector] of [['Telefoonnummer', 'form.callback input[type=tel]'], ['Waar gaat het over? (niet verplicht)', 'form.callback textarea']]) {
+      await page.getByLabel(label).tap();
+      // the keyboard comes up: the visual viewport shrinks with the focus in the field
+      await page.setViewportSize(short);
+      await page.getByLabel(label).evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
+      const field = await place(page, selector);
+      assert.ok(field.inView && field.touchable, `${full.width}px, ${label}: in view and nothing over it ${JSON.stringify(field)}`);
+      await page.getByLabel(label).pressSequentially('0');
+      await page.getByRole('button', { name: 'Vraag terugbellen aan' }).scrollIntoViewIfNeeded();
+      const button = await place(page, 'form.callback button[type=submit]');
+      assert.ok(button.inView && button.touchable, `${full.width}px: the submit button can be reached ${JSON.stringify(button)}`);
+      await page.setViewportSize(full);
+    }
+    // an error found with the keyboard up: the field it is about, and its error, are in view
+    await page.getByLabel('Telefoonnummer').fill('12345');
+    await page.setViewportSize(short);
+    await page.getByRole('button', { name: 'Vraag terugbellen aan' }).scrollIntoViewIfNeeded();
+    await page.getByRole('button', { name: 'Vraag terugbellen aan' }).tap();
+    await page.waitForFunction(() => document.getElementById('loket-widget').shadowRoot.querySelector('form.callback input[type=tel]').getAttribute('aria-invalid') === 'true');
+    const [err, input] = [await place(page, 'form.callback .field .error:not(:empty)'), await place(page, 'form.callback input[type=tel]')];
+    assert.ok(input.inView && input.touchable, `${full.width}px: the wrong field is in view ${JSON.stringify(input)}`);
+    assert.ok(err.inView, `${full.width}px: its error is in view ${JSON.stringify(err)}`);
+  }
+}));
+
+test('an agent takes the chat while the form is open: the resident is told, keeps what she wrote, and the chat goes on to its end', withSnapshot(() => browser, 'cbform-taken', async () => {
+  const page = await browser.newPage();
+  const id = await formOverChat(page);
+  const dialog = dialogOf(page);
+  await fillForm(page, { phone: '06 1234', name: 'Els', note: 'Mijn container is drie weken niet geleegd.' });
+
+  const agent = await AgentSocket.connect((await createAgent([EMPTY.id], 'Anne')).token);
+  agents.push(agent);
+  await agent.claim(id);
+  await dialog.getByText('Anne heeft uw gesprek aangenomen. U kunt nu chatten; er is geen terugbelverzoek gemaakt.', { exact: false }).waitFor();
+  const box = page.getByLabel('Uw bericht');
+  assert.equal(await box.evaluate((el) => el.getRootNode().activeElement === el), true, 'the focus is in the message box');
+  // what she wrote about her question is not lost: it waits in the message box, to send or change
+  assert.equal(await box.inputValue(), 'Mijn container is drie weken niet geleegd.');
+  await dialog.getByText('Wat u bij "Waar gaat het over?" schreef, staat in het berichtvak.', { exact: false }).waitFor();
+
+  await agent.say(id, 'Goedemiddag, ik kijk het voor u na.');
+  await dialog.getByText('Goedemiddag, ik kijk het voor u na.').waitFor();
+  await page.getByRole('button', { name: 'Verstuur' }).tap();
+  await agent.next((f) => f.type === 'message' && f.conversationId === id && f.from === 'resident' && f.text === 'Mijn container is drie weken niet geleegd.');
+  agent.send({ type: 'close', conversationId: id, outcome: 'answered', summary: 'Melding gemaakt' });
+  await dialog.getByText('Het gesprek is beëindigd.', { exact: true }).waitFor();
+  assert.deepEqual(browser.errors, []);
+}));
+
+test('the connection drops while the form is open: sending says so, what was typed stays, and it goes once the connection is back', withSnapshot(() => browser, 'cbform-offline', async () => {
+  const page = await browser.newPage();
+  await formOverChat(page);
+  const dialog = dialogOf(page);
+  await fillForm(page, { phone: '06 87654321', name: 'Els', note: 'Over mijn container' });
+  await page.evaluate(() => {
+    window.__loketOffline = true;
+    for (const s of window.__loketSockets) s.close();
+  });
+  await dialog.getByText('Geen verbinding', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Vraag terugbellen aan' }).tap();
+  // a clear answer: no connection, the details are kept, send again when it is back
+  await dialog.getByRole('alert').filter({ hasText: 'Geen verbinding. Uw gegevens staan nog in het formulier; verstuur het opnieuw zodra er weer verbinding is.' }).waitFor();
+  assert.deepEqual(await typed(page), { phone: '06 87654321', name: 'Els', note: 'Over mijn container' });
+
+  await page.evaluate(() => {
+    window.__loketOffline = false;
+    window.dispatchEvent(new Event('online'));
+  });
+  await dialog.getByText('Verbonden', { exact: true }).waitFor();
+  assert.deepEqual(await typed(page), { phone: '06 87654321', name: 'Els', note: 'Over mijn container' }, 'the form stays as typed');
+  await page.getByRole('button', { name: 'Vraag terugbellen aan' }).tap();
+  await dialog.getByText('Wij bellen u op 06 87654321.').waitFor();
+  assert.deepEqual(browser.errors, []);
+}));
+
+test('by keyboard alone: the form in a sensible order, and Escape and reopening bring the focus back to it', withSnapshot(() => browser, 'cbform-keys', async () => {
+  const page = await browser.newPage();
+  await formOverChat(page);
+  const dialog = dialogOf(page);
+  assert.equal((await focused(page)).text, 'Terugbelverzoek', 'the form opens at its heading');
+  const order = [];
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    order.push(f.tag === 'button' ? f.text : f.tag + (f.id ? '' : ''));
+  }
+  assert.deepEqual(order.slice(0, 6), ['input', 'input', 'input', 'textarea', 'Vraag terugbellen aan', 'Terug naar de chat'], `tab order: ${order.join(', ')}`);
+  await page.getByLabel('Telefoonnummer').focus();
+  await page.keyboard.type('06 11223344');
+
+  // Escape closes the panel and returns the focus to the launcher
+  await page.keyboard.press('Escape');
+  assert.equal((await focused(page)).text.startsWith('Chat met de gemeente'), true, 'focus on the launcher');
+  // reopened: the form as it was, with the focus in it
+  await page.keyboard.press('Enter');
+  await dialog.getByRole('heading', { name: 'Terugbelverzoek' }).waitFor();
+  const back = await focused(page);
+  assert.ok(back?.inWidget && back.text === 'Terugbelverzoek', `the focus is in the form again: ${JSON.stringify(back)}`);
+  assert.equal(await page.getByLabel('Telefoonnummer').inputValue(), '06 11223344');
+
+  // "Terug naar de chat" puts the focus in the message box
+  await page.getByRole('button', { name: 'Terug naar de chat' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getByLabel('Uw bericht').evaluate((el) => el.getRootNode().activeElement === el), true);
+  assert.deepEqual(browser.errors, []);
+}));
