@@ -169,7 +169,11 @@ export class Shell {
 
   /** Put focus at the start of the current screen: its heading, or the message box in a chat. */
   focusView(): void {
-    const target = this.body.querySelector<HTMLElement>('[data-autofocus]:not([hidden])') ?? this.body.querySelector<HTMLElement>('h3');
+    // the view on top: a screen covering another (the callback form over the chat) is the last one
+    // shown, and the covered one is hidden, so its message box cannot take the focus
+    const views = [...this.body.children].filter((v) => !(v as HTMLElement).hidden);
+    const view = views[views.length - 1] ?? this.body;
+    const target = view.querySelector<HTMLElement>('[data-autofocus]:not([hidden])') ?? view.querySelector<HTMLElement>('h3');
     target?.focus();
   }
 

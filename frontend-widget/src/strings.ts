@@ -131,6 +131,9 @@ const nl = {
   callbackOverTaken: (agent: string | null) =>
     `${agent ?? 'Een medewerker'} heeft uw gesprek aangenomen. U kunt nu chatten; er is geen terugbelverzoek gemaakt.`,
   callbackOverEnded: 'Het gesprek is beëindigd; er is geen terugbelverzoek gemaakt.',
+  callbackNoteKept: 'Wat u bij "Waar gaat het over?" schreef, staat in het berichtvak.',
+  /** Sent from the form over the chat without a connection: nothing went, nothing typed is lost. */
+  callbackOffline: 'Geen verbinding. Uw gegevens staan nog in het formulier; verstuur het opnieuw zodra er weer verbinding is.',
   phoneLabel: 'Telefoonnummer',
   phoneHint: 'Bijvoorbeeld 06 12345678',
   cbNameLabel: 'Naam (niet verplicht)',
@@ -303,6 +306,8 @@ const en: Strings = {
   backToChat: 'Back to the chat',
   callbackOverTaken: (agent) => `${agent ?? 'An agent'} has taken your conversation. You can chat now; no callback request was made.`,
   callbackOverEnded: 'The conversation has ended; no callback request was made.',
+  callbackNoteKept: 'What you wrote under "What is it about?" is in the message box.',
+  callbackOffline: 'No connection. Your details are still in the form; send it again once the connection is back.',
   phoneLabel: 'Phone number',
   phoneHint: 'For example 06 12345678 or +44 20 7946 0958',
   cbNameLabel: 'Name (optional)',

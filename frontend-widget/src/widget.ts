@@ -552,7 +552,7 @@ export class Widget {
       if (ctx.mode === 'chat') {
         this.typedPhone = data.phone;
         this.remember({ callbackWindow: data.window, callbackPhoneEnd: lastDigits(data.phone) });
-        if (!this.client?.requestCallback(data)) form.fail(s.connOfflineShort);
+        if (!this.client?.requestCallback(data)) form.fail(s.callbackOffline);
         else if (this.over?.form === form) this.over.asked = true;
         return; // the answer comes over the socket: callback_created, field errors or another error
       }
@@ -613,7 +613,10 @@ export class Widget {
     if (!over) return;
     this.refusalExplained = over.asked;
     const s = this.s;
-    const said = ev?.state === 'active' ? s.callbackOverTaken(ev.agentName ?? null) : ev ? s.callbackOverEnded : s.connGone;
+    // what she wrote about her question is what she would tell the agent: it waits in the message box
+    const note = ev?.state === 'active' ? over.form.noteText : '';
+    if (note) over.chat.takeText(note);
+    const said = ev?.state === 'active' ? s.callbackOverTaken(ev.agentName ?? null) + (note ? ' ' + s.callbackNoteKept : '') : ev ? s.callbackOverEnded : s.connGone;
     if (ev?.state === 'active') over.chat.notice(said, 'info');
     if (this.shell.isOpen) {
       // the focus was in the form that has gone: to the message box, or the end's heading

@@ -445,6 +445,38 @@ describe('the callback form over a waiting chat', () => {
     expect(root.activeElement).toBe(chat.querySelector('textarea'));
   });
 
+  it('keeps what the resident wrote about her question: it goes into the message box, after her draft', async () => {
+    const root = await formOverChat();
+    const chat = root.querySelector('.chat') as HTMLElement;
+    (chat.querySelector('textarea') as HTMLTextAreaElement).value = 'Mijn container';
+    (root.querySelector('form.callback textarea') as HTMLTextAreaElement).value = '  Drie weken niet geleegd.  ';
+    sockets[0].push({ type: 'state', state: 'active', agentName: 'Anne' });
+    expect(root.querySelector('form.callback')).toBeNull();
+    expect((chat.querySelector('textarea') as HTMLTextAreaElement).value).toBe('Mijn container\nDrie weken niet geleegd.');
+    expect(text(chat.querySelector('form.composer [role=status]'))).toBe(
+      'Anne heeft uw gesprek aangenomen. U kunt nu chatten; er is geen terugbelverzoek gemaakt. Wat u bij "Waar gaat het over?" schreef, staat in het berichtvak.');
+    // kept as the draft, so a reload keeps it too
+    expect(JSON.parse(sessionStorage.getItem('loket.widget.v1') ?? '{}').draft).toBe('Mijn container\nDrie weken niet geleegd.');
+  });
+
+  it('says plainly, in the form, that nothing went without a connection', async () => {
+    const root = await formOverChat();
+    sockets[0].drop();
+    await settle();
+    (root.querySelector('form.callback') as HTMLFormElement).requestSubmit();
+    expect(text(root.querySelector('form.callback [role=alert]'))).toBe(
+      'Geen verbinding. Uw gegevens staan nog in het formulier; verstuur het opnieuw zodra er weer verbinding is.');
+    expect((root.querySelector('input[type=tel]') as HTMLInputElement).value).toBe('06 12345678');
+  });
+
+  it('reopened after a close, the panel puts the focus in the form, not in the hidden chat under it', async () => {
+    const root = await formOverChat();
+    (root.querySelector('.panel button.close') as HTMLButtonElement).click();
+    (root.querySelector('.launcher') as HTMLButtonElement).click();
+    expect(root.activeElement).toBe(root.querySelector('form.callback h3'));
+    expect((root.querySelector('input[type=tel]') as HTMLInputElement).value).toBe('06 12345678');
+  });
+
   it('gives way to the chat also when the resident had not sent it yet', async () => {
     const root = await formOverChat();
     sockets[0].push({ type: 'state', state: 'active' });

@@ -102,6 +102,11 @@ export class CallbackFormView {
     this.actions.append(h('button', { type: 'button', class: 'secondary', onclick: action }, label));
   }
 
+  /** What the resident wrote about the question, trimmed; empty when nothing. */
+  get noteText(): string {
+    return this.inputs.note.value.trim();
+  }
+
   focus(): void {
     (this.el.querySelector('h3') as HTMLElement).focus();
   }

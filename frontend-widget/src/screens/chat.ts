@@ -224,6 +224,15 @@ export class ChatView {
     }
   }
 
+  /**
+   * Put text the resident wrote elsewhere (the callback form's note, when an agent took the chat
+   * while it was open) into the message box, after what is already there, to send or change.
+   */
+  takeText(text: string): void {
+    this.input.value = this.input.value.trim() ? this.input.value.trimEnd() + '\n' + text : text;
+    this.actions.draft?.(this.input.value);
+  }
+
   /** Put back what the resident was typing before the page was reloaded. */
   restoreDraft(text: string): void {
     if (!this.input.value) this.input.value = text;
