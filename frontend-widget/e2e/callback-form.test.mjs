@@ -9,12 +9,15 @@ import { AgentSocket, BASE, createAgent, createOpenTopic, focused, launch, openW
 const STAMP = Date.now().toString(36);
 /** Nobody serves it at first: a resident who chats anyway is offered a callback above the chat. */
 const EMPTY = { id: `bel-${STAMP}`, nameNl: `Terugbellen ${STAMP}`, nameEn: `Callback ${STAMP}` };
+/** Like EMPTY until an agent for it comes on duty in the test; apart, so EMPTY stays without one. */
+const TAKEN = { id: `neem-${STAMP}`, nameNl: `Aannemen ${STAMP}`, nameEn: `Take ${STAMP}` };
 
 let browser;
 const agents = [];
 
 before(async () => {
   await createOpenTopic(EMPTY);
+  await createOpenTopic(TAKEN);
   browser = await launch({ width: 360, height: 740 }, { touch: true });
   // on every page: the test's hand on the widget's sockets (drop them, and send new ones nowhere)
   await browser.context.addInitScript(() => {
@@ -54,10 +57,10 @@ async function directForm(page) {
 }
 
 /** A chat on the unserved topic, with the callback form opened from its offer; returns the conversation id. */
-async function formOverChat(page) {
+async function formOverChat(page, topic = EMPTY) {
   await page.goto(BASE + '/');
   await openWidget(page);
-  await page.getByRole('button', { name: EMPTY.nameNl, exact: true }).click();
+  await page.getByRole('button', { name: topic.nameNl, exact: true }).click();
   await page.getByRole('button', { name: 'Toch chatten en wachten' }).click();
   await page.getByRole('button', { name: 'Start de chat' }).click();
   await page.getByRole('button', { name: 'Bel mij terug' }).click();
@@ -140,7 +143,7 @@ test('field errors: each said beside its field and to a screen reader, focus on 
 }));
 
 test('valid Dutch landline and a foreign number are accepted as typed', withSnapshot(() => browser, 'cbform-valid', async () => {
-  for (const number of ['020 123 4567', '+32 2 123 45 67']) {
+  for (const number of ['020 123 4567', '+44 20 7946 0958']) {
     const page = await browser.newPage();
     await directForm(page);
     await fillForm(page, { phone: number });
@@ -175,17 +178,20 @@ test('with the on-screen keyboard up (and at 200 % zoom), the focused field and 
     await page.waitForFunction(() => document.getElementById('loket-widget').shadowRoot.querySelector('form.callback input[type=tel]').getAttribute('aria-invalid') === 'true');
     const [err, input] = [await place(page, 'form.callback .field .error:not(:empty)'), await place(page, 'form.callback input[type=tel]')];
     assert.ok(input.inView && input.touchable, `${full.width}px: the wrong field is in view ${JSON.stringify(input)}`);
-    assert.ok(err.inView, `${full.width}px: its error is in view ${JSON.stringify(err)}`);
+    // at 360 px the error is wholly in view; at 200 % zoom its words take more lines than the
+    // screen above the keyboard has, so at least its end is, right above the field
+    if (full.width === 360) assert.ok(err.inView, `${full.width}px: its error is in view ${JSON.stringify(err)}`);
+    else assert.ok(err.bottom > 0 && err.bottom <= input.top, `${full.width}px: its error shows right above the field ${JSON.stringify(err)}`);
   }
 }));
 
 test('an agent takes the chat while the form is open: the resident is told, keeps what she wrote, and the chat goes on to its end', withSnapshot(() => browser, 'cbform-taken', async () => {
   const page = await browser.newPage();
-  const id = await formOverChat(page);
+  const id = await formOverChat(page, TAKEN);
   const dialog = dialogOf(page);
   await fillForm(page, { phone: '06 1234', name: 'Els', note: 'Mijn container is drie weken niet geleegd.' });
 
-  const agent = await AgentSocket.connect((await createAgent([EMPTY.id], 'Anne')).token);
+  const agent = await AgentSocket.connect((await createAgent([TAKEN.id], 'Anne')).token);
   agents.push(agent);
   await agent.claim(id);
   await dialog.getByText('Anne heeft uw gesprek aangenomen. U kunt nu chatten; er is geen terugbelverzoek gemaakt.', { exact: false }).waitFor();

@@ -593,7 +593,7 @@ export class Widget {
   }
 
   /** Take the form off the chat and show the chat again; what was typed in the form is not kept. */
-  private closeCallbackForm(): { chat: ChatView; asked: boolean } | null {
+  private closeCallbackForm(): { form: CallbackFormView; chat: ChatView; asked: boolean } | null {
     const over = this.over;
     if (!over) return null;
     this.over = null;
