@@ -13,6 +13,29 @@ export interface CallbackData {
   note?: string;
 }
 
+/**
+ * Whether what was typed can be a number the service takes, by its digits alone. A digit too few
+ * or too many is the usual slip, and is said here in one short line of the widget's own: the
+ * service's words for it ("Dit is geen geldig telefoonnummer, bijvoorbeeld … of …") take some
+ * 170 px above the field on a phone with the keyboard up at 200 % zoom, pushing the field out of
+ * view. The service (libphonenumber) keeps the last word and its own reasons (a premium-rate or
+ * service number): this is never stricter than it for the forms residents type, so where unsure
+ * the number goes to the service.
+ */
+export function plausiblePhone(typed: string): boolean {
+  const m = /^(\+|00)?(\d+)$/.exec(typed.replace(/[\s\-\u2010-\u2015\u2212.()/]/g, ''));
+  if (!m) return false; // letters, or a + in the middle
+  const [, plus, digits] = m;
+  // abroad: a country code and the number, at most 15 digits in all (E.164); the shortest (Niue) has 7
+  if (plus && !digits.startsWith('31')) return digits.length >= 7 && digits.length <= 15;
+  // Dutch, with or without +31 (and a "(0)" after it) or the leading 0: as typed at home, 0 and nine digits
+  const national = '0' + (plus ? digits.slice(2) : digits).replace(/^0/, '');
+  // landlines, mobiles, 084, 085, 087, 088 and 091 have ten digits; 0800 and 090x eight to eleven,
+  // 097 (machines) twelve
+  if (/^0[1-7]/.test(national)) return national.length === 10;
+  return national.length >= 8 && national.length <= 12;
+}
+
 export class CallbackFormView {
   readonly el: HTMLFormElement;
   private readonly inputs: Record<string, HTMLInputElement | HTMLTextAreaElement> = {};
@@ -73,6 +96,10 @@ export class CallbackFormView {
       };
       if (!data.phone) {
         this.errors([{ field: 'phone', message: s.phoneRequired }]);
+        return;
+      }
+      if (!plausiblePhone(data.phone)) {
+        this.errors([{ field: 'phone', message: s.phoneInvalid }]);
         return;
       }
       this.submitBtn.disabled = true;
