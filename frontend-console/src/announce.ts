@@ -1,9 +1,9 @@
-// What the console says through its polite live region (a new conversation, a message elsewhere).
+// What the console says through its polite live region (a new conversation, a transfer, a message elsewhere).
 
 import type { T } from './i18n';
-import type { ServerFrame } from './protocol';
+import type { ConversationView, ServerFrame } from './protocol';
 import type { View } from './roles';
-import { type State, seesConversation } from './state';
+import { type State, claimAnswered, seesConversation } from './state';
 
 /**
  * One announcement. A live region speaks when its content changes; the same words twice in a
@@ -33,6 +33,16 @@ export function messageAnnouncement(s: State, f: ServerFrame, visible: boolean, 
   const c = s.conversations.find((x) => x.id === f.conversationId);
   if (!c) return null;
   return t(selected ? 'newMessageFromSelected' : 'newMessageFrom', { name: c.residentName || t('anonymous') });
+}
+
+/**
+ * What to say for a frame that brought a conversation, given the state before it: the agent's own
+ * claim is a new conversation (selected, the focus may go to it); anything else is a colleague's
+ * transfer, which stays beside what the agent is doing and is said as such.
+ */
+export function assignedAnnouncement(before: State, conversation: ConversationView, topicName: string, t: T): string {
+  const params = { name: conversation.residentName || t('anonymous'), topic: topicName };
+  return t(claimAnswered(before, conversation) ? 'newAssigned' : 'newTransferred', params);
 }
 
 /**

@@ -57,6 +57,12 @@ export interface Conversation extends ConversationView {
 
 export type { Notice };
 
+/** What a claim asked for: that conversation ("Kies"), the next of that topic ("Neem"), else the next of any ("Volgende gesprek"). */
+export interface ClaimTarget {
+  conversationId?: string;
+  topic?: string;
+}
+
 export interface State {
   connection: ConnectionState;
   agent: AgentView | null;
@@ -72,6 +78,8 @@ export interface State {
   queueVersion: number;
   /** Epoch ms of a claim this console sent and that has not been answered yet. */
   claimPendingSince: number | null;
+  /** What that claim asked for: its answer is told from a colleague's transfer by it (claimAnswered). */
+  claim: ClaimTarget | null;
   /** Conversations this console is closing, transferring or converting: their `ended` is expected. */
   leaving: string[];
   notices: Notice[];
@@ -91,6 +99,7 @@ export const initialState: State = {
   callbacksVersion: 0,
   queueVersion: 0,
   claimPendingSince: null,
+  claim: null,
   leaving: [],
   notices: [],
   helloAt: 0,
@@ -125,7 +134,7 @@ export type Action =
   /** The server could not store it just now (`unavailable`): it goes again by itself. */
   | { type: 'pending-unavailable'; clientMsgId: string }
   | { type: 'pending-drop'; conversationId: string; clientMsgId: string }
-  | { type: 'claim-sent'; now: number }
+  | { type: 'claim-sent'; now: number; target?: ClaimTarget }
   | { type: 'leaving'; id: string }
   | { type: 'leaving-failed'; id: string }
   | { type: 'dismiss'; id: string }
@@ -297,6 +306,35 @@ function answersClaim(f: { code: string; ref?: string }): boolean {
 /** How long a claim may stay unanswered before the agent may claim again: a lost answer must not block for good. */
 export const CLAIM_ANSWER_MS = 10_000;
 
+/**
+ * The system message the server writes when a colleague transfers a conversation straight to an
+ * agent (SystemText.TRANSFERRED_AGENT, in the resident's language), with that agent's name.
+ */
+const HANDED_OVER = [(name: string) => `U wordt doorverbonden met ${name}.`, (name: string) => `You are being transferred to ${name}.`];
+
+/** Whether a colleague handed this conversation to the agent: its last system message says so. */
+function handedTo(v: ConversationView, agentName: string | undefined): boolean {
+  if (!agentName) return false;
+  const system = (v.messages ?? []).filter((m) => m.from === 'system');
+  const last = system[system.length - 1];
+  return !!last && HANDED_OVER.some((text) => text(agentName) === last.text);
+}
+
+/**
+ * Whether this `assigned` answers the claim in flight, or is a colleague's transfer that crossed
+ * it (the frame carries no ref). A claim for one conversation is answered by that conversation
+ * only; one for a topic by a conversation of that topic; and no claim by a conversation a
+ * colleague handed over (the server's handover message names the agent). Taking a transfer for
+ * the claim selected it over what the agent was doing, and the claimed one then came unselected.
+ */
+export function claimAnswered(s: State, v: ConversationView): boolean {
+  if (s.claimPendingSince === null) return false;
+  const target = s.claim ?? {};
+  if (target.conversationId) return v.id === target.conversationId;
+  if (target.topic && v.topic !== target.topic) return false;
+  return !handedTo(v, s.agent?.name);
+}
+
 /** A claim this console sent is still unanswered: a second one (a double click, a held key) must wait. */
 export function claimInFlight(s: State, now: number): boolean {
   return s.claimPendingSince !== null && now - s.claimPendingSince < CLAIM_ANSWER_MS;
@@ -310,7 +348,7 @@ export function servesTopic(s: State, topic: string): boolean {
 export function reduce(s: State, a: Action): State {
   switch (a.type) {
     case 'connection':
-      return { ...s, connection: a.state, claimPendingSince: a.state === 'open' ? s.claimPendingSince : null };
+      return a.state === 'open' ? { ...s, connection: a.state } : { ...s, connection: a.state, claimPendingSince: null, claim: null };
     case 'select': {
       const next = { ...s, selected: a.id };
       return a.id ? updateConversation(next, a.id, markSeen) : next;
@@ -336,7 +374,7 @@ export function reduce(s: State, a: Action): State {
         pending: c.pending.filter((p) => p.clientMsgId !== a.clientMsgId),
       }));
     case 'claim-sent':
-      return { ...s, claimPendingSince: a.now };
+      return { ...s, claimPendingSince: a.now, claim: a.target ?? {} };
     case 'leaving':
       // late words count from this close on, not from an earlier one the server refused
       return s.leaving.includes(a.id)
@@ -436,13 +474,15 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       const conversations = existing
         ? s.conversations.map((c) => (c.id === conversation.id ? conversation : c))
         : [...s.conversations, conversation];
-      const mine = s.claimPendingSince !== null;
+      // a colleague's transfer that crosses the agent's claim is shown, not selected; the claim stays pending
+      const mine = claimAnswered(s, f.conversation);
       const selected = mine || !s.selected ? conversation.id : s.selected;
       let next: State = {
         ...s,
         conversations,
         selected,
-        claimPendingSince: null,
+        claimPendingSince: mine ? null : s.claimPendingSince,
+        claim: mine ? null : s.claim,
         // the agent's own claim went through: an earlier one's refusal ("al aangenomen") no longer holds
         notices: mine ? s.notices.filter((n) => !(n.kind === 'error' && n.code && answersClaim({ code: n.code, ref: n.ref }))) : s.notices,
       };
@@ -496,7 +536,7 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       // best effort: the indicator runs out by itself (see typingStoppedFrame)
       if (f.ref?.startsWith(TYPING_STOPPED_REF)) return s;
       let next = s;
-      if (answersClaim(f)) next = { ...next, claimPendingSince: null };
+      if (answersClaim(f)) next = { ...next, claimPendingSince: null, claim: null };
       if (f.ref && f.code === 'unavailable' && unsentReply(next, f.ref)) {
         // the database is away (a restart): the reply goes again by itself (resend.ts), and a
         // notice on every try would only bury the agent's screen in red

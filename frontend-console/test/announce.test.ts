@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leftAnnouncement, messageAnnouncement, noAnnouncement, nextAnnouncement } from '../src/announce';
+import { assignedAnnouncement, leftAnnouncement, messageAnnouncement, noAnnouncement, nextAnnouncement } from '../src/announce';
 import { type Key, translate } from '../src/i18n';
 import type { ConversationView, ServerFrame } from '../src/protocol';
 import { initialState, reduce } from '../src/state';
@@ -48,6 +48,24 @@ describe('announcing a resident message', () => {
   it('announces a message in another conversation, whatever the view', () => {
     expect(messageAnnouncement(state, message('c2'), true, 'conversations', t)).toBe('Nieuw bericht van Piet in een ander gesprek.');
     expect(messageAnnouncement(state, message('c2'), true, 'callbacks', t)).toBe('Nieuw bericht van Piet in een ander gesprek.');
+  });
+});
+
+describe('announcing a conversation that came', () => {
+  const t = (key: Key, params?: Record<string, string | number>) => translate('nl', key, params);
+  const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id'], maxConcurrent: 3, status: 'available' };
+  const conv = (id: string, residentName: string): ConversationView => ({
+    id, topic: 'paspoort-id', state: 'active', residentName, queuedAt: 'x', assignedAt: 'x', residentOnline: true, confidential: false, messages: [],
+  });
+  const claiming = reduce(reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [] }, now: 1 }), {
+    type: 'claim-sent',
+    now: 2,
+    target: { conversationId: 'c3' },
+  });
+
+  it("says a colleague's transfer that crossed the agent's claim is a transfer, and the claimed one new", () => {
+    expect(assignedAnnouncement(claiming, conv('c2', 'Piet'), 'Paspoort', t)).toBe('Gesprek aan u overgedragen: Piet (Paspoort).');
+    expect(assignedAnnouncement(claiming, conv('c3', 'Jan'), 'Paspoort', t)).toBe('Nieuw gesprek: Jan (Paspoort).');
   });
 });
 

@@ -303,6 +303,42 @@ describe('claims and endings', () => {
     expect(s.claimPendingSince).toBeNull();
   });
 
+  // the `assigned` frame carries no ref: a colleague's transfer that reached the agent while her
+  // own claim was on its way was taken for it, selected over her work, and her claim then came unselected
+  it('matches a claim for one conversation by its id: a transfer crossing it is shown, not selected', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'connection', state: 'open' });
+    s = reduce(s, { type: 'claim-sent', now: 5, target: { conversationId: 'c3' } });
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }, 6));
+    expect(s.conversations.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(s.selected).toBe('c1');
+    expect(claimInFlight(s, 7)).toBe(true);
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c3') }, 8));
+    expect(s.selected).toBe('c3');
+    expect(claimInFlight(s, 9)).toBe(false);
+  });
+
+  it("takes a colleague's handover for no claim of the next conversation, nor one of another topic for a topic's claim", () => {
+    const handover = (id: string, text: string) =>
+      conv(id, { messages: [...conv(id).messages, { seq: 2, from: 'system', text, sentAt: 'x' }] });
+    for (const text of ['U wordt doorverbonden met Anne.', 'You are being transferred to Anne.']) {
+      let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5 });
+      s = reduce(s, frame({ type: 'assigned', conversation: handover('c2', text) }));
+      expect(s.selected, text).toBe('c1');
+      s = reduce(s, frame({ type: 'assigned', conversation: conv('c3') }));
+      expect(s.selected, text).toBe('c3');
+    }
+    // handed over to a colleague earlier, then back in the queue: the last handover names someone else
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5 });
+    s = reduce(s, frame({ type: 'assigned', conversation: handover('c4', 'U wordt doorverbonden met Bert.') }));
+    expect(s.selected).toBe('c4');
+
+    s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5, target: { topic: 'rijbewijs' } });
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }));
+    expect(s.selected).toBe('c1');
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c3', { topic: 'rijbewijs' }) }));
+    expect(s.selected).toBe('c3');
+  });
+
   it('ends a claim attempt on nothing_waiting and shows it', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [] }), { type: 'claim-sent', now: 5 });
     s = reduce(s, frame({ type: 'error', code: 'nothing_waiting', message: 'Er wacht niemand' }));

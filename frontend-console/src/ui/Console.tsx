@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from '../api';
-import { type Announcement, leftAnnouncement, messageAnnouncement, nextAnnouncement, noAnnouncement } from '../announce';
+import { type Announcement, assignedAnnouncement, leftAnnouncement, messageAnnouncement, nextAnnouncement, noAnnouncement } from '../announce';
 import { AgentConnection, agentSocketUrl } from '../connection';
 import { Refresher } from '../refresher';
 import { Resender } from '../resend';
@@ -11,7 +11,7 @@ import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic }
 import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { localiseFailure } from '../forms';
 import { loadJson, saveJson } from '../session';
-import { CLAIM_REF_PREFIX, type Remembered, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
+import { CLAIM_REF_PREFIX, type Remembered, claimAnswered, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
 import { NOTICES_SHOWN, type Notice, NoticeTimers, noticesOnScreen } from '../notices';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
@@ -188,8 +188,9 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
           setRestored(true);
         } else if (frame.type === 'assigned') {
           const c = frame.conversation;
-          announce(t('newAssigned', { name: c.residentName || t('anonymous'), topic: topicNameRef.current(c.topic) }));
-          if (before.claimPendingSince !== null) setClaimed(c.id);
+          announce(assignedAnnouncement(before, c, topicNameRef.current(c.topic), t));
+          // only the agent's own claim may take the focus; a colleague's transfer that crossed it must not
+          if (claimAnswered(before, c)) setClaimed(c.id);
         } else {
           const text = messageAnnouncement(after, frame, document.visibilityState === 'visible', viewRef.current, t);
           if (text) announce(text);
@@ -315,7 +316,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       // one claim at a time: a double click or a held Alt+N would otherwise take several conversations
       if (claimInFlight(store.state, Date.now())) return;
       if (!sendFrame({ type: 'claim', ...target, ref: newClientMsgId(CLAIM_REF_PREFIX) })) return;
-      store.dispatch({ type: 'claim-sent', now: Date.now() });
+      store.dispatch({ type: 'claim-sent', now: Date.now(), target });
     },
     setStatus(status) {
       if (sendFrame({ type: 'status', status, ref: 'status' })) store.dispatch({ type: 'status', status });
