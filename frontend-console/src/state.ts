@@ -80,6 +80,11 @@ export interface State {
   claimPendingSince: number | null;
   /** What that claim asked for: its answer is told from a colleague's transfer by it (claimAnswered). */
   claim: ClaimTarget | null;
+  /**
+   * Conversations whose transcript the agent has scrolled up in, reading older messages: what
+   * arrives there meanwhile is not read until they are back at the bottom.
+   */
+  scrolledUp: string[];
   /** Conversations this console is closing, transferring or converting: their `ended` is expected. */
   leaving: string[];
   notices: Notice[];
@@ -100,6 +105,7 @@ export const initialState: State = {
   queueVersion: 0,
   claimPendingSince: null,
   claim: null,
+  scrolledUp: [],
   leaving: [],
   notices: [],
   helloAt: 0,
@@ -135,6 +141,8 @@ export type Action =
   | { type: 'pending-unavailable'; clientMsgId: string }
   | { type: 'pending-drop'; conversationId: string; clientMsgId: string }
   | { type: 'claim-sent'; now: number; target?: ClaimTarget }
+  /** The agent scrolled a transcript: at its bottom, or up among older messages. */
+  | { type: 'scrolled'; id: string; atBottom: boolean }
   | { type: 'leaving'; id: string }
   | { type: 'leaving-failed'; id: string }
   | { type: 'dismiss'; id: string }
@@ -265,10 +273,11 @@ function markSeen(c: Conversation): Conversation {
  */
 function withoutConversation(s: State, id: string, visible: boolean): State {
   const conversations = s.conversations.filter((c) => c.id !== id);
-  if (s.selected !== id) return { ...s, conversations };
+  const scrolledUp = s.scrolledUp.includes(id) ? s.scrolledUp.filter((x) => x !== id) : s.scrolledUp;
+  if (s.selected !== id) return { ...s, conversations, scrolledUp };
   const selected = conversations.find((c) => !c.ended)?.id ?? conversations[0]?.id ?? null;
-  const next = { ...s, conversations, selected };
-  return selected && visible ? updateConversation(next, selected, markSeen) : next;
+  const next = { ...s, conversations, selected, scrolledUp };
+  return selected && visible && atBottom(next, selected) ? updateConversation(next, selected, markSeen) : next;
 }
 
 /**
@@ -335,6 +344,11 @@ export function claimAnswered(s: State, v: ConversationView): boolean {
   return !handedTo(v, s.agent?.name);
 }
 
+/** Whether the agent reads new messages of this conversation as they come: it is not scrolled up. */
+function atBottom(s: State, id: string): boolean {
+  return !s.scrolledUp.includes(id);
+}
+
 /** A claim this console sent is still unanswered: a second one (a double click, a held key) must wait. */
 export function claimInFlight(s: State, now: number): boolean {
   return s.claimPendingSince !== null && now - s.claimPendingSince < CLAIM_ANSWER_MS;
@@ -351,13 +365,21 @@ export function reduce(s: State, a: Action): State {
       return a.state === 'open' ? { ...s, connection: a.state } : { ...s, connection: a.state, claimPendingSince: null, claim: null };
     case 'select': {
       const next = { ...s, selected: a.id };
-      return a.id ? updateConversation(next, a.id, markSeen) : next;
+      // one the agent left scrolled up comes back there (Conversations keeps the place): what is below is not read yet
+      return a.id && atBottom(s, a.id) ? updateConversation(next, a.id, markSeen) : next;
     }
     case 'seen':
       return updateConversation(s, a.id, markSeen);
     case 'sight':
-      // coming back to the selected conversation reads it
-      return s.selected && seesConversation(a.visible, a.view) ? updateConversation(s, s.selected, markSeen) : s;
+      // coming back to the selected conversation reads it, unless it is scrolled up
+      return s.selected && seesConversation(a.visible, a.view) && atBottom(s, s.selected) ? updateConversation(s, s.selected, markSeen) : s;
+    case 'scrolled': {
+      if (atBottom(s, a.id) === a.atBottom || !s.conversations.some((c) => c.id === a.id)) return s;
+      if (!a.atBottom) return { ...s, scrolledUp: [...s.scrolledUp, a.id] };
+      // back at the bottom of the conversation shown: what came meanwhile is read now
+      const next = { ...s, scrolledUp: s.scrolledUp.filter((x) => x !== a.id) };
+      return next.selected === a.id ? updateConversation(next, a.id, markSeen) : next;
+    }
     case 'pending':
       return updateConversation(s, a.conversationId, (c) => ({ ...c, pending: [...c.pending, a.pending] }));
     case 'mode':
@@ -455,8 +477,9 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
         conversations,
         selected,
         leaving: s.leaving.filter((id) => heldIds.has(id)),
+        scrolledUp: s.scrolledUp.filter((id) => conversations.some((c) => c.id === id)),
       };
-      return selected && visible ? updateConversation(next, selected, markSeen) : next;
+      return selected && visible && atBottom(next, selected) ? updateConversation(next, selected, markSeen) : next;
     }
     case 'queues': {
       const callbacksOpen = { ...s.callbacksOpen };
@@ -486,7 +509,7 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
         // the agent's own claim went through: an earlier one's refusal ("al aangenomen") no longer holds
         notices: mine ? s.notices.filter((n) => !(n.kind === 'error' && n.code && answersClaim({ code: n.code, ref: n.ref }))) : s.notices,
       };
-      if (selected === conversation.id && visible) next = updateConversation(next, conversation.id, markSeen);
+      if (selected === conversation.id && visible && atBottom(next, conversation.id)) next = updateConversation(next, conversation.id, markSeen);
       return next;
     }
     case 'message': {
@@ -502,8 +525,10 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
           typingUntil: m.from === 'resident' ? 0 : c.typingUntil,
         };
         // what the agent is looking at is read; their own words are never unread. Not while it is
-        // closing: its panel goes in a moment, so what arrives now was not read (see `ended`)
-        if (s.selected === c.id && visible && !closing) next = markSeen(next);
+        // closing: its panel goes in a moment, so what arrives now was not read (see `ended`).
+        // Scrolled up among older messages: the agent has not seen it; the "Nieuwe berichten"
+        // button (Conversations) takes them down, and there it is read
+        if (s.selected === c.id && visible && !closing && atBottom(s, c.id)) next = markSeen(next);
         return next;
       });
     }

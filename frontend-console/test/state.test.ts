@@ -275,6 +275,40 @@ describe('read markers while another view shows', () => {
   });
 });
 
+describe('scrolled up', () => {
+  const resident = (seq: number, conversationId = 'c1'): Action =>
+    frame({ type: 'message', conversationId, seq, from: 'resident', text: 'Nog iets', sentAt: 'x' });
+  const start = () => run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+
+  it('counts a new message in the selected conversation unread while the agent reads older ones, read once back at the bottom', () => {
+    let s = reduce(start(), { type: 'scrolled', id: 'c1', atBottom: false });
+    s = reduce(s, resident(2));
+    expect(unreadCount(s.conversations[0])).toBe(1);
+    // away and back (tab mode rebuilds the panel where she left it, scrolled up): still unread
+    s = reduce(s, { type: 'select', id: 'c2' });
+    s = reduce(s, { type: 'select', id: 'c1' });
+    s = reduce(s, { type: 'sight', visible: true, view: 'conversations' });
+    expect(unreadCount(s.conversations[0])).toBe(1);
+    s = reduce(s, { type: 'scrolled', id: 'c1', atBottom: true });
+    expect(unreadCount(s.conversations[0])).toBe(0);
+    // at the bottom, read as it comes, as before
+    s = reduce(s, resident(3));
+    expect(unreadCount(s.conversations[0])).toBe(0);
+  });
+
+  it('reads nothing when another conversation reaches its bottom, and forgets one that leaves', () => {
+    let s = reduce(start(), { type: 'scrolled', id: 'c2', atBottom: false });
+    s = reduce(s, resident(2, 'c2'));
+    s = reduce(s, { type: 'scrolled', id: 'c2', atBottom: true });
+    expect(unreadCount(s.conversations[1])).toBe(1);
+    s = reduce(s, { type: 'scrolled', id: 'c2', atBottom: false });
+    expect(s.scrolledUp).toEqual(['c2']);
+    s = reduce(s, { type: 'leaving', id: 'c2' });
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'closed' }));
+    expect(s.scrolledUp).toEqual([]);
+  });
+});
+
 describe('typing and presence', () => {
   it('shows the resident typing for a few seconds, and stops when their message arrives', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));

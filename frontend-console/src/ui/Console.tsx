@@ -324,6 +324,9 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     select(id) {
       store.dispatch({ type: 'select', id });
     },
+    scrolled(id, atBottom) {
+      store.dispatch({ type: 'scrolled', id, atBottom });
+    },
     sendText(conversationId, kind, text) {
       const clientMsgId = newClientMsgId(kind === 'note' ? 'n' : 'a');
       store.dispatch({ type: 'pending', conversationId, pending: { clientMsgId, kind, text, queuedAt: Date.now() } });

@@ -3,10 +3,17 @@ import { fillCanned, insertCanned, matchCanned, slashQuery } from '../canned';
 import type { CannedReply, Message } from '../protocol';
 import { type Conversation, type Pending, type State, residentTyping, unreadCount } from '../state';
 import { loadJson, saveJson } from '../session';
+import { ScrollPositions, isAtBottom } from '../scroll';
 import { MAX_MESSAGE, formatTime, messageProblem } from '../util';
 import type { Actions } from './actions';
 import { useConsole, useNow } from './context';
 import { DepartmentNotices } from './DepartmentNotices';
+
+/**
+ * Where the agent was in each transcript, kept outside the panels: in tab mode a panel is built
+ * anew on every switch, and each conversation comes back where it was left.
+ */
+const positions = new ScrollPositions();
 
 export function ConversationsArea(props: {
   state: State;
@@ -18,6 +25,7 @@ export function ConversationsArea(props: {
   const { state, actions } = props;
   const [columns, setColumns] = useState(() => loadJson('columns', false));
   const selected = state.conversations.find((c) => c.id === state.selected) ?? null;
+  useEffect(() => positions.keep(state.conversations.map((c) => c.id)), [state.conversations]);
   const panel = (c: Conversation, mode: 'tab' | 'column') => (
     <Panel
       key={c.id}
@@ -27,6 +35,7 @@ export function ConversationsArea(props: {
       agentName={state.agent?.name ?? null}
       online={state.connection === 'open'}
       leaving={state.leaving.includes(c.id)}
+      scrolledUp={state.scrolledUp.includes(c.id)}
       actions={actions}
       draft={props.drafts[c.id] ?? ''}
       canned={props.canned}
@@ -147,6 +156,7 @@ function Panel(props: {
   agentName: string | null;
   online: boolean;
   leaving: boolean;
+  scrolledUp: boolean;
   actions: Actions;
   draft: string;
   canned: CannedReply[] | 'error' | null;
@@ -207,7 +217,7 @@ function Panel(props: {
         </div>
       </div>
       <DepartmentNotices topic={c.topic} headingLevel={4} />
-      <Transcript conversation={c} actions={props.actions} />
+      <Transcript conversation={c} scrolledUp={props.scrolledUp} actions={props.actions} />
       {c.ended ? (
         <>
           <div class="ended-box" role="status">
@@ -245,19 +255,36 @@ function UnsentDraft(props: { conversationId: string; text: string }) {
   );
 }
 
-function Transcript(props: { conversation: Conversation; actions: Actions }) {
+function Transcript(props: { conversation: Conversation; scrolledUp: boolean; actions: Actions }) {
   const { t } = useConsole();
   const now = useNow(1000);
   const c = props.conversation;
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
+  const mounted = useRef(false);
   const count = c.messages.length + c.pending.length;
   useLayoutEffect(() => {
     const el = ref.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    if (!mounted.current) {
+      // built anew (a switch of tabs): back where the agent left it, not at the bottom
+      mounted.current = true;
+      stick.current = positions.restore(c.id, el);
+    } else if (stick.current) el.scrollTop = el.scrollHeight;
   }, [count, c.id]);
   const name = c.residentName || t('anonymous');
   const typing = residentTyping(c, now);
+  const unread = unreadCount(c);
+  const toBottom = () => {
+    const el = ref.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    stick.current = true;
+    positions.remember(c.id, el);
+    props.actions.scrolled(c.id, true);
+    // the button goes once they are read: the focus stays in this conversation, on its transcript
+    el.focus();
+  };
   return (
     <div class="transcript-wrap">
       <div
@@ -269,7 +296,10 @@ function Transcript(props: { conversation: Conversation; actions: Actions }) {
         tabIndex={0}
         onScroll={(e) => {
           const el = e.currentTarget as HTMLElement;
-          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+          const bottom = isAtBottom(el);
+          stick.current = bottom;
+          positions.remember(c.id, el);
+          if (bottom === props.scrolledUp) props.actions.scrolled(c.id, bottom);
         }}
       >
         <ol class="transcript-list">
@@ -281,6 +311,11 @@ function Transcript(props: { conversation: Conversation; actions: Actions }) {
         ))}
         </ol>
       </div>
+      {props.scrolledUp && unread > 0 && (
+        <button type="button" class="small new-below" aria-controls={'log-' + c.id} onClick={toBottom}>
+          {t('newMessagesBelow', { count: unread })} <span aria-hidden="true">↓</span>
+        </button>
+      )}
       <p class="typing" aria-hidden={!typing}>
         {typing ? t('typing', { name }) : ''}
       </p>

@@ -11,6 +11,8 @@ export interface Actions {
   claim(target?: { topic?: string; conversationId?: string }): void;
   setStatus(status: Status): void;
   select(id: string): void;
+  /** The agent scrolled a transcript to its bottom or up from it: below, new messages are not read yet. */
+  scrolled(id: string, atBottom: boolean): void;
   sendText(conversationId: string, kind: 'message' | 'note', text: string): Promise<void>;
   retry(conversationId: string, clientMsgId: string): void;
   discard(conversationId: string, clientMsgId: string): void;
