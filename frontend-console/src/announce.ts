@@ -1,4 +1,8 @@
-// What the console says through its polite live region (a new conversation, a transfer, a message elsewhere).
+// What the console says through its polite live region: a new conversation, a transfer, a message,
+// a reply that was not sent. It is the only voice of the conversations: their transcripts are no
+// live regions (aria-live="off"). With three side by side each was one, and a new message was read
+// by its transcript and again by this announcement; and every reply the agent sent was read back,
+// as "wordt verstuurd…" and again once stored.
 
 import type { T } from './i18n';
 import type { ConversationView, ServerFrame } from './protocol';
@@ -22,17 +26,26 @@ export function nextAnnouncement(previous: Announcement, text: string): Announce
 }
 
 /**
- * What to say for a frame that brought a resident's message, given the state after it: nothing
- * for a message the agent sees arrive (the selected conversation, page visible, conversations view
- * showing); otherwise who wrote, and whether in another conversation than the selected one.
+ * What to say for a frame that brought a message, given the state after it. A resident's message
+ * the agent sees arrive (the selected conversation at its bottom, page visible, conversations view
+ * showing) is read with its words, once; otherwise who wrote, and whether in another conversation
+ * than the selected one. A system message in the conversation shown is read (the resident left, a
+ * timeout), unless the agent is closing it: the console then says so itself. The agent's own
+ * replies and notes are never read back.
  */
 export function messageAnnouncement(s: State, f: ServerFrame, visible: boolean, view: View, t: T): string | null {
-  if (f.type !== 'message' || f.from !== 'resident') return null;
-  const selected = s.selected === f.conversationId;
-  if (selected && seesConversation(visible, view)) return null;
+  if (f.type !== 'message') return null;
   const c = s.conversations.find((x) => x.id === f.conversationId);
   if (!c) return null;
-  return t(selected ? 'newMessageFromSelected' : 'newMessageFrom', { name: c.residentName || t('anonymous') });
+  const selected = s.selected === f.conversationId;
+  const seen = selected && seesConversation(visible, view) && !s.scrolledUp.includes(c.id);
+  const name = c.residentName || t('anonymous');
+  if (f.from === 'resident') {
+    if (seen) return t('messageSpoken', { name, text: f.text });
+    return t(selected ? 'newMessageFromSelected' : 'newMessageFrom', { name });
+  }
+  if (f.from === 'system' && seen && !s.leaving.includes(c.id)) return f.text;
+  return null;
 }
 
 /**
@@ -43,6 +56,22 @@ export function messageAnnouncement(s: State, f: ServerFrame, visible: boolean, 
 export function assignedAnnouncement(before: State, conversation: ConversationView, topicName: string, t: T): string {
   const params = { name: conversation.residentName || t('anonymous'), topic: topicName };
   return t(claimAnswered(before, conversation) ? 'newAssigned' : 'newTransferred', params);
+}
+
+/**
+ * What to say when a reply or note of the agent's was refused (the error carries its clientMsgId
+ * as ref), given the state before it; the transcripts are silent, and this is no notice. Nothing
+ * for `unavailable`: the reply goes again by itself, and saying so on every try would be noise.
+ */
+export function sendFailedAnnouncement(before: State, f: ServerFrame, t: T): string | null {
+  if (f.type !== 'error' || !f.ref || f.code === 'unavailable') return null;
+  for (const c of before.conversations) {
+    const p = c.pending.find((x) => x.clientMsgId === f.ref);
+    if (!p) continue;
+    const params = { name: c.residentName || t('anonymous'), error: f.message };
+    return t(p.kind === 'note' ? 'noteNotSaved' : 'replyNotSent', params);
+  }
+  return null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignedAnnouncement, leftAnnouncement, messageAnnouncement, noAnnouncement, nextAnnouncement } from '../src/announce';
+import { assignedAnnouncement, leftAnnouncement, messageAnnouncement, noAnnouncement, nextAnnouncement, sendFailedAnnouncement } from '../src/announce';
 import { type Key, translate } from '../src/i18n';
 import type { ConversationView, ServerFrame } from '../src/protocol';
 import { initialState, reduce } from '../src/state';
@@ -35,9 +35,35 @@ describe('announcing a resident message', () => {
   });
   const message = (conversationId: string): ServerFrame => ({ type: 'message', conversationId, seq: 1, from: 'resident', text: 'Hallo?', sentAt: 'x' });
 
-  it('says nothing for a message in the conversation the agent is looking at', () => {
+  // The transcripts are no live regions (with three side by side a message was read by its own
+  // and again by the console): the console's announcement is the one voice, so it reads the words
+  it('reads a message in the conversation the agent is looking at, once, with its words', () => {
     expect(state.selected).toBe('c1');
-    expect(messageAnnouncement(state, message('c1'), true, 'conversations', t)).toBeNull();
+    expect(messageAnnouncement(state, message('c1'), true, 'conversations', t)).toBe('Jan: Hallo?');
+  });
+
+  it('only says who wrote while the agent is scrolled up in older messages', () => {
+    const up = reduce(state, { type: 'scrolled', id: 'c1', atBottom: false });
+    expect(messageAnnouncement(up, message('c1'), true, 'conversations', t)).toBe('Nieuw bericht van Jan.');
+  });
+
+  it("never reads the agent's own reply or note back; reads a system message in the conversation shown", () => {
+    const own = (from: 'agent' | 'note'): ServerFrame => ({ type: 'message', conversationId: 'c1', seq: 2, from, text: 'Goedemiddag', sentAt: 'x', clientMsgId: 'a-1', agentName: 'Anne' });
+    expect(messageAnnouncement(state, own('agent'), true, 'conversations', t)).toBeNull();
+    expect(messageAnnouncement(state, own('note'), true, 'conversations', t)).toBeNull();
+    const system: ServerFrame = { type: 'message', conversationId: 'c1', seq: 3, from: 'system', text: 'De inwoner heeft het gesprek verlaten.', sentAt: 'x' };
+    expect(messageAnnouncement(state, system, true, 'conversations', t)).toBe('De inwoner heeft het gesprek verlaten.');
+    expect(messageAnnouncement(state, { ...system, conversationId: 'c2' }, true, 'conversations', t)).toBeNull();
+  });
+
+  it('reads a reply or note that was refused, naming the conversation, but not a retry after `unavailable`', () => {
+    let s = reduce(state, { type: 'pending', conversationId: 'c2', pending: { clientMsgId: 'a-1', kind: 'message', text: 'Hallo', queuedAt: 1 } });
+    s = reduce(s, { type: 'pending', conversationId: 'c2', pending: { clientMsgId: 'n-1', kind: 'note', text: 'Let op', queuedAt: 2 } });
+    const refused = (ref: string, code = 'not_assigned'): ServerFrame => ({ type: 'error', code, message: 'Dit gesprek is niet aan u toegewezen.', ref });
+    expect(sendFailedAnnouncement(s, refused('a-1'), t)).toBe('Uw bericht aan Piet is niet verstuurd: Dit gesprek is niet aan u toegewezen.');
+    expect(sendFailedAnnouncement(s, refused('n-1'), t)).toBe('Uw notitie bij het gesprek met Piet is niet opgeslagen: Dit gesprek is niet aan u toegewezen.');
+    expect(sendFailedAnnouncement(s, refused('a-1', 'unavailable'), t)).toBeNull();
+    expect(sendFailedAnnouncement(s, refused('claim-1'), t)).toBeNull();
   });
 
   it('announces a message in the selected conversation while the agent is on another view', () => {

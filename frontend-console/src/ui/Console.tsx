@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from '../api';
-import { type Announcement, assignedAnnouncement, leftAnnouncement, messageAnnouncement, nextAnnouncement, noAnnouncement } from '../announce';
+import { type Announcement, assignedAnnouncement, leftAnnouncement, messageAnnouncement, nextAnnouncement, noAnnouncement, sendFailedAnnouncement } from '../announce';
 import { AgentConnection, agentSocketUrl } from '../connection';
 import { Refresher } from '../refresher';
 import { Resender } from '../resend';
@@ -192,7 +192,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
           // only the agent's own claim may take the focus; a colleague's transfer that crossed it must not
           if (claimAnswered(before, c)) setClaimed(c.id);
         } else {
-          const text = messageAnnouncement(after, frame, document.visibilityState === 'visible', viewRef.current, t);
+          const text =
+            messageAnnouncement(after, frame, document.visibilityState === 'visible', viewRef.current, t) ?? sendFailedAnnouncement(before, frame, t);
           if (text) announce(text);
         }
       },

@@ -287,11 +287,13 @@ function Transcript(props: { conversation: Conversation; scrolledUp: boolean; ac
   };
   return (
     <div class="transcript-wrap">
+      {/* no live region: the console's announcement says each message once, and not the agent's own (announce.ts) */}
       <div
         ref={ref}
         id={'log-' + c.id}
         class="transcript"
         role="log"
+        aria-live="off"
         aria-label={t('transcript', { name })}
         tabIndex={0}
         onScroll={(e) => {
