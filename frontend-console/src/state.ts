@@ -321,11 +321,18 @@ export const CLAIM_ANSWER_MS = 10_000;
  */
 const HANDED_OVER = [(name: string) => `U wordt doorverbonden met ${name}.`, (name: string) => `You are being transferred to ${name}.`];
 
-/** Whether a colleague handed this conversation to the agent: its last system message says so. */
+/**
+ * How the server's system messages of a move begin: to a colleague or a topic (TRANSFERRED_AGENT,
+ * TRANSFERRED_TOPIC), or back to the queue with the agent gone (AGENT_GONE). Others, such as the
+ * notice that a citizen service number was removed, may come after a move and say nothing of it.
+ */
+const MOVES = ['U wordt doorverbonden met ', 'You are being transferred to ', 'Uw medewerker is niet meer bereikbaar', 'Your agent is no longer reachable'];
+
+/** Whether a colleague handed this conversation to the agent: its last move says so. */
 function handedTo(v: ConversationView, agentName: string | undefined): boolean {
   if (!agentName) return false;
-  const system = (v.messages ?? []).filter((m) => m.from === 'system');
-  const last = system[system.length - 1];
+  const moves = (v.messages ?? []).filter((m) => m.from === 'system' && MOVES.some((start) => m.text.startsWith(start)));
+  const last = moves[moves.length - 1];
   return !!last && HANDED_OVER.some((text) => text(agentName) === last.text);
 }
 

@@ -361,9 +361,17 @@ describe('claims and endings', () => {
       s = reduce(s, frame({ type: 'assigned', conversation: conv('c3') }));
       expect(s.selected, text).toBe('c3');
     }
-    // handed over to a colleague earlier, then back in the queue: the last handover names someone else
+    // the resident wrote a citizen service number after the handover: the server's notice of its removal is no move
+    const redacted = handover('c5', 'U wordt doorverbonden met Anne.');
+    redacted.messages.push({ seq: 3, from: 'system', text: 'Wij hebben een burgerservicenummer of rekeningnummer uit een bericht verwijderd.', sentAt: 'x' });
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5 });
-    s = reduce(s, frame({ type: 'assigned', conversation: handover('c4', 'U wordt doorverbonden met Bert.') }));
+    s = reduce(s, frame({ type: 'assigned', conversation: redacted }));
+    expect(s.selected).toBe('c1');
+    // once handed to Anne, later back in a topic's queue: claimed from there, it is her claim's answer
+    const requeued = handover('c4', 'U wordt doorverbonden met Anne.');
+    requeued.messages.push({ seq: 3, from: 'system', text: 'U wordt doorverbonden met een medewerker voor Paspoort. U houdt uw plek in de wachtrij.', sentAt: 'x' });
+    s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5 });
+    s = reduce(s, frame({ type: 'assigned', conversation: requeued }));
     expect(s.selected).toBe('c4');
 
     s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5, target: { topic: 'rijbewijs' } });
