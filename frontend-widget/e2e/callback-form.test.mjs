@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AgentSocket, BASE, createAgent, createOpenTopic, focused, launch, openWidget, withSnapshot } from './helpers.mjs';
+import { AgentSocket, BASE, createAgent, createOpenTopic, dropNetwork, focused, handOnSockets, launch, openWidget, restoreNetwork, withSnapshot } from './helpers.mjs';
 
 const STAMP = Date.now().toString(36);
 /** Nobody serves it at first: a resident who chats anyway is offered a callback above the chat. */
@@ -20,17 +20,7 @@ before(async () => {
   await createOpenTopic(TAKEN);
   browser = await launch({ width: 360, height: 740 }, { touch: true });
   // on every page: the test's hand on the widget's sockets (drop them, and send new ones nowhere)
-  await browser.context.addInitScript(() => {
-    const Native = window.WebSocket;
-    window.__loketSockets = [];
-    window.__loketOffline = false;
-    window.WebSocket = class extends Native {
-      constructor(url, protocols) {
-        super(window.__loketOffline ? String(url).replace(/^ws(s?):\/\/[^/]+/, 'ws$1://127.0.0.1:9') : url, protocols);
-        window.__loketSockets.push(this);
-      }
-    };
-  });
+  await handOnSockets(browser.context);
 });
 
 after(async () => {
@@ -219,20 +209,14 @@ test('the connection drops while the form is open: sending says so, what was typ
   await formOverChat(page);
   const dialog = dialogOf(page);
   await fillForm(page, { phone: '06 87654321', name: 'Els', note: 'Over mijn container' });
-  await page.evaluate(() => {
-    window.__loketOffline = true;
-    for (const s of window.__loketSockets) s.close();
-  });
+  await dropNetwork(page);
   await dialog.getByText('Geen verbinding', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Vraag terugbellen aan' }).tap();
   // a clear answer: no connection, the details are kept, send again when it is back
   await dialog.getByRole('alert').filter({ hasText: 'Geen verbinding. Uw gegevens staan nog in het formulier; verstuur het opnieuw zodra er weer verbinding is.' }).waitFor();
   assert.deepEqual(await typed(page), { phone: '06 87654321', name: 'Els', note: 'Over mijn container' });
 
-  await page.evaluate(() => {
-    window.__loketOffline = false;
-    window.dispatchEvent(new Event('online'));
-  });
+  await restoreNetwork(page, { online: true });
   await dialog.getByText('Verbonden', { exact: true }).waitFor();
   assert.deepEqual(await typed(page), { phone: '06 87654321', name: 'Els', note: 'Over mijn container' }, 'the form stays as typed');
   await page.getByRole('button', { name: 'Vraag terugbellen aan' }).tap();

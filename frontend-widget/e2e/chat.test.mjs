@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AgentSocket, BASE, api, checkScreen, createAgent, launch, openWidget, withSnapshot } from './helpers.mjs';
+import { AgentSocket, api, BASE, checkScreen, createAgent, dropNetwork, handOnSockets, launch, openWidget, restoreNetwork, withSnapshot } from './helpers.mjs';
 
 let browser;
 let agent;
@@ -14,17 +14,7 @@ before(async () => {
   browser = await launch();
   await browser.newPage();
   // the test's hand on the network: it can drop the widget's socket and refuse new ones for a while
-  await browser.page.addInitScript(() => {
-    const Native = window.WebSocket;
-    window.__loketSockets = [];
-    window.__loketOffline = false;
-    window.WebSocket = class extends Native {
-      constructor(url, protocols) {
-        super(window.__loketOffline ? String(url).replace(/^ws(s?):\/\/[^/]+/, 'ws$1://127.0.0.1:9') : url, protocols);
-        window.__loketSockets.push(this);
-      }
-    };
-  });
+  await handOnSockets(browser.page);
 });
 
 after(async () => {
@@ -122,20 +112,14 @@ test('a resident chats with an agent both ways, survives a reload, rates the con
   await dialog.locator('.msg:not(.pending)', { hasText: 'Gevonden, bedankt!' }).waitFor();
 
   // the network goes away: the widget says so, keeps what the resident types, and sends it once it is back
-  await page.evaluate(() => {
-    window.__loketOffline = true;
-    window.__loketSockets.at(-1).close();
-  });
+  await dropNetwork(page);
   await dialog.getByText('Geen verbinding', { exact: true }).waitFor();
   await page.getByLabel('Uw bericht').fill('Getypt tijdens de storing');
   await page.getByRole('button', { name: 'Verstuur' }).click();
   await dialog.getByText('wacht op verbinding').waitFor();
   await checkScreen(page, '05b-offline');
   await agent.say(id, 'Bent u er nog?');
-  await page.evaluate(() => {
-    window.__loketOffline = false;
-    window.dispatchEvent(new Event('online'));
-  });
+  await restoreNetwork(page, { online: true });
   await dialog.getByText('Verbonden', { exact: true }).waitFor();
   await agent.next((f) => f.type === 'message' && f.conversationId === id && f.text === 'Getypt tijdens de storing');
   await dialog.getByText('Bent u er nog?').waitFor();

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { BASE, RESULTS, createOpenTopic, launch, openWidget, withSnapshot } from './helpers.mjs';
+import { BASE, createOpenTopic, dropNetwork, handOnSockets, launch, openWidget, restoreNetwork, RESULTS, withSnapshot } from './helpers.mjs';
 
 const STAMP = Date.now().toString(36);
 /** A topic nobody serves: the resident who chats anyway waits with a callback offer above the chat. */
@@ -18,17 +18,7 @@ before(async () => {
   await createOpenTopic(EMPTY);
   browser = await launch({ width: 360, height: 740 }, { touch: true });
   // the test's hand on the network: drop the widget's socket, and send new ones nowhere
-  await browser.context.addInitScript(() => {
-    const Native = window.WebSocket;
-    window.__loketSockets = [];
-    window.__loketOffline = false;
-    window.WebSocket = class extends Native {
-      constructor(url, protocols) {
-        super(window.__loketOffline ? String(url).replace(/^ws(s?):\/\/[^/]+/, 'ws$1://127.0.0.1:9') : url, protocols);
-        window.__loketSockets.push(this);
-      }
-    };
-  });
+  await handOnSockets(browser.context);
 });
 
 after(async () => {
@@ -73,16 +63,13 @@ async function outageKeepsPlaces(page, label) {
   const was = await places(page);
   assert.ok(was.messageBox !== null && was.callMeBack !== null && was.lastLine !== null, `${label}: all in view ${JSON.stringify(was)}`);
 
-  await page.evaluate(() => {
-    window.__loketOffline = true;
-    for (const s of window.__loketSockets) s.close();
-  });
+  await dropNetwork(page);
   await dialog.getByText('Geen verbinding', { exact: true }).waitFor();
   assert.deepEqual(await places(page), was, `${label}: nothing moves when the connection drops`);
   assert.equal((await connectionLine(page)).readable, true, `${label}: "Geen verbinding" readable`);
   await page.screenshot({ path: join(RESULTS, `connection-slot-offline-${label}.png`) });
 
-  await page.evaluate(() => (window.__loketOffline = false));
+  await restoreNetwork(page);
   await dialog.getByText('De verbinding is terug.').waitFor({ timeout: 20000 });
   assert.deepEqual(await places(page), was, `${label}: nothing moves when it is back`);
   assert.equal((await connectionLine(page)).readable, true, `${label}: "De verbinding is terug." readable`);

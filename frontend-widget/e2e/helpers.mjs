@@ -159,6 +159,44 @@ export class AgentSocket {
   }
 }
 
+/**
+ * The test's hand on the widget's network, on every page of `target` (a browser context, or one
+ * page): the widget's sockets are kept in `window.__loketSockets`, and while
+ * `window.__loketOffline` is set new ones go nowhere (port 9). See dropNetwork and restoreNetwork.
+ */
+export async function handOnSockets(target) {
+  await target.addInitScript(() => {
+    const Native = window.WebSocket;
+    window.__loketSockets = [];
+    window.__loketOffline = false;
+    window.WebSocket = class extends Native {
+      constructor(url, protocols) {
+        super(window.__loketOffline ? String(url).replace(/^ws(s?):\/\/[^/]+/, 'ws$1://127.0.0.1:9') : url, protocols);
+        window.__loketSockets.push(this);
+      }
+    };
+  });
+}
+
+/** The network goes (after handOnSockets): the widget's sockets close, and new ones go nowhere until restoreNetwork. */
+export async function dropNetwork(page) {
+  await page.evaluate(() => {
+    window.__loketOffline = true;
+    for (const s of window.__loketSockets) s.close();
+  });
+}
+
+/**
+ * The network is back: the widget's next socket connects. `online`: the browser says so too (an
+ * `online` event, on which the widget tries at once instead of at its next retry).
+ */
+export async function restoreNetwork(page, { online = false } = {}) {
+  await page.evaluate((online) => {
+    window.__loketOffline = false;
+    if (online) window.dispatchEvent(new Event('online'));
+  }, online);
+}
+
 /** `touch`: a phone's screen (taps, `hasTouch`). */
 export async function launch(viewport = DESKTOP, { touch = false } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'loket-chromium-'));
