@@ -43,7 +43,11 @@ import java.util.function.Function;
  * due rows are moved one by one, each in its own transaction; a row that fails alone is held back
  * (counted under the sweep's name, logged by the conversation's id only), left out of the batches
  * and tried again by itself every {@code loket.cluster.sweep-retry} (60 s) until it moves or is no
- * longer due ({@code loket_sweep_held_back{sweep}}: how many this node holds back). The holding
+ * longer due ({@code loket_sweep_held_back{sweep}}: how many this node holds back). Every failed try
+ * is counted; the log gets the row's first failure at WARN with its reason (the exception's class,
+ * SQLSTATE and constraint, never its message, which may quote the row), the later tries failing
+ * for the same reason at DEBUG, a WARN again when the reason changes, and an INFO when the row
+ * moves or is no longer due: a row held for a day wrote a WARN a minute on every node. The holding
  * back is this node's memory only, and only saves work: another node, or this one after a
  * restart, finds the row by failing a batch once. When every row fails alike, it is not a row's
  * fault (a broken grant, the database away): the run fails as a whole, as before, and nothing is
@@ -118,8 +122,8 @@ public class Sweeps {
         private final Failures.Streak streak;
         /** When this node's last run of the sweep ended without failing, in epoch seconds; 0 before the first. */
         private final AtomicLong lastSuccess = new AtomicLong();
-        /** The rows that failed alone, with when each is tried again (System.nanoTime); touched by the sweep's run only. */
-        private final Map<UUID, Long> held = new ConcurrentHashMap<>();
+        /** The rows that failed alone, with when each is tried again and why it failed last; touched by the sweep's run only. */
+        private final Map<UUID, Held> held = new ConcurrentHashMap<>();
 
         Sweep(String name, String what, Duration retry, Failures failures, MeterRegistry registry) {
             this.what = what;
@@ -161,7 +165,7 @@ public class Sweeps {
         /** The held-back rows whose time has come, each alone; a failure other than a refusal fails the run. */
         private Uni<Void> retryHeld(Function<Scope, Uni<Integer>> move) {
             long now = System.nanoTime();
-            List<UUID> due = held.entrySet().stream().filter(e -> now - e.getValue() >= 0).map(Map.Entry::getKey).toList();
+            List<UUID> due = held.entrySet().stream().filter(e -> now - e.getValue().nextTry() >= 0).map(Map.Entry::getKey).toList();
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (UUID id : due) {
                 chain = chain.chain(() -> move.apply(Scope.only(id))
@@ -170,11 +174,14 @@ public class Sweeps {
                             held.remove(id);
                             if (moved > 0) {
                                 Log.infof("%s: conversation %s, held back, is moved now", what, id);
+                            } else {
+                                Log.infof("%s: conversation %s is no longer held back: it is no longer due (moved by another node, "
+                                        + "or changed)", what, id);
                             }
                         })
                         .replaceWithVoid()
                         .onFailure(PgException.class).recoverWithItem(e -> {
-                            hold(id, e, false);
+                            hold(id, e);
                             return null;
                         }));
             }
@@ -207,24 +214,48 @@ public class Sweeps {
                     if (refused.size() > 1 && refused.size() == ids.size()) {
                         throw batchFailure instanceof RuntimeException r ? r : new IllegalStateException(batchFailure);
                     }
-                    refused.forEach(id -> hold(id, why.get(id), true));
+                    refused.forEach(id -> hold(id, why.get(id)));
                     return (int) moved.get();
                 });
             });
         }
 
-        /** A row that failed alone: counted, logged by its id only, and left out of the batches until its next try. */
-        private void hold(UUID id, Throwable failure, boolean first) {
-            held.put(id, System.nanoTime() + retry.toNanos());
-            if (first) {
-                failures.record(where, failure, "%s: conversation %s could not be moved and is held back; the others are moved, "
-                        + "it is tried again by itself every %d s", what, id, retry.toSeconds());
-            } else {
-                failures.counter(where).increment();
-                Log.warnf("%s: conversation %s, held back, still could not be moved (%s); tried again in %d s", what, id,
-                        failure.getClass().getSimpleName() + (failure instanceof PgException pg ? " " + pg.getSqlState() : ""),
+        /**
+         * A row that failed alone: counted, and left out of the batches until its next try. Logged
+         * by its id and the failure's reason only: at WARN the first time and when the reason
+         * changes, at DEBUG while it stays the same.
+         */
+        private void hold(UUID id, Throwable failure) {
+            String reason = reason(failure);
+            Held before = held.put(id, new Held(System.nanoTime() + retry.toNanos(), reason));
+            failures.counter(where).increment();
+            if (before == null) {
+                Log.warnf("%s: conversation %s could not be moved (%s) and is held back; the others are moved, it is tried "
+                        + "again by itself every %d s (later failures for the same reason at DEBUG)", what, id, reason,
                         retry.toSeconds());
+            } else if (!reason.equals(before.reason())) {
+                Log.warnf("%s: conversation %s, held back, still could not be moved, now for another reason (%s; was %s); "
+                        + "tried again in %d s", what, id, reason, before.reason(), retry.toSeconds());
+            } else {
+                Log.debugf("%s: conversation %s, held back, still could not be moved (%s); tried again in %d s", what, id,
+                        reason, retry.toSeconds());
             }
         }
+
+        /** The failure's class, SQLSTATE and constraint: never its message, which may quote the row. */
+        static String reason(Throwable failure) {
+            String reason = failure.getClass().getSimpleName();
+            if (failure instanceof PgException pg) {
+                reason += " " + pg.getSqlState();
+                if (pg.getConstraint() != null) {
+                    reason += " constraint " + pg.getConstraint();
+                }
+            }
+            return reason;
+        }
+    }
+
+    /** A row held back: when it is tried again (System.nanoTime) and the reason of its last failure. */
+    private record Held(long nextTry, String reason) {
     }
 }

@@ -22,6 +22,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -156,6 +158,70 @@ class SweepsApartTest {
                 .as("the row held back, tried again once it can be moved").isEqualTo("abandoned"));
         await().atMost(WAIT).untilAsserted(() -> assertThat(Metrics.scrape(metrics).value("loket_sweep_held_back", "sweep=\"residents\""))
                 .as("nothing held back any more").isZero());
+    }
+
+    /**
+     * A row held back is tried again every {@code sweep-retry} (2 s here, 60 s in production) on
+     * every node, and each try logged a WARN: an operator's log filled with the same line every
+     * minute per node per row. Now the first failure is a WARN with its reason (class, SQLSTATE;
+     * never the error's message, which here quotes the resident's name), the tries that fail for
+     * the same reason are DEBUG, a new reason is a WARN again, and the row's move an INFO; every
+     * try is still counted.
+     */
+    @Test
+    void aRowHeldBackIsWarnedOnceForEachReasonAndOnceMoved() {
+        String topic = TestTopics.create(db);
+        JsonObject broken = Api.start(topic, "Jan Weigerman");
+        String id = id(broken).toString();
+        Metrics before = Metrics.scrape(metrics);
+        Logger sweeps = Logger.getLogger("nl.loket.conversation");
+        Level level = sweeps.getLevel();
+
+        db.query("create function test_refuse_reason() returns trigger language plpgsql as "
+                + "$$ begin raise exception 'refused for %', old.resident_name; end $$").await().atMost(WAIT);
+        db.query("create trigger test_refuse_reason before update on conversation for each row when (old.id = '" + id
+                + "' and new.state = 'abandoned') execute function test_refuse_reason()").await().atMost(WAIT);
+        try (LogCapture logs = new LogCapture()) {
+            sweeps.setLevel(Level.FINE);
+            residentGone(broken);
+
+            // its first failure and two more tries, 2 s apart
+            await().atMost(WAIT).untilAsserted(() -> assertThat(Metrics.scrape(metrics).failures("sweep-residents")
+                    - before.failures("sweep-residents")).as("loket_failures_total{where=sweep-residents}").isGreaterThanOrEqualTo(3));
+            assertThat(logs.loket(Level.WARNING, id)).as(logs.all()).hasSize(1)
+                    .allSatisfy(r -> assertThat(LogCapture.message(r)).contains("P0001"));
+            assertThat(exactly(logs, Level.FINE, id)).as(logs.all()).isNotEmpty()
+                    .allSatisfy(r -> assertThat(LogCapture.message(r)).contains("P0001"));
+
+            // another reason: a WARN again, once
+            db.query("create or replace function test_refuse_reason() returns trigger language plpgsql as "
+                    + "$$ begin raise exception using errcode = 'check_violation', message = 'refused for ' || old.resident_name; "
+                    + "end $$").await().atMost(WAIT);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(logs.loket(Level.WARNING, id)).as(logs.all()).hasSize(2));
+            assertThat(LogCapture.message(logs.loket(Level.WARNING, id).get(1))).contains("23514").contains("P0001");
+            double failed = Metrics.scrape(metrics).failures("sweep-residents");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(Metrics.scrape(metrics).failures("sweep-residents"))
+                    .as("a try after the new reason's WARN").isGreaterThan(failed));
+            assertThat(logs.loket(Level.WARNING, id)).as(logs.all()).hasSize(2);
+            assertThat(Metrics.scrape(metrics).value("loket_sweep_held_back", "sweep=\"residents\""))
+                    .as("loket_sweep_held_back{sweep=residents}").isEqualTo(1.0);
+
+            db.query("drop trigger test_refuse_reason on conversation").await().atMost(WAIT);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(state(broken)).isEqualTo("abandoned"));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(exactly(logs, Level.INFO, id)).as(logs.all())
+                    .anyMatch(r -> LogCapture.message(r).contains("is moved now")));
+            assertThat(logs.loket(Level.WARNING, id)).as(logs.all()).hasSize(2);
+            assertThat(logs.all()).as("the resident's name in the log").doesNotContain("Weigerman");
+        } finally {
+            sweeps.setLevel(level);
+            db.query("drop trigger if exists test_refuse_reason on conversation").await().atMost(WAIT);
+            db.query("drop function test_refuse_reason()").await().atMost(WAIT);
+        }
+    }
+
+    private static List<LogRecord> exactly(LogCapture logs, Level level, String text) {
+        return logs.records().stream().filter(r -> r.getLoggerName() != null && r.getLoggerName().startsWith("nl.loket"))
+                .filter(r -> r.getLevel().intValue() == level.intValue() && LogCapture.message(r).contains(text)).toList();
     }
 
     private void residentGone(JsonObject started) {
