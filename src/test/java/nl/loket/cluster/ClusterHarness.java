@@ -116,9 +116,9 @@ abstract class ClusterHarness {
     static void startTwoNodes(String name) throws Exception {
         long t0 = System.nanoTime();
         startDatabase(name);
-        // one after the other: both run Flyway, and the first creates the bootstrap admin
-        a = startNode("a");
-        b = startNode("b");
+        List<Node> started = startNodes("a", "b");
+        a = started.get(0);
+        b = started.get(1);
         adminToken = login(a, "admin", ADMIN_PASSWORD);
         log("cluster up in %d ms: PostgreSQL on %d, node a on %d, node b on %d",
                 millisSince(t0), pgPort, a.port, b.port);
@@ -186,6 +186,24 @@ abstract class ClusterHarness {
         Node node = launchNode(name, extraEnv);
         awaitReady(node, Duration.ofSeconds(90));
         return node;
+    }
+
+    /**
+     * Starts these nodes side by side and waits until every one is ready: a cluster's first start
+     * costs one node's start, not one per node. Safe on a new installation, as a deployment that
+     * starts its replicas at once: Flyway migrates under its advisory lock, the shared keys' schema
+     * is made under one too (FirstStartTogetherTest), and the bootstrap admin is inserted with
+     * "on conflict do nothing". Returns the nodes in the order of the names.
+     */
+    static List<Node> startNodes(String... names) throws Exception {
+        List<Node> started = new ArrayList<>();
+        for (String name : names) {
+            started.add(launchNode(name, Map.of()));
+        }
+        for (Node node : started) {
+            awaitReady(node, Duration.ofSeconds(90));
+        }
+        return started;
     }
 
     /** Starts a node without waiting for it. */

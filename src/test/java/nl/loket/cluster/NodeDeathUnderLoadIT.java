@@ -62,8 +62,9 @@ class NodeDeathUnderLoadIT extends ClusterHarness {
         startDatabase("node-death", Map.of("fsync", "on", "synchronous_commit", "on"));
         // production's: with the other tests' 4 s, a node just started that 3,000 sockets were opening on could miss it
         nodeEnv.put("LOKET_CLUSTER_DEAD_AFTER", NODE_DEAD_AFTER.toSeconds() + "s");
-        a = startNode("a");
-        b = startNode("b");
+        List<Node> started = startNodes("a", "b");
+        a = started.get(0);
+        b = started.get(1);
     }
 
     /** A resident's socket: the first frame it is sent, and whether it dropped. */

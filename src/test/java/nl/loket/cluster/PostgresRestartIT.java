@@ -93,8 +93,9 @@ class PostgresRestartIT extends ClusterHarness {
         startDatabase("pgrestart", Map.of("synchronous_commit", "on"));
         // production's: a database away for a few seconds is not a node's death
         nodeEnv.put("LOKET_CLUSTER_DEAD_AFTER", DEAD_AFTER_HERE.toSeconds() + "s");
-        a = startNode("a");
-        b = startNode("b");
+        List<Node> started = startNodes("a", "b");
+        a = started.get(0);
+        b = started.get(1);
         adminToken = login(a, "admin", ADMIN_PASSWORD);
         log("cluster up in %d ms: PostgreSQL on %d (data %s)", millisSince(t0), pgPort, pgData);
     }
