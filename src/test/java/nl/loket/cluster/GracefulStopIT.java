@@ -54,15 +54,11 @@ class GracefulStopIT extends ClusterHarness {
     @Order(7)
     void stoppingNodeBGracefullyLeavesTheConversationsOnNodeAAlone() throws Exception {
         ensureNodeB();
-        String topic = newTopic("graceful");
-        Agent greet = createAgent(a, "Greet", List.of(topic), 3);
-        JsonNode started = startConversation(a, topic, "Daan");
-        String id = started.get("id").asText();
-        Ws resident = Ws.connect(a, "/ws/resident/" + id, started.get("token").asText(), "resident");
-        resident.next(type("state"));
-        Console console = new Console(a, greet, "greet");
-        console.claim(id);
-        resident.next(type("state").and(f -> "active".equals(f.path("state").asText())));
+        Served chat = served("graceful", "Greet", "Daan", a);
+        String id = chat.id();
+        Agent greet = chat.agent();
+        Console console = chat.console();
+        Ws resident = chat.resident();
 
         b.stop(); // SIGTERM: a rolling deploy, say
         long presence = queryLong("select count(*) from presence where subject = ?", UUID.fromString(greet.id()));
@@ -83,15 +79,11 @@ class GracefulStopIT extends ClusterHarness {
     @Order(8)
     void aNodeThatStallsLongerThanDeadAfterButComesBackDoesNotLoseItsConnectedAgents() throws Exception {
         ensureNodeB();
-        String topic = newTopic("stall");
-        Agent stijn = createAgent(a, "Stijn", List.of(topic), 3);
-        JsonNode started = startConversation(a, topic, "Lotte");
-        String id = started.get("id").asText();
-        Ws resident = Ws.connect(a, "/ws/resident/" + id, started.get("token").asText(), "resident");
-        resident.next(type("state"));
-        Console console = new Console(b, stijn, "stijn");
-        console.claim(id);
-        resident.next(type("state").and(f -> "active".equals(f.path("state").asText())));
+        Served chat = served("stall", "Stijn", "Lotte", b);
+        String id = chat.id();
+        Agent stijn = chat.agent();
+        Console console = chat.console();
+        Ws resident = chat.resident();
 
         // a long GC pause or a lost database link: node b misses its heartbeats and is declared dead...
         signal(b, "STOP");
@@ -117,15 +109,11 @@ class GracefulStopIT extends ClusterHarness {
     @Order(9)
     void aRollingRestartOfNodeBGivesItsAgentsTheGraceToReconnectToA() throws Exception {
         ensureNodeB();
-        String topic = newTopic("rolling");
-        Agent rolf = createAgent(a, "Rolf", List.of(topic), 3);
-        JsonNode started = startConversation(a, topic, "Noor");
-        String id = started.get("id").asText();
-        Ws resident = Ws.connect(a, "/ws/resident/" + id, started.get("token").asText(), "resident");
-        resident.next(type("state"));
-        Console console = new Console(b, rolf, "rolf");
-        console.claim(id);
-        resident.next(type("state").and(f -> "active".equals(f.path("state").asText())));
+        Served chat = served("rolling", "Rolf", "Noor", b);
+        String id = chat.id();
+        Agent rolf = chat.agent();
+        Console console = chat.console();
+        Ws resident = chat.resident();
 
         long stoppedAt = System.nanoTime();
         // SIGTERM without waiting for the process: it closes its sockets at once, then takes its
@@ -148,6 +136,24 @@ class GracefulStopIT extends ClusterHarness {
         again.close();
         resident.close();
         b.stop();
+    }
+
+    /** A conversation of a new topic, its resident on node a, claimed by a new agent whose console is on the given node. */
+    private record Served(String id, Agent agent, Console console, Ws resident) {
+    }
+
+    /** The set-up of each test here: the resident waits on node a, the agent claims, the resident is told the chat is active. */
+    private static Served served(String topicLabel, String agentName, String residentName, Node consoleNode) throws Exception {
+        String topic = newTopic(topicLabel);
+        Agent agent = createAgent(a, agentName, List.of(topic), 3);
+        JsonNode started = startConversation(a, topic, residentName);
+        String id = started.get("id").asText();
+        Ws resident = Ws.connect(a, "/ws/resident/" + id, started.get("token").asText(), "resident");
+        resident.next(type("state"));
+        Console console = new Console(consoleNode, agent, agentName.toLowerCase());
+        console.claim(id);
+        resident.next(type("state").and(f -> "active".equals(f.path("state").asText())));
+        return new Served(id, agent, console, resident);
     }
 
     /**
