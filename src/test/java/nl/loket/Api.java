@@ -3,13 +3,14 @@ package nl.loket;
 import io.restassured.http.ContentType;
 import io.vertx.core.json.JsonObject;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 
-/** REST steps the tests share: log in, create agents, start conversations. */
+/** REST steps the tests share: log in, create agents, start conversations (and connect a resident and an agent to one). */
 public final class Api {
 
     public static final String ADMIN_PASSWORD = "test-admin-password";
@@ -55,6 +56,36 @@ public final class Api {
         return new JsonObject(given().auth().oauth2(started.getString("token")).accept(ContentType.JSON)
                 .get("/api/v1/conversations/" + started.getString("id") + "/transcript")
                 .then().statusCode(200).extract().asString());
+    }
+
+    /**
+     * A resident in a conversation just started on the topic and a new agent of that topic, both
+     * connected: the resident has had its first state frame, the agent its hello. Nothing is claimed.
+     */
+    public record Chat(Agent agent, JsonObject started, WsClient resident, WsClient console) {
+        public String id() {
+            return started.getString("id");
+        }
+    }
+
+    /** The set-up of many chat tests: see {@link Chat}; the test closes the two sockets (try-with-resources). */
+    public static Chat chat(URI base, String topic, String agentName, int maxConcurrent, String residentName) {
+        Agent agent = agent(agentName, List.of(topic), maxConcurrent);
+        JsonObject started = start(topic, residentName);
+        WsClient resident = WsClient.connect(base, "/ws/resident/" + started.getString("id"), started.getString("token"));
+        WsClient console = null;
+        try {
+            console = WsClient.connect(base, "/ws/agent", agent.token());
+            resident.next("state");
+            console.next("hello");
+            return new Chat(agent, started, resident, console);
+        } catch (RuntimeException | Error e) {
+            resident.close();
+            if (console != null) {
+                console.close();
+            }
+            throw e;
+        }
     }
 
     public static JsonObject frame(String type, Object... keyValues) {

@@ -64,13 +64,9 @@ class BadInputTest {
     @Test
     void aClientMsgIdWithANulCharacterIsABadRequestForResidentAndAgent() {
         String topic = TestTopics.create(db);
-        Api.Agent agent = Api.agent("Nora", List.of(topic), 2);
-        JsonObject started = Api.start(topic, "Els");
-        String id = started.getString("id");
-        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
-             WsClient console = WsClient.connect(base, "/ws/agent", agent.token())) {
-            resident.next("state");
-            console.next("hello");
+        Api.Chat chat = Api.chat(base, topic, "Nora", 2, "Els");
+        String id = chat.id();
+        try (WsClient resident = chat.resident(); WsClient console = chat.console()) {
             // PostgreSQL refuses a NUL character in text, the id as much as the message: said so, not "internal"
             // (which the widget retries in vain, and which was counted as a failure of the service)
             resident.send(frame("message", "clientMsgId", "id-\u0000", "text", "hallo"));

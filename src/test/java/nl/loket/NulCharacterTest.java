@@ -84,13 +84,9 @@ class NulCharacterTest {
     @Test
     void aNulCharacterInAnotherFrameFieldIsAnErrorFrameNotInternal() {
         String topic = TestTopics.create(db);
-        Api.Agent agent = Api.agent("Petra", List.of(topic), 2);
-        JsonObject started = Api.start(topic, "Els");
-        String id = started.getString("id");
-        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
-             WsClient console = WsClient.connect(base, "/ws/agent", agent.token())) {
-            resident.next("state");
-            console.next("hello");
+        Api.Chat chat = Api.chat(base, topic, "Petra", 2, "Els");
+        String id = chat.id();
+        try (WsClient resident = chat.resident(); WsClient console = chat.console()) {
             console.send(frame("claim", "topic", topic));
             console.next("assigned");
             double before = failures("agent-socket");

@@ -42,14 +42,11 @@ class InactivityTest {
     @Test
     void aSilentConversationIsClosedForBothSidesAndATalkativeOneIsNot() throws InterruptedException {
         String topic = TestTopics.create();
-        Api.Agent agent = Api.agent("Ilse", List.of(topic), 3);
-        JsonObject started = Api.start(topic, "Kees");
-        String id = started.getString("id");
+        Api.Chat chat = Api.chat(base, topic, "Ilse", 3, "Kees");
+        JsonObject started = chat.started();
+        String id = chat.id();
 
-        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
-             WsClient console = WsClient.connect(base, "/ws/agent", agent.token())) {
-            resident.next("state");
-            console.next("hello");
+        try (WsClient resident = chat.resident(); WsClient console = chat.console()) {
 
             // waiting in the queue is not inactivity: only active conversations time out
             Thread.sleep(INACTIVITY.plusSeconds(1).toMillis());

@@ -44,13 +44,9 @@ class PrivacyFlowTest {
     @Test
     void aBsnInTheChatIsNeverStoredNorRelayedAndTheResidentHearsWhy() {
         String topic = TestTopics.create(db);
-        Api.Agent agent = Api.agent("Bea", List.of(topic), 3);
-        JsonObject started = Api.start(topic, null);
-        String id = started.getString("id");
-        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
-             WsClient ws = WsClient.connect(base, "/ws/agent", agent.token())) {
-            resident.next("state");
-            ws.next("hello");
+        Api.Chat chat = Api.chat(base, topic, "Bea", 3, null);
+        String id = chat.id();
+        try (WsClient resident = chat.resident(); WsClient ws = chat.console()) {
             ws.send(frame("claim"));
             ws.next("assigned");
             resident.send(frame("message", "clientMsgId", "b1", "text", "Mijn BSN is 111222333 en IBAN NL91ABNA0417164300"));
@@ -77,13 +73,11 @@ class PrivacyFlowTest {
     @Test
     void retentionPurgesPersonalDataAfter28DaysAndKeepsCountsAndTimings() {
         String topic = TestTopics.create(db);
-        Api.Agent agent = Api.agent("Cas", List.of(topic), 3);
-        JsonObject started = Api.start(topic, "Dina");
-        String id = started.getString("id");
-        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
-             WsClient ws = WsClient.connect(base, "/ws/agent", agent.token())) {
-            resident.next("state");
-            ws.next("hello");
+        Api.Chat chat = Api.chat(base, topic, "Cas", 3, "Dina");
+        Api.Agent agent = chat.agent();
+        JsonObject started = chat.started();
+        String id = chat.id();
+        try (WsClient resident = chat.resident(); WsClient ws = chat.console()) {
             resident.send(frame("message", "clientMsgId", "r1", "text", "Ik wil verhuizen"));
             resident.next("message");
             ws.send(frame("claim"));
@@ -175,14 +169,11 @@ class PrivacyFlowTest {
     @Test
     void aRequestWhileTheChatRunsAlsoCoversWhatIsWrittenAfterIt() {
         String topic = TestTopics.create(db);
-        Api.Agent agent = Api.agent("Fenna", List.of(topic), 3);
-        JsonObject started = Api.start(topic, "Eva de Vries");
-        String id = started.getString("id");
+        Api.Chat chat = Api.chat(base, topic, "Fenna", 3, "Eva de Vries");
+        JsonObject started = chat.started();
+        String id = chat.id();
         String admin = Api.adminToken();
-        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
-             WsClient ws = WsClient.connect(base, "/ws/agent", agent.token())) {
-            resident.next("state");
-            ws.next("hello");
+        try (WsClient resident = chat.resident(); WsClient ws = chat.console()) {
             resident.send(frame("message", "clientMsgId", "r0", "text", "Mijn naam is Eva de Vries"));
             resident.next("message");
             ws.send(frame("claim"));

@@ -184,13 +184,10 @@ class IntegratorApiTest {
         String topic = TestTopics.create(db);
         // an English name that differs from the Dutch one, before anything reads the topic
         db.query("update topic set name_en = $2 where id = $1", Tuple.of(topic, "Passport " + topic)).await().indefinitely();
-        Api.Agent agent = Api.agent("Anne", List.of(topic), 3);
-        JsonObject started = Api.start(topic, "Jan");
-        String id = started.getString("id");
-        try (WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
-             WsClient ws = WsClient.connect(base, "/ws/agent", agent.token())) {
-            resident.next("state");
-            ws.next("hello");
+        Api.Chat chat = Api.chat(base, topic, "Anne", 3, "Jan");
+        JsonObject started = chat.started();
+        String id = chat.id();
+        try (WsClient resident = chat.resident(); WsClient ws = chat.console()) {
             resident.send(frame("message", "clientMsgId", "m1", "text", "Mijn paspoort is verlopen"));
             resident.next("message");
             ws.send(frame("claim"));
