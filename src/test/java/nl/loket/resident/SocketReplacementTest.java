@@ -41,15 +41,13 @@ class SocketReplacementTest {
 
     @Test
     void aFourthSocketReplacesTheOldestAndAFifthTheNext() {
-        JsonObject started = Api.start(TestTopics.create(db), null);
-        UUID conversation = UUID.fromString(started.getString("id"));
-        String path = "/ws/resident/" + conversation;
-        String token = started.getString("token");
-        try (WsClient first = open(path, token); WsClient second = open(path, token); WsClient third = open(path, token)) {
-            try (WsClient fourth = open(path, token)) {
+        Started started = start();
+        UUID conversation = started.id();
+        try (WsClient first = open(started); WsClient second = open(started); WsClient third = open(started)) {
+            try (WsClient fourth = open(started)) {
                 assertReplaced(first);
                 assertThat(sockets(conversation)).isEqualTo(3);
-                try (WsClient fifth = open(path, token)) {
+                try (WsClient fifth = open(started)) {
                     assertReplaced(second);
                     assertThat(sockets(conversation)).isEqualTo(3);
                     assertThat(third.isOpen() && fourth.isOpen() && fifth.isOpen()).as("the three newest stay").isTrue();
@@ -63,13 +61,11 @@ class SocketReplacementTest {
 
     @Test
     void twoSocketsOpeningAtOnceAtTheLimitAreBothAcceptedAndNeverMoreThanTheLimitCount() {
-        JsonObject started = Api.start(TestTopics.create(db), null);
-        UUID conversation = UUID.fromString(started.getString("id"));
-        String path = "/ws/resident/" + conversation;
-        String token = started.getString("token");
-        try (WsClient first = open(path, token); WsClient second = open(path, token)) {
-            CompletableFuture<WsClient> a = CompletableFuture.supplyAsync(() -> open(path, token));
-            CompletableFuture<WsClient> b = CompletableFuture.supplyAsync(() -> open(path, token));
+        Started started = start();
+        UUID conversation = started.id();
+        try (WsClient first = open(started); WsClient second = open(started)) {
+            CompletableFuture<WsClient> a = CompletableFuture.supplyAsync(() -> open(started));
+            CompletableFuture<WsClient> b = CompletableFuture.supplyAsync(() -> open(started));
             try (WsClient third = a.join(); WsClient fourth = b.join()) {
                 assertReplaced(first);
                 assertThat(sockets(conversation)).isEqualTo(3);
@@ -84,11 +80,9 @@ class SocketReplacementTest {
      */
     @Test
     void aSocketReplacedOnAnotherNodeIsClosedHereByItsSignal() {
-        JsonObject started = Api.start(TestTopics.create(db), null);
-        UUID conversation = UUID.fromString(started.getString("id"));
-        String path = "/ws/resident/" + conversation;
-        String token = started.getString("token");
-        try (WsClient first = open(path, token); WsClient second = open(path, token); WsClient third = open(path, token)) {
+        Started started = start();
+        UUID conversation = started.id();
+        try (WsClient first = open(started); WsClient second = open(started); WsClient third = open(started)) {
             db.query("select * from loket_resident_connected($1, $2, $3, $4, $5)",
                     Tuple.of("elders-" + UUID.randomUUID(), UUID.randomUUID(), conversation, 3, "other-node-" + UUID.randomUUID()))
                     .await().atMost(Duration.ofSeconds(10));
@@ -107,11 +101,9 @@ class SocketReplacementTest {
      */
     @Test
     void aSocketWhoseReplacementWasMissedIsClosedWhenTheListenerIsBack() {
-        JsonObject started = Api.start(TestTopics.create(db), null);
-        UUID conversation = UUID.fromString(started.getString("id"));
-        String path = "/ws/resident/" + conversation;
-        String token = started.getString("token");
-        try (WsClient only = open(path, token)) {
+        Started started = start();
+        UUID conversation = started.id();
+        try (WsClient only = open(started)) {
             // as a replacement by another node does, without the notification reaching this node
             db.query("delete from presence where subject = $1", Tuple.of(conversation)).await().atMost(Duration.ofSeconds(10));
             signals.deliver(new Signal.Resync());
@@ -119,8 +111,18 @@ class SocketReplacementTest {
         }
     }
 
-    private WsClient open(String path, String token) {
-        WsClient client = WsClient.connect(base, path, token);
+    /** A conversation just started on a new topic, with no socket yet. */
+    private record Started(UUID id, String token) {
+    }
+
+    private Started start() {
+        JsonObject started = Api.start(TestTopics.create(db), null);
+        return new Started(UUID.fromString(started.getString("id")), started.getString("token"));
+    }
+
+    /** One more resident socket of the conversation. */
+    private WsClient open(Started conversation) {
+        WsClient client = WsClient.connect(base, "/ws/resident/" + conversation.id(), conversation.token());
         client.next("state"); // sent once the database counts the socket
         return client;
     }
