@@ -206,14 +206,7 @@ class CallbackClaimTest {
         String id = post(topic, "0617171709").getString("id");
 
         // the request's row busy for a moment (the test holds it), so that the claim waits in the database, past its checks
-        CompletableFuture<Void> held = new CompletableFuture<>();
-        CompletableFuture<Void> free = new CompletableFuture<>();
-        CompletableFuture<Void> busy = db.tx(tx -> tx.query("select 1 from callback_request where id = $1 for update",
-                                Tuple.of(UUID.fromString(id)))
-                        .invoke(() -> held.complete(null))
-                        .chain(() -> Uni.createFrom().completionStage(free)))
-                .subscribeAsCompletionStage().toCompletableFuture();
-        held.get(10, TimeUnit.SECONDS);
+        HeldRow row = holdRequestRow(id);
         CompletableFuture<Response> claim = CompletableFuture.supplyAsync(() -> given().auth().oauth2(leaving.token())
                 .post("/api/v1/callbacks/" + id + "/claim").then().extract().response());
         await().atMost(Duration.ofSeconds(10)).until(() -> waitingFor("update callback_request") > 0);
@@ -221,8 +214,7 @@ class CallbackClaimTest {
         CompletableFuture<Void> save = CompletableFuture.runAsync(() -> saveUser(leaving, "Ilse de Vries", List.of("agent"), false));
         // the save has ended (it saw nothing to give back), or it waits for the claim
         await().atMost(Duration.ofSeconds(10)).until(() -> save.isDone() || waitingFor("update app_user") > 0);
-        free.complete(null);
-        busy.get(10, TimeUnit.SECONDS);
+        row.release();
 
         save.get(10, TimeUnit.SECONDS);
         Response claimed = claim.get(10, TimeUnit.SECONDS);
@@ -371,15 +363,8 @@ class CallbackClaimTest {
      * the claim when the save comes.
      */
     private void disableWhileTheClaimPassesOn(Api.Agent holder, String repeatId, Runnable passOn) throws Exception {
-        CompletableFuture<Void> held = new CompletableFuture<>();
-        CompletableFuture<Void> free = new CompletableFuture<>();
-        CompletableFuture<Void> busy = db.tx(tx -> tx.query("select 1 from callback_request where id = $1 for update",
-                                Tuple.of(UUID.fromString(repeatId)))
-                        .invoke(() -> held.complete(null))
-                        .chain(() -> Uni.createFrom().completionStage(free)))
-                .subscribeAsCompletionStage().toCompletableFuture();
+        HeldRow row = holdRequestRow(repeatId);
         try {
-            held.get(10, TimeUnit.SECONDS);
             CompletableFuture<Void> move = CompletableFuture.runAsync(passOn);
             // the statement that gives the repeat the request's place (promoteRepeat) waits for the test
             await().atMost(Duration.ofSeconds(10)).until(() -> move.isDone() || waitingFor("with next as") > 0);
@@ -388,13 +373,39 @@ class CallbackClaimTest {
             // the save has ended, or it waits: for the account (taken by the move) or for the request (ditto)
             await().atMost(Duration.ofSeconds(10)).until(() -> save.isDone() || waitingFor("update app_user") > 0
                     || waitingFor("update callback_request set state = $2, claimed_by = null") > 0);
-            free.complete(null);
-            busy.get(10, TimeUnit.SECONDS);
+            row.release();
             move.get(30, TimeUnit.SECONDS);
             save.get(30, TimeUnit.SECONDS);
         } finally {
-            free.complete(null);
+            row.free().complete(null);
         }
+    }
+
+    /** A request's row locked by the test (select ... for update) until {@link #release()}: what waits for it waits in the database. */
+    private record HeldRow(CompletableFuture<Void> free, CompletableFuture<Void> busy) {
+        /** Lets the row go and waits for the test's transaction to end. */
+        void release() throws Exception {
+            free.complete(null);
+            busy.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Locks the request's row in a transaction of the test's own and returns once it holds it. */
+    private HeldRow holdRequestRow(String requestId) throws Exception {
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        CompletableFuture<Void> free = new CompletableFuture<>();
+        CompletableFuture<Void> busy = db.tx(tx -> tx.query("select 1 from callback_request where id = $1 for update",
+                                Tuple.of(UUID.fromString(requestId)))
+                        .invoke(() -> held.complete(null))
+                        .chain(() -> Uni.createFrom().completionStage(free)))
+                .subscribeAsCompletionStage().toCompletableFuture();
+        try {
+            held.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            free.complete(null);
+            throw e;
+        }
+        return new HeldRow(free, busy);
     }
 
     /** The repeat is open, for every colleague of the topic, its maker reads it open, and a colleague can claim it. */
