@@ -68,21 +68,44 @@ public final class Api {
         }
     }
 
-    /** The set-up of many chat tests: see {@link Chat}; the test closes the two sockets (try-with-resources). */
+    /**
+     * The set-up of many chat tests: see {@link Chat}; the resident's socket opens first (with no agent
+     * online yet, so the resident may be offered a callback). The test closes the two sockets.
+     */
     public static Chat chat(URI base, String topic, String agentName, int maxConcurrent, String residentName) {
+        return chat(base, topic, agentName, maxConcurrent, residentName, false);
+    }
+
+    /** As {@link #chat}, but the agent's socket opens first: the resident arrives with an agent online. */
+    public static Chat chatAgentFirst(URI base, String topic, String agentName, int maxConcurrent, String residentName) {
+        return chat(base, topic, agentName, maxConcurrent, residentName, true);
+    }
+
+    private static Chat chat(URI base, String topic, String agentName, int maxConcurrent, String residentName, boolean agentFirst) {
         Agent agent = agent(agentName, List.of(topic), maxConcurrent);
         JsonObject started = start(topic, residentName);
-        WsClient resident = WsClient.connect(base, "/ws/resident/" + started.getString("id"), started.getString("token"));
-        WsClient console = null;
+        String residentPath = "/ws/resident/" + started.getString("id");
+        WsClient first = agentFirst ? WsClient.connect(base, "/ws/agent", agent.token())
+                : WsClient.connect(base, residentPath, started.getString("token"));
+        WsClient second = null;
         try {
-            console = WsClient.connect(base, "/ws/agent", agent.token());
-            resident.next("state");
-            console.next("hello");
+            second = agentFirst ? WsClient.connect(base, residentPath, started.getString("token"))
+                    : WsClient.connect(base, "/ws/agent", agent.token());
+            WsClient resident = agentFirst ? second : first;
+            WsClient console = agentFirst ? first : second;
+            // the first frames in the order the sockets opened, as the tests read them
+            if (agentFirst) {
+                console.next("hello");
+                resident.next("state");
+            } else {
+                resident.next("state");
+                console.next("hello");
+            }
             return new Chat(agent, started, resident, console);
         } catch (RuntimeException | Error e) {
-            resident.close();
-            if (console != null) {
-                console.close();
+            first.close();
+            if (second != null) {
+                second.close();
             }
             throw e;
         }

@@ -69,13 +69,9 @@ class BoardOrderAndTypingStopTest {
     @Test
     void typingStoppedTakesTheTypingIndicatorAwayAtOnce() {
         String topic = topic("t-stop-", 100);
-        Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
-        JsonObject started = Api.start(topic, "Jan");
-        String id = started.getString("id");
-        try (WsClient agent = WsClient.connect(base, "/ws/agent", anne.token());
-             WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"))) {
-            agent.next("hello");
-            resident.next("state");
+        Api.Chat chat = Api.chatAgentFirst(base, topic, "Anne", 3, "Jan");
+        String id = chat.id();
+        try (WsClient agent = chat.console(); WsClient resident = chat.resident()) {
             agent.send(frame("claim", "conversationId", id));
             agent.next("assigned");
             resident.next(f -> "state".equals(f.getString("type")) && "active".equals(f.getString("state")));

@@ -2,7 +2,6 @@ package nl.loket.cluster;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -57,13 +56,9 @@ class LoneNodeTest {
             assertThat(db.query("select count(*) as n from node").await().indefinitely().iterator().next().getLong("n"))
                     .as("nodes registered when the test starts (this one)").isEqualTo(1L);
             String topic = TestTopics.create(db);
-            Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
-            JsonObject started = Api.start(topic, "Jan");
-            String id = started.getString("id");
-            try (WsClient agent = WsClient.connect(base, "/ws/agent", anne.token());
-                 WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"))) {
-                agent.next("hello");
-                resident.next("state");
+            Api.Chat chat = Api.chatAgentFirst(base, topic, "Anne", 3, "Jan");
+            String id = chat.id();
+            try (WsClient agent = chat.console(); WsClient resident = chat.resident()) {
                 agent.send(frame("claim", "topic", topic));
                 agent.next("assigned");
 

@@ -73,13 +73,12 @@ class NotifiedPathTest {
 
     private Chat chat() {
         String topic = TestTopics.create(db);
-        Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
-        JsonObject started = Api.start(topic, "Jan");
-        String id = started.getString("id");
-        WsClient agent = WsClient.connect(base, "/ws/agent", anne.token());
-        WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
-        agent.next("hello");
-        resident.next("state");
+        Api.Chat chat = Api.chatAgentFirst(base, topic, "Anne", 3, "Jan");
+        Api.Agent anne = chat.agent();
+        JsonObject started = chat.started();
+        String id = chat.id();
+        WsClient agent = chat.console();
+        WsClient resident = chat.resident();
         agent.send(frame("claim", "topic", topic));
         agent.next("assigned");
         resident.next(f -> "state".equals(f.getString("type")) && "active".equals(f.getString("state")));

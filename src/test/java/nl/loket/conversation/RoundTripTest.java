@@ -4,7 +4,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
@@ -13,7 +12,6 @@ import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 
 import static nl.loket.Api.frame;
@@ -44,13 +42,9 @@ class RoundTripTest {
     @Test
     void aResidentMessageCostsOneStatementAndItsDeliveryToTheAgentNone() throws Exception {
         String topic = TestTopics.create(db);
-        Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
-        JsonObject started = Api.start(topic, "Jan");
-        String id = started.getString("id");
-        try (WsClient agent = WsClient.connect(base, "/ws/agent", anne.token());
-             WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"))) {
-            agent.next("hello");
-            resident.next("state");
+        Api.Chat chat = Api.chatAgentFirst(base, topic, "Anne", 3, "Jan");
+        String id = chat.id();
+        try (WsClient agent = chat.console(); WsClient resident = chat.resident()) {
             agent.send(frame("claim", "topic", topic));
             agent.next("assigned");
             resident.next(f -> "state".equals(f.getString("type")) && "active".equals(f.getString("state")));

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -99,13 +98,11 @@ class FailedReadRetryTest {
 
     private Chat chat() {
         String topic = TestTopics.create(db);
-        Api.Agent agent = Api.agent("Ria", List.of(topic), 2);
-        JsonObject started = Api.start(topic, "Els");
-        String id = started.getString("id");
-        WsClient console = WsClient.connect(base, "/ws/agent", agent.token());
-        WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"));
-        console.next("hello");
-        resident.next("state");
+        Api.Chat chat = Api.chatAgentFirst(base, topic, "Ria", 2, "Els");
+        Api.Agent agent = chat.agent();
+        String id = chat.id();
+        WsClient console = chat.console();
+        WsClient resident = chat.resident();
         console.send(frame("claim", "conversationId", id));
         console.next("assigned");
         resident.next(f -> "state".equals(f.getString("type")) && "active".equals(f.getString("state")));

@@ -58,13 +58,10 @@ class LockedConversationTest {
     @Test
     void aMessageIntoALockedConversationIsAnsweredUnavailableAndItsResendIsStoredOnce() throws Exception {
         String topic = TestTopics.create(db);
-        Api.Agent agent = Api.agent("Ria", List.of(topic), 2);
-        JsonObject started = Api.start(topic, null);
-        String id = started.getString("id");
-        try (WsClient console = WsClient.connect(base, "/ws/agent", agent.token());
-             WsClient resident = WsClient.connect(base, "/ws/resident/" + id, started.getString("token"))) {
-            console.next("hello");
-            resident.next("state");
+        Api.Chat chat = Api.chatAgentFirst(base, topic, "Ria", 2, null);
+        JsonObject started = chat.started();
+        String id = chat.id();
+        try (WsClient console = chat.console(); WsClient resident = chat.resident()) {
             console.send(frame("claim", "conversationId", id));
             console.next("assigned");
 
