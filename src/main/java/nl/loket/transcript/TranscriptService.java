@@ -44,6 +44,9 @@ public class TranscriptService {
      */
     public Uni<Page> feed(Instant updatedSince, String state, String topic, int limit, String cursor, ReadScope scope) {
         FeedCursor.Position after = cursor == null ? null : cursors.decode(cursor);
+        // a cursor continues the feed it was issued for: a filter left out is the cursor's, another one is refused
+        FeedCursor.Filters asked = new FeedCursor.Filters(updatedSince, state, topic);
+        FeedCursor.Filters filters = after == null ? asked : after.continuing(asked);
         // the bound in a statement of its own, before the feed's snapshot: a transaction that commits
         // between the two is seen by the feed, one still running holds the bound at its start
         return db.query(HORIZON, Tuple.of(safetyLagSeconds)).chain(bound -> db.query(ConversationItem.SELECT + """
@@ -56,7 +59,8 @@ public class TranscriptService {
                         order by c.updated_at, c.id
                         limit $7""",
                         Tuple.tuple(java.util.Arrays.asList(bound.iterator().next().getOffsetDateTime("horizon"),
-                                updatedSince == null ? null : updatedSince.atOffset(ZoneOffset.UTC), state, topic,
+                                filters.updatedSince() == null ? null : filters.updatedSince().atOffset(ZoneOffset.UTC),
+                                filters.state(), filters.topic(),
                                 after == null ? null : after.updatedAt().atOffset(ZoneOffset.UTC),
                                 after == null ? null : after.id(), limit, scope.agentOrNull()))))
                 .map(rows -> {
@@ -65,7 +69,7 @@ public class TranscriptService {
                         items.add(ConversationItem.map(r, false));
                     }
                     String next = items.size() < limit ? null : cursors.encode(new FeedCursor.Position(
-                            items.get(items.size() - 1).updatedAt(), UUID.fromString(items.get(items.size() - 1).id())));
+                            items.get(items.size() - 1).updatedAt(), UUID.fromString(items.get(items.size() - 1).id()), filters));
                     return new Page(items, next);
                 });
     }
