@@ -50,6 +50,15 @@ public interface LoketConfig {
         @DurationMin(millis = 0)
         Duration safetyLag();
 
+        /**
+         * A page of the change feed held back longer than this (beyond the safety lag) by an open
+         * transaction on a conversation is logged at WARN with that session's pid, at most once a
+         * minute per node (nl.loket.transcript.FeedBound).
+         */
+        @WithDefault("60s")
+        @DurationMin(millis = 1)
+        Duration boundWarnAfter();
+
         /** Signs change-feed cursors; generated on first start and kept in the database (schema loket_keys). */
         String cursorSecret();
     }
