@@ -10,16 +10,24 @@ import org.eclipse.microprofile.openapi.models.media.Schema;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Documents the error responses every endpoint can give, as problem+json, so a generated
  * client knows them: 400 with field errors where there is input, 404 where a path names a
- * resource, 409 for refused state changes, 429 on the rate-limited public POSTs, 503 (the
- * database unreachable or too busy) on every one.
+ * resource, 406 on the reads (GET) whose success has a body, when the Accept header asks for a
+ * format it does not come in (XML, say), 409 for refused state changes, 429 on the rate-limited
+ * public POSTs, 503 (the database unreachable or too busy) on every one.
  */
 public class OpenApiProblems implements OASFilter {
 
     private static final String PROBLEM = "#/components/schemas/Problem";
+
+    /**
+     * Endpoints that answer their one format whatever the Accept header says, so never 406: the
+     * text transcript's own address, which a CRM fetching a bijlage link asks with any Accept.
+     */
+    private static final Set<String> ANY_ACCEPT = Set.of("/api/v1/conversations/{id}/transcript.txt");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -49,6 +57,12 @@ public class OpenApiProblems implements OASFilter {
                 if (path.contains("{")) {
                     add(op, "404", "Not found");
                 }
+                // the reads negotiate their format (OpenApiNotAcceptableTest); the writes are not listed: one that answers
+                // a Response does not negotiate, and they were not checked one by one
+                if (e.getKey() == PathItem.HttpMethod.GET && hasBody(op) && !ANY_ACCEPT.contains(path)) {
+                    add(op, "406", "Not acceptable: the Accept header asks for no format this endpoint gives (the media types of its "
+                            + "success response)");
+                }
                 if (e.getKey() != PathItem.HttpMethod.GET) {
                     add(op, "409", "Refused in the current state");
                 }
@@ -60,6 +74,14 @@ public class OpenApiProblems implements OASFilter {
                 add(op, "503", "The database cannot be reached or is too busy now; try again after Retry-After seconds");
             }
         });
+    }
+
+    /** Whether a success of {@code op} has a body, whose format the Accept header chooses. */
+    private static boolean hasBody(Operation op) {
+        return op.getResponses() != null && op.getResponses().getAPIResponses() != null
+                && op.getResponses().getAPIResponses().entrySet().stream().anyMatch(r -> r.getKey().startsWith("2")
+                && r.getValue().getContent() != null && r.getValue().getContent().getMediaTypes() != null
+                && !r.getValue().getContent().getMediaTypes().isEmpty());
     }
 
     private static void add(Operation op, String status, String description) {

@@ -92,6 +92,7 @@ public class ConversationReadResource {
 
     @GET
     @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT, Roles.RESIDENT})
     @Operation(summary = "One conversation; a resident only their own, an agent only of their topics or one they held. Staff reads "
             + "are audited. A resident gets only what is theirs (ResidentConversation): no agent id, no confidential flag, and a "
