@@ -70,12 +70,15 @@ public class ConversationReadResource {
         if (!limitErrors.isEmpty()) {
             throw new ValidationException(limitErrors);
         }
-        if (state != null && !STATES.contains(state)) {
+        // an empty or blank state or updatedSince is no filter, as the docs say (and as a blank topic is)
+        String inState = state == null || state.isBlank() ? null : state;
+        String sinceText = updatedSince == null || updatedSince.isBlank() ? null : updatedSince;
+        if (inState != null && !STATES.contains(inState)) {
             throw ValidationException.of("state", "queued, active, closed, callback of abandoned / queued, active, closed, callback or abandoned");
         }
         Instant since;
         try {
-            since = updatedSince == null ? null : Instant.parse(updatedSince);
+            since = sinceText == null ? null : Instant.parse(sinceText);
         } catch (RuntimeException e) {
             throw ValidationException.of("updatedSince", "geen ISO-8601-tijdstip / not an ISO-8601 instant");
         }
@@ -85,7 +88,7 @@ public class ConversationReadResource {
         // the feed shows residents' names: every staff read of a page is audited, with what was asked and how much it showed
         // a blank topic is no filter, as an empty one is (it filtered on " " and answered an empty feed)
         String only = topic == null || topic.isBlank() ? null : topic;
-        return topics.requireKnown(only).chain(() -> transcripts.feed(since, state, only, n, cursor, scope())).call(page -> audited(Audit.READ_FEED, null, new JsonObject()
+        return topics.requireKnown(only).chain(() -> transcripts.feed(since, inState, only, n, cursor, scope())).call(page -> audited(Audit.READ_FEED, null, new JsonObject()
                 .put("updatedSince", updatedSince).put("state", state).put("topic", topic).put("cursor", cursor != null)
                 .put("items", page.items().size())));
     }

@@ -179,6 +179,22 @@ class IntegratorApiTest {
                 .get("/api/v1/conversations").then().statusCode(200).body("items.id", hasItem(id.toString()));
     }
 
+    /** An empty or blank state or updatedSince counts as not given, as the docs say; both answered 400. */
+    @Test
+    void aBlankStateOrUpdatedSinceIsNoFilter() {
+        String topic = TestTopics.create(db);
+        UUID id = UUID.randomUUID();
+        Instant at = Instant.parse("2001-02-03T04:05:07Z");
+        db.query("insert into conversation (id, topic, state, queued_at, created_at, updated_at) values ($1, $2, 'queued', $3, $3, $3)",
+                Tuple.of(id, topic, at.atOffset(java.time.ZoneOffset.UTC))).await().indefinitely();
+        for (String blank : new String[] {"", " "}) {
+            given().auth().oauth2(integrator()).queryParam("topic", topic).queryParam("state", blank).queryParam("updatedSince", at.toString())
+                    .get("/api/v1/conversations").then().statusCode(200).body("items.id", hasItem(id.toString()));
+            given().auth().oauth2(integrator()).queryParam("topic", topic).queryParam("updatedSince", blank).queryParam("limit", 500)
+                    .get("/api/v1/conversations").then().statusCode(200).body("items.id", hasItem(id.toString()));
+        }
+    }
+
     @Test
     void transcriptsForStaffResidentsAndTheAuditLog() {
         String topic = TestTopics.create(db);
