@@ -494,17 +494,6 @@ final class AgentSession implements AgentFollower {
     }
 
     private Uni<Void> sendAll(List<Out> frames) {
-        // most runs send one frame (a message) or none: no chain to build for them
-        if (frames.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        if (frames.size() == 1) {
-            return send(frames.get(0));
-        }
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Out f : frames) {
-            chain = chain.chain(() -> send(f));
-        }
-        return chain;
+        return Frames.sendAll(connection, mapper, frames);
     }
 }

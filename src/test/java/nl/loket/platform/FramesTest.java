@@ -52,6 +52,23 @@ class FramesTest {
         assertThat(c.sent).isEmpty();
     }
 
+    /** A session's run: its frames leave in the order the run put them in, each after the one before. */
+    @Test
+    void severalFramesLeaveInTheirOrder() {
+        Connection c = new Connection(true, () -> Uni.createFrom().voidItem());
+        Frames.sendAll(c.proxy(), JSON, List.of(Map.of("seq", 1), Map.of("seq", 2), Map.of("seq", 3))).await().atMost(WAIT);
+        assertThat(c.sent).containsExactly("{\"seq\":1}", "{\"seq\":2}", "{\"seq\":3}");
+    }
+
+    /** A write that fails fails the run: the frames after it are not written. */
+    @Test
+    void aFailedWriteStopsTheFramesAfterIt() {
+        Connection c = new Connection(true, () -> Uni.createFrom().failure(new IllegalStateException("not a network refusal")));
+        assertThatThrownBy(() -> Frames.sendAll(c.proxy(), JSON, List.of(Map.of("seq", 1), Map.of("seq", 2))).await().atMost(WAIT))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(c.sent).containsExactly("{\"seq\":1}");
+    }
+
     /** A connection that is open or not and answers each write as told; nothing else of it is used. */
     static final class Connection {
         final boolean open;
