@@ -132,7 +132,7 @@ public class CallbackResource {
         boolean resident = jwt.getGroups().contains(Roles.RESIDENT);
         if (resident) {
             return mayAccess(id).chain(() -> ownTokenStillReads(id)).chain(() -> callbacks.find(id, scope()))
-                    .map(found -> found.orElseThrow(CallbackResource::unknown)).map(CallbackRequest::asSeenByResident);
+                    .map(found -> found.orElseThrow(CallbackService::unknown)).map(CallbackRequest::asSeenByResident);
         }
         return read(id, callbacks.find(id, scope()), "get");
     }
@@ -142,14 +142,10 @@ public class CallbackResource {
      * it shows the resident's phone number, so it is audited ({@code via} says which).
      */
     private Uni<CallbackRequest> read(UUID id, Uni<java.util.Optional<CallbackRequest>> found, String via) {
-        return found.map(o -> o.orElseThrow(CallbackResource::unknown))
+        return found.map(o -> o.orElseThrow(CallbackService::unknown))
                 .call(request -> audit.record(jwt.getName(), Audit.role(jwt.getGroups()), Audit.READ_CALLBACK,
                         request.conversationId() == null ? null : UUID.fromString(request.conversationId()),
                         new JsonObject().put("callbackId", id.toString()).put("via", via)));
-    }
-
-    private static LoketException unknown() {
-        return new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
     }
 
     @POST

@@ -258,7 +258,7 @@ public class CallbackService implements HeldWork {
                     return tx.query("select state, next_attempt_at, " + inScope(2) + " as in_scope from callback_request r where id = $1",
                             Tuple.of(id, scope.agentOrNull())).map(r -> {
                         if (r.size() == 0) {
-                            throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
+                            throw unknown();
                         }
                         Row row = r.iterator().next();
                         checkScope(row.getBoolean("in_scope"));
@@ -360,7 +360,7 @@ public class CallbackService implements HeldWork {
                         + " as in_scope from callback_request r where id = $1 for update", Tuple.of(id, scope.agentOrNull()))
                 .chain(rows -> {
                     if (rows.size() == 0) {
-                        throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
+                        throw unknown();
                     }
                     Row was = rows.iterator().next();
                     checkScope(was.getBoolean("in_scope"));
@@ -451,7 +451,7 @@ public class CallbackService implements HeldWork {
      */
     private static Row heldOpen(RowSet<Row> rows) {
         if (rows.size() == 0) {
-            throw new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
+            throw unknown();
         }
         Row r = rows.iterator().next();
         checkScope(r.getBoolean("in_scope"));
@@ -467,6 +467,11 @@ public class CallbackService implements HeldWork {
                     + "/ This request belongs to another one for the same number.");
         }
         return r;
+    }
+
+    /** The refusal of a request that does not exist (or no longer does), here and in {@link CallbackResource}. */
+    static LoketException unknown() {
+        return new LoketException("not_found", 404, "Onbekend terugbelverzoek. / Unknown callback request.");
     }
 
     private static void checkScope(boolean inScope) {
