@@ -486,12 +486,7 @@ class ConversationRepository {
     }
 
     static Uni<List<Swept>> abandonGone(Db.Tx tx, Duration grace, Scope scope) {
-        return tx.query("with due as (" + abandonDue(scope, 4) + " for no key update skip locked) "
-                                + "update conversation c set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
-                                + "from due where c.id = due.id "
-                                + "returning c.id, c.topic, c.locale, null::uuid as agent_id, c.last_seq",
-                        Tuple.of(seconds(grace), Move.ABANDON.to().wire(), Move.ABANDON.reason().orElseThrow().stored(), scope.ids()))
-                .map(ConversationRepository::swept);
+        return closeDue(tx, abandonDue(scope, 4), "null::uuid", grace, Move.ABANDON, scope);
     }
 
     static Uni<List<Swept>> requeueFromGoneAgents(Db.Tx tx, Duration grace) {
@@ -513,12 +508,20 @@ class ConversationRepository {
     }
 
     static Uni<List<Swept>> closeInactive(Db.Tx tx, Duration inactivity, Scope scope) {
-        return tx.query("with due as (" + inactiveDue(scope, 4) + " for no key update skip locked) "
+        return closeDue(tx, inactiveDue(scope, 4), "c.assigned_agent", inactivity, Move.TIME_OUT, scope);
+    }
+
+    /**
+     * The two sweeps that close: the due rows no other transaction holds are closed as the move
+     * says, with its reason. {@code due} takes the period as $1 and the scope's ids as $4;
+     * {@code agent} is what the rows return as their agent.
+     */
+    private static Uni<List<Swept>> closeDue(Db.Tx tx, String due, String agent, Duration after, Move move, Scope scope) {
+        return tx.query("with due as (" + due + " for no key update skip locked) "
                                 + "update conversation c set state = $2, closed_at = now(), close_reason = $3, updated_at = now() "
                                 + "from due where c.id = due.id "
-                                + "returning c.id, c.topic, c.locale, c.assigned_agent as agent_id, c.last_seq",
-                        Tuple.of(seconds(inactivity), Move.TIME_OUT.to().wire(), Move.TIME_OUT.reason().orElseThrow().stored(),
-                                scope.ids()))
+                                + "returning c.id, c.topic, c.locale, " + agent + " as agent_id, c.last_seq",
+                        Tuple.of(seconds(after), move.to().wire(), move.reason().orElseThrow().stored(), scope.ids()))
                 .map(ConversationRepository::swept);
     }
 
