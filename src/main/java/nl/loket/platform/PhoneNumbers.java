@@ -22,6 +22,12 @@ import java.util.Set;
  * resident may well give their work number; pagers and voicemail, which cannot talk.
  * Short numbers (112, 1400) are no valid numbers at all. Letters are refused before parsing:
  * libphonenumber reads them as a telephone keypad, so a typo "5ABC" became 5222.
+ *
+ * <p>Each reason is one short sentence per language: the widget shows the resident's half beside
+ * the field, and on a phone at 200 % zoom with the keyboard up a longer one filled the screen above
+ * the field and pushed the field out of view. This is the only check of a number's form: the
+ * widget's callback form and the console's callback dialog send what was typed (trimmed) and show
+ * these reasons.
  */
 public final class PhoneNumbers {
 
@@ -40,18 +46,16 @@ public final class PhoneNumbers {
         Phonenumber.PhoneNumber number = parse(input, field);
         PhoneNumberType type = UTIL.getNumberType(number);
         if (PAID.contains(type)) {
-            throw ValidationException.of(field, "Wij bellen geen betaalnummers, zoals 0900, 0906 of 0909. Geef een gewoon vast of "
-                    + "mobiel nummer. / We do not call premium-rate numbers, such as 0900, 0906 or 0909. Give an ordinary landline "
-                    + "or mobile number.");
+            throw ValidationException.of(field, "Wij bellen geen betaalnummers; geef een ander nummer. "
+                    + "/ We do not call premium-rate numbers; give another number.");
         }
         if (SERVICE.contains(type) && !dutchCompanyLine(number)) {
-            throw ValidationException.of(field, "Wij bellen geen servicenummers, zoals 084, 087 of 14 0xx. Geef een vast of "
-                    + "mobiel nummer waarop wij u zelf bereiken. / We do not call service numbers, such as 084, 087 or 14 0xx. "
-                    + "Give a landline or mobile number that reaches you directly.");
+            throw ValidationException.of(field, "Wij bellen geen servicenummers; geef uw eigen nummer. "
+                    + "/ We do not call service numbers; give your own number.");
         }
         if (SPEECHLESS.contains(type)) {
-            throw ValidationException.of(field, "Op een pieper of voicemailnummer kunnen wij u niet spreken. Geef een vast of mobiel "
-                    + "nummer. / We cannot speak to you on a pager or voicemail number. Give a landline or mobile number.");
+            throw ValidationException.of(field, "Wij bellen geen pieper of voicemail; geef een ander nummer. "
+                    + "/ We do not call pagers or voicemail; give another number.");
         }
         return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
     }
@@ -75,8 +79,7 @@ public final class PhoneNumbers {
         }
         String raw = input.strip();
         if (raw.codePoints().anyMatch(Character::isLetter)) {
-            throw ValidationException.of(field, "Een telefoonnummer bestaat uit cijfers; gebruik geen letters. "
-                    + "/ A phone number consists of digits; do not use letters.");
+            throw ValidationException.of(field, "Gebruik alleen cijfers, geen letters. / Use digits only, no letters.");
         }
         if (raw.startsWith("00")) {
             raw = "+" + raw.substring(2);
@@ -94,7 +97,7 @@ public final class PhoneNumbers {
 
     private static ValidationException invalid(String field) {
         return ValidationException.of(field,
-                "Dit is geen geldig telefoonnummer, bijvoorbeeld 06 12345678 of +31 20 1234567. "
-                        + "/ This is not a valid phone number, for example 06 12345678 or +31 20 1234567.");
+                "Vul een geldig nummer in, zoals 06 12345678 of +44 20 7946 0958. "
+                        + "/ Enter a valid number, such as 06 12345678 or +44 20 7946 0958.");
     }
 }
