@@ -150,8 +150,6 @@ const nl = {
   callbackUnavailable: 'Het lukt even niet om uw verzoek te versturen: de dienst is tijdelijk niet beschikbaar. Uw gegevens staan nog in het formulier. Probeer het over een paar seconden opnieuw.',
   formErrors: 'Controleer de gegevens.',
   phoneRequired: 'Vul een telefoonnummer in.',
-  /** A number that cannot be right by its digits: one short line, which fits above the field at 200 % zoom. */
-  phoneInvalid: 'Vul een nummer in zoals 06 12345678 of +44 20 7946 0958.',
 
   callbackDoneHeading: 'Wij bellen u terug',
   callbackDoneText: 'Uw terugbelverzoek is ontvangen.',
@@ -325,7 +323,6 @@ const en: Strings = {
   callbackUnavailable: 'We could not send your request: the service is briefly unavailable. Your details are still in the form. Please try again in a few seconds.',
   formErrors: 'Please check the details.',
   phoneRequired: 'Enter a phone number.',
-  phoneInvalid: 'Enter a number like 06 12345678 or +44 20 7946 0958.',
 
   callbackDoneHeading: 'We will call you back',
   callbackDoneText: 'We have received your callback request.',

@@ -1,5 +1,7 @@
 // The callback request form: phone, name, preferred window and note, with the API's field
-// errors beside the fields. Used from the topic list and over a chat (a callback offer).
+// errors beside the fields. Used from the topic list and over a chat (a callback offer). Whether a
+// number can be called back is the service's to say (libphonenumber): the form sends what was
+// typed, trimmed, and shows the service's short reason beside the field.
 
 import { h, uid } from '../dom';
 import type { CallbackWindow } from '../format';
@@ -11,29 +13,6 @@ export interface CallbackData {
   name?: string;
   window: CallbackWindow;
   note?: string;
-}
-
-/**
- * Whether what was typed can be a number the service takes, by its digits alone. A digit too few
- * or too many is the usual slip, and is said here in one short line of the widget's own: the
- * service's words for it ("Dit is geen geldig telefoonnummer, bijvoorbeeld … of …") take some
- * 170 px above the field on a phone with the keyboard up at 200 % zoom, pushing the field out of
- * view. The service (libphonenumber) keeps the last word and its own reasons (a premium-rate or
- * service number): this is never stricter than it for the forms residents type, so where unsure
- * the number goes to the service.
- */
-export function plausiblePhone(typed: string): boolean {
-  const m = /^(\+|00)?(\d+)$/.exec(typed.replace(/[\s\-\u2010-\u2015\u2212.()/]/g, ''));
-  if (!m) return false; // letters, or a + in the middle
-  const [, plus, digits] = m;
-  // abroad: a country code and the number, at most 15 digits in all (E.164); the shortest (Niue) has 7
-  if (plus && !digits.startsWith('31')) return digits.length >= 7 && digits.length <= 15;
-  // Dutch, with or without +31 (and a "(0)" after it) or the leading 0: as typed at home, 0 and nine digits
-  const national = '0' + (plus ? digits.slice(2) : digits).replace(/^0/, '');
-  // landlines, mobiles, 084, 085, 087, 088 and 091 have ten digits; 0800 and 090x eight to eleven,
-  // 097 (machines) twelve
-  if (/^0[1-7]/.test(national)) return national.length === 10;
-  return national.length >= 8 && national.length <= 12;
 }
 
 export class CallbackFormView {
@@ -96,10 +75,6 @@ export class CallbackFormView {
       };
       if (!data.phone) {
         this.errors([{ field: 'phone', message: s.phoneRequired }]);
-        return;
-      }
-      if (!plausiblePhone(data.phone)) {
-        this.errors([{ field: 'phone', message: s.phoneInvalid }]);
         return;
       }
       this.submitBtn.disabled = true;
