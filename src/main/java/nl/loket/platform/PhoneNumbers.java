@@ -24,8 +24,9 @@ import java.util.Set;
  * libphonenumber reads them as a telephone keypad, so a typo "5ABC" became 5222.
  *
  * <p>Each reason is one short sentence per language: the widget shows the resident's half beside
- * the field, and on a phone at 200 % zoom with the keyboard up a longer one filled the screen above
- * the field and pushed the field out of view. This is the only check of a number's form: the
+ * the field, and on a phone at 200 % zoom with the keyboard up (180×200 px, some 15 characters a
+ * line below the panel's header) only about two lines and the field fit; a longer one filled the
+ * screen above the field. What a right number looks like the widget says in the field's hint. This is the only check of a number's form: the
  * widget's callback form and the console's callback dialog send what was typed (trimmed) and show
  * these reasons.
  */
@@ -46,16 +47,13 @@ public final class PhoneNumbers {
         Phonenumber.PhoneNumber number = parse(input, field);
         PhoneNumberType type = UTIL.getNumberType(number);
         if (PAID.contains(type)) {
-            throw ValidationException.of(field, "Wij bellen geen betaalnummers; geef een ander nummer. "
-                    + "/ We do not call premium-rate numbers; give another number.");
+            throw ValidationException.of(field, "Wij bellen geen betaalnummers. / We do not call premium-rate numbers.");
         }
         if (SERVICE.contains(type) && !dutchCompanyLine(number)) {
-            throw ValidationException.of(field, "Wij bellen geen servicenummers; geef uw eigen nummer. "
-                    + "/ We do not call service numbers; give your own number.");
+            throw ValidationException.of(field, "Wij bellen geen servicenummers. / We do not call service numbers.");
         }
         if (SPEECHLESS.contains(type)) {
-            throw ValidationException.of(field, "Wij bellen geen pieper of voicemail; geef een ander nummer. "
-                    + "/ We do not call pagers or voicemail; give another number.");
+            throw ValidationException.of(field, "Wij bellen geen pieper of voicemail. / We do not call pagers or voicemail.");
         }
         return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
     }
@@ -97,7 +95,6 @@ public final class PhoneNumbers {
 
     private static ValidationException invalid(String field) {
         return ValidationException.of(field,
-                "Vul een geldig nummer in, zoals 06 12345678 of +44 20 7946 0958. "
-                        + "/ Enter a valid number, such as 06 12345678 or +44 20 7946 0958.");
+                "Vul een geldig nummer in. / Enter a valid number.");
     }
 }
