@@ -35,6 +35,12 @@ test('with data-lang="en" every screen speaks English, topic names included', wi
 
   await page.getByRole('button', { name: 'Municipal taxes', exact: true }).click();
   await dialog.getByRole('heading', { name: 'Callback request' }).waitFor();
+  // the service's reason for a number that is no number, beside the field in English only
+  await page.getByLabel('Phone number').fill('12345');
+  await page.getByRole('button', { name: 'Request a callback' }).click();
+  await dialog.getByRole('alert').filter({ hasText: 'Please check the details.' }).waitFor();
+  assert.equal(await page.getByLabel('Phone number').getAttribute('aria-invalid'), 'true');
+  assert.equal(await dialog.locator('.field .error:not(:empty)').textContent(), 'Enter a valid number.');
   await page.getByRole('button', { name: 'Chat and wait anyway' }).click();
   await dialog.getByText('Do not share your citizen service number', { exact: false }).waitFor();
   await page.getByRole('button', { name: 'Start the chat' }).click();

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 // The callback form's field errors as a resident on a phone meets them. The service (libphonenumber,
 // PhoneNumbers) is the one judge of a number: the form sends what was typed, trimmed, and shows the
-// service's reason beside the field, in the resident's language only; the reason is short enough
-// to stand with the field above the on-screen keyboard at 200 % zoom (e2e/callback-form.test.mjs).
+// service's reason beside the field, in the resident's language only, after the field's hint that
+// shows what a right number looks like; the reason is short enough to stand whole with the field
+// above the on-screen keyboard at 200 % zoom (e2e/callback-form.test.mjs).
 // And the time window: whether it can be wrong at all.
 import { afterEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { Widget } from '../src/widget';
@@ -13,8 +14,7 @@ const INVALID: Answer = {
   status: 400,
   body: {
     title: 'Ongeldige invoer',
-    errors: [{ field: 'phone', message: 'Vul een geldig nummer in, zoals 06 12345678 of +44 20 7946 0958. '
-      + '/ Enter a valid number, such as 06 12345678 or +44 20 7946 0958.' }],
+    errors: [{ field: 'phone', message: 'Vul een geldig nummer in. / Enter a valid number.' }],
   },
 };
 const CREATED: Answer = { status: 201, body: { id: 'cb-1', token: 'tcb', reference: '1Z74-T8GR' } };
@@ -59,8 +59,8 @@ async function form(answer: Answer | Answer[], lang: 'nl' | 'en' = 'nl') {
 
 describe('a phone number that cannot be right', () => {
   const said = {
-    nl: 'Vul een geldig nummer in, zoals 06 12345678 of +44 20 7946 0958.',
-    en: 'Enter a valid number, such as 06 12345678 or +44 20 7946 0958.',
+    nl: 'Vul een geldig nummer in.',
+    en: 'Enter a valid number.',
   };
   for (const lang of ['nl', 'en'] as const) {
     for (const wrong of ['12345', '+31 6 1234', '06 1234567']) {
@@ -73,7 +73,9 @@ describe('a phone number that cannot be right', () => {
         // placed as every field's error: between the label (and hint) and the field
         expect(error.classList.contains('error')).toBe(true);
         expect(text(error)).toBe(said[lang]);
-        expect(description(f.phone)).toContain(said[lang]);
+        // with the hint, what a right number looks like
+        expect(description(f.phone)).toBe(lang === 'nl' ? 'Bijvoorbeeld 06 12345678 Vul een geldig nummer in.'
+          : 'For example 06 12345678 or +44 20 7946 0958 Enter a valid number.');
         expect(f.phone.getAttribute('aria-invalid')).toBe('true');
         expect(f.root.activeElement).toBe(f.phone);
         expect(f.phone.value).toBe(` ${wrong} `); // nothing typed is lost
@@ -108,12 +110,11 @@ describe('a number the service may take', () => {
   it('refused for a reason only the service knows (a premium-rate number), is said in its words beside the field', async () => {
     const f = await form({
       status: 400,
-      body: { title: 'Ongeldige invoer', errors: [{ field: 'phone', message: 'Wij bellen geen betaalnummers; geef een ander nummer. '
-        + '/ We do not call premium-rate numbers; give another number.' }] },
+      body: { title: 'Ongeldige invoer', errors: [{ field: 'phone', message: 'Wij bellen geen betaalnummers. / We do not call premium-rate numbers.' }] },
     });
     await f.send('0900 1234567');
     expect(f.requests()).toHaveLength(1);
-    expect(description(f.phone)).toBe('Bijvoorbeeld 06 12345678 Wij bellen geen betaalnummers; geef een ander nummer.');
+    expect(description(f.phone)).toBe('Bijvoorbeeld 06 12345678 Wij bellen geen betaalnummers.');
     expect(f.phone.getAttribute('aria-invalid')).toBe('true');
     expect(f.root.activeElement).toBe(f.phone);
   });

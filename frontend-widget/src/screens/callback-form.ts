@@ -137,6 +137,7 @@ export class CallbackFormView {
     this.submitBtn.disabled = false;
     const other: string[] = [];
     let first: HTMLElement | null = null;
+    let firstError: HTMLElement | null = null;
     for (const e of errors) {
       const text = serverText(e.message, this.lang);
       const target = this.fieldErrors[e.field];
@@ -148,8 +149,12 @@ export class CallbackFormView {
       const input = this.inputs[e.field] ?? (e.field === 'window' ? this.el.querySelector<HTMLElement>('input[type=radio]') : null);
       input?.setAttribute('aria-invalid', 'true');
       first ??= input as HTMLElement;
+      firstError ??= target;
     }
     this.summary.textContent = [this.s.formErrors, ...other].join(' ');
     first?.focus();
+    // the focus brings the field into view, its error above it may stay under the panel's header (a
+    // phone at 200 % zoom with the keyboard up): the error is scrolled in too, as far as it goes
+    firstError?.scrollIntoView?.({ block: 'nearest' });
   }
 }
