@@ -266,7 +266,10 @@ describe('agent console', { timeout: 200_000 }, () => {
     const dialog = page.getByRole('dialog', { name: 'Omzetten naar terugbelverzoek' });
     await dialog.getByLabel('Telefoonnummer').fill('12');
     await dialog.getByRole('button', { name: 'Terugbelverzoek maken' }).click();
-    await dialog.locator('.error').first().waitFor(); // an invalid number is refused with the server's reason
+    // an invalid number is refused with the server's reason, in the page's language only, by the field
+    await dialog.locator('.error').filter({ hasText: 'Vul een geldig nummer in.' }).waitFor();
+    assert.equal(await dialog.locator('.error').first().textContent(), 'Vul een geldig nummer in.');
+    assert.equal(await dialog.getByLabel('Telefoonnummer').getAttribute('aria-invalid'), 'true');
     await dialog.getByLabel('Telefoonnummer').fill('020 123 4567');
     await dialog.getByLabel('Voorkeur').selectOption('afternoon');
     await dialog.getByRole('button', { name: 'Terugbelverzoek maken' }).click();
