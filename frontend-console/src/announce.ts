@@ -5,9 +5,9 @@
 // as "wordt verstuurd…" and again once stored.
 
 import type { T } from './i18n';
-import type { ConversationView, ServerFrame } from './protocol';
+import type { ServerFrame } from './protocol';
 import type { View } from './roles';
-import { type State, claimAnswered, seesConversation } from './state';
+import { type State, assignedCause, seesConversation } from './state';
 
 /**
  * One announcement. A live region speaks when its content changes; the same words twice in a
@@ -50,12 +50,13 @@ export function messageAnnouncement(s: State, f: ServerFrame, visible: boolean, 
 
 /**
  * What to say for a frame that brought a conversation, given the state before it: the agent's own
- * claim is a new conversation (selected, the focus may go to it); anything else is a colleague's
- * transfer, which stays beside what the agent is doing and is said as such.
+ * claim is a new conversation (selected, the focus may go to it); her claim in another tab or
+ * window, and a colleague's transfer, stay beside what she is doing and are said as such.
  */
-export function assignedAnnouncement(before: State, conversation: ConversationView, topicName: string, t: T): string {
-  const params = { name: conversation.residentName || t('anonymous'), topic: topicName };
-  return t(claimAnswered(before, conversation) ? 'newAssigned' : 'newTransferred', params);
+export function assignedAnnouncement(before: State, f: Extract<ServerFrame, { type: 'assigned' }>, topicName: string, t: T): string {
+  const params = { name: f.conversation.residentName || t('anonymous'), topic: topicName };
+  const cause = assignedCause(before, f);
+  return t(cause === 'claim' ? 'newAssigned' : cause === 'claim-elsewhere' ? 'newClaimedElsewhere' : 'newTransferred', params);
 }
 
 /**

@@ -56,7 +56,8 @@ export interface FieldError {
 export type ServerFrame =
   | { type: 'hello'; agent: AgentView; conversations: ConversationView[] }
   | { type: 'queues'; topics: TopicBoard[] }
-  | { type: 'assigned'; conversation: ConversationView }
+  /** `via`: why it came (a claim, also one in another tab, or a colleague's transfer); `ref`: the claim's, to the claiming socket only. Both absent from an older server. */
+  | { type: 'assigned'; conversation: ConversationView; via?: 'claim' | 'transfer'; ref?: string }
   | ({ type: 'message'; conversationId: string } & Message)
   | { type: 'typing'; conversationId: string; from: string }
   | { type: 'presence'; conversationId: string; residentOnline: boolean }

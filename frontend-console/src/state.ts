@@ -78,8 +78,10 @@ export interface State {
   queueVersion: number;
   /** Epoch ms of a claim this console sent and that has not been answered yet. */
   claimPendingSince: number | null;
-  /** What that claim asked for: its answer is told from a colleague's transfer by it (claimAnswered). */
+  /** What that claim asked for: an older server's answer, without a ref, is told by it (assignedCause). */
   claim: ClaimTarget | null;
+  /** The ref that claim went out with: the server's `assigned` to this console carries it back. */
+  claimRef: string | null;
   /**
    * Conversations whose transcript the agent has scrolled up in, reading older messages: what
    * arrives there meanwhile is not read until they are back at the bottom.
@@ -105,6 +107,7 @@ export const initialState: State = {
   queueVersion: 0,
   claimPendingSince: null,
   claim: null,
+  claimRef: null,
   scrolledUp: [],
   leaving: [],
   notices: [],
@@ -140,7 +143,7 @@ export type Action =
   /** The server could not store it just now (`unavailable`): it goes again by itself. */
   | { type: 'pending-unavailable'; clientMsgId: string }
   | { type: 'pending-drop'; conversationId: string; clientMsgId: string }
-  | { type: 'claim-sent'; now: number; target?: ClaimTarget }
+  | { type: 'claim-sent'; now: number; target?: ClaimTarget; ref?: string }
   /** The agent scrolled a transcript: at its bottom, or up among older messages. */
   | { type: 'scrolled'; id: string; atBottom: boolean }
   | { type: 'leaving'; id: string }
@@ -316,39 +319,26 @@ function answersClaim(f: { code: string; ref?: string }): boolean {
 export const CLAIM_ANSWER_MS = 10_000;
 
 /**
- * The system message the server writes when a colleague transfers a conversation straight to an
- * agent (SystemText.TRANSFERRED_AGENT, in the resident's language), with that agent's name.
+ * Why a conversation came to this console: `claim`, the answer to its own claim in flight;
+ * `claim-elsewhere`, the agent's claim in another tab or window (this console's claim, if any, is
+ * still on its way); `transfer`, a colleague handed it over. The server says which (`via`) and
+ * returns the claim's ref to the socket that claimed alone. Taking a transfer for the claim
+ * selected it over what the agent was doing, and the claimed one then came unselected.
  */
-const HANDED_OVER = [(name: string) => `U wordt doorverbonden met ${name}.`, (name: string) => `You are being transferred to ${name}.`];
+export type AssignedCause = 'claim' | 'claim-elsewhere' | 'transfer';
 
-/**
- * How the server's system messages of a move begin: to a colleague or a topic (TRANSFERRED_AGENT,
- * TRANSFERRED_TOPIC), or back to the queue with the agent gone (AGENT_GONE). Others, such as the
- * notice that a citizen service number was removed, may come after a move and say nothing of it.
- */
-const MOVES = ['U wordt doorverbonden met ', 'You are being transferred to ', 'Uw medewerker is niet meer bereikbaar', 'Your agent is no longer reachable'];
-
-/** Whether a colleague handed this conversation to the agent: its last move says so. */
-function handedTo(v: ConversationView, agentName: string | undefined): boolean {
-  if (!agentName) return false;
-  const moves = (v.messages ?? []).filter((m) => m.from === 'system' && MOVES.some((start) => m.text.startsWith(start)));
-  const last = moves[moves.length - 1];
-  return !!last && HANDED_OVER.some((text) => text(agentName) === last.text);
-}
-
-/**
- * Whether this `assigned` answers the claim in flight, or is a colleague's transfer that crossed
- * it (the frame carries no ref). A claim for one conversation is answered by that conversation
- * only; one for a topic by a conversation of that topic; and no claim by a conversation a
- * colleague handed over (the server's handover message names the agent). Taking a transfer for
- * the claim selected it over what the agent was doing, and the claimed one then came unselected.
- */
-export function claimAnswered(s: State, v: ConversationView): boolean {
-  if (s.claimPendingSince === null) return false;
+export function assignedCause(s: State, f: { conversation: ConversationView; via?: 'claim' | 'transfer'; ref?: string }): AssignedCause {
+  if (f.via) {
+    if (s.claimPendingSince !== null && s.claimRef !== null && f.ref === s.claimRef) return 'claim';
+    return f.via === 'claim' ? 'claim-elsewhere' : 'transfer';
+  }
+  // Fallback for an `assigned` without `via`, from a server node of before it (a rolling upgrade):
+  // the claim in flight is matched by what it asked for, that conversation or one of that topic;
+  // a claim of "the next" takes whatever comes, as a transfer that crosses it cannot be told apart.
+  if (s.claimPendingSince === null) return 'transfer';
   const target = s.claim ?? {};
-  if (target.conversationId) return v.id === target.conversationId;
-  if (target.topic && v.topic !== target.topic) return false;
-  return !handedTo(v, s.agent?.name);
+  if (target.conversationId) return f.conversation.id === target.conversationId ? 'claim' : 'transfer';
+  return target.topic && f.conversation.topic !== target.topic ? 'transfer' : 'claim';
 }
 
 /** Whether the agent reads new messages of this conversation as they come: it is not scrolled up. */
@@ -369,7 +359,7 @@ export function servesTopic(s: State, topic: string): boolean {
 export function reduce(s: State, a: Action): State {
   switch (a.type) {
     case 'connection':
-      return a.state === 'open' ? { ...s, connection: a.state } : { ...s, connection: a.state, claimPendingSince: null, claim: null };
+      return a.state === 'open' ? { ...s, connection: a.state } : { ...s, connection: a.state, claimPendingSince: null, claim: null, claimRef: null };
     case 'select': {
       const next = { ...s, selected: a.id };
       // one the agent left scrolled up comes back there (Conversations keeps the place): what is below is not read yet
@@ -403,7 +393,7 @@ export function reduce(s: State, a: Action): State {
         pending: c.pending.filter((p) => p.clientMsgId !== a.clientMsgId),
       }));
     case 'claim-sent':
-      return { ...s, claimPendingSince: a.now, claim: a.target ?? {} };
+      return { ...s, claimPendingSince: a.now, claim: a.target ?? {}, claimRef: a.ref ?? null };
     case 'leaving':
       // late words count from this close on, not from an earlier one the server refused
       return s.leaving.includes(a.id)
@@ -504,8 +494,9 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       const conversations = existing
         ? s.conversations.map((c) => (c.id === conversation.id ? conversation : c))
         : [...s.conversations, conversation];
-      // a colleague's transfer that crosses the agent's claim is shown, not selected; the claim stays pending
-      const mine = claimAnswered(s, f.conversation);
+      // a colleague's transfer that crosses the agent's claim is shown, not selected; the claim stays
+      // pending. So is her own claim from another tab or window: it is not this console's answer
+      const mine = assignedCause(s, f) === 'claim';
       const selected = mine || !s.selected ? conversation.id : s.selected;
       let next: State = {
         ...s,
@@ -513,6 +504,7 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
         selected,
         claimPendingSince: mine ? null : s.claimPendingSince,
         claim: mine ? null : s.claim,
+        claimRef: mine ? null : s.claimRef,
         // the agent's own claim went through: an earlier one's refusal ("al aangenomen") no longer holds
         notices: mine ? s.notices.filter((n) => !(n.kind === 'error' && n.code && answersClaim({ code: n.code, ref: n.ref }))) : s.notices,
       };
@@ -568,7 +560,7 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       // best effort: the indicator runs out by itself (see typingStoppedFrame)
       if (f.ref?.startsWith(TYPING_STOPPED_REF)) return s;
       let next = s;
-      if (answersClaim(f)) next = { ...next, claimPendingSince: null, claim: null };
+      if (answersClaim(f)) next = { ...next, claimPendingSince: null, claim: null, claimRef: null };
       if (f.ref && f.code === 'unavailable' && unsentReply(next, f.ref)) {
         // the database is away (a restart): the reply goes again by itself (resend.ts), and a
         // notice on every try would only bury the agent's screen in red

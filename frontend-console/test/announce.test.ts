@@ -86,12 +86,31 @@ describe('announcing a conversation that came', () => {
   const claiming = reduce(reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [] }, now: 1 }), {
     type: 'claim-sent',
     now: 2,
-    target: { conversationId: 'c3' },
+    target: {},
+    ref: 'claim-1',
+  });
+  const assigned = (c: ConversationView, via?: 'claim' | 'transfer', ref?: string): Extract<ServerFrame, { type: 'assigned' }> => ({
+    type: 'assigned',
+    conversation: c,
+    ...(via ? { via } : {}),
+    ...(ref ? { ref } : {}),
   });
 
   it("says a colleague's transfer that crossed the agent's claim is a transfer, and the claimed one new", () => {
-    expect(assignedAnnouncement(claiming, conv('c2', 'Piet'), 'Paspoort', t)).toBe('Gesprek aan u overgedragen: Piet (Paspoort).');
-    expect(assignedAnnouncement(claiming, conv('c3', 'Jan'), 'Paspoort', t)).toBe('Nieuw gesprek: Jan (Paspoort).');
+    expect(assignedAnnouncement(claiming, assigned(conv('c2', 'Piet'), 'transfer'), 'Paspoort', t)).toBe('Gesprek aan u overgedragen: Piet (Paspoort).');
+    expect(assignedAnnouncement(claiming, assigned(conv('c3', 'Jan'), 'claim', 'claim-1'), 'Paspoort', t)).toBe('Nieuw gesprek: Jan (Paspoort).');
+  });
+
+  it("says the agent's claim in another window is hers, taken there", () => {
+    expect(assignedAnnouncement(claiming, assigned(conv('c4', 'Els'), 'claim'), 'Paspoort', t)).toBe('Gesprek aangenomen in een ander venster: Els (Paspoort).');
+    const en = (key: Key, params?: Record<string, string | number>) => translate('en', key, params);
+    expect(assignedAnnouncement(claiming, assigned(conv('c4', 'Els'), 'claim'), 'Passport', en)).toBe('Conversation taken in another window: Els (Passport).');
+  });
+
+  it('says what an older server sent without via by what the claim asked for', () => {
+    const one = reduce(claiming, { type: 'claim-sent', now: 3, target: { conversationId: 'c3' }, ref: 'claim-2' });
+    expect(assignedAnnouncement(one, assigned(conv('c2', 'Piet')), 'Paspoort', t)).toBe('Gesprek aan u overgedragen: Piet (Paspoort).');
+    expect(assignedAnnouncement(one, assigned(conv('c3', 'Jan')), 'Paspoort', t)).toBe('Nieuw gesprek: Jan (Paspoort).');
   });
 });
 

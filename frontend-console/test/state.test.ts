@@ -330,56 +330,72 @@ describe('typing and presence', () => {
 describe('claims and endings', () => {
   it('switches to a conversation this console claimed, not to one that merely arrives', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
-    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }));
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2'), via: 'transfer' }));
     expect(s.selected).toBe('c1'); // a colleague's transfer: no jump
-    s = reduce(s, { type: 'claim-sent', now: 5 });
-    s = reduce(s, frame({ type: 'assigned', conversation: conv('c3') }));
+    s = reduce(s, { type: 'claim-sent', now: 5, ref: 'claim-1' });
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c3'), via: 'claim', ref: 'claim-1' }));
     expect(s.selected).toBe('c3');
     expect(s.claimPendingSince).toBeNull();
+    expect(s.claimRef).toBeNull();
   });
 
-  // the `assigned` frame carries no ref: a colleague's transfer that reached the agent while her
-  // own claim was on its way was taken for it, selected over her work, and her claim then came unselected
-  it('matches a claim for one conversation by its id: a transfer crossing it is shown, not selected', () => {
+  // a colleague's transfer that reached the agent while her claim of "the next" was on its way was
+  // taken for its answer, selected over her work, and the claimed one then came unselected
+  it('matches its claim by the ref the server returns: a transfer crossing a claim of the next is shown, not selected', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'connection', state: 'open' });
-    s = reduce(s, { type: 'claim-sent', now: 5, target: { conversationId: 'c3' } });
-    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }, 6));
+    s = reduce(s, { type: 'claim-sent', now: 5, target: {}, ref: 'claim-1' });
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2'), via: 'transfer' }, 6));
     expect(s.conversations.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(s.selected).toBe('c1');
+    expect(claimInFlight(s, 7)).toBe(true);
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c3'), via: 'claim', ref: 'claim-1' }, 8));
+    expect(s.selected).toBe('c3');
+    expect(claimInFlight(s, 9)).toBe(false);
+  });
+
+  // the agent's claim in a second tab or window reached this one as well, and showed as a transfer
+  it("lists the agent's claim from another window beside her work; this console's own claim stays pending", () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'connection', state: 'open' });
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2'), via: 'claim' }, 6));
+    expect(s.conversations.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(s.selected).toBe('c1');
+    s = reduce(s, { type: 'claim-sent', now: 7, target: { topic: 'paspoort-id' }, ref: 'claim-2' });
+    // another window's claim of the same topic, with a ref of its own that this socket never gets
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c3'), via: 'claim' }, 8));
+    expect(s.selected).toBe('c1');
+    expect(claimInFlight(s, 9)).toBe(true);
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c4'), via: 'claim', ref: 'claim-2' }, 10));
+    expect(s.selected).toBe('c4');
+    expect(claimInFlight(s, 11)).toBe(false);
+  });
+
+  it('takes no ref of another claim for the answer to its own', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5, ref: 'claim-2' });
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2'), via: 'claim', ref: 'claim-1' }));
+    expect(s.selected).toBe('c1');
+    expect(s.claimPendingSince).toBe(5);
+  });
+
+  // an older server node (a rolling upgrade) sends neither via nor ref: what the claim asked for decides
+  it('without via, matches a claim for one conversation by its id and one of a topic by its topic', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5, target: { conversationId: 'c3' }, ref: 'claim-1' });
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }, 6));
     expect(s.selected).toBe('c1');
     expect(claimInFlight(s, 7)).toBe(true);
     s = reduce(s, frame({ type: 'assigned', conversation: conv('c3') }, 8));
     expect(s.selected).toBe('c3');
     expect(claimInFlight(s, 9)).toBe(false);
-  });
 
-  it("takes a colleague's handover for no claim of the next conversation, nor one of another topic for a topic's claim", () => {
-    const handover = (id: string, text: string) =>
-      conv(id, { messages: [...conv(id).messages, { seq: 2, from: 'system', text, sentAt: 'x' }] });
-    for (const text of ['U wordt doorverbonden met Anne.', 'You are being transferred to Anne.']) {
-      let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5 });
-      s = reduce(s, frame({ type: 'assigned', conversation: handover('c2', text) }));
-      expect(s.selected, text).toBe('c1');
-      s = reduce(s, frame({ type: 'assigned', conversation: conv('c3') }));
-      expect(s.selected, text).toBe('c3');
-    }
-    // the resident wrote a citizen service number after the handover: the server's notice of its removal is no move
-    const redacted = handover('c5', 'U wordt doorverbonden met Anne.');
-    redacted.messages.push({ seq: 3, from: 'system', text: 'Wij hebben een burgerservicenummer of rekeningnummer uit een bericht verwijderd.', sentAt: 'x' });
-    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5 });
-    s = reduce(s, frame({ type: 'assigned', conversation: redacted }));
-    expect(s.selected).toBe('c1');
-    // once handed to Anne, later back in a topic's queue: claimed from there, it is her claim's answer
-    const requeued = handover('c4', 'U wordt doorverbonden met Anne.');
-    requeued.messages.push({ seq: 3, from: 'system', text: 'U wordt doorverbonden met een medewerker voor Paspoort. U houdt uw plek in de wachtrij.', sentAt: 'x' });
-    s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5 });
-    s = reduce(s, frame({ type: 'assigned', conversation: requeued }));
-    expect(s.selected).toBe('c4');
-
-    s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5, target: { topic: 'rijbewijs' } });
+    s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }), { type: 'claim-sent', now: 5, target: { topic: 'rijbewijs' }, ref: 'claim-1' });
     s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }));
     expect(s.selected).toBe('c1');
     s = reduce(s, frame({ type: 'assigned', conversation: conv('c3', { topic: 'rijbewijs' }) }));
     expect(s.selected).toBe('c3');
+
+    // no claim on its way: whatever comes is shown beside the agent's work
+    s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2') }));
+    expect(s.selected).toBe('c1');
   });
 
   it('ends a claim attempt on nothing_waiting and shows it', () => {

@@ -11,7 +11,7 @@ import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic }
 import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { localiseFailure } from '../forms';
 import { loadJson, saveJson } from '../session';
-import { CLAIM_REF_PREFIX, type Remembered, claimAnswered, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
+import { CLAIM_REF_PREFIX, type Remembered, assignedCause, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
 import { NOTICES_SHOWN, type Notice, NoticeTimers, noticesOnScreen } from '../notices';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
@@ -188,9 +188,9 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
           setRestored(true);
         } else if (frame.type === 'assigned') {
           const c = frame.conversation;
-          announce(assignedAnnouncement(before, c, topicNameRef.current(c.topic), t));
-          // only the agent's own claim may take the focus; a colleague's transfer that crossed it must not
-          if (claimAnswered(before, c)) setClaimed(c.id);
+          announce(assignedAnnouncement(before, frame, topicNameRef.current(c.topic), t));
+          // only this console's own claim may take the focus; a colleague's transfer that crossed it, or a claim in another window, must not
+          if (assignedCause(before, frame) === 'claim') setClaimed(c.id);
         } else {
           const text =
             messageAnnouncement(after, frame, document.visibilityState === 'visible', viewRef.current, t) ?? sendFailedAnnouncement(before, frame, t);
@@ -316,8 +316,9 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     claim(target) {
       // one claim at a time: a double click or a held Alt+N would otherwise take several conversations
       if (claimInFlight(store.state, Date.now())) return;
-      if (!sendFrame({ type: 'claim', ...target, ref: newClientMsgId(CLAIM_REF_PREFIX) })) return;
-      store.dispatch({ type: 'claim-sent', now: Date.now(), target });
+      const ref = newClientMsgId(CLAIM_REF_PREFIX);
+      if (!sendFrame({ type: 'claim', ...target, ref })) return;
+      store.dispatch({ type: 'claim-sent', now: Date.now(), target, ref });
     },
     setStatus(status) {
       if (sendFrame({ type: 'status', status, ref: 'status' })) store.dispatch({ type: 'status', status });
