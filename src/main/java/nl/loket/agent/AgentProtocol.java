@@ -114,9 +114,17 @@ public final class AgentProtocol {
             }
         }
 
-        record Assigned(String type, ConversationView conversation) implements Out {
-            Assigned(ConversationView conversation) {
-                this("assigned", conversation);
+        /**
+         * {@code via}: {@link #VIA_CLAIM} or {@link #VIA_TRANSFER}, on every socket of the agent;
+         * {@code ref}: the claim frame's, only on the socket that sent the claim.
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        record Assigned(String type, ConversationView conversation, String via, String ref) implements Out {
+            static final String VIA_CLAIM = "claim";
+            static final String VIA_TRANSFER = "transfer";
+
+            Assigned(ConversationView conversation, String via, String ref) {
+                this("assigned", conversation, via, ref);
             }
         }
 

@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -93,6 +94,10 @@ final class AgentSession implements AgentFollower {
     private final Map<UUID, Held> held = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<UUID, TreeMap<Long, ConversationEvent>> pending = new HashMap<>();
     private final Set<UUID> toRead = new HashSet<>();
+    /** How a conversation to read became this agent's, when its move was heard ({@code via} of its {@code assigned}). */
+    private final Map<UUID, String> assignedVia = new HashMap<>();
+    /** The refs of this connection's claims whose {@code assigned} is not yet sent: that frame carries it, here alone. */
+    private final Map<UUID, String> claimRefs = new java.util.concurrent.ConcurrentHashMap<>();
     private List<String> topics = List.of();
     private Out.Queues lastBoards;
     private Out.Callbacks lastCallbacks;
@@ -139,6 +144,16 @@ final class AgentSession implements AgentFollower {
     void repeated(Message message) {
         repeats.add(message);
         pump.trigger();
+    }
+
+    /**
+     * This connection claimed the conversation with the frame's ref: its {@code assigned} carries
+     * it (the agent's other connections get none). Called before the claim is delivered here.
+     */
+    void claimed(UUID conversationId, String ref) {
+        if (ref != null && !held.containsKey(conversationId)) {
+            claimRefs.put(conversationId, ref);
+        }
     }
 
     /** One held conversation may have changed unseen: it alone is read, not all the agent holds (as after a resync). */
@@ -259,6 +274,7 @@ final class AgentSession implements AgentFollower {
                     if (e.heldBy(agentId)) {
                         // assigned to this agent (a claim, a transfer): its history is one read
                         toRead.add(id);
+                        e.move().flatMap(AgentSession::via).ifPresent(via -> assignedVia.put(id, via));
                     }
                     continue;
                 }
@@ -315,6 +331,7 @@ final class AgentSession implements AgentFollower {
             String reason = e.move().flatMap(Move::reason).map(EndReason::forAgent).orElse(EndReason.CLOSED.forAgent());
             frames.add(new Out.Ended(e.id().toString(), reason));
             held.remove(e.id());
+            claimRefs.remove(e.id());
             fanout.unfollow(e.id(), this);
             pending.remove(e.id());
             return frames;
@@ -324,6 +341,15 @@ final class AgentSession implements AgentFollower {
         }
         held.put(e.id(), h.after(e, seq));
         return frames;
+    }
+
+    /** The {@code via} of the {@code assigned} a move gives its new holder; none for any other move. */
+    private static Optional<String> via(Move move) {
+        return switch (move) {
+            case CLAIM -> Optional.of(Out.Assigned.VIA_CLAIM);
+            case TRANSFER_TO_AGENT -> Optional.of(Out.Assigned.VIA_TRANSFER);
+            default -> Optional.empty();
+        };
     }
 
     private void waitForGap() {
@@ -365,10 +391,19 @@ final class AgentSession implements AgentFollower {
             return view(id).chain(v -> {
                 if (v == null || v.row().state() != ConversationState.ACTIVE
                         || !agentId.equals(v.row().assignedAgent())) {
+                    assignedVia.remove(id);
+                    claimRefs.remove(id);
                     return Uni.createFrom().voidItem();
                 }
-                hold(v);
-                return send(new Out.Assigned(v.frame()));
+                // its move not heard (a missed notification, the listener back): the assignment tells
+                String heard = assignedVia.get(id);
+                Uni<String> via = heard != null ? Uni.createFrom().item(heard) : conversations.handedOver(id, agentId)
+                        .map(transferred -> transferred ? Out.Assigned.VIA_TRANSFER : Out.Assigned.VIA_CLAIM);
+                return via.chain(how -> {
+                    assignedVia.remove(id);
+                    hold(v);
+                    return send(new Out.Assigned(v.frame(), how, claimRefs.remove(id)));
+                });
             });
         }
         return conversations.find(id).chain(found -> {
@@ -387,6 +422,7 @@ final class AgentSession implements AgentFollower {
                     missed.forEach(m -> frames.add(Out.MessageEvent.of(m)));
                     frames.add(new Out.Ended(id.toString(), reason.forAgent()));
                     held.remove(id);
+                    claimRefs.remove(id);
                     fanout.unfollow(id, this);
                     return sendAll(frames);
                 });

@@ -157,7 +157,9 @@ public class AgentSocket {
         }
         if (frame instanceof In.Claim c) {
             UUID specific = c.conversationId() == null ? null : uuid(c.conversationId());
-            return conversations.claim(agent, new Conversations.ClaimTarget(specific, c.topic())).replaceWithVoid();
+            // the ref goes to this connection's assigned alone: the console tells its own claim from a colleague's transfer
+            return conversations.claim(agent, new Conversations.ClaimTarget(specific, c.topic()), id -> session.claimed(id, c.ref()))
+                    .replaceWithVoid();
         }
         if (frame instanceof In.SendMessage m) {
             return post(session, uuid(m.conversationId()), Sender.agent(agent, name), m.clientMsgId(), m.text());

@@ -120,6 +120,19 @@ class ConversationRepository {
                         : Optional.of(EndReason.of(rows.iterator().next().getString("end_reason"))));
     }
 
+    /**
+     * Whether the agent's open assignment began with a transfer: a transfer to a colleague ends the
+     * previous holder's assignment and starts the colleague's in one transaction, at one now().
+     * A claim after a transfer to a queue is a transaction of its own.
+     */
+    Uni<Boolean> handedOver(UUID conversationId, UUID agentId) {
+        return db.query("select exists (select 1 from assignment a join assignment p on p.conversation_id = a.conversation_id "
+                        + "and p.id < a.id and p.end_reason = $3 and p.ended_at = a.assigned_at "
+                        + "where a.conversation_id = $1 and a.agent_id = $2 and a.ended_at is null) as handed_over",
+                Tuple.of(conversationId, agentId, EndReason.TRANSFERRED.stored()))
+                .map(rows -> rows.iterator().next().getBoolean("handed_over"));
+    }
+
     /** The waiting conversations of some topics, in queue order, with the resident's first message. */
     Uni<List<Conversations.Waiting>> waiting(List<String> topics, int limit) {
         return db.query("""

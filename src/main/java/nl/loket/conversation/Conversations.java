@@ -85,6 +85,14 @@ public class Conversations {
     }
 
     /**
+     * Whether the agent's current hold on the conversation began with a colleague's transfer
+     * (else with a claim): for an {@code assigned} whose move this node did not hear.
+     */
+    public Uni<Boolean> handedOver(UUID conversationId, UUID agentId) {
+        return repository.handedOver(conversationId, agentId);
+    }
+
+    /**
      * A waiting conversation as an agent picks from the list: its place is by {@code queuedAt},
      * its current wait runs from {@code waitingSince} (when it last came into a queue).
      */
@@ -220,6 +228,15 @@ public class Conversations {
 
     /** Claims a conversation for the agent, in one statement, and returns its id. */
     public Uni<UUID> claim(UUID agentId, ClaimTarget target) {
+        return claim(agentId, target, id -> { });
+    }
+
+    /**
+     * As {@link #claim(UUID, ClaimTarget)}; {@code claimed} is told the id before the claim is
+     * delivered to this node's connections, so the claiming socket knows its claim when the
+     * {@code assigned} is written.
+     */
+    public Uni<UUID> claim(UUID agentId, ClaimTarget target, java.util.function.Consumer<UUID> claimed) {
         if (target.topic() != null && target.topic().indexOf('\u0000') >= 0) {
             // no topic has one (PostgreSQL cannot store it), so nobody serves it; sent on, the statement
             // failed and the agent heard "internal"
@@ -229,6 +246,7 @@ public class Conversations {
             case "claimed" -> {
                 JsonObject json = new JsonObject(result.payload());
                 ConversationEvent event = ConversationEvent.of(json);
+                claimed.accept(event.id());
                 db.delivered(new Signal.Conversation(json));
                 db.delivered(new Signal.Queue(event.topic()));
                 db.delivered(new Signal.Agent(agentId));
