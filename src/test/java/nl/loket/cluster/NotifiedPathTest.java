@@ -307,7 +307,11 @@ class NotifiedPathTest {
                     // Should it happen again, the failure lists the frames the agent's socket did get.
                     chat.agent().next(f -> "last".equals(f.getString("clientMsgId")));
                 }
-                chat.resident().next(f -> "state".equals(f.getString("type")) && "closed".equals(f.getString("state")));
+                // the close's "closed" may reach the resident before the refusal of the crossing words
+                // (the close commits first, the refused post answers after it): looked for among all
+                // frames, not only those after the answer
+                await().atMost(Duration.ofSeconds(10)).until(() -> chat.resident().frames().stream()
+                        .anyMatch(f -> "state".equals(f.getString("type")) && "closed".equals(f.getString("state"))));
                 chat.agent().next("ended");
                 List<Integer> all = stored(chat.id(), false);
                 assertThat(seen(chat.resident(), chat.id())).as("the resident's view (round " + round + ")").isEqualTo(all);
