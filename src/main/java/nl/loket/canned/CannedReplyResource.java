@@ -63,7 +63,8 @@ public class CannedReplyResource {
         }
 
         @GET
-        @RolesAllowed({Roles.AGENT, Roles.ADMIN})
+        // agents (supervisors are agents too) only: administrators keep them under /api/v1/admin/canned-replies
+        @RolesAllowed(Roles.AGENT)
         @Operation(summary = "Canned replies, by title; an empty topic list means every topic")
         public Uni<List<CannedReply>> list() {
             return all(db);

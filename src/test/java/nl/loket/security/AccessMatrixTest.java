@@ -84,7 +84,7 @@ class AccessMatrixTest {
             // agents (§5)
             rule("GET    /api/v1/queue", EnumSet.of(AGENT, SUPERVISOR)),
             rule("GET    /api/v1/agents", EnumSet.of(AGENT, SUPERVISOR)),
-            rule("GET    /api/v1/canned-replies", EnumSet.of(AGENT, SUPERVISOR, ADMIN)),
+            rule("GET    /api/v1/canned-replies", EnumSet.of(AGENT, SUPERVISOR)),
             // callbacks (§7)
             rule("GET    /api/v1/callbacks", EnumSet.of(AGENT, SUPERVISOR, INTEGRATOR)),
             rule("GET    /api/v1/callbacks/{id}", EnumSet.of(RESIDENT, AGENT, SUPERVISOR, INTEGRATOR)),
