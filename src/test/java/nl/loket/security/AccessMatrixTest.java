@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 class AccessMatrixTest {
 
-    /** The callers; a supervisor is an agent too (§2), and every staff user here serves the set-up's topic. */
+    /** The callers; a supervisor is an agent too (§2). The agent and the supervisor serve the set-up's topic. */
     enum Caller {
         ANONYMOUS,
         /** The resident token of the conversation or callback request the path names (of a conversation when it names none). */
