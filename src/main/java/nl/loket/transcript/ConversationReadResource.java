@@ -160,11 +160,13 @@ public class ConversationReadResource {
                                       @Parameter(description = "nl (default) or en: the language of the text transcript's "
                                               + "labels, states, outcomes, speakers and topic name; anything else is a 400")
                                       @QueryParam("lang") String lang) {
+        // whose conversation it is comes first: another resident's token hears 403, whatever it asks for
+        boolean resident = checkResident(id);
         String language = lang == null ? "nl" : lang;
         if (!TranscriptText.LANGUAGES.contains(language)) {
             throw ValidationException.of("lang", "nl of en / nl or en");
         }
-        if (checkResident(id)) {
+        if (resident) {
             return residentTranscript(id, language).map(t -> TranscriptText.render(t, t.conversation().topicName(), language));
         }
         return staffTranscript(id).chain(t -> topicName(t.conversation().topic(), language)

@@ -114,6 +114,20 @@ class ResidentTranscriptTest {
         }
     }
 
+    /** Another conversation's token is refused before its query is judged: a bad lang answered 400 to it, not 403. */
+    @Test
+    void anotherResidentsTokenIsRefusedWhateverItAsksFor() {
+        Closed c = closedWithSummaryAndNote();
+        String other = Api.start(TestTopics.create(db), "Piet").getString("token");
+        for (String lang : List.of("nl", "xx")) {
+            for (String path : List.of("/transcript", "/transcript.txt")) {
+                given().auth().oauth2(other).accept(ContentType.TEXT).queryParam("lang", lang)
+                        .get("/api/v1/conversations/" + c.id() + path).then().statusCode(403)
+                        .contentType("application/problem+json");
+            }
+        }
+    }
+
     @Test
     void staffAndIntegratorsKeepTheFullTranscript() {
         Closed closed = closedWithSummaryAndNote();
