@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AgentSocket, BASE, createAgent, createOpenTopic, dropNetwork, focused, handOnSockets, launch, openWidget, restoreNetwork, withSnapshot } from './helpers.mjs';
+import { AgentSocket, BASE, createAgent, createOpenTopic, dropNetwork, focused, handOnSockets, launch, openWidget, restoreNetwork, topicsAs, withSnapshot } from './helpers.mjs';
 
 const STAMP = Date.now().toString(36);
 /** Nobody serves it at first: a resident who chats anyway is offered a callback above the chat. */
@@ -32,13 +32,8 @@ const dialogOf = (page) => page.getByRole('dialog', { name: 'Chat met de gemeent
 
 /** The callback form straight from the topic list: "Belastingen" is told to be closed. */
 async function directForm(page) {
-  await page.route('**/api/v1/topics?*', async (route) => {
-    const res = await route.fetch();
-    const topics = await res.json();
-    for (const t of topics) {
-      if (t.id === 'belastingen') Object.assign(t, { open: false, nextOpenAt: '2026-11-30T07:30:00Z', callbackOffered: true, estimatedWaitSeconds: null });
-    }
-    await route.fulfill({ response: res, json: topics });
+  await topicsAs(page, (t) => {
+    if (t.id === 'belastingen') Object.assign(t, { open: false, nextOpenAt: '2026-11-30T07:30:00Z', callbackOffered: true, estimatedWaitSeconds: null });
   });
   await page.goto(BASE + '/');
   await openWidget(page);

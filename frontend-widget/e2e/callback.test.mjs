@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE, api, checkScreen, createAgent, launch, openWidget, withSnapshot } from './helpers.mjs';
+import { BASE, api, checkScreen, createAgent, launch, openWidget, topicsAs, withSnapshot } from './helpers.mjs';
 
 let browser;
 let staff;
@@ -119,13 +119,8 @@ test('a waiting resident accepts the callback offer without losing what they wer
 test('for a closed topic, a resident leaves a callback request straight from the topic list', withSnapshot(() => browser, 'callback-direct', async () => {
   const page = await browser.newPage();
   // every topic is open in this run (LOKET_ALWAYS_OPEN); the topic list is told one is closed
-  await page.route('**/api/v1/topics?*', async (route) => {
-    const res = await route.fetch();
-    const topics = await res.json();
-    for (const t of topics) {
-      if (t.id === 'belastingen') Object.assign(t, { open: false, nextOpenAt: '2026-11-30T07:30:00Z', callbackOffered: true, estimatedWaitSeconds: null });
-    }
-    await route.fulfill({ response: res, json: topics });
+  await topicsAs(page, (t) => {
+    if (t.id === 'belastingen') Object.assign(t, { open: false, nextOpenAt: '2026-11-30T07:30:00Z', callbackOffered: true, estimatedWaitSeconds: null });
   });
   await page.goto(BASE + '/');
   await openWidget(page);

@@ -285,6 +285,19 @@ export async function checkScreen(page, name) {
   await page.setViewportSize(original);
 }
 
+/**
+ * The page's topic list, as the service answers it, with `change` applied to each topic: how a
+ * test tells the widget a topic is closed, has a notice, or offers a callback.
+ */
+export async function topicsAs(page, change) {
+  await page.route('**/api/v1/topics?*', async (route) => {
+    const res = await route.fetch();
+    const topics = await res.json();
+    for (const t of topics) change(t);
+    await route.fulfill({ response: res, json: topics });
+  });
+}
+
 export async function openWidget(page) {
   await page.getByRole('button', { name: 'Chat met de gemeente' }).click();
   await page.getByRole('dialog', { name: 'Chat met de gemeente' }).waitFor();

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE, checkScreen, launch, openWidget, withSnapshot } from './helpers.mjs';
+import { BASE, checkScreen, launch, openWidget, topicsAs, withSnapshot } from './helpers.mjs';
 
 const NOTICE = {
   department: 'Burgerzaken',
@@ -31,12 +31,9 @@ function describedBy(locator) {
 
 test('a department notice shows on its topic and in the queue; the rules say the configured days', withSnapshot(() => browser, 'notices', async () => {
   const page = await browser.newPage();
-  await page.route('**/api/v1/topics?*', async (route) => {
-    const res = await route.fetch();
-    const topics = await res.json();
-    // no agent is free in this run: the widget proposes a callback first, whatever the wait
-    for (const t of topics) if (t.id === 'paspoort-id') Object.assign(t, { departmentNotices: [NOTICE], open: true, callbackOffered: true });
-    await route.fulfill({ response: res, json: topics });
+  // no agent is free in this run: the widget proposes a callback first, whatever the wait
+  await topicsAs(page, (t) => {
+    if (t.id === 'paspoort-id') Object.assign(t, { departmentNotices: [NOTICE], open: true, callbackOffered: true });
   });
   await page.route('**/api/v1/settings', (route) => route.fulfill({ json: { retentionDays: 14 } }));
 
