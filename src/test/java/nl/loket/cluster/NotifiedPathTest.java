@@ -11,6 +11,9 @@ import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import nl.loket.platform.ClusterListener;
 import nl.loket.platform.Db;
+import nl.loket.platform.NodeId;
+import nl.loket.platform.Signal;
+import nl.loket.platform.Signals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,12 @@ class NotifiedPathTest {
 
     @Inject
     ClusterListener listener;
+
+    @Inject
+    NodeId nodeId;
+
+    @Inject
+    Signals signals;
 
     private final UUID other = UUID.randomUUID();
 
@@ -98,6 +107,25 @@ class NotifiedPathTest {
         Row row = db.query("select outcome from loket_post($1, $2, $3, $4, $5, $6, $7, null, null, $8)", args)
                 .await().atMost(Duration.ofSeconds(10)).iterator().next();
         return row.getString("outcome");
+    }
+
+    /**
+     * A resident's message whose change this node never hears, as when its notification is lost:
+     * stored under this node's own id, so nothing delivers it from memory and the listener passes
+     * over the notification as this node's own. Returns the change as {@code loket_post} built it.
+     */
+    private JsonObject residentPostsUnheard(String conversationId, String clientMsgId, String text) {
+        Tuple args = Tuple.tuple().addValue(UUID.fromString(conversationId)).addValue("resident").addValue("resident")
+                .addValue(null).addValue(null).addValue(clientMsgId).addValue(text).addValue(nodeId.id().toString());
+        Row row = db.query("select outcome, payload from loket_post($1, $2, $3, $4, $5, $6, $7, null, null, $8)", args)
+                .await().atMost(Duration.ofSeconds(10)).iterator().next();
+        assertThat(row.getString("outcome")).isEqualTo("stored");
+        return new JsonObject(row.getString("payload"));
+    }
+
+    /** The message frames of a socket with this clientMsgId. */
+    private static long framesOf(WsClient socket, String clientMsgId) {
+        return socket.frames("message").stream().filter(f -> clientMsgId.equals(f.getString("clientMsgId"))).count();
     }
 
     /** A marker sent last through this node: once a socket has it, everything before it has had its chance to arrive. */
@@ -315,6 +343,72 @@ class NotifiedPathTest {
                 chat.agent().next("ended");
                 List<Integer> all = stored(chat.id(), false);
                 assertThat(seen(chat.resident(), chat.id())).as("the resident's view (round " + round + ")").isEqualTo(all);
+                assertThat(seen(chat.agent(), chat.id())).as("the agent's view (round " + round + ")").isEqualTo(all);
+            }
+        }
+    }
+
+    /** The crossing forced one way: the message stored first, its change not heard here when the close's comes. */
+    private void closeAfterUnheardLastWords(Chat chat, Runnable withTheClose) {
+        residentPostsUnheard(chat.id(), "last", "nog één ding");
+        chat.agent().send(frame("close", "conversationId", chat.id(), "outcome", "answered"));
+        withTheClose.run();
+        // the close's change skips the message's version: the session waits for it, then reads
+        chat.agent().next(f -> "last".equals(f.getString("clientMsgId")));
+        chat.agent().next("ended");
+        await().atMost(Duration.ofSeconds(10)).until(() -> chat.resident().frames().stream()
+                .anyMatch(f -> "state".equals(f.getString("type")) && "closed".equals(f.getString("state"))));
+        List<Integer> all = stored(chat.id(), false);
+        assertThat(seen(chat.agent(), chat.id())).as("the agent's view: the last words once, then the close's notice").isEqualTo(all);
+        assertThat(seen(chat.resident(), chat.id())).as("the resident's view").isEqualTo(all);
+    }
+
+    @Test
+    void lastWordsWhoseChangeWasNotHeardComeWithTheClosesGapBeforeEnded() {
+        try (Chat chat = chat()) {
+            closeAfterUnheardLastWords(chat, () -> { });
+        }
+    }
+
+    @Test
+    void lastWordsHeardOnlyAfterTheCloseAreNotShownAgain() {
+        try (Chat chat = chat()) {
+            JsonObject change = residentPostsUnheard(chat.id(), "last", "nog één ding");
+            chat.agent().send(frame("close", "conversationId", chat.id(), "outcome", "answered"));
+            chat.agent().next(f -> "last".equals(f.getString("clientMsgId")));
+            chat.agent().next("ended");
+            // the message's change comes after all (a notification overtaken by the close's and by the read):
+            // the session no longer holds the conversation, and the words were shown
+            signals.deliver(new Signal.Conversation(change));
+            await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2))
+                    .until(() -> framesOf(chat.agent(), "last") == 1 && chat.agent().frames("ended").size() == 1);
+            assertThat(seen(chat.agent(), chat.id())).as("the agent's view").isEqualTo(stored(chat.id(), false));
+        }
+    }
+
+    @Test
+    void lastWordsNotHeardWhenTheListenerIsBackAndTheAgentClosesAtOnce() {
+        try (Chat chat = chat()) {
+            // the resync's read of what the agent holds crosses the close's change and its gap
+            closeAfterUnheardLastWords(chat, () -> signals.deliver(new Signal.Resync()));
+        }
+    }
+
+    @Test
+    void lastWordsStoredOnTheOtherNodeCrossingTheCloseAreShownOrRefused() throws Exception {
+        for (int round = 1; round <= 5; round++) {
+            try (Chat chat = chat()) {
+                // the resident's socket is on the other node: its words reach this node by the notification
+                CompletableFuture<String> there = CompletableFuture.supplyAsync(() -> residentPostsThere(chat.id(), "last", "nog één ding"));
+                chat.agent().send(frame("close", "conversationId", chat.id(), "outcome", "answered"));
+                String outcome = there.get();
+                assertThat(outcome).as("round " + round).isIn("stored", "conversation_ended");
+                if ("stored".equals(outcome)) {
+                    chat.agent().next(f -> "last".equals(f.getString("clientMsgId")));
+                }
+                chat.agent().next("ended");
+                assertThat(seen(chat.agent(), chat.id())).as("the agent's view (round " + round + ")")
+                        .isEqualTo(stored(chat.id(), false));
             }
         }
     }
