@@ -11,7 +11,6 @@ import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import nl.loket.platform.ClusterListener;
 import nl.loket.platform.Db;
-import nl.loket.platform.NodeId;
 import nl.loket.platform.Signal;
 import nl.loket.platform.Signals;
 import org.junit.jupiter.api.AfterEach;
@@ -51,9 +50,6 @@ class NotifiedPathTest {
 
     @Inject
     ClusterListener listener;
-
-    @Inject
-    NodeId nodeId;
 
     @Inject
     Signals signals;
@@ -116,7 +112,7 @@ class NotifiedPathTest {
      */
     private JsonObject residentPostsUnheard(String conversationId, String clientMsgId, String text) {
         Tuple args = Tuple.tuple().addValue(UUID.fromString(conversationId)).addValue("resident").addValue("resident")
-                .addValue(null).addValue(null).addValue(clientMsgId).addValue(text).addValue(nodeId.id().toString());
+                .addValue(null).addValue(null).addValue(clientMsgId).addValue(text).addValue(db.node());
         Row row = db.query("select outcome, payload from loket_post($1, $2, $3, $4, $5, $6, $7, null, null, $8)", args)
                 .await().atMost(Duration.ofSeconds(10)).iterator().next();
         assertThat(row.getString("outcome")).isEqualTo("stored");
