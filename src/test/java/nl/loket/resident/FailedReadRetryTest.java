@@ -1,5 +1,7 @@
 package nl.loket.resident;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +23,7 @@ import java.util.function.Predicate;
 
 import static nl.loket.Api.frame;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The read a resync asks for fails once (the database is not quite back): it is read again, so
@@ -40,8 +43,16 @@ class FailedReadRetryTest {
     @Inject
     Signals signals;
 
+    @Inject
+    MeterRegistry registry;
+
+    private double deliveryFailures() {
+        Counter counter = registry.find("loket.failures").tag("where", "delivery").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     @Test
-    void aResyncWhoseReadFailsIsReadAgain() throws Exception {
+    void aResyncWhoseReadFailsIsReadAgain() {
         try (Chat chat = chat()) {
             String id = chat.id();
             WsClient console = chat.console();
@@ -55,8 +66,10 @@ class FailedReadRetryTest {
             // the listener is back and asks for a resync; the database still refuses the reads
             db.query("alter table message rename to message_away").await().atMost(Duration.ofSeconds(5));
             try {
+                double failed = deliveryFailures();
                 signals.deliver(new Signal.Resync());
-                Thread.sleep(1_000);
+                // both connections' reads failed (the resident's and the agent's) before the table is back
+                await().atMost(Duration.ofSeconds(10)).until(() -> deliveryFailures() >= failed + 2);
             } finally {
                 db.query("alter table message_away rename to message").await().atMost(Duration.ofSeconds(5));
             }
