@@ -65,7 +65,7 @@ public final class FeedCursor {
         }
     }
 
-    /** Marks a body with filters; a cursor issued before them has three parts and no mark. */
+    /** Marks a body with filters, after its position; a cursor issued before them has three parts and no mark. */
     private static final String FILTERED = "f";
 
     private final byte[] key;
@@ -80,7 +80,9 @@ public final class FeedCursor {
 
     public String encode(Position p) {
         Filters f = Objects.requireNonNull(p.filters(), "a cursor is issued with its filters");
-        String body = FILTERED + "." + p.updatedAt().getEpochSecond() + "." + p.updatedAt().getNano() + "." + p.id()
+        // the position first, as before cursors carried filters: a node of that version (a rolling
+        // upgrade) reads the first three parts and continues with the filters sent, as it did
+        String body = p.updatedAt().getEpochSecond() + "." + p.updatedAt().getNano() + "." + p.id() + "." + FILTERED
                 + "." + (f.updatedSince() == null ? "" : f.updatedSince().getEpochSecond() + "_" + f.updatedSince().getNano())
                 + "." + text(f.state()) + "." + text(f.topic());
         return Base64.getUrlEncoder().withoutPadding().encodeToString((body + "." + sign(body)).getBytes(StandardCharsets.UTF_8));
@@ -99,7 +101,7 @@ public final class FeedCursor {
                 // issued before cursors carried their filters (an integrator halfway through a pass during an upgrade)
                 return new Position(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])), UUID.fromString(parts[2]), null);
             }
-            if (parts.length != 7 || !FILTERED.equals(parts[0])) {
+            if (parts.length != 7 || !FILTERED.equals(parts[3])) {
                 throw invalid();
             }
             Instant since = null;
@@ -107,7 +109,7 @@ public final class FeedCursor {
                 String[] s = parts[4].split("_");
                 since = Instant.ofEpochSecond(Long.parseLong(s[0]), Long.parseLong(s[1]));
             }
-            return new Position(Instant.ofEpochSecond(Long.parseLong(parts[1]), Long.parseLong(parts[2])), UUID.fromString(parts[3]),
+            return new Position(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])), UUID.fromString(parts[2]),
                     new Filters(since, untext(parts[5]), untext(parts[6])));
         } catch (ValidationException e) {
             throw e;

@@ -62,4 +62,26 @@ class FeedCursorTest {
         FeedCursor.Filters sent = new FeedCursor.Filters(null, null, "a");
         assertThat(p.continuing(sent)).isEqualTo(sent);
     }
+
+    /**
+     * An integrator's pages go to any node: during a rolling upgrade a cursor this version issued
+     * reaches a node of the version before, which continues it with the filters sent (as it always
+     * did). That node's reading, as deployed (FeedCursor at commit b33cf40): the signature over the
+     * body, then the body's first three dot-separated parts, whatever follows them.
+     */
+    @Test
+    void aCursorIssuedNowContinuesOnANodeOfTheVersionBefore() throws Exception {
+        String cursor = CURSORS.encode(new FeedCursor.Position(AT, ID, new FeedCursor.Filters(Instant.parse("2026-11-30T23:00:00Z"), "closed", "a")));
+        String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        int cut = raw.lastIndexOf('.');
+        String body = raw.substring(0, cut);
+        byte[] key = MessageDigest.getInstance("SHA-256").digest(("loket-feed-cursor:" + "a-secret-of-forty-characters-or-so-000000")
+                .getBytes(StandardCharsets.UTF_8));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        assertThat(raw.substring(cut + 1)).isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8))));
+        String[] parts = body.split("\\.");
+        assertThat(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1]))).isEqualTo(AT);
+        assertThat(UUID.fromString(parts[2])).isEqualTo(ID);
+    }
 }
