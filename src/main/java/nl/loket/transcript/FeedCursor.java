@@ -101,6 +101,11 @@ public final class FeedCursor {
                 // issued before cursors carried their filters (an integrator halfway through a pass during an upgrade)
                 return new Position(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])), UUID.fromString(parts[2]), null);
             }
+            if (parts.length == 7 && FILTERED.equals(parts[0])) {
+                // the mark first: issued by the version just before this one (a4a8210), which put it there
+                String[] position = {parts[1], parts[2], parts[3], parts[0]};
+                System.arraycopy(position, 0, parts, 0, 4);
+            }
             if (parts.length != 7 || !FILTERED.equals(parts[3])) {
                 throw invalid();
             }

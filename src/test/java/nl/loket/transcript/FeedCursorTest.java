@@ -84,4 +84,26 @@ class FeedCursorTest {
         assertThat(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1]))).isEqualTo(AT);
         assertThat(UUID.fromString(parts[2])).isEqualTo(ID);
     }
+
+    /**
+     * A cursor of the version just before this one (a4a8210), whose body put the filters' mark
+     * first: an integrator's cursor from before the upgrade continues its own feed here.
+     */
+    @Test
+    void aCursorWithTheMarkFirstStillContinuesItsFeed() throws Exception {
+        String body = "f." + AT.getEpochSecond() + "." + AT.getNano() + "." + ID + "." + "1764543600_0" + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString("closed".getBytes(StandardCharsets.UTF_8)) + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString("a".getBytes(StandardCharsets.UTF_8));
+        byte[] key = MessageDigest.getInstance("SHA-256").digest(("loket-feed-cursor:" + "a-secret-of-forty-characters-or-so-000000")
+                .getBytes(StandardCharsets.UTF_8));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        String signature = Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        FeedCursor.Position p = CURSORS.decode(Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((body + "." + signature).getBytes(StandardCharsets.UTF_8)));
+        assertThat(p.updatedAt()).isEqualTo(AT);
+        assertThat(p.id()).isEqualTo(ID);
+        assertThat(p.continuing(FeedCursor.Filters.NONE))
+                .isEqualTo(new FeedCursor.Filters(Instant.parse("2025-11-30T23:00:00Z"), "closed", "a"));
+    }
 }
