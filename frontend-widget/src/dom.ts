@@ -44,3 +44,32 @@ export function focusStayedIn(within: Element): boolean {
   const outer = document.activeElement;
   return !outer || outer === document.body;
 }
+
+// a web address in a message: http(s) only, up to a space, a quote or an angle bracket
+const WEB_ADDRESS = /\bhttps?:\/\/[^\s<>"']+/gi;
+
+/**
+ * A message's text with its web addresses as links (opening in a new tab, so the chat stays),
+ * everything else as text nodes. A sentence's punctuation after an address, and a closing
+ * bracket that does not close one of the address's own, are not part of it.
+ */
+export function withLinks(text: string): Child[] {
+  const parts: Child[] = [];
+  let at = 0;
+  for (const match of text.matchAll(WEB_ADDRESS)) {
+    let url = match[0];
+    for (;;) {
+      const last = url.at(-1)!;
+      if ('.,;:!?'.includes(last)) url = url.slice(0, -1);
+      else if (last === ')' && url.split('(').length < url.split(')').length) url = url.slice(0, -1);
+      else break;
+    }
+    const start = match.index!;
+    if (url.length <= 'https://'.length) continue;
+    parts.push(text.slice(at, start));
+    parts.push(h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url));
+    at = start + url.length;
+  }
+  parts.push(text.slice(at));
+  return parts.filter((p) => p !== '');
+}

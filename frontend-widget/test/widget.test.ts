@@ -573,3 +573,29 @@ describe('the agent typing', () => {
     expect(line.hidden).toBe(true);
   });
 });
+
+describe('a web address in a message', () => {
+  const message = (text: string, from = 'agent') =>
+    ({ seq: 1, from, text, sentAt: '2026-12-07T09:00:00Z', agentName: 'Anne' }) as Parameters<ChatView['message']>[0];
+
+  it('is a link that opens in a new tab, without the sentence\'s full stop, with the rest as text', () => {
+    const view = chatView();
+    view.message(message('Kijk op https://www.gemeente.example/spoed. Of bel 14 020.'));
+    const text = view.el.querySelector('.log .msg .text')!;
+    const links = [...text.querySelectorAll('a')];
+    expect(links.map((a) => [a.getAttribute('href'), a.textContent])).toEqual([
+      ['https://www.gemeente.example/spoed', 'https://www.gemeente.example/spoed'],
+    ]);
+    expect(links[0].getAttribute('target')).toBe('_blank');
+    expect(links[0].getAttribute('rel')).toContain('noopener');
+    expect(text.textContent).toBe('Kijk op https://www.gemeente.example/spoed. Of bel 14 020.');
+  });
+
+  it('is never a link of another kind, markup stays text, and a closing bracket of the sentence is not part of it', () => {
+    const view = chatView();
+    view.message(message('javascript:alert(1) <a href="https://x.example">x</a> (zie http://a.example/b_(c))', 'resident'));
+    const text = view.el.querySelector('.log .msg .text')!;
+    expect([...text.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual(['https://x.example', 'http://a.example/b_(c)']);
+    expect(text.textContent).toBe('javascript:alert(1) <a href="https://x.example">x</a> (zie http://a.example/b_(c))');
+  });
+});

@@ -4,7 +4,7 @@
 // taking focus or the draft, in words that match its reason; once the reason no longer holds
 // (callback_offer_withdrawn) it goes quiet: why, said once, and a "Liever teruggebeld worden?" link.
 
-import { append, clear, focusStayedIn, h, uid } from '../dom';
+import { append, clear, focusStayedIn, h, uid, withLinks } from '../dom';
 import type { DepartmentNotice } from '../api';
 import { waitSentence } from '../format';
 import { departmentNotices } from '../notices';
@@ -404,7 +404,7 @@ export class ChatView {
       h('p', { class: 'who' }, who, time && !isNaN(time.getTime())
         ? h('span', { class: 'time' }, ' ' + time.toLocaleTimeString(this.lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' }))
         : null),
-      h('p', { class: 'text' }, text),
+      h('p', { class: 'text' }, ...withLinks(text)),
     );
     if (!sentAt) el.append(h('p', { class: 'note' }));
     return el;
