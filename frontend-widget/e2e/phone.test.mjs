@@ -107,6 +107,32 @@ test('at 200 % zoom on a phone (180 px wide) the message box keeps a usable widt
   await page.screenshot({ path: new URL('../test-results/phone-zoom-180.png', import.meta.url).pathname });
 }));
 
+test('at 200 % zoom on a 360×640 phone (180×320 px) the agent\'s last words show between the header and the message box', withSnapshot(() => browser, 'phone-zoom-chat', async () => {
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 180, height: 320 });
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  await page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true }).click();
+  await page.getByRole('button', { name: 'Start de chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
+  await dialog.getByText('Verbonden', { exact: true }).waitFor();
+  const { id } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('loket.widget.v1')));
+  await agent.claim(id);
+  await dialog.getByText('U chat met Anne.').waitFor();
+  await agent.say(id, 'U kunt een afspraak maken.');
+  await dialog.getByText('U kunt een afspraak maken.').waitFor();
+  // what the resident reads: the last message's text, not hidden under the header or the message box
+  const seen = await page.evaluate(() => {
+    const root = document.getElementById('loket-widget').shadowRoot;
+    const text = [...root.querySelectorAll('.log .msg .text')].at(-1).getBoundingClientRect();
+    const above = Math.max(root.querySelector('.head').getBoundingClientRect().bottom, root.querySelector('.log').getBoundingClientRect().top);
+    const below = Math.min(root.querySelector('.composer').getBoundingClientRect().top, root.querySelector('.log').getBoundingClientRect().bottom);
+    return { visible: Math.min(text.bottom, below) - Math.max(text.top, above), height: text.height };
+  });
+  await page.screenshot({ path: new URL('../test-results/phone-zoom-180x320.png', import.meta.url).pathname });
+  assert.ok(seen.visible >= seen.height, `of the last message's ${Math.round(seen.height)} px, ${Math.round(seen.visible)} px show`);
+}));
+
 test('on a phone, the end of a conversation shows its last words and a message that was not sent', withSnapshot(() => browser, 'phone-end', async () => {
   const page = await browser.newPage();
   await page.goto(BASE + '/');
