@@ -133,6 +133,23 @@ test('at 200 % zoom on a 360×640 phone (180×320 px) the agent\'s last words sh
   assert.ok(seen.visible >= seen.height, `of the last message's ${Math.round(seen.height)} px, ${Math.round(seen.visible)} px show`);
 }));
 
+test('at 200 % zoom on a phone (180 px wide) a long Dutch word in the house rules wraps instead of running out of the panel', withSnapshot(() => browser, 'phone-zoom-words', async () => {
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 180, height: 320 });
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  await page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true }).click();
+  await page.getByRole('button', { name: 'Start de chat' }).waitFor({ state: 'attached' });
+  // what the resident cannot read: a line of text wider than its own box (cut at the panel's edge)
+  const cut = await page.evaluate(() => {
+    const root = document.getElementById('loket-widget').shadowRoot;
+    return [...root.querySelectorAll('.body li, .body p, .body h3, .body label')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => el.textContent.slice(0, 40));
+  });
+  assert.deepEqual(cut, [], 'text running out of its box');
+}));
+
 test('on a phone, the end of a conversation shows its last words and a message that was not sent', withSnapshot(() => browser, 'phone-end', async () => {
   const page = await browser.newPage();
   await page.goto(BASE + '/');
