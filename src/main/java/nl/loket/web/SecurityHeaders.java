@@ -13,6 +13,10 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>Everywhere: {@code X-Content-Type-Options: nosniff} and {@code Referrer-Policy: no-referrer}.</li>
+ *   <li>The API ({@code /api/}): {@code Cache-Control: no-store}, errors included. Its answers carry
+ *       transcripts, residents' names and phone numbers, tokens and accounts; without it a
+ *       browser kept a resident's transcript in its disk cache (a library computer's) after the
+ *       tab was closed, past the time the resident's token may read it.</li>
  *   <li>The console's pages: a Content-Security-Policy that allows only its own files (no inline
  *       script or style, no other origins) and no framing at all ({@code frame-ancestors 'none'},
  *       and {@code X-Frame-Options: DENY} for older browsers).</li>
@@ -34,6 +38,7 @@ public class SecurityHeaders {
             + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
     static final String REVALIDATE = "no-cache";
+    static final String NO_STORE = "no-store";
 
     /** Vite's output: {@code assets/<name>-<hash>.<ext>}, the hash being 8 or more URL-safe base64 characters. */
     private static final Pattern FINGERPRINTED = Pattern.compile("^/console/assets/[^/]+-[A-Za-z0-9_-]{8,}\\.[a-z0-9]+$");
@@ -54,7 +59,13 @@ public class SecurityHeaders {
     static void apply(String path, MultiMap headers) {
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("Referrer-Policy", "no-referrer");
-        if (path.startsWith("/api/") || path.startsWith("/q/")) {
+        if (path.startsWith("/api/")) {
+            // transcripts, callback requests with phone numbers, tokens, accounts: in no browser's
+            // disk cache (a library computer's) and no proxy's, errors included
+            headers.set("Cache-Control", NO_STORE);
+            return;
+        }
+        if (path.startsWith("/q/")) {
             return;
         }
         boolean console = path.equals("/console") || path.startsWith("/console/");

@@ -2,8 +2,15 @@ package nl.loket.web;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import nl.loket.Api;
+import nl.loket.TestTopics;
+import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 class SecurityHeadersTest {
+
+    @Inject
+    Db db;
 
     @Test
     void theConsoleAllowsOnlyItsOwnFilesAndNoFraming() {
@@ -69,6 +79,38 @@ class SecurityHeadersTest {
     void theApiToldNotToSniffNorToSendReferrers() {
         assertCommonHeaders(given().get("/api/v1/topics"));
         assertCommonHeaders(given().get("/api/v1/admin/users"));
+    }
+
+    /**
+     * What carries a resident's or a colleague's data (a transcript, a callback request with its
+     * phone number, a token) is kept by no browser or proxy cache: the disk cache of a library
+     * computer held a transcript after the tab was closed, past the 15 minutes the token may read it.
+     */
+    @Test
+    void personalDataIsKeptInNoCache() {
+        String topic = TestTopics.create(db);
+        JsonObject started = Api.start(topic, "Kees Cachevrij");
+        String path = "/api/v1/conversations/" + started.getString("id");
+        assertNotStored(given().auth().oauth2(started.getString("token")).accept("application/json").get(path + "/transcript"), 200);
+        assertNotStored(given().auth().oauth2(started.getString("token")).accept("text/plain").get(path + "/transcript.txt"), 200);
+        Response callback = given().contentType("application/json")
+                .body(Map.of("topic", topic, "phone", "0612345678", "name", "Kees Cachevrij"))
+                .post("/api/v1/callbacks");
+        assertNotStored(callback, 201);
+        assertNotStored(given().auth().oauth2(callback.path("token").toString()).get("/api/v1/callbacks/" + callback.path("id")), 200);
+        String agent = Api.agent("Agent Cachevrij", List.of(topic), 1).token();
+        assertNotStored(given().auth().oauth2(agent).get("/api/v1/callbacks"), 200);
+        assertNotStored(given().contentType("application/json")
+                .body(Map.of("username", "admin", "password", "test-admin-password")).post("/api/v1/auth/token"), 200);
+        assertNotStored(given().auth().oauth2(Api.adminToken()).get("/api/v1/admin/users"), 200);
+        // an error too: a problem may name what was asked for
+        assertNotStored(given().get(path + "/transcript"), 401);
+    }
+
+    private static void assertNotStored(Response r, int status) {
+        assertThat(r.statusCode()).isEqualTo(status);
+        assertThat(r.header("Cache-Control")).as("Cache-Control").isEqualTo("no-store");
+        assertCommonHeaders(r);
     }
 
     private static void assertCommonHeaders(Response r) {
