@@ -110,6 +110,24 @@ class AttackSurfaceTest {
         }
     }
 
+    /**
+     * Nothing Loket is sent needs more than a few kilobytes; a public POST padded to 200 KB (or
+     * 10 MB, the framework's default limit) was read into memory and answered 201, so a script
+     * could make every node hold megabytes per request within the rate limit.
+     */
+    @Test
+    void aBodyOverTheLimitIsRefusedUnread() {
+        String topic = TestTopics.create(db);
+        String padded = "{\"topic\":\"" + topic + "\"" + " ".repeat(200_000) + "}";
+        for (String path : List.of("/api/v1/conversations", "/api/v1/callbacks", "/api/v1/auth/token")) {
+            Response refused = given().contentType(ContentType.JSON).body(padded).post(path);
+            assertThat(refused.statusCode()).as(path).isEqualTo(413);
+        }
+        // just under the limit, the same request is read as ever
+        String fits = "{\"topic\":\"" + topic + "\"" + " ".repeat(60_000) + "}";
+        given().contentType(ContentType.JSON).body(fits).post("/api/v1/conversations").then().statusCode(201);
+    }
+
     @Test
     void oddInputIsAProblemThatNamesNoInternals() {
         String admin = Api.adminToken();
