@@ -49,6 +49,11 @@ class AllowedOriginsTest {
         // the widget on that site reads a 503's Retry-After (docs/protocol.md §10)
         assertThat(started.header("Access-Control-Expose-Headers")).containsIgnoringCase("Retry-After");
 
+        // Loket authenticates with a bearer token and sets no cookie; the widget sends none
+        // (credentials: 'omit'), so no origin is told that a request with the browser's credentials may be read
+        assertThat(preflight.header("Access-Control-Allow-Credentials")).isNotEqualTo("true");
+        assertThat(started.header("Access-Control-Allow-Credentials")).isNotEqualTo("true");
+
         Response topics = given().header("Origin", SITE).get("/api/v1/topics");
         assertThat(topics.statusCode()).isEqualTo(200);
         assertThat(topics.header("Access-Control-Allow-Origin")).isEqualTo(SITE);
