@@ -122,6 +122,10 @@ class AttackSurfaceTest {
         for (String path : List.of("/api/v1/conversations", "/api/v1/callbacks", "/api/v1/auth/token")) {
             Response refused = given().contentType(ContentType.JSON).body(padded).post(path);
             assertThat(refused.statusCode()).as(path).isEqualTo(413);
+            // a problem like every other refusal, saying the limit, in both languages
+            assertThat(refused.contentType()).as(path).startsWith("application/problem+json");
+            assertThat(refused.jsonPath().getString("type")).as(path).isEqualTo("/problems/body-too-large");
+            assertThat(refused.jsonPath().getString("detail")).as(path).contains("64 KiB");
         }
         // just under the limit, the same request is read as ever
         String fits = "{\"topic\":\"" + topic + "\"" + " ".repeat(60_000) + "}";
