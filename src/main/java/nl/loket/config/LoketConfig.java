@@ -59,6 +59,15 @@ public interface LoketConfig {
         @DurationMin(millis = 1)
         Duration boundWarnAfter();
 
+        /**
+         * How often a node that served no page of the change feed in that time measures the
+         * feed's bound afresh, so that {@code loket_feed_bound_lag_seconds} is never older than
+         * about twice this (nl.loket.transcript.FeedBound).
+         */
+        @WithDefault("15s")
+        @DurationMin(millis = 1)
+        Duration boundRefresh();
+
         /** Signs change-feed cursors; generated on first start and kept in the database (schema loket_keys). */
         String cursorSecret();
     }

@@ -22,14 +22,12 @@ public class TranscriptService {
 
     private final Db db;
     private final FeedCursor cursors;
-    private final double safetyLagSeconds;
     private final FeedBound bounds;
 
     public TranscriptService(Db db, LoketConfig config, FeedBound bounds) {
         this.db = db;
         this.bounds = bounds;
         this.cursors = new FeedCursor(config.feed().cursorSecret());
-        this.safetyLagSeconds = config.feed().safetyLag().toMillis() / 1000.0;
     }
 
     public record Page(List<ConversationItem> items, String nextCursor) {
@@ -51,7 +49,7 @@ public class TranscriptService {
         FeedCursor.Filters filters = after == null ? asked : after.continuing(asked);
         // the bound in a statement of its own, before the feed's snapshot: a transaction that commits
         // between the two is seen by the feed, one still running holds the bound at its start
-        return db.query(HORIZON, Tuple.of(safetyLagSeconds)).invoke(this::measure).chain(bound -> db.query(ConversationItem.SELECT + """
+        return bounds.horizon().chain(bound -> db.query(ConversationItem.SELECT + """
                         where c.updated_at < $1
                           and ($2::timestamptz is null or c.updated_at >= $2)
                           and ($3::text is null or c.state = $3)
@@ -60,7 +58,7 @@ public class TranscriptService {
                           and """ + inScope(8) + """
                         order by c.updated_at, c.id
                         limit $7""",
-                        Tuple.tuple(java.util.Arrays.asList(bound.iterator().next().getOffsetDateTime("horizon"),
+                        Tuple.tuple(java.util.Arrays.asList(bound,
                                 filters.updatedSince() == null ? null : filters.updatedSince().atOffset(ZoneOffset.UTC),
                                 filters.state(), filters.topic(),
                                 after == null ? null : after.updatedAt().atOffset(ZoneOffset.UTC),
@@ -75,33 +73,6 @@ public class TranscriptService {
                     return new Page(items, next);
                 });
     }
-
-    /** How far this page's bound was held back, and by whom ({@link FeedBound}). */
-    private void measure(io.vertx.mutiny.sqlclient.RowSet<Row> bound) {
-        Row r = bound.iterator().next();
-        bounds.served(r.getDouble("lag"), r.getInteger("pid"), r.getDouble("age"));
-    }
-
-    /**
-     * What the feed may show: changes stamped before now less the safety lag, and before the start
-     * of every transaction that may still commit one, that is one that holds a row lock on
-     * conversation (it wrote one or locked one to write it) or waits for a lock (it may be about
-     * to). A transaction that only reads (an export, the statistics) does not hold the feed back,
-     * however long it runs; one of another database role is not visible and counts as none. Also
-     * how far the oldest such transaction holds the bound back ({@code lag}, s; 0 when it does
-     * not), its session's {@code pid} and its transaction's {@code age} (s), for {@link FeedBound}.
-     */
-    static final String HORIZON = """
-            with holder as (
-              select a.pid, a.xact_start from pg_stat_activity a
-              where a.datname = current_database() and a.pid <> pg_backend_pid() and a.xact_start is not null
-                and (a.wait_event_type = 'Lock' or exists (select 1 from pg_locks l where l.pid = a.pid and l.granted
-                     and l.relation = 'conversation'::regclass and l.mode in ('RowShareLock', 'RowExclusiveLock')))
-              order by a.xact_start limit 1)
-            select least(now() - make_interval(secs => $1), coalesce((select xact_start from holder), 'infinity')) as horizon,
-                   coalesce(greatest(0, extract(epoch from now() - make_interval(secs => $1) - (select xact_start from holder))), 0)::float8 as lag,
-                   (select pid from holder) as pid,
-                   extract(epoch from now() - (select xact_start from holder))::float8 as age""";
 
     /**
      * One conversation; empty when unknown. One out of the caller's scope is refused with 403
