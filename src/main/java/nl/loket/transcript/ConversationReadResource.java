@@ -85,12 +85,14 @@ public class ConversationReadResource {
         if (since != null && !Days.within(since)) {
             throw ValidationException.of("updatedSince", Days.outsideMessage());
         }
-        // the feed shows residents' names: every staff read of a page is audited, with what was asked and how much it showed
+        // the feed shows residents' names: every staff read of a page is audited, with the filters it was read with (a
+        // cursor's own when it came alone, not the request's none) and how much it showed
         // a blank topic is no filter, as an empty one is (it filtered on " " and answered an empty feed)
         String only = topic == null || topic.isBlank() ? null : topic;
-        return topics.requireKnown(only).chain(() -> transcripts.feed(since, inState, only, n, cursor, scope())).call(page -> audited(Audit.READ_FEED, null, new JsonObject()
-                .put("updatedSince", updatedSince).put("state", state).put("topic", topic).put("cursor", cursor != null)
-                .put("items", page.items().size())));
+        return topics.requireKnown(only).chain(() -> transcripts.feed(since, inState, only, n, cursor, scope())).call(read -> audited(Audit.READ_FEED, null, new JsonObject()
+                .put("updatedSince", read.filters().updatedSince() == null ? null : read.filters().updatedSince().toString())
+                .put("state", read.filters().state()).put("topic", read.filters().topic()).put("cursor", cursor != null)
+                .put("items", read.page().items().size()))).map(TranscriptService.Read::page);
     }
 
     @GET

@@ -33,6 +33,10 @@ public class TranscriptService {
     public record Page(List<ConversationItem> items, String nextCursor) {
     }
 
+    /** A page and the filters it was read with: the request's, or its cursor's ({@link FeedCursor.Position#continuing}). */
+    public record Read(Page page, FeedCursor.Filters filters) {
+    }
+
     /**
      * Keyset pagination on (updatedAt, id). Changes younger than the safety lag are held back, and
      * so is everything from the start of the oldest transaction that may still commit a change to
@@ -42,7 +46,7 @@ public class TranscriptService {
      * again). So following nextCursor until it is null, then polling from the last updatedAt, skips
      * nothing.
      */
-    public Uni<Page> feed(Instant updatedSince, String state, String topic, int limit, String cursor, ReadScope scope) {
+    public Uni<Read> feed(Instant updatedSince, String state, String topic, int limit, String cursor, ReadScope scope) {
         FeedCursor.Position after = cursor == null ? null : cursors.decode(cursor);
         // a cursor continues the feed it was issued for: a filter left out is the cursor's, another one is refused
         FeedCursor.Filters asked = new FeedCursor.Filters(updatedSince, state, topic);
@@ -70,7 +74,7 @@ public class TranscriptService {
                     }
                     String next = items.size() < limit ? null : cursors.encode(new FeedCursor.Position(
                             items.get(items.size() - 1).updatedAt(), UUID.fromString(items.get(items.size() - 1).id()), filters));
-                    return new Page(items, next);
+                    return new Read(new Page(items, next), filters);
                 });
     }
 
