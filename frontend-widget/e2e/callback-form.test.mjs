@@ -54,7 +54,7 @@ async function formOverChat(page, topic = EMPTY) {
 }
 
 /** The hint and the service's reason for a number that is no number, as the phone field is described by them. */
-const INVALID = /^Bijvoorbeeld 06 12345678 Vul een geldig nummer in\.$/;
+const INVALID = /^Bijvoorbeeld 06 12345678 of \+44 20 7946 0958 Vul een geldig nummer in\.$/;
 
 /** What a screen reader hears for a field: whether it is invalid, and the texts it is described by. */
 function described(page, label) {
@@ -100,7 +100,7 @@ test('field errors: each said beside its field and to a screen reader, focus on 
   await fillForm(page, { note: 'Vraag over mijn aanslag' });
   await submit.tap();
   await dialog.getByRole('alert').filter({ hasText: 'Controleer de gegevens.' }).waitFor();
-  assert.deepEqual(await described(page, 'Telefoonnummer'), { invalid: 'true', text: 'Bijvoorbeeld 06 12345678 Vul een telefoonnummer in.' });
+  assert.deepEqual(await described(page, 'Telefoonnummer'), { invalid: 'true', text: 'Bijvoorbeeld 06 12345678 of +44 20 7946 0958 Vul een telefoonnummer in.' });
   assert.equal((await described(page, 'Naam (niet verplicht)')).invalid, null, 'an empty name is no error');
   assert.equal((await focused(page)).id, await page.getByLabel('Telefoonnummer').getAttribute('id'), 'focus on the number');
 
@@ -108,8 +108,8 @@ test('field errors: each said beside its field and to a screen reader, focus on 
   // number (each reason differs from the one before, so each wait is for the service's new answer)
   for (const [wrong, saying] of [
     ['12345', INVALID],
-    ['06 1234 5ABC', /^Bijvoorbeeld 06 12345678 Gebruik alleen cijfers, geen letters\.$/],
-    ['0900 1234567', /^Bijvoorbeeld 06 12345678 Wij bellen geen betaalnummers\.$/],
+    ['06 1234 5ABC', /^Bijvoorbeeld 06 12345678 of \+44 20 7946 0958 Gebruik alleen cijfers, geen letters\.$/],
+    ['0900 1234567', /^Bijvoorbeeld 06 12345678 of \+44 20 7946 0958 Wij bellen geen betaalnummers\.$/],
   ]) {
     await fillForm(page, { phone: wrong, name: 'Jan Jansen' });
     await submit.tap();

@@ -135,7 +135,7 @@ const nl = {
   /** Sent from the form over the chat without a connection: nothing went, nothing typed is lost. */
   callbackOffline: 'Geen verbinding. Uw gegevens staan nog in het formulier; verstuur het opnieuw zodra er weer verbinding is.',
   phoneLabel: 'Telefoonnummer',
-  phoneHint: 'Bijvoorbeeld 06 12345678',
+  phoneHint: 'Bijvoorbeeld 06 12345678 of +44 20 7946 0958',
   cbNameLabel: 'Naam (niet verplicht)',
   windowLegend: 'Wanneer mogen wij bellen?',
   windowAsap: 'Zo snel mogelijk',

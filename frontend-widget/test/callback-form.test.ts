@@ -57,6 +57,16 @@ async function form(answer: Answer | Answer[], lang: 'nl' | 'en' = 'nl') {
   };
 }
 
+describe("the phone field's hint", () => {
+  // a resident abroad, or with a foreign number, reads in either language that one is taken, and how to write it
+  for (const [lang, hint] of [['nl', 'Bijvoorbeeld 06 12345678 of +44 20 7946 0958'], ['en', 'For example 06 12345678 or +44 20 7946 0958']] as const) {
+    it(`${lang}: shows a Dutch and a foreign example`, async () => {
+      const f = await form(CREATED, lang);
+      expect(description(f.phone)).toBe(hint);
+    });
+  }
+});
+
 describe('a phone number that cannot be right', () => {
   const said = {
     nl: 'Vul een geldig nummer in.',
@@ -74,7 +84,7 @@ describe('a phone number that cannot be right', () => {
         expect(error.classList.contains('error')).toBe(true);
         expect(text(error)).toBe(said[lang]);
         // with the hint, what a right number looks like
-        expect(description(f.phone)).toBe(lang === 'nl' ? 'Bijvoorbeeld 06 12345678 Vul een geldig nummer in.'
+        expect(description(f.phone)).toBe(lang === 'nl' ? 'Bijvoorbeeld 06 12345678 of +44 20 7946 0958 Vul een geldig nummer in.'
           : 'For example 06 12345678 or +44 20 7946 0958 Enter a valid number.');
         expect(f.phone.getAttribute('aria-invalid')).toBe('true');
         expect(f.root.activeElement).toBe(f.phone);
@@ -114,7 +124,7 @@ describe('a number the service may take', () => {
     });
     await f.send('0900 1234567');
     expect(f.requests()).toHaveLength(1);
-    expect(description(f.phone)).toBe('Bijvoorbeeld 06 12345678 Wij bellen geen betaalnummers.');
+    expect(description(f.phone)).toBe('Bijvoorbeeld 06 12345678 of +44 20 7946 0958 Wij bellen geen betaalnummers.');
     expect(f.phone.getAttribute('aria-invalid')).toBe('true');
     expect(f.root.activeElement).toBe(f.phone);
   });
