@@ -190,10 +190,21 @@ describe('new console screens against the stand-in', { timeout: 200_000 }, () =>
     await noA11yIssues(page, 'admin-erasure-confirm');
     await confirm.getByRole('button', { name: 'Definitief verwijderen' }).click();
     await page.locator('#erase-conversation-error').getByText('Dit gesprek bestaat niet.').waitFor();
+    assert.equal(await focused(page, () => document.activeElement?.id, 'erase-conversation'), 'erase-conversation', 'the refused field has the focus');
     await page.getByLabel('Gesprek-id').fill('c0ffee00-0000-4000-8000-000000000001');
     await page.getByRole('button', { name: 'Verwijderen…' }).first().click();
     await confirm.getByRole('button', { name: 'Definitief verwijderen' }).click();
     await page.getByText('De persoonsgegevens van gesprek c0ffee00-0000-4000-8000-000000000001 zijn verwijderd.').waitFor();
+    // a number is the service's to judge: a short one is asked, and the service's reason shows by the field, in Dutch only
+    await page.getByRole('textbox', { name: 'Telefoonnummer' }).fill('06-12');
+    await page.getByRole('button', { name: 'Verwijderen…' }).nth(1).click();
+    await confirm.getByRole('button', { name: 'Definitief verwijderen' }).click();
+    await page.locator('#erase-phone-error').getByText('Vul een geldig nummer in.', { exact: true }).waitFor();
+    assert.equal(await focused(page, () => document.activeElement?.id, 'erase-phone'), 'erase-phone', 'the refused field has the focus');
+    await page.getByRole('textbox', { name: 'Telefoonnummer' }).fill('+44 20 7946 0958');
+    await page.getByRole('button', { name: 'Verwijderen…' }).nth(1).click();
+    await confirm.getByRole('button', { name: 'Definitief verwijderen' }).click();
+    await page.getByText('2 terugbelverzoeken verwijderd.').waitFor();
     await context.close();
   });
 

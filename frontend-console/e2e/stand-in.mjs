@@ -309,7 +309,13 @@ export function createServer(state = createState()) {
     }
     m = /^\/api\/v1\/admin\/conversations\/([^/]+)\/personal-data$/.exec(p);
     if (m && req.method === 'DELETE') return state.conversations.some((c) => c.id === m[1]) ? json(res, 204) : problem(res, 404, 'not-found', 'Onbekend gesprek / Unknown conversation');
-    if (p === '/api/v1/admin/callbacks/forget' && req.method === 'POST') return json(res, 200, { removed: 2 });
+    if (p === '/api/v1/admin/callbacks/forget' && req.method === 'POST') {
+      // as the service answers a number that is none (PhoneNumbers.lookup): the console shows its reason, it has no rule of its own
+      if (body?.phone === '06-12') {
+        return problem(res, 400, 'validation', 'Ongeldige invoer / Invalid input', [{ field: 'phone', message: 'Vul een geldig nummer in. / Enter a valid number.' }]);
+      }
+      return json(res, 200, { removed: 2 });
+    }
     if (p === '/api/v1/admin/audit') return json(res, 200, { items: state.audit.filter((a) => !url.searchParams.get('actor') || a.actor === url.searchParams.get('actor')) });
     return problem(res, 404, 'not-found', 'Niet gevonden / Not found');
   });

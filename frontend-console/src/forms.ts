@@ -242,9 +242,13 @@ export function checkConversationId(id: string, t: T): FieldError[] {
   return UUID.test(id.trim()) ? [] : [{ field: 'conversationId', message: t('errConversationId') }];
 }
 
+/**
+ * A number to look up (a request to be forgotten): only an empty one is said before asking. The
+ * service is the one judge of a number (PhoneNumbers.lookup takes any valid one, also one no
+ * callback may be asked for any more); its reason shows beside the field (erasure.ts, refusal).
+ */
 export function checkPhone(phone: string, t: T): FieldError[] {
-  const digits = phone.replace(/\D/g, '');
-  return digits.length >= 6 ? [] : [{ field: 'phone', message: t('errPhone') }];
+  return phone.trim() ? [] : [{ field: 'phone', message: t('errPhone') }];
 }
 
 export function checkDepartment(

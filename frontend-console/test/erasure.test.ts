@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from '../src/api';
-import { forgetCallbacks } from '../src/erasure';
+import { forgetCallbacks, refusal } from '../src/erasure';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -23,5 +23,50 @@ describe('forgetting a phone number', () => {
     expect(calls[0].url).not.toMatch(/12345678|phone/);
     expect(calls[0].init.method).toBe('POST');
     expect(JSON.parse(String(calls[0].init.body))).toEqual({ phone: '06 12345678' });
+  });
+});
+
+describe('a number the service refuses to look up', () => {
+  // as PrivacyResource answers POST /api/v1/admin/callbacks/forget for a number that is none (PhoneNumbers.lookup)
+  const problem = {
+    type: '/problems/validation',
+    title: 'Ongeldige invoer / Invalid input',
+    status: 400,
+    errors: [{ field: 'phone', message: 'Vul een geldig nummer in. / Enter a valid number.' }],
+  };
+
+  async function refused(lang: 'nl' | 'en') {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify(problem), { status: 400, headers: { 'Content-Type': 'application/problem+json' } })),
+    );
+    const api = createApi('', () => 'tok', () => undefined, () => lang);
+    const err = await forgetCallbacks(api, '06-12').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    return refusal(err, 'phone', lang, 'Dit gesprek bestaat niet.');
+  }
+
+  it("shows the service's reason beside the field, in the admin's language only", async () => {
+    expect(await refused('nl')).toEqual([{ field: 'phone', message: 'Vul een geldig nummer in.' }]);
+    expect(await refused('en')).toEqual([{ field: 'phone', message: 'Enter a valid number.' }]);
+  });
+
+  it('says a 404 in its own words, and any other failure by its message, beside the field', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ title: 'Niet gevonden / Not found', status: 404 }), {
+        status: 404,
+        headers: { 'Content-Type': 'application/problem+json' },
+      })),
+    );
+    const api = createApi('', () => 'tok', () => undefined, () => 'nl');
+    const err = await api.del('/api/v1/admin/conversations/x/personal-data').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(refusal(err, 'conversationId', 'nl', 'Dit gesprek bestaat niet.')).toEqual([{ field: 'conversationId', message: 'Dit gesprek bestaat niet.' }]);
+    expect(refusal(new Error('Geen verbinding'), 'phone', 'nl', 'Dit gesprek bestaat niet.')).toEqual([{ field: 'phone', message: 'Geen verbinding' }]);
   });
 });

@@ -211,8 +211,11 @@ describe('other admin forms', () => {
     expect(fields(checkCanned({ title: '', text: 'x'.repeat(2001) }, t))).toEqual(['title', 'text']);
     expect(checkConversationId('3f2a9c1e-8b7d-4e6f-a5b4-c3d2e1f0a9b8', t)).toEqual([]);
     expect(fields(checkConversationId('3f2a9c1e', t))).toEqual(['conversationId']);
+    // only an empty number is said before asking; what a number is, the service judges (the forget form shows its reason)
     expect(checkPhone('06 12345678', t)).toEqual([]);
-    expect(fields(checkPhone('06-12', t))).toEqual(['phone']);
+    expect(checkPhone('06-12', t)).toEqual([]);
+    expect(checkPhone('+683 4002', t)).toEqual([]);
+    expect(checkPhone(' ', t)).toEqual([{ field: 'phone', message: 'Vul een telefoonnummer in.' }]);
     expect(checkDepartment({ id: '', name: 'Burgerzaken', routes: [{ kind: 'phone', label: 'Balie', value: '14 020' }] }, true, t)).toEqual([]);
     expect(
       fields(checkDepartment({ id: 'Burger Zaken', name: ' ', routes: [{ kind: 'web', label: 'Site', value: 'gemeente.nl' }, { kind: 'email', label: '', value: '' }] }, true, t)),

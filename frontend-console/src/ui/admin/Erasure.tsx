@@ -1,10 +1,9 @@
-import { useRef, useState } from 'preact/hooks';
-import { ApiError } from '../../api';
-import { forgetCallbacks } from '../../erasure';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { forgetCallbacks, refusal } from '../../erasure';
 import { checkConversationId, checkPhone, errorsFor } from '../../forms';
 import type { FieldError } from '../../protocol';
 import { useConsole } from '../context';
-import { SavedNote, TextField, failureOf, focusFirstInvalid } from '../fields';
+import { SavedNote, TextField, focusFirstInvalid } from '../fields';
 import { ConfirmDialog } from '../Modal';
 
 type Pending = { kind: 'conversation'; id: string } | { kind: 'phone'; phone: string } | null;
@@ -20,6 +19,14 @@ export function Erasure() {
   const [done, setDone] = useState<string | null>(null);
   const convForm = useRef<HTMLFormElement>(null);
   const phoneForm = useRef<HTMLFormElement>(null);
+  // the form whose field a refusal names, focused once the confirmation is gone: closing it gives
+  // the focus back to the button that opened it, and that came after the field's, now and then
+  const [refused, setRefused] = useState<'conversation' | 'phone' | null>(null);
+  useEffect(() => {
+    if (pending || !refused) return;
+    focusFirstInvalid(refused === 'conversation' ? convForm.current : phoneForm.current);
+    setRefused(null);
+  }, [pending, refused]);
 
   const ask = (e: Event, kind: 'conversation' | 'phone') => {
     e.preventDefault();
@@ -48,12 +55,9 @@ export function Erasure() {
       }
       setErrors([]);
     } catch (err) {
-      const field = pending.kind === 'conversation' ? 'conversationId' : 'phone';
-      const f = failureOf(err, lang, [field]);
-      // a 404 or a field error belongs next to the field the admin typed
-      const message = err instanceof ApiError && err.status === 404 ? t('erasureNotFound') : f.failure.message;
-      setErrors(f.errors.length ? f.errors.map((e) => ({ ...e, field })) : [{ field, message }]);
-      focusFirstInvalid(pending.kind === 'conversation' ? convForm.current : phoneForm.current);
+      // the service's reason (a number that is none), a 404 or any other failure belongs next to the field the admin typed
+      setErrors(refusal(err, pending.kind === 'conversation' ? 'conversationId' : 'phone', lang, t('erasureNotFound')));
+      setRefused(pending.kind);
     } finally {
       setBusy(false);
       setPending(null);

@@ -49,6 +49,10 @@ class ForgetCallbacksTest {
         // bad input: problem+json naming the field, as for any other form
         given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("phone", "nonsense")).post(FORGET)
                 .then().statusCode(400).contentType(startsWith("application/problem+json")).body("errors[0].field", equalTo("phone"));
+        // a number too short to be one: the reason the console shows beside its field (frontend-console, erasure.ts)
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("phone", "06-12")).post(FORGET)
+                .then().statusCode(400).body("errors[0].field", equalTo("phone"))
+                .body("errors[0].message", equalTo("Vul een geldig nummer in. / Enter a valid number."));
         given().auth().oauth2(admin).contentType(ContentType.JSON).body("{}").post(FORGET)
                 .then().statusCode(400).contentType(startsWith("application/problem+json")).body("errors[0].field", equalTo("phone"));
         given().auth().oauth2(admin).queryParam("action", "forget_callbacks").get("/api/v1/admin/audit")
