@@ -27,8 +27,8 @@ import java.util.Set;
  * the field, and on a phone at 200 % zoom with the keyboard up (180×200 px, some 15 characters a
  * line below the panel's header) only about two lines and the field fit; a longer one filled the
  * screen above the field. What a right number looks like the widget says in the field's hint. This is the only check of a number's form: the
- * widget's callback form and the console's callback dialog send what was typed (trimmed) and show
- * these reasons.
+ * widget's callback form, the console's callback dialog and its form to forget a number ({@link #lookup})
+ * send what was typed (trimmed) and show these reasons.
  */
 public final class PhoneNumbers {
 
