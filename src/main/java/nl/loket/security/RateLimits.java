@@ -3,18 +3,50 @@ package nl.loket.security;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import nl.loket.platform.LoketException;
 import nl.loket.config.LoketConfig;
+import nl.loket.platform.Db;
+import nl.loket.platform.Failures;
+import nl.loket.platform.LoketException;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
- * Per-client-address limits on the public POST endpoints. Buckets live in this node's memory:
- * with N nodes behind a round-robin proxy a client gets at most N times the limit, which is
- * still a limit; nothing a user needs is lost when a node forgets its buckets.
+ * Per-client limits on the public POST endpoints, held across the nodes. A client is known by its
+ * keyed hash ({@link ClientKeys#of}), never its address, here and in the database.
+ *
+ * <ul>
+ *   <li><b>This node's own bucket</b> (Bucket4j, in memory) is the fast path and stays exact per
+ *       node: at most the limit per minute through this node, whatever the others say.</li>
+ *   <li><b>The cluster's count</b> is in the database ({@code shared_rate_count}, V49, unlogged):
+ *       per client and minute window. About once a second ({@link #sync}) the node adds what it
+ *       let through since its last sync, in one statement, and hears back each reported client's
+ *       total and the clients over the limit in this window (at most {@link #OVER_LIST}, most
+ *       first). A client whose total reached the limit is refused here until the window ends. A
+ *       request never waits for the database: it reads what the last sync heard.</li>
+ * </ul>
+ * Between two syncs the nodes do not hear of each other: the cluster lets through at most the
+ * limit and what the client sends in about two sync intervals on top, and never more than N times
+ * the limit (each node's bucket). With the database away each node limits by its own bucket and
+ * count; the failure is counted ({@code loket_failures_total{where="public-rate-sync"}}) and
+ * logged at WARN, once a minute while it goes on. docs/architecture.md says more.
  */
 @ApplicationScoped
 public class RateLimits {
@@ -22,28 +54,95 @@ public class RateLimits {
     /** Beyond this many tracked clients the idle ones are forgotten (all, past twice as many): a flood of addresses must not fill memory. */
     private static final int MAX_TRACKED = 50_000;
 
+    /** The most clients over the limit one sync hears of besides those it reported: a bound on the answer and on memory. */
+    static final int OVER_LIST = 1_000;
+
     private static final long SWEEP_NANOS = 10_000_000_000L;
 
+    /** How long a window's rows are kept: past it a node that wrote rows and went quiet sends one sync to delete them. */
+    private static final Duration KEPT = Duration.ofMinutes(3);
+
+    /**
+     * One statement: delete the rows two minutes old by the database's clock (those other syncs
+     * hold are skipped, never waited for; never this sync's window, should this node's clock be
+     * behind), add this node's counts ($1 keys in order, so that two syncs lock shared rows in one
+     * order, $2 counts) to window $3, and return the totals of those reported and, as of the
+     * statement's start, the clients of the window at or over the limit $4 (at most $5).
+     */
+    private static final String SYNC = """
+            with gone as (
+                delete from shared_rate_count
+                where (window_start, client_key) in (
+                    select window_start, client_key from shared_rate_count
+                    where window_start < least(now(), $3) - interval '2 minutes'
+                    for update skip locked)
+            ), counted as (
+                insert into shared_rate_count as c (window_start, client_key, n)
+                select $3, k, n from unnest($1::text[], $2::int[]) as u(k, n) order by k
+                on conflict (window_start, client_key) do update set n = c.n + excluded.n
+                returning client_key, n
+            )
+            select client_key, n from counted
+            union all
+            (select client_key, n from shared_rate_count where window_start = $3 and n >= $4 order by n desc limit $5)""";
+
+    /** The database the counts are shared through. */
+    interface Database {
+        Uni<RowSet<Row>> query(String sql, Tuple args);
+    }
+
+    /** What the last sync heard of a client: its total in a window (plus what this node sent since). */
+    private record Heard(long window, int total) {
+    }
+
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    /** What this node let through per client since its last sync. */
+    private final ConcurrentHashMap<String, AtomicInteger> unreported = new ConcurrentHashMap<>();
+    /** Per client, what the syncs heard; replaced by each sync. */
+    private volatile Map<String, Heard> heard = Map.of();
     private final int perMinute;
     private final int maxTracked;
     private final TimeMeter clock;
+    private final InstantSource wall;
+    private final UnaryOperator<String> keys;
+    private final Database db;
+    private final Failures.Streak syncs;
     private volatile long sweptAt;
+    /** The start of the last window this node wrote to, or null when its rows are gone. */
+    private volatile Instant wroteTo;
 
     @Inject
-    public RateLimits(LoketConfig config) {
-        this(config.limits().publicRatePerMinute(), MAX_TRACKED, TimeMeter.SYSTEM_NANOTIME);
+    public RateLimits(LoketConfig config, ClientKeys keys, Db db, Failures failures) {
+        this(config.limits().publicRatePerMinute(), MAX_TRACKED, TimeMeter.SYSTEM_NANOTIME, InstantSource.system(), keys::of, db::query,
+                failures.streak("public-rate-sync"));
     }
 
-    /** With a mark and a clock of a test's choosing. */
+    /** This node's own limit only, with a mark and a clock of a test's choosing. */
     RateLimits(int perMinute, int maxTracked, TimeMeter clock) {
+        this(perMinute, maxTracked, clock, InstantSource.system(), UnaryOperator.identity(), null, null);
+    }
+
+    /** With the clocks, the keys and the database of a test's choosing; {@code db} null: this node's own limit only. */
+    RateLimits(int perMinute, int maxTracked, TimeMeter clock, InstantSource wall, UnaryOperator<String> keys, Database db,
+               Failures.Streak syncs) {
         this.perMinute = perMinute;
         this.maxTracked = maxTracked;
         this.clock = clock;
+        this.wall = wall;
+        this.keys = keys;
+        this.db = db;
+        this.syncs = syncs;
         this.sweptAt = clock.currentTimeNanos() - SWEEP_NANOS;
     }
 
     public void checkPublic(String address) {
+        String client = keys.apply(address);
+        if (db != null) {
+            Heard known = heard.get(client);
+            if (known != null && known.window() == window(wall.instant()) && known.total() + unreported(client) >= perMinute) {
+                throw limited(); // the cluster's count: not taken from this node's bucket, and not counted
+            }
+        }
         if (buckets.size() > maxTracked) {
             long now = clock.currentTimeNanos();
             if (now - sweptAt > SWEEP_NANOS) {
@@ -57,14 +156,124 @@ public class RateLimits {
                 buckets.clear(); // twice as many clients active within a minute: memory first
             }
         }
-        Bucket bucket = buckets.computeIfAbsent(address, a -> Bucket.builder()
+        Bucket bucket = buckets.computeIfAbsent(client, a -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
                 .withCustomTimePrecision(clock)
                 .build());
         if (!bucket.tryConsume(1)) {
-            throw new LoketException("rate_limited", 429,
-                    "Te veel verzoeken; probeer het over een minuut opnieuw. / Too many requests; try again in a minute.");
+            throw limited();
         }
+        if (db != null && (unreported.size() < maxTracked || unreported.containsKey(client))) {
+            // past the mark a newcomer is not reported until the next sync: this node's bucket still holds it
+            unreported.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> syncEverySecond() {
+        return sync();
+    }
+
+    /**
+     * Sends what this node let through since the last sync and hears the cluster's totals: one
+     * statement, or none when there is nothing to report (except, once, to delete this node's
+     * rows after it went quiet). Never fails: a failed sync is counted and logged, and the node
+     * goes on with its own count.
+     */
+    Uni<Void> sync() {
+        if (db == null) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant now = wall.instant();
+        Instant window = now.truncatedTo(ChronoUnit.MINUTES);
+        long current = window(now);
+        List<String> clients = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        Map<String, Heard> before = heard;
+        Map<String, Heard> meanwhile = new HashMap<>();
+        for (Map.Entry<String, AtomicInteger> e : unreported.entrySet()) {
+            int n = e.getValue().getAndSet(0);
+            if (n == 0) {
+                // nothing since the last sync: forgotten (a request that got this counter just now loses its one count)
+                unreported.remove(e.getKey(), e.getValue());
+                continue;
+            }
+            clients.add(e.getKey());
+            counts.add(n);
+            Heard known = before.get(e.getKey());
+            // while the statement runs, the node counts what it sends as heard, so that its own count goes on
+            meanwhile.put(e.getKey(), new Heard(current, (known != null && known.window() == current ? known.total() : 0) + n));
+        }
+        if (clients.isEmpty()) {
+            Instant wrote = wroteTo;
+            if (wrote == null || now.isBefore(wrote.plus(KEPT))) {
+                return Uni.createFrom().voidItem();
+            }
+        } else {
+            Map<String, Heard> merged = new HashMap<>(before);
+            merged.putAll(meanwhile);
+            heard = merged;
+        }
+        // sorted: two nodes' syncs lock the rows they share in one order, and never wait for each other in a circle
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < clients.size(); i++) {
+            order.add(i);
+        }
+        order.sort((x, y) -> clients.get(x).compareTo(clients.get(y)));
+        String[] k = new String[clients.size()];
+        Integer[] n = new Integer[clients.size()];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = clients.get(order.get(i));
+            n[i] = counts.get(order.get(i));
+        }
+        return db.query(SYNC, Tuple.tuple().addArrayOfString(k).addArrayOfInteger(n).addOffsetDateTime(window.atOffset(ZoneOffset.UTC))
+                        .addInteger(perMinute).addInteger(OVER_LIST))
+                .invoke(rows -> {
+                    heard = heard(rows, current);
+                    wroteTo = k.length > 0 ? window : null;
+                    syncs.succeeded("Sharing the public rate limit with the other nodes works again");
+                })
+                .onFailure().invoke(e -> syncs.failed(e, "Sharing the public rate limit with the other nodes failed; this node limits "
+                        + "by its own count until the database answers (the next sync is in a second)"))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /**
+     * What a sync heard: the totals of the clients it reported and of those over the limit, and
+     * the clients over the limit heard before in this window (their totals only grow). Bounded:
+     * past twice the mark only what this sync heard.
+     */
+    private Map<String, Heard> heard(RowSet<Row> rows, long window) {
+        Map<String, Heard> now = new HashMap<>();
+        for (Row row : rows) {
+            // a reported client may come twice: its total after this sync, and as it was before it (over the limit)
+            now.merge(row.getString("client_key"), new Heard(window, row.getInteger("n")),
+                    (a, b) -> a.total() >= b.total() ? a : b);
+        }
+        Map<String, Heard> before = heard;
+        if (before.size() + now.size() <= 2 * maxTracked + OVER_LIST) {
+            before.forEach((client, h) -> {
+                if (h.window() == window && h.total() >= perMinute) {
+                    now.putIfAbsent(client, h);
+                }
+            });
+        }
+        return now;
+    }
+
+    private int unreported(String client) {
+        AtomicInteger n = unreported.get(client);
+        return n == null ? 0 : n.get();
+    }
+
+    /** The minute an instant is in, counted from the epoch. */
+    private static long window(Instant at) {
+        return Math.floorDiv(at.getEpochSecond(), 60);
+    }
+
+    private static LoketException limited() {
+        return new LoketException("rate_limited", 429,
+                "Te veel verzoeken; probeer het over een minuut opnieuw. / Too many requests; try again in a minute.");
     }
 
     /** How many clients this node keeps a bucket for. */
