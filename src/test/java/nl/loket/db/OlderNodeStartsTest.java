@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a node failed validation ("applied migration not resolved locally") and did not start; the
  * versions up to V48 do so. From this version on, application.properties ignores future
  * migrations: a node of this version validates the migrations it knows and starts on a database
- * migrated further (shown here with the migrations up to V45, V46 and V47 against this database),
+ * migrated further (shown here with the migrations up to V45, V46, V47 and V48 against this database),
  * and without that setting it refuses (the last assertion). docs/operations.md, "Upgrading", says
  * what such a node does once it runs.
  */
@@ -41,7 +41,7 @@ class OlderNodeStartsTest {
     Flyway flyway;
 
     @ParameterizedTest
-    @ValueSource(ints = {45, 46, 47})
+    @ValueSource(ints = {45, 46, 47, 48})
     void aNodeOfAnOlderVersionValidatesAndStartsOnTheMigratedDatabase(int newest) throws IOException {
         Path dir = Files.createTempDirectory("loket-migrations-V" + newest + "-");
         assertThat(copyMigrationsUpTo(newest, dir)).as("the older version's newest migration").isEqualTo(newest);
