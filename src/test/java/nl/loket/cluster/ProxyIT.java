@@ -168,7 +168,8 @@ class ProxyIT extends ClusterHarness {
     @Order(3)
     void theRateLimitCountsTheClientBehindTheProxyAndIgnoresForwardedForFromAnyoneElse() throws Exception {
         String topic = newTopic("rate");
-        // one client through the proxy: each node allows it RATE a minute, round robin spreads it
+        // one client through the proxy, round robin spreads it: each node's own bucket allows it RATE a minute, and the
+        // nodes hear of each other's counts once a second (RateLimits), so a burst within that second may get up to 2 × RATE
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 3 * RATE; i++) {
             statuses.add(startFrom("127.0.0.31", topic, Map.of()).status());
