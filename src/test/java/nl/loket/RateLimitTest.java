@@ -4,8 +4,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -23,8 +27,14 @@ class RateLimitTest {
         }
     }
 
+    @Inject
+    Db db;
+
     @Test
     void theSixthPublicPostInAMinuteIsRefused() {
+        // the budget is the cluster's (RateLimitAcrossNodesTest): other test classes' requests from this address this
+        // minute are not this test's
+        db.query("delete from shared_rate_count", Tuple.tuple()).await().atMost(Duration.ofSeconds(10));
         for (int i = 0; i < 3; i++) {
             given().contentType(ContentType.JSON).body(Map.of("topic", "afval")).post("/api/v1/conversations").then().statusCode(201);
         }
