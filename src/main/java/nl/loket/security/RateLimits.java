@@ -210,9 +210,7 @@ public class RateLimits {
                 return Uni.createFrom().voidItem();
             }
         } else {
-            Map<String, Heard> merged = new HashMap<>(before);
-            merged.putAll(meanwhile);
-            heard = merged;
+            heard = merged(before, meanwhile, current);
         }
         // sorted: two nodes' syncs lock the rows they share in one order, and never wait for each other in a circle
         List<Integer> order = new ArrayList<>();
@@ -261,6 +259,25 @@ public class RateLimits {
         return now;
     }
 
+    /**
+     * What was heard before, of this window only, with this node's counts added: what the node
+     * goes on with while its sync runs, and for the rest of the window should the sync fail.
+     * Bounded like {@link #heard(RowSet, long)}: with the database away for long, a flood of
+     * addresses must not fill memory sync after sync.
+     */
+    private Map<String, Heard> merged(Map<String, Heard> before, Map<String, Heard> mine, long window) {
+        Map<String, Heard> merged = new HashMap<>();
+        if (before.size() + mine.size() <= 2 * maxTracked + OVER_LIST) {
+            before.forEach((client, h) -> {
+                if (h.window() == window) {
+                    merged.put(client, h);
+                }
+            });
+        }
+        merged.putAll(mine);
+        return merged;
+    }
+
     private int unreported(String client) {
         AtomicInteger n = unreported.get(client);
         return n == null ? 0 : n.get();
@@ -274,6 +291,11 @@ public class RateLimits {
     private static LoketException limited() {
         return new LoketException("rate_limited", 429,
                 "Te veel verzoeken; probeer het over een minuut opnieuw. / Too many requests; try again in a minute.");
+    }
+
+    /** How many clients this node remembers hearing of. */
+    int heardOf() {
+        return heard.size();
     }
 
     /** How many clients this node keeps a bucket for. */

@@ -162,15 +162,7 @@ class SharedRateLimitsTest {
 
     @Test
     void withTheDatabaseAwayEachNodeKeepsItsOwnLimitAndTheFailureIsLoggedOnceAndCounted() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort(); // nobody listens there once it is closed: the database is away
-        }
-        Pool away = Pool.newInstance(PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(1).setConnectionTimeout(2).setConnectionTimeoutUnit(TimeUnit.SECONDS))
-                .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(closed).setUser("loket").setDatabase("loket"))
-                .using(vertx.getDelegate())
-                .build());
+        Pool away = away();
         try (LogCapture logs = new LogCapture()) {
             String where = "public-rate-sync-test";
             RateLimits a = new RateLimits(LIMIT, 100, clock, clock, keys::of, (sql, args) -> away.preparedQuery(sql).execute(args),
@@ -190,6 +182,37 @@ class SharedRateLimitsTest {
         } finally {
             away.close().await().atMost(WAIT);
         }
+    }
+
+    @Test
+    void withTheDatabaseAwayAFloodOfAddressesDoesNotFillMemorySyncAfterSync() throws Exception {
+        Pool away = away();
+        try {
+            RateLimits a = new RateLimits(LIMIT, 4, clock, clock, keys::of, (sql, args) -> away.preparedQuery(sql).execute(args),
+                    failures.streak("public-rate-sync-test"));
+            for (int sync = 0; sync < 700; sync++) {
+                for (int i = 0; i < 5; i++) {
+                    a.checkPublic(address());
+                }
+                sync(a);
+            }
+            assertThat(a.heardOf()).as("clients this node remembers hearing of").isLessThanOrEqualTo(2 * 4 + RateLimits.OVER_LIST);
+        } finally {
+            away.close().await().atMost(WAIT);
+        }
+    }
+
+    /** A pool whose database is away: nobody listens on its port. */
+    private Pool away() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        return Pool.newInstance(PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(1).setConnectionTimeout(2).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+                .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(closed).setUser("loket").setDatabase("loket"))
+                .using(vertx.getDelegate())
+                .build());
     }
 
     private RateLimits node(int maxTracked) {
