@@ -20,10 +20,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -187,8 +186,8 @@ public class RateLimits {
         Instant now = wall.instant();
         Instant window = now.truncatedTo(ChronoUnit.MINUTES);
         long current = window(now);
-        List<String> clients = new ArrayList<>();
-        List<Integer> counts = new ArrayList<>();
+        // sorted: two nodes' syncs lock the rows they share in one order, and never wait for each other in a circle
+        TreeMap<String, Integer> taken = new TreeMap<>();
         Map<String, Heard> before = heard;
         Map<String, Heard> meanwhile = new HashMap<>();
         for (Map.Entry<String, AtomicInteger> e : unreported.entrySet()) {
@@ -198,13 +197,12 @@ public class RateLimits {
                 unreported.remove(e.getKey(), e.getValue());
                 continue;
             }
-            clients.add(e.getKey());
-            counts.add(n);
+            taken.put(e.getKey(), n);
             Heard known = before.get(e.getKey());
             // while the statement runs, the node counts what it sends as heard, so that its own count goes on
             meanwhile.put(e.getKey(), new Heard(current, (known != null && known.window() == current ? known.total() : 0) + n));
         }
-        if (clients.isEmpty()) {
+        if (taken.isEmpty()) {
             Instant wrote = wroteTo;
             if (wrote == null || now.isBefore(wrote.plus(KEPT))) {
                 return Uni.createFrom().voidItem();
@@ -212,18 +210,8 @@ public class RateLimits {
         } else {
             heard = merged(before, meanwhile, current);
         }
-        // sorted: two nodes' syncs lock the rows they share in one order, and never wait for each other in a circle
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < clients.size(); i++) {
-            order.add(i);
-        }
-        order.sort((x, y) -> clients.get(x).compareTo(clients.get(y)));
-        String[] k = new String[clients.size()];
-        Integer[] n = new Integer[clients.size()];
-        for (int i = 0; i < k.length; i++) {
-            k[i] = clients.get(order.get(i));
-            n[i] = counts.get(order.get(i));
-        }
+        String[] k = taken.keySet().toArray(String[]::new);
+        Integer[] n = taken.values().toArray(Integer[]::new);
         return db.query(SYNC, Tuple.tuple().addArrayOfString(k).addArrayOfInteger(n).addOffsetDateTime(window.atOffset(ZoneOffset.UTC))
                         .addInteger(perMinute).addInteger(OVER_LIST))
                 .invoke(rows -> {
