@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,7 +58,13 @@ class AttackSurfaceTest {
         Response refused = given().auth().oauth2(longToken).get("/api/v1/admin/users");
         assertThat(refused.statusCode()).isEqualTo(401);
         String huge = admin + "A".repeat(40_000);
-        assertThat(given().auth().oauth2(huge).get("/api/v1/admin/users").statusCode()).isIn(400, 401, 431);
+        try {
+            assertThat(given().auth().oauth2(huge).get("/api/v1/admin/users").statusCode()).isIn(400, 401, 431);
+        } catch (Exception e) {
+            // the server may answer 431 and close while the client still writes the header (broken pipe): refused all the same
+            assertThat(e).satisfiesAnyOf(x -> assertThat(x).isInstanceOf(SocketException.class),
+                    x -> assertThat(x).hasRootCauseInstanceOf(SocketException.class));
+        }
     }
 
     @Test
