@@ -18,7 +18,10 @@ import java.util.Optional;
 @ConfigMapping(prefix = "loket")
 public interface LoketConfig {
 
-    /** Browser origins allowed for CORS and the WebSocket Origin check; empty = same origin only. */
+    /**
+     * Browser origins (the sites that embed the widget) allowed for CORS on the widget's endpoints and
+     * for the resident WebSocket; empty = same origin only. Everything else is same origin only.
+     */
     Optional<List<String>> allowedOrigins();
 
     /** Opens every topic around the clock (demos and tests). */

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Checks made before a WebSocket is accepted: the browser's Origin against the allowed list,
- * a token at all (401), and for a resident that the token is for this very conversation (403).
+ * Checks made before a WebSocket is accepted: the browser's Origin (the resident's socket: the
+ * service's own origin or a listed one, where the widget is embedded; the agent's: the console's,
+ * the service's own, only), a token at all (401), and for a resident that the token is for this
+ * very conversation (403).
  */
 @ApplicationScoped
 public class UpgradeChecks implements HttpUpgradeCheck {
@@ -41,9 +43,16 @@ public class UpgradeChecks implements HttpUpgradeCheck {
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         String origin = context.httpRequest().getHeader("Origin");
         HostAndPort authority = context.httpRequest().authority();
-        if (origin != null && !originAllowed(origin, context.httpRequest().scheme(),
-                authority == null ? null : authority.host(), authority == null ? -1 : authority.port())) {
-            return CheckResult.rejectUpgrade(403);
+        if (origin != null) {
+            String scheme = context.httpRequest().scheme();
+            String host = authority == null ? null : authority.host();
+            int port = authority == null ? -1 : authority.port();
+            // the listed sites embed the widget; the agent socket is the console's, on the service's own origin
+            boolean allowed = AGENT_ENDPOINT.equals(context.endpointId())
+                    ? sameOrigin(origin, scheme, host, port) : originAllowed(origin, scheme, host, port);
+            if (!allowed) {
+                return CheckResult.rejectUpgrade(403);
+            }
         }
         return context.securityIdentity().chain(identity -> {
             if (identity == null || identity.isAnonymous()) {
@@ -70,10 +79,12 @@ public class UpgradeChecks implements HttpUpgradeCheck {
      * same host (another port) or under the other scheme counted as the same origin.
      */
     public boolean originAllowed(String origin, String scheme, String requestHost, int requestPort) {
+        return allowedOrigins.contains(normalise(origin)) || sameOrigin(origin, scheme, requestHost, requestPort);
+    }
+
+    /** Whether {@code origin} is the request's own: the same scheme, host and port (see {@link #originAllowed}). */
+    public static boolean sameOrigin(String origin, String scheme, String requestHost, int requestPort) {
         String o = normalise(origin);
-        if (allowedOrigins.contains(o)) {
-            return true;
-        }
         if (scheme == null || requestHost == null) {
             return false;
         }

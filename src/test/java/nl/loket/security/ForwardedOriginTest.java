@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +63,16 @@ class ForwardedOriginTest {
         assertThat(upgrade(SOMEONE_ELSE, path, token, "https://" + PUBLIC_HOST, forged)).isEqualTo(403);
         // what that connection really is: plain http to the Host it named
         assertThat(upgrade(SOMEONE_ELSE, path, token, "http://" + PUBLIC_HOST, forged)).isEqualTo(101);
+    }
+
+    @Test
+    void theAgentSocketIsForTheConsolesOwnOriginOnlyNotForTheWidgetsSite() throws IOException {
+        Api.Agent agent = Api.agent("Forwarded Agent", List.of(TestTopics.create()), 1);
+        Map<String, String> proxied = Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Port", "443", "X-Forwarded-For", "198.51.100.8");
+
+        assertThat(upgrade(PROXY, "/ws/agent", agent.token(), "https://" + PUBLIC_HOST, proxied)).isEqualTo(101);
+        // the site that embeds the widget (loket.allowed-origins) opens the resident socket, not this one
+        assertThat(upgrade(PROXY, "/ws/agent", agent.token(), BehindTheProxy.SITE, proxied)).isEqualTo(403);
     }
 
     @Test
