@@ -4,6 +4,8 @@
 //
 //   LOKET_APP_DIR   the Quarkus app to start (default ../target/quarkus-app)
 //   LOKET_E2E_URL   test an already running service instead (nothing is started then)
+//   LOKET_E2E_SITE  with it, the municipal site in that service's LOKET_ALLOWED_ORIGINS
+//                   (e2e/embedded.test.mjs); a service started here lists http://localhost:<port>
 //
 // With file arguments (`npm run e2e -- e2e/departments.pending.mjs`) it runs those files
 // instead of e2e/*.test.mjs; that is how a test waiting for its backend (*.pending.mjs) runs.
@@ -126,6 +128,7 @@ let code = 1;
 try {
   const tests = testFiles();
   let base = process.env.LOKET_E2E_URL;
+  let site = process.env.LOKET_E2E_SITE;
   const adminPassword = process.env.LOKET_E2E_ADMIN_PASSWORD || 'e2e-admin-' + Math.random().toString(36).slice(2);
   if (!base) {
     const appDir = resolve(process.env.LOKET_APP_DIR || join(here, '..', 'target', 'quarkus-app'));
@@ -136,6 +139,8 @@ try {
     const managementPort = await freePort();
     dataDir = mkdtempSync(join(tmpdir(), 'loket-e2e-'));
     base = `http://127.0.0.1:${port}`;
+    // the site that embeds the widget: another origin (another host name for the same service)
+    site = `http://localhost:${port}`;
     const log = createWriteStream(join(results, 'service.log'));
     service = spawn('java', ['-jar', jar], {
       cwd: dataDir,
@@ -145,6 +150,7 @@ try {
         QUARKUS_MANAGEMENT_PORT: String(managementPort),
         LOKET_DATA_DIR: join(dataDir, 'data'),
         LOKET_ALWAYS_OPEN: 'true',
+        LOKET_ALLOWED_ORIGINS: site,
         LOKET_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
         // several conversations start from one address within a minute
         LOKET_PUBLIC_RATE_LIMIT: '600',
@@ -170,7 +176,7 @@ try {
   }
   const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', ...tests], {
     cwd: here,
-    env: { ...process.env, LOKET_E2E_URL: base, LOKET_E2E_ADMIN_PASSWORD: adminPassword },
+    env: { ...process.env, LOKET_E2E_URL: base, LOKET_E2E_ADMIN_PASSWORD: adminPassword, ...(site ? { LOKET_E2E_SITE: site } : {}) },
     stdio: 'inherit',
   });
   code = await new Promise((ok) => runner.on('exit', (c, sig) => ok(c ?? (sig ? 1 : 0))));
