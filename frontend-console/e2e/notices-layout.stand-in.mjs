@@ -214,9 +214,9 @@ describe('a notice that goes by itself waits while the agent is on it', { timeou
 
   it('stays when it appears under a pointer that rests there, and goes once the pointer has left', async () => {
     const { page, context } = await login({ width: 1366, height: 900 });
-    // the pointer rests where the first notice will appear: under the header, at the left
-    const header = await page.locator('header.top').boundingBox();
-    await page.mouse.move(header.x + 150, header.y + header.height + 25);
+    // the pointer rests where the first notice will appear: at the top of the conversation's log, at the left
+    const log = await page.locator('.transcript').boundingBox();
+    await page.mouse.move(log.x + 150, log.y + 25);
     await page.waitForTimeout(300);
     const resting = page.locator('.notice').filter({ hasText: 'Bewoner 8 is al aangenomen.' });
     await refuse('already_claimed', 'Bewoner 8 is al aangenomen.', 'claim-8');
@@ -235,4 +235,45 @@ describe('a notice that goes by itself waits while the agent is on it', { timeou
     assert.ok(Date.now() - t0 > 14_000);
     await context.close();
   });
+});
+
+describe('no empty band under the header on a small laptop', { timeout: 120_000 }, () => {
+  before(async () => {
+    chrome = await launchBrowser();
+  });
+  after(async () => {
+    await chrome?.close();
+  });
+
+  for (const viewport of [
+    { width: 1024, height: 700 },
+    { width: 1280, height: 800 },
+  ]) {
+    it(`at ${viewport.width}×${viewport.height} the open conversation's header and its Afsluiten are in view with Verstuur, no band is kept, and a notice moves no button`, async () => {
+      const { page, context } = await login(viewport);
+      // nothing but the main area's own padding between the header and the work
+      const gap = await page.evaluate(() => document.querySelector('.work').getBoundingClientRect().top - document.querySelector('header.top').getBoundingClientRect().bottom);
+      assert.ok(gap <= 17, `an empty band of ${gap}px above the work while there is no notice`);
+      await screenshot(page, `no-band-${viewport.width}x${viewport.height}`);
+      // the agent types a reply and scrolls down just far enough to see Verstuur: the conversation's name and its buttons are still seen
+      await page.locator('.composer textarea').focus();
+      await page.locator('.composer button[type="submit"]').evaluate((e) => e.scrollIntoView({ block: 'nearest' }));
+      const inView = async (locator) => page.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight + 1; }, await locator.elementHandle());
+      assert.ok(await inView(page.getByRole('heading', { name: 'Gesprek met Lotte' })), 'the conversation\'s heading is in view');
+      for (const name of ['Overdragen', 'Terugbellen', 'Afsluiten', 'Verstuur']) assert.ok(await inView(page.getByRole('button', { name, exact: true })), `${name} is in view`);
+      // a notice comes, and a second one: every button stays where it was, and each is readable in view
+      const buttons = () => page.locator('main button').evaluateAll((els) => els.filter((e) => !e.closest('.notices')).map((e) => { const r = e.getBoundingClientRect(); return { what: e.textContent.trim().slice(0, 30), x: r.x, y: r.y, width: r.width, height: r.height }; }));
+      const before = await buttons();
+      await refuse('internal', 'Afsluiten is niet gelukt; probeer het opnieuw.', 'leave:live-1');
+      await refuse('already_claimed', 'Bewoner 1 is al aangenomen.', 'claim-1');
+      const notice = page.locator('.notice').filter({ hasText: 'Bewoner 1 is al aangenomen.' });
+      await notice.waitFor();
+      assert.ok(before.length >= 8, JSON.stringify(before));
+      const after = await buttons();
+      assert.deepEqual(after, before, 'a notice moved a button');
+      for (const n of await page.locator('.notice').all()) assert.ok(await inView(n), 'the notice is in view');
+      await screenshot(page, `no-band-notices-${viewport.width}x${viewport.height}`);
+      await context.close();
+    });
+  }
 });

@@ -1,5 +1,5 @@
-// The console's notices (under the header, above the main area): what each holds, how long it stays, and how
-// many are shown at once. Pure, apart from NoticeTimers, which the Notices component drives.
+// The console's notices (in the conversation shown, above its log; see useNotices in ui/Console.tsx): what each holds, how long it stays, and how
+// many are shown at once. Pure, apart from NoticeTimers, which useNotices drives.
 
 export interface Notice {
   id: number;

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createApi } from '../api';
 import { type Announcement, assignedAnnouncement, leftAnnouncement, messageAnnouncement, nextAnnouncement, noAnnouncement, sendFailedAnnouncement } from '../announce';
@@ -485,6 +486,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   });
 
   const ctx: ConsoleContextValue = { t, lang, api, claims, topicName, topics, departments, refreshDepartments: loadDepartments, refreshTopics: loadTopics };
+  const notices = useNotices(t, state.notices, (id) => store.dispatch({ type: 'notice-dismiss', id }));
   const dialogConversation =
     dialog && dialog.kind !== 'help' ? state.conversations.find((c) => c.id === dialog.id) : undefined;
 
@@ -509,15 +511,17 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         onLogout={() => props.onLogout()}
       />
       {connection && <ConnectionBanner state={state.connection} retryAt={retryAt} restored={restored} onRetry={() => connection.retryNow()} />}
-      <Notices notices={state.notices} onDismiss={(id) => store.dispatch({ type: 'notice-dismiss', id })} />
+      {notices.live}
       <div class="sr-only" aria-live="polite" aria-atomic="true">
         {announcement.text && <p key={announcement.id}>{announcement.text}</p>}
       </div>
       <main id="main" tabIndex={-1} class={'view-' + view}>
+        {/* on the other views (no reply box, no waiting list) the notices open above the view's content */}
+        {view !== 'conversations' && notices.list}
         {view === 'conversations' && (
           <div class="work">
             <QueueSide state={state} actions={actions} />
-            <ConversationsArea state={state} actions={actions} drafts={drafts} canned={canned} />
+            <ConversationsArea state={state} actions={actions} drafts={drafts} canned={canned} notices={notices.list} />
           </div>
         )}
         {view === 'callbacks' && <CallbacksView version={state.callbacksVersion} agentTopics={state.agent?.topics ?? []} />}
@@ -675,24 +679,31 @@ function ConnectionBanner(props: { state: string; retryAt: number | null; restor
 }
 
 /**
- * The notices, in a place of their own under the header and banners that keeps its height whether
- * it holds none or four: a notice that comes neither covers the reply box, Verstuur or Kies nor
- * moves them from under the agent's pointer. Each that goes by itself goes its own time after it
- * came (see noticeLifetime: a refused claim 10 s, information 6 s), whatever comes and goes around
- * it; it waits while the pointer is on it (also when it appeared under a pointer that has not
- * moved: its place is looked up from where the pointer last was) or the focus in it, and goes
- * after the time it had left once both have left. An error the agent must act on stays until they
- * close it and is never dropped; with more than fit, the place says how many more wait
- * (noticesOnScreen). The list itself is no live region — it re-renders as notices come and go,
- * and a screen reader would read the old ones again — so each new notice (or repeat) is put alone
- * in a live region: errors assertive, information polite.
+ * The notices. They take no place of their own while there are none (a band kept for them cost
+ * 6rem of every screen's height and pushed the open conversation's header out of a 1024×700
+ * view). With a conversation on screen they open inside it, above its log, and take their room
+ * from the log alone (style.css, .transcript-box): a notice that comes or goes neither covers the
+ * reply box, Verstuur or Kies nor moves any of them, or the conversation's own buttons, from
+ * under the agent's pointer; the log keeps its newest message in view. Without a conversation
+ * they open in the conversations' column under "no open conversations", beside the waiting list,
+ * which they do not move; on the other views (no reply box, no waiting list) above the content.
+ * Each that goes by itself goes its own time after it came (see noticeLifetime: a refused claim
+ * 10 s, information 6 s), whatever comes and goes around it; it waits while the pointer is on it
+ * (also when it appeared under a pointer that has not moved: its place is looked up from where the
+ * pointer last was) or the focus in it, and goes after the time it had left once both have left.
+ * An error the agent must act on stays until they close it and is never dropped; with more than
+ * fit, the place says how many more wait (noticesOnScreen). The list itself is no live region —
+ * it re-renders as notices come and go, and a screen reader would read the old ones again — so
+ * each new notice (or repeat) is put alone in a live region (`live`, which stays in one place):
+ * errors assertive, information polite. The timers and what was said live here, in the console,
+ * so the list (`list`) may be rendered where the view puts it, and move, without losing them.
  */
-function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
-  const { t } = useConsole();
-  const list = useRef<HTMLElement>(null);
+function useNotices(t: T, notices: Notice[], onDismiss: (id: number) => void): { live: ComponentChildren; list: ComponentChildren } {
+  const props = { notices, onDismiss };
+  const list_ = useRef<HTMLElement>(null);
   /** Before a notice goes, a focus on its close button moves to a neighbour's, else to the main area. */
   const dismiss = (id: number) => {
-    const el = list.current?.querySelector<HTMLElement>(`[data-notice="${id}"]`);
+    const el = list_.current?.querySelector<HTMLElement>(`[data-notice="${id}"]`);
     if (el && el.contains(document.activeElement)) {
       const next = (el.nextElementSibling ?? el.previousElementSibling)?.querySelector<HTMLElement>('button');
       (next ?? document.getElementById(MAIN_ID))?.focus();
@@ -707,7 +718,7 @@ function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const noticeAt = (el: Element | null): number | null => {
     const n = el?.closest('.notice[data-notice]');
-    return n && list.current?.contains(n) ? Number(n.getAttribute('data-notice')) : null;
+    return n && list_.current?.contains(n) ? Number(n.getAttribute('data-notice')) : null;
   };
   useEffect(() => {
     timers.current?.sync(props.notices);
@@ -751,7 +762,7 @@ function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
   }, [props.notices]);
 
   const onScreen = noticesOnScreen(props.notices);
-  return (
+  const live = (
     <>
       <div class="sr-only" aria-live="assertive" aria-atomic="true">
         {spoken?.assertive && <p key={spoken.n}>{spoken.text}</p>}
@@ -759,36 +770,35 @@ function Notices(props: { notices: Notice[]; onDismiss(id: number): void }) {
       <div class="sr-only" aria-live="polite" aria-atomic="true">
         {spoken && !spoken.assertive && <p key={spoken.n}>{spoken.text}</p>}
       </div>
-      {/* the place keeps its height (style.css): nothing under it moves when a notice comes or goes */}
-      <div class="notices-slot">
-        {/* a named region: axe wants all content in landmarks, and a screen reader user can go to it */}
-        {props.notices.length > 0 && (
-          <section class={'notices notices-' + Math.min(props.notices.length, NOTICES_SHOWN)} ref={list} aria-label={t('noticesLabel')}>
-            {onScreen.shown.map((n) => (
-              <div
-                key={n.id}
-                data-notice={n.id}
-                class={'notice notice-' + n.kind}
-                // while the agent is on its close button it does not go (the pointer: see pointerAt above)
-                onFocusCapture={() => timers.current?.hold(n.id, 'focus')}
-                onBlurCapture={() => timers.current?.release(n.id, 'focus')}
-              >
-                <span class="notice-text">{n.text}</span>
-                {n.count > 1 && (
-                  <span class="notice-count">
-                    <span aria-hidden="true">({n.count}×)</span>
-                    <span class="sr-only">{t('noticeTimes', { count: n.count })}</span>
-                  </span>
-                )}
-                <button type="button" class="icon-button" aria-label={t('dismiss')} onClick={() => dismiss(n.id)}>
-                  <span aria-hidden="true">×</span>
-                </button>
-              </div>
-            ))}
-            {onScreen.more > 0 && <p class="notices-more">{t('noticesMore', { count: onScreen.more })}</p>}
-          </section>
-        )}
-      </div>
     </>
   );
+  // a named region: axe wants all content in landmarks, and a screen reader user can go to it
+  const list =
+    props.notices.length === 0 ? null : (
+      <section class={'notices notices-' + Math.min(props.notices.length, NOTICES_SHOWN)} ref={list_} aria-label={t('noticesLabel')}>
+        {onScreen.shown.map((n) => (
+          <div
+            key={n.id}
+            data-notice={n.id}
+            class={'notice notice-' + n.kind}
+            // while the agent is on its close button it does not go (the pointer: see pointerAt above)
+            onFocusCapture={() => timers.current?.hold(n.id, 'focus')}
+            onBlurCapture={() => timers.current?.release(n.id, 'focus')}
+          >
+            <span class="notice-text">{n.text}</span>
+            {n.count > 1 && (
+              <span class="notice-count">
+                <span aria-hidden="true">({n.count}×)</span>
+                <span class="sr-only">{t('noticeTimes', { count: n.count })}</span>
+              </span>
+            )}
+            <button type="button" class="icon-button" aria-label={t('dismiss')} onClick={() => dismiss(n.id)}>
+              <span aria-hidden="true">×</span>
+            </button>
+          </div>
+        ))}
+        {onScreen.more > 0 && <p class="notices-more">{t('noticesMore', { count: onScreen.more })}</p>}
+      </section>
+    );
+  return { live, list };
 }

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fillCanned, insertCanned, matchCanned, slashQuery } from '../canned';
 import type { CannedReply, Message } from '../protocol';
@@ -20,14 +21,19 @@ export function ConversationsArea(props: {
   actions: Actions;
   drafts: Record<string, string>;
   canned: CannedReply[] | 'error' | null;
+  /** The console's notices (Console.tsx, useNotices): they open in the conversation shown, above its log. */
+  notices: ComponentChildren;
 }) {
   const { t } = useConsole();
   const { state, actions } = props;
   const [columns, setColumns] = useState(() => loadJson('columns', false));
   const selected = state.conversations.find((c) => c.id === state.selected) ?? null;
   useEffect(() => positions.keep(state.conversations.map((c) => c.id)), [state.conversations]);
+  // in columns, the selected conversation's (the one the agent works in), else the first's
+  const noticesIn = selected?.id ?? state.conversations[0]?.id;
   const panel = (c: Conversation, mode: 'tab' | 'column') => (
     <Panel
+      notices={c.id === noticesIn ? props.notices : null}
       key={c.id}
       mode={mode}
       selected={c.id === state.selected}
@@ -62,7 +68,11 @@ export function ConversationsArea(props: {
         )}
       </div>
       {state.conversations.length === 0 ? (
-        <p class="empty">{t('noConversations')}</p>
+        <>
+          <p class="empty">{t('noConversations')}</p>
+          {/* under it nothing else: a notice that comes here moves nothing, and covers nothing */}
+          {props.notices}
+        </>
       ) : columns && state.conversations.length > 1 ? (
         <div class="columns">{state.conversations.map((c) => panel(c, 'column'))}</div>
       ) : (
@@ -150,6 +160,7 @@ function endedText(t: ReturnType<typeof useConsole>['t'], reason: string): strin
 }
 
 function Panel(props: {
+  notices: ComponentChildren;
   mode: 'tab' | 'column';
   selected: boolean;
   conversation: Conversation;
@@ -217,7 +228,7 @@ function Panel(props: {
         </div>
       </div>
       <DepartmentNotices topic={c.topic} headingLevel={4} />
-      <Transcript conversation={c} scrolledUp={props.scrolledUp} actions={props.actions} />
+      <Transcript conversation={c} scrolledUp={props.scrolledUp} actions={props.actions} notices={props.notices} />
       {c.ended ? (
         <>
           <div class="ended-box" role="status">
@@ -255,7 +266,7 @@ function UnsentDraft(props: { conversationId: string; text: string }) {
   );
 }
 
-function Transcript(props: { conversation: Conversation; scrolledUp: boolean; actions: Actions }) {
+function Transcript(props: { conversation: Conversation; scrolledUp: boolean; actions: Actions; notices: ComponentChildren }) {
   const { t } = useConsole();
   const now = useNow(1000);
   const c = props.conversation;
@@ -272,6 +283,16 @@ function Transcript(props: { conversation: Conversation; scrolledUp: boolean; ac
       stick.current = positions.restore(c.id, el);
     } else if (stick.current) el.scrollTop = el.scrollHeight;
   }, [count, c.id]);
+  // notices that open above the log take their room from it: at the bottom, it stays at the bottom
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const watch = new ResizeObserver(() => {
+      if (stick.current) el.scrollTop = el.scrollHeight;
+    });
+    watch.observe(el);
+    return () => watch.disconnect();
+  }, []);
   const name = c.residentName || t('anonymous');
   const typing = residentTyping(c, now);
   const unread = unreadCount(c);
@@ -287,6 +308,9 @@ function Transcript(props: { conversation: Conversation; scrolledUp: boolean; ac
   };
   return (
     <div class="transcript-wrap">
+      {/* a fixed height: the notices above the log take their room from it, nothing below moves */}
+      <div class="transcript-box">
+      {props.notices}
       {/* no live region: the console's announcement says each message once, and not the agent's own (announce.ts) */}
       <div
         ref={ref}
@@ -312,6 +336,7 @@ function Transcript(props: { conversation: Conversation; scrolledUp: boolean; ac
           <PendingItem key={p.clientMsgId} p={p} conversationId={c.id} ended={!!c.ended} actions={props.actions} />
         ))}
         </ol>
+      </div>
       </div>
       {props.scrolledUp && unread > 0 && (
         <button type="button" class="small new-below" aria-controls={'log-' + c.id} onClick={toBottom}>
