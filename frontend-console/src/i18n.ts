@@ -51,6 +51,8 @@ const nl = {
   lessThanMinute: 'minder dan 1 min',
   nextConversation: 'Volgende gesprek',
   claimTopic: 'Neem gesprek: {topic}',
+  /** a topic whose name has not come yet (just after login) */
+  topicNamePending: '…',
   claimTopicShort: 'Neem',
   noQueues: 'Nog geen wachtrijgegevens.',
   atCapacity: 'U heeft het maximum aantal gesprekken ({max}).',
@@ -653,6 +655,7 @@ const en: Record<Key, string> = {
   lessThanMinute: 'less than 1 min',
   nextConversation: 'Next conversation',
   claimTopic: 'Take conversation: {topic}',
+  topicNamePending: '…',
   claimTopicShort: 'Take',
   noQueues: 'No queue data yet.',
   atCapacity: 'You have the maximum number of conversations ({max}).',

@@ -130,6 +130,17 @@ export function hasRole(claims: TokenClaims | null, role: string): boolean {
   return !!claims && claims.groups.includes(role);
 }
 
+/**
+ * A topic's name as the console shows it. The board comes over the socket with topic ids, the names
+ * a moment later over REST: until that first answer (topics null) the placeholder, never the id (the
+ * cards showed "paspoort-id" for a moment after login). After it, a topic the list does not hold (a
+ * removed one, or the read failed) shows its id: nothing better is known.
+ */
+export function topicLabel(topics: readonly { id: string; name: string }[] | null, id: string, placeholder: string): string {
+  if (topics === null) return placeholder;
+  return topics.find((x) => x.id === id)?.name ?? id;
+}
+
 /** 42 → "0:42", 185 → "3:05", 3725 → "1:02:05": a wait as a clock shows it. */
 export function formatClock(totalSeconds: number): string {
   const s = Math.max(0, Math.floor(totalSeconds));

@@ -13,6 +13,7 @@ import {
   messageProblem,
   newClientMsgId,
   tokenUsable,
+  topicLabel,
 } from '../src/util';
 import { bilingual } from '../src/api';
 
@@ -183,5 +184,26 @@ describe('requests under way', () => {
     const inFlight = new InFlight();
     await expect(inFlight.run('cb-1', () => Promise.reject(new Error('409')))).rejects.toThrow('409');
     expect(await inFlight.run('cb-1', () => Promise.resolve())).toBe(true);
+  });
+});
+
+describe('topicLabel', () => {
+  const topics = [
+    { id: 'paspoort-id', name: 'Paspoort en ID-kaart' },
+    { id: 'rijbewijs', name: 'Rijbewijs' },
+  ];
+
+  it('shows the placeholder, not the id, until the names have come', () => {
+    expect(topicLabel(null, 'paspoort-id', '…')).toBe('…');
+  });
+
+  it('shows the name once the names have come', () => {
+    expect(topicLabel(topics, 'paspoort-id', '…')).toBe('Paspoort en ID-kaart');
+    expect(topicLabel(topics, 'rijbewijs', '…')).toBe('Rijbewijs');
+  });
+
+  it('shows the id of a topic the names do not hold: nothing better is known', () => {
+    expect(topicLabel(topics, 'parkeren', '…')).toBe('parkeren');
+    expect(topicLabel([], 'parkeren', '…')).toBe('parkeren');
   });
 });

@@ -15,7 +15,7 @@ import { loadJson, saveJson } from '../session';
 import { CLAIM_REF_PREFIX, type Remembered, assignedCause, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
 import { NOTICES_SHOWN, type Notice, NoticeTimers, noticesOnScreen } from '../notices';
 import { Store } from '../store';
-import { TypingThrottle, decodeJwt, newClientMsgId } from '../util';
+import { TypingThrottle, decodeJwt, newClientMsgId, topicLabel } from '../util';
 import type { Actions, DialogState } from './actions';
 import { AdminView } from './Admin';
 import { CallbacksView } from './Callbacks';
@@ -55,6 +55,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   const [departments, setDepartments] = useState<Department[]>([]);
   const [drafts, setDrafts] = useState<Record<string, string>>(() => loadJson('drafts', {}));
   const [topics, setTopics] = useState<Topic[]>([]);
+  /** Whether /topics answered (or failed) once: before it the names are not known yet. */
+  const [topicsRead, setTopicsRead] = useState(false);
   const [canned, setCanned] = useState<CannedReply[] | 'error' | null>(null);
   const [dialog, setDialog] = useState<DialogState>(null);
   const [announcement, setAnnouncement] = useState<Announcement>(noAnnouncement);
@@ -92,7 +94,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     return () => clearInterval(id);
   }, []);
 
-  const topicName = (id: string) => topics.find((x) => x.id === id)?.name ?? id;
+  // until the first answer of /topics, a placeholder: never the id (topicLabel)
+  const topicName = (id: string) => topicLabel(topicsRead ? topics : null, id, t('topicNamePending'));
   const topicNameRef = useRef(topicName);
   topicNameRef.current = topicName;
 
@@ -102,8 +105,11 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     () =>
       new Refresher<Topic[]>({
         load: () => api.get<Topic[]>('/api/v1/topics?lang=' + langRef.current),
-        show: setTopics,
-        fail: () => undefined,
+        show: (list) => {
+          setTopics(list);
+          setTopicsRead(true);
+        },
+        fail: () => setTopicsRead(true),
       }),
     [api],
   );
