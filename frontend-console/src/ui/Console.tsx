@@ -705,16 +705,15 @@ function ConnectionBanner(props: { state: string; retryAt: number | null; restor
  * so the list (`list`) may be rendered where the view puts it, and move, without losing them.
  */
 function useNotices(t: T, notices: Notice[], onDismiss: (id: number) => void): { live: ComponentChildren; list: ComponentChildren } {
-  const props = { notices, onDismiss };
-  const list_ = useRef<HTMLElement>(null);
+  const listEl = useRef<HTMLElement>(null);
   /** Before a notice goes, a focus on its close button moves to a neighbour's, else to the main area. */
   const dismiss = (id: number) => {
-    const el = list_.current?.querySelector<HTMLElement>(`[data-notice="${id}"]`);
+    const el = listEl.current?.querySelector<HTMLElement>(`[data-notice="${id}"]`);
     if (el && el.contains(document.activeElement)) {
       const next = (el.nextElementSibling ?? el.previousElementSibling)?.querySelector<HTMLElement>('button');
       (next ?? document.getElementById(MAIN_ID))?.focus();
     }
-    props.onDismiss(id);
+    onDismiss(id);
   };
   const dismissRef = useRef(dismiss);
   dismissRef.current = dismiss;
@@ -724,13 +723,13 @@ function useNotices(t: T, notices: Notice[], onDismiss: (id: number) => void): {
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const noticeAt = (el: Element | null): number | null => {
     const n = el?.closest('.notice[data-notice]');
-    return n && list_.current?.contains(n) ? Number(n.getAttribute('data-notice')) : null;
+    return n && listEl.current?.contains(n) ? Number(n.getAttribute('data-notice')) : null;
   };
   useEffect(() => {
-    timers.current?.sync(props.notices);
+    timers.current?.sync(notices);
     const p = pointer.current;
     if (p) timers.current?.pointerAt(noticeAt(document.elementFromPoint(p.x, p.y)));
-  }, [props.notices]);
+  }, [notices]);
   useEffect(() => {
     const moved = (e: PointerEvent) => {
       pointer.current = { x: e.clientX, y: e.clientY };
@@ -755,19 +754,19 @@ function useNotices(t: T, notices: Notice[], onDismiss: (id: number) => void): {
   const [spoken, setSpoken] = useState<{ n: number; noticeId: number; text: string; assertive: boolean } | null>(null);
   useEffect(() => {
     const key = (n: Notice) => n.id + ':' + n.at;
-    const fresh = props.notices.filter((n) => !said.current.has(key(n)));
+    const fresh = notices.filter((n) => !said.current.has(key(n)));
     // only what is on screen is remembered: ids never come back, so the set stays small all day
-    said.current = new Set(props.notices.map(key));
+    said.current = new Set(notices.map(key));
     const newest = fresh[fresh.length - 1];
     if (newest) {
       const text = newest.count > 1 ? `${newest.text} (${t('noticeTimes', { count: newest.count })})` : newest.text;
       setSpoken((prev) => ({ n: (prev?.n ?? 0) + 1, noticeId: newest.id, text, assertive: newest.kind === 'error' }));
-    } else if (spoken && !props.notices.some((n) => n.id === spoken.noticeId)) {
+    } else if (spoken && !notices.some((n) => n.id === spoken.noticeId)) {
       setSpoken(null);
     }
-  }, [props.notices]);
+  }, [notices]);
 
-  const onScreen = noticesOnScreen(props.notices);
+  const onScreen = noticesOnScreen(notices);
   const live = (
     <>
       <div class="sr-only" aria-live="assertive" aria-atomic="true">
@@ -780,8 +779,8 @@ function useNotices(t: T, notices: Notice[], onDismiss: (id: number) => void): {
   );
   // a named region: axe wants all content in landmarks, and a screen reader user can go to it
   const list =
-    props.notices.length === 0 ? null : (
-      <section class={'notices notices-' + Math.min(props.notices.length, NOTICES_SHOWN)} ref={list_} aria-label={t('noticesLabel')}>
+    notices.length === 0 ? null : (
+      <section class={'notices notices-' + Math.min(notices.length, NOTICES_SHOWN)} ref={listEl} aria-label={t('noticesLabel')}>
         {onScreen.shown.map((n) => (
           <div
             key={n.id}
