@@ -28,7 +28,6 @@ import nl.loket.audit.Audit;
 import nl.loket.platform.LoketException;
 import nl.loket.privacy.EndedReads;
 import nl.loket.security.ClientAddress;
-import nl.loket.security.ClientKeys;
 import nl.loket.security.RateLimits;
 import nl.loket.security.ReadScope;
 import nl.loket.security.Roles;
@@ -57,17 +56,15 @@ public class CallbackResource {
     private final CallbackService callbacks;
     private final TokenService tokens;
     private final RateLimits rateLimits;
-    private final ClientKeys clientKeys;
     private final JsonWebToken jwt;
     private final ObjectMapper mapper;
     private final Audit audit;
     private final EndedReads endedReads;
 
-    public CallbackResource(CallbackService callbacks, TokenService tokens, RateLimits rateLimits, ClientKeys clientKeys,
+    public CallbackResource(CallbackService callbacks, TokenService tokens, RateLimits rateLimits,
                             JsonWebToken jwt, ObjectMapper mapper, Audit audit, EndedReads endedReads) {
         this.endedReads = endedReads;
         this.mapper = mapper;
-        this.clientKeys = clientKeys;
         this.audit = audit;
         this.callbacks = callbacks;
         this.tokens = tokens;
@@ -90,10 +87,9 @@ public class CallbackResource {
     @APIResponse(responseCode = "201", description = "Requested: its id, a resident token for it and the short reference to quote",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
     public Uni<Response> create(@NotNull @Valid NewCallback request, @Context HttpServerRequest http) {
-        String address = ClientAddress.of(http);
-        rateLimits.checkPublic(address);
+        String client = rateLimits.checkPublic(ClientAddress.of(http));
         CallbackInput input = CallbackInput.of(request.phone(), request.name(), request.window(), request.note());
-        return callbacks.create(request.topic(), input, clientKeys.of(address)).map(created -> Response.status(201)
+        return callbacks.create(request.topic(), input, client).map(created -> Response.status(201)
                 .entity(new Created(created.id().toString(), tokens.resident(created.id()), CallbackReference.of(created.id()))).build());
     }
 

@@ -95,8 +95,7 @@ public class ConversationResource {
     @APIResponse(responseCode = "201", description = "Started: the conversation's id and the resident token",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Started.class)))
     public Uni<Response> start(@NotNull @Valid StartRequest request, @Context HttpServerRequest http) {
-        String address = ClientAddress.of(http);
-        rateLimits.checkPublic(address);
+        String client = rateLimits.checkPublic(ClientAddress.of(http));
         String name = privacy.clean(ResidentName.clean(request.name()));
         String locale = request.locale() == null ? "nl" : request.locale();
         return topics.find(request.topic()).chain(found -> {
@@ -114,18 +113,21 @@ public class ConversationResource {
                 // a start sent again after its topic closed (its answer lost at closing time): the conversation the
                 // first made waits in the queue, and the resident is told so, not sent to the callback form
                 return conversations.find(id).chain(made -> made.isPresent()
-                        ? started(topic, id, name, locale, address) : Uni.createFrom().item(closed));
+                        ? started(topic, id, name, locale, client) : Uni.createFrom().item(closed));
             }
-            return started(topic, id, name, locale, address);
+            return started(topic, id, name, locale, client);
         });
     }
 
-    /** Starts the conversation {@code id} on {@code topic} (or answers the one its start key made) and says where it stands. */
-    private Uni<Response> started(Topic topic, UUID id, String name, String locale, String address) {
+    /**
+     * Starts the conversation {@code id} on {@code topic} (or answers the one its start key made) and says where it stands;
+     * {@code client}: the client's keyed hash.
+     */
+    private Uni<Response> started(Topic topic, UUID id, String name, String locale, String client) {
         // one statement stores it and says where it stands; the estimate comes from the shared snapshot
         return arrivals.through(() -> {
             WaitingRoom.BeforeCount before = room.beforeCount(topic.id());
-            Uni<Conversations.Started> created = conversations.create(id, topic.id(), name, locale, clientKeys.of(address),
+            Uni<Conversations.Started> created = conversations.create(id, topic.id(), name, locale, client,
                     config.limits().openConversationsPerAddress()).invoke(c -> {
                         if (!c.again()) {
                             room.remember(c.id(), before, c.position());

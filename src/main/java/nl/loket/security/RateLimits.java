@@ -134,7 +134,11 @@ public class RateLimits {
         this.sweptAt = clock.currentTimeNanos() - SWEEP_NANOS;
     }
 
-    public void checkPublic(String address) {
+    /**
+     * Counts a public POST of the client at this address, or refuses it (429 {@code rate_limited}).
+     * Returns the client's keyed hash, for what the request stores of its client: computed once.
+     */
+    public String checkPublic(String address) {
         String client = keys.apply(address);
         if (db != null) {
             Heard known = heard.get(client);
@@ -166,6 +170,7 @@ public class RateLimits {
             // past the mark a newcomer is not reported until the next sync: this node's bucket still holds it
             unreported.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
         }
+        return client;
     }
 
     @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
