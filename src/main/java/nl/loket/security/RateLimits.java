@@ -18,7 +18,6 @@ import nl.loket.platform.LoketException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,7 +34,8 @@ import java.util.function.UnaryOperator;
  *   <li><b>This node's own bucket</b> (Bucket4j, in memory) is the fast path and stays exact per
  *       node: at most the limit per minute through this node, whatever the others say.</li>
  *   <li><b>The cluster's count</b> is in the database ({@code shared_rate_count}, V49, unlogged):
- *       per client and minute window. About once a second ({@link #sync}) the node adds what it
+ *       per client and minute window, the minute by the database's clock (the nodes' clocks may
+ *       disagree on it near a minute's edge). About once a second ({@link #sync}) the node adds what it
  *       let through since its last sync, in one statement, and hears back each reported client's
  *       total and the clients over the limit in this window (at most {@link #OVER_LIST}, most
  *       first). A client whose total reached the limit is refused here until the window ends. A
@@ -62,28 +62,34 @@ public class RateLimits {
     private static final Duration KEPT = Duration.ofMinutes(3);
 
     /**
-     * One statement: delete the rows two minutes old by the database's clock (those other syncs
-     * hold are skipped, never waited for; never this sync's window, should this node's clock be
-     * behind), add this node's counts ($1 keys in order, so that two syncs lock shared rows in one
-     * order, $2 counts) to window $3, and return the totals of those reported and, as of the
-     * statement's start, the clients of the window at or over the limit $4 (at most $5).
+     * One statement, in the database's minute (of {@code now()}, whatever this node's clock says):
+     * delete the rows two minutes older (those other syncs hold are skipped, never waited for),
+     * add this node's counts ($1 keys in order, so that two syncs lock shared rows in one order,
+     * $2 counts), and return the database's time (a row without a client), the totals of those
+     * reported and, as of the statement's start, the clients of the minute at or over the limit
+     * $3 (at most $4).
      */
     private static final String SYNC = """
-            with gone as (
+            with minute as (
+                select date_bin('1 minute', now(), timestamptz 'epoch') as start
+            ), gone as (
                 delete from shared_rate_count
                 where (window_start, client_key) in (
                     select window_start, client_key from shared_rate_count
-                    where window_start < least(now(), $3) - interval '2 minutes'
+                    where window_start < (select start from minute) - interval '2 minutes'
                     for update skip locked)
             ), counted as (
                 insert into shared_rate_count as c (window_start, client_key, n)
-                select $3, k, n from unnest($1::text[], $2::int[]) as u(k, n) order by k
+                select (select start from minute), k, n from unnest($1::text[], $2::int[]) as u(k, n) order by k
                 on conflict (window_start, client_key) do update set n = c.n + excluded.n
                 returning client_key, n
             )
-            select client_key, n from counted
+            select null::text as client_key, null::integer as n, now() as at
             union all
-            (select client_key, n from shared_rate_count where window_start = $3 and n >= $4 order by n desc limit $5)""";
+            select client_key, n, null from counted
+            union all
+            (select client_key, n, null from shared_rate_count where window_start = (select start from minute) and n >= $3
+             order by n desc limit $4)""";
 
     /** The database the counts are shared through. */
     interface Database {
@@ -109,6 +115,8 @@ public class RateLimits {
     private volatile long sweptAt;
     /** The start of the last window this node wrote to, or null when its rows are gone. */
     private volatile Instant wroteTo;
+    /** How far the database's clock is ahead of this node's, as the last sync heard it: the windows are the database's. */
+    private volatile Duration databaseAhead = Duration.ZERO;
 
     @Inject
     public RateLimits(LoketConfig config, ClientKeys keys, Db db, Failures failures) {
@@ -142,7 +150,7 @@ public class RateLimits {
         String client = keys.apply(address);
         if (db != null) {
             Heard known = heard.get(client);
-            if (known != null && known.window() == window(wall.instant()) && known.total() + unreported(client) >= perMinute) {
+            if (known != null && known.window() == window(databaseTime()) && known.total() + unreported(client) >= perMinute) {
                 throw limited(); // the cluster's count: not taken from this node's bucket, and not counted
             }
         }
@@ -188,8 +196,7 @@ public class RateLimits {
         if (db == null) {
             return Uni.createFrom().voidItem();
         }
-        Instant now = wall.instant();
-        Instant window = now.truncatedTo(ChronoUnit.MINUTES);
+        Instant now = databaseTime();
         long current = window(now);
         // sorted: two nodes' syncs lock the rows they share in one order, and never wait for each other in a circle
         TreeMap<String, Integer> taken = new TreeMap<>();
@@ -217,11 +224,13 @@ public class RateLimits {
         }
         String[] k = taken.keySet().toArray(String[]::new);
         Integer[] n = taken.values().toArray(Integer[]::new);
-        return db.query(SYNC, Tuple.tuple().addArrayOfString(k).addArrayOfInteger(n).addOffsetDateTime(window.atOffset(ZoneOffset.UTC))
-                        .addInteger(perMinute).addInteger(OVER_LIST))
+        return db.query(SYNC, Tuple.tuple().addArrayOfString(k).addArrayOfInteger(n).addInteger(perMinute).addInteger(OVER_LIST))
                 .invoke(rows -> {
-                    heard = heard(rows, current);
-                    wroteTo = k.length > 0 ? window : null;
+                    Instant at = databaseTime(rows);
+                    // taken when the answer is here: the statement ran since, and the wait for a connection came before
+                    databaseAhead = Duration.between(wall.instant(), at);
+                    heard = heard(rows, window(at));
+                    wroteTo = k.length > 0 ? at.truncatedTo(ChronoUnit.MINUTES) : null;
                     syncs.succeeded("Sharing the public rate limit with the other nodes works again");
                 })
                 .onFailure().invoke(e -> syncs.failed(e, "Sharing the public rate limit with the other nodes failed; this node limits "
@@ -237,6 +246,9 @@ public class RateLimits {
     private Map<String, Heard> heard(RowSet<Row> rows, long window) {
         Map<String, Heard> now = new HashMap<>();
         for (Row row : rows) {
+            if (row.getString("client_key") == null) {
+                continue; // the database's time
+            }
             // a reported client may come twice: its total after this sync, and as it was before it (over the limit)
             now.merge(row.getString("client_key"), new Heard(window, row.getInteger("n")),
                     (a, b) -> a.total() >= b.total() ? a : b);
@@ -269,6 +281,21 @@ public class RateLimits {
         }
         merged.putAll(mine);
         return merged;
+    }
+
+    /** Now by the database's clock, as far as the last sync told: this node's clock and the difference heard. */
+    private Instant databaseTime() {
+        return wall.instant().plus(databaseAhead);
+    }
+
+    /** The database's time at a sync's statement: its row without a client. */
+    private static Instant databaseTime(RowSet<Row> rows) {
+        for (Row row : rows) {
+            if (row.getString("client_key") == null) {
+                return row.getOffsetDateTime("at").toInstant();
+            }
+        }
+        throw new IllegalStateException("a sync's answer without the database's time");
     }
 
     private int unreported(String client) {

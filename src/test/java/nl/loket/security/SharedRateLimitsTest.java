@@ -16,6 +16,7 @@ import nl.loket.Metrics;
 import nl.loket.platform.Db;
 import nl.loket.platform.Failures;
 import nl.loket.platform.LoketException;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -23,7 +24,6 @@ import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +36,14 @@ import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The public limit across nodes: two {@link RateLimits} against the test database stand for two
  * nodes behind a round-robin proxy. Six requests a minute stand for production's 60; the syncs,
  * once a second in production, are called here by hand, and one test clock (both nodes') stands
- * for the time.
+ * for the time. The windows are the database's minutes: each test starts early in one, so that
+ * its syncs fall in the same minute.
  */
 @QuarkusTest
 class SharedRateLimitsTest {
@@ -64,8 +66,14 @@ class SharedRateLimitsTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
-    /** Ten seconds into the current minute: near the database's time, so that its sweep of old windows leaves ours alone. */
-    private final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.MINUTES).plusSeconds(10));
+    /** The nodes' clock, set to the database's time when a test starts. */
+    private TestClock clock;
+
+    @BeforeEach
+    void earlyInTheDatabasesMinute() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> databaseTime().getEpochSecond() % 60 < 40);
+        clock = new TestClock(databaseTime());
+    }
 
     @Test
     void aClientSpendingTheLimitAcrossBothNodesIsRefusedByBothOnceTheyHaveSynced() {
@@ -98,13 +106,11 @@ class SharedRateLimitsTest {
         a.checkPublic(other);
         b.checkPublic(other);
 
-        // the next minute lets the client in again, at both
+        // the next minute lets the client in again, at both (until a sync tells them that the database's minute,
+        // real time, has not moved on)
         clock.later(Duration.ofSeconds(60));
         a.checkPublic(client);
         b.checkPublic(client);
-        sync(a);
-        sync(b);
-        a.checkPublic(client);
     }
 
     @Test
@@ -119,6 +125,27 @@ class SharedRateLimitsTest {
         sync(b);
 
         a.checkPublic(address()); // a has something of its own to report, and hears who is over the limit
+        sync(a);
+        assertLimited(a, client);
+    }
+
+    @Test
+    void nodesWhoseClocksDisagreeOnTheMinuteCountAClientInTheDatabasesMinute() {
+        RateLimits a = node(100);
+        // b's clock a minute ahead of a's: by its own clock it is always in another minute, as a clock a few seconds
+        // ahead is near a minute's end
+        TestClock ahead = new TestClock(clock.instant().plusSeconds(60));
+        RateLimits b = new RateLimits(LIMIT, 100, ahead, ahead, keys::of, db::query, failures.streak("public-rate-sync"));
+        String client = address();
+        for (int i = 0; i < LIMIT / 2; i++) {
+            a.checkPublic(client);
+            b.checkPublic(client);
+        }
+        sync(a);
+        sync(b);
+        assertLimited(b, client);
+
+        a.checkPublic(address()); // something of its own to report: a hears who is over the limit
         sync(a);
         assertLimited(a, client);
     }
@@ -225,11 +252,15 @@ class SharedRateLimitsTest {
 
     private Map<String, Integer> countsOfThisWindow() {
         Map<String, Integer> counts = new TreeMap<>();
-        for (Row row : db.query("select client_key, n from shared_rate_count where window_start = $1",
-                Tuple.of(clock.instant().truncatedTo(ChronoUnit.MINUTES).atOffset(ZoneOffset.UTC))).await().atMost(WAIT)) {
+        for (Row row : db.query("select client_key, n from shared_rate_count where window_start = date_trunc('minute', now())",
+                Tuple.tuple()).await().atMost(WAIT)) {
             counts.put(row.getString("client_key"), row.getInteger("n"));
         }
         return counts;
+    }
+
+    private Instant databaseTime() {
+        return db.query("select now() as at", Tuple.tuple()).await().atMost(WAIT).iterator().next().getOffsetDateTime("at").toInstant();
     }
 
     /** A client address of IPv6's documentation prefix, as ClientAddress gives it (a /64 network), new to this test run. */
