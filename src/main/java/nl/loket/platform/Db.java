@@ -255,7 +255,8 @@ public class Db {
      * heartbeat. In the shared pool's line a node's beat waited longer than dead-after while
      * thousands of sockets opened on it, and the other node declared it dead while it served.
      * Bounded as the chat statements are: a beat behind a lock on the node's row gives up, and
-     * the next one tries again.
+     * the next one tries again. The public rate limit's sync too ({@code RateLimits}): in the
+     * line, the nodes heard of each other's counts only after the surge's statements.
      */
     public Uni<RowSet<Row>> urgent(String sql, Tuple args) {
         return chat(sql, args);

@@ -39,7 +39,9 @@ import java.util.function.UnaryOperator;
  *       let through since its last sync, in one statement, and hears back each reported client's
  *       total and the clients over the limit in this window (at most {@link #OVER_LIST}, most
  *       first). A client whose total reached the limit is refused here until the window ends. A
- *       request never waits for the database: it reads what the last sync heard.</li>
+ *       request never waits for the database: it reads what the last sync heard. The sync runs on
+ *       the connections of {@link Db#urgent}: in the shared pool's line, a surge kept it waiting
+ *       for seconds, and the nodes did not hear of each other meanwhile.</li>
  * </ul>
  * Between two syncs the nodes do not hear of each other: the cluster lets through at most the
  * limit and what the client sends in about two sync intervals on top, and never more than N times
@@ -120,7 +122,7 @@ public class RateLimits {
 
     @Inject
     public RateLimits(LoketConfig config, ClientKeys keys, Db db, Failures failures) {
-        this(config.limits().publicRatePerMinute(), MAX_TRACKED, TimeMeter.SYSTEM_NANOTIME, InstantSource.system(), keys::of, db::query,
+        this(config.limits().publicRatePerMinute(), MAX_TRACKED, TimeMeter.SYSTEM_NANOTIME, InstantSource.system(), keys::of, db::urgent,
                 failures.streak("public-rate-sync"));
     }
 

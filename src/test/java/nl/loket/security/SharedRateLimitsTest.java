@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 
@@ -59,6 +60,9 @@ class SharedRateLimitsTest {
 
     @Inject
     Failures failures;
+
+    @Inject
+    RateLimits limits;
 
     @Inject
     Vertx vertx;
@@ -148,6 +152,26 @@ class SharedRateLimitsTest {
         a.checkPublic(address()); // something of its own to report: a hears who is over the limit
         sync(a);
         assertLimited(a, client);
+    }
+
+    @Test
+    void aNodesCountReachesTheDatabaseWhileASurgeFillsTheSharedPool() {
+        // three seconds of statements in the shared pool's line: 1,200 of 50 ms on its 20 connections
+        int surge = 1_200;
+        AtomicInteger through = new AtomicInteger();
+        for (int i = 0; i < surge; i++) {
+            db.query("select pg_sleep(0.05)", Tuple.tuple()).subscribe().with(rows -> through.incrementAndGet(), e -> through.incrementAndGet());
+        }
+        String client = address();
+        limits.checkPublic(client); // this node's own, synced once a second by its scheduler
+
+        // read on the chat connections, beside the line: a read in it would come after the surge whatever the sync did
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> db.urgent(
+                "select count(*) as n from shared_rate_count where client_key = $1", Tuple.of(keys.of(client)))
+                .await().atMost(WAIT).iterator().next().getLong("n") > 0);
+        assertThat(through.get()).as("the surge's statements through when the other nodes could hear of the client")
+                .isLessThan(surge / 2);
+        await().atMost(WAIT).until(() -> through.get() == surge);
     }
 
     @Test
