@@ -97,6 +97,8 @@ class PrivacyFlowTest {
         Retention.Run early = retention.purge(Instant.now().plus(Duration.ofDays(27))).await().indefinitely();
         assertThat(early.ran()).isTrue();
         assertThat(resident(id).getString("resident_name")).isEqualTo("Dina");
+        assertThat(clientKey("conversation", id)).as("the conversation's client key, kept for its limits").isNotNull();
+        assertThat(clientKey("callback_request", callback)).as("the callback request's client key").isNotNull();
         // 29 days on: gone, but the numbers stay
         Retention.Run run = retention.purge(Instant.now().plus(Duration.ofDays(29))).await().indefinitely();
         assertThat(run.conversations()).isGreaterThanOrEqualTo(1);
@@ -117,6 +119,9 @@ class PrivacyFlowTest {
         assertThat(cb.getValue("name")).isNull();
         assertThat(cb.getJsonArray("attempts").getJsonObject(0).getString("result")).isEqualTo("reached");
         assertThat(cb.getJsonArray("attempts").getJsonObject(0).getValue("note")).isNull();
+        // nor the client's keyed hash, by which its requests could be told from others'
+        assertThat(clientKey("conversation", id)).as("the conversation's client key").isNull();
+        assertThat(clientKey("callback_request", callback)).as("the callback request's client key").isNull();
         // the transcript still reads, with the texts marked removed
         assertThat(given().auth().oauth2(agent.token()).accept(ContentType.TEXT).get("/api/v1/conversations/" + id + "/transcript")
                 .asString()).contains("(verwijderd)");
@@ -350,5 +355,10 @@ class PrivacyFlowTest {
     private JsonObject resident(String id) {
         return db.query("select resident_name, summary, rating, rating_comment, outcome, closed_at from conversation where id = $1::uuid",
                 Tuple.of(id)).map(r -> r.iterator().next().toJson()).await().indefinitely();
+    }
+
+    private String clientKey(String table, String id) {
+        return db.query("select client_key from " + table + " where id = $1::uuid", Tuple.of(id))
+                .map(r -> r.iterator().next().getString("client_key")).await().indefinitely();
     }
 }
