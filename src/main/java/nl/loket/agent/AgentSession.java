@@ -43,8 +43,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * it in version order: new messages become {@code message}, presence {@code presence}, a move
  * away {@code ended}, a conversation assigned to the agent {@code assigned} (the one read: its
  * history). A version skip not filled within a moment, a change too big to be carried, or the
- * listener coming back makes it read that conversation once. The first run sends {@code hello}
- * with everything the agent holds, so a reconnect restores the console.
+ * listener coming back makes it read that conversation once. A read that fails is tried again
+ * after a pause of its own, that conversation's changes waiting behind it, while the others', the
+ * boards and the resync go on: one conversation the database will not give must not make the
+ * agent deaf to the rest. The first run sends {@code hello} with everything the agent holds, so a
+ * reconnect restores the console.
  *
  * <p>The fields without {@code volatile} are touched only inside the {@link Pump}'s runs.
  */
@@ -72,6 +75,7 @@ final class AgentSession implements AgentFollower {
     private final Fanout fanout;
     private final ObjectMapper mapper;
     private final Vertx vertx;
+    private final Failures failures;
     private final Pump pump;
 
     private final ConcurrentLinkedQueue<ConversationEvent> inbox = new ConcurrentLinkedQueue<>();
@@ -79,6 +83,8 @@ final class AgentSession implements AgentFollower {
     private final ConcurrentLinkedQueue<Message> repeats = new ConcurrentLinkedQueue<>();
     /** Held conversations to read once more ({@link #reread}). */
     private final ConcurrentLinkedQueue<UUID> rereads = new ConcurrentLinkedQueue<>();
+    /** Conversations whose read failed and whose pause is over ({@link #readFailed}). */
+    private final ConcurrentLinkedQueue<UUID> pausesOver = new ConcurrentLinkedQueue<>();
     private volatile boolean syncNeeded;
     private volatile boolean accountDirty;
     /**
@@ -94,6 +100,10 @@ final class AgentSession implements AgentFollower {
     private final Map<UUID, Held> held = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<UUID, TreeMap<Long, ConversationEvent>> pending = new HashMap<>();
     private final Set<UUID> toRead = new HashSet<>();
+    /** Of {@link #toRead}, those whose read failed, until their pause is over: read then, not before. */
+    private final Set<UUID> paused = new HashSet<>();
+    /** The failures in a row of each conversation's read, for the length of its next pause. */
+    private final Map<UUID, Integer> failedReads = new HashMap<>();
     /** How a conversation to read became this agent's, when its move was heard ({@code via} of its {@code assigned}). */
     private final Map<UUID, String> assignedVia = new HashMap<>();
     /** The refs of this connection's claims whose {@code assigned} is not yet sent: that frame carries it, here alone. */
@@ -118,6 +128,7 @@ final class AgentSession implements AgentFollower {
         this.fanout = fanout;
         this.mapper = mapper;
         this.vertx = vertx;
+        this.failures = failures;
         this.pump = new Pump(this::deliver, e -> failures.record("delivery", e,
                 "Delivery to agent connection %s (agent %s) failed; retried shortly", connection.id(), agentId),
                 (millis, task) -> vertx.setTimer(millis, id -> task.run()));
@@ -240,11 +251,14 @@ final class AgentSession implements AgentFollower {
                 toRead.add(id);
             }
         }
+        for (UUID id; (id = pausesOver.poll()) != null; ) {
+            paused.remove(id);
+        }
         if (!greeted) {
             syncNeeded = false;
             return hello().chain(this::deliver);
         }
-        // a read that fails is kept to do (the pump retries): the resync, account change or event that asked for it is not repeated
+        // a read that fails is kept to do: the resync, account change or event that asked for it is not repeated
         if (syncNeeded) {
             syncNeeded = false;
             return sync().onFailure().invoke(e -> syncNeeded = true).chain(this::deliver);
@@ -257,14 +271,20 @@ final class AgentSession implements AgentFollower {
                     .onFailure().invoke(e -> accountDirty = true)
                     .chain(snapshot -> sendAll(boardFrames(snapshot))).chain(this::deliver);
         }
-        if (!toRead.isEmpty()) {
-            UUID id = toRead.iterator().next();
-            toRead.remove(id);
-            return read(id).onFailure().invoke(e -> toRead.add(id)).chain(this::deliver);
+        UUID next = nextToRead();
+        if (next != null) {
+            toRead.remove(next);
+            return read(next).invoke(() -> failedReads.remove(next))
+                    .onFailure().invoke(e -> readFailed(next, e)).onFailure().recoverWithNull()
+                    .chain(this::deliver);
         }
         List<Out> frames = new ArrayList<>();
         boolean gap = false;
         for (UUID id : List.copyOf(pending.keySet())) {
+            if (toRead.contains(id)) {
+                // its read failed and waits for its pause: its changes wait behind it, in order
+                continue;
+            }
             TreeMap<Long, ConversationEvent> queue = pending.get(id);
             while (!queue.isEmpty()) {
                 ConversationEvent e = queue.firstEntry().getValue();
@@ -313,7 +333,29 @@ final class AgentSession implements AgentFollower {
             }
         }
         Uni<Void> sending = sendAll(frames);
-        return toRead.isEmpty() ? sending : sending.chain(this::deliver);
+        return nextToRead() == null ? sending : sending.chain(this::deliver);
+    }
+
+    /** A conversation to read now: none while all there are wait for their pause. */
+    private UUID nextToRead() {
+        return toRead.stream().filter(id -> !paused.contains(id)).findFirst().orElse(null);
+    }
+
+    /**
+     * Counted and logged as any failed delivery, and read again after a pause that doubles with
+     * each failure in a row, as the pump's own retries do; until then the run goes on without it.
+     */
+    private void readFailed(UUID id, Throwable failure) {
+        int inARow = failedReads.merge(id, 1, Integer::sum);
+        long pause = Pump.pauseAfter(inARow - 1);
+        failures.record("delivery", failure, "Delivery to agent connection %s (agent %s) failed reading conversation %s; "
+                + "read again in %d ms", connection.id(), agentId, id, pause);
+        toRead.add(id);
+        paused.add(id);
+        vertx.setTimer(pause, t -> {
+            pausesOver.add(id);
+            pump.trigger();
+        });
     }
 
     /** What the console must hear about a change of a held conversation. */

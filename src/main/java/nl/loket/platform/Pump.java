@@ -62,8 +62,13 @@ public final class Pump {
         });
     }
 
+    /** The pause before trying again what failed so many times in a row before this failure (0 for the first). */
+    public static long pauseAfter(int failuresInARow) {
+        return Math.min(LAST_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(failuresInARow, 6));
+    }
+
     private void retry() {
-        long pause = Math.min(LAST_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(failuresInARow, 6));
+        long pause = pauseAfter(failuresInARow);
         failuresInARow++;
         if (retryPending.compareAndSet(false, true)) {
             later.accept(pause, () -> {
