@@ -207,7 +207,7 @@ abstract class ClusterHarness {
     }
 
     /** Starts a node without waiting for it. */
-    static Node launchNode(String name, Map<String, String> extraEnv) throws Exception {
+    private static Node launchNode(String name, Map<String, String> extraEnv) throws Exception {
         int port = freePort();
         int managementPort = freePort();
         Path jar = appDir().resolve("quarkus-run.jar").toAbsolutePath();

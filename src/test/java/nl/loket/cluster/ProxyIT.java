@@ -53,8 +53,11 @@ class ProxyIT extends ClusterHarness {
         nodeEnv.put("LOKET_LIMITS_OPEN_CONVERSATIONS_PER_ADDRESS", "0");
         nodeEnv.put("LOKET_LIMITS_OPEN_CALLBACKS_PER_ADDRESS", "0");
         nodeEnv.put("LOKET_ALLOWED_ORIGINS", ORIGIN);
-        a = startNode("a");
-        b = startNode("b");
+        // side by side, as startTwoNodes does: both come up on the same settings either way, and
+        // the schema's first migration is safe against a concurrent start (FirstStartTogetherTest)
+        List<Node> started = startNodes("a", "b");
+        a = started.get(0);
+        b = started.get(1);
 
         proxyPort = freePort();
         Path dir = Files.createTempDirectory(targetDir, "nginx-");

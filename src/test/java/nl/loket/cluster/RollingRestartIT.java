@@ -35,8 +35,11 @@ class RollingRestartIT extends ClusterHarness {
         startDatabase("rolling");
         // long enough to watch readiness and the refused upgrade while node b drains
         nodeEnv.put("LOKET_SHUTDOWN_DELAY", "3s");
-        a = startNode("a");
-        b = startNode("b");
+        // side by side, as startTwoNodes does: both come up on the same settings either way, and
+        // the schema's first migration is safe against a concurrent start (FirstStartTogetherTest)
+        List<Node> started = startNodes("a", "b");
+        a = started.get(0);
+        b = started.get(1);
         adminToken = login(a, "admin", ADMIN_PASSWORD);
     }
 

@@ -86,8 +86,11 @@ class WebhooksIT extends ClusterHarness {
         nodeEnv.put("LOKET_WEBHOOK_URLS", "http://127.0.0.1:" + port + "/hook");
         nodeEnv.put("LOKET_WEBHOOK_SECRET", SECRET);
         nodeEnv.put("LOKET_EVENTS_DRAIN_EVERY", "200ms");
-        a = startNode("a");
-        b = startNode("b");
+        // side by side, as startTwoNodes does: both come up on the same settings either way, and
+        // the schema's first migration is safe against a concurrent start (FirstStartTogetherTest)
+        List<Node> started = startNodes("a", "b");
+        a = started.get(0);
+        b = started.get(1);
         adminToken = login(a, "admin", ADMIN_PASSWORD);
     }
 
@@ -130,10 +133,9 @@ class WebhooksIT extends ClusterHarness {
         kills.add(new Kill(killing, System.nanoTime()));
         // both at once: the schema, the signing key and the admin are there already, so neither start
         // waits for the other's (one node's start saved; two senders starting together is no easier)
-        a = launchNode("a-again", Map.of());
-        b = launchNode("b-again", Map.of());
-        awaitReady(a, Duration.ofSeconds(90));
-        awaitReady(b, Duration.ofSeconds(90));
+        List<Node> again = startNodes("a-again", "b-again");
+        a = again.get(0);
+        b = again.get(1);
         for (int i = 60; i < 80; i++) {
             Node node = i % 2 == 0 ? a : b;
             created.add(post(node, "/api/v1/callbacks", null, Map.of("topic", topic, "phone", String.format("0612%06d", i)), 201)
