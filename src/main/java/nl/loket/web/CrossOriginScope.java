@@ -2,11 +2,13 @@ package nl.loket.web;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import nl.loket.platform.Problem;
 import nl.loket.security.UpgradeChecks;
 
 import java.util.Map;
@@ -19,10 +21,13 @@ import java.util.regex.Pattern;
  * answers (useless without a staff token, which lives only on the console's own origin, but
  * more than they need). A cross-origin request, or its preflight, for anything but the
  * resident's endpoints (docs/protocol.md §3 and §10) is refused here with 403 and no CORS
- * headers, as the CORS filter refuses a site it does not know, before that filter grants it
- * anything; the console, on the service's own origin, passes, and so does a client that is no
- * browser (no {@code Origin}). The sockets are left to their own Origin check ({@link UpgradeChecks}):
- * the listed sites open the resident's, the agent's is the console's own origin only.
+ * headers, before that filter grants it anything, and so is one of a site that is not listed,
+ * whatever it asks for (the CORS filter refused that one too, but with an empty body). The
+ * refusal is a problem ({@code /problems/cross-origin}) like every other, with the security
+ * headers ({@link SecurityHeaders} runs first). The console, on the service's own origin, passes,
+ * and so does a client that is no browser (no {@code Origin}). The sockets are left to their own
+ * Origin check ({@link UpgradeChecks}): the listed sites open the resident's, the agent's is the
+ * console's own origin only.
  */
 @ApplicationScoped
 public class CrossOriginScope {
@@ -36,6 +41,19 @@ public class CrossOriginScope {
             "POST", Pattern.compile("/api/v1/conversations|/api/v1/conversations/" + ID + "/rating|/api/v1/callbacks"),
             "DELETE", Pattern.compile("/api/v1/callbacks/" + ID));
 
+    /** Readable by no page of another site (no CORS headers): for whoever looks at the network tab or a log. */
+    private static final String REFUSAL = Json.encode(Problem.of(403, "cross-origin",
+            "Niet vanaf een andere site / Not from another site",
+            "Dit kan alleen vanaf Loket zelf worden gevraagd; een andere site mag alleen wat de chatwidget vraagt, "
+                    + "en alleen als ze in LOKET_ALLOWED_ORIGINS staat. / This can only be asked from Loket itself; "
+                    + "another site may ask only what the chat widget asks, and only when it is listed in LOKET_ALLOWED_ORIGINS."));
+
+    private final UpgradeChecks origins;
+
+    CrossOriginScope(UpgradeChecks origins) {
+        this.origins = origins;
+    }
+
     void install(@Observes Router router) {
         // before the CORS filter (its priority 300 is route order -300), so that it grants nothing here
         router.route().order(-310).handler(this::handle);
@@ -45,17 +63,21 @@ public class CrossOriginScope {
         HttpServerRequest request = rc.request();
         String origin = request.getHeader("Origin");
         String path = rc.normalizedPath();
-        if (origin == null || path.startsWith("/ws/") || forWidget(method(request), path)) {
+        if (origin == null || path.startsWith("/ws/")) {
             rc.next();
             return;
         }
         HostAndPort authority = request.authority();
-        if (UpgradeChecks.sameOrigin(origin, request.scheme(), authority == null ? null : authority.host(),
-                authority == null ? -1 : authority.port())) {
+        String scheme = request.scheme();
+        String host = authority == null ? null : authority.host();
+        int port = authority == null ? -1 : authority.port();
+        boolean allowed = forWidget(method(request), path)
+                ? origins.originAllowed(origin, scheme, host, port) : UpgradeChecks.sameOrigin(origin, scheme, host, port);
+        if (allowed) {
             rc.next();
             return;
         }
-        rc.response().setStatusCode(403).end();
+        rc.response().setStatusCode(403).putHeader("Content-Type", Problem.MEDIA_TYPE).end(REFUSAL);
     }
 
     static boolean forWidget(String method, String path) {

@@ -27,7 +27,10 @@ import java.util.regex.Pattern;
  *       ask first (Last-Modified / If-Modified-Since), so a new version shows at once.</li>
  * </ul>
  * The headers are set just before a response goes out, so they also replace the static file
- * handler's own caching header.
+ * handler's own caching header. They are asked for before any other route runs, so that a
+ * refusal made early (another site's request, {@link CrossOriginScope}; the CORS filter's own
+ * answers) carries them as every other answer does; none of them is a CORS header, so nothing
+ * is granted to another site by them.
  */
 @ApplicationScoped
 public class SecurityHeaders {
@@ -44,8 +47,9 @@ public class SecurityHeaders {
     private static final Pattern FINGERPRINTED = Pattern.compile("^/console/assets/[^/]+-[A-Za-z0-9_-]{8,}\\.[a-z0-9]+$");
 
     void install(@Observes Router router) {
-        // before every other route, so that each response passes here
-        router.route().order(-10).handler(this::handle);
+        // before every other route, CrossOriginScope (-310) and the CORS filter (-300) included,
+        // so that each response passes here: their refusals were sent without these headers
+        router.route().order(-320).handler(this::handle);
     }
 
     private void handle(RoutingContext rc) {
