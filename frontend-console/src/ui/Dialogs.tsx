@@ -4,6 +4,7 @@ import { SHORTCUTS } from '../keys';
 import type { AgentOverview, CallbackWindow, FieldError, Outcome, Topic } from '../protocol';
 import type { Conversation } from '../state';
 import { normaliseAgents, transferCandidates } from '../supervision';
+import { checkTransferTopic, transferTopicChoices } from '../transfer';
 import type { Actions } from './actions';
 import { useConsole } from './context';
 import { Modal } from './Modal';
@@ -52,12 +53,20 @@ export function TransferDialog(props: { conversation: Conversation; topics: Topi
   const { t, api } = useConsole();
   const c = props.conversation;
   const [mode, setMode] = useState<'topic' | 'agent'>('topic');
-  const [topic, setTopic] = useState(c.topic);
+  // no topic at the start: the agent chooses one (transferTopicChoices)
+  const [topic, setTopic] = useState('');
   const [agents, setAgents] = useState<AgentOverview[] | 'unavailable' | null>(null);
   const [agentId, setAgentId] = useState('');
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
+  const topicErrors = failureOnForm(failure, ['topic'], {}).fields.topic;
+  const topicError = topicErrors.length ? topicErrors.join(' ') : null;
+  // "Kies een onderwerp." belongs to the topic field alone: gone with it
+  const choose = (m: 'topic' | 'agent') => {
+    setMode(m);
+    setFailure(null);
+  };
 
   useEffect(() => {
     api
@@ -72,6 +81,13 @@ export function TransferDialog(props: { conversation: Conversation; topics: Topi
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const unchosen = mode === 'topic' ? checkTransferTopic(topic, t) : [];
+    if (unchosen.length) {
+      setFailure({ message: unchosen[0].message, errors: unchosen });
+      focusFirstInvalid(form);
+      return;
+    }
     setBusy(true);
     setFailure(null);
     try {
@@ -99,7 +115,7 @@ export function TransferDialog(props: { conversation: Conversation; topics: Topi
         <fieldset>
           <legend>{t('transferTo')}</legend>
           <label class="choice">
-            <input type="radio" name="transfer-mode" checked={mode === 'topic'} onChange={() => setMode('topic')} />
+            <input type="radio" name="transfer-mode" checked={mode === 'topic'} onChange={() => choose('topic')} />
             {t('transferToTopic')}
           </label>
           <label class="choice">
@@ -108,7 +124,7 @@ export function TransferDialog(props: { conversation: Conversation; topics: Topi
               name="transfer-mode"
               checked={mode === 'agent'}
               disabled={agents === 'unavailable'}
-              onChange={() => setMode('agent')}
+              onChange={() => choose('agent')}
             />
             {t('transferToAgent')}
           </label>
@@ -116,11 +132,25 @@ export function TransferDialog(props: { conversation: Conversation; topics: Topi
         {mode === 'topic' ? (
           <>
             <label for="transfer-topic">{t('chooseTopic')}</label>
-            <select id="transfer-topic" value={topic} onChange={(e) => setTopic((e.target as HTMLSelectElement).value)}>
-              {topics.map((x) => (
-                <option value={x.id}>{x.name}</option>
+            <select
+              id="transfer-topic"
+              value={topic}
+              aria-invalid={topicError ? true : undefined}
+              aria-describedby={topicError ? 'transfer-topic-error' : undefined}
+              onChange={(e) => {
+                setTopic((e.target as HTMLSelectElement).value);
+                setFailure(null);
+              }}
+            >
+              {transferTopicChoices(topics, c.topic, t).map((x) => (
+                <option value={x.value}>{x.label}</option>
               ))}
             </select>
+            {topicError && (
+              <p id="transfer-topic-error" class="error">
+                {topicError}
+              </p>
+            )}
             <p class="hint">{t('transferHint')}</p>
           </>
         ) : Array.isArray(agents) && agents.length ? (
@@ -141,7 +171,7 @@ export function TransferDialog(props: { conversation: Conversation; topics: Topi
         {agents === 'unavailable' && <p class="hint">{t('colleaguesUnavailable')}</p>}
         <label for="transfer-note">{t('transferNote')}</label>
         <textarea id="transfer-note" rows={3} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
-        <FormError failure={failure} />
+        <FormError failure={failure} shown={['topic']} />
         <div class="dialog-actions">
           <button type="button" class="secondary" onClick={props.onClose}>
             {t('cancel')}
