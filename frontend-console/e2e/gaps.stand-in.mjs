@@ -87,6 +87,29 @@ describe('gaps found on the staff walk, against the stand-in', { timeout: 120_00
     await context.close();
   });
 
+  it('administrator: each topic\'s opening hours in the list, every column in view at 1024×700', async () => {
+    // the stand-in's Paspoort: Monday to Thursday 08:30–17:00, Friday to 12:00, closed at the weekend
+    const { page, context, errors } = await logIn(chrome.browser, 'admin', PASSWORD, { timeout: 10_000, viewport: { width: 1024, height: 700 } });
+    await section(page, 'Onderwerpen').click();
+    const table = page.locator('.topics-table');
+    const row = table.locator('tr[data-topic="paspoort-id"]');
+    await row.waitFor();
+    const heads = await table.locator('thead th').allInnerTexts();
+    const column = heads.indexOf('Openingstijden');
+    assert.ok(column >= 0, `an Openingstijden column among ${heads.join(' | ')}`);
+    // the row's cells after its heading cell (the topic's name, a th)
+    const cells = await row.locator(':scope > *').allInnerTexts();
+    assert.equal(cells[column], 'ma–do 08:30–17:00\nvr 08:30–12:00\nza–zo gesloten');
+    const cut = await table.evaluate((t) => {
+      const box = t.closest('.table-scroll').getBoundingClientRect();
+      return [...t.querySelectorAll('thead th')].filter((th) => th.getBoundingClientRect().right > box.right + 0.5).map((th) => th.textContent);
+    });
+    assert.deepEqual(cut, [], 'columns cut off at the right edge');
+    await noA11yIssues(page, 'admin-topics-hours');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('team lead: finds a past conversation by its id, whatever its day, and by the resident’s name', async () => {
     const { page, context, errors } = await login('sara');
     await page.getByRole('button', { name: 'Teamleider', exact: true }).click();

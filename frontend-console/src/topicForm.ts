@@ -2,7 +2,7 @@
 // (pure, so they are unit-tested), and the checks before saving.
 
 import { type Period, checkPeriods, checkTopicId, intIn, isHttpUrl, periodEnd, shownEnd } from './forms';
-import type { T } from './i18n';
+import { type Key, type Lang, type T, translate } from './i18n';
 import type { AdminTopic, FieldError, Weekday } from './protocol';
 import { addDays, isDay } from './time';
 
@@ -30,6 +30,37 @@ export function closedDaysAround(dates: string[], today: string): { upcoming: st
   const past = sorted.filter((d) => d < today).reverse();
   const since = addDays(today, -RECENT_PAST_DAYS);
   return { upcoming: sorted.filter((d) => d >= today), past, recentPast: past.filter((d) => d >= since) };
+}
+
+const SHORT_DAYS: Record<Weekday, Key> = {
+  mon: 'monShort',
+  tue: 'tueShort',
+  wed: 'wedShort',
+  thu: 'thuShort',
+  fri: 'friShort',
+  sat: 'satShort',
+  sun: 'sunShort',
+};
+
+/**
+ * A topic's week for the list of topics, so the administrator sees at a glance when it is closed:
+ * a line per run of days with the same hours ("ma–do 08:30–17:00", "za–zo gesloten"), a day's
+ * periods side by side, times as "HH:mm" and an end at midnight as 24:00. A day the service
+ * leaves out is closed.
+ */
+export function openingHoursSummary(hours: AdminTopic['openingHours'], lang: Lang): string[] {
+  const dayHours = (d: Weekday) =>
+    (hours[d] ?? []).map(([from, to]) => `${from.slice(0, 5)}–${periodEnd(shownEnd(to)).slice(0, 5)}`).join(', ') || translate(lang, 'closedShort');
+  const lines: string[] = [];
+  let first = 0;
+  WEEKDAYS.forEach((d, i) => {
+    const next = WEEKDAYS[i + 1];
+    if (next && dayHours(next) === dayHours(d)) return;
+    const days = translate(lang, SHORT_DAYS[WEEKDAYS[first]]) + (i > first ? '–' + translate(lang, SHORT_DAYS[d]) : '');
+    lines.push(`${days} ${dayHours(d)}`);
+    first = i + 1;
+  });
+  return lines;
 }
 
 /** A digital alternative as the form edits it: an empty English title is none. */

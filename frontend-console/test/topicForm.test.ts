@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../src/i18n';
 import type { AdminTopic } from '../src/protocol';
-import { byConfiguredOrder, checkTopic, closedDaysAround, editTopic, emptyTopicForm, formToTopic, topicToForm } from '../src/topicForm';
+import { byConfiguredOrder, checkTopic, closedDaysAround, editTopic, emptyTopicForm, formToTopic, openingHoursSummary, topicToForm } from '../src/topicForm';
 
 const t = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('nl', k, p);
 
@@ -148,5 +148,34 @@ describe('closed days around today', () => {
     expect(around.past).toEqual(['2026-12-01', '2026-11-02', '2025-12-25']);
     // the list of topics shows those of the last 90 days
     expect(around.recentPast).toEqual(['2026-12-01', '2026-11-02']);
+  });
+});
+
+describe('a topic\'s opening hours at a glance (the Beheer list)', () => {
+  const office: AdminTopic['openingHours'] = {
+    mon: [['08:30', '17:00']],
+    tue: [['08:30', '17:00']],
+    wed: [['08:30', '17:00']],
+    thu: [['08:30', '17:00']],
+    fri: [['08:30', '12:00']],
+    sat: [],
+    sun: [],
+  };
+
+  it('puts days in a row with the same hours on one line, and says which are closed', () => {
+    expect(openingHoursSummary(office, 'nl')).toEqual(['ma–do 08:30–17:00', 'vr 08:30–12:00', 'za–zo gesloten']);
+    expect(openingHoursSummary(office, 'en')).toEqual(['Mon–Thu 08:30–17:00', 'Fri 08:30–12:00', 'Sat–Sun closed']);
+  });
+
+  it('lists a day\'s periods, reads a missing day as closed, seconds left off and midnight as 24:00', () => {
+    expect(openingHoursSummary(paspoort.openingHours, 'nl')).toEqual(['ma 08:30–12:00, 13:00–17:00', 'di–do gesloten', 'vr 08:30–12:00', 'za–zo gesloten']);
+    const late: AdminTopic['openingHours'] = { mon: [['18:00:00', '24:00']], tue: [['00:00', '02:00'], ['18:00', '24:00']] };
+    expect(openingHoursSummary(late, 'nl')).toEqual(['ma 18:00–24:00', 'di 00:00–02:00, 18:00–24:00', 'wo–zo gesloten']);
+  });
+
+  it('is one line for a week all alike', () => {
+    const always = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+    expect(openingHoursSummary(always, 'nl')).toEqual(['ma–zo 00:00–24:00']);
+    expect(openingHoursSummary({}, 'en')).toEqual(['Mon–Sun closed']);
   });
 });

@@ -3,7 +3,7 @@ import { errorsFor, groupErrors } from '../../forms';
 import type { Key } from '../../i18n';
 import type { AdminTopic, FieldError, Weekday } from '../../protocol';
 import { formatDay, formatInstant } from '../../time';
-import { type TopicEdit, type TopicForm, WEEKDAYS, byConfiguredOrder, checkTopic, closedDaysAround, editTopic, emptyTopicForm, formToTopic, topicToForm } from '../../topicForm';
+import { type TopicEdit, type TopicForm, WEEKDAYS, byConfiguredOrder, checkTopic, closedDaysAround, editTopic, emptyTopicForm, formToTopic, openingHoursSummary, topicToForm } from '../../topicForm';
 import { amsterdamDate } from '../../util';
 import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
@@ -34,7 +34,7 @@ export function Topics() {
       {list.data && (
         <div class="table-scroll">
           <table class="table topics-table">
-            <ColumnHeads columns={[t('sortOrder'), t('topic'), t('nowOpen'), t('closedDates'), t('noticeColumn'), t('callbackThreshold')]} actions={t('edit')} />
+            <ColumnHeads columns={[t('sortOrder'), t('topic'), t('openingHours'), t('nowOpen'), t('closedDates'), t('noticeColumn'), t('callbackThreshold')]} actions={t('edit')} />
             <tbody>
               {topics.map((x) => {
                 const name = lang === 'en' ? x.nameEn : x.nameNl;
@@ -48,6 +48,11 @@ export function Topics() {
                         {lang === 'en' ? x.nameNl : x.nameEn} · {x.id}
                       </div>
                     </th>
+                    <td class="opening-hours">
+                      {openingHoursSummary(x.openingHours ?? {}, lang).map((line) => (
+                        <div>{line}</div>
+                      ))}
+                    </td>
                     <td>
                       {x.openNow === undefined ? '–' : x.openNow ? t('open') : t('closedTopic')}
                       {x.openNow === false && x.nextOpenAt && <div class="muted small-text">{t('opensAt', { time: formatInstant(x.nextOpenAt, lang) })}</div>}
