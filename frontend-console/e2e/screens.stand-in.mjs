@@ -198,6 +198,9 @@ describe('new console screens against the stand-in', { timeout: 200_000 }, () =>
     // a number is the service's to judge: a short one is asked, and the service's reason shows by the field, in Dutch only
     await page.getByRole('textbox', { name: 'Telefoonnummer' }).fill('06-12');
     await page.getByRole('button', { name: 'Verwijderen…' }).nth(1).click();
+    // confirmed before the service has judged it: the admin is told how it is read, and that an invalid one removes nothing
+    await confirm.getByText('Zonder landcode leest de dienst het als Nederlands nummer.').waitFor();
+    await confirm.getByText(/is het geen geldig nummer, dan wordt niets verwijderd/).waitFor();
     await confirm.getByRole('button', { name: 'Definitief verwijderen' }).click();
     await page.locator('#erase-phone-error').getByText('Vul een geldig nummer in.', { exact: true }).waitFor();
     assert.equal(await focused(page, () => document.activeElement?.id, 'erase-phone'), 'erase-phone', 'the refused field has the focus');

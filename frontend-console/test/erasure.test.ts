@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from '../src/api';
-import { forgetCallbacks, refusal } from '../src/erasure';
+import { erasePhoneConfirmation, forgetCallbacks, refusal } from '../src/erasure';
+import { translate } from '../src/i18n';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -68,5 +69,29 @@ describe('a number the service refuses to look up', () => {
     );
     expect(refusal(err, 'conversationId', 'nl', 'Dit gesprek bestaat niet.')).toEqual([{ field: 'conversationId', message: 'Dit gesprek bestaat niet.' }]);
     expect(refusal(new Error('Geen verbinding'), 'phone', 'nl', 'Dit gesprek bestaat niet.')).toEqual([{ field: 'phone', message: 'Geen verbinding' }]);
+  });
+});
+
+describe('the confirmation before a number is forgotten', () => {
+  // the service judges a number only in the request that erases (no check without erasing, and its
+  // rule is not the console's): the admin is told how it will be read and that nothing goes if it is none
+  const nl = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('nl', k, p);
+  const en = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('en', k, p);
+
+  it('shows the number as it is sent, read as Dutch without a country code, and that an invalid one removes nothing', () => {
+    expect(erasePhoneConfirmation('  06 12345678 ', nl)).toEqual([
+      'Alle terugbelverzoeken met telefoonnummer 06 12345678 worden verwijderd.',
+      'Zonder landcode leest de dienst het als Nederlands nummer.',
+      'De dienst beoordeelt het nummer na uw bevestiging: is het geen geldig nummer, dan wordt niets verwijderd en staat de reden bij het veld.',
+    ]);
+    expect(erasePhoneConfirmation('06 12345678', en)[1]).toBe('Without a country code the service reads it as a Dutch number.');
+  });
+
+  it('says a number with a country code (+ or 00) is read with that code', () => {
+    expect(erasePhoneConfirmation('+44 20 7946 0958', nl)[1]).toBe('De dienst leest het met de landcode die u typte.');
+    expect(erasePhoneConfirmation('0044 20 7946 0958', nl)[1]).toBe('De dienst leest het met de landcode die u typte.');
+    expect(erasePhoneConfirmation('0044 20 7946 0958', en)[2]).toBe(
+      'The service judges the number after you confirm: if it is not a valid number, nothing is removed and the reason shows by the field.',
+    );
   });
 });

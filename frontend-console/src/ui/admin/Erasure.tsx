@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { forgetCallbacks, refusal } from '../../erasure';
+import { erasePhoneConfirmation, forgetCallbacks, refusal } from '../../erasure';
 import { checkConversationId, checkPhone, errorsFor } from '../../forms';
 import type { FieldError } from '../../protocol';
 import { useConsole } from '../context';
@@ -94,7 +94,9 @@ export function Erasure() {
       </div>
       {pending && (
         <ConfirmDialog title={t('eraseConfirmTitle')} confirmLabel={t('eraseConfirm')} busy={busy} onConfirm={confirm} onClose={() => setPending(null)}>
-          <p>{pending.kind === 'conversation' ? t('eraseConversationText', { id: pending.id }) : t('erasePhoneText', { phone: pending.phone })}</p>
+          {(pending.kind === 'conversation' ? [t('eraseConversationText', { id: pending.id })] : erasePhoneConfirmation(pending.phone, t)).map((line) => (
+            <p>{line}</p>
+          ))}
           <p>
             <strong>{t('cannotUndo')}</strong>
           </p>
