@@ -166,8 +166,11 @@ describe('new console screens against the stand-in', { timeout: 200_000 }, () =>
     await dialog.getByRole('button', { name: 'Verwijderen: Vrijdag, periode 2' }).click();
     await dialog.getByRole('button', { name: 'Opslaan' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await row.getByText('Gesloten').waitFor();
-    await row.getByText(/opent/).waitFor();
+    // closed now, in the "Nu" column: the Openingstijden cell beside it says "za–zo gesloten" any day
+    const heads = await page.locator('.topics-table thead th').allInnerTexts();
+    const now = row.locator(':scope > *').nth(heads.indexOf('Nu'));
+    await now.filter({ hasText: /^Gesloten/ }).waitFor();
+    await now.getByText(/^opent /).waitFor();
 
     // the server's field errors land on their field: a user name that exists
     await section(page, 'Gebruikers').click();
