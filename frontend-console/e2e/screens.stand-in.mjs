@@ -253,6 +253,25 @@ describe('new console screens against the stand-in', { timeout: 200_000 }, () =>
     await context.close();
   });
 
+  it('agent: Overdragen starts on no topic, and a confirm without one says so by the field', async () => {
+    // the stand-in gives Anne Lotte's conversation in Paspoort; nothing is transferred here
+    const { page, context } = await login('anne');
+    await page.getByRole('tab', { name: /Lotte/ }).waitFor();
+    await page.getByRole('button', { name: 'Overdragen', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Gesprek overdragen' });
+    const select = dialog.getByLabel('Onderwerp', { exact: true });
+    assert.equal(await select.evaluate((el) => el.selectedOptions[0].textContent), 'Kies een onderwerp…');
+    assert.deepEqual(await select.locator('option').allInnerTexts(), ['Kies een onderwerp…', 'Paspoort en ID-kaart (huidig onderwerp: terug in de wachtrij)', 'Rijbewijs', 'Afval']);
+    await dialog.getByRole('button', { name: 'Overdragen', exact: true }).click();
+    await dialog.locator('#transfer-topic-error').getByText('Kies een onderwerp.', { exact: true }).waitFor();
+    assert.equal(await focused(page, () => document.activeElement?.id, 'transfer-topic'), 'transfer-topic', 'the topic field has the focus');
+    await noA11yIssues(page, 'transfer-no-topic');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: /Lotte/ }).waitFor();
+    await context.close();
+  });
+
   it('agent: the callback list says its reads are audited, and shows the references of repeats merged into a request', async () => {
     const at = new Date(Date.now() - 20 * 60_000).toISOString();
     const row = { id: 'cb-1', reference: '4K7M-Q2XZ', repeats: [{ id: 'cb-2', reference: 'Z9Y8-X7W6', createdAt: at, state: 'merged', name: 'Jan', window: 'asap', note: null }],
