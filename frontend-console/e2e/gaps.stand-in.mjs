@@ -100,6 +100,15 @@ describe('gaps found on the staff walk, against the stand-in', { timeout: 120_00
     // the row's cells after its heading cell (the topic's name, a th)
     const cells = await row.locator(':scope > *').allInnerTexts();
     assert.equal(cells[column], 'ma–do 08:30–17:00\nvr 08:30–12:00\nza–zo gesloten');
+    // a run of days reads on one line: "ma–do 08:30–" above "17:00" is misread
+    const broken = await table.locator(`tbody tr > :nth-child(${column + 1}) > div`).evaluateAll((lines) =>
+      lines.filter((line) => {
+        const text = document.createRange();
+        text.selectNodeContents(line);
+        return new Set([...text.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+      }).map((line) => line.textContent),
+    );
+    assert.deepEqual(broken, [], 'runs of days broken over two lines');
     const cut = await table.evaluate((t) => {
       const box = t.closest('.table-scroll').getBoundingClientRect();
       return [...t.querySelectorAll('thead th')].filter((th) => th.getBoundingClientRect().right > box.right + 0.5).map((th) => th.textContent);
