@@ -47,17 +47,19 @@ const inView = (locator) => locator.evaluate((e) => {
   return r.top >= top - 0.5 && r.bottom <= bottom + 0.5;
 });
 
+// Its topic and department have names of their own: the other files of the run look for "Paspoort" in
+// the figures and check the departments' screen, where a second "Burgerzaken" is a landmark named twice.
 describe('an open conversation fits a small laptop, for an agent and a team lead', { timeout: 240_000 }, () => {
   before(async () => {
     const admin = await tokenFor('admin', process.env.LOKET_ADMIN_PASSWORD);
     await api('POST', '/api/v1/admin/topics', {
       token: admin,
-      body: { id: TOPIC, nameNl: `Paspoort ${STAMP}`, nameEn: `Passport ${STAMP}`, sortOrder: 999, openingHours: ALL_DAY, closedDates: [] },
+      body: { id: TOPIC, nameNl: `Schermpassing ${STAMP}`, nameEn: `Screen fit ${STAMP}`, sortOrder: 999, openingHours: ALL_DAY, closedDates: [] },
       expect: 201,
     });
     await api('POST', '/api/v1/departments', {
       token: admin,
-      body: { id: `fit-dept-${STAMP}`, name: 'Burgerzaken', contactRoutes: [{ kind: 'phone', label: 'Telefonisch', value: '14 020' }], topics: [TOPIC] },
+      body: { id: `fit-dept-${STAMP}`, name: `Schermpassing ${STAMP}`, contactRoutes: [{ kind: 'phone', label: 'Telefonisch', value: '14 020' }], topics: [TOPIC] },
       expect: 201,
     });
     await createUser(admin, { username: `fit-dept-${STAMP}`, displayName: 'Dora', password: PASSWORD, roles: ['department'], topics: [], department: `fit-dept-${STAMP}` });
