@@ -225,7 +225,7 @@ describe('team lead, administrator and department screens', { timeout: 420_000 }
     await dialog.getByRole('button', { name: 'Melding plaatsen' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.locator('.dept-card[data-department="burgerzaken"] .notice-list').getByText('Alleen op afspraak', { exact: true }).waitFor();
-    await page.getByRole('button', { name: /Geschiedenis tonen/ }).click();
+    await page.getByRole('button', { name: 'Geschiedenis tonen: Burgerzaken' }).click();
     await page.locator('.notice-history').getByText(/Geplaatst door/).waitFor();
     await noA11yIssues(page, 'departments-history');
 
