@@ -3,6 +3,7 @@ package nl.loket.security;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,15 +42,11 @@ public class UpgradeChecks implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        String origin = context.httpRequest().getHeader("Origin");
-        HostAndPort authority = context.httpRequest().authority();
+        HttpServerRequest request = context.httpRequest();
+        String origin = request.getHeader("Origin");
         if (origin != null) {
-            String scheme = context.httpRequest().scheme();
-            String host = authority == null ? null : authority.host();
-            int port = authority == null ? -1 : authority.port();
             // the listed sites embed the widget; the agent socket is the console's, on the service's own origin
-            boolean allowed = AGENT_ENDPOINT.equals(context.endpointId())
-                    ? sameOrigin(origin, scheme, host, port) : originAllowed(origin, scheme, host, port);
+            boolean allowed = AGENT_ENDPOINT.equals(context.endpointId()) ? sameOrigin(origin, request) : originAllowed(origin, request);
             if (!allowed) {
                 return CheckResult.rejectUpgrade(403);
             }
@@ -80,6 +77,17 @@ public class UpgradeChecks implements HttpUpgradeCheck {
      */
     public boolean originAllowed(String origin, String scheme, String requestHost, int requestPort) {
         return allowedOrigins.contains(normalise(origin)) || sameOrigin(origin, scheme, requestHost, requestPort);
+    }
+
+    /** {@link #originAllowed} for this request: its scheme, host and port as Vert.x hands them. */
+    public boolean originAllowed(String origin, HttpServerRequest request) {
+        return allowedOrigins.contains(normalise(origin)) || sameOrigin(origin, request);
+    }
+
+    /** {@link #sameOrigin} for this request: its scheme, host and port as Vert.x hands them. */
+    public static boolean sameOrigin(String origin, HttpServerRequest request) {
+        HostAndPort authority = request.authority();
+        return sameOrigin(origin, request.scheme(), authority == null ? null : authority.host(), authority == null ? -1 : authority.port());
     }
 
     /** Whether {@code origin} is the request's own: the same scheme, host and port (see {@link #originAllowed}). */

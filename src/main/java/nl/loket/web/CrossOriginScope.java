@@ -3,7 +3,6 @@ package nl.loket.web;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,12 +66,7 @@ public class CrossOriginScope {
             rc.next();
             return;
         }
-        HostAndPort authority = request.authority();
-        String scheme = request.scheme();
-        String host = authority == null ? null : authority.host();
-        int port = authority == null ? -1 : authority.port();
-        boolean allowed = forWidget(method(request), path)
-                ? origins.originAllowed(origin, scheme, host, port) : UpgradeChecks.sameOrigin(origin, scheme, host, port);
+        boolean allowed = forWidget(method(request), path) ? origins.originAllowed(origin, request) : UpgradeChecks.sameOrigin(origin, request);
         if (allowed) {
             rc.next();
             return;
