@@ -1,5 +1,8 @@
 package nl.loket;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.net.URL;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,6 +44,15 @@ public final class Metrics {
     /** {@code loket_failures_total{where}}; 0 before the first failure of that path. */
     public double failures(String where) {
         return Math.max(0, value("loket_failures_total", "where=\"" + where + "\""));
+    }
+
+    /**
+     * {@code loket_failures_total{where}} as the registry of the test's own node counts it (a
+     * {@code @QuarkusTest}'s injected {@link MeterRegistry}, no scrape); 0 before the first failure.
+     */
+    public static double failures(MeterRegistry registry, String where) {
+        Counter counter = registry.find("loket.failures").tag("where", where).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package nl.loket;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,8 +42,7 @@ class NulCharacterTest {
     MeterRegistry registry;
 
     private double failures(String where) {
-        Counter counter = registry.find("loket.failures").tag("where", where).counter();
-        return counter == null ? 0 : counter.count();
+        return Metrics.failures(registry, where);
     }
 
     @ParameterizedTest(name = "{0}")

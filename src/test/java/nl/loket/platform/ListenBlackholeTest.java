@@ -1,6 +1,5 @@
 package nl.loket.platform;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -11,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.LogCapture;
+import nl.loket.Metrics;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import org.junit.jupiter.api.Test;
@@ -86,8 +86,7 @@ class ListenBlackholeTest {
     }
 
     private double failures(String where) {
-        Counter c = registry.find("loket.failures").tag("where", where).counter();
-        return c == null ? 0 : c.count();
+        return Metrics.failures(registry, where);
     }
 
     private static List<LogRecord> aboutListen(LogCapture logs, Level level) {

@@ -1,12 +1,12 @@
 package nl.loket.platform;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
 import nl.loket.LogCapture;
+import nl.loket.Metrics;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
@@ -57,8 +57,7 @@ class ListenConnectionTest {
     ClusterListener.Config listenConfig;
 
     private double listenFailures() {
-        Counter c = registry.find("loket.failures").tag("where", "listen").counter();
-        return c == null ? 0 : c.count();
+        return Metrics.failures(registry, "listen");
     }
 
     private List<Integer> listeningBackends() {

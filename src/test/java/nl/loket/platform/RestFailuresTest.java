@@ -1,12 +1,12 @@
 package nl.loket.platform;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import nl.loket.LogCapture;
+import nl.loket.Metrics;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -31,8 +31,7 @@ class RestFailuresTest {
     MeterRegistry registry;
 
     private double failures() {
-        Counter counter = registry.find("loket.failures").tag("where", "rest").counter();
-        return counter == null ? 0 : counter.count();
+        return Metrics.failures(registry, "rest");
     }
 
     @Test

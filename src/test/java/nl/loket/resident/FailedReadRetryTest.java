@@ -1,6 +1,5 @@
 package nl.loket.resident;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -8,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import nl.loket.Api;
+import nl.loket.Metrics;
 import nl.loket.TestTopics;
 import nl.loket.WsClient;
 import nl.loket.platform.Db;
@@ -47,8 +47,7 @@ class FailedReadRetryTest {
     MeterRegistry registry;
 
     private double deliveryFailures() {
-        Counter counter = registry.find("loket.failures").tag("where", "delivery").counter();
-        return counter == null ? 0 : counter.count();
+        return Metrics.failures(registry, "delivery");
     }
 
     @Test
