@@ -23,7 +23,7 @@ const files = fs
   .readdirSync(here)
   .filter((f) => f.endsWith('.stand-in.mjs') && (only.length === 0 || only.some((w) => f.includes(w))))
   .map((f) => path.join(here, f));
-const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+const tests = spawn(process.execPath, ['--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=spec', ...files], {
   cwd: project,
   env: { ...process.env, LOKET_BASE_URL: base, LOKET_RESULTS: results },
   stdio: 'inherit',

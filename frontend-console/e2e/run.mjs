@@ -177,7 +177,7 @@ async function main() {
   const files = testFiles(here, named, withPending);
   for (const f of files) if (!fs.existsSync(f)) throw new Error(`${f} not found`);
   console.log(`running ${files.map((f) => path.relative(project, f)).join(', ')}`);
-  tests = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+  tests = spawn(process.execPath, ['--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=spec', ...files], {
     cwd: project,
     env: { ...process.env, LOKET_BASE_URL: base, LOKET_ADMIN_PASSWORD: adminPassword, LOKET_RESULTS: results },
     stdio: 'inherit',

@@ -174,7 +174,7 @@ try {
     await waitReady(`http://127.0.0.1:${managementPort}`, service, Date.now() + 120000);
     console.log(`Loket ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', ...tests], {
+  const runner = spawn(process.execPath, ['--test', '--test-force-exit', '--test-concurrency=1', '--test-timeout=120000', ...tests], {
     cwd: here,
     env: { ...process.env, LOKET_E2E_URL: base, LOKET_E2E_ADMIN_PASSWORD: adminPassword, ...(site ? { LOKET_E2E_SITE: site } : {}) },
     stdio: 'inherit',
