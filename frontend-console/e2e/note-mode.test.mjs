@@ -22,9 +22,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const login = (username) => logIn(chrome.browser, username, PASSWORD, { viewport: { width: 1280, height: 900 }, ready: agentBoard });
 
-/** The resident's conversation, picked by name from the waiting list (others may be waiting too). */
+/**
+ * The resident's conversation, picked from the waiting list by its id (others may be waiting too,
+ * a resident of the same name from another file among them).
+ */
 async function pick(page, r, name) {
-  await page.getByRole('button', { name: 'Kies gesprek met ' + name }).click();
+  await page.locator(`li[data-conversation="${r.id}"]`).getByRole('button', { name: 'Kies gesprek met ' + name }).click();
   await page.getByRole('tab', { name: new RegExp(name) }).waitFor();
   await r.waitFor((f) => f.type === 'state' && f.state === 'active' && f.agentName === 'Noor', `${name} active with Noor`);
 }
