@@ -44,7 +44,7 @@ export function QueueSide(props: { state: State; actions: Actions }) {
         </p>
       )}
       <Board state={state} actions={actions} blocked={blocked} claiming={claiming} />
-      <WaitingList version={state.queueVersion} total={waitingInMyTopics(state)} actions={actions} blocked={blocked} claiming={claiming} />
+      <WaitingList version={state.queueVersion} total={waitingInMyTopics(state)} actions={actions} online={open} blocked={blocked} claiming={claiming} />
     </aside>
   );
 }
@@ -136,10 +136,16 @@ export const WAITING_LIST_HOLD_MS = 8_000;
 /** The most residents `GET /api/v1/queue` lists (docs/protocol.md §5). */
 export const WAITING_LIST_LIMIT = 200;
 
-function WaitingList(props: { version: number; total: number; actions: Actions; blocked: boolean; claiming: boolean }) {
+function WaitingList(props: { version: number; total: number; actions: Actions; online: boolean; blocked: boolean; claiming: boolean }) {
   const { t, api, topicName } = useConsole();
   const [items, setItems] = useState<WaitingConversation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A read that fails while the socket is down says nothing the connection's banner does not
+  // ("Verbinding verbroken…"), and its line above the rows pushed every Kies down by its height,
+  // and up again at the first read after the reconnect: the rows stay as last read (their Kies
+  // disabled meanwhile) and the next read, once connected, brings them up to date.
+  const online = useRef(props.online);
+  online.current = props.online;
   // While the agent aims at the list, rows stay where they are (holdRows): a resident a colleague
   // took stays as "Niet meer in de wachtrij" instead of the rows below moving up under the mouse.
   // Aiming: the keyboard focus in the list, or the pointer in it and moved within
@@ -173,7 +179,9 @@ function WaitingList(props: { version: number; total: number; actions: Actions; 
           setItems(list);
           setError(null);
         },
-        fail: setError,
+        fail: (message) => {
+          if (online.current) setError(message);
+        },
         throttleMs: WAITING_LIST_THROTTLE_MS,
       }),
     [api],
