@@ -647,6 +647,12 @@ function Header(props: {
   );
 }
 
+/**
+ * The socket's state, in words: "Verbinden met Loket…", "Verbinding verbroken…" (with a button to
+ * try at once), "Verbinding hersteld." for 4 s after a reconnect. A live region that stays in one
+ * place, read out as its text changes. It floats at the screen's top edge (style.css, .banner-slot,
+ * says why there): coming and going, it moves nothing under the agent's pointer.
+ */
 function ConnectionBanner(props: { state: string; retryAt: number | null; restored: boolean; onRetry(): void }) {
   const { t } = useConsole();
   const now = useNow(1000);
@@ -673,7 +679,7 @@ function ConnectionBanner(props: { state: string; retryAt: number | null; restor
         <div class={'banner ' + (props.state === 'connecting' && !props.restored ? 'banner-info' : 'banner-warn')}>
           <span>{text}</span>
           {props.state === 'reconnecting' && (
-            <button type="button" onClick={props.onRetry}>
+            <button type="button" class="small" onClick={props.onRetry}>
               {t('retryNow')}
             </button>
           )}

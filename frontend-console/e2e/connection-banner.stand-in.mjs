@@ -1,0 +1,179 @@
+// The connection's banner ("Verbinding verbroken…", then "Verbinding hersteld."), in Chromium against
+// the stand-in (e2e/stand-in.mjs): the agent's network drops (the browser's offline event) and
+// comes back while a conversation is open and residents wait. In the page's flow the banner pushed
+// everything under it down by its height when it came and pulled it up when it went, under a
+// pointer about to click Verstuur or Kies; so did the waiting list's "Laden mislukt" line, from its
+// first read while offline until its first read after the reconnect. Now nothing the agent works
+// with may move, and the banner, seen, may cover none of it, at 1024×700 and 1280×800, with the
+// page at its top and scrolled down to Verstuur. Run with `npm run e2e:stand-in` (alone: `node e2e/run-stand-in.mjs banner`).
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BASE, RESULTS, axeScan, launchBrowser, logIn, until } from './helpers.mjs';
+
+const PASSWORD = 'geheim-wachtwoord-123';
+let chrome;
+
+async function post(path, body) {
+  const res = await fetch(BASE + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(res.status, 204);
+}
+
+const started = Date.now() - 10 * 60_000;
+const residents = (n) =>
+  Array.from({ length: n }, (_, i) => {
+    const at = new Date(started + i * 1000).toISOString();
+    return { id: `cb-${i}`, topic: 'paspoort-id', residentName: `Bewoner ${i}`, queuedAt: at, waitingSince: at, firstMessage: null };
+  });
+
+/** Whether two boxes share any area. */
+const overlap = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/**
+ * Where what the agent works with is on screen (viewport coordinates, as the pointer sees it): the
+ * reply box and its buttons, the first Kies, the conversation's own buttons, the header's buttons
+ * and the views, which the banner may not cover (`free`); and the conversation's tab, which may
+ * not move either but lies at the screen's top edge with the page scrolled to Verstuur, where the
+ * banner is (style.css, .banner-slot, says why that is the least harmful place).
+ */
+function workPlaces(page) {
+  return page.evaluate(() => {
+    const place = (free) => (e) => {
+      const r = e.getBoundingClientRect();
+      return { what: (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().slice(0, 30), free, x: r.x, y: r.y, width: r.width, height: r.height };
+    };
+    return [
+      ...[
+        ...document.querySelectorAll('.composer textarea, .composer-actions button'),
+        document.querySelector('.waiting-list button'),
+        ...document.querySelectorAll('.panel-actions button, .top-actions button, .views button'),
+      ].map(place(true)),
+      ...[...document.querySelectorAll('.tabs .tab')].map(place(false)),
+    ];
+  });
+}
+
+/** The banner's box in the viewport, or null while there is none. */
+function bannerPlace(page) {
+  return page.evaluate(() => {
+    const b = document.querySelector('.banner-slot .banner');
+    if (!b) return null;
+    const r = b.getBoundingClientRect();
+    return { text: b.textContent, x: r.x, y: r.y, width: r.width, height: r.height };
+  });
+}
+
+describe('the connection banner moves nothing and covers nothing the agent works with', { timeout: 120_000 }, () => {
+  before(async () => {
+    chrome = await launchBrowser();
+    await post('/__stand-in/waiting', { rows: residents(6) });
+  });
+  after(async () => {
+    await post('/__stand-in/waiting', { rows: null });
+    await chrome?.close();
+  });
+
+  for (const viewport of [
+    { width: 1024, height: 700 },
+    { width: 1280, height: 800 },
+  ]) {
+    it(`at ${viewport.width}×${viewport.height}: Verstuur, Kies and the conversation's buttons stay put and free while the connection goes and comes back`, async () => {
+      const { page, context, errors } = await logIn(chrome.browser, 'anne', PASSWORD, {
+        viewport,
+        timeout: 10_000,
+        ready: async (p) => {
+          await p.getByRole('heading', { name: 'Gesprek met Lotte' }).waitFor();
+          await p.locator('.waiting-list button').first().waitFor();
+        },
+      });
+      // the waiting list's reads (every 5 s) that fail while the network is gone
+      let failedReads = 0;
+      page.on('requestfailed', (r) => {
+        if (new URL(r.url()).pathname === '/api/v1/queue') failedReads++;
+      });
+      const banner = page.locator('.banner-slot');
+      await until(async () => (await banner.textContent()) === '', 'no banner while connected');
+      // the page at its top, and scrolled down as far as Verstuur needs (conversation-fit.test.mjs)
+      const toTop = () => page.evaluate(() => scrollTo(0, 0));
+      const toVerstuur = () => page.locator('.composer button[type="submit"]').evaluate((e) => e.scrollIntoView({ block: 'end' }));
+      const measure = async () => {
+        await toTop();
+        const top = { scrollY: await page.evaluate(() => scrollY), places: await workPlaces(page), banner: await bannerPlace(page) };
+        await toVerstuur();
+        const foot = { scrollY: await page.evaluate(() => scrollY), places: await workPlaces(page), banner: await bannerPlace(page) };
+        return { top, foot };
+      };
+      const before = await measure();
+      assert.equal(before.top.banner, null);
+      assert.ok(before.foot.scrollY > 0, 'Verstuur is below the fold at the top: the two positions differ');
+      for (const what of ['Verstuur', 'Kies', 'Overdragen', 'Afsluiten', 'Uitloggen']) {
+        assert.ok(before.top.places.some((p) => p.what.startsWith(what)), `${what} measured: ${JSON.stringify(before.top.places)}`);
+      }
+      // in view at the foot, as the agent sees them when the connection drops
+      const seen = (p) => p.y >= 0 && p.y + p.height <= viewport.height;
+      for (const what of ['Verstuur', 'Kies', 'Overdragen', 'Afsluiten']) {
+        assert.ok(seen(before.foot.places.find((p) => p.what.startsWith(what))), `${what} in view with the page scrolled to Verstuur: ${JSON.stringify(before.foot.places)}`);
+      }
+
+      /** What the agent sees (the screen, not the whole page: the banner is fixed to the screen), at the page's top and scrolled to Verstuur. */
+      const shoot = async (name) => {
+        fs.mkdirSync(RESULTS, { recursive: true });
+        await toTop();
+        await page.screenshot({ path: path.join(RESULTS, `${name}-${viewport.width}x${viewport.height}-top.png`) });
+        await toVerstuur();
+        await page.screenshot({ path: path.join(RESULTS, `${name}-${viewport.width}x${viewport.height}-verstuur.png`) });
+      };
+
+      /** Nothing moved since before the drop, and the banner is in view and over none of it. */
+      const check = async (state, shown) => {
+        const now = await measure();
+        for (const at of ['top', 'foot']) {
+          assert.equal(now[at].scrollY, before[at].scrollY, `${state}, page at its ${at}: the page scrolls as far`);
+          assert.deepEqual(now[at].places, before[at].places, `${state}, page at its ${at}: nothing moved`);
+          const b = now[at].banner;
+          if (!shown) {
+            assert.equal(b, null, `${state}: no banner`);
+            continue;
+          }
+          assert.ok(b && b.text.includes(shown), `${state}: the banner says "${shown}": ${JSON.stringify(b)}`);
+          assert.ok(b.width > 0 && b.height > 0 && b.x >= 0 && b.y >= 0 && b.x + b.width <= viewport.width && b.y + b.height <= viewport.height, `${state}, page at its ${at}: the banner in view: ${JSON.stringify(b)}`);
+          for (const p of now[at].places.filter((x) => x.free)) assert.ok(!overlap(b, p), `${state}, page at its ${at}: the banner covers "${p.what}": ${JSON.stringify({ b, p })}`);
+        }
+        // what is under Verstuur's and the first Kies's middle is that button
+        const hits = await page.evaluate(() =>
+          ['.composer button[type="submit"]', '.waiting-list button'].map((sel) => {
+            const e = document.querySelector(sel);
+            const r = e.getBoundingClientRect();
+            return { sel, hit: e.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)) };
+          }),
+        );
+        assert.ok(hits.every((h) => h.hit), `${state}: ${JSON.stringify(hits)}`);
+      };
+
+      await context.setOffline(true);
+      await banner.getByText(/Verbinding verbroken/).waitFor({ timeout: 5000 });
+      await check('offline', 'Verbinding verbroken');
+      // a read of the waiting list fails meanwhile: its failure pushed Kies down too, before (and up after the reconnect)
+      await until(async () => failedReads > 0, 'a failed read of the waiting list while offline', 10_000);
+      await check('offline, a read failed', 'Verbinding verbroken');
+      await shoot('connection-banner-offline');
+      // its text and edge stand out from what is under it (axe's colour contrast among the rest)
+      assert.deepEqual(await axeScan(page, `connection-banner-offline-${viewport.width}`, { all: true }), []);
+      assert.equal(await banner.getAttribute('role'), 'status');
+      assert.equal(await banner.getAttribute('aria-live'), 'polite');
+
+      await context.setOffline(false);
+      await banner.getByText('Verbinding hersteld.').waitFor({ timeout: 10_000 });
+      await check('reconnected', 'Verbinding hersteld.');
+      await shoot('connection-banner-restored');
+
+      // it goes by itself, as before, and takes nothing with it
+      await until(async () => (await banner.textContent()) === '', 'the banner gone after a few seconds');
+      await check('after', null);
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  }
+});
