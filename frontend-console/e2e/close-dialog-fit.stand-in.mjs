@@ -75,7 +75,9 @@ describe('the close form fits a low screen', { timeout: 120_000 }, () => {
         assert.ok(measured.parts.length >= 5, `fieldset, summary, checkbox and both buttons measured, ${label}`);
         assert.deepEqual(measured.parts.filter((p) => !p.seen).map((p) => p.name), [], `out of view or outside the dialog, ${label}`);
         // both take a click where they are (Playwright's trial click fails when something else would
-        // receive it); looked for in the form's foot, as in English the dialog's × is named "Close" too
+        // receive it), looked for in the form's foot; the × of the dialog ("Sluiten", "Close window")
+        // must not be taken for the form's Afsluiten / Close
+        assert.equal(await dialog.getByRole('button', { name: c.confirm, exact: true }).count(), 1, `one button named ${c.confirm}, ${label}`);
         const actions = dialog.locator('.dialog-actions');
         await actions.getByRole('button', { name: c.confirm, exact: true }).click({ trial: true, timeout: 3000 });
         await actions.getByRole('button', { name: c.cancel, exact: true }).click({ trial: true, timeout: 3000 });

@@ -850,7 +850,7 @@ const en: Record<Key, string> = {
   open: 'Open',
   closedTopic: 'Closed',
   helpTitle: 'Keyboard shortcuts',
-  closeDialog: 'Close',
+  closeDialog: 'Close window',
   key_next: 'Take the next conversation',
   key_status: 'Toggle status (available / away)',
   key_conversation: 'Go to conversation 1 to 9',
