@@ -47,6 +47,19 @@ public interface LoketConfig {
 
     Feed feed();
 
+    Security security();
+
+    interface Security {
+        /**
+         * Seconds a browser that reached Loket over https keeps to https only
+         * ({@code Strict-Transport-Security: max-age=}); 0 sends no such header, for a proxy that
+         * sends its own (nl.loket.web.SecurityHeaders).
+         */
+        @WithDefault("31536000")
+        @PositiveOrZero
+        long hstsMaxAge();
+    }
+
     interface Feed {
         /** Changes younger than this are held back from the change feed, so a late commit is never skipped. */
         @WithDefault("5s")

@@ -5,6 +5,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import nl.loket.config.LoketConfig;
 
 import java.util.regex.Pattern;
 
@@ -25,6 +26,13 @@ import java.util.regex.Pattern;
  *       hash in their names) are {@code immutable} for a year; everything else, the console's
  *       index and the widget's stable URL in particular, is {@code no-cache}: browsers keep it but
  *       ask first (Last-Modified / If-Modified-Since), so a new version shows at once.</li>
+ *   <li>Every answer to a request that came over https, directly or from a trusted proxy that ended
+ *       TLS ({@code X-Forwarded-Proto: https}, quarkus.http.proxy.*): {@code Strict-Transport-Security:
+ *       max-age=<loket.security.hsts-max-age>}, so that a browser that once reached Loket over
+ *       https is not talked down to plain http afterwards, whether the proxy in front was set up
+ *       to send it or not. Without {@code includeSubDomains} or {@code preload}: the municipality's
+ *       other hosts are not Loket's to bind. Never over plain http: browsers ignore it there, and
+ *       a trial on plain http should not show it as if it counted.</li>
  * </ul>
  * The headers are set just before a response goes out, so they also replace the static file
  * handler's own caching header. They are asked for before any other route runs, so that a
@@ -46,6 +54,13 @@ public class SecurityHeaders {
     /** Vite's output: {@code assets/<name>-<hash>.<ext>}, the hash being 8 or more URL-safe base64 characters. */
     private static final Pattern FINGERPRINTED = Pattern.compile("^/console/assets/[^/]+-[A-Za-z0-9_-]{8,}\\.[a-z0-9]+$");
 
+    /** Strict-Transport-Security's max-age in seconds; 0 sends none. */
+    private final long hstsMaxAge;
+
+    SecurityHeaders(LoketConfig config) {
+        this.hstsMaxAge = config.security().hstsMaxAge();
+    }
+
     void install(@Observes Router router) {
         // before every other route, CrossOriginScope (-310) and the CORS filter (-300) included,
         // so that each response passes here: their refusals were sent without these headers
@@ -55,9 +70,27 @@ public class SecurityHeaders {
     private void handle(RoutingContext rc) {
         String path = rc.normalizedPath();
         if (!path.startsWith("/ws/")) {
-            rc.addHeadersEndHandler(v -> apply(path, rc.response().headers()));
+            // the scheme the browser used: Quarkus has already put the trusted proxy's
+            // X-Forwarded-Proto in its place, and ignored it from anyone else
+            String hsts = strictTransportSecurity(rc.request().scheme(), hstsMaxAge);
+            rc.addHeadersEndHandler(v -> {
+                MultiMap headers = rc.response().headers();
+                apply(path, headers);
+                if (hsts != null) {
+                    headers.set("Strict-Transport-Security", hsts);
+                }
+            });
         }
         rc.next();
+    }
+
+    /**
+     * The Strict-Transport-Security value for a request that came with {@code scheme}: {@code
+     * max-age=<seconds>} over https; null over plain http, and null when the max-age is 0 (the
+     * operator's proxy sends its own: README, *Behind a proxy*).
+     */
+    static String strictTransportSecurity(String scheme, long maxAgeSeconds) {
+        return "https".equalsIgnoreCase(scheme) && maxAgeSeconds > 0 ? "max-age=" + maxAgeSeconds : null;
     }
 
     static void apply(String path, MultiMap headers) {

@@ -82,6 +82,21 @@ class SecurityHeadersTest {
     }
 
     /**
+     * Strict-Transport-Security only over https: this node trusts no proxy (no
+     * quarkus.http.proxy.* here), so a client's own {@code X-Forwarded-Proto: https} is plain http
+     * like any other request (StrictTransportSecurityTest: behind the trusted proxy).
+     */
+    @Test
+    void noStrictTransportSecurityOverPlainHttpNorForAnUntrustedForwardedHttps() {
+        assertThat(given().get("/console/").header("Strict-Transport-Security")).isNull();
+        assertThat(given().get("/api/v1/topics").header("Strict-Transport-Security")).isNull();
+        Response claimed = given().header("X-Forwarded-Proto", "https").get("/api/v1/topics");
+        assertThat(claimed.statusCode()).isEqualTo(200);
+        assertCommonHeaders(claimed);
+        assertThat(claimed.header("Strict-Transport-Security")).isNull();
+    }
+
+    /**
      * What carries a resident's or a colleague's data (a transcript, a callback request with its
      * phone number, a token) is kept by no browser or proxy cache: the disk cache of a library
      * computer held a transcript after the tab was closed, past the 15 minutes the token may read it.
