@@ -2,6 +2,12 @@ package nl.loket;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -38,5 +44,30 @@ public class BehindTheProxy implements QuarkusTestProfile {
                 "loket.limits.login-failures-per-address", "20",
                 "loket.limits.login-delay", LOGIN_DELAY.toSeconds() + "s",
                 "loket.limits.login-max-delay", "60s");
+    }
+
+    /**
+     * Sends {@code request} (request line, headers and the empty line) on a bare socket bound to
+     * {@code from}, to the service on {@code port}, and answers the response's head: a request
+     * that seems to come from the trusted proxy or from anyone else, which a test client cannot
+     * choose otherwise.
+     */
+    public static String responseHead(String from, int port, String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+            socket.connect(new InetSocketAddress(PROXY, port), 5_000);
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                head.append((char) c);
+                if (head.toString().endsWith("\r\n\r\n")) {
+                    break;
+                }
+            }
+            return head.toString();
+        }
     }
 }

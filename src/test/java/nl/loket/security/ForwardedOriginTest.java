@@ -10,12 +10,7 @@ import nl.loket.TestTopics;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -97,23 +92,8 @@ class ForwardedOriginTest {
 
     /** Sends {@code start} (request line and headers), Host {@link #PUBLIC_HOST} and {@code headers} from {@code from}; answers the response's head. */
     private String head(String from, String start, Map<String, String> headers) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            socket.connect(new InetSocketAddress(PROXY, base.getPort()), 5_000);
-            socket.setSoTimeout(15_000);
-            StringBuilder request = new StringBuilder(start).append("Host: ").append(PUBLIC_HOST).append("\r\n");
-            headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
-            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            for (int c = in.read(); c >= 0; c = in.read()) {
-                head.append((char) c);
-                if (head.toString().endsWith("\r\n\r\n")) {
-                    break;
-                }
-            }
-            return head.toString();
-        }
+        StringBuilder request = new StringBuilder(start).append("Host: ").append(PUBLIC_HOST).append("\r\n");
+        headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+        return BehindTheProxy.responseHead(from, base.getPort(), request.append("\r\n").toString());
     }
 }

@@ -9,12 +9,7 @@ import nl.loket.BehindTheProxy;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,23 +82,7 @@ class StrictTransportSecurityTest {
 
     /** A GET of {@code path} claiming {@code X-Forwarded-Proto: https}, on a bare socket from {@code from}; answers the response's head. */
     private String head(String from, String path) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            socket.connect(new InetSocketAddress(BehindTheProxy.PROXY, base.getPort()), 5_000);
-            socket.setSoTimeout(15_000);
-            String request = "GET " + path + " HTTP/1.1\r\nHost: loket.gemeente.nl\r\n"
-                    + "X-Forwarded-Proto: https\r\nX-Forwarded-Port: 443\r\nConnection: close\r\n\r\n";
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            for (int c = in.read(); c >= 0; c = in.read()) {
-                head.append((char) c);
-                if (head.toString().endsWith("\r\n\r\n")) {
-                    break;
-                }
-            }
-            return head.toString();
-        }
+        return BehindTheProxy.responseHead(from, base.getPort(), "GET " + path + " HTTP/1.1\r\nHost: loket.gemeente.nl\r\n"
+                + "X-Forwarded-Proto: https\r\nX-Forwarded-Port: 443\r\nConnection: close\r\n\r\n");
     }
 }
