@@ -88,9 +88,10 @@ public final class AgentProtocol {
         record AgentView(String id, String name, List<String> topics, int maxConcurrent, String status) {
         }
 
-        record Hello(String type, AgentView agent, List<ConversationView> conversations) implements Out {
-            Hello(AgentView agent, List<ConversationView> conversations) {
-                this("hello", agent, conversations);
+        /** {@code later}: held conversations that could not be read yet; each comes as {@code assigned} (or {@code ended}) once it can be. */
+        record Hello(String type, AgentView agent, List<ConversationView> conversations, List<String> later) implements Out {
+            Hello(AgentView agent, List<ConversationView> conversations, List<String> later) {
+                this("hello", agent, conversations, later);
             }
         }
 

@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * after a pause of its own, that conversation's changes waiting behind it, while the others', the
  * boards and the resync go on: one conversation the database will not give must not make the
  * agent deaf to the rest. The first run sends {@code hello} with everything the agent holds, so a
- * reconnect restores the console.
+ * reconnect restores the console; a held conversation that cannot be read then is left out of it
+ * (named in its {@code later}) and read alone in the same way, and comes as {@code assigned} once
+ * it can be: one such conversation kept an agent who reloaded the page from seeing any of theirs.
  *
  * <p>The fields without {@code volatile} are touched only inside the {@link Pump}'s runs.
  */
@@ -102,8 +104,13 @@ final class AgentSession implements AgentFollower {
     private final Set<UUID> toRead = new HashSet<>();
     /** Of {@link #toRead}, those whose read failed, until their pause is over: read then, not before. */
     private final Set<UUID> paused = new HashSet<>();
-    /** The failures in a row of each conversation's read, for the length of its next pause. */
-    private final Map<UUID, Integer> failedReads = new HashMap<>();
+    /** The failures in a row of each conversation's read: the length of its next pause, and what is logged. */
+    private final ReadStreaks readStreaks;
+    /**
+     * Held conversations the hello left out, their read having failed, not yet read since: once
+     * read, one that is no longer this agent's is told as {@code ended}, for the console waits for it.
+     */
+    private final Set<UUID> later = new HashSet<>();
     /** How a conversation to read became this agent's, when its move was heard ({@code via} of its {@code assigned}). */
     private final Map<UUID, String> assignedVia = new HashMap<>();
     /** The refs of this connection's claims whose {@code assigned} is not yet sent: that frame carries it, here alone. */
@@ -129,6 +136,7 @@ final class AgentSession implements AgentFollower {
         this.mapper = mapper;
         this.vertx = vertx;
         this.failures = failures;
+        this.readStreaks = new ReadStreaks(failures, connection.id(), agentId);
         this.pump = new Pump(this::deliver, e -> failures.record("delivery", e,
                 "Delivery to agent connection %s (agent %s) failed; retried shortly", connection.id(), agentId),
                 (millis, task) -> vertx.setTimer(millis, id -> task.run()));
@@ -274,7 +282,10 @@ final class AgentSession implements AgentFollower {
         UUID next = nextToRead();
         if (next != null) {
             toRead.remove(next);
-            return read(next).invoke(() -> failedReads.remove(next))
+            return read(next).invoke(() -> {
+                        readStreaks.succeeded(next);
+                        later.remove(next);
+                    })
                     .onFailure().invoke(e -> readFailed(next, e)).onFailure().recoverWithNull()
                     .chain(this::deliver);
         }
@@ -342,14 +353,12 @@ final class AgentSession implements AgentFollower {
     }
 
     /**
-     * Counted and logged as any failed delivery, and read again after a pause that doubles with
-     * each failure in a row, as the pump's own retries do; until then the run goes on without it.
+     * Counted as any failed delivery (logged once per streak, {@link ReadStreaks}), and read again
+     * after a pause that doubles with each failure in a row, as the pump's own retries do; until
+     * then the run goes on without it.
      */
     private void readFailed(UUID id, Throwable failure) {
-        int inARow = failedReads.merge(id, 1, Integer::sum);
-        long pause = Pump.pauseAfter(inARow - 1);
-        failures.record("delivery", failure, "Delivery to agent connection %s (agent %s) failed reading conversation %s; "
-                + "read again in %d ms", connection.id(), agentId, id, pause);
+        long pause = readStreaks.failed(id, failure);
         toRead.add(id);
         paused.add(id);
         vertx.setTimer(pause, t -> {
@@ -408,19 +417,40 @@ final class AgentSession implements AgentFollower {
 
     // ---- reads: hello, a conversation newly held or missed, the resync -------------------------
 
+    /** One held conversation's read for the hello: its view (none if it is gone), or why it could not be read. */
+    private record Greeting(UUID id, View view, Throwable failure) {
+    }
+
+    /**
+     * Everything the agent holds that can be read. A conversation whose read fails is left out and
+     * named in {@code later}: it is read again alone after its pause ({@link #readFailed}), its
+     * changes waiting behind it, and comes as {@code assigned}, as a conversation newly held does
+     * (the read of one not held, {@link #read}).
+     */
     private Uni<Void> hello() {
+        later.clear();
         return Uni.combine().all().unis(users.find(agentId), conversations.heldBy(agentId)).asTuple().chain(t -> {
             User user = t.getItem1().orElseThrow();
             topics = user.topics();
-            return Multi.createFrom().iterable(t.getItem2()).onItem().transformToUniAndConcatenate(h -> view(h.id()))
-                    .filter(Objects::nonNull).collect().asList()
-                    .chain(views -> {
+            return Multi.createFrom().iterable(t.getItem2()).onItem().transformToUniAndConcatenate(h -> view(h.id())
+                            .map(v -> new Greeting(h.id(), v, null)).onFailure().recoverWithItem(e -> new Greeting(h.id(), null, e)))
+                    .collect().asList()
+                    .chain(reads -> {
                         Out.AgentView agent = new Out.AgentView(user.id().toString(), user.displayName(), user.topics(),
                                 user.maxConcurrent(), user.status());
+                        List<View> views = reads.stream().map(Greeting::view).filter(Objects::nonNull).toList();
                         views.forEach(v -> hold(v));
                         greeted = true;
+                        List<String> laterIds = new ArrayList<>();
+                        for (Greeting g : reads) {
+                            if (g.failure() != null) {
+                                later.add(g.id());
+                                laterIds.add(g.id().toString());
+                                readFailed(g.id(), g.failure());
+                            }
+                        }
                         // the boards follow at once, then on every change
-                        return send(new Out.Hello(agent, views.stream().map(View::frame).toList()))
+                        return send(new Out.Hello(agent, views.stream().map(View::frame).toList(), laterIds))
                                 .chain(queues::snapshot).chain(snapshot -> sendAll(boardFrames(snapshot)));
                     });
         });
@@ -431,11 +461,17 @@ final class AgentSession implements AgentFollower {
         Held h = held.get(id);
         if (h == null) {
             return view(id).chain(v -> {
+                boolean promised = later.contains(id);
                 if (v == null || v.row().state() != ConversationState.ACTIVE
                         || !agentId.equals(v.row().assignedAgent())) {
                     assignedVia.remove(id);
                     claimRefs.remove(id);
-                    return Uni.createFrom().voidItem();
+                    if (!promised) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    // left out of the hello and gone from this agent since: the console waits for it no longer
+                    Uni<EndReason> why = v == null ? Uni.createFrom().item(EndReason.CLOSED) : conversations.endReason(id, agentId);
+                    return why.chain(reason -> send(new Out.Ended(id.toString(), reason.forAgent())));
                 }
                 // its move not heard (a missed notification, the listener back): the assignment tells
                 String heard = assignedVia.get(id);

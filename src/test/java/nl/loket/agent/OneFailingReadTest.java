@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -90,6 +92,64 @@ class OneFailingReadTest {
             console.next(message("live-a"), Duration.ofSeconds(40));
             assertThat(messagesOf(console, a.getString("id"))).containsExactly("lost-1", "lost-2", "live-a");
             assertThat(messagesOf(console, b.getString("id"))).containsExactly("live-b");
+        }
+    }
+
+    @Test
+    void aReconnectsHelloCarriesWhatCanBeReadAndTheOtherConversationFollowsOnceItCanBe() {
+        String topic = TestTopics.create(db);
+        Api.Agent ria = Api.agent("Ria", List.of(topic), 3);
+        JsonObject a = Api.start(topic, "Jan");
+        JsonObject b = Api.start(topic, "Piet");
+        String idA = a.getString("id");
+        String idB = b.getString("id");
+        try (WsClient residentA = WsClient.connect(base, "/ws/resident/" + idA, a.getString("token"));
+             WsClient residentB = WsClient.connect(base, "/ws/resident/" + idB, b.getString("token"))) {
+            try (WsClient first = WsClient.connect(base, "/ws/agent", ria.token())) {
+                first.next("hello");
+                claim(first, residentA, idA);
+                claim(first, residentB, idB);
+            }
+            // the page is reloaded while a row of A cannot be read: the new connection's hello reads A and fails
+            post(idA, "lost-1");
+            db.query("alter table message alter column sent_at drop not null").await().atMost(Duration.ofSeconds(5));
+            WsClient console = null;
+            try {
+                db.query("update message set sent_at = null where conversation_id = $1 and client_msg_id = 'lost-1'",
+                        Tuple.of(UUID.fromString(idA))).await().atMost(Duration.ofSeconds(5));
+                double failed = deliveryFailures();
+                console = WsClient.connect(base, "/ws/agent", ria.token());
+                JsonObject hello = console.next(WsClient.type("hello"), Duration.ofSeconds(5));
+                assertThat(hello.getJsonArray("conversations").stream().map(JsonObject.class::cast)
+                        .map(c -> c.getString("id")).toList()).containsExactly(idB);
+                assertThat(hello.getJsonArray("later").getList()).containsExactly(idA);
+                await().atMost(Duration.ofSeconds(10)).until(() -> deliveryFailures() > failed);
+
+                // A's later change waits behind its read; B flows
+                residentA.send(frame("message", "clientMsgId", "live-a", "text", "Hallo?"));
+                residentB.send(frame("message", "clientMsgId", "live-b", "text", "Goedemiddag"));
+                console.next(message("live-b"), Duration.ofSeconds(3));
+                assertThat(console.frames("assigned")).isEmpty();
+                assertThat(messagesOf(console, idA)).isEmpty();
+            } finally {
+                db.query("update message set sent_at = now() where sent_at is null").await().atMost(Duration.ofSeconds(5));
+                db.query("alter table message alter column sent_at set not null").await().atMost(Duration.ofSeconds(5));
+            }
+            try (WsClient reloaded = console) {
+                // read again after its pause: A comes as a conversation newly held, with its whole history, each message once
+                JsonObject assigned = reloaded.next(f -> "assigned".equals(f.getString("type"))
+                        && idA.equals(f.getJsonObject("conversation").getString("id")), Duration.ofSeconds(40));
+                List<String> history = assigned.getJsonObject("conversation").getJsonArray("messages").stream()
+                        .map(JsonObject.class::cast).map(m -> m.getString("clientMsgId")).filter(Objects::nonNull).toList();
+                List<String> all = new ArrayList<>(history);
+                if (!history.contains("live-a")) {
+                    reloaded.next(message("live-a"), Duration.ofSeconds(5));
+                }
+                all.addAll(messagesOf(reloaded, idA));
+                assertThat(all).containsExactly("lost-1", "live-a");
+                assertThat(reloaded.frames("assigned")).hasSize(1);
+                assertThat(messagesOf(reloaded, idB)).containsExactly("live-b");
+            }
         }
     }
 
