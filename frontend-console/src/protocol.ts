@@ -54,7 +54,8 @@ export interface FieldError {
 }
 
 export type ServerFrame =
-  | { type: 'hello'; agent: AgentView; conversations: ConversationView[] }
+  /** `later`: held conversations the server could not read yet; each comes as `assigned` (or `ended`) once it can. Absent from an older server. */
+  | { type: 'hello'; agent: AgentView; conversations: ConversationView[]; later?: string[] }
   | { type: 'queues'; topics: TopicBoard[] }
   /** `via`: why it came (a claim, also one in another tab, or a colleague's transfer); `ref`: the claim's, to the claiming socket only. Both absent from an older server. */
   | { type: 'assigned'; conversation: ConversationView; via?: 'claim' | 'transfer'; ref?: string }

@@ -463,8 +463,12 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
           ? fromView(v, { ...before, pending: [], mode: 'reply' }, seen[v.id])
           : fromView(v, before, seen[v.id], kept.pending[v.id], kept.modes[v.id]);
       });
-      const heldIds = new Set(held.map((c) => c.id));
-      const conversations = [...held, ...lostMeanwhile(s, heldIds)];
+      // Held but not readable just now (`later`): still the agent's, so kept as shown, unsent replies
+      // and all, not taken for lost; its `assigned` follows once the server can read it.
+      const coming = new Set(f.later ?? []);
+      const waiting = s.conversations.filter((c) => coming.has(c.id) && !c.ended && !f.conversations.some((v) => v.id === c.id));
+      const heldIds = new Set([...held, ...waiting].map((c) => c.id));
+      const conversations = [...held, ...waiting, ...lostMeanwhile(s, heldIds)];
       const selected =
         s.selected && conversations.some((c) => c.id === s.selected) ? s.selected : (conversations[0]?.id ?? null);
       const next: State = {

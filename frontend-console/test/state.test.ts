@@ -77,6 +77,28 @@ describe('hello', () => {
     expect(keptDrafts({ c1: 'a', c2: 'nog niet af' }, s)).toEqual({ c1: 'a' });
   });
 
+  it('keeps a conversation the hello names as coming later as held, and takes its assigned as that conversation', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }), { type: 'select', id: 'c1' });
+    s = reduce(s, { type: 'pending', conversationId: 'c2', pending: { clientMsgId: 'a-1', kind: 'message', text: 'Uw paspoort is klaar', queuedAt: 5 } });
+    s = reduce(s, { type: 'connection', state: 'reconnecting' });
+    // the server could not read c2 for the reconnect's hello: still the agent's, it comes later
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1')], later: ['c2'] }, 2000));
+    expect(s.conversations.map((c) => c.id)).toEqual(['c1', 'c2']);
+    const waiting = s.conversations.find((c) => c.id === 'c2')!;
+    expect(waiting.ended).toBeUndefined();
+    expect(waiting.pending.map((p) => p.text)).toEqual(['Uw paspoort is klaar']);
+    expect(unsent(s).map((u) => u.pending.clientMsgId)).toEqual(['a-1']);
+
+    const later = { seq: 2, from: 'resident' as const, text: 'Hallo?', sentAt: '2026-11-30T09:02:00Z', clientMsgId: 'm-2' };
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2', { messages: [...conv('c2').messages, later] }), via: 'claim' }, 3000));
+    expect(s.conversations.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(s.selected).toBe('c1');
+    const c2 = s.conversations.find((c) => c.id === 'c2')!;
+    expect(c2.ended).toBeUndefined();
+    expect(c2.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(c2.pending.map((p) => p.text)).toEqual(['Uw paspoort is klaar']);
+  });
+
   it('is never sent when a later hello lists the conversation again', () => {
     const old = { clientMsgId: 'a-1', kind: 'message' as const, text: 'Oud antwoord', queuedAt: 5 };
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
