@@ -64,6 +64,8 @@ export type ServerFrame =
   | { type: 'presence'; conversationId: string; residentOnline: boolean }
   | { type: 'ended'; conversationId: string; reason: EndReason }
   | { type: 'callbacks'; topics: { id: string; open: number }[] }
+  /** A department's notices or the departments changed: read GET /api/v1/departments again. Never sent by an older server. */
+  | { type: 'departments_changed' }
   | { type: 'error'; code: string; message: string; ref?: string; errors?: FieldError[] };
 
 export type ClientFrame =
@@ -101,6 +103,7 @@ const SERVER_TYPES = new Set([
   'presence',
   'ended',
   'callbacks',
+  'departments_changed',
   'error',
 ]);
 

@@ -560,6 +560,9 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
         leaving,
       };
     }
+    case 'departments_changed':
+      // not the conversations' business: the console reads the departments again (DepartmentsReader)
+      return s;
     case 'error': {
       // best effort: the indicator runs out by itself (see typingStoppedFrame)
       if (f.ref?.startsWith(TYPING_STOPPED_REF)) return s;

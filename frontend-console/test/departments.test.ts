@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { isCurrent, noticeStatus, noticesForTopic } from '../src/departments';
-import type { Department, DepartmentNotice } from '../src/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  DEPARTMENTS_FALLBACK_POLL_MS,
+  DEPARTMENTS_THROTTLE_MS,
+  DepartmentsReader,
+  isCurrent,
+  noticeStatus,
+  noticesForTopic,
+} from '../src/departments';
+import { type Department, type DepartmentNotice, parseServerFrame } from '../src/protocol';
 
 const now = Date.parse('2026-02-20T10:00:00Z');
 const notice = (id: string, extra: Partial<DepartmentNotice> = {}): DepartmentNotice => ({
@@ -50,5 +57,68 @@ describe('department notices for agents', () => {
     expect(noticeStatus(notice('x', { from: '2026-02-21T08:00:00Z' }), now)).toBe('scheduled');
     expect(noticeStatus(notice('x', { until: '2026-02-10T08:00:00Z' }), now)).toBe('expired');
     expect(noticeStatus(notice('x', { until: '2026-02-10T08:00:00Z', endedAt: '2026-02-05T08:00:00Z' }), now)).toBe('ended');
+  });
+});
+
+describe('when the console reads the departments again', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  const reader = () => {
+    const load = vi.fn(() => Promise.resolve([] as Department[]));
+    const shown: Department[][] = [];
+    const r = new DepartmentsReader(load, (list) => shown.push(list), DEPARTMENTS_FALLBACK_POLL_MS);
+    return { r, load, shown };
+  };
+  const frame = (text: string) => parseServerFrame(text)!;
+
+  it('reads at once when the socket says a department changed, not at the next poll', async () => {
+    const { r, load, shown } = reader();
+    r.start();
+    expect(load).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(60_000); // a quiet minute: no poll yet
+    expect(load).toHaveBeenCalledTimes(1);
+
+    r.frame(frame('{"type":"departments_changed"}'));
+    expect(load).toHaveBeenCalledTimes(2);
+    await vi.runOnlyPendingTimersAsync();
+    expect(shown).toHaveLength(2);
+    r.stop();
+  });
+
+  it('reads once for changes close together, and once more after the last of them', () => {
+    const { r, load } = reader();
+    r.start();
+    r.frame(frame('{"type":"departments_changed"}'));
+    r.frame(frame('{"type":"departments_changed"}'));
+    r.frame(frame('{"type":"departments_changed"}'));
+    expect(load).toHaveBeenCalledTimes(1); // within the throttle of the first read
+    vi.advanceTimersByTime(DEPARTMENTS_THROTTLE_MS);
+    expect(load).toHaveBeenCalledTimes(2);
+    vi.advanceTimersByTime(10 * DEPARTMENTS_THROTTLE_MS);
+    expect(load).toHaveBeenCalledTimes(2);
+    r.stop();
+  });
+
+  it('reads after every hello, since a change may have gone by while the socket was away, and on the slow poll', () => {
+    const { r, load } = reader();
+    r.start();
+    vi.advanceTimersByTime(DEPARTMENTS_THROTTLE_MS);
+    r.frame(frame('{"type":"hello","agent":{"id":"a","name":"Anne","topics":[],"maxConcurrent":3,"status":"available"},"conversations":[]}'));
+    expect(load).toHaveBeenCalledTimes(2);
+    r.frame(frame('{"type":"queues","topics":[]}'));
+    r.frame(frame('{"type":"callbacks","topics":[]}'));
+    vi.advanceTimersByTime(DEPARTMENTS_FALLBACK_POLL_MS - DEPARTMENTS_THROTTLE_MS - 1);
+    expect(load).toHaveBeenCalledTimes(2);
+    vi.advanceTimersByTime(1);
+    expect(load).toHaveBeenCalledTimes(3);
+    r.stop();
+    vi.advanceTimersByTime(DEPARTMENTS_FALLBACK_POLL_MS);
+    expect(load).toHaveBeenCalledTimes(3);
+  });
+
+  it('still ignores a frame it does not know (a newer service)', () => {
+    expect(parseServerFrame('{"type":"departments_renamed"}')).toBeNull();
+    expect(parseServerFrame('{"type":"departments_changed"}')).toEqual({ type: 'departments_changed' });
   });
 });

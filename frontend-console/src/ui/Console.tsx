@@ -13,6 +13,7 @@ import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { localiseFailure } from '../forms';
 import { loadJson, saveJson } from '../session';
 import { CLAIM_REF_PREFIX, type Remembered, assignedCause, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
+import { DEPARTMENTS_FALLBACK_POLL_MS, DEPARTMENTS_POLL_MS, DepartmentsReader } from '../departments';
 import { NOTICES_SHOWN, type Notice, NoticeTimers, noticesOnScreen } from '../notices';
 import { Store } from '../store';
 import { TypingThrottle, decodeJwt, newClientMsgId, topicLabel } from '../util';
@@ -25,9 +26,6 @@ import { DepartmentsView } from './Departments';
 import { CallbackDialog, CloseDialog, HelpDialog, TransferDialog } from './Dialogs';
 import { QueueSide } from './Queues';
 import { SupervisorView } from './Supervisor';
-
-/** Departments' notices change rarely; agents need them within half a minute. */
-const DEPARTMENTS_POLL_MS = 30_000;
 
 interface Waiter {
   resolve(): void;
@@ -82,16 +80,21 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     saveJson('view', v);
   };
 
-  // departments and their current notices: for agents beside every conversation, for the rest on their board
-  const loadDepartments = () =>
-    api
-      .get<Department[]>('/api/v1/departments')
-      .then((list) => setDepartments(Array.isArray(list) ? list : []))
-      .catch(() => undefined);
+  // departments and their current notices: for agents beside every conversation, for the rest on their
+  // board; with the agent socket read again on its push, without it polled
+  const departmentsReader = useMemo(
+    () =>
+      new DepartmentsReader(
+        () => api.get<Department[]>('/api/v1/departments'),
+        (list) => setDepartments(Array.isArray(list) ? list : []),
+        isAgent ? DEPARTMENTS_FALLBACK_POLL_MS : DEPARTMENTS_POLL_MS,
+      ),
+    [],
+  );
+  const loadDepartments = () => departmentsReader.load();
   useEffect(() => {
-    loadDepartments();
-    const id = setInterval(loadDepartments, DEPARTMENTS_POLL_MS);
-    return () => clearInterval(id);
+    departmentsReader.start();
+    return () => departmentsReader.stop();
   }, []);
 
   // until the first answer of /topics, a placeholder: never the id (topicLabel)
@@ -161,6 +164,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     const conn = new AgentConnection(agentSocketUrl(location), () => token, {
       onFrame(frame: ServerFrame) {
         const before = store.state;
+        departmentsReader.frame(frame);
         let quiet = false;
         if (frame.type === 'message' && frame.clientMsgId) settle(frame.clientMsgId);
         if (frame.type === 'ended') settle('leave:' + frame.conversationId);

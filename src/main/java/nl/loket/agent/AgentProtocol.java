@@ -116,6 +116,16 @@ public final class AgentProtocol {
         }
 
         /**
+         * A department placed, changed or ended a notice, or departments were edited: the console
+         * reads {@code GET /api/v1/departments} again. No content, so one frame serves every agent.
+         */
+        record DepartmentsChanged(String type) implements Out {
+            DepartmentsChanged() {
+                this("departments_changed");
+            }
+        }
+
+        /**
          * {@code via}: {@link #VIA_CLAIM} or {@link #VIA_TRANSFER}, on every socket of the agent;
          * {@code ref}: the claim frame's, only on the socket that sent the claim.
          */

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -94,6 +95,8 @@ final class AgentSession implements AgentFollower {
      * between the two was lost, and the console showed the older one until the next change.
      */
     private final AtomicReference<QueueSnapshot> boards = new AtomicReference<>();
+    /** A departments' change not yet told: changes close together become one {@code departments_changed}. */
+    private final AtomicBoolean departmentsChanged = new AtomicBoolean();
     private volatile boolean gapTimer;
     private volatile boolean gapExpired;
 
@@ -208,6 +211,12 @@ final class AgentSession implements AgentFollower {
     /** The boards changed: the latest snapshot, pushed when what this agent watches changed. */
     void boards(QueueSnapshot snapshot) {
         boards.set(snapshot);
+        pump.trigger();
+    }
+
+    /** The departments or their notices changed: the console reads them again ({@link DepartmentsPush}). */
+    void departmentsChanged() {
+        departmentsChanged.set(true);
         pump.trigger();
     }
 
@@ -336,6 +345,9 @@ final class AgentSession implements AgentFollower {
         QueueSnapshot snapshot = boards.getAndSet(null);
         if (snapshot != null) {
             frames.addAll(boardFrames(snapshot));
+        }
+        if (departmentsChanged.getAndSet(false)) {
+            frames.add(new Out.DepartmentsChanged());
         }
         for (Message m; (m = repeats.poll()) != null; ) {
             Held h = held.get(m.conversationId());

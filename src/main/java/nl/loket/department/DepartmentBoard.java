@@ -26,8 +26,9 @@ import java.util.Optional;
 
 /**
  * The reachability board of this node: every department with its notices that are still to
- * come or in force, in memory. It is read on every {@code GET /api/v1/departments} (agents poll
- * it every 30 s) and every {@code GET /api/v1/topics} (residents), so those cost no query; it is
+ * come or in force, in memory. It is read on every {@code GET /api/v1/departments} (every agent's
+ * console after each change, see the agent package's DepartmentsPush) and every
+ * {@code GET /api/v1/topics} (residents), so those cost no query; it is
  * read again from the tables only when a {@link Signal.Departments} says something changed (from
  * this node after a commit, or from another over NOTIFY) and after the listener reconnects.
  * Which notices are in force is decided at each read with the clock, so one that starts or runs
