@@ -9,6 +9,9 @@ import { after, before, test } from 'node:test';
 import { AgentSocket, BASE, admin, api, checkScreen, createAgent, launch, loginAs, openWidget, withSnapshot } from './helpers.mjs';
 
 const RESIDENT_TEXT = 'Maak een afspraak via de website.';
+const STAMP = Date.now().toString(36);
+/** Stamped as the id is: two departments may not share a name, and the service may be one already used (LOKET_E2E_URL). */
+const DEPARTMENT = `Burgerzaken ${STAMP}`;
 
 let browser;
 let agent;
@@ -37,10 +40,10 @@ function describedBy(locator) {
 
 before(async () => {
   const token = await admin();
-  const stamp = Date.now().toString(36);
+  const stamp = STAMP;
   const created = await api('POST', '/api/v1/departments', {
     token,
-    body: { id: `burgerzaken-${stamp}`, name: 'Burgerzaken', contactRoutes: [{ kind: 'phone', label: 'Telefoon', value: '14 0000' }], topics: ['paspoort-id'] },
+    body: { id: `burgerzaken-${stamp}`, name: DEPARTMENT, contactRoutes: [{ kind: 'phone', label: 'Telefoon', value: '14 0000' }], topics: ['paspoort-id'] },
   });
   assert.equal(created.status, 201, `POST /api/v1/departments: ${created.status} ${created.text}`);
   department = created.json;
@@ -77,7 +80,7 @@ test('the topic list carries the notice for residents', async () => {
   const topics = await api('GET', '/api/v1/topics?lang=nl');
   assert.equal(topics.status, 200);
   const paspoort = topics.json.find((t) => t.id === 'paspoort-id');
-  const ours = (paspoort.departmentNotices ?? []).filter((n) => n.department === 'Burgerzaken' && n.text === RESIDENT_TEXT);
+  const ours = (paspoort.departmentNotices ?? []).filter((n) => n.department === DEPARTMENT && n.text === RESIDENT_TEXT);
   assert.equal(ours.length, 1, JSON.stringify(paspoort.departmentNotices));
   assert.equal(ours[0].kind, 'appointment_only');
   assert.equal(new Date(ours[0].until).toISOString(), until.iso);
@@ -96,7 +99,7 @@ test('a resident sees "alleen op afspraak" on the topic and while waiting, and t
   const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
   const topic = page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true });
   await topic.waitFor();
-  const lead = new RegExp(`Burgerzaken: Alleen op afspraak tot \\S+ ${until.day} \\S+( \\d{4})?\\.`);
+  const lead = new RegExp(`${DEPARTMENT}: Alleen op afspraak tot \\S+ ${until.day} \\S+( \\d{4})?\\.`);
   await dialog.locator('.topic', { has: topic }).getByText(lead).waitFor();
   await dialog.locator('.topic', { has: topic }).getByText(RESIDENT_TEXT).waitFor();
   const description = await describedBy(topic);
@@ -138,7 +141,7 @@ test('in English the kind is worded in English', withSnapshot(() => browser, 'de
   const topic = page.getByRole('button', { name: 'Passport and ID card', exact: true });
   await topic.waitFor();
   const item = page.locator('.topic', { has: topic });
-  await item.getByText(new RegExp(`Burgerzaken: By appointment only until \\S+ ${until.day} \\S+( \\d{4})?\\.`)).waitFor();
+  await item.getByText(new RegExp(`${DEPARTMENT}: By appointment only until \\S+ ${until.day} \\S+( \\d{4})?\\.`)).waitFor();
   assert.deepEqual(browser.errors, []);
 }));
 
@@ -152,5 +155,5 @@ test('a notice the department ends is gone from the topic', withSnapshot(() => b
   const topic = page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true });
   await topic.waitFor();
   assert.equal(await page.locator('.topic', { has: topic }).getByText(RESIDENT_TEXT).count(), 0);
-  assert.ok(!(await describedBy(topic)).includes('Burgerzaken'));
+  assert.ok(!(await describedBy(topic)).includes(DEPARTMENT));
 }));

@@ -51,7 +51,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response loket(LoketException e) {
-        return Problem.of(e.status(), e.code().replace('_', '-'), e.getMessage(), e.getMessage()).response();
+        Problem problem = Problem.of(e.status(), e.code().replace('_', '-'), e.getMessage(), e.getMessage());
+        if (!e.errors().isEmpty()) {
+            problem = new Problem(problem.type(), problem.title(), problem.status(), problem.detail(), e.errors(), problem.extra());
+        }
+        return problem.response();
     }
 
     @ServerExceptionMapper

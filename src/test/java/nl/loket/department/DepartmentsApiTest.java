@@ -189,6 +189,69 @@ class DepartmentsApiTest {
     }
 
     @Test
+    void twoDepartmentsCannotShareANameNeitherOnCreateNorOnRename() {
+        String admin = Api.adminToken();
+        Dept taken = department(admin);
+        Dept other = department(admin);
+        // another case and spaces around it are the same name to a reader
+        String same = "  " + taken.name().toUpperCase() + " ";
+
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("id", "dubbel-" + UUID.randomUUID().toString().substring(0, 6), "name", same))
+                .post("/api/v1/departments").then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("/problems/department-name-taken"))
+                .body("detail", equalTo("Er is al een afdeling met deze naam. / A department with this name already exists."))
+                .body("errors.field", equalTo(List.of("name")));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", same))
+                .put("/api/v1/departments/" + other.id()).then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("/problems/department-name-taken")).body("errors.field", equalTo(List.of("name")));
+        assertThat(departments(admin).getString("find { it.id == '" + other.id() + "' }.name")).isEqualTo(other.name());
+        assertThat(departments(admin).getList("findAll { it.name.equalsIgnoreCase('" + taken.name() + "') }.id"))
+                .containsExactly(taken.id());
+
+        // a department keeps its own name, also in another case; a free name is free
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", taken.name().toLowerCase(), "topics", List.of(taken.topic())))
+                .put("/api/v1/departments/" + taken.id()).then().statusCode(200).body("name", equalTo(taken.name().toLowerCase()));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", other.name() + " Noord", "topics", List.of(other.topic())))
+                .put("/api/v1/departments/" + other.id()).then().statusCode(200);
+        // its old name is free again
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("id", "weer-" + UUID.randomUUID().toString().substring(0, 6), "name", other.name()))
+                .post("/api/v1/departments").then().statusCode(201);
+    }
+
+    @Test
+    void twoCreatesOfOneNameAtTheSameMomentMakeOneDepartment() throws Exception {
+        String admin = Api.adminToken();
+        String name = "Gelijktijdig " + UUID.randomUUID().toString().substring(0, 6);
+        int creates = 4;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(creates);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < creates; i++) {
+                String id = "gelijk-" + i + "-" + UUID.randomUUID().toString().substring(0, 6);
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("id", id, "name", name))
+                            .post("/api/v1/departments").then().extract().statusCode();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                statuses.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(statuses).containsExactlyInAnyOrder(201, 409, 409, 409);
+        } finally {
+            pool.shutdownNow();
+        }
+        Integer stored = db.query("select count(*)::int as n from department where name = $1", Tuple.of(name))
+                .await().atMost(Duration.ofSeconds(5)).iterator().next().getInteger("n");
+        assertThat(stored).isEqualTo(1);
+    }
+
+    @Test
     void historyKeepsWhoSetWhatWhenAndNothingIsOverwritten() {
         String admin = Api.adminToken();
         Dept d = department(admin);
