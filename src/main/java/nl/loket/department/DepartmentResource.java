@@ -65,7 +65,8 @@ public class DepartmentResource {
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Create a department (admin); without id, one is made from the name. 400 for a taken or malformed id, "
-            + "a missing name, a contact route without label or value, an unknown topic")
+            + "a missing name, a contact route without label or value, an unknown topic; 409 department-name-taken (field name) for "
+            + "a name another department has, case and surrounding spaces aside")
     @APIResponse(responseCode = "201", description = "Created: the department, with no notices yet")
     @APIResponse(responseCode = "403", description = "Not an admin")
     public Uni<Response> create(@NotNull DepartmentRequest request) {
@@ -75,7 +76,8 @@ public class DepartmentResource {
     @PUT
     @Path("{id}")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Change a department's name, contact routes and linked topics (admin); the lists are replaced")
+    @Operation(summary = "Change a department's name, contact routes and linked topics (admin); the lists are replaced. "
+            + "409 department-name-taken (field name) when renamed to another department's name")
     @APIResponse(responseCode = "200", description = "The department with the notices in force now")
     @APIResponse(responseCode = "403", description = "Not an admin")
     public Uni<DepartmentView> update(@PathParam("id") String id, @NotNull DepartmentRequest request) {
