@@ -1,14 +1,17 @@
 package nl.loket.cluster;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import nl.loket.Api;
 import nl.loket.TestTopics;
+import nl.loket.WsClient;
 import nl.loket.platform.Db;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -40,6 +43,9 @@ class FrozenNodeTest {
     /** How long the frozen node stays frozen: longer than the test waits. */
     private static final Duration FROZEN = Duration.ofSeconds(60);
 
+    @TestHTTPResource("/")
+    URI base;
+
     @Inject
     Db db;
 
@@ -53,6 +59,14 @@ class FrozenNodeTest {
         UUID bert = UUID.fromString(Api.agent("Bert", List.of(topic), 3).id());
         JsonObject started = Api.start(topic, "Jan");
         UUID conversation = UUID.fromString(started.getString("id"));
+        // Jan waits with the chat open: without his socket the residents' sweep ended the conversation
+        // (abandoned) in the same second it went back to the queue, and the test read that instead
+        try (WsClient jan = WsClient.connect(base, "/ws/resident/" + conversation, started.getString("token"))) {
+            closingOnAFrozenNode(anne, bert, started, conversation);
+        }
+    }
+
+    private void closingOnAFrozenNode(UUID anne, UUID bert, JsonObject started, UUID conversation) {
         assertThat(claim(anne, conversation)).as("Anne's claim").isEqualTo("claimed");
 
         // Anne's console is on the other node, which froze while closing her conversation
