@@ -64,6 +64,8 @@ export function createState() {
     // the waiting list; null: the one resident every screen test expects. A test sets it with
     // POST /__stand-in/waiting (rows in queue order), which also pushes the board to every console.
     waiting: null,
+    // POST /__stand-in/queue-fails {fails: true}: GET /api/v1/queue answers 503 until set back
+    queueFails: false,
     // POST /__stand-in/callbacks: the callback requests the list gives
     callbacks: null,
   };
@@ -142,6 +144,10 @@ export function createServer(state = createState()) {
       state.callbacks = body.rows;
       return json(res, 204);
     }
+    if (p === '/__stand-in/queue-fails' && req.method === 'POST') {
+      state.queueFails = !!body.fails;
+      return json(res, 204);
+    }
     if (p === '/__stand-in/waiting' && req.method === 'POST') {
       state.waiting = body.rows;
       for (const ws of sockets) ws.send(JSON.stringify(boards(state)));
@@ -196,6 +202,7 @@ export function createServer(state = createState()) {
     }
     if (p === '/api/v1/canned-replies') return json(res, 200, state.canned);
     if (p === '/api/v1/queue') {
+      if (state.queueFails) return problem(res, 503, 'unavailable', 'Tijdelijk niet beschikbaar / Temporarily unavailable');
       if (state.waiting) return json(res, 200, state.waiting.slice(0, 200));
       return json(res, 200, [{ id: 'w1', topic: 'rijbewijs', residentName: 'Kees', queuedAt: new Date(now - 90_000).toISOString(), waitingSince: new Date(now - 90_000).toISOString(), firstMessage: 'Mijn rijbewijs is verlopen' }]);
     }

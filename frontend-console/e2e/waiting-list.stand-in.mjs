@@ -23,6 +23,11 @@ async function setWaiting(rows) {
   assert.equal(res.status, 204);
 }
 
+async function queueFails(fails) {
+  const res = await fetch(BASE + '/__stand-in/queue-fails', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fails }) });
+  assert.equal(res.status, 204);
+}
+
 async function login(username, locale = 'nl-NL') {
   return logIn(chrome.browser, username, PASSWORD, { locale, timeout: 10_000,
     ready: (page) => page.getByRole('button', { name: 'Volgende gesprek' }).waitFor() });
@@ -52,6 +57,7 @@ describe('the waiting list in a surge', { timeout: 120_000 }, () => {
     chrome = await launchBrowser();
   });
   after(async () => {
+    await queueFails(false);
     await setWaiting(null);
     await chrome?.close();
   });
@@ -123,6 +129,32 @@ describe('the waiting list in a surge', { timeout: 120_000 }, () => {
     await page.locator('.waiting-list li[data-conversation="w-0"]').getByText('Niet meer in de wachtrij').waitFor();
     // the mouse does not move: the struck-through rows do not pile up on top for good
     await until(async () => (await page.locator('.waiting-list li').first().getAttribute('data-conversation')) === 'w-2', 'the list closed up', 15_000);
+    await context.close();
+  });
+
+  it('says a failed read under the rows, so that no Kies moves while the service fails and comes back', async () => {
+    await setWaiting(residents(6));
+    const { page, context } = await login('anne');
+    const list = page.locator('section.waiting');
+    const kies = list.locator('li[data-conversation="w-0"]').getByRole('button', { name: 'Kies gesprek met Bewoner 0' });
+    await kies.waitFor();
+    const before = await kies.boundingBox();
+    // the service fails the list's reads while the socket stays up; the agent asks for the list
+    await queueFails(true);
+    await list.getByRole('button', { name: 'Vernieuwen' }).click();
+    const failed = list.getByText(/^Laden mislukt: /);
+    await failed.waitFor();
+    assert.deepEqual(await kies.boundingBox(), before, 'Kies stays where it was while the read fails');
+    // said under the rows, which stay as last read
+    const rowsBottom = await list.locator('ol.waiting-list').evaluate((ol) => ol.getBoundingClientRect().bottom);
+    assert.ok((await failed.boundingBox()).y >= rowsBottom, 'the failure is said under the rows');
+    await screenshot(page, 'waiting-list-read-failed');
+    assert.deepEqual(await axeScan(page, 'waiting-list-read-failed', { all: true }), []);
+    // back: the line goes at the next read, and Kies has not moved either way
+    await queueFails(false);
+    await list.getByRole('button', { name: 'Vernieuwen' }).click();
+    await failed.waitFor({ state: 'detached' });
+    assert.deepEqual(await kies.boundingBox(), before, 'Kies stays where it was once the read works again');
     await context.close();
   });
 });

@@ -205,7 +205,7 @@ function WaitingList(props: { version: number; total: number; actions: Actions; 
           {t('refresh')}
         </button>
       </div>
-      {error && <p class="error">{t('loadFailed', { error })}</p>}
+      {error && !(rows && rows.length > 0) && <p class="error">{t('loadFailed', { error })}</p>}
       {items && items.length >= WAITING_LIST_LIMIT && props.total > items.length && (
         <p class="hint">{t('waitingShownOf', { shown: items.length, total: props.total })}</p>
       )}
@@ -251,6 +251,13 @@ function WaitingList(props: { version: number; total: number; actions: Actions; 
             );
           })}
         </ol>
+      )}
+      {/* Rows on screen stay as last read: the failure is said under them, not above, where its line
+          pushed every Kies down under a pointer about to click, and up again at the next good read */}
+      {error && rows && rows.length > 0 && (
+        <p class="error" role="status">
+          {t('loadFailed', { error })}
+        </p>
       )}
     </section>
   );
