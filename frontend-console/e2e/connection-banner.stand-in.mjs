@@ -11,15 +11,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BASE, RESULTS, axeScan, launchBrowser, logIn, until } from './helpers.mjs';
+import { standIn, RESULTS, axeScan, launchBrowser, logIn, until } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 let chrome;
-
-async function post(path, body) {
-  const res = await fetch(BASE + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 204);
-}
 
 const started = Date.now() - 10 * 60_000;
 const residents = (n) =>
@@ -68,10 +63,10 @@ function bannerPlace(page) {
 describe('the connection banner moves nothing and covers nothing the agent works with', { timeout: 120_000 }, () => {
   before(async () => {
     chrome = await launchBrowser();
-    await post('/__stand-in/waiting', { rows: residents(6) });
+    await standIn('waiting', { rows: residents(6) });
   });
   after(async () => {
-    await post('/__stand-in/waiting', { rows: null });
+    await standIn('waiting', { rows: null });
     await chrome?.close();
   });
 

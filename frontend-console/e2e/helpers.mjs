@@ -8,6 +8,15 @@ import WebSocket from 'ws';
 
 const require = createRequire(import.meta.url);
 export const BASE = process.env.LOKET_BASE_URL;
+
+/**
+ * Sets what the stand-in (e2e/stand-in.mjs) answers or sends, for the tests against it alone:
+ * POST /__stand-in/<what> (waiting, callbacks, agent-frame, queue-fails); it answers 204.
+ */
+export async function standIn(what, body) {
+  const res = await fetch(`${BASE}/__stand-in/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status !== 204) throw new Error(`stand-in ${what}: ${res.status}`);
+}
 export const RESULTS = process.env.LOKET_RESULTS || path.resolve('test-results');
 if (!BASE) throw new Error('LOKET_BASE_URL is not set: run the browser tests with `npm run e2e`');
 

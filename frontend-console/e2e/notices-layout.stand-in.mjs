@@ -5,17 +5,13 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, axeScan, launchBrowser, logIn, screenshot } from './helpers.mjs';
+import { standIn, axeScan, launchBrowser, logIn, screenshot } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 let chrome;
 
-async function post(path, body) {
-  const res = await fetch(BASE + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 204);
-}
 /** An error frame to Anne's console, as the service sends a refusal. */
-const refuse = (code, message, ref) => post('/__stand-in/agent-frame', { userId: 'u-anne', frame: { type: 'error', code, message, ...(ref ? { ref } : {}) } });
+const refuse = (code, message, ref) => standIn('agent-frame', { userId: 'u-anne', frame: { type: 'error', code, message, ...(ref ? { ref } : {}) } });
 
 const started = Date.now() - 10 * 60_000;
 const residents = (n) =>
@@ -59,10 +55,10 @@ async function boxes(page) {
 describe('notices never cover what the agent works with', { timeout: 120_000 }, () => {
   before(async () => {
     chrome = await launchBrowser();
-    await post('/__stand-in/waiting', { rows: residents(6) });
+    await standIn('waiting', { rows: residents(6) });
   });
   after(async () => {
-    await post('/__stand-in/waiting', { rows: null });
+    await standIn('waiting', { rows: null });
     await chrome?.close();
   });
 
@@ -118,10 +114,10 @@ async function workPlaces(page) {
 describe('a notice that comes moves nothing the agent works with', { timeout: 120_000 }, () => {
   before(async () => {
     chrome = await launchBrowser();
-    await post('/__stand-in/waiting', { rows: residents(6) });
+    await standIn('waiting', { rows: residents(6) });
   });
   after(async () => {
-    await post('/__stand-in/waiting', { rows: null });
+    await standIn('waiting', { rows: null });
     await chrome?.close();
   });
 

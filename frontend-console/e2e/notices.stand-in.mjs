@@ -6,16 +6,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, axeScan, launchBrowser, logIn, screenshot } from './helpers.mjs';
+import { standIn, axeScan, launchBrowser, logIn, screenshot } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 let chrome;
 
 /** An error frame to Anne's console, as the service sends a refusal. */
 async function refuse(code, message, ref) {
-  const frame = { type: 'error', code, message, ...(ref ? { ref } : {}) };
-  const res = await fetch(BASE + '/__stand-in/agent-frame', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userId: 'u-anne', frame }) });
-  assert.equal(res.status, 204);
+  await standIn('agent-frame', { userId: 'u-anne', frame: { type: 'error', code, message, ...(ref ? { ref } : {}) } });
 }
 
 async function login(username, locale = 'nl-NL') {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { BASE, axeScan, launchBrowser, screenshot } from './helpers.mjs';
+import { BASE, standIn, axeScan, launchBrowser, screenshot } from './helpers.mjs';
 import { adminKeyboardWalk } from './walks.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
@@ -276,7 +276,7 @@ describe('new console screens against the stand-in', { timeout: 200_000 }, () =>
     const at = new Date(Date.now() - 20 * 60_000).toISOString();
     const row = { id: 'cb-1', reference: '4K7M-Q2XZ', repeats: [{ id: 'cb-2', reference: 'Z9Y8-X7W6', createdAt: at, state: 'merged', name: 'Jan', window: 'asap', note: null }],
       topic: 'paspoort-id', state: 'open', phone: '+31612345678', name: 'Jan', window: 'asap', note: null, conversationId: null, priorityAt: at, createdAt: at, nextAttemptAt: null, claimedBy: null, attempts: [] };
-    const set = (rows) => fetch(BASE + '/__stand-in/callbacks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rows }) });
+    const set = (rows) => standIn('callbacks', { rows });
     await set([row]);
     try {
       const { page, context, errors } = await login('anne');

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASE, axeScan, launchBrowser, logIn, screenshot } from './helpers.mjs';
+import { standIn, axeScan, launchBrowser, logIn, screenshot } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 let chrome;
@@ -19,13 +19,11 @@ const residents = (n) =>
   });
 
 async function setWaiting(rows) {
-  const res = await fetch(BASE + '/__stand-in/waiting', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rows }) });
-  assert.equal(res.status, 204);
+  await standIn('waiting', { rows });
 }
 
 async function queueFails(fails) {
-  const res = await fetch(BASE + '/__stand-in/queue-fails', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ fails }) });
-  assert.equal(res.status, 204);
+  await standIn('queue-fails', { fails });
 }
 
 async function login(username, locale = 'nl-NL') {
