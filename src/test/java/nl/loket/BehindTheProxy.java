@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * One profile for the tests of a service behind a trusted proxy (X-Forwarded-*) on a municipality's
- * site: ForwardedOriginTest, AllowedOriginsTest, CallbackLimitsTest, LoginThrottleTest and
- * StrictTransportSecurityTest (which only reads headers, and asks for no callback and no login). They had
+ * site: ForwardedOriginTest, AllowedOriginsTest, CallbackLimitsTest, LoginThrottleTest,
+ * StrictTransportSecurityTest (which only reads headers, and asks for no callback and no login) and
+ * UpgradeSecurityHeadersTest (the headers of WebSocket upgrades; its agent logs in once). They had
  * a profile each, and each profile is a Quarkus restart (about 5 s); none of them asserts anything
  * the others' settings change (each test speaks from addresses of its own, or from a bare socket;
  * only LoginThrottleTest fails a login, only CallbackLimitsTest asks for callbacks, only

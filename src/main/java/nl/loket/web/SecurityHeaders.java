@@ -1,5 +1,7 @@
 package nl.loket.web;
 
+import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -7,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import nl.loket.config.LoketConfig;
 
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -33,15 +37,25 @@ import java.util.regex.Pattern;
  *       to send it or not. Without {@code includeSubDomains} or {@code preload}: the municipality's
  *       other hosts are not Loket's to bind. Never over plain http: browsers ignore it there, and
  *       a trial on plain http should not show it as if it counted.</li>
+ *   <li>The WebSocket upgrades ({@code /ws/}) too: their 101 carries nosniff, no-referrer and, over
+ *       https, Strict-Transport-Security; their refusals (400, 401, 403, 503) also {@code
+ *       Cache-Control: no-store}. A browser may reach Loket first by {@code wss://}, and must be
+ *       held to https from that answer on too.</li>
  * </ul>
  * The headers are set just before a response goes out, so they also replace the static file
  * handler's own caching header. They are asked for before any other route runs, so that a
  * refusal made early (another site's request, {@link CrossOriginScope}; the CORS filter's own
  * answers) carries them as every other answer does; none of them is a CORS header, so nothing
  * is granted to another site by them.
+ *
+ * <p>The 101 of an accepted upgrade is the exception: Vert.x writes it itself, from the response's
+ * headers as they are at the upgrade, and runs no headers-end handler for it (Vert.x 4.5). Its
+ * headers come from this class as an {@link HttpUpgradeCheck} that permits every upgrade with
+ * them, Quarkus's own way to put headers on it; the other checks ({@code UpgradeChecks}, {@code
+ * ResidentUpgradeCheck}, {@code Draining}) decide.
  */
 @ApplicationScoped
-public class SecurityHeaders {
+public class SecurityHeaders implements HttpUpgradeCheck {
 
     static final String CONSOLE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -69,19 +83,36 @@ public class SecurityHeaders {
 
     private void handle(RoutingContext rc) {
         String path = rc.normalizedPath();
-        if (!path.startsWith("/ws/")) {
-            // the scheme the browser used: Quarkus has already put the trusted proxy's
-            // X-Forwarded-Proto in its place, and ignored it from anyone else
-            String hsts = strictTransportSecurity(rc.request().scheme(), hstsMaxAge);
-            rc.addHeadersEndHandler(v -> {
-                MultiMap headers = rc.response().headers();
-                apply(path, headers);
-                if (hsts != null) {
-                    headers.set("Strict-Transport-Security", hsts);
-                }
-            });
-        }
+        // the scheme the browser used: Quarkus has already put the trusted proxy's
+        // X-Forwarded-Proto in its place, and ignored it from anyone else
+        String hsts = strictTransportSecurity(rc.request().scheme(), hstsMaxAge);
+        // every answer but an accepted WebSocket upgrade's 101, which perform() sees to
+        rc.addHeadersEndHandler(v -> {
+            MultiMap headers = rc.response().headers();
+            apply(path, headers);
+            if (hsts != null) {
+                headers.set("Strict-Transport-Security", hsts);
+            }
+        });
         rc.next();
+    }
+
+    /**
+     * The headers of an accepted upgrade's 101: no headers-end handler runs for it. Permits every
+     * upgrade; a check that refuses it decides, and its refusal gets its headers from {@link #handle}.
+     */
+    @Override
+    public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        return CheckResult.permitUpgrade(upgradeHeaders(context.httpRequest().scheme(), hstsMaxAge));
+    }
+
+    /** The headers of a 101 for a request that came with {@code scheme}: no Cache-Control, a 101 is kept by no cache. */
+    static Map<String, List<String>> upgradeHeaders(String scheme, long maxAgeSeconds) {
+        String hsts = strictTransportSecurity(scheme, maxAgeSeconds);
+        return hsts == null
+                ? Map.of("X-Content-Type-Options", List.of("nosniff"), "Referrer-Policy", List.of("no-referrer"))
+                : Map.of("X-Content-Type-Options", List.of("nosniff"), "Referrer-Policy", List.of("no-referrer"),
+                        "Strict-Transport-Security", List.of(hsts));
     }
 
     /**
@@ -96,9 +127,10 @@ public class SecurityHeaders {
     static void apply(String path, MultiMap headers) {
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("Referrer-Policy", "no-referrer");
-        if (path.startsWith("/api/")) {
+        if (path.startsWith("/api/") || path.startsWith("/ws/")) {
             // transcripts, callback requests with phone numbers, tokens, accounts: in no browser's
-            // disk cache (a library computer's) and no proxy's, errors included
+            // disk cache (a library computer's) and no proxy's, errors included; and a refused
+            // WebSocket upgrade, which is worth keeping to no one either
             headers.set("Cache-Control", NO_STORE);
             return;
         }

@@ -2,6 +2,8 @@ package nl.loket.web;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** When Loket sends Strict-Transport-Security, and what: the decision alone, without a Quarkus start per setting. */
@@ -23,5 +25,17 @@ class StrictTransportSecurityValueTest {
     @Test
     void zeroSendsNone() {
         assertThat(SecurityHeaders.strictTransportSecurity("https", 0)).isNull();
+    }
+
+    /** A WebSocket's 101 follows the same rule: with 0, or over plain http, nosniff and no-referrer only. */
+    @Test
+    void theUpgradeHeadersFollowTheSameRule() {
+        assertThat(SecurityHeaders.upgradeHeaders("https", 31_536_000))
+                .containsEntry("Strict-Transport-Security", List.of("max-age=31536000"))
+                .containsEntry("X-Content-Type-Options", List.of("nosniff"))
+                .containsEntry("Referrer-Policy", List.of("no-referrer"));
+        assertThat(SecurityHeaders.upgradeHeaders("https", 0)).doesNotContainKey("Strict-Transport-Security")
+                .containsEntry("X-Content-Type-Options", List.of("nosniff"));
+        assertThat(SecurityHeaders.upgradeHeaders("http", 31_536_000)).doesNotContainKey("Strict-Transport-Security");
     }
 }
