@@ -65,6 +65,8 @@ const nl = {
   pick: 'Kies',
   pickLabel: 'Kies gesprek met {name}',
   anonymous: 'Inwoner',
+  conversationLoadingName: 'Gesprek wordt geladen',
+  conversationLoading: 'Dit gesprek wordt nog geladen…',
   refresh: 'Vernieuwen',
   // conversations
   myConversations: 'Mijn gesprekken',
@@ -682,6 +684,8 @@ const en: Record<Key, string> = {
   pick: 'Pick',
   pickLabel: 'Pick conversation with {name}',
   anonymous: 'Resident',
+  conversationLoadingName: 'Conversation loading',
+  conversationLoading: 'This conversation is still loading…',
   refresh: 'Refresh',
   myConversations: 'My conversations',
   sideBySide: 'Side by side',

@@ -53,6 +53,14 @@ export interface Conversation extends ConversationView {
    * its way: kept on screen, ended, so those words are read instead of flashing by and vanishing.
    */
   lateWords?: true;
+  /**
+   * The hello named it in `later`: still the agent's, but the server could not read it yet; its
+   * `assigned` follows. Until then the server refuses the agent's typing in it (none goes out) and
+   * the panel says it is still loading. After a reload it is known by its id alone (placeholder):
+   * no topic, name or messages, only what the page kept of it (unsent replies, note mode), so
+   * that they and the draft wait for it.
+   */
+  loading?: true;
 }
 
 export type { Notice };
@@ -291,10 +299,36 @@ function withoutConversation(s: State, id: string, visible: boolean): State {
 function lostMeanwhile(s: State, heldIds: Set<string>): Conversation[] {
   return s.conversations
     .filter((c) => !heldIds.has(c.id) && (c.ended || !s.leaving.includes(c.id)))
-    .map((c) => (c.ended ? c : { ...c, ended: 'unassigned_offline' as const, typingUntil: 0, mode: 'reply' as const }));
+    .map(({ loading: _, ...c }) => (c.ended ? c : { ...c, ended: 'unassigned_offline' as const, typingUntil: 0, mode: 'reply' as const }));
 }
 
-/** The drafts worth keeping: those of conversations still on screen (held, or ended and not yet dismissed). */
+/**
+ * A conversation the hello names in `later` that this page does not show yet (a reload): its id
+ * alone, with what the page kept of it, until its `assigned` (or `ended`) comes.
+ */
+function placeholder(id: string, kept: Remembered): Conversation {
+  return {
+    id,
+    topic: '',
+    state: 'active',
+    residentName: null,
+    queuedAt: '',
+    assignedAt: null,
+    residentOnline: false,
+    confidential: false,
+    messages: [],
+    pending: kept.pending[id] ?? [],
+    seenSeq: kept.seen[id] ?? 0,
+    typingUntil: 0,
+    mode: kept.modes[id] ?? 'reply',
+    loading: true,
+  };
+}
+
+/**
+ * The drafts worth keeping: those of conversations still on screen (held, also one still loading
+ * after a reload, or ended and not yet dismissed).
+ */
 export function keptDrafts(drafts: Record<string, string>, s: State): Record<string, string> {
   const shown = new Set(s.conversations.map((c) => c.id));
   const keys = Object.keys(drafts).filter((k) => shown.has(k));
@@ -464,9 +498,18 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
           : fromView(v, before, seen[v.id], kept.pending[v.id], kept.modes[v.id]);
       });
       // Held but not readable just now (`later`): still the agent's, so kept as shown, unsent replies
-      // and all, not taken for lost; its `assigned` follows once the server can read it.
-      const coming = new Set(f.later ?? []);
-      const waiting = s.conversations.filter((c) => coming.has(c.id) && !c.ended && !f.conversations.some((v) => v.id === c.id));
+      // and all, not taken for lost; its `assigned` follows once the server can read it. One this
+      // page does not show (a reload) is shown by its id, with what the page kept of it: its
+      // replies, note mode and draft wait for it instead of being dropped as no longer held.
+      const listed = new Set(f.conversations.map((v) => v.id));
+      const waiting = [...new Set(f.later ?? [])]
+        .filter((id) => !listed.has(id))
+        .map((id): Conversation | undefined => {
+          const before = previous.get(id);
+          if (before?.ended) return undefined;
+          return before ? { ...before, loading: true, typingUntil: 0 } : placeholder(id, kept);
+        })
+        .filter((c): c is Conversation => !!c);
       const heldIds = new Set([...held, ...waiting].map((c) => c.id));
       const conversations = [...held, ...waiting, ...lostMeanwhile(s, heldIds)];
       const selected =
@@ -555,8 +598,9 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
       if (expected) return { ...withoutConversation(s, f.conversationId, visible), leaving };
       // not our doing (the resident left, a timeout, a callback request): keep it on screen, read-only;
       // replies not yet stored stay readable (to copy) but are never sent again
+      // one still loading (`later`) that left the agent meanwhile: the same, loading no more
       return {
-        ...updateConversation(s, f.conversationId, (c) => ({ ...c, ended: f.reason, typingUntil: 0, mode: 'reply' as const })),
+        ...updateConversation(s, f.conversationId, ({ loading: _, ...c }) => ({ ...c, ended: f.reason, typingUntil: 0, mode: 'reply' as const })),
         leaving,
       };
     }
@@ -605,7 +649,8 @@ export function unsentReply(s: State, clientMsgId: string): { conversationId: st
  */
 export function typingMayGoOut(s: State, conversationId: string, text: string, caret: number): boolean {
   const c = s.conversations.find((x) => x.id === conversationId);
-  if (!c || c.ended || c.mode !== 'reply') return false;
+  // not yet arrived (`later`): the server refuses typing there, and would answer not_assigned
+  if (!c || c.ended || c.loading || c.mode !== 'reply') return false;
   return !!text.trim() && !slashQuery(text, caret);
 }
 

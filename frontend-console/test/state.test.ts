@@ -99,6 +99,78 @@ describe('hello', () => {
     expect(c2.pending.map((p) => p.text)).toEqual(['Uw paspoort is klaar']);
   });
 
+  it('keeps over a reload a conversation the hello names as coming later: shown as loading, its draft, unsent reply and note mode kept until it arrives', () => {
+    const reply = { clientMsgId: 'a-1', kind: 'message' as const, text: 'Uw paspoort is klaar', queuedAt: 5 };
+    // a reloaded page: nothing on screen yet, what the last page kept handed to the first hello
+    let s = reduce(
+      initialState,
+      frame({ type: 'hello', agent, conversations: [conv('c1')], later: ['c2'] }, 1000, { pending: { c2: [reply] }, modes: { c2: 'note' }, seen: { c2: 1 } }),
+    );
+    expect(s.conversations.map((c) => c.id)).toEqual(['c1', 'c2']);
+    const coming = s.conversations.find((c) => c.id === 'c2')!;
+    expect(coming.loading).toBe(true);
+    expect(coming.ended).toBeUndefined();
+    expect(coming.pending).toEqual([reply]);
+    expect(coming.mode).toBe('note');
+    // the draft stays (the console drops those of conversations not on screen), and so does the reply, for the next reload too
+    expect(keptDrafts({ c1: 'a', c2: 'nog niet af', c9: 'oud' }, s)).toEqual({ c1: 'a', c2: 'nog niet af' });
+    expect(toRemember(s)).toEqual({ seen: { c1: 1, c2: 1 }, pending: { c2: [reply] }, modes: { c2: 'note' } });
+    // it goes out again after the hello, as any unsent reply: the server stores it as usual
+    expect(unsent(s).map((u) => u.pending.clientMsgId)).toEqual(['a-1']);
+    // until it arrives the server refuses the agent's typing in it: none goes out
+    s = reduce(s, { type: 'mode', id: 'c2', mode: 'reply' });
+    expect(typingMayGoOut(s, 'c2', 'Een moment', 11)).toBe(false);
+
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2'), via: 'claim' }, 3000));
+    const arrived = s.conversations.find((c) => c.id === 'c2')!;
+    expect(arrived.loading).toBeUndefined();
+    expect(arrived.residentName).toBe('Jan');
+    expect(arrived.pending).toEqual([reply]);
+    expect(s.selected).toBe('c1');
+    expect(keptDrafts({ c1: 'a', c2: 'nog niet af' }, s)).toEqual({ c1: 'a', c2: 'nog niet af' });
+    expect(typingMayGoOut(s, 'c2', 'Een moment', 11)).toBe(true);
+  });
+
+  it('keeps the draft of a conversation coming later that ends before it arrives, as for any ended conversation, until dismissed', () => {
+    const reply = { clientMsgId: 'a-1', kind: 'message' as const, text: 'Uw paspoort is klaar', queuedAt: 5 };
+    let s = reduce(initialState, frame({ type: 'hello', agent, conversations: [conv('c1')], later: ['c2'] }, 1000, { pending: { c2: [reply] } }));
+    // it left the agent meanwhile: the server says `ended` instead of `assigned`
+    s = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'timeout' }, 2000));
+    const ended = s.conversations.find((c) => c.id === 'c2')!;
+    expect(ended.ended).toBe('timeout');
+    expect(ended.loading).toBeUndefined();
+    expect(ended.pending).toEqual([reply]);
+    expect(unsent(s)).toEqual([]);
+    expect(toRemember(s)?.pending).toEqual({});
+    expect(keptDrafts({ c2: 'nog niet af' }, s)).toEqual({ c2: 'nog niet af' });
+    s = reduce(s, { type: 'dismiss', id: 'c2' });
+    expect(keptDrafts({ c2: 'nog niet af' }, s)).toEqual({});
+  });
+
+  it('takes a conversation coming later that the next hello no longer names for lost, its draft kept until dismissed', () => {
+    let s = reduce(initialState, frame({ type: 'hello', agent, conversations: [conv('c1')], later: ['c2'] }));
+    s = reduce(s, { type: 'connection', state: 'reconnecting' });
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1')] }, 2000));
+    expect(s.conversations.find((c) => c.id === 'c2')?.ended).toBe('unassigned_offline');
+    expect(keptDrafts({ c2: 'nog niet af' }, s)).toEqual({ c2: 'nog niet af' });
+    // named later again by a following hello, it waits again; listed, it is there
+    s = reduce(initialState, frame({ type: 'hello', agent, conversations: [conv('c1')], later: ['c2'] }));
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1')], later: ['c2'] }, 2000));
+    expect(s.conversations.find((c) => c.id === 'c2')?.loading).toBe(true);
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }, 3000));
+    expect(s.conversations.find((c) => c.id === 'c2')?.loading).toBeUndefined();
+    expect(s.conversations.find((c) => c.id === 'c2')?.residentName).toBe('Jan');
+  });
+
+  it('sends no typing in a conversation coming later on a reconnect until it arrives: the server refuses it', () => {
+    let s = run(frame({ type: 'hello', agent, conversations: [conv('c1'), conv('c2')] }));
+    s = reduce(s, frame({ type: 'hello', agent, conversations: [conv('c1')], later: ['c2'] }, 2000));
+    expect(s.conversations.find((c) => c.id === 'c2')?.loading).toBe(true);
+    expect(typingMayGoOut(s, 'c2', 'Een moment', 11)).toBe(false);
+    s = reduce(s, frame({ type: 'assigned', conversation: conv('c2'), via: 'claim' }, 3000));
+    expect(typingMayGoOut(s, 'c2', 'Een moment', 11)).toBe(true);
+  });
+
   it('is never sent when a later hello lists the conversation again', () => {
     const old = { clientMsgId: 'a-1', kind: 'message' as const, text: 'Oud antwoord', queuedAt: 5 };
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));

@@ -464,7 +464,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       case 'transfer':
       case 'close':
       case 'callback':
-        if (current) setDialog({ kind: a.kind, id: current.id });
+        // one still loading (`later`) waits for its arrival, as its disabled buttons do
+        if (current && !current.loading) setDialog({ kind: a.kind, id: current.id });
         break;
       case 'view':
         // the view that had the focus goes away: left alone the focus falls to <body>, and a screen

@@ -105,7 +105,7 @@ function Tabs(props: { state: State; actions: Actions }) {
       {list.map((c, i) => {
         const selected = c.id === props.state.selected;
         const unread = unreadCount(c);
-        const name = c.residentName || t('anonymous');
+        const name = shownName(t, c);
         const typing = residentTyping(c, now);
         return (
           <button
@@ -122,7 +122,7 @@ function Tabs(props: { state: State; actions: Actions }) {
           >
             <span class={'presence ' + (c.residentOnline && !c.ended ? 'is-online' : 'is-offline')} aria-hidden="true" />
             <span class="tab-name">{name}</span>
-            <span class="tab-topic">{topicName(c.topic)}</span>
+            {c.topic && <span class="tab-topic">{topicName(c.topic)}</span>}
             <span class="sr-only">, {c.residentOnline && !c.ended ? t('online') : t('offlineResident')}</span>
             {typing && (
               <span class="tab-typing" aria-hidden="true">
@@ -140,6 +140,14 @@ function Tabs(props: { state: State; actions: Actions }) {
       })}
     </div>
   );
+}
+
+/**
+ * The resident's name as the console shows it; a conversation still loading after a reload is
+ * known by its id alone, and is not called "Inwoner" as if the resident had given no name.
+ */
+function shownName(t: ReturnType<typeof useConsole>['t'], c: Conversation): string {
+  return c.residentName || (c.loading && !c.topic ? t('conversationLoadingName') : t('anonymous'));
 }
 
 function endedText(t: ReturnType<typeof useConsole>['t'], reason: string): string {
@@ -174,8 +182,9 @@ function Panel(props: {
 }) {
   const { t, topicName } = useConsole();
   const c = props.conversation;
-  const name = c.residentName || t('anonymous');
-  const disabled = !!c.ended || props.leaving;
+  const name = shownName(t, c);
+  // still loading (`later`): its transfer, callback and close wait for it, as the panel says
+  const disabled = !!c.ended || props.leaving || !!c.loading;
   const column = props.mode === 'column';
   const unread = unreadCount(c);
   const Wrapper = column ? 'section' : 'div';
@@ -205,13 +214,15 @@ function Panel(props: {
             )}
           </h3>
           <p class="panel-meta">
-            <span>{topicName(c.topic)}</span>
-            <span class={'presence-text ' + (c.residentOnline && !c.ended ? 'is-online' : 'is-offline')}>
-              <span class="presence" aria-hidden="true" />
-              {c.residentOnline && !c.ended ? t('residentOnline') : t('residentOffline')}
-            </span>
+            {c.topic && <span>{topicName(c.topic)}</span>}
+            {!c.loading && (
+              <span class={'presence-text ' + (c.residentOnline && !c.ended ? 'is-online' : 'is-offline')}>
+                <span class="presence" aria-hidden="true" />
+                {c.residentOnline && !c.ended ? t('residentOnline') : t('residentOffline')}
+              </span>
+            )}
             {c.confidential && <span class="tag">{t('confidentialBadge')}</span>}
-            <span class="muted">{t('queuedAtLabel', { time: formatTime(c.queuedAt) })}</span>
+            {c.queuedAt && <span class="muted">{t('queuedAtLabel', { time: formatTime(c.queuedAt) })}</span>}
             {c.assignedAt && <span class="muted">{t('assignedAtLabel', { time: formatTime(c.assignedAt) })}</span>}
           </p>
         </div>
@@ -293,7 +304,7 @@ function Transcript(props: { conversation: Conversation; scrolledUp: boolean; ac
     watch.observe(el);
     return () => watch.disconnect();
   }, []);
-  const name = c.residentName || t('anonymous');
+  const name = shownName(t, c);
   const typing = residentTyping(c, now);
   const unread = unreadCount(c);
   const toBottom = () => {
@@ -311,6 +322,12 @@ function Transcript(props: { conversation: Conversation; scrolledUp: boolean; ac
       {/* a fixed height: the notices above the log take their room from it, nothing below moves */}
       <div class="transcript-box">
       {props.notices}
+      {/* like a notice, it takes its room from the log: when it goes, nothing below moves */}
+      {c.loading && !c.ended && (
+        <p class="loading-line" role="status">
+          {t('conversationLoading')}
+        </p>
+      )}
       {/* no live region: the console's announcement says each message once, and not the agent's own (announce.ts) */}
       <div
         ref={ref}
