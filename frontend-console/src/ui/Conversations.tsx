@@ -47,8 +47,10 @@ export function ConversationsArea(props: {
       canned={props.canned}
     />
   );
+  // one conversation at a time, under its tabs: the whole of it fits below the connection banner's band (style.css)
+  const tabbed = state.conversations.length > 0 && !(columns && state.conversations.length > 1);
   return (
-    <section class="conversations" aria-labelledby="conversations-title">
+    <section class={'conversations' + (tabbed ? ' tabbed' : '')} aria-labelledby="conversations-title">
       <div class="section-head">
         <h2 id="conversations-title" class="sr-only">
           {t('myConversations')}
