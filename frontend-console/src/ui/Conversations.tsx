@@ -152,6 +152,11 @@ function shownName(t: ReturnType<typeof useConsole>['t'], c: Conversation): stri
   return c.residentName || (c.loading && !c.topic ? t('conversationLoadingName') : t('anonymous'));
 }
 
+/** "Gesprek met Lotte"; of one known by its id alone (loading after a reload), "Gesprek wordt geladen". */
+function transcriptTitle(t: ReturnType<typeof useConsole>['t'], c: Conversation): string {
+  return c.loading && !c.topic && !c.residentName ? t('conversationLoadingName') : t('transcript', { name: shownName(t, c) });
+}
+
 function endedText(t: ReturnType<typeof useConsole>['t'], reason: string): string {
   switch (reason) {
     case 'resident_left':
@@ -184,7 +189,6 @@ function Panel(props: {
 }) {
   const { t, topicName } = useConsole();
   const c = props.conversation;
-  const name = shownName(t, c);
   // still loading (`later`): its transfer, callback and close wait for it, as the panel says
   const disabled = !!c.ended || props.leaving || !!c.loading;
   const column = props.mode === 'column';
@@ -207,7 +211,7 @@ function Panel(props: {
       <div class="panel-head">
         <div>
           <h3 class="panel-title" id={'col-title-' + c.id}>
-            {t('transcript', { name })}
+            {transcriptTitle(t, c)}
             {column && unread > 0 && (
               <span class="badge">
                 <span class="sr-only">, </span>
@@ -337,7 +341,7 @@ function Transcript(props: { conversation: Conversation; scrolledUp: boolean; ac
         class="transcript"
         role="log"
         aria-live="off"
-        aria-label={t('transcript', { name })}
+        aria-label={transcriptTitle(t, c)}
         tabIndex={0}
         onScroll={(e) => {
           const el = e.currentTarget as HTMLElement;
