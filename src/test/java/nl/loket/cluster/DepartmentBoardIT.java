@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each node keeps the departments' board in memory (docs/departments.md); a notice set or ended
- * on one node reaches the other's board through the NOTIFY of its transaction, without a poll.
+ * on one node reaches the other's board through the NOTIFY of its transaction, without a poll,
+ * and the other node tells the agents connected to it ({@code departments_changed}).
  */
 class DepartmentBoardIT extends ClusterHarness {
 
@@ -89,5 +90,39 @@ class DepartmentBoardIT extends ClusterHarness {
                 .header("Authorization", "Bearer " + adminToken).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ended.statusCode()).isEqualTo(204);
         await("the notice gone from node b", () -> boardKinds(b, id, adminToken).isEmpty() && residentKinds(b, topic).isEmpty());
+    }
+
+    /**
+     * An agent whose console is connected to node b hears of a notice an administrator places and
+     * ends through node a: node b passes the change it heard over NOTIFY on to its own agent
+     * sockets. Without that the console learned of it only at its 5-minute safety read.
+     */
+    @Test
+    void anAgentOnTheOtherNodeHearsOfANoticePlacedAndEnded() throws Exception {
+        String topic = newTopic("dept-push");
+        String id = "burgerzaken-" + UUID.randomUUID().toString().substring(0, 6);
+        Agent bram = createAgent(a, "Bram", List.of(topic), 2);
+        Ws console = Ws.connect(b, "/ws/agent", bram.token(), "departments-agent");
+        console.next(type("hello"));
+
+        post(a, "/api/v1/departments", adminToken, Map.of("id", id, "name", "Burgerzaken " + id, "topics", List.of(topic)), 201);
+        // its type alone: the console reads the board itself
+        assertThat(console.next(type("departments_changed")).fieldNames()).toIterable().containsExactly("type");
+        await("the department on node b", () -> boardKinds(b, id, bram.token()).isEmpty());
+
+        long placing = System.nanoTime();
+        JsonNode notice = post(a, "/api/v1/departments/" + id + "/notices", adminToken,
+                Map.of("kind", "appointment_only", "agentText", "Paspoort alleen op afspraak."), 201);
+        Ws.Frame heard = console.nextFrame(type("departments_changed"), WAIT);
+        // from the request on: node a NOTIFYs as it commits, so node b may hear it before a's answer arrives
+        log("a notice placed through node a reached an agent on node b %d ms after the request", (heard.at() - placing) / 1_000_000);
+        // the read the frame starts, on the node the agent is connected to, finds the notice
+        assertThat(boardKinds(b, id, bram.token())).containsExactly("appointment_only");
+
+        HttpResponse<String> ended = http.send(HttpRequest.newBuilder(a.http("/api/v1/departments/" + id + "/notices/" + notice.get("id").asText()))
+                .header("Authorization", "Bearer " + adminToken).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ended.statusCode()).isEqualTo(204);
+        console.next(type("departments_changed"));
+        assertThat(boardKinds(b, id, bram.token())).isEmpty();
     }
 }
