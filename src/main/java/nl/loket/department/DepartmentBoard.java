@@ -102,7 +102,7 @@ public class DepartmentBoard implements TopicNotices {
     }
 
     private static DepartmentView withNotices(DepartmentView d, BoardData board, Instant now) {
-        return new DepartmentView(d.id(), d.name(), d.contactRoutes(), d.topics(), inForce(board, d.id(), now));
+        return new DepartmentView(d.id(), d.name(), d.contactRoutes(), d.topics(), inForce(board, d.id(), now), d.nameSharedWith());
     }
 
     private static List<NoticeView> inForce(BoardData board, String departmentId, Instant now) {

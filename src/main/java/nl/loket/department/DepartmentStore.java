@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -53,8 +54,30 @@ public class DepartmentStore {
         return Department.<Department>find("from Department d left join fetch d.topics order by d.name").list()
                 .chain(departments -> DepartmentNotice.<DepartmentNotice>list(
                                 "endedAt is null and (validUntil is null or validUntil > ?1) order by validFrom", now)
-                        .map(notices -> new BoardData(departments.stream().map(DepartmentStore::copy).toList(),
+                        .map(notices -> new BoardData(withSharedNames(departments.stream().map(DepartmentStore::copy).toList()),
                                 notices.stream().map(NoticeView::of).collect(Collectors.groupingBy(NoticeView::departmentId)))));
+    }
+
+    /**
+     * Marks the departments whose name another one has too, case and surrounding spaces aside
+     * ({@code nameSharedWith}: the others' ids). Creates and renames refuse such a name since
+     * names were made unique, but pairs stored before stay as they were, neither found nor merged:
+     * an administrator sees the mark and renames one of them.
+     */
+    static List<DepartmentView> withSharedNames(List<DepartmentView> departments) {
+        Map<String, List<String>> idsByName = departments.stream().collect(Collectors.groupingBy(d -> nameKey(d.name()),
+                Collectors.mapping(DepartmentView::id, Collectors.toList())));
+        return departments.stream().map(d -> {
+            List<String> others = idsByName.getOrDefault(nameKey(d.name()), List.of()).stream()
+                    .filter(id -> !id.equals(d.id())).sorted().toList();
+            return others.isEmpty() ? d
+                    : new DepartmentView(d.id(), d.name(), d.contactRoutes(), d.topics(), d.notices(), others);
+        }).toList();
+    }
+
+    /** A name as the uniqueness check compares it: case and surrounding spaces aside. */
+    static String nameKey(String name) {
+        return name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
     }
 
     /** What a board holds: every department (without notices) and, per department, its notices that had not ended or run out. */
@@ -63,7 +86,7 @@ public class DepartmentStore {
 
     private static DepartmentView copy(Department d) {
         return new DepartmentView(d.id, d.name, List.copyOf(d.contactRoutes == null ? List.of() : d.contactRoutes),
-                d.topics.stream().sorted().toList(), List.of());
+                d.topics.stream().sorted().toList(), List.of(), List.of());
     }
 
     @WithTransaction
@@ -138,7 +161,7 @@ public class DepartmentStore {
     }
 
     private static boolean sameName(String stored, String wanted) {
-        return stored != null && stored.strip().equalsIgnoreCase(wanted.strip());
+        return stored != null && nameKey(stored).equals(nameKey(wanted));
     }
 
     static LoketException nameTaken() {

@@ -1,5 +1,7 @@
 package nl.loket.department;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -42,8 +44,14 @@ public final class Views {
     /** Worst first, then the earliest start. */
     static final Comparator<NoticeView> WORST_FIRST = Comparator.comparing(NoticeView::severity).thenComparing(NoticeView::from);
 
-    /** A department with the notices in force now (GET /api/v1/departments). */
+    /**
+     * A department with the notices in force now (GET /api/v1/departments). {@code nameSharedWith}:
+     * the ids of the other departments with the same name, case and surrounding spaces aside; empty
+     * but for pairs stored before names were made unique, which an administrator should rename.
+     */
     public record DepartmentView(String id, String name, List<ContactRoute> contactRoutes, List<String> topics,
-                                 List<NoticeView> notices) {
+                                 List<NoticeView> notices,
+                                 @Schema(description = "ids of the other departments with this name (case and surrounding spaces aside), "
+                                         + "stored before names were unique; rename one of them") List<String> nameSharedWith) {
     }
 }

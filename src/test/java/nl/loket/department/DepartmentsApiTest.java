@@ -220,6 +220,46 @@ class DepartmentsApiTest {
                 .post("/api/v1/departments").then().statusCode(201);
     }
 
+    /**
+     * Two departments stored before names were unique may share a name: they are neither found
+     * nor merged, but each is marked with the other's id so an administrator renames one. Renaming
+     * one to a free name clears the mark on both.
+     */
+    @Test
+    void departmentsStoredWithOneNameBeforeTheCheckAreMarkedUntilOneIsRenamed() {
+        String admin = Api.adminToken();
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String first = "wijkbeheer-" + suffix;
+        String second = "wijkbeheer-oud-" + suffix;
+        String name = "Wijkbeheer " + suffix;
+        // stored as before the check: straight into the table, past the API
+        db.query("insert into department (id, name) values ($1, $2), ($3, $4)", Tuple.of(first, name, second, " " + name.toUpperCase()))
+                .await().atMost(Duration.ofSeconds(5));
+        Dept unrelated = department(admin); // a write: the board is read again
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonPath board = departments(admin);
+            assertThat(board.getList("find { it.id == '" + first + "' }.nameSharedWith")).containsExactly(second);
+            assertThat(board.getList("find { it.id == '" + second + "' }.nameSharedWith")).containsExactly(first);
+            assertThat(board.getList("find { it.id == '" + unrelated.id() + "' }.nameSharedWith")).isEmpty();
+        });
+        given().auth().oauth2(admin).get("/api/v1/departments/" + first).then().statusCode(200)
+                .body("nameSharedWith", equalTo(List.of(second)));
+
+        // keeping its own name is no rename; the mark stays
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", name))
+                .put("/api/v1/departments/" + first).then().statusCode(200).body("nameSharedWith", equalTo(List.of(second)));
+        // the other's name is taken, a free one is not
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", name + " "))
+                .put("/api/v1/departments/" + second).then().statusCode(200).body("nameSharedWith", equalTo(List.of(first)));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", "Wijkbeheer Noord " + suffix))
+                .put("/api/v1/departments/" + second).then().statusCode(200)
+                .body("name", equalTo("Wijkbeheer Noord " + suffix)).body("nameSharedWith", equalTo(List.of()));
+        JsonPath board = departments(admin);
+        assertThat(board.getList("find { it.id == '" + first + "' }.nameSharedWith")).isEmpty();
+        assertThat(board.getString("find { it.id == '" + first + "' }.name")).isEqualTo(name);
+    }
+
     @Test
     void twoCreatesOfOneNameAtTheSameMomentMakeOneDepartment() throws Exception {
         String admin = Api.adminToken();
