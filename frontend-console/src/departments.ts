@@ -1,5 +1,6 @@
 // Department reachability as agents need it: which notices apply to a conversation's topic now.
 
+import type { T } from './i18n';
 import type { Department, DepartmentNotice, NoticeKind, ServerFrame } from './protocol';
 import { Refresher } from './refresher';
 
@@ -34,6 +35,15 @@ export function noticesForTopic(departments: readonly Department[], topic: strin
   return out.sort(
     (a, b) => SEVERITY[a.notice.kind] - SEVERITY[b.notice.kind] || a.department.localeCompare(b.department, 'nl'),
   );
+}
+
+/**
+ * The line an administrator reads under a department whose name another department has too
+ * (`nameSharedWith`, pairs stored before names were unique): only they can rename one. Null for
+ * everyone else and for a name of its own.
+ */
+export function sharedNameNote(d: Department, isAdmin: boolean, t: T): string | null {
+  return isAdmin && (d.nameSharedWith?.length ?? 0) > 0 ? t('departmentNameShared') : null;
 }
 
 export type NoticeStatus = 'scheduled' | 'current' | 'ended' | 'expired';

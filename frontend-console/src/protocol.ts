@@ -373,4 +373,6 @@ export interface Department {
   contactRoutes: ContactRoute[];
   topics: string[];
   notices: DepartmentNotice[];
+  /** The ids of other departments with this name, stored before names were unique; absent from an older service. */
+  nameSharedWith?: string[];
 }

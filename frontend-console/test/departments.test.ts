@@ -6,7 +6,9 @@ import {
   isCurrent,
   noticeStatus,
   noticesForTopic,
+  sharedNameNote,
 } from '../src/departments';
+import { type Lang, translate } from '../src/i18n';
 import { type Department, type DepartmentNotice, parseServerFrame } from '../src/protocol';
 
 const now = Date.parse('2026-02-20T10:00:00Z');
@@ -120,5 +122,25 @@ describe('when the console reads the departments again', () => {
   it('still ignores a frame it does not know (a newer service)', () => {
     expect(parseServerFrame('{"type":"departments_renamed"}')).toBeNull();
     expect(parseServerFrame('{"type":"departments_changed"}')).toEqual({ type: 'departments_changed' });
+  });
+});
+
+describe('a name two departments share', () => {
+  const t = (lang: Lang) => (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(lang, key, params);
+  const wijk = (nameSharedWith?: string[]): Department => ({ ...dept('wijkbeheer', 'Wijkbeheer', [], []), nameSharedWith });
+
+  it('tells an administrator, in their language, to rename one of them', () => {
+    expect(sharedNameNote(wijk(['wijkbeheer-oud']), true, t('nl'))).toBe(
+      'Deze naam heeft ook een andere afdeling; geef een van beide een andere naam.',
+    );
+    expect(sharedNameNote(wijk(['wijkbeheer-oud']), true, t('en'))).toBe(
+      'Another department has this name too; give one of them another name.',
+    );
+  });
+
+  it('says nothing of a name of its own, to anyone who cannot rename, or when an older service sends no mark', () => {
+    expect(sharedNameNote(wijk([]), true, t('nl'))).toBeNull();
+    expect(sharedNameNote(wijk(['wijkbeheer-oud']), false, t('nl'))).toBeNull();
+    expect(sharedNameNote(wijk(undefined), true, t('nl'))).toBeNull();
   });
 });

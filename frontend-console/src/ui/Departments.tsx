@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { noticeStatus } from '../departments';
+import { noticeStatus, sharedNameNote } from '../departments';
 import { NOTICE_KINDS, type NoticeForm, checkDepartment, checkNotice, errorsFor, groupErrors, noticeBody } from '../forms';
 import type { Key } from '../i18n';
 import type { ContactKind, ContactRoute, Department, DepartmentNotice, NoticeKind } from '../protocol';
@@ -122,6 +122,7 @@ function DepartmentCard(props: {
   const d = props.department;
   const [showHistory, setShowHistory] = useState(false);
   const titleId = 'dept-' + d.id;
+  const shared = sharedNameNote(d, props.isAdmin, t);
   return (
     <section class="card dept-card" aria-labelledby={titleId} data-department={d.id}>
       <div class="section-head">
@@ -139,6 +140,11 @@ function DepartmentCard(props: {
           )}
         </div>
       </div>
+      {shared && (
+        <p class="name-shared" data-name-shared={d.nameSharedWith?.join(' ')}>
+          {shared}
+        </p>
+      )}
       <h4>{t('reachabilityNow')}</h4>
       {d.notices.length === 0 ? (
         <p class="muted">{t('noNotice')}</p>
