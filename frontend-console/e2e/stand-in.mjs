@@ -144,6 +144,12 @@ export function createServer(state = createState()) {
       state.callbacks = body.rows;
       return json(res, 204);
     }
+    // a department stored before names were unique, with Burgerzaken's name ({add: false} takes it away again)
+    if (p === '/__stand-in/department-pair' && req.method === 'POST') {
+      state.departments = state.departments.filter((d) => d.id !== 'burgerzaken-oud');
+      if (body.add) state.departments.push({ id: 'burgerzaken-oud', name: ' burgerzaken', contactRoutes: [], topics: [] });
+      return json(res, 204);
+    }
     if (p === '/__stand-in/queue-fails' && req.method === 'POST') {
       state.queueFails = !!body.fails;
       return json(res, 204);
@@ -163,7 +169,13 @@ export function createServer(state = createState()) {
     const forbid = () => problem(res, 403, 'forbidden', 'Geen toegang / Forbidden');
 
     if (p === '/api/v1/departments' && req.method === 'GET') {
-      return json(res, 200, state.departments.map((d) => ({ ...d, notices: state.notices.filter((n) => n.departmentId === d.id && current(n, now)) })));
+      // as the service: the ids of the others with the same name, case and surrounding spaces aside
+      const key = (d) => d.name.trim().toLowerCase();
+      return json(res, 200, state.departments.map((d) => ({
+        ...d,
+        notices: state.notices.filter((n) => n.departmentId === d.id && current(n, now)),
+        nameSharedWith: state.departments.filter((o) => o.id !== d.id && key(o) === key(d)).map((o) => o.id),
+      })));
     }
     let m = /^\/api\/v1\/departments\/([^/]+)\/notices(?:\/([^/]+))?$/.exec(p);
     if (m) {
