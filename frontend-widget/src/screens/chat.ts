@@ -159,6 +159,9 @@ export class ChatView {
     this.composer.addEventListener('submit', (e) => {
       e.preventDefault();
       this.submit();
+      // a tap on "Verstuur" took the focus to the button: on a phone the on-screen keyboard went
+      // down after every message. The message box takes it back for the next line.
+      this.focusComposer();
     });
     this.end = h('div', { class: 'end', hidden: true });
     this.resumeNote = h('p', { class: 'resume-note', role: 'status', hidden: true });
