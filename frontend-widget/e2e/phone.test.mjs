@@ -218,3 +218,47 @@ test('on a phone, a reload without a connection says the conversation is still t
   agent.send({ type: 'close', conversationId: id, outcome: 'answered', summary: 'Afspraak' });
   await dialog.getByText('Het gesprek is beëindigd.', { exact: true }).waitFor();
 }));
+
+/** An element's size on screen, found by its accessible name inside the widget. */
+async function targetSize(locator) {
+  const box = await locator.boundingBox();
+  return { width: Math.round(box.width), height: Math.round(box.height) };
+}
+
+test('on a phone, "Gesprek beëindigen" and the "×" of a message that was not sent are big enough for a finger (44×44 px)', withSnapshot(() => browser, 'phone-targets', async () => {
+  const page = await browser.newPage();
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  await page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true }).click();
+  await page.getByRole('button', { name: 'Start de chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
+  await dialog.getByText('Verbonden', { exact: true }).waitFor();
+  const { id } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('loket.widget.v1')));
+  await agent.claim(id);
+  await dialog.getByText('U chat met Anne.').waitFor();
+
+  const leave = dialog.getByRole('button', { name: 'Gesprek beëindigen' });
+  const leaveSize = await targetSize(leave);
+  assert.ok(leaveSize.width >= 44 && leaveSize.height >= 44, `"Gesprek beëindigen" is ${leaveSize.width}×${leaveSize.height} px`);
+
+  // a message written while the connection is away, and the agent closes meanwhile: it was not sent
+  await page.evaluate(() => {
+    window.__loketOffline = true;
+    for (const s of window.__loketSockets) s.close();
+  });
+  await dialog.getByText('Geen verbinding', { exact: true }).waitFor();
+  const box = page.getByLabel('Uw bericht');
+  await box.fill('Moet ik een foto meenemen?');
+  await box.press('Enter');
+  agent.send({ type: 'close', conversationId: id, outcome: 'answered', summary: 'Afspraak' });
+  await agent.next((f) => f.type === 'ended' && f.conversationId === id).catch(() => {});
+  await page.evaluate(() => {
+    window.__loketOffline = false;
+    window.dispatchEvent(new Event('online'));
+  });
+  await dialog.getByText('niet verstuurd', { exact: false }).waitFor();
+  const remove = dialog.getByRole('button', { name: 'Bericht verwijderen' });
+  const removeSize = await targetSize(remove);
+  await page.screenshot({ path: new URL('../test-results/phone-targets-360.png', import.meta.url).pathname });
+  assert.ok(removeSize.width >= 44 && removeSize.height >= 44, `the "×" that removes the message is ${removeSize.width}×${removeSize.height} px`);
+}));
