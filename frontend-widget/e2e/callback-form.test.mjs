@@ -256,3 +256,19 @@ test('by keyboard alone: the form in a sensible order, and Escape and reopening 
   assert.equal(await page.getByLabel('Uw bericht').evaluate((el) => el.getRootNode().activeElement === el), true);
   assert.deepEqual(browser.errors, []);
 }));
+
+test('on a touch phone each choice of "Wanneer mogen wij bellen?" is a target of at least 44 px high across the row', withSnapshot(() => browser, 'cbform-windows', async () => {
+  const page = await browser.newPage();
+  await directForm(page);
+  const dialog = dialogOf(page);
+  for (const choice of ['Zo snel mogelijk', "'s Ochtends", "'s Middags"]) {
+    // what a finger touches to choose: the label, which checks its radio button
+    const box = await dialog.locator('label', { hasText: choice }).boundingBox();
+    assert.ok(box.height >= 44 && box.width >= 200, `"${choice}" is ${Math.round(box.width)}×${Math.round(box.height)} px`);
+  }
+  // a tap beside the words, still in the row, chooses it
+  const row = await dialog.locator('label', { hasText: "'s Middags" }).boundingBox();
+  await page.touchscreen.tap(row.x + row.width - 20, row.y + row.height - 4);
+  assert.equal(await page.getByLabel("'s Middags").isChecked(), true, "a tap near the row's lower edge chooses 's Middags");
+  await page.close();
+}));
