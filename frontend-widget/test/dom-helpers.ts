@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import type { ChatActions } from '../src/screens/chat';
 
 /** What assistive technology reads as an element's description: the text of its aria-describedby targets. */
 export function description(el: Element): string {
@@ -73,3 +74,21 @@ export const STARTED = {
   status: 201,
   body: { id: 'c9', token: 't9', topic: 'paspoort-id', state: 'queued', position: 3, estimatedWaitSeconds: 600 },
 } satisfies Answer;
+
+/** What the chat screen may ask of the widget, each doing nothing, but for those a test gives. */
+export function chatActions(actions: Partial<ChatActions> = {}): ChatActions {
+  const noop = () => {};
+  return {
+    send: () => null,
+    typing: noop,
+    discard: noop,
+    retry: noop,
+    leave: () => true,
+    acceptOffer: noop,
+    rate: async () => {},
+    transcript: async () => {},
+    newQuestion: noop,
+    rated: () => false,
+    ...actions,
+  };
+}

@@ -6,7 +6,7 @@ import { ChatView } from '../src/screens/chat';
 import { topicsView } from '../src/screens/topics';
 import { STRINGS } from '../src/strings';
 import { Widget } from '../src/widget';
-import { description, settle, stubFetch, text } from './dom-helpers';
+import { chatActions, description, settle, stubFetch, text } from './dom-helpers';
 import { FakeSocket, recordSockets } from './fake-socket';
 
 const nl = STRINGS.nl;
@@ -134,19 +134,7 @@ describe('an open topic with no agent free', () => {
 
 describe('in the queue', () => {
   function chat(): ChatView {
-    const noop = () => {};
-    const view = new ChatView(nl, 'nl', {
-      send: () => null,
-      typing: noop,
-      discard: noop,
-      retry: noop,
-      leave: () => true,
-      acceptOffer: noop,
-      rate: async () => {},
-      transcript: async () => {},
-      newQuestion: noop,
-      rated: () => false,
-    });
+    const view = new ChatView(nl, 'nl', chatActions());
     document.body.append(view.el);
     return view;
   }

@@ -6,28 +6,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PendingMessage } from '../src/protocol';
 import { ChatView } from '../src/screens/chat';
 import { STRINGS } from '../src/strings';
+import { chatActions } from './dom-helpers';
 
 afterEach(() => {
   document.body.innerHTML = '';
 });
 
 function chat(sent: string[], accept = true): ChatView {
-  const noop = () => {};
-  const view = new ChatView(STRINGS.nl, 'nl', {
+  const view = new ChatView(STRINGS.nl, 'nl', chatActions({
     send: (text) => {
       sent.push(text);
       return accept ? ({ clientMsgId: 'c1', text, status: 'sending' } as unknown as PendingMessage) : null;
     },
-    typing: noop,
-    discard: noop,
-    retry: noop,
-    leave: () => true,
-    acceptOffer: noop,
-    rate: async () => {},
-    transcript: async () => {},
-    newQuestion: noop,
-    rated: () => false,
-  });
+  }));
   document.body.append(view.el);
   view.state({ type: 'state', state: 'active', agentName: 'Anne' });
   return view;

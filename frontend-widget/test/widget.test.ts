@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 
 import { ChatView, type ChatActions } from '../src/screens/chat';
 import { STRINGS, type Lang } from '../src/strings';
 import { Widget } from '../src/widget';
-import { dropFocus, settle, stubFetch, text } from './dom-helpers';
+import { chatActions, dropFocus, settle, stubFetch, text } from './dom-helpers';
 import { FakeSocket, recordSockets } from './fake-socket';
 
 const SESSION = { kind: 'chat', id: 'c1', token: 't', topic: 'paspoort-id', topicName: 'Paspoort en ID-kaart', open: true };
@@ -14,20 +14,7 @@ let sockets: FakeSocket[] = [];
 
 /** The chat screen on its own, in the page. */
 function chatView(actions: Partial<ChatActions> = {}): ChatView {
-  const noop = () => {};
-  const view = new ChatView(STRINGS.nl, 'nl', {
-    send: () => null,
-    typing: noop,
-    discard: noop,
-    retry: noop,
-    leave: () => true,
-    acceptOffer: noop,
-    rate: async () => {},
-    transcript: async () => {},
-    newQuestion: noop,
-    rated: () => false,
-    ...actions,
-  } as ChatActions);
+  const view = new ChatView(STRINGS.nl, 'nl', chatActions(actions));
   document.body.append(view.el);
   return view;
 }
