@@ -68,6 +68,11 @@ export function createState() {
     queueFails: false,
     // POST /__stand-in/callbacks: the callback requests the list gives
     callbacks: null,
+    // POST /__stand-in/later {userId, conversation}: a conversation that user holds which the
+    // service cannot read just now; every hello to that user names its id in `later` (protocol §5)
+    // until POST /__stand-in/later-arrives {userId} sends its `assigned` (via transfer, no ref,
+    // every message) and forgets it. {userId, conversation: null} forgets it without a word.
+    later: null,
   };
 }
 
@@ -157,6 +162,18 @@ export function createServer(state = createState()) {
     if (p === '/__stand-in/waiting' && req.method === 'POST') {
       state.waiting = body.rows;
       for (const ws of sockets) ws.send(JSON.stringify(boards(state)));
+      return json(res, 204);
+    }
+    if (p === '/__stand-in/later' && req.method === 'POST') {
+      state.later = body.conversation ? { userId: body.userId, conversation: body.conversation } : null;
+      return json(res, 204);
+    }
+    if (p === '/__stand-in/later-arrives' && req.method === 'POST') {
+      const held = state.later;
+      if (!held || held.userId !== body.userId) return problem(res, 409, 'conflict', 'Niets onderweg / Nothing on its way');
+      state.later = null;
+      const frame = { type: 'assigned', conversation: held.conversation, via: 'transfer' };
+      for (const ws of sockets) if (ws.userId === held.userId) ws.send(JSON.stringify(frame));
       return json(res, 204);
     }
     // for the tests only: a frame to every console of one user, as the service would send it
@@ -361,7 +378,9 @@ export function createServer(state = createState()) {
         user.id === 'u-anne'
           ? [{ id: 'live-1', topic: 'paspoort-id', state: 'active', residentName: 'Lotte', queuedAt: t, assignedAt: t, residentOnline: true, confidential: false, messages: [{ seq: 1, from: 'resident', text: 'Kan ik langskomen voor een paspoort?', sentAt: t }] }]
           : [];
-      ws.send(JSON.stringify({ type: 'hello', agent: { id: user.id, name: user.displayName, topics: user.topics, maxConcurrent: user.maxConcurrent, status: 'available' }, conversations }));
+      // a held conversation the service cannot read just now: named in `later`, its `assigned` follows
+      const later = state.later?.userId === user.id ? [state.later.conversation.id] : [];
+      ws.send(JSON.stringify({ type: 'hello', agent: { id: user.id, name: user.displayName, topics: user.topics, maxConcurrent: user.maxConcurrent, status: 'available' }, conversations, ...(later.length ? { later } : {}) }));
       ws.send(JSON.stringify(boards(state)));
       ws.userId = user.id;
       sockets.add(ws);
