@@ -67,6 +67,8 @@ const nl = {
   anonymous: 'Inwoner',
   conversationLoadingName: 'Gesprek wordt geladen',
   conversationLoading: 'Dit gesprek wordt nog geladen…',
+  // a tab's words for screen readers after the name, where others say online or offline
+  tabLoading: 'wordt geladen',
   refresh: 'Vernieuwen',
   // conversations
   myConversations: 'Mijn gesprekken',
@@ -687,6 +689,7 @@ const en: Record<Key, string> = {
   anonymous: 'Resident',
   conversationLoadingName: 'Conversation loading',
   conversationLoading: 'This conversation is still loading…',
+  tabLoading: 'loading',
   refresh: 'Refresh',
   myConversations: 'My conversations',
   sideBySide: 'Side by side',

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fillCanned, insertCanned, matchCanned, slashQuery } from '../canned';
+import { tabPresence } from '../conversationText';
 import type { CannedReply, Message } from '../protocol';
 import { type Conversation, type Pending, type State, residentTyping, unreadCount } from '../state';
 import { loadJson, saveJson } from '../session';
@@ -125,7 +126,7 @@ function Tabs(props: { state: State; actions: Actions }) {
             <span class={'presence ' + (c.residentOnline && !c.ended ? 'is-online' : 'is-offline')} aria-hidden="true" />
             <span class="tab-name">{name}</span>
             {c.topic && <span class="tab-topic">{topicName(c.topic)}</span>}
-            <span class="sr-only">, {c.residentOnline && !c.ended ? t('online') : t('offlineResident')}</span>
+            <span class="sr-only">, {tabPresence(c, t)}</span>
             {typing && (
               <span class="tab-typing" aria-hidden="true">
                 …
