@@ -51,10 +51,14 @@ export function messageAnnouncement(s: State, f: ServerFrame, visible: boolean, 
 /**
  * What to say for a frame that brought a conversation, given the state before it: the agent's own
  * claim is a new conversation (selected, the focus may go to it); her claim in another tab or
- * window, and a colleague's transfer, stay beside what she is doing and are said as such.
+ * window, and a colleague's transfer, stay beside what she is doing and are said as such. One the
+ * hello named in `later` was hers all along and nothing new: said as loaded, once, since its
+ * "still loading" line goes silently and its name and buttons come with it.
  */
 export function assignedAnnouncement(before: State, f: Extract<ServerFrame, { type: 'assigned' }>, topicName: string, t: T): string {
   const params = { name: f.conversation.residentName || t('anonymous'), topic: topicName };
+  const known = before.conversations.find((c) => c.id === f.conversation.id);
+  if (known?.loading && !known.ended) return t('conversationLoaded', params);
   const cause = assignedCause(before, f);
   return t(cause === 'claim' ? 'newAssigned' : cause === 'claim-elsewhere' ? 'newClaimedElsewhere' : 'newTransferred', params);
 }

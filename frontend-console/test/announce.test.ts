@@ -114,6 +114,38 @@ describe('announcing a conversation that came', () => {
   });
 });
 
+describe('announcing a conversation that was coming later (hello `later`) as it arrives', () => {
+  const nl = (key: Key, params?: Record<string, string | number>) => translate('nl', key, params);
+  const en = (key: Key, params?: Record<string, string | number>) => translate('en', key, params);
+  const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id'], maxConcurrent: 3, status: 'available' };
+  const els: ConversationView = {
+    id: 'c9', topic: 'paspoort-id', state: 'active', residentName: 'Els', queuedAt: 'x', assignedAt: 'x', residentOnline: true, confidential: false, messages: [],
+  };
+  // after a reload: known by its id alone until its assigned
+  const reloaded = reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [], later: ['c9'] }, now: 1 });
+  // after a reconnect: shown as it was, loading
+  const reconnected = reduce(reduce(reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [els] }, now: 1 }), { type: 'connection', state: 'reconnecting' }), {
+    type: 'frame',
+    frame: { type: 'hello', agent, conversations: [], later: ['c9'] },
+    now: 2,
+  });
+
+  it('says it loaded, not that it was taken elsewhere or transferred: it was the agent\'s all along', () => {
+    for (const before of [reloaded, reconnected]) {
+      expect(before.conversations.find((c) => c.id === 'c9')?.loading).toBe(true);
+      expect(assignedAnnouncement(before, { type: 'assigned', conversation: els, via: 'transfer' }, 'Paspoort', nl)).toBe('Gesprek geladen: Els (Paspoort).');
+      expect(assignedAnnouncement(before, { type: 'assigned', conversation: els, via: 'claim' }, 'Paspoort', nl)).toBe('Gesprek geladen: Els (Paspoort).');
+      expect(assignedAnnouncement(before, { type: 'assigned', conversation: els }, 'Paspoort', nl)).toBe('Gesprek geladen: Els (Paspoort).');
+    }
+    expect(assignedAnnouncement(reloaded, { type: 'assigned', conversation: els, via: 'claim' }, 'Passport', en)).toBe('Conversation loaded: Els (Passport).');
+  });
+
+  it('says a new transfer of a conversation that ended while loading is a transfer again', () => {
+    const ended = reduce(reloaded, { type: 'frame', frame: { type: 'ended', conversationId: 'c9', reason: 'resident_left' }, now: 3 });
+    expect(assignedAnnouncement(ended, { type: 'assigned', conversation: els, via: 'transfer' }, 'Paspoort', nl)).toBe('Gesprek aan u overgedragen: Els (Paspoort).');
+  });
+});
+
 describe('announcing that the agent closed, transferred or handed off a conversation', () => {
   const nl = (key: Key, params?: Record<string, string | number>) => translate('nl', key, params);
   const en = (key: Key, params?: Record<string, string | number>) => translate('en', key, params);
