@@ -1,0 +1,89 @@
+// A held conversation the service could not read at the agent's hello (protocol §5, `later`), as
+// the browser shows it after a reload, against the stand-in (e2e/stand-in.mjs): known by its id
+// alone while it loads, its draft kept, its buttons waiting; then its `assigned` fills it in,
+// quietly, for it was the agent's all along.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { agentBoard, axeScan, launchBrowser, logIn, standIn, until } from './helpers.mjs';
+
+const PASSWORD = 'geheim-wachtwoord-123';
+const ID = 'c0ffee00-0000-4000-8000-0000000000a7';
+let chrome;
+
+function conversation() {
+  const t = new Date(Date.now() - 120_000).toISOString();
+  return {
+    id: ID, topic: 'rijbewijs', state: 'active', residentName: 'Sanne', queuedAt: t, assignedAt: t, residentOnline: true, confidential: false,
+    messages: [
+      { seq: 1, from: 'resident', text: 'Mijn rijbewijs is verlopen, wat nu?', sentAt: t },
+      { seq: 2, from: 'agent', text: 'Dat regelen we, Sanne.', sentAt: t, agentName: 'Anne' },
+    ],
+  };
+}
+
+describe('a conversation that comes later, against the stand-in', { timeout: 90_000 }, () => {
+  before(async () => {
+    chrome = await launchBrowser();
+  });
+  after(async () => {
+    await standIn('later', { userId: 'u-anne', conversation: null }).catch(() => undefined);
+    await chrome?.close();
+  });
+
+  it('after a reload: shown by its id while it loads, draft kept, buttons waiting; its assigned fills it in, announced as loaded, not as new', async () => {
+    const { page, context, errors } = await logIn(chrome.browser, 'anne', PASSWORD, { timeout: 10_000, ready: agentBoard });
+    // it comes to her first as any transfer does
+    await standIn('agent-frame', { userId: 'u-anne', frame: { type: 'assigned', conversation: conversation(), via: 'transfer' } });
+    const tab = page.getByRole('tab', { name: /^Sanne/ });
+    await tab.click();
+    const box = page.getByLabel('Uw bericht', { exact: true });
+    await box.fill('Uw nieuwe rijbewijs kunt u');
+    // the draft is kept in sessionStorage as it is typed; wait until it is there before reloading
+    await until(() => page.evaluate(() => Object.values(sessionStorage).some((v) => v.includes('Uw nieuwe rijbewijs kunt u'))), 'the draft kept');
+
+    // the service cannot read it at the next hello: `later` names it
+    await standIn('later', { userId: 'u-anne', conversation: conversation() });
+    await page.reload();
+    await agentBoard(page);
+    const loadingTab = page.getByRole('tab', { name: /^Gesprek wordt geladen/ });
+    await loadingTab.click();
+    // the screen reader hears it is loading, not that the resident is offline
+    const tabName = await loadingTab.evaluate((el) => el.textContent);
+    assert.match(tabName, /wordt geladen/);
+    assert.doesNotMatch(tabName, /offline/);
+    await page.getByRole('heading', { name: /Gesprek wordt geladen/ }).first().waitFor();
+    await page.getByText('Dit gesprek wordt nog geladen…').waitFor();
+    for (const name of ['Overdragen', 'Terugbellen', 'Afsluiten']) {
+      assert.equal(await page.getByRole('button', { name, exact: true }).isDisabled(), true, `${name} waits while it loads`);
+    }
+    assert.equal(await box.inputValue(), 'Uw nieuwe rijbewijs kunt u', 'the draft waits for it');
+    assert.equal(await page.getByText('Mijn rijbewijs is verlopen, wat nu?').count(), 0, 'no history yet');
+    const quiet = await axeScan(page, 'later-loading');
+    assert.deepEqual(quiet, [], `axe while loading: ${JSON.stringify(quiet, null, 2)}`);
+
+    // the service can read it again: its assigned comes, with its history
+    // the console's announcements: the polite region just before <main> (the notices have their own)
+    const spoken = page.locator('div.sr-only[aria-live="polite"]:has(+ main#main)');
+    assert.equal(await spoken.count(), 1);
+    const before = (await spoken.innerText()).trim();
+    await standIn('later-arrives', { userId: 'u-anne' });
+    await page.getByText('Mijn rijbewijs is verlopen, wat nu?').waitFor();
+    await page.getByText('Dat regelen we, Sanne.').waitFor();
+    await page.getByRole('tab', { name: /^Sanne/ }).waitFor();
+    assert.equal(await page.getByText('Dit gesprek wordt nog geladen…').count(), 0);
+    assert.equal(await box.inputValue(), 'Uw nieuwe rijbewijs kunt u', 'the draft is still in the box');
+    for (const name of ['Overdragen', 'Terugbellen', 'Afsluiten']) {
+      await until(() => page.getByRole('button', { name, exact: true }).isEnabled(), `${name} enabled once it came`);
+    }
+    // it was hers all along: not "taken in another window", not "transferred to you"
+    const said = await until(async () => {
+      const now = (await spoken.innerText()).trim();
+      return now !== before && now;
+    }, 'the announcement');
+    assert.equal(said, 'Gesprek geladen: Sanne (Rijbewijs).');
+    assert.equal(await page.getByRole('tab', { selected: true }).getAttribute('id'), 'tab-' + ID, 'it stays the one she looks at');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
