@@ -197,8 +197,8 @@ export async function restoreNetwork(page, { online = false } = {}) {
   }, online);
 }
 
-/** `touch`: a phone's screen (taps, `hasTouch`). */
-export async function launch(viewport = DESKTOP, { touch = false } = {}) {
+/** `touch`: a phone's screen (taps, `hasTouch`); `scale`: its device pixel ratio. */
+export async function launch(viewport = DESKTOP, { touch = false, scale } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'loket-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -207,6 +207,7 @@ export async function launch(viewport = DESKTOP, { touch = false } = {}) {
       '--disable-sync', '--no-first-run', '--disable-quic'],
     viewport,
     hasTouch: touch,
+    ...(scale ? { deviceScaleFactor: scale } : {}),
     acceptDownloads: true,
     locale: 'nl-NL',
     timezoneId: 'Europe/Amsterdam',

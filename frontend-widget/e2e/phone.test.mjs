@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AgentSocket, BASE, checkScreen, createAgent, createOpenTopic, launch, openWidget, withSnapshot } from './helpers.mjs';
+import { AgentSocket, BASE, checkScreen, createAgent, createOpenTopic, launch, openWidget, topicsAs, withSnapshot } from './helpers.mjs';
 
 const STAMP = Date.now().toString(36);
 /** A topic nobody serves: the resident who chats anyway waits with a callback offer above the chat. */
@@ -261,4 +261,60 @@ test('on a phone, "Gesprek beëindigen" and the "×" of a message that was not s
   const removeSize = await targetSize(remove);
   await page.screenshot({ path: new URL('../test-results/phone-targets-360.png', import.meta.url).pathname });
   assert.ok(removeSize.width >= 44 && removeSize.height >= 44, `the "×" that removes the message is ${removeSize.width}×${removeSize.height} px`);
+}));
+
+test('on a touch phone (390×844 and 360×640) each "online regelen" link under a topic is a target of at least 44 px high, and the list stays usable', withSnapshot(() => browser, 'phone-alternatives', async () => {
+  for (const viewport of [{ width: 390, height: 844 }, { width: 360, height: 640 }]) {
+    const phone = await launch(viewport, { touch: true, scale: 2 });
+    try {
+      const page = await phone.newPage();
+      // a topic with three alternatives stacked, one with a title long enough to wrap on a phone
+      await topicsAs(page, (t) => {
+        if (t.id === 'paspoort-id') {
+          t.digitalAlternatives = [
+            { title: 'Maak online een afspraak voor uw paspoort of ID-kaart', url: 'https://www.gemeente.example/afspraak' },
+            { title: 'Vermissing doorgeven', url: 'https://www.gemeente.example/vermissing' },
+            { title: 'Kosten', url: 'https://www.gemeente.example/kosten' },
+          ];
+        }
+      });
+      await page.goto(BASE + '/');
+      await openWidget(page);
+      const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
+      await dialog.getByRole('link', { name: 'Kosten' }).waitFor();
+      const links = await page.evaluate(() => {
+        const root = document.getElementById('loket-widget').shadowRoot;
+        return [...root.querySelectorAll('.alts a')].map((a) => {
+          // each as the resident reaches it: scrolled to in the topic list
+          a.scrollIntoView({ block: 'nearest' });
+          const r = a.getBoundingClientRect();
+          // the link a finger at the middle of its box touches (not the one above or below)
+          const hit = root.elementFromPoint(r.left + Math.min(r.width / 2, 40), r.top + r.height / 2);
+          return { text: a.textContent, top: Math.round(r.top), bottom: Math.round(r.bottom), height: Math.round(r.height), touchable: hit === a || a.contains(hit) };
+        });
+      });
+      assert.ok(links.length >= 3, `links found: ${links.length}`);
+      for (const l of links) assert.ok(l.height >= 44 && l.touchable, `${viewport.width}×${viewport.height}: "${l.text}" is ${l.height} px high ${JSON.stringify(l)}`);
+      // the first topic's three, in view together (the topic list scrolled back to its top)
+      await page.evaluate(() => (document.getElementById('loket-widget').shadowRoot.querySelector('.body').scrollTop = 0));
+      const stacked = await page.evaluate(() => {
+        const root = document.getElementById('loket-widget').shadowRoot;
+        const topic = [...root.querySelectorAll('.topic')].find((t) => t.textContent.includes('Kosten'));
+        return [...topic.querySelectorAll('.alts a')].map((a) => a.getBoundingClientRect()).map((r) => ({ top: Math.round(r.top), bottom: Math.round(r.bottom) }));
+      });
+      assert.equal(stacked.length, 3);
+      for (let i = 1; i < stacked.length; i++) assert.ok(stacked[i].top >= stacked[i - 1].bottom, `${viewport.width}px: the stacked links do not overlap ${JSON.stringify(stacked)}`);
+      // still usable: the topic with the most alternatives fits in the panel with them
+      const first = await page.evaluate(() => {
+        const root = document.getElementById('loket-widget').shadowRoot;
+        const body = root.querySelector('.body').getBoundingClientRect();
+        const topic = [...root.querySelectorAll('.topic')].find((t) => t.textContent.includes('Kosten')).getBoundingClientRect();
+        return { topic: Math.round(topic.height), body: Math.round(body.height) };
+      });
+      assert.ok(first.topic <= first.body, `${viewport.width}×${viewport.height}: the topic with three links (${first.topic} px) fits in the panel (${first.body} px)`);
+      await page.screenshot({ path: new URL(`../test-results/phone-alternatives-${viewport.width}x${viewport.height}.png`, import.meta.url).pathname });
+    } finally {
+      await phone.close();
+    }
+  }
 }));
