@@ -272,3 +272,49 @@ test('on a touch phone each choice of "Wanneer mogen wij bellen?" is a target of
   assert.equal(await page.getByLabel("'s Middags").isChecked(), true, "a tap near the row's lower edge chooses 's Middags");
   await page.close();
 }));
+
+test('on a touch phone (390×844 and 360×640), a wrong or missing number brings the field into view with its label and error, none under the header', withSnapshot(() => browser, 'cbform-label', async () => {
+  for (const viewport of [{ width: 390, height: 844 }, { width: 360, height: 640 }]) {
+    const phone = await launch(viewport, { touch: true, scale: 2 });
+    try {
+      await handOnSockets(phone.context);
+      const page = await phone.newPage();
+      await directForm(page);
+      for (const number of ['', '12345']) {
+        await page.getByLabel('Telefoonnummer').fill(number);
+        const submit = page.getByRole('button', { name: 'Vraag terugbellen aan' });
+        await submit.scrollIntoViewIfNeeded();
+        await submit.tap();
+        await page.waitForFunction((n) => {
+          const root = document.getElementById('loket-widget').shadowRoot;
+          const input = root.querySelector('form.callback input[type=tel]');
+          const error = root.querySelector('form.callback .field .error:not(:empty)');
+          // the service's answer for a number, the form's own for none; focus on the field
+          return input.getAttribute('aria-invalid') === 'true' && error && root.activeElement === input && (n === '' || /geldig/.test(error.textContent));
+        }, number);
+        // what the resident sees: the label, the error and the field wholly between the header and the panel's bottom
+        const seen = await page.evaluate(() => {
+          const root = document.getElementById('loket-widget').shadowRoot;
+          const input = root.querySelector('form.callback input[type=tel]');
+          const head = root.querySelector('.head').getBoundingClientRect();
+          const body = root.querySelector('.body').getBoundingClientRect();
+          const top = Math.max(head.bottom, body.top);
+          const bottom = Math.min(body.bottom, innerHeight);
+          const where = (el) => {
+            const r = el.getBoundingClientRect();
+            return r.top >= top - 1 && r.bottom <= bottom + 1 ? 'in view' : `${Math.round(r.top)}–${Math.round(r.bottom)} outside ${Math.round(top)}–${Math.round(bottom)}`;
+          };
+          return {
+            label: where(root.querySelector(`label[for="${input.id}"]`)),
+            error: where(root.querySelector('form.callback .field .error:not(:empty)')),
+            field: where(input),
+          };
+        });
+        assert.deepEqual(seen, { label: 'in view', error: 'in view', field: 'in view' }, `${viewport.width}×${viewport.height}, number "${number}"`);
+      }
+      await page.screenshot({ path: new URL(`../test-results/cbform-label-${viewport.width}x${viewport.height}.png`, import.meta.url).pathname });
+    } finally {
+      await phone.close();
+    }
+  }
+}));

@@ -153,8 +153,10 @@ export class CallbackFormView {
     }
     this.summary.textContent = [this.s.formErrors, ...other].join(' ');
     first?.focus();
-    // the focus brings the field into view, its error above it may stay under the panel's header (a
-    // phone at 200 % zoom with the keyboard up): the error is scrolled in too, as far as it goes
+    // the focus brings the field into view, its label, hint and error above it may stay under the
+    // panel's header (a phone: "Telefoonnummer" went out of sight): the whole field is scrolled in
+    // where it fits, and then its error, as far as it goes (200 % zoom with the keyboard up)
+    (firstError?.closest('.field, fieldset') as HTMLElement | null)?.scrollIntoView?.({ block: 'nearest' });
     firstError?.scrollIntoView?.({ block: 'nearest' });
   }
 }
