@@ -37,6 +37,20 @@ after(async () => {
   await browser?.close();
 });
 
+/** A resident on `page` starts a chat about a passport and Anne takes it: the chat's dialog and the conversation's id. */
+async function chatWithAnne(page) {
+  await page.goto(BASE + '/');
+  await openWidget(page);
+  await page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true }).click();
+  await page.getByRole('button', { name: 'Start de chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
+  await dialog.getByText('Verbonden', { exact: true }).waitFor();
+  const { id } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('loket.widget.v1')));
+  await agent.claim(id);
+  await dialog.getByText('U chat met Anne.').waitFor();
+  return { dialog, id };
+}
+
 /** Where an element of the widget is, and whether it is the one a finger at its middle would touch. */
 function place(page, selector) {
   return page.evaluate((sel) => {
@@ -110,15 +124,7 @@ test('at 200 % zoom on a phone (180 px wide) the message box keeps a usable widt
 test('at 200 % zoom on a 360×640 phone (180×320 px) the agent\'s last words show between the header and the message box', withSnapshot(() => browser, 'phone-zoom-chat', async () => {
   const page = await browser.newPage();
   await page.setViewportSize({ width: 180, height: 320 });
-  await page.goto(BASE + '/');
-  await openWidget(page);
-  await page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true }).click();
-  await page.getByRole('button', { name: 'Start de chat' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
-  await dialog.getByText('Verbonden', { exact: true }).waitFor();
-  const { id } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('loket.widget.v1')));
-  await agent.claim(id);
-  await dialog.getByText('U chat met Anne.').waitFor();
+  const { dialog, id } = await chatWithAnne(page);
   await agent.say(id, 'U kunt een afspraak maken.');
   await dialog.getByText('U kunt een afspraak maken.').waitFor();
   // what the resident reads: the last message's text, not hidden under the header or the message box
@@ -152,16 +158,8 @@ test('at 200 % zoom on a phone (180 px wide) a long Dutch word in the house rule
 
 test('on a phone, the end of a conversation shows its last words and a message that was not sent', withSnapshot(() => browser, 'phone-end', async () => {
   const page = await browser.newPage();
-  await page.goto(BASE + '/');
-  await openWidget(page);
-  await page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true }).click();
-  await page.getByRole('button', { name: 'Start de chat' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
+  const { dialog, id } = await chatWithAnne(page);
   const box = page.getByLabel('Uw bericht');
-  await dialog.getByText('Verbonden', { exact: true }).waitFor();
-  const { id } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('loket.widget.v1')));
-  await agent.claim(id);
-  await dialog.getByText('U chat met Anne.').waitFor();
   for (let i = 1; i <= 4; i++) await agent.say(id, `Antwoord ${i}: u kunt een afspraak maken via de website van de gemeente.`);
   await dialog.getByText('Antwoord 4:', { exact: false }).waitFor();
 
@@ -188,14 +186,7 @@ test('on a phone, the end of a conversation shows its last words and a message t
 
 test('on a phone, a reload without a connection says the conversation is still there, and shows it once the connection is back', withSnapshot(() => browser, 'phone-reload-offline', async () => {
   const page = await browser.newPage();
-  await page.goto(BASE + '/');
-  await openWidget(page);
-  await page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true }).click();
-  await page.getByRole('button', { name: 'Start de chat' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
-  await dialog.getByText('Verbonden', { exact: true }).waitFor();
-  const { id } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('loket.widget.v1')));
-  await agent.claim(id);
+  const { dialog, id } = await chatWithAnne(page);
   await agent.say(id, 'Voor een nieuw paspoort maakt u een afspraak.');
   await dialog.getByText('Voor een nieuw paspoort maakt u een afspraak.').waitFor();
 
@@ -227,15 +218,7 @@ async function targetSize(locator) {
 
 test('on a phone, "Gesprek beëindigen" and the "×" of a message that was not sent are big enough for a finger (44×44 px)', withSnapshot(() => browser, 'phone-targets', async () => {
   const page = await browser.newPage();
-  await page.goto(BASE + '/');
-  await openWidget(page);
-  await page.getByRole('button', { name: 'Paspoort en ID-kaart', exact: true }).click();
-  await page.getByRole('button', { name: 'Start de chat' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Chat met de gemeente' });
-  await dialog.getByText('Verbonden', { exact: true }).waitFor();
-  const { id } = await page.evaluate(() => JSON.parse(sessionStorage.getItem('loket.widget.v1')));
-  await agent.claim(id);
-  await dialog.getByText('U chat met Anne.').waitFor();
+  const { dialog, id } = await chatWithAnne(page);
 
   const leave = dialog.getByRole('button', { name: 'Gesprek beëindigen' });
   const leaveSize = await targetSize(leave);
