@@ -1,6 +1,6 @@
 // A held conversation the service could not read at the agent's hello (protocol §5, `later`), as
 // the browser shows it after a reload, against the stand-in (e2e/stand-in.mjs): known by its id
-// alone while it loads, its draft kept, its buttons waiting; then its `assigned` fills it in,
+// alone while it loads, its draft kept, Terugbellen waiting (Afsluiten and Overdragen usable); then its `assigned` fills it in,
 // quietly, for it was the agent's all along.
 
 import assert from 'node:assert/strict';
@@ -31,7 +31,7 @@ describe('a conversation that comes later, against the stand-in', { timeout: 90_
     await chrome?.close();
   });
 
-  it('after a reload: shown by its id while it loads, draft kept, buttons waiting; its assigned fills it in, announced as loaded, not as new', async () => {
+  it('after a reload: shown by its id while it loads, draft kept, Afsluiten usable, Terugbellen waiting; its assigned fills it in, announced as loaded, not as new', async () => {
     const { page, context, errors } = await logIn(chrome.browser, 'anne', PASSWORD, { timeout: 10_000, ready: agentBoard });
     // it comes to her first as any transfer does
     await standIn('agent-frame', { userId: 'u-anne', frame: { type: 'assigned', conversation: conversation(), via: 'transfer' } });
@@ -54,9 +54,18 @@ describe('a conversation that comes later, against the stand-in', { timeout: 90_
     assert.doesNotMatch(tabName, /offline/);
     await page.getByRole('heading', { name: /Gesprek wordt geladen/ }).first().waitFor();
     await page.getByText('Dit gesprek wordt nog geladen…').waitFor();
-    for (const name of ['Overdragen', 'Terugbellen', 'Afsluiten']) {
-      assert.equal(await page.getByRole('button', { name, exact: true }).isDisabled(), true, `${name} waits while it loads`);
+    // closing and handing on need no read by the console: the server may retry its read for long
+    for (const name of ['Overdragen', 'Afsluiten']) {
+      assert.equal(await page.getByRole('button', { name, exact: true }).isEnabled(), true, `${name} usable while it loads`);
     }
+    assert.equal(await page.getByRole('button', { name: 'Terugbellen', exact: true }).isDisabled(), true, 'Terugbellen waits while it loads');
+    // the close dialog of a conversation known by its id alone (no topic, no name) opens and asks as usual
+    await page.getByRole('button', { name: 'Afsluiten', exact: true }).click();
+    const closing = page.getByRole('dialog', { name: 'Gesprek afsluiten' });
+    await closing.waitFor();
+    await closing.getByRole('radio').first().waitFor();
+    await closing.getByRole('button', { name: 'Annuleren' }).click();
+    await closing.waitFor({ state: 'detached' });
     assert.equal(await box.inputValue(), 'Uw nieuwe rijbewijs kunt u', 'the draft waits for it');
     assert.equal(await page.getByText('Mijn rijbewijs is verlopen, wat nu?').count(), 0, 'no history yet');
     const quiet = await axeScan(page, 'later-loading');

@@ -683,6 +683,20 @@ export function activeConversations(s: State): Conversation[] {
   return s.conversations.filter((c) => !c.ended);
 }
 
+/**
+ * Which of a conversation's own buttons work (Overdragen, Terugbellen, Afsluiten): none once it
+ * ended, while its close, transfer or callback is on its way, or while offline. One still loading
+ * (hello `later`; the server retries its read for as long as it fails) can still be closed or
+ * transferred: neither needs the console to have read it (the close dialog asks for nothing of
+ * it, the transfer dialog lists every topic and colleague), and a refusal comes back as an error
+ * as usual. Before, the agent could neither close it nor hand it on while the read kept failing.
+ * A callback request waits for it: the agent takes the number from the resident in the chat.
+ */
+export function panelActions(c: Conversation, leaving: boolean, online: boolean): { transfer: boolean; callback: boolean; close: boolean } {
+  const open = !c.ended && !leaving && online;
+  return { transfer: open, callback: open && !c.loading, close: open };
+}
+
 /** Messages and pending sends that must go out again after a reconnect, oldest first. */
 export function unsent(s: State): { conversationId: string; pending: Pending }[] {
   const out: { conversationId: string; pending: Pending }[] = [];

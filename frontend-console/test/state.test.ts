@@ -9,6 +9,7 @@ import {
   keptDrafts,
   longestWaitNow,
   mergeMessages,
+  panelActions,
   reduce,
   residentTyping,
   servesTopic,
@@ -738,5 +739,21 @@ describe('typing_stopped', () => {
     let s = run(frame({ type: 'hello', agent, conversations: [conv('c1')] }));
     s = reduce(s, frame({ type: 'error', code: 'bad_request', message: 'Onbekend of ongeldig bericht.' }));
     expect(s.notices.map((n) => n.text)).toEqual(['Onbekend of ongeldig bericht.']);
+  });
+});
+
+describe("a conversation's own buttons", () => {
+  it('lets the agent close or transfer a conversation still loading (hello `later`), also one known by its id alone; a callback waits for it', () => {
+    // a reload: c2 is known by its id alone, and the server may retry its read for a long time
+    const s = reduce(initialState, frame({ type: 'hello', agent, conversations: [conv('c1')], later: ['c2'] }));
+    const loading = s.conversations.find((c) => c.id === 'c2')!;
+    expect(panelActions(loading, false, true)).toEqual({ transfer: true, callback: false, close: true });
+    // not while its close is on its way, nor offline
+    expect(panelActions(loading, true, true)).toEqual({ transfer: false, callback: false, close: false });
+    expect(panelActions(loading, false, false)).toEqual({ transfer: false, callback: false, close: false });
+    const held = s.conversations.find((c) => c.id === 'c1')!;
+    expect(panelActions(held, false, true)).toEqual({ transfer: true, callback: true, close: true });
+    const ended = reduce(s, frame({ type: 'ended', conversationId: 'c2', reason: 'timeout' }, 2000)).conversations.find((c) => c.id === 'c2')!;
+    expect(panelActions(ended, false, true)).toEqual({ transfer: false, callback: false, close: false });
   });
 });

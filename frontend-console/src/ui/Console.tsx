@@ -12,7 +12,7 @@ import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic }
 import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { localiseFailure } from '../forms';
 import { loadJson, saveJson } from '../session';
-import { CLAIM_REF_PREFIX, type Remembered, assignedCause, claimInFlight, keptDrafts, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
+import { CLAIM_REF_PREFIX, type Remembered, assignedCause, claimInFlight, keptDrafts, panelActions, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
 import { DEPARTMENTS_FALLBACK_POLL_MS, DEPARTMENTS_POLL_MS, DepartmentsReader } from '../departments';
 import { NOTICES_SHOWN, type Notice, NoticeTimers, noticesOnScreen } from '../notices';
 import { Store } from '../store';
@@ -464,8 +464,8 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       case 'transfer':
       case 'close':
       case 'callback':
-        // one still loading (`later`) waits for its arrival, as its disabled buttons do
-        if (current && !current.loading) setDialog({ kind: a.kind, id: current.id });
+        // as its buttons: one still loading (`later`) may be closed or transferred, its callback waits
+        if (current && panelActions(current, s.leaving.includes(current.id), s.connection === 'open')[a.kind]) setDialog({ kind: a.kind, id: current.id });
         break;
       case 'view':
         // the view that had the focus goes away: left alone the focus falls to <body>, and a screen

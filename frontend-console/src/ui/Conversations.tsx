@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fillCanned, insertCanned, matchCanned, slashQuery } from '../canned';
 import { tabPresence } from '../conversationText';
 import type { CannedReply, Message } from '../protocol';
-import { type Conversation, type Pending, type State, residentTyping, unreadCount } from '../state';
+import { type Conversation, type Pending, type State, panelActions, residentTyping, unreadCount } from '../state';
 import { loadJson, saveJson } from '../session';
 import { ScrollPositions, isAtBottom } from '../scroll';
 import { MAX_MESSAGE, formatTime, messageProblem } from '../util';
@@ -190,8 +190,8 @@ function Panel(props: {
 }) {
   const { t, topicName } = useConsole();
   const c = props.conversation;
-  // still loading (`later`): its transfer, callback and close wait for it, as the panel says
-  const disabled = !!c.ended || props.leaving || !!c.loading;
+  // still loading (`later`): closed or transferred as any, its callback waits for it (panelActions)
+  const can = panelActions(c, props.leaving, props.online);
   const column = props.mode === 'column';
   const unread = unreadCount(c);
   const Wrapper = column ? 'section' : 'div';
@@ -234,13 +234,13 @@ function Panel(props: {
           </p>
         </div>
         <div class="panel-actions">
-          <button type="button" class="secondary" disabled={disabled || !props.online} aria-keyshortcuts="Alt+O" onClick={() => props.actions.openDialog({ kind: 'transfer', id: c.id })}>
+          <button type="button" class="secondary" disabled={!can.transfer} aria-keyshortcuts="Alt+O" onClick={() => props.actions.openDialog({ kind: 'transfer', id: c.id })}>
             {t('transfer')}
           </button>
-          <button type="button" class="secondary" disabled={disabled || !props.online} aria-keyshortcuts="Alt+T" onClick={() => props.actions.openDialog({ kind: 'callback', id: c.id })}>
+          <button type="button" class="secondary" disabled={!can.callback} aria-keyshortcuts="Alt+T" onClick={() => props.actions.openDialog({ kind: 'callback', id: c.id })}>
             {t('toCallback')}
           </button>
-          <button type="button" class="danger" disabled={disabled || !props.online} aria-keyshortcuts="Alt+A" onClick={() => props.actions.openDialog({ kind: 'close', id: c.id })}>
+          <button type="button" class="danger" disabled={!can.close} aria-keyshortcuts="Alt+A" onClick={() => props.actions.openDialog({ kind: 'close', id: c.id })}>
             {t('close')}
           </button>
         </div>

@@ -108,7 +108,8 @@ export function TransferDialog(props: { conversation: Conversation; topics: Topi
     }
   };
 
-  const topics = props.topics.length ? props.topics : [{ id: c.topic, name: c.topic } as Topic];
+  // the topics not read yet: the conversation's own, if known (one loading after a reload is known by its id alone)
+  const topics = props.topics.length ? props.topics : c.topic ? [{ id: c.topic, name: c.topic } as Topic] : [];
   return (
     <Modal title={t('transferTitle')} onClose={props.onClose}>
       <form class="dialog-form" onSubmit={submit} aria-busy={busy}>
