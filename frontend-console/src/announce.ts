@@ -4,6 +4,7 @@
 // by its transcript and again by this announcement; and every reply the agent sent was read back,
 // as "wordt verstuurd…" and again once stored.
 
+import { residentLabel } from './conversationText';
 import type { T } from './i18n';
 import type { ServerFrame } from './protocol';
 import type { View } from './roles';
@@ -39,7 +40,7 @@ export function messageAnnouncement(s: State, f: ServerFrame, visible: boolean, 
   if (!c) return null;
   const selected = s.selected === f.conversationId;
   const seen = selected && seesConversation(visible, view) && !s.scrolledUp.includes(c.id);
-  const name = c.residentName || t('anonymous');
+  const name = residentLabel(c, t);
   if (f.from === 'resident') {
     if (seen) return t('messageSpoken', { name, text: f.text });
     return t(selected ? 'newMessageFromSelected' : 'newMessageFrom', { name });
@@ -73,7 +74,7 @@ export function sendFailedAnnouncement(before: State, f: ServerFrame, t: T): str
   for (const c of before.conversations) {
     const p = c.pending.find((x) => x.clientMsgId === f.ref);
     if (!p) continue;
-    const params = { name: c.residentName || t('anonymous'), error: f.message };
+    const params = { name: residentLabel(c, t), error: f.message };
     return t(p.kind === 'note' ? 'noteNotSaved' : 'replyNotSent', params);
   }
   return null;

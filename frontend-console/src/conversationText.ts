@@ -13,3 +13,20 @@ export function tabPresence(c: Conversation, t: T): string {
   if (c.loading) return t('tabLoading');
   return c.residentOnline ? t('online') : t('offlineResident');
 }
+
+/**
+ * The resident's name as the console shows it. A conversation known by its id alone (`idOnly`: a
+ * reload's hello named it in `later`) is not called "Inwoner" as if the resident had given no
+ * name: "Gesprek wordt geladen" while it loads, "Gesprek (niet geladen)" once it ended before it
+ * came (two such were "Gesprek met Inwoner" both, and the resident may have had a name).
+ */
+export function residentLabel(c: Conversation, t: T): string {
+  if (c.residentName) return c.residentName;
+  if (c.idOnly) return c.loading && !c.ended ? t('conversationLoadingName') : t('conversationNotLoadedName');
+  return t('anonymous');
+}
+
+/** "Gesprek met Lotte"; of one known by its id alone, "Gesprek wordt geladen" or "Gesprek (niet geladen)". */
+export function conversationTitle(c: Conversation, t: T): string {
+  return c.idOnly && !c.residentName ? residentLabel(c, t) : t('transcript', { name: residentLabel(c, t) });
+}

@@ -66,6 +66,7 @@ const nl = {
   pickLabel: 'Kies gesprek met {name}',
   anonymous: 'Inwoner',
   conversationLoadingName: 'Gesprek wordt geladen',
+  conversationNotLoadedName: 'Gesprek (niet geladen)',
   conversationLoading: 'Dit gesprek wordt nog geladen…',
   // a tab's words for screen readers after the name, where others say online or offline
   tabLoading: 'wordt geladen',
@@ -689,6 +690,7 @@ const en: Record<Key, string> = {
   pickLabel: 'Pick conversation with {name}',
   anonymous: 'Resident',
   conversationLoadingName: 'Conversation loading',
+  conversationNotLoadedName: 'Conversation (not loaded)',
   conversationLoading: 'This conversation is still loading…',
   tabLoading: 'loading',
   refresh: 'Refresh',

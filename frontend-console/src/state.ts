@@ -61,6 +61,13 @@ export interface Conversation extends ConversationView {
    * that they and the draft wait for it.
    */
   loading?: true;
+  /**
+   * Known by its id alone: a placeholder of a reload's hello (`later`) that this page never read.
+   * Unlike `loading` it stays when it ends before it came (`ended`, or a hello no longer naming
+   * it), so it is shown as "not loaded" and not as a conversation with a resident who gave no
+   * name; its `assigned` (or a hello listing it) replaces it with the conversation as read.
+   */
+  idOnly?: true;
 }
 
 export type { Notice };
@@ -322,6 +329,7 @@ function placeholder(id: string, kept: Remembered): Conversation {
     typingUntil: 0,
     mode: kept.modes[id] ?? 'reply',
     loading: true,
+    idOnly: true,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tabPresence } from '../src/conversationText';
+import { conversationTitle, residentLabel, tabPresence } from '../src/conversationText';
 import { type Key, translate } from '../src/i18n';
 import type { ConversationView } from '../src/protocol';
 import { initialState, reduce } from '../src/state';
@@ -30,5 +30,44 @@ describe("what a conversation's tab tells a screen reader after its name", () =>
     s = reduce(s, { type: 'frame', frame: { type: 'ended', conversationId: 'c1', reason: 'resident_left' }, now: 3 });
     expect(tabPresence(s.conversations.find((c) => c.id === 'c2')!, nl)).toBe('offline');
     expect(tabPresence(s.conversations.find((c) => c.id === 'c1')!, nl)).toBe('offline');
+  });
+});
+
+describe('how a conversation known by its id alone is named', () => {
+  const nl = (key: Key, params?: Record<string, string | number>) => translate('nl', key, params);
+  const en = (key: Key, params?: Record<string, string | number>) => translate('en', key, params);
+  const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id'], maxConcurrent: 3, status: 'available' };
+  const lotte: ConversationView = {
+    id: 'c1', topic: 'paspoort-id', state: 'active', residentName: 'Lotte', queuedAt: 'x', assignedAt: 'x', residentOnline: true, confidential: false, messages: [],
+  };
+
+  it('calls one that ended before it loaded "not loaded", not a conversation with a resident who gave no name', () => {
+    // after a reload the hello names c2 and c3 in `later`: the page knows them by their ids alone
+    let s = reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [lotte], later: ['c2', 'c3'] }, now: 1 });
+    const loading = s.conversations.find((c) => c.id === 'c2')!;
+    expect(residentLabel(loading, nl)).toBe('Gesprek wordt geladen');
+    expect(conversationTitle(loading, nl)).toBe('Gesprek wordt geladen');
+    s = reduce(s, { type: 'frame', frame: { type: 'ended', conversationId: 'c2', reason: 'timeout' }, now: 2 });
+    // or a following hello no longer names it
+    s = reduce(s, { type: 'frame', frame: { type: 'hello', agent, conversations: [lotte] }, now: 3 });
+    for (const id of ['c2', 'c3']) {
+      const gone = s.conversations.find((c) => c.id === id)!;
+      expect(gone.ended).toBeTruthy();
+      expect(residentLabel(gone, nl)).toBe('Gesprek (niet geladen)');
+      expect(conversationTitle(gone, nl)).toBe('Gesprek (niet geladen)');
+      expect(conversationTitle(gone, en)).toBe('Conversation (not loaded)');
+    }
+    // one the page had read keeps its resident's name, or "Inwoner" if they gave none
+    s = reduce(s, { type: 'frame', frame: { type: 'ended', conversationId: 'c1', reason: 'resident_left' }, now: 4 });
+    expect(conversationTitle(s.conversations.find((c) => c.id === 'c1')!, nl)).toBe('Gesprek met Lotte');
+    const anonymous = reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [{ ...lotte, residentName: null }] }, now: 1 });
+    expect(conversationTitle(anonymous.conversations[0], nl)).toBe('Gesprek met Inwoner');
+  });
+
+  it('names one that came after all by its resident again', () => {
+    let s = reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [], later: ['c2'] }, now: 1 });
+    s = reduce(s, { type: 'frame', frame: { type: 'assigned', conversation: { ...lotte, id: 'c2' }, via: 'transfer' }, now: 2 });
+    s = reduce(s, { type: 'frame', frame: { type: 'ended', conversationId: 'c2', reason: 'timeout' }, now: 3 });
+    expect(conversationTitle(s.conversations[0], nl)).toBe('Gesprek met Lotte');
   });
 });

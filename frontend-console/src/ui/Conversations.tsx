@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fillCanned, insertCanned, matchCanned, slashQuery } from '../canned';
-import { tabPresence } from '../conversationText';
+import { conversationTitle, residentLabel, tabPresence } from '../conversationText';
 import type { CannedReply, Message } from '../protocol';
 import { type Conversation, type Pending, type State, panelActions, residentTyping, unreadCount } from '../state';
 import { loadJson, saveJson } from '../session';
@@ -108,7 +108,7 @@ function Tabs(props: { state: State; actions: Actions }) {
       {list.map((c, i) => {
         const selected = c.id === props.state.selected;
         const unread = unreadCount(c);
-        const name = shownName(t, c);
+        const name = residentLabel(c, t);
         const typing = residentTyping(c, now);
         return (
           <button
@@ -143,19 +143,6 @@ function Tabs(props: { state: State; actions: Actions }) {
       })}
     </div>
   );
-}
-
-/**
- * The resident's name as the console shows it; a conversation still loading after a reload is
- * known by its id alone, and is not called "Inwoner" as if the resident had given no name.
- */
-function shownName(t: ReturnType<typeof useConsole>['t'], c: Conversation): string {
-  return c.residentName || (c.loading && !c.topic ? t('conversationLoadingName') : t('anonymous'));
-}
-
-/** "Gesprek met Lotte"; of one known by its id alone (loading after a reload), "Gesprek wordt geladen". */
-function transcriptTitle(t: ReturnType<typeof useConsole>['t'], c: Conversation): string {
-  return c.loading && !c.topic && !c.residentName ? t('conversationLoadingName') : t('transcript', { name: shownName(t, c) });
 }
 
 function endedText(t: ReturnType<typeof useConsole>['t'], reason: string): string {
@@ -212,7 +199,7 @@ function Panel(props: {
       <div class="panel-head">
         <div>
           <h3 class="panel-title" id={'col-title-' + c.id}>
-            {transcriptTitle(t, c)}
+            {conversationTitle(c, t)}
             {column && unread > 0 && (
               <span class="badge">
                 <span class="sr-only">, </span>
@@ -311,7 +298,7 @@ function Transcript(props: { conversation: Conversation; scrolledUp: boolean; ac
     watch.observe(el);
     return () => watch.disconnect();
   }, []);
-  const name = shownName(t, c);
+  const name = residentLabel(c, t);
   const typing = residentTyping(c, now);
   const unread = unreadCount(c);
   const toBottom = () => {
@@ -342,7 +329,7 @@ function Transcript(props: { conversation: Conversation; scrolledUp: boolean; ac
         class="transcript"
         role="log"
         aria-live="off"
-        aria-label={transcriptTitle(t, c)}
+        aria-label={conversationTitle(c, t)}
         tabIndex={0}
         onScroll={(e) => {
           const el = e.currentTarget as HTMLElement;
