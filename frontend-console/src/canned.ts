@@ -47,10 +47,14 @@ export function matchCanned(replies: CannedReply[], query: string, topic: string
   return scored.slice(0, limit).map((x) => x.r);
 }
 
-/** Fills the placeholders a reply may hold: {naam} / {name} the resident, {medewerker} / {agent} the agent. */
-export function fillCanned(text: string, residentName: string | null, agentName: string | null): string {
-  return text
-    .replace(/\{(naam|name)\}/gi, residentName?.trim() || '')
+/**
+ * Fills the placeholders a reply may hold: {naam} / {name} the resident, {medewerker} / {agent} the
+ * agent. A resident name `undefined` is not known yet (a conversation still loading, known by its
+ * id alone): {naam} stays as typed for the agent to fill in, where it used to give "Goedemiddag ,".
+ */
+export function fillCanned(text: string, residentName: string | null | undefined, agentName: string | null): string {
+  const named = residentName === undefined ? text : text.replace(/\{(naam|name)\}/gi, residentName?.trim() || '');
+  return named
     .replace(/\{(medewerker|agent)\}/gi, agentName?.trim() || '')
     .replace(/ {2,}/g, ' ');
 }

@@ -30,3 +30,8 @@ export function residentLabel(c: Conversation, t: T): string {
 export function conversationTitle(c: Conversation, t: T): string {
   return c.idOnly && !c.residentName ? residentLabel(c, t) : t('transcript', { name: residentLabel(c, t) });
 }
+
+/** The resident's name for a canned reply: `undefined` while not known yet (one known by its id alone), see fillCanned. */
+export function knownResidentName(c: Conversation): string | null | undefined {
+  return c.idOnly && !c.residentName ? undefined : c.residentName;
+}

@@ -171,3 +171,12 @@ describe('supervisor data', () => {
     expect(translate('en', 'callbackRequestsHint')).toContain('before an agent');
   });
 });
+
+describe('a canned reply in a conversation still loading', () => {
+  it('leaves {naam} as typed while the name is not known yet, instead of "Goedemiddag ,"', () => {
+    expect(fillCanned('Goedemiddag {naam}, ik ben {medewerker}.', undefined, 'Anne')).toBe('Goedemiddag {naam}, ik ben Anne.');
+    expect(fillCanned('Good afternoon {name},', undefined, 'Anne')).toBe('Good afternoon {name},');
+    // a resident who gave no name: nothing to fill in, as before
+    expect(fillCanned('Goedemiddag {naam},', null, 'Anne')).toBe('Goedemiddag ,');
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conversationTitle, residentLabel, tabPresence } from '../src/conversationText';
+import { conversationTitle, knownResidentName, residentLabel, tabPresence } from '../src/conversationText';
+import { fillCanned } from '../src/canned';
 import { type Key, translate } from '../src/i18n';
 import type { ConversationView } from '../src/protocol';
 import { initialState, reduce } from '../src/state';
@@ -69,5 +70,21 @@ describe('how a conversation known by its id alone is named', () => {
     s = reduce(s, { type: 'frame', frame: { type: 'assigned', conversation: { ...lotte, id: 'c2' }, via: 'transfer' }, now: 2 });
     s = reduce(s, { type: 'frame', frame: { type: 'ended', conversationId: 'c2', reason: 'timeout' }, now: 3 });
     expect(conversationTitle(s.conversations[0], nl)).toBe('Gesprek met Lotte');
+  });
+});
+
+describe("the resident's name in a canned reply", () => {
+  const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id'], maxConcurrent: 3, status: 'available' };
+  const lotte: ConversationView = {
+    id: 'c1', topic: 'paspoort-id', state: 'active', residentName: 'Lotte', queuedAt: 'x', assignedAt: 'x', residentOnline: true, confidential: false, messages: [],
+  };
+
+  it('is left as {naam} in one still loading after a reload, and filled in once it came', () => {
+    let s = reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [{ ...lotte, residentName: null }], later: ['c2'] }, now: 1 });
+    const fill = (id: string) => fillCanned('Goedemiddag {naam},', knownResidentName(s.conversations.find((c) => c.id === id)!), 'Anne');
+    expect(fill('c2')).toBe('Goedemiddag {naam},');
+    expect(fill('c1')).toBe('Goedemiddag ,');
+    s = reduce(s, { type: 'frame', frame: { type: 'assigned', conversation: { ...lotte, id: 'c2' }, via: 'transfer' }, now: 2 });
+    expect(fill('c2')).toBe('Goedemiddag Lotte,');
   });
 });

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fillCanned, insertCanned, matchCanned, slashQuery } from '../canned';
-import { conversationTitle, residentLabel, tabPresence } from '../conversationText';
+import { conversationTitle, knownResidentName, residentLabel, tabPresence } from '../conversationText';
 import type { CannedReply, Message } from '../protocol';
 import { type Conversation, type Pending, type State, panelActions, residentTyping, unreadCount } from '../state';
 import { loadJson, saveJson } from '../session';
@@ -465,7 +465,8 @@ function Composer(props: {
   };
 
   const choose = (r: CannedReply) => {
-    const filled = fillCanned(r.text, c.residentName, props.agentName);
+    // the name of one still loading after a reload is not known yet: {naam} stays as typed
+    const filled = fillCanned(r.text, knownResidentName(c), props.agentName);
     const next = insertCanned(text, caret, filled, pickerOpen && !slash ? null : slash);
     setText(next.text);
     setPickerOpen(false);
