@@ -705,6 +705,16 @@ export function panelActions(c: Conversation, leaving: boolean, online: boolean)
   return { transfer: open, callback: open && !c.loading, close: open };
 }
 
+/**
+ * Whether the server's answer to what concerns this conversation waits for its read: it is still
+ * loading (hello `later`). Its `ended` after a close, or the `assigned` that acknowledges a note,
+ * comes only once the server can read it (see Waiters).
+ */
+export function awaitsLoad(s: State, conversationId: string): boolean {
+  const c = s.conversations.find((x) => x.id === conversationId);
+  return !!c && !c.ended && !!c.loading;
+}
+
 /** Messages and pending sends that must go out again after a reconnect, oldest first. */
 export function unsent(s: State): { conversationId: string; pending: Pending }[] {
   const out: { conversationId: string; pending: Pending }[] = [];

@@ -12,10 +12,11 @@ import type { CannedReply, ClientFrame, Department, ServerFrame, Status, Topic }
 import { type View, initialView, usesAgentSocket, viewsFor } from '../roles';
 import { localiseFailure } from '../forms';
 import { loadJson, saveJson } from '../session';
-import { CLAIM_REF_PREFIX, type Remembered, assignedCause, claimInFlight, keptDrafts, panelActions, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
+import { CLAIM_REF_PREFIX, type Remembered, assignedCause, awaitsLoad, claimInFlight, keptDrafts, panelActions, toRemember, totalUnread, typingMayGoOut, typingStoppedFrame, unsent } from '../state';
 import { DEPARTMENTS_FALLBACK_POLL_MS, DEPARTMENTS_POLL_MS, DepartmentsReader } from '../departments';
 import { NOTICES_SHOWN, type Notice, NoticeTimers, noticesOnScreen } from '../notices';
 import { Store } from '../store';
+import { type WaitFailure, Waiters, storedIds } from '../waiters';
 import { TypingThrottle, decodeJwt, newClientMsgId, topicLabel } from '../util';
 import type { Actions, DialogState } from './actions';
 import { AdminView } from './Admin';
@@ -26,12 +27,6 @@ import { DepartmentsView } from './Departments';
 import { CallbackDialog, CloseDialog, HelpDialog, TransferDialog } from './Dialogs';
 import { QueueSide } from './Queues';
 import { SupervisorView } from './Supervisor';
-
-interface Waiter {
-  resolve(): void;
-  reject(err: { message: string; errors?: { field: string; message: string }[]; code?: string }): void;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 function useStore(store: Store) {
   const [, force] = useState(0);
@@ -68,7 +63,10 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
   const [restored, setRestored] = useState(false);
   // what the last page kept, handed to the first hello: read markers, replies not yet stored, note modes
   const remembered = useRef<Remembered>({ seen: loadJson('seen', {}), pending: loadJson('pending', {}), modes: loadJson('modes', {}) });
-  const waiters = useRef(new Map<string, Waiter>());
+  // a wait that got no answer fails in the page's language of that moment
+  const tRef = useRef(t);
+  tRef.current = t;
+  const waiters = useMemo(() => new Waiters(() => ({ message: tRef.current('offline') }), (id) => awaitsLoad(store.state, id)), []);
   const throttle = useRef(new TypingThrottle());
   const langRef = useRef(lang);
   langRef.current = lang;
@@ -150,15 +148,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
 
   const socket = useMemo(() => {
     if (!isAgent) return null;
-    const settle = (key: string, error?: Parameters<Waiter['reject']>[0]) => {
-      const w = waiters.current.get(key);
-      if (!w) return false;
-      waiters.current.delete(key);
-      clearTimeout(w.timer);
-      if (error) w.reject(error);
-      else w.resolve();
-      return true;
-    };
+    const settle = (key: string, error?: WaitFailure) => waiters.settle(key, error);
     // replies the chat could not store just now (`unavailable`) go again by themselves
     const resender = new Resender(() => store.state, (frame) => conn.send(frame));
     const conn = new AgentConnection(agentSocketUrl(location), () => token, {
@@ -166,7 +156,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
         const before = store.state;
         departmentsReader.frame(frame);
         let quiet = false;
-        if (frame.type === 'message' && frame.clientMsgId) settle(frame.clientMsgId);
+        for (const id of storedIds(frame)) settle(id);
         if (frame.type === 'ended') settle('leave:' + frame.conversationId);
         if (frame.type === 'error') {
           const ref = frame.ref;
@@ -314,14 +304,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     if (ids) focusFirst(ids);
   }, [claimed, state.conversations]);
 
-  const wait = (key: string, ms = 10_000) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        waiters.current.delete(key);
-        reject({ message: t('offline') });
-      }, ms);
-      waiters.current.set(key, { resolve, reject, timer });
-    });
+  const wait = (key: string, ms: number, conversationId: string) => waiters.wait(key, ms, conversationId);
 
   const actions: Actions = {
     claim(target) {
@@ -346,7 +329,7 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
       // a reply takes the resident's "… typt" away itself; a note typed in reply mode (Ctrl+Enter) must say so
       if (kind === 'note' && throttle.current.stop(conversationId)) sendFrame(typingStoppedFrame(conversationId));
       throttle.current.reset(conversationId);
-      const acked = wait(clientMsgId, 15_000);
+      const acked = wait(clientMsgId, 15_000, conversationId);
       acked.catch(() => undefined);
       // offline: it stays pending and goes out after the next hello
       sendFrame({ type: kind, conversationId, clientMsgId, text, ref: clientMsgId });
@@ -380,14 +363,10 @@ export function Console(props: { token: string; t: T; lang: Lang; onToggleLang: 
     },
     leave(conversationId, frame, transferTo) {
       const key = 'leave:' + conversationId;
-      const done = wait(key);
+      const done = wait(key, 10_000, conversationId);
       store.dispatch({ type: 'leaving', id: conversationId });
       if (!sendFrame({ ...frame, ref: key } as ClientFrame)) {
-        const w = waiters.current.get(key);
-        if (w) {
-          clearTimeout(w.timer);
-          waiters.current.delete(key);
-        }
+        waiters.drop(key);
         store.dispatch({ type: 'leaving-failed', id: conversationId });
         return Promise.reject({ message: t('offline') });
       }
