@@ -6,7 +6,9 @@
 // first read while offline until its first read after the reconnect. Now nothing the agent works
 // with may move, and the banner, seen, may cover none of it, at 1024×700 and 1280×800, with the
 // page at its top and scrolled down to Verstuur. The same in the one-column layout (≤ 900 px
-// wide: 800×600, and a phone's 390×844), never tried with the banner before. Covered means what
+// wide: 800×600, and a phone's 390×844), never tried with the banner before; and short screens
+// there (640×400 = 1280×800 at 200 % zoom, 800×600 with two departments' notices), where the log,
+// given less room than its least height, spilled over the reply box. Covered means what
 // the pointer finds at a control's middle is the banner, not that control (elementFromPoint, the
 // banner taken as solid: it lets clicks through but hides what is under it). With the page
 // scrolled to Verstuur at 1024×700 the banner lay over the conversation's tab.
@@ -16,10 +18,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { standIn, RESULTS, axeScan, launchBrowser, logIn, until } from './helpers.mjs';
+import { standIn, RESULTS, api, axeScan, launchBrowser, logIn, tokenFor, until } from './helpers.mjs';
 
 const PASSWORD = 'geheim-wachtwoord-123';
 let chrome;
+/** What a test placed in the stand-in that others must not find (the departments' notices): taken away after it, also when it failed. */
+const ending = [];
 
 const started = Date.now() - 10 * 60_000;
 const residents = (n) =>
@@ -38,8 +42,8 @@ const overlap = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.
  * not move either but lies at the screen's top edge with the page scrolled to Verstuur, where the
  * banner is (style.css, .banner-slot, says why that is the least harmful place).
  */
-function workPlaces(page) {
-  return page.evaluate(() => {
+function workPlaces(page, fits = true) {
+  return page.evaluate((fits) => {
     const place = (free) => (e) => {
       const r = e.getBoundingClientRect();
       return { what: (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().slice(0, 30), free, x: r.x, y: r.y, width: r.width, height: r.height };
@@ -48,11 +52,14 @@ function workPlaces(page) {
       ...[
         ...document.querySelectorAll('.composer textarea, .composer-actions button'),
         document.querySelector('.waiting-list button'),
-        ...document.querySelectorAll('.panel-actions button, .top-actions button, .views button'),
+        ...document.querySelectorAll('.top-actions button, .views button'),
       ].map(place(true)),
+      // on a screen too short for the whole conversation the page scrolls it: scrolled to Verstuur its
+      // buttons may lie at the screen's top edge, as the tabs do
+      ...[...document.querySelectorAll('.panel-actions button')].map(place(fits)),
       ...[...document.querySelectorAll('.tabs .tab')].map(place(false)),
     ];
-  });
+  }, fits);
 }
 
 /** The banner's box in the viewport, or null while there is none. */
@@ -71,19 +78,32 @@ describe('the connection banner moves nothing and covers nothing the agent works
     await standIn('waiting', { rows: residents(6) });
   });
   after(async () => {
+    while (ending.length) await ending.pop()().catch(() => undefined);
     await standIn('waiting', { rows: null });
     await chrome?.close();
   });
 
-  for (const viewport of [
+  for (const { notices = 0, fits = true, ...viewport } of [
     { width: 1024, height: 700 },
     { width: 1280, height: 800 },
     { width: 800, height: 600 },
+    // short screens in one column: 1280×800 at 200 % zoom, and 800×600 with two departments' notices beside the conversation
+    { width: 640, height: 400, fits: false },
+    { width: 800, height: 600, notices: 2, fits: false },
     { width: 390, height: 844 },
   ]) {
     // one column (style.css, ≤ 900 px): the waiting list above the conversation, out of view with the page scrolled to Verstuur
     const oneColumn = viewport.width <= 900;
-    it(`at ${viewport.width}×${viewport.height}: Verstuur, Kies and the conversation's buttons stay put and free while the connection goes and comes back`, async () => {
+    const size = `${viewport.width}×${viewport.height}${notices ? `, ${notices} department notices` : ''}`;
+    it(`at ${size}: Verstuur, Kies and the conversation's buttons stay put and free while the connection goes and comes back`, async () => {
+      // the departments' notices beside the conversation, placed by the department before Anne logs in (ended after)
+      const dora = notices ? await tokenFor('dora', PASSWORD) : null;
+      const placed = [];
+      if (dora) ending.push(async () => { for (const id of placed) await api('DELETE', `/api/v1/departments/burgerzaken/notices/${id}`, { token: dora }); });
+      for (let i = 0; i < notices; i++) {
+        const body = { kind: i ? 'reduced' : 'appointment_only', agentText: i ? 'Minder bezetting vandaag: verwijs waar het kan naar de website.' : 'Paspoort en rijbewijs alleen op afspraak.' };
+        placed.push((await api('POST', '/api/v1/departments/burgerzaken/notices', { token: dora, body })).json.id);
+      }
       const { page, context, errors } = await logIn(chrome.browser, 'anne', PASSWORD, {
         viewport,
         timeout: 10_000,
@@ -104,11 +124,19 @@ describe('the connection banner moves nothing and covers nothing the agent works
       const toVerstuur = () => page.locator('.composer button[type="submit"]').evaluate((e) => e.scrollIntoView({ block: 'end' }));
       const measure = async () => {
         await toTop();
-        const top = { scrollY: await page.evaluate(() => scrollY), places: await workPlaces(page), banner: await bannerPlace(page) };
+        const top = { scrollY: await page.evaluate(() => scrollY), places: await workPlaces(page, fits), banner: await bannerPlace(page) };
         await toVerstuur();
-        const foot = { scrollY: await page.evaluate(() => scrollY), places: await workPlaces(page), banner: await bannerPlace(page) };
+        const foot = { scrollY: await page.evaluate(() => scrollY), places: await workPlaces(page, fits), banner: await bannerPlace(page) };
         return { top, foot };
       };
+      if (notices) assert.equal(await page.locator('.panel .dept-notice').count(), notices, 'the notices beside the conversation');
+      // the log's place never reaches into the reply box (a short screen gave it less room than its least height)
+      const spill = await page.evaluate(() => {
+        const log = document.querySelector('.panel .transcript-box').getBoundingClientRect();
+        const reply = document.querySelector('.panel .composer').getBoundingClientRect();
+        return { logBottom: log.bottom, replyTop: reply.top };
+      });
+      assert.ok(spill.logBottom <= spill.replyTop + 0.5, `the log spills over the reply box: ${JSON.stringify(spill)}`);
       const before = await measure();
       assert.equal(before.top.banner, null);
       assert.ok(before.foot.scrollY > 0, 'Verstuur is below the fold at the top: the two positions differ');
@@ -118,7 +146,8 @@ describe('the connection banner moves nothing and covers nothing the agent works
       // in view at the foot, as the agent sees them when the connection drops
       // (to the pixel: scrolled to Verstuur's end, its edge may lie a fraction below the screen's)
       const seen = (p) => p.y >= 0 && p.y + p.height <= viewport.height + 1;
-      for (const what of oneColumn ? ['Verstuur', 'Overdragen', 'Afsluiten'] : ['Verstuur', 'Kies', 'Overdragen', 'Afsluiten']) {
+      // (a screen too short for the whole conversation scrolls it: Verstuur in view, its buttons above)
+      for (const what of !fits ? ['Verstuur'] : oneColumn ? ['Verstuur', 'Overdragen', 'Afsluiten'] : ['Verstuur', 'Kies', 'Overdragen', 'Afsluiten']) {
         assert.ok(seen(before.foot.places.find((p) => p.what.startsWith(what))), `${what} in view with the page scrolled to Verstuur: ${JSON.stringify(before.foot.places)}`);
       }
 
@@ -174,7 +203,7 @@ describe('the connection banner moves nothing and covers nothing the agent works
        */
       const coveredByBanner = async (at) => {
         await (at === 'top' ? toTop() : toVerstuur());
-        return page.evaluate(() => {
+        return page.evaluate((fits) => {
           const slot = document.querySelector('.banner-slot');
           slot.style.pointerEvents = 'auto';
           try {
@@ -183,7 +212,7 @@ describe('the connection banner moves nothing and covers nothing the agent works
               document.querySelector('.composer textarea'),
               document.querySelector('.composer button[type="submit"]'),
               document.querySelector('.waiting-list button'),
-              document.querySelector('.panel-actions button.danger'),
+              fits ? document.querySelector('.panel-actions button.danger') : null,
             ];
             return controls
               .filter((e) => e)
@@ -200,7 +229,7 @@ describe('the connection banner moves nothing and covers nothing the agent works
           } finally {
             slot.style.pointerEvents = '';
           }
-        });
+        }, fits);
       };
 
       await context.setOffline(true);
@@ -209,22 +238,23 @@ describe('the connection banner moves nothing and covers nothing the agent works
       // a read of the waiting list fails meanwhile: its failure pushed Kies down too, before (and up after the reconnect)
       await until(async () => failedReads > 0, 'a failed read of the waiting list while offline', 10_000);
       await check('offline, a read failed', 'Verbinding verbroken');
-      await shoot('connection-banner-offline');
+      await shoot('connection-banner-offline' + (notices ? '-notices' : ''));
       // its text and edge stand out from what is under it (axe's colour contrast among the rest)
-      assert.deepEqual(await axeScan(page, `connection-banner-offline-${viewport.width}`, { all: true }), []);
+      assert.deepEqual(await axeScan(page, `connection-banner-offline-${viewport.width}x${viewport.height}${notices ? '-notices' : ''}`, { all: true }), []);
       assert.equal(await banner.getAttribute('role'), 'status');
       assert.equal(await banner.getAttribute('aria-live'), 'polite');
 
       await context.setOffline(false);
       await banner.getByText('Verbinding hersteld.').waitFor({ timeout: 10_000 });
       await check('reconnected', 'Verbinding hersteld.');
-      await shoot('connection-banner-restored');
+      await shoot('connection-banner-restored' + (notices ? '-notices' : ''));
 
       // it goes by itself, as before, and takes nothing with it
       await until(async () => (await banner.textContent()) === '', 'the banner gone after a few seconds');
       await check('after', null);
       assert.deepEqual(errors, []);
       await context.close();
+      while (ending.length) await ending.pop()();
     });
   }
 });
