@@ -12,7 +12,7 @@ export const BASE = process.env.LOKET_BASE_URL;
 /**
  * Sets what the stand-in (e2e/stand-in.mjs) answers or sends, for the tests against it alone:
  * POST /__stand-in/<what> (waiting, callbacks, agent-frame, queue-fails, department-pair, later,
- * later-arrives); it answers 204.
+ * later-arrives, notices-forget); it answers 204.
  */
 export async function standIn(what, body) {
   const res = await fetch(`${BASE}/__stand-in/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

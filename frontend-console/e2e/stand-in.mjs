@@ -164,6 +164,11 @@ export function createServer(state = createState()) {
       for (const ws of sockets) ws.send(JSON.stringify(boards(state)));
       return json(res, 204);
     }
+    // POST /__stand-in/notices-forget {ids}: departments' notices a test placed, gone without a trace (history included)
+    if (p === '/__stand-in/notices-forget' && req.method === 'POST') {
+      state.notices = state.notices.filter((n) => !body.ids.includes(n.id));
+      return json(res, 204);
+    }
     if (p === '/__stand-in/later' && req.method === 'POST') {
       state.later = body.conversation ? { userId: body.userId, conversation: body.conversation } : null;
       return json(res, 204);
