@@ -31,6 +31,10 @@ test('with data-lang="en" every screen speaks English, topic names included', wi
   await dialog.getByRole('heading', { name: 'What is your question about?' }).waitFor();
   await page.getByRole('button', { name: 'Waste collection', exact: true }).waitFor();
   await dialog.getByText('You can also do this online').first().waitFor();
+  // the links Loket starts with have their English titles (V50), not the Dutch ones
+  await dialog.getByRole('link', { name: 'Request a bulky waste collection' }).waitFor();
+  await dialog.getByRole('link', { name: 'Apply for your driving licence online' }).waitFor();
+  assert.equal(await dialog.getByRole('link', { name: 'Grofvuil ophalen aanvragen' }).count(), 0);
   await checkScreen(page, '13-english-topics');
 
   await page.getByRole('button', { name: 'Municipal taxes', exact: true }).click();

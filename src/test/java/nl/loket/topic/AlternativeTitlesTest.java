@@ -75,6 +75,20 @@ class AlternativeTitlesTest {
                 .body(link + "[0].title", equalTo("Book an appointment"));
     }
 
+    /** The links the first start creates read English too (V50); an administrator's own wording is left alone. */
+    @Test
+    void theLinksLoketStartsWithHaveAnEnglishTitle() {
+        String link = "find { it.id == 'rijbewijs' }.digitalAlternatives[0]";
+        given().queryParam("lang", "en").get("/api/v1/topics").then().statusCode(200)
+                .body(link + ".title", equalTo("Apply for your driving licence online"))
+                .body(link + ".url", equalTo("https://www.gemeente.example/rijbewijs"))
+                .body("find { it.id == 'afval' }.digitalAlternatives[0].title", equalTo("Request a bulky waste collection"));
+        given().queryParam("lang", "nl").get("/api/v1/topics").then().statusCode(200)
+                .body(link + ".title", equalTo("Vraag uw rijbewijs online aan"));
+        given().auth().oauth2(Api.adminToken()).get("/api/v1/admin/topics").then().statusCode(200)
+                .body("find { it.id == 'rijbewijs' }.digitalAlternatives[0].titleEn", equalTo("Apply for your driving licence online"));
+    }
+
     @Test
     void aTooLongEnglishTitleIsAFieldError() {
         String admin = Api.adminToken();
