@@ -19,10 +19,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The transactions of the department aggregate, on Hibernate Reactive with Panache. Every write
@@ -52,32 +52,54 @@ public class DepartmentStore {
     @WithSession
     public Uni<BoardData> board(Instant now) {
         return Department.<Department>find("from Department d left join fetch d.topics order by d.name").list()
-                .chain(departments -> DepartmentNotice.<DepartmentNotice>list(
+                .chain(departments -> sharedNames().chain(shared -> DepartmentNotice.<DepartmentNotice>list(
                                 "endedAt is null and (validUntil is null or validUntil > ?1) order by validFrom", now)
-                        .map(notices -> new BoardData(withSharedNames(departments.stream().map(DepartmentStore::copy).toList()),
-                                notices.stream().map(NoticeView::of).collect(Collectors.groupingBy(NoticeView::departmentId)))));
+                        .map(notices -> new BoardData(
+                                departments.stream().map(d -> withSharedName(copy(d), shared)).toList(),
+                                notices.stream().map(NoticeView::of).collect(Collectors.groupingBy(NoticeView::departmentId))))));
     }
 
     /**
-     * Marks the departments whose name another one has too, case and surrounding spaces aside
-     * ({@code nameSharedWith}: the others' ids). Creates and renames refuse such a name since
-     * names were made unique, but pairs stored before stay as they were, neither found nor merged:
-     * an administrator sees the mark and renames one of them.
+     * The characters a name may have around it and still be the same name: exactly those
+     * {@link String#strip()} removes from a name sent to the API (Java's white space: spaces, tabs,
+     * line ends and the Unicode spaces, but not the no-break spaces U+00A0, U+2007 and U+202F,
+     * which are part of a name). PostgreSQL's one-argument {@code btrim} removes only U+0020.
      */
-    static List<DepartmentView> withSharedNames(List<DepartmentView> departments) {
-        Map<String, List<String>> idsByName = departments.stream().collect(Collectors.groupingBy(d -> nameKey(d.name()),
-                Collectors.mapping(DepartmentView::id, Collectors.toList())));
-        return departments.stream().map(d -> {
-            List<String> others = idsByName.getOrDefault(nameKey(d.name()), List.of()).stream()
-                    .filter(id -> !id.equals(d.id())).sorted().toList();
-            return others.isEmpty() ? d
-                    : new DepartmentView(d.id(), d.name(), d.contactRoutes(), d.topics(), d.notices(), others);
-        }).toList();
+    static final String SURROUNDING_SPACE = IntStream.rangeClosed(0, Character.MAX_VALUE).filter(Character::isWhitespace)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+
+    /**
+     * The one definition of "the same name" (case and surrounding spaces aside), as SQL on two
+     * text expressions; every statement that uses it binds {@code :space} to
+     * {@link #SURROUNDING_SPACE}. The uniqueness check on create and rename ({@link #nameFree})
+     * and the mark on the board ({@link #sharedNames}) both use it, so whatever the check refuses
+     * as a clash the mark shows on pairs stored before the check, and nothing else. Case is
+     * folded by the database's {@code lower}, under its LC_CTYPE: letters outside ASCII ('É',
+     * 'é') fold only under a UTF-8 locale, not under C.
+     */
+    static String sameName(String a, String b) {
+        return "lower(btrim(" + a + ", :space)) = lower(btrim(" + b + ", :space))";
     }
 
-    /** A name as the uniqueness check compares it: case and surrounding spaces aside. */
-    static String nameKey(String name) {
-        return name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+    /**
+     * Per department the ids of the others with the same name ({@link #sameName}): pairs stored
+     * before names were unique. Creates and renames refuse such a name, but pairs stored before
+     * stay as they were, neither found nor merged: an administrator sees the mark
+     * ({@code nameSharedWith}) and renames one of them.
+     */
+    private static Uni<Map<String, List<String>>> sharedNames() {
+        return Panache.getSession().chain(session -> session
+                        .createNativeQuery("select a.id, b.id from department a join department b on a.id <> b.id and "
+                                + sameName("a.name", "b.name"), Object[].class)
+                        .setParameter("space", SURROUNDING_SPACE)
+                        .getResultList())
+                .map(rows -> rows.stream().collect(Collectors.groupingBy(row -> (String) row[0],
+                        Collectors.mapping(row -> (String) row[1], Collectors.toList()))));
+    }
+
+    private static DepartmentView withSharedName(DepartmentView d, Map<String, List<String>> shared) {
+        List<String> others = shared.getOrDefault(d.id(), List.of()).stream().sorted().toList();
+        return others.isEmpty() ? d : new DepartmentView(d.id(), d.name(), d.contactRoutes(), d.topics(), d.notices(), others);
     }
 
     /** What a board holds: every department (without notices) and, per department, its notices that had not ended or run out. */
@@ -112,9 +134,7 @@ public class DepartmentStore {
                     if (d == null) {
                         throw unknownDepartment();
                     }
-                    // keeping its name (in another case or not) makes no new pair: one stored before this check stays editable
-                    return sameName(d.name, in.name()) ? Uni.createFrom().voidItem()
-                            : namesLocked().chain(() -> nameFree(id, in.name()));
+                    return namesLocked().chain(() -> nameFree(id, in.name()));
                 })
                 .map(d -> {
                     apply(d, in, by);
@@ -124,9 +144,10 @@ public class DepartmentStore {
     }
 
     /**
-     * Makes the creates and renames of departments wait for each other, until this transaction
-     * ends. The table has no unique index on the name (it would need a migration, and pairs
-     * stored before this check would stop it from being made), so the check in {@link #nameFree}
+     * Makes the creates and edits of departments wait for each other, until this transaction
+     * ends (an edit takes it too: whether it renames is decided by {@link #nameFree}, in SQL).
+     * The table has no unique index on the name (it would need a migration, and pairs stored
+     * before this check would stop it from being made), so the check in {@link #nameFree}
      * alone would let two creates of one name, at the same moment, both pass: each reads before
      * the other commits. Under this lock the second reads after the first committed (each
      * statement reads what was committed when it starts), and is refused. Such writes come a few
@@ -141,16 +162,20 @@ public class DepartmentStore {
     }
 
     /**
-     * Refuses a name another department has, case and surrounding spaces aside (409): the
-     * departments' screen would show two landmarks of one name, which nobody can tell apart. Only
-     * under {@link #namesLocked}.
+     * Refuses a name another department has ({@link #sameName}: case and surrounding spaces
+     * aside) with a 409: the departments' screen would show two landmarks of one name, which
+     * nobody can tell apart. A department that keeps its own name (in another case or not) is
+     * never refused, so a pair stored before this check stays editable. Only under
+     * {@link #namesLocked}.
      */
     private static Uni<Void> nameFree(String id, String name) {
         return Panache.getSession().chain(session -> session
-                        .createNativeQuery("select count(*) from department where lower(btrim(name)) = lower(btrim(:name)) and id <> :id",
+                        .createNativeQuery("select count(*) from department o where o.id <> :id and " + sameName("o.name", ":name")
+                                        + " and not exists (select 1 from department s where s.id = :id and " + sameName("s.name", ":name") + ")",
                                 Long.class)
                         .setParameter("name", name)
                         .setParameter("id", id)
+                        .setParameter("space", SURROUNDING_SPACE)
                         .getSingleResult())
                 .map(others -> {
                     if (others > 0) {
@@ -158,10 +183,6 @@ public class DepartmentStore {
                     }
                     return null;
                 });
-    }
-
-    private static boolean sameName(String stored, String wanted) {
-        return stored != null && nameKey(stored).equals(nameKey(wanted));
     }
 
     static LoketException nameTaken() {

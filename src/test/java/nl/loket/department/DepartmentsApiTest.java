@@ -260,6 +260,67 @@ class DepartmentsApiTest {
         assertThat(board.getString("find { it.id == '" + first + "' }.name")).isEqualTo(name);
     }
 
+    /**
+     * The check on create and rename and the mark on the board share one definition of "the
+     * same name": whatever the check refuses as a clash, the mark shows on a pair stored before
+     * the check, and nothing else. An em space (U+2003) around a name is white space the API
+     * strips from a name it is sent, so a department stored with one is taken by that name.
+     */
+    @Test
+    void theMarkShowsAPairExactlyWhenTheCheckRefusesTheName() {
+        String admin = Api.adminToken();
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String name = "Stadsdeel " + suffix;
+        String stored = "stadsdeel-" + suffix;
+        db.query("insert into department (id, name) values ($1, $2)", Tuple.of(stored, name + "\u2003"))
+                .await().atMost(Duration.ofSeconds(5));
+
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("id", "stadsdeel-nieuw-" + suffix, "name", name))
+                .post("/api/v1/departments").then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("/problems/department-name-taken")).body("errors.field", equalTo(List.of("name")));
+        Dept other = department(admin);
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", name.toLowerCase()))
+                .put("/api/v1/departments/" + other.id()).then().statusCode(409)
+                .body("type", equalTo("/problems/department-name-taken"));
+
+        // so the same name stored beside it before the check makes a pair, marked on both
+        String storedToo = "stadsdeel-oud-" + suffix;
+        db.query("insert into department (id, name) values ($1, $2)", Tuple.of(storedToo, name.toUpperCase()))
+                .await().atMost(Duration.ofSeconds(5));
+        // letters outside ASCII: whether 'É' and 'é' are one name is the database's to say (its
+        // LC_CTYPE); whichever it says, the mark says the same
+        String accented = "emigratie-" + suffix;
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("id", accented, "name", "Émigratie " + suffix))
+                .post("/api/v1/departments").then().statusCode(201);
+        String accentedToo = "emigratie-klein-" + suffix;
+        int answer = given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("id", accentedToo, "name", "émigratie " + suffix))
+                .post("/api/v1/departments").then().extract().statusCode();
+        assertThat(answer).isIn(201, 409);
+        boolean clash = answer == 409;
+        if (clash) {
+            db.query("insert into department (id, name) values ($1, $2)", Tuple.of(accentedToo, "émigratie " + suffix))
+                    .await().atMost(Duration.ofSeconds(5));
+        }
+        // a write: the board is read again
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", other.name(), "topics", List.of(other.topic())))
+                .put("/api/v1/departments/" + other.id()).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonPath board = departments(admin);
+            assertThat(board.getList("find { it.id == '" + stored + "' }.nameSharedWith")).containsExactly(storedToo);
+            assertThat(board.getList("find { it.id == '" + storedToo + "' }.nameSharedWith")).containsExactly(stored);
+            assertThat(board.getList("find { it.id == '" + other.id() + "' }.nameSharedWith")).isEmpty();
+            assertThat(board.getList("find { it.id == '" + accented + "' }.nameSharedWith"))
+                    .isEqualTo(clash ? List.of(accentedToo) : List.of());
+            assertThat(board.getList("find { it.id == '" + accentedToo + "' }.nameSharedWith"))
+                    .isEqualTo(clash ? List.of(accented) : List.of());
+        });
+        // keeping its own name stays allowed for either of the stored pair
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", name))
+                .put("/api/v1/departments/" + stored).then().statusCode(200).body("nameSharedWith", equalTo(List.of(storedToo)));
+    }
+
     @Test
     void twoCreatesOfOneNameAtTheSameMomentMakeOneDepartment() throws Exception {
         String admin = Api.adminToken();
