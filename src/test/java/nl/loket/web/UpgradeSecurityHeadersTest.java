@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import nl.loket.Api;
 import nl.loket.BehindTheProxy;
 import nl.loket.TestTopics;
+import nl.loket.ops.DrainingNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The answers to a WebSocket upgrade, as a browser gets them from behind the trusted proxy: the
  * 101 that opens the resident's or the agent's socket, and the refusals (no token, another
- * conversation's token, another site). A browser may reach Loket first through {@code wss://};
+ * conversation's token, another site, a bad {@code after}, a node that drains). A browser may reach Loket first through {@code wss://};
  * that answer must hold it to https as every other answer does. Never over plain http, nor for a
  * client that is no trusted proxy claiming https.
  */
@@ -68,6 +69,34 @@ class UpgradeSecurityHeadersTest {
         assertRefused(upgrade(BehindTheProxy.PROXY, path, started.getString("token"), "https://elders.example", OVER_HTTPS), 403,
                 "another site");
         assertRefused(upgrade(BehindTheProxy.PROXY, "/ws/agent", null, PUBLIC_ORIGIN, OVER_HTTPS), 401, "the agent's socket without a token");
+    }
+
+    /** A resident socket asked for with an {@code after} that is no non-negative number (docs/protocol.md §2): 400. */
+    @Test
+    void aBadAfterIsRefusedWithItOverHttps() throws IOException {
+        JsonObject started = Api.start(TestTopics.create(), null);
+        String path = "/ws/resident/" + started.getString("id") + "?after=";
+
+        assertRefused(upgrade(BehindTheProxy.PROXY, path + "gisteren", started.getString("token"), PUBLIC_ORIGIN, OVER_HTTPS), 400,
+                "after=gisteren");
+        assertRefused(upgrade(BehindTheProxy.PROXY, path + "-1", started.getString("token"), PUBLIC_ORIGIN, OVER_HTTPS), 400,
+                "after=-1");
+    }
+
+    /**
+     * A node that drains for a rolling restart refuses every upgrade with 503, so the proxy tries
+     * the next node; should a browser get the refusal, it holds it to https all the same.
+     */
+    @Test
+    void aDrainingNodesRefusalCarriesItOverHttps() throws IOException {
+        JsonObject started = Api.start(TestTopics.create(), null);
+        Api.Agent agent = Api.agent("Upgrade Draining Agent", List.of(TestTopics.create()), 1);
+        DrainingNode.drainForThisTest();
+
+        assertRefused(upgrade(BehindTheProxy.PROXY, "/ws/resident/" + started.getString("id"), started.getString("token"),
+                PUBLIC_ORIGIN, OVER_HTTPS), 503, "the resident's socket on a draining node");
+        assertRefused(upgrade(BehindTheProxy.PROXY, "/ws/agent", agent.token(), PUBLIC_ORIGIN, OVER_HTTPS), 503,
+                "the agent's socket on a draining node");
     }
 
     @Test
