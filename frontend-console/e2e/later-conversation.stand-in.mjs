@@ -11,6 +11,26 @@ const PASSWORD = 'geheim-wachtwoord-123';
 const ID = 'c0ffee00-0000-4000-8000-0000000000a7';
 let chrome;
 
+/**
+ * How the presence mark (the dot) inside `where` looks to the eye: its size, shape, border and fill
+ * as drawn (computed style), or null when there is none. Two marks that look alike give equal answers.
+ */
+function dotLook(where) {
+  return where.evaluate((root) => {
+    const dot = [...root.querySelectorAll('[aria-hidden="true"]')].find((e) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && r.width < 20 && !e.textContent.trim();
+    });
+    if (!dot) return null;
+    const s = getComputedStyle(dot);
+    const r = dot.getBoundingClientRect();
+    return {
+      width: Math.round(r.width), height: Math.round(r.height), radius: s.borderTopLeftRadius,
+      border: `${s.borderTopStyle} ${s.borderTopWidth} ${s.borderTopColor}`, fill: s.backgroundColor, image: s.backgroundImage,
+    };
+  });
+}
+
 function conversation() {
   const t = new Date(Date.now() - 120_000).toISOString();
   return {
@@ -54,6 +74,26 @@ describe('a conversation that comes later, against the stand-in', { timeout: 90_
     assert.doesNotMatch(tabName, /offline/);
     await page.getByRole('heading', { name: /Gesprek wordt geladen/ }).first().waitFor();
     await page.getByText('Dit gesprek wordt nog geladen…').waitFor();
+    // whether its resident is online is not known yet: its presence mark, in its tab and its panel,
+    // looks like neither an online nor an offline resident's (it showed offline grey), and the panel's
+    // words do not say offline
+    const loadingLooks = { tab: await dotLook(loadingTab), panel: await dotLook(page.locator('.panel .panel-meta')) };
+    const lotteTab = page.getByRole('tab', { name: /^Lotte/ });
+    const online = await dotLook(lotteTab);
+    await standIn('agent-frame', { userId: 'u-anne', frame: { type: 'presence', conversationId: 'live-1', residentOnline: false } });
+    await page.getByRole('tab', { name: /^Lotte.*offline/ }).waitFor();
+    const offline = await dotLook(lotteTab);
+    await standIn('agent-frame', { userId: 'u-anne', frame: { type: 'presence', conversationId: 'live-1', residentOnline: true } });
+    await page.getByRole('tab', { name: /^Lotte.*online/ }).waitFor();
+    assert.notDeepEqual(online, offline, 'online and offline look apart (the look is measured)');
+    for (const [where, look] of Object.entries(loadingLooks)) {
+      assert.ok(look, `a presence mark in its ${where} while it loads`);
+      assert.notDeepEqual(look, offline, `its ${where}'s mark does not look offline while it loads: ${JSON.stringify(look)}`);
+      assert.notDeepEqual(look, online, `its ${where}'s mark does not look online while it loads: ${JSON.stringify(look)}`);
+    }
+    const meta = await page.locator('.panel .panel-meta').innerText();
+    assert.match(meta, /Nog onbekend of de inwoner online is/);
+    assert.doesNotMatch(meta, /offline/);
     // closing and handing on need no read by the console: the server may retry its read for long
     for (const name of ['Overdragen', 'Afsluiten']) {
       assert.equal(await page.getByRole('button', { name, exact: true }).isEnabled(), true, `${name} usable while it loads`);
@@ -81,6 +121,10 @@ describe('a conversation that comes later, against the stand-in', { timeout: 90_
     await page.getByText('Dat regelen we, Sanne.').waitFor();
     await page.getByRole('tab', { name: /^Sanne/ }).waitFor();
     assert.equal(await page.getByText('Dit gesprek wordt nog geladen…').count(), 0);
+    // its data says the resident is online: the marks say so now
+    assert.deepEqual(await dotLook(page.getByRole('tab', { name: /^Sanne/ })), online, 'its tab shows online once it came');
+    assert.deepEqual(await dotLook(page.locator('.panel .panel-meta')), online, 'its panel shows online once it came');
+    assert.match(await page.locator('.panel .panel-meta').innerText(), /Inwoner is online/);
     assert.equal(await box.inputValue(), 'Uw nieuwe rijbewijs kunt u', 'the draft is still in the box');
     for (const name of ['Overdragen', 'Terugbellen', 'Afsluiten']) {
       await until(() => page.getByRole('button', { name, exact: true }).isEnabled(), `${name} enabled once it came`);

@@ -15,6 +15,17 @@ export function tabPresence(c: Conversation, t: T): string {
 }
 
 /**
+ * What the console knows of the resident's presence, for its mark (the dot in the tab and panel):
+ * of one still loading (hello `later`) nothing yet, not even after a reconnect that knew it before
+ * (that may be old), until its data comes; an ended one is offline.
+ */
+export function presenceOf(c: Conversation): 'online' | 'offline' | 'unknown' {
+  if (c.ended) return 'offline';
+  if (c.loading) return 'unknown';
+  return c.residentOnline ? 'online' : 'offline';
+}
+
+/**
  * The resident's name as the console shows it. A conversation known by its id alone (`idOnly`: a
  * reload's hello named it in `later`) is not called "Inwoner" as if the resident had given no
  * name: "Gesprek wordt geladen" while it loads, "Gesprek (niet geladen)" once it ended before it

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversationTitle, knownResidentName, residentLabel, tabPresence } from '../src/conversationText';
+import { conversationTitle, knownResidentName, presenceOf, residentLabel, tabPresence } from '../src/conversationText';
 import { fillCanned } from '../src/canned';
 import { type Key, translate } from '../src/i18n';
 import type { ConversationView } from '../src/protocol';
@@ -31,6 +31,36 @@ describe("what a conversation's tab tells a screen reader after its name", () =>
     s = reduce(s, { type: 'frame', frame: { type: 'ended', conversationId: 'c1', reason: 'resident_left' }, now: 3 });
     expect(tabPresence(s.conversations.find((c) => c.id === 'c2')!, nl)).toBe('offline');
     expect(tabPresence(s.conversations.find((c) => c.id === 'c1')!, nl)).toBe('offline');
+  });
+});
+
+describe("what a conversation's presence mark shows", () => {
+  const agent = { id: 'u7', name: 'Anne', topics: ['paspoort-id'], maxConcurrent: 3, status: 'available' };
+  const lotte: ConversationView = {
+    id: 'c1', topic: 'paspoort-id', state: 'active', residentName: 'Lotte', queuedAt: 'x', assignedAt: 'x', residentOnline: true, confidential: false, messages: [],
+  };
+  const of = (s: ReturnType<typeof reduce>, id: string) => presenceOf(s.conversations.find((c) => c.id === id)!);
+
+  it('shows not known yet while a conversation loads, after a reload and after a reconnect that knew it online, until its data says', () => {
+    // after a reload: known by its id alone (it was marked offline)
+    let s = reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [lotte], later: ['c2'] }, now: 1 });
+    expect(of(s, 'c2')).toBe('unknown');
+    expect(of(s, 'c1')).toBe('online');
+    s = reduce(s, { type: 'frame', frame: { type: 'assigned', conversation: { ...lotte, id: 'c2', residentOnline: false }, via: 'transfer' }, now: 2 });
+    expect(of(s, 'c2')).toBe('offline');
+    // a reconnect whose hello cannot read c1 now: what the page knew of its resident may be old
+    s = reduce(s, { type: 'frame', frame: { type: 'hello', agent, conversations: [{ ...lotte, id: 'c2', residentOnline: false }], later: ['c1'] }, now: 3 });
+    expect(of(s, 'c1')).toBe('unknown');
+    s = reduce(s, { type: 'frame', frame: { type: 'assigned', conversation: { ...lotte, residentOnline: true }, via: 'transfer' }, now: 4 });
+    expect(of(s, 'c1')).toBe('online');
+  });
+
+  it('shows an ended conversation offline, also one that ended while it loaded', () => {
+    let s = reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [lotte], later: ['c2'] }, now: 1 });
+    s = reduce(s, { type: 'frame', frame: { type: 'ended', conversationId: 'c2', reason: 'resident_left' }, now: 2 });
+    s = reduce(s, { type: 'frame', frame: { type: 'ended', conversationId: 'c1', reason: 'resident_left' }, now: 3 });
+    expect(of(s, 'c2')).toBe('offline');
+    expect(of(s, 'c1')).toBe('offline');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fillCanned, insertCanned, matchCanned, slashQuery } from '../canned';
-import { conversationTitle, knownResidentName, residentLabel, tabPresence } from '../conversationText';
+import { conversationTitle, knownResidentName, presenceOf, residentLabel, tabPresence } from '../conversationText';
 import type { CannedReply, Message } from '../protocol';
 import { type Conversation, type Pending, type State, panelActions, residentTyping, unreadCount } from '../state';
 import { loadJson, saveJson } from '../session';
@@ -123,7 +123,7 @@ function Tabs(props: { state: State; actions: Actions }) {
             onClick={() => props.actions.select(c.id)}
             onKeyDown={(e) => onKey(e, i)}
           >
-            <span class={'presence ' + (c.residentOnline && !c.ended ? 'is-online' : 'is-offline')} aria-hidden="true" />
+            <span class={'presence is-' + presenceOf(c)} aria-hidden="true" />
             <span class="tab-name">{name}</span>
             {c.topic && <span class="tab-topic">{topicName(c.topic)}</span>}
             <span class="sr-only">, {tabPresence(c, t)}</span>
@@ -179,6 +179,8 @@ function Panel(props: {
   const c = props.conversation;
   // still loading (`later`): closed or transferred as any, its callback waits for it (panelActions)
   const can = panelActions(c, props.leaving, props.online);
+  // not known while it loads: neither online nor offline
+  const presence = presenceOf(c);
   const column = props.mode === 'column';
   const unread = unreadCount(c);
   const Wrapper = column ? 'section' : 'div';
@@ -209,12 +211,10 @@ function Panel(props: {
           </h3>
           <p class="panel-meta">
             {c.topic && <span>{topicName(c.topic)}</span>}
-            {!c.loading && (
-              <span class={'presence-text ' + (c.residentOnline && !c.ended ? 'is-online' : 'is-offline')}>
-                <span class="presence" aria-hidden="true" />
-                {c.residentOnline && !c.ended ? t('residentOnline') : t('residentOffline')}
-              </span>
-            )}
+            <span class={'presence-text is-' + presence}>
+              <span class="presence" aria-hidden="true" />
+              {presence === 'online' ? t('residentOnline') : presence === 'offline' ? t('residentOffline') : t('residentPresenceUnknown')}
+            </span>
             {c.confidential && <span class="tag">{t('confidentialBadge')}</span>}
             {c.queuedAt && <span class="muted">{t('queuedAtLabel', { time: formatTime(c.queuedAt) })}</span>}
             {c.assignedAt && <span class="muted">{t('assignedAtLabel', { time: formatTime(c.assignedAt) })}</span>}
