@@ -11,7 +11,11 @@
 // given less room than its least height, spilled over the reply box. Covered means what
 // the pointer finds at a control's middle is the banner, not that control (elementFromPoint, the
 // banner taken as solid: it lets clicks through but hides what is under it). With the page
-// scrolled to Verstuur at 1024×700 the banner lay over the conversation's tab.
+// scrolled to Verstuur at 1024×700 the banner lay over the conversation's tab. With the banner
+// shown, the page is also scrolled step by step from its top to Verstuur: a click at the middle of
+// Overdragen and Afsluiten must reach them wherever they are on screen (real hit testing: the
+// banner lets clicks through but its own button does not); at 640×400 Nu opnieuw verbinden lay
+// over Overdragen, at 800×600 with two notices over Afsluiten.
 // Run with `npm run e2e:stand-in` (alone: `node e2e/run-stand-in.mjs banner`).
 
 import assert from 'node:assert/strict';
@@ -83,7 +87,7 @@ describe('the connection banner moves nothing and covers nothing the agent works
     await chrome?.close();
   });
 
-  for (const { notices = 0, fits = true, ...viewport } of [
+  for (const { notices = 0, fits = true, sweep = true, ...viewport } of [
     { width: 1024, height: 700 },
     { width: 1280, height: 800 },
     { width: 800, height: 600 },
@@ -188,6 +192,10 @@ describe('the connection banner moves nothing and covers nothing the agent works
         );
         assert.ok(hits.every((h) => h.hit !== false), `${state}: ${JSON.stringify(hits)}`);
         if (!oneColumn) assert.ok(hits.every((h) => h.hit === true), `${state}: ${JSON.stringify(hits)}`);
+        if (shown && sweep) {
+          const missed = await missedClicks();
+          assert.deepEqual(missed, [], `${state}: a click at the middle of Overdragen or Afsluiten does not reach it with the page scrolled there: ${JSON.stringify(await bannerPlace(page))}`);
+        }
         if (shown) {
           for (const at of ['top', 'foot']) {
             const covered = await coveredByBanner(at);
@@ -232,6 +240,35 @@ describe('the connection banner moves nothing and covers nothing the agent works
           }
         }, fits);
       };
+
+      /**
+       * On a screen too short for the whole conversation the agent scrolls between its buttons and
+       * Verstuur, under the banner: at every scroll from the page's top to Verstuur (8 px apart), what
+       * the pointer finds at the middle of Overdragen and Afsluiten while it is on screen is that
+       * button, not the banner's own button (the rest of the banner lets a click through). Those it
+       * did not reach, with the scroll.
+       */
+      const missedClicks = () =>
+        page.evaluate(() => {
+          const verstuur = document.querySelector('.composer button[type="submit"]');
+          const foot = scrollY + verstuur.getBoundingClientRect().bottom - innerHeight;
+          const end = Math.min(document.documentElement.scrollHeight - innerHeight, Math.ceil(foot) + 16);
+          const buttons = [...document.querySelectorAll('.panel-actions button')].filter((b) => ['Overdragen', 'Afsluiten'].includes(b.textContent.trim()));
+          const missed = [];
+          for (let y = 0; y <= end; y += 8) {
+            scrollTo(0, y);
+            for (const b of buttons) {
+              const r = b.getBoundingClientRect();
+              const x = r.x + r.width / 2;
+              const m = r.y + r.height / 2;
+              if (m < 0 || m >= innerHeight) continue;
+              const hit = document.elementFromPoint(x, m);
+              if (!b.contains(hit)) missed.push({ what: b.textContent.trim(), scrollY: scrollY, at: [Math.round(x), Math.round(m)], hit: hit ? `${hit.tagName} ${hit.textContent.trim().slice(0, 30)}` : null });
+            }
+          }
+          scrollTo(0, 0);
+          return missed;
+        });
 
       await context.setOffline(true);
       await banner.getByText(/Verbinding verbroken/).waitFor({ timeout: 5000 });
