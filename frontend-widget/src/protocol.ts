@@ -182,15 +182,7 @@ const TERMINAL: ReadonlySet<string> = new Set(['closed', 'callback', 'abandoned'
  * clientMsgId (internal, rate_limited, …) may pass, and the server de-duplicates a repeat.
  */
 const FINAL_CODES: ReadonlySet<string> = new Set(['invalid_message', 'conversation_ended', 'bad_request']);
-const CONNECTING = 0;
 const OPEN = 1;
-/**
- * A socket let go of while still connecting is closed once it opens (closing it before makes the
- * browser log "WebSocket is closed before the connection is established"); one still connecting
- * after this long hangs, and is closed then: a browser lets one socket per host connect at a time,
- * so a hanging one would hold up its successor.
- */
-const ABANDON_GRACE_MS = 3000;
 /** Close code of a policy refusal; with one of these reasons the token is no longer accepted (docs/protocol.md §1). */
 const POLICY = 1008;
 const TOKEN_ENDED = /expired|revoked|conversation ended/i;
@@ -410,7 +402,16 @@ export class ResidentClient {
     this.ws = null;
     this.clearConnect();
     this.clearEcho();
-    if (sock) abandon(sock, 'replaced');
+    if (!sock) return;
+    sock.onopen = null;
+    sock.onmessage = null;
+    sock.onerror = null;
+    sock.onclose = null;
+    try {
+      sock.close(1000, 'replaced');
+    } catch {
+      /* never opened, or already closing */
+    }
   }
 
   /** Give `sock` up if it has not opened in time; see `connectTimeoutMs`. */
@@ -497,12 +498,15 @@ export class ResidentClient {
     if (this.stopped || this.ended || this.replaced) return;
     const stale = this.ws;
     if (stale) {
-      // an attempt made while the network was away can hang until the browser gives up on it:
-      // a new one goes now, and this one, if it still opens, is closed at once and says nothing
+      // an attempt made while the network was away can hang until the browser gives up on it
       if (stale.readyState === OPEN) return;
       this.ws = null;
       this.clearConnect();
-      abandon(stale, 'replaced');
+      try {
+        stale.close();
+      } catch {
+        /* never opened */
+      }
     }
     this.attempts = 0;
     this.connect();
@@ -563,7 +567,13 @@ export class ResidentClient {
     this.clearConnect();
     const sock = this.ws;
     this.ws = null;
-    if (sock) abandon(sock, 'done');
+    if (sock) {
+      try {
+        sock.close(1000, 'done');
+      } catch {
+        /* already closing */
+      }
+    }
   }
 
   /** Queue a message; it goes out now when connected, else when the connection is back. */
@@ -907,36 +917,4 @@ export class ResidentClient {
       this.connect();
     }, delay);
   }
-}
-
-/**
- * Let go of a socket: none of its events reach the client any more, so it delivers no frame and
- * its close is no drop. An open one is closed now; one still connecting is closed when it opens
- * (or after `ABANDON_GRACE_MS` if it hangs), and one that fails ends by itself.
- */
-function abandon(sock: SocketLike, reason: string): void {
-  sock.onmessage = null;
-  sock.onerror = null;
-  sock.onclose = null;
-  const close = () => {
-    sock.onopen = null;
-    try {
-      sock.close(1000, reason);
-    } catch {
-      /* already closing */
-    }
-  };
-  if (sock.readyState !== CONNECTING) {
-    close();
-    return;
-  }
-  const hang = setTimeout(() => {
-    if (sock.readyState === CONNECTING) close();
-  }, ABANDON_GRACE_MS);
-  sock.onopen = () => {
-    clearTimeout(hang);
-    close();
-  };
-  // a failed attempt ends by itself: the timer must not keep it alive
-  sock.onclose = () => clearTimeout(hang);
 }

@@ -9,8 +9,6 @@ export class FakeSocket implements SocketLike {
   onclose: ((ev: { code: number; reason?: string }) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
   readonly sent: Record<string, unknown>[] = [];
-  /** closed while still connecting: a browser logs "WebSocket is closed before the connection is established" */
-  closedConnecting = false;
 
   constructor(readonly url: string, readonly protocols: string[]) {}
 
@@ -36,7 +34,6 @@ export class FakeSocket implements SocketLike {
 
   close(code = 1000): void {
     if (this.readyState === 3) return;
-    if (this.readyState === 0) this.closedConnecting = true;
     this.readyState = 3;
     this.onclose?.({ code });
   }
