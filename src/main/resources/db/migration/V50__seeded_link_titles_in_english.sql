@@ -17,7 +17,10 @@ set digital_alternatives = (
     from jsonb_array_elements(t.digital_alternatives) with ordinality as a(link, position)
     left join seeded s on s.url = a.link ->> 'url' and s.title = a.link ->> 'title'
                       and coalesce(btrim(a.link ->> 'titleEn'), '') = '')
-where exists (select 1
-              from jsonb_array_elements(t.digital_alternatives) a(link)
-              join seeded s on s.url = a.link ->> 'url' and s.title = a.link ->> 'title'
-              where coalesce(btrim(a.link ->> 'titleEn'), '') = '');
+-- (a value that is no array is left as it is: the case keeps jsonb_array_elements from it)
+where case when jsonb_typeof(t.digital_alternatives) = 'array'
+           then exists (select 1
+                        from jsonb_array_elements(t.digital_alternatives) a(link)
+                        join seeded s on s.url = a.link ->> 'url' and s.title = a.link ->> 'title'
+                        where coalesce(btrim(a.link ->> 'titleEn'), '') = '')
+           else false end;
