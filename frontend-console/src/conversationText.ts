@@ -17,11 +17,11 @@ export function tabPresence(c: Conversation, t: T): string {
 /**
  * What the console knows of the resident's presence, for its mark (the dot in the tab and panel):
  * of one still loading (hello `later`) nothing yet, not even after a reconnect that knew it before
- * (that may be old), until its data comes; an ended one is offline.
+ * (that may be old), until its data or a `presence` frame comes; an ended one is offline.
  */
 export function presenceOf(c: Conversation): 'online' | 'offline' | 'unknown' {
   if (c.ended) return 'offline';
-  if (c.loading) return 'unknown';
+  if (c.loading && !c.presenceKnown) return 'unknown';
   return c.residentOnline ? 'online' : 'offline';
 }
 

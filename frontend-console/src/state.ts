@@ -62,6 +62,11 @@ export interface Conversation extends ConversationView {
    */
   loading?: true;
   /**
+   * A `presence` frame told the resident's presence while it was loading: from then on the mark
+   * shows it (what the page knew before the reconnect may be old, a frame is not).
+   */
+  presenceKnown?: true;
+  /**
    * Known by its id alone: a placeholder of a reload's hello (`later`) that this page never read.
    * Unlike `loading` it stays when it ends before it came (`ended`, or a hello no longer naming
    * it), so it is shown as "not loaded" and not as a conversation with a resident who gave no
@@ -515,7 +520,9 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
         .map((id): Conversation | undefined => {
           const before = previous.get(id);
           if (before?.ended) return undefined;
-          return before ? { ...before, loading: true, typingUntil: 0 } : placeholder(id, kept);
+          if (!before) return placeholder(id, kept);
+          const { presenceKnown: _known, ...rest } = before;
+          return { ...rest, loading: true, typingUntil: 0 };
         })
         .filter((c): c is Conversation => !!c);
       const heldIds = new Set([...held, ...waiting].map((c) => c.id));
@@ -589,7 +596,8 @@ function onFrame(s: State, f: ServerFrame, now: number, visible: boolean, kept: 
     case 'typing':
       return updateConversation(s, f.conversationId, (c) => ({ ...c, typingUntil: now + TYPING_SHOWN_MS }));
     case 'presence':
-      return updateConversation(s, f.conversationId, (c) => ({ ...c, residentOnline: f.residentOnline }));
+      return updateConversation(s, f.conversationId, (c) =>
+        c.loading ? { ...c, residentOnline: f.residentOnline, presenceKnown: true as const } : { ...c, residentOnline: f.residentOnline });
     case 'ended': {
       const expected = s.leaving.includes(f.conversationId);
       const leaving = s.leaving.filter((id) => id !== f.conversationId);

@@ -55,6 +55,17 @@ describe("what a conversation's presence mark shows", () => {
     expect(of(s, 'c1')).toBe('online');
   });
 
+  it("shows a presence frame that comes while it loads, and forgets it when a reconnect's hello names it again", () => {
+    let s = reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [lotte], later: ['c2'] }, now: 1 });
+    s = reduce(s, { type: 'frame', frame: { type: 'presence', conversationId: 'c2', residentOnline: true }, now: 2 });
+    expect(of(s, 'c2')).toBe('online');
+    s = reduce(s, { type: 'frame', frame: { type: 'presence', conversationId: 'c2', residentOnline: false }, now: 3 });
+    expect(of(s, 'c2')).toBe('offline');
+    // the next reconnect still cannot read it: what the frame said may be old now
+    s = reduce(s, { type: 'frame', frame: { type: 'hello', agent, conversations: [lotte], later: ['c2'] }, now: 4 });
+    expect(of(s, 'c2')).toBe('unknown');
+  });
+
   it('shows an ended conversation offline, also one that ended while it loaded', () => {
     let s = reduce(initialState, { type: 'frame', frame: { type: 'hello', agent, conversations: [lotte], later: ['c2'] }, now: 1 });
     s = reduce(s, { type: 'frame', frame: { type: 'ended', conversationId: 'c2', reason: 'resident_left' }, now: 2 });
