@@ -184,6 +184,15 @@ export function editTopic(f: TopicForm, e: TopicEdit): TopicForm {
   }
 }
 
+/**
+ * The form as it is saved: a day picked in the closed days' date field but not added with
+ * **Dag toevoegen** is added all the same. The administrator who picked 31 December and pressed
+ * **Opslaan** saw it on screen; before, the save dropped it without a word.
+ */
+export function withPendingClosedDay(f: TopicForm, pending: string): TopicForm {
+  return pending ? editTopic(f, { type: 'add-closed', date: pending }) : f;
+}
+
 /** Field names follow the API ("openingHours.mon[0]", "digitalAlternatives[1]") so server errors land on the same fields. */
 export function checkTopic(f: TopicForm, creating: boolean, t: T): FieldError[] {
   const errors: FieldError[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '../src/i18n';
 import type { AdminTopic } from '../src/protocol';
-import { byConfiguredOrder, checkTopic, closedDaysAround, editTopic, emptyTopicForm, formToTopic, openingHoursSummary, topicToForm } from '../src/topicForm';
+import { byConfiguredOrder, checkTopic, closedDaysAround, editTopic, emptyTopicForm, formToTopic, openingHoursSummary, topicToForm, withPendingClosedDay } from '../src/topicForm';
 
 const t = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('nl', k, p);
 
@@ -127,6 +127,16 @@ describe('topic form', () => {
     expect(checkTopic(f, true, t).map((e) => e.field)).toEqual(['id', 'nameNl', 'nameEn', 'sortOrder', 'openingHours.mon[0]', 'callbackThresholdSeconds']);
     // editing never checks the id: it cannot change
     expect(checkTopic({ ...topicToForm(paspoort), id: 'WHATEVER' }, false, t)).toEqual([]);
+  });
+});
+
+describe('a closed day picked but not added', () => {
+  it('is saved with the topic, in order and once; an empty or unfinished field adds nothing', () => {
+    const form = topicToForm(paspoort);
+    expect(formToTopic(withPendingClosedDay(form, '2026-12-31')).closedDates).toEqual(['2026-04-27', '2026-12-25', '2026-12-31']);
+    expect(formToTopic(withPendingClosedDay(form, '2026-12-25')).closedDates).toEqual(['2026-04-27', '2026-12-25']);
+    expect(withPendingClosedDay(form, '')).toBe(form);
+    expect(withPendingClosedDay(form, '2026-12')).toBe(form);
   });
 });
 

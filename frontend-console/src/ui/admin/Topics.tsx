@@ -1,9 +1,9 @@
-import { useReducer, useState } from 'preact/hooks';
+import { useEffect, useReducer, useState } from 'preact/hooks';
 import { errorsFor, groupErrors } from '../../forms';
 import type { Key } from '../../i18n';
 import type { AdminTopic, FieldError, Weekday } from '../../protocol';
 import { formatDay, formatInstant } from '../../time';
-import { type TopicEdit, type TopicForm, WEEKDAYS, byConfiguredOrder, checkTopic, closedDaysAround, editTopic, emptyTopicForm, formToTopic, openingHoursSummary, topicToForm } from '../../topicForm';
+import { type TopicEdit, type TopicForm, WEEKDAYS, byConfiguredOrder, checkTopic, closedDaysAround, editTopic, emptyTopicForm, formToTopic, openingHoursSummary, topicToForm, withPendingClosedDay } from '../../topicForm';
 import { amsterdamDate } from '../../util';
 import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
@@ -103,12 +103,33 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
   const { errors } = dialogForm;
   const [newDate, setNewDate] = useState('');
   const set = (field: Extract<TopicEdit, { type: 'set' }>['field']) => (value: string) => dispatch({ type: 'set', field, value });
+  // where the keyboard focus goes once an edit has been drawn: the new period's or alternative's
+  // first field after adding one, the list's add control after removing one (the removed button
+  // took the focus with it to the page's body, and a keyboard user had to start at the top)
+  const [focusNext, setFocusNext] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusNext) return;
+    document.getElementById(focusNext)?.focus();
+    setFocusNext(null);
+  }, [focusNext]);
+  const edit = (e: TopicEdit, focusId: string) => {
+    dispatch(e);
+    setFocusNext(focusId);
+  };
 
+  // a day picked but not added yet is saved too (and shown in the list, should the save fail)
+  const saved = withPendingClosedDay(form, newDate);
   const submit = dialogForm.submit({
-    check: () => checkTopic(form, creating, t),
+    check: () => {
+      if (saved !== form) {
+        dispatch({ type: 'add-closed', date: newDate });
+        setNewDate('');
+      }
+      return checkTopic(saved, creating, t);
+    },
     checkSummary: t('checkFields'),
     send: async () => {
-      const body = formToTopic(form);
+      const body = formToTopic(saved);
       if (creating) await api.post('/api/v1/admin/topics', body);
       else await api.put('/api/v1/admin/topics/' + encodeURIComponent(form.id), body);
       props.onSaved(lang === 'en' ? body.nameEn : body.nameNl);
@@ -128,7 +149,7 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
   const chip = (d: string) => (
     <li class={errorsFor(errors, `closedDates[${form.closedDates.indexOf(d)}]`).length ? 'invalid' : ''}>
       <span>{formatDay(d, lang)}</span>
-      <button type="button" class="small secondary" aria-label={t('removeNamed', { name: formatDay(d, lang) })} onClick={() => dispatch({ type: 'remove-closed', date: d })}>
+      <button type="button" class="small secondary" aria-label={t('removeNamed', { name: formatDay(d, lang) })} onClick={() => edit({ type: 'remove-closed', date: d }, 'closed-new')}>
         {t('remove')}
       </button>
     </li>
@@ -154,7 +175,7 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
           <p class="hint small-text">{t('openingHoursHint')}</p>
           <FieldErrors id="hours-error" messages={errors.filter((e) => e.field === 'openingHours').map((e) => e.message)} />
           {WEEKDAYS.map((day) => (
-            <DayHours key={day} day={day} periods={form.hours[day]} errors={errors} dispatch={dispatch} />
+            <DayHours key={day} day={day} periods={form.hours[day]} errors={errors} dispatch={dispatch} edit={edit} />
           ))}
           <button type="button" class="small secondary" onClick={() => dispatch({ type: 'copy-day', from: 'mon', to: ['tue', 'wed', 'thu', 'fri'] })}>
             {t('copyMonday')}
@@ -248,12 +269,12 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
                 errors={errorsFor(errors, `digitalAlternatives[${i}].url`)}
                 onInput={(v) => dispatch({ type: 'set-alternative', index: i, part: 'url', value: v })}
               />
-              <button type="button" class="small secondary" aria-label={t('removeAlternative', { n: i + 1 })} onClick={() => dispatch({ type: 'remove-alternative', index: i })}>
+              <button type="button" class="small secondary" aria-label={t('removeAlternative', { n: i + 1 })} onClick={() => edit({ type: 'remove-alternative', index: i }, 'alt-add')}>
                 {t('remove')}
               </button>
             </div>
           ))}
-          <button type="button" class="small secondary" onClick={() => dispatch({ type: 'add-alternative' })}>
+          <button id="alt-add" type="button" class="small secondary" onClick={() => edit({ type: 'add-alternative' }, `alt-title-${form.alternatives.length}`)}>
             {t('addAlternative')}
           </button>
         </fieldset>
@@ -276,7 +297,7 @@ function TopicDialog(props: { topic: AdminTopic | null; onClose(): void; onSaved
   );
 }
 
-function DayHours(props: { day: Weekday; periods: { from: string; to: string }[]; errors: FieldError[]; dispatch(e: TopicEdit): void }) {
+function DayHours(props: { day: Weekday; periods: { from: string; to: string }[]; errors: FieldError[]; dispatch(e: TopicEdit): void; edit(e: TopicEdit, focusId: string): void }) {
   const { t } = useConsole();
   const { day } = props;
   const dayName = t(DAY_KEYS[day]);
@@ -320,13 +341,19 @@ function DayHours(props: { day: Weekday; periods: { from: string; to: string }[]
                 onInput={(e) => props.dispatch({ type: 'set-period', day, index: i, part: 'to', value: (e.target as HTMLInputElement).value })}
               />
             </div>
-            <button type="button" class="small secondary" aria-label={t('removeNamed', { name: ctx })} onClick={() => props.dispatch({ type: 'remove-period', day, index: i })}>
+            <button type="button" class="small secondary" aria-label={t('removeNamed', { name: ctx })} onClick={() => props.edit({ type: 'remove-period', day, index: i }, `add-period-${day}`)}>
               {t('remove')}
             </button>
           </div>
         );
       })}
-      <button type="button" class="small secondary" aria-label={t('addPeriodOn', { day: dayName })} onClick={() => props.dispatch({ type: 'add-period', day })}>
+      <button
+        id={`add-period-${day}`}
+        type="button"
+        class="small secondary"
+        aria-label={t('addPeriodOn', { day: dayName })}
+        onClick={() => props.edit({ type: 'add-period', day }, `h-${day}-${props.periods.length}-${props.periods.length ? 'to' : 'from'}`)}
+      >
         {t('addPeriod')}
       </button>
       <FieldErrors id={errorId} messages={messages} />

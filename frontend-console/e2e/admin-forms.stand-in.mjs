@@ -1,0 +1,118 @@
+// What a walk as administrator through the topic form found, against the stand-in
+// (e2e/stand-in.mjs): a closed day picked but not added with "Dag toevoegen" is saved with the
+// topic, not dropped; the keyboard focus after adding or removing a period, an alternative or a
+// closed day stays in the form. Leaves the stand-in's topics as it found them.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { axeScan, launchBrowser, logIn } from './helpers.mjs';
+
+const PASSWORD = 'geheim-wachtwoord-123';
+let chrome;
+
+/** An Amsterdam day `offset` days from today, as the date field takes it. */
+function day(offset) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + offset * 86_400_000));
+}
+
+const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? '');
+
+async function openRijbewijs(page, lang = 'nl') {
+  const en = lang === 'en';
+  await page.getByRole('button', { name: en ? 'Topics' : 'Onderwerpen', exact: true }).click();
+  const row = page.locator('tr[data-topic="rijbewijs"]');
+  await row.getByRole('button', { name: en ? 'Edit: Driving licence' : 'Bewerken: Rijbewijs' }).click();
+  const dialog = page.getByRole('dialog', { name: en ? 'Edit topic: Driving licence' : 'Onderwerp bewerken: Rijbewijs' });
+  await dialog.waitFor();
+  return { row, dialog };
+}
+
+describe('the administrator’s topic form, against the stand-in', { timeout: 120_000 }, () => {
+  before(async () => {
+    chrome = await launchBrowser();
+  });
+  after(async () => {
+    await chrome?.close();
+  });
+
+  it('a closed day picked but not added is saved with the topic, in Dutch and English', async () => {
+    const { page, context, errors } = await logIn(chrome.browser, 'admin', PASSWORD, { viewport: { width: 1280, height: 800 }, timeout: 10_000 });
+    for (const [lang, offset] of [['nl', 40], ['en', 41]]) {
+      const en = lang === 'en';
+      if (en) await page.getByRole('button', { name: 'English' }).click();
+      const { row, dialog } = await openRijbewijs(page, lang);
+      // the administrator picks a day and goes straight to Opslaan
+      await dialog.getByLabel(en ? 'Date' : 'Datum', { exact: true }).fill(day(offset));
+      await dialog.getByRole('button', { name: en ? 'Save' : 'Opslaan', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await row.locator('.closed-upcoming').waitFor();
+      const shown = await row.locator('.closed-upcoming').innerText();
+      const expected = new Intl.DateTimeFormat(en ? 'en-GB' : 'nl-NL', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(day(offset) + 'T12:00:00Z'));
+      assert.ok(shown.includes(expected), `the list shows the day picked (${expected}) among the closed days: ${shown}`);
+
+      // and the form has it among the coming closed days
+      const again = await openRijbewijs(page, lang);
+      const upcoming = again.dialog.getByRole('list', { name: en ? 'Upcoming closed days' : 'Komende gesloten dagen' });
+      assert.equal(await upcoming.getByRole('listitem').count(), 1);
+      // put the stand-in back as it was
+      await upcoming.getByRole('button').click();
+      await again.dialog.getByRole('button', { name: en ? 'Save' : 'Opslaan', exact: true }).click();
+      await again.dialog.waitFor({ state: 'detached' });
+      await row.locator('.closed-upcoming').waitFor({ state: 'detached' });
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('by keyboard: after adding or removing a period, an alternative or a closed day the focus stays in the form', async () => {
+    const { page, context, errors } = await logIn(chrome.browser, 'admin', PASSWORD, { viewport: { width: 1024, height: 700 }, timeout: 10_000 });
+    const { dialog } = await openRijbewijs(page);
+    const press = async (name) => {
+      await dialog.getByRole('button', { name, exact: true }).focus();
+      await page.keyboard.press('Enter');
+    };
+
+    // a second period on Monday: the caret goes to its end (its start is where the first ended)
+    await press('Periode toevoegen op Maandag');
+    await page.waitForFunction(() => document.activeElement?.id === 'h-mon-1-to');
+    assert.equal(await dialog.locator('#h-mon-1-from').inputValue(), '17:00');
+    await page.keyboard.type('1900');
+    assert.equal(await dialog.locator('#h-mon-1-to').inputValue(), '19:00');
+    // removed again: the focus goes to Monday's add button, not to the page's body
+    await press('Verwijderen: Maandag, periode 2');
+    await page.waitForFunction(() => document.activeElement?.id === 'add-period-mon');
+    assert.equal(await dialog.locator('#h-mon-1-to').count(), 0);
+    // Saturday, closed: its first period starts at its first field
+    await press('Periode toevoegen op Zaterdag');
+    await page.waitForFunction(() => document.activeElement?.id === 'h-sat-0-from');
+    await press('Verwijderen: Zaterdag, periode 1');
+    await page.waitForFunction(() => document.activeElement?.id === 'add-period-sat');
+
+    // an alternative: the caret in its Dutch title, then its English title and address by Tab
+    await press('Alternatief toevoegen');
+    await page.waitForFunction(() => document.activeElement?.id === 'alt-title-0');
+    await page.keyboard.type('Online aanvragen');
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedId(page), 'alt-title-en-0');
+    await press('Verwijderen: alternatief 1');
+    await page.waitForFunction(() => document.activeElement?.id === 'alt-add');
+    assert.equal(await dialog.locator('#alt-title-0').count(), 0);
+
+    // a closed day added and removed: the focus goes back to the date field
+    await press('Vandaag sluiten');
+    const chips = dialog.getByRole('list', { name: 'Komende gesloten dagen' });
+    await chips.getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'closed-new');
+    assert.equal(await chips.count(), 0);
+
+    const all = await axeScan(page, 'admin-topic-form-keyboard', { all: true });
+    assert.deepEqual(all, [], `axe: ${JSON.stringify(all, null, 2)}`);
+    // Escape leaves the form without saving, the focus back on the row's button
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Bewerken: Rijbewijs');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
