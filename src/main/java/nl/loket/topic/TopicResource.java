@@ -36,10 +36,12 @@ public class TopicResource {
      * reasons of the resident socket's {@code callback_offer}; {@code closing} when closed), or
      * null; {@code departmentNotices}: the departments' notices in force with a text for
      * residents (docs/departments.md); {@code digitalAlternatives}: the links with their title in the
-     * requested language (the Dutch one when there is no English one).
+     * requested language (the Dutch one when there is no English one); {@code noticeLang}: the language
+     * {@code notice} is in (nl for an English reader when there is no English notice), null without one.
      */
     public record TopicView(String id, String name, boolean open, Instant nextOpenAt, int queueLength,
                             Integer estimatedWaitSeconds, boolean callbackOffered, String callbackReason, String notice,
+                            String noticeLang,
                             List<Topic.ResidentAlternative> digitalAlternatives,
                             List<TopicNotices.ResidentNotice> departmentNotices) {
     }
@@ -66,7 +68,7 @@ public class TopicResource {
                 String reason = open ? topics.offerReason(topic, load, ewt, now) : OfferPolicy.CLOSING;
                 return new TopicView(topic.id(), topic.name(locale), open,
                         open ? null : topics.nextOpenAt(topic, now).orElse(null), load.waiting(), ewt, reason != null,
-                        reason, topic.notice(locale), topic.digitalAlternatives(locale), byTopic.getOrDefault(topic.id(), List.of()));
+                        reason, topic.notice(locale), topic.noticeLang(locale), topic.digitalAlternatives(locale), byTopic.getOrDefault(topic.id(), List.of()));
             }).toList();
         });
     }

@@ -90,6 +90,43 @@ class AlternativeTitlesTest {
     }
 
     @Test
+    void eachTitleAndTheNoticeSayWhichLanguageTheyAreIn() {
+        // an English reader gets a Dutch title where there is no English one: the widget must mark it as Dutch
+        String admin = Api.adminToken();
+        String id = "online-" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> topic = topic(id, List.of(
+                Map.of("title", "Afspraak maken", "titleEn", "Make an appointment", "url", "https://www.gemeente.example/afspraak"),
+                Map.of("title", "Verhuizing doorgeven", "url", "https://www.gemeente.example/verhuizen")));
+        topic.put("notice", "Storing bij de balie");
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).post("/api/v1/admin/topics").then().statusCode(201);
+
+        String found = "find { it.id == '" + id + "' }";
+        given().queryParam("lang", "en").get("/api/v1/topics").then().statusCode(200)
+                .body(found + ".digitalAlternatives[0].lang", equalTo("en"))
+                .body(found + ".digitalAlternatives[1].title", equalTo("Verhuizing doorgeven"))
+                .body(found + ".digitalAlternatives[1].lang", equalTo("nl"))
+                .body(found + ".notice", equalTo("Storing bij de balie"))
+                .body(found + ".noticeLang", equalTo("nl"));
+        given().queryParam("lang", "nl").get("/api/v1/topics").then().statusCode(200)
+                .body(found + ".digitalAlternatives[0].lang", equalTo("nl"))
+                .body(found + ".digitalAlternatives[1].lang", equalTo("nl"))
+                .body(found + ".noticeLang", equalTo("nl"));
+
+        topic.put("noticeEn", "Disruption at the desk");
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).put("/api/v1/admin/topics/" + id).then().statusCode(200);
+        given().queryParam("lang", "en").get("/api/v1/topics").then().statusCode(200)
+                .body(found + ".notice", equalTo("Disruption at the desk"))
+                .body(found + ".noticeLang", equalTo("en"));
+        // no notice, no language for it
+        topic.remove("notice");
+        topic.remove("noticeEn");
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(topic).put("/api/v1/admin/topics/" + id).then().statusCode(200);
+        given().queryParam("lang", "en").get("/api/v1/topics").then().statusCode(200)
+                .body(found + ".notice", nullValue())
+                .body(found + ".noticeLang", nullValue());
+    }
+
+    @Test
     void aTooLongEnglishTitleIsAFieldError() {
         String admin = Api.adminToken();
         String id = "online-" + UUID.randomUUID().toString().substring(0, 6);
@@ -112,7 +149,8 @@ class AlternativeTitlesTest {
         assertThat(schemas.getJsonObject("Alternative").getJsonObject("properties").getJsonObject("titleEn").getString("description"))
                 .contains("optional").contains("Dutch title");
         JsonObject resident = schemas.getJsonObject("ResidentAlternative").getJsonObject("properties");
-        assertThat(resident.fieldNames()).containsExactlyInAnyOrder("title", "url");
+        assertThat(resident.fieldNames()).containsExactlyInAnyOrder("title", "url", "lang");
         assertThat(resident.getJsonObject("title").getString("description")).contains("requested language");
+        assertThat(resident.getJsonObject("lang").getString("description")).contains("the language the title is in");
     }
 }
