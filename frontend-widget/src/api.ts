@@ -5,6 +5,8 @@ import type { FieldError } from './protocol';
 export interface DigitalAlternative {
   title: string;
   url: string;
+  /** the language the title is in (nl where an English reader has no English title); absent from an older service */
+  lang?: string;
 }
 
 /** A department's current reachability notice, as residents read it (issue 12). */
@@ -27,6 +29,8 @@ export interface Topic {
   /** why a callback would be offered: closing, capacity_short, no_agents or long_wait; absent from an older service */
   callbackReason?: string | null;
   notice: string | null;
+  /** the language the notice is in (nl where an English reader has no English notice); absent from an older service */
+  noticeLang?: string | null;
   digitalAlternatives: DigitalAlternative[];
   /** absent from a service without departments */
   departmentNotices?: DepartmentNotice[];

@@ -110,6 +110,41 @@ describe('on the topic choice', () => {
   });
 });
 
+describe('English text where the administrator gave only Dutch', () => {
+  it('marks a Dutch link title and notice as Dutch in the English widget, and nothing in the language of the page', async () => {
+    const view = topicsView({
+      s: en,
+      lang: 'en',
+      load: async () => [
+        topic({
+          name: 'Passport and ID card',
+          notice: 'Storing bij de balie',
+          noticeLang: 'nl',
+          digitalAlternatives: [
+            { title: 'Apply online', url: 'https://www.gemeente.example/aanvragen', lang: 'en' },
+            { title: 'Maak online een afspraak', url: 'https://www.gemeente.example/afspraak', lang: 'nl' },
+          ],
+        }),
+        topic({ id: 'afval', name: 'Waste collection', notice: 'Collection later today', noticeLang: 'en' }),
+      ],
+      choose: () => {},
+      retry: () => {},
+    });
+    document.body.append(view);
+    await settle();
+    const [paspoort, afval] = [...view.querySelectorAll('li.topic')];
+    const links = [...paspoort.querySelectorAll('.alts a')];
+    expect(links.map(text)).toEqual(['Apply online', 'Maak online een afspraak']);
+    expect(links.map((a) => a.getAttribute('lang'))).toEqual([null, 'nl']);
+    const dutch = paspoort.querySelector('.notice [lang]');
+    expect(dutch?.getAttribute('lang')).toBe('nl');
+    expect(text(dutch)).toBe('Storing bij de balie');
+    expect(text(paspoort.querySelector('.notice'))).toBe(`${en.notice}: Storing bij de balie`);
+    expect(afval.querySelector('.notice [lang]')).toBeNull();
+    view.remove();
+  });
+});
+
 describe('an open topic with no agent free', () => {
   it('says before the choice that it will be a callback, not "waiting time unknown"', async () => {
     const view = topicsView({

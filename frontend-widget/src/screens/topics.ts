@@ -51,7 +51,11 @@ function topicItem(t: Topic, ctx: TopicsContext): HTMLElement {
     ? `${s.topicOpen}. ${t.callbackOffered && t.callbackReason === 'no_agents' ? s.topicCallback + '.' : waitSentence(t.estimatedWaitSeconds, s)}`
     : `${s.topicClosed}.${t.nextOpenAt ? ' ' + s.topicNextOpen(formatWhen(t.nextOpenAt, ctx.lang)) + '.' : ''}`;
   const described = [metaId];
-  const notice = t.notice ? h('p', { class: 'notice', id: uid('notice') }, h('strong', {}, s.notice + ': '), t.notice) : null;
+  // the Dutch text an English reader gets where there is no English one is marked as Dutch, so that a screen reader reads it as Dutch
+  const inLang = (lang: string | null | undefined) => (lang && lang !== ctx.lang ? lang : undefined);
+  const notice = t.notice
+    ? h('p', { class: 'notice', id: uid('notice') }, h('strong', {}, s.notice + ': '), h('span', { lang: inLang(t.noticeLang) }, t.notice))
+    : null;
   if (notice) described.push(notice.id);
   // what a department says about its reachability is part of the choice, so part of the button's description
   const departments = departmentNotices(t.departmentNotices, s, ctx.lang);
@@ -66,7 +70,7 @@ function topicItem(t: Topic, ctx: TopicsContext): HTMLElement {
   );
   if (t.digitalAlternatives?.length) {
     const alts = h('ul', { class: 'alts' });
-    for (const a of t.digitalAlternatives) alts.append(h('li', {}, h('a', { href: safeUrl(a.url) }, a.title)));
+    for (const a of t.digitalAlternatives) alts.append(h('li', {}, h('a', { href: safeUrl(a.url), lang: inLang(a.lang) }, a.title)));
     append(item, h('p', { class: 'alt-h' }, s.onlineHeading), alts);
   }
   return item;
