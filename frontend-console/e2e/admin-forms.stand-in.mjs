@@ -1,7 +1,9 @@
 // What a walk as administrator through the topic form found, against the stand-in
 // (e2e/stand-in.mjs): a closed day picked but not added with "Dag toevoegen" is saved with the
 // topic, not dropped; the keyboard focus after adding or removing a period, an alternative or a
-// closed day stays in the form. Leaves the stand-in's topics as it found them.
+// closed day stays in the form; a canned reply made while the list is filtered on a topic is for
+// that topic, and one saved outside the filter is shown, not hidden. Leaves the stand-in's topics
+// and canned replies as it found them.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -27,7 +29,7 @@ async function openRijbewijs(page, lang = 'nl') {
   return { row, dialog };
 }
 
-describe('the administrator’s topic form, against the stand-in', { timeout: 120_000 }, () => {
+describe('the administrator’s topic form and canned replies, against the stand-in', { timeout: 120_000 }, () => {
   before(async () => {
     chrome = await launchBrowser();
   });
@@ -59,6 +61,55 @@ describe('the administrator’s topic form, against the stand-in', { timeout: 12
       await again.dialog.getByRole('button', { name: en ? 'Save' : 'Opslaan', exact: true }).click();
       await again.dialog.waitFor({ state: 'detached' });
       await row.locator('.closed-upcoming').waitFor({ state: 'detached' });
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('canned replies: a new one under a topic filter is for that topic; one saved outside the filter is shown, in Dutch and English', async () => {
+    const { page, context, errors } = await logIn(chrome.browser, 'admin', PASSWORD, { viewport: { width: 1024, height: 700 }, timeout: 10_000 });
+    for (const lang of ['nl', 'en']) {
+      const en = lang === 'en';
+      if (en) await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('button', { name: en ? 'Canned replies' : 'Standaardantwoorden', exact: true }).click();
+      const filter = page.getByLabel(en ? 'Topic' : 'Onderwerp', { exact: true });
+      await filter.selectOption('rijbewijs');
+      const rows = page.locator('section[aria-labelledby="canned-title"] tbody tr');
+      await page.getByText(en ? 'No canned replies found.' : 'Geen standaardantwoorden gevonden.').waitFor();
+
+      // made while the list shows Rijbewijs: Rijbewijs is ticked
+      await page.getByRole('button', { name: en ? 'New canned reply' : 'Nieuw standaardantwoord' }).click();
+      let dialog = page.getByRole('dialog', { name: en ? 'New canned reply' : 'Nieuw standaardantwoord' });
+      const rijbewijs = dialog.getByRole('checkbox', { name: en ? 'Driving licence' : 'Rijbewijs' });
+      assert.equal(await rijbewijs.isChecked(), true, 'the filtered topic is ticked');
+      assert.equal(await dialog.getByRole('checkbox', { name: en ? 'Passport and ID card' : 'Paspoort en ID-kaart' }).isChecked(), false);
+      await dialog.getByLabel(en ? 'Title' : 'Titel', { exact: true }).fill('Verlengen ' + lang);
+      await dialog.getByLabel(en ? 'Text' : 'Tekst', { exact: true }).fill('U kunt uw rijbewijs online verlengen, {naam}.');
+      await dialog.getByRole('button', { name: en ? 'Save' : 'Opslaan', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await rows.filter({ hasText: 'Verlengen ' + lang }).waitFor();
+      assert.equal(await filter.inputValue(), 'rijbewijs');
+
+      // a general one (Rijbewijs unticked) is not in the Rijbewijs list: the list then shows every reply
+      await page.getByRole('button', { name: en ? 'New canned reply' : 'Nieuw standaardantwoord' }).click();
+      dialog = page.getByRole('dialog', { name: en ? 'New canned reply' : 'Nieuw standaardantwoord' });
+      await dialog.getByRole('checkbox', { name: en ? 'Driving licence' : 'Rijbewijs' }).uncheck();
+      await dialog.getByLabel(en ? 'Title' : 'Titel', { exact: true }).fill('Algemeen ' + lang);
+      await dialog.getByLabel(en ? 'Text' : 'Tekst', { exact: true }).fill('Een ogenblik, {naam}.');
+      await dialog.getByRole('button', { name: en ? 'Save' : 'Opslaan', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByText(en ? `Canned reply Algemeen ${lang} saved.` : `Standaardantwoord Algemeen ${lang} opgeslagen.`).waitFor();
+      await rows.filter({ hasText: 'Algemeen ' + lang }).waitFor();
+      assert.equal(await filter.inputValue(), '', 'the filter shows every reply');
+      await rows.filter({ hasText: 'Verlengen ' + lang }).waitFor();
+
+      // put the stand-in back as it was
+      for (const title of ['Verlengen ' + lang, 'Algemeen ' + lang]) {
+        await page.getByRole('button', { name: (en ? 'Delete: ' : 'Verwijderen: ') + title }).click();
+        const confirm = page.getByRole('alertdialog');
+        await confirm.getByRole('button', { name: en ? 'Delete' : 'Verwijderen', exact: true }).click();
+        await rows.filter({ hasText: title }).waitFor({ state: 'detached' });
+      }
     }
     assert.deepEqual(errors, []);
     await context.close();

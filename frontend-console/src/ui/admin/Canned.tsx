@@ -22,7 +22,7 @@ export function CannedReplies() {
   const [filter, setFilter] = useState('');
   const confirmed = useConfirmed(setSaved, () => setDialog(null));
   const replies = (list.data ?? [])
-    .filter((r) => !filter || (filter === 'general' ? !r.topics?.length : r.topics?.includes(filter)))
+    .filter((r) => inFilter(filter, r.topics))
     .sort((a, b) => a.title.localeCompare(b.title, 'nl'));
 
   const remove = (r: CannedReply) =>
@@ -78,9 +78,13 @@ export function CannedReplies() {
       {dialog?.kind === 'edit' && (
         <CannedDialog
           reply={dialog.reply}
+          // a new reply made while the list shows one topic's is for that topic, unless the administrator unticks it
+          topics={dialog.reply ? undefined : filter && filter !== 'general' ? [filter] : []}
           onClose={() => setDialog(null)}
-          onSaved={(title) => {
+          onSaved={(title, topics) => {
             setDialog(null);
+            // a reply saved outside the filter would be "saved" and nowhere to be seen: show them all
+            if (!inFilter(filter, topics)) setFilter('');
             setSaved(t('cannedSaved', { title }));
             list.reload();
           }}
@@ -101,13 +105,18 @@ export function CannedReplies() {
   );
 }
 
-function CannedDialog(props: { reply: CannedReply | null; onClose(): void; onSaved(title: string): void }) {
+/** Whether a reply for `topics` (none: a general reply) is in the list filtered by `filter` ('' all, 'general', or a topic). */
+function inFilter(filter: string, topics: string[] | null | undefined): boolean {
+  return !filter || (filter === 'general' ? !topics?.length : !!topics?.includes(filter));
+}
+
+function CannedDialog(props: { reply: CannedReply | null; topics?: string[]; onClose(): void; onSaved(title: string, topics: string[]): void }) {
   const { t, api } = useConsole();
   const r = props.reply;
   const [title, setTitle] = useState(r?.title ?? '');
   const [text, setText] = useState(r?.text ?? '');
   const [locale, setLocale] = useState(r?.locale === 'en' ? 'en' : 'nl');
-  const [chosen, setChosen] = useState<string[]>(r?.topics ?? []);
+  const [chosen, setChosen] = useState<string[]>(r?.topics ?? props.topics ?? []);
   const form = useDialogForm(FIELDS);
   const { errors } = form;
   const submit = form.submit({
@@ -116,7 +125,7 @@ function CannedDialog(props: { reply: CannedReply | null; onClose(): void; onSav
       const body = { title: title.trim(), text: text.trim(), topics: chosen, locale };
       if (r) await api.put('/api/v1/admin/canned-replies/' + encodeURIComponent(r.id), body);
       else await api.post('/api/v1/admin/canned-replies', body);
-      props.onSaved(body.title);
+      props.onSaved(body.title, body.topics);
     },
   });
   const topicErrors = errorsFor(errors, 'topics');
