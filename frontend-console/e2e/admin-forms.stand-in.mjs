@@ -3,7 +3,8 @@
 // topic, not dropped; the keyboard focus after adding or removing a period, an alternative or a
 // closed day stays in the form; a canned reply made while the list is filtered on a topic is for
 // that topic, and one saved outside the filter is shown, not hidden. Leaves the stand-in's topics
-// and canned replies as it found them.
+// and canned replies as it found them. A disable or a save that moves a row in its sorted list
+// leaves the focus on that row's button, not on the row now in its place.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -109,8 +110,55 @@ describe('the administrator’s topic form and canned replies, against the stand
         const confirm = page.getByRole('alertdialog');
         await confirm.getByRole('button', { name: en ? 'Delete' : 'Verwijderen', exact: true }).click();
         await rows.filter({ hasText: title }).waitFor({ state: 'detached' });
+        // the row and its button are gone: the focus on Nieuw standaardantwoord, not on the page's body
+        await page.waitForFunction(() => document.activeElement?.id === 'canned-new');
       }
     }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('by keyboard: a disable or a save that moves a row leaves the focus on that row, not on the one now in its place', async () => {
+    const { page, context, errors } = await logIn(chrome.browser, 'admin', PASSWORD, { viewport: { width: 1280, height: 800 }, timeout: 10_000 });
+    const label = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+    const names = () => page.locator('table.users-table tbody th').allInnerTexts();
+
+    // users are listed active first, by name: Anne, disabled, goes to the end
+    await page.getByRole('button', { name: 'Gebruikers', exact: true }).click();
+    await page.locator('tr[data-user="anne"]').waitFor();
+    assert.equal((await names())[0], 'Anne');
+    await page.getByRole('button', { name: 'Uitschakelen: Anne' }).focus();
+    await page.keyboard.press('Enter');
+    const confirm = page.getByRole('alertdialog', { name: 'Anne uitschakelen?' });
+    await confirm.getByRole('button', { name: 'Uitschakelen', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Inschakelen: Anne' }).waitFor();
+    assert.equal((await names()).at(-1), 'Anne');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Inschakelen: Anne');
+    // and back, to the top: the stand-in as it was
+    await page.keyboard.press('Enter');
+    await page.getByRole('alertdialog', { name: 'Anne inschakelen?' }).getByRole('button', { name: 'Inschakelen', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Uitschakelen: Anne' }).waitFor();
+    assert.equal((await names())[0], 'Anne');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Uitschakelen: Anne');
+
+    // a topic moved up by its order: the focus on its own Bewerken
+    await page.getByRole('button', { name: 'Onderwerpen', exact: true }).click();
+    const order = () => page.locator('table.topics-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.topic));
+    for (const [value, expected] of [['5', ['rijbewijs', 'paspoort-id']], ['20', ['paspoort-id', 'rijbewijs']]]) {
+      await page.getByRole('button', { name: 'Bewerken: Rijbewijs' }).focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'Onderwerp bewerken: Rijbewijs' });
+      await dialog.getByLabel('Volgorde').fill(value);
+      await dialog.getByLabel('Volgorde').press('Enter');
+      await dialog.waitFor({ state: 'detached' });
+      await page.waitForFunction((ids) => [...document.querySelectorAll('table.topics-table tbody tr')].map((r) => r.dataset.topic).join() === ids, expected.join());
+      assert.deepEqual(await order(), expected);
+      await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Bewerken: Rijbewijs');
+    }
+    assert.equal(await label(), 'Bewerken: Rijbewijs');
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -1,6 +1,7 @@
 // Data tables: the column headings every list screen writes the same way.
 
 import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 
 /**
  * A table's column headings. `actions` heads the column of row buttons: screen readers name that
@@ -34,4 +35,29 @@ export function TableScroll(props: { label: string; children: ComponentChildren 
       {props.children}
     </div>
   );
+}
+
+/**
+ * Where the focus goes once a list has been read again after an action on one of its rows: the
+ * same row's button, found by `selector`. The lists are sorted (users by name and active, topics by
+ * order, replies by title), so an edit or a disable can move the row; the dialog gave the focus back
+ * to the button where the row had been, which then belonged to another row ("Uitschakelen:
+ * Beheerder" after disabling Ali), one Enter away from acting on the wrong one.
+ */
+export function useFocusAfterReload(data: unknown): (selector: string) => void {
+  const pending = useRef<string | null>(null);
+  useEffect(() => {
+    if (!pending.current) return;
+    const target = document.querySelector<HTMLElement>(pending.current);
+    pending.current = null;
+    target?.focus();
+  }, [data]);
+  return (selector) => {
+    pending.current = selector;
+  };
+}
+
+/** The selector of a row's button for useFocusAfterReload: the row by its data attribute, the button by its `data-action`. */
+export function rowButton(rowAttribute: string, value: string, action: string): string {
+  return `tr[${rowAttribute}="${CSS.escape(value)}"] [data-action="${action}"]`;
 }

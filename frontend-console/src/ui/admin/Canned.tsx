@@ -6,7 +6,7 @@ import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
 import { FieldErrors, LoadFailed, SavedNote, SelectField, TextField, TopicChoices, describedBy } from '../fields';
 import { ConfirmDialog, Modal } from '../Modal';
-import { ColumnHeads } from '../table';
+import { ColumnHeads, rowButton, useFocusAfterReload } from '../table';
 import { useResource } from '../useResource';
 
 const FIELDS = ['title', 'text', 'topics', 'locale'];
@@ -21,6 +21,7 @@ export function CannedReplies() {
   const [saved, setSaved] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   const confirmed = useConfirmed(setSaved, () => setDialog(null));
+  const focusAfterReload = useFocusAfterReload(list.data);
   const replies = (list.data ?? [])
     .filter((r) => inFilter(filter, r.topics))
     .sort((a, b) => a.title.localeCompare(b.title, 'nl'));
@@ -28,6 +29,8 @@ export function CannedReplies() {
   const remove = (r: CannedReply) =>
     confirmed.run(async () => {
       await api.del('/api/v1/admin/canned-replies/' + encodeURIComponent(r.id));
+      // its row and the button that opened the confirmation are gone
+      focusAfterReload('#canned-new');
       list.reload();
       return t('cannedDeleted', { title: r.title });
     });
@@ -43,7 +46,7 @@ export function CannedReplies() {
             <option value={x.id}>{x.name}</option>
           ))}
         </SelectField>
-        <button type="button" class="primary" onClick={() => setDialog({ kind: 'edit', reply: null })}>
+        <button id="canned-new" type="button" class="primary" onClick={() => setDialog({ kind: 'edit', reply: null })}>
           {t('newCanned')}
         </button>
       </div>
@@ -56,13 +59,13 @@ export function CannedReplies() {
             <ColumnHeads columns={[t('title'), t('language2'), t('topics'), t('text')]} actions={t('actions')} />
             <tbody>
               {replies.map((r) => (
-                <tr>
+                <tr key={r.id} data-reply={r.id}>
                   <th scope="row">{r.title}</th>
                   <td>{r.locale === 'en' ? t('english') : t('dutch')}</td>
                   <td>{r.topics?.length ? r.topics.map(topicName).join(', ') : t('generalReply')}</td>
                   <td class="clip">{r.text}</td>
                   <td class="row-actions">
-                    <button type="button" class="small" aria-label={t('editNamed', { name: r.title })} onClick={() => setDialog({ kind: 'edit', reply: r })}>
+                    <button type="button" class="small" data-action="edit" aria-label={t('editNamed', { name: r.title })} onClick={() => setDialog({ kind: 'edit', reply: r })}>
                       {t('edit')}
                     </button>
                     <button type="button" class="small danger" aria-label={t('deleteNamed', { name: r.title })} onClick={() => setDialog({ kind: 'delete', reply: r })}>
@@ -82,6 +85,8 @@ export function CannedReplies() {
           topics={dialog.reply ? undefined : filter && filter !== 'general' ? [filter] : []}
           onClose={() => setDialog(null)}
           onSaved={(title, topics) => {
+            // a new title moves the row: the focus goes with it
+            if (dialog.reply) focusAfterReload(rowButton('data-reply', dialog.reply.id, 'edit'));
             setDialog(null);
             // a reply saved outside the filter would be "saved" and nowhere to be seen: show them all
             if (!inFilter(filter, topics)) setFilter('');

@@ -9,7 +9,7 @@ import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
 import { FieldErrors, LoadFailed, SavedNote, TextField, describedBy } from '../fields';
 import { Modal } from '../Modal';
-import { ColumnHeads } from '../table';
+import { ColumnHeads, rowButton, useFocusAfterReload } from '../table';
 import { useResource } from '../useResource';
 
 const FIELDS = ['id', 'nameNl', 'nameEn', 'sortOrder', 'openingHours', 'closedDates', 'callbackThresholdSeconds', 'digitalAlternatives', 'notice', 'noticeEn'];
@@ -20,6 +20,7 @@ export function Topics() {
   const [editing, setEditing] = useState<AdminTopic | 'new' | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const topics = [...(list.data ?? [])].sort(byConfiguredOrder);
+  const focusAfterReload = useFocusAfterReload(list.data);
   const days = (list: string[]) => list.slice(0, 3).map((d) => formatDay(d, lang)).join(', ') + (list.length > 3 ? ' …' : '');
   return (
     <section class="card" aria-labelledby="topics-title">
@@ -40,7 +41,7 @@ export function Topics() {
                 const name = lang === 'en' ? x.nameEn : x.nameNl;
                 const { upcoming, recentPast } = closedDaysAround(x.closedDates, amsterdamDate());
                 return (
-                  <tr data-topic={x.id}>
+                  <tr key={x.id} data-topic={x.id}>
                     <td>{x.sortOrder}</td>
                     <th scope="row">
                       {name}
@@ -64,7 +65,7 @@ export function Topics() {
                     <td class="clip">{(lang === 'en' ? x.noticeEn || x.notice : x.notice) || '–'}</td>
                     <td>{x.callbackThresholdSeconds} s</td>
                     <td>
-                      <button type="button" class="small" aria-label={t('editNamed', { name })} onClick={() => setEditing(x)}>
+                      <button type="button" class="small" data-action="edit" aria-label={t('editNamed', { name })} onClick={() => setEditing(x)}>
                         {t('edit')}
                       </button>
                     </td>
@@ -80,6 +81,8 @@ export function Topics() {
           topic={editing === 'new' ? null : editing}
           onClose={() => setEditing(null)}
           onSaved={(name) => {
+            // a new order moves the row: the focus goes with it
+            if (editing !== 'new') focusAfterReload(rowButton('data-topic', editing.id, 'edit'));
             setEditing(null);
             setSaved(t('topicSaved', { name }));
             list.reload();

@@ -7,7 +7,7 @@ import { useConsole } from '../context';
 import { DialogForm, useDialogForm } from '../dialogForm';
 import { CheckboxField, FieldErrors, LoadFailed, SavedNote, SelectField, TextField, TopicChoices, describedBy } from '../fields';
 import { ConfirmDialog, Modal } from '../Modal';
-import { ColumnHeads } from '../table';
+import { ColumnHeads, rowButton, useFocusAfterReload } from '../table';
 import { useResource } from '../useResource';
 
 export const ROLES: StaffRole[] = ['agent', 'supervisor', 'admin', 'department', 'integrator'];
@@ -22,11 +22,14 @@ export function Users() {
   const [saved, setSaved] = useState<string | null>(null);
   const confirmed = useConfirmed(setSaved, () => setDialog(null));
   const users = [...(list.data ?? [])].sort((a, b) => Number(b.active) - Number(a.active) || a.displayName.localeCompare(b.displayName, 'nl'));
+  const focusAfterReload = useFocusAfterReload(list.data);
   const deptName = (id: string | null | undefined) => (id ? (departments.find((d) => d.id === id)?.name ?? id) : '');
 
   const toggle = (u: AdminUser) =>
     confirmed.run(async () => {
       await api.put('/api/v1/admin/users/' + u.id, userBody(u, { active: !u.active }));
+      // the row moves (active users first): the focus goes with it
+      focusAfterReload(rowButton('data-user', u.username, 'toggle'));
       list.reload();
       return u.active ? t('userDisabled', { name: u.displayName }) : t('userEnabled', { name: u.displayName });
     });
@@ -47,7 +50,7 @@ export function Users() {
             <ColumnHeads columns={[t('name'), t('username'), t('roles'), t('topics'), t('maxConcurrentShort'), t('department'), t('active')]} actions={t('actions')} />
             <tbody>
               {users.map((u) => (
-                <tr data-user={u.username} class={u.active ? '' : 'inactive'}>
+                <tr key={u.id} data-user={u.username} class={u.active ? '' : 'inactive'}>
                   <th scope="row">{u.displayName}</th>
                   <td>{u.username}</td>
                   <td>{u.roles.map((r) => t(('role_' + r) as Key)).join(', ')}</td>
@@ -56,14 +59,15 @@ export function Users() {
                   <td>{deptName(u.department) || '–'}</td>
                   <td>{u.active ? t('yes') : t('no')}</td>
                   <td class="row-actions">
-                    <button type="button" class="small" aria-label={t('editNamed', { name: u.displayName })} onClick={() => setDialog({ kind: 'edit', user: u })}>
+                    <button type="button" class="small" data-action="edit" aria-label={t('editNamed', { name: u.displayName })} onClick={() => setDialog({ kind: 'edit', user: u })}>
                       {t('edit')}
                     </button>
-                    <button type="button" class="small secondary" aria-label={t('resetPasswordNamed', { name: u.displayName })} onClick={() => setDialog({ kind: 'reset', user: u })}>
+                    <button type="button" class="small secondary" data-action="reset" aria-label={t('resetPasswordNamed', { name: u.displayName })} onClick={() => setDialog({ kind: 'reset', user: u })}>
                       {t('resetPassword')}
                     </button>
                     <button
                       type="button"
+                      data-action="toggle"
                       class={'small ' + (u.active ? 'danger' : 'secondary')}
                       aria-label={(u.active ? t('disable') : t('enable')) + ': ' + u.displayName}
                       onClick={() => setDialog({ kind: 'toggle', user: u })}
@@ -83,6 +87,8 @@ export function Users() {
           departments={departments}
           onClose={() => setDialog(null)}
           onSaved={(name) => {
+            // a new name may move the row: the focus goes with it (a new user's goes back to Nieuwe gebruiker)
+            if (dialog.user) focusAfterReload(rowButton('data-user', dialog.user.username, 'edit'));
             setDialog(null);
             setSaved(t('userSaved', { name }));
             list.reload();
