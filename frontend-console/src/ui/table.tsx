@@ -44,7 +44,7 @@ export function TableScroll(props: { label: string; children: ComponentChildren 
  * to the button where the row had been, which then belonged to another row ("Uitschakelen:
  * Beheerder" after disabling Ali), one Enter away from acting on the wrong one.
  */
-export function useFocusAfterReload(data: unknown): (selector: string) => void {
+export function useFocusAfterReload(data: unknown, error: string | null): (selector: string) => void {
   const pending = useRef<string | null>(null);
   useEffect(() => {
     if (!pending.current) return;
@@ -52,6 +52,10 @@ export function useFocusAfterReload(data: unknown): (selector: string) => void {
     pending.current = null;
     target?.focus();
   }, [data]);
+  // a read that failed moves no row: the focus stays where the dialog left it, and a later read must not take it
+  useEffect(() => {
+    if (error) pending.current = null;
+  }, [error]);
   return (selector) => {
     pending.current = selector;
   };

@@ -21,7 +21,7 @@ export function CannedReplies() {
   const [saved, setSaved] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   const confirmed = useConfirmed(setSaved, () => setDialog(null));
-  const focusAfterReload = useFocusAfterReload(list.data);
+  const focusAfterReload = useFocusAfterReload(list.data, list.error);
   const replies = (list.data ?? [])
     .filter((r) => inFilter(filter, r.topics))
     .sort((a, b) => a.title.localeCompare(b.title, 'nl'));

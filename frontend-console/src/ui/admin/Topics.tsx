@@ -20,7 +20,7 @@ export function Topics() {
   const [editing, setEditing] = useState<AdminTopic | 'new' | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const topics = [...(list.data ?? [])].sort(byConfiguredOrder);
-  const focusAfterReload = useFocusAfterReload(list.data);
+  const focusAfterReload = useFocusAfterReload(list.data, list.error);
   const days = (list: string[]) => list.slice(0, 3).map((d) => formatDay(d, lang)).join(', ') + (list.length > 3 ? ' …' : '');
   return (
     <section class="card" aria-labelledby="topics-title">

@@ -22,7 +22,7 @@ export function Users() {
   const [saved, setSaved] = useState<string | null>(null);
   const confirmed = useConfirmed(setSaved, () => setDialog(null));
   const users = [...(list.data ?? [])].sort((a, b) => Number(b.active) - Number(a.active) || a.displayName.localeCompare(b.displayName, 'nl'));
-  const focusAfterReload = useFocusAfterReload(list.data);
+  const focusAfterReload = useFocusAfterReload(list.data, list.error);
   const deptName = (id: string | null | undefined) => (id ? (departments.find((d) => d.id === id)?.name ?? id) : '');
 
   const toggle = (u: AdminUser) =>
