@@ -17,7 +17,10 @@ import java.util.Set;
  * client knows them: 400 with field errors where there is input, 404 where a path names a
  * resource, 406 on the reads (GET) whose success has a body, when the Accept header asks for a
  * format it does not come in (XML, say), 409 for refused state changes, 429 on the rate-limited
- * public POSTs, 503 (the database unreachable or too busy) on every one.
+ * public POSTs, 503 (the database unreachable or too busy) on every one. The 401 and 403 that
+ * Quarkus lists by itself for a secured operation come without a body in its document, though
+ * Loket answers them as problem+json too (docs/protocol.md §1): they get the Problem schema and a
+ * description that says when.
  */
 public class OpenApiProblems implements OASFilter {
 
@@ -70,6 +73,11 @@ public class OpenApiProblems implements OASFilter {
                         || path.equals("/api/v1/auth/token"))) {
                     add(op, "429", "Too many requests from this address");
                 }
+                // the refusals of a secured operation: listed by Quarkus without content ("Not Authorized", "Not Allowed")
+                problem(op, "401", "No token, or one that is invalid, expired, revoked or logged out, or of a disabled account "
+                        + "(problem type unauthorized)");
+                problem(op, "403", "The token's role may not call this, or the resource is not the caller's (problem type "
+                        + "forbidden; also access-ended or cross-origin where docs/protocol.md names them)");
                 // any endpoint may meet the database down
                 add(op, "503", "The database cannot be reached or is too busy now; try again after Retry-After seconds");
             }
@@ -82,6 +90,20 @@ public class OpenApiProblems implements OASFilter {
                 && op.getResponses().getAPIResponses().entrySet().stream().anyMatch(r -> r.getKey().startsWith("2")
                 && r.getValue().getContent() != null && r.getValue().getContent().getMediaTypes() != null
                 && !r.getValue().getContent().getMediaTypes().isEmpty());
+    }
+
+    /** Gives a response Quarkus listed without a body (a security refusal) the problem+json Loket answers it with. */
+    private static void problem(Operation op, String status, String description) {
+        if (op.getResponses() == null || !op.getResponses().hasAPIResponse(status)) {
+            return;
+        }
+        org.eclipse.microprofile.openapi.models.responses.APIResponse response = op.getResponses().getAPIResponse(status);
+        if (response.getContent() != null && response.getContent().getMediaTypes() != null
+                && !response.getContent().getMediaTypes().isEmpty()) {
+            return;
+        }
+        response.description(description).content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM))));
     }
 
     private static void add(Operation op, String status, String description) {

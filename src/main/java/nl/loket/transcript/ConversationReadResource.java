@@ -23,6 +23,7 @@ import nl.loket.security.Roles;
 import nl.loket.topic.TopicCatalog;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -62,9 +63,24 @@ public class ConversationReadResource {
     @RolesAllowed({Roles.INTEGRATOR, Roles.AGENT})
     @Operation(summary = "Change feed of conversations by (updatedAt, id); follow nextCursor until it is null. An agent sees only "
             + "their topics and conversations they held. Every page read is audited.")
-    public Uni<TranscriptService.Page> feed(@QueryParam("updatedSince") String updatedSince, @QueryParam("state") String state,
-                                            @QueryParam("topic") String topic, @QueryParam("limit") String limit,
-                                            @QueryParam("cursor") String cursor) {
+    public Uni<TranscriptService.Page> feed(
+            // the parameters arrive as text, so that Loket answers a bad one with its own problem (400 naming the field); the
+            // document says what they are, so that a generated client sends an instant, a state and a whole number
+            @Parameter(description = "Only conversations changed at or after this instant (inclusive): ISO-8601 with Z or an offset, "
+                    + "the + encoded as %2B, in the years 1900-9999. To poll, send the last updatedAt seen.",
+                    schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            @QueryParam("updatedSince") String updatedSince,
+            @Parameter(description = "Only conversations in this state",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"queued", "active", "closed", "callback", "abandoned"}))
+            @QueryParam("state") String state,
+            @Parameter(description = "Only conversations of this topic (its id, e.g. paspoort-id); an unknown topic is a 400")
+            @QueryParam("topic") String topic,
+            @Parameter(description = "Items per page, 1-500 (default 100)",
+                    schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "100"))
+            @QueryParam("limit") String limit,
+            @Parameter(description = "The nextCursor of the page before, as it came; it carries that feed's filters (send them "
+                    + "the same or not at all). One Loket did not issue is a 400.")
+            @QueryParam("cursor") String cursor) {
         List<Problem.FieldError> limitErrors = new ArrayList<>();
         int n = QueryNumbers.within(limit, "limit", 100, 1, MAX_LIMIT, limitErrors);
         if (!limitErrors.isEmpty()) {
@@ -80,7 +96,7 @@ public class ConversationReadResource {
         try {
             since = sinceText == null ? null : Instant.parse(sinceText);
         } catch (RuntimeException e) {
-            throw ValidationException.of("updatedSince", "geen ISO-8601-tijdstip / not an ISO-8601 instant");
+            throw ValidationException.of("updatedSince", unparsedSince(sinceText));
         }
         if (since != null && !Days.within(since)) {
             throw ValidationException.of("updatedSince", Days.outsideMessage());
@@ -93,6 +109,26 @@ public class ConversationReadResource {
                 .put("updatedSince", read.filters().updatedSince() == null ? null : read.filters().updatedSince().toString())
                 .put("state", read.filters().state()).put("topic", read.filters().topic()).put("cursor", cursor != null)
                 .put("items", read.page().items().size()))).map(TranscriptService.Read::page);
+    }
+
+    /**
+     * Why {@code updatedSince} is no instant. An offset's + sent unencoded arrives as a space
+     * (2026-12-01T10:00:00 01:00), which an integrator cannot tell from the bare "not an instant":
+     * that case says so.
+     */
+    static String unparsedSince(String text) {
+        int space = text.indexOf(' ');
+        if (space > 0) {
+            try {
+                Instant.parse(text.substring(0, space) + "+" + text.substring(space + 1));
+                return "geen ISO-8601-tijdstip: de + van de tijdzone kwam als spatie aan; schrijf hem in de URL als %2B "
+                        + "(…T10:00:00%2B01:00) / not an ISO-8601 instant: the offset's + arrived as a space; write it as %2B "
+                        + "in the URL (…T10:00:00%2B01:00)";
+            } catch (RuntimeException notThat) {
+                // something else is wrong with it
+            }
+        }
+        return "geen ISO-8601-tijdstip / not an ISO-8601 instant";
     }
 
     @GET
