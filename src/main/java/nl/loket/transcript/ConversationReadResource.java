@@ -238,10 +238,11 @@ public class ConversationReadResource {
     public Uni<Klantcontact> klantcontact(@PathParam("id") UUID id, @Context UriInfo uri) {
         String transcriptUrl = uri.getBaseUriBuilder().path("api/v1/conversations").path(id.toString()).path("transcript.txt").build().toString();
         return find(id, true).call(c -> audited(Audit.READ_KLANTCONTACT, id))
-                .chain(c -> Uni.combine().all().unis(transcripts.messages(id, false), topicName(c.topic())).asTuple()
+                .chain(c -> Uni.combine().all().unis(transcripts.messages(id, false), topicName(c.topic()), transcripts.firstTaken(id))
+                        .asTuple()
                         .map(t -> Klantcontact.of(c, t.getItem2(), t.getItem1().stream()
                                 .filter(m -> "resident".equals(m.from()) && m.text() != null).map(TranscriptService.TranscriptMessage::text)
-                                .findFirst().orElse(null), transcriptUrl)));
+                                .findFirst().orElse(null), transcriptUrl, t.getItem3().orElse(null))));
     }
 
     private Uni<ConversationItem> find(UUID id, boolean withDetails) {

@@ -28,9 +28,21 @@ public record Klantcontact(String kanaal, String onderwerp, String inhoud, Boole
      * @param transcriptUrl      where the full transcript can be read
      */
     public static Klantcontact of(ConversationItem c, String topicName, String firstResidentText, String transcriptUrl) {
+        return of(c, topicName, firstResidentText, transcriptUrl, null);
+    }
+
+    /**
+     * @param firstTaken when an agent first took the conversation (null: never, or not known). The
+     *                   contact took place from then: {@code assignedAt} is the last claim (a
+     *                   colleague's after a transfer to the topic), and none at all once it went
+     *                   back to the queue and was abandoned there, which gave the queue time of a
+     *                   conversation an agent had held.
+     */
+    public static Klantcontact of(ConversationItem c, String topicName, String firstResidentText, String transcriptUrl,
+                                  Instant firstTaken) {
         String inhoud = c.summary() != null && !c.summary().isBlank() ? c.summary()
                 : firstResidentText != null ? firstResidentText : "(geen inhoud)";
-        Instant when = c.assignedAt() != null ? c.assignedAt() : c.queuedAt();
+        Instant when = firstTaken != null ? firstTaken : c.assignedAt() != null ? c.assignedAt() : c.queuedAt();
         return new Klantcontact("chat", truncate(topicName, ONDERWERP_MAX), truncate(inhoud, INHOUD_MAX), gelukt(c),
                 "callback".equals(c.state()) || "referred".equals(c.outcome()),
                 "en".equals(c.locale()) ? "eng" : "dut", c.confidential(), when,

@@ -109,6 +109,13 @@ public class TranscriptService {
                 + " or exists (select 1 from assignment h where h.conversation_id = c.id and h.agent_id = " + agent + "))";
     }
 
+    /** When an agent first took conversation {@code id}; empty when none ever did (or it is unknown). */
+    public Uni<Optional<Instant>> firstTaken(UUID id) {
+        return db.query("select first_assigned_at from conversation where id = $1", Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.<Instant>empty()
+                        : Optional.ofNullable(ConversationItem.instant(rows.iterator().next(), "first_assigned_at")));
+    }
+
     /** A message in a transcript; notes are marked internal, and only staff see them. */
     public record TranscriptMessage(int seq, String from, String text, Instant sentAt,
                                     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String clientMsgId,
