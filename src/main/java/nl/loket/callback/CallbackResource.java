@@ -32,6 +32,7 @@ import nl.loket.security.RateLimits;
 import nl.loket.security.ReadScope;
 import nl.loket.security.Roles;
 import nl.loket.security.TokenService;
+import nl.loket.topic.TopicCatalog;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -60,10 +61,12 @@ public class CallbackResource {
     private final ObjectMapper mapper;
     private final Audit audit;
     private final EndedReads endedReads;
+    private final TopicCatalog topics;
 
     public CallbackResource(CallbackService callbacks, TokenService tokens, RateLimits rateLimits,
-                            JsonWebToken jwt, ObjectMapper mapper, Audit audit, EndedReads endedReads) {
+                            JsonWebToken jwt, ObjectMapper mapper, Audit audit, EndedReads endedReads, TopicCatalog topics) {
         this.endedReads = endedReads;
+        this.topics = topics;
         this.mapper = mapper;
         this.audit = audit;
         this.callbacks = callbacks;
@@ -101,11 +104,15 @@ public class CallbackResource {
     @Operation(summary = "The callback list by priority (original queuedAt); state=open lists only requests claimable now. "
             + "Each read is audited (read_callbacks, with the ids shown): the list shows residents' phone numbers; the same "
             + "person's same list is recorded again within 10 minutes only when it shows a request that entry did not")
-    public Uni<Items> list(@QueryParam("state") String state, @QueryParam("topic") String topic) {
+    public Uni<Items> list(@QueryParam("state") String asked, @QueryParam("topic") String askedTopic) {
+        // a blank filter is none, and a topic that does not exist is a field error, as on the change feed (docs/protocol.md
+        // §1): an integrator's typo was answered with an empty list, which read as "no callback requests"
+        String state = asked == null || asked.isBlank() ? null : asked;
+        String topic = askedTopic == null || askedTopic.isBlank() ? null : askedTopic;
         if (state != null && !STATES.contains(state)) {
             throw nl.loket.platform.ValidationException.of("state", "open, claimed, done, failed of cancelled / open, claimed, done, failed or cancelled");
         }
-        return callbacks.list(state, topic, scope())
+        return topics.requireKnown(topic).chain(() -> callbacks.list(state, topic, scope()))
                 .call(items -> {
                     // a read of the same list again within minutes is not recorded again (Audit.recordListRead),
                     // but only while it shows nothing new: the filter names the requests shown, and an earlier
