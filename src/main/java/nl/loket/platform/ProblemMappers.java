@@ -66,10 +66,39 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response constraints(ConstraintViolationException e) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
-                .map(v -> new Problem.FieldError(field(v.getPropertyPath().toString()), v.getMessage()))
+                .map(v -> new Problem.FieldError(jsonName(v, field(v.getPropertyPath().toString())), v.getMessage()))
                 .sorted((a, b) -> a.field().compareTo(b.field()))
                 .collect(Collectors.toList());
         return Problem.validation(errors).response();
+    }
+
+    /**
+     * The field as the client wrote it: a record component named otherwise in JSON
+     * ({@code @JsonProperty("short") Boolean isShort}) is named by its JSON name, not the Java one
+     * ("isShort" was answered for a missing "short").
+     */
+    private static String jsonName(jakarta.validation.ConstraintViolation<?> v, String field) {
+        Object bean = v.getLeafBean();
+        String leaf = null;
+        for (jakarta.validation.Path.Node node : v.getPropertyPath()) {
+            leaf = node.getName();
+        }
+        if (bean == null || leaf == null || !field.endsWith(leaf)) {
+            return field;
+        }
+        for (Class<?> c = bean.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+                com.fasterxml.jackson.annotation.JsonProperty json =
+                        c.getDeclaredField(leaf).getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                if (json != null && !json.value().isEmpty()) {
+                    return field.substring(0, field.length() - leaf.length()) + json.value();
+                }
+                return field;
+            } catch (NoSuchFieldException e) {
+                // declared higher up, or a method's parameter: its own name
+            }
+        }
+        return field;
     }
 
     /** "create.request.topic" → "topic": the client knows its own JSON, not our method names. */
