@@ -375,10 +375,21 @@ public class Conversations {
                 .chain(() -> agentId == null ? Uni.createFrom().voidItem()
                         : ConversationRepository.endAssignment(tx, conv.id(), agentId, EndReason.CALLBACK))
                 .chain(() -> system(tx, conv.id(), SystemText.CALLBACK_MADE.in(conv.locale())))
-                .chain(() -> DomainEvents.record(tx, DomainEvents.CONVERSATION_CLOSED, new JsonObject()
-                        .put("conversationId", conv.id().toString()).put("topic", conv.topic()).put("state", move.to().wire())
-                        .put("callbackId", callbackId.toString())))
+                .chain(() -> DomainEvents.record(tx, DomainEvents.CONVERSATION_CLOSED, closedByCallback(conv, move, callbackId, agentId)))
                 .chain(() -> announce(tx, conv, move, conv.assignedAgent()));
+    }
+
+    /**
+     * The {@code conversation.closed} of a hand-off: its state and callback, and the agent who
+     * handed it off, as every close by an agent names them (docs/events.md); none from the queue.
+     */
+    private static JsonObject closedByCallback(ConversationRow conv, Move move, UUID callbackId, UUID agentId) {
+        JsonObject data = new JsonObject().put("conversationId", conv.id().toString()).put("topic", conv.topic())
+                .put("state", move.to().wire()).put("callbackId", callbackId.toString());
+        if (agentId != null) {
+            data.put("agentId", agentId.toString());
+        }
+        return data;
     }
 
     // ---- rating --------------------------------------------------------------------------------

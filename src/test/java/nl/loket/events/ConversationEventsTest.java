@@ -92,6 +92,33 @@ class ConversationEventsTest {
         }
     }
 
+    /**
+     * An agent's hand-off to a callback closes a conversation the agent held: its
+     * {@code conversation.closed} names the agent as every other close by an agent does
+     * (docs/events.md: {@code agentId} when there was one). It used to leave the agent out, so a
+     * CRM could not tell who handed it off.
+     */
+    @Test
+    void anAgentsHandOffToACallbackNamesTheAgent() {
+        String topic = TestTopics.create();
+        Api.Agent anne = Api.agent("Anne", List.of(topic), 3);
+        String id = Api.start(topic, "Jan Jansen").getString("id");
+        try (WsClient a = WsClient.connect(base, "/ws/agent", anne.token())) {
+            a.next("hello");
+            a.send(frame("claim", "conversationId", id));
+            a.next("assigned");
+            a.send(frame("callback", "conversationId", id, "phone", "0612345678"));
+            a.next("ended");
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> of(id).stream().anyMatch(e -> "conversation.closed".equals(e.getString("type"))));
+        JsonObject closed = of(id).stream().filter(e -> "conversation.closed".equals(e.getString("type"))).findFirst().orElseThrow();
+        assertThat(closed.getJsonObject("data").getString("state")).isEqualTo("callback");
+        assertThat(closed.getJsonObject("data").getString("callbackId")).isNotBlank();
+        assertThat(closed.getJsonObject("data").getString("agentId")).isEqualTo(anne.id());
+        assertThat(closed.getJsonObject("data").fieldNames())
+                .containsExactlyInAnyOrder("conversationId", "topic", "agentId", "state", "callbackId");
+    }
+
     private List<JsonObject> of(String conversationId) {
         return events.recent().stream()
                 .filter(e -> e.getString("type").startsWith("conversation."))
