@@ -26,6 +26,11 @@ public class OpenApiProblems implements OASFilter {
 
     private static final String PROBLEM = "#/components/schemas/Problem";
 
+    private static final String INVALID = "Invalid input: the problem lists every field that is wrong";
+
+    /** The descriptions Quarkus gives the security refusals it lists by itself. */
+    private static final Set<String> QUARKUS_DEFAULTS = Set.of("Not Authorized", "Not Allowed", "Bad Request", "");
+
     /**
      * Endpoints that answer their one format whatever the Accept header says, so never 406: the
      * text transcript's own address, which a CRM fetching a bijlage link asks with any Accept.
@@ -55,7 +60,7 @@ public class OpenApiProblems implements OASFilter {
                 boolean input = op.getRequestBody() != null || (op.getParameters() != null && !op.getParameters().isEmpty())
                         || (item.getParameters() != null && !item.getParameters().isEmpty());
                 if (input) {
-                    add(op, "400", "Invalid input: the problem lists every field that is wrong");
+                    add(op, "400", INVALID);
                 }
                 if (path.contains("{")) {
                     add(op, "404", "Not found");
@@ -78,6 +83,11 @@ public class OpenApiProblems implements OASFilter {
                         + "(problem type unauthorized)");
                 problem(op, "403", "The token's role may not call this, or the resource is not the caller's (problem type "
                         + "forbidden; also access-ended or cross-origin where docs/protocol.md names them)");
+                // any other refusal listed without a body (an @APIResponse that names only a code and a description)
+                if (op.getResponses() != null && op.getResponses().getAPIResponses() != null) {
+                    op.getResponses().getAPIResponses().keySet().stream().filter(status -> status.startsWith("4") || status.startsWith("5"))
+                            .toList().forEach(status -> problem(op, status, "400".equals(status) ? INVALID : null));
+                }
                 // any endpoint may meet the database down
                 add(op, "503", "The database cannot be reached or is too busy now; try again after Retry-After seconds");
             }
@@ -102,7 +112,11 @@ public class OpenApiProblems implements OASFilter {
                 && !response.getContent().getMediaTypes().isEmpty()) {
             return;
         }
-        response.description(description).content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+        // an operation's own words stay ("invalid-credentials: wrong username or password"); Quarkus's bare defaults go
+        if (description != null && (response.getDescription() == null || QUARKUS_DEFAULTS.contains(response.getDescription()))) {
+            response.description(description);
+        }
+        response.content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
                 OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM))));
     }
 

@@ -65,16 +65,17 @@ class IntegratorContractTest {
             }
             assertThat(responses.getJsonObject("401").getString("description")).as(path).contains("expired");
         }
-        // every secured operation, not only the integrator's
+        // every refusal of every operation, not only the integrator's: the login's too, which keeps its own words
         paths.forEach(p -> ((JsonObject) p.getValue()).forEach(m -> {
             JsonObject responses = ((JsonObject) m.getValue()).getJsonObject("responses");
-            for (String status : List.of("401", "403")) {
-                if (responses != null && responses.containsKey(status)) {
+            responses.fieldNames().stream().filter(status -> status.startsWith("4") || status.startsWith("5")).forEach(status ->
                     assertThat(responses.getJsonObject(status).getJsonObject("content")).as(m.getKey() + " " + p.getKey() + " " + status)
-                            .isNotNull();
-                }
-            }
+                            .isNotNull());
         }));
+        JsonObject login = paths.getJsonObject("/api/v1/auth/token").getJsonObject("post").getJsonObject("responses");
+        assertThat(login.getJsonObject("401").getString("description")).startsWith("invalid-credentials");
+        assertThat(login.getJsonObject("403").getString("description")).startsWith("password-change-required");
+        assertThat(login.getJsonObject("400").getString("description")).isEqualTo("Invalid input: the problem lists every field that is wrong");
     }
 
     @Test
