@@ -2,14 +2,17 @@ package nl.loket.transcript;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vertx.mutiny.sqlclient.Row;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** A conversation as integrators list it (docs/protocol.md §8). */
-public record ConversationItem(String id, String topic, String state, String residentName, Instant queuedAt,
-                               Instant assignedAt, Instant closedAt,
+public record ConversationItem(String id, String topic, String state,
+                               // null when the resident gave no name, or once it was purged (retention, a privacy request)
+                               @Schema(nullable = true) String residentName, Instant queuedAt,
+                               @Schema(nullable = true) Instant assignedAt, @Schema(nullable = true) Instant closedAt,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Agent agent,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String outcome,
                                @JsonInclude(JsonInclude.Include.NON_NULL) Integer rating,

@@ -40,7 +40,8 @@ public record ResidentTranscript(Conversation conversation, List<Message> messag
     }
 
     @Schema(name = "ResidentTranscriptMessage")
-    public record Message(int seq, @Schema(description = "resident, agent or system") String from, String text, Instant sentAt,
+    public record Message(int seq, @Schema(description = "resident, agent or system") String from,
+                          @Schema(nullable = true, description = "null once removed (a privacy request)") String text, Instant sentAt,
                           @JsonInclude(JsonInclude.Include.NON_NULL) String clientMsgId,
                           @JsonInclude(JsonInclude.Include.NON_NULL) String agentName) {
     }

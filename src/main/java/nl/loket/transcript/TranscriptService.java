@@ -117,7 +117,10 @@ public class TranscriptService {
     }
 
     /** A message in a transcript; notes are marked internal, and only staff see them. */
-    public record TranscriptMessage(int seq, String from, String text, Instant sentAt,
+    public record TranscriptMessage(int seq, String from,
+                                    // null once retention or a privacy request removed it (docs/protocol.md §8)
+                                    @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true) String text,
+                                    Instant sentAt,
                                     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String clientMsgId,
                                     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String agentName,
                                     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT) boolean internal) {

@@ -30,6 +30,9 @@ class IntegratorContractTest {
     @TestHTTPResource(value = "/openapi", management = true)
     URL openapi;
 
+    @jakarta.inject.Inject
+    nl.loket.platform.Db db;
+
     private JsonObject paths() {
         return new JsonObject(given().accept("application/json").get(openapi).then().statusCode(200).extract().asString())
                 .getJsonObject("paths");
@@ -115,6 +118,50 @@ class IntegratorContractTest {
                     .then().statusCode(400).body("errors[0].field", equalTo("updatedSince"))
                     .body("errors[0].message", equalTo("geen ISO-8601-tijdstip / not an ISO-8601 instant"));
         }
+    }
+
+    @Test
+    void fieldsTheServiceAnswersAsNullAreNullableInTheDocument() {
+        // what the service answers: a conversation whose resident gave no name, never taken, its message text purged
+        String topic = nl.loket.TestTopics.create(db);
+        UUID id = UUID.randomUUID();
+        db.query("insert into conversation (id, topic, state, queued_at, created_at, updated_at, last_seq) "
+                + "values ($1, $2, 'queued', now(), now(), now(), 1)", io.vertx.mutiny.sqlclient.Tuple.of(id, topic)).await().indefinitely();
+        db.query("insert into message (conversation_id, seq, sender, sender_key, text, sent_at) values ($1, 1, 'resident', 'resident', null, now())",
+                io.vertx.mutiny.sqlclient.Tuple.of(id)).await().indefinitely();
+        String integrator = Api.user("CRM", List.of("integrator"), List.of(), 3).token();
+        JsonObject transcript = new JsonObject(given().auth().oauth2(integrator).get("/api/v1/conversations/" + id + "/transcript")
+                .then().statusCode(200).extract().asString());
+        assertThat(transcript.getJsonObject("conversation").getMap()).containsEntry("residentName", null)
+                .containsEntry("assignedAt", null).containsEntry("closedAt", null);
+        assertThat(transcript.getJsonArray("messages").getJsonObject(0).getMap()).containsEntry("text", null);
+
+        // and what the document says of them: a client generated from it must accept the null (it said "type": "string")
+        JsonObject schemas = new JsonObject(given().accept("application/json").get(openapi).then().statusCode(200).extract().asString())
+                .getJsonObject("components").getJsonObject("schemas");
+        for (String field : List.of("residentName", "assignedAt", "closedAt")) {
+            assertThat(allowsNull(schemas.getJsonObject("ConversationItem").getJsonObject("properties").getJsonObject(field)))
+                    .as("ConversationItem." + field).isTrue();
+        }
+        assertThat(allowsNull(schemas.getJsonObject("TranscriptMessage").getJsonObject("properties").getJsonObject("text")))
+                .as("TranscriptMessage.text").isTrue();
+        assertThat(allowsNull(schemas.getJsonObject("ConversationItem").getJsonObject("properties").getJsonObject("id")))
+                .as("ConversationItem.id").isFalse();
+    }
+
+    /** Whether an OpenAPI 3.1 property schema admits null: "type" ["string","null"], or a null among its anyOf/oneOf. */
+    private static boolean allowsNull(JsonObject property) {
+        Object type = property.getValue("type");
+        if (type instanceof JsonArray types && types.contains("null")) {
+            return true;
+        }
+        for (String combined : List.of("anyOf", "oneOf")) {
+            JsonArray options = property.getJsonArray(combined);
+            if (options != null && options.stream().anyMatch(o -> "null".equals(((JsonObject) o).getValue("type")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonObject parameter(JsonArray parameters, String name) {
