@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AgentSocket, BASE, admin, api, checkScreen, createAgent, launch, loginAs, openWidget, withSnapshot } from './helpers.mjs';
+import { AgentSocket, BASE, admin, api, checkScreen, createAgent, launch, loginAs, openWidget, withSnapshot, asEnglishSite } from './helpers.mjs';
 
 const RESIDENT_TEXT = 'Maak een afspraak via de website.';
 const STAMP = Date.now().toString(36);
@@ -129,13 +129,7 @@ test('a resident sees "alleen op afspraak" on the topic and while waiting, and t
 
 test('in English the kind is worded in English', withSnapshot(() => browser, 'department-notice-en', async () => {
   const page = await browser.newPage();
-  await page.addInitScript(() => {
-    document.addEventListener('readystatechange', () => {
-      if (document.readyState !== 'interactive') return;
-      document.documentElement.lang = 'en';
-      document.querySelector('script[src*="loket-widget"]').dataset.lang = 'en';
-    });
-  });
+  await asEnglishSite(page);
   await page.goto(BASE + '/');
   await page.getByRole('button', { name: 'Chat with the municipality' }).click();
   const topic = page.getByRole('button', { name: 'Passport and ID card', exact: true });

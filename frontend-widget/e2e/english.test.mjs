@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE, checkScreen, launch, withSnapshot } from './helpers.mjs';
+import { BASE, checkScreen, launch, withSnapshot, asEnglishSite } from './helpers.mjs';
 
 let browser;
 
@@ -16,15 +16,7 @@ after(async () => {
 
 test('with data-lang="en" every screen speaks English, topic names included', withSnapshot(() => browser, 'english', async () => {
   const page = await browser.newPage();
-  // the demo page as an English-language site would embed the widget: data-lang="en" on the
-  // tag (set after parsing, before deferred scripts run)
-  await page.addInitScript(() => {
-    document.addEventListener('readystatechange', () => {
-      if (document.readyState !== 'interactive') return;
-      document.documentElement.lang = 'en';
-      document.querySelector('script[src*="loket-widget"]').dataset.lang = 'en';
-    });
-  });
+  await asEnglishSite(page);
   await page.goto(BASE + '/');
   await page.getByRole('button', { name: 'Chat with the municipality' }).click();
   const dialog = page.getByRole('dialog', { name: 'Chat with the municipality' });

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AgentSocket, BASE, RESULTS, createAgent, launch, withSnapshot } from './helpers.mjs';
+import { AgentSocket, BASE, RESULTS, createAgent, launch, withSnapshot, asEnglishSite } from './helpers.mjs';
 import { join } from 'node:path';
 
 const LANGS = {
@@ -100,14 +100,7 @@ for (const screen of SCREENS) {
             await refuseMessages(browser.context);
             const page = await browser.newPage();
             if (lang === 'en') {
-              // the demo page as an English-language site embeds the widget (see english.test.mjs)
-              await page.addInitScript(() => {
-                document.addEventListener('readystatechange', () => {
-                  if (document.readyState !== 'interactive') return;
-                  document.documentElement.lang = 'en';
-                  document.querySelector('script[src*="loket-widget"]').dataset.lang = 'en';
-                });
-              });
+              await asEnglishSite(page);
             }
             await page.goto(BASE + '/');
             await page.getByRole('button', { name: t.launcher }).click();

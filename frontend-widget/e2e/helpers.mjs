@@ -315,3 +315,17 @@ export function withSnapshot(getBrowser, name, body) {
     }
   };
 }
+
+/**
+ * The demo page as an English-language site embeds the widget: data-lang="en" on its script tag
+ * (set after parsing, before deferred scripts run) and the page's lang.
+ */
+export async function asEnglishSite(page) {
+  await page.addInitScript(() => {
+    document.addEventListener('readystatechange', () => {
+      if (document.readyState !== 'interactive') return;
+      document.documentElement.lang = 'en';
+      document.querySelector('script[src*="loket-widget"]').dataset.lang = 'en';
+    });
+  });
+}
